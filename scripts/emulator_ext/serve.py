@@ -1,0 +1,248 @@
+"""Run moto's server on 127.0.0.1 with the project's ECS extensions, create a small
+network on it, write the ids to an env file and print `ECS endpoint: URL`.
+
+Started by scripts/emulator (which installs moto into .venv first); see
+`scripts/emulator --help`. Extra endpoints served next to moto's own:
+
+  GET  /ecs-reconciler/health  -> 200 {"ok": true}
+  POST /ecs-reconciler/reset   -> resets the ECS, Application Auto Scaling and DynamoDB
+                                  state of every account and region, keeping EC2 and
+                                  ELBv2 (the VPC, subnets, security group, target group).
+                                  moto's own POST /moto-api/reset would reset everything.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import signal
+import sys
+import tempfile
+import threading
+import time
+import urllib.request
+from typing import Any, Callable, Iterable
+
+HOST = "127.0.0.1"  # never another address
+DEFAULT_REGION = "us-east-1"
+EXTRA_REGION = "eu-west-1"
+RESET_SERVICES = ("ecs", "applicationautoscaling", "dynamodb")
+
+# Fake credentials for the emulator (and the boto3 calls made against it here).
+for _k, _v in {
+    "AWS_ACCESS_KEY_ID": "test",
+    "AWS_SECRET_ACCESS_KEY": "test",
+    "AWS_SESSION_TOKEN": "test",
+    "AWS_DEFAULT_REGION": DEFAULT_REGION,
+}.items():
+    os.environ[_k] = _v
+for _k in ("AWS_PROFILE", "AWS_ENDPOINT_URL", "AWS_CONFIG_FILE", "AWS_SHARED_CREDENTIALS_FILE"):
+    os.environ.pop(_k, None)
+
+
+def log(msg: str) -> None:
+    print(f"[emulator] {msg}", file=sys.stderr, flush=True)
+
+
+def reset_backends() -> list[str]:
+    """Reset the per-service backends that tests own, keeping EC2/ELBv2."""
+    from moto.core.base_backend import backend_lock
+    from moto.backends import get_backend
+
+    done = []
+    with backend_lock:
+        for name in RESET_SERVICES:
+            backend_dict = get_backend(name)  # type: ignore[call-overload]
+            # BackendDict[account][region] -> BaseBackend; reset() re-runs __init__.
+            for account_backends in list(backend_dict.values()):
+                account_backends.reset()
+            done.append(name)
+    return done
+
+
+def wrap_app(app: Callable[..., Iterable[bytes]]) -> Callable[..., Iterable[bytes]]:
+    def ext_app(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        path = environ.get("PATH_INFO", "")
+        method = environ.get("REQUEST_METHOD", "GET")
+        if path == "/ecs-reconciler/health":
+            body = json.dumps({"ok": True}).encode()
+        elif path == "/ecs-reconciler/reset":
+            if method != "POST":
+                start_response("405 Method Not Allowed", [("Content-Type", "application/json")])
+                return [b'{"error": "POST to reset"}']
+            body = json.dumps({"reset": reset_backends()}).encode()
+        else:
+            return app(environ, start_response)
+        start_response(
+            "200 OK", [("Content-Type", "application/json"), ("Content-Length", str(len(body)))]
+        )
+        return [body]
+
+    return ext_app
+
+
+def make_network(endpoint: str, region: str) -> dict[str, str]:
+    import boto3
+
+    kw: dict[str, Any] = {"region_name": region, "endpoint_url": endpoint}
+    ec2 = boto3.client("ec2", **kw)
+    elbv2 = boto3.client("elbv2", **kw)
+    vpc = ec2.create_vpc(CidrBlock="10.42.0.0/16")["Vpc"]["VpcId"]
+    # DNS hostnames on, as in a default VPC; moto 5.2.5's RunTask in awsvpc mode reads
+    # the ENI's private DNS name, which only exists then (HTTP 500 otherwise).
+    ec2.modify_vpc_attribute(VpcId=vpc, EnableDnsSupport={"Value": True})
+    ec2.modify_vpc_attribute(VpcId=vpc, EnableDnsHostnames={"Value": True})
+    subnet_a = ec2.create_subnet(
+        VpcId=vpc, CidrBlock="10.42.1.0/24", AvailabilityZone=f"{region}a"
+    )["Subnet"]["SubnetId"]
+    subnet_b = ec2.create_subnet(
+        VpcId=vpc, CidrBlock="10.42.2.0/24", AvailabilityZone=f"{region}b"
+    )["Subnet"]["SubnetId"]
+    sg = ec2.create_security_group(
+        GroupName="ecs-reconciler-emulator", Description="ecs-reconciler emulator", VpcId=vpc
+    )["GroupId"]
+    lb = elbv2.create_load_balancer(
+        Name="ecs-reconciler-emulator",
+        Subnets=[subnet_a, subnet_b],
+        SecurityGroups=[sg],
+        Type="application",
+        Scheme="internal",
+    )["LoadBalancers"][0]["LoadBalancerArn"]
+    tg = elbv2.create_target_group(
+        Name="ecs-reconciler-emulator",
+        Protocol="HTTP",
+        Port=80,
+        VpcId=vpc,
+        TargetType="ip",
+        HealthCheckPath="/",
+    )["TargetGroups"][0]["TargetGroupArn"]
+    elbv2.create_listener(
+        LoadBalancerArn=lb,
+        Protocol="HTTP",
+        Port=80,
+        DefaultActions=[{"Type": "forward", "TargetGroupArn": tg}],
+    )
+    return {
+        "VPC_ID": vpc,
+        "SUBNET_A": subnet_a,
+        "SUBNET_B": subnet_b,
+        "SECURITY_GROUP": sg,
+        "LOAD_BALANCER_ARN": lb,
+        "TARGET_GROUP_ARN": tg,
+    }
+
+
+def write_env_file(path: str, values: dict[str, str]) -> None:
+    """Write NAME=value lines atomically (a reader never sees half a file)."""
+    path = os.path.abspath(path)
+    directory = os.path.dirname(path)
+    os.makedirs(directory, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".emulator-env-", dir=directory)
+    with os.fdopen(fd, "w") as fh:
+        fh.write("# written by scripts/emulator; valid while it runs\n")
+        for k, v in values.items():
+            fh.write(f"{k}={v}\n")
+    os.replace(tmp, path)
+
+
+def wait_until_answers(endpoint: str, timeout: float = 30.0) -> None:
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            with urllib.request.urlopen(f"{endpoint}/ecs-reconciler/health", timeout=2) as r:
+                if r.status == 200:
+                    return
+        except OSError:
+            pass
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"emulator at {endpoint} did not answer within {timeout}s")
+        time.sleep(0.1)
+
+
+def main() -> int:
+    p = argparse.ArgumentParser(prog="scripts/emulator")
+    p.add_argument("--port", type=int, default=0)
+    p.add_argument("--region", default=DEFAULT_REGION)
+    p.add_argument("--env-file", required=True)
+    p.add_argument("--no-extra-region", action="store_true")
+    p.add_argument("--exit-on-stdin-eof", action="store_true")
+    args = p.parse_args()
+
+    # Proxy settings must not divert the calls to 127.0.0.1.
+    os.environ["NO_PROXY"] = os.environ["no_proxy"] = "127.0.0.1,localhost"
+
+    from moto.moto_server.werkzeug_app import MotoRequestHandler
+    from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
+    from werkzeug.serving import make_server
+
+    if os.environ.get("ECS_EMULATOR_VERBOSE") != "1":
+        # one access-log line per request drowns the test output; set
+        # ECS_EMULATOR_VERBOSE=1 to see them
+        logging.getLogger("werkzeug").setLevel(logging.ERROR)
+
+    if os.environ.get("ECS_EMULATOR_NO_EXTENSIONS") == "1":
+        log("ECS_EMULATOR_NO_EXTENSIONS=1: running plain moto (the gap tests will fail)")
+    else:
+        import ecs_gaps
+
+        for name in ecs_gaps.apply():
+            log(f"extension: {name}")
+
+    app = wrap_app(DomainDispatcherApplication(create_backend_app))
+    server = make_server(HOST, args.port, app, threaded=True, request_handler=MotoRequestHandler)
+    port = server.server_address[1]
+    endpoint = f"http://{HOST}:{port}"
+    thread = threading.Thread(target=server.serve_forever, name="moto", daemon=True)
+    thread.start()
+
+    stop = threading.Event()
+
+    def on_signal(signum: int, _frame: Any) -> None:
+        stop.set()
+
+    signal.signal(signal.SIGTERM, on_signal)
+    signal.signal(signal.SIGINT, on_signal)
+    if args.exit_on_stdin_eof:
+        # The parent (e.g. the vitest global setup) holds our stdin open; when it dies,
+        # even without sending SIGTERM, we see EOF and stop: no orphaned emulator.
+        def watch_stdin() -> None:
+            while sys.stdin.buffer.read(4096):
+                pass
+            stop.set()
+
+        threading.Thread(target=watch_stdin, name="stdin-watch", daemon=True).start()
+
+    try:
+        wait_until_answers(endpoint)
+        values = {
+            "AWS_REGION": args.region,
+            "AWS_DEFAULT_REGION": args.region,
+            "AWS_ACCESS_KEY_ID": "test",
+            "AWS_SECRET_ACCESS_KEY": "test",
+            "ECS_ENDPOINT": endpoint,
+            "AWS_ENDPOINT_URL": endpoint,
+            "ECS_EMULATOR_RESET_URL": f"{endpoint}/ecs-reconciler/reset",
+        }
+        values.update(make_network(endpoint, args.region))
+        if not args.no_extra_region and args.region != EXTRA_REGION:
+            prefix = EXTRA_REGION.upper().replace("-", "_") + "_"
+            values.update({prefix + k: v for k, v in make_network(endpoint, EXTRA_REGION).items()})
+        write_env_file(args.env_file, values)
+    except Exception as exc:  # noqa: BLE001
+        log(f"setup failed: {exc!r}")
+        server.shutdown()
+        return 1
+
+    print(f"ECS endpoint: {endpoint}", flush=True)
+    while not stop.wait(0.5):
+        pass
+    log("stopping")
+    server.shutdown()
+    thread.join(timeout=10)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

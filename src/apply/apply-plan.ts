@@ -1,0 +1,273 @@
+/**
+ * Carries a plan out through the gateway. Every resource it creates or changes is
+ * tagged (managed-by, applied-hash, source, git revision). A resource's actions stop at
+ * its first error while the other resources go on; a service whose task definition
+ * could not be registered is not touched.
+ */
+import { tagsToList, type AwsGateway, type AwsGateways, type LiveService as SdkService } from '../aws/index.js';
+import type { ResourceDiff } from '../diff/types.js';
+import { specHash } from '../diff/hash.js';
+import type { LiveCluster, LiveService, LiveTaskDefinitionFamily } from '../live/model.js';
+import { resourceId, TAG, type DesiredResource } from '../model/resource.js';
+import type { Problem } from '../model/problem.js';
+import type { Plan, PlannedAction } from '../plan/types.js';
+import { OPTIONAL_OWNERSHIP_KEYS, ownershipTags } from './ownership.js';
+
+type Json = Record<string, unknown>;
+
+export interface ApplyContext {
+  gateways: AwsGateways;
+  controllerId: string;
+  gitRevision?: string;
+  /** called once per action, when it ends */
+  onAction?: (result: ActionResult) => void;
+  /** checked before each action: a shutdown lets the action under way finish and starts nothing new */
+  shouldStop?: () => boolean;
+  /** bound for waiting on a replaced service to go INACTIVE */
+  replaceTimeoutMs?: number;
+}
+
+export interface ActionResult {
+  action: PlannedAction;
+  outcome: 'applied' | 'failed' | 'skipped';
+  message?: string;
+  durationMs: number;
+}
+
+export interface ApplyResult {
+  results: ActionResult[];
+  problems: Problem[];
+  stopped: boolean;
+}
+
+const EMPTY_SERVICE_VALUES: Json = {
+  loadBalancers: [],
+  serviceRegistries: [],
+  placementConstraints: [],
+  placementStrategy: [],
+  capacityProviderStrategy: [],
+  enableExecuteCommand: false,
+  enableECSManagedTags: false,
+  propagateTags: 'NONE',
+  healthCheckGracePeriodSeconds: 0,
+  availabilityZoneRebalancing: 'ENABLED',
+  deploymentConfiguration: { maximumPercent: 200, minimumHealthyPercent: 100, deploymentCircuitBreaker: { enable: false, rollback: false } },
+  volumeConfigurations: [],
+  vpcLatticeConfigurations: [],
+};
+
+function topLevel(path: string): string {
+  return path.split(/[.[]/)[0] ?? path;
+}
+
+export async function applyPlan(plan: Plan, diffs: readonly ResourceDiff[], ctx: ApplyContext): Promise<ApplyResult> {
+  const byId = new Map(diffs.map((d) => [d.id, d]));
+  const failed = new Set<string>();
+  const registered = new Map<string, string>(); // TaskDefinition id -> revision ARN registered now
+  const results: ActionResult[] = [];
+  const problems: Problem[] = [];
+  let stopped = false;
+
+  for (const action of plan.actions) {
+    if (ctx.shouldStop?.()) {
+      stopped = true;
+      break;
+    }
+    const d = byId.get(action.resource);
+    const started = performance.now();
+    const finish = (outcome: ActionResult['outcome'], message?: string) => {
+      const r: ActionResult = { action, outcome, durationMs: Math.round(performance.now() - started), ...(message ? { message } : {}) };
+      results.push(r);
+      ctx.onAction?.(r);
+    };
+    if (!d || failed.has(action.resource)) {
+      finish('skipped', 'an earlier action on this resource failed');
+      continue;
+    }
+    const blockedBy = dependencyFailure(d, failed);
+    if (blockedBy) {
+      failed.add(d.id);
+      finish('skipped', `${blockedBy} failed; this service is left as it is`);
+      problems.push({ stage: 'apply', resource: d.id, message: `not applied: ${blockedBy} failed` });
+      continue;
+    }
+    try {
+      const gw = ctx.gateways.forRegion(d.region);
+      const message = await runAction(action, d, gw, ctx, registered, byId);
+      finish('applied', message);
+    } catch (err) {
+      failed.add(d.id);
+      const message = err instanceof Error ? err.message : String(err);
+      finish('failed', message);
+      problems.push({ stage: 'apply', resource: d.id, message: `${action.kind} failed: ${message}` });
+    }
+  }
+  return { results, problems, stopped };
+}
+
+function dependencyFailure(d: ResourceDiff, failed: ReadonlySet<string>): string | undefined {
+  if (d.kind !== 'Service' || !d.desired) return undefined;
+  const clusterId = resourceId({ kind: 'Cluster', region: d.region, name: d.cluster ?? '' });
+  if (failed.has(clusterId)) return clusterId;
+  const ref = String(d.desired.spec.taskDefinition ?? '');
+  if (!ref.includes(':')) {
+    const tdId = resourceId({ kind: 'TaskDefinition', region: d.region, name: ref });
+    if (failed.has(tdId)) return tdId;
+  }
+  return undefined;
+}
+
+async function runAction(
+  action: PlannedAction,
+  d: ResourceDiff,
+  gw: AwsGateway,
+  ctx: ApplyContext,
+  registered: Map<string, string>,
+  byId: ReadonlyMap<string, ResourceDiff>,
+): Promise<string | undefined> {
+  const owned = () => ownershipTags({ controllerId: ctx.controllerId, desiredHash: d.desiredHash ?? '', ...(d.desired ? { desired: d.desired } : {}), ...(ctx.gitRevision ? { gitRevision: ctx.gitRevision } : {}) });
+  const allTags = () => ({ ...(d.targetTags ?? {}), ...owned() });
+  switch (action.kind) {
+    case 'create-cluster': {
+      const spec = d.desired!.spec;
+      const { tags: _t, ...rest } = spec;
+      const c = await gw.createCluster({ ...(rest as Json), clusterName: d.name, tags: tagsToList(allTags()) });
+      return c.clusterArn;
+    }
+    case 'update-cluster': {
+      const live = d.live as LiveCluster;
+      const target = d.target ?? {};
+      const changed = new Set(action.fields.map(topLevel));
+      const update: Json = {};
+      // containerInsights dropped from the manifest means "disabled", which UpdateCluster must be told.
+      if (changed.has('settings')) update.settings = (target.settings as unknown[] | undefined)?.length ? target.settings : [{ name: 'containerInsights', value: 'disabled' }];
+      if (changed.has('configuration')) update.configuration = target.configuration ?? {};
+      if (changed.has('serviceConnectDefaults') && target.serviceConnectDefaults) update.serviceConnectDefaults = target.serviceConnectDefaults;
+      if (Object.keys(update).length) await gw.updateCluster({ cluster: d.name, ...update });
+      if (changed.has('capacityProviders') || changed.has('defaultCapacityProviderStrategy')) {
+        await gw.putClusterCapacityProviders({
+          cluster: d.name,
+          capacityProviders: (target.capacityProviders as string[] | undefined) ?? [],
+          defaultCapacityProviderStrategy: (target.defaultCapacityProviderStrategy as never[] | undefined) ?? [],
+        });
+      }
+      await syncTags(gw, live.arn, live.tags, allTags());
+      return undefined;
+    }
+    case 'register-task-definition': {
+      const target = d.target ?? {};
+      const r = await gw.registerTaskDefinition({ ...(target as Json), family: d.name, tags: tagsToList(allTags()) } as never);
+      const arn = r.taskDefinition.taskDefinitionArn ?? '';
+      registered.set(d.id, arn);
+      return arn;
+    }
+    case 'tag-resource': {
+      if (d.kind === 'TaskDefinition') {
+        const fam = d.live as LiveTaskDefinitionFamily;
+        await syncTags(gw, fam.latest.arn, fam.latest.tags, allTags());
+        return fam.latest.arn;
+      }
+      const live = d.live as LiveCluster | LiveService;
+      await syncTags(gw, live.arn, live.tags, allTags());
+      return live.arn;
+    }
+    case 'create-service': {
+      const created = await createService(d, gw, allTags(), registered, byId);
+      return created.serviceArn;
+    }
+    case 'update-service': {
+      const live = d.live as LiveService;
+      const target = d.target ?? {};
+      const update: Json = {};
+      for (const field of new Set(action.fields.map(topLevel))) {
+        if (field === 'taskDefinition' || field === 'tags') continue;
+        if (field === 'launchType') {
+          // launch type <-> capacity providers is an in-place transition: an empty strategy returns to the launch type
+          if (!target.capacityProviderStrategy) update.capacityProviderStrategy = [];
+          continue;
+        }
+        update[field] = target[field] ?? EMPTY_SERVICE_VALUES[field];
+      }
+      if (action.fields.some((f) => f === 'taskDefinition')) update.taskDefinition = resolveTaskDefinition(d, registered, byId);
+      if (Object.keys(update).length) await gw.updateService({ cluster: d.cluster!, service: d.name, ...update });
+      await syncTags(gw, live.arn, live.tags, allTags());
+      return Object.keys(update).join(', ') || 'tags';
+    }
+    case 'replace-service': {
+      await gw.deleteService(d.cluster!, d.name);
+      await waitUntilGone(gw, d.cluster!, d.name, ctx.replaceTimeoutMs ?? 10 * 60_000);
+      const created = await createService(d, gw, allTags(), registered, byId, true);
+      return created.serviceArn;
+    }
+    case 'delete-service': {
+      const live = d.live as LiveService;
+      if (live.desiredCount > 0) await gw.updateService({ cluster: live.cluster, service: live.name, desiredCount: 0 });
+      await gw.deleteService(live.cluster, live.name);
+      return live.arn;
+    }
+    case 'deregister-task-definition': {
+      let n = 0;
+      for (const arn of action.revisions ?? []) {
+        // only revisions this controller registered: a hand-made revision in the family is not ours to remove
+        const { tags } = await gw.describeTaskDefinition(arn);
+        if (tags[TAG.managedBy] !== ctx.controllerId) continue;
+        await gw.deregisterTaskDefinition(arn);
+        n++;
+      }
+      return `${n} revision(s) deregistered`;
+    }
+    case 'delete-cluster': {
+      await gw.deleteCluster(d.name);
+      return undefined;
+    }
+  }
+}
+
+function resolveTaskDefinition(d: ResourceDiff, registered: ReadonlyMap<string, string>, byId: ReadonlyMap<string, ResourceDiff>): string {
+  const ref = String(d.desired?.spec.taskDefinition ?? '');
+  if (ref.includes(':')) return ref;
+  const tdId = resourceId({ kind: 'TaskDefinition', region: d.region, name: ref });
+  const now = registered.get(tdId);
+  if (now) return now;
+  const fam = byId.get(tdId)?.live as LiveTaskDefinitionFamily | undefined;
+  if (fam) return fam.latest.arn;
+  return ref;
+}
+
+async function createService(d: ResourceDiff, gw: AwsGateway, tags: Record<string, string>, registered: ReadonlyMap<string, string>, byId: ReadonlyMap<string, ResourceDiff>, replacing = false): Promise<SdkService> {
+  const desired = d.desired as DesiredResource;
+  const { tags: _t, autoScaling: _a, taskDefinition: _td, ...rest } = desired.spec;
+  // ECS makes CreateService idempotent by clientToken: a retried or restarted create never makes a second service.
+  const clientToken = specHash({ cluster: d.cluster, service: d.name, hash: d.desiredHash, replacing });
+  return gw.createService({
+    ...(rest as Json),
+    cluster: d.cluster!,
+    serviceName: d.name,
+    taskDefinition: resolveTaskDefinition(d, registered, byId),
+    tags: tagsToList(tags),
+    clientToken,
+  });
+}
+
+async function waitUntilGone(gw: AwsGateway, cluster: string, service: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const r = await gw.describeServices(cluster, [service]);
+    if (r.services.length === 0) return;
+    if (Date.now() > deadline) throw new Error(`service ${service} still ${r.services[0]?.status} after ${Math.round(timeoutMs / 1000)}s; cannot re-create it yet`);
+    await new Promise((res) => setTimeout(res, 2000));
+  }
+}
+
+/** TagResource what differs, UntagResource user tags the manifest dropped (ownership keys kept unless obsolete). */
+async function syncTags(gw: AwsGateway, arn: string, live: Record<string, string>, wanted: Record<string, string>): Promise<void> {
+  const add: Record<string, string> = {};
+  for (const [k, v] of Object.entries(wanted)) if (live[k] !== v) add[k] = v;
+  const remove = Object.keys(live).filter((k) => {
+    if (k in wanted || k.toLowerCase().startsWith('aws:')) return false;
+    if (k.startsWith('ecs-reconciler:')) return (OPTIONAL_OWNERSHIP_KEYS as readonly string[]).includes(k);
+    return true;
+  });
+  await gw.tagResource(arn, add);
+  await gw.untagResource(arn, remove);
+}

@@ -1,0 +1,21 @@
+/** The tags that carry what the controller remembers (DESIGN.md, "Ownership and memory"). */
+import { ANNOTATION, TAG, type DesiredResource } from '../model/resource.js';
+
+// ECS tag values allow letters, numbers, spaces and _ . : / = + - @ (TagResource), up to 256 characters.
+function tagSafe(value: string): string {
+  return value.replace(/[^\p{L}\p{N}\s_.:/=+\-@]/gu, '_').slice(0, 256);
+}
+
+export function ownershipTags(opts: { controllerId: string; desiredHash: string; desired?: DesiredResource; gitRevision?: string }): Record<string, string> {
+  const tags: Record<string, string> = {
+    [TAG.managedBy]: opts.controllerId,
+    [TAG.appliedHash]: opts.desiredHash,
+  };
+  if (opts.desired) tags[TAG.source] = tagSafe(opts.desired.source.file);
+  if (opts.gitRevision) tags[TAG.revision] = tagSafe(opts.gitRevision);
+  if (opts.desired?.annotations[ANNOTATION.prune] === 'false') tags[TAG.prune] = 'false';
+  return tags;
+}
+
+/** Ownership keys that a later apply must remove when the manifest dropped them. */
+export const OPTIONAL_OWNERSHIP_KEYS = [TAG.prune, TAG.revision] as const;

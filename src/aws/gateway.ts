@@ -1,0 +1,486 @@
+/**
+ * The gateway: the only module that talks to AWS. It builds the SDK clients for a
+ * region and an optional endpoint, and owns batching (DescribeServices takes 10
+ * services a call, DescribeClusters 100), pagination (to the end, always), client-side
+ * rate limits per action, the SDK's retries with backoff on throttling, call counters
+ * (SDK middleware), and the cache of task definition revisions (immutable by ARN).
+ */
+import {
+  ECSClient,
+  CreateClusterCommand,
+  CreateServiceCommand,
+  DeleteClusterCommand,
+  DeleteServiceCommand,
+  DeregisterTaskDefinitionCommand,
+  DescribeClustersCommand,
+  DescribeServicesCommand,
+  DescribeTaskDefinitionCommand,
+  DescribeTasksCommand,
+  ListClustersCommand,
+  ListServicesCommand,
+  ListTaskDefinitionsCommand,
+  ListTasksCommand,
+  PutClusterCapacityProvidersCommand,
+  RegisterTaskDefinitionCommand,
+  TagResourceCommand,
+  UntagResourceCommand,
+  UpdateClusterCommand,
+  UpdateServiceCommand,
+  type Cluster,
+  type CreateClusterCommandInput,
+  type CreateServiceCommandInput,
+  type PutClusterCapacityProvidersCommandInput,
+  type RegisterTaskDefinitionCommandInput,
+  type Service,
+  type Task,
+  type TaskDefinition,
+  type UpdateClusterCommandInput,
+  type UpdateServiceCommandInput,
+} from '@aws-sdk/client-ecs';
+import {
+  ApplicationAutoScalingClient,
+  DeleteScalingPolicyCommand,
+  DeleteScheduledActionCommand,
+  DeregisterScalableTargetCommand,
+  DescribeScalableTargetsCommand,
+  DescribeScalingPoliciesCommand,
+  DescribeScheduledActionsCommand,
+  PutScalingPolicyCommand,
+  PutScheduledActionCommand,
+  RegisterScalableTargetCommand,
+  type PutScalingPolicyCommandInput,
+  type PutScheduledActionCommandInput,
+  type RegisterScalableTargetCommandInput,
+  type ScalableTarget,
+  type ScalingPolicy,
+  type ScheduledAction,
+} from '@aws-sdk/client-application-auto-scaling';
+import { CallCounter } from './call-counter.js';
+import { ECS_RATE_LIMITS, RateLimiter, type RateLimits } from './rate-limit.js';
+
+export type { Cluster as LiveCluster, Service as LiveService, TaskDefinition as LiveTaskDefinition, Task as LiveTask } from '@aws-sdk/client-ecs';
+export type { ScalableTarget, ScalingPolicy, ScheduledAction } from '@aws-sdk/client-application-auto-scaling';
+export type {
+  CreateClusterCommandInput,
+  CreateServiceCommandInput,
+  RegisterTaskDefinitionCommandInput,
+  UpdateServiceCommandInput,
+  UpdateClusterCommandInput,
+  PutClusterCapacityProvidersCommandInput,
+  PutScalingPolicyCommandInput,
+  PutScheduledActionCommandInput,
+  RegisterScalableTargetCommandInput,
+};
+
+export interface GatewayOptions {
+  region: string;
+  /** e.g. http://127.0.0.1:5000 for the local emulator; otherwise the SDK's own resolution (AWS_ENDPOINT_URL...) */
+  endpoint?: string;
+  maxAttempts?: number;
+  rateLimits?: RateLimits | 'off';
+  counter?: CallCounter;
+  /** shared across gateways of one process: revisions never change */
+  taskDefinitionCache?: TaskDefinitionCache;
+}
+
+export interface TaskDefinitionWithTags {
+  taskDefinition: TaskDefinition;
+  tags: Record<string, string>;
+}
+
+/** Task definition revisions are immutable: the body under a full revision ARN never changes. */
+export class TaskDefinitionCache {
+  private readonly byArn = new Map<string, TaskDefinitionWithTags>();
+  get(arn: string): TaskDefinitionWithTags | undefined {
+    return this.byArn.get(arn);
+  }
+  set(entry: TaskDefinitionWithTags): void {
+    const arn = entry.taskDefinition.taskDefinitionArn;
+    if (arn) this.byArn.set(arn, entry);
+  }
+  /** Tags are the one mutable part; keep the cache true after we change them ourselves. */
+  updateTags(arn: string, tags: Record<string, string>): void {
+    const e = this.byArn.get(arn);
+    if (e) e.tags = { ...tags };
+  }
+  get size(): number {
+    return this.byArn.size;
+  }
+}
+
+export class AwsCallError extends Error {
+  constructor(readonly operation: string, readonly code: string, message: string, readonly throttled: boolean) {
+    super(message);
+    this.name = 'AwsCallError';
+  }
+}
+
+const THROTTLING_CODES = new Set(['ThrottlingException', 'Throttling', 'TooManyRequestsException', 'RequestLimitExceeded', 'ProvisionedThroughputExceededException']);
+
+export function isThrottlingError(err: unknown): boolean {
+  const name = (err as { name?: string })?.name;
+  return (err instanceof AwsCallError && err.throttled) || (name !== undefined && THROTTLING_CODES.has(name));
+}
+
+function chunk<T>(items: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+export function tagsToList(tags: Record<string, string>): Array<{ key: string; value: string }> {
+  return Object.entries(tags).map(([key, value]) => ({ key, value }));
+}
+
+export function tagsFromList(list: ReadonlyArray<{ key?: string | undefined; value?: string | undefined }> | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const t of list ?? []) if (t.key !== undefined) out[t.key] = t.value ?? '';
+  return out;
+}
+
+type Sendable = { send(command: unknown): Promise<unknown> };
+
+export class AwsGateway {
+  readonly region: string;
+  readonly counter: CallCounter;
+  readonly taskDefinitions: TaskDefinitionCache;
+  private readonly ecs: ECSClient;
+  private readonly scaling: ApplicationAutoScalingClient;
+  private readonly limiter: RateLimiter;
+
+  constructor(opts: GatewayOptions) {
+    this.region = opts.region;
+    this.counter = opts.counter ?? new CallCounter();
+    this.taskDefinitions = opts.taskDefinitionCache ?? new TaskDefinitionCache();
+    this.limiter = new RateLimiter(opts.rateLimits ?? ECS_RATE_LIMITS);
+    const config = {
+      region: opts.region,
+      maxAttempts: opts.maxAttempts ?? 8,
+      retryMode: 'standard',
+      ...(opts.endpoint ? { endpoint: opts.endpoint } : {}),
+    };
+    this.ecs = new ECSClient(config);
+    this.scaling = new ApplicationAutoScalingClient(config);
+    this.instrument(this.ecs, 'ecs');
+    this.instrument(this.scaling, 'application-autoscaling');
+  }
+
+  /** Rate limit before, count after: one middleware on every call of both clients. */
+  private instrument(client: ECSClient | ApplicationAutoScalingClient, service: string): void {
+    const counter = this.counter;
+    const limiter = this.limiter;
+    type Next = (args: unknown) => Promise<{ output: unknown }>;
+    const stack = client.middlewareStack as unknown as {
+      add(mw: (next: Next, context: { commandName?: string }) => Next, opts: { step: 'initialize'; name: string }): void;
+    };
+    stack.add(
+      (next, context) => async (args) => {
+        const operation = String(context.commandName ?? 'Unknown').replace(/Command$/, '');
+        await limiter.acquire(operation);
+        try {
+          const result = await next(args);
+          const attempts = (result.output as { $metadata?: { attempts?: number } })?.$metadata?.attempts ?? 1;
+          counter.record(service, operation, 'success', attempts);
+          return result;
+        } catch (err) {
+          const e = err as { name?: string; message?: string; $metadata?: { attempts?: number } };
+          const code = e.name ?? 'Error';
+          const throttled = THROTTLING_CODES.has(code);
+          if (throttled) counter.throttled++;
+          counter.record(service, operation, code, e.$metadata?.attempts ?? 1);
+          throw new AwsCallError(operation, code, `${operation}: ${code}: ${e.message ?? String(err)}`, throttled);
+        }
+      },
+      { step: 'initialize', name: 'ecsReconcilerCallAccounting' },
+    );
+  }
+
+  private async send<T>(client: Sendable, command: unknown): Promise<T> {
+    return (await client.send(command)) as T;
+  }
+
+  destroy(): void {
+    this.ecs.destroy();
+    this.scaling.destroy();
+  }
+
+  // ---- ECS reads -------------------------------------------------------------------
+
+  async listClusterArns(): Promise<string[]> {
+    const out: string[] = [];
+    let nextToken: string | undefined;
+    do {
+      const r = await this.send<{ clusterArns?: string[]; nextToken?: string }>(this.ecs, new ListClustersCommand({ nextToken, maxResults: 100 }));
+      out.push(...(r.clusterArns ?? []));
+      nextToken = r.nextToken;
+    } while (nextToken);
+    return out;
+  }
+
+  /** DescribeClusters takes 100 clusters a call. Missing clusters come back as `missing` names. */
+  async describeClusters(clusters: readonly string[]): Promise<{ clusters: Cluster[]; missing: string[] }> {
+    const found: Cluster[] = [];
+    const missing: string[] = [];
+    for (const batch of chunk(clusters, 100)) {
+      const r = await this.send<{ clusters?: Cluster[]; failures?: Array<{ arn?: string; reason?: string }> }>(
+        this.ecs,
+        new DescribeClustersCommand({ clusters: batch, include: ['SETTINGS', 'CONFIGURATIONS', 'TAGS'] }),
+      );
+      for (const c of r.clusters ?? []) {
+        if (c.status === 'INACTIVE') missing.push(c.clusterName ?? '');
+        else found.push(c);
+      }
+      for (const f of r.failures ?? []) missing.push(nameFromArn(f.arn ?? ''));
+    }
+    return { clusters: found, missing };
+  }
+
+  async listServiceArns(cluster: string): Promise<string[]> {
+    const out: string[] = [];
+    let nextToken: string | undefined;
+    do {
+      const r = await this.send<{ serviceArns?: string[]; nextToken?: string }>(this.ecs, new ListServicesCommand({ cluster, nextToken, maxResults: 100 }));
+      out.push(...(r.serviceArns ?? []));
+      nextToken = r.nextToken;
+    } while (nextToken);
+    return out;
+  }
+
+  /** DescribeServices takes 10 services a call; tags come with it (include TAGS). INACTIVE services count as missing. */
+  async describeServices(cluster: string, services: readonly string[]): Promise<{ services: Service[]; missing: string[] }> {
+    const found: Service[] = [];
+    const missing: string[] = [];
+    for (const batch of chunk(services, 10)) {
+      const r = await this.send<{ services?: Service[]; failures?: Array<{ arn?: string; reason?: string }> }>(
+        this.ecs,
+        new DescribeServicesCommand({ cluster, services: batch, include: ['TAGS'] }),
+      );
+      for (const s of r.services ?? []) {
+        if (s.status === 'INACTIVE') missing.push(s.serviceName ?? '');
+        else found.push(s);
+      }
+      for (const f of r.failures ?? []) missing.push(nameFromArn(f.arn ?? ''));
+    }
+    return { services: found, missing };
+  }
+
+  /** All ACTIVE revision ARNs (optionally of one family), newest first, paginated to the end. */
+  async listTaskDefinitionArns(opts: { familyPrefix?: string; status?: 'ACTIVE' | 'INACTIVE' } = {}): Promise<string[]> {
+    const out: string[] = [];
+    let nextToken: string | undefined;
+    do {
+      const r = await this.send<{ taskDefinitionArns?: string[]; nextToken?: string }>(
+        this.ecs,
+        new ListTaskDefinitionsCommand({ familyPrefix: opts.familyPrefix, status: opts.status ?? 'ACTIVE', sort: 'DESC', nextToken, maxResults: 100 }),
+      );
+      out.push(...(r.taskDefinitionArns ?? []));
+      nextToken = r.nextToken;
+    } while (nextToken);
+    return out;
+  }
+
+  /** Cached by revision ARN: a revision's content never changes, so it is read once per process. */
+  async describeTaskDefinition(arn: string): Promise<TaskDefinitionWithTags> {
+    const cached = this.taskDefinitions.get(arn);
+    if (cached) return cached;
+    const r = await this.send<{ taskDefinition?: TaskDefinition; tags?: Array<{ key?: string; value?: string }> }>(
+      this.ecs,
+      new DescribeTaskDefinitionCommand({ taskDefinition: arn, include: ['TAGS'] }),
+    );
+    if (!r.taskDefinition) throw new AwsCallError('DescribeTaskDefinition', 'NotFound', `DescribeTaskDefinition: ${arn} not found`, false);
+    const entry = { taskDefinition: r.taskDefinition, tags: tagsFromList(r.tags) };
+    if (isRevisionArn(arn) || r.taskDefinition.taskDefinitionArn) this.taskDefinitions.set(entry);
+    return entry;
+  }
+
+  async listTaskArns(cluster: string, serviceName: string, desiredStatus: 'RUNNING' | 'STOPPED' = 'RUNNING'): Promise<string[]> {
+    const out: string[] = [];
+    let nextToken: string | undefined;
+    do {
+      const r = await this.send<{ taskArns?: string[]; nextToken?: string }>(this.ecs, new ListTasksCommand({ cluster, serviceName, desiredStatus, nextToken, maxResults: 100 }));
+      out.push(...(r.taskArns ?? []));
+      nextToken = r.nextToken;
+    } while (nextToken);
+    return out;
+  }
+
+  /** DescribeTasks takes 100 tasks a call. */
+  async describeTasks(cluster: string, tasks: readonly string[]): Promise<Task[]> {
+    const out: Task[] = [];
+    for (const batch of chunk(tasks, 100)) {
+      const r = await this.send<{ tasks?: Task[] }>(this.ecs, new DescribeTasksCommand({ cluster, tasks: batch }));
+      out.push(...(r.tasks ?? []));
+    }
+    return out;
+  }
+
+  // ---- ECS writes ------------------------------------------------------------------
+
+  async createCluster(input: CreateClusterCommandInput): Promise<Cluster> {
+    const r = await this.send<{ cluster?: Cluster }>(this.ecs, new CreateClusterCommand(input));
+    return r.cluster ?? {};
+  }
+
+  async updateCluster(input: UpdateClusterCommandInput): Promise<void> {
+    await this.send(this.ecs, new UpdateClusterCommand(input));
+  }
+
+  async putClusterCapacityProviders(input: PutClusterCapacityProvidersCommandInput): Promise<void> {
+    await this.send(this.ecs, new PutClusterCapacityProvidersCommand(input));
+  }
+
+  async deleteCluster(cluster: string): Promise<void> {
+    await this.send(this.ecs, new DeleteClusterCommand({ cluster }));
+  }
+
+  async registerTaskDefinition(input: RegisterTaskDefinitionCommandInput): Promise<TaskDefinitionWithTags> {
+    const r = await this.send<{ taskDefinition?: TaskDefinition; tags?: Array<{ key?: string; value?: string }> }>(this.ecs, new RegisterTaskDefinitionCommand(input));
+    if (!r.taskDefinition) throw new AwsCallError('RegisterTaskDefinition', 'EmptyResponse', 'RegisterTaskDefinition returned no task definition', false);
+    const entry = { taskDefinition: r.taskDefinition, tags: r.tags ? tagsFromList(r.tags) : tagsFromList(input.tags) };
+    this.taskDefinitions.set(entry);
+    return entry;
+  }
+
+  async deregisterTaskDefinition(arn: string): Promise<void> {
+    await this.send(this.ecs, new DeregisterTaskDefinitionCommand({ taskDefinition: arn }));
+  }
+
+  async createService(input: CreateServiceCommandInput): Promise<Service> {
+    const r = await this.send<{ service?: Service }>(this.ecs, new CreateServiceCommand(input));
+    return r.service ?? {};
+  }
+
+  async updateService(input: UpdateServiceCommandInput): Promise<Service> {
+    const r = await this.send<{ service?: Service }>(this.ecs, new UpdateServiceCommand(input));
+    return r.service ?? {};
+  }
+
+  async deleteService(cluster: string, service: string): Promise<void> {
+    await this.send(this.ecs, new DeleteServiceCommand({ cluster, service, force: true }));
+  }
+
+  async tagResource(resourceArn: string, tags: Record<string, string>): Promise<void> {
+    if (Object.keys(tags).length === 0) return;
+    await this.send(this.ecs, new TagResourceCommand({ resourceArn, tags: tagsToList(tags) }));
+    this.taskDefinitions.updateTags(resourceArn, { ...(this.taskDefinitions.get(resourceArn)?.tags ?? {}), ...tags });
+  }
+
+  async untagResource(resourceArn: string, tagKeys: string[]): Promise<void> {
+    if (tagKeys.length === 0) return;
+    await this.send(this.ecs, new UntagResourceCommand({ resourceArn, tagKeys }));
+    const cached = this.taskDefinitions.get(resourceArn);
+    if (cached) {
+      const next = { ...cached.tags };
+      for (const k of tagKeys) delete next[k];
+      this.taskDefinitions.updateTags(resourceArn, next);
+    }
+  }
+
+  // ---- Application Auto Scaling ----------------------------------------------------
+
+  /** DescribeScalableTargets takes up to 50 resource ids a call. */
+  async describeScalableTargets(resourceIds: readonly string[]): Promise<ScalableTarget[]> {
+    const out: ScalableTarget[] = [];
+    for (const batch of chunk(resourceIds, 50)) {
+      let nextToken: string | undefined;
+      do {
+        const r = await this.send<{ ScalableTargets?: ScalableTarget[]; NextToken?: string }>(
+          this.scaling,
+          new DescribeScalableTargetsCommand({ ServiceNamespace: 'ecs', ResourceIds: batch, ScalableDimension: 'ecs:service:DesiredCount', NextToken: nextToken }),
+        );
+        out.push(...(r.ScalableTargets ?? []));
+        nextToken = r.NextToken;
+      } while (nextToken);
+    }
+    return out;
+  }
+
+  async describeScalingPolicies(resourceIds: readonly string[]): Promise<ScalingPolicy[]> {
+    const out: ScalingPolicy[] = [];
+    for (const id of resourceIds) {
+      // DescribeScalingPolicies takes one ResourceId (PolicyNames is the list), so one call per service with auto scaling
+      let nextToken: string | undefined;
+      do {
+        const r = await this.send<{ ScalingPolicies?: ScalingPolicy[]; NextToken?: string }>(
+          this.scaling,
+          new DescribeScalingPoliciesCommand({ ServiceNamespace: 'ecs', ResourceId: id, ScalableDimension: 'ecs:service:DesiredCount', NextToken: nextToken }),
+        );
+        out.push(...(r.ScalingPolicies ?? []));
+        nextToken = r.NextToken;
+      } while (nextToken);
+    }
+    return out;
+  }
+
+  async describeScheduledActions(resourceIds: readonly string[]): Promise<ScheduledAction[]> {
+    const out: ScheduledAction[] = [];
+    for (const id of resourceIds) {
+      let nextToken: string | undefined;
+      do {
+        const r = await this.send<{ ScheduledActions?: ScheduledAction[]; NextToken?: string }>(
+          this.scaling,
+          new DescribeScheduledActionsCommand({ ServiceNamespace: 'ecs', ResourceId: id, ScalableDimension: 'ecs:service:DesiredCount', NextToken: nextToken }),
+        );
+        out.push(...(r.ScheduledActions ?? []));
+        nextToken = r.NextToken;
+      } while (nextToken);
+    }
+    return out;
+  }
+
+  async registerScalableTarget(input: RegisterScalableTargetCommandInput): Promise<void> {
+    await this.send(this.scaling, new RegisterScalableTargetCommand(input));
+  }
+
+  async deregisterScalableTarget(resourceId: string): Promise<void> {
+    await this.send(this.scaling, new DeregisterScalableTargetCommand({ ServiceNamespace: 'ecs', ResourceId: resourceId, ScalableDimension: 'ecs:service:DesiredCount' }));
+  }
+
+  async putScalingPolicy(input: PutScalingPolicyCommandInput): Promise<void> {
+    await this.send(this.scaling, new PutScalingPolicyCommand(input));
+  }
+
+  async deleteScalingPolicy(resourceId: string, policyName: string): Promise<void> {
+    await this.send(this.scaling, new DeleteScalingPolicyCommand({ ServiceNamespace: 'ecs', ResourceId: resourceId, ScalableDimension: 'ecs:service:DesiredCount', PolicyName: policyName }));
+  }
+
+  async putScheduledAction(input: PutScheduledActionCommandInput): Promise<void> {
+    await this.send(this.scaling, new PutScheduledActionCommand(input));
+  }
+
+  async deleteScheduledAction(resourceId: string, name: string): Promise<void> {
+    await this.send(this.scaling, new DeleteScheduledActionCommand({ ServiceNamespace: 'ecs', ResourceId: resourceId, ScalableDimension: 'ecs:service:DesiredCount', ScheduledActionName: name }));
+  }
+}
+
+export function nameFromArn(arn: string): string {
+  const slash = arn.lastIndexOf('/');
+  return slash >= 0 ? arn.slice(slash + 1) : arn;
+}
+
+/** arn:aws:ecs:region:acct:task-definition/family:3 */
+export function isRevisionArn(value: string): boolean {
+  return /^arn:aws[\w-]*:ecs:[^:]+:\d+:task-definition\/[^:]+:\d+$/.test(value);
+}
+
+/** One gateway per region, sharing counters and the revision cache. */
+export class AwsGateways {
+  readonly counter = new CallCounter();
+  readonly taskDefinitionCache = new TaskDefinitionCache();
+  private readonly byRegion = new Map<string, AwsGateway>();
+  constructor(private readonly base: Omit<GatewayOptions, 'region' | 'counter' | 'taskDefinitionCache'>) {}
+
+  forRegion(region: string): AwsGateway {
+    let g = this.byRegion.get(region);
+    if (!g) {
+      g = new AwsGateway({ ...this.base, region, counter: this.counter, taskDefinitionCache: this.taskDefinitionCache });
+      this.byRegion.set(region, g);
+    }
+    return g;
+  }
+
+  destroy(): void {
+    for (const g of this.byRegion.values()) g.destroy();
+    this.byRegion.clear();
+  }
+}

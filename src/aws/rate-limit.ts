@@ -1,0 +1,74 @@
+/**
+ * Client-side token buckets per API action, so the controller stays well inside the
+ * account's shared ECS request budget instead of spending it and being throttled.
+ * Figures follow the ECS API throttling documentation ("Request throttling for the
+ * Amazon ECS API"): reads sustain about 20 a second with a burst of 50 or more;
+ * RegisterTaskDefinition about one a second.
+ */
+export interface BucketSpec {
+  /** tokens added per second */
+  rate: number;
+  /** bucket size: the burst */
+  burst: number;
+}
+
+export type RateLimits = Record<string, BucketSpec>;
+
+export const ECS_RATE_LIMITS: RateLimits = {
+  default: { rate: 20, burst: 50 },
+  RegisterTaskDefinition: { rate: 1, burst: 5 },
+  DeregisterTaskDefinition: { rate: 1, burst: 5 },
+  CreateService: { rate: 5, burst: 10 },
+  UpdateService: { rate: 5, burst: 10 },
+  DeleteService: { rate: 5, burst: 10 },
+  TagResource: { rate: 5, burst: 10 },
+  UntagResource: { rate: 5, burst: 10 },
+};
+
+export class TokenBucket {
+  private tokens: number;
+  private last: number;
+  private queue: Promise<void> = Promise.resolve();
+
+  constructor(private readonly spec: BucketSpec, private readonly now: () => number = () => performance.now()) {
+    this.tokens = spec.burst;
+    this.last = now();
+  }
+
+  /** Resolves when a token is available; callers are served in order. */
+  take(): Promise<void> {
+    const turn = this.queue.then(() => this.waitForToken());
+    this.queue = turn.catch(() => undefined);
+    return turn;
+  }
+
+  private async waitForToken(): Promise<void> {
+    for (;;) {
+      const t = this.now();
+      this.tokens = Math.min(this.spec.burst, this.tokens + ((t - this.last) / 1000) * this.spec.rate);
+      this.last = t;
+      if (this.tokens >= 1) {
+        this.tokens -= 1;
+        return;
+      }
+      const waitMs = Math.ceil(((1 - this.tokens) / this.spec.rate) * 1000);
+      await new Promise((r) => setTimeout(r, waitMs));
+    }
+  }
+}
+
+export class RateLimiter {
+  private readonly buckets = new Map<string, TokenBucket>();
+  constructor(private readonly limits: RateLimits | 'off') {}
+
+  async acquire(operation: string): Promise<void> {
+    if (this.limits === 'off') return;
+    let bucket = this.buckets.get(operation);
+    if (!bucket) {
+      const spec = this.limits[operation] ?? this.limits.default ?? { rate: 20, burst: 50 };
+      bucket = new TokenBucket(spec);
+      this.buckets.set(operation, bucket);
+    }
+    await bucket.take();
+  }
+}

@@ -1,0 +1,25 @@
+/** Shared by validate, plan, apply and run: flags to variables to the loaded desired model. */
+import path from 'node:path';
+import { collectVariables, loadManifests, type LoadResult } from '../manifests/index.js';
+import type { CommandIO } from './io.js';
+
+export interface DesiredFlags {
+  dir: string;
+  vars?: string[];
+  varFiles?: string[];
+  region: string;
+}
+
+export async function loadDesired(flags: DesiredFlags, io: CommandIO): Promise<LoadResult> {
+  const variables = await collectVariables({
+    flags: flags.vars ?? [],
+    files: (flags.varFiles ?? []).map((f) => path.resolve(io.cwd, f)),
+    env: io.env,
+  });
+  const result = await loadManifests(path.resolve(io.cwd, flags.dir), { defaultRegion: flags.region, vars: variables.vars });
+  if (variables.problems.length) {
+    result.problems.unshift(...variables.problems);
+    result.complete = false;
+  }
+  return result;
+}

@@ -1,0 +1,66 @@
+/** The `ecs-reconciler` command: dispatches to one file per command. */
+import { createRequire } from 'node:module';
+import { UsageError } from './flags.js';
+import { processIO, type CommandIO } from './io.js';
+import { applyCommand } from './apply.js';
+import { planCommand } from './plan.js';
+import { schemaCommand } from './schema.js';
+import { validateCommand } from './validate.js';
+
+type Command = (argv: string[], io: CommandIO) => Promise<number>;
+
+const COMMANDS: Record<string, { run: Command; summary: string }> = {
+  validate: { run: validateCommand, summary: 'load and check every manifest, no AWS calls (exit 0 valid, 1 invalid)' },
+  plan: { run: planCommand, summary: 'diff against live ECS (exit 0 no changes, 2 changes with --detailed-exitcode, 1 error)' },
+  apply: { run: applyCommand, summary: 'plan, then converge; --prune, --adopt, --dry-run (exit 0 converged, 1 error)' },
+  schema: { run: schemaCommand, summary: "print the manifests' JSON Schema (for editors' YAML language server)" },
+};
+
+function version(): string {
+  const require = createRequire(import.meta.url);
+  return (require('../../package.json') as { version: string }).version;
+}
+
+export function mainHelp(): string {
+  const width = Math.max(...Object.keys(COMMANDS).map((c) => c.length));
+  const lines = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(width)}  ${c.summary}`);
+  return `ecs-reconciler ${version()}: a GitOps controller for Amazon ECS.
+
+Keeps ECS clusters, task definitions, services and their auto scaling as YAML
+manifests in git; diffs them against live ECS, applies the difference, and reports
+drift.
+
+Usage: ecs-reconciler COMMAND [flags]
+
+Commands:
+${lines.join('\n')}
+
+Run "ecs-reconciler COMMAND --help" for a command's flags and examples.
+`;
+}
+
+export async function main(argv: string[], io: CommandIO = processIO()): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    io.stdout(mainHelp());
+    return name === undefined ? 1 : 0;
+  }
+  if (name === '--version' || name === '-v') {
+    io.stdout(`${version()}\n`);
+    return 0;
+  }
+  const command = COMMANDS[name];
+  if (!command) {
+    io.stderr(`ecs-reconciler: unknown command "${name}"\n\n${mainHelp()}`);
+    return 1;
+  }
+  try {
+    return await command.run(rest, io);
+  } catch (err) {
+    if (err instanceof UsageError) {
+      io.stderr(`ecs-reconciler ${name}: ${err.message}\nRun "ecs-reconciler ${name} --help" for usage.\n`);
+      return 1;
+    }
+    throw err;
+  }
+}

@@ -1,0 +1,30 @@
+import { manifestJsonSchema } from '../schema/index.js';
+import { parseCommandArgs } from './flags.js';
+import type { CommandIO } from './io.js';
+
+export const SCHEMA_HELP = `Usage: ecs-reconciler schema [--out FILE]
+
+Prints the JSON Schema (draft 2020-12) of one manifest document: every Cluster,
+TaskDefinition and Service field with ECS's own enums and limits. Editors that run
+the YAML language server complete and check manifests with it; put this line at the
+top of a manifest:
+
+  # yaml-language-server: $schema=../ecs-reconciler.schema.json
+
+Examples:
+  ecs-reconciler schema > ecs-reconciler.schema.json
+`;
+
+export async function schemaCommand(argv: string[], io: CommandIO): Promise<number> {
+  const { values } = parseCommandArgs(argv, { out: { type: 'string' } }, { min: 0, max: 0, names: '' });
+  if (values.help) {
+    io.stdout(SCHEMA_HELP);
+    return 0;
+  }
+  const text = JSON.stringify(manifestJsonSchema(), null, 2) + '\n';
+  if (values.out) {
+    const { writeFile } = await import('node:fs/promises');
+    await writeFile(values.out, text);
+  } else io.stdout(text);
+  return 0;
+}

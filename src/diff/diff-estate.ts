@@ -1,0 +1,358 @@
+/**
+ * Pure: desired model + live model -> one ResourceDiff per resource, with its state
+ * (DESIGN.md: in-sync, pending, drifted, missing, orphaned, conflict, invalid) and its
+ * field changes. Pending and drifted are told apart by the applied-hash tag: the hash
+ * of the normalized manifest spec last applied. If the manifest's hash differs from it,
+ * the manifest changed (pending); if it is the same and live still differs, someone
+ * changed live (drifted).
+ */
+import type { LiveCluster, LiveEstate, LiveRevision, LiveService, LiveTaskDefinitionFamily } from '../live/model.js';
+import { ANNOTATION, resourceId, TAG, type DesiredResource, type InvalidResource, type Kind } from '../model/resource.js';
+import { diffFields } from './field-diff.js';
+import { specHash } from './hash.js';
+import { applyIgnoreRules, parseIgnoreRules, withoutIgnored, type IgnoreRule } from './ignore.js';
+import { canonicalJson, normalizeCluster, normalizeService, normalizeTaskDefinition } from './normalize.js';
+import type { ChangeCause, FieldChange, ResourceDiff, ResourceState } from './types.js';
+
+export interface DiffInput {
+  desired: readonly DesiredResource[];
+  invalid: readonly InvalidResource[];
+  live: LiveEstate;
+  controllerId: string;
+  defaultRegion: string;
+  /** take over same-named unmanaged resources */
+  adopt?: boolean;
+}
+
+type Json = Record<string, unknown>;
+
+const KIND_ORDER: Record<Kind, number> = { Cluster: 0, TaskDefinition: 1, Service: 2 };
+
+/** CreateService fields that UpdateService does not take: changing one means delete and re-create. */
+export const SERVICE_FIELDS_NEEDING_REPLACEMENT = ['launchType', 'role', 'schedulingStrategy'] as const;
+
+export function userTags(tags: Record<string, string> | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(tags ?? {})) {
+    if (k.startsWith('ecs-reconciler:') || k.toLowerCase().startsWith('aws:')) continue;
+    out[k] = v;
+  }
+  return out;
+}
+
+function isManaged(tags: Record<string, string>, controllerId: string): boolean {
+  return tags[TAG.managedBy] === controllerId;
+}
+
+function omit(obj: Json, ...keys: string[]): Json {
+  const out: Json = { ...obj };
+  for (const k of keys) delete out[k];
+  return out;
+}
+
+function stateOf(changes: readonly unknown[], appliedHash: string | undefined, desiredHash: string): ResourceState {
+  if (changes.length === 0) return 'in-sync';
+  return appliedHash === desiredHash ? 'drifted' : 'pending';
+}
+
+function withCause(diffs: Array<{ path: string; live: unknown; desired: unknown }>, cause: ChangeCause): FieldChange[] {
+  return diffs.map((d) => ({ ...d, cause }));
+}
+
+function tagChanges(live: Record<string, string>, desired: Record<string, string>): Array<{ path: string; live: unknown; desired: unknown }> {
+  const keys = [...new Set([...Object.keys(live), ...Object.keys(desired)])].sort();
+  return keys.filter((k) => live[k] !== desired[k]).map((k) => ({ path: `tags.${k}`, live: live[k], desired: desired[k] }));
+}
+
+interface TaskDefinitionTarget {
+  /** normalized content to register (ignored fields from live) */
+  target: Json;
+  hash: string;
+  /** the live revision holding that content, when one does */
+  matchingRevision?: LiveRevision;
+}
+
+export function diffEstate(input: DiffInput): ResourceDiff[] {
+  const out: ResourceDiff[] = [];
+  const desiredIds = new Set<string>();
+  const tdTargets = new Map<string, TaskDefinitionTarget>();
+
+  const ordered = [...input.desired].sort((a, b) => KIND_ORDER[a.kind] - KIND_ORDER[b.kind]);
+  for (const d of ordered) {
+    const id = resourceId(d);
+    desiredIds.add(id);
+    const rules = parseIgnoreRules(d.annotations[ANNOTATION.ignore]).rules;
+    let diff: ResourceDiff;
+    if (d.kind === 'Cluster') diff = diffCluster(d, id, input.live.clusters.get(id), rules, input);
+    else if (d.kind === 'TaskDefinition') {
+      const r = diffTaskDefinition(d, id, input.live.families.get(id), rules, input);
+      tdTargets.set(id, r.target);
+      diff = r.diff;
+    } else diff = diffService(d, id, input.live.services.get(id), rules, input, tdTargets);
+    if (input.live.unreadable.has(d.region) && diff.state === 'missing') {
+      diff.reason = `cannot read ${d.region}: ${input.live.unreadable.get(d.region)}`;
+    }
+    out.push(diff);
+  }
+
+  // Documents that did not load: their resources are `invalid`, never orphaned.
+  const invalidIds = new Set<string>();
+  for (const inv of input.invalid) {
+    if (!inv.kind || !inv.name || !['Cluster', 'TaskDefinition', 'Service'].includes(inv.kind)) continue;
+    const ref = { kind: inv.kind as Kind, name: inv.name, region: inv.region ?? input.defaultRegion, ...(inv.cluster ? { cluster: inv.cluster.replace(/^arn:.*:cluster\//, '') } : {}) };
+    const id = resourceId(ref);
+    if (desiredIds.has(id) || invalidIds.has(id)) continue;
+    invalidIds.add(id);
+    const live = ref.kind === 'Cluster' ? input.live.clusters.get(id) : ref.kind === 'Service' ? input.live.services.get(id) : input.live.families.get(id);
+    out.push({
+      id,
+      ...ref,
+      state: 'invalid',
+      reason: `its manifest does not load (${inv.source.file}:${inv.source.line}); left as it is`,
+      changes: [],
+      ignored: [],
+      replacementFields: [],
+      ...(live ? { live } : {}),
+      suspended: false,
+    });
+  }
+
+  // Managed resources no manifest names any more.
+  const orphan = (id: string, kind: Kind, live: LiveCluster | LiveService | LiveTaskDefinitionFamily, region: string, name: string, cluster?: string) => {
+    if (desiredIds.has(id) || invalidIds.has(id)) return;
+    out.push({
+      id,
+      kind,
+      region,
+      name,
+      ...(cluster ? { cluster } : {}),
+      state: 'orphaned',
+      reason: 'managed by this controller, no longer in the manifests',
+      changes: [],
+      ignored: [],
+      replacementFields: [],
+      live,
+      suspended: false,
+    });
+  };
+  for (const [id, c] of input.live.clusters) if (isManaged(c.tags, input.controllerId)) orphan(id, 'Cluster', c, c.region, c.name);
+  for (const [id, f] of input.live.families) if (f.latestManaged) orphan(id, 'TaskDefinition', f, f.region, f.name);
+  for (const [id, s] of input.live.services) if (isManaged(s.tags, input.controllerId)) orphan(id, 'Service', s, s.region, s.name, s.cluster);
+
+  return out.sort((a, b) => KIND_ORDER[a.kind] - KIND_ORDER[b.kind] || a.id.localeCompare(b.id));
+}
+
+function base(d: DesiredResource, id: string): Omit<ResourceDiff, 'state' | 'reason'> {
+  return {
+    id,
+    kind: d.kind,
+    region: d.region,
+    ...(d.cluster ? { cluster: d.cluster } : {}),
+    name: d.name,
+    changes: [],
+    ignored: [],
+    replacementFields: [],
+    desired: d,
+    suspended: d.annotations[ANNOTATION.suspend] === 'true',
+  };
+}
+
+/** The manifest spec with its tags as a map; tags take part in ignore rules (`tags.deployed-by`). */
+function specWithTags(d: DesiredResource): Json {
+  return { ...d.spec, tags: (d.spec.tags as Record<string, string> | undefined) ?? {} };
+}
+
+function conflictOrMissing(b: Omit<ResourceDiff, 'state' | 'reason'>, live: { tags: Record<string, string> } | undefined, managed: boolean, input: DiffInput): ResourceDiff | undefined {
+  if (!live) return { ...b, state: 'missing', reason: 'in the manifests, not live' };
+  if (!managed && !input.adopt) {
+    const owner = live.tags[TAG.managedBy];
+    return {
+      ...b,
+      state: 'conflict',
+      reason: owner ? `exists, managed by controller "${owner}", not "${input.controllerId}"; untouched` : 'exists but is not managed by this controller; untouched (use --adopt to take it over)',
+    };
+  }
+  return undefined;
+}
+
+function diffCluster(d: DesiredResource, id: string, live: LiveCluster | undefined, rules: IgnoreRule[], input: DiffInput): ResourceDiff {
+  const b = base(d, id);
+  const manifest = specWithTags(d);
+  const desiredHash = specHash(normalizeCluster(withoutIgnored(manifest, rules)));
+  b.desiredHash = desiredHash;
+  const early = conflictOrMissing(b, live, live ? isManaged(live.tags, input.controllerId) : false, input);
+  if (!live || early) {
+    return { ...(early ?? { ...b, state: 'missing', reason: '' }), target: normalizeCluster(omit(manifest, 'tags')), targetTags: manifest.tags as Record<string, string> };
+  }
+  const liveWithTags = { ...live.spec, tags: userTags(live.tags) };
+  const { spec, ignored } = applyIgnoreRules(manifest, liveWithTags, rules);
+  const target = normalizeCluster(omit(spec, 'tags'));
+  const targetTags = spec.tags as Record<string, string>;
+  const appliedHash = live.tags[TAG.appliedHash];
+  const diffs = [...diffFields(normalizeCluster(live.spec), target), ...tagChanges(userTags(live.tags), targetTags)];
+  const state = stateOf(diffs, appliedHash, desiredHash);
+  return {
+    ...b,
+    state,
+    reason: reasonFor(state, diffs.length),
+    changes: withCause(diffs, state === 'drifted' ? 'out-of-band' : 'manifest'),
+    ignored: withCause(ignored, 'manifest'),
+    live,
+    target,
+    targetTags,
+    ...(appliedHash ? { appliedHash } : {}),
+    staleHash: state === 'in-sync' && appliedHash !== desiredHash,
+  };
+}
+
+function reasonFor(state: ResourceState, n: number): string {
+  switch (state) {
+    case 'in-sync':
+      return 'live matches the manifest';
+    case 'pending':
+      return `the manifest changed since the last apply: ${n} field(s) to converge`;
+    case 'drifted':
+      return `live was changed outside git since the last apply: ${n} field(s) differ`;
+    default:
+      return state;
+  }
+}
+
+function diffTaskDefinition(d: DesiredResource, id: string, live: LiveTaskDefinitionFamily | undefined, rules: IgnoreRule[], input: DiffInput): { diff: ResourceDiff; target: TaskDefinitionTarget } {
+  const b = base(d, id);
+  const manifest = specWithTags(d);
+  const desiredHash = specHash(normalizeTaskDefinition(withoutIgnored(manifest, rules)));
+  b.desiredHash = desiredHash;
+  const managed = live?.latestManaged !== undefined;
+  const early = conflictOrMissing(b, live ? { tags: live.latest.tags } : undefined, managed, input);
+  if (!live || early) {
+    const target = normalizeTaskDefinition(omit(manifest, 'tags'));
+    return {
+      diff: { ...(early ?? { ...b, state: 'missing', reason: '' }), target, targetTags: manifest.tags as Record<string, string>, ...(live ? { live } : {}) },
+      target: { target, hash: desiredHash },
+    };
+  }
+  // The family's newest revision is what a service naming the family would run; ignored
+  // fields (an image CI owns) come from it, so CI's own revisions are not fought.
+  const current = live.latest;
+  const liveWithTags = { ...current.spec, tags: userTags(current.tags) };
+  const { spec, ignored } = applyIgnoreRules(manifest, liveWithTags, rules);
+  const target = normalizeTaskDefinition(omit(spec, 'tags'));
+  const targetTags = spec.tags as Record<string, string>;
+  const contentDiffs = diffFields(normalizeTaskDefinition(current.spec), target);
+  const diffs = [...contentDiffs, ...tagChanges(userTags(current.tags), targetTags)];
+  const appliedHash = (live.latestManaged ?? current).tags[TAG.appliedHash];
+  const state = stateOf(diffs, appliedHash, desiredHash);
+  const stale = state === 'in-sync' && (current.tags[TAG.appliedHash] !== desiredHash || !isManaged(current.tags, input.controllerId));
+  return {
+    diff: {
+      ...b,
+      state,
+      reason: state === 'in-sync' ? `revision ${current.revision} matches the manifest` : reasonFor(state, diffs.length),
+      changes: withCause(diffs, state === 'drifted' ? 'out-of-band' : 'manifest'),
+      ignored: withCause(ignored, 'manifest'),
+      live,
+      target,
+      targetTags,
+      ...(appliedHash ? { appliedHash } : {}),
+      staleHash: stale,
+    },
+    target: { target, hash: desiredHash, ...(contentDiffs.length === 0 ? { matchingRevision: current } : {}) },
+  };
+}
+
+function revisionLabel(rev: LiveRevision | undefined): string {
+  return rev ? `${rev.family}:${rev.revision}` : '(none)';
+}
+
+function diffService(d: DesiredResource, id: string, live: LiveService | undefined, rules: IgnoreRule[], input: DiffInput, tdTargets: Map<string, TaskDefinitionTarget>): ResourceDiff {
+  const b = base(d, id);
+  const manifest = specWithTags(d);
+  const tdRef = String(d.spec.taskDefinition ?? '');
+  const isManifestRef = !tdRef.startsWith('arn:') && !tdRef.includes(':');
+  const td = isManifestRef ? tdTargets.get(resourceId({ kind: 'TaskDefinition', region: d.region, name: tdRef })) : undefined;
+  // The service hash covers the task definition it runs, so a changed image makes the service pending too.
+  const desiredHash = specHash({ service: normalizeService(omit(withoutIgnored(manifest, rules), 'taskDefinition')), taskDefinition: td?.hash ?? tdRef });
+  b.desiredHash = desiredHash;
+  const early = conflictOrMissing(b, live, live ? isManaged(live.tags, input.controllerId) : false, input);
+  if (!live || early) {
+    return { ...(early ?? { ...b, state: 'missing', reason: '' }), target: normalizeService(omit(manifest, 'tags', 'autoScaling', 'taskDefinition')), targetTags: manifest.tags as Record<string, string>, ...(live ? { live } : {}) };
+  }
+  const liveWithTags = { ...live.spec, tags: userTags(live.tags) };
+  const { spec, ignored } = applyIgnoreRules(manifest, liveWithTags, rules);
+  const ignoredChanges = withCause(ignored, 'manifest');
+
+  let desiredCmp = omit(spec, 'tags', 'autoScaling', 'taskDefinition');
+  let liveCmp = omit(live.spec, 'taskDefinition');
+  // Application Auto Scaling owns desiredCount at run time: inside [min, max] it is shown, never fought.
+  const scaling = d.spec.autoScaling as { minCapacity?: number; maxCapacity?: number } | undefined;
+  if (scaling && typeof scaling.minCapacity === 'number' && typeof scaling.maxCapacity === 'number') {
+    const current = live.desiredCount;
+    if (current >= scaling.minCapacity && current <= scaling.maxCapacity) {
+      if (current !== spec.desiredCount && spec.desiredCount !== undefined) {
+        ignoredChanges.push({ path: 'desiredCount', live: current, desired: spec.desiredCount, cause: 'autoscaler' });
+      }
+      desiredCmp = omit(desiredCmp, 'desiredCount');
+      liveCmp = omit(liveCmp, 'desiredCount');
+    } else {
+      const bound = current < scaling.minCapacity ? scaling.minCapacity : scaling.maxCapacity;
+      desiredCmp = { ...desiredCmp, desiredCount: bound };
+    }
+  }
+  const target = normalizeService(desiredCmp);
+  const diffs = diffFields(normalizeService(liveCmp), target);
+
+  // The task definition is compared by content: a service on revision 5 while revision 6
+  // holds the same content is in sync, and no needless deployment is made.
+  const primary = live.primaryRevision;
+  if (isManifestRef) {
+    const sameFamily = primary?.family === tdRef;
+    const sameContent = td && primary && canonicalJson(normalizeTaskDefinition(primary.spec)) === canonicalJson(td.target);
+    if (!sameFamily || !sameContent) {
+      diffs.push({ path: 'taskDefinition', live: revisionLabel(primary), desired: td?.matchingRevision ? revisionLabel(td.matchingRevision) : `${tdRef} (a new revision)` });
+    }
+  } else {
+    const liveRef = tdRef.startsWith('arn:') ? primary?.arn : revisionLabel(primary);
+    if (liveRef !== tdRef) diffs.push({ path: 'taskDefinition', live: tdRef.startsWith('arn:') ? primary?.arn : revisionLabel(primary), desired: tdRef });
+  }
+  const targetTags = spec.tags as Record<string, string>;
+  diffs.push(...tagChanges(userTags(live.tags), targetTags));
+
+  const appliedHash = live.tags[TAG.appliedHash];
+  const state = stateOf(diffs, appliedHash, desiredHash);
+  const replacementFields = replacementNeeded(live.spec, target);
+  return {
+    ...b,
+    state,
+    reason: reasonFor(state, diffs.length),
+    changes: withCause(diffs, state === 'drifted' ? 'out-of-band' : 'manifest'),
+    ignored: ignoredChanges,
+    replacementFields,
+    live,
+    target,
+    targetTags,
+    ...(appliedHash ? { appliedHash } : {}),
+    staleHash: state === 'in-sync' && appliedHash !== desiredHash,
+  };
+}
+
+/**
+ * UpdateService takes neither launchType, role nor schedulingStrategy. Launch type to
+ * capacity provider strategy (and back, with an empty strategy) is a documented
+ * in-place transition (UpdateService, capacityProviderStrategy); launch type to
+ * another launch type is not.
+ */
+export function replacementNeeded(liveSpec: Json, target: Json): string[] {
+  const out: string[] = [];
+  const liveLaunch = liveSpec.launchType as string | undefined;
+  const wantLaunch = target.launchType as string | undefined;
+  const liveUsesProviders = Array.isArray(liveSpec.capacityProviderStrategy) && liveSpec.capacityProviderStrategy.length > 0;
+  const wantProviders = Array.isArray(target.capacityProviderStrategy) && target.capacityProviderStrategy.length > 0;
+  if (liveLaunch && wantLaunch && liveLaunch !== wantLaunch) out.push('launchType');
+  if (!liveLaunch && !liveUsesProviders && wantLaunch && wantLaunch !== 'EC2') out.push('launchType');
+  if (liveUsesProviders && !wantProviders && !wantLaunch) out.push('capacityProviderStrategy');
+  for (const f of ['role', 'schedulingStrategy']) {
+    if (canonicalJson(liveSpec[f] ?? null) !== canonicalJson(target[f] ?? null)) out.push(f);
+  }
+  return out;
+}

@@ -1,0 +1,43 @@
+import type { DesiredResource, Kind } from '../model/resource.js';
+import type { LiveCluster, LiveService, LiveTaskDefinitionFamily } from '../live/model.js';
+
+export type ResourceState = 'in-sync' | 'pending' | 'drifted' | 'missing' | 'orphaned' | 'conflict' | 'invalid';
+export const RESOURCE_STATES: readonly ResourceState[] = ['in-sync', 'pending', 'drifted', 'missing', 'orphaned', 'conflict', 'invalid'];
+
+export type ChangeCause = 'manifest' | 'out-of-band' | 'autoscaler';
+
+export interface FieldChange {
+  path: string;
+  live: unknown;
+  desired: unknown;
+  cause: ChangeCause;
+}
+
+export type LiveResource = LiveCluster | LiveService | LiveTaskDefinitionFamily;
+
+export interface ResourceDiff {
+  id: string;
+  kind: Kind;
+  region: string;
+  cluster?: string;
+  name: string;
+  state: ResourceState;
+  /** one sentence: why this state */
+  reason: string;
+  changes: FieldChange[];
+  /** fields an ignore rule or the autoscaler owns: shown, never converged */
+  ignored: FieldChange[];
+  /** fields that ECS cannot change in place (UpdateService does not take them) */
+  replacementFields: string[];
+  desired?: DesiredResource;
+  /** the spec to converge to (ignored fields holding live values), normalized */
+  target?: Record<string, unknown>;
+  /** user tags wanted (without ownership tags) */
+  targetTags?: Record<string, string>;
+  live?: LiveResource;
+  desiredHash?: string;
+  appliedHash?: string;
+  /** the live resource's ownership tags are stale (content equal, hash differs) */
+  staleHash?: boolean;
+  suspended: boolean;
+}

@@ -1,0 +1,2 @@
+export { readLiveEstate, emptyEstate, type ReadLiveOptions } from './read-live.js';
+export type * from './model.js';

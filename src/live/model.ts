@@ -1,0 +1,80 @@
+/**
+ * The live model: what ECS says, in our own shapes. Specs are projected onto the
+ * API's input shape (by diff/projection) so they compare with manifests directly.
+ */
+export type Json = Record<string, unknown>;
+
+export interface LiveCluster {
+  kind: 'Cluster';
+  region: string;
+  name: string;
+  arn: string;
+  tags: Record<string, string>;
+  /** CreateCluster input shape */
+  spec: Json;
+  runningTasksCount: number;
+  pendingTasksCount: number;
+  activeServicesCount: number;
+  capacityProviders: string[];
+}
+
+export interface LiveRevision {
+  arn: string;
+  family: string;
+  revision: number;
+  tags: Record<string, string>;
+  /** RegisterTaskDefinition input shape, family dropped */
+  spec: Json;
+}
+
+export interface LiveTaskDefinitionFamily {
+  kind: 'TaskDefinition';
+  region: string;
+  name: string;
+  /** ACTIVE revision ARNs, newest first */
+  activeRevisionArns: string[];
+  /** the newest ACTIVE revision */
+  latest: LiveRevision;
+  /** the newest ACTIVE revision carrying this controller's managed-by tag, if any */
+  latestManaged?: LiveRevision;
+}
+
+export interface LiveDeployment {
+  status: string;
+  taskDefinitionArn: string;
+  rolloutState?: string;
+  rolloutStateReason?: string;
+  desiredCount: number;
+  runningCount: number;
+  pendingCount: number;
+  failedTasks: number;
+  createdAt?: string;
+  updatedAt?: string;
+}
+
+export interface LiveService {
+  kind: 'Service';
+  region: string;
+  cluster: string;
+  name: string;
+  arn: string;
+  tags: Record<string, string>;
+  /** CreateService input shape; taskDefinition is the PRIMARY deployment's revision ARN */
+  spec: Json;
+  status: string;
+  desiredCount: number;
+  runningCount: number;
+  pendingCount: number;
+  deployments: LiveDeployment[];
+  events: Array<{ createdAt?: string; message: string }>;
+  /** the revision the PRIMARY deployment runs */
+  primaryRevision?: LiveRevision;
+}
+
+export interface LiveEstate {
+  clusters: Map<string, LiveCluster>;
+  services: Map<string, LiveService>;
+  families: Map<string, LiveTaskDefinitionFamily>;
+  /** regions whose read failed, with the reason: nothing there may be judged missing or orphaned */
+  unreadable: Map<string, string>;
+}

@@ -1,0 +1,184 @@
+/**
+ * Reads the live estate through the gateway: the clusters, services and task
+ * definition families the manifests name or that carry this controller's managed-by
+ * tag, per region. Call economy matters (ECS throttles per account): clusters are
+ * described 100 a call, services 10 a call with their tags, task definition revisions
+ * once per process (cached by ARN in the gateway).
+ */
+import { nameFromArn, type AwsGateway, type AwsGateways, type LiveService as SdkService, type LiveCluster as SdkCluster } from '../aws/index.js';
+import { projectLiveCluster, projectLiveService, projectLiveTaskDefinition } from '../diff/projection.js';
+import { resourceId, TAG, type DesiredResource } from '../model/resource.js';
+import type { Json, LiveCluster, LiveDeployment, LiveEstate, LiveRevision, LiveService, LiveTaskDefinitionFamily } from './model.js';
+
+export interface ReadLiveOptions {
+  controllerId: string;
+  /** regions to read even when no manifest names them (where managed resources may be orphaned) */
+  regions: readonly string[];
+  /** wanted resources: their clusters, services and families are read even when unmanaged */
+  desired: ReadonlyArray<Pick<DesiredResource, 'kind' | 'name' | 'region' | 'cluster'>>;
+  /** services whose tasks are read too (for health); none by default */
+  onProgress?: (message: string) => void;
+}
+
+export function emptyEstate(): LiveEstate {
+  return { clusters: new Map(), services: new Map(), families: new Map(), unreadable: new Map() };
+}
+
+function isManagedBy(tags: Record<string, string>, controllerId: string): boolean {
+  return tags[TAG.managedBy] === controllerId;
+}
+
+function tagMap(list: ReadonlyArray<{ key?: string | undefined; value?: string | undefined }> | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const t of list ?? []) if (t.key !== undefined) out[t.key] = t.value ?? '';
+  return out;
+}
+
+function revisionOf(arn: string): { family: string; revision: number } {
+  const tail = nameFromArn(arn);
+  const i = tail.lastIndexOf(':');
+  return { family: tail.slice(0, i), revision: Number(tail.slice(i + 1)) };
+}
+
+export async function readLiveEstate(gateways: AwsGateways, opts: ReadLiveOptions): Promise<LiveEstate> {
+  const estate = emptyEstate();
+  const regions = new Set<string>(opts.regions);
+  for (const d of opts.desired) regions.add(d.region);
+  for (const region of [...regions].sort()) {
+    try {
+      await readRegion(gateways.forRegion(region), region, opts, estate);
+    } catch (err) {
+      estate.unreadable.set(region, err instanceof Error ? err.message : String(err));
+    }
+  }
+  return estate;
+}
+
+async function readRegion(gw: AwsGateway, region: string, opts: ReadLiveOptions, estate: LiveEstate): Promise<void> {
+  const desired = opts.desired.filter((d) => d.region === region);
+  const progress = opts.onProgress ?? (() => undefined);
+
+  // Clusters: every cluster of the region, 100 a call, so managed orphans are found too.
+  const clusterArns = await gw.listClusterArns();
+  const wantedClusterNames = new Set<string>();
+  for (const d of desired) {
+    if (d.kind === 'Cluster') wantedClusterNames.add(d.name);
+    if (d.kind === 'Service' && d.cluster) wantedClusterNames.add(d.cluster);
+  }
+  const described = clusterArns.length ? await gw.describeClusters(clusterArns) : { clusters: [], missing: [] };
+  const serviceClusters = new Set<string>();
+  for (const c of described.clusters) {
+    const live = toLiveCluster(c, region);
+    if (wantedClusterNames.has(live.name) || isManagedBy(live.tags, opts.controllerId)) {
+      estate.clusters.set(resourceId(live), live);
+    }
+    if (wantedClusterNames.has(live.name) || isManagedBy(live.tags, opts.controllerId)) serviceClusters.add(live.name);
+  }
+  progress(`${region}: ${described.clusters.length} cluster(s)`);
+
+  // Services: all of each relevant cluster, 10 a call with tags.
+  const services: Array<{ cluster: string; svc: SdkService }> = [];
+  for (const cluster of [...serviceClusters].sort()) {
+    const arns = await gw.listServiceArns(cluster);
+    if (arns.length === 0) continue;
+    const r = await gw.describeServices(cluster, arns);
+    for (const svc of r.services) services.push({ cluster, svc });
+  }
+  progress(`${region}: ${services.length} service(s)`);
+
+  // Task definitions: every ACTIVE revision ARN, newest first, grouped by family.
+  const revisionArns = await gw.listTaskDefinitionArns();
+  const byFamily = new Map<string, string[]>();
+  for (const arn of revisionArns) {
+    const { family } = revisionOf(arn);
+    const list = byFamily.get(family);
+    if (list) list.push(arn);
+    else byFamily.set(family, [arn]);
+  }
+  for (const list of byFamily.values()) list.sort((a, b) => revisionOf(b).revision - revisionOf(a).revision);
+  const wantedFamilies = new Set(desired.filter((d) => d.kind === 'TaskDefinition').map((d) => d.name));
+
+  const readRevision = async (arn: string): Promise<LiveRevision> => {
+    const { taskDefinition, tags } = await gw.describeTaskDefinition(arn);
+    const { family, revision } = revisionOf(taskDefinition.taskDefinitionArn ?? arn);
+    return { arn: taskDefinition.taskDefinitionArn ?? arn, family, revision, tags, spec: projectLiveTaskDefinition(taskDefinition as Json) };
+  };
+
+  for (const [family, arns] of byFamily) {
+    const latest = await readRevision(arns[0]!);
+    let latestManaged: LiveRevision | undefined = isManagedBy(latest.tags, opts.controllerId) ? latest : undefined;
+    if (!latestManaged && wantedFamilies.has(family)) {
+      // Someone registered a newer revision by hand: find ours further back (cached reads).
+      for (const arn of arns.slice(1)) {
+        const r = await readRevision(arn);
+        if (isManagedBy(r.tags, opts.controllerId)) {
+          latestManaged = r;
+          break;
+        }
+      }
+    }
+    if (!wantedFamilies.has(family) && !latestManaged) continue;
+    const live: LiveTaskDefinitionFamily = { kind: 'TaskDefinition', region, name: family, activeRevisionArns: arns, latest, ...(latestManaged ? { latestManaged } : {}) };
+    estate.families.set(resourceId(live), live);
+  }
+  progress(`${region}: ${byFamily.size} task definition famil${byFamily.size === 1 ? 'y' : 'ies'}`);
+
+  for (const { cluster, svc } of services) {
+    const live = toLiveService(svc, cluster, region);
+    const primary = live.deployments.find((d) => d.status === 'PRIMARY');
+    const primaryArn = primary?.taskDefinitionArn ?? (svc.taskDefinition as string | undefined);
+    if (primaryArn) live.primaryRevision = await readRevision(primaryArn);
+    estate.services.set(resourceId(live), live);
+  }
+}
+
+function toLiveCluster(c: SdkCluster, region: string): LiveCluster {
+  return {
+    kind: 'Cluster',
+    region,
+    name: c.clusterName ?? nameFromArn(c.clusterArn ?? ''),
+    arn: c.clusterArn ?? '',
+    tags: tagMap(c.tags),
+    spec: projectLiveCluster(c as Json),
+    runningTasksCount: c.runningTasksCount ?? 0,
+    pendingTasksCount: c.pendingTasksCount ?? 0,
+    activeServicesCount: c.activeServicesCount ?? 0,
+    capacityProviders: c.capacityProviders ?? [],
+  };
+}
+
+function iso(d: unknown): string | undefined {
+  return d instanceof Date ? d.toISOString() : typeof d === 'string' ? d : undefined;
+}
+
+function toLiveService(svc: SdkService, cluster: string, region: string): LiveService {
+  const deployments: LiveDeployment[] = (svc.deployments ?? []).map((d) => ({
+    status: d.status ?? 'UNKNOWN',
+    taskDefinitionArn: d.taskDefinition ?? '',
+    ...(d.rolloutState ? { rolloutState: d.rolloutState } : {}),
+    ...(d.rolloutStateReason ? { rolloutStateReason: d.rolloutStateReason } : {}),
+    desiredCount: d.desiredCount ?? 0,
+    runningCount: d.runningCount ?? 0,
+    pendingCount: d.pendingCount ?? 0,
+    failedTasks: d.failedTasks ?? 0,
+    ...(iso(d.createdAt) ? { createdAt: iso(d.createdAt) } : {}),
+    ...(iso(d.updatedAt) ? { updatedAt: iso(d.updatedAt) } : {}),
+  }));
+  const primary = deployments.find((d) => d.status === 'PRIMARY');
+  const primaryArn = primary?.taskDefinitionArn || svc.taskDefinition;
+  return {
+    kind: 'Service',
+    region,
+    cluster,
+    name: svc.serviceName ?? nameFromArn(svc.serviceArn ?? ''),
+    arn: svc.serviceArn ?? '',
+    tags: tagMap(svc.tags),
+    spec: projectLiveService(svc as Json, primaryArn ? { primaryTaskDefinitionArn: primaryArn } : {}),
+    status: svc.status ?? 'UNKNOWN',
+    desiredCount: svc.desiredCount ?? 0,
+    runningCount: svc.runningCount ?? 0,
+    pendingCount: svc.pendingCount ?? 0,
+    deployments,
+    events: (svc.events ?? []).slice(0, 10).map((e) => ({ ...(iso(e.createdAt) ? { createdAt: iso(e.createdAt) } : {}), message: e.message ?? '' })),
+  };
+}

@@ -1,0 +1,179 @@
+/**
+ * Finds and reads manifest files (the I/O edge of loading). Hidden folders (`.git`)
+ * are skipped; symlinks are followed only while they stay inside the folder; a file
+ * over the size limit, or not UTF-8 text, is refused with a problem naming it.
+ */
+import { lstat, readdir, readFile, realpath, stat } from 'node:fs/promises';
+import path from 'node:path';
+import type { Problem } from '../model/problem.js';
+
+export const DEFAULT_MAX_FILE_BYTES = 1024 * 1024;
+const MANIFEST_EXTENSIONS = new Set(['.yaml', '.yml', '.json']);
+
+export interface ManifestFile {
+  /** relative to the root, forward slashes */
+  file: string;
+  text: string;
+}
+
+export interface ReadResult {
+  files: ManifestFile[];
+  problems: Problem[];
+}
+
+function relative(root: string, abs: string): string {
+  return path.relative(root, abs).split(path.sep).join('/');
+}
+
+function isInside(root: string, abs: string): boolean {
+  const rel = path.relative(root, abs);
+  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
+}
+
+export async function readManifestFiles(
+  dir: string,
+  opts: { maxFileBytes?: number } = {},
+): Promise<ReadResult> {
+  const maxBytes = opts.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
+  const problems: Problem[] = [];
+  const files: ManifestFile[] = [];
+  let root: string;
+  try {
+    root = await realpath(dir);
+    if (!(await stat(root)).isDirectory()) throw new Error('not a directory');
+  } catch (err) {
+    problems.push({ stage: 'load', file: dir, message: `cannot read the manifests folder: ${describeFsError(err)}` });
+    return { files, problems };
+  }
+  const seenDirs = new Set<string>();
+
+  async function walk(absDir: string, shownDir: string): Promise<void> {
+    const real = await realpath(absDir);
+    if (seenDirs.has(real)) {
+      problems.push({ stage: 'load', file: relative(root, absDir) || '.', message: 'symlink loop: this folder was already read' });
+      return;
+    }
+    seenDirs.add(real);
+    let entries;
+    try {
+      entries = await readdir(absDir, { withFileTypes: true });
+    } catch (err) {
+      problems.push({ stage: 'load', file: shownDir || '.', message: `cannot read folder: ${describeFsError(err)}` });
+      return;
+    }
+    entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    for (const entry of entries) {
+      if (entry.name.startsWith('.')) continue;
+      const abs = path.join(absDir, entry.name);
+      const shown = shownDir ? `${shownDir}/${entry.name}` : entry.name;
+      let target = abs;
+      let isDir = entry.isDirectory();
+      let isFile = entry.isFile();
+      if (entry.isSymbolicLink()) {
+        try {
+          target = await realpath(abs);
+        } catch (err) {
+          const code = (err as NodeJS.ErrnoException).code;
+          if (code === 'ELOOP') problems.push({ stage: 'load', file: shown, message: 'symlink loop' });
+          else if (MANIFEST_EXTENSIONS.has(path.extname(entry.name))) {
+            problems.push({ stage: 'load', file: shown, message: `broken symlink: ${describeFsError(err)}` });
+          }
+          continue;
+        }
+        if (!isInside(root, target)) {
+          problems.push({ stage: 'load', file: shown, message: `symlink points outside the manifests folder (to ${target}): refused` });
+          continue;
+        }
+        const st = await stat(target);
+        isDir = st.isDirectory();
+        isFile = st.isFile();
+      }
+      if (isDir) {
+        await walk(target === abs ? abs : target, shown);
+        continue;
+      }
+      if (!isFile || !MANIFEST_EXTENSIONS.has(path.extname(entry.name).toLowerCase())) continue;
+      const read = await readOneFile(target, shown, maxBytes);
+      if ('problem' in read) problems.push(read.problem);
+      else files.push(read.file);
+    }
+  }
+
+  await walk(root, '');
+  return { files, problems };
+}
+
+async function readOneFile(abs: string, shown: string, maxBytes: number): Promise<{ file: ManifestFile } | { problem: Problem }> {
+  try {
+    const st = await lstat(abs);
+    if (st.size > maxBytes) {
+      return { problem: { stage: 'load', file: shown, message: `file is ${formatBytes(st.size)}, over the ${formatBytes(maxBytes)} limit: refused` } };
+    }
+    const bytes = await readFile(abs);
+    const decoded = decodeManifestBytes(bytes);
+    if ('error' in decoded) return { problem: { stage: 'load', file: shown, line: decoded.line, column: decoded.column, message: decoded.error } };
+    return { file: { file: shown, text: decoded.text } };
+  } catch (err) {
+    return { problem: { stage: 'load', file: shown, message: `cannot read file: ${describeFsError(err)}` } };
+  }
+}
+
+/** Pure: bytes to text, refusing binary content and invalid UTF-8 with a location. */
+export function decodeManifestBytes(bytes: Uint8Array): { text: string } | { error: string; line: number; column: number } {
+  let start = 0;
+  if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) start = 3; // UTF-8 BOM
+  const body = bytes.subarray(start);
+  const nul = body.indexOf(0);
+  if (nul >= 0) {
+    const { line, column } = positionOfByte(body, nul);
+    return { error: 'binary file (contains a NUL byte): not a manifest', line, column };
+  }
+  try {
+    return { text: new TextDecoder('utf-8', { fatal: true }).decode(body) };
+  } catch {
+    const bad = firstInvalidUtf8(body);
+    const { line, column } = positionOfByte(body, bad);
+    return { error: `invalid UTF-8 at byte ${bad + start}: manifests must be UTF-8 text`, line, column };
+  }
+}
+
+function positionOfByte(bytes: Uint8Array, index: number): { line: number; column: number } {
+  let line = 1;
+  let lineStart = 0;
+  for (let i = 0; i < index; i++) {
+    if (bytes[i] === 0x0a) {
+      line++;
+      lineStart = i + 1;
+    }
+  }
+  return { line, column: index - lineStart + 1 };
+}
+
+function firstInvalidUtf8(b: Uint8Array): number {
+  let i = 0;
+  while (i < b.length) {
+    const c = b[i]!;
+    const need = c < 0x80 ? 0 : c >= 0xc2 && c < 0xe0 ? 1 : c >= 0xe0 && c < 0xf0 ? 2 : c >= 0xf0 && c < 0xf5 ? 3 : -1;
+    if (need < 0) return i;
+    for (let k = 1; k <= need; k++) {
+      const n = b[i + k];
+      if (n === undefined || (n & 0xc0) !== 0x80) return i;
+    }
+    i += need + 1;
+  }
+  return Math.max(0, b.length - 1);
+}
+
+function formatBytes(n: number): string {
+  if (n >= 1024 * 1024) return `${(n / 1024 / 1024).toFixed(1)} MiB`;
+  if (n >= 1024) return `${(n / 1024).toFixed(1)} KiB`;
+  return `${n} bytes`;
+}
+
+export function describeFsError(err: unknown): string {
+  const e = err as NodeJS.ErrnoException;
+  if (e && e.code === 'ENOENT') return 'no such file or folder';
+  if (e && e.code === 'EACCES') return 'permission denied';
+  if (e && e.code === 'ENOTDIR') return 'not a folder';
+  return e instanceof Error ? e.message : String(err);
+}

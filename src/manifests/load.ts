@@ -1,0 +1,84 @@
+/**
+ * Loads a manifests folder into the desired model. One broken file never stops the
+ * others; `complete` is false whenever anything failed to load, and prune must then
+ * refuse (a broken file must never read as "deleted").
+ */
+import { readFile } from 'node:fs/promises';
+import type { Problem } from '../model/problem.js';
+import type { DesiredResource, InvalidResource } from '../model/resource.js';
+import { readManifestFiles, describeFsError, type ManifestFile } from './files.js';
+import { parseManifestText } from './parse.js';
+import { checkReferences } from './references.js';
+import { mergeVariables, parseVarFile, parseVarFlag } from './variables.js';
+
+export interface LoadResult {
+  resources: DesiredResource[];
+  invalid: InvalidResource[];
+  problems: Problem[];
+  /** false when any file or document failed to load: prune must refuse */
+  complete: boolean;
+  fileCount: number;
+}
+
+export interface LoadOptions {
+  defaultRegion: string;
+  vars?: ReadonlyMap<string, string>;
+  maxFileBytes?: number;
+}
+
+/** Pure: the files' texts to the desired model. */
+export function loadManifestTexts(files: readonly ManifestFile[], opts: LoadOptions, readProblems: readonly Problem[] = []): LoadResult {
+  const ctx = { vars: opts.vars ?? new Map<string, string>(), defaultRegion: opts.defaultRegion };
+  const problems: Problem[] = [...readProblems];
+  const invalid: InvalidResource[] = readProblems.filter((p) => p.file).map((p) => ({ source: { file: p.file!, line: p.line ?? 1, column: p.column ?? 1 } }));
+  const all: DesiredResource[] = [];
+  for (const f of files) {
+    const parsed = parseManifestText(f.file, f.text, ctx);
+    all.push(...parsed.resources);
+    invalid.push(...parsed.invalid);
+    problems.push(...parsed.problems);
+  }
+  const refs = checkReferences(all);
+  problems.push(...refs.problems);
+  problems.sort((a, b) => (a.file ?? '').localeCompare(b.file ?? '') || (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0));
+  return { resources: refs.kept, invalid, problems, complete: problems.length === 0, fileCount: files.length + readProblems.filter((p) => p.file).length };
+}
+
+export async function loadManifests(dir: string, opts: LoadOptions): Promise<LoadResult> {
+  const read = await readManifestFiles(dir, opts.maxFileBytes !== undefined ? { maxFileBytes: opts.maxFileBytes } : {});
+  return loadManifestTexts(read.files, opts, read.problems);
+}
+
+export interface VariableSources {
+  /** `K=V` from --var, in order */
+  flags?: readonly string[];
+  /** paths from --var-file, in order */
+  files?: readonly string[];
+  env?: NodeJS.ProcessEnv;
+}
+
+/** Environment, then --var-file files, then --var flags: later wins. */
+export async function collectVariables(src: VariableSources): Promise<{ vars: Map<string, string>; problems: Problem[] }> {
+  const problems: Problem[] = [];
+  const envPairs: Array<[string, string]> = Object.entries(src.env ?? {}).filter((e): e is [string, string] => typeof e[1] === 'string');
+  const filePairs: Array<[string, string]> = [];
+  for (const file of src.files ?? []) {
+    let text: string;
+    try {
+      text = await readFile(file, 'utf8');
+    } catch (err) {
+      problems.push({ stage: 'load', file, message: `cannot read --var-file: ${describeFsError(err)}` });
+      continue;
+    }
+    const parsed = parseVarFile(text);
+    for (const p of parsed.problems) problems.push({ stage: 'load', file, line: p.line, column: 1, message: p.message });
+    filePairs.push(...parsed.vars);
+  }
+  const flagPairs: Array<[string, string]> = [];
+  for (const flag of src.flags ?? []) {
+    const pair = parseVarFlag(flag);
+    if (pair) flagPairs.push(pair);
+    else problems.push({ stage: 'load', message: `--var ${JSON.stringify(flag)}: expected NAME=value` });
+  }
+  return { vars: mergeVariables(envPairs, filePairs, flagPairs), problems };
+}

@@ -1,0 +1,340 @@
+/**
+ * Pure: one file's text to manifests or located problems. YAML (multi-document) and
+ * plain register-task-definition JSON (comments allowed) both go through the YAML
+ * parser, which keeps every node's source range, so every problem has a line and a
+ * column. `${VAR}` is substituted in string values after parsing, never in the raw
+ * text, so a variable's value can never change the document's structure.
+ */
+import {
+  Document,
+  isMap,
+  isNode,
+  isPair,
+  isScalar,
+  isSeq,
+  LineCounter,
+  parseAllDocuments,
+  parseDocument,
+  Scalar,
+  visit,
+} from 'yaml';
+import type { z } from 'zod';
+import {
+  ClusterManifestSchema,
+  ServiceManifestSchema,
+  TaskDefinitionJsonFileSchema,
+  TaskDefinitionManifestSchema,
+} from '../schema/index.js';
+import type { Problem } from '../model/problem.js';
+import type { DesiredResource, InvalidResource, Kind, SourceLocation } from '../model/resource.js';
+import { closestWord } from './did-you-mean.js';
+import { formatPath, renderIssues, type PathSegment } from './issues.js';
+import { blankJsonComments } from './json-comments.js';
+import { substituteVariables, type Variables } from './variables.js';
+
+export const API_VERSION = 'ecs-reconciler/v1';
+/** Aliases expanded per document; far above any honest manifest, far below a billion laughs. */
+export const MAX_ALIAS_COUNT = 100;
+/** Nesting deeper than this is refused before it can exhaust the stack. */
+export const MAX_DEPTH = 64;
+
+const KIND_SCHEMAS: Record<Kind, z.ZodType> = {
+  Cluster: ClusterManifestSchema,
+  TaskDefinition: TaskDefinitionManifestSchema,
+  Service: ServiceManifestSchema,
+};
+
+export interface ParseContext {
+  vars: Variables;
+  defaultRegion: string;
+}
+
+export interface ParsedFile {
+  resources: DesiredResource[];
+  invalid: InvalidResource[];
+  problems: Problem[];
+}
+
+interface Located {
+  lineCounter: LineCounter;
+  file: string;
+}
+
+function position(loc: Located, offset: number): { line: number; column: number } {
+  const { line, col } = loc.lineCounter.linePos(offset);
+  return { line, column: col };
+}
+
+function nodeOffset(node: unknown): number | undefined {
+  if (isNode(node) && node.range) return node.range[0];
+  return undefined;
+}
+
+/** The source offset of the node at `path` (or of the nearest ancestor that exists). */
+function offsetOfPath(doc: Document, path: readonly PathSegment[], key?: string): number {
+  let node: unknown = doc.contents;
+  let best = nodeOffset(node) ?? 0;
+  const segments = key !== undefined ? path.slice(0, -1) : path;
+  for (const seg of segments) {
+    if (isMap(node)) {
+      const pair = node.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(seg));
+      if (!pair) break;
+      node = pair.value;
+    } else if (isSeq(node) && typeof seg === 'number') {
+      node = node.items[seg];
+    } else break;
+    const off = nodeOffset(node);
+    if (off === undefined) break;
+    best = off;
+  }
+  if (key !== undefined && isMap(node)) {
+    const pair = node.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === key);
+    const off = pair ? nodeOffset(pair.key) : undefined;
+    if (off !== undefined) best = off;
+  }
+  return best;
+}
+
+function depthOf(node: unknown, depth = 0): number {
+  if (depth > MAX_DEPTH) return depth;
+  let max = depth;
+  if (isMap(node) || isSeq(node)) {
+    for (const item of node.items as unknown[]) {
+      const child = isPair(item) ? item.value : item;
+      max = Math.max(max, depthOf(child, depth + 1));
+      if (max > MAX_DEPTH) return max;
+    }
+  }
+  return max;
+}
+
+/** Substitutes `${VAR}` in every string scalar; a whole plain scalar that was one reference is re-read as YAML (so `${COUNT}` can be a number). */
+function substituteInDocument(doc: Document, ctx: ParseContext, loc: Located, problems: Problem[], source: string): void {
+  visit(doc, {
+    Scalar(key, node: Scalar) {
+      if (key === 'key' || typeof node.value !== 'string' || !node.value.includes('${')) return;
+      const result = substituteVariables(node.value, ctx.vars);
+      if (!result.ok) {
+        const start = node.range?.[0] ?? 0;
+        const end = node.range?.[1] ?? start;
+        const exact = source.indexOf(`\${${result.name}`, start);
+        const at = exact >= 0 && exact < end ? exact : start;
+        problems.push({
+          stage: 'load',
+          file: loc.file,
+          ...position(loc, at),
+          message: result.message,
+          hint: result.message.startsWith('undefined')
+            ? `pass --var ${result.name}=..., add it to a --var-file, set it in the environment, or write \${${result.name}:=default}`
+            : undefined,
+        });
+        return;
+      }
+      const wholeReference = /^\$\{[^}]*\}$/.test(node.value) && node.type === Scalar.PLAIN;
+      if (wholeReference && /^-?\d+(\.\d+)?$|^(true|false)$/.test(result.value)) {
+        node.value = result.value.startsWith('t') || result.value.startsWith('f') ? result.value === 'true' : Number(result.value);
+      } else node.value = result.value;
+    },
+  });
+}
+
+function stringAt(obj: unknown, ...path: string[]): string | undefined {
+  let cur = obj;
+  for (const p of path) {
+    if (!cur || typeof cur !== 'object' || Array.isArray(cur)) return undefined;
+    cur = (cur as Record<string, unknown>)[p];
+  }
+  return typeof cur === 'string' ? cur : undefined;
+}
+
+export function parseManifestText(file: string, text: string, ctx: ParseContext): ParsedFile {
+  const out: ParsedFile = { resources: [], invalid: [], problems: [] };
+  const isJson = file.toLowerCase().endsWith('.json');
+  if (text.trim() === '') {
+    out.problems.push({ stage: 'load', file, line: 1, column: 1, message: 'file is empty: expected at least one manifest' });
+    return out;
+  }
+  const lineCounter = new LineCounter();
+  const loc: Located = { lineCounter, file };
+  let docs: Document[];
+  if (isJson) {
+    const blanked = blankJsonComments(text);
+    if (blanked.unterminatedCommentAt !== undefined) {
+      // the counter is filled by parsing, so parse first to place the error
+      parseDocument(text, { lineCounter });
+      out.problems.push({ stage: 'load', file, ...position(loc, blanked.unterminatedCommentAt), message: 'unterminated /* comment' });
+      return out;
+    }
+    docs = [parseDocument(blanked.text, { lineCounter, uniqueKeys: true, prettyErrors: false }) as Document];
+  } else {
+    docs = parseAllDocuments(text, { lineCounter, uniqueKeys: true, prettyErrors: false }) as Document[];
+    if (!Array.isArray(docs)) docs = [docs as unknown as Document];
+  }
+
+  const nonEmpty = docs.filter((d) => d.contents !== null || d.errors.length > 0);
+  if (nonEmpty.length === 0) {
+    out.problems.push({ stage: 'load', file, line: 1, column: 1, message: 'file holds no manifest: only comments or empty documents' });
+    return out;
+  }
+  for (const doc of nonEmpty) parseOneDocument(doc, isJson, text, ctx, loc, out);
+  return out;
+}
+
+function parseOneDocument(doc: Document, isJson: boolean, source: string, ctx: ParseContext, loc: Located, out: ParsedFile): void {
+  const docStart = nodeOffset(doc.contents) ?? doc.range?.[0] ?? 0;
+  const docLoc = position(loc, docStart);
+  if (doc.errors.length > 0) {
+    for (const err of doc.errors) {
+      const lineText = source.slice(err.pos[0]).split('\n')[0] ?? '';
+      const lineStart = source.lastIndexOf('\n', err.pos[0]) + 1;
+      const wholeLine = source.slice(lineStart, source.indexOf('\n', err.pos[0]) >>> 0 || undefined);
+      const flowVariable = /[[{][^\n]*\$\{/.test(wholeLine) || lineText.startsWith('${');
+      out.problems.push({
+        stage: 'load',
+        file: loc.file,
+        ...position(loc, err.pos[0]),
+        message: `${isJson ? 'JSON' : 'YAML'} syntax: ${err.message.split('\n')[0]}`,
+        ...(flowVariable && !isJson ? { hint: 'inside [ ] or { }, quote ${VAR} references: ["${SUBNET_A}"]' } : {}),
+      });
+    }
+    out.invalid.push({ source: { file: loc.file, ...docLoc } });
+    return;
+  }
+  if (depthOf(doc.contents) > MAX_DEPTH) {
+    out.problems.push({ stage: 'load', file: loc.file, ...docLoc, message: `document is nested deeper than ${MAX_DEPTH} levels: refused` });
+    out.invalid.push({ source: { file: loc.file, ...docLoc } });
+    return;
+  }
+  const substitutionProblems: Problem[] = [];
+  substituteInDocument(doc, ctx, loc, substitutionProblems, source);
+
+  let raw: unknown;
+  try {
+    raw = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (err) {
+    const msg = err instanceof Error ? err.message : String(err);
+    out.problems.push({
+      stage: 'load',
+      file: loc.file,
+      ...docLoc,
+      message: /alias/i.test(msg)
+        ? `YAML aliases expand to more than ${MAX_ALIAS_COUNT} nodes (an alias bomb?): refused`
+        : `cannot read document: ${msg}`,
+    });
+    out.invalid.push({ source: { file: loc.file, ...docLoc } });
+    return;
+  }
+
+  const identity = identify(raw, isJson);
+  const source0: SourceLocation = { file: loc.file, ...docLoc };
+  const invalid: InvalidResource = { ...identity, source: source0 };
+  if (substitutionProblems.length) {
+    out.problems.push(...substitutionProblems);
+    out.invalid.push(invalid);
+    return;
+  }
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
+    out.problems.push({ stage: 'load', file: loc.file, ...docLoc, message: `expected a manifest (a map with apiVersion, kind, metadata, spec), got ${Array.isArray(raw) ? 'a list' : typeof raw}` });
+    out.invalid.push(invalid);
+    return;
+  }
+
+  let schema: z.ZodType;
+  if (isJson) schema = TaskDefinitionJsonFileSchema;
+  else {
+    const record = raw as Record<string, unknown>;
+    if (record.apiVersion !== API_VERSION) {
+      out.problems.push({
+        stage: 'load',
+        file: loc.file,
+        ...position(loc, offsetOfPath(doc, ['apiVersion'])),
+        path: 'apiVersion',
+        message: record.apiVersion === undefined ? `required field is missing: expected "${API_VERSION}"` : `expected "${API_VERSION}", got ${JSON.stringify(record.apiVersion)}`,
+      });
+      out.invalid.push(invalid);
+      return;
+    }
+    const kind = record.kind;
+    if (typeof kind !== 'string' || !(kind in KIND_SCHEMAS)) {
+      const guess = typeof kind === 'string' ? closestWord(kind, Object.keys(KIND_SCHEMAS)) : undefined;
+      out.problems.push({
+        stage: 'load',
+        file: loc.file,
+        ...position(loc, offsetOfPath(doc, ['kind'])),
+        path: 'kind',
+        message: kind === undefined ? 'required field is missing: expected Cluster, TaskDefinition or Service' : `unknown kind ${JSON.stringify(kind)}: expected Cluster, TaskDefinition or Service`,
+        ...(guess ? { hint: `did you mean "${guess}"?` } : {}),
+      });
+      out.invalid.push(invalid);
+      return;
+    }
+    schema = KIND_SCHEMAS[kind as Kind];
+  }
+
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success) {
+    for (const issue of renderIssues(parsed.error.issues, raw, schema)) {
+      out.problems.push({
+        stage: 'validate',
+        file: loc.file,
+        ...position(loc, offsetOfPath(doc, issue.path, issue.key)),
+        path: formatPath(issue.path),
+        message: issue.message,
+        ...(issue.hint ? { hint: issue.hint } : {}),
+        ...(identity.kind && identity.name ? { resource: `${identity.kind}/${identity.name}` } : {}),
+      });
+    }
+    out.invalid.push(invalid);
+    return;
+  }
+  const resource = toDesired(parsed.data as Record<string, unknown>, isJson, ctx, source0);
+  const located: Array<[string, PathSegment[]]> = isJson
+    ? [['metadata.name', ['family']]]
+    : [['metadata.name', ['metadata', 'name']], ['metadata.cluster', ['metadata', 'cluster']], ['spec.taskDefinition', ['spec', 'taskDefinition']]];
+  resource.fieldLocations = Object.fromEntries(located.map(([name, path]) => [name, position(loc, offsetOfPath(doc, path))]));
+  out.resources.push(resource);
+}
+
+function identify(raw: unknown, isJson: boolean): Omit<InvalidResource, 'source'> {
+  if (isJson) {
+    const name = stringAt(raw, 'family');
+    return { kind: 'TaskDefinition', ...(name ? { name } : {}) };
+  }
+  const id: Omit<InvalidResource, 'source'> = {};
+  const kind = stringAt(raw, 'kind');
+  const name = stringAt(raw, 'metadata', 'name');
+  const region = stringAt(raw, 'metadata', 'region');
+  const cluster = stringAt(raw, 'metadata', 'cluster');
+  if (kind) id.kind = kind;
+  if (name) id.name = name;
+  if (region) id.region = region;
+  if (cluster) id.cluster = cluster;
+  return id;
+}
+
+function toDesired(data: Record<string, unknown>, isJson: boolean, ctx: ParseContext, source: SourceLocation): DesiredResource {
+  if (isJson) {
+    const { family, ...spec } = data;
+    return { kind: 'TaskDefinition', name: String(family), region: ctx.defaultRegion, annotations: {}, spec, source };
+  }
+  const metadata = data.metadata as { name: string; region?: string; cluster?: string; annotations?: Record<string, string> };
+  const resource: DesiredResource = {
+    kind: data.kind as Kind,
+    name: metadata.name,
+    region: metadata.region ?? ctx.defaultRegion,
+    annotations: metadata.annotations ?? {},
+    spec: (data.spec ?? {}) as Record<string, unknown>,
+    source,
+  };
+  if (metadata.cluster !== undefined) {
+    resource.cluster = clusterNameOf(metadata.cluster);
+    if (resource.cluster !== metadata.cluster) resource.externalCluster = true;
+  }
+  return resource;
+}
+
+/** A Service may name its cluster by name or by ARN; the model keeps the name. */
+export function clusterNameOf(value: string): string {
+  const m = /^arn:aws[\w-]*:ecs:[^:]+:\d+:cluster\/(.+)$/.exec(value);
+  return m ? m[1]! : value;
+}

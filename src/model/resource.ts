@@ -1,0 +1,65 @@
+/** The desired model: what the manifests say, independent of YAML and of AWS types. */
+export type Kind = 'Cluster' | 'TaskDefinition' | 'Service';
+export const KINDS: readonly Kind[] = ['Cluster', 'TaskDefinition', 'Service'];
+
+export interface ResourceRef {
+  kind: Kind;
+  region: string;
+  /** the cluster name; Services only */
+  cluster?: string;
+  /** cluster name, task definition family or service name */
+  name: string;
+}
+
+/** `Service/eu-west-1/prod/web`, `Cluster/eu-west-1/prod`, `TaskDefinition/eu-west-1/app` */
+export function resourceId(ref: ResourceRef): string {
+  return ref.kind === 'Service'
+    ? `${ref.kind}/${ref.region}/${ref.cluster ?? '?'}/${ref.name}`
+    : `${ref.kind}/${ref.region}/${ref.name}`;
+}
+
+export interface SourceLocation {
+  /** path relative to the manifests folder, with forward slashes */
+  file: string;
+  line: number;
+  column: number;
+}
+
+export type Annotations = Record<string, string>;
+
+export interface DesiredResource<S = Record<string, unknown>> extends ResourceRef {
+  annotations: Annotations;
+  /** the spec as the ECS API input takes it (tags folded into `tags`, a map) */
+  spec: S;
+  source: SourceLocation;
+  /** a Service whose cluster was named by ARN: managed elsewhere, not required as a manifest */
+  externalCluster?: boolean;
+  /** where some fields sit in the file, for problems found after parsing ("metadata.cluster" -> location) */
+  fieldLocations?: Record<string, { line: number; column: number }>;
+}
+
+/** A document that names a resource but does not load: state `invalid`, never pruned. */
+export interface InvalidResource {
+  kind?: string;
+  name?: string;
+  region?: string;
+  cluster?: string;
+  source: SourceLocation;
+}
+
+export const ANNOTATION = {
+  prune: 'ecs-reconciler/prune',
+  allowReplace: 'ecs-reconciler/allow-replace',
+  suspend: 'ecs-reconciler/suspend',
+  ignore: 'ecs-reconciler/ignore',
+  suspendScaleInDuringDeploy: 'ecs-reconciler/suspend-scale-in-during-deploy',
+} as const;
+
+export const TAG = {
+  managedBy: 'ecs-reconciler:managed-by',
+  appliedHash: 'ecs-reconciler:applied-hash',
+  source: 'ecs-reconciler:source',
+  revision: 'ecs-reconciler:revision',
+  /** set from the prune annotation, so the choice outlives the manifest */
+  prune: 'ecs-reconciler:prune',
+} as const;

@@ -1,0 +1,2 @@
+export { planEstate, type PlanOptions } from './plan-estate.js';
+export * from './types.js';

@@ -1,0 +1,76 @@
+/** Pure: diffs, plan and apply results -> the report model (redacted). */
+import { RESOURCE_STATES, type ResourceDiff, type ResourceState } from '../diff/types.js';
+import type { Problem } from '../model/problem.js';
+import type { ActionResult } from '../apply/apply-plan.js';
+import type { Plan } from '../plan/types.js';
+import { REPORT_SCHEMA_VERSION, type Report, type ReportAction, type ReportChange, type ReportResource } from './model.js';
+import { Redactor } from './redact.js';
+
+export interface BuildReportInput {
+  diffs: readonly ResourceDiff[];
+  plan: Plan;
+  results?: readonly ActionResult[];
+  problems: readonly Problem[];
+  loadComplete: boolean;
+  controllerId: string;
+  mode: Report['mode'];
+  now: Date;
+  gitRevision?: string;
+  redactor?: Redactor;
+}
+
+export function buildReport(input: BuildReportInput): Report {
+  const redactor = input.redactor ?? new Redactor();
+  const redactChange = (c: { path: string; live: unknown; desired: unknown; cause: ReportChange['cause'] }): ReportChange => ({
+    path: c.path,
+    live: redactor.valueAt(c.path, c.live),
+    desired: redactor.valueAt(c.path, c.desired),
+    cause: c.cause,
+  });
+  const resultsByAction = new Map((input.results ?? []).map((r) => [r.action, r]));
+  const byState = Object.fromEntries(RESOURCE_STATES.map((s) => [s, 0])) as Record<ResourceState, number>;
+  const resources: ReportResource[] = input.diffs.map((d) => {
+    byState[d.state]++;
+    const actions: ReportAction[] = input.plan.actions
+      .filter((a) => a.resource === d.id)
+      .map((a) => {
+        const r = resultsByAction.get(a);
+        return { kind: a.kind, reason: a.reason, fields: a.fields, outcome: r?.outcome ?? 'planned', ...(r?.message ? { message: r.message } : {}) };
+      });
+    const skipped = input.plan.skipped.find((s) => s.resource === d.id);
+    return {
+      id: d.id,
+      kind: d.kind,
+      region: d.region,
+      ...(d.cluster ? { cluster: d.cluster } : {}),
+      name: d.name,
+      state: d.state,
+      reason: d.reason,
+      ...(d.desired ? { source: `${d.desired.source.file}:${d.desired.source.line}` } : {}),
+      suspended: d.suspended,
+      changes: d.changes.map(redactChange),
+      ignored: d.ignored.map(redactChange),
+      actions,
+      ...(skipped ? { skipped: { reason: skipped.reason, error: skipped.error } } : {}),
+    };
+  });
+  const results = input.results ?? [];
+  return {
+    schemaVersion: REPORT_SCHEMA_VERSION,
+    generatedAt: input.now.toISOString(),
+    controllerId: input.controllerId,
+    mode: input.mode,
+    ...(input.gitRevision ? { gitRevision: input.gitRevision } : {}),
+    loadComplete: input.loadComplete,
+    summary: {
+      resources: resources.length,
+      byState,
+      actionsPlanned: input.plan.actions.length,
+      actionsApplied: results.filter((r) => r.outcome === 'applied').length,
+      actionsFailed: results.filter((r) => r.outcome === 'failed').length,
+      problems: input.problems.length,
+    },
+    resources,
+    problems: [...input.problems],
+  };
+}

@@ -1,0 +1,5 @@
+export { buildReport, type BuildReportInput } from './build-report.js';
+export { renderText, summaryLine, formatValue } from './render-text.js';
+export { renderMarkdown } from './render-markdown.js';
+export { Redactor, DEFAULT_REDACT_PATTERNS } from './redact.js';
+export * from './model.js';

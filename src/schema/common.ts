@@ -1,0 +1,53 @@
+import { z } from 'zod';
+
+/** A whole number in [min, max] (max optional). */
+export function int(min: number, max?: number) {
+  const s = z.number().int().min(min);
+  return max === undefined ? s : s.max(max);
+}
+
+/** A non-empty string, optionally bounded in length. */
+export function str(max?: number) {
+  const s = z.string().min(1);
+  return max === undefined ? s : s.max(max);
+}
+
+/** Lists of plain strings (commands, DNS servers, ...). */
+export const stringList = z.array(z.string());
+
+/** string -> string map (docker labels, log options, ...). */
+export const stringMap = z.record(z.string(), z.string());
+
+/**
+ * A string that a YAML author may write unquoted as a number or boolean (`value: 3`,
+ * `value: true`); the output is always the string ECS expects.
+ */
+export const scalarString = z
+  .union([z.string(), z.number(), z.boolean()])
+  .transform((v) => String(v));
+
+/** ECS name pattern for clusters, task definition families, services and containers. */
+export const ECS_NAME_PATTERN = /^[a-zA-Z0-9_-]{1,255}$/;
+export const ECS_NAME_MESSAGE = 'expected 1-255 letters, numbers, hyphens and underscores';
+
+export function ecsName(what: string) {
+  return z
+    .string()
+    .regex(ECS_NAME_PATTERN, { error: got(ECS_NAME_MESSAGE) })
+    .describe(`The ${what}: up to 255 letters (uppercase and lowercase), numbers, hyphens and underscores.`);
+}
+
+export const arn = z.string().min(1);
+
+/** Placement constraint as used by both task definitions (memberOf) and services. */
+export const placementExpression = z.string().max(2000);
+
+/** Quote a value for a message: strings in double quotes, other values as JSON. */
+export function show(v: unknown): string {
+  return typeof v === 'string' ? JSON.stringify(v) : String(v);
+}
+
+/** A regex error message that ends with the offending value: `expected ..., got "x"`. */
+export function got(expected: string) {
+  return (iss: { input?: unknown }): string => `${expected}, got ${JSON.stringify(iss.input)}`;
+}

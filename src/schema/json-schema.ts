@@ -1,0 +1,23 @@
+import { z } from 'zod';
+import { ManifestSchema } from './manifest.js';
+
+export const MANIFEST_SCHEMA_ID = 'https://ecs-reconciler.dev/schema/manifest-v1.json';
+
+/**
+ * The JSON Schema (draft 2020-12) of one manifest document, generated from
+ * ManifestSchema (the input side: what a user writes), for editors' YAML language
+ * servers (`ecs-reconciler schema`).
+ */
+export function manifestJsonSchema(): Record<string, unknown> {
+  const generated = z.toJSONSchema(ManifestSchema, {
+    target: 'draft-2020-12',
+    io: 'input',
+  }) as Record<string, unknown>;
+  const { $schema, ...rest } = generated;
+  return {
+    $schema: $schema ?? 'https://json-schema.org/draft/2020-12/schema',
+    $id: MANIFEST_SCHEMA_ID,
+    title: 'ecs-reconciler manifest (ecs-reconciler/v1)',
+    ...rest,
+  };
+}

@@ -1,0 +1,107 @@
+import { z } from 'zod';
+
+/** ECS tag limits (TagResource / Tag in the ECS API reference). */
+export const MAX_TAGS = 50;
+export const MAX_TAG_KEY_LENGTH = 128;
+export const MAX_TAG_VALUE_LENGTH = 256;
+/** Prefix of the controller's own ownership tags (ecs-reconciler:managed-by, ...). */
+export const CONTROLLER_TAG_PREFIX = 'ecs-reconciler:';
+
+const tagValue = z
+  .union([z.string(), z.number(), z.boolean()])
+  .transform((v) => String(v));
+
+/** `{ team: web }`: the map form. */
+export const TagMapSchema = z.record(z.string(), tagValue);
+
+/** `[{ key: team, value: web }]`: the ECS API's list form. */
+export const TagListSchema = z.array(
+  z.strictObject({
+    key: z.string().describe('Tag key, 1-128 characters.'),
+    value: tagValue.optional().describe('Tag value, 0-256 characters.'),
+  }),
+);
+
+type Ctx = z.RefinementCtx;
+
+function checkKey(key: string, path: (string | number)[], ctx: Ctx): void {
+  if (key.length < 1 || key.length > MAX_TAG_KEY_LENGTH) {
+    ctx.addIssue({
+      code: 'custom',
+      path,
+      message: `tag key must be 1-${MAX_TAG_KEY_LENGTH} characters, got ${key.length}`,
+    });
+  }
+  if (key.toLowerCase().startsWith('aws:')) {
+    ctx.addIssue({
+      code: 'custom',
+      path,
+      message: `tag key ${JSON.stringify(key)} is reserved: keys beginning with "aws:" belong to AWS`,
+    });
+  } else if (key.toLowerCase().startsWith(CONTROLLER_TAG_PREFIX)) {
+    ctx.addIssue({
+      code: 'custom',
+      path,
+      message: `tag key ${JSON.stringify(key)} is reserved: keys beginning with "${CONTROLLER_TAG_PREFIX}" are the controller's own ownership tags and are set by it`,
+    });
+  }
+}
+
+function checkValue(value: string, path: (string | number)[], ctx: Ctx): void {
+  if (value.length > MAX_TAG_VALUE_LENGTH) {
+    ctx.addIssue({
+      code: 'custom',
+      path,
+      message: `tag value must be at most ${MAX_TAG_VALUE_LENGTH} characters, got ${value.length}`,
+    });
+  }
+}
+
+/**
+ * Tags, as a map `{ team: web }` or as the ECS list `[{ key, value }]`. The parsed
+ * output is always a `Record<string, string>`.
+ */
+export const TagsSchema = z
+  .union([TagMapSchema, TagListSchema])
+  .superRefine((tags, ctx) => {
+    if (Array.isArray(tags)) {
+      if (tags.length > MAX_TAGS) {
+        ctx.addIssue({ code: 'custom', message: `at most ${MAX_TAGS} tags, got ${tags.length}` });
+      }
+      const seen = new Map<string, number>();
+      tags.forEach((t, i) => {
+        checkKey(t.key, [i, 'key'], ctx);
+        checkValue(t.value ?? '', [i, 'value'], ctx);
+        const first = seen.get(t.key);
+        if (first !== undefined) {
+          ctx.addIssue({
+            code: 'custom',
+            path: [i, 'key'],
+            message: `duplicate tag key ${JSON.stringify(t.key)} (also at [${first}])`,
+          });
+        } else {
+          seen.set(t.key, i);
+        }
+      });
+    } else {
+      const keys = Object.keys(tags);
+      if (keys.length > MAX_TAGS) {
+        ctx.addIssue({ code: 'custom', message: `at most ${MAX_TAGS} tags, got ${keys.length}` });
+      }
+      for (const k of keys) {
+        checkKey(k, [k], ctx);
+        checkValue(tags[k] ?? '', [k], ctx);
+      }
+    }
+  })
+  .transform((tags): Record<string, string> => {
+    if (!Array.isArray(tags)) return { ...tags };
+    const out: Record<string, string> = {};
+    for (const t of tags) out[t.key] = t.value ?? '';
+    return out;
+  })
+  .describe(
+    'Tags: a map { key: value } or the ECS list [{ key, value }]. At most 50; key 1-128 characters, value 0-256; "aws:" and "ecs-reconciler:" prefixes are reserved.',
+  );
+
+export type Tags = z.infer<typeof TagsSchema>;

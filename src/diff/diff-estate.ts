@@ -320,7 +320,7 @@ function diffService(d: DesiredResource, id: string, live: LiveService | undefin
 
   const appliedHash = live.tags[TAG.appliedHash];
   const state = stateOf(diffs, appliedHash, desiredHash);
-  const replacementFields = replacementNeeded(live.spec, target);
+  const replacementFields = diffs.length ? replacementNeeded(normalizeService(liveCmp), target) : [];
   return {
     ...b,
     state,

@@ -245,7 +245,7 @@ describe('services', () => {
   it('a pinned family:revision is compared by label', () => {
     const s = synced();
     const svc = desired('Service', 'web', serviceSpec({ taskDefinition: 'app:4' }));
-    const d = byId(diff([svc], s.all), SVC_ID);
+    const d = byId(diff([s.desired[0]!, s.desired[1]!, svc], s.all), SVC_ID);
     expect(d.state).toBe('pending');
     expect(d.changes).toEqual([{ path: 'taskDefinition', live: 'app:5', desired: 'app:4', cause: 'manifest' }]);
   });
@@ -282,7 +282,7 @@ describe('services', () => {
   it('launchType FARGATE -> EC2 needs replacement', () => {
     const s = synced();
     const svc = desired('Service', 'web', serviceSpec({ launchType: 'EC2' }));
-    const d = byId(diff([svc], s.all), SVC_ID);
+    const d = byId(diff([s.desired[0]!, s.desired[1]!, svc], s.all), SVC_ID);
     expect(d.state).toBe('pending');
     expect(d.replacementFields).toEqual(['launchType']);
     expect(d.changes.map((c) => c.path)).toContain('launchType');
@@ -292,7 +292,7 @@ describe('services', () => {
     const s = synced();
     const { launchType: _l, ...rest } = serviceSpec();
     const svc = desired('Service', 'web', { ...rest, capacityProviderStrategy: [{ capacityProvider: 'FARGATE_SPOT', weight: 1 }] });
-    const d = byId(diff([svc], s.all), SVC_ID);
+    const d = byId(diff([s.desired[0]!, s.desired[1]!, svc], s.all), SVC_ID);
     expect(d.state).toBe('pending');
     expect(d.replacementFields).toEqual([]);
     expect(d.changes.map((c) => c.path).sort()).toEqual(['capacityProviderStrategy', 'launchType']);
@@ -301,13 +301,23 @@ describe('services', () => {
   it('a service on the default REPLICA strategy and the service-linked role needs no replacement for an ordinary change', () => {
     const s = synced();
     const svc = desired('Service', 'web', serviceSpec({ desiredCount: 3 }));
-    const d = byId(diff([svc], s.all), SVC_ID);
+    const d = byId(diff([s.desired[0]!, s.desired[1]!, svc], s.all), SVC_ID);
     expect(d.changes).toEqual([{ path: 'desiredCount', live: 2, desired: 3, cause: 'manifest' }]);
     expect(d.replacementFields).toEqual([]);
   });
 
-  it('replacementNeeded compares normalized values: a role given by name equals its ARN, REPLICA equals unset', () => {
-    expect(replacementNeeded({ role: 'arn:aws:iam::123456789012:role/ecsRole', schedulingStrategy: 'REPLICA' }, { role: 'ecsRole' })).toEqual([]);
+  it('a role given by name equals the ARN DescribeServices reports; changing it needs replacement', () => {
+    const s = synced();
+    const withRole = (role: string) => liveService({ name: 'web', spec: liveServiceSpec({ role: `arn:aws:iam::123456789012:role/${role}` }), tags: s.live.service.tags, primary: s.live.rev5 });
+    const svc = desired('Service', 'web', serviceSpec({ role: 'ecsServiceRole', desiredCount: 3 }));
+    const same = byId(diff([s.desired[0]!, s.desired[1]!, svc], estate({ families: [s.live.family], services: [withRole('ecsServiceRole')] })), SVC_ID);
+    expect(same.changes.map((c) => c.path)).toEqual(['desiredCount']);
+    expect(same.replacementFields).toEqual([]);
+    const other = byId(diff([s.desired[0]!, s.desired[1]!, svc], estate({ families: [s.live.family], services: [withRole('otherRole')] })), SVC_ID);
+    expect(other.replacementFields).toEqual(['role']);
+  });
+
+  it('schedulingStrategy REPLICA -> DAEMON needs replacement', () => {
     expect(replacementNeeded({ schedulingStrategy: 'REPLICA' }, { schedulingStrategy: 'DAEMON' })).toEqual(['schedulingStrategy']);
   });
 });
@@ -350,7 +360,9 @@ describe('tags', () => {
 describe('controller id', () => {
   it('the controller id decides what is ours', () => {
     const s = synced();
-    const diffs = diff(s.desired, s.all, { controllerId: 'blue' });
+    // read by controller "blue", the family has no revision of its own
+    const fam = family([s.live.rev5], { controllerId: 'blue' });
+    const diffs = diff(s.desired, estate({ clusters: [s.live.cluster], families: [fam], services: [s.live.service] }), { controllerId: 'blue' });
     expect(diffs.map((d) => d.state)).toEqual(['conflict', 'conflict', 'conflict']);
     expect(byId(diffs, SVC_ID).reason).toContain(`"${CONTROLLER}"`);
   });

@@ -164,8 +164,9 @@ function specWithTags(d: DesiredResource): Json {
 
 function conflictOrMissing(b: Omit<ResourceDiff, 'state' | 'reason'>, live: { tags: Record<string, string> } | undefined, managed: boolean, input: DiffInput): ResourceDiff | undefined {
   if (!live) return { ...b, state: 'missing', reason: 'in the manifests, not live' };
-  if (!managed && !input.adopt) {
-    const owner = live.tags[TAG.managedBy];
+  // --adopt takes over unmanaged resources only: one another controller id manages stays a conflict.
+  const owner = live.tags[TAG.managedBy];
+  if (!managed && (!input.adopt || (owner !== undefined && owner !== input.controllerId))) {
     return {
       ...b,
       state: 'conflict',

@@ -94,6 +94,9 @@ export function applyIgnoreRules(desired: Record<string, unknown>, live: Record<
   for (const rule of rules) {
     const liveValue = valueAtRule(live, rule);
     const desiredValue = valueAtRule(desired, rule);
+    // Nothing live at the path (a container or tag new in the manifest): the field is being
+    // created, so it takes the manifest's value (deleting it would register a container without an image).
+    if (liveValue === undefined) continue;
     if (setAtRule(spec, rule, structuredClone(liveValue)) && JSON.stringify(liveValue) !== JSON.stringify(desiredValue)) {
       ignored.push({ path: rule.text, live: liveValue, desired: desiredValue });
     }

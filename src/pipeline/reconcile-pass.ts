@@ -26,6 +26,8 @@ export interface PassOptions {
   onAction?: ApplyContext['onAction'];
   onProgress?: (message: string) => void;
   shouldStop?: () => boolean;
+  /** resources in backoff after failures: their actions wait, the others go on */
+  holdBack?: (resourceId: string) => string | undefined;
 }
 
 export interface PassResult {
@@ -60,6 +62,17 @@ export async function runReconcilePass(load: LoadResult, opts: PassOptions): Pro
   // A region that could not be read must not look empty: nothing there is created or pruned.
   const readable = readFailed ? diffs.filter((d) => !live.unreadable.has(d.region)) : diffs;
   const plan = planEstate(readable, { prune: opts.prune, loadComplete: load.complete, keepRevisions: opts.keepRevisions, controllerId: opts.controllerId });
+  if (opts.holdBack) {
+    const held = new Map<string, string>();
+    for (const a of plan.actions) {
+      const why = opts.holdBack(a.resource);
+      if (why) held.set(a.resource, why);
+    }
+    if (held.size) {
+      plan.actions = plan.actions.filter((a) => !held.has(a.resource));
+      for (const [resource, reason] of held) plan.skipped.push({ resource, reason: `backing off: ${reason}`, error: false });
+    }
+  }
   for (const s of plan.skipped) if (s.error) problems.push({ stage: 'plan', resource: s.resource, message: s.reason });
 
   let results: ActionResult[] = [];

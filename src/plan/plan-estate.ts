@@ -36,13 +36,15 @@ const ORDER: Record<ActionKind, number> = {
 export function planEstate(diffs: readonly ResourceDiff[], opts: PlanOptions): Plan {
   const plan: Plan = { actions: [], skipped: [] };
   const inUse = new Set<string>();
-  for (const d of diffs) if (d.live?.kind === 'Service') for (const dep of d.live.deployments) inUse.add(dep.taskDefinitionArn);
+  // revisions a service's deployment runs, but not those of a service this plan deletes (it goes first)
+  for (const d of diffs) if (d.live?.kind === 'Service' && !(d.state === 'orphaned' && pruneRefusal(d, opts) === undefined)) for (const dep of d.live.deployments) inUse.add(dep.taskDefinitionArn);
   const add = (d: ResourceDiff, kind: ActionKind, reason: string, fields: string[] = [], revisions?: string[]) =>
     plan.actions.push({ kind, resource: d.id, resourceKind: d.kind, reason, fields, ...(revisions ? { revisions } : {}) });
 
   for (const d of diffs) {
-    if (d.suspended && d.state !== 'in-sync') {
-      plan.skipped.push({ resource: d.id, reason: `suspended (${ANNOTATION.suspend}: "true"): reported, left alone`, error: false });
+    if (d.suspended) {
+      // report only: not even ownership tags or old revisions are touched
+      if (d.state !== 'in-sync') plan.skipped.push({ resource: d.id, reason: `suspended (${ANNOTATION.suspend}: "true"): reported, left alone`, error: false });
       continue;
     }
     switch (d.state) {
@@ -64,20 +66,31 @@ export function planEstate(diffs: readonly ResourceDiff[], opts: PlanOptions): P
         if (opts.prune && d.kind === 'TaskDefinition') planRevisionPrune(d, opts, inUse, add);
         break;
       case 'orphaned':
-        planOrphan(d, opts, plan, add);
+        planOrphan(d, opts, plan, add, inUse);
         break;
       case 'invalid':
         plan.skipped.push({ resource: d.id, reason: d.reason, error: true });
         break;
     }
   }
-  plan.actions.sort((a, b) => ORDER[a.kind] - ORDER[b.kind] || orderForDeletion(a, b));
+  plan.actions.sort(compareActions);
   return plan;
 }
 
-/** Deletions run in reverse: the later kinds first is already ORDER's job; within a kind keep ids stable. */
-function orderForDeletion(a: PlannedAction, b: PlannedAction): number {
-  return a.resource.localeCompare(b.resource);
+const KIND_ORDER: Record<PlannedAction['resourceKind'], number> = { Cluster: 0, TaskDefinition: 1, Service: 2 };
+const isDeletion = (a: PlannedAction) => ORDER[a.kind] >= ORDER['delete-service'];
+
+/**
+ * Creates and updates first, by resource kind (clusters, task definitions, services: a
+ * cluster's tag-only change is still a cluster's), then deletions in reverse (services,
+ * revisions, clusters: ORDER); within a kind, ids keep a stable order.
+ */
+function compareActions(a: PlannedAction, b: PlannedAction): number {
+  const da = isDeletion(a);
+  const db = isDeletion(b);
+  if (da !== db) return da ? 1 : -1;
+  if (!da && KIND_ORDER[a.resourceKind] !== KIND_ORDER[b.resourceKind]) return KIND_ORDER[a.resourceKind] - KIND_ORDER[b.resourceKind];
+  return ORDER[a.kind] - ORDER[b.kind] || a.resource.localeCompare(b.resource);
 }
 
 type Add = (d: ResourceDiff, kind: ActionKind, reason: string, fields?: string[], revisions?: string[]) => void;
@@ -114,18 +127,19 @@ function planChange(d: ResourceDiff, plan: Plan, add: Add): void {
   else add(d, 'tag-resource', why, fields);
 }
 
-function planOrphan(d: ResourceDiff, opts: PlanOptions, plan: Plan, add: Add): void {
-  if (!opts.prune) {
-    plan.skipped.push({ resource: d.id, reason: 'orphaned: deleted only with --prune', error: false });
-    return;
-  }
-  if (!opts.loadComplete) {
-    plan.skipped.push({ resource: d.id, reason: 'orphaned, but not pruned: some manifests failed to load, and a broken file must never read as deleted', error: true });
-    return;
-  }
+/** Why an orphaned resource is not deleted, or undefined when it is. */
+function pruneRefusal(d: ResourceDiff, opts: PlanOptions): { reason: string; error: boolean } | undefined {
+  if (!opts.prune) return { reason: 'orphaned: deleted only with --prune', error: false };
+  if (!opts.loadComplete) return { reason: 'orphaned, but not pruned: some manifests failed to load, and a broken file must never read as deleted', error: true };
   const tags = d.kind === 'TaskDefinition' ? (d.live as LiveTaskDefinitionFamily).latestManaged?.tags : (d.live as { tags: Record<string, string> }).tags;
-  if (tags?.[TAG.prune] === 'false') {
-    plan.skipped.push({ resource: d.id, reason: `orphaned, kept: it was applied with ${ANNOTATION.prune}: "false"`, error: false });
+  if (tags?.[TAG.prune] === 'false') return { reason: `orphaned, kept: it was applied with ${ANNOTATION.prune}: "false"`, error: false };
+  return undefined;
+}
+
+function planOrphan(d: ResourceDiff, opts: PlanOptions, plan: Plan, add: Add, inUse: ReadonlySet<string>): void {
+  const refusal = pruneRefusal(d, opts);
+  if (refusal) {
+    plan.skipped.push({ resource: d.id, ...refusal });
     return;
   }
   if (d.kind === 'Service') {
@@ -133,7 +147,14 @@ function planOrphan(d: ResourceDiff, opts: PlanOptions, plan: Plan, add: Add): v
     add(d, 'delete-service', `no longer in the manifests: scaled to 0, then deleted (${svc.desiredCount} task(s) now)`);
   } else if (d.kind === 'TaskDefinition') {
     const fam = d.live as LiveTaskDefinitionFamily;
-    add(d, 'deregister-task-definition', 'no longer in the manifests: every ACTIVE revision deregistered', [], fam.activeRevisionArns);
+    // a revision a service's deployment still runs (a pinned family:revision, say) stays
+    const revisions = fam.activeRevisionArns.filter((arn) => !inUse.has(arn));
+    const kept = fam.activeRevisionArns.length - revisions.length;
+    if (revisions.length === 0) {
+      plan.skipped.push({ resource: d.id, reason: 'orphaned, kept: a service still runs its revisions', error: false });
+      return;
+    }
+    add(d, 'deregister-task-definition', `no longer in the manifests: every ACTIVE revision deregistered${kept ? ` but the ${kept} a service still runs` : ''}`, [], revisions);
   } else add(d, 'delete-cluster', 'no longer in the manifests');
 }
 

@@ -30,6 +30,8 @@ export class Redactor {
       if (value && typeof value === 'object') return this.deep(value);
       return Redactor.mask(value);
     }
+    // A variable matched by position (duplicate names): the path does not say which, so mask it.
+    if (/environment\[\d+\]\.value$/.test(path)) return Redactor.mask(value);
     return this.deep(value);
   }
 

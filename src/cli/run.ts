@@ -1,0 +1,103 @@
+import path from 'node:path';
+import { Controller } from '../daemon/controller.js';
+import { createLogger } from '../daemon/logger.js';
+import { COMMON_HELP, durationMs, oneOf, parseCommandArgs, positiveInt } from './flags.js';
+import type { CommandIO } from './io.js';
+import { DEFAULT_CONTROLLER_ID, makeGateways, requireRegion } from './reconcile-flags.js';
+
+export const RUN_HELP = `Usage: ecs-reconciler run DIR [--mode apply|report] [--interval 60s] [--listen 127.0.0.1:8080]
+
+The controller daemon. Watches DIR (a git checkout of manifests; a git-sync sidecar's
+symlink swap is seen too) and reconciles on every change, debounced, and on a resync
+timer that catches changes made outside git (console, CLI, other tools). One pass at a
+time; a change during a pass runs once after it. A resource that fails is retried with
+exponential backoff while the others go on; AWS throttling slows the loop down; only
+SIGTERM or SIGINT stops it (the action under way finishes, nothing new starts).
+
+Modes:
+  --mode apply          converge every pass (self-heal); prune only with --prune (default)
+  --mode report         read and report only: never a mutating call
+
+Flags:
+  --interval DURATION   resync period, e.g. 60s, 5m (default 60s, with ±10% jitter)
+  --debounce DURATION   quiet time after a file change before a pass (default 300ms)
+  --listen HOST:PORT    HTTP endpoints (default 127.0.0.1:8080; 0.0.0.0:8080 in a container):
+                        /healthz  the process is alive
+                        /readyz   a first pass finished and AWS was reachable on the last
+                        /metrics  Prometheus text
+                        /report   the last pass's report as JSON
+                        /         the drift report as a page
+  --prune               delete orphaned managed resources (never while a manifest fails to load)
+  --keep-revisions N    with --prune: ACTIVE revisions kept per family (default 5)
+  --adopt               take over same-named unmanaged resources
+  --log-format json|pretty   pino JSON lines (default) or readable lines for a terminal
+  --shutdown-timeout DURATION  how long SIGTERM waits for the action under way (default 30s)
+
+${COMMON_HELP}
+
+Examples:
+  ecs-reconciler run manifests/ --var-file .emulator.env --endpoint http://127.0.0.1:5000 --log-format pretty
+  curl -s localhost:8080/report | jq '.summary'
+`;
+
+export async function runCommand(argv: string[], io: CommandIO): Promise<number> {
+  const { values, positionals } = parseCommandArgs(
+    argv,
+    {
+      mode: { type: 'string' },
+      interval: { type: 'string' },
+      debounce: { type: 'string' },
+      listen: { type: 'string' },
+      prune: { type: 'boolean' },
+      adopt: { type: 'boolean' },
+      'keep-revisions': { type: 'string' },
+      'log-format': { type: 'string' },
+      'shutdown-timeout': { type: 'string' },
+    },
+    { min: 1, max: 1, names: 'DIR (the manifests folder)' },
+  );
+  if (values.help) {
+    io.stdout(RUN_HELP);
+    return 0;
+  }
+  const mode = oneOf('mode', values.mode, ['apply', 'report'] as const, 'apply');
+  const logFormat = oneOf('log-format', values['log-format'], ['json', 'pretty'] as const, 'json');
+  const level = oneOf('log-level', values['log-level'], ['trace', 'debug', 'info', 'warn', 'error'] as const, 'info');
+  const region = requireRegion(values.region, io);
+  const shutdownMs = durationMs('shutdown-timeout', values['shutdown-timeout'], 30_000);
+  const logger = createLogger({ level, format: logFormat });
+  const gateways = makeGateways({ ...(values.endpoint ? { endpoint: values.endpoint } : {}), env: io.env });
+  const controller = new Controller({
+    dir: path.resolve(io.cwd, positionals[0]!),
+    varFlags: values.var ?? [],
+    varFiles: (values['var-file'] ?? []).map((f) => path.resolve(io.cwd, f)),
+    env: io.env,
+    defaultRegion: region,
+    controllerId: values['controller-id'] ?? DEFAULT_CONTROLLER_ID,
+    gateways,
+    mode,
+    prune: values.prune ?? false,
+    adopt: values.adopt ?? false,
+    keepRevisions: positiveInt('keep-revisions', values['keep-revisions'], 5),
+    intervalMs: durationMs('interval', values.interval, 60_000),
+    jitter: 0.1,
+    debounceMs: durationMs('debounce', values.debounce, 300),
+    listen: values.listen ?? '127.0.0.1:8080',
+    logger,
+  });
+  // Nothing but a signal ends the daemon: stray errors are logged, not fatal.
+  const onStray = (err: unknown) => logger.error({ err: err instanceof Error ? err.stack : String(err) }, 'unexpected error (the daemon keeps running)');
+  process.on('uncaughtException', onStray);
+  process.on('unhandledRejection', onStray);
+  await controller.start();
+  const signal = await new Promise<string>((resolve) => {
+    process.once('SIGTERM', () => resolve('SIGTERM'));
+    process.once('SIGINT', () => resolve('SIGINT'));
+  });
+  logger.info({ signal }, `${signal}: finishing the action under way, starting nothing new`);
+  const finished = await controller.stop(shutdownMs);
+  gateways.destroy();
+  logger.info({ finished }, finished ? 'stopped cleanly' : `stopped after ${shutdownMs} ms with a pass still running`);
+  logger.flush?.();
+  return 0;
+}

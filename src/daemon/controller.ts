@@ -1,0 +1,193 @@
+/**
+ * The daemon: a thin shell around the reconcile pass (controller-runtime's shape).
+ * File events and timer ticks become requests; the queue runs one pass at a time;
+ * failures back off per resource; throttling slows the loop; only a signal stops it.
+ */
+import path from 'node:path';
+import type { Logger } from 'pino';
+import type { AwsGateways } from '../aws/index.js';
+import { collectVariables, gitRevisionOf, loadManifests } from '../manifests/index.js';
+import { formatProblem } from '../model/problem.js';
+import { runReconcilePass } from '../pipeline/reconcile-pass.js';
+import { renderPage, renderPageContent, type Report } from '../report/index.js';
+import { ResourceBackoff } from './backoff.js';
+import { startHttpServer } from './http-server.js';
+import { DaemonMetrics } from './metrics.js';
+import { ReconcileQueue } from './reconcile-queue.js';
+import { ManifestWatcher } from './watch.js';
+
+export interface ControllerOptions {
+  dir: string;
+  varFlags: string[];
+  varFiles: string[];
+  env: NodeJS.ProcessEnv;
+  defaultRegion: string;
+  controllerId: string;
+  gateways: AwsGateways;
+  mode: 'apply' | 'report';
+  prune: boolean;
+  adopt: boolean;
+  keepRevisions: number;
+  intervalMs: number;
+  /** fraction of the interval added or taken at random, so many controllers do not call AWS in step */
+  jitter: number;
+  debounceMs: number;
+  listen: string;
+  logger: Logger;
+  backoffBaseMs?: number;
+  backoffCapMs?: number;
+}
+
+export class Controller {
+  private readonly queue: ReconcileQueue;
+  private readonly metrics: DaemonMetrics;
+  private readonly backoff: ResourceBackoff;
+  private watcher: ManifestWatcher | undefined;
+  private http: Awaited<ReturnType<typeof startHttpServer>> | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private stopping = false;
+  private passCount = 0;
+  private lastReport: Report | undefined;
+  private lastReportJson: string | undefined;
+  private lastReadOk = false;
+  private slowFactor = 1;
+  private failedPasses = 0;
+
+  constructor(private readonly opts: ControllerOptions) {
+    this.metrics = new DaemonMetrics(opts.gateways.counter);
+    this.backoff = new ResourceBackoff(opts.backoffBaseMs, opts.backoffCapMs);
+    this.queue = new ReconcileQueue((reasons) => this.pass(reasons));
+  }
+
+  get address(): string | undefined {
+    return this.http?.address;
+  }
+
+  async start(): Promise<void> {
+    const log = this.opts.logger;
+    this.http = await startHttpServer(this.opts.listen, {
+      ready: () => {
+        if (!this.lastReport) return { ready: false, reason: 'no pass has finished yet' };
+        if (!this.lastReadOk) return { ready: false, reason: 'AWS was not reachable on the last pass' };
+        return { ready: true, reason: 'ready' };
+      },
+      metrics: () => this.metrics.render(),
+      reportJson: () => this.lastReportJson,
+      page: (q) => {
+        const filters = { ...(q.get('state') ? { state: q.get('state')! } : {}), ...(q.get('cluster') ? { cluster: q.get('cluster')! } : {}) };
+        return q.get('partial') ? renderPageContent(this.lastReport, filters) : renderPage(this.lastReport, filters);
+      },
+    });
+    log.info({ listen: this.http.address, dir: this.opts.dir, mode: this.opts.mode, controllerId: this.opts.controllerId, intervalMs: this.opts.intervalMs }, `listening on http://${this.http.address}`);
+    this.watcher = new ManifestWatcher({
+      dir: this.opts.dir,
+      debounceMs: this.opts.debounceMs,
+      onChange: (reason) => this.queue.request(`change: ${reason}`),
+      onError: (err) => log.warn({ err: String(err) }, 'watch error'),
+    });
+    await this.watcher.start();
+    this.queue.request('start');
+  }
+
+  private scheduleNext(delayMs: number, reason: string): void {
+    if (this.stopping) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => this.queue.request(reason), delayMs);
+  }
+
+  private nextResyncDelay(): number {
+    const spread = this.opts.intervalMs * this.opts.jitter;
+    return Math.max(100, Math.round((this.opts.intervalMs + (Math.random() * 2 - 1) * spread) * this.slowFactor));
+  }
+
+  private async pass(reasons: string[]): Promise<void> {
+    if (this.stopping) return;
+    const log = this.opts.logger;
+    const passId = ++this.passCount;
+    const started = performance.now();
+    const throttledBefore = this.opts.gateways.counter.throttled;
+    const callsBefore = this.opts.gateways.counter.total();
+    try {
+      const variables = await collectVariables({ flags: this.opts.varFlags, files: this.opts.varFiles, env: this.opts.env });
+      const load = await loadManifests(this.opts.dir, { defaultRegion: this.opts.defaultRegion, vars: variables.vars });
+      if (variables.problems.length) {
+        load.problems.unshift(...variables.problems);
+        load.complete = false;
+      }
+      for (const p of load.problems) log.warn({ resource: p.resource, file: p.file, line: p.line, stage: p.stage }, formatProblem(p));
+      const gitRevision = await gitRevisionOf(path.resolve(this.opts.dir));
+      const result = await runReconcilePass(load, {
+        gateways: this.opts.gateways,
+        controllerId: this.opts.controllerId,
+        defaultRegion: this.opts.defaultRegion,
+        mode: this.opts.mode,
+        prune: this.opts.prune,
+        adopt: this.opts.adopt,
+        keepRevisions: this.opts.keepRevisions,
+        ...(gitRevision ? { gitRevision } : {}),
+        now: () => new Date(),
+        shouldStop: () => this.stopping,
+        holdBack: (id) => this.backoff.heldBack(id, Date.now()),
+        onAction: (r) => {
+          const fields = { resource: r.action.resource, action: r.action.kind, outcome: r.outcome, durationMs: r.durationMs, reason: r.action.reason, passId };
+          if (r.outcome === 'failed') {
+            const delay = this.backoff.recordFailure(r.action.resource, r.message ?? 'failed', Date.now());
+            log.error({ ...fields, error: r.message, retryInMs: delay }, `${r.action.kind} ${r.action.resource} failed`);
+          } else {
+            if (r.outcome === 'applied') this.backoff.recordSuccess(r.action.resource);
+            log.info(fields, `${r.action.kind} ${r.action.resource} ${r.outcome}`);
+          }
+        },
+      });
+      this.lastReport = result.report;
+      this.lastReportJson = JSON.stringify(result.report, null, 2) + '\n';
+      this.lastReadOk = !result.readFailed;
+      const seconds = (performance.now() - started) / 1000;
+      this.metrics.observePass(seconds, !result.readFailed);
+      this.metrics.observeReport(result.report, Date.now() / 1000);
+      for (const d of result.diffs) {
+        if (d.state === 'drifted' || d.state === 'conflict') log.info({ resource: d.id, state: d.state, fields: d.changes.map((c) => c.path) }, `${d.id} ${d.state}`);
+      }
+      const throttled = this.opts.gateways.counter.throttled - throttledBefore;
+      // Throttling slows the whole loop down rather than failing it: the account's budget is shared.
+      this.slowFactor = throttled > 0 ? Math.min(8, this.slowFactor * 2) : 1;
+      this.failedPasses = result.readFailed ? this.failedPasses + 1 : 0;
+      log.info(
+        {
+          passId,
+          reasons,
+          durationMs: Math.round(seconds * 1000),
+          gitRevision,
+          states: result.report.summary.byState,
+          actionsApplied: result.report.summary.actionsApplied,
+          actionsFailed: result.report.summary.actionsFailed,
+          problems: result.report.summary.problems,
+          awsCalls: this.opts.gateways.counter.total() - callsBefore,
+          throttled,
+          loadComplete: load.complete,
+        },
+        `pass ${passId}: ${result.report.summary.resources} resource(s), ${result.report.summary.actionsApplied} applied, ${result.report.summary.actionsFailed} failed`,
+      );
+    } catch (err) {
+      // A pass that fails entirely (a bug, a filesystem error) is retried; the process stays up.
+      this.failedPasses++;
+      this.lastReadOk = false;
+      this.metrics.observePass((performance.now() - started) / 1000, false);
+      log.error({ passId, err: err instanceof Error ? err.stack : String(err) }, `pass ${passId} failed`);
+    }
+    const retryAt = this.backoff.nextRetryAt();
+    let delay = this.failedPasses > 0 ? Math.min(this.opts.intervalMs, 1000 * 2 ** Math.min(this.failedPasses, 10)) : this.nextResyncDelay();
+    if (retryAt !== undefined) delay = Math.min(delay, Math.max(100, retryAt - Date.now()));
+    this.scheduleNext(delay, this.failedPasses > 0 ? 'retry after a failed pass' : 'resync');
+  }
+
+  /** Finish the action under way, start nothing new, close the server. */
+  async stop(timeoutMs = 30_000): Promise<boolean> {
+    this.stopping = true;
+    if (this.timer) clearTimeout(this.timer);
+    await this.watcher?.close();
+    const finished = await Promise.race([this.queue.close().then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), timeoutMs).unref())]);
+    await this.http?.close();
+    return finished;
+  }
+}

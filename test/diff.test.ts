@@ -242,6 +242,18 @@ describe('services', () => {
     expect(d.changes).toEqual([{ path: 'taskDefinition', live: 'app:4', desired: 'app:5', cause: 'out-of-band' }]);
   });
 
+  it('a service whose TaskDefinition manifest does not load keeps its revision: no taskDefinition change, no re-tag', () => {
+    const s = synced();
+    const rev6 = revision('app', 6, liveTdSpec({ image: 'by-hand' }), {});
+    const live = estate({ clusters: [s.live.cluster], families: [family([s.live.rev5, rev6])], services: [s.live.service] });
+    const diffs = diff([s.desired[0]!, s.desired[2]!], live, { invalid: [invalid('TaskDefinition', 'app')] });
+    expect(byId(diffs, TD_ID).state).toBe('invalid');
+    const svc = byId(diffs, SVC_ID);
+    expect(svc.state).toBe('in-sync');
+    expect(svc.changes).toEqual([]);
+    expect(svc.staleHash).toBe(false);
+  });
+
   it('a pinned family:revision is compared by label', () => {
     const s = synced();
     const svc = desired('Service', 'web', serviceSpec({ taskDefinition: 'app:4' }));

@@ -227,6 +227,19 @@ describe('prune', () => {
     expect(dereg?.revisions).toEqual([rev4.arn]);
   });
 
+  it('a revision an orphaned service runs is deregistered only when that service is deleted too', () => {
+    const s = synced();
+    const keepSvc = { ...s.live.service, tags: { ...s.live.service.tags, [TAG.prune]: 'false' } };
+    const kept = plan(diff([], estate({ families: [s.live.family], services: [keepSvc] })), { prune: true });
+    expect(kept.actions).toEqual([]);
+    expect(kept.skipped.find((x) => x.resource === TD_ID)?.reason).toMatch(/a service still runs/);
+    const gone = plan(diff([], estate({ families: [s.live.family], services: [s.live.service] })), { prune: true });
+    expect(gone.actions.map((a) => [a.kind, a.revisions])).toEqual([
+      ['delete-service', undefined],
+      ['deregister-task-definition', [s.live.rev5.arn]],
+    ]);
+  });
+
   it('keep-revisions deregisters surplus revisions but never one a service\'s deployment runs', () => {
     const s = synced();
     const h = s.hashes;

@@ -306,13 +306,15 @@ function diffService(d: DesiredResource, id: string, live: LiveService | undefin
   // The task definition is compared by content: a service on revision 5 while revision 6
   // holds the same content is in sync, and no needless deployment is made.
   const primary = live.primaryRevision;
-  if (isManifestRef) {
+  // A TaskDefinition manifest that did not load (invalid) says nothing: the revision is left as it is.
+  const tdUnknown = isManifestRef && !td;
+  if (isManifestRef && td) {
     const sameFamily = primary?.family === tdRef;
     const sameContent = td && primary && canonicalJson(normalizeTaskDefinition(primary.spec)) === canonicalJson(td.target);
     if (!sameFamily || !sameContent) {
       diffs.push({ path: 'taskDefinition', live: revisionLabel(primary), desired: td?.matchingRevision ? revisionLabel(td.matchingRevision) : `${tdRef} (a new revision)` });
     }
-  } else {
+  } else if (!isManifestRef) {
     const liveRef = tdRef.startsWith('arn:') ? primary?.arn : revisionLabel(primary);
     if (liveRef !== tdRef) diffs.push({ path: 'taskDefinition', live: tdRef.startsWith('arn:') ? primary?.arn : revisionLabel(primary), desired: tdRef });
   }
@@ -333,7 +335,8 @@ function diffService(d: DesiredResource, id: string, live: LiveService | undefin
     target,
     targetTags,
     ...(appliedHash ? { appliedHash } : {}),
-    staleHash: state === 'in-sync' && appliedHash !== desiredHash,
+    // without its task definition's hash the service's own cannot be written
+    staleHash: state === 'in-sync' && appliedHash !== desiredHash && !tdUnknown,
   };
 }
 

@@ -269,6 +269,8 @@ describe('services', () => {
     const svc = scaled();
     const s = syncedEstate({ svc });
     const live = liveService({ name: 'web', spec: liveServiceSpec({ desiredCount: count }), tags: s.live.service.tags, primary: s.live.rev5 });
+    // the scalable target and policies as Application Auto Scaling holds them
+    live.scaling = structuredClone(svc.spec.autoScaling as Record<string, unknown>);
     return byId(diff(s.desired, estate({ clusters: [s.live.cluster], families: [s.live.family], services: [live] })), SVC_ID);
   }
 

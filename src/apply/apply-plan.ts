@@ -8,10 +8,11 @@ import { tagsToList, type AwsGateway, type AwsGateways, type LiveService as SdkS
 import type { ResourceDiff } from '../diff/types.js';
 import { specHash } from '../diff/hash.js';
 import type { LiveCluster, LiveService, LiveTaskDefinitionFamily } from '../live/model.js';
-import { resourceId, TAG, type DesiredResource } from '../model/resource.js';
+import { ANNOTATION, resourceId, TAG, type DesiredResource } from '../model/resource.js';
 import type { Problem } from '../model/problem.js';
 import type { Plan, PlannedAction } from '../plan/types.js';
 import { OPTIONAL_OWNERSHIP_KEYS, ownershipTags } from './ownership.js';
+import { removeScaling, suspendScaleIn, syncScaling } from './scaling.js';
 
 type Json = Record<string, unknown>;
 
@@ -25,6 +26,8 @@ export interface ApplyContext {
   shouldStop?: () => boolean;
   /** bound for waiting on a replaced service to go INACTIVE */
   replaceTimeoutMs?: number;
+  /** bound for waiting on a rollout while scale-in is suspended */
+  rolloutTimeoutMs?: number;
 }
 
 export interface ActionResult {
@@ -188,8 +191,20 @@ async function runAction(
         }
         update[field] = target[field] ?? EMPTY_SERVICE_VALUES[field];
       }
-      if (action.fields.some((f) => f === 'taskDefinition')) update.taskDefinition = resolveTaskDefinition(d, registered, byId);
-      if (Object.keys(update).length) await gw.updateService({ cluster: d.cluster!, service: d.name, ...update });
+      const deploys = action.fields.some((f) => f === 'taskDefinition');
+      if (deploys) update.taskDefinition = resolveTaskDefinition(d, registered, byId);
+      if (Object.keys(update).length) {
+        // ecspresso's --suspend-auto-scaling: no scale-in while the new revision rolls out;
+        // the resume runs whatever happens (and a crash leaves a drift the next pass restores).
+        const suspendScaleInFor = deploys && d.targetScaling && live.scaling && d.desired?.annotations[ANNOTATION.suspendScaleInDuringDeploy] === 'true';
+        const resume = suspendScaleInFor ? await suspendScaleIn(gw, d.cluster!, d.name, d.targetScaling!) : undefined;
+        try {
+          await gw.updateService({ cluster: d.cluster!, service: d.name, ...update });
+          if (resume) await waitForRollout(gw, d.cluster!, d.name, ctx.rolloutTimeoutMs ?? 10 * 60_000);
+        } finally {
+          await resume?.();
+        }
+      }
       await syncTags(gw, live.arn, live.tags, allTags());
       return Object.keys(update).join(', ') || 'tags';
     }
@@ -199,8 +214,13 @@ async function runAction(
       const created = await createService(d, gw, allTags(), registered, byId, true);
       return created.serviceArn;
     }
+    case 'update-scaling': {
+      const live = d.live as LiveService | undefined;
+      return syncScaling(gw, d.cluster!, d.name, d.targetScaling, live?.scaling);
+    }
     case 'delete-service': {
       const live = d.live as LiveService;
+      await removeScaling(gw, live.cluster, live.name, live.scaling);
       if (live.desiredCount > 0) await gw.updateService({ cluster: live.cluster, service: live.name, desiredCount: 0 });
       await gw.deleteService(live.cluster, live.name);
       return live.arn;
@@ -247,6 +267,20 @@ async function createService(d: ResourceDiff, gw: AwsGateway, tags: Record<strin
     tags: tagsToList(tags),
     clientToken,
   });
+}
+
+/** Until the PRIMARY deployment's rollout completes or fails (or only one deployment is left). */
+async function waitForRollout(gw: AwsGateway, cluster: string, service: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const r = await gw.describeServices(cluster, [service]);
+    const deployments = r.services[0]?.deployments ?? [];
+    const primary = deployments.find((x) => x.status === 'PRIMARY');
+    if (!primary || deployments.length <= 1 || primary.rolloutState === 'COMPLETED') return;
+    if (primary.rolloutState === 'FAILED') throw new Error(`the rollout of ${service} failed: ${primary.rolloutStateReason ?? 'no reason given'}`);
+    if (Date.now() > deadline) throw new Error(`the rollout of ${service} did not finish within ${Math.round(timeoutMs / 1000)}s`);
+    await new Promise((res) => setTimeout(res, 5000));
+  }
 }
 
 async function waitUntilGone(gw: AwsGateway, cluster: string, service: string, timeoutMs: number): Promise<void> {

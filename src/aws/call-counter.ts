@@ -11,8 +11,11 @@ export class CallCounter {
   /** HTTP attempts including retries */
   attempts = 0;
   throttled = 0;
+  /** called after every call, in order (tests and the benchmark watch the sequence) */
+  listener: ((service: string, operation: string, outcome: string) => void) | undefined;
 
   record(service: string, operation: string, outcome: string, attempts: number): void {
+    this.listener?.(service, operation, outcome);
     const key = `${service}\u0000${operation}\u0000${outcome}`;
     const c = this.counts.get(key);
     if (c) c.count++;

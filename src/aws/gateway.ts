@@ -378,53 +378,50 @@ export class AwsGateway {
 
   // ---- Application Auto Scaling ----------------------------------------------------
 
-  /** DescribeScalableTargets takes up to 50 resource ids a call. */
-  async describeScalableTargets(resourceIds: readonly string[]): Promise<ScalableTarget[]> {
+  /**
+   * Every ECS scalable target, scaling policy and scheduled action of the region, read
+   * whole (paginated) rather than per service: three paginated calls however many
+   * services scale, where asking per resource id would cost one or more per service.
+   */
+  async listScalableTargets(): Promise<ScalableTarget[]> {
     const out: ScalableTarget[] = [];
-    for (const batch of chunk(resourceIds, 50)) {
-      let nextToken: string | undefined;
-      do {
-        const r = await this.send<{ ScalableTargets?: ScalableTarget[]; NextToken?: string }>(
-          this.scaling,
-          new DescribeScalableTargetsCommand({ ServiceNamespace: 'ecs', ResourceIds: batch, ScalableDimension: 'ecs:service:DesiredCount', NextToken: nextToken }),
-        );
-        out.push(...(r.ScalableTargets ?? []));
-        nextToken = r.NextToken;
-      } while (nextToken);
-    }
+    let nextToken: string | undefined;
+    do {
+      const r = await this.send<{ ScalableTargets?: ScalableTarget[]; NextToken?: string }>(
+        this.scaling,
+        new DescribeScalableTargetsCommand({ ServiceNamespace: 'ecs', ScalableDimension: 'ecs:service:DesiredCount', NextToken: nextToken, MaxResults: 50 }),
+      );
+      out.push(...(r.ScalableTargets ?? []));
+      nextToken = r.NextToken;
+    } while (nextToken);
     return out;
   }
 
-  async describeScalingPolicies(resourceIds: readonly string[]): Promise<ScalingPolicy[]> {
+  async listScalingPolicies(): Promise<ScalingPolicy[]> {
     const out: ScalingPolicy[] = [];
-    for (const id of resourceIds) {
-      // DescribeScalingPolicies takes one ResourceId (PolicyNames is the list), so one call per service with auto scaling
-      let nextToken: string | undefined;
-      do {
-        const r = await this.send<{ ScalingPolicies?: ScalingPolicy[]; NextToken?: string }>(
-          this.scaling,
-          new DescribeScalingPoliciesCommand({ ServiceNamespace: 'ecs', ResourceId: id, ScalableDimension: 'ecs:service:DesiredCount', NextToken: nextToken }),
-        );
-        out.push(...(r.ScalingPolicies ?? []));
-        nextToken = r.NextToken;
-      } while (nextToken);
-    }
+    let nextToken: string | undefined;
+    do {
+      const r = await this.send<{ ScalingPolicies?: ScalingPolicy[]; NextToken?: string }>(
+        this.scaling,
+        new DescribeScalingPoliciesCommand({ ServiceNamespace: 'ecs', ScalableDimension: 'ecs:service:DesiredCount', NextToken: nextToken, MaxResults: 50 }),
+      );
+      out.push(...(r.ScalingPolicies ?? []));
+      nextToken = r.NextToken;
+    } while (nextToken);
     return out;
   }
 
-  async describeScheduledActions(resourceIds: readonly string[]): Promise<ScheduledAction[]> {
+  async listScheduledActions(): Promise<ScheduledAction[]> {
     const out: ScheduledAction[] = [];
-    for (const id of resourceIds) {
-      let nextToken: string | undefined;
-      do {
-        const r = await this.send<{ ScheduledActions?: ScheduledAction[]; NextToken?: string }>(
-          this.scaling,
-          new DescribeScheduledActionsCommand({ ServiceNamespace: 'ecs', ResourceId: id, ScalableDimension: 'ecs:service:DesiredCount', NextToken: nextToken }),
-        );
-        out.push(...(r.ScheduledActions ?? []));
-        nextToken = r.NextToken;
-      } while (nextToken);
-    }
+    let nextToken: string | undefined;
+    do {
+      const r = await this.send<{ ScheduledActions?: ScheduledAction[]; NextToken?: string }>(
+        this.scaling,
+        new DescribeScheduledActionsCommand({ ServiceNamespace: 'ecs', ScalableDimension: 'ecs:service:DesiredCount', NextToken: nextToken, MaxResults: 50 }),
+      );
+      out.push(...(r.ScheduledActions ?? []));
+      nextToken = r.NextToken;
+    } while (nextToken);
     return out;
   }
 

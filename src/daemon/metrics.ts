@@ -21,6 +21,7 @@ export class DaemonMetrics {
   readonly actions = new Map<string, { applied: number; failed: number }>();
   lastSuccessfulPassSeconds = 0;
   resourcesByState: Record<string, number> = {};
+  private scaling: Array<{ resource: string; current: number; min?: number; max?: number; cause: string }> = [];
   up = 1;
 
   constructor(private readonly calls: CallCounter) {}
@@ -37,6 +38,7 @@ export class DaemonMetrics {
 
   observeReport(report: Report, nowSeconds: number): void {
     this.resourcesByState = { ...report.summary.byState };
+    this.scaling = report.resources.filter((r) => r.scaling).map((r) => ({ resource: r.id, current: r.scaling!.desiredCount, ...(r.scaling!.minCapacity !== undefined ? { min: r.scaling!.minCapacity } : {}), ...(r.scaling!.maxCapacity !== undefined ? { max: r.scaling!.maxCapacity } : {}), cause: r.scaling!.desiredCountCause }));
     this.driftDetected += report.summary.byState.drifted ?? 0;
     for (const r of report.resources) {
       for (const a of r.actions) {
@@ -72,6 +74,12 @@ export class DaemonMetrics {
     }
     help('ecs_reconciler_aws_throttled_total', 'counter', 'AWS calls that ended throttled after retries.');
     out.push(`ecs_reconciler_aws_throttled_total ${this.calls.throttled}`);
+    help('ecs_reconciler_service_capacity', 'gauge', 'Services with auto scaling: current desiredCount and the scalable target bounds.');
+    for (const c of this.scaling) {
+      out.push(`ecs_reconciler_service_capacity{resource="${label(c.resource)}",value="desired",cause="${label(c.cause)}"} ${c.current}`);
+      if (c.min !== undefined) out.push(`ecs_reconciler_service_capacity{resource="${label(c.resource)}",value="min"} ${c.min}`);
+      if (c.max !== undefined) out.push(`ecs_reconciler_service_capacity{resource="${label(c.resource)}",value="max"} ${c.max}`);
+    }
     help('ecs_reconciler_last_successful_pass_timestamp_seconds', 'gauge', 'Unix time of the last pass with no failed action and AWS reachable.');
     out.push(`ecs_reconciler_last_successful_pass_timestamp_seconds ${this.lastSuccessfulPassSeconds}`);
     return out.join('\n') + '\n';

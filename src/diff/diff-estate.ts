@@ -11,6 +11,7 @@ import { ANNOTATION, resourceId, TAG, type DesiredResource, type InvalidResource
 import { diffFields } from './field-diff.js';
 import { specHash } from './hash.js';
 import { applyIgnoreRules, parseIgnoreRules, withoutIgnored, type IgnoreRule } from './ignore.js';
+import { normalizeScaling } from './scaling.js';
 import { canonicalJson, normalizeCluster, normalizeService, normalizeTaskDefinition } from './normalize.js';
 import type { ChangeCause, FieldChange, ResourceDiff, ResourceState } from './types.js';
 
@@ -277,16 +278,23 @@ function diffService(d: DesiredResource, id: string, live: LiveService | undefin
   b.desiredHash = desiredHash;
   const early = conflictOrMissing(b, live, live ? isManaged(live.tags, input.controllerId) : false, input);
   if (!live || early) {
-    return { ...(early ?? { ...b, state: 'missing', reason: '' }), target: normalizeService(omit(manifest, 'tags', 'autoScaling', 'taskDefinition')), targetTags: manifest.tags as Record<string, string>, ...(live ? { live } : {}) };
+    const targetScaling = normalizeScaling(manifest.autoScaling);
+    return {
+      ...(early ?? { ...b, state: 'missing', reason: '' }),
+      target: normalizeService(omit(manifest, 'tags', 'autoScaling', 'taskDefinition')),
+      targetTags: manifest.tags as Record<string, string>,
+      ...(targetScaling ? { targetScaling } : {}),
+      ...(live ? { live } : {}),
+    };
   }
-  const liveWithTags = { ...live.spec, tags: userTags(live.tags) };
+  const liveWithTags = { ...live.spec, tags: userTags(live.tags), ...(live.scaling ? { autoScaling: live.scaling } : {}) };
   const { spec, ignored } = applyIgnoreRules(manifest, liveWithTags, rules);
   const ignoredChanges = withCause(ignored, 'manifest');
 
   let desiredCmp = omit(spec, 'tags', 'autoScaling', 'taskDefinition');
   let liveCmp = omit(live.spec, 'taskDefinition');
   // Application Auto Scaling owns desiredCount at run time: inside [min, max] it is shown, never fought.
-  const scaling = d.spec.autoScaling as { minCapacity?: number; maxCapacity?: number } | undefined;
+  const scaling = spec.autoScaling as { minCapacity?: number; maxCapacity?: number } | undefined;
   if (scaling && typeof scaling.minCapacity === 'number' && typeof scaling.maxCapacity === 'number') {
     const current = live.desiredCount;
     if (current >= scaling.minCapacity && current <= scaling.maxCapacity) {
@@ -318,6 +326,9 @@ function diffService(d: DesiredResource, id: string, live: LiveService | undefin
     const liveRef = tdRef.startsWith('arn:') ? primary?.arn : revisionLabel(primary);
     if (liveRef !== tdRef) diffs.push({ path: 'taskDefinition', live: tdRef.startsWith('arn:') ? primary?.arn : revisionLabel(primary), desired: tdRef });
   }
+  // Auto scaling: the scalable target, policies and scheduled actions, keyed by name.
+  const targetScaling = normalizeScaling(spec.autoScaling);
+  diffs.push(...diffFields(normalizeScaling(live.scaling), targetScaling, 'autoScaling'));
   const targetTags = spec.tags as Record<string, string>;
   diffs.push(...tagChanges(userTags(live.tags), targetTags));
 
@@ -334,6 +345,7 @@ function diffService(d: DesiredResource, id: string, live: LiveService | undefin
     live,
     target,
     targetTags,
+    ...(targetScaling ? { targetScaling } : {}),
     ...(appliedHash ? { appliedHash } : {}),
     // without its task definition's hash the service's own cannot be written
     staleHash: state === 'in-sync' && appliedHash !== desiredHash && !tdUnknown,

@@ -32,6 +32,8 @@ export interface ResourceDiff {
   desired?: DesiredResource;
   /** the spec to converge to (ignored fields holding live values), normalized */
   target?: Record<string, unknown>;
+  /** the `autoScaling` block to converge to (Services), normalized; absent = no auto scaling */
+  targetScaling?: Record<string, unknown>;
   /** user tags wanted (without ownership tags) */
   targetTags?: Record<string, string>;
   live?: LiveResource;

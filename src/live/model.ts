@@ -69,6 +69,8 @@ export interface LiveService {
   events: Array<{ createdAt?: string; message: string }>;
   /** the revision the PRIMARY deployment runs */
   primaryRevision?: LiveRevision;
+  /** Application Auto Scaling's target, policies and scheduled actions, as an `autoScaling` block */
+  scaling?: Json;
 }
 
 export interface LiveEstate {

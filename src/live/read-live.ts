@@ -8,6 +8,7 @@
 import { nameFromArn, type AwsGateway, type AwsGateways, type LiveService as SdkService, type LiveCluster as SdkCluster } from '../aws/index.js';
 import { projectLiveCluster, projectLiveService, projectLiveTaskDefinition } from '../diff/projection.js';
 import { resourceId, TAG, type DesiredResource } from '../model/resource.js';
+import { scalingFromApi, scalingResourceId } from './scaling.js';
 import type { Json, LiveCluster, LiveDeployment, LiveEstate, LiveRevision, LiveService, LiveTaskDefinitionFamily } from './model.js';
 
 export interface ReadLiveOptions {
@@ -123,11 +124,31 @@ async function readRegion(gw: AwsGateway, region: string, opts: ReadLiveOptions,
   }
   progress(`${region}: ${byFamily.size} task definition famil${byFamily.size === 1 ? 'y' : 'ies'}`);
 
+  // Auto scaling: the region's whole ECS namespace in three paginated reads.
+  const targets = services.length ? await gw.listScalableTargets() : [];
+  const policies = targets.length ? await gw.listScalingPolicies() : [];
+  const actions = targets.length ? await gw.listScheduledActions() : [];
+  const group = <T extends { ResourceId?: string | undefined }>(items: readonly T[]) => {
+    const m = new Map<string, T[]>();
+    for (const i of items) {
+      const list = m.get(i.ResourceId ?? '');
+      if (list) list.push(i);
+      else m.set(i.ResourceId ?? '', [i]);
+    }
+    return m;
+  };
+  const targetById = new Map(targets.map((t) => [t.ResourceId ?? '', t]));
+  const policiesById = group(policies);
+  const actionsById = group(actions);
+
   for (const { cluster, svc } of services) {
     const live = toLiveService(svc, cluster, region);
     const primary = live.deployments.find((d) => d.status === 'PRIMARY');
     const primaryArn = primary?.taskDefinitionArn ?? (svc.taskDefinition as string | undefined);
     if (primaryArn) live.primaryRevision = await readRevision(primaryArn);
+    const scalingId = scalingResourceId(cluster, live.name);
+    const target = targetById.get(scalingId);
+    if (target) live.scaling = scalingFromApi(target, policiesById.get(scalingId) ?? [], actionsById.get(scalingId) ?? []);
     estate.services.set(resourceId(live), live);
   }
 }

@@ -3,7 +3,7 @@
  * are skipped; symlinks are followed only while they stay inside the folder; a file
  * over the size limit, or not UTF-8 text, is refused with a problem naming it.
  */
-import { lstat, readdir, readFile, realpath, stat } from 'node:fs/promises';
+import { readdir, readFile, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Problem } from '../model/problem.js';
 
@@ -45,15 +45,13 @@ export async function readManifestFiles(
     problems.push({ stage: 'load', file: dir, message: `cannot read the manifests folder: ${describeFsError(err)}` });
     return { files, problems };
   }
-  const seenDirs = new Set<string>();
+  /** real path of every folder read, and the name it was read under */
+  const seenDirs = new Map<string, string>();
+  /** symlinked folders, read after the real tree so a folder is named by its own path */
+  const linkedDirs: Array<{ target: string; shown: string; from: string }> = [];
 
   async function walk(absDir: string, shownDir: string): Promise<void> {
-    const real = await realpath(absDir);
-    if (seenDirs.has(real)) {
-      problems.push({ stage: 'load', file: relative(root, absDir) || '.', message: 'symlink loop: this folder was already read' });
-      return;
-    }
-    seenDirs.add(real);
+    seenDirs.set(absDir, shownDir || '.');
     let entries;
     try {
       entries = await readdir(absDir, { withFileTypes: true });
@@ -74,8 +72,8 @@ export async function readManifestFiles(
           target = await realpath(abs);
         } catch (err) {
           const code = (err as NodeJS.ErrnoException).code;
-          if (code === 'ELOOP') problems.push({ stage: 'load', file: shown, message: 'symlink loop' });
-          else if (MANIFEST_EXTENSIONS.has(path.extname(entry.name))) {
+          if (code === 'ELOOP') problems.push({ stage: 'load', file: shown, message: 'symlink loop: the link resolves to itself, never to a file or folder' });
+          else if (MANIFEST_EXTENSIONS.has(path.extname(entry.name).toLowerCase())) {
             problems.push({ stage: 'load', file: shown, message: `broken symlink: ${describeFsError(err)}` });
           }
           continue;
@@ -84,12 +82,22 @@ export async function readManifestFiles(
           problems.push({ stage: 'load', file: shown, message: `symlink points outside the manifests folder (to ${target}): refused` });
           continue;
         }
-        const st = await stat(target);
-        isDir = st.isDirectory();
+        let st;
+        try {
+          st = await stat(target);
+        } catch (err) {
+          problems.push({ stage: 'load', file: shown, message: `cannot read symlink target: ${describeFsError(err)}` });
+          continue;
+        }
+        if (st.isDirectory()) {
+          linkedDirs.push({ target, shown, from: absDir });
+          continue;
+        }
+        isDir = false;
         isFile = st.isFile();
       }
       if (isDir) {
-        await walk(target === abs ? abs : target, shown);
+        await walk(abs, shown);
         continue;
       }
       if (!isFile || !MANIFEST_EXTENSIONS.has(path.extname(entry.name).toLowerCase())) continue;
@@ -100,16 +108,37 @@ export async function readManifestFiles(
   }
 
   await walk(root, '');
+  // Symlinked folders last: one that points at a folder already read (its own parent,
+  // say) would read it twice, or forever.
+  for (let i = 0; i < linkedDirs.length; i++) {
+    const link = linkedDirs[i]!;
+    const already = seenDirs.get(link.target);
+    if (already !== undefined) {
+      const ancestor = isInside(link.target, link.from);
+      problems.push({
+        stage: 'load',
+        file: link.shown,
+        message: ancestor
+          ? `symlink loop: the link points to ${already === '.' ? 'the manifests folder' : `"${already}"`}, a folder that contains it: skipped`
+          : `symlink to a folder already read as "${already}": skipped (its manifests would be read twice)`,
+      });
+      continue;
+    }
+    await walk(link.target, link.shown);
+  }
   return { files, problems };
 }
 
 async function readOneFile(abs: string, shown: string, maxBytes: number): Promise<{ file: ManifestFile } | { problem: Problem }> {
   try {
-    const st = await lstat(abs);
+    const st = await stat(abs);
     if (st.size > maxBytes) {
       return { problem: { stage: 'load', file: shown, message: `file is ${formatBytes(st.size)}, over the ${formatBytes(maxBytes)} limit: refused` } };
     }
     const bytes = await readFile(abs);
+    if (bytes.length > maxBytes) {
+      return { problem: { stage: 'load', file: shown, message: `file is ${formatBytes(bytes.length)}, over the ${formatBytes(maxBytes)} limit: refused` } };
+    }
     const decoded = decodeManifestBytes(bytes);
     if ('error' in decoded) return { problem: { stage: 'load', file: shown, line: decoded.line, column: decoded.column, message: decoded.error } };
     return { file: { file: shown, text: decoded.text } };
@@ -120,6 +149,9 @@ async function readOneFile(abs: string, shown: string, maxBytes: number): Promis
 
 /** Pure: bytes to text, refusing binary content and invalid UTF-8 with a location. */
 export function decodeManifestBytes(bytes: Uint8Array): { text: string } | { error: string; line: number; column: number } {
+  if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff)) {
+    return { error: 'file is UTF-16 encoded: manifests must be UTF-8 text (re-save it as UTF-8)', line: 1, column: 1 };
+  }
   let start = 0;
   if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) start = 3; // UTF-8 BOM
   const body = bytes.subarray(start);

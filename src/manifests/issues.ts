@@ -11,6 +11,8 @@ export interface RenderedIssue {
   path: PathSegment[];
   /** for unknown keys: the key itself, so the location points at it */
   key?: string;
+  /** a required field that is not there: located at its parent */
+  missing?: true;
   message: string;
   hint?: string;
 }
@@ -27,7 +29,7 @@ export function formatPath(path: readonly PathSegment[]): string {
 
 export function describeValue(value: unknown): string {
   if (value === undefined) return 'nothing';
-  if (value === null) return 'null';
+  if (value === null) return 'an empty value';
   if (typeof value === 'string') return JSON.stringify(value.length > 60 ? `${value.slice(0, 57)}...` : value);
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);
   if (Array.isArray(value)) return 'a list';
@@ -54,12 +56,21 @@ const TYPE_WORDS: Record<string, string> = {
   nonoptional: 'a value',
 };
 
-/** Known keys of the object schema at `path`, found by walking zod's definitions. */
-export function knownKeysAt(schema: z.ZodType, path: readonly PathSegment[]): string[] {
-  const found = new Set<string>();
+type Def = Record<string, unknown> & { type?: string };
+
+function defOf(s: unknown): Def | undefined {
+  return (s as { _zod?: { def?: Def } } | undefined)?._zod?.def;
+}
+
+/**
+ * The schemas that describe the value at `path`, found by walking zod's definitions
+ * (wrappers unwrapped; every branch of a union).
+ */
+export function schemasAt(schema: z.ZodType, path: readonly PathSegment[]): unknown[] {
+  const found: unknown[] = [];
   const visit = (s: unknown, rest: readonly PathSegment[], depth: number): void => {
     if (!s || depth > 64) return;
-    const def = (s as { _zod?: { def?: Record<string, unknown> } })._zod?.def;
+    const def = defOf(s);
     if (!def) return;
     switch (def.type) {
       case 'optional':
@@ -81,20 +92,25 @@ export function knownKeysAt(schema: z.ZodType, path: readonly PathSegment[]): st
         visit(def.left, rest, depth + 1);
         visit(def.right, rest, depth + 1);
         return;
+      default:
+        break;
+    }
+    if (rest.length === 0) {
+      found.push(s);
+      return;
+    }
+    const head = rest[0];
+    switch (def.type) {
       case 'array':
-        if (rest.length && typeof rest[0] === 'number') visit(def.element, rest.slice(1), depth + 1);
+        if (typeof head === 'number') visit(def.element, rest.slice(1), depth + 1);
         return;
       case 'record':
-        if (rest.length) visit(def.valueType, rest.slice(1), depth + 1);
+        visit(def.valueType, rest.slice(1), depth + 1);
         return;
       case 'object': {
         const shape = def.shape as Record<string, unknown>;
-        if (rest.length === 0) {
-          for (const k of Object.keys(shape)) found.add(k);
-          return;
-        }
-        const head = rest[0];
-        if (typeof head === 'string' && head in shape) visit(shape[head], rest.slice(1), depth + 1);
+        if (typeof head === 'string' && Object.hasOwn(shape, head)) visit(shape[head], rest.slice(1), depth + 1);
+        else if (def.catchall) visit(def.catchall, rest.slice(1), depth + 1);
         return;
       }
       default:
@@ -102,7 +118,40 @@ export function knownKeysAt(schema: z.ZodType, path: readonly PathSegment[]): st
     }
   };
   visit(schema, path, 0);
+  return found;
+}
+
+/** Known keys of the object schema at `path`. */
+export function knownKeysAt(schema: z.ZodType, path: readonly PathSegment[]): string[] {
+  const found = new Set<string>();
+  for (const s of schemasAt(schema, path)) {
+    const def = defOf(s);
+    if (def?.type === 'object') for (const k of Object.keys(def.shape as Record<string, unknown>)) found.add(k);
+  }
   return [...found];
+}
+
+/**
+ * "a whole number >= 0", "a whole number from 0 to 65535", "a number > 0": what the
+ * number schema at `path` takes, in words (undefined when there is no number schema).
+ */
+export function describeNumberAt(schema: z.ZodType, path: readonly PathSegment[]): string | undefined {
+  const numbers = schemasAt(schema, path).filter((s) => defOf(s)?.type === 'number');
+  if (numbers.length !== 1) return undefined;
+  const checks = ((defOf(numbers[0])!.checks ?? []) as Array<{ _zod: { def: Record<string, unknown> } }>).map((c) => c._zod.def);
+  const isInt = checks.some((c) => c.check === 'number_format' && (c.format === 'safeint' || c.format === 'int32' || c.format === 'uint32'));
+  let low: { value: number; inclusive: boolean } | undefined;
+  let high: { value: number; inclusive: boolean } | undefined;
+  for (const c of checks) {
+    if (c.check === 'greater_than') low = { value: Number(c.value), inclusive: c.inclusive !== false };
+    if (c.check === 'less_than') high = { value: Number(c.value), inclusive: c.inclusive !== false };
+  }
+  const noun = isInt ? 'a whole number' : 'a number';
+  if (low && high && low.inclusive && high.inclusive) return `${noun} from ${low.value} to ${high.value}`;
+  const parts = [noun];
+  if (low) parts.push(`${low.inclusive ? '>=' : '>'} ${low.value}`);
+  if (high) parts.push(`${low ? 'and ' : ''}${high.inclusive ? '<=' : '<'} ${high.value}`);
+  return parts.join(' ');
 }
 
 export function renderIssues(issues: readonly z.core.$ZodIssue[], input: unknown, schema: z.ZodType): RenderedIssue[] {
@@ -128,8 +177,9 @@ function renderIssue(issue: z.core.$ZodIssue, base: PathSegment[], input: unknow
       });
     }
     case 'invalid_type': {
-      if (got === undefined) return [{ path, message: 'required field is missing' }];
-      const expected = TYPE_WORDS[issue.expected] ?? issue.expected;
+      if (got === undefined) return [{ path, missing: true, message: 'required field is missing' }];
+      const numeric = issue.expected === 'number' || issue.expected === 'int' ? describeNumberAt(schema, path) : undefined;
+      const expected = numeric ?? TYPE_WORDS[issue.expected] ?? issue.expected;
       return [{ path, message: `expected ${expected}, got ${describeValue(got)}` }];
     }
     case 'invalid_value': {
@@ -151,7 +201,7 @@ function renderIssue(issue: z.core.$ZodIssue, base: PathSegment[], input: unknow
       const origin = (issue as { origin?: string }).origin;
       if (origin === 'string') return [{ path, message: `must be ${small ? 'at least' : 'at most'} ${bound} characters long, got ${(got as string)?.length ?? 0}` }];
       if (origin === 'array' || origin === 'set') return [{ path, message: `must have ${small ? 'at least' : 'at most'} ${bound} items, got ${Array.isArray(got) ? got.length : 0}` }];
-      return [{ path, message: `expected a number ${op} ${bound}, got ${describeValue(got)}` }];
+      return [{ path, message: `expected ${describeNumberAt(schema, path) ?? `a number ${op} ${bound}`}, got ${describeValue(got)}` }];
     }
     case 'not_multiple_of':
       return [{ path, message: `expected a multiple of ${issue.divisor}, got ${describeValue(got)}` }];
@@ -165,7 +215,7 @@ function renderIssue(issue: z.core.$ZodIssue, base: PathSegment[], input: unknow
       if (branches.length === 0) return [{ path, message: issue.message }];
       const allTypeMismatch = branches.every((b) => b.length === 1 && b[0]!.code === 'invalid_type' && b[0]!.path.length === 0);
       if (allTypeMismatch) {
-        if (got === undefined) return [{ path, message: 'required field is missing' }];
+        if (got === undefined) return [{ path, missing: true, message: 'required field is missing' }];
         const words = branches.map((b) => {
           const e = b[0] as { expected: string };
           return TYPE_WORDS[e.expected] ?? e.expected;

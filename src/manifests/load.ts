@@ -38,8 +38,9 @@ export function loadManifestTexts(files: readonly ManifestFile[], opts: LoadOpti
     invalid.push(...parsed.invalid);
     problems.push(...parsed.problems);
   }
-  const refs = checkReferences(all);
+  const refs = checkReferences(all, invalid, opts.defaultRegion);
   problems.push(...refs.problems);
+  invalid.push(...refs.rejected);
   problems.sort((a, b) => (a.file ?? '').localeCompare(b.file ?? '') || (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0));
   return { resources: refs.kept, invalid, problems, complete: problems.length === 0, fileCount: files.length + readProblems.filter((p) => p.file).length };
 }

@@ -17,6 +17,7 @@ import {
   parseDocument,
   Scalar,
   visit,
+  type YAMLError,
 } from 'yaml';
 import type { z } from 'zod';
 import {
@@ -28,7 +29,7 @@ import {
 import type { Problem } from '../model/problem.js';
 import type { DesiredResource, InvalidResource, Kind, SourceLocation } from '../model/resource.js';
 import { closestWord } from './did-you-mean.js';
-import { formatPath, renderIssues, type PathSegment } from './issues.js';
+import { formatPath, renderIssues, type PathSegment, type RenderedIssue } from './issues.js';
 import { blankJsonComments } from './json-comments.js';
 import { substituteVariables, type Variables } from './variables.js';
 
@@ -95,38 +96,41 @@ function offsetOfPath(doc: Document, path: readonly PathSegment[], key?: string)
   return best;
 }
 
-function depthOf(node: unknown, depth = 0): number {
-  if (depth > MAX_DEPTH) return depth;
-  let max = depth;
-  if (isMap(node) || isSeq(node)) {
-    for (const item of node.items as unknown[]) {
-      const child = isPair(item) ? item.value : item;
-      max = Math.max(max, depthOf(child, depth + 1));
-      if (max > MAX_DEPTH) return max;
-    }
+/** The first node nested deeper than MAX_DEPTH (for its location), or undefined. */
+function tooDeep(node: unknown, depth = 0): unknown {
+  if (!(isMap(node) || isSeq(node))) return undefined;
+  if (depth >= MAX_DEPTH) return node;
+  for (const item of node.items as unknown[]) {
+    const child = isPair(item) ? item.value : item;
+    const found = tooDeep(child, depth + 1);
+    if (found !== undefined) return found;
   }
-  return max;
+  return undefined;
 }
 
 /** Substitutes `${VAR}` in every string scalar; a whole plain scalar that was one reference is re-read as YAML (so `${COUNT}` can be a number). */
 function substituteInDocument(doc: Document, ctx: ParseContext, loc: Located, problems: Problem[], source: string): void {
   visit(doc, {
-    Scalar(key, node: Scalar) {
+    Scalar(key, node: Scalar, ancestors) {
       if (key === 'key' || typeof node.value !== 'string' || !node.value.includes('${')) return;
       const result = substituteVariables(node.value, ctx.vars);
       if (!result.ok) {
         const start = node.range?.[0] ?? 0;
         const end = node.range?.[1] ?? start;
-        const exact = source.indexOf(`\${${result.name}`, start);
+        // the n-th "${" of the value is the n-th "${" of the scalar's source text
+        const nth = node.value.slice(0, result.offset).split('${').length - 1;
+        let exact = source.indexOf('${', start);
+        for (let k = 0; k < nth && exact >= 0; k++) exact = source.indexOf('${', exact + 2);
         const at = exact >= 0 && exact < end ? exact : start;
         problems.push({
           stage: 'load',
           file: loc.file,
           ...position(loc, at),
+          path: formatPath(fieldPath([...ancestors, node])),
           message: result.message,
-          hint: result.message.startsWith('undefined')
-            ? `pass --var ${result.name}=..., add it to a --var-file, set it in the environment, or write \${${result.name}:=default}`
-            : undefined,
+          ...(result.message.startsWith('undefined')
+            ? { hint: `pass --var ${result.name}=..., add it to a --var-file, set it in the environment, or write \${${result.name}:=default}` }
+            : {}),
         });
         return;
       }
@@ -136,6 +140,18 @@ function substituteInDocument(doc: Document, ctx: ParseContext, loc: Located, pr
       } else node.value = result.value;
     },
   });
+}
+
+/** The field path of a node from its ancestors (as `visit` gives them). */
+function fieldPath(chain: readonly unknown[]): PathSegment[] {
+  const out: PathSegment[] = [];
+  for (let i = 0; i < chain.length - 1; i++) {
+    const a = chain[i];
+    const next = chain[i + 1];
+    if (isPair(a) && next === a.value) out.push(isScalar(a.key) ? String(a.key.value) : String(a.key));
+    else if (isSeq(a)) out.push(a.items.indexOf(next as never));
+  }
+  return out;
 }
 
 function stringAt(obj: unknown, ...path: string[]): string | undefined {
@@ -157,21 +173,37 @@ export function parseManifestText(file: string, text: string, ctx: ParseContext)
   const lineCounter = new LineCounter();
   const loc: Located = { lineCounter, file };
   let docs: Document[];
-  if (isJson) {
-    const blanked = blankJsonComments(text);
-    if (blanked.unterminatedCommentAt !== undefined) {
-      // the counter is filled by parsing, so parse first to place the error
-      parseDocument(text, { lineCounter });
-      out.problems.push({ stage: 'load', file, ...position(loc, blanked.unterminatedCommentAt), message: 'unterminated /* comment' });
-      return out;
+  try {
+    if (isJson) {
+      const blanked = blankJsonComments(text);
+      if (blanked.unterminatedCommentAt !== undefined) {
+        // the counter is filled by parsing, so parse first to place the error
+        parseDocument(text, { lineCounter });
+        out.problems.push({ stage: 'load', file, ...position(loc, blanked.unterminatedCommentAt), message: 'JSON syntax: unterminated /* comment (no closing */)' });
+        out.invalid.push({ kind: 'TaskDefinition', source: { file, line: 1, column: 1 } });
+        return out;
+      }
+      docs = [parseDocument(blanked.text, { lineCounter, uniqueKeys: true, prettyErrors: false }) as Document];
+    } else {
+      docs = parseAllDocuments(text, { lineCounter, uniqueKeys: true, prettyErrors: false }) as Document[];
+      if (!Array.isArray(docs)) docs = [docs as unknown as Document];
     }
-    docs = [parseDocument(blanked.text, { lineCounter, uniqueKeys: true, prettyErrors: false }) as Document];
-  } else {
-    docs = parseAllDocuments(text, { lineCounter, uniqueKeys: true, prettyErrors: false }) as Document[];
-    if (!Array.isArray(docs)) docs = [docs as unknown as Document];
+  } catch (err) {
+    // the parser handles its own errors; this is the last line of defence (a stack overflow, say)
+    const msg = err instanceof Error ? err.message : String(err);
+    out.problems.push({
+      stage: 'load',
+      file,
+      line: 1,
+      column: 1,
+      message: /call stack/i.test(msg) ? `document is nested too deeply (more than ${MAX_DEPTH} levels): refused` : `cannot parse file: ${msg}`,
+    });
+    out.invalid.push({ source: { file, line: 1, column: 1 } });
+    return out;
   }
 
-  const nonEmpty = docs.filter((d) => d.contents !== null || d.errors.length > 0);
+  // `---` followed by nothing (or only comments) is an empty document, not a manifest.
+  const nonEmpty = docs.filter((d) => d.errors.length > 0 || !isEmptyDocument(d));
   if (nonEmpty.length === 0) {
     out.problems.push({ stage: 'load', file, line: 1, column: 1, message: 'file holds no manifest: only comments or empty documents' });
     return out;
@@ -180,28 +212,25 @@ export function parseManifestText(file: string, text: string, ctx: ParseContext)
   return out;
 }
 
+function isEmptyDocument(doc: Document): boolean {
+  const c = doc.contents;
+  if (c === null || c === undefined) return true;
+  // an empty document's contents are a null scalar with no source text
+  return isScalar(c) && c.value === null && (c.source === undefined || c.source === '') && (!c.range || c.range[0] === c.range[1]);
+}
+
 function parseOneDocument(doc: Document, isJson: boolean, source: string, ctx: ParseContext, loc: Located, out: ParsedFile): void {
   const docStart = nodeOffset(doc.contents) ?? doc.range?.[0] ?? 0;
   const docLoc = position(loc, docStart);
   if (doc.errors.length > 0) {
-    for (const err of doc.errors) {
-      const lineText = source.slice(err.pos[0]).split('\n')[0] ?? '';
-      const lineStart = source.lastIndexOf('\n', err.pos[0]) + 1;
-      const wholeLine = source.slice(lineStart, source.indexOf('\n', err.pos[0]) >>> 0 || undefined);
-      const flowVariable = /[[{][^\n]*\$\{/.test(wholeLine) || lineText.startsWith('${');
-      out.problems.push({
-        stage: 'load',
-        file: loc.file,
-        ...position(loc, err.pos[0]),
-        message: `${isJson ? 'JSON' : 'YAML'} syntax: ${err.message.split('\n')[0]}`,
-        ...(flowVariable && !isJson ? { hint: 'inside [ ] or { }, quote ${VAR} references: ["${SUBNET_A}"]' } : {}),
-      });
-    }
+    // The first error says what is wrong; the rest are mostly its echoes.
+    out.problems.push(isJson ? jsonSyntaxProblem(doc.errors[0]!, source, loc) : syntaxProblem(doc.errors[0]!, false, source, loc));
     out.invalid.push({ source: { file: loc.file, ...docLoc } });
     return;
   }
-  if (depthOf(doc.contents) > MAX_DEPTH) {
-    out.problems.push({ stage: 'load', file: loc.file, ...docLoc, message: `document is nested deeper than ${MAX_DEPTH} levels: refused` });
+  const deep = tooDeep(doc.contents);
+  if (deep !== undefined) {
+    out.problems.push({ stage: 'load', file: loc.file, ...position(loc, nodeOffset(deep) ?? docStart), message: `document is nested deeper than ${MAX_DEPTH} levels: refused` });
     out.invalid.push({ source: { file: loc.file, ...docLoc } });
     return;
   }
@@ -234,12 +263,31 @@ function parseOneDocument(doc: Document, isJson: boolean, source: string, ctx: P
     return;
   }
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
-    out.problems.push({ stage: 'load', file: loc.file, ...docLoc, message: `expected a manifest (a map with apiVersion, kind, metadata, spec), got ${Array.isArray(raw) ? 'a list' : typeof raw}` });
+    const got = raw === null ? 'an empty value' : Array.isArray(raw) ? 'a list' : typeof raw === 'string' ? 'a string' : typeof raw;
+    out.problems.push({
+      stage: 'load',
+      file: loc.file,
+      ...docLoc,
+      message: isJson
+        ? `expected a task definition object ({ "family": ..., "containerDefinitions": [...] }), got ${got}`
+        : `expected a manifest (a map with apiVersion, kind, metadata, spec), got ${got}`,
+    });
     out.invalid.push(invalid);
     return;
   }
 
   let schema: z.ZodType;
+  if (isJson && 'apiVersion' in raw && 'kind' in raw) {
+    out.problems.push({
+      stage: 'load',
+      file: loc.file,
+      ...position(loc, offsetOfPath(doc, ['apiVersion'], 'apiVersion')),
+      message: 'a .json file is read as a plain register-task-definition input (family, containerDefinitions, ...), not as a manifest',
+      hint: 'write ecs-reconciler manifests (apiVersion, kind, metadata, spec) as .yaml files',
+    });
+    out.invalid.push(invalid);
+    return;
+  }
   if (isJson) schema = TaskDefinitionJsonFileSchema;
   else {
     const record = raw as Record<string, unknown>;
@@ -277,7 +325,7 @@ function parseOneDocument(doc: Document, isJson: boolean, source: string, ctx: P
       out.problems.push({
         stage: 'validate',
         file: loc.file,
-        ...position(loc, offsetOfPath(doc, issue.path, issue.key)),
+        ...position(loc, issueOffset(doc, issue)),
         path: formatPath(issue.path),
         message: issue.message,
         ...(issue.hint ? { hint: issue.hint } : {}),
@@ -293,6 +341,51 @@ function parseOneDocument(doc: Document, isJson: boolean, source: string, ctx: P
     : [['metadata.name', ['metadata', 'name']], ['metadata.cluster', ['metadata', 'cluster']], ['spec.taskDefinition', ['spec', 'taskDefinition']]];
   resource.fieldLocations = Object.fromEntries(located.map(([name, path]) => [name, position(loc, offsetOfPath(doc, path))]));
   out.resources.push(resource);
+}
+
+/** Where an issue sits: an unknown key at the key, a missing field at its parent's key, others at the value. */
+function issueOffset(doc: Document, issue: RenderedIssue): number {
+  if (issue.missing && issue.path.length > 0) {
+    const parent = issue.path.slice(0, -1);
+    const last = parent.at(-1);
+    return typeof last === 'string' ? offsetOfPath(doc, parent, last) : offsetOfPath(doc, parent);
+  }
+  return offsetOfPath(doc, issue.path, issue.key);
+}
+
+/** JSON's own words for a JSON syntax error (the YAML parser's speak of YAML tokens). */
+function jsonSyntaxProblem(err: YAMLError, source: string, loc: Located): Problem {
+  const fallback = syntaxProblem(err, true, source, loc);
+  try {
+    JSON.parse(blankJsonComments(source).text);
+  } catch (e) {
+    const m = /^(.*?) in JSON at position (\d+)/.exec(e instanceof Error ? e.message : '');
+    if (m) return { stage: 'load', file: loc.file, ...position(loc, Number(m[2])), message: `JSON syntax: ${m[1]}` };
+  }
+  return fallback;
+}
+
+function syntaxProblem(err: YAMLError, isJson: boolean, source: string, loc: Located): Problem {
+  const at = Math.min(err.pos[0], source.length);
+  const lineStart = source.lastIndexOf('\n', at - 1) + 1;
+  const lineEnd = source.indexOf('\n', at);
+  const wholeLine = source.slice(lineStart, lineEnd < 0 ? Math.min(source.length, lineStart + 10_000) : Math.min(lineEnd, lineStart + 10_000));
+  const what = isJson ? 'JSON' : 'YAML';
+  let message = `${what} syntax: ${err.message.split('\n')[0]}`;
+  if (/call stack/i.test(err.message)) message = `document is nested too deeply (more than ${MAX_DEPTH} levels): refused`;
+  else if (err.code === 'DUPLICATE_KEY') {
+    const key = /^\s*(?:-\s+)*(?:"([^"]*)"|'([^']*)'|([^:#]+?))\s*:/.exec(source.slice(at, at + 1000));
+    const name = key ? (key[1] ?? key[2] ?? key[3]) : undefined;
+    message = name !== undefined ? `duplicate key ${JSON.stringify(name)} in this map: each key may appear once` : 'duplicate key in this map: each key may appear once';
+  }
+  const flowVariable = !isJson && /[[{][^\n]*\$\{/.test(wholeLine.slice(0, 2000));
+  return {
+    stage: 'load',
+    file: loc.file,
+    ...position(loc, at),
+    message,
+    ...(flowVariable ? { hint: 'inside [ ] or { }, quote ${VAR} references: ["${SUBNET_A}"]' } : {}),
+  };
 }
 
 function identify(raw: unknown, isJson: boolean): Omit<InvalidResource, 'source'> {

@@ -3,7 +3,7 @@
  * naming a TaskDefinition or Cluster that no manifest defines.
  */
 import type { Problem } from '../model/problem.js';
-import { resourceId, type DesiredResource } from '../model/resource.js';
+import { resourceId, type DesiredResource, type InvalidResource } from '../model/resource.js';
 import { closestWord } from './did-you-mean.js';
 
 /** `family:revision` and ARNs pin a revision made elsewhere; a bare name is a TaskDefinition manifest. */
@@ -16,7 +16,16 @@ export function isTaskDefinitionManifestReference(ref: string): boolean {
   return !ref.startsWith('arn:') && !ref.includes(':');
 }
 
-export function checkReferences(resources: readonly DesiredResource[]): { kept: DesiredResource[]; problems: Problem[] } {
+/** A resource that parsed but is not kept: state `invalid` (never orphaned, never pruned). */
+function asInvalid(r: DesiredResource): InvalidResource {
+  return { kind: r.kind, name: r.name, region: r.region, ...(r.cluster !== undefined ? { cluster: r.cluster } : {}), source: r.source };
+}
+
+export function checkReferences(
+  resources: readonly DesiredResource[],
+  invalid: readonly InvalidResource[] = [],
+  defaultRegion = '',
+): { kept: DesiredResource[]; rejected: InvalidResource[]; problems: Problem[] } {
   const problems: Problem[] = [];
   const byId = new Map<string, DesiredResource>();
   const duplicates = new Set<DesiredResource>();
@@ -26,49 +35,69 @@ export function checkReferences(resources: readonly DesiredResource[]): { kept: 
     if (first) {
       duplicates.add(r);
       duplicates.add(first);
+      const there = at(first, 'metadata.name');
       problems.push({
         stage: 'validate',
         ...at(r, 'metadata.name'),
+        path: r.source.file.toLowerCase().endsWith('.json') ? 'family' : 'metadata.name',
         resource: id,
-        message: `${id} is also defined at ${first.source.file}:${first.source.line}: two manifests claim one resource`,
+        message: `${id} is also defined at ${there.file}:${there.line}:${there.column}: two manifests claim one resource, so neither is loaded`,
+        hint: 'keep one of them',
       });
     } else byId.set(id, r);
   }
-  const clusters = resources.filter((r) => r.kind === 'Cluster');
-  const families = resources.filter((r) => r.kind === 'TaskDefinition');
+  // Cluster and TaskDefinition manifests that load, and the names of those that do not
+  // (broken, or claimed twice): a Service naming one of the latter is not loaded
+  // either, without a second problem (its cause is already reported).
+  const clusters = resources.filter((r) => r.kind === 'Cluster' && !duplicates.has(r));
+  const families = resources.filter((r) => r.kind === 'TaskDefinition' && !duplicates.has(r));
+  const broken = new Set<string>();
+  for (const r of duplicates) broken.add(`${r.kind}/${r.region}/${r.name}`);
+  for (const inv of invalid) if (inv.kind && inv.name) broken.add(`${inv.kind}/${inv.region ?? defaultRegion}/${inv.name}`);
   const kept: DesiredResource[] = [];
+  const rejected: InvalidResource[] = [];
   for (const r of resources) {
-    if (duplicates.has(r)) continue;
+    if (duplicates.has(r)) {
+      rejected.push(asInvalid(r));
+      continue;
+    }
     if (r.kind === 'Service') {
       let ok = true;
       if (!r.externalCluster && !clusters.some((c) => c.name === r.cluster && c.region === r.region)) {
-        const guess = closestWord(r.cluster ?? '', clusters.filter((c) => c.region === r.region).map((c) => c.name));
-        problems.push({
-          stage: 'validate',
-          ...at(r, 'metadata.cluster'),
-          path: 'metadata.cluster',
-          resource: resourceId(r),
-          message: `cluster "${r.cluster}" is not defined by any Cluster manifest in ${r.region}`,
-          hint: guess ? `did you mean "${guess}"?` : 'add a Cluster manifest, or name a cluster managed elsewhere by its ARN',
-        });
         ok = false;
+        if (!broken.has(`Cluster/${r.region}/${r.cluster}`)) {
+          const guess = closestWord(r.cluster ?? '', clusters.filter((c) => c.region === r.region).map((c) => c.name));
+          problems.push({
+            stage: 'validate',
+            ...at(r, 'metadata.cluster'),
+            path: 'metadata.cluster',
+            resource: resourceId(r),
+            message: `cluster "${r.cluster}" is not defined by any Cluster manifest in ${r.region}`,
+            hint: guess ? `did you mean "${guess}"?` : 'add a Cluster manifest, or name a cluster managed elsewhere by its ARN',
+          });
+        }
       }
       const td = r.spec.taskDefinition;
       if (typeof td === 'string' && isTaskDefinitionManifestReference(td) && !families.some((f) => f.name === td && f.region === r.region)) {
-        const guess = closestWord(td, families.filter((f) => f.region === r.region).map((f) => f.name));
-        problems.push({
-          stage: 'validate',
-          ...at(r, 'spec.taskDefinition'),
-          path: 'spec.taskDefinition',
-          resource: resourceId(r),
-          message: `task definition "${td}" is not defined by any TaskDefinition manifest in ${r.region}`,
-          hint: guess ? `did you mean "${guess}"?` : 'add a TaskDefinition manifest, or pin a revision made elsewhere as family:revision or an ARN',
-        });
         ok = false;
+        if (!broken.has(`TaskDefinition/${r.region}/${td}`)) {
+          const guess = closestWord(td, families.filter((f) => f.region === r.region).map((f) => f.name));
+          problems.push({
+            stage: 'validate',
+            ...at(r, 'spec.taskDefinition'),
+            path: 'spec.taskDefinition',
+            resource: resourceId(r),
+            message: `task definition "${td}" is not defined by any TaskDefinition manifest in ${r.region}`,
+            hint: guess ? `did you mean "${guess}"?` : 'add a TaskDefinition manifest, or pin a revision made elsewhere as family:revision or an ARN',
+          });
+        }
       }
-      if (!ok) continue;
+      if (!ok) {
+        rejected.push(asInvalid(r));
+        continue;
+      }
     }
     kept.push(r);
   }
-  return { kept, problems };
+  return { kept, rejected, problems };
 }

@@ -19,7 +19,11 @@ export function parseVarFile(text: string): { vars: Map<string, string>; problem
       return;
     }
     let value = m[2]!.trim();
-    if (value.length >= 2 && (value[0] === '"' || value[0] === "'") && value.at(-1) === value[0]) {
+    if (value[0] === '"' || value[0] === "'") {
+      if (value.length < 2 || value.at(-1) !== value[0]) {
+        problems.push({ line: i + 1, message: `${m[1]}: the value opens a ${value[0]} quote that this line does not close` });
+        return;
+      }
       value = value.slice(1, -1);
     }
     vars.set(m[1]!, value);
@@ -72,7 +76,17 @@ export function substituteVariables(input: string, vars: Variables): Substitutio
       };
     }
   }
-  out += input.slice(last);
+  const rest = input.slice(last);
+  const open = rest.indexOf('${');
+  if (open >= 0) {
+    return {
+      ok: false,
+      name: '',
+      offset: last + open,
+      message: `unterminated variable reference "${rest.slice(open, open + 30)}": close it with "}" (write "$\${" for a literal "\${")`,
+    };
+  }
+  out += rest;
   return { ok: true, value: out, changed: true };
 }
 

@@ -28,9 +28,10 @@ const ORDER: Record<ActionKind, number> = {
   'create-service': 4,
   'update-service': 5,
   'replace-service': 6,
-  'delete-service': 7,
-  'deregister-task-definition': 8,
-  'delete-cluster': 9,
+  'update-scaling': 7,
+  'delete-service': 8,
+  'deregister-task-definition': 9,
+  'delete-cluster': 10,
 };
 
 export function planEstate(diffs: readonly ResourceDiff[], opts: PlanOptions): Plan {
@@ -50,6 +51,7 @@ export function planEstate(diffs: readonly ResourceDiff[], opts: PlanOptions): P
     switch (d.state) {
       case 'missing':
         add(d, d.kind === 'Cluster' ? 'create-cluster' : d.kind === 'TaskDefinition' ? 'register-task-definition' : 'create-service', 'in the manifests, not live');
+        if (d.kind === 'Service' && d.targetScaling) add(d, 'update-scaling', 'auto scaling: register the scalable target, then its policies and scheduled actions', ['autoScaling']);
         break;
       case 'pending':
       case 'drifted':
@@ -122,9 +124,15 @@ function planChange(d: ResourceDiff, plan: Plan, add: Add): void {
     }
     return;
   }
-  const nonTag = fields.filter((f) => !f.startsWith('tags.'));
+  const scalingFields = fields.filter((f) => f === 'autoScaling' || f.startsWith('autoScaling.'));
+  const rest = fields.filter((f) => !scalingFields.includes(f));
+  const nonTag = rest.filter((f) => !f.startsWith('tags.'));
   if (nonTag.length) add(d, 'update-service', why, nonTag);
-  else add(d, 'tag-resource', why, fields);
+  // a scaling-only change still moves the service's applied-hash tag
+  else add(d, 'tag-resource', why, rest.length ? rest : ['tags']);
+  if (scalingFields.length) {
+    add(d, 'update-scaling', d.targetScaling ? `${why}: auto scaling (target before policies)` : `${why}: auto scaling removed (policies and scheduled actions, then the target)`, scalingFields);
+  }
 }
 
 /** Why an orphaned resource is not deleted, or undefined when it is. */

@@ -7,6 +7,7 @@ export type ActionKind =
   | 'create-service'
   | 'update-service'
   | 'replace-service'
+  | 'update-scaling'
   | 'tag-resource'
   | 'delete-service'
   | 'deregister-task-definition'
@@ -19,6 +20,7 @@ export const MUTATING_ACTIONS: readonly ActionKind[] = [
   'create-service',
   'update-service',
   'replace-service',
+  'update-scaling',
   'tag-resource',
   'delete-service',
   'deregister-task-definition',

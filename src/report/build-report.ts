@@ -3,7 +3,7 @@ import { RESOURCE_STATES, type ResourceDiff, type ResourceState } from '../diff/
 import type { Problem } from '../model/problem.js';
 import type { ActionResult } from '../apply/apply-plan.js';
 import type { Plan } from '../plan/types.js';
-import { REPORT_SCHEMA_VERSION, type Report, type ReportAction, type ReportChange, type ReportResource } from './model.js';
+import { REPORT_SCHEMA_VERSION, type Report, type ReportAction, type ReportChange, type ReportResource, type ReportScaling } from './model.js';
 import { Redactor } from './redact.js';
 
 export interface BuildReportInput {
@@ -17,6 +17,21 @@ export interface BuildReportInput {
   now: Date;
   gitRevision?: string;
   redactor?: Redactor;
+}
+
+function scalingOf(d: ResourceDiff): ReportScaling | undefined {
+  if (d.live?.kind !== 'Service' || !d.live.scaling) return undefined;
+  const s = d.live.scaling as { minCapacity?: number; maxCapacity?: number; targetTracking?: Array<{ policyName: string }>; stepScaling?: Array<{ policyName: string }>; scheduled?: Array<{ name: string }> };
+  const changed = d.changes.find((c) => c.path === 'desiredCount');
+  const owned = d.ignored.find((c) => c.path === 'desiredCount' && c.cause === 'autoscaler');
+  return {
+    desiredCount: d.live.desiredCount,
+    ...(s.minCapacity !== undefined ? { minCapacity: s.minCapacity } : {}),
+    ...(s.maxCapacity !== undefined ? { maxCapacity: s.maxCapacity } : {}),
+    policies: [...(s.targetTracking ?? []), ...(s.stepScaling ?? [])].map((p) => p.policyName).sort(),
+    scheduledActions: (s.scheduled ?? []).map((a) => a.name).sort(),
+    desiredCountCause: owned ? 'autoscaler' : changed ? (changed.cause === 'manifest' ? 'manifest' : 'out-of-band') : 'manifest',
+  };
 }
 
 export function buildReport(input: BuildReportInput): Report {
@@ -38,6 +53,7 @@ export function buildReport(input: BuildReportInput): Report {
         return { kind: a.kind, reason: a.reason, fields: a.fields, outcome: r?.outcome ?? 'planned', ...(r?.message ? { message: r.message } : {}) };
       });
     const skipped = input.plan.skipped.find((s) => s.resource === d.id);
+    const scaling = scalingOf(d);
     return {
       id: d.id,
       kind: d.kind,
@@ -52,6 +68,7 @@ export function buildReport(input: BuildReportInput): Report {
       ignored: d.ignored.map(redactChange),
       actions,
       ...(skipped ? { skipped: { reason: skipped.reason, error: skipped.error } } : {}),
+      ...(scaling ? { scaling } : {}),
     };
   });
   const results = input.results ?? [];

@@ -35,6 +35,18 @@ export interface ReportResource {
   ignored: ReportChange[];
   actions: ReportAction[];
   skipped?: { reason: string; error: boolean };
+  /** Services with auto scaling: the live capacity and who set it last */
+  scaling?: ReportScaling;
+}
+
+export interface ReportScaling {
+  desiredCount: number;
+  minCapacity?: number;
+  maxCapacity?: number;
+  policies: string[];
+  scheduledActions: string[];
+  /** who the current desiredCount comes from: the manifest, the autoscaler (inside [min, max]), or a change outside git */
+  desiredCountCause: 'manifest' | 'autoscaler' | 'out-of-band';
 }
 
 export interface Report {

@@ -29,6 +29,10 @@ function resourceLines(r: ReportResource, verbose: boolean): string[] {
   const suspended = r.suspended ? ' (suspended)' : '';
   lines.push(`  ${STATE_MARK[r.state] ?? ' '} ${r.state.padEnd(8)} ${r.id}${suspended}${r.state === 'in-sync' ? '' : `: ${r.reason}`}`);
   for (const c of r.changes) lines.push(changeLine(c));
+  if (r.scaling && (verbose || r.state !== 'in-sync' || r.scaling.desiredCountCause !== 'manifest')) {
+    const s = r.scaling;
+    lines.push(`      scaling: ${s.desiredCount} task(s) wanted, range ${s.minCapacity ?? '?'}-${s.maxCapacity ?? '?'}, set by ${s.desiredCountCause}; policies ${s.policies.join(', ') || 'none'}${s.scheduledActions.length ? `; scheduled ${s.scheduledActions.join(', ')}` : ''}`);
+  }
   if (verbose || r.state !== 'in-sync') for (const c of r.ignored) lines.push(changeLine(c, c.cause === 'autoscaler' ? 'owned by the autoscaler, not reverted' : 'ignored'));
   for (const a of r.actions) {
     const outcome = a.outcome && a.outcome !== 'planned' ? ` ${a.outcome}` : '';

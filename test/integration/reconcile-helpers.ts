@@ -27,10 +27,11 @@ export interface PassRun extends PassResult {
   mutatingCalls: number;
 }
 
-export async function reconcile(dir: string, opts: { mode?: 'plan' | 'apply' | 'report'; prune?: boolean; adopt?: boolean; controllerId?: string; keepRevisions?: number } = {}): Promise<PassRun> {
+export async function reconcile(dir: string, opts: { mode?: 'plan' | 'apply' | 'report'; prune?: boolean; adopt?: boolean; controllerId?: string; keepRevisions?: number; onCall?: (operation: string) => void } = {}): Promise<PassRun> {
   const env = emulatorEnv();
   const load = await loadManifests(dir, { defaultRegion: env.region, vars: emulatorVars() });
   const gateways = new AwsGateways({ endpoint: env.endpoint, rateLimits: 'off' });
+  if (opts.onCall) gateways.counter.listener = (_service, operation) => opts.onCall!(operation);
   try {
     const pass = await runReconcilePass(load, {
       gateways,

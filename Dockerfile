@@ -1,0 +1,92 @@
+# syntax=docker/dockerfile:1
+#
+# ecs-reconciler, the container image.
+#
+#   docker build -t ecs-reconciler .
+#   docker run --rm -v "$PWD/manifests:/manifests:ro" -e AWS_REGION=eu-west-1 \
+#     -p 8080:8080 ecs-reconciler run /manifests --listen 0.0.0.0:8080 --mode report
+#
+# Running it as an ECS service, with a git-sync sidecar and the IAM policy it needs:
+# docs/running-on-ecs.md.
+#
+# Node 22 in both stages: AWS SDK for JavaScript v3 releases from January 2027 on need
+# Node 22, and the image runs exactly the Node major it was built and tested with.
+
+# ---------------------------------------------------------------------------
+# build: dev dependencies + TypeScript -> dist/
+# ---------------------------------------------------------------------------
+FROM node:22-bookworm-slim AS build
+WORKDIR /src
+
+# Dependencies first, in their own layer: a source change does not reinstall them.
+# --ignore-scripts here only because `prepare` (the build) needs src/, which is not
+# copied yet; the build runs explicitly below, the same `npm run build` that
+# `prepare` runs.
+COPY package.json package-lock.json ./
+RUN npm ci --ignore-scripts --no-audit --no-fund
+
+COPY tsconfig.json tsconfig.build.json ./
+COPY src/ src/
+COPY bin/ bin/
+RUN npm run build
+
+# ---------------------------------------------------------------------------
+# runtime: production dependencies, dist/, bin/; no compiler, no tests
+# ---------------------------------------------------------------------------
+FROM node:22-bookworm-slim AS runtime
+
+# git: the controller runs `git rev-parse HEAD` in the manifests folder to record the
+#   commit on every pass and on every resource it applies.
+# tini: PID 1. It forwards SIGTERM/SIGINT to node (which finishes the action under way
+#   and exits; see `run --help`) and reaps the zombies that short-lived child processes
+#   such as git leave behind, which node as PID 1 does not do.
+# ca-certificates: TLS to the AWS endpoints and to git remotes.
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends git tini ca-certificates \
+ && rm -rf /var/lib/apt/lists/*
+
+# The manifests are checked out by someone else (a git-sync sidecar, uid 65533, or a
+# volume from the host), so the repository is owned by another user than the one this
+# image runs as; git then refuses it ("detected dubious ownership") and the commit
+# would silently go unrecorded. The image only ever reads a checkout with
+# `git rev-parse`, so every directory is trusted.
+RUN git config --system --add safe.directory '*'
+
+ENV NODE_ENV=production
+WORKDIR /app
+
+# Production dependencies only. --ignore-scripts: `prepare` would run the TypeScript
+# build, whose compiler is a dev dependency and whose output comes from the build stage.
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund \
+ && npm cache clean --force
+
+COPY --from=build /src/dist/ dist/
+COPY --from=build /src/bin/ bin/
+
+# `ecs-reconciler` on PATH: bin/ecs-reconciler.js imports ../dist/cli/main.js, which
+# node resolves from the link's target, /app/bin.
+RUN chmod 0755 /app/bin/ecs-reconciler.js \
+ && ln -s /app/bin/ecs-reconciler.js /usr/local/bin/ecs-reconciler
+
+# The node image's unprivileged user (uid 1000). The controller needs no file it can
+# write: the manifests are mounted read-only, state lives in tags on the resources.
+USER node
+
+# The daemon's HTTP endpoints: /healthz, /readyz, /metrics, /report, /.
+EXPOSE 8080
+
+# No curl in the image: node itself asks /healthz. Docker (and `docker compose`) run
+# this; ECS ignores an image HEALTHCHECK, so the task definition repeats it (see
+# docs/running-on-ecs.md). It assumes the default port 8080.
+HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
+  CMD ["node", "-e", "fetch('http://127.0.0.1:8080/healthz').then(r=>process.exit(r.ok?0:1)).catch(()=>process.exit(1))"]
+
+ENTRYPOINT ["/usr/bin/tini", "--", "ecs-reconciler"]
+
+# The endpoints listen on 127.0.0.1:8080 by default: reachable from inside the task
+# (the HEALTHCHECK above, a sidecar), not from a load balancer or a Prometheus scraper.
+# For those, pass the whole command with `--listen 0.0.0.0:8080`, as the task
+# definition in docs/running-on-ecs.md does:
+#   run /manifests/current --listen 0.0.0.0:8080 --interval 60s --mode apply
+CMD ["run", "/manifests"]

@@ -1,0 +1,76 @@
+/** Application Auto Scaling's PascalCase objects to the manifest's camelCase `autoScaling` shape. */
+import type { ScalableTarget, ScalingPolicy, ScheduledAction } from '../aws/index.js';
+import type { Json } from './model.js';
+
+function camel(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(camel);
+  if (value instanceof Date) return value.toISOString();
+  if (value && typeof value === 'object') {
+    const out: Json = {};
+    for (const [k, v] of Object.entries(value)) out[k.charAt(0).toLowerCase() + k.slice(1)] = camel(v);
+    return out;
+  }
+  return value;
+}
+
+function definedOnly(o: Json): Json {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
+}
+
+export function scalingFromApi(target: ScalableTarget, policies: readonly ScalingPolicy[], actions: readonly ScheduledAction[]): Json {
+  const targetTracking: Json[] = [];
+  const stepScaling: Json[] = [];
+  for (const p of policies) {
+    if (p.PolicyType === 'TargetTrackingScaling' && p.TargetTrackingScalingPolicyConfiguration) {
+      const c = p.TargetTrackingScalingPolicyConfiguration;
+      targetTracking.push(
+        definedOnly({
+          policyName: p.PolicyName,
+          targetValue: c.TargetValue,
+          predefinedMetricType: c.PredefinedMetricSpecification?.PredefinedMetricType,
+          resourceLabel: c.PredefinedMetricSpecification?.ResourceLabel,
+          customizedMetricSpecification: c.CustomizedMetricSpecification ? camel(c.CustomizedMetricSpecification) : undefined,
+          scaleInCooldown: c.ScaleInCooldown,
+          scaleOutCooldown: c.ScaleOutCooldown,
+          disableScaleIn: c.DisableScaleIn,
+        }),
+      );
+    } else if (p.PolicyType === 'StepScaling' && p.StepScalingPolicyConfiguration) {
+      const c = p.StepScalingPolicyConfiguration;
+      stepScaling.push(
+        definedOnly({
+          policyName: p.PolicyName,
+          adjustmentType: c.AdjustmentType,
+          stepAdjustments: camel(c.StepAdjustments ?? []),
+          cooldown: c.Cooldown,
+          metricAggregationType: c.MetricAggregationType,
+          minAdjustmentMagnitude: c.MinAdjustmentMagnitude,
+        }),
+      );
+    }
+  }
+  const scheduled = actions.map((a) =>
+    definedOnly({
+      name: a.ScheduledActionName,
+      schedule: a.Schedule,
+      timezone: a.Timezone,
+      startTime: a.StartTime instanceof Date ? a.StartTime.toISOString() : a.StartTime,
+      endTime: a.EndTime instanceof Date ? a.EndTime.toISOString() : a.EndTime,
+      minCapacity: a.ScalableTargetAction?.MinCapacity,
+      maxCapacity: a.ScalableTargetAction?.MaxCapacity,
+    }),
+  );
+  return definedOnly({
+    minCapacity: target.MinCapacity,
+    maxCapacity: target.MaxCapacity,
+    suspendedState: target.SuspendedState ? camel(target.SuspendedState) : undefined,
+    targetTracking,
+    stepScaling,
+    scheduled,
+  });
+}
+
+/** `service/<cluster>/<service>`: Application Auto Scaling's resource id of an ECS service. */
+export function scalingResourceId(cluster: string, service: string): string {
+  return `service/${cluster}/${service}`;
+}

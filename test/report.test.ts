@@ -96,8 +96,8 @@ describe('markdown', () => {
     const md = renderMarkdown(report(diffs, { gitRevision: '0123456789abcdef0123' }));
     expect(md).toContain('### ecs-reconciler plan at `0123456789ab`');
     expect(md).toContain('| state | count |\n| --- | ---: |\n| in-sync | 2 |\n| pending | 1 |');
-    expect(md).toContain(`| \`${CLUSTER_ID}\` | pending | 1 | tag-resource |`);
-    expect(md).toContain(`| \`${TD_ID}\` | in-sync | 0 | — |`);
+    expect(md).toContain(`| \`${CLUSTER_ID}\` | pending | — | 0 task(s) | 1 | tag-resource |`);
+    expect(md).toContain(`| \`${TD_ID}\` | in-sync | — | — | 0 | — |`);
     expect(md.match(/<details>/g)).toHaveLength(1);
     expect(md).toContain(`<details><summary><code>${CLUSTER_ID}</code>: pending</summary>`);
     expect(md).toContain('| `tags.team` | `"web"` | `"a\\|b"` | manifest |');

@@ -147,6 +147,7 @@ export class AwsGateway {
   private readonly ecs: ECSClient;
   private readonly scaling: ApplicationAutoScalingClient;
   private readonly limiter: RateLimiter;
+  private readonly stoppedTasks = new Map<string, Task[]>();
 
   constructor(opts: GatewayOptions) {
     this.region = opts.region;
@@ -312,6 +313,21 @@ export class AwsGateway {
       out.push(...(r.tasks ?? []));
     }
     return out;
+  }
+
+  /**
+   * The stopped tasks of a service (lastStatus and stoppedReason), read only when a
+   * deployment reports failed tasks, and cached under the caller's key (the deployment
+   * and its failure count), so a steady failure costs the API nothing after the first read.
+   */
+  async describeStoppedTasks(cluster: string, serviceName: string, cacheKey: string): Promise<Task[]> {
+    const cached = this.stoppedTasks.get(cacheKey);
+    if (cached) return cached;
+    const arns = (await this.listTaskArns(cluster, serviceName, 'STOPPED')).slice(0, 100);
+    const tasks = arns.length ? await this.describeTasks(cluster, arns) : [];
+    if (this.stoppedTasks.size > 1000) this.stoppedTasks.clear();
+    this.stoppedTasks.set(cacheKey, tasks);
+    return tasks;
   }
 
   // ---- ECS writes ------------------------------------------------------------------

@@ -4,6 +4,7 @@ import { UsageError } from './flags.js';
 import { processIO, type CommandIO } from './io.js';
 import { applyCommand } from './apply.js';
 import { planCommand } from './plan.js';
+import { reportCommand } from './report.js';
 import { runCommand } from './run.js';
 import { schemaCommand } from './schema.js';
 import { validateCommand } from './validate.js';
@@ -15,6 +16,7 @@ const COMMANDS: Record<string, { run: Command; summary: string }> = {
   plan: { run: planCommand, summary: 'diff against live ECS (exit 0 no changes, 2 changes with --detailed-exitcode, 1 error)' },
   apply: { run: applyCommand, summary: 'plan, then converge; --prune, --adopt, --dry-run (exit 0 converged, 1 error)' },
   run: { run: runCommand, summary: 'the daemon: watch + resync + apply (or --mode report), HTTP endpoints; runs until SIGTERM' },
+  report: { run: reportCommand, summary: 'print a saved or live report (--from URL|FILE) as text, json, markdown or html' },
   schema: { run: schemaCommand, summary: "print the manifests' JSON Schema (for editors' YAML language server)" },
 };
 

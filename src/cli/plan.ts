@@ -2,11 +2,11 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { gitRevisionOf } from '../manifests/index.js';
 import { runReconcilePass } from '../pipeline/reconcile-pass.js';
-import { renderMarkdown, renderText, type Report } from '../report/index.js';
+import { renderMarkdown, renderPage, renderText, type Report } from '../report/index.js';
 import { COMMON_HELP, oneOf, parseCommandArgs, positiveInt } from './flags.js';
 import type { CommandIO } from './io.js';
 import { loadDesired } from './load-desired.js';
-import { DEFAULT_CONTROLLER_ID, makeGateways, requireRegion } from './reconcile-flags.js';
+import { DEFAULT_CONTROLLER_ID, makeGateways, redactorFrom, requireRegion } from './reconcile-flags.js';
 
 export const PLAN_HELP = `Usage: ecs-reconciler plan DIR [--format text|json|markdown] [--out FILE] [--detailed-exitcode]
 
@@ -31,6 +31,8 @@ Flags:
   --prune                      plan deletions of orphaned resources too
   --adopt                      plan taking over same-named unmanaged resources
   --keep-revisions N           with --prune: ACTIVE revisions kept per family (default 5)
+  --redact PATTERN             environment names whose values are masked (repeatable;
+                               default PASSWORD, SECRET, TOKEN, KEY, CREDENTIAL)
 
 ${COMMON_HELP}
 
@@ -45,11 +47,13 @@ export const PASS_OPTIONS = {
   prune: { type: 'boolean' },
   adopt: { type: 'boolean' },
   'keep-revisions': { type: 'string' },
+  redact: { type: 'string', multiple: true },
 } as const;
 
-export function renderReport(report: Report, format: 'text' | 'json' | 'markdown'): string {
+export function renderReport(report: Report, format: 'text' | 'json' | 'markdown' | 'html'): string {
   if (format === 'json') return JSON.stringify(report, null, 2) + '\n';
   if (format === 'markdown') return renderMarkdown(report);
+  if (format === 'html') return renderPage(report, {}, { static: true });
   return renderText(report);
 }
 
@@ -74,6 +78,7 @@ export interface PassCommandFlags {
   endpoint?: string;
   'controller-id'?: string;
   'dry-run'?: boolean;
+  redact?: string[];
 }
 
 export async function runPassCommand(mode: 'plan' | 'apply', dir: string, values: PassCommandFlags, io: CommandIO, detailedExitCode: boolean): Promise<number> {
@@ -96,6 +101,7 @@ export async function runPassCommand(mode: 'plan' | 'apply', dir: string, values
       keepRevisions,
       ...(gitRevision ? { gitRevision } : {}),
       now: () => new Date(),
+      redactor: redactorFrom(values.redact),
       onAction: (r) => {
         if (format === 'text' && !values.out) io.stderr(`${r.outcome === 'applied' ? '✓' : r.outcome === 'failed' ? '✗' : '·'} ${r.action.kind} ${r.action.resource}${r.message && r.outcome !== 'applied' ? `: ${r.message}` : ''} (${r.durationMs} ms)\n`);
       },

@@ -1,5 +1,6 @@
 /** Flags and set-up shared by plan and apply (and run): region, endpoint, gateways. */
 import { AwsGateways } from '../aws/index.js';
+import { DEFAULT_REDACT_PATTERNS, Redactor } from '../report/index.js';
 import { UsageError } from './flags.js';
 import type { CommandIO } from './io.js';
 
@@ -15,4 +16,10 @@ export function makeGateways(opts: { endpoint?: string; env: NodeJS.ProcessEnv }
   // The rate limiter can be turned off for the local emulator's benchmarks; never needed against AWS.
   const limits = opts.env.ECS_RECONCILER_RATE_LIMITS === 'off' ? 'off' : undefined;
   return new AwsGateways({ ...(opts.endpoint ? { endpoint: opts.endpoint } : {}), ...(limits ? { rateLimits: limits } : {}) });
+}
+
+/** --redact patterns replace the defaults (PASSWORD, SECRET, TOKEN, KEY, CREDENTIAL); commas split too. */
+export function redactorFrom(flags: readonly string[] | undefined): Redactor {
+  const patterns = (flags ?? []).flatMap((f) => f.split(',')).map((p) => p.trim()).filter(Boolean);
+  return new Redactor(patterns.length ? patterns : DEFAULT_REDACT_PATTERNS);
 }

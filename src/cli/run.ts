@@ -3,7 +3,7 @@ import { Controller } from '../daemon/controller.js';
 import { createLogger } from '../daemon/logger.js';
 import { COMMON_HELP, durationMs, oneOf, parseCommandArgs, positiveInt } from './flags.js';
 import type { CommandIO } from './io.js';
-import { DEFAULT_CONTROLLER_ID, makeGateways, requireRegion } from './reconcile-flags.js';
+import { DEFAULT_CONTROLLER_ID, makeGateways, redactorFrom, requireRegion } from './reconcile-flags.js';
 
 export const RUN_HELP = `Usage: ecs-reconciler run DIR [--mode apply|report] [--interval 60s] [--listen 127.0.0.1:8080]
 
@@ -32,6 +32,14 @@ Flags:
   --adopt               take over same-named unmanaged resources
   --log-format json|pretty   pino JSON lines (default) or readable lines for a terminal
   --shutdown-timeout DURATION  how long SIGTERM waits for the action under way (default 30s)
+  --history N           passes remembered for drift over time: since when each resource is
+                        in its state, passes drifted, flapping (default 100)
+  --state-dir DIR       append each pass to DIR/history.jsonl and read it back on restart
+  --notify-webhook URL  POST a JSON summary (Slack-compatible "text") when a resource enters
+                        or leaves drifted or error, once per change
+  --public-url URL      the report's address in notifications (default http://LISTEN/)
+  --redact PATTERN      environment names whose values are masked in every output
+                        (repeatable; default PASSWORD, SECRET, TOKEN, KEY, CREDENTIAL)
 
 ${COMMON_HELP}
 
@@ -53,6 +61,11 @@ export async function runCommand(argv: string[], io: CommandIO): Promise<number>
       'keep-revisions': { type: 'string' },
       'log-format': { type: 'string' },
       'shutdown-timeout': { type: 'string' },
+      history: { type: 'string' },
+      'state-dir': { type: 'string' },
+      'notify-webhook': { type: 'string' },
+      'public-url': { type: 'string' },
+      redact: { type: 'string', multiple: true },
     },
     { min: 1, max: 1, names: 'DIR (the manifests folder)' },
   );
@@ -84,6 +97,11 @@ export async function runCommand(argv: string[], io: CommandIO): Promise<number>
     debounceMs: durationMs('debounce', values.debounce, 300),
     listen: values.listen ?? '127.0.0.1:8080',
     logger,
+    historySize: positiveInt('history', values.history, 100),
+    ...(values['state-dir'] ? { stateDir: path.resolve(io.cwd, values['state-dir']) } : {}),
+    ...(values['notify-webhook'] ? { notifyWebhook: values['notify-webhook'] } : {}),
+    ...(values['public-url'] ? { publicUrl: values['public-url'] } : {}),
+    redactor: redactorFrom(values.redact),
   });
   // Nothing but a signal ends the daemon: stray errors are logged, not fatal.
   const onStray = (err: unknown) => logger.error({ err: err instanceof Error ? err.stack : String(err) }, 'unexpected error (the daemon keeps running)');

@@ -9,7 +9,10 @@ import type { AwsGateways } from '../aws/index.js';
 import { collectVariables, gitRevisionOf, loadManifests } from '../manifests/index.js';
 import { formatProblem } from '../model/problem.js';
 import { runReconcilePass } from '../pipeline/reconcile-pass.js';
-import { renderPage, renderPageContent, type Report } from '../report/index.js';
+import { annotateHistory, passRecordOf } from '../report/history.js';
+import { renderPage, renderPageContent, type Redactor, type Report } from '../report/index.js';
+import { HistoryStore } from './history-store.js';
+import { WebhookNotifier } from './notify.js';
 import { ResourceBackoff } from './backoff.js';
 import { startHttpServer } from './http-server.js';
 import { DaemonMetrics } from './metrics.js';
@@ -36,6 +39,14 @@ export interface ControllerOptions {
   logger: Logger;
   backoffBaseMs?: number;
   backoffCapMs?: number;
+  /** passes kept for drift over time (--history) */
+  historySize: number;
+  /** where history.jsonl is appended (--state-dir) */
+  stateDir?: string;
+  notifyWebhook?: string;
+  /** the report's address in notifications (--public-url); default http://LISTEN/ */
+  publicUrl?: string;
+  redactor: Redactor;
 }
 
 export class Controller {
@@ -52,11 +63,14 @@ export class Controller {
   private lastReadOk = false;
   private slowFactor = 1;
   private failedPasses = 0;
+  private readonly history: HistoryStore;
+  private notifier: WebhookNotifier | undefined;
 
   constructor(private readonly opts: ControllerOptions) {
     this.metrics = new DaemonMetrics(opts.gateways.counter);
     this.backoff = new ResourceBackoff(opts.backoffBaseMs, opts.backoffCapMs);
     this.queue = new ReconcileQueue((reasons) => this.pass(reasons));
+    this.history = new HistoryStore(opts.historySize, opts.stateDir);
   }
 
   get address(): string | undefined {
@@ -78,7 +92,10 @@ export class Controller {
         return q.get('partial') ? renderPageContent(this.lastReport, filters) : renderPage(this.lastReport, filters);
       },
     });
-    log.info({ listen: this.http.address, dir: this.opts.dir, mode: this.opts.mode, controllerId: this.opts.controllerId, intervalMs: this.opts.intervalMs }, `listening on http://${this.http.address}`);
+    const restored = await this.history.load();
+    this.passCount = this.history.lastPass;
+    if (this.opts.notifyWebhook) this.notifier = new WebhookNotifier(this.opts.notifyWebhook, this.opts.publicUrl ?? `http://${this.http.address}/`);
+    log.info({ listen: this.http.address, historyRestored: restored, dir: this.opts.dir, mode: this.opts.mode, controllerId: this.opts.controllerId, intervalMs: this.opts.intervalMs }, `listening on http://${this.http.address}`);
     this.watcher = new ManifestWatcher({
       dir: this.opts.dir,
       debounceMs: this.opts.debounceMs,
@@ -126,6 +143,7 @@ export class Controller {
         keepRevisions: this.opts.keepRevisions,
         ...(gitRevision ? { gitRevision } : {}),
         now: () => new Date(),
+        redactor: this.opts.redactor,
         shouldStop: () => this.stopping,
         holdBack: (id) => this.backoff.heldBack(id, Date.now()),
         onAction: (r) => {
@@ -139,14 +157,23 @@ export class Controller {
           }
         },
       });
-      this.lastReport = result.report;
-      this.lastReportJson = JSON.stringify(result.report, null, 2) + '\n';
+      const report = annotateHistory(result.report, this.history.all);
+      await this.history.append(passRecordOf(result.report, passId)).catch((err) => log.warn({ err: String(err) }, 'cannot append to the history file'));
+      this.lastReport = report;
+      this.lastReportJson = JSON.stringify(report, null, 2) + '\n';
+      if (this.notifier) {
+        const sent = await this.notifier.notify(report);
+        if (sent.error) log.warn({ error: sent.error }, 'webhook notification failed; retried on the next change');
+        else if (sent.sent) log.info({ transitions: sent.sent }, 'webhook notified');
+      }
       this.lastReadOk = !result.readFailed;
       const seconds = (performance.now() - started) / 1000;
       this.metrics.observePass(seconds, !result.readFailed);
       this.metrics.observeReport(result.report, Date.now() / 1000);
       for (const d of result.diffs) {
         if (d.state === 'drifted' || d.state === 'conflict') log.info({ resource: d.id, state: d.state, fields: d.changes.map((c) => c.path) }, `${d.id} ${d.state}`);
+        const flapping = report.resources.find((r) => r.id === d.id)?.history?.flapping;
+        if (flapping) log.warn({ resource: d.id, state: d.state }, `${d.id} flaps between states`);
       }
       const throttled = this.opts.gateways.counter.throttled - throttledBefore;
       // Throttling slows the whole loop down rather than failing it: the account's budget is shared.

@@ -40,6 +40,7 @@ export interface LiveTaskDefinitionFamily {
 }
 
 export interface LiveDeployment {
+  id?: string;
   status: string;
   taskDefinitionArn: string;
   rolloutState?: string;
@@ -71,6 +72,8 @@ export interface LiveService {
   primaryRevision?: LiveRevision;
   /** Application Auto Scaling's target, policies and scheduled actions, as an `autoScaling` block */
   scaling?: Json;
+  /** stopped tasks, read only when the PRIMARY deployment reports failed tasks */
+  stoppedTasks?: Array<{ arn: string; lastStatus: string; stoppedReason?: string; stoppedAt?: string }>;
 }
 
 export interface LiveEstate {

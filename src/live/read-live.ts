@@ -149,6 +149,17 @@ async function readRegion(gw: AwsGateway, region: string, opts: ReadLiveOptions,
     const scalingId = scalingResourceId(cluster, live.name);
     const target = targetById.get(scalingId);
     if (target) live.scaling = scalingFromApi(target, policiesById.get(scalingId) ?? [], actionsById.get(scalingId) ?? []);
+    // Health detail costs calls: only for a deployment that reports failed tasks (cached per failure count).
+    const failing = live.deployments.find((d) => d.status === 'PRIMARY' && d.failedTasks > 0);
+    if (failing) {
+      const tasks = await gw.describeStoppedTasks(cluster, live.name, `${live.arn}|${failing.id ?? failing.taskDefinitionArn}|${failing.failedTasks}`);
+      live.stoppedTasks = tasks.map((t) => ({
+        arn: t.taskArn ?? '',
+        lastStatus: t.lastStatus ?? 'STOPPED',
+        ...(t.stoppedReason ? { stoppedReason: t.stoppedReason } : {}),
+        ...(iso(t.stoppedAt) ? { stoppedAt: iso(t.stoppedAt) } : {}),
+      }));
+    }
     estate.services.set(resourceId(live), live);
   }
 }
@@ -174,6 +185,7 @@ function iso(d: unknown): string | undefined {
 
 function toLiveService(svc: SdkService, cluster: string, region: string): LiveService {
   const deployments: LiveDeployment[] = (svc.deployments ?? []).map((d) => ({
+    ...(d.id ? { id: d.id } : {}),
     status: d.status ?? 'UNKNOWN',
     taskDefinitionArn: d.taskDefinition ?? '',
     ...(d.rolloutState ? { rolloutState: d.rolloutState } : {}),

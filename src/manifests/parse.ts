@@ -319,9 +319,20 @@ function parseOneDocument(doc: Document, isJson: boolean, source: string, ctx: P
     schema = KIND_SCHEMAS[kind as Kind];
   }
 
-  const parsed = schema.safeParse(raw);
+  // A Service may name a cluster managed elsewhere by its ARN (DESIGN.md); the schema
+  // checks the name, so validate with the name the ARN carries.
+  let input = raw;
+  let clusterArn: string | undefined;
+  const cluster = isJson ? undefined : stringAt(raw, 'metadata', 'cluster');
+  if (cluster !== undefined && clusterNameOf(cluster) !== cluster) {
+    clusterArn = cluster;
+    const record = raw as Record<string, unknown>;
+    input = { ...record, metadata: { ...(record.metadata as Record<string, unknown>), cluster: clusterNameOf(cluster) } };
+  }
+
+  const parsed = schema.safeParse(input);
   if (!parsed.success) {
-    for (const issue of renderIssues(parsed.error.issues, raw, schema)) {
+    for (const issue of renderIssues(parsed.error.issues, input, schema)) {
       out.problems.push({
         stage: 'validate',
         file: loc.file,
@@ -336,11 +347,26 @@ function parseOneDocument(doc: Document, isJson: boolean, source: string, ctx: P
     return;
   }
   const resource = toDesired(parsed.data as Record<string, unknown>, isJson, ctx, source0);
+  if (clusterArn !== undefined) resource.externalCluster = true;
   const located: Array<[string, PathSegment[]]> = isJson
     ? [['metadata.name', ['family']]]
     : [['metadata.name', ['metadata', 'name']], ['metadata.cluster', ['metadata', 'cluster']], ['spec.taskDefinition', ['spec', 'taskDefinition']]];
   resource.fieldLocations = Object.fromEntries(located.map(([name, path]) => [name, position(loc, offsetOfPath(doc, path))]));
   out.resources.push(resource);
+}
+
+/** The unmatched `[` or `{` before `at` (brackets in quotes are not told apart: a best guess). */
+function openingBracket(source: string, at: number, want: '[' | '{'): number | undefined {
+  let depth = 0;
+  for (let i = Math.min(at, source.length) - 1; i >= 0 && at - i < 100_000; i--) {
+    const c = source[i];
+    if (c === ']' || c === '}') depth++;
+    else if (c === '[' || c === '{') {
+      if (depth === 0) return c === want ? i : undefined;
+      depth--;
+    }
+  }
+  return undefined;
 }
 
 /** Where an issue sits: an unknown key at the key, a missing field at its parent's key, others at the value. */
@@ -360,7 +386,15 @@ function jsonSyntaxProblem(err: YAMLError, source: string, loc: Located): Proble
     JSON.parse(blankJsonComments(source).text);
   } catch (e) {
     const m = /^(.*?) in JSON at position (\d+)/.exec(e instanceof Error ? e.message : '');
-    if (m) return { stage: 'load', file: loc.file, ...position(loc, Number(m[2])), message: `JSON syntax: ${m[1]}` };
+    if (m) {
+      return {
+        stage: 'load',
+        file: loc.file,
+        ...position(loc, Number(m[2])),
+        message: `JSON syntax: ${m[1]}`,
+        ...(/^Expected ','/.test(m[1]!) ? { hint: 'a comma missing at the end of the value before?' } : {}),
+      };
+    }
   }
   return fallback;
 }
@@ -372,6 +406,18 @@ function syntaxProblem(err: YAMLError, isJson: boolean, source: string, loc: Loc
   const wholeLine = source.slice(lineStart, lineEnd < 0 ? Math.min(source.length, lineStart + 10_000) : Math.min(lineEnd, lineStart + 10_000));
   const what = isJson ? 'JSON' : 'YAML';
   let message = `${what} syntax: ${err.message.split('\n')[0]}`;
+  const unclosed = /^Flow (sequence|map) .*end with a ([\]}])/.exec(err.message);
+  if (unclosed) {
+    const open = openingBracket(source, at, unclosed[2] === ']' ? '[' : '{');
+    if (open !== undefined) {
+      return {
+        stage: 'load',
+        file: loc.file,
+        ...position(loc, open),
+        message: `${what} syntax: this ${source[open]} is never closed: a flow ${unclosed[1] === 'map' ? 'map' : 'list'} must end with ${unclosed[2]}`,
+      };
+    }
+  }
   if (/call stack/i.test(err.message)) message = `document is nested too deeply (more than ${MAX_DEPTH} levels): refused`;
   else if (err.code === 'DUPLICATE_KEY') {
     const key = /^\s*(?:-\s+)*(?:"([^"]*)"|'([^']*)'|([^:#]+?))\s*:/.exec(source.slice(at, at + 1000));

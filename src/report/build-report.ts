@@ -3,7 +3,7 @@ import { RESOURCE_STATES, type ResourceDiff, type ResourceState } from '../diff/
 import type { Problem } from '../model/problem.js';
 import type { ActionResult } from '../apply/apply-plan.js';
 import type { Plan } from '../plan/types.js';
-import { REPORT_SCHEMA_VERSION, type Report, type ReportAction, type ReportChange, type ReportResource, type ReportScaling } from './model.js';
+import { REPORT_SCHEMA_VERSION, type Report, type ReportAction, type ReportChange, type ReportResource, type ReportScaling, type ServiceHealth, type ClusterHealth } from './model.js';
 import { Redactor } from './redact.js';
 
 export interface BuildReportInput {
@@ -17,6 +17,32 @@ export interface BuildReportInput {
   now: Date;
   gitRevision?: string;
   redactor?: Redactor;
+}
+
+export function healthOf(d: ResourceDiff): ServiceHealth | ClusterHealth | undefined {
+  if (d.live?.kind === 'Cluster') {
+    return { capacityProviders: d.live.capacityProviders, runningTasks: d.live.runningTasksCount, pendingTasks: d.live.pendingTasksCount, activeServices: d.live.activeServicesCount };
+  }
+  if (d.live?.kind !== 'Service') return undefined;
+  const s = d.live;
+  const primary = s.deployments.find((x) => x.status === 'PRIMARY');
+  const tasks: Record<string, number> = { PENDING: s.pendingCount, RUNNING: s.runningCount };
+  for (const t of s.stoppedTasks ?? []) tasks[t.lastStatus] = (tasks[t.lastStatus] ?? 0) + 1;
+  return {
+    ...(primary?.rolloutState ? { rolloutState: primary.rolloutState } : {}),
+    ...(primary?.rolloutStateReason ? { rolloutStateReason: primary.rolloutStateReason } : {}),
+    desiredCount: s.desiredCount,
+    runningCount: s.runningCount,
+    pendingCount: s.pendingCount,
+    deployments: s.deployments.length,
+    failedTasks: primary?.failedTasks ?? 0,
+    tasks,
+    stoppedReasons: (s.stoppedTasks ?? [])
+      .filter((t) => t.stoppedReason)
+      .slice(0, 5)
+      .map((t) => ({ task: t.arn.slice(t.arn.lastIndexOf('/') + 1), reason: t.stoppedReason!, ...(t.stoppedAt ? { stoppedAt: t.stoppedAt } : {}) })),
+    events: s.events.slice(0, 5).map((e) => ({ ...(e.createdAt ? { at: e.createdAt } : {}), message: e.message })),
+  };
 }
 
 function scalingOf(d: ResourceDiff): ReportScaling | undefined {
@@ -54,6 +80,7 @@ export function buildReport(input: BuildReportInput): Report {
       });
     const skipped = input.plan.skipped.find((s) => s.resource === d.id);
     const scaling = scalingOf(d);
+    const health = healthOf(d);
     return {
       id: d.id,
       kind: d.kind,
@@ -69,6 +96,7 @@ export function buildReport(input: BuildReportInput): Report {
       actions,
       ...(skipped ? { skipped: { reason: skipped.reason, error: skipped.error } } : {}),
       ...(scaling ? { scaling } : {}),
+      ...(health ? { health } : {}),
     };
   });
   const results = input.results ?? [];

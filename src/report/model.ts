@@ -1,69 +1,138 @@
-/** One report model; every format (text, JSON, Markdown, the page) renders from it. */
-import type { ChangeCause, ResourceState } from '../diff/types.js';
-import type { Kind } from '../model/resource.js';
-import type { Problem } from '../model/problem.js';
-import type { ActionKind } from '../plan/types.js';
+/**
+ * One report model; every format (text, JSON, Markdown, the page) renders from it.
+ * Defined once, in zod: the TypeScript types and the published JSON Schema
+ * (`ecs-reconciler schema --report`) both come from here.
+ */
+import { z } from 'zod';
 
 export const REPORT_SCHEMA_VERSION = 1;
+export const REPORT_SCHEMA_ID = 'https://ecs-reconciler.dev/schema/report-v1.json';
 
-export interface ReportChange {
-  path: string;
-  live: unknown;
-  desired: unknown;
-  cause: ChangeCause;
-}
+const State = z.enum(['in-sync', 'pending', 'drifted', 'missing', 'orphaned', 'conflict', 'invalid']);
+const Cause = z.enum(['manifest', 'out-of-band', 'autoscaler']);
+const ActionKindSchema = z.enum([
+  'create-cluster',
+  'update-cluster',
+  'register-task-definition',
+  'create-service',
+  'update-service',
+  'replace-service',
+  'update-scaling',
+  'tag-resource',
+  'delete-service',
+  'deregister-task-definition',
+  'delete-cluster',
+]);
 
-export interface ReportAction {
-  kind: ActionKind;
-  reason: string;
-  fields: string[];
-  outcome?: 'applied' | 'failed' | 'skipped' | 'planned';
-  message?: string;
-}
+export const ReportChangeSchema = z.object({
+  path: z.string().describe('field path, lists keyed by name: containerDefinitions[name=web].image'),
+  live: z.unknown(),
+  desired: z.unknown(),
+  cause: Cause,
+});
 
-export interface ReportResource {
-  id: string;
-  kind: Kind;
-  region: string;
-  cluster?: string;
-  name: string;
-  state: ResourceState;
-  reason: string;
-  source?: string;
-  suspended: boolean;
-  changes: ReportChange[];
-  ignored: ReportChange[];
-  actions: ReportAction[];
-  skipped?: { reason: string; error: boolean };
-  /** Services with auto scaling: the live capacity and who set it last */
-  scaling?: ReportScaling;
-}
+export const ReportActionSchema = z.object({
+  kind: ActionKindSchema,
+  reason: z.string(),
+  fields: z.array(z.string()),
+  outcome: z.enum(['applied', 'failed', 'skipped', 'planned']).optional(),
+  message: z.string().optional(),
+});
 
-export interface ReportScaling {
-  desiredCount: number;
-  minCapacity?: number;
-  maxCapacity?: number;
-  policies: string[];
-  scheduledActions: string[];
-  /** who the current desiredCount comes from: the manifest, the autoscaler (inside [min, max]), or a change outside git */
-  desiredCountCause: 'manifest' | 'autoscaler' | 'out-of-band';
-}
+export const ReportScalingSchema = z.object({
+  desiredCount: z.number(),
+  minCapacity: z.number().optional(),
+  maxCapacity: z.number().optional(),
+  policies: z.array(z.string()),
+  scheduledActions: z.array(z.string()),
+  desiredCountCause: Cause.describe('who the current desiredCount comes from'),
+});
 
-export interface Report {
-  schemaVersion: number;
-  generatedAt: string;
-  controllerId: string;
-  mode: 'plan' | 'apply' | 'report';
-  gitRevision?: string;
-  loadComplete: boolean;
-  summary: {
-    resources: number;
-    byState: Record<ResourceState, number>;
-    actionsPlanned: number;
-    actionsApplied: number;
-    actionsFailed: number;
-    problems: number;
-  };
-  resources: ReportResource[];
-  problems: Problem[];
+export const ServiceHealthSchema = z.object({
+  rolloutState: z.string().optional().describe('of the PRIMARY deployment: IN_PROGRESS, COMPLETED, FAILED'),
+  rolloutStateReason: z.string().optional(),
+  desiredCount: z.number(),
+  runningCount: z.number(),
+  pendingCount: z.number(),
+  deployments: z.number().describe('deployments under way (1 when steady)'),
+  failedTasks: z.number().describe('tasks the PRIMARY deployment failed to start'),
+  tasks: z.record(z.string(), z.number()).describe('tasks by last status: PENDING, RUNNING (from the service), STOPPING, STOPPED (read when a deployment reports failed tasks)'),
+  stoppedReasons: z.array(z.object({ task: z.string(), reason: z.string(), stoppedAt: z.string().optional() })),
+  events: z.array(z.object({ at: z.string().optional(), message: z.string() })).describe('the latest service events, newest first'),
+});
+
+export const ClusterHealthSchema = z.object({
+  capacityProviders: z.array(z.string()),
+  runningTasks: z.number(),
+  pendingTasks: z.number(),
+  activeServices: z.number(),
+});
+
+export const ReportHistorySchema = z.object({
+  since: z.string().describe('when the resource entered its current state (ISO time), as far back as the history goes'),
+  passesInState: z.number(),
+  driftedPasses: z.number().describe('passes in the history that saw it drifted'),
+  flapping: z.boolean().describe('its state changed often in the recent passes'),
+});
+
+export const ReportResourceSchema = z.object({
+  id: z.string(),
+  kind: z.enum(['Cluster', 'TaskDefinition', 'Service']),
+  region: z.string(),
+  cluster: z.string().optional(),
+  name: z.string(),
+  state: State,
+  reason: z.string(),
+  source: z.string().optional().describe('the manifest, file:line'),
+  suspended: z.boolean(),
+  changes: z.array(ReportChangeSchema),
+  ignored: z.array(ReportChangeSchema).describe('fields an ignore rule or the autoscaler owns: shown, never converged'),
+  actions: z.array(ReportActionSchema),
+  skipped: z.object({ reason: z.string(), error: z.boolean() }).optional(),
+  scaling: ReportScalingSchema.optional(),
+  health: z.union([ServiceHealthSchema, ClusterHealthSchema]).optional(),
+  history: ReportHistorySchema.optional(),
+});
+
+export const ProblemSchema = z.object({
+  stage: z.enum(['load', 'validate', 'read', 'diff', 'plan', 'apply', 'prune']),
+  message: z.string(),
+  file: z.string().optional(),
+  line: z.number().optional(),
+  column: z.number().optional(),
+  path: z.string().optional(),
+  resource: z.string().optional(),
+  hint: z.string().optional(),
+});
+
+export const ReportSchema = z.object({
+  schemaVersion: z.literal(REPORT_SCHEMA_VERSION),
+  generatedAt: z.string(),
+  controllerId: z.string(),
+  mode: z.enum(['plan', 'apply', 'report']),
+  gitRevision: z.string().optional(),
+  loadComplete: z.boolean(),
+  summary: z.object({
+    resources: z.number(),
+    byState: z.record(State, z.number()),
+    actionsPlanned: z.number(),
+    actionsApplied: z.number(),
+    actionsFailed: z.number(),
+    problems: z.number(),
+  }),
+  resources: z.array(ReportResourceSchema),
+  problems: z.array(ProblemSchema),
+});
+
+export type ReportChange = z.infer<typeof ReportChangeSchema>;
+export type ReportAction = z.infer<typeof ReportActionSchema>;
+export type ReportScaling = z.infer<typeof ReportScalingSchema>;
+export type ServiceHealth = z.infer<typeof ServiceHealthSchema>;
+export type ClusterHealth = z.infer<typeof ClusterHealthSchema>;
+export type ReportHistory = z.infer<typeof ReportHistorySchema>;
+export type ReportResource = z.infer<typeof ReportResourceSchema>;
+export type Report = z.infer<typeof ReportSchema>;
+
+export function reportJsonSchema(): Record<string, unknown> {
+  return { $id: REPORT_SCHEMA_ID, title: 'ecs-reconciler report', ...(z.toJSONSchema(ReportSchema, { io: 'output' }) as Record<string, unknown>) };
 }

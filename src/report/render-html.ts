@@ -22,28 +22,44 @@ export function filterResources(report: Report, f: PageFilters): ReportResource[
   return report.resources.filter((r) => (!f.state || r.state === f.state) && (!f.cluster || clusterOf(r) === f.cluster));
 }
 
+function healthCell(r: ReportResource): string {
+  const h = r.health;
+  if (!h) return '';
+  if ('runningCount' in h) {
+    const stopped = h.stoppedReasons.length ? `<br><small>stopped: ${h.stoppedReasons.map((x) => escapeHtml(x.reason)).join('; ')}</small>` : '';
+    const events = h.events.length
+      ? `<details><summary><small>events</small></summary><ul>${h.events.map((e) => `<li><small>${escapeHtml(e.at ?? '')} ${escapeHtml(e.message)}</small></li>`).join('')}</ul></details>`
+      : '';
+    return `<span class="health">${h.runningCount}/${h.desiredCount} running${h.pendingCount ? `, ${h.pendingCount} pending` : ''}</span>${h.rolloutState ? `<br><small>rollout ${escapeHtml(h.rolloutState)}${h.deployments > 1 ? ` (${h.deployments} deployments)` : ''}</small>` : ''}${h.failedTasks ? `<br><small>${h.failedTasks} failed task(s)</small>` : ''}${stopped}${events}`;
+  }
+  return `<span class="health">${h.runningTasks} task(s) running, ${h.activeServices} service(s)</span>${h.capacityProviders.length ? `<br><small>${h.capacityProviders.map(escapeHtml).join(', ')}</small>` : ''}`;
+}
+
 function resourceRows(r: ReportResource): string {
   const changes = [...r.changes, ...r.ignored]
     .map((c) => `<li><code>${escapeHtml(c.path)}</code>: <span class="live">${escapeHtml(formatValue(c.live))}</span> → <span class="desired">${escapeHtml(formatValue(c.desired))}</span> <small>(${escapeHtml(r.ignored.includes(c) ? (c.cause === 'autoscaler' ? 'autoscaler, not reverted' : 'ignored') : c.cause)})</small></li>`)
     .join('');
-  const actions = r.actions.map((a) => `<li>${escapeHtml(a.kind)}${a.outcome && a.outcome !== 'planned' ? ` <b>${escapeHtml(a.outcome)}</b>` : ''}: ${escapeHtml(a.reason)}</li>`).join('');
-  return `<tr class="state-${escapeHtml(r.state)}" data-state="${escapeHtml(r.state)}" data-cluster="${escapeHtml(clusterOf(r))}">
-<td><span class="badge">${escapeHtml(r.state)}</span>${r.suspended ? ' <small>suspended</small>' : ''}</td>
+  const actions = r.actions.map((a) => `<li>${escapeHtml(a.kind)}${a.outcome && a.outcome !== 'planned' ? ` <b>${escapeHtml(a.outcome)}</b>` : ''}: ${escapeHtml(a.reason)}${a.outcome === 'failed' && a.message ? `: ${escapeHtml(a.message)}` : ''}</li>`).join('');
+  const scaling = r.scaling ? `<br><small>scaling ${r.scaling.minCapacity ?? '?'}–${r.scaling.maxCapacity ?? '?'}, desiredCount set by ${escapeHtml(r.scaling.desiredCountCause)}; policies ${escapeHtml(r.scaling.policies.join(', ') || 'none')}</small>` : '';
+  const hist = r.history ? `<br><small title="passes in this state: ${r.history.passesInState}; passes drifted: ${r.history.driftedPasses}">since ${escapeHtml(r.history.since)}</small>${r.history.flapping ? ' <span class="flap">flapping</span>' : ''}` : '';
+  return `<tr class="resource state-${escapeHtml(r.state)}" data-id="${escapeHtml(r.id)}" data-state="${escapeHtml(r.state)}" data-cluster="${escapeHtml(clusterOf(r))}">
+<td><span class="badge">${escapeHtml(r.state)}</span>${r.suspended ? ' <small>suspended</small>' : ''}${hist}</td>
 <td>${escapeHtml(r.kind)}</td><td><code>${escapeHtml(r.id)}</code>${r.source ? `<br><small>${escapeHtml(r.source)}</small>` : ''}</td>
-<td>${escapeHtml(r.reason)}${changes ? `<ul class="changes">${changes}</ul>` : ''}${actions ? `<ul class="actions">${actions}</ul>` : ''}</td></tr>`;
+<td>${healthCell(r)}${scaling}</td>
+<td>${escapeHtml(r.reason)}${changes ? `<ul class="changes">${changes}</ul>` : ''}${actions ? `<ul class="actions">${actions}</ul>` : ''}${r.skipped && r.skipped.error ? `<p class="error">${escapeHtml(r.skipped.reason)}</p>` : ''}</td></tr>`;
 }
 
 export function renderPageContent(report: Report | undefined, f: PageFilters): string {
   if (!report) return '<p id="summary">No reconcile pass has finished yet.</p>';
   const rows = filterResources(report, f).map(resourceRows).join('\n');
-  const problems = report.problems.length ? `<h2>Problems</h2><ul class="problems">${report.problems.map((p) => `<li><code>${escapeHtml([p.file, p.line].filter(Boolean).join(':'))}</code> ${escapeHtml(p.path ? `${p.path}: ` : '')}${escapeHtml(p.message)}</li>`).join('')}</ul>` : '';
-  return `<p id="summary">${escapeHtml(summaryLine(report))} <small>Pass at ${escapeHtml(report.generatedAt)}${report.gitRevision ? `, commit ${escapeHtml(report.gitRevision.slice(0, 12))}` : ''}.</small></p>
-<table id="resources"><thead><tr><th>state</th><th>kind</th><th>resource</th><th>details</th></tr></thead><tbody>
-${rows || '<tr><td colspan="4">No resource matches.</td></tr>'}
+  const problems = report.problems.length ? `<h2>Problems</h2><ul class="problems">${report.problems.map((p) => `<li><code>${escapeHtml([p.file, p.line, p.column].filter((x) => x !== undefined).join(':'))}</code> ${escapeHtml(p.path ? `${p.path}: ` : '')}${escapeHtml(p.message)}${p.resource ? ` <small>${escapeHtml(p.resource)}</small>` : ''}</li>`).join('')}</ul>` : '';
+  return `<p id="summary">${escapeHtml(summaryLine(report))} <small>Pass at <time>${escapeHtml(report.generatedAt)}</time>${report.gitRevision ? `, commit ${escapeHtml(report.gitRevision.slice(0, 12))}` : ''}${report.loadComplete ? '' : '; some manifests did not load, nothing is pruned'}.</small></p>
+<table id="resources"><thead><tr><th>state</th><th>kind</th><th>resource</th><th>health</th><th>details</th></tr></thead><tbody>
+${rows || '<tr><td colspan="5">No resource matches.</td></tr>'}
 </tbody></table>${problems}`;
 }
 
-export function renderPage(report: Report | undefined, f: PageFilters): string {
+export function renderPage(report: Report | undefined, f: PageFilters, opts: { static?: boolean } = {}): string {
   const states = ['in-sync', 'pending', 'drifted', 'missing', 'orphaned', 'conflict', 'invalid'];
   const clusters = [...new Set((report?.resources ?? []).map(clusterOf).filter(Boolean))].sort();
   const option = (v: string, cur?: string) => `<option value="${escapeHtml(v)}"${v === cur ? ' selected' : ''}>${escapeHtml(v || 'all')}</option>`;
@@ -56,17 +72,23 @@ table{border-collapse:collapse;width:100%}th,td{border-bottom:1px solid #d0d7de;
 .badge{padding:.1rem .4rem;border-radius:.3rem;background:#eaeef2;font-weight:600}
 .state-in-sync .badge{background:#dafbe1}.state-drifted .badge,.state-invalid .badge{background:#ffebe9}
 .state-pending .badge,.state-missing .badge{background:#fff8c5}.state-conflict .badge,.state-orphaned .badge{background:#ddf4ff}
-.live{color:#a40e26}.desired{color:#116329}ul{margin:.2rem 0;padding-left:1.2rem}form{margin:.8rem 0}
+.flap{color:#a40e26;font-weight:600}.error{color:#a40e26}.live{color:#a40e26}.desired{color:#116329}ul{margin:.2rem 0;padding-left:1.2rem}form{margin:.8rem 0}
 </style></head><body>
 <h1>ecs-reconciler drift report</h1>
-<form id="filters" method="get" action="/">
+<form id="filters" method="get" action="${opts.static ? '' : '/'}">
 <label>state <select name="state">${option('', f.state)}${states.map((s) => option(s, f.state)).join('')}</select></label>
 <label>cluster <select name="cluster">${option('', f.cluster)}${clusters.map((c) => option(c, f.cluster)).join('')}</select></label>
 <button type="submit">filter</button>
 </form>
 <div id="content">${renderPageContent(report, f)}</div>
-<script>
-// Refresh the content every few seconds without a reload, keeping the filters.
+${opts.static ? STATIC_SCRIPT : LIVE_SCRIPT}
+</body></html>
+`;
+}
+
+// Served by the daemon: filters reload the page (works without JavaScript too); the
+// content refreshes every few seconds without a reload.
+const LIVE_SCRIPT = `<script>
 (function(){
   var form=document.getElementById('filters');
   form.addEventListener('change',function(){form.submit();});
@@ -77,7 +99,18 @@ table{border-collapse:collapse;width:100%}th,td{border-bottom:1px solid #d0d7de;
     }).catch(function(){});
   },3000);
 })();
-</script>
-</body></html>
-`;
-}
+</script>`;
+
+// A saved page (report --format html): filtering happens in the page itself.
+const STATIC_SCRIPT = `<script>
+(function(){
+  var form=document.getElementById('filters');
+  function apply(){
+    var st=form.state.value, cl=form.cluster.value;
+    document.querySelectorAll('tr.resource').forEach(function(tr){
+      tr.hidden=(st&&tr.dataset.state!==st)||(cl&&tr.dataset.cluster!==cl);
+    });
+  }
+  form.addEventListener('change',apply);form.addEventListener('submit',function(e){e.preventDefault();apply();});
+})();
+</script>`;

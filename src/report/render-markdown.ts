@@ -7,6 +7,13 @@ function cell(text: string): string {
   return text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 }
 
+function healthText(r: Report['resources'][number]): string {
+  const h = r.health;
+  if (!h) return '—';
+  if ('runningCount' in h) return `${h.runningCount}/${h.desiredCount} running${h.rolloutState ? `, ${h.rolloutState.toLowerCase()}` : ''}${h.failedTasks ? `, ${h.failedTasks} failed` : ''}`;
+  return `${h.runningTasks} task(s)`;
+}
+
 export function renderMarkdown(report: Report): string {
   const out: string[] = [];
   out.push(`### ecs-reconciler ${report.mode}${report.gitRevision ? ` at \`${report.gitRevision.slice(0, 12)}\`` : ''}`, '');
@@ -14,9 +21,9 @@ export function renderMarkdown(report: Report): string {
   out.push('| state | count |', '| --- | ---: |');
   for (const [state, n] of Object.entries(report.summary.byState)) if (n > 0) out.push(`| ${state} | ${n} |`);
   out.push('');
-  out.push('| resource | state | changes | actions |', '| --- | --- | ---: | --- |');
+  out.push('| resource | state | since | health | changes | actions |', '| --- | --- | --- | --- | ---: | --- |');
   for (const r of report.resources) {
-    out.push(`| \`${cell(r.id)}\` | ${r.state}${r.suspended ? ' (suspended)' : ''} | ${r.changes.length} | ${cell(r.actions.map((a) => a.kind).join(', ') || '—')} |`);
+    out.push(`| \`${cell(r.id)}\` | ${r.state}${r.suspended ? ' (suspended)' : ''}${r.history?.flapping ? ' ⚠ flapping' : ''} | ${cell(r.history?.since ?? '—')} | ${cell(healthText(r))} | ${r.changes.length} | ${cell(r.actions.map((a) => a.kind).join(', ') || '—')} |`);
   }
   for (const r of report.resources) {
     if (r.changes.length === 0 && r.ignored.length === 0 && r.actions.length === 0 && !r.skipped) continue;
@@ -27,6 +34,11 @@ export function renderMarkdown(report: Report): string {
       for (const c of r.changes) out.push(`| \`${cell(c.path)}\` | \`${cell(formatValue(c.live))}\` | \`${cell(formatValue(c.desired))}\` | ${c.cause} |`);
       for (const c of r.ignored) out.push(`| \`${cell(c.path)}\` | \`${cell(formatValue(c.live))}\` | \`${cell(formatValue(c.desired))}\` | ${c.cause === 'autoscaler' ? 'autoscaler (not reverted)' : 'ignored'} |`);
       out.push('');
+    }
+    const h = r.health;
+    if (h && 'runningCount' in h) {
+      for (const x of h.stoppedReasons) out.push(`- stopped task ${x.task}: ${x.reason}`);
+      for (const e of h.events.slice(0, 3)) out.push(`- event: ${e.message}`);
     }
     for (const a of r.actions) out.push(`- ${a.kind}${a.outcome && a.outcome !== 'planned' ? ` (${a.outcome})` : ''}: ${a.reason}`);
     if (r.skipped) out.push(`- ${r.skipped.error ? '**not applied**' : 'left alone'}: ${r.skipped.reason}`);

@@ -34,6 +34,12 @@ function resourceLines(r: ReportResource, verbose: boolean): string[] {
     lines.push(`      scaling: ${s.desiredCount} task(s) wanted, range ${s.minCapacity ?? '?'}-${s.maxCapacity ?? '?'}, set by ${s.desiredCountCause}; policies ${s.policies.join(', ') || 'none'}${s.scheduledActions.length ? `; scheduled ${s.scheduledActions.join(', ')}` : ''}`);
   }
   if (verbose || r.state !== 'in-sync') for (const c of r.ignored) lines.push(changeLine(c, c.cause === 'autoscaler' ? 'owned by the autoscaler, not reverted' : 'ignored'));
+  const h = r.health;
+  if (h && 'runningCount' in h && (verbose || h.failedTasks > 0 || h.rolloutState === 'FAILED')) {
+    lines.push(`      health: ${h.runningCount}/${h.desiredCount} running, ${h.pendingCount} pending${h.rolloutState ? `, rollout ${h.rolloutState}` : ''}${h.failedTasks ? `, ${h.failedTasks} failed task(s)` : ''}`);
+    for (const x of h.stoppedReasons) lines.push(`        stopped ${x.task}: ${x.reason}`);
+  }
+  if (r.history?.flapping) lines.push(`      flapping: ${r.history.driftedPasses} drifted pass(es) recently`);
   for (const a of r.actions) {
     const outcome = a.outcome && a.outcome !== 'planned' ? ` ${a.outcome}` : '';
     lines.push(`      → ${a.kind}${outcome}: ${a.reason}${a.message && a.outcome === 'failed' ? `: ${a.message}` : ''}`);

@@ -1,0 +1,78 @@
+/**
+ * Webhook notifications: a JSON summary when a resource enters or leaves drifted or
+ * error, at most once per resource per state change. The body is Slack-compatible
+ * (a `text` field) and links the report.
+ */
+import type { Report, ReportResource } from '../report/model.js';
+
+export type Condition = 'ok' | 'drifted' | 'error';
+
+export function conditionOf(r: ReportResource): Condition {
+  if (r.state === 'invalid' || r.actions.some((a) => a.outcome === 'failed') || r.skipped?.error) return 'error';
+  if (r.state === 'drifted') return 'drifted';
+  return 'ok';
+}
+
+export interface Transition {
+  resource: string;
+  from: Condition;
+  to: Condition;
+  state: ReportResource['state'];
+  fields: string[];
+}
+
+/** Pure: the transitions since the last notified conditions (updated in place). */
+export function transitionsOf(report: Report, notified: Map<string, Condition>): Transition[] {
+  const out: Transition[] = [];
+  for (const r of report.resources) {
+    const to = conditionOf(r);
+    const from = notified.get(r.id) ?? 'ok';
+    if (to === from) continue;
+    notified.set(r.id, to);
+    out.push({ resource: r.id, from, to, state: r.state, fields: r.changes.map((c) => c.path) });
+  }
+  return out;
+}
+
+export function webhookBody(report: Report, transitions: readonly Transition[], reportUrl: string): Record<string, unknown> {
+  const lines = transitions.map((t) => {
+    const what = t.to === 'ok' ? `is back to ${t.state}` : t.to === 'drifted' ? `drifted${t.fields.length ? ` (${t.fields.slice(0, 5).join(', ')})` : ''}` : `is in error (${t.state})`;
+    return `• ${t.resource} ${what}`;
+  });
+  return {
+    text: `ecs-reconciler (${report.controllerId}): ${transitions.length} resource(s) changed condition\n${lines.join('\n')}\nReport: ${reportUrl}`,
+    controllerId: report.controllerId,
+    generatedAt: report.generatedAt,
+    ...(report.gitRevision ? { gitRevision: report.gitRevision } : {}),
+    reportUrl,
+    summary: report.summary.byState,
+    transitions,
+  };
+}
+
+export class WebhookNotifier {
+  private readonly notified = new Map<string, Condition>();
+  constructor(private readonly url: string, private readonly reportUrl: string, private readonly post: typeof fetch = fetch) {}
+
+  /** Posts once per pass with changes; a failed post is retried with the next change, never blocks the loop. */
+  async notify(report: Report): Promise<{ sent: number; error?: string }> {
+    const before = new Map(this.notified);
+    const transitions = transitionsOf(report, this.notified);
+    if (transitions.length === 0) return { sent: 0 };
+    try {
+      const res = await this.post(this.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(webhookBody(report, transitions, this.reportUrl)),
+        signal: AbortSignal.timeout(10_000),
+      });
+      if (!res.ok) throw new Error(`HTTP ${res.status}`);
+      return { sent: transitions.length };
+    } catch (err) {
+      // not delivered: forget these transitions so the next pass tries again
+      this.notified.clear();
+      for (const [k, v] of before) this.notified.set(k, v);
+      return { sent: 0, error: err instanceof Error ? err.message : String(err) };
+    }
+  }
+}

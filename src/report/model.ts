@@ -26,8 +26,8 @@ const ActionKindSchema = z.enum([
 
 export const ReportChangeSchema = z.object({
   path: z.string().describe('field path, lists keyed by name: containerDefinitions[name=web].image'),
-  live: z.unknown(),
-  desired: z.unknown(),
+  live: z.unknown().optional().describe('absent when the field is unset live'),
+  desired: z.unknown().optional().describe('absent when the manifest unsets the field'),
   cause: Cause,
 });
 

@@ -79,7 +79,12 @@ export const TaskDefinitionMetadataSchema = z.strictObject({
 
 export const ServiceMetadataSchema = z.strictObject({
   name: ecsName('service name'),
-  cluster: ecsName('cluster the service runs in (a Cluster manifest name or an existing cluster)'),
+  cluster: z
+    .union([
+      ecsName('cluster the service runs in: a Cluster manifest name'),
+      z.string().regex(/^arn:aws[\w-]*:ecs:[a-z0-9-]+:\d{12}:cluster\/[A-Za-z0-9_-]{1,255}$/, { message: 'expected a cluster name or a cluster ARN' }),
+    ])
+    .describe('the cluster the service runs in: a Cluster manifest name, or the ARN of a cluster managed elsewhere'),
   ...metadataCommon,
 });
 

@@ -1,0 +1,118 @@
+// The drift report as people read it: the daemon's page in headless Chromium, the
+// webhook on a local receiver, and the history file.
+import { existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { UpdateServiceCommand } from '@aws-sdk/client-ecs';
+import { chromium, type Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { isPass, startDaemon, type DaemonProcess } from './daemon-helpers.js';
+import { REPO_ROOT, ecsClient, reconcile, scratchManifests } from './reconcile-helpers.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const EXPECTED = [
+  'Cluster/us-east-1/batch',
+  'Cluster/us-east-1/prod',
+  'TaskDefinition/us-east-1/api',
+  'TaskDefinition/us-east-1/web',
+  'TaskDefinition/us-east-1/worker',
+  'Service/us-east-1/batch/worker',
+  'Service/us-east-1/prod/api',
+  'Service/us-east-1/prod/web',
+];
+
+interface Received {
+  body: { text: string; reportUrl: string; transitions: Array<{ resource: string; from: string; to: string; fields: string[] }> };
+}
+
+describe('the report page, the webhook and the history', () => {
+  const received: Received[] = [];
+  let receiver: http.Server;
+  let daemon: DaemonProcess;
+  let browser: Browser;
+  const stateDir = mkdtempSync(join(tmpdir(), 'ecs-reconciler-state-'));
+  const dir = scratchManifests();
+
+  beforeAll(async () => {
+    if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: install Debian's chromium (apt-get install chromium; scripts/ensure-chromium does it as root)`);
+    receiver = http.createServer((req, res) => {
+      let body = '';
+      req.on('data', (c) => (body += c));
+      req.on('end', () => {
+        received.push({ body: JSON.parse(body) });
+        res.writeHead(200).end('ok');
+      });
+    });
+    await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
+    const hook = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
+    await reconcile(dir, { mode: 'apply' });
+    daemon = startDaemon(dir, ['--mode', 'report', '--interval', '1s', '--state-dir', stateDir, '--notify-webhook', hook, '--public-url', 'https://reconciler.example/']);
+    await daemon.waitFor((l) => isPass(l) && (l.states as Record<string, number>)['in-sync'] === 8, 30_000, 'a pass with 8 in-sync');
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await daemon?.stop();
+    await new Promise((r) => receiver?.close(r));
+  });
+
+  it('the page lists every resource of manifests/ with its state, and shows a drift made behind the daemon\'s back without a reload', async () => {
+    const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+    await page.goto(`http://${daemon.address}/`);
+    const rows = page.locator('tr.resource');
+    await expect.poll(() => rows.count()).toBe(8);
+    const listed = await rows.evaluateAll((trs) => trs.map((tr) => [(tr as HTMLElement).dataset.id, (tr as HTMLElement).dataset.state]));
+    expect(Object.fromEntries(listed)).toEqual(Object.fromEntries(EXPECTED.map((id) => [id, 'in-sync'])));
+
+    let navigations = 0;
+    page.on('framenavigated', () => navigations++);
+    await ecsClient().send(new UpdateServiceCommand({ cluster: 'prod', service: 'api', desiredCount: 6 }));
+    const apiRow = page.locator('tr[data-id="Service/us-east-1/prod/api"]');
+    await expect.poll(() => apiRow.getAttribute('data-state'), { timeout: 20_000 }).toBe('drifted');
+    expect(navigations).toBe(0);
+    expect(await apiRow.innerText()).toContain('desiredCount');
+
+    mkdirSync(join(REPO_ROOT, 'test-output'), { recursive: true });
+    const shot = join(REPO_ROOT, 'test-output', 'report-page.png');
+    await page.screenshot({ path: shot, fullPage: true });
+    console.log(`screenshot: ${shot}`);
+
+    // the filter form works as a plain GET (no script needed)
+    await page.goto(`http://${daemon.address}/?state=drifted`);
+    expect(await page.locator('tr.resource').count()).toBe(1);
+    await page.close();
+  });
+
+  it('the webhook is told once that the service entered drifted, with the report link', async () => {
+    await daemon.waitForNext(isPass, 10_000, 'another pass');
+    await daemon.waitForNext(isPass, 10_000, 'another pass');
+    const about = received.flatMap((r) => r.body.transitions.filter((t) => t.resource === 'Service/us-east-1/prod/api').map((t) => ({ ...t, text: r.body.text, url: r.body.reportUrl })));
+    expect(about).toHaveLength(1);
+    expect(about[0]).toMatchObject({ from: 'ok', to: 'drifted', fields: ['desiredCount'], url: 'https://reconciler.example/' });
+    expect(about[0]!.text).toContain('Service/us-east-1/prod/api drifted (desiredCount)');
+    expect(about[0]!.text).toContain('https://reconciler.example/');
+  });
+
+  it('a resource that leaves drifted is announced once more', async () => {
+    await ecsClient().send(new UpdateServiceCommand({ cluster: 'prod', service: 'api', desiredCount: 3 }));
+    await expect.poll(() => received.flatMap((r) => r.body.transitions).filter((t) => t.resource === 'Service/us-east-1/prod/api').length, { timeout: 15_000 }).toBe(2);
+    const last = received.flatMap((r) => r.body.transitions).filter((t) => t.resource === 'Service/us-east-1/prod/api').at(-1);
+    expect(last).toMatchObject({ from: 'drifted', to: 'ok' });
+  });
+
+  it('each pass is appended to history.jsonl, and /report says since when and how often it drifted', async () => {
+    const lines = readFileSync(join(stateDir, 'history.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { pass: number; states: Record<string, string> });
+    expect(lines.length).toBeGreaterThanOrEqual(4);
+    expect(lines.some((l) => l.states['Service/us-east-1/prod/api'] === 'drifted')).toBe(true);
+    const report = JSON.parse((await daemon.get('/report')).text) as { resources: Array<{ id: string; history: { since: string; driftedPasses: number } }> };
+    const api = report.resources.find((r) => r.id === 'Service/us-east-1/prod/api')!;
+    expect(api.history.driftedPasses).toBeGreaterThanOrEqual(1);
+    expect(Date.parse(api.history.since)).toBeGreaterThan(0);
+  });
+});

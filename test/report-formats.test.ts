@@ -1,6 +1,6 @@
 // Every format from one fixture: a drifted service with a failing deployment and auto
 // scaling, a pending task definition, an in-sync cluster, a problem, and history.
-import Ajv2020 from 'ajv/dist/2020.js';
+import Ajv2020Module from 'ajv/dist/2020.js';
 import { describe, expect, it } from 'vitest';
 import { planEstate } from '../src/plan/plan-estate.js';
 import { buildReport } from '../src/report/build-report.js';
@@ -41,6 +41,10 @@ function fixtureReport(): Report {
   }));
   return annotateHistory(report, previous);
 }
+
+// ajv is CommonJS: its class is the module's default export under NodeNext
+type AjvClass = new (opts: Record<string, unknown>) => { compile(schema: unknown): ((data: unknown) => boolean) & { errors?: unknown } };
+const Ajv2020 = ((Ajv2020Module as unknown as { default?: AjvClass }).default ?? Ajv2020Module) as unknown as AjvClass;
 
 describe('one report, every format', () => {
   const report = fixtureReport();

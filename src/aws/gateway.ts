@@ -55,6 +55,13 @@ import {
   type ScalingPolicy,
   type ScheduledAction,
 } from '@aws-sdk/client-application-auto-scaling';
+import {
+  ConditionalCheckFailedException,
+  CreateTableCommand,
+  DeleteItemCommand,
+  DynamoDBClient,
+  PutItemCommand,
+} from '@aws-sdk/client-dynamodb';
 import { CallCounter } from './call-counter.js';
 import { ECS_RATE_LIMITS, RateLimiter, type RateLimits } from './rate-limit.js';
 
@@ -148,6 +155,8 @@ export class AwsGateway {
   private readonly scaling: ApplicationAutoScalingClient;
   private readonly limiter: RateLimiter;
   private readonly stoppedTasks = new Map<string, Task[]>();
+  private dynamo: DynamoDBClient | undefined;
+  private readonly clientConfig: Record<string, unknown>;
 
   constructor(opts: GatewayOptions) {
     this.region = opts.region;
@@ -160,6 +169,7 @@ export class AwsGateway {
       retryMode: 'standard',
       ...(opts.endpoint ? { endpoint: opts.endpoint } : {}),
     };
+    this.clientConfig = config;
     this.ecs = new ECSClient(config);
     this.scaling = new ApplicationAutoScalingClient(config);
     this.instrument(this.ecs, 'ecs');
@@ -203,6 +213,66 @@ export class AwsGateway {
   destroy(): void {
     this.ecs.destroy();
     this.scaling.destroy();
+    this.dynamo?.destroy();
+  }
+
+  // ---- DynamoDB: the lease that lets one of several controllers apply ---------------
+
+  private dynamoClient(): DynamoDBClient {
+    if (!this.dynamo) {
+      this.dynamo = new DynamoDBClient(this.clientConfig);
+      this.instrument(this.dynamo as unknown as ECSClient, 'dynamodb');
+    }
+    return this.dynamo;
+  }
+
+  /** Creates the lease table (key `lease`, a string; on demand) unless it exists. */
+  async ensureLeaseTable(table: string): Promise<void> {
+    try {
+      await this.send(this.dynamoClient(), new CreateTableCommand({
+        TableName: table,
+        AttributeDefinitions: [{ AttributeName: 'lease', AttributeType: 'S' }],
+        KeySchema: [{ AttributeName: 'lease', KeyType: 'HASH' }],
+        BillingMode: 'PAY_PER_REQUEST',
+      }));
+    } catch (err) {
+      // already there: the usual case after the first start
+      if ((err as AwsCallError).code !== 'ResourceInUseException') throw err;
+    }
+  }
+
+  /**
+   * Takes or renews the lease `name` for `holder` until `expiresAtMs`: a conditional
+   * write that succeeds only when nobody holds it, the holder is us, or the last
+   * holder's lease has expired. Returns false when another holder has it.
+   */
+  async putLease(table: string, name: string, holder: string, nowMs: number, expiresAtMs: number): Promise<boolean> {
+    try {
+      await this.send(this.dynamoClient(), new PutItemCommand({
+        TableName: table,
+        Item: { lease: { S: name }, holder: { S: holder }, expiresAt: { N: String(expiresAtMs) }, renewedAt: { N: String(nowMs) } },
+        ConditionExpression: 'attribute_not_exists(lease) OR holder = :me OR expiresAt < :now',
+        ExpressionAttributeValues: { ':me': { S: holder }, ':now': { N: String(nowMs) } },
+      }));
+      return true;
+    } catch (err) {
+      if ((err as AwsCallError).code === ConditionalCheckFailedException.name || (err as AwsCallError).code === 'ConditionalCheckFailedException') return false;
+      throw err;
+    }
+  }
+
+  /** Gives the lease up (only if we hold it), so another controller takes over at once. */
+  async deleteLease(table: string, name: string, holder: string): Promise<void> {
+    try {
+      await this.send(this.dynamoClient(), new DeleteItemCommand({
+        TableName: table,
+        Key: { lease: { S: name } },
+        ConditionExpression: 'holder = :me',
+        ExpressionAttributeValues: { ':me': { S: holder } },
+      }));
+    } catch (err) {
+      if ((err as AwsCallError).code !== 'ConditionalCheckFailedException') throw err;
+    }
   }
 
   // ---- ECS reads -------------------------------------------------------------------

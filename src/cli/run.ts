@@ -1,3 +1,5 @@
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
 import path from 'node:path';
 import { Controller } from '../daemon/controller.js';
 import { createLogger } from '../daemon/logger.js';
@@ -38,6 +40,11 @@ Flags:
   --notify-webhook URL  POST a JSON summary (Slack-compatible "text") when a resource enters
                         or leaves drifted or error, once per change
   --public-url URL      the report's address in notifications (default http://LISTEN/)
+  --lease-table NAME    run several daemons with one controller id safely: only the holder
+                        of a DynamoDB lease (table NAME, created if missing; the item is
+                        the controller id) applies, the others report; a dead holder's
+                        lease passes over when it expires
+  --lease-duration D    lease length (default 30s; renewed every third of it)
   --redact PATTERN      environment names whose values are masked in every output
                         (repeatable; default PASSWORD, SECRET, TOKEN, KEY, CREDENTIAL)
 
@@ -66,6 +73,8 @@ export async function runCommand(argv: string[], io: CommandIO): Promise<number>
       'notify-webhook': { type: 'string' },
       'public-url': { type: 'string' },
       redact: { type: 'string', multiple: true },
+      'lease-table': { type: 'string' },
+      'lease-duration': { type: 'string' },
     },
     { min: 1, max: 1, names: 'DIR (the manifests folder)' },
   );
@@ -102,6 +111,9 @@ export async function runCommand(argv: string[], io: CommandIO): Promise<number>
     ...(values['notify-webhook'] ? { notifyWebhook: values['notify-webhook'] } : {}),
     ...(values['public-url'] ? { publicUrl: values['public-url'] } : {}),
     redactor: redactorFrom(values.redact),
+    ...(values['lease-table']
+      ? { lease: { table: values['lease-table'], durationMs: durationMs('lease-duration', values['lease-duration'], 30_000), holder: `${hostname()}/${process.pid}/${randomBytes(4).toString('hex')}` } }
+      : {}),
   });
   // Nothing but a signal ends the daemon: stray errors are logged, not fatal.
   const onStray = (err: unknown) => logger.error({ err: err instanceof Error ? err.stack : String(err) }, 'unexpected error (the daemon keeps running)');

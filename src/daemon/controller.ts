@@ -12,6 +12,7 @@ import { runReconcilePass } from '../pipeline/reconcile-pass.js';
 import { annotateHistory, passRecordOf } from '../report/history.js';
 import { renderPage, renderPageContent, type Redactor, type Report } from '../report/index.js';
 import { HistoryStore } from './history-store.js';
+import { Lease } from './lease.js';
 import { WebhookNotifier } from './notify.js';
 import { ResourceBackoff } from './backoff.js';
 import { startHttpServer } from './http-server.js';
@@ -47,6 +48,8 @@ export interface ControllerOptions {
   /** the report's address in notifications (--public-url); default http://LISTEN/ */
   publicUrl?: string;
   redactor: Redactor;
+  /** --lease-table: only the holder of the lease (DynamoDB) applies */
+  lease?: { table: string; durationMs: number; holder: string };
 }
 
 export class Controller {
@@ -65,6 +68,7 @@ export class Controller {
   private failedPasses = 0;
   private readonly history: HistoryStore;
   private notifier: WebhookNotifier | undefined;
+  private lease: Lease | undefined;
 
   constructor(private readonly opts: ControllerOptions) {
     this.metrics = new DaemonMetrics(opts.gateways.counter);
@@ -103,6 +107,20 @@ export class Controller {
       onError: (err) => log.warn({ err: String(err) }, 'watch error'),
     });
     await this.watcher.start();
+    if (this.opts.lease && this.opts.mode === 'apply') {
+      this.lease = new Lease({
+        gateway: this.opts.gateways.forRegion(this.opts.defaultRegion),
+        table: this.opts.lease.table,
+        name: this.opts.controllerId,
+        holder: this.opts.lease.holder,
+        durationMs: this.opts.lease.durationMs,
+        logger: log,
+        onChange: (held) => {
+          if (held) this.queue.request('lease taken');
+        },
+      });
+      await this.lease.start();
+    }
     this.queue.request('start');
   }
 
@@ -137,14 +155,15 @@ export class Controller {
         gateways: this.opts.gateways,
         controllerId: this.opts.controllerId,
         defaultRegion: this.opts.defaultRegion,
-        mode: this.opts.mode,
+        // without the lease another controller applies: this one only reports
+        mode: this.lease && !this.lease.held() ? 'report' : this.opts.mode,
         prune: this.opts.prune,
         adopt: this.opts.adopt,
         keepRevisions: this.opts.keepRevisions,
         ...(gitRevision ? { gitRevision } : {}),
         now: () => new Date(),
         redactor: this.opts.redactor,
-        shouldStop: () => this.stopping,
+        shouldStop: () => this.stopping || (this.lease !== undefined && !this.lease.held()),
         holdBack: (id) => this.backoff.heldBack(id, Date.now()),
         onAction: (r) => {
           const fields = { resource: r.action.resource, action: r.action.kind, outcome: r.outcome, durationMs: r.durationMs, reason: r.action.reason, passId };
@@ -215,6 +234,7 @@ export class Controller {
     await this.watcher?.close();
     const finished = await Promise.race([this.queue.close().then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), timeoutMs).unref())]);
     await this.http?.close();
+    await this.lease?.stop();
     return finished;
   }
 }

@@ -67,7 +67,7 @@ describe('the report page, the webhook and the history', () => {
     await page.goto(`http://${daemon.address}/`);
     const rows = page.locator('tr.resource');
     await expect.poll(() => rows.count()).toBe(8);
-    const listed = await rows.evaluateAll((trs) => trs.map((tr) => [(tr as HTMLElement).dataset.id, (tr as HTMLElement).dataset.state]));
+    const listed = await rows.evaluateAll((trs) => trs.map((tr) => [(tr as unknown as { dataset: Record<string, string> }).dataset.id, (tr as unknown as { dataset: Record<string, string> }).dataset.state]));
     expect(Object.fromEntries(listed)).toEqual(Object.fromEntries(EXPECTED.map((id) => [id, 'in-sync'])));
 
     let navigations = 0;

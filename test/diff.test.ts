@@ -331,6 +331,16 @@ describe('services', () => {
     expect(other.replacementFields).toEqual(['role']);
   });
 
+  it("a DAEMON service's desiredCount belongs to ECS (one task per instance): no drift when the manifest gives none", () => {
+    const s = synced();
+    const spec = serviceSpec({ schedulingStrategy: 'DAEMON', launchType: 'EC2' });
+    delete (spec as Record<string, unknown>).desiredCount;
+    const svc = desired('Service', 'web', spec);
+    const live = liveService({ name: 'web', spec: liveServiceSpec({ schedulingStrategy: 'DAEMON', launchType: 'EC2', desiredCount: 4, deploymentConfiguration: { maximumPercent: 100, minimumHealthyPercent: 0 } }), tags: s.live.service.tags, primary: s.live.rev5 });
+    const d = byId(diff([s.desired[0]!, s.desired[1]!, svc], estate({ families: [s.live.family], services: [live] })), SVC_ID);
+    expect(d.changes.map((c) => c.path)).not.toContain('desiredCount');
+  });
+
   it('schedulingStrategy REPLICA -> DAEMON needs replacement', () => {
     expect(replacementNeeded({ schedulingStrategy: 'REPLICA' }, { schedulingStrategy: 'DAEMON' })).toEqual(['schedulingStrategy']);
   });

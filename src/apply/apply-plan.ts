@@ -4,7 +4,7 @@
  * its first error while the other resources go on; a service whose task definition
  * could not be registered is not touched.
  */
-import { tagsToList, type AwsGateway, type AwsGateways, type LiveService as SdkService } from '../aws/index.js';
+import { AwsCallError, tagsToList, type AwsGateway, type AwsGateways, type LiveService as SdkService } from '../aws/index.js';
 import type { ResourceDiff } from '../diff/types.js';
 import { specHash } from '../diff/hash.js';
 import type { LiveCluster, LiveService, LiveTaskDefinitionFamily } from '../live/model.js';
@@ -159,8 +159,7 @@ async function runAction(
     }
     case 'register-task-definition': {
       const target = d.target ?? {};
-      const r = await gw.registerTaskDefinition({ ...(target as Json), family: d.name, tags: tagsToList(allTags()) } as never);
-      const arn = r.taskDefinition.taskDefinitionArn ?? '';
+      const arn = await registerOnce(gw, d.name, { ...(target as Json), family: d.name, tags: tagsToList(allTags()) }, d.desiredHash ?? '', ctx.controllerId);
       registered.set(d.id, arn);
       return arn;
     }
@@ -241,6 +240,34 @@ async function runAction(
       return undefined;
     }
   }
+}
+
+/**
+ * RegisterTaskDefinition has no idempotency token: when an attempt fails in a way that
+ * may hide a success (throttling, 5xx, a lost answer), the family's newest revisions are
+ * checked for one this controller registered with this applied-hash before trying again.
+ */
+async function registerOnce(gw: AwsGateway, family: string, input: Json, desiredHash: string, controllerId: string): Promise<string> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const r = await gw.registerTaskDefinition(input as never);
+      return r.taskDefinition.taskDefinitionArn ?? '';
+    } catch (err) {
+      if (!(err instanceof AwsCallError) || !err.retryable || attempt >= 5) throw err;
+      await new Promise((res) => setTimeout(res, Math.min(8000, 250 * 2 ** attempt)));
+      const found = await findRegistered(gw, family, desiredHash, controllerId).catch(() => undefined);
+      if (found) return found;
+    }
+  }
+}
+
+async function findRegistered(gw: AwsGateway, family: string, desiredHash: string, controllerId: string): Promise<string | undefined> {
+  const arns = (await gw.listTaskDefinitionArns({ familyPrefix: family })).filter((a) => a.slice(a.lastIndexOf('/') + 1, a.lastIndexOf(':')) === family);
+  for (const arn of arns.slice(0, 3)) {
+    const { tags } = await gw.describeTaskDefinition(arn);
+    if (tags[TAG.managedBy] === controllerId && tags[TAG.appliedHash] === desiredHash) return arn;
+  }
+  return undefined;
 }
 
 function resolveTaskDefinition(d: ResourceDiff, registered: ReadonlyMap<string, string>, byId: ReadonlyMap<string, ResourceDiff>): string {

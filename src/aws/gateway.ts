@@ -116,7 +116,14 @@ export class TaskDefinitionCache {
 }
 
 export class AwsCallError extends Error {
-  constructor(readonly operation: string, readonly code: string, message: string, readonly throttled: boolean) {
+  constructor(
+    readonly operation: string,
+    readonly code: string,
+    message: string,
+    readonly throttled: boolean,
+    /** the call may have failed for a passing reason (throttling, 5xx, the network) */
+    readonly retryable = throttled,
+  ) {
     super(message);
     this.name = 'AwsCallError';
   }
@@ -152,6 +159,8 @@ export class AwsGateway {
   readonly counter: CallCounter;
   readonly taskDefinitions: TaskDefinitionCache;
   private readonly ecs: ECSClient;
+  /** for calls that are not idempotent (RegisterTaskDefinition): no SDK retry, the caller checks first */
+  private readonly ecsOnce: ECSClient;
   private readonly scaling: ApplicationAutoScalingClient;
   private readonly limiter: RateLimiter;
   private readonly stoppedTasks = new Map<string, Task[]>();
@@ -171,8 +180,10 @@ export class AwsGateway {
     };
     this.clientConfig = config;
     this.ecs = new ECSClient(config);
+    this.ecsOnce = new ECSClient({ ...config, maxAttempts: 1 });
     this.scaling = new ApplicationAutoScalingClient(config);
     this.instrument(this.ecs, 'ecs');
+    this.instrument(this.ecsOnce, 'ecs');
     this.instrument(this.scaling, 'application-autoscaling');
   }
 
@@ -194,12 +205,14 @@ export class AwsGateway {
           counter.record(service, operation, 'success', attempts);
           return result;
         } catch (err) {
-          const e = err as { name?: string; message?: string; $metadata?: { attempts?: number } };
+          const e = err as { name?: string; message?: string; $metadata?: { attempts?: number; httpStatusCode?: number }; $retryable?: unknown };
           const code = e.name ?? 'Error';
           const throttled = THROTTLING_CODES.has(code);
+          const status = e.$metadata?.httpStatusCode;
+          const retryable = throttled || e.$retryable !== undefined || status === undefined || status >= 500;
           if (throttled) counter.throttled++;
           counter.record(service, operation, code, e.$metadata?.attempts ?? 1);
-          throw new AwsCallError(operation, code, `${operation}: ${code}: ${e.message ?? String(err)}`, throttled);
+          throw new AwsCallError(operation, code, `${operation}: ${code}: ${e.message ?? String(err)}`, throttled, retryable);
         }
       },
       { step: 'initialize', name: 'ecsReconcilerCallAccounting' },
@@ -212,6 +225,7 @@ export class AwsGateway {
 
   destroy(): void {
     this.ecs.destroy();
+    this.ecsOnce.destroy();
     this.scaling.destroy();
     this.dynamo?.destroy();
   }
@@ -419,8 +433,13 @@ export class AwsGateway {
     await this.send(this.ecs, new DeleteClusterCommand({ cluster }));
   }
 
+  /**
+   * Registers a revision, once: a retried RegisterTaskDefinition whose first answer was
+   * lost makes a second revision, so the SDK does not retry it; the caller looks for
+   * the revision it may have made before registering again.
+   */
   async registerTaskDefinition(input: RegisterTaskDefinitionCommandInput): Promise<TaskDefinitionWithTags> {
-    const r = await this.send<{ taskDefinition?: TaskDefinition; tags?: Array<{ key?: string; value?: string }> }>(this.ecs, new RegisterTaskDefinitionCommand(input));
+    const r = await this.send<{ taskDefinition?: TaskDefinition; tags?: Array<{ key?: string; value?: string }> }>(this.ecsOnce, new RegisterTaskDefinitionCommand(input));
     if (!r.taskDefinition) throw new AwsCallError('RegisterTaskDefinition', 'EmptyResponse', 'RegisterTaskDefinition returned no task definition', false);
     const entry = { taskDefinition: r.taskDefinition, tags: r.tags ? tagsFromList(r.tags) : tagsFromList(input.tags) };
     this.taskDefinitions.set(entry);

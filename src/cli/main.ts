@@ -16,6 +16,7 @@ const COMMANDS: Record<string, { run: Command; summary: string }> = {
   plan: { run: planCommand, summary: 'diff against live ECS (exit 0 no changes, 2 changes with --detailed-exitcode, 1 error)' },
   apply: { run: applyCommand, summary: 'plan, then converge; --prune, --adopt, --dry-run (exit 0 converged, 1 error)' },
   run: { run: runCommand, summary: 'the daemon: watch + resync + apply (or --mode report), HTTP endpoints; runs until SIGTERM' },
+  export: { run: async (argv, io) => (await import('./export.js')).exportCommand(argv, io), summary: 'write manifests for live clusters, services and task definitions (adoption: plan shows conflict, apply --adopt takes over)' },
   report: { run: reportCommand, summary: 'print a saved or live report (--from URL|FILE) as text, json, markdown or html' },
   schema: { run: schemaCommand, summary: "print the manifests' JSON Schema (for editors' YAML language server)" },
 };

@@ -293,6 +293,8 @@ function diffService(d: DesiredResource, id: string, live: LiveService | undefin
 
   let desiredCmp = omit(spec, 'tags', 'autoScaling', 'taskDefinition');
   let liveCmp = omit(live.spec, 'taskDefinition');
+  // A DAEMON service's desiredCount is ECS's (one task per instance); CreateService refuses one.
+  if (live.spec.schedulingStrategy === 'DAEMON' && desiredCmp.desiredCount === undefined) liveCmp = omit(liveCmp, 'desiredCount');
   // Application Auto Scaling owns desiredCount at run time: inside [min, max] it is shown, never fought.
   const scaling = spec.autoScaling as { minCapacity?: number; maxCapacity?: number } | undefined;
   if (scaling && typeof scaling.minCapacity === 'number' && typeof scaling.maxCapacity === 'number') {

@@ -72,21 +72,21 @@ export async function readManifestFiles(
           target = await realpath(abs);
         } catch (err) {
           const code = (err as NodeJS.ErrnoException).code;
-          if (code === 'ELOOP') problems.push({ stage: 'load', file: shown, message: 'symlink loop: the link resolves to itself, never to a file or folder' });
+          if (code === 'ELOOP') problems.push({ stage: 'load', file: shown, line: 1, column: 1, message: 'symlink loop: the link resolves to itself, never to a file or folder' });
           else if (MANIFEST_EXTENSIONS.has(path.extname(entry.name).toLowerCase())) {
-            problems.push({ stage: 'load', file: shown, message: `broken symlink: ${describeFsError(err)}` });
+            problems.push({ stage: 'load', file: shown, line: 1, column: 1, message: `broken symlink: ${describeFsError(err)}` });
           }
           continue;
         }
         if (!isInside(root, target)) {
-          problems.push({ stage: 'load', file: shown, message: `symlink points outside the manifests folder (to ${target}): refused` });
+          problems.push({ stage: 'load', file: shown, line: 1, column: 1, message: `symlink points outside the manifests folder (to ${target}): refused` });
           continue;
         }
         let st;
         try {
           st = await stat(target);
         } catch (err) {
-          problems.push({ stage: 'load', file: shown, message: `cannot read symlink target: ${describeFsError(err)}` });
+          problems.push({ stage: 'load', file: shown, line: 1, column: 1, message: `cannot read symlink target: ${describeFsError(err)}` });
           continue;
         }
         if (st.isDirectory()) {
@@ -118,6 +118,8 @@ export async function readManifestFiles(
       problems.push({
         stage: 'load',
         file: link.shown,
+        line: 1,
+        column: 1,
         message: ancestor
           ? `symlink loop: the link points to ${already === '.' ? 'the manifests folder' : `"${already}"`}, a folder that contains it: skipped`
           : `symlink to a folder already read as "${already}": skipped (its manifests would be read twice)`,
@@ -133,17 +135,17 @@ async function readOneFile(abs: string, shown: string, maxBytes: number): Promis
   try {
     const st = await stat(abs);
     if (st.size > maxBytes) {
-      return { problem: { stage: 'load', file: shown, message: `file is ${formatBytes(st.size)}, over the ${formatBytes(maxBytes)} limit: refused` } };
+      return { problem: { stage: 'load', file: shown, line: 1, column: 1, message: `file is ${formatBytes(st.size)}, over the ${formatBytes(maxBytes)} limit: refused` } };
     }
     const bytes = await readFile(abs);
     if (bytes.length > maxBytes) {
-      return { problem: { stage: 'load', file: shown, message: `file is ${formatBytes(bytes.length)}, over the ${formatBytes(maxBytes)} limit: refused` } };
+      return { problem: { stage: 'load', file: shown, line: 1, column: 1, message: `file is ${formatBytes(bytes.length)}, over the ${formatBytes(maxBytes)} limit: refused` } };
     }
     const decoded = decodeManifestBytes(bytes);
     if ('error' in decoded) return { problem: { stage: 'load', file: shown, line: decoded.line, column: decoded.column, message: decoded.error } };
     return { file: { file: shown, text: decoded.text } };
   } catch (err) {
-    return { problem: { stage: 'load', file: shown, message: `cannot read file: ${describeFsError(err)}` } };
+    return { problem: { stage: 'load', file: shown, line: 1, column: 1, message: `cannot read file: ${describeFsError(err)}` } };
   }
 }
 

@@ -7,6 +7,7 @@
  */
 import {
   Document,
+  isAlias,
   isMap,
   isNode,
   isPair,
@@ -242,13 +243,30 @@ function parseOneDocument(doc: Document, isJson: boolean, source: string, ctx: P
     raw = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
   } catch (err) {
     const msg = err instanceof Error ? err.message : String(err);
+    const unresolved = /Unresolved alias/i.test(msg);
+    let at = docLoc;
+    let aliasName = '';
+    if (unresolved) {
+      // point at the alias itself: the first one whose anchor comes later or nowhere
+      const anchors = new Set<string>();
+      visit(doc, (_key, node) => {
+        if (isAlias(node)) {
+          if (!aliasName && !anchors.has(node.source) && node.range) {
+            aliasName = node.source;
+            at = position(loc, node.range[0]);
+          }
+        } else if (isNode(node) && node.anchor) anchors.add(node.anchor);
+      });
+    }
     out.problems.push({
       stage: 'load',
       file: loc.file,
-      ...docLoc,
-      message: /alias/i.test(msg)
-        ? `YAML aliases expand to more than ${MAX_ALIAS_COUNT} nodes (an alias bomb?): refused`
-        : `cannot read document: ${msg}`,
+      ...at,
+      message: unresolved
+        ? `YAML alias *${aliasName} has no anchor &${aliasName} before it`
+        : /alias/i.test(msg)
+          ? `YAML aliases expand to more than ${MAX_ALIAS_COUNT} nodes (an alias bomb?): refused`
+          : `cannot read document: ${msg}`,
     });
     out.invalid.push({ source: { file: loc.file, ...docLoc } });
     return;

@@ -1,0 +1,322 @@
+/**
+ * Pure: the live model to manifest objects, the reverse of the engine's normalization.
+ * Each live spec (already projected onto the API's input shape by read-live) is run
+ * through the same normalize* the diff uses: what ECS would fill in by itself, empty
+ * lists and read-only fields go, order-free lists come out sorted; what remains is what
+ * a person would have written, and by construction it normalizes back to the live spec.
+ *
+ * One folder per cluster: `<cluster>/cluster.yaml`, and `<cluster>/<service>.yaml` with
+ * the Service and the TaskDefinition it runs (a family several exported services run is
+ * written once, to `task-definitions/<family>.yaml`).
+ *
+ * A Service names its TaskDefinition manifest by family. The engine compares a service
+ * with the family's NEWEST ACTIVE revision: when the PRIMARY deployment runs an older
+ * revision of different content, naming the family would deploy the newest, so such a
+ * service pins `family:revision` instead (with a comment saying why); the family's
+ * manifest is always its newest revision, which therefore registers nothing.
+ */
+import type { Json, LiveCluster, LiveEstate, LiveRevision, LiveService, LiveTaskDefinitionFamily } from '../live/model.js';
+import { normalizeCluster, normalizeService, normalizeTaskDefinition, canonicalJson } from '../diff/normalize.js';
+import { normalizeScaling } from '../diff/scaling.js';
+import { userTags } from '../diff/diff-estate.js';
+import { ANNOTATION, resourceId, TAG, type Kind } from '../model/resource.js';
+import { ManifestSchema, API_VERSION } from '../schema/index.js';
+import { Redactor } from '../report/redact.js';
+import { orderManifest } from './order.js';
+import { escapeDollar, replaceSensitiveValues, type Placeholder } from './placeholders.js';
+
+export interface ExportOptions {
+  region: string;
+  /** the clusters to export, by name */
+  clusters: readonly string[];
+  controllerId: string;
+  /** only services carrying every one of these tags */
+  serviceTags?: Readonly<Record<string, string>>;
+  /** only resources this controller already manages (default: unmanaged ones too) */
+  managedOnly?: boolean;
+  /** ISO time of the export, for the header (pure: the caller reads the clock) */
+  exportedAt: string;
+  /** the endpoint read, when not AWS's own */
+  endpoint?: string;
+  redactor?: Redactor;
+}
+
+export interface ExportedManifest {
+  kind: Kind;
+  id: string;
+  /** apiVersion, kind, metadata, spec; keys in reading order */
+  doc: Json;
+  /** comments above fields, by dotted path from the document root (`spec.taskDefinition`) */
+  comments: Record<string, string>;
+}
+
+export interface ExportFile {
+  /** relative to the output folder, forward slashes */
+  path: string;
+  header: string[];
+  manifests: ExportedManifest[];
+}
+
+export interface PinnedService {
+  service: string;
+  /** `family:revision` the PRIMARY deployment runs */
+  runs: string;
+  /** `family:revision` of the family's newest ACTIVE revision, if any */
+  newest?: string;
+}
+
+export interface ExportResult {
+  files: ExportFile[];
+  placeholders: Placeholder[];
+  /** placeholder -> live value; in memory only, for the round-trip check */
+  secretValues: Map<string, string>;
+  pinned: PinnedService[];
+  /** resources seen but not exported, with why */
+  skipped: Array<{ resource: string; reason: string }>;
+  /** things the person adopting should know (another controller's resources, ...) */
+  notes: string[];
+  /** schema problems of exported documents (should never happen; reported, not hidden) */
+  problems: string[];
+  account?: string;
+}
+
+function label(rev: LiveRevision): string {
+  return `${rev.family}:${rev.revision}`;
+}
+
+function accountOf(arn: string): string | undefined {
+  return /^arn:[^:]+:[^:]+:[^:]*:(\d{12}):/.exec(arn)?.[1];
+}
+
+function nonEmpty(tags: Record<string, string>): Record<string, string> | undefined {
+  const keys = Object.keys(tags).sort();
+  if (keys.length === 0) return undefined;
+  return Object.fromEntries(keys.map((k) => [k, tags[k]!]));
+}
+
+/** Every string of a value with `${` written `$${`, so the loader reads it literally. */
+function escapeStrings(value: unknown): unknown {
+  if (typeof value === 'string') return escapeDollar(value);
+  if (Array.isArray(value)) return value.map(escapeStrings);
+  if (value && typeof value === 'object') {
+    const out: Json = {};
+    for (const [k, v] of Object.entries(value)) out[k] = escapeStrings(v);
+    return out;
+  }
+  return value;
+}
+
+function omit(obj: Json, ...keys: string[]): Json {
+  const out = { ...obj };
+  for (const k of keys) delete out[k];
+  return out;
+}
+
+function matchesTags(tags: Record<string, string>, wanted: Readonly<Record<string, string>> | undefined): boolean {
+  return Object.entries(wanted ?? {}).every(([k, v]) => tags[k] === v);
+}
+
+/** The normalized live cluster spec with its user tags: a Cluster manifest's spec. */
+export function clusterSpec(c: LiveCluster): Json {
+  const spec = normalizeCluster(c.spec);
+  const tags = nonEmpty(userTags(c.tags));
+  return escapeStrings({ ...spec, ...(tags ? { tags } : {}) }) as Json;
+}
+
+/** The normalized spec of a revision with its user tags: a TaskDefinition manifest's spec (strings escaped). */
+export function taskDefinitionSpec(rev: LiveRevision): Json {
+  const spec = normalizeTaskDefinition(rev.spec);
+  const tags = nonEmpty(userTags(rev.tags));
+  return escapeStrings({ ...spec, ...(tags ? { tags } : {}) }) as Json;
+}
+
+/**
+ * The normalized live service spec: desired count (none for DAEMON), its auto scaling,
+ * its user tags; `taskDefinition` is the caller's.
+ */
+export function serviceSpec(s: LiveService, taskDefinition: string): Json {
+  let spec = normalizeService(omit(s.spec, 'taskDefinition'));
+  // DAEMON services run one task per instance and take no desiredCount.
+  if (spec.schedulingStrategy === 'DAEMON') spec = omit(spec, 'desiredCount');
+  const scaling = normalizeScaling(s.scaling);
+  const tags = nonEmpty(userTags(s.tags));
+  return escapeStrings({
+    taskDefinition,
+    ...spec,
+    ...(scaling && Object.keys(scaling).length ? { autoScaling: scaling } : {}),
+    ...(tags ? { tags } : {}),
+  }) as Json;
+}
+
+/** Would a service naming the family run the revision it runs now? (the engine compares content with the newest) */
+export function runsNewestContent(primary: LiveRevision, family: LiveTaskDefinitionFamily | undefined): boolean {
+  if (!family) return false;
+  return canonicalJson(normalizeTaskDefinition(primary.spec)) === canonicalJson(normalizeTaskDefinition(family.latest.spec));
+}
+
+/** What the ownership tags remember that a manifest says in annotations (`ecs-reconciler:prune` = "false"). */
+function annotationsFrom(tags: Record<string, string>): Json | undefined {
+  return tags[TAG.prune] === 'false' ? { [ANNOTATION.prune]: 'false' } : undefined;
+}
+
+function manifest(kind: Kind, metadata: Json, spec: Json, comments: Record<string, string> = {}, liveTags: Record<string, string> = {}): ExportedManifest {
+  const annotations = annotationsFrom(liveTags);
+  if (annotations) metadata = { ...metadata, annotations };
+  const doc = orderManifest(kind, { apiVersion: API_VERSION, kind, metadata, spec });
+  const id = resourceId({
+    kind,
+    region: String(metadata.region),
+    name: String(metadata.name),
+    ...(metadata.cluster ? { cluster: String(metadata.cluster) } : {}),
+  });
+  return { kind, id, doc, comments };
+}
+
+export function buildExport(live: LiveEstate, opts: ExportOptions): ExportResult {
+  const redactor = opts.redactor ?? new Redactor();
+  const region = opts.region;
+  const skipped: ExportResult['skipped'] = [];
+  const notes: string[] = [];
+  const pinned: PinnedService[] = [];
+  const isOurs = (tags: Record<string, string>) => tags[TAG.managedBy] === opts.controllerId;
+  const otherOwner = (tags: Record<string, string>) => {
+    const o = tags[TAG.managedBy];
+    return o !== undefined && o !== opts.controllerId ? o : undefined;
+  };
+  const wanted = (tags: Record<string, string>) => !opts.managedOnly || isOurs(tags);
+
+  // The services to export, per cluster, and the families they run.
+  const clusters: LiveCluster[] = [];
+  const servicesOf = new Map<string, LiveService[]>();
+  for (const name of [...opts.clusters].sort()) {
+    const c = live.clusters.get(resourceId({ kind: 'Cluster', region, name }));
+    if (!c) {
+      skipped.push({ resource: `Cluster/${region}/${name}`, reason: 'not found' });
+      continue;
+    }
+    clusters.push(c);
+    const list: LiveService[] = [];
+    for (const s of live.services.values()) {
+      if (s.region !== region || s.cluster !== c.name) continue;
+      const id = resourceId(s);
+      if (s.status !== 'ACTIVE') skipped.push({ resource: id, reason: `status ${s.status}` });
+      else if (!matchesTags(s.tags, opts.serviceTags)) continue;
+      else if (!wanted(s.tags)) skipped.push({ resource: id, reason: 'not managed by this controller (--managed-only)' });
+      else if (!s.primaryRevision) skipped.push({ resource: id, reason: 'no deployment: the task definition it runs could not be read' });
+      else list.push(s);
+    }
+    list.sort((a, b) => a.name.localeCompare(b.name));
+    servicesOf.set(c.name, list);
+  }
+
+  // Which family each service names, and where each family's manifest goes.
+  const familyOf = (name: string) => live.families.get(resourceId({ kind: 'TaskDefinition', region, name }));
+  const users = new Map<string, string[]>(); // family -> ids of services naming it
+  const refOf = new Map<string, string>(); // service id -> taskDefinition reference
+  for (const list of servicesOf.values()) {
+    for (const s of list) {
+      const primary = s.primaryRevision!;
+      const fam = familyOf(primary.family);
+      const id = resourceId(s);
+      if (runsNewestContent(primary, fam)) {
+        refOf.set(id, primary.family);
+        users.set(primary.family, [...(users.get(primary.family) ?? []), id]);
+      } else {
+        refOf.set(id, label(primary));
+        pinned.push({ service: id, runs: label(primary), ...(fam ? { newest: label(fam.latest) } : {}) });
+      }
+    }
+  }
+
+  // Task definition manifests: the family's newest ACTIVE revision; secrets out.
+  const tdSpecs = new Map<string, Json>();
+  for (const family of [...users.keys()].sort()) {
+    const fam = familyOf(family)!;
+    if (!wanted(fam.latest.tags)) {
+      // managed-only: a family not ours is not exported, so its services pin the revision
+      for (const id of users.get(family)!) {
+        const s = live.services.get(id)!;
+        refOf.set(id, label(s.primaryRevision!));
+      }
+      users.delete(family);
+      skipped.push({ resource: `TaskDefinition/${region}/${family}`, reason: 'not managed by this controller (--managed-only); its services pin their revision' });
+      continue;
+    }
+    tdSpecs.set(family, taskDefinitionSpec(fam.latest));
+  }
+  const { placeholders, values } = replaceSensitiveValues([...tdSpecs].map(([family, spec]) => ({ family, spec })), redactor);
+
+  const account = clusters.map((c) => accountOf(c.arn)).find((a) => a !== undefined);
+  const where = [account ? `account ${account}` : undefined, `region ${region}`, opts.endpoint ? `endpoint ${opts.endpoint}` : undefined].filter(Boolean).join(', ');
+  const header = (what: string) => [
+    `Exported by "ecs-reconciler export" at ${opts.exportedAt}`,
+    `from ${where}: ${what}.`,
+    'Values ECS fills in by itself are left out; plan this folder, then "apply --adopt" takes it over.',
+  ];
+
+  const tdManifest = (family: string): ExportedManifest => {
+    const fam = familyOf(family)!;
+    const owner = otherOwner(fam.latest.tags);
+    if (owner) notes.push(`TaskDefinition ${family} is managed by controller "${owner}": --adopt leaves it alone.`);
+    return manifest('TaskDefinition', { name: family, region }, tdSpecs.get(family)!, {}, fam.latestManaged?.tags ?? fam.latest.tags);
+  };
+  const shared = new Set([...users].filter(([, ids]) => ids.length > 1).map(([f]) => f));
+
+  const files: ExportFile[] = [];
+  for (const c of clusters) {
+    const owner = otherOwner(c.tags);
+    if (owner) notes.push(`Cluster ${c.name} is managed by controller "${owner}": --adopt leaves it alone.`);
+    if (!wanted(c.tags)) notes.push(`Cluster ${c.name} is not managed by this controller; exported all the same (--managed-only), as its services' manifests name it.`);
+    files.push({
+      path: `${c.name}/cluster.yaml`,
+      header: header(`cluster ${c.name}`),
+      manifests: [manifest('Cluster', { name: c.name, region }, clusterSpec(c), {}, c.tags)],
+    });
+    for (const s of servicesOf.get(c.name) ?? []) {
+      const id = resourceId(s);
+      const ref = refOf.get(id)!;
+      const so = otherOwner(s.tags);
+      if (so) notes.push(`Service ${c.name}/${s.name} is managed by controller "${so}": --adopt leaves it alone.`);
+      const comments: Record<string, string> = {};
+      const pin = pinned.find((p) => p.service === id);
+      if (pin) {
+        comments['spec.taskDefinition'] = pin.newest
+          ? ` Pinned: the service runs ${pin.runs}, but the family's newest ACTIVE revision is ${pin.newest}, with other content.\n Naming the family here would deploy ${pin.newest}; pinned, adopting deploys nothing.`
+          : ` Pinned: the service runs ${pin.runs}, and the family has no ACTIVE revision (it was deregistered) to name instead.`;
+      }
+      const primary = s.primaryRevision!;
+      const docs = [manifest('Service', { name: s.name, cluster: c.name, region }, serviceSpec(s, ref), comments, s.tags)];
+      const own = !pin && ref === primary.family && !shared.has(ref) && tdSpecs.has(ref);
+      if (own) docs.push(tdManifest(ref));
+      const newest = own ? familyOf(ref)!.latest : undefined;
+      const tdWhat = !newest
+        ? ''
+        : newest.revision === primary.revision
+          ? `, and task definition ${ref} (${label(newest)}, the revision its PRIMARY deployment runs)`
+          : `, and task definition ${ref} (${label(newest)}, the family's newest; the PRIMARY deployment runs ${label(primary)}, with the same content)`;
+      const what = `service ${s.name} in cluster ${c.name}${tdWhat}`;
+      files.push({ path: `${c.name}/${s.name}.yaml`, header: header(what), manifests: docs });
+    }
+  }
+  for (const family of [...shared].sort()) {
+    if (!tdSpecs.has(family)) continue;
+    files.push({
+      path: `task-definitions/${family}.yaml`,
+      header: header(`task definition ${family} (${label(familyOf(family)!.latest)}), run by ${users.get(family)!.map((id) => id.split('/').slice(2).join('/')).join(', ')}`),
+      manifests: [tdManifest(family)],
+    });
+  }
+  // A service named "cluster" would collide with its cluster's file.
+  for (const f of files) {
+    if (f.manifests[0]?.kind === 'Service' && f.path.endsWith('/cluster.yaml')) f.path = f.path.replace(/cluster\.yaml$/, 'cluster.service.yaml');
+  }
+
+  const problems: string[] = [];
+  for (const f of files) {
+    for (const m of f.manifests) {
+      const r = ManifestSchema.safeParse(m.doc);
+      if (!r.success) for (const i of r.error.issues) problems.push(`${f.path}: ${m.id} ${i.path.join('.')}: ${i.message}`);
+    }
+  }
+  return { files, placeholders, secretValues: values, pinned, skipped, notes, problems, ...(account ? { account } : {}) };
+}

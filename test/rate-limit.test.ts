@@ -1,0 +1,77 @@
+import { describe, expect, it } from 'vitest';
+import { CallCounter, isMutatingOperation } from '../src/aws/call-counter.js';
+import { TokenBucket } from '../src/aws/rate-limit.js';
+import { ResourceBackoff } from '../src/daemon/backoff.js';
+import { ReconcileQueue } from '../src/daemon/reconcile-queue.js';
+
+describe('client-side rate limits', () => {
+  it('a token bucket serves its burst at once, then at its rate', async () => {
+    let now = 0;
+    const bucket = new TokenBucket({ rate: 10, burst: 3 }, () => now);
+    const served: number[] = [];
+    for (let i = 0; i < 3; i++) await bucket.take().then(() => served.push(now));
+    expect(served).toEqual([0, 0, 0]);
+    // the fourth has to wait for a refill: move the clock as the timer would
+    const fourth = bucket.take().then(() => served.push(now));
+    now = 100;
+    await fourth;
+    expect(served).toEqual([0, 0, 0, 100]);
+  });
+});
+
+describe('call counting', () => {
+  it('counts by operation and outcome, and tells reads from writes', () => {
+    const c = new CallCounter();
+    c.record('ecs', 'DescribeServices', 'success', 1);
+    c.record('ecs', 'DescribeServices', 'success', 2);
+    c.record('ecs', 'UpdateService', 'ThrottlingException', 3);
+    expect(c.byOperation()).toEqual({ DescribeServices: 2, UpdateService: 1 });
+    expect(c.attempts).toBe(6);
+    expect(c.total(isMutatingOperation)).toBe(1);
+    expect(isMutatingOperation('ListTaskDefinitions')).toBe(false);
+    expect(isMutatingOperation('TagResource')).toBe(true);
+  });
+});
+
+describe('per-resource backoff', () => {
+  it('doubles from the base up to the cap, and a success clears it', () => {
+    const b = new ResourceBackoff(1000, 5000);
+    expect(b.recordFailure('r', 'boom', 0)).toBe(1000);
+    expect(b.recordFailure('r', 'boom', 0)).toBe(2000);
+    expect(b.recordFailure('r', 'boom', 0)).toBe(4000);
+    expect(b.recordFailure('r', 'boom', 0)).toBe(5000);
+    expect(b.heldBack('r', 4999)).toMatch(/failed 4 time\(s\) \(last: boom\); retrying in 1s/);
+    expect(b.heldBack('r', 5000)).toBeUndefined();
+    expect(b.heldBack('other', 0)).toBeUndefined();
+    b.recordSuccess('r');
+    expect(b.nextRetryAt()).toBeUndefined();
+  });
+});
+
+describe('the reconcile queue', () => {
+  it('runs one pass at a time and coalesces requests made during a pass into one', async () => {
+    const passes: string[][] = [];
+    let release!: () => void;
+    let running = 0;
+    let maxRunning = 0;
+    const q = new ReconcileQueue(async (reasons) => {
+      running++;
+      maxRunning = Math.max(maxRunning, running);
+      passes.push(reasons);
+      if (passes.length === 1) await new Promise<void>((r) => (release = r));
+      running--;
+    });
+    q.request('start');
+    await Promise.resolve();
+    q.request('change a');
+    q.request('change b');
+    q.request('resync');
+    release();
+    await q.close().then(() => undefined);
+    // close() waits for the pass under way; the coalesced one had already started
+    expect(maxRunning).toBe(1);
+    expect(passes[0]).toEqual(['start']);
+    expect(passes.length).toBeLessThanOrEqual(2);
+    if (passes[1]) expect(passes[1]).toEqual(['change a', 'change b', 'resync']);
+  });
+});

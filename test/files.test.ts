@@ -57,7 +57,7 @@ describe('reading the manifests folder', () => {
     await writeFile(join(dir, 'big.yaml'), CLUSTER('big') + '#'.repeat(2000) + '\n');
     await writeFile(join(dir, 'small.yaml'), CLUSTER('small'));
     const r = await loadManifests(dir, { defaultRegion: 'us-east-1', maxFileBytes: 1024 });
-    expect(r.problems).toEqual([{ stage: 'load', file: 'big.yaml', message: 'file is 2.0 KiB, over the 1.0 KiB limit: refused' }]);
+    expect(r.problems).toEqual([{ stage: 'load', file: 'big.yaml', line: 1, column: 1, message: 'file is 2.0 KiB, over the 1.0 KiB limit: refused' }]);
     expect(r.resources.map((x) => x.name)).toEqual(['small']);
     expect(r.complete).toBe(false);
   });
@@ -65,7 +65,7 @@ describe('reading the manifests folder', () => {
   it('refuses a file over the default 1 MiB limit', async () => {
     await writeFile(join(dir, 'huge.yaml'), CLUSTER('huge') + `# ${'x'.repeat(1024 * 1024)}\n`);
     const r = await readManifestFiles(dir);
-    expect(r.problems).toEqual([{ stage: 'load', file: 'huge.yaml', message: 'file is 1.0 MiB, over the 1.0 MiB limit: refused' }]);
+    expect(r.problems).toEqual([{ stage: 'load', file: 'huge.yaml', line: 1, column: 1, message: 'file is 1.0 MiB, over the 1.0 MiB limit: refused' }]);
   });
 
   it('refuses a symlink that points outside the folder, and follows one that stays inside', async () => {
@@ -87,7 +87,7 @@ describe('reading the manifests folder', () => {
     await writeFile(join(dir, 'sub', 'c.yaml'), CLUSTER('c'));
     await symlink('..', join(dir, 'sub', 'up'));
     const r = await readManifestFiles(dir);
-    expect(r.problems).toEqual([{ stage: 'load', file: 'sub/up', message: 'symlink loop: the link points to the manifests folder, a folder that contains it: skipped' }]);
+    expect(r.problems).toEqual([{ stage: 'load', file: 'sub/up', line: 1, column: 1, message: 'symlink loop: the link points to the manifests folder, a folder that contains it: skipped' }]);
     expect(r.files.map((f) => f.file)).toEqual(['sub/c.yaml']);
   });
 
@@ -96,7 +96,7 @@ describe('reading the manifests folder', () => {
     await writeFile(join(dir, 'v2', 'c.yaml'), CLUSTER('c'));
     await symlink('v2', join(dir, 'current'));
     const r = await readManifestFiles(dir);
-    expect(r.problems).toEqual([{ stage: 'load', file: 'current', message: 'symlink to a folder already read as "v2": skipped (its manifests would be read twice)' }]);
+    expect(r.problems).toEqual([{ stage: 'load', file: 'current', line: 1, column: 1, message: 'symlink to a folder already read as "v2": skipped (its manifests would be read twice)' }]);
     expect(r.files.map((f) => f.file)).toEqual(['v2/c.yaml']);
   });
 

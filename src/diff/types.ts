@@ -1,10 +1,12 @@
 import type { DesiredResource, Kind } from '../model/resource.js';
 import type { LiveCluster, LiveService, LiveTaskDefinitionFamily } from '../live/model.js';
 
-export type ResourceState = 'in-sync' | 'pending' | 'drifted' | 'missing' | 'orphaned' | 'conflict' | 'invalid';
-export const RESOURCE_STATES: readonly ResourceState[] = ['in-sync', 'pending', 'drifted', 'missing', 'orphaned', 'conflict', 'invalid'];
+export const RESOURCE_STATES = ['in-sync', 'pending', 'drifted', 'missing', 'orphaned', 'conflict', 'invalid'] as const;
+export type ResourceState = (typeof RESOURCE_STATES)[number];
 
-export type ChangeCause = 'manifest' | 'out-of-band' | 'autoscaler';
+export const CHANGE_CAUSES = ['manifest', 'out-of-band', 'autoscaler'] as const;
+
+export type ChangeCause = (typeof CHANGE_CAUSES)[number];
 
 export interface FieldChange {
   path: string;

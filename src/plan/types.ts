@@ -1,19 +1,7 @@
 import type { Kind } from '../model/resource.js';
 
-export type ActionKind =
-  | 'create-cluster'
-  | 'update-cluster'
-  | 'register-task-definition'
-  | 'create-service'
-  | 'update-service'
-  | 'replace-service'
-  | 'update-scaling'
-  | 'tag-resource'
-  | 'delete-service'
-  | 'deregister-task-definition'
-  | 'delete-cluster';
-
-export const MUTATING_ACTIONS: readonly ActionKind[] = [
+/** Every action a plan can hold; all of them change something in AWS. */
+export const ACTION_KINDS = [
   'create-cluster',
   'update-cluster',
   'register-task-definition',
@@ -25,7 +13,9 @@ export const MUTATING_ACTIONS: readonly ActionKind[] = [
   'delete-service',
   'deregister-task-definition',
   'delete-cluster',
-];
+] as const;
+
+export type ActionKind = (typeof ACTION_KINDS)[number];
 
 export interface PlannedAction {
   kind: ActionKind;

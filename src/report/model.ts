@@ -4,25 +4,15 @@
  * (`ecs-reconciler schema --report`) both come from here.
  */
 import { z } from 'zod';
+import { CHANGE_CAUSES, RESOURCE_STATES } from '../diff/types.js';
+import { ACTION_KINDS } from '../plan/types.js';
 
 export const REPORT_SCHEMA_VERSION = 1;
 export const REPORT_SCHEMA_ID = 'https://ecs-reconciler.dev/schema/report-v1.json';
 
-const State = z.enum(['in-sync', 'pending', 'drifted', 'missing', 'orphaned', 'conflict', 'invalid']);
-const Cause = z.enum(['manifest', 'out-of-band', 'autoscaler']);
-const ActionKindSchema = z.enum([
-  'create-cluster',
-  'update-cluster',
-  'register-task-definition',
-  'create-service',
-  'update-service',
-  'replace-service',
-  'update-scaling',
-  'tag-resource',
-  'delete-service',
-  'deregister-task-definition',
-  'delete-cluster',
-]);
+const State = z.enum(RESOURCE_STATES);
+const Cause = z.enum(CHANGE_CAUSES);
+const ActionKindSchema = z.enum(ACTION_KINDS);
 
 export const ReportChangeSchema = z.object({
   path: z.string().describe('field path, lists keyed by name: containerDefinitions[name=web].image'),

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DescribeServicesCommand, DescribeTaskDefinitionCommand, UpdateServiceCommand } from '@aws-sdk/client-ecs';
 import { describe, expect, it } from 'vitest';
-import { isPass, startDaemon } from './daemon-helpers.js';
+import { isPass, startDaemon, type LogLine } from './daemon-helpers.js';
 import { REPO_ROOT, ecsClient } from './reconcile-helpers.js';
 
 function git(dir: string, ...args: string[]): string {
@@ -65,7 +65,7 @@ describe('failures', () => {
     writeFileSync(svc, readFileSync(svc, 'utf8').replace('${SUBNET_A:=subnet-0example00000000a}', 'subnet-00000000000000000').replace('name: worker', 'name: worker-broken'));
     const daemon = startDaemon(dir, ['--interval', '300ms']);
     try {
-      const isWorkerService = (l: { action?: unknown; resource?: unknown }) => l.action === 'create-service' && l.resource === 'Service/us-east-1/batch/worker-broken';
+      const isWorkerService = (l: LogLine) => l.action === 'create-service' && l.resource === 'Service/us-east-1/batch/worker-broken';
       const failed = await daemon.waitFor((l) => isWorkerService(l) && l.outcome === 'failed', 30_000, 'the worker failing');
       expect(failed.retryInMs).toBe(5000);
       await daemon.waitFor((l) => isPass(l) && (l.states as Record<string, number>)['in-sync'] === 7, 30_000, 'the other 7 in sync');

@@ -22,7 +22,7 @@ export const COMMON_HELP = `Common flags:
   --region REGION       default region for manifests without metadata.region (default: AWS_REGION, AWS_DEFAULT_REGION)
   --endpoint URL        ECS / Application Auto Scaling endpoint, e.g. the local emulator (default: the SDK's, AWS_ENDPOINT_URL)
   --controller-id ID    the value of the ecs-reconciler:managed-by tag this controller owns (default: default)
-  --log-level LEVEL     trace, debug, info, warn, error (default: info for run, warn otherwise)
+  --log-level LEVEL     the daemon's log level: trace, debug, info, warn, error (default: info)
   -h, --help            show help`;
 
 export class UsageError extends Error {

@@ -1,0 +1,115 @@
+// The daemon as a child process: its JSON log lines, its /metrics, and its CPU and
+// memory from /proc (Linux), so the figures are the controller's alone.
+import { spawn, execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+
+const CLK_TCK = (() => {
+  try {
+    return Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+  } catch {
+    return 100;
+  }
+})();
+
+/** user + system CPU seconds of one process (not its children), from /proc/PID/stat */
+export function procCpuSeconds(pid) {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // fields after the command name (which may hold spaces) in parentheses
+  const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const utime = Number(rest[11]);
+  const stime = Number(rest[12]);
+  return (utime + stime) / CLK_TCK;
+}
+
+/** VmHWM (peak resident set) and VmRSS in MB, from /proc/PID/status */
+export function procMemoryMb(pid) {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = (name) => Number(new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN);
+  return { peakRssMb: kb('VmHWM') / 1024, rssMb: kb('VmRSS') / 1024 };
+}
+
+/** ecs_reconciler_aws_calls_total summed over service and outcome, by operation */
+export function callsFromMetrics(text) {
+  const out = {};
+  for (const m of text.matchAll(/^ecs_reconciler_aws_calls_total\{[^}]*operation="([^"]+)"[^}]*\} (\d+)$/gm)) {
+    out[m[1]] = (out[m[1]] ?? 0) + Number(m[2]);
+  }
+  return out;
+}
+
+export function subtractCalls(after, before) {
+  const out = {};
+  for (const [op, n] of Object.entries(after)) {
+    const d = n - (before[op] ?? 0);
+    if (d) out[op] = d;
+  }
+  return out;
+}
+
+/** a pass's summary line (`pass N: ...`, with awsCalls), or `pass N failed` */
+export function isPassLine(l) {
+  return typeof l.passId === 'number' && typeof l.msg === 'string' && l.msg.startsWith('pass ');
+}
+
+export class Daemon {
+  constructor(args, env) {
+    this.lines = [];
+    this.stderr = '';
+    this.address = '';
+    this.waiters = [];
+    this.child = spawn(process.execPath, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    this.pid = this.child.pid;
+    let buf = '';
+    this.child.stdout.setEncoding('utf8').on('data', (chunk) => {
+      buf += chunk;
+      let i;
+      while ((i = buf.indexOf('\n')) >= 0) {
+        const text = buf.slice(0, i);
+        buf = buf.slice(i + 1);
+        let line;
+        try {
+          line = JSON.parse(text);
+        } catch {
+          continue;
+        }
+        line.receivedAt = Date.now();
+        this.lines.push(line);
+        if (typeof line.listen === 'string') this.address = line.listen;
+        this.waiters = this.waiters.filter((w) => {
+          if (!w.pred(line)) return true;
+          w.resolve(line);
+          return false;
+        });
+      }
+    });
+    this.child.stderr.setEncoding('utf8').on('data', (c) => (this.stderr += c));
+    this.exited = new Promise((resolve) => this.child.on('exit', (code) => resolve(code)));
+  }
+
+  /** the first matching line at or after index `from` (past or future) */
+  waitFor(pred, { from = 0, timeoutMs = 300_000, what = 'a log line' } = {}) {
+    const seen = this.lines.slice(from).find(pred);
+    if (seen) return Promise.resolve(seen);
+    return new Promise((resolve, reject) => {
+      const t = setTimeout(() => reject(new Error(`timed out waiting for ${what}; last lines:\n${this.lines.slice(-5).map((l) => JSON.stringify(l)).join('\n')}\n${this.stderr}`)), timeoutMs);
+      this.exited.then((code) => reject(new Error(`the daemon exited (${code}) while waiting for ${what}:\n${this.stderr}`)));
+      this.waiters.push({ pred: (l) => this.lines.indexOf(l) >= from && pred(l), resolve: (l) => { clearTimeout(t); resolve(l); } });
+    });
+  }
+
+  /** the first pass summary line after `after` (a line), or the first one at all */
+  nextPass(after, opts = {}) {
+    const from = after ? this.lines.indexOf(after) + 1 : 0;
+    return this.waitFor((l) => isPassLine(l), { from, what: 'the next pass', ...opts });
+  }
+
+  async metrics() {
+    const res = await fetch(`http://${this.address}/metrics`);
+    return callsFromMetrics(await res.text());
+  }
+
+  async stop() {
+    if (this.child.exitCode === null) this.child.kill('SIGTERM');
+    return this.exited;
+  }
+}

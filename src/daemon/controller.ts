@@ -6,7 +6,7 @@
 import path from 'node:path';
 import type { Logger } from 'pino';
 import type { AwsGateways } from '../aws/index.js';
-import { collectVariables, gitRevisionOf, loadManifests } from '../manifests/index.js';
+import { collectVariables, gitRevisionOf, loadManifests, ParseCache } from '../manifests/index.js';
 import { formatProblem } from '../model/problem.js';
 import { runReconcilePass } from '../pipeline/reconcile-pass.js';
 import { annotateHistory, passRecordOf } from '../report/history.js';
@@ -62,7 +62,7 @@ export class Controller {
   private stopping = false;
   private passCount = 0;
   private lastReport: Report | undefined;
-  private lastReportJson: string | undefined;
+  private readonly parseCache = new ParseCache();
   private lastReadOk = false;
   private slowFactor = 1;
   private failedPasses = 0;
@@ -90,7 +90,8 @@ export class Controller {
         return { ready: true, reason: 'ready' };
       },
       metrics: () => this.metrics.render(),
-      reportJson: () => this.lastReportJson,
+      // serialized on request only: a pass need not build a large string nobody reads
+      reportJson: () => (this.lastReport ? JSON.stringify(this.lastReport, null, 2) + '\n' : undefined),
       page: (q) => {
         const filters = { ...(q.get('state') ? { state: q.get('state')! } : {}), ...(q.get('cluster') ? { cluster: q.get('cluster')! } : {}) };
         return q.get('partial') ? renderPageContent(this.lastReport, filters) : renderPage(this.lastReport, filters);
@@ -144,7 +145,7 @@ export class Controller {
     const callsBefore = this.opts.gateways.counter.total();
     try {
       const variables = await collectVariables({ flags: this.opts.varFlags, files: this.opts.varFiles, env: this.opts.env });
-      const load = await loadManifests(this.opts.dir, { defaultRegion: this.opts.defaultRegion, vars: variables.vars });
+      const load = await loadManifests(this.opts.dir, { defaultRegion: this.opts.defaultRegion, vars: variables.vars, cache: this.parseCache });
       if (variables.problems.length) {
         load.problems.unshift(...variables.problems);
         load.complete = false;
@@ -179,7 +180,6 @@ export class Controller {
       const report = annotateHistory(result.report, this.history.all);
       await this.history.append(passRecordOf(result.report, passId)).catch((err) => log.warn({ err: String(err) }, 'cannot append to the history file'));
       this.lastReport = report;
-      this.lastReportJson = JSON.stringify(report, null, 2) + '\n';
       if (this.notifier) {
         const sent = await this.notifier.notify(report);
         if (sent.error) log.warn({ error: sent.error }, 'webhook notification failed; retried on the next change');
@@ -191,9 +191,8 @@ export class Controller {
       this.metrics.observeReport(result.report, Date.now() / 1000);
       for (const d of result.diffs) {
         if (d.state === 'drifted' || d.state === 'conflict') log.info({ resource: d.id, state: d.state, fields: d.changes.map((c) => c.path) }, `${d.id} ${d.state}`);
-        const flapping = report.resources.find((r) => r.id === d.id)?.history?.flapping;
-        if (flapping) log.warn({ resource: d.id, state: d.state }, `${d.id} flaps between states`);
       }
+      for (const r of report.resources) if (r.history?.flapping) log.warn({ resource: r.id, state: r.state }, `${r.id} flaps between states`);
       const throttled = this.opts.gateways.counter.throttled - throttledBefore;
       // Throttling slows the whole loop down rather than failing it: the account's budget is shared.
       this.slowFactor = throttled > 0 ? Math.min(8, this.slowFactor * 2) : 1;

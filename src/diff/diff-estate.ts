@@ -65,12 +65,41 @@ function tagChanges(live: Record<string, string>, desired: Record<string, string
   return keys.filter((k) => live[k] !== desired[k]).map((k) => ({ path: `tags.${k}`, live: live[k], desired: desired[k] }));
 }
 
+/**
+ * Normalized forms memoized by object identity: a live revision's projected spec is the
+ * same object pass after pass (revisions never change), and so is a manifest's spec
+ * while its file is unchanged; a 1,000-service pass normalized each of them many times.
+ */
+const normalizedRevisions = new WeakMap<object, { normalized: Json; canonical: string }>();
+function normalizedRevision(spec: Json): { normalized: Json; canonical: string } {
+  let m = normalizedRevisions.get(spec);
+  if (!m) {
+    const normalized = normalizeTaskDefinition(spec);
+    m = { normalized, canonical: canonicalJson(normalized) };
+    normalizedRevisions.set(spec, m);
+  }
+  return m;
+}
+
+const desiredHashes = new WeakMap<object, string>();
+/** The applied-hash of a manifest's spec (ignored paths left out), memoized when nothing is ignored. */
+function manifestHash(d: DesiredResource, manifest: Json, rules: readonly IgnoreRule[], normalize: (s: Json) => Json): string {
+  if (rules.length) return specHash(normalize(withoutIgnored(manifest, rules)));
+  let h = desiredHashes.get(d.spec);
+  if (h === undefined) {
+    h = specHash(normalize(manifest));
+    desiredHashes.set(d.spec, h);
+  }
+  return h;
+}
+
 interface TaskDefinitionTarget {
   /** normalized content to register (ignored fields from live) */
   target: Json;
   hash: string;
   /** the live revision holding that content, when one does */
   matchingRevision?: LiveRevision;
+  canonical?: string;
 }
 
 export function diffEstate(input: DiffInput): ResourceDiff[] {
@@ -223,7 +252,7 @@ function reasonFor(state: ResourceState, n: number): string {
 function diffTaskDefinition(d: DesiredResource, id: string, live: LiveTaskDefinitionFamily | undefined, rules: IgnoreRule[], input: DiffInput): { diff: ResourceDiff; target: TaskDefinitionTarget } {
   const b = base(d, id);
   const manifest = specWithTags(d);
-  const desiredHash = specHash(normalizeTaskDefinition(withoutIgnored(manifest, rules)));
+  const desiredHash = manifestHash(d, manifest, rules, normalizeTaskDefinition);
   b.desiredHash = desiredHash;
   const managed = live?.latestManaged !== undefined;
   const early = conflictOrMissing(b, live ? { tags: live.latest.tags } : undefined, managed, input);
@@ -241,7 +270,9 @@ function diffTaskDefinition(d: DesiredResource, id: string, live: LiveTaskDefini
   const { spec, ignored } = applyIgnoreRules(manifest, liveWithTags, rules);
   const target = normalizeTaskDefinition(omit(spec, 'tags'));
   const targetTags = spec.tags as Record<string, string>;
-  const contentDiffs = diffFields(normalizeTaskDefinition(current.spec), target);
+  const targetCanonical = canonicalJson(target);
+  const currentNormalized = normalizedRevision(current.spec);
+  const contentDiffs = currentNormalized.canonical === targetCanonical ? [] : diffFields(currentNormalized.normalized, target);
   const diffs = [...contentDiffs, ...tagChanges(userTags(current.tags), targetTags)];
   const appliedHash = (live.latestManaged ?? current).tags[TAG.appliedHash];
   const state = stateOf(diffs, appliedHash, desiredHash);
@@ -259,7 +290,7 @@ function diffTaskDefinition(d: DesiredResource, id: string, live: LiveTaskDefini
       ...(appliedHash ? { appliedHash } : {}),
       staleHash: stale,
     },
-    target: { target, hash: desiredHash, ...(contentDiffs.length === 0 ? { matchingRevision: current } : {}) },
+    target: { target, hash: desiredHash, canonical: targetCanonical, ...(contentDiffs.length === 0 ? { matchingRevision: current } : {}) },
   };
 }
 
@@ -274,7 +305,7 @@ function diffService(d: DesiredResource, id: string, live: LiveService | undefin
   const isManifestRef = !tdRef.startsWith('arn:') && !tdRef.includes(':');
   const td = isManifestRef ? tdTargets.get(resourceId({ kind: 'TaskDefinition', region: d.region, name: tdRef })) : undefined;
   // The service hash covers the task definition it runs, so a changed image makes the service pending too.
-  const desiredHash = specHash({ service: normalizeService(omit(withoutIgnored(manifest, rules), 'taskDefinition')), taskDefinition: td?.hash ?? tdRef });
+  const desiredHash = specHash({ service: manifestHash(d, omit(manifest, 'taskDefinition'), rules, normalizeService), taskDefinition: td?.hash ?? tdRef });
   b.desiredHash = desiredHash;
   const early = conflictOrMissing(b, live, live ? isManaged(live.tags, input.controllerId) : false, input);
   if (!live || early) {
@@ -311,7 +342,8 @@ function diffService(d: DesiredResource, id: string, live: LiveService | undefin
     }
   }
   const target = normalizeService(desiredCmp);
-  const diffs = diffFields(normalizeService(liveCmp), target);
+  const liveNormalized = normalizeService(liveCmp);
+  const diffs = diffFields(liveNormalized, target);
 
   // The task definition is compared by content: a service on revision 5 while revision 6
   // holds the same content is in sync, and no needless deployment is made.
@@ -320,7 +352,7 @@ function diffService(d: DesiredResource, id: string, live: LiveService | undefin
   const tdUnknown = isManifestRef && !td;
   if (isManifestRef && td) {
     const sameFamily = primary?.family === tdRef;
-    const sameContent = td && primary && canonicalJson(normalizeTaskDefinition(primary.spec)) === canonicalJson(td.target);
+    const sameContent = td && primary && normalizedRevision(primary.spec).canonical === (td.canonical ?? canonicalJson(td.target));
     if (!sameFamily || !sameContent) {
       diffs.push({ path: 'taskDefinition', live: revisionLabel(primary), desired: td?.matchingRevision ? revisionLabel(td.matchingRevision) : `${tdRef} (a new revision)` });
     }
@@ -336,7 +368,7 @@ function diffService(d: DesiredResource, id: string, live: LiveService | undefin
 
   const appliedHash = live.tags[TAG.appliedHash];
   const state = stateOf(diffs, appliedHash, desiredHash);
-  const replacementFields = diffs.length ? replacementNeeded(normalizeService(liveCmp), target) : [];
+  const replacementFields = diffs.length ? replacementNeeded(liveNormalized, target) : [];
   return {
     ...b,
     state,

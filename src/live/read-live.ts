@@ -21,6 +21,21 @@ export interface ReadLiveOptions {
   onProgress?: (message: string) => void;
 }
 
+/**
+ * The projection of a revision, memoized on the gateway's cached response object: a
+ * revision never changes, so neither does its projection, and the same object lets the
+ * diff memoize its normalization too.
+ */
+const projections = new WeakMap<object, Json>();
+function projectedRevision(td: Json): Json {
+  let p = projections.get(td);
+  if (!p) {
+    p = projectLiveTaskDefinition(td);
+    projections.set(td, p);
+  }
+  return p;
+}
+
 export function emptyEstate(): LiveEstate {
   return { clusters: new Map(), services: new Map(), families: new Map(), unreadable: new Map() };
 }
@@ -102,7 +117,7 @@ async function readRegion(gw: AwsGateway, region: string, opts: ReadLiveOptions,
   const readRevision = async (arn: string): Promise<LiveRevision> => {
     const { taskDefinition, tags } = await gw.describeTaskDefinition(arn);
     const { family, revision } = revisionOf(taskDefinition.taskDefinitionArn ?? arn);
-    return { arn: taskDefinition.taskDefinitionArn ?? arn, family, revision, tags, spec: projectLiveTaskDefinition(taskDefinition as Json) };
+    return { arn: taskDefinition.taskDefinitionArn ?? arn, family, revision, tags, spec: projectedRevision(taskDefinition as Json) };
   };
 
   for (const [family, arns] of byFamily) {

@@ -1,4 +1,4 @@
-export { loadManifests, loadManifestTexts, collectVariables, type LoadResult, type LoadOptions, type VariableSources } from './load.js';
+export { loadManifests, loadManifestTexts, collectVariables, ParseCache, type LoadResult, type LoadOptions, type VariableSources } from './load.js';
 export { parseManifestText, clusterNameOf, API_VERSION } from './parse.js';
 export { isTaskDefinitionManifestReference } from './references.js';
 export { readManifestFiles, decodeManifestBytes, DEFAULT_MAX_FILE_BYTES } from './files.js';

@@ -7,7 +7,7 @@ import { readFile } from 'node:fs/promises';
 import type { Problem } from '../model/problem.js';
 import type { DesiredResource, InvalidResource } from '../model/resource.js';
 import { readManifestFiles, describeFsError, type ManifestFile } from './files.js';
-import { parseManifestText } from './parse.js';
+import { parseManifestText, type ParsedFile } from './parse.js';
 import { checkReferences } from './references.js';
 import { mergeVariables, parseVarFile, parseVarFlag } from './variables.js';
 
@@ -24,6 +24,30 @@ export interface LoadOptions {
   defaultRegion: string;
   vars?: ReadonlyMap<string, string>;
   maxFileBytes?: number;
+  /** the daemon's memory of parsed files: an unchanged file is not parsed again */
+  cache?: ParseCache;
+}
+
+/**
+ * Parsed files by path, text, region and variables. A daemon re-reads the folder every
+ * pass; re-parsing a thousand unchanged files was most of a quiet pass's CPU and garbage.
+ */
+export class ParseCache {
+  private entries = new Map<string, { key: string; parsed: ParsedFile }>();
+
+  get(file: string, key: string): ParsedFile | undefined {
+    const e = this.entries.get(file);
+    return e && e.key === key ? e.parsed : undefined;
+  }
+
+  /** Keeps only the files seen in the last load. */
+  replace(next: Map<string, { key: string; parsed: ParsedFile }>): void {
+    this.entries = next;
+  }
+}
+
+function variablesKey(vars: ReadonlyMap<string, string>): string {
+  return JSON.stringify([...vars].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
 
 /** Pure: the files' texts to the desired model. */
@@ -32,12 +56,18 @@ export function loadManifestTexts(files: readonly ManifestFile[], opts: LoadOpti
   const problems: Problem[] = [...readProblems];
   const invalid: InvalidResource[] = readProblems.filter((p) => p.file).map((p) => ({ source: { file: p.file!, line: p.line ?? 1, column: p.column ?? 1 } }));
   const all: DesiredResource[] = [];
+  const varsKey = opts.cache ? `${opts.defaultRegion}\u0000${variablesKey(ctx.vars)}` : '';
+  const seen = new Map<string, { key: string; parsed: ParsedFile }>();
   for (const f of files) {
-    const parsed = parseManifestText(f.file, f.text, ctx);
+    const key = opts.cache ? `${varsKey}\u0000${f.text}` : '';
+    // the parsed model is shared with the cache: nothing downstream mutates it
+    const parsed = opts.cache?.get(f.file, key) ?? parseManifestText(f.file, f.text, ctx);
+    if (opts.cache) seen.set(f.file, { key, parsed });
     all.push(...parsed.resources);
     invalid.push(...parsed.invalid);
     problems.push(...parsed.problems);
   }
+  opts.cache?.replace(seen);
   const refs = checkReferences(all, invalid, opts.defaultRegion);
   problems.push(...refs.problems);
   invalid.push(...refs.rejected);

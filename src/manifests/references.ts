@@ -56,6 +56,8 @@ export function checkReferences(
   for (const inv of invalid) if (inv.kind && inv.name) broken.add(`${inv.kind}/${inv.region ?? defaultRegion}/${inv.name}`);
   const kept: DesiredResource[] = [];
   const rejected: InvalidResource[] = [];
+  const clusterKeys = new Set(clusters.map((c) => `${c.region}/${c.name}`));
+  const familyKeys = new Set(families.map((f) => `${f.region}/${f.name}`));
   for (const r of resources) {
     if (duplicates.has(r)) {
       rejected.push(asInvalid(r));
@@ -63,7 +65,7 @@ export function checkReferences(
     }
     if (r.kind === 'Service') {
       let ok = true;
-      if (!r.externalCluster && !clusters.some((c) => c.name === r.cluster && c.region === r.region)) {
+      if (!r.externalCluster && !clusterKeys.has(`${r.region}/${r.cluster}`)) {
         ok = false;
         if (!broken.has(`Cluster/${r.region}/${r.cluster}`)) {
           const guess = closestWord(r.cluster ?? '', clusters.filter((c) => c.region === r.region).map((c) => c.name));
@@ -78,7 +80,7 @@ export function checkReferences(
         }
       }
       const td = r.spec.taskDefinition;
-      if (typeof td === 'string' && isTaskDefinitionManifestReference(td) && !families.some((f) => f.name === td && f.region === r.region)) {
+      if (typeof td === 'string' && isTaskDefinitionManifestReference(td) && !familyKeys.has(`${r.region}/${td}`)) {
         ok = false;
         if (!broken.has(`TaskDefinition/${r.region}/${td}`)) {
           const guess = closestWord(td, families.filter((f) => f.region === r.region).map((f) => f.name));

@@ -8,7 +8,9 @@ import type { Logger } from 'pino';
 import type { AwsGateways } from '../aws/index.js';
 import { collectVariables, gitRevisionOf, loadManifests, ParseCache } from '../manifests/index.js';
 import { formatProblem } from '../model/problem.js';
-import { runReconcilePass } from '../pipeline/reconcile-pass.js';
+import { refreshLiveResources, type LiveEstate } from '../live/index.js';
+import { resourceId, type DesiredResource } from '../model/resource.js';
+import { runReconcilePass, type PassResult } from '../pipeline/reconcile-pass.js';
 import { annotateHistory, passRecordOf } from '../report/history.js';
 import { renderPage, renderPageContent, type Redactor, type Report } from '../report/index.js';
 import { HistoryStore } from './history-store.js';
@@ -63,6 +65,11 @@ export class Controller {
   private passCount = 0;
   private lastReport: Report | undefined;
   private readonly parseCache = new ParseCache();
+  /** the last pass's live estate and desired resources, for a targeted pass after a file change */
+  private lastLive: LiveEstate | undefined;
+  private lastDesired = new Map<string, DesiredResource>();
+  /** resources changed by the controller since the last full read: re-read before trusting */
+  private dirty = new Set<string>();
   private lastReadOk = false;
   private slowFactor = 1;
   private failedPasses = 0;
@@ -152,7 +159,9 @@ export class Controller {
       }
       for (const p of load.problems) log.warn({ resource: p.resource, file: p.file, line: p.line, stage: p.stage }, formatProblem(p));
       const gitRevision = await gitRevisionOf(path.resolve(this.opts.dir));
+      const live = await this.targetedLive(reasons, load.resources);
       const result = await runReconcilePass(load, {
+        ...(live ? { live } : {}),
         gateways: this.opts.gateways,
         controllerId: this.opts.controllerId,
         defaultRegion: this.opts.defaultRegion,
@@ -177,6 +186,7 @@ export class Controller {
           }
         },
       });
+      this.rememberForTargetedPasses(result, load.resources, live !== undefined);
       const report = annotateHistory(result.report, this.history.all);
       await this.history.append(passRecordOf(result.report, passId)).catch((err) => log.warn({ err: String(err) }, 'cannot append to the history file'));
       this.lastReport = report;
@@ -208,6 +218,7 @@ export class Controller {
           actionsFailed: result.report.summary.actionsFailed,
           problems: result.report.summary.problems,
           awsCalls: this.opts.gateways.counter.total() - callsBefore,
+          read: live ? 'targeted' : 'full',
           throttled,
           loadComplete: load.complete,
         },
@@ -224,6 +235,29 @@ export class Controller {
     let delay = this.failedPasses > 0 ? Math.min(this.opts.intervalMs, 1000 * 2 ** Math.min(this.failedPasses, 10)) : this.nextResyncDelay();
     if (retryAt !== undefined) delay = Math.min(delay, Math.max(100, retryAt - Date.now()));
     this.scheduleNext(delay, this.failedPasses > 0 ? 'retry after a failed pass' : 'resync');
+  }
+
+  /**
+   * A pass started by file changes only re-reads what the change touches (new or edited
+   * resources, and those the controller changed since the last full read) and takes the
+   * rest from the last pass: a one-line edit costs a few calls, not the whole estate.
+   * Timer, start and retry passes read everything (level-triggered, as ever).
+   */
+  private async targetedLive(reasons: readonly string[], desired: readonly DesiredResource[]): Promise<LiveEstate | undefined> {
+    if (!this.lastLive || this.lastLive.unreadable.size || !reasons.every((r) => r.startsWith('change:'))) return undefined;
+    const refs = desired.filter((d) => this.lastDesired.get(resourceId(d)) !== d || this.dirty.has(resourceId(d)));
+    try {
+      return await refreshLiveResources(this.opts.gateways, this.lastLive, refs, this.opts.controllerId);
+    } catch {
+      return undefined; // the full read says why
+    }
+  }
+
+  private rememberForTargetedPasses(result: PassResult, desired: readonly DesiredResource[], targeted: boolean): void {
+    this.lastLive = result.readFailed ? undefined : result.live;
+    this.lastDesired = new Map(desired.map((d) => [resourceId(d), d]));
+    if (!targeted) this.dirty.clear();
+    for (const r of result.results) if (r.outcome !== 'skipped') this.dirty.add(r.action.resource);
   }
 
   /** Finish the action under way, start nothing new, close the server. */

@@ -114,28 +114,9 @@ async function readRegion(gw: AwsGateway, region: string, opts: ReadLiveOptions,
   for (const list of byFamily.values()) list.sort((a, b) => revisionOf(b).revision - revisionOf(a).revision);
   const wantedFamilies = new Set(desired.filter((d) => d.kind === 'TaskDefinition').map((d) => d.name));
 
-  const readRevision = async (arn: string): Promise<LiveRevision> => {
-    const { taskDefinition, tags } = await gw.describeTaskDefinition(arn);
-    const { family, revision } = revisionOf(taskDefinition.taskDefinitionArn ?? arn);
-    return { arn: taskDefinition.taskDefinitionArn ?? arn, family, revision, tags, spec: projectedRevision(taskDefinition as Json) };
-  };
-
   for (const [family, arns] of byFamily) {
-    const latest = await readRevision(arns[0]!);
-    let latestManaged: LiveRevision | undefined = isManagedBy(latest.tags, opts.controllerId) ? latest : undefined;
-    if (!latestManaged && wantedFamilies.has(family)) {
-      // Someone registered a newer revision by hand: find ours further back (cached reads).
-      for (const arn of arns.slice(1)) {
-        const r = await readRevision(arn);
-        if (isManagedBy(r.tags, opts.controllerId)) {
-          latestManaged = r;
-          break;
-        }
-      }
-    }
-    if (!wantedFamilies.has(family) && !latestManaged) continue;
-    const live: LiveTaskDefinitionFamily = { kind: 'TaskDefinition', region, name: family, activeRevisionArns: arns, latest, ...(latestManaged ? { latestManaged } : {}) };
-    estate.families.set(resourceId(live), live);
+    const live = await familyFromRevisions(gw, region, family, arns, wantedFamilies.has(family), opts.controllerId);
+    if (live) estate.families.set(resourceId(live), live);
   }
   progress(`${region}: ${byFamily.size} task definition famil${byFamily.size === 1 ? 'y' : 'ies'}`);
 
@@ -157,26 +138,104 @@ async function readRegion(gw: AwsGateway, region: string, opts: ReadLiveOptions,
   const actionsById = group(actions);
 
   for (const { cluster, svc } of services) {
-    const live = toLiveService(svc, cluster, region);
-    const primary = live.deployments.find((d) => d.status === 'PRIMARY');
-    const primaryArn = primary?.taskDefinitionArn ?? (svc.taskDefinition as string | undefined);
-    if (primaryArn) live.primaryRevision = await readRevision(primaryArn);
+    const live = await serviceFromApi(gw, svc, cluster, region);
     const scalingId = scalingResourceId(cluster, live.name);
     const target = targetById.get(scalingId);
     if (target) live.scaling = scalingFromApi(target, policiesById.get(scalingId) ?? [], actionsById.get(scalingId) ?? []);
-    // Health detail costs calls: only for a deployment that reports failed tasks (cached per failure count).
-    const failing = live.deployments.find((d) => d.status === 'PRIMARY' && d.failedTasks > 0);
-    if (failing) {
-      const tasks = await gw.describeStoppedTasks(cluster, live.name, `${live.arn}|${failing.id ?? failing.taskDefinitionArn}|${failing.failedTasks}`);
-      live.stoppedTasks = tasks.map((t) => ({
-        arn: t.taskArn ?? '',
-        lastStatus: t.lastStatus ?? 'STOPPED',
-        ...(t.stoppedReason ? { stoppedReason: t.stoppedReason } : {}),
-        ...(iso(t.stoppedAt) ? { stoppedAt: iso(t.stoppedAt) } : {}),
-      }));
-    }
     estate.services.set(resourceId(live), live);
   }
+}
+
+async function readRevision(gw: AwsGateway, arn: string): Promise<LiveRevision> {
+  const { taskDefinition, tags } = await gw.describeTaskDefinition(arn);
+  const { family, revision } = revisionOf(taskDefinition.taskDefinitionArn ?? arn);
+  return { arn: taskDefinition.taskDefinitionArn ?? arn, family, revision, tags, spec: projectedRevision(taskDefinition as Json) };
+}
+
+/** A family from its ACTIVE revision ARNs (newest first); undefined when neither wanted nor ours. */
+async function familyFromRevisions(gw: AwsGateway, region: string, family: string, arns: string[], wanted: boolean, controllerId: string): Promise<LiveTaskDefinitionFamily | undefined> {
+  const latest = await readRevision(gw, arns[0]!);
+  let latestManaged: LiveRevision | undefined = isManagedBy(latest.tags, controllerId) ? latest : undefined;
+  if (!latestManaged && wanted) {
+    // Someone registered a newer revision by hand: find ours further back (cached reads).
+    for (const arn of arns.slice(1)) {
+      const r = await readRevision(gw, arn);
+      if (isManagedBy(r.tags, controllerId)) {
+        latestManaged = r;
+        break;
+      }
+    }
+  }
+  if (!wanted && !latestManaged) return undefined;
+  return { kind: 'TaskDefinition', region, name: family, activeRevisionArns: arns, latest, ...(latestManaged ? { latestManaged } : {}) };
+}
+
+async function serviceFromApi(gw: AwsGateway, svc: SdkService, cluster: string, region: string): Promise<LiveService> {
+  const live = toLiveService(svc, cluster, region);
+  const primary = live.deployments.find((d) => d.status === 'PRIMARY');
+  const primaryArn = primary?.taskDefinitionArn ?? (svc.taskDefinition as string | undefined);
+  if (primaryArn) live.primaryRevision = await readRevision(gw, primaryArn);
+  // Health detail costs calls: only for a deployment that reports failed tasks (cached per failure count).
+  const failing = live.deployments.find((d) => d.status === 'PRIMARY' && d.failedTasks > 0);
+  if (failing) {
+    const tasks = await gw.describeStoppedTasks(cluster, live.name, `${live.arn}|${failing.id ?? failing.taskDefinitionArn}|${failing.failedTasks}`);
+    live.stoppedTasks = tasks.map((t) => ({
+      arn: t.taskArn ?? '',
+      lastStatus: t.lastStatus ?? 'STOPPED',
+      ...(t.stoppedReason ? { stoppedReason: t.stoppedReason } : {}),
+      ...(iso(t.stoppedAt) ? { stoppedAt: iso(t.stoppedAt) } : {}),
+    }));
+  }
+  return live;
+}
+
+/**
+ * A targeted read for a pass that a file change started: only the named resources are
+ * read again (a few calls instead of the whole estate), the rest is taken from the last
+ * full read, which the resync timer renews. Resources not found are dropped (missing).
+ */
+export async function refreshLiveResources(gateways: AwsGateways, base: LiveEstate, refs: ReadonlyArray<Pick<DesiredResource, 'kind' | 'name' | 'region' | 'cluster'>>, controllerId: string): Promise<LiveEstate> {
+  const estate: LiveEstate = { clusters: new Map(base.clusters), services: new Map(base.services), families: new Map(base.families), unreadable: new Map(base.unreadable) };
+  const regions = [...new Set(refs.map((r) => r.region))];
+  for (const region of regions) {
+    const gw = gateways.forRegion(region);
+    const mine = refs.filter((r) => r.region === region);
+    const clusterNames = [...new Set(mine.filter((r) => r.kind === 'Cluster').map((r) => r.name))];
+    if (clusterNames.length) {
+      const r = await gw.describeClusters(clusterNames);
+      for (const name of clusterNames) estate.clusters.delete(resourceId({ kind: 'Cluster', region, name }));
+      for (const c of r.clusters) {
+        const live = toLiveCluster(c, region);
+        estate.clusters.set(resourceId(live), live);
+      }
+    }
+    const byCluster = new Map<string, string[]>();
+    for (const r of mine.filter((x) => x.kind === 'Service' && x.cluster)) byCluster.set(r.cluster!, [...(byCluster.get(r.cluster!) ?? []), r.name]);
+    for (const [cluster, names] of byCluster) {
+      const r = await gw.describeServices(cluster, names);
+      for (const name of names) {
+        const id = resourceId({ kind: 'Service', region, cluster, name });
+        const before = estate.services.get(id);
+        estate.services.delete(id);
+        const svc = r.services.find((s) => s.serviceName === name);
+        if (!svc) continue;
+        const live = await serviceFromApi(gw, svc, cluster, region);
+        // auto scaling is kept from the last full read (three whole-namespace reads otherwise)
+        if (before?.scaling) live.scaling = before.scaling;
+        estate.services.set(id, live);
+      }
+    }
+    for (const name of new Set(mine.filter((r) => r.kind === 'TaskDefinition').map((r) => r.name))) {
+      const id = resourceId({ kind: 'TaskDefinition', region, name });
+      const arns = (await gw.listTaskDefinitionArns({ familyPrefix: name })).filter((a) => revisionOf(a).family === name);
+      arns.sort((a, b) => revisionOf(b).revision - revisionOf(a).revision);
+      estate.families.delete(id);
+      if (!arns.length) continue;
+      const live = await familyFromRevisions(gw, region, name, arns, true, controllerId);
+      if (live) estate.families.set(id, live);
+    }
+  }
+  return estate;
 }
 
 function toLiveCluster(c: SdkCluster, region: string): LiveCluster {

@@ -6,7 +6,7 @@
 import { applyPlan, type ActionResult, type ApplyContext } from '../apply/index.js';
 import type { AwsGateways } from '../aws/index.js';
 import { diffEstate, type ResourceDiff } from '../diff/index.js';
-import { readLiveEstate } from '../live/index.js';
+import { readLiveEstate, type LiveEstate } from '../live/index.js';
 import type { LoadResult } from '../manifests/index.js';
 import type { Problem } from '../model/problem.js';
 import { planEstate, type Plan } from '../plan/index.js';
@@ -28,6 +28,8 @@ export interface PassOptions {
   shouldStop?: () => boolean;
   /** resources in backoff after failures: their actions wait, the others go on */
   holdBack?: (resourceId: string) => string | undefined;
+  /** the live estate, already read (a targeted pass of the daemon); read whole otherwise */
+  live?: LiveEstate;
 }
 
 export interface PassResult {
@@ -38,11 +40,13 @@ export interface PassResult {
   problems: Problem[];
   /** the live read failed for at least one region (AWS unreachable, credentials, throttled out) */
   readFailed: boolean;
+  /** the live estate this pass judged by */
+  live: LiveEstate;
 }
 
 export async function runReconcilePass(load: LoadResult, opts: PassOptions): Promise<PassResult> {
   const problems: Problem[] = [...load.problems];
-  const live = await readLiveEstate(opts.gateways, {
+  const live = opts.live ?? await readLiveEstate(opts.gateways, {
     controllerId: opts.controllerId,
     regions: [opts.defaultRegion],
     desired: load.resources,
@@ -99,5 +103,5 @@ export async function runReconcilePass(load: LoadResult, opts: PassOptions): Pro
     ...(opts.gitRevision ? { gitRevision: opts.gitRevision } : {}),
     ...(opts.redactor ? { redactor: opts.redactor } : {}),
   });
-  return { report, diffs, plan, results, problems, readFailed };
+  return { report, diffs, plan, results, problems, readFailed, live };
 }

@@ -52,7 +52,11 @@ RUN apt-get update \
 # `git rev-parse`, so every directory is trusted.
 RUN git config --system --add safe.directory '*'
 
-ENV NODE_ENV=production
+# A heap cap makes V8 collect the garbage of each reconcile pass before it grows the
+# heap: the live heap of a 1,000-service estate is about 30-50 MB, and without a cap
+# the daemon's RSS climbed past 200 MB over a few passes (npm run bench measures the
+# daemon with this same setting). Raise it for estates of several thousand services.
+ENV NODE_ENV=production NODE_OPTIONS=--max-old-space-size=160
 WORKDIR /app
 
 # Production dependencies only. --ignore-scripts: `prepare` would run the TypeScript

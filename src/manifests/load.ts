@@ -7,6 +7,7 @@ import { readFile } from 'node:fs/promises';
 import type { Problem } from '../model/problem.js';
 import type { DesiredResource, InvalidResource } from '../model/resource.js';
 import { readManifestFiles, describeFsError, type ManifestFile } from './files.js';
+import { parseFilesInParallel } from './parallel-parse.js';
 import { parseManifestText, type ParsedFile } from './parse.js';
 import { checkReferences } from './references.js';
 import { mergeVariables, parseVarFile, parseVarFlag } from './variables.js';
@@ -50,23 +51,23 @@ function variablesKey(vars: ReadonlyMap<string, string>): string {
   return JSON.stringify([...vars].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
 
-/** Pure: the files' texts to the desired model. */
-export function loadManifestTexts(files: readonly ManifestFile[], opts: LoadOptions, readProblems: readonly Problem[] = []): LoadResult {
+/** Pure: the files' texts to the desired model. `preParsed` holds files already parsed (in other threads), in file order. */
+export function loadManifestTexts(files: readonly ManifestFile[], opts: LoadOptions, readProblems: readonly Problem[] = [], preParsed?: readonly ParsedFile[]): LoadResult {
   const ctx = { vars: opts.vars ?? new Map<string, string>(), defaultRegion: opts.defaultRegion };
   const problems: Problem[] = [...readProblems];
   const invalid: InvalidResource[] = readProblems.filter((p) => p.file).map((p) => ({ source: { file: p.file!, line: p.line ?? 1, column: p.column ?? 1 } }));
   const all: DesiredResource[] = [];
   const varsKey = opts.cache ? `${opts.defaultRegion}\u0000${variablesKey(ctx.vars)}` : '';
   const seen = new Map<string, { key: string; parsed: ParsedFile }>();
-  for (const f of files) {
+  files.forEach((f, i) => {
     const key = opts.cache ? `${varsKey}\u0000${f.text}` : '';
     // the parsed model is shared with the cache: nothing downstream mutates it
-    const parsed = opts.cache?.get(f.file, key) ?? parseManifestText(f.file, f.text, ctx);
+    const parsed = preParsed?.[i] ?? opts.cache?.get(f.file, key) ?? parseManifestText(f.file, f.text, ctx);
     if (opts.cache) seen.set(f.file, { key, parsed });
     all.push(...parsed.resources);
     invalid.push(...parsed.invalid);
     problems.push(...parsed.problems);
-  }
+  });
   opts.cache?.replace(seen);
   const refs = checkReferences(all, invalid, opts.defaultRegion);
   problems.push(...refs.problems);
@@ -77,7 +78,9 @@ export function loadManifestTexts(files: readonly ManifestFile[], opts: LoadOpti
 
 export async function loadManifests(dir: string, opts: LoadOptions): Promise<LoadResult> {
   const read = await readManifestFiles(dir, opts.maxFileBytes !== undefined ? { maxFileBytes: opts.maxFileBytes } : {});
-  return loadManifestTexts(read.files, opts, read.problems);
+  // a first load of a big folder parses on every core; the daemon's later passes hit the cache
+  const preParsed = opts.cache ? undefined : await parseFilesInParallel(read.files, { vars: opts.vars ?? new Map(), defaultRegion: opts.defaultRegion });
+  return loadManifestTexts(read.files, opts, read.problems, preParsed);
 }
 
 export interface VariableSources {

@@ -219,7 +219,8 @@ const camel = (s: string) => s.charAt(0).toLowerCase() + s.slice(1);
 
 describe('valid manifests', () => {
   it('parses every document of the DESIGN.md example', () => {
-    const design = readFileSync('/work/shared/DESIGN.md', 'utf8');
+    // the contract sits beside the checkout: ../shared/DESIGN.md
+    const design = readFileSync(new URL('../../shared/DESIGN.md', import.meta.url), 'utf8');
     const block = /```yaml\n([\s\S]*?)```/.exec(design)?.[1];
     expect(block).toBeDefined();
     const docs = parseAllDocuments(block ?? '').map((d) => d.toJS() as unknown);

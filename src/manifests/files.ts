@@ -21,10 +21,6 @@ export interface ReadResult {
   problems: Problem[];
 }
 
-function relative(root: string, abs: string): string {
-  return path.relative(root, abs).split(path.sep).join('/');
-}
-
 function isInside(root: string, abs: string): boolean {
   const rel = path.relative(root, abs);
   return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));

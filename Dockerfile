@@ -56,7 +56,7 @@ RUN git config --system --add safe.directory '*'
 # heap: the live heap of a 1,000-service estate is about 30-50 MB, and without a cap
 # the daemon's RSS climbed past 200 MB over a few passes (npm run bench measures the
 # daemon with this same setting). Raise it for estates of several thousand services.
-ENV NODE_ENV=production NODE_OPTIONS=--max-old-space-size=160
+ENV NODE_ENV=production NODE_OPTIONS=--max-old-space-size=160 ECS_RECONCILER_LISTEN=0.0.0.0:8080
 WORKDIR /app
 
 # Production dependencies only. --ignore-scripts: `prepare` would run the TypeScript
@@ -88,9 +88,8 @@ HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
 
 ENTRYPOINT ["/usr/bin/tini", "--", "ecs-reconciler"]
 
-# The endpoints listen on 127.0.0.1:8080 by default: reachable from inside the task
-# (the HEALTHCHECK above, a sidecar), not from a load balancer or a Prometheus scraper.
-# For those, pass the whole command with `--listen 0.0.0.0:8080`, as the task
-# definition in docs/running-on-ecs.md does:
-#   run /manifests/current --listen 0.0.0.0:8080 --interval 60s --mode apply
+# In the image the endpoints listen on 0.0.0.0:8080 (ECS_RECONCILER_LISTEN above), so a
+# load balancer or a Prometheus scraper reaches them; outside a container the default
+# stays 127.0.0.1:8080. The task definition in docs/running-on-ecs.md passes the whole
+# command: run /manifests/current --listen 0.0.0.0:8080 --interval 60s --mode apply
 CMD ["run", "/manifests"]

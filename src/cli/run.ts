@@ -23,7 +23,8 @@ Modes:
 Flags:
   --interval DURATION   resync period, e.g. 60s, 5m (default 60s, with ±10% jitter)
   --debounce DURATION   quiet time after a file change before a pass (default 300ms)
-  --listen HOST:PORT    HTTP endpoints (default 127.0.0.1:8080; 0.0.0.0:8080 in a container):
+  --listen HOST:PORT    HTTP endpoints (default ECS_RECONCILER_LISTEN, else 127.0.0.1:8080;
+                        the container image sets 0.0.0.0:8080):
                         /healthz  the process is alive
                         /readyz   a first pass finished and AWS was reachable on the last
                         /metrics  Prometheus text
@@ -104,7 +105,8 @@ export async function runCommand(argv: string[], io: CommandIO): Promise<number>
     intervalMs: durationMs('interval', values.interval, 60_000),
     jitter: 0.1,
     debounceMs: durationMs('debounce', values.debounce, 300),
-    listen: values.listen ?? '127.0.0.1:8080',
+    // the container image sets ECS_RECONCILER_LISTEN=0.0.0.0:8080 (DESIGN.md: 0.0.0.0 in the container)
+    listen: values.listen ?? io.env.ECS_RECONCILER_LISTEN ?? '127.0.0.1:8080',
     logger,
     historySize: positiveInt('history', values.history, 100),
     ...(values['state-dir'] ? { stateDir: path.resolve(io.cwd, values['state-dir']) } : {}),

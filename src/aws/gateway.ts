@@ -62,6 +62,7 @@ import {
   DynamoDBClient,
   PutItemCommand,
 } from '@aws-sdk/client-dynamodb';
+import { appendFileSync, readFileSync } from 'node:fs';
 import { CallCounter } from './call-counter.js';
 import { ECS_RATE_LIMITS, RateLimiter, type RateLimits } from './rate-limit.js';
 
@@ -95,20 +96,53 @@ export interface TaskDefinitionWithTags {
   tags: Record<string, string>;
 }
 
-/** Task definition revisions are immutable: the body under a full revision ARN never changes. */
+/**
+ * Task definition revisions are immutable: the body under a full revision ARN never
+ * changes. With a file (the daemon's --state-dir), the cache outlives the process: a
+ * restarted daemon does not describe a thousand revisions again.
+ */
 export class TaskDefinitionCache {
   private readonly byArn = new Map<string, TaskDefinitionWithTags>();
+  private file: string | undefined;
+
   get(arn: string): TaskDefinitionWithTags | undefined {
     return this.byArn.get(arn);
   }
   set(entry: TaskDefinitionWithTags): void {
     const arn = entry.taskDefinition.taskDefinitionArn;
-    if (arn) this.byArn.set(arn, entry);
+    if (!arn) return;
+    this.byArn.set(arn, entry);
+    this.append(entry);
   }
   /** Tags are the one mutable part; keep the cache true after we change them ourselves. */
   updateTags(arn: string, tags: Record<string, string>): void {
     const e = this.byArn.get(arn);
-    if (e) e.tags = { ...tags };
+    if (!e) return;
+    e.tags = { ...tags };
+    this.append(e);
+  }
+
+  /** Reads the revisions a previous process saved (the last line of an ARN wins; a torn line is skipped), then appends to the file. */
+  persistTo(file: string): number {
+    try {
+      for (const line of readFileSync(file, 'utf8').split('\n')) {
+        if (!line.trim()) continue;
+        try {
+          const e = JSON.parse(line) as TaskDefinitionWithTags;
+          if (e.taskDefinition?.taskDefinitionArn) this.byArn.set(e.taskDefinition.taskDefinitionArn, e);
+        } catch {
+          // a line torn by a crash mid-write
+        }
+      }
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+    }
+    this.file = file;
+    return this.byArn.size;
+  }
+
+  private append(entry: TaskDefinitionWithTags): void {
+    if (this.file) appendFileSync(this.file, JSON.stringify(entry) + '\n');
   }
   get size(): number {
     return this.byArn.size;

@@ -37,7 +37,9 @@ Flags:
   --shutdown-timeout DURATION  how long SIGTERM waits for the action under way (default 30s)
   --history N           passes remembered for drift over time: since when each resource is
                         in its state, passes drifted, flapping (default 100)
-  --state-dir DIR       append each pass to DIR/history.jsonl and read it back on restart
+  --state-dir DIR       keep DIR/history.jsonl (each pass, read back on restart) and
+                        DIR/revisions.jsonl (task definition revisions already read, which
+                        never change: a restarted daemon does not describe them again)
   --notify-webhook URL  POST a JSON summary (Slack-compatible "text") when a resource enters
                         or leaves drifted or error, once per change
   --public-url URL      the report's address in notifications (default http://LISTEN/)

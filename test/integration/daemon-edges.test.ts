@@ -109,6 +109,32 @@ describe('failures', () => {
   });
 });
 
+describe('--state-dir', () => {
+  it('a restarted daemon reads no task definition revision again', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ecs-reconciler-state-'));
+    cpSync(join(REPO_ROOT, 'manifests'), dir, { recursive: true });
+    const stateDir = mkdtempSync(join(tmpdir(), 'ecs-reconciler-statedir-'));
+    const describes = async (d: Awaited<ReturnType<typeof startDaemon>>) => {
+      const m = (await d.get('/metrics')).text.split('\n').filter((l) => l.includes('operation="DescribeTaskDefinition"'));
+      return m.reduce((n, l) => n + Number(l.split(' ').at(-1)), 0);
+    };
+    const first = startDaemon(dir, ['--interval', '60s', '--state-dir', stateDir]);
+    await first.waitFor(isPass, 30_000, 'the first daemon\'s pass');
+    expect(await first.stop()).toBe(0);
+    const second = startDaemon(dir, ['--interval', '60s', '--state-dir', stateDir]);
+    try {
+      const start = await second.waitFor((l) => typeof l.revisionsRestored === 'number', 20_000, 'the start line');
+      expect(start.revisionsRestored).toBeGreaterThanOrEqual(3);
+      const pass = await second.waitFor(isPass, 30_000, 'the restarted daemon\'s pass');
+      expect((pass.states as Record<string, number>)['in-sync']).toBe(8);
+      expect(await describes(second)).toBe(0);
+      expect(start.historyRestored).toBe(1);
+    } finally {
+      expect(await second.stop()).toBe(0);
+    }
+  });
+});
+
 describe('self-heal restores even a service deleted by hand', () => {
   it('re-creates it on the next resync', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'ecs-reconciler-heal-'));

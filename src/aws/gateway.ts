@@ -62,7 +62,7 @@ import {
   DynamoDBClient,
   PutItemCommand,
 } from '@aws-sdk/client-dynamodb';
-import { appendFileSync, readFileSync } from 'node:fs';
+import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { CallCounter } from './call-counter.js';
 import { ECS_RATE_LIMITS, RateLimiter, type RateLimits } from './rate-limit.js';
 
@@ -124,9 +124,11 @@ export class TaskDefinitionCache {
 
   /** Reads the revisions a previous process saved (the last line of an ARN wins; a torn line is skipped), then appends to the file. */
   persistTo(file: string): number {
+    let lines = 0;
     try {
       for (const line of readFileSync(file, 'utf8').split('\n')) {
         if (!line.trim()) continue;
+        lines++;
         try {
           const e = JSON.parse(line) as TaskDefinitionWithTags;
           if (e.taskDefinition?.taskDefinitionArn) this.byArn.set(e.taskDefinition.taskDefinitionArn, e);
@@ -138,6 +140,8 @@ export class TaskDefinitionCache {
       if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
     }
     this.file = file;
+    // one line per revision read (plus tag updates): compact at start once it repeats itself
+    if (lines > this.byArn.size * 2 + 100) writeFileSync(file, [...this.byArn.values()].map((e) => JSON.stringify(e) + '\n').join(''));
     return this.byArn.size;
   }
 

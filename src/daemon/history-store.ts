@@ -2,7 +2,7 @@
  * The daemon's memory of recent passes: the last N in memory and, with --state-dir,
  * an append-only JSON Lines file that a restart reads back.
  */
-import { appendFile, mkdir, readFile } from 'node:fs/promises';
+import { appendFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { PassRecord } from '../report/history.js';
 
@@ -35,6 +35,8 @@ export class HistoryStore {
       }
     }
     this.records = parsed.slice(-this.size);
+    // append-only between starts; compacted at start once it holds far more than it keeps
+    if (parsed.length > this.size * 10) await writeFile(this.file, this.records.map((r) => JSON.stringify(r) + '\n').join(''));
     return this.records.length;
   }
 

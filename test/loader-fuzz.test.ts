@@ -10,22 +10,12 @@ import { describe, expect, it } from 'vitest';
 import { loadManifestTexts } from '../src/manifests/load.js';
 import { parseManifestText } from '../src/manifests/parse.js';
 import type { Problem } from '../src/model/problem.js';
+import { mulberry32 } from './seeded-random.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const SEED = Number(process.env.LOADER_FUZZ_SEED ?? 424242);
 const INPUTS = Number(process.env.LOADER_FUZZ_INPUTS ?? 3000);
 const GROUPS = Number(process.env.LOADER_FUZZ_GROUPS ?? 300);
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function corpus(): Array<{ file: string; text: string }> {
   const out: Array<{ file: string; text: string }> = [];

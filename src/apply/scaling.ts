@@ -89,19 +89,7 @@ export async function syncScaling(gw: AwsGateway, cluster: string, service: stri
   const done: string[] = [];
   const targetOf = (s: Json | undefined) => ({ minCapacity: s?.minCapacity, maxCapacity: s?.maxCapacity, suspendedState: s?.suspendedState ?? {} });
   if (!live || !same(targetOf(live), targetOf(desired))) {
-    const suspended = (desired.suspendedState as Json | undefined) ?? {};
-    await gw.registerScalableTarget({
-      ...NS,
-      ResourceId: id,
-      MinCapacity: Number(desired.minCapacity),
-      MaxCapacity: Number(desired.maxCapacity),
-      // explicit false: RegisterScalableTarget keeps a flag that is left out
-      SuspendedState: {
-        DynamicScalingInSuspended: Boolean(suspended.dynamicScalingInSuspended),
-        DynamicScalingOutSuspended: Boolean(suspended.dynamicScalingOutSuspended),
-        ScheduledScalingSuspended: Boolean(suspended.scheduledScalingSuspended),
-      },
-    });
+    await registerTarget(gw, id, desired);
     done.push('target');
   }
   for (const [key, type] of [['targetTracking', 'TargetTrackingScaling'], ['stepScaling', 'StepScaling']] as const) {
@@ -147,22 +135,29 @@ export async function syncScaling(gw: AwsGateway, cluster: string, service: stri
   return done.length ? done.join(', ') : 'nothing to change';
 }
 
+/**
+ * RegisterScalableTarget with the desired bounds and suspension flags, each flag sent
+ * explicitly (RegisterScalableTarget keeps a flag that is left out); `scaleInSuspended`
+ * overrides the desired one during a rollout.
+ */
+function registerTarget(gw: AwsGateway, resourceId: string, desired: Json, scaleInSuspended?: boolean): Promise<void> {
+  const suspended = (desired.suspendedState as Json | undefined) ?? {};
+  return gw.registerScalableTarget({
+    ...NS,
+    ResourceId: resourceId,
+    MinCapacity: Number(desired.minCapacity),
+    MaxCapacity: Number(desired.maxCapacity),
+    SuspendedState: {
+      DynamicScalingInSuspended: scaleInSuspended ?? Boolean(suspended.dynamicScalingInSuspended),
+      DynamicScalingOutSuspended: Boolean(suspended.dynamicScalingOutSuspended),
+      ScheduledScalingSuspended: Boolean(suspended.scheduledScalingSuspended),
+    },
+  });
+}
+
 /** Suspends dynamic scale-in for a rollout (ecspresso's --suspend-auto-scaling), returning a resume function. */
 export async function suspendScaleIn(gw: AwsGateway, cluster: string, service: string, desired: Json): Promise<() => Promise<void>> {
   const id = scalingResourceId(cluster, service);
-  const suspended = (desired.suspendedState as Json | undefined) ?? {};
-  const register = (scaleIn: boolean) =>
-    gw.registerScalableTarget({
-      ...NS,
-      ResourceId: id,
-      MinCapacity: Number(desired.minCapacity),
-      MaxCapacity: Number(desired.maxCapacity),
-      SuspendedState: {
-        DynamicScalingInSuspended: scaleIn,
-        DynamicScalingOutSuspended: Boolean(suspended.dynamicScalingOutSuspended),
-        ScheduledScalingSuspended: Boolean(suspended.scheduledScalingSuspended),
-      },
-    });
-  await register(true);
-  return () => register(Boolean(suspended.dynamicScalingInSuspended));
+  await registerTarget(gw, id, desired, true);
+  return () => registerTarget(gw, id, desired);
 }

@@ -261,6 +261,18 @@ export class AwsGateway {
     return (await client.send(command)) as T;
   }
 
+  /** Every page, to the end: ECS spells the token nextToken, Application Auto Scaling NextToken. */
+  private async paginate<R extends object, T>(client: Sendable, command: (token: string | undefined) => unknown, items: (r: R) => T[] | undefined, tokenKey = 'nextToken'): Promise<T[]> {
+    const out: T[] = [];
+    let token: string | undefined;
+    do {
+      const r = await this.send<R>(client, command(token));
+      out.push(...(items(r) ?? []));
+      token = (r as Record<string, unknown>)[tokenKey] as string | undefined;
+    } while (token);
+    return out;
+  }
+
   destroy(): void {
     this.ecs.destroy();
     this.ecsOnce.destroy();
@@ -330,15 +342,9 @@ export class AwsGateway {
   // ---- ECS reads -------------------------------------------------------------------
 
   async listClusterArns(): Promise<string[]> {
-    const out: string[] = [];
-    let nextToken: string | undefined;
-    do {
-      const r = await this.send<{ clusterArns?: string[]; nextToken?: string }>(this.ecs, new ListClustersCommand({ nextToken, maxResults: 100 }));
-      out.push(...(r.clusterArns ?? []));
-      nextToken = r.nextToken;
-    } while (nextToken);
-    return out;
+    return this.paginate(this.ecs, (nextToken) => new ListClustersCommand({ nextToken, maxResults: 100 }), (r: { clusterArns?: string[] }) => r.clusterArns);
   }
+
 
   /** DescribeClusters takes 100 clusters a call. Missing clusters come back as `missing` names. */
   async describeClusters(clusters: readonly string[]): Promise<{ clusters: Cluster[]; missing: string[] }> {
@@ -359,15 +365,9 @@ export class AwsGateway {
   }
 
   async listServiceArns(cluster: string): Promise<string[]> {
-    const out: string[] = [];
-    let nextToken: string | undefined;
-    do {
-      const r = await this.send<{ serviceArns?: string[]; nextToken?: string }>(this.ecs, new ListServicesCommand({ cluster, nextToken, maxResults: 100 }));
-      out.push(...(r.serviceArns ?? []));
-      nextToken = r.nextToken;
-    } while (nextToken);
-    return out;
+    return this.paginate(this.ecs, (nextToken) => new ListServicesCommand({ cluster, nextToken, maxResults: 100 }), (r: { serviceArns?: string[] }) => r.serviceArns);
   }
+
 
   /** DescribeServices takes 10 services a call; tags come with it (include TAGS). INACTIVE services count as missing. */
   async describeServices(cluster: string, services: readonly string[]): Promise<{ services: Service[]; missing: string[] }> {
@@ -389,18 +389,13 @@ export class AwsGateway {
 
   /** All ACTIVE revision ARNs (optionally of one family), newest first, paginated to the end. */
   async listTaskDefinitionArns(opts: { familyPrefix?: string; status?: 'ACTIVE' | 'INACTIVE' } = {}): Promise<string[]> {
-    const out: string[] = [];
-    let nextToken: string | undefined;
-    do {
-      const r = await this.send<{ taskDefinitionArns?: string[]; nextToken?: string }>(
-        this.ecs,
-        new ListTaskDefinitionsCommand({ familyPrefix: opts.familyPrefix, status: opts.status ?? 'ACTIVE', sort: 'DESC', nextToken, maxResults: 100 }),
-      );
-      out.push(...(r.taskDefinitionArns ?? []));
-      nextToken = r.nextToken;
-    } while (nextToken);
-    return out;
+    return this.paginate(
+      this.ecs,
+      (nextToken) => new ListTaskDefinitionsCommand({ familyPrefix: opts.familyPrefix, status: opts.status ?? 'ACTIVE', sort: 'DESC', nextToken, maxResults: 100 }),
+      (r: { taskDefinitionArns?: string[] }) => r.taskDefinitionArns,
+    );
   }
+
 
   /** Cached by revision ARN: a revision's content never changes, so it is read once per process. */
   async describeTaskDefinition(arn: string): Promise<TaskDefinitionWithTags> {
@@ -417,15 +412,9 @@ export class AwsGateway {
   }
 
   async listTaskArns(cluster: string, serviceName: string, desiredStatus: 'RUNNING' | 'STOPPED' = 'RUNNING'): Promise<string[]> {
-    const out: string[] = [];
-    let nextToken: string | undefined;
-    do {
-      const r = await this.send<{ taskArns?: string[]; nextToken?: string }>(this.ecs, new ListTasksCommand({ cluster, serviceName, desiredStatus, nextToken, maxResults: 100 }));
-      out.push(...(r.taskArns ?? []));
-      nextToken = r.nextToken;
-    } while (nextToken);
-    return out;
+    return this.paginate(this.ecs, (nextToken) => new ListTasksCommand({ cluster, serviceName, desiredStatus, nextToken, maxResults: 100 }), (r: { taskArns?: string[] }) => r.taskArns);
   }
+
 
   /** DescribeTasks takes 100 tasks a call. */
   async describeTasks(cluster: string, tasks: readonly string[]): Promise<Task[]> {
@@ -527,45 +516,15 @@ export class AwsGateway {
    * services scale, where asking per resource id would cost one or more per service.
    */
   async listScalableTargets(): Promise<ScalableTarget[]> {
-    const out: ScalableTarget[] = [];
-    let nextToken: string | undefined;
-    do {
-      const r = await this.send<{ ScalableTargets?: ScalableTarget[]; NextToken?: string }>(
-        this.scaling,
-        new DescribeScalableTargetsCommand({ ServiceNamespace: 'ecs', ScalableDimension: 'ecs:service:DesiredCount', NextToken: nextToken, MaxResults: 50 }),
-      );
-      out.push(...(r.ScalableTargets ?? []));
-      nextToken = r.NextToken;
-    } while (nextToken);
-    return out;
+    return this.paginate(this.scaling, (NextToken) => new DescribeScalableTargetsCommand({ ServiceNamespace: 'ecs', ScalableDimension: 'ecs:service:DesiredCount', NextToken, MaxResults: 50 }), (r: { ScalableTargets?: ScalableTarget[] }) => r.ScalableTargets, 'NextToken');
   }
 
   async listScalingPolicies(): Promise<ScalingPolicy[]> {
-    const out: ScalingPolicy[] = [];
-    let nextToken: string | undefined;
-    do {
-      const r = await this.send<{ ScalingPolicies?: ScalingPolicy[]; NextToken?: string }>(
-        this.scaling,
-        new DescribeScalingPoliciesCommand({ ServiceNamespace: 'ecs', ScalableDimension: 'ecs:service:DesiredCount', NextToken: nextToken, MaxResults: 50 }),
-      );
-      out.push(...(r.ScalingPolicies ?? []));
-      nextToken = r.NextToken;
-    } while (nextToken);
-    return out;
+    return this.paginate(this.scaling, (NextToken) => new DescribeScalingPoliciesCommand({ ServiceNamespace: 'ecs', ScalableDimension: 'ecs:service:DesiredCount', NextToken, MaxResults: 50 }), (r: { ScalingPolicies?: ScalingPolicy[] }) => r.ScalingPolicies, 'NextToken');
   }
 
   async listScheduledActions(): Promise<ScheduledAction[]> {
-    const out: ScheduledAction[] = [];
-    let nextToken: string | undefined;
-    do {
-      const r = await this.send<{ ScheduledActions?: ScheduledAction[]; NextToken?: string }>(
-        this.scaling,
-        new DescribeScheduledActionsCommand({ ServiceNamespace: 'ecs', ScalableDimension: 'ecs:service:DesiredCount', NextToken: nextToken, MaxResults: 50 }),
-      );
-      out.push(...(r.ScheduledActions ?? []));
-      nextToken = r.NextToken;
-    } while (nextToken);
-    return out;
+    return this.paginate(this.scaling, (NextToken) => new DescribeScheduledActionsCommand({ ServiceNamespace: 'ecs', ScalableDimension: 'ecs:service:DesiredCount', NextToken, MaxResults: 50 }), (r: { ScheduledActions?: ScheduledAction[] }) => r.ScheduledActions, 'NextToken');
   }
 
   async registerScalableTarget(input: RegisterScalableTargetCommandInput): Promise<void> {

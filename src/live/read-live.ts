@@ -85,10 +85,9 @@ async function readRegion(gw: AwsGateway, region: string, opts: ReadLiveOptions,
   const serviceClusters = new Set<string>();
   for (const c of described.clusters) {
     const live = toLiveCluster(c, region);
-    if (wantedClusterNames.has(live.name) || isManagedBy(live.tags, opts.controllerId)) {
-      estate.clusters.set(resourceId(live), live);
-    }
-    if (wantedClusterNames.has(live.name) || isManagedBy(live.tags, opts.controllerId)) serviceClusters.add(live.name);
+    if (!wantedClusterNames.has(live.name) && !isManagedBy(live.tags, opts.controllerId)) continue;
+    estate.clusters.set(resourceId(live), live);
+    serviceClusters.add(live.name);
   }
   progress(`${region}: ${described.clusters.length} cluster(s)`);
 

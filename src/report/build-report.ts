@@ -69,16 +69,24 @@ export function buildReport(input: BuildReportInput): Report {
     cause: c.cause,
   });
   const resultsByAction = new Map((input.results ?? []).map((r) => [r.action, r]));
+  // by resource once, not searched per resource: a first apply of a big estate plans thousands
+  const actionsByResource = new Map<string, Plan['actions']>();
+  for (const a of input.plan.actions) {
+    const list = actionsByResource.get(a.resource);
+    if (list) list.push(a);
+    else actionsByResource.set(a.resource, [a]);
+  }
+  const skippedByResource = new Map<string, Plan['skipped'][number]>();
+  for (const sk of input.plan.skipped) if (!skippedByResource.has(sk.resource)) skippedByResource.set(sk.resource, sk);
   const byState = Object.fromEntries(RESOURCE_STATES.map((s) => [s, 0])) as Record<ResourceState, number>;
   const resources: ReportResource[] = input.diffs.map((d) => {
     byState[d.state]++;
-    const actions: ReportAction[] = input.plan.actions
-      .filter((a) => a.resource === d.id)
+    const actions: ReportAction[] = (actionsByResource.get(d.id) ?? [])
       .map((a) => {
         const r = resultsByAction.get(a);
         return { kind: a.kind, reason: a.reason, fields: a.fields, outcome: r?.outcome ?? 'planned', ...(r?.message ? { message: r.message } : {}) };
       });
-    const skipped = input.plan.skipped.find((s) => s.resource === d.id);
+    const skipped = skippedByResource.get(d.id);
     const scaling = scalingOf(d);
     const health = healthOf(d);
     return {

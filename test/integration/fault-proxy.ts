@@ -19,6 +19,7 @@
 import http from 'node:http';
 import { DescribeServicesCommand, ListClustersCommand, ListServicesCommand, ListTaskDefinitionsCommand, type ECSClient } from '@aws-sdk/client-ecs';
 import type { AddressInfo } from 'node:net';
+import { mulberry32 } from '../seeded-random.js';
 
 export type FaultKind = 'throttle' | 'e500' | 'e503' | 'drop' | 'slow';
 export type FaultPhase = 'before' | 'after';
@@ -54,18 +55,6 @@ export interface InjectedFault {
   phase: FaultPhase;
   /** the operation's request number (1-based) */
   n: number;
-}
-
-/** mulberry32: a tiny seeded PRNG, good enough to pick faults reproducibly. */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 export function operationOf(headers: http.IncomingHttpHeaders): string {

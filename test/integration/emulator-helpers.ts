@@ -5,9 +5,17 @@ import type { EmulatorContext } from './global-setup.js';
 
 export type { EmulatorContext };
 
-/** The running emulator: endpoint, region, env file and its NAME=value pairs. */
+/**
+ * This test file's emulator: endpoint, region, env file and its NAME=value pairs. Files
+ * run in parallel workers, each worker with an emulator of its own (global-setup.ts);
+ * vitest numbers the workers running at once 1..maxWorkers in VITEST_POOL_ID.
+ */
 export function emulatorEnv(): EmulatorContext {
-  return inject('emulator');
+  const emulators = inject('emulators');
+  const poolId = Number(process.env.VITEST_POOL_ID ?? '1');
+  const emulator = emulators[poolId - 1];
+  if (!emulator) throw new Error(`test worker ${poolId} has no emulator: the global setup started ${emulators.length}`);
+  return emulator;
 }
 
 /** A network id the emulator created (SUBNET_A, SUBNET_B, SECURITY_GROUP, TARGET_GROUP_ARN, VPC_ID, ...). */

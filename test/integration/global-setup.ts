@@ -1,10 +1,15 @@
 // Vitest global setup of the `integration` project: starts one ECS emulator
-// (scripts/emulator: moto server + this project's extensions, on 127.0.0.1) for the
-// whole run and provides its endpoint and network ids to the test files.
+// (scripts/emulator: moto server + this project's extensions, on 127.0.0.1) per test
+// worker, all at once, and provides their endpoints and network ids to the test files.
+// Each file runs in one worker and talks only to that worker's emulator (emulatorEnv()
+// picks it by VITEST_POOL_ID), so files in different workers never see each other's
+// state, and each file still starts from a reset emulator (reset-emulator.ts).
 //
-// ECS_ENDPOINT_FOR_TESTS=http://127.0.0.1:N uses an emulator already running
-// (started by hand with scripts/emulator) instead; its env file is read from
-// ECS_ENV_FILE_FOR_TESTS, else from .emulator.env at the repo root.
+// ECS_ENDPOINT_FOR_TESTS=http://127.0.0.1:N[,http://127.0.0.1:M...] uses emulators
+// already running (started by hand with scripts/emulator) instead, one a worker; their
+// env files are read from ECS_ENV_FILE_FOR_TESTS (as many, comma-separated), else from
+// .emulator.env at the repo root (one emulator only). ECS_TEST_WORKERS sets the number of
+// workers (vitest.config.ts; default 2).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -24,7 +29,8 @@ export interface EmulatorContext {
 
 declare module 'vitest' {
   export interface ProvidedContext {
-    emulator: EmulatorContext;
+    /** one emulator per test worker: worker VITEST_POOL_ID=n uses emulators[n - 1] */
+    emulators: EmulatorContext[];
   }
 }
 
@@ -128,24 +134,40 @@ function stopEmulator(child: ChildProcess): Promise<void> {
   });
 }
 
-export default async function setup(project: TestProject): Promise<() => Promise<void>> {
-  const external = process.env.ECS_ENDPOINT_FOR_TESTS;
-  if (external) {
-    const envFile = process.env.ECS_ENV_FILE_FOR_TESTS ?? join(REPO_ROOT, '.emulator.env');
-    const vars = existsSync(envFile) ? parseEnvFile(readFileSync(envFile, 'utf8')) : {};
-    const endpoint = external.replace(/\/+$/, '');
+/** How many workers the project runs files in (vitest.config.ts maxWorkers; vitest sets 1 without file parallelism). */
+function workerCount(project: TestProject): number {
+  const n = Number(project.config.maxWorkers);
+  return Number.isInteger(n) && n > 0 ? n : 1;
+}
+
+function externalEmulators(external: string, workers: number): EmulatorContext[] {
+  const endpoints = external.split(',').map((e) => e.trim().replace(/\/+$/, '')).filter(Boolean);
+  const envFiles = (process.env.ECS_ENV_FILE_FOR_TESTS ?? (endpoints.length === 1 ? join(REPO_ROOT, '.emulator.env') : '')).split(',').map((f) => f.trim());
+  if (endpoints.length < workers) {
+    throw new Error(
+      `ECS_ENDPOINT_FOR_TESTS names ${endpoints.length} emulator(s) for ${workers} test workers: each worker needs its own ` +
+        '(the test files reset the emulator they use); give one endpoint per worker, or run with ECS_TEST_WORKERS=1',
+    );
+  }
+  return endpoints.map((endpoint, i) => {
+    const envFile = envFiles[i] ?? '';
+    const vars = envFile && existsSync(envFile) ? parseEnvFile(readFileSync(envFile, 'utf8')) : {};
     if (vars.ECS_ENDPOINT && vars.ECS_ENDPOINT !== endpoint) {
-      throw new Error(`ECS_ENDPOINT_FOR_TESTS=${endpoint} but ${envFile} is for ${vars.ECS_ENDPOINT}`);
+      throw new Error(`ECS_ENDPOINT_FOR_TESTS has ${endpoint} but ${envFile} is for ${vars.ECS_ENDPOINT}`);
     }
     log(`using the running emulator at ${endpoint} (ECS_ENDPOINT_FOR_TESTS)`);
-    const region = vars.AWS_REGION ?? 'us-east-1';
-    project.provide('emulator', { endpoint, region, envFile, vars: { ...vars, ECS_ENDPOINT: endpoint } });
-    return async () => {};
-  }
+    return { endpoint, region: vars.AWS_REGION ?? 'us-east-1', envFile, vars: { ...vars, ECS_ENDPOINT: endpoint } };
+  });
+}
 
+interface StartedEmulator {
+  context: EmulatorContext;
+  stop: () => Promise<void>;
+}
+
+async function startOwnEmulator(): Promise<StartedEmulator> {
   const dir = mkdtempSync(join(tmpdir(), 'ecs-reconciler-emulator-'));
   const envFile = join(dir, 'emulator.env');
-  log(`starting scripts/emulator (the first run installs moto into .venv/, up to ${START_TIMEOUT_MS / 1000}s) ...`);
   let started: { child: ChildProcess; endpoint: string };
   try {
     started = await startEmulator(envFile);
@@ -154,7 +176,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
     throw err;
   }
   const { child, endpoint } = started;
-  const teardown = async (): Promise<void> => {
+  const stop = async (): Promise<void> => {
     await stopEmulator(child);
     rmSync(dir, { recursive: true, force: true });
   };
@@ -164,10 +186,32 @@ export default async function setup(project: TestProject): Promise<() => Promise
       throw new Error(`${envFile} has ECS_ENDPOINT=${vars.ECS_ENDPOINT}, expected ${endpoint}`);
     }
     log(`ready at ${endpoint}`);
-    project.provide('emulator', { endpoint, region: vars.AWS_REGION ?? 'us-east-1', envFile, vars });
+    return { context: { endpoint, region: vars.AWS_REGION ?? 'us-east-1', envFile, vars }, stop };
   } catch (err) {
-    await teardown();
+    await stop();
     throw err;
   }
+}
+
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  const workers = workerCount(project);
+  const external = process.env.ECS_ENDPOINT_FOR_TESTS;
+  if (external) {
+    project.provide('emulators', externalEmulators(external, workers));
+    return async () => {};
+  }
+
+  log(`starting ${workers} emulator(s), one per test worker (the first run installs moto into .venv/, up to ${START_TIMEOUT_MS / 1000}s) ...`);
+  const results = await Promise.allSettled(Array.from({ length: workers }, () => startOwnEmulator()));
+  const started = results.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+  const teardown = async (): Promise<void> => {
+    await Promise.all(started.map((e) => e.stop()));
+  };
+  const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) {
+    await teardown();
+    throw failed.reason;
+  }
+  project.provide('emulators', started.map((e) => e.context));
   return teardown;
 }

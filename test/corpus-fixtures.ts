@@ -112,6 +112,16 @@ export const WAITING_FOR_CLASS: ReadonlyMap<string, string> = new Map([
 ]);
 
 /**
+ * Findings of the same classes that show only once a file is applied (the emulator
+ * answering as ECS does): the unit tests take these files strictly, the emulator tests
+ * show them as todos naming the class.
+ */
+export const WAITING_ON_THE_EMULATOR: ReadonlyMap<string, string> = new Map([
+  ['services/awscli-create-service-ec2-default-launch-type.yaml', 'class 1: created without launchType or capacityProviderStrategy, the service comes back launchType EC2'],
+  ['services/ecspresso-daemon-service.yaml', 'class 1: created without launchType or capacityProviderStrategy, the service comes back launchType EC2'],
+]);
+
+/**
  * Corpus files that real ECS refuses too, as published: the loader must refuse them with
  * the same reason (so that a user learns it at validate, not at apply). `problem` matches
  * the loader's message; `ecs` is the API reference's rule.
@@ -125,5 +135,5 @@ export const REFUSED_AS_ECS_REFUSES: ReadonlyMap<string, { problem: RegExp; ecs:
 
 /** Files of the corpus the emulator tests apply strictly: neither waiting for a class nor refused as ECS refuses. */
 export function appliesStrictly(path: string): boolean {
-  return !WAITING_FOR_CLASS.has(path) && !REFUSED_AS_ECS_REFUSES.has(path);
+  return !WAITING_FOR_CLASS.has(path) && !WAITING_ON_THE_EMULATOR.has(path) && !REFUSED_AS_ECS_REFUSES.has(path);
 }

@@ -27,16 +27,30 @@ export interface PassRun extends PassResult {
   mutatingCalls: number;
 }
 
-export async function reconcile(dir: string, opts: { mode?: 'plan' | 'apply' | 'report'; prune?: boolean; adopt?: boolean; controllerId?: string; keepRevisions?: number; onCall?: (operation: string) => void } = {}): Promise<PassRun> {
+interface ReconcileOptions {
+  mode?: 'plan' | 'apply' | 'report';
+  prune?: boolean;
+  adopt?: boolean;
+  controllerId?: string;
+  keepRevisions?: number;
+  onCall?: (operation: string) => void;
+  /** the default region (--region); default the emulator's */
+  region?: string;
+  /** the variables (--var); default the emulator's env file, as --var-file gives it */
+  vars?: ReadonlyMap<string, string>;
+}
+
+export async function reconcile(dir: string, opts: ReconcileOptions = {}): Promise<PassRun> {
   const env = emulatorEnv();
-  const load = await loadManifests(dir, { defaultRegion: env.region, vars: emulatorVars() });
+  const region = opts.region ?? env.region;
+  const load = await loadManifests(dir, { defaultRegion: region, vars: opts.vars ?? emulatorVars() });
   const gateways = new AwsGateways({ endpoint: env.endpoint, rateLimits: 'off' });
   if (opts.onCall) gateways.counter.listener = (_service, operation) => opts.onCall!(operation);
   try {
     const pass = await runReconcilePass(load, {
       gateways,
       controllerId: opts.controllerId ?? 'default',
-      defaultRegion: env.region,
+      defaultRegion: region,
       mode: opts.mode ?? 'plan',
       prune: opts.prune ?? false,
       adopt: opts.adopt ?? false,

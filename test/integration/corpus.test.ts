@@ -51,14 +51,18 @@ function vars(): Map<string, string> {
   return new Map([...Object.entries(emulatorEnv().vars), ...CORPUS_VARS]);
 }
 
+/** A network id of the emulator in region (the env file prefixes the other region's: EU_WEST_1_SUBNET_A). */
+function networkId(name: string, region: string): string {
+  return emulatorVar(region === emulatorEnv().region ? name : `${region.toUpperCase().replace(/-/g, '_')}_${name}`);
+}
+
 /**
  * The file's text with the published account's network ids (subnets, security groups,
  * target groups) replaced by the emulator's, in the order they first appear: ECS, and the
  * emulator as ECS does, refuses a CreateService naming a subnet that does not exist.
  */
 function onEmulatorNetwork(file: CorpusFile, region: string): string {
-  const prefix = region === emulatorEnv().region ? '' : `${region.toUpperCase().replace(/-/g, '_')}_`;
-  const subnets = [emulatorVar(`${prefix}SUBNET_A`), emulatorVar(`${prefix}SUBNET_B`)];
+  const subnets = [networkId('SUBNET_A', region), networkId('SUBNET_B', region)];
   const seen = new Map<string, string>();
   return file.text
     .replace(/"subnet-[A-Za-z0-9]+"/g, (id) => {
@@ -67,8 +71,8 @@ function onEmulatorNetwork(file: CorpusFile, region: string): string {
       if (!seen.has(key)) seen.set(key, subnets[seen.size % subnets.length]!);
       return JSON.stringify(seen.get(key));
     })
-    .replace(/"sg-[A-Za-z0-9]+"/g, () => JSON.stringify(emulatorVar(`${prefix}SECURITY_GROUP`)))
-    .replace(/"arn:aws:elasticloadbalancing:[^"]*:targetgroup\/[^"]+"/g, () => JSON.stringify(emulatorVar(`${prefix}TARGET_GROUP_ARN`)))
+    .replace(/"sg-[A-Za-z0-9]+"/g, () => JSON.stringify(networkId('SECURITY_GROUP', region)))
+    .replace(/"arn:aws:elasticloadbalancing:[^"]*:targetgroup\/[^"]+"/g, () => JSON.stringify(networkId('TARGET_GROUP_ARN', region)))
     // The Service Connect tutorial writes one placeholder, "subnet-EXAMPLE", for each of
     // three subnets; mapped, it would name one subnet three times. Its subnets are the
     // emulator's two, once each.
@@ -148,7 +152,6 @@ function serviceFor(td: CorpusFile, cluster: string, region: string): CreateServ
   const json = publishedJson(td, region);
   const family = String(json['family'] ?? (json['taskDefinition'] as Json | undefined)?.['family']);
   const fargate = Array.isArray(json['requiresCompatibilities']) && (json['requiresCompatibilities'] as string[]).includes('FARGATE');
-  const prefix = region === emulatorEnv().region ? '' : `${region.toUpperCase().replace(/-/g, '_')}_`;
   return {
     cluster,
     serviceName: `${family}-svc`,
@@ -156,7 +159,7 @@ function serviceFor(td: CorpusFile, cluster: string, region: string): CreateServ
     desiredCount: 1,
     launchType: fargate ? 'FARGATE' : 'EC2',
     ...(json['networkMode'] === 'awsvpc'
-      ? { networkConfiguration: { awsvpcConfiguration: { subnets: [emulatorVar(`${prefix}SUBNET_A`)], securityGroups: [emulatorVar(`${prefix}SECURITY_GROUP`)] } } }
+      ? { networkConfiguration: { awsvpcConfiguration: { subnets: [networkId('SUBNET_A', region)], securityGroups: [networkId('SECURITY_GROUP', region)] } } }
       : {}),
   };
 }

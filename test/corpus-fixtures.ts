@@ -32,7 +32,7 @@ export function corpusServices(): CorpusFile[] {
   return listFolder('services', 'Service', '.yaml');
 }
 
-export interface PublishedOutput {
+interface PublishedOutput {
   path: string;
   /** the corpus input it was published for (its stem) */
   inputStem: string;

@@ -290,7 +290,8 @@ async function createService(d: ResourceDiff, gw: AwsGateway, tags: Record<strin
     ...(rest as Json),
     cluster: d.cluster!,
     serviceName: d.name,
-    taskDefinition: resolveTaskDefinition(d, registered, byId),
+    // an EXTERNAL deployment controller's service may have no task definition (its task sets do)
+    ...(desired.spec.taskDefinition !== undefined ? { taskDefinition: resolveTaskDefinition(d, registered, byId) } : {}),
     tags: tagsToList(tags),
     clientToken,
   });

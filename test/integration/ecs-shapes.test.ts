@@ -3,10 +3,20 @@
 // of server-filled or differently spelled value, apply, then plan again finds nothing,
 // and a second apply makes no mutating call at all. The documented ECS shape of each is
 // unit-tested in test/ecs-shapes.test.ts.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DescribeServicesCommand, DescribeTaskDefinitionCommand, UpdateServiceCommand } from '@aws-sdk/client-ecs';
+import {
+  CreateClusterCommand,
+  CreateServiceCommand,
+  DescribeServicesCommand,
+  DescribeTaskDefinitionCommand,
+  RegisterTaskDefinitionCommand,
+  UpdateServiceCommand,
+} from '@aws-sdk/client-ecs';
+import { main } from '../../src/cli/main.js';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
-import { resetEmulator } from './emulator-helpers.js';
+import { emulatorEnv, emulatorVar, resetEmulator } from './emulator-helpers.js';
 import { reconcile, REPO_ROOT, scratchManifests, states, ecsClient, type PassRun } from './reconcile-helpers.js';
 
 const ESTATES = join(REPO_ROOT, 'test', 'fixtures', 'ecs-shapes', 'estates');
@@ -98,5 +108,44 @@ describe("class 8: auto scaling in the Application Auto Scaling API's names", ()
   it('a scheduled action with scheduledActionName and scalableTargetAction is put once, then in sync', async () => {
     const { applied } = await convergesAtOnce('scaling-api-names');
     expect(applied.calls.PutScheduledAction).toBe(1);
+  });
+});
+
+describe('export of resources made by hand in these shapes never writes what the loader refuses', () => {
+  it('exports, validates, adopts with ownership tags only, and is in sync', async () => {
+    await ecs.send(new CreateClusterCommand({ clusterName: 'by-hand', capacityProviders: ['FARGATE', 'FARGATE_SPOT'], defaultCapacityProviderStrategy: [{ capacityProvider: 'FARGATE', weight: 1, base: 0 }] }));
+    const td = await ecs.send(
+      new RegisterTaskDefinitionCommand({
+        family: 'by-hand-app',
+        networkMode: 'awsvpc',
+        requiresCompatibilities: ['FARGATE'],
+        cpu: '.25 vcpu',
+        memory: '.5 gb',
+        taskRoleArn: 'ecsTaskRole',
+        executionRoleArn: '',
+        containerDefinitions: [{ name: 'app', image: 'nginx:1.27', hostname: '', portMappings: [{ containerPort: 80, appProtocol: '' as never }] }],
+      }),
+    );
+    await ecs.send(
+      new CreateServiceCommand({
+        cluster: 'by-hand',
+        serviceName: 'web',
+        taskDefinition: td.taskDefinition!.taskDefinitionArn!,
+        desiredCount: 1,
+        networkConfiguration: { awsvpcConfiguration: { subnets: [emulatorVar('SUBNET_A')], securityGroups: [emulatorVar('SECURITY_GROUP')] } },
+      }),
+    );
+    const out = join(mkdtempSync(join(tmpdir(), 'ecs-reconciler-shapes-export-')), 'estate');
+    const env = emulatorEnv();
+    let stderr = '';
+    const io = (extra: Record<string, string> = {}) => ({ stdout: () => undefined, stderr: (t: string) => (stderr += t), env: { ...process.env, AWS_REGION: env.region, ECS_RECONCILER_RATE_LIMITS: 'off', ...extra }, cwd: process.cwd() });
+    expect(await main(['export', '--cluster', 'by-hand', '--out', out, '--endpoint', env.endpoint], io()), stderr).toBe(0);
+    expect(await main(['validate', out], io()), stderr).toBe(0);
+    const adopted = await reconcile(out, { mode: 'apply', adopt: true });
+    expect(adopted.problems).toEqual([]);
+    expect(adopted.results.map((r) => r.action.kind).sort()).toEqual(['tag-resource', 'tag-resource', 'tag-resource']);
+    const plan = await reconcile(out, { mode: 'plan' });
+    expect(changesOf(plan)).toEqual([]);
+    expect(Object.values(states(plan))).toEqual(['in-sync', 'in-sync', 'in-sync']);
   });
 });

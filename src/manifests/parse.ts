@@ -63,7 +63,9 @@ export interface ParsedFile {
 /**
  * DescribeTaskDefinition output fields that RegisterTaskDefinition does not take (the
  * TaskDefinition data type's read-only members). aws-actions/amazon-ecs-deploy-task-definition
- * drops the same ones (its IGNORED_TASK_DEFINITION_ATTRIBUTES) before registering a
+ * (index.js, IGNORED_TASK_DEFINITION_ATTRIBUTES: "Attributes that are returned by
+ * DescribeTaskDefinition, but are not valid RegisterTaskDefinition inputs") drops the same
+ * ones, less deleteRequestedAt (newer than its list), before registering a
  * `task-definition.json` kept from `aws ecs describe-task-definition`.
  */
 export const TASK_DEFINITION_READ_ONLY_FIELDS = [

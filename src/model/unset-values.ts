@@ -1,7 +1,9 @@
 // `""` and `null` for an optional field mean "unset" to ECS and the AWS SDKs:
 // RegisterTaskDefinition with `taskRoleArn: ""` stores no role (DescribeTaskDefinition
 // leaves it out), console "Create new revision" JSON exports carry `null` for every
-// unset field, and ecspresso's `ecspresso init` writes `appProtocol: ""`. The loader
+// unset field, and ecspresso's `ecspresso init` writes `appProtocol: ""`. The official
+// deploy action (aws-actions/amazon-ecs-deploy-task-definition, isEmptyValue /
+// cleanNullKeys) drops them before RegisterTaskDefinition for the same reason. The loader
 // drops them before validation and the diff drops them on both sides.
 //
 // Kept: an empty string that is itself the data. In free-form string maps

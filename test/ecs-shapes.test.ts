@@ -123,6 +123,15 @@ describe("class 2: Service Connect without namespace takes the cluster's default
     expect(d.state).toBe('in-sync');
   });
 
+  it('a cluster default namespace given by name is the ARN ECS resolved it to, while the manifest is the one applied', () => {
+    const diffs = applied({ svc: serviceSpec(), liveSvc: {}, cluster: clusterSpec({ serviceConnectDefaults: { namespace: 'internal' } }), liveClusterExtra: { serviceConnectDefaults: { namespace: ns } } });
+    expect(byId(diffs, CLUSTER_ID).changes).toEqual([]);
+    // the manifest changed since (another name): the name is sent again
+    const c = desired('Cluster', 'prod', clusterSpec({ serviceConnectDefaults: { namespace: 'internal' } }));
+    const live = estate({ clusters: [liveCluster('prod', { ...liveClusterSpec(), serviceConnectDefaults: { namespace: ns } }, managedTags('an-older-hash', { team: 'web' }))] });
+    expect(byId(diff([c], live), CLUSTER_ID).changes).toEqual([expect.objectContaining({ path: 'serviceConnectDefaults.namespace', live: ns, desired: 'internal' })]);
+  });
+
   it('a service in another namespace than the default is a change', () => {
     const d = byId(
       applied({

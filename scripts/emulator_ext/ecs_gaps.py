@@ -431,6 +431,34 @@ def apply() -> list[str]:
         _wrap(action)(with_default_namespace)
 
     applied.append("Service Connect without namespace uses the cluster's default namespace")
+
+    # GAP 11 - a cluster's default Service Connect namespace given by name. ECS API
+    # reference (ClusterServiceConnectDefaultsRequest.namespace): "The namespace name or
+    # full Amazon Resource Name (ARN) of the Cloud Map namespace ... If you enter an
+    # existing namespace name or ARN, then that namespace will be used. If you enter a new
+    # name, a Cloud Map namespace will be created"; DescribeClusters reports the namespace
+    # ARN (serviceConnectDefaults.namespace: arn:aws:servicediscovery:...:namespace/ns-...).
+    # moto stores the name. The namespace id here is derived from the name, so the same
+    # name in the same account and region is the same namespace, as in Cloud Map.
+    for action in ("create_cluster", "update_cluster"):
+
+        def with_namespace_arn(self: R, original: Callable[[R], ActionResult]) -> ActionResult:
+            scd = self._get_param("serviceConnectDefaults")
+            name = scd.get("namespace") if isinstance(scd, dict) else None
+            if isinstance(name, str) and name and not name.startswith("arn:"):
+                import hashlib
+
+                ns_id = "ns-" + hashlib.sha256(
+                    f"{self.current_account}/{self.region}/{name}".encode()
+                ).hexdigest()[:16]
+                scd["namespace"] = (
+                    f"arn:aws:servicediscovery:{self.region}:{self.current_account}:namespace/{ns_id}"
+                )
+            return original(self)
+
+        _wrap(action)(with_namespace_arn)
+
+    applied.append("A cluster's default Service Connect namespace given by name is reported as its ARN")
     return applied
 
 

@@ -11,7 +11,7 @@ import { ANNOTATION, resourceId, TAG, type DesiredResource, type InvalidResource
 import { diffFields } from './field-diff.js';
 import { specHash } from './hash.js';
 import { applyIgnoreRules, parseIgnoreRules, withoutIgnored, type IgnoreRule } from './ignore.js';
-import { accountOfArn, serviceWithClusterDefaults, taskDefinitionWithRoleArns, type AccountOfArn, type ClusterDefaults } from './inherited.js';
+import { accountOfArn, clusterWithResolvedNamespace, serviceWithClusterDefaults, taskDefinitionWithRoleArns, type AccountOfArn, type ClusterDefaults } from './inherited.js';
 import { normalizeScaling } from './scaling.js';
 import { canonicalJson, normalizeCluster, normalizeService, normalizeTaskDefinition } from './normalize.js';
 import type { ChangeCause, FieldChange, ResourceDiff, ResourceState } from './types.js';
@@ -234,9 +234,9 @@ function diffCluster(d: DesiredResource, id: string, live: LiveCluster | undefin
   }
   const liveWithTags = { ...live.spec, tags: userTags(live.tags) };
   const { spec, ignored } = applyIgnoreRules(manifest, liveWithTags, rules);
-  const target = normalizeCluster(omit(spec, 'tags'));
-  const targetTags = spec.tags as Record<string, string>;
   const appliedHash = live.tags[TAG.appliedHash];
+  const target = normalizeCluster(clusterWithResolvedNamespace(omit(spec, 'tags'), live.spec, appliedHash === desiredHash));
+  const targetTags = spec.tags as Record<string, string>;
   const diffs = [...diffFields(normalizeCluster(live.spec), target), ...tagChanges(userTags(live.tags), targetTags)];
   const state = stateOf(diffs, appliedHash, desiredHash);
   return {

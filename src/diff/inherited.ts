@@ -92,3 +92,18 @@ export function taskDefinitionWithRoleArns(spec: Json, account: AccountOfArn | u
   }
   return out;
 }
+
+/**
+ * [API] CreateCluster / UpdateCluster serviceConnectDefaults.namespace: "The namespace name
+ * or full Amazon Resource Name (ARN) of the Cloud Map namespace ... If you enter a new name,
+ * a Cloud Map namespace will be created"; DescribeClusters returns the namespace ARN
+ * (arn:aws:servicediscovery:REGION:ACCOUNT:namespace/ns-...), which does not carry the name.
+ * A name the live cluster was given by this same manifest (its applied-hash equal to the
+ * manifest's) is the ARN ECS resolved it to; a changed manifest sends the name again.
+ */
+export function clusterWithResolvedNamespace(spec: Json, liveSpec: Json, sameManifestAsApplied: boolean): Json {
+  const want = isObject(spec.serviceConnectDefaults) ? spec.serviceConnectDefaults.namespace : undefined;
+  const have = isObject(liveSpec.serviceConnectDefaults) ? liveSpec.serviceConnectDefaults.namespace : undefined;
+  if (!sameManifestAsApplied || typeof want !== 'string' || want.startsWith('arn:') || typeof have !== 'string' || !/^arn:[^:]+:servicediscovery:/.test(have)) return spec;
+  return { ...spec, serviceConnectDefaults: { ...(spec.serviceConnectDefaults as Json), namespace: have } };
+}

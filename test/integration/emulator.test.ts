@@ -549,7 +549,7 @@ describe('task definition defaults (moto fills fewer than ECS; see the comment a
   });
 });
 
-describe('issue 12: the shapes ECS stores (scripts/emulator_ext/ecs_gaps.py GAP 9, GAP 10)', () => {
+describe('issue 12: the shapes ECS stores (scripts/emulator_ext/ecs_gaps.py GAP 9, 10, 11)', () => {
   it('[extension] RegisterTaskDefinition stores a role given by name as its full ARN in the account', async () => {
     const arn = (
       await ecs.send(
@@ -624,6 +624,16 @@ describe('issue 12: the shapes ECS stores (scripts/emulator_ext/ecs_gaps.py GAP 
     await ecs.send(new CreateServiceCommand({ ...fargateService('sc-default'), cluster: 'with-sc-default', serviceConnectConfiguration }));
     const out = await ecs.send(new DescribeServicesCommand({ cluster: 'with-sc-default', services: ['sc-default'] }));
     expect(out.services![0]!.deployments![0]!.serviceConnectConfiguration).toEqual({ ...serviceConnectConfiguration, namespace });
+  });
+
+  it("[extension] a cluster's default Service Connect namespace given by name is reported as a Cloud Map namespace ARN, the same for the same name", async () => {
+    const created = await ecs.send(new CreateClusterCommand({ clusterName: 'sc-by-name', serviceConnectDefaults: { namespace: 'internal' } }));
+    const arn = created.cluster!.serviceConnectDefaults!.namespace!;
+    expect(arn).toMatch(/^arn:aws:servicediscovery:[a-z0-9-]+:\d{12}:namespace\/ns-[0-9a-f]{16}$/);
+    const other = await ecs.send(new CreateClusterCommand({ clusterName: 'sc-by-name-2', serviceConnectDefaults: { namespace: 'internal' } }));
+    expect(other.cluster!.serviceConnectDefaults!.namespace).toBe(arn);
+    const described: DescribeClustersCommandOutput = await ecs.send(new DescribeClustersCommand({ clusters: ['sc-by-name'] }));
+    expect(described.clusters![0]!.serviceConnectDefaults).toEqual({ namespace: arn });
   });
 
   it('a service with neither launchType nor strategy in a cluster without a default strategy reports launchType EC2 (plain moto does too)', async () => {

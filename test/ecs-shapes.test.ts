@@ -266,18 +266,33 @@ describe('class 6: describe-task-definition output is accepted, with one notice 
     expect(r.problems).toEqual([expect.objectContaining({ path: 'taskDefinition.revison', line: 3, message: 'unknown field' })]);
   });
 
-  it('a TaskDefinition manifest whose spec was pasted from describe output loads too', () => {
+  it('TaskDefinition manifests whose spec was pasted from describe output (family included) load too, with one notice for the file', () => {
+    const doc = (name: string) => `apiVersion: ecs-reconciler/v1
+kind: TaskDefinition
+metadata: { name: ${name} }
+spec:
+  taskDefinitionArn: arn:aws:ecs:us-east-1:012345678910:task-definition/${name}:3
+  family: ${name}
+  revision: 3
+  status: ACTIVE
+  containerDefinitions: [{ name: a, image: x, memory: 128 }]
+`;
+    const r = parseText('td.yaml', `${doc('a')}---\n${doc('b')}`);
+    expect(r.problems.map(formatProblem)).toEqual([]);
+    expect(r.resources.map((x) => x.spec)).toEqual([{ containerDefinitions: [{ name: 'a', image: 'x', memory: 128 }] }, { containerDefinitions: [{ name: 'a', image: 'x', memory: 128 }] }]);
+    expect(r.notices).toHaveLength(1);
+  });
+
+  it('a pasted family that is not the manifest name is still an error', () => {
     const r = parseText('td.yaml', `apiVersion: ecs-reconciler/v1
 kind: TaskDefinition
 metadata: { name: a }
 spec:
-  taskDefinitionArn: arn:aws:ecs:us-east-1:012345678910:task-definition/a:3
   revision: 3
-  status: ACTIVE
+  family: other
   containerDefinitions: [{ name: a, image: x, memory: 128 }]
 `);
-    expect(r.problems.map(formatProblem)).toEqual([]);
-    expect(r.notices).toHaveLength(1);
+    expect(r.problems.map((p) => `${p.path}: ${p.message}`)).toEqual(['spec.family: unknown field']);
   });
 });
 

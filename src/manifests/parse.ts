@@ -85,6 +85,8 @@ export const TASK_DEFINITION_READ_ONLY_FIELDS = [
  * `{"taskDefinition": {...}}` wrapper (with `tags` beside it under --include TAGS) is
  * unwrapped and the read-only fields are dropped. Returns what was done, for the notice.
  */
+const DESCRIBE_NOTICE = 'read as describe-task-definition output';
+
 function fromDescribeOutput(raw: Record<string, unknown>): { taskDefinition: Record<string, unknown>; unwrapped: boolean; dropped: string[] } {
   let td = raw;
   let unwrapped = false;
@@ -94,7 +96,7 @@ function fromDescribeOutput(raw: Record<string, unknown>): { taskDefinition: Rec
     if (raw.tags !== undefined && td.tags === undefined) td.tags = raw.tags;
     unwrapped = true;
   }
-  const dropped = TASK_DEFINITION_READ_ONLY_FIELDS.filter((f) => f in td);
+  const dropped: string[] = TASK_DEFINITION_READ_ONLY_FIELDS.filter((f) => f in td);
   if (dropped.length) {
     td = { ...td };
     for (const f of dropped) delete td[f];
@@ -392,6 +394,13 @@ function parseOneDocument(doc: Document, isJson: boolean, source: string, ctx: P
     : isTaskDefinitionManifest && record0.spec !== null && typeof record0.spec === 'object' && !Array.isArray(record0.spec)
       ? fromDescribeOutput(record0.spec as Record<string, unknown>)
       : undefined;
+  // a whole describe output pasted as the spec carries its family, the manifest's name
+  if (described && !isJson && described.dropped.length && described.taskDefinition.family === stringAt(raw, 'metadata', 'name')) {
+    const { family: _family, ...rest } = described.taskDefinition;
+    described.taskDefinition = rest;
+    described.dropped.push('family');
+  }
+  const describedNoticeGiven = out.notices.some((n) => n.message.startsWith(DESCRIBE_NOTICE));
   if (described && (described.unwrapped || described.dropped.length)) {
     if (isJson) {
       input = described.taskDefinition;
@@ -401,12 +410,10 @@ function parseOneDocument(doc: Document, isJson: boolean, source: string, ctx: P
       ...(described.unwrapped ? ['unwrapped {"taskDefinition": ...}'] : []),
       ...(described.dropped.length ? [`dropped read-only field(s) ${described.dropped.join(', ')}`] : []),
     ].join('; ');
-    out.notices.push({
-      stage: 'load',
-      file: loc.file,
-      ...docLoc,
-      message: `read as describe-task-definition output: ${what} (RegisterTaskDefinition does not take them)`,
-    });
+    // one notice a file, at the first document it concerns
+    if (!describedNoticeGiven) {
+      out.notices.push({ stage: 'load', file: loc.file, ...docLoc, message: `${DESCRIBE_NOTICE}: ${what} (RegisterTaskDefinition does not take them)` });
+    }
   }
   // "" and null for optional fields are unset (model/unset-values.ts).
   if (isJson) input = dropUnsetValues(input) as object;

@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { main } from '../src/cli/main.js';
 import { normalizeTaskDefinition } from '../src/diff/normalize.js';
 import { parseManifestText } from '../src/manifests/index.js';
 import { formatProblem } from '../src/model/problem.js';
@@ -258,6 +259,13 @@ describe('class 6: describe-task-definition output is accepted, with one notice 
     expect(td.name).toBe('hello_world');
     expect(td.spec).not.toHaveProperty('taskRoleArn');
     expect(td.spec).not.toHaveProperty('revision');
+  });
+
+  it('validate says the notice once and passes (exit 0)', async () => {
+    let stdout = '';
+    const code = await main(['validate', join(fixtures, 'estates', 'describe-output')], { stdout: (t) => (stdout += t), stderr: () => undefined, env: {}, cwd: process.cwd() });
+    expect(code, stdout).toBe(0);
+    expect(stdout.match(/^notice: task-definition\.json:\d+:\d+ read as describe-task-definition output/gm)).toHaveLength(1);
   });
 
   it('a plain register-task-definition file gets no notice, and an unknown field is still an error at its own line, wrapper included', () => {

@@ -375,4 +375,121 @@ def apply() -> list[str]:
         return original(self)
 
     applied.append("awsvpcConfiguration without securityGroups uses the VPC's default group")
+
+    # GAP 9 - RegisterTaskDefinition stores its request verbatim. ECS API reference
+    # (RegisterTaskDefinition) and published describe-task-definition outputs:
+    #  - taskRoleArn / executionRoleArn: "The short name or full Amazon Resource Name (ARN)
+    #    of the IAM role"; DescribeTaskDefinition returns the full ARN
+    #    (arn:aws:iam::ACCOUNT:role/NAME) for a role given by its name;
+    #  - cpu: "can be expressed as an integer using CPU units (for example, 1024) or as a
+    #    string using vCPUs (for example, 1 vCPU or 1 vcpu) ... When you register a task
+    #    definition, a unit value is converted to an integer indicating the CPU units";
+    #    memory likewise, "as a string using GB (for example, 1GB or 1 GB) ... converted
+    #    to an integer indicating the MiB"; both are returned as strings of that number;
+    #  - an optional string member sent as "" is unset: `taskRoleArn: ""` comes back
+    #    absent (the SDKs and the console treat "" as not given). The empty string that
+    #    is data is kept: values of name/value pairs (an environment variable set to "")
+    #    and of free-form maps (dockerLabels, log options, driverOpts, labels).
+    @_wrap("register_task_definition")
+    def register_task_definition(self: R, original: Callable[[R], ActionResult]) -> ActionResult:
+        params = self.params
+        for key in list(params.keys()):
+            if key in ("family", "tags"):
+                continue
+            cleaned = _drop_empty_strings(params[key], key)
+            if cleaned is None:
+                del params[key]
+            else:
+                params[key] = cleaned
+        for key in ("taskRoleArn", "executionRoleArn"):
+            role = params.get(key)
+            if isinstance(role, str) and not role.startswith("arn:"):
+                params[key] = f"arn:aws:iam::{self.current_account}:role/{role.lstrip('/')}"
+        for key, unit in (("cpu", "vcpu"), ("memory", "gb")):
+            if key in params:
+                params[key] = _task_size(params[key], unit)
+        return original(self)
+
+    applied.append("RegisterTaskDefinition stores role ARNs, task sizes in units, no empty strings")
+
+    # GAP 10 - Service Connect without a namespace. ECS API reference
+    # (ClusterServiceConnectDefaults.namespace): "When you create a service and don't
+    # specify a Service Connect configuration, this namespace is used"; the cluster's
+    # serviceConnectDefaults namespace fills ServiceConnectConfiguration.namespace, and
+    # DescribeServices reports it on the deployment. moto keeps the configuration without one.
+    for action in ("create_service", "update_service"):
+
+        def with_default_namespace(self: R, original: Callable[[R], ActionResult]) -> ActionResult:
+            sc = self._get_param("serviceConnectConfiguration")
+            if isinstance(sc, dict) and sc.get("enabled") and not sc.get("namespace"):
+                cluster = self.ecs_backend._get_cluster(self._get_param("cluster", "default"))
+                defaults = getattr(cluster, "service_connect_defaults", None) or {}
+                if defaults.get("namespace"):
+                    sc["namespace"] = defaults["namespace"]
+            return original(self)
+
+        _wrap(action)(with_default_namespace)
+
+    applied.append("Service Connect without namespace uses the cluster's default namespace")
+
+    # GAP 11 - a cluster's default Service Connect namespace given by name. ECS API
+    # reference (ClusterServiceConnectDefaultsRequest.namespace): "The namespace name or
+    # full Amazon Resource Name (ARN) of the Cloud Map namespace ... If you enter an
+    # existing namespace name or ARN, then that namespace will be used. If you enter a new
+    # name, a Cloud Map namespace will be created"; DescribeClusters reports the namespace
+    # ARN (serviceConnectDefaults.namespace: arn:aws:servicediscovery:...:namespace/ns-...).
+    # moto stores the name. The namespace id here is derived from the name, so the same
+    # name in the same account and region is the same namespace, as in Cloud Map.
+    for action in ("create_cluster", "update_cluster"):
+
+        def with_namespace_arn(self: R, original: Callable[[R], ActionResult]) -> ActionResult:
+            scd = self._get_param("serviceConnectDefaults")
+            name = scd.get("namespace") if isinstance(scd, dict) else None
+            if isinstance(name, str) and name and not name.startswith("arn:"):
+                import hashlib
+
+                ns_id = "ns-" + hashlib.sha256(
+                    f"{self.current_account}/{self.region}/{name}".encode()
+                ).hexdigest()[:16]
+                scd["namespace"] = (
+                    f"arn:aws:servicediscovery:{self.region}:{self.current_account}:namespace/{ns_id}"
+                )
+            return original(self)
+
+        _wrap(action)(with_namespace_arn)
+
+    applied.append("A cluster's default Service Connect namespace given by name is reported as its ARN")
     return applied
+
+
+# Free-form string maps and name/value pairs, whose "" is data (see GAP 9).
+_FREE_FORM_MAPS = {"dockerLabels", "options", "driverOpts", "labels", "tags"}
+
+
+def _drop_empty_strings(value: Any, key: str) -> Any:
+    """A copy without the "" and null members of objects (list items kept); None if unset."""
+    if value is None or (value == "" and key != "value" and key not in _FREE_FORM_MAPS):
+        return None
+    if isinstance(value, list):
+        return [v if not isinstance(v, (dict, list)) else _drop_empty_strings(v, key) for v in value]
+    if isinstance(value, dict):
+        if key in _FREE_FORM_MAPS:
+            return dict(value)
+        out = {}
+        for k, v in value.items():
+            cleaned = _drop_empty_strings(v, k)
+            if cleaned is not None:
+                out[k] = cleaned
+        return out
+    return value
+
+
+def _task_size(value: Any, unit: str) -> Any:
+    """'.25 vcpu' -> '256', '1 GB' -> '1024', 512 -> '512'; anything else as it was."""
+    import re
+
+    m = re.fullmatch(r"\s*(\d+(?:\.\d+)?|\.\d+)\s*(" + unit + r")?\s*", str(value), re.IGNORECASE)
+    if not m:
+        return value
+    n = float(m.group(1)) * (1024 if m.group(2) else 1)
+    return str(int(n)) if n == int(n) else value

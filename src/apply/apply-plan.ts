@@ -288,12 +288,26 @@ async function createService(d: ResourceDiff, gw: AwsGateway, tags: Record<strin
   const clientToken = specHash({ cluster: d.cluster, service: d.name, hash: d.desiredHash, replacing });
   return gw.createService({
     ...(rest as Json),
+    ...(rest.desiredCount === undefined && rest.schedulingStrategy !== 'DAEMON' ? { desiredCount: initialDesiredCount(desired.spec) } : {}),
     cluster: d.cluster!,
     serviceName: d.name,
-    taskDefinition: resolveTaskDefinition(d, registered, byId),
+    // an EXTERNAL deployment controller's service may have no task definition (its task sets do)
+    ...(desired.spec.taskDefinition !== undefined ? { taskDefinition: resolveTaskDefinition(d, registered, byId) } : {}),
     tags: tagsToList(tags),
     clientToken,
   });
+}
+
+/**
+ * A REPLICA service whose manifest leaves desiredCount out keeps whatever count it has
+ * (the diff never compares it); but CreateService needs one ([API] desiredCount: "This is
+ * required if schedulingStrategy is REPLICA or isn't specified"). A new service starts at
+ * its auto scaling minimum, else at 1, as CloudFormation's AWS::ECS::Service does ("For
+ * new services, if a desired count is not specified, a default value of 1 is used").
+ */
+function initialDesiredCount(spec: Json): number {
+  const min = (spec.autoScaling as { minCapacity?: unknown } | undefined)?.minCapacity;
+  return typeof min === 'number' ? min : 1;
 }
 
 /** Until the PRIMARY deployment's rollout completes or fails (or only one deployment is left). */

@@ -1,6 +1,7 @@
 /** Shared by validate, plan, apply and run: flags to variables to the loaded desired model. */
 import path from 'node:path';
 import { collectVariables, loadManifests, type LoadResult } from '../manifests/index.js';
+import { formatProblem } from '../model/problem.js';
 import type { CommandIO } from './io.js';
 
 export interface DesiredFlags {
@@ -8,6 +9,7 @@ export interface DesiredFlags {
   vars?: string[];
   varFiles?: string[];
   region: string;
+  noticesTo?: 'stderr';
 }
 
 export async function loadDesired(flags: DesiredFlags, io: CommandIO): Promise<LoadResult> {
@@ -17,6 +19,8 @@ export async function loadDesired(flags: DesiredFlags, io: CommandIO): Promise<L
     env: io.env,
   });
   const result = await loadManifests(path.resolve(io.cwd, flags.dir), { defaultRegion: flags.region, vars: variables.vars });
+  // validate prints them with its own output; the other commands say them on stderr
+  if (flags.noticesTo === 'stderr') for (const n of result.notices) io.stderr(`notice: ${formatProblem(n)}\n`);
   if (variables.problems.length) {
     result.problems.unshift(...variables.problems);
     result.complete = false;

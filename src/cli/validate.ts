@@ -46,6 +46,7 @@ export async function validateCommand(argv: string[], io: CommandIO): Promise<nu
           files: result.fileCount,
           resources: result.resources.map((r) => ({ id: resourceId(r), kind: r.kind, name: r.name, region: r.region, ...(r.cluster ? { cluster: r.cluster } : {}), file: r.source.file, line: r.source.line })),
           problems: result.problems,
+          notices: result.notices,
         },
         null,
         2,
@@ -53,6 +54,7 @@ export async function validateCommand(argv: string[], io: CommandIO): Promise<nu
     );
   } else {
     for (const p of result.problems) io.stdout(`${formatProblem(p)}\n`);
+    for (const n of result.notices) io.stdout(`notice: ${formatProblem(n)}\n`);
     const counts = { Cluster: 0, TaskDefinition: 0, Service: 0 };
     for (const r of result.resources) counts[r.kind]++;
     const summary = `${result.fileCount} file(s): ${counts.Cluster} cluster(s), ${counts.TaskDefinition} task definition(s), ${counts.Service} service(s) valid`;

@@ -65,6 +65,7 @@ export class Controller {
   private passCount = 0;
   private lastReport: Report | undefined;
   private readonly parseCache = new ParseCache();
+  private noticesSaid = new Set<string>();
   /** the last pass's live estate and desired resources, for a targeted pass after a file change */
   private lastLive: LiveEstate | undefined;
   private lastDesired = new Map<string, DesiredResource>();
@@ -159,6 +160,10 @@ export class Controller {
         load.complete = false;
       }
       for (const p of load.problems) log.warn({ resource: p.resource, file: p.file, line: p.line, stage: p.stage }, formatProblem(p));
+      // notices (describe output unwrapped, ...) are said once, not on every pass
+      const notices = load.notices.map(formatProblem);
+      for (const [i, n] of load.notices.entries()) if (!this.noticesSaid.has(notices[i]!)) log.info({ file: n.file, stage: n.stage }, `notice: ${notices[i]}`);
+      this.noticesSaid = new Set(notices);
       const gitRevision = await gitRevisionOf(path.resolve(this.opts.dir));
       const live = await this.targetedLive(reasons, load.resources);
       const result = await runReconcilePass(load, {

@@ -11,6 +11,7 @@ import { ANNOTATION, resourceId, TAG, type DesiredResource, type InvalidResource
 import { diffFields } from './field-diff.js';
 import { specHash } from './hash.js';
 import { applyIgnoreRules, parseIgnoreRules, withoutIgnored, type IgnoreRule } from './ignore.js';
+import { accountOfArn, clusterWithResolvedNamespace, serviceWithClusterDefaults, taskDefinitionWithRoleArns, type AccountOfArn, type ClusterDefaults } from './inherited.js';
 import { normalizeScaling } from './scaling.js';
 import { canonicalJson, normalizeCluster, normalizeService, normalizeTaskDefinition } from './normalize.js';
 import type { ChangeCause, FieldChange, ResourceDiff, ResourceState } from './types.js';
@@ -49,6 +50,22 @@ function omit(obj: Json, ...keys: string[]): Json {
   const out: Json = { ...obj };
   for (const k of keys) delete out[k];
   return out;
+}
+
+/** The partition and account of the region's live resources (roles given by name live there). */
+function regionAccount(live: LiveEstate, region: string): AccountOfArn | undefined {
+  for (const c of live.clusters.values()) if (c.region === region && accountOfArn(c.arn)) return accountOfArn(c.arn);
+  for (const s of live.services.values()) if (s.region === region && accountOfArn(s.arn)) return accountOfArn(s.arn);
+  for (const f of live.families.values()) if (f.region === region && accountOfArn(f.latest.arn)) return accountOfArn(f.latest.arn);
+  return undefined;
+}
+
+/** The cluster a service inherits from: its live state, or (not created yet) its manifest. */
+function clusterDefaultsFor(d: DesiredResource, input: DiffInput): ClusterDefaults | undefined {
+  if (!d.cluster) return undefined;
+  const live = input.live.clusters.get(resourceId({ kind: 'Cluster', region: d.region, name: d.cluster }));
+  if (live) return live.spec;
+  return input.desired.find((c) => c.kind === 'Cluster' && c.region === d.region && c.name === d.cluster)?.spec;
 }
 
 function stateOf(changes: readonly unknown[], appliedHash: string | undefined, desiredHash: string): ResourceState {
@@ -217,9 +234,9 @@ function diffCluster(d: DesiredResource, id: string, live: LiveCluster | undefin
   }
   const liveWithTags = { ...live.spec, tags: userTags(live.tags) };
   const { spec, ignored } = applyIgnoreRules(manifest, liveWithTags, rules);
-  const target = normalizeCluster(omit(spec, 'tags'));
-  const targetTags = spec.tags as Record<string, string>;
   const appliedHash = live.tags[TAG.appliedHash];
+  const target = normalizeCluster(clusterWithResolvedNamespace(omit(spec, 'tags'), live.spec, appliedHash === desiredHash));
+  const targetTags = spec.tags as Record<string, string>;
   const diffs = [...diffFields(normalizeCluster(live.spec), target), ...tagChanges(userTags(live.tags), targetTags)];
   const state = stateOf(diffs, appliedHash, desiredHash);
   return {
@@ -257,7 +274,7 @@ function diffTaskDefinition(d: DesiredResource, id: string, live: LiveTaskDefini
   const managed = live?.latestManaged !== undefined;
   const early = conflictOrMissing(b, live ? { tags: live.latest.tags } : undefined, managed, input);
   if (!live || early) {
-    const target = normalizeTaskDefinition(omit(manifest, 'tags'));
+    const target = normalizeTaskDefinition(taskDefinitionWithRoleArns(omit(manifest, 'tags'), regionAccount(input.live, d.region)));
     return {
       diff: { ...(early ?? { ...b, state: 'missing', reason: '' }), target, targetTags: manifest.tags as Record<string, string>, ...(live ? { live } : {}) },
       target: { target, hash: desiredHash },
@@ -268,7 +285,8 @@ function diffTaskDefinition(d: DesiredResource, id: string, live: LiveTaskDefini
   const current = live.latest;
   const liveWithTags = { ...current.spec, tags: userTags(current.tags) };
   const { spec, ignored } = applyIgnoreRules(manifest, liveWithTags, rules);
-  const target = normalizeTaskDefinition(omit(spec, 'tags'));
+  // A role given by name is stored by ECS as the ARN in the family's own account.
+  const target = normalizeTaskDefinition(taskDefinitionWithRoleArns(omit(spec, 'tags'), accountOfArn(current.arn)));
   const targetTags = spec.tags as Record<string, string>;
   const targetCanonical = canonicalJson(target);
   const currentNormalized = normalizedRevision(current.spec);
@@ -302,7 +320,10 @@ function diffService(d: DesiredResource, id: string, live: LiveService | undefin
   const b = base(d, id);
   const manifest = specWithTags(d);
   const tdRef = String(d.spec.taskDefinition ?? '');
-  const isManifestRef = !tdRef.startsWith('arn:') && !tdRef.includes(':');
+  // [API] CreateService taskDefinition: "A task definition must be specified if the service
+  // uses either the ECS or CODE_DEPLOY deployment controllers": an EXTERNAL one may have none.
+  const hasTaskDefinition = tdRef !== '';
+  const isManifestRef = hasTaskDefinition && !tdRef.startsWith('arn:') && !tdRef.includes(':');
   const td = isManifestRef ? tdTargets.get(resourceId({ kind: 'TaskDefinition', region: d.region, name: tdRef })) : undefined;
   // The service hash covers the task definition it runs, so a changed image makes the service pending too.
   const desiredHash = specHash({ service: manifestHash(d, omit(manifest, 'taskDefinition'), rules, normalizeService), taskDefinition: td?.hash ?? tdRef });
@@ -322,10 +343,10 @@ function diffService(d: DesiredResource, id: string, live: LiveService | undefin
   const { spec, ignored } = applyIgnoreRules(manifest, liveWithTags, rules);
   const ignoredChanges = withCause(ignored, 'manifest');
 
-  let desiredCmp = omit(spec, 'tags', 'autoScaling', 'taskDefinition');
+  // Launch type or strategy and the Service Connect namespace left out are what ECS
+  // inherits from the cluster (inherited.ts), compared as such and never as "unset".
+  let desiredCmp = serviceWithClusterDefaults(omit(spec, 'tags', 'autoScaling', 'taskDefinition'), clusterDefaultsFor(d, input));
   let liveCmp = omit(live.spec, 'taskDefinition');
-  // A DAEMON service's desiredCount is ECS's (one task per instance); CreateService refuses one.
-  if (live.spec.schedulingStrategy === 'DAEMON' && desiredCmp.desiredCount === undefined) liveCmp = omit(liveCmp, 'desiredCount');
   // Application Auto Scaling owns desiredCount at run time: inside [min, max] it is shown, never fought.
   const scaling = spec.autoScaling as { minCapacity?: number; maxCapacity?: number } | undefined;
   if (scaling && typeof scaling.minCapacity === 'number' && typeof scaling.maxCapacity === 'number') {
@@ -341,6 +362,9 @@ function diffService(d: DesiredResource, id: string, live: LiveService | undefin
       desiredCmp = { ...desiredCmp, desiredCount: bound };
     }
   }
+  // desiredCount left out: "keep what it has". UpdateService leaves the count alone when it
+  // is not sent, and a DAEMON service's count is ECS's (one task per instance).
+  if (desiredCmp.desiredCount === undefined) liveCmp = omit(liveCmp, 'desiredCount');
   const target = normalizeService(desiredCmp);
   const liveNormalized = normalizeService(liveCmp);
   const diffs = diffFields(liveNormalized, target);
@@ -356,7 +380,7 @@ function diffService(d: DesiredResource, id: string, live: LiveService | undefin
     if (!sameFamily || !sameContent) {
       diffs.push({ path: 'taskDefinition', live: revisionLabel(primary), desired: td?.matchingRevision ? revisionLabel(td.matchingRevision) : `${tdRef} (a new revision)` });
     }
-  } else if (!isManifestRef) {
+  } else if (hasTaskDefinition && !isManifestRef) {
     const liveRef = tdRef.startsWith('arn:') ? primary?.arn : revisionLabel(primary);
     if (liveRef !== tdRef) diffs.push({ path: 'taskDefinition', live: tdRef.startsWith('arn:') ? primary?.arn : revisionLabel(primary), desired: tdRef });
   }

@@ -23,6 +23,9 @@
 //          toNumberCPU, toNumberMemory).
 //   [MOBY] moby/moby daemon/volumes.go sortMounts (mounts applied in path-depth order).
 
+import { readTaskSize, type TaskSizeKind } from '../model/task-size.js';
+import { keepsEmptyString } from '../model/unset-values.js';
+
 export type Json = Record<string, unknown>;
 
 interface Ctx {
@@ -81,10 +84,10 @@ const TASK_DEFINITION: Schema = {
     'volumes[].efsVolumeConfiguration.transitEncryptionPort',
   ],
   canon: {
-    // [API][ESP] task cpu: "1 vCPU"/"0.25 vcpu" is converted to CPU units at registration.
-    cpu: (v) => withUnit(v, /^(\d+(?:\.\d+)?)\s*(vcpu)?$/i, 1024),
-    // [API][ESP] task memory: "1 GB"/"1GB" is converted to MiB at registration.
-    memory: (v) => withUnit(v, /^(\d+(?:\.\d+)?)\s*(gb)?$/i, 1024),
+    // [API][ESP] task cpu: "1 vCPU"/".25 vcpu" is converted to CPU units at registration.
+    cpu: (v) => taskSize('cpu', v),
+    // [API][ESP] task memory: "1 GB"/".5 gb" is converted to MiB at registration.
+    memory: (v) => taskSize('memory', v),
   },
   defaults: {
     // [API] "If no network mode is specified, the default is bridge" (Linux; on Windows
@@ -349,8 +352,9 @@ function coerce(value: unknown, path: string, schema: Schema, numbers: Set<strin
 /** Pass 2, bottom-up: drop empties and defaults, sort order-free lists.
  * Returns undefined for a value that is to be left out. */
 function reduce(value: unknown, path: string, schema: Schema, root: Json, parent: Json): unknown {
-  // ECS omits or returns null for unset fields.
+  // ECS omits or returns null for unset fields; "" is unset too (model/unset-values.ts).
   if (value === null || value === undefined) return undefined;
+  if (value === '' && !path.endsWith('[]') && !keepsEmptyString(path)) return undefined;
   if (Array.isArray(value)) {
     const itemPath = `${path}[]`;
     const isDefault = schema.defaults[itemPath];
@@ -398,14 +402,11 @@ function toNumber(v: unknown): unknown {
   return v;
 }
 
-/** A number, optionally with a unit worth `factor`, as the string of a whole number. */
-function withUnit(v: unknown, re: RegExp, factor: number): unknown {
-  if (typeof v === 'number' && Number.isFinite(v)) return String(v);
-  if (typeof v !== 'string') return v;
-  const m = re.exec(v.trim());
-  if (!m || m[1] === undefined) return v;
-  const n = Number(m[1]) * (m[2] ? factor : 1);
-  return Number.isInteger(n) ? String(n) : v;
+/** A task size in any spelling ECS takes, as the whole-number string ECS returns (model/task-size.ts). */
+function taskSize(kind: TaskSizeKind, v: unknown): unknown {
+  if (typeof v !== 'number' && typeof v !== 'string') return v;
+  const r = readTaskSize(kind, v);
+  return r.ok ? String(r.units) : v;
 }
 
 function iamRoleName(v: unknown): unknown {

@@ -16,6 +16,8 @@ export interface LoadResult {
   resources: DesiredResource[];
   invalid: InvalidResource[];
   problems: Problem[];
+  /** what the loader changed on the way in (describe output unwrapped, ...): said, never an error */
+  notices: Problem[];
   /** false when any file or document failed to load: prune must refuse */
   complete: boolean;
   fileCount: number;
@@ -55,6 +57,7 @@ function variablesKey(vars: ReadonlyMap<string, string>): string {
 export function loadManifestTexts(files: readonly ManifestFile[], opts: LoadOptions, readProblems: readonly Problem[] = [], preParsed?: readonly ParsedFile[]): LoadResult {
   const ctx = { vars: opts.vars ?? new Map<string, string>(), defaultRegion: opts.defaultRegion };
   const problems: Problem[] = [...readProblems];
+  const notices: Problem[] = [];
   const invalid: InvalidResource[] = readProblems.filter((p) => p.file).map((p) => ({ source: { file: p.file!, line: p.line ?? 1, column: p.column ?? 1 } }));
   const all: DesiredResource[] = [];
   const varsKey = opts.cache ? `${opts.defaultRegion}\u0000${variablesKey(ctx.vars)}` : '';
@@ -67,13 +70,14 @@ export function loadManifestTexts(files: readonly ManifestFile[], opts: LoadOpti
     all.push(...parsed.resources);
     invalid.push(...parsed.invalid);
     problems.push(...parsed.problems);
+    notices.push(...(parsed.notices ?? []));
   });
   opts.cache?.replace(seen);
   const refs = checkReferences(all, invalid, opts.defaultRegion);
   problems.push(...refs.problems);
   invalid.push(...refs.rejected);
   problems.sort((a, b) => (a.file ?? '').localeCompare(b.file ?? '') || (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0));
-  return { resources: refs.kept, invalid, problems, complete: problems.length === 0, fileCount: files.length + readProblems.filter((p) => p.file).length };
+  return { resources: refs.kept, invalid, problems, notices, complete: problems.length === 0, fileCount: files.length + readProblems.filter((p) => p.file).length };
 }
 
 export async function loadManifests(dir: string, opts: LoadOptions): Promise<LoadResult> {

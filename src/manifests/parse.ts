@@ -29,6 +29,7 @@ import {
 } from '../schema/index.js';
 import type { Problem } from '../model/problem.js';
 import type { DesiredResource, InvalidResource, Kind, SourceLocation } from '../model/resource.js';
+import { dropUnsetValues } from '../model/unset-values.js';
 import { closestWord } from './did-you-mean.js';
 import { formatPath, renderIssues, type PathSegment, type RenderedIssue } from './issues.js';
 import { blankJsonComments } from './json-comments.js';
@@ -55,6 +56,52 @@ export interface ParsedFile {
   resources: DesiredResource[];
   invalid: InvalidResource[];
   problems: Problem[];
+  /** what the loader changed on the way in, said once a file (not errors: the file loads) */
+  notices: Problem[];
+}
+
+/**
+ * DescribeTaskDefinition output fields that RegisterTaskDefinition does not take (the
+ * TaskDefinition data type's read-only members). aws-actions/amazon-ecs-deploy-task-definition
+ * (index.js, IGNORED_TASK_DEFINITION_ATTRIBUTES: "Attributes that are returned by
+ * DescribeTaskDefinition, but are not valid RegisterTaskDefinition inputs") drops the same
+ * ones, less deleteRequestedAt (newer than its list), before registering a
+ * `task-definition.json` kept from `aws ecs describe-task-definition`.
+ */
+export const TASK_DEFINITION_READ_ONLY_FIELDS = [
+  'taskDefinitionArn',
+  'revision',
+  'status',
+  'requiresAttributes',
+  'compatibilities',
+  'registeredAt',
+  'registeredBy',
+  'deregisteredAt',
+  'deleteRequestedAt',
+] as const;
+
+/**
+ * A task definition as `aws ecs describe-task-definition` prints it: the
+ * `{"taskDefinition": {...}}` wrapper (with `tags` beside it under --include TAGS) is
+ * unwrapped and the read-only fields are dropped. Returns what was done, for the notice.
+ */
+const DESCRIBE_NOTICE = 'read as describe-task-definition output';
+
+function fromDescribeOutput(raw: Record<string, unknown>): { taskDefinition: Record<string, unknown>; unwrapped: boolean; dropped: string[] } {
+  let td = raw;
+  let unwrapped = false;
+  const inner = raw.taskDefinition;
+  if (inner !== null && typeof inner === 'object' && !Array.isArray(inner) && Object.keys(raw).every((k) => k === 'taskDefinition' || k === 'tags')) {
+    td = { ...(inner as Record<string, unknown>) };
+    if (raw.tags !== undefined && td.tags === undefined) td.tags = raw.tags;
+    unwrapped = true;
+  }
+  const dropped: string[] = TASK_DEFINITION_READ_ONLY_FIELDS.filter((f) => f in td);
+  if (dropped.length) {
+    td = { ...td };
+    for (const f of dropped) delete td[f];
+  }
+  return { taskDefinition: td, unwrapped, dropped };
 }
 
 interface Located {
@@ -165,7 +212,7 @@ function stringAt(obj: unknown, ...path: string[]): string | undefined {
 }
 
 export function parseManifestText(file: string, text: string, ctx: ParseContext): ParsedFile {
-  const out: ParsedFile = { resources: [], invalid: [], problems: [] };
+  const out: ParsedFile = { resources: [], invalid: [], problems: [], notices: [] };
   const isJson = file.toLowerCase().endsWith('.json');
   if (text.trim() === '') {
     out.problems.push({ stage: 'load', file, line: 1, column: 1, message: 'file is empty: expected at least one manifest' });
@@ -337,20 +384,58 @@ function parseOneDocument(doc: Document, isJson: boolean, source: string, ctx: P
     schema = KIND_SCHEMAS[kind as Kind];
   }
 
+  // describe-task-definition output is accepted: unwrapped, read-only fields dropped, said once.
+  let input: object = raw;
+  let pathPrefix: PathSegment[] = [];
+  const record0 = raw as Record<string, unknown>;
+  const isTaskDefinitionManifest = !isJson && record0.kind === 'TaskDefinition';
+  const described = isJson
+    ? fromDescribeOutput(record0)
+    : isTaskDefinitionManifest && record0.spec !== null && typeof record0.spec === 'object' && !Array.isArray(record0.spec)
+      ? fromDescribeOutput(record0.spec as Record<string, unknown>)
+      : undefined;
+  // a whole describe output pasted as the spec carries its family, the manifest's name
+  if (described && !isJson && described.dropped.length && described.taskDefinition.family === stringAt(raw, 'metadata', 'name')) {
+    const { family: _family, ...rest } = described.taskDefinition;
+    described.taskDefinition = rest;
+    described.dropped.push('family');
+  }
+  const describedNoticeGiven = out.notices.some((n) => n.message.startsWith(DESCRIBE_NOTICE));
+  if (described && (described.unwrapped || described.dropped.length)) {
+    if (isJson) {
+      input = described.taskDefinition;
+      if (described.unwrapped) pathPrefix = ['taskDefinition'];
+    } else input = { ...record0, spec: described.taskDefinition };
+    const what = [
+      ...(described.unwrapped ? ['unwrapped {"taskDefinition": ...}'] : []),
+      ...(described.dropped.length ? [`dropped read-only field(s) ${described.dropped.join(', ')}`] : []),
+    ].join('; ');
+    // one notice a file, at the first document it concerns
+    if (!describedNoticeGiven) {
+      out.notices.push({ stage: 'load', file: loc.file, ...docLoc, message: `${DESCRIBE_NOTICE}: ${what} (RegisterTaskDefinition does not take them)` });
+    }
+  }
+  // "" and null for optional fields are unset (model/unset-values.ts).
+  if (isJson) input = dropUnsetValues(input) as object;
+  else {
+    const r = input as Record<string, unknown>;
+    if (r.spec !== undefined && r.spec !== null) input = { ...r, spec: dropUnsetValues(r.spec) };
+  }
+
   // A Service may name a cluster managed elsewhere by its ARN (DESIGN.md); the schema
   // checks the name, so validate with the name the ARN carries.
-  let input = raw;
   let clusterArn: string | undefined;
   const cluster = isJson ? undefined : stringAt(raw, 'metadata', 'cluster');
   if (cluster !== undefined && clusterNameOf(cluster) !== cluster) {
     clusterArn = cluster;
-    const record = raw as Record<string, unknown>;
+    const record = input as Record<string, unknown>;
     input = { ...record, metadata: { ...(record.metadata as Record<string, unknown>), cluster: clusterNameOf(cluster) } };
   }
 
   const parsed = schema.safeParse(input);
   if (!parsed.success) {
-    for (const issue of renderIssues(parsed.error.issues, input, schema)) {
+    for (const rendered of renderIssues(parsed.error.issues, input, schema)) {
+      const issue = pathPrefix.length ? { ...rendered, path: [...pathPrefix, ...rendered.path] } : rendered;
       out.problems.push({
         stage: 'validate',
         file: loc.file,
@@ -367,7 +452,7 @@ function parseOneDocument(doc: Document, isJson: boolean, source: string, ctx: P
   const resource = toDesired(parsed.data as Record<string, unknown>, isJson, ctx, source0);
   if (clusterArn !== undefined) resource.externalCluster = true;
   const located: Array<[string, PathSegment[]]> = isJson
-    ? [['metadata.name', ['family']]]
+    ? [['metadata.name', [...pathPrefix, 'family']]]
     : [['metadata.name', ['metadata', 'name']], ['metadata.cluster', ['metadata', 'cluster']], ['spec.taskDefinition', ['spec', 'taskDefinition']]];
   resource.fieldLocations = Object.fromEntries(located.map(([name, path]) => [name, position(loc, offsetOfPath(doc, path))]));
   out.resources.push(resource);
@@ -454,7 +539,7 @@ function syntaxProblem(err: YAMLError, isJson: boolean, source: string, loc: Loc
 
 function identify(raw: unknown, isJson: boolean): Omit<InvalidResource, 'source'> {
   if (isJson) {
-    const name = stringAt(raw, 'family');
+    const name = stringAt(raw, 'family') ?? stringAt(raw, 'taskDefinition', 'family');
     return { kind: 'TaskDefinition', ...(name ? { name } : {}) };
   }
   const id: Omit<InvalidResource, 'source'> = {};

@@ -188,12 +188,28 @@ export const StepScalingPolicySchema = z
 const SCHEDULE =
   /^(at\(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\)|rate\(\d+ (minute|minutes|hour|hours|day|days)\)|cron\([^)]+\))$/;
 
+const ScheduledActionNameSchema = z
+  .string()
+  .regex(SCHEDULED_ACTION_NAME, { error: got('expected 1-256 characters without ":", "/" or "|"') });
+
+/** PutScheduledAction's ScalableTargetAction: the capacity bounds set at the scheduled time. */
+export const ScalableTargetActionSchema = z.strictObject({
+  minCapacity: int(0).optional().describe('New minimum capacity at the scheduled time.'),
+  maxCapacity: int(0).optional().describe('New maximum capacity at the scheduled time.'),
+});
+
+/**
+ * A scheduled action in the Application Auto Scaling API's own names (PutScheduledAction:
+ * ScheduledActionName, Schedule, Timezone, StartTime, EndTime, ScalableTargetAction
+ * {MinCapacity, MaxCapacity}), as pasted from `aws application-autoscaling
+ * describe-scheduled-actions`; `name` and flat minCapacity/maxCapacity are the short
+ * alias. Read into the short form.
+ */
 export const ScheduledActionSchema = z
   .strictObject({
-    name: z
-      .string()
-      .regex(SCHEDULED_ACTION_NAME, { error: got('expected 1-256 characters without ":", "/" or "|"') })
-      .describe('The scheduled action name (ScheduledActionName), unique within the service.'),
+    scheduledActionName: ScheduledActionNameSchema.optional().describe('The scheduled action name (PutScheduledAction ScheduledActionName), unique within the service.'),
+    name: ScheduledActionNameSchema.optional().describe('Short alias of scheduledActionName.'),
+    scalableTargetAction: ScalableTargetActionSchema.optional().describe('The capacity bounds set at the scheduled time (PutScheduledAction ScalableTargetAction).'),
     schedule: z
       .string()
       .regex(SCHEDULE, {
@@ -203,24 +219,40 @@ export const ScheduledActionSchema = z
     timezone: z.string().min(1).optional().describe('IANA time zone of the schedule, e.g. Europe/Paris (default UTC).'),
     startTime: z.iso.datetime({ offset: true }).optional().describe('When the schedule starts, ISO 8601 date-time.'),
     endTime: z.iso.datetime({ offset: true }).optional().describe('When the schedule ends, ISO 8601 date-time.'),
-    minCapacity: int(0).optional().describe('New minimum capacity at the scheduled time.'),
-    maxCapacity: int(0).optional().describe('New maximum capacity at the scheduled time.'),
+    minCapacity: int(0).optional().describe('Short alias of scalableTargetAction.minCapacity.'),
+    maxCapacity: int(0).optional().describe('Short alias of scalableTargetAction.maxCapacity.'),
   })
-  .superRefine((a, ctx) => {
+  .superRefine((raw, ctx) => {
+    if (raw.scheduledActionName !== undefined && raw.name !== undefined) {
+      ctx.addIssue({ code: 'custom', path: ['name'], message: 'give scheduledActionName or its alias name, not both' });
+    } else if (raw.scheduledActionName === undefined && raw.name === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['scheduledActionName'], message: 'required field is missing (or its alias name)' });
+    }
+    if (raw.scalableTargetAction !== undefined && (raw.minCapacity !== undefined || raw.maxCapacity !== undefined)) {
+      ctx.addIssue({ code: 'custom', path: [raw.minCapacity !== undefined ? 'minCapacity' : 'maxCapacity'], message: 'give scalableTargetAction or the flat minCapacity/maxCapacity, not both' });
+    }
+    const a = { ...raw, minCapacity: raw.scalableTargetAction?.minCapacity ?? raw.minCapacity, maxCapacity: raw.scalableTargetAction?.maxCapacity ?? raw.maxCapacity };
+    const capacityPath = (k: 'minCapacity' | 'maxCapacity') => (raw.scalableTargetAction ? ['scalableTargetAction', k] : [k]);
     if (a.minCapacity === undefined && a.maxCapacity === undefined) {
-      ctx.addIssue({ code: 'custom', path: ['minCapacity'], message: 'give minCapacity, maxCapacity or both' });
+      ctx.addIssue({ code: 'custom', path: raw.scalableTargetAction ? ['scalableTargetAction', 'minCapacity'] : ['minCapacity'], message: 'give minCapacity, maxCapacity or both' });
     }
     if (a.minCapacity !== undefined && a.maxCapacity !== undefined && a.minCapacity > a.maxCapacity) {
       ctx.addIssue({
         code: 'custom',
-        path: ['maxCapacity'],
+        path: capacityPath('maxCapacity'),
         message: `maxCapacity ${a.maxCapacity} is below minCapacity ${a.minCapacity}`,
       });
     }
     if (a.startTime !== undefined && a.endTime !== undefined && Date.parse(a.endTime) <= Date.parse(a.startTime)) {
       ctx.addIssue({ code: 'custom', path: ['endTime'], message: 'must be after startTime' });
     }
-  });
+  })
+  .transform(({ scheduledActionName, name, scalableTargetAction, minCapacity, maxCapacity, ...rest }) => ({
+    name: (scheduledActionName ?? name)!,
+    ...rest,
+    ...((scalableTargetAction?.minCapacity ?? minCapacity) !== undefined ? { minCapacity: (scalableTargetAction?.minCapacity ?? minCapacity)! } : {}),
+    ...((scalableTargetAction?.maxCapacity ?? maxCapacity) !== undefined ? { maxCapacity: (scalableTargetAction?.maxCapacity ?? maxCapacity)! } : {}),
+  }));
 
 export const SuspendedStateSchema = z.strictObject({
   dynamicScalingInSuspended: z.boolean().optional().describe('Suspend scale-in by scaling policies.'),

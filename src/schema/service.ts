@@ -307,7 +307,7 @@ const FARGATE_PROVIDERS = new Set(['FARGATE', 'FARGATE_SPOT']);
 /** CreateService input, less serviceName, cluster and clientToken; plus autoScaling. */
 export const ServiceSpecSchema = z
   .strictObject({
-    taskDefinition: TaskDefinitionRefSchema,
+    taskDefinition: TaskDefinitionRefSchema.optional(),
     availabilityZoneRebalancing: z
       .enum(AvailabilityZoneRebalancing)
       .optional()
@@ -350,6 +350,11 @@ export const ServiceSpecSchema = z
   })
   .superRefine((s, ctx) => {
     const issue = (path: (string | number)[], message: string) => ctx.addIssue({ code: 'custom', path, message });
+    // [API] CreateService taskDefinition: "A task definition must be specified if the service
+    // uses either the ECS or CODE_DEPLOY deployment controllers." (EXTERNAL: its task sets carry them.)
+    if (s.taskDefinition === undefined && s.deploymentController?.type !== 'EXTERNAL') {
+      issue(['taskDefinition'], 'required field is missing (only a service with deploymentController type EXTERNAL may leave it out)');
+    }
     if (s.launchType !== undefined && s.capacityProviderStrategy !== undefined) {
       issue(['capacityProviderStrategy'], 'launchType and capacityProviderStrategy are mutually exclusive; ECS rejects both: remove one');
     }

@@ -23,6 +23,7 @@ import {
   UlimitName,
   VersionConsistency,
 } from './enums.js';
+import { readTaskSize, TASK_SIZE_PATTERN, type TaskSizeKind } from '../model/task-size.js';
 import { TagsSchema } from './tags.js';
 
 // ---------------------------------------------------------------------------
@@ -407,46 +408,25 @@ export const RuntimePlatformSchema = z.strictObject({
 // Task-level cpu and memory: strings in the API; numbers and "1 vCPU" / "2 GB" accepted
 // ---------------------------------------------------------------------------
 
-const CPU_STRING = /^\s*(\d+(?:\.\d+)?|\.\d+)\s*([vV][cC][pP][uU])?\s*$/;
-const MEMORY_STRING = /^\s*(\d+(?:\.\d+)?|\.\d+)\s*([gG][bB])?\s*$/;
+const CPU_STRING = TASK_SIZE_PATTERN.cpu;
+const MEMORY_STRING = TASK_SIZE_PATTERN.memory;
 
-function unitsTransform(kind: 'cpu' | 'memory') {
-  const re = kind === 'cpu' ? CPU_STRING : MEMORY_STRING;
+function unitsTransform(kind: TaskSizeKind) {
   const unitName = kind === 'cpu' ? 'vCPU' : 'GB';
+  const whole = kind === 'cpu' ? 'CPU units' : 'MiB';
   return (v: number | string, ctx: z.RefinementCtx<number | string>): string => {
-    let n: number;
-    if (typeof v === 'number') {
-      n = v;
-    } else {
-      const m = re.exec(v);
-      if (!m) {
-        ctx.addIssue({
-          code: 'custom',
-          message:
-            kind === 'cpu'
-              ? `expected CPU units (e.g. 256) or vCPUs (e.g. "0.25 vCPU"), got ${JSON.stringify(v)}`
-              : `expected MiB (e.g. 512) or GB (e.g. "2 GB"), got ${JSON.stringify(v)}`,
-        });
-        return z.NEVER;
-      }
-      const num = Number(m[1]);
-      n = m[2] !== undefined ? num * 1024 : num;
-      if (m[2] === undefined && !Number.isInteger(num)) {
-        ctx.addIssue({
-          code: 'custom',
-          message: `expected a whole number of ${kind === 'cpu' ? 'CPU units' : 'MiB'} or a value in ${unitName}, got ${JSON.stringify(v)}`,
-        });
-        return z.NEVER;
-      }
-    }
-    if (!Number.isInteger(n) || n <= 0) {
-      ctx.addIssue({
-        code: 'custom',
-        message: `expected a whole number of ${kind === 'cpu' ? 'CPU units' : 'MiB'} > 0, got ${JSON.stringify(v)}`,
-      });
-      return z.NEVER;
-    }
-    return String(n);
+    const r = readTaskSize(kind, v);
+    if (r.ok) return String(r.units);
+    const message =
+      r.why === 'syntax'
+        ? kind === 'cpu'
+          ? `expected CPU units (e.g. 256) or vCPUs (e.g. "0.25 vCPU"), got ${JSON.stringify(v)}`
+          : `expected MiB (e.g. 512) or GB (e.g. "2 GB"), got ${JSON.stringify(v)}`
+        : r.why === 'fraction'
+          ? `expected a whole number of ${whole} or a value in ${unitName}, got ${JSON.stringify(v)}`
+          : `expected a whole number of ${whole} > 0, got ${JSON.stringify(v)}`;
+    ctx.addIssue({ code: 'custom', message });
+    return z.NEVER;
   };
 }
 

@@ -548,3 +548,103 @@ describe('task definition defaults (moto fills fewer than ECS; see the comment a
     expect(td.requiresAttributes).toBeUndefined();
   });
 });
+
+describe('issue 12: the shapes ECS stores (scripts/emulator_ext/ecs_gaps.py GAP 9, 10, 11)', () => {
+  it('[extension] RegisterTaskDefinition stores a role given by name as its full ARN in the account', async () => {
+    const arn = (
+      await ecs.send(
+        new RegisterTaskDefinitionCommand({
+          family: 'roles-by-name',
+          taskRoleArn: 'ecsTaskRole',
+          executionRoleArn: 'ecsTaskExecutionRole',
+          containerDefinitions: [{ name: 'app', image: 'nginx:1', memory: 128 }],
+        }),
+      )
+    ).taskDefinition!.taskDefinitionArn!;
+    const account = /^arn:aws:ecs:[^:]+:(\d{12}):/.exec(arn)![1];
+    const td = (await ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: arn }))).taskDefinition!;
+    expect(td.taskRoleArn).toBe(`arn:aws:iam::${account}:role/ecsTaskRole`);
+    expect(td.executionRoleArn).toBe(`arn:aws:iam::${account}:role/ecsTaskExecutionRole`);
+  });
+
+  it('[extension] RegisterTaskDefinition converts cpu in vCPU and memory in GB to CPU units and MiB', async () => {
+    const sizes: Array<[string, string, string, string]> = [
+      ['.25 vcpu', '.5 gb', '256', '512'],
+      ['1 vCPU', '2 GB', '1024', '2048'],
+      ['512', '1GB', '512', '1024'],
+    ];
+    for (const [cpu, memory, units, mib] of sizes) {
+      const out = await ecs.send(
+        new RegisterTaskDefinitionCommand({
+          family: 'sizes',
+          requiresCompatibilities: ['FARGATE'],
+          networkMode: 'awsvpc',
+          cpu,
+          memory,
+          containerDefinitions: [{ name: 'app', image: 'nginx:1' }],
+        }),
+      );
+      expect([out.taskDefinition!.cpu, out.taskDefinition!.memory]).toEqual([units, mib]);
+    }
+  });
+
+  it('[extension] RegisterTaskDefinition leaves out optional members sent as "" and keeps the "" that is data', async () => {
+    const out = await ecs.send(
+      new RegisterTaskDefinitionCommand({
+        family: 'empty-strings',
+        taskRoleArn: '',
+        pidMode: '' as never,
+        containerDefinitions: [
+          {
+            name: 'app',
+            image: 'nginx:1',
+            memory: 128,
+            hostname: '',
+            portMappings: [{ containerPort: 80, appProtocol: '' as never, name: '' }],
+            environment: [{ name: 'EMPTY_ON_PURPOSE', value: '' }],
+            dockerLabels: { empty: '' },
+          },
+        ],
+      }),
+    );
+    const td = (await ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: out.taskDefinition!.taskDefinitionArn! }))).taskDefinition!;
+    expect(td.taskRoleArn).toBeUndefined();
+    expect(td.pidMode).toBeUndefined();
+    const c = td.containerDefinitions![0]!;
+    expect(c.hostname).toBeUndefined();
+    expect(c.portMappings).toEqual([{ containerPort: 80 }]);
+    expect(c.environment).toEqual([{ name: 'EMPTY_ON_PURPOSE', value: '' }]);
+    expect(c.dockerLabels).toEqual({ empty: '' });
+  });
+
+  it("[extension] a Service Connect configuration without namespace gets the cluster's default namespace", async () => {
+    const namespace = 'arn:aws:servicediscovery:us-east-1:123456789012:namespace/ns-emulator0000000';
+    await ecs.send(new CreateClusterCommand({ clusterName: 'with-sc-default', serviceConnectDefaults: { namespace } }));
+    const serviceConnectConfiguration = { enabled: true, services: [{ portName: 'http', clientAliases: [{ port: 80 }] }] };
+    await ecs.send(new CreateServiceCommand({ ...fargateService('sc-default'), cluster: 'with-sc-default', serviceConnectConfiguration }));
+    const out = await ecs.send(new DescribeServicesCommand({ cluster: 'with-sc-default', services: ['sc-default'] }));
+    expect(out.services![0]!.deployments![0]!.serviceConnectConfiguration).toEqual({ ...serviceConnectConfiguration, namespace });
+  });
+
+  it("[extension] a cluster's default Service Connect namespace given by name is reported as a Cloud Map namespace ARN, the same for the same name", async () => {
+    const created = await ecs.send(new CreateClusterCommand({ clusterName: 'sc-by-name', serviceConnectDefaults: { namespace: 'internal' } }));
+    const arn = created.cluster!.serviceConnectDefaults!.namespace!;
+    expect(arn).toMatch(/^arn:aws:servicediscovery:[a-z0-9-]+:\d{12}:namespace\/ns-[0-9a-f]{16}$/);
+    const other = await ecs.send(new CreateClusterCommand({ clusterName: 'sc-by-name-2', serviceConnectDefaults: { namespace: 'internal' } }));
+    expect(other.cluster!.serviceConnectDefaults!.namespace).toBe(arn);
+    const described: DescribeClustersCommandOutput = await ecs.send(new DescribeClustersCommand({ clusters: ['sc-by-name'] }));
+    expect(described.clusters![0]!.serviceConnectDefaults).toEqual({ namespace: arn });
+  });
+
+  it('a service with neither launchType nor strategy in a cluster without a default strategy reports launchType EC2 (plain moto does too)', async () => {
+    const input = fargateService('no-launch-type');
+    delete input.launchType;
+    delete input.networkConfiguration;
+    const ec2Td = await ecs.send(
+      new RegisterTaskDefinitionCommand({ family: 'ec2-default', containerDefinitions: [{ name: 'app', image: 'nginx:1', memory: 128 }] }),
+    );
+    const svc = (await ecs.send(new CreateServiceCommand({ ...input, taskDefinition: ec2Td.taskDefinition!.taskDefinitionArn! }))).service!;
+    expect(svc.launchType).toBe('EC2');
+    expect(svc.capacityProviderStrategy ?? []).toEqual([]);
+  });
+});

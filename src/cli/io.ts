@@ -1,9 +1,19 @@
 /** What a command writes to: injectable so tests run commands in-process. */
+import { createInterface } from 'node:readline/promises';
+
 export interface CommandIO {
   stdout: (text: string) => void;
   stderr: (text: string) => void;
   env: NodeJS.ProcessEnv;
   cwd: string;
+  /** a person at a terminal can answer a question (stdin and stderr are terminals) */
+  interactive?: boolean;
+  /** standard output is a terminal: colors are welcome (unless NO_COLOR) */
+  stdoutIsTerminal?: boolean;
+  /** asks a question on the terminal and resolves with the answer line */
+  ask?: (question: string) => Promise<string>;
+  /** runs handler on Ctrl-C (SIGINT) until the returned function is called */
+  onInterrupt?: (handler: () => void) => () => void;
 }
 
 export function processIO(): CommandIO {
@@ -12,5 +22,31 @@ export function processIO(): CommandIO {
     stderr: (t) => process.stderr.write(t),
     env: process.env,
     cwd: process.cwd(),
+    interactive: Boolean(process.stdin.isTTY && process.stderr.isTTY),
+    stdoutIsTerminal: Boolean(process.stdout.isTTY),
+    ask: async (question) => {
+      const rl = createInterface({ input: process.stdin, output: process.stderr });
+      try {
+        return await rl.question(question);
+      } finally {
+        rl.close();
+      }
+    },
+    onInterrupt: (handler) => {
+      let presses = 0;
+      // the first Ctrl-C asks the command to wind down; a second one means now (exit status 130 = 128 + SIGINT)
+      const listener = () => {
+        presses++;
+        if (presses > 1) process.exit(130);
+        handler();
+      };
+      process.on('SIGINT', listener);
+      return () => process.off('SIGINT', listener);
+    },
   };
+}
+
+/** NO_COLOR (https://no-color.org) wins; otherwise colors only on a terminal. */
+export function wantsColor(io: CommandIO): boolean {
+  return Boolean(io.stdoutIsTerminal) && !(io.env.NO_COLOR !== undefined && io.env.NO_COLOR !== '');
 }

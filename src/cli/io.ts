@@ -16,7 +16,25 @@ export interface CommandIO {
   onInterrupt?: (handler: () => void) => () => void;
 }
 
+let pipeGuarded = false;
+
+/**
+ * A reader that stops early (`schema | head -1`) closes the pipe: the next write fails
+ * with EPIPE, which is the normal end of a pipeline, not a crash to print a stack for.
+ */
+function endQuietlyOnBrokenPipe(): void {
+  if (pipeGuarded) return;
+  pipeGuarded = true;
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (err: NodeJS.ErrnoException) => {
+      if (err.code === 'EPIPE') process.exit(typeof process.exitCode === 'number' ? process.exitCode : 0);
+      throw err;
+    });
+  }
+}
+
 export function processIO(): CommandIO {
+  endQuietlyOnBrokenPipe();
   return {
     stdout: (t) => process.stdout.write(t),
     stderr: (t) => process.stderr.write(t),

@@ -27,20 +27,19 @@ const SavedPlanSchema = z.object({
     targets: z.array(z.string()),
   }),
   actions: z.array(z.object({ kind: z.enum(ACTION_KINDS), resource: z.string(), fields: z.array(z.string()), revisions: z.array(z.string()).optional() })),
-  /** per resource with an action: the desired spec's hash and a hash of its field changes (live and desired values) */
+  /** per resource judged: the desired spec's hash and a hash of its field changes (live and desired values) */
   resources: z.record(z.string(), z.object({ state: z.string(), desiredHash: z.string().optional(), changesHash: z.string() })),
 });
 
 export type SavedPlan = z.infer<typeof SavedPlanSchema>;
 export type SavedPlanOptions = SavedPlan['options'];
 
-function fingerprints(plan: Plan, diffs: readonly ResourceDiff[]): SavedPlan['resources'] {
-  const byId = new Map(diffs.map((d) => [d.id, d]));
+/** Every resource the plan judged, not only those with actions: a manifest edited since, or a drift since, refuses the apply too. */
+function fingerprints(diffs: readonly ResourceDiff[]): SavedPlan['resources'] {
   const out: SavedPlan['resources'] = Object.create(null) as SavedPlan['resources'];
-  for (const a of plan.actions) {
-    const d = byId.get(a.resource);
-    if (!d || Object.hasOwn(out, a.resource)) continue;
-    out[a.resource] = {
+  for (const d of diffs) {
+    if (Object.hasOwn(out, d.id)) continue;
+    out[d.id] = {
       state: d.state,
       ...(d.desiredHash ? { desiredHash: d.desiredHash } : {}),
       changesHash: specHash(d.changes.map((c) => [c.path, c.live ?? null, c.desired ?? null])),
@@ -59,7 +58,7 @@ export function savedPlanOf(plan: Plan, diffs: readonly ResourceDiff[], options:
     ...(meta.gitRevision ? { gitRevision: meta.gitRevision } : {}),
     options: { ...options, targets: [...options.targets] },
     actions: plan.actions.map(actionOf),
-    resources: fingerprints(plan, diffs),
+    resources: fingerprints(diffs),
   };
 }
 
@@ -99,11 +98,15 @@ export function compareSavedPlan(saved: SavedPlan, fresh: SavedPlan): string[] {
   }
   for (const [key, a] of savedActions) if (!freshActions.has(key)) out.push(`- ${describeAction(a)}: in the saved plan, no longer planned`);
   for (const [id, before] of Object.entries(saved.resources)) {
-    const now = fresh.resources[id];
-    if (!now) continue;
+    const now = Object.hasOwn(fresh.resources, id) ? fresh.resources[id] : undefined;
+    if (!now) {
+      out.push(`${id}: in the saved plan, gone from a fresh one`);
+      continue;
+    }
     if (before.desiredHash !== now.desiredHash) out.push(`${id}: the manifest changed since the plan (applied-hash ${before.desiredHash ?? 'none'} → ${now.desiredHash ?? 'none'})`);
     else if (before.state !== now.state) out.push(`${id}: was ${before.state} when planned, is ${now.state} now`);
     else if (before.changesHash !== now.changesHash) out.push(`${id}: live ECS changed since the plan (its field differences are not the ones reviewed)`);
   }
+  for (const id of Object.keys(fresh.resources)) if (!Object.hasOwn(saved.resources, id)) out.push(`${id}: new since the plan`);
   return out;
 }

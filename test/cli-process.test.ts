@@ -25,7 +25,7 @@ describe('the command as a process', () => {
     const code = await new Promise<number | null>((r) => child.on('exit', (c) => r(c)));
     expect(stderr).toBe('');
     expect(code).toBe(0);
-  });
+  }, 30_000); // a whole node process: slow to start on a loaded machine
 
   it('run --listen on a taken port is a one-line error, before any AWS call', async () => {
     let awsCalls = 0;

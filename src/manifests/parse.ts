@@ -348,7 +348,8 @@ function parseOneDocument(doc: Document, isJson: boolean, source: string, ctx: P
   }
 
   const parsed = schema.safeParse(input);
-  if (!isJson && record(raw).kind === 'Service') invalid.references = serviceReferences(raw, doc, loc);
+  // only a Service that does not load needs its references kept apart
+  if (!isJson && record(raw).kind === 'Service' && (!parsed.success || unsubstituted.size)) invalid.references = serviceReferences(raw, doc, loc);
   if (!parsed.success) {
     for (const issue of renderIssues(withoutEchoes(parsed.error.issues), input, schema)) {
       if (unsubstituted.has(formatPath(issue.path))) continue;

@@ -9,7 +9,7 @@ async function run(argv: string[]): Promise<{ code: number; out: string; err: st
   return { code, out, err };
 }
 
-const COMMANDS = ['validate', 'plan', 'apply', 'run', 'export', 'report', 'schema'];
+const COMMANDS = ['validate', 'plan', 'diff', 'apply', 'run', 'export', 'report', 'schema'];
 
 describe('the ecs-reconciler command', () => {
   it('--help lists every command of DESIGN.md', async () => {

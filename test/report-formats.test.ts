@@ -88,9 +88,13 @@ describe('one report, every format', () => {
   });
 
   it('html: a table of resources with state, health and changes; filters; usable without script', () => {
-    const html = renderPage(report, {});
+    const html = renderPage(report, { show: 'all' });
     expect(html).toContain('<form id="filters" method="get" action="/">');
     expect(html.match(/<tr class="resource /g)).toHaveLength(3);
+    // the default lists what has something to do and counts the rest
+    const changedOnly = renderPage(report, {});
+    expect(changedOnly.match(/<tr class="resource /g)).toHaveLength(2);
+    expect(changedOnly).toContain('1 in-sync resource(s) not listed (show: all lists them).');
     expect(html).toContain(`data-id="${SVC_ID}" data-state="pending" data-cluster="prod"`);
     expect(html).toContain('1/9 running, 8 pending');
     expect(html).toContain('<span class="flap">flapping</span>');

@@ -65,10 +65,16 @@ describe('text', () => {
 
   it('an in-sync estate reads as in sync, with no reasons or changes', () => {
     const s = syncedEstate();
-    const text = renderText(report(diff(s.desired, estate({ clusters: [s.live.cluster], families: [s.live.family], services: [s.live.service] }))));
+    const r = report(diff(s.desired, estate({ clusters: [s.live.cluster], families: [s.live.family], services: [s.live.service] })));
+    const text = renderText(r, { show: 'all' });
     expect(text).toContain(`  = in-sync  ${CLUSTER_ID}\n`);
     expect(text).not.toContain('→');
     expect(text).toContain('3 resource(s): 3 in-sync; 0 action(s) planned.');
+    // by default (--show changed) in-sync resources are counted, not listed
+    const short = renderText(r);
+    expect(short).not.toContain(`in-sync  ${CLUSTER_ID}`);
+    expect(short).toContain('  3 in-sync resource(s) not listed (--show all lists them).\n');
+    expect(short).toContain('3 resource(s): 3 in-sync; 0 action(s) planned.');
   });
 
   it('marks drift caused out-of-band and the autoscaler\'s desiredCount', () => {
@@ -97,7 +103,10 @@ describe('markdown', () => {
     expect(md).toContain('### ecs-reconciler plan at `0123456789ab`');
     expect(md).toContain('| state | count |\n| --- | ---: |\n| in-sync | 2 |\n| pending | 1 |');
     expect(md).toContain(`| \`${CLUSTER_ID}\` | pending | — | 0 task(s) | 1 | tag-resource |`);
-    expect(md).toContain(`| \`${TD_ID}\` | in-sync | — | — | 0 | — |`);
+    // in-sync resources are counted, not listed, unless --show all
+    expect(md).not.toContain(`| \`${TD_ID}\` |`);
+    expect(md).toContain('2 in-sync resource(s) not listed');
+    expect(renderMarkdown(report(diffs), { show: 'all' })).toContain(`| \`${TD_ID}\` | in-sync | — | — | 0 | — |`);
     expect(md.match(/<details>/g)).toHaveLength(1);
     expect(md).toContain(`<details><summary><code>${CLUSTER_ID}</code>: pending</summary>`);
     expect(md).toContain('| `tags.team` | `"web"` | `"a\\|b"` | manifest |');

@@ -20,6 +20,8 @@ export interface ApplyContext {
   gateways: AwsGateways;
   controllerId: string;
   gitRevision?: string;
+  /** called once per action, before its first call: index counts from 1 */
+  onActionStart?: (action: PlannedAction, index: number, total: number) => void;
   /** called once per action, when it ends */
   onAction?: (result: ActionResult) => void;
   /** checked before each action: a shutdown lets the action under way finish and starts nothing new */
@@ -71,7 +73,7 @@ export async function applyPlan(plan: Plan, diffs: readonly ResourceDiff[], ctx:
   const problems: Problem[] = [];
   let stopped = false;
 
-  for (const action of plan.actions) {
+  for (const [index, action] of plan.actions.entries()) {
     if (ctx.shouldStop?.()) {
       stopped = true;
       break;
@@ -94,6 +96,7 @@ export async function applyPlan(plan: Plan, diffs: readonly ResourceDiff[], ctx:
       problems.push({ stage: 'apply', resource: d.id, message: `not applied: ${blockedBy} failed` });
       continue;
     }
+    ctx.onActionStart?.(action, index + 1, plan.actions.length);
     try {
       const gw = ctx.gateways.forRegion(d.region);
       const message = await runAction(action, d, gw, ctx, registered, byId);

@@ -64,7 +64,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { CallCounter } from './call-counter.js';
-import { ECS_RATE_LIMITS, RateLimiter, type RateLimits } from './rate-limit.js';
+import { ECS_RATE_LIMITS, RateLimiter, type RateLimitWaitListener, type RateLimits } from './rate-limit.js';
 
 export type { Cluster as LiveCluster, Service as LiveService, TaskDefinition as LiveTaskDefinition, Task as LiveTask } from '@aws-sdk/client-ecs';
 export type { ScalableTarget, ScalingPolicy, ScheduledAction } from '@aws-sdk/client-application-auto-scaling';
@@ -86,6 +86,8 @@ export interface GatewayOptions {
   endpoint?: string;
   maxAttempts?: number;
   rateLimits?: RateLimits | 'off';
+  /** a call has waited on the client-side rate limit for a while (apply's progress says so) */
+  onRateLimitWait?: RateLimitWaitListener;
   counter?: CallCounter;
   /** shared across gateways of one process: revisions never change */
   taskDefinitionCache?: TaskDefinitionCache;
@@ -209,7 +211,7 @@ export class AwsGateway {
     this.region = opts.region;
     this.counter = opts.counter ?? new CallCounter();
     this.taskDefinitions = opts.taskDefinitionCache ?? new TaskDefinitionCache();
-    this.limiter = new RateLimiter(opts.rateLimits ?? ECS_RATE_LIMITS);
+    this.limiter = new RateLimiter(opts.rateLimits ?? ECS_RATE_LIMITS, opts.onRateLimitWait);
     const config = {
       region: opts.region,
       maxAttempts: opts.maxAttempts ?? 8,

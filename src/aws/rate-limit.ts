@@ -57,18 +57,29 @@ export class TokenBucket {
   }
 }
 
+/** Told when a call has waited on its bucket for a while, so a long apply says why it is slow. */
+export type RateLimitWaitListener = (operation: string, spec: BucketSpec) => void;
+
+/** A wait shorter than this is not worth a word. */
+export const RATE_LIMIT_WAIT_NOTICE_MS = 500;
+
 export class RateLimiter {
-  private readonly buckets = new Map<string, TokenBucket>();
-  constructor(private readonly limits: RateLimits | 'off') {}
+  private readonly buckets = new Map<string, { bucket: TokenBucket; spec: BucketSpec }>();
+  constructor(private readonly limits: RateLimits | 'off', private readonly onWait?: RateLimitWaitListener) {}
 
   async acquire(operation: string): Promise<void> {
     if (this.limits === 'off') return;
-    let bucket = this.buckets.get(operation);
-    if (!bucket) {
+    let entry = this.buckets.get(operation);
+    if (!entry) {
       const spec = this.limits[operation] ?? this.limits.default ?? { rate: 20, burst: 50 };
-      bucket = new TokenBucket(spec);
-      this.buckets.set(operation, bucket);
+      entry = { bucket: new TokenBucket(spec), spec };
+      this.buckets.set(operation, entry);
     }
-    await bucket.take();
+    const notice = this.onWait ? setTimeout(() => this.onWait!(operation, entry.spec), RATE_LIMIT_WAIT_NOTICE_MS) : undefined;
+    try {
+      await entry.bucket.take();
+    } finally {
+      if (notice) clearTimeout(notice);
+    }
   }
 }

@@ -1,21 +1,37 @@
 import { COMMON_HELP, parseCommandArgs } from './flags.js';
 import type { CommandIO } from './io.js';
 import { PASS_OPTIONS, runPassCommand } from './plan.js';
+import { TARGET_HELP } from '../plan/index.js';
 
-export const APPLY_HELP = `Usage: ecs-reconciler apply DIR [--prune] [--adopt] [--dry-run]
+export const APPLY_HELP = `Usage: ecs-reconciler apply DIR [--prune] [--adopt] [--dry-run] [--target KIND/NAME] [--plan FILE] [--yes]
 
 Plans as "plan" does, then converges: creates and updates clusters, registers task
 definition revisions (a changed task definition registers a new revision; an
 unchanged one registers nothing), creates and updates services, and tags everything
 it touches (ecs-reconciler:managed-by, applied-hash, source, revision). A resource's
-actions stop at its first error; the other resources go on. Progress goes to stderr,
-the summary to stdout.
+actions stop at its first error; the other resources go on. Progress goes to stderr
+("[37/235] register-task-definition ...", waits on the rate limit, an ETA on long
+runs), the summary to stdout. Ctrl-C lets the call under way finish, starts nothing
+new, says what was and was not done, and exits 130.
 
 Safety: only resources tagged with this controller id are changed or deleted. A
 same-named resource without the tag is a conflict, left alone unless --adopt. Nothing
 is deleted without --prune, and never while any manifest fails to load.
 
-Exit status: 0 converged; 1 any error (a manifest that does not load, a failed action).
+Confirmation: before a deletion or replacement (delete-service, deregister-task-definition,
+delete-cluster, replace-service) apply lists them and asks; only "yes" goes on. Where
+nobody can answer (stdin or stderr not a terminal, as in CI) an apply that would delete
+or replace anything is refused whole, before any change, unless --yes is given (as
+Terraform's -auto-approve). Creates and updates never ask.
+
+Saved plans: "plan --out-plan FILE" saves what plan showed; "apply --plan FILE" plans
+afresh and applies only if the fresh plan is the saved one (the same actions, the same
+manifests by applied-hash, the same live differences), otherwise it refuses and says
+what differs. A reviewed saved plan needs no confirmation; its prune, adopt,
+keep-revisions and target settings come from the file.
+
+Exit status: 0 converged; 1 any error (a manifest that does not load, a failed action,
+a refused or unconfirmed apply); 130 interrupted by Ctrl-C.
 
 Flags:
   --prune               delete orphaned resources this controller manages: services
@@ -24,17 +40,22 @@ Flags:
   --keep-revisions N    ACTIVE revisions kept per family when pruning (default 5)
   --adopt               take over same-named unmanaged resources (tags them as managed)
   --dry-run             plan only; make no change
+  --plan FILE           apply the plan saved by "plan --out-plan FILE", or refuse if it is stale
+  --yes                 do not ask before deletions and replacements (needed for them in CI)
+  ${TARGET_HELP}
   --format text|json|markdown, --out FILE   as for plan
 
 ${COMMON_HELP}
 
 Examples:
   ecs-reconciler apply manifests/ --var-file .emulator.env --endpoint http://127.0.0.1:5000
-  ecs-reconciler apply manifests/ --prune --keep-revisions 10
+  ecs-reconciler apply manifests/ --prune --keep-revisions 10 --yes
+  ecs-reconciler apply manifests/ --target 'Service/prod/*'
+  ecs-reconciler plan manifests/ --out-plan pr.plan && ecs-reconciler apply manifests/ --plan pr.plan
 `;
 
 export async function applyCommand(argv: string[], io: CommandIO): Promise<number> {
-  const { values, positionals } = parseCommandArgs(argv, { ...PASS_OPTIONS, 'dry-run': { type: 'boolean' } }, { min: 1, max: 1, names: 'DIR (the manifests folder)' });
+  const { values, positionals } = parseCommandArgs(argv, { ...PASS_OPTIONS, 'dry-run': { type: 'boolean' }, plan: { type: 'string' }, yes: { type: 'boolean' } }, { min: 1, max: 1, names: 'DIR (the manifests folder)' });
   if (values.help) {
     io.stdout(APPLY_HELP);
     return 0;

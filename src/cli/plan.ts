@@ -1,18 +1,21 @@
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { gitRevisionOf } from '../manifests/index.js';
 import { runReconcilePass } from '../pipeline/reconcile-pass.js';
-import { renderMarkdown, renderPage, renderText, type Report } from '../report/index.js';
-import { COMMON_HELP, oneOf, parseCommandArgs, positiveInt } from './flags.js';
+import { compareSavedPlan, isDeletionOrReplacement, parseSavedPlan, parseTarget, savedPlanOf, TARGET_HELP, type Plan, type SavedPlan, type SavedPlanOptions, type TargetPattern } from '../plan/index.js';
+import { renderMarkdown, renderPage, renderText, type Report, type ShowMode } from '../report/index.js';
+import { ApplyProgress, interruptionSummary } from './apply-progress.js';
+import { COMMON_HELP, oneOf, parseCommandArgs, positiveInt, UsageError } from './flags.js';
 import type { CommandIO } from './io.js';
 import { loadDesired } from './load-desired.js';
 import { DEFAULT_CONTROLLER_ID, makeGateways, redactorFrom, requireRegion } from './reconcile-flags.js';
 
-export const PLAN_HELP = `Usage: ecs-reconciler plan DIR [--format text|json|markdown] [--out FILE] [--detailed-exitcode]
+export const PLAN_HELP = `Usage: ecs-reconciler plan DIR [--format text|json|markdown] [--out FILE] [--show changed|all] [--target KIND/NAME] [--out-plan FILE] [--detailed-exitcode]
 
 Loads the manifests under DIR, reads live ECS (read-only calls), and shows what
-apply would do: one line per resource with its state, then its field changes as
-"path: live → desired", then the actions with a reason each.
+apply would do: one line per changed resource with its state, then its field changes
+as "path: live → desired" (a create lists every field it will set), then the actions
+with a reason each. In-sync resources are counted in the summary; --show all lists them.
 
 States: in-sync, pending (the manifest changed since the last apply), drifted (live
 changed outside git), missing (not live yet), orphaned (managed, no longer in the
@@ -27,6 +30,9 @@ Flags:
   --format text|json|markdown  text for a terminal (default), json for machines,
                                markdown for a pull-request comment
   --out FILE                   write the plan there instead of standard output
+  --show changed|all           list only resources with something to do (default) or all
+  --out-plan FILE              also save the plan for "apply --plan FILE" (hashes, no values)
+  ${TARGET_HELP}
   --detailed-exitcode          exit 2 when there are changes
   --prune                      plan deletions of orphaned resources too
   --adopt                      plan taking over same-named unmanaged resources
@@ -39,26 +45,29 @@ ${COMMON_HELP}
 Examples:
   ecs-reconciler plan manifests/ --var-file .emulator.env --endpoint http://127.0.0.1:5000
   ecs-reconciler plan manifests/ --format markdown --out plan.md --detailed-exitcode
+  ecs-reconciler plan manifests/ --target Service/prod/web --out-plan web.plan
 `;
 
 export const PASS_OPTIONS = {
   format: { type: 'string' },
   out: { type: 'string' },
+  show: { type: 'string' },
+  target: { type: 'string', multiple: true },
   prune: { type: 'boolean' },
   adopt: { type: 'boolean' },
   'keep-revisions': { type: 'string' },
   redact: { type: 'string', multiple: true },
 } as const;
 
-export function renderReport(report: Report, format: 'text' | 'json' | 'markdown' | 'html'): string {
+export function renderReport(report: Report, format: 'text' | 'json' | 'markdown' | 'html', opts: { show?: ShowMode } = {}): string {
   if (format === 'json') return JSON.stringify(report, null, 2) + '\n';
-  if (format === 'markdown') return renderMarkdown(report);
-  if (format === 'html') return renderPage(report, {}, { static: true });
-  return renderText(report);
+  if (format === 'markdown') return renderMarkdown(report, opts);
+  if (format === 'html') return renderPage(report, {}, { static: true, ...opts });
+  return renderText(report, opts);
 }
 
 export async function planCommand(argv: string[], io: CommandIO): Promise<number> {
-  const { values, positionals } = parseCommandArgs(argv, { ...PASS_OPTIONS, 'detailed-exitcode': { type: 'boolean' } }, { min: 1, max: 1, names: 'DIR (the manifests folder)' });
+  const { values, positionals } = parseCommandArgs(argv, { ...PASS_OPTIONS, 'detailed-exitcode': { type: 'boolean' }, 'out-plan': { type: 'string' } }, { min: 1, max: 1, names: 'DIR (the manifests folder)' });
   if (values.help) {
     io.stdout(PLAN_HELP);
     return 0;
@@ -69,6 +78,8 @@ export async function planCommand(argv: string[], io: CommandIO): Promise<number
 export interface PassCommandFlags {
   format?: string;
   out?: string;
+  show?: string;
+  target?: string[];
   prune?: boolean;
   adopt?: boolean;
   'keep-revisions'?: string;
@@ -79,40 +90,128 @@ export interface PassCommandFlags {
   'controller-id'?: string;
   'dry-run'?: boolean;
   redact?: string[];
+  /** plan: save the plan there */
+  'out-plan'?: string;
+  /** apply: the saved plan to apply */
+  plan?: string;
+  /** apply: no question before deletions and replacements */
+  yes?: boolean;
+}
+
+export function parseTargets(flags: readonly string[] | undefined): TargetPattern[] {
+  return (flags ?? []).map((t) => {
+    const p = parseTarget(t);
+    if (typeof p === 'string') throw new UsageError(p);
+    return p;
+  });
+}
+
+/** The saved plan FILE and its options, which the apply then uses: flags that would change them are refused. */
+async function readSavedPlan(file: string, values: PassCommandFlags, io: CommandIO): Promise<SavedPlan> {
+  const given = (['prune', 'adopt', 'keep-revisions', 'target'] as const).filter((f) => values[f] !== undefined);
+  if (given.length) throw new UsageError(`--plan takes ${given.map((f) => `--${f}`).join(', ')} from the saved plan; drop ${given.length > 1 ? 'them' : 'it'} (make a new plan to change them)`);
+  let text: string;
+  try {
+    text = await readFile(path.resolve(io.cwd, file), 'utf8');
+  } catch (err) {
+    throw new UsageError(`--plan ${file}: cannot read it: ${(err as Error).message}`);
+  }
+  const saved = parseSavedPlan(text);
+  if (typeof saved === 'string') throw new UsageError(`--plan ${file}: ${saved}`);
+  return saved;
+}
+
+function destructiveLines(plan: Plan): string[] {
+  return plan.actions.filter(isDeletionOrReplacement).map((a) => `  - ${a.kind} ${a.resource}${a.revisions ? ` (${a.revisions.length} revision(s))` : ''}: ${a.reason}`);
+}
+
+/**
+ * Before an apply changes anything. A saved plan must still be the plan (what was
+ * reviewed is what runs; its review is the approval). Otherwise deletions and
+ * replacements need a yes: typed at a terminal, or --yes (Terraform's -auto-approve)
+ * where nobody can answer, as in CI: there a missing --yes refuses the whole apply
+ * rather than silently applying half of it.
+ */
+function approval(values: PassCommandFlags, io: CommandIO, saved: SavedPlan | undefined, options: SavedPlanOptions) {
+  return async (plan: Plan, diffs: Parameters<typeof savedPlanOf>[1]): Promise<string | undefined> => {
+    if (saved) {
+      const differences = compareSavedPlan(saved, savedPlanOf(plan, diffs, options, { now: new Date() }));
+      if (differences.length === 0) return undefined;
+      return `the saved plan ${values.plan} is not what apply would do now; nothing was applied. What differs:\n  ${differences.join('\n  ')}\nMake and review a new plan (plan --out-plan FILE).`;
+    }
+    const destructive = destructiveLines(plan);
+    if (destructive.length === 0 || values.yes) return undefined;
+    const what = `apply would delete or replace ${destructive.length === 1 ? 'this' : `these ${destructive.length}`}:\n${destructive.join('\n')}`;
+    if (!io.interactive || !io.ask) {
+      return `${what}\nnot on a terminal, so nobody can confirm: nothing was applied. Pass --yes to allow deletions and replacements without asking, or apply a reviewed plan with --plan FILE.`;
+    }
+    io.stderr(`${what}\n`);
+    const answer = (await io.ask('Only "yes" goes on. Apply? ')).trim();
+    return answer === 'yes' ? undefined : 'apply cancelled: the deletions and replacements were not confirmed; nothing was applied';
+  };
 }
 
 export async function runPassCommand(mode: 'plan' | 'apply', dir: string, values: PassCommandFlags, io: CommandIO, detailedExitCode: boolean): Promise<number> {
   const format = oneOf('format', values.format, ['text', 'json', 'markdown'] as const, 'text');
+  const show = oneOf('show', values.show, ['changed', 'all'] as const, 'changed');
   const region = requireRegion(values.region, io);
+  const saved = mode === 'apply' && values.plan ? await readSavedPlan(values.plan, values, io) : undefined;
   const controllerId = values['controller-id'] ?? DEFAULT_CONTROLLER_ID;
-  const keepRevisions = positiveInt('keep-revisions', values['keep-revisions'], 5);
+  const options: SavedPlanOptions = saved
+    ? { ...saved.options, controllerId }
+    : { controllerId, prune: values.prune ?? false, adopt: values.adopt ?? false, keepRevisions: positiveInt('keep-revisions', values['keep-revisions'], 5), targets: values.target ?? [] };
+  const target = parseTargets(options.targets);
   const load = await loadDesired({ dir, vars: values.var ?? [], varFiles: values['var-file'] ?? [], region, noticesTo: 'stderr' }, io);
-  const gateways = makeGateways({ ...(values.endpoint ? { endpoint: values.endpoint } : {}), env: io.env });
+  const showProgress = format === 'text' && !values.out;
+  const progress = new ApplyProgress(io.stderr);
+  const gateways = makeGateways({ ...(values.endpoint ? { endpoint: values.endpoint } : {}), env: io.env, ...(mode === 'apply' && showProgress ? { onRateLimitWait: (op, spec) => progress.rateLimitWait(op, spec) } : {}) });
   const gitRevision = await gitRevisionOf(path.resolve(io.cwd, dir));
   const actualMode = mode === 'apply' && values['dry-run'] ? 'plan' : mode;
+  // Ctrl-C during an apply: the call under way finishes, nothing new starts, the summary says what was not done.
+  let interrupted = false;
+  const stopListening = actualMode === 'apply'
+    ? io.onInterrupt?.(() => {
+        interrupted = true;
+        io.stderr('\nCtrl-C: finishing the call under way, starting nothing new (Ctrl-C again quits at once)\n');
+      })
+    : undefined;
   try {
     const pass = await runReconcilePass(load, {
       gateways,
       controllerId,
       defaultRegion: region,
       mode: actualMode,
-      prune: values.prune ?? false,
-      adopt: values.adopt ?? false,
-      keepRevisions,
+      prune: options.prune,
+      adopt: options.adopt,
+      keepRevisions: options.keepRevisions,
+      ...(target.length ? { target } : {}),
       ...(gitRevision ? { gitRevision } : {}),
       now: () => new Date(),
       redactor: redactorFrom(values.redact),
-      onAction: (r) => {
-        if (format === 'text' && !values.out) io.stderr(`${r.outcome === 'applied' ? '✓' : r.outcome === 'failed' ? '✗' : '·'} ${r.action.kind} ${r.action.resource}${r.message && r.outcome !== 'applied' ? `: ${r.message}` : ''} (${r.durationMs} ms)\n`);
-      },
+      shouldStop: () => interrupted,
+      beforeApply: approval(values, io, saved, options),
+      ...(showProgress
+        ? { onActionStart: (a, i, n) => progress.actionStarted(a, i, n), onAction: (r) => progress.actionEnded(r) }
+        : {}),
     });
-    const text = renderReport(pass.report, format);
+    const text = renderReport(pass.report, format, { show });
     if (values.out) await writeFile(path.resolve(io.cwd, values.out), text);
     else io.stdout(text);
+    if (mode === 'plan' && values['out-plan']) {
+      const savedPlan = savedPlanOf(pass.plan, pass.diffs, options, { now: new Date(), ...(gitRevision ? { gitRevision } : {}) });
+      await writeFile(path.resolve(io.cwd, values['out-plan']), JSON.stringify(savedPlan, null, 2) + '\n');
+      io.stderr(`Saved the plan (${savedPlan.actions.length} action(s)) to ${values['out-plan']}: apply it with "ecs-reconciler apply ${dir} --plan ${values['out-plan']}".\n`);
+    }
+    if (pass.refused) io.stderr(`ecs-reconciler apply: ${pass.refused}\n`);
+    if (interrupted || pass.stopped) {
+      io.stderr(interruptionSummary(pass.plan.actions, pass.results));
+      return 130;
+    }
     if (pass.readFailed || pass.problems.length > 0) return 1;
     if (mode === 'apply' && actualMode === 'apply') return pass.results.some((r) => r.outcome === 'failed') ? 1 : 0;
     return detailedExitCode && pass.plan.actions.length > 0 ? 2 : 0;
   } finally {
+    stopListening?.();
     gateways.destroy();
   }
 }

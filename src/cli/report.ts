@@ -1,7 +1,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { formatProblem } from '../model/problem.js';
-import { ReportSchema } from '../report/index.js';
+import { ReportSchema, SHOW_MODES } from '../report/index.js';
 import { COMMON_HELP, oneOf, parseCommandArgs, UsageError } from './flags.js';
 import type { CommandIO } from './io.js';
 import { renderReport } from './plan.js';
@@ -16,6 +16,7 @@ Flags:
   --from URL|FILE     where the report is (http(s):// URL or a file path)
   --format FORMAT     text (default), json, markdown (a pull-request comment), html (a page)
   --out FILE          write there instead of standard output
+  --show changed|all  list resources with something to do (default; in-sync ones counted) or all
 
 Exit status: 0 printed; 1 the report could not be read or is not a report.
 
@@ -27,7 +28,7 @@ Examples:
 `;
 
 export async function reportCommand(argv: string[], io: CommandIO): Promise<number> {
-  const { values } = parseCommandArgs(argv, { from: { type: 'string' }, format: { type: 'string' }, out: { type: 'string' } }, { min: 0, max: 0, names: '' });
+  const { values } = parseCommandArgs(argv, { from: { type: 'string' }, format: { type: 'string' }, out: { type: 'string' }, show: { type: 'string' } }, { min: 0, max: 0, names: '' });
   if (values.help) {
     io.stdout(REPORT_HELP);
     return 0;
@@ -58,7 +59,7 @@ export async function reportCommand(argv: string[], io: CommandIO): Promise<numb
     io.stderr(`ecs-reconciler report: ${values.from} is not an ecs-reconciler report (schema version 1):\n  ${first.join('\n  ')}\n`);
     return 1;
   }
-  const out = renderReport(parsed.data, format);
+  const out = renderReport(parsed.data, format, { show: oneOf('show', values.show, SHOW_MODES, 'changed') });
   if (values.out) await writeFile(path.resolve(io.cwd, values.out), out);
   else io.stdout(out);
   for (const p of parsed.data.problems) if (format === 'text' && !values.out && p.stage === 'read') io.stderr(`${formatProblem(p)}\n`);

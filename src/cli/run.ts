@@ -91,6 +91,8 @@ export async function runCommand(argv: string[], io: CommandIO): Promise<number>
   const region = requireRegion(values.region, io);
   const shutdownMs = durationMs('shutdown-timeout', values['shutdown-timeout'], 30_000);
   const logger = createLogger({ level, format: logFormat });
+  // the container image sets ECS_RECONCILER_LISTEN=0.0.0.0:8080 (DESIGN.md: 0.0.0.0 in the container)
+  const listen = values.listen ?? io.env.ECS_RECONCILER_LISTEN ?? '127.0.0.1:8080';
   const gateways = makeGateways({ ...(values.endpoint ? { endpoint: values.endpoint } : {}), env: io.env });
   const controller = new Controller({
     dir: path.resolve(io.cwd, positionals[0]!),
@@ -107,8 +109,7 @@ export async function runCommand(argv: string[], io: CommandIO): Promise<number>
     intervalMs: durationMs('interval', values.interval, 60_000),
     jitter: 0.1,
     debounceMs: durationMs('debounce', values.debounce, 300),
-    // the container image sets ECS_RECONCILER_LISTEN=0.0.0.0:8080 (DESIGN.md: 0.0.0.0 in the container)
-    listen: values.listen ?? io.env.ECS_RECONCILER_LISTEN ?? '127.0.0.1:8080',
+    listen,
     logger,
     historySize: positiveInt('history', values.history, 100),
     ...(values['state-dir'] ? { stateDir: path.resolve(io.cwd, values['state-dir']) } : {}),
@@ -123,7 +124,22 @@ export async function runCommand(argv: string[], io: CommandIO): Promise<number>
   const onStray = (err: unknown) => logger.error({ err: err instanceof Error ? err.stack : String(err) }, 'unexpected error (the daemon keeps running)');
   process.on('uncaughtException', onStray);
   process.on('unhandledRejection', onStray);
-  await controller.start();
+  try {
+    await controller.start();
+  } catch (err) {
+    // the HTTP server binds first, before any AWS call: a taken port is one line, not a stack trace
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'EADDRINUSE' || code === 'EACCES' || code === 'EADDRNOTAVAIL') {
+      await controller.stop(0).catch(() => undefined);
+      gateways.destroy();
+      process.off('uncaughtException', onStray);
+      process.off('unhandledRejection', onStray);
+      const why = code === 'EADDRINUSE' ? 'the address is already in use (another daemon?)' : code === 'EACCES' ? 'permission denied (ports below 1024 need privileges)' : 'no such address on this machine';
+      io.stderr(`ecs-reconciler run: cannot listen on ${listen}: ${why}; choose another with --listen HOST:PORT\n`);
+      return 1;
+    }
+    throw err;
+  }
   const signal = await new Promise<string>((resolve) => {
     process.once('SIGTERM', () => resolve('SIGTERM'));
     process.once('SIGINT', () => resolve('SIGINT'));

@@ -12,7 +12,7 @@ import { refreshLiveResources, type LiveEstate } from '../live/index.js';
 import { resourceId, type DesiredResource } from '../model/resource.js';
 import { runReconcilePass, type PassResult } from '../pipeline/reconcile-pass.js';
 import { annotateHistory, passRecordOf } from '../report/history.js';
-import { renderPage, renderPageContent, type Redactor, type Report } from '../report/index.js';
+import { renderPage, renderPageContent, showModeOf, type Redactor, type Report } from '../report/index.js';
 import { HistoryStore } from './history-store.js';
 import { Lease } from './lease.js';
 import { WebhookNotifier } from './notify.js';
@@ -101,7 +101,8 @@ export class Controller {
       // serialized on request only: a pass need not build a large string nobody reads
       reportJson: () => (this.lastReport ? JSON.stringify(this.lastReport, null, 2) + '\n' : undefined),
       page: (q) => {
-        const filters = { ...(q.get('state') ? { state: q.get('state')! } : {}), ...(q.get('cluster') ? { cluster: q.get('cluster')! } : {}) };
+        const show = showModeOf(q.get('show'));
+        const filters = { ...(q.get('state') ? { state: q.get('state')! } : {}), ...(q.get('cluster') ? { cluster: q.get('cluster')! } : {}), ...(show ? { show } : {}) };
         return q.get('partial') ? renderPageContent(this.lastReport, filters) : renderPage(this.lastReport, filters);
       },
     });

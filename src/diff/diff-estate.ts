@@ -248,6 +248,7 @@ function diffCluster(d: DesiredResource, id: string, live: LiveCluster | undefin
     live,
     target,
     targetTags,
+    compared: { live: { ...normalizeCluster(live.spec), tags: userTags(live.tags) }, desired: { ...target, tags: targetTags } },
     ...(appliedHash ? { appliedHash } : {}),
     staleHash: state === 'in-sync' && appliedHash !== desiredHash,
   };
@@ -305,6 +306,7 @@ function diffTaskDefinition(d: DesiredResource, id: string, live: LiveTaskDefini
       live,
       target,
       targetTags,
+      compared: { live: { ...currentNormalized.normalized, tags: userTags(current.tags) }, desired: { ...target, tags: targetTags } },
       ...(appliedHash ? { appliedHash } : {}),
       staleHash: stale,
     },
@@ -392,6 +394,12 @@ function diffService(d: DesiredResource, id: string, live: LiveService | undefin
 
   const appliedHash = live.tags[TAG.appliedHash];
   const state = stateOf(diffs, appliedHash, desiredHash);
+  const tdChange = diffs.find((c) => c.path === 'taskDefinition');
+  const liveTd = tdChange ? tdChange.live : revisionLabel(primary);
+  const compared = {
+    live: { ...liveNormalized, taskDefinition: liveTd, ...(live.scaling ? { autoScaling: normalizeScaling(live.scaling) } : {}), tags: userTags(live.tags) },
+    desired: { ...target, taskDefinition: tdChange ? tdChange.desired : liveTd, ...(targetScaling ? { autoScaling: targetScaling } : {}), tags: targetTags },
+  };
   const replacementFields = diffs.length ? replacementNeeded(liveNormalized, target) : [];
   return {
     ...b,
@@ -403,6 +411,7 @@ function diffService(d: DesiredResource, id: string, live: LiveService | undefin
     live,
     target,
     targetTags,
+    compared,
     ...(targetScaling ? { targetScaling } : {}),
     ...(appliedHash ? { appliedHash } : {}),
     // without its task definition's hash the service's own cannot be written

@@ -322,11 +322,10 @@ function parseOneDocument(doc: Document, isJson: boolean, source: string, ctx: P
   const identity = identify(raw, isJson);
   const source0: SourceLocation = { file: loc.file, ...docLoc };
   const invalid: InvalidResource = { ...identity, source: source0 };
-  if (substitutionProblems.length) {
-    out.problems.push(...substitutionProblems);
-    out.invalid.push(invalid);
-    return;
-  }
+  // An undefined ${VAR} does not stop the checks: the rest of the document is still
+  // validated (one run reports every problem), the failed field is not reported twice.
+  out.problems.push(...substitutionProblems);
+  const unsubstituted = new Set(substitutionProblems.map((p) => p.path ?? ''));
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
     const got = raw === null ? 'an empty value' : Array.isArray(raw) ? 'a list' : typeof raw === 'string' ? 'a string' : typeof raw;
     out.problems.push({
@@ -433,8 +432,11 @@ function parseOneDocument(doc: Document, isJson: boolean, source: string, ctx: P
   }
 
   const parsed = schema.safeParse(input);
+  // only a Service that does not load needs its references kept apart
+  if (!isJson && record(raw).kind === 'Service' && (!parsed.success || unsubstituted.size)) invalid.references = serviceReferences(raw, doc, loc);
   if (!parsed.success) {
-    for (const rendered of renderIssues(parsed.error.issues, input, schema)) {
+    for (const rendered of renderIssues(withoutEchoes(parsed.error.issues), input, schema)) {
+      if (unsubstituted.has(formatPath(rendered.path))) continue;
       const issue = pathPrefix.length ? { ...rendered, path: [...pathPrefix, ...rendered.path] } : rendered;
       out.problems.push({
         stage: 'validate',
@@ -449,6 +451,10 @@ function parseOneDocument(doc: Document, isJson: boolean, source: string, ctx: P
     out.invalid.push(invalid);
     return;
   }
+  if (unsubstituted.size) {
+    out.invalid.push(invalid);
+    return;
+  }
   const resource = toDesired(parsed.data as Record<string, unknown>, isJson, ctx, source0);
   if (clusterArn !== undefined) resource.externalCluster = true;
   const located: Array<[string, PathSegment[]]> = isJson
@@ -456,6 +462,44 @@ function parseOneDocument(doc: Document, isJson: boolean, source: string, ctx: P
     : [['metadata.name', ['metadata', 'name']], ['metadata.cluster', ['metadata', 'cluster']], ['spec.taskDefinition', ['spec', 'taskDefinition']]];
   resource.fieldLocations = Object.fromEntries(located.map(([name, path]) => [name, position(loc, offsetOfPath(doc, path))]));
   out.resources.push(resource);
+}
+
+function record(v: unknown): Record<string, unknown> {
+  return v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
+}
+
+/**
+ * A cross-field rule that ran on a document with a broken field (everyRun) may restate
+ * that field's problem in other words: a rule's issue at, above or below a field that
+ * has its own issue is dropped.
+ */
+function withoutEchoes(issues: readonly z.core.$ZodIssue[]): z.core.$ZodIssue[] {
+  // an unknown key's issue sits on its parent: the field it speaks of is the key itself
+  const own = issues
+    .filter((i) => i.code !== 'custom')
+    .flatMap((i) => (i.code === 'unrecognized_keys' ? i.keys.map((k) => [...i.path, k]) : [i.path]))
+    .map((p) => p.map(String).join('\u0000'));
+  const related = (a: string, b: string) => a === b || a.startsWith(`${b}\u0000`) || b.startsWith(`${a}\u0000`);
+  return issues.filter((i) => {
+    if (i.code !== 'custom') return true;
+    const p = i.path.map(String).join('\u0000');
+    return !own.some((o) => o !== '' && p !== '' && related(p, o));
+  });
+}
+
+/** What a Service document that does not load names, so its references are still checked in the same run. */
+function serviceReferences(raw: unknown, doc: Document, loc: Located): NonNullable<InvalidResource['references']> {
+  const cluster = stringAt(raw, 'metadata', 'cluster');
+  const taskDefinition = stringAt(raw, 'spec', 'taskDefinition');
+  const usable = (v: string | undefined) => v !== undefined && v !== '' && !v.includes('${');
+  return {
+    ...(usable(cluster) ? { cluster: clusterNameOf(cluster!), externalCluster: clusterNameOf(cluster!) !== cluster } : {}),
+    ...(usable(taskDefinition) ? { taskDefinition } : {}),
+    fieldLocations: {
+      'metadata.cluster': position(loc, offsetOfPath(doc, ['metadata', 'cluster'])),
+      'spec.taskDefinition': position(loc, offsetOfPath(doc, ['spec', 'taskDefinition'])),
+    },
+  };
 }
 
 /** The unmatched `[` or `{` before `at` (brackets in quotes are not told apart: a best guess). */

@@ -58,48 +58,85 @@ export function checkReferences(
   const rejected: InvalidResource[] = [];
   const clusterKeys = new Set(clusters.map((c) => `${c.region}/${c.name}`));
   const familyKeys = new Set(families.map((f) => `${f.region}/${f.name}`));
+  const context: ReferenceContext = { clusters, families, broken, clusterKeys, familyKeys };
   for (const r of resources) {
     if (duplicates.has(r)) {
       rejected.push(asInvalid(r));
       continue;
     }
     if (r.kind === 'Service') {
-      let ok = true;
-      if (!r.externalCluster && !clusterKeys.has(`${r.region}/${r.cluster}`)) {
-        ok = false;
-        if (!broken.has(`Cluster/${r.region}/${r.cluster}`)) {
-          const guess = closestWord(r.cluster ?? '', clusters.filter((c) => c.region === r.region).map((c) => c.name));
-          problems.push({
-            stage: 'validate',
-            ...at(r, 'metadata.cluster'),
-            path: 'metadata.cluster',
-            resource: resourceId(r),
-            message: `cluster "${r.cluster}" is not defined by any Cluster manifest in ${r.region}`,
-            hint: guess ? `did you mean "${guess}"?` : 'add a Cluster manifest, or name a cluster managed elsewhere by its ARN',
-          });
-        }
-      }
-      const td = r.spec.taskDefinition;
-      if (typeof td === 'string' && isTaskDefinitionManifestReference(td) && !familyKeys.has(`${r.region}/${td}`)) {
-        ok = false;
-        if (!broken.has(`TaskDefinition/${r.region}/${td}`)) {
-          const guess = closestWord(td, families.filter((f) => f.region === r.region).map((f) => f.name));
-          problems.push({
-            stage: 'validate',
-            ...at(r, 'spec.taskDefinition'),
-            path: 'spec.taskDefinition',
-            resource: resourceId(r),
-            message: `task definition "${td}" is not defined by any TaskDefinition manifest in ${r.region}`,
-            hint: guess ? `did you mean "${guess}"?` : 'add a TaskDefinition manifest, or pin a revision made elsewhere as family:revision or an ARN',
-          });
-        }
-      }
-      if (!ok) {
+      const found = serviceReferenceProblems({ id: resourceId(r), region: r.region, cluster: r.cluster, externalCluster: r.externalCluster === true, taskDefinition: r.spec.taskDefinition, at: (f) => at(r, f) }, context);
+      problems.push(...found.problems);
+      if (!found.ok) {
         rejected.push(asInvalid(r));
         continue;
       }
     }
     kept.push(r);
   }
+  // A Service document that does not load still names its cluster and task definition:
+  // checked now, so a broken file needs one run of validate, not one per kind of problem.
+  for (const inv of invalid) {
+    const refs = inv.references;
+    if (inv.kind !== 'Service' || !refs) continue;
+    const region = inv.region ?? defaultRegion;
+    const where = (f: string) => ({ file: inv.source.file, line: refs.fieldLocations[f]?.line ?? inv.source.line, column: refs.fieldLocations[f]?.column ?? inv.source.column });
+    const id = resourceId({ kind: 'Service', region, ...(refs.cluster !== undefined ? { cluster: refs.cluster } : {}), name: inv.name ?? '?' });
+    const found = serviceReferenceProblems({ id, region, cluster: refs.cluster, externalCluster: refs.externalCluster === true || refs.cluster === undefined, taskDefinition: refs.taskDefinition, at: where }, context);
+    problems.push(...found.problems);
+  }
   return { kept, rejected, problems };
+}
+
+interface ReferenceContext {
+  clusters: readonly DesiredResource[];
+  families: readonly DesiredResource[];
+  /** names of Cluster and TaskDefinition manifests that do not load: a Service naming one gets no second problem */
+  broken: ReadonlySet<string>;
+  clusterKeys: ReadonlySet<string>;
+  familyKeys: ReadonlySet<string>;
+}
+
+interface ServiceReferences {
+  id: string;
+  region: string;
+  cluster: string | undefined;
+  externalCluster: boolean;
+  taskDefinition: unknown;
+  at: (field: string) => { file: string; line: number; column: number };
+}
+
+function serviceReferenceProblems(r: ServiceReferences, c: ReferenceContext): { ok: boolean; problems: Problem[] } {
+  const problems: Problem[] = [];
+  let ok = true;
+  if (!r.externalCluster && !c.clusterKeys.has(`${r.region}/${r.cluster}`)) {
+    ok = false;
+    if (!c.broken.has(`Cluster/${r.region}/${r.cluster}`)) {
+      const guess = closestWord(r.cluster ?? '', c.clusters.filter((x) => x.region === r.region).map((x) => x.name));
+      problems.push({
+        stage: 'validate',
+        ...r.at('metadata.cluster'),
+        path: 'metadata.cluster',
+        resource: r.id,
+        message: `cluster "${r.cluster}" is not defined by any Cluster manifest in ${r.region}`,
+        hint: guess ? `did you mean "${guess}"?` : 'add a Cluster manifest, or name a cluster managed elsewhere by its ARN',
+      });
+    }
+  }
+  const td = r.taskDefinition;
+  if (typeof td === 'string' && isTaskDefinitionManifestReference(td) && !c.familyKeys.has(`${r.region}/${td}`)) {
+    ok = false;
+    if (!c.broken.has(`TaskDefinition/${r.region}/${td}`)) {
+      const guess = closestWord(td, c.families.filter((f) => f.region === r.region).map((f) => f.name));
+      problems.push({
+        stage: 'validate',
+        ...r.at('spec.taskDefinition'),
+        path: 'spec.taskDefinition',
+        resource: r.id,
+        message: `task definition "${td}" is not defined by any TaskDefinition manifest in ${r.region}`,
+        hint: guess ? `did you mean "${guess}"?` : 'add a TaskDefinition manifest, or pin a revision made elsewhere as family:revision or an ARN',
+      });
+    }
+  }
+  return { ok, problems };
 }

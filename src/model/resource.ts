@@ -45,6 +45,8 @@ export interface InvalidResource {
   region?: string;
   cluster?: string;
   source: SourceLocation;
+  /** a Service document that does not load: what it names, checked in the same run as its other problems */
+  references?: { cluster?: string; externalCluster?: boolean; taskDefinition?: string; fieldLocations: Record<string, { line: number; column: number }> };
 }
 
 export const ANNOTATION = {

@@ -9,7 +9,7 @@ import { diffEstate, type ResourceDiff } from '../diff/index.js';
 import { readLiveEstate, type LiveEstate } from '../live/index.js';
 import type { LoadResult } from '../manifests/index.js';
 import type { Problem } from '../model/problem.js';
-import { planEstate, type Plan } from '../plan/index.js';
+import { planEstate, restrictPlan, selectTargets, isSelected, type Plan, type TargetPattern } from '../plan/index.js';
 import { buildReport, Redactor, type Report } from '../report/index.js';
 
 export interface PassOptions {
@@ -24,6 +24,11 @@ export interface PassOptions {
   now: () => Date;
   redactor?: Redactor;
   onAction?: ApplyContext['onAction'];
+  onActionStart?: ApplyContext['onActionStart'];
+  /** `--target`: only these resources (and the creates and updates they depend on) are planned, applied and reported */
+  target?: readonly TargetPattern[];
+  /** asked after planning, before the first change: a sentence refuses the apply (nothing is changed) */
+  beforeApply?: (plan: Plan, diffs: readonly ResourceDiff[]) => Promise<string | undefined>;
   onProgress?: (message: string) => void;
   shouldStop?: () => boolean;
   /** resources in backoff after failures: their actions wait, the others go on */
@@ -42,6 +47,10 @@ export interface PassResult {
   readFailed: boolean;
   /** the live estate this pass judged by */
   live: LiveEstate;
+  /** apply stopped early (shouldStop): the actions without a result were not started */
+  stopped: boolean;
+  /** why beforeApply refused the apply; nothing was changed */
+  refused?: string;
 }
 
 export async function runReconcilePass(load: LoadResult, opts: PassOptions): Promise<PassResult> {
@@ -65,7 +74,11 @@ export async function runReconcilePass(load: LoadResult, opts: PassOptions): Pro
   });
   // A region that could not be read must not look empty: nothing there is created or pruned.
   const readable = readFailed ? diffs.filter((d) => !live.unreadable.has(d.region)) : diffs;
-  const plan = planEstate(readable, { prune: opts.prune, loadComplete: load.complete, keepRevisions: opts.keepRevisions, controllerId: opts.controllerId });
+  const wholePlan = planEstate(readable, { prune: opts.prune, loadComplete: load.complete, keepRevisions: opts.keepRevisions, controllerId: opts.controllerId });
+  const selection = opts.target?.length ? selectTargets(diffs, opts.target) : undefined;
+  if (selection) for (const t of selection.unmatched) problems.push({ stage: 'plan', message: `--target ${t} matches no resource, in the manifests or live` });
+  const plan = selection ? restrictPlan(wholePlan, selection) : wholePlan;
+  const reported = selection ? diffs.filter((d) => isSelected(d.id, selection)) : diffs;
   if (opts.holdBack) {
     const held = new Map<string, string>();
     for (const a of plan.actions) {
@@ -80,28 +93,33 @@ export async function runReconcilePass(load: LoadResult, opts: PassOptions): Pro
   for (const s of plan.skipped) if (s.error) problems.push({ stage: 'plan', resource: s.resource, message: s.reason });
 
   let results: ActionResult[] = [];
-  if (opts.mode === 'apply' && plan.actions.length) {
+  let stopped = false;
+  const refused = opts.mode === 'apply' && plan.actions.length && opts.beforeApply ? await opts.beforeApply(plan, reported) : undefined;
+  if (refused) problems.push({ stage: 'apply', message: refused });
+  if (opts.mode === 'apply' && plan.actions.length && !refused) {
     const applied = await applyPlan(plan, diffs, {
       gateways: opts.gateways,
       controllerId: opts.controllerId,
       ...(opts.gitRevision ? { gitRevision: opts.gitRevision } : {}),
       ...(opts.onAction ? { onAction: opts.onAction } : {}),
+      ...(opts.onActionStart ? { onActionStart: opts.onActionStart } : {}),
       ...(opts.shouldStop ? { shouldStop: opts.shouldStop } : {}),
     });
     results = applied.results;
+    stopped = applied.stopped;
     problems.push(...applied.problems);
   }
   const report = buildReport({
-    diffs,
+    diffs: reported,
     plan,
     results,
     problems,
     loadComplete: load.complete,
     controllerId: opts.controllerId,
-    mode: opts.mode,
+    mode: refused ? 'plan' : opts.mode,
     now: opts.now(),
     ...(opts.gitRevision ? { gitRevision: opts.gitRevision } : {}),
     ...(opts.redactor ? { redactor: opts.redactor } : {}),
   });
-  return { report, diffs, plan, results, problems, readFailed, live };
+  return { report, diffs: reported, plan, results, problems, readFailed, live, stopped, ...(refused ? { refused } : {}) };
 }

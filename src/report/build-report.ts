@@ -60,6 +60,20 @@ function scalingOf(d: ResourceDiff): ReportScaling | undefined {
   };
 }
 
+/**
+ * What a create will set, as a reviewer wants to read it (Terraform lists every attribute of
+ * a new resource): the normalized target, plus what the target keeps apart (a Service's
+ * task definition reference and auto scaling, the user tags).
+ */
+function createdFields(d: ResourceDiff, redactor: Redactor): Record<string, unknown> | undefined {
+  if (d.state !== 'missing' || !d.target) return undefined;
+  const fields: Record<string, unknown> = { ...d.target };
+  if (d.kind === 'Service' && d.desired?.spec.taskDefinition !== undefined) fields.taskDefinition = d.desired.spec.taskDefinition;
+  if (d.targetScaling) fields.autoScaling = d.targetScaling;
+  if (d.targetTags && Object.keys(d.targetTags).length) fields.tags = d.targetTags;
+  return redactor.deep(fields) as Record<string, unknown>;
+}
+
 export function buildReport(input: BuildReportInput): Report {
   const redactor = input.redactor ?? new Redactor();
   const redactChange = (c: { path: string; live: unknown; desired: unknown; cause: ReportChange['cause'] }): ReportChange => ({
@@ -89,6 +103,7 @@ export function buildReport(input: BuildReportInput): Report {
     const skipped = skippedByResource.get(d.id);
     const scaling = scalingOf(d);
     const health = healthOf(d);
+    const creates = createdFields(d, redactor);
     return {
       id: d.id,
       kind: d.kind,
@@ -100,6 +115,7 @@ export function buildReport(input: BuildReportInput): Report {
       ...(d.desired ? { source: `${d.desired.source.file}:${d.desired.source.line}` } : {}),
       suspended: d.suspended,
       changes: d.changes.map(redactChange),
+      ...(creates ? { creates } : {}),
       ignored: d.ignored.map(redactChange),
       actions,
       ...(skipped ? { skipped: { reason: skipped.reason, error: skipped.error } } : {}),

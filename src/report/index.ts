@@ -1,6 +1,8 @@
 export { buildReport, type BuildReportInput } from './build-report.js';
-export { renderText, summaryLine, formatValue } from './render-text.js';
-export { renderMarkdown } from './render-markdown.js';
+export { renderText, summaryLine, formatValue, createdLines } from './render-text.js';
+export { listedResources, needsAttention, SHOW_MODES, type ShowMode } from './show.js';
+export { specYaml, specJsonLines, withSortedKeys } from './spec-yaml.js';
+export { renderMarkdown, MARKDOWN_LIMIT, type MarkdownOptions } from './render-markdown.js';
 export { Redactor, DEFAULT_REDACT_PATTERNS } from './redact.js';
 export * from './model.js';
-export { renderPage, renderPageContent, filterResources, escapeHtml, type PageFilters } from './render-html.js';
+export { renderPage, renderPageContent, filterResources, escapeHtml, showModeOf, type PageFilters } from './render-html.js';

@@ -76,6 +76,10 @@ export const ReportResourceSchema = z.object({
   source: z.string().optional().describe('the manifest, file:line'),
   suspended: z.boolean(),
   changes: z.array(ReportChangeSchema),
+  creates: z
+    .record(z.string(), z.unknown())
+    .optional()
+    .describe('for a resource to be created (missing): every field it will be created with, the normalized desired spec (server-filled defaults dropped; secrets as their valueFrom references; sensitive values redacted)'),
   ignored: z.array(ReportChangeSchema).describe('fields an ignore rule or the autoscaler owns: shown, never converged'),
   actions: z.array(ReportActionSchema),
   skipped: z.object({ reason: z.string(), error: z.boolean() }).optional(),

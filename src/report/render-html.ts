@@ -4,6 +4,8 @@
  */
 import type { Report, ReportResource } from './model.js';
 import { formatValue, summaryLine } from './render-text.js';
+import { hiddenLine, needsAttention, SHOW_MODES, type ShowMode } from './show.js';
+import { specYaml } from './spec-yaml.js';
 
 export function escapeHtml(s: string): string {
   return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
@@ -12,6 +14,13 @@ export function escapeHtml(s: string): string {
 export interface PageFilters {
   state?: string;
   cluster?: string;
+  /** changed (default): resources with something to do; all: every resource */
+  show?: ShowMode;
+}
+
+/** `?show=` from a query: anything but a known mode is the default */
+export function showModeOf(value: string | null | undefined): ShowMode | undefined {
+  return (SHOW_MODES as readonly string[]).includes(value ?? '') ? (value as ShowMode) : undefined;
 }
 
 function clusterOf(r: ReportResource): string {
@@ -19,7 +28,9 @@ function clusterOf(r: ReportResource): string {
 }
 
 export function filterResources(report: Report, f: PageFilters): ReportResource[] {
-  return report.resources.filter((r) => (!f.state || r.state === f.state) && (!f.cluster || clusterOf(r) === f.cluster));
+  // a state asked for by name is shown even when it is in-sync
+  const show = f.state ? 'all' : (f.show ?? 'changed');
+  return report.resources.filter((r) => (show === 'all' || needsAttention(r)) && (!f.state || r.state === f.state) && (!f.cluster || clusterOf(r) === f.cluster));
 }
 
 function healthCell(r: ReportResource): string {
@@ -35,31 +46,37 @@ function healthCell(r: ReportResource): string {
   return `<span class="health">${h.runningTasks} task(s) running, ${h.activeServices} service(s)</span>${h.capacityProviders.length ? `<br><small>${h.capacityProviders.map(escapeHtml).join(', ')}</small>` : ''}`;
 }
 
-function resourceRows(r: ReportResource): string {
+function resourceRows(r: ReportResource, hiddenRow = false): string {
   const changes = [...r.changes, ...r.ignored]
     .map((c) => `<li><code>${escapeHtml(c.path)}</code>: <span class="live">${escapeHtml(formatValue(c.live))}</span> → <span class="desired">${escapeHtml(formatValue(c.desired))}</span> <small>(${escapeHtml(r.ignored.includes(c) ? (c.cause === 'autoscaler' ? 'autoscaler, not reverted' : 'ignored') : c.cause)})</small></li>`)
     .join('');
+  const creates = r.creates ? `<details class="creates"><summary>created with</summary><pre>${escapeHtml(specYaml(r.creates))}</pre></details>` : '';
   const actions = r.actions.map((a) => `<li>${escapeHtml(a.kind)}${a.outcome && a.outcome !== 'planned' ? ` <b>${escapeHtml(a.outcome)}</b>` : ''}: ${escapeHtml(a.reason)}${a.outcome === 'failed' && a.message ? `: ${escapeHtml(a.message)}` : ''}</li>`).join('');
   const scaling = r.scaling ? `<br><small>scaling ${r.scaling.minCapacity ?? '?'}–${r.scaling.maxCapacity ?? '?'}, desiredCount set by ${escapeHtml(r.scaling.desiredCountCause)}; policies ${escapeHtml(r.scaling.policies.join(', ') || 'none')}</small>` : '';
   const hist = r.history ? `<br><small title="passes in this state: ${r.history.passesInState}; passes drifted: ${r.history.driftedPasses}">since ${escapeHtml(r.history.since)}</small>${r.history.flapping ? ' <span class="flap">flapping</span>' : ''}` : '';
-  return `<tr class="resource state-${escapeHtml(r.state)}" data-id="${escapeHtml(r.id)}" data-state="${escapeHtml(r.state)}" data-cluster="${escapeHtml(clusterOf(r))}">
+  return `<tr class="resource state-${escapeHtml(r.state)}" data-id="${escapeHtml(r.id)}" data-state="${escapeHtml(r.state)}" data-cluster="${escapeHtml(clusterOf(r))}" data-changed="${needsAttention(r)}"${hiddenRow ? ' hidden' : ''}>
 <td><span class="badge">${escapeHtml(r.state)}</span>${r.suspended ? ' <small>suspended</small>' : ''}${hist}</td>
 <td>${escapeHtml(r.kind)}</td><td><code>${escapeHtml(r.id)}</code>${r.source ? `<br><small>${escapeHtml(r.source)}</small>` : ''}</td>
 <td>${healthCell(r)}${scaling}</td>
-<td>${escapeHtml(r.reason)}${changes ? `<ul class="changes">${changes}</ul>` : ''}${actions ? `<ul class="actions">${actions}</ul>` : ''}${r.skipped && r.skipped.error ? `<p class="error">${escapeHtml(r.skipped.reason)}</p>` : ''}</td></tr>`;
+<td>${escapeHtml(r.reason)}${changes ? `<ul class="changes">${changes}</ul>` : ''}${creates}${actions ? `<ul class="actions">${actions}</ul>` : ''}${r.skipped && r.skipped.error ? `<p class="error">${escapeHtml(r.skipped.reason)}</p>` : ''}</td></tr>`;
 }
 
-export function renderPageContent(report: Report | undefined, f: PageFilters): string {
+export function renderPageContent(report: Report | undefined, f: PageFilters, staticPage = false): string {
   if (!report) return '<p id="summary">No reconcile pass has finished yet.</p>';
-  const rows = filterResources(report, f).map(resourceRows).join('\n');
+  // a saved page filters in the page itself: every row is there, the in-sync ones hidden until "show all"
+  const rows = staticPage
+    ? filterResources(report, { ...f, show: 'all' }).map((r) => resourceRows(r, (f.show ?? 'changed') === 'changed' && !f.state && !needsAttention(r))).join('\n')
+    : filterResources(report, f).map((r) => resourceRows(r)).join('\n');
+  const hidden = !f.state && (f.show ?? 'changed') === 'changed' ? report.resources.filter((r) => !needsAttention(r) && (!f.cluster || clusterOf(r) === f.cluster)).length : 0;
   const problems = report.problems.length ? `<h2>Problems</h2><ul class="problems">${report.problems.map((p) => `<li><code>${escapeHtml([p.file, p.line, p.column].filter((x) => x !== undefined).join(':'))}</code> ${escapeHtml(p.path ? `${p.path}: ` : '')}${escapeHtml(p.message)}${p.resource ? ` <small>${escapeHtml(p.resource)}</small>` : ''}</li>`).join('')}</ul>` : '';
-  return `<p id="summary">${escapeHtml(summaryLine(report))} <small>Pass at <time>${escapeHtml(report.generatedAt)}</time>${report.gitRevision ? `, commit ${escapeHtml(report.gitRevision.slice(0, 12))}` : ''}${report.loadComplete ? '' : '; some manifests did not load, nothing is pruned'}.</small></p>
+  return `<p id="summary">${escapeHtml(summaryLine(report))} <small>Pass at <time>${escapeHtml(report.generatedAt)}</time>${report.gitRevision ? `, commit ${escapeHtml(report.gitRevision.slice(0, 12))}` : ''}${report.loadComplete ? '' : '; some manifests did not load, nothing is pruned'}.</small>${hidden ? ` <small id="hidden">${escapeHtml(hiddenLine(hidden).replace('--show all', 'show: all'))}</small>` : ''}</p>
 <table id="resources"><thead><tr><th>state</th><th>kind</th><th>resource</th><th>health</th><th>details</th></tr></thead><tbody>
 ${rows || '<tr><td colspan="5">No resource matches.</td></tr>'}
 </tbody></table>${problems}`;
 }
 
-export function renderPage(report: Report | undefined, f: PageFilters, opts: { static?: boolean } = {}): string {
+export function renderPage(report: Report | undefined, f: PageFilters, opts: { static?: boolean; show?: ShowMode } = {}): string {
+  if (opts.show && !f.show) f = { ...f, show: opts.show };
   const states = ['in-sync', 'pending', 'drifted', 'missing', 'orphaned', 'conflict', 'invalid'];
   const clusters = [...new Set((report?.resources ?? []).map(clusterOf).filter(Boolean))].sort();
   const option = (v: string, cur?: string) => `<option value="${escapeHtml(v)}"${v === cur ? ' selected' : ''}>${escapeHtml(v || 'all')}</option>`;
@@ -78,9 +95,10 @@ table{border-collapse:collapse;width:100%}th,td{border-bottom:1px solid #d0d7de;
 <form id="filters" method="get" action="${opts.static ? '' : '/'}">
 <label>state <select name="state">${option('', f.state)}${states.map((s) => option(s, f.state)).join('')}</select></label>
 <label>cluster <select name="cluster">${option('', f.cluster)}${clusters.map((c) => option(c, f.cluster)).join('')}</select></label>
+<label>show <select name="show">${SHOW_MODES.map((m) => `<option value="${m}"${m === (f.show ?? 'changed') ? ' selected' : ''}>${m}</option>`).join('')}</select></label>
 <button type="submit">filter</button>
 </form>
-<div id="content">${renderPageContent(report, f)}</div>
+<div id="content">${renderPageContent(report, f, opts.static)}</div>
 ${opts.static ? STATIC_SCRIPT : LIVE_SCRIPT}
 </body></html>
 `;
@@ -106,9 +124,9 @@ const STATIC_SCRIPT = `<script>
 (function(){
   var form=document.getElementById('filters');
   function apply(){
-    var st=form.state.value, cl=form.cluster.value;
+    var st=form.state.value, cl=form.cluster.value, sh=form.show.value;
     document.querySelectorAll('tr.resource').forEach(function(tr){
-      tr.hidden=(st&&tr.dataset.state!==st)||(cl&&tr.dataset.cluster!==cl);
+      tr.hidden=(st&&tr.dataset.state!==st)||(cl&&tr.dataset.cluster!==cl)||(!st&&sh==='changed'&&tr.dataset.changed!=='true');
     });
   }
   form.addEventListener('change',apply);form.addEventListener('submit',function(e){e.preventDefault();apply();});

@@ -1,7 +1,31 @@
-/** A pull-request comment: a summary table, then a collapsible section per changed resource. */
+/**
+ * A pull-request comment: a summary table, then a collapsible section per changed resource.
+ * GitHub refuses a comment over 65,536 characters, so the comment is built to a bound
+ * (60,000 by default, room for a bot's own header): every section is sized first, and
+ * when the whole does not fit, the biggest parts are cut with a line saying what was
+ * left out and where the full plan is (the JSON report).
+ */
 import { formatProblem } from '../model/problem.js';
-import type { Report } from './model.js';
+import type { Report, ReportResource } from './model.js';
 import { formatValue, summaryLine } from './render-text.js';
+import { hiddenLine, listedResources, type ShowMode } from './show.js';
+import { specYaml } from './spec-yaml.js';
+
+export const MARKDOWN_LIMIT = 60_000;
+/** one resource's section never takes more than this (a create of a 50-container task definition, say) */
+const SECTION_LIMIT = 6_000;
+/** kept free for the lines that say what was cut */
+const NOTE_RESERVE = 1_500;
+
+export interface MarkdownOptions {
+  show?: ShowMode;
+  /** the bound on the comment's length in characters (default 60,000) */
+  limit?: number;
+  /** where the full plan is, named in the lines that say what was cut */
+  fullReport?: string;
+}
+
+const DEFAULT_FULL_REPORT = 'the JSON report (`ecs-reconciler plan DIR --format json`, or the daemon\'s `/report`)';
 
 function cell(text: string): string {
   return text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
@@ -14,39 +38,89 @@ function healthText(r: Report['resources'][number]): string {
   return `${h.runningTasks} task(s)`;
 }
 
-export function renderMarkdown(report: Report): string {
+function tableRow(r: ReportResource): string {
+  return `| \`${cell(r.id)}\` | ${r.state}${r.suspended ? ' (suspended)' : ''}${r.history?.flapping ? ' ⚠ flapping' : ''} | ${cell(r.history?.since ?? '—')} | ${cell(healthText(r))} | ${r.creates ? 'new' : r.changes.length} | ${cell(r.actions.map((a) => a.kind).join(', ') || '—')} |`;
+}
+
+/** The lines of a text cut to at most `limit` characters, whole lines only, with what was cut said. */
+function cutLines(lines: readonly string[], limit: number, what: (left: number) => string): string[] {
   const out: string[] = [];
-  out.push(`### ecs-reconciler ${report.mode}${report.gitRevision ? ` at \`${report.gitRevision.slice(0, 12)}\`` : ''}`, '');
-  out.push(summaryLine(report), '');
-  out.push('| state | count |', '| --- | ---: |');
-  for (const [state, n] of Object.entries(report.summary.byState)) if (n > 0) out.push(`| ${state} | ${n} |`);
-  out.push('');
-  out.push('| resource | state | since | health | changes | actions |', '| --- | --- | --- | --- | ---: | --- |');
-  for (const r of report.resources) {
-    out.push(`| \`${cell(r.id)}\` | ${r.state}${r.suspended ? ' (suspended)' : ''}${r.history?.flapping ? ' ⚠ flapping' : ''} | ${cell(r.history?.since ?? '—')} | ${cell(healthText(r))} | ${r.changes.length} | ${cell(r.actions.map((a) => a.kind).join(', ') || '—')} |`);
-  }
-  for (const r of report.resources) {
-    if (r.changes.length === 0 && r.ignored.length === 0 && r.actions.length === 0 && !r.skipped) continue;
-    out.push('', `<details><summary><code>${r.id}</code>: ${r.state}</summary>`, '');
-    out.push(`${r.reason}${r.source ? ` (\`${r.source}\`)` : ''}`, '');
-    if (r.changes.length || r.ignored.length) {
-      out.push('| field | live | desired | cause |', '| --- | --- | --- | --- |');
-      for (const c of r.changes) out.push(`| \`${cell(c.path)}\` | \`${cell(formatValue(c.live))}\` | \`${cell(formatValue(c.desired))}\` | ${c.cause} |`);
-      for (const c of r.ignored) out.push(`| \`${cell(c.path)}\` | \`${cell(formatValue(c.live))}\` | \`${cell(formatValue(c.desired))}\` | ${c.cause === 'autoscaler' ? 'autoscaler (not reverted)' : 'ignored'} |`);
-      out.push('');
+  let size = 0;
+  for (const [i, line] of lines.entries()) {
+    if (size + line.length + 1 > limit) {
+      out.push(what(lines.length - i));
+      return out;
     }
-    const h = r.health;
-    if (h && 'runningCount' in h) {
-      for (const x of h.stoppedReasons) out.push(`- stopped task ${x.task}: ${x.reason}`);
-      for (const e of h.events.slice(0, 3)) out.push(`- event: ${e.message}`);
+    out.push(line);
+    size += line.length + 1;
+  }
+  return out;
+}
+
+function resourceSection(r: ReportResource, fullReport: string): string | undefined {
+  if (r.changes.length === 0 && r.ignored.length === 0 && r.actions.length === 0 && !r.skipped && !r.creates) return undefined;
+  const out: string[] = [];
+  out.push('', `<details><summary><code>${r.id}</code>: ${r.state}</summary>`, '');
+  out.push(`${r.reason}${r.source ? ` (\`${r.source}\`)` : ''}`, '');
+  if (r.changes.length || r.ignored.length) {
+    out.push('| field | live | desired | cause |', '| --- | --- | --- | --- |');
+    for (const c of r.changes) out.push(`| \`${cell(c.path)}\` | \`${cell(formatValue(c.live))}\` | \`${cell(formatValue(c.desired))}\` | ${c.cause} |`);
+    for (const c of r.ignored) out.push(`| \`${cell(c.path)}\` | \`${cell(formatValue(c.live))}\` | \`${cell(formatValue(c.desired))}\` | ${c.cause === 'autoscaler' ? 'autoscaler (not reverted)' : 'ignored'} |`);
+    out.push('');
+  }
+  if (r.creates) {
+    const yaml = specYaml(r.creates).trimEnd().split('\n');
+    const shown = cutLines(yaml, SECTION_LIMIT / 2, (left) => `# … ${left} more line(s): the full spec is in ${fullReport}`);
+    out.push('Created with:', '', '```yaml', ...shown, '```', '');
+  }
+  const h = r.health;
+  if (h && 'runningCount' in h) {
+    for (const x of h.stoppedReasons) out.push(`- stopped task ${x.task}: ${x.reason}`);
+    for (const e of h.events.slice(0, 3)) out.push(`- event: ${e.message}`);
+  }
+  for (const a of r.actions) out.push(`- ${a.kind}${a.outcome && a.outcome !== 'planned' ? ` (${a.outcome})` : ''}: ${a.reason}`);
+  if (r.skipped) out.push(`- ${r.skipped.error ? '**not applied**' : 'left alone'}: ${r.skipped.reason}`);
+  out.push('', '</details>');
+  const text = out.join('\n');
+  if (text.length <= SECTION_LIMIT) return text;
+  // still too big (hundreds of changed fields): the section keeps its head and says the rest is in the JSON
+  return cutLines(out, SECTION_LIMIT - 200, (left) => `\n… ${left} more line(s) of this resource: see ${fullReport}\n\n</details>`).join('\n');
+}
+
+export function renderMarkdown(report: Report, opts: MarkdownOptions = {}): string {
+  const limit = opts.limit ?? MARKDOWN_LIMIT;
+  const fullReport = opts.fullReport ?? DEFAULT_FULL_REPORT;
+  const { listed, hidden } = listedResources(report, opts.show ?? 'changed');
+
+  const head: string[] = [];
+  head.push(`### ecs-reconciler ${report.mode}${report.gitRevision ? ` at \`${report.gitRevision.slice(0, 12)}\`` : ''}`, '');
+  head.push(summaryLine(report), '');
+  head.push('| state | count |', '| --- | ---: |');
+  for (const [state, n] of Object.entries(report.summary.byState)) if (n > 0) head.push(`| ${state} | ${n} |`);
+  head.push('');
+  if (hidden) head.push(hiddenLine(hidden), '');
+
+  const problems = report.problems.length ? ['', '#### Problems', '', ...report.problems.map((p) => `- \`${cell(formatProblem(p))}\``)] : [];
+  const rows = listed.map(tableRow);
+  const sections = listed.map((r) => resourceSection(r, fullReport)).filter((s): s is string => s !== undefined);
+
+  let budget = limit - NOTE_RESERVE - head.join('\n').length;
+  // problems say why a plan cannot be trusted: a quarter of the room at most, never crowded out
+  const problemLines = cutLines(problems, Math.max(0, budget / 4), (left) => `- … ${left} more problem(s): see ${fullReport}`);
+  budget -= problemLines.join('\n').length;
+  const tableHead = ['| resource | state | since | health | changes | actions |', '| --- | --- | --- | --- | ---: | --- |'];
+  const table = listed.length ? [...tableHead, ...cutLines(rows, Math.max(0, budget / 2), (left) => `\n… ${left} more resource(s) not in this table: see ${fullReport}`)] : [];
+  budget -= table.join('\n').length;
+
+  const details: string[] = [];
+  let used = 0;
+  for (const [i, s] of sections.entries()) {
+    if (used + s.length + 1 > budget) {
+      details.push('', `… the details of ${sections.length - i} more resource(s) are left out to keep this comment under ${limit.toLocaleString('en-US')} characters: see ${fullReport}`);
+      break;
     }
-    for (const a of r.actions) out.push(`- ${a.kind}${a.outcome && a.outcome !== 'planned' ? ` (${a.outcome})` : ''}: ${a.reason}`);
-    if (r.skipped) out.push(`- ${r.skipped.error ? '**not applied**' : 'left alone'}: ${r.skipped.reason}`);
-    out.push('', '</details>');
+    details.push(s);
+    used += s.length + 1;
   }
-  if (report.problems.length) {
-    out.push('', '#### Problems', '');
-    for (const p of report.problems) out.push(`- \`${cell(formatProblem(p))}\``);
-  }
-  return out.join('\n') + '\n';
+  return [...head, ...table, ...details, ...problemLines].join('\n') + '\n';
 }

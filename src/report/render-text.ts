@@ -1,6 +1,8 @@
 /** The terminal format: one line per resource with its state, then `path: live → desired`. */
 import { formatProblem } from '../model/problem.js';
 import type { Report, ReportChange, ReportResource } from './model.js';
+import { hiddenLine, listedResources, type ShowMode } from './show.js';
+import { specYaml } from './spec-yaml.js';
 
 const STATE_MARK: Record<string, string> = {
   'in-sync': '=',
@@ -29,6 +31,7 @@ function resourceLines(r: ReportResource, verbose: boolean): string[] {
   const suspended = r.suspended ? ' (suspended)' : '';
   lines.push(`  ${STATE_MARK[r.state] ?? ' '} ${r.state.padEnd(8)} ${r.id}${suspended}${r.state === 'in-sync' ? '' : `: ${r.reason}`}`);
   for (const c of r.changes) lines.push(changeLine(c));
+  lines.push(...createdLines(r));
   if (r.scaling && (verbose || r.state !== 'in-sync' || r.scaling.desiredCountCause !== 'manifest')) {
     const s = r.scaling;
     lines.push(`      scaling: ${s.desiredCount} task(s) wanted, range ${s.minCapacity ?? '?'}-${s.maxCapacity ?? '?'}, set by ${s.desiredCountCause}; policies ${s.policies.join(', ') || 'none'}${s.scheduledActions.length ? `; scheduled ${s.scheduledActions.join(', ')}` : ''}`);
@@ -48,12 +51,21 @@ function resourceLines(r: ReportResource, verbose: boolean): string[] {
   return lines;
 }
 
-export function renderText(report: Report, opts: { verbose?: boolean } = {}): string {
+/** A create's fields, nested as YAML under `+ `, as Terraform lists a new resource's attributes. */
+export function createdLines(r: ReportResource, indent = '      '): string[] {
+  if (!r.creates) return [];
+  if (Object.keys(r.creates).length === 0) return [`${indent}+ (no fields set: ECS's defaults)`];
+  return specYaml(r.creates).trimEnd().split('\n').map((l) => `${indent}+ ${l}`);
+}
+
+export function renderText(report: Report, opts: { verbose?: boolean; show?: ShowMode } = {}): string {
   const out: string[] = [];
   const header = report.mode === 'apply' ? 'Apply' : report.mode === 'plan' ? 'Plan' : 'Report';
   out.push(`${header} (controller "${report.controllerId}"${report.gitRevision ? `, commit ${report.gitRevision.slice(0, 12)}` : ''}):`);
-  for (const r of report.resources) out.push(...resourceLines(r, opts.verbose ?? false));
+  const { listed, hidden } = listedResources(report, opts.show ?? (opts.verbose ? 'all' : 'changed'));
+  for (const r of listed) out.push(...resourceLines(r, opts.verbose ?? false));
   if (report.resources.length === 0) out.push('  (no resources)');
+  if (hidden) out.push(`  ${hiddenLine(hidden)}`);
   if (report.problems.length) {
     out.push('', 'Problems:');
     for (const p of report.problems) out.push(`  ${formatProblem(p)}`);

@@ -51,3 +51,24 @@ export function show(v: unknown): string {
 export function got(expected: string) {
   return (iss: { input?: unknown }): string => `${expected}, got ${JSON.stringify(iss.input)}`;
 }
+
+/**
+ * A document-wide cross-field rule (Fargate cpu/memory pairs, launchType with
+ * capacityProviderStrategy, ...) that runs even when some field failed its own check,
+ * so one validate run reports every problem of a file (zod skips such rules once any
+ * field's issue aborts): `.superRefine(everyRun(rule), EVERY_RUN)`. The rule then sees
+ * the input as it was: a value of the wrong type that makes it throw is left to that
+ * field's own problem.
+ */
+export function everyRun<T>(rule: (value: T, ctx: z.RefinementCtx<T>) => void): (value: T, ctx: z.RefinementCtx<T>) => void {
+  return (value, ctx) => {
+    if (value === null || typeof value !== 'object') return;
+    try {
+      rule(value, ctx);
+    } catch (err) {
+      if (!(err instanceof TypeError)) throw err;
+    }
+  };
+}
+
+export const EVERY_RUN = { when: () => true };

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { AutoScalingSpecSchema } from './auto-scaling.js';
 import { CapacityProviderStrategySchema } from './cluster.js';
-import { got, int, placementExpression, str } from './common.js';
+import { EVERY_RUN, everyRun, got, int, placementExpression, str } from './common.js';
 import {
   AccessType,
   AssignPublicIp,
@@ -348,7 +348,7 @@ export const ServiceSpecSchema = z
     monitoring: MonitoringConfigurationSchema.optional().describe('Metric resolution of the service.'),
     autoScaling: AutoScalingSpecSchema.optional(),
   })
-  .superRefine((s, ctx) => {
+  .superRefine(everyRun((s, ctx) => {
     const issue = (path: (string | number)[], message: string) => ctx.addIssue({ code: 'custom', path, message });
     // [API] CreateService taskDefinition: "A task definition must be specified if the service
     // uses either the ECS or CODE_DEPLOY deployment controllers." (EXTERNAL: its task sets carry them.)
@@ -395,7 +395,7 @@ export const ServiceSpecSchema = z
     if (s.role !== undefined && (s.loadBalancers === undefined || s.loadBalancers.length === 0)) {
       issue(['role'], 'only allowed together with loadBalancers');
     }
-  });
+  }), EVERY_RUN);
 
 export type ServiceSpec = z.infer<typeof ServiceSpecSchema>;
 export type ServiceSpecInput = z.input<typeof ServiceSpecSchema>;

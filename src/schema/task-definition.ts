@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ECS_NAME_MESSAGE, ECS_NAME_PATTERN, ecsName, got, int, placementExpression, scalarString, str, stringList, stringMap } from './common.js';
+import { ECS_NAME_MESSAGE, ECS_NAME_PATTERN, ecsName, EVERY_RUN, everyRun, got, int, placementExpression, scalarString, str, stringList, stringMap } from './common.js';
 import {
   ApplicationProtocol,
   Compatibility,
@@ -619,7 +619,7 @@ const taskDefinitionShape = {
   enableFaultInjection: z.boolean().optional().describe('Allow fault injection requests from the task containers.'),
 };
 
-export const TaskDefinitionSpecSchema = z.strictObject(taskDefinitionShape).superRefine(checkTaskDefinition);
+export const TaskDefinitionSpecSchema = z.strictObject(taskDefinitionShape).superRefine(everyRun(checkTaskDefinition), EVERY_RUN);
 
 /** The family name: the task definition's metadata.name. */
 export const FamilySchema = ecsName('task definition family');
@@ -630,7 +630,7 @@ export const FamilySchema = ecsName('task definition family');
  */
 export const TaskDefinitionJsonFileSchema = z
   .strictObject({ family: FamilySchema, ...taskDefinitionShape })
-  .superRefine(checkTaskDefinition);
+  .superRefine(everyRun(checkTaskDefinition), EVERY_RUN);
 
 export type ContainerDefinition = z.infer<typeof ContainerDefinitionSchema>;
 export type TaskDefinitionSpec = z.infer<typeof TaskDefinitionSpecSchema>;

@@ -21,7 +21,7 @@ export default defineConfig({
           setupFiles: ['test/integration/reset-emulator.ts'],
           fileParallelism: false,
           // the SDK's default credential chain reads these; the emulator accepts any
-          env: { AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+          env: { AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test' },
           testTimeout: 60_000,
           hookTimeout: 120_000,
         },

@@ -84,6 +84,8 @@ export interface GatewayOptions {
   region: string;
   /** e.g. http://127.0.0.1:5000 for the local emulator; otherwise the SDK's own resolution (AWS_ENDPOINT_URL...) */
   endpoint?: string;
+  /** a named profile of ~/.aws/config and ~/.aws/credentials (--profile); otherwise the SDK's own (AWS_PROFILE, default) */
+  profile?: string;
   maxAttempts?: number;
   rateLimits?: RateLimits | 'off';
   counter?: CallCounter;
@@ -215,6 +217,9 @@ export class AwsGateway {
       maxAttempts: opts.maxAttempts ?? 8,
       retryMode: 'standard',
       ...(opts.endpoint ? { endpoint: opts.endpoint } : {}),
+      // The SDK's default chain reads credentials (and, below, the region) from this
+      // profile: static keys, SSO, assume-role with source_profile, credential_process.
+      ...(opts.profile ? { profile: opts.profile } : {}),
     };
     this.clientConfig = config;
     this.ecs = new ECSClient(config);
@@ -581,5 +586,24 @@ export class AwsGateways {
   destroy(): void {
     for (const g of this.byRegion.values()) g.destroy();
     this.byRegion.clear();
+  }
+}
+
+/**
+ * The region the AWS SDK itself would use when none is given: AWS_REGION, then the
+ * `region` of the profile (`profile`, else AWS_PROFILE, else `default`) in the shared
+ * config file (AWS_CONFIG_FILE, default ~/.aws/config). Read through an ECS client's
+ * own resolved config, so the chain is the SDK's, not a copy of it; undefined when the
+ * chain finds none (the SDK then throws "Region is missing").
+ */
+export async function sdkDefaultRegion(profile?: string): Promise<string | undefined> {
+  const client = new ECSClient(profile ? { profile } : {});
+  try {
+    const region = await client.config.region();
+    return region || undefined;
+  } catch {
+    return undefined;
+  } finally {
+    client.destroy();
   }
 }

@@ -76,6 +76,7 @@ export interface PassCommandFlags {
   'var-file'?: string[];
   region?: string;
   endpoint?: string;
+  profile?: string;
   'controller-id'?: string;
   'dry-run'?: boolean;
   redact?: string[];
@@ -83,11 +84,11 @@ export interface PassCommandFlags {
 
 export async function runPassCommand(mode: 'plan' | 'apply', dir: string, values: PassCommandFlags, io: CommandIO, detailedExitCode: boolean): Promise<number> {
   const format = oneOf('format', values.format, ['text', 'json', 'markdown'] as const, 'text');
-  const region = requireRegion(values.region, io);
+  const region = await requireRegion(values, io);
   const controllerId = values['controller-id'] ?? DEFAULT_CONTROLLER_ID;
   const keepRevisions = positiveInt('keep-revisions', values['keep-revisions'], 5);
   const load = await loadDesired({ dir, vars: values.var ?? [], varFiles: values['var-file'] ?? [], region }, io);
-  const gateways = makeGateways({ ...(values.endpoint ? { endpoint: values.endpoint } : {}), env: io.env });
+  const gateways = makeGateways({ endpoint: values.endpoint, profile: values.profile, env: io.env });
   const gitRevision = await gitRevisionOf(path.resolve(io.cwd, dir));
   const actualMode = mode === 'apply' && values['dry-run'] ? 'plan' : mode;
   try {

@@ -88,10 +88,10 @@ export async function runCommand(argv: string[], io: CommandIO): Promise<number>
   const mode = oneOf('mode', values.mode, ['apply', 'report'] as const, 'apply');
   const logFormat = oneOf('log-format', values['log-format'], ['json', 'pretty'] as const, 'json');
   const level = oneOf('log-level', values['log-level'], ['trace', 'debug', 'info', 'warn', 'error'] as const, 'info');
-  const region = requireRegion(values.region, io);
+  const region = await requireRegion(values, io);
   const shutdownMs = durationMs('shutdown-timeout', values['shutdown-timeout'], 30_000);
   const logger = createLogger({ level, format: logFormat });
-  const gateways = makeGateways({ ...(values.endpoint ? { endpoint: values.endpoint } : {}), env: io.env });
+  const gateways = makeGateways({ endpoint: values.endpoint, profile: values.profile, env: io.env });
   const controller = new Controller({
     dir: path.resolve(io.cwd, positionals[0]!),
     varFlags: values.var ?? [],

@@ -21,6 +21,7 @@ import { startHttpServer } from './http-server.js';
 import { DaemonMetrics } from './metrics.js';
 import { ReconcileQueue } from './reconcile-queue.js';
 import { ManifestWatcher } from './watch.js';
+import { verifyReconcileRequest } from './push-webhook.js';
 
 export interface ControllerOptions {
   dir: string;
@@ -52,6 +53,8 @@ export interface ControllerOptions {
   redactor: Redactor;
   /** --lease-table: only the holder of the lease (DynamoDB) applies */
   lease?: { table: string; durationMs: number; holder: string };
+  /** --webhook-secret: POST /reconcile then needs a GitHub signature or the GitLab token */
+  webhookSecret?: string;
 }
 
 export class Controller {
@@ -102,6 +105,22 @@ export class Controller {
       page: (q) => {
         const filters = { ...(q.get('state') ? { state: q.get('state')! } : {}), ...(q.get('cluster') ? { cluster: q.get('cluster')! } : {}) };
         return q.get('partial') ? renderPageContent(this.lastReport, filters) : renderPage(this.lastReport, filters);
+      },
+      reconcile: ({ headers, body }) => {
+        const verdict = verifyReconcileRequest(headers, body, this.opts.webhookSecret);
+        if (verdict.outcome === 'refuse') {
+          log.warn({ status: verdict.status, reason: verdict.reason }, `POST /reconcile refused: ${verdict.reason}`);
+          return { status: verdict.status, body: { error: verdict.reason } };
+        }
+        if (verdict.outcome === 'ignore') return { status: 200, body: { started: false, reason: `${verdict.source} event "${verdict.event}" is not a push` } };
+        if (this.stopping) return { status: 503, body: { started: false, reason: 'the daemon is stopping' } };
+        const what = [verdict.source, verdict.event !== 'manual' ? verdict.event : undefined, verdict.ref, verdict.commit?.slice(0, 12)].filter(Boolean).join(' ');
+        // The pass reads the checkout as it is: when git-sync has not pulled the pushed
+        // commit yet, its symlink swap starts another pass through the watcher.
+        const queued = this.queue.busy;
+        this.queue.request(`webhook: ${what}`);
+        log.info({ source: verdict.source, event: verdict.event, ref: verdict.ref, commit: verdict.commit, queued }, `POST /reconcile (${what}): ${queued ? 'a pass runs now; one more follows it' : 'pass started'}`);
+        return { status: 202, body: { started: true, queued, source: verdict.source, ...(verdict.ref ? { ref: verdict.ref } : {}), ...(verdict.commit ? { commit: verdict.commit } : {}) } };
       },
     });
     const restored = await this.history.load();

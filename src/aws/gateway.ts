@@ -163,6 +163,8 @@ export class AwsCallError extends Error {
     readonly throttled: boolean,
     /** the call may have failed for a passing reason (throttling, 5xx, the network) */
     readonly retryable = throttled,
+    /** from the SDK error's $metadata: the request id AWS Support asks for, the HTTP status, the SDK's attempts */
+    readonly response: { requestId?: string; httpStatusCode?: number; attempts?: number } = {},
   ) {
     super(message);
     this.name = 'AwsCallError';
@@ -248,14 +250,16 @@ export class AwsGateway {
           counter.record(service, operation, 'success', attempts);
           return result;
         } catch (err) {
-          const e = err as { name?: string; message?: string; $metadata?: { attempts?: number; httpStatusCode?: number }; $retryable?: unknown };
+          const e = err as { name?: string; message?: string; $metadata?: { attempts?: number; httpStatusCode?: number; requestId?: string }; $retryable?: unknown };
           const code = e.name ?? 'Error';
           const throttled = THROTTLING_CODES.has(code);
           const status = e.$metadata?.httpStatusCode;
           const retryable = throttled || e.$retryable !== undefined || status === undefined || status >= 500;
           if (throttled) counter.throttled++;
           counter.record(service, operation, code, e.$metadata?.attempts ?? 1);
-          throw new AwsCallError(operation, code, `${operation}: ${code}: ${e.message ?? String(err)}`, throttled, retryable);
+          const m = e.$metadata;
+          const response = { ...(m?.requestId ? { requestId: m.requestId } : {}), ...(m?.httpStatusCode !== undefined ? { httpStatusCode: m.httpStatusCode } : {}), ...(m?.attempts !== undefined ? { attempts: m.attempts } : {}) };
+          throw new AwsCallError(operation, code, `${operation}: ${code}: ${e.message ?? String(err)}`, throttled, retryable, response);
         }
       },
       { step: 'initialize', name: 'ecsReconcilerCallAccounting' },

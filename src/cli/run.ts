@@ -131,7 +131,7 @@ export async function runCommand(argv: string[], io: CommandIO): Promise<number>
       : {}),
   });
   // Nothing but a signal ends the daemon: stray errors are logged, not fatal.
-  const onStray = (err: unknown) => logger.error({ err: err instanceof Error ? err.stack : String(err) }, 'unexpected error (the daemon keeps running)');
+  const onStray = (err: unknown) => logger.error({ err }, 'unexpected error (the daemon keeps running)');
   process.on('uncaughtException', onStray);
   process.on('unhandledRejection', onStray);
   await controller.start();

@@ -22,6 +22,7 @@ import { DaemonMetrics } from './metrics.js';
 import { ReconcileQueue } from './reconcile-queue.js';
 import { ManifestWatcher } from './watch.js';
 import { verifyReconcileRequest } from './push-webhook.js';
+import { DriftLog } from './drift-log.js';
 
 export interface ControllerOptions {
   dir: string;
@@ -79,8 +80,10 @@ export class Controller {
   private readonly history: HistoryStore;
   private notifier: WebhookNotifier | undefined;
   private lease: Lease | undefined;
+  private readonly driftLog: DriftLog;
 
   constructor(private readonly opts: ControllerOptions) {
+    this.driftLog = new DriftLog(opts.redactor);
     this.metrics = new DaemonMetrics(opts.gateways.counter);
     this.backoff = new ResourceBackoff(opts.backoffBaseMs, opts.backoffCapMs);
     this.queue = new ReconcileQueue((reasons) => this.pass(reasons));
@@ -132,7 +135,7 @@ export class Controller {
       dir: this.opts.dir,
       debounceMs: this.opts.debounceMs,
       onChange: (reason) => this.queue.request(`change: ${reason}`),
-      onError: (err) => log.warn({ err: String(err) }, 'watch error'),
+      onError: (err) => log.warn({ err }, 'watch error'),
     });
     await this.watcher.start();
     if (this.opts.lease && this.opts.mode === 'apply') {
@@ -195,20 +198,25 @@ export class Controller {
         redactor: this.opts.redactor,
         shouldStop: () => this.stopping || (this.lease !== undefined && !this.lease.held()),
         holdBack: (id) => this.backoff.heldBack(id, Date.now()),
+        onDiffs: (diffs) => {
+          for (const line of this.driftLog.linesFor(diffs)) log.warn({ resource: line.resource, state: line.state, changes: line.changes, passId }, line.msg);
+        },
         onAction: (r) => {
           const fields = { resource: r.action.resource, action: r.action.kind, outcome: r.outcome, durationMs: r.durationMs, reason: r.action.reason, passId };
           if (r.outcome === 'failed') {
             const delay = this.backoff.recordFailure(r.action.resource, r.message ?? 'failed', Date.now());
-            log.error({ ...fields, error: r.message, retryInMs: delay }, `${r.action.kind} ${r.action.resource} failed`);
+            log.error({ ...fields, error: r.message, ...(r.error ? { err: r.error } : {}), retryInMs: delay }, `${r.action.kind} ${r.action.resource} failed`);
           } else {
             if (r.outcome === 'applied') this.backoff.recordSuccess(r.action.resource);
-            log.info(fields, `${r.action.kind} ${r.action.resource} ${r.outcome}`);
+            // RegisterTaskDefinition answers with the new revision's ARN: the line names it
+            const revision = r.action.kind === 'register-task-definition' && r.message ? /:task-definition\/(.+)$/.exec(r.message)?.[1] : undefined;
+            log.info({ ...fields, ...(revision ? { revision, taskDefinitionArn: r.message } : {}) }, `${r.action.kind} ${r.action.resource} ${r.outcome}${revision ? `: ${revision}` : ''}`);
           }
         },
       });
       this.rememberForTargetedPasses(result, load.resources, live !== undefined);
       const report = annotateHistory(result.report, this.history.all);
-      await this.history.append(passRecordOf(result.report, passId)).catch((err) => log.warn({ err: String(err) }, 'cannot append to the history file'));
+      await this.history.append(passRecordOf(result.report, passId)).catch((err: unknown) => log.warn({ err }, 'cannot append to the history file'));
       this.lastReport = report;
       if (this.notifier) {
         const sent = await this.notifier.notify(report);
@@ -219,9 +227,6 @@ export class Controller {
       const seconds = (performance.now() - started) / 1000;
       this.metrics.observePass(seconds, !result.readFailed);
       this.metrics.observeReport(result.report, Date.now() / 1000);
-      for (const d of result.diffs) {
-        if (d.state === 'drifted' || d.state === 'conflict') log.info({ resource: d.id, state: d.state, fields: d.changes.map((c) => c.path) }, `${d.id} ${d.state}`);
-      }
       for (const r of report.resources) if (r.history?.flapping) log.warn({ resource: r.id, state: r.state }, `${r.id} flaps between states`);
       const throttled = this.opts.gateways.counter.throttled - throttledBefore;
       // Throttling slows the whole loop down rather than failing it: the account's budget is shared.
@@ -249,7 +254,7 @@ export class Controller {
       this.failedPasses++;
       this.lastReadOk = false;
       this.metrics.observePass((performance.now() - started) / 1000, false);
-      log.error({ passId, err: err instanceof Error ? err.stack : String(err) }, `pass ${passId} failed`);
+      log.error({ passId, err }, `pass ${passId} failed`);
     }
     const retryAt = this.backoff.nextRetryAt();
     let delay = this.failedPasses > 0 ? Math.min(this.opts.intervalMs, 1000 * 2 ** Math.min(this.failedPasses, 10)) : this.nextResyncDelay();

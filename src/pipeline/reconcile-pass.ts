@@ -24,6 +24,8 @@ export interface PassOptions {
   now: () => Date;
   redactor?: Redactor;
   onAction?: ApplyContext['onAction'];
+  /** the diffs, as soon as they are known: before any action changes what they describe */
+  onDiffs?: (diffs: readonly ResourceDiff[]) => void;
   onProgress?: (message: string) => void;
   shouldStop?: () => boolean;
   /** resources in backoff after failures: their actions wait, the others go on */
@@ -63,6 +65,7 @@ export async function runReconcilePass(load: LoadResult, opts: PassOptions): Pro
     defaultRegion: opts.defaultRegion,
     adopt: opts.adopt,
   });
+  opts.onDiffs?.(diffs);
   // A region that could not be read must not look empty: nothing there is created or pruned.
   const readable = readFailed ? diffs.filter((d) => !live.unreadable.has(d.region)) : diffs;
   const plan = planEstate(readable, { prune: opts.prune, loadComplete: load.complete, keepRevisions: opts.keepRevisions, controllerId: opts.controllerId });

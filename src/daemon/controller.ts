@@ -102,7 +102,7 @@ export class Controller {
         if (!this.lastReadOk) return { ready: false, reason: 'AWS was not reachable on the last pass' };
         return { ready: true, reason: 'ready' };
       },
-      metrics: () => this.metrics.render(),
+      metrics: async () => ({ contentType: this.metrics.contentType, text: await this.metrics.render() }),
       // serialized on request only: a pass need not build a large string nobody reads
       reportJson: () => (this.lastReport ? JSON.stringify(this.lastReport, null, 2) + '\n' : undefined),
       page: (q) => {

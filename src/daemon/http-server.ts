@@ -5,7 +5,8 @@ import { MAX_WEBHOOK_BODY_BYTES } from './push-webhook.js';
 
 export interface EndpointHandlers {
   ready: () => { ready: boolean; reason: string };
-  metrics: () => string;
+  /** Prometheus text, rendered at scrape time */
+  metrics: () => Promise<{ contentType: string; text: string }>;
   reportJson: () => string | undefined;
   page: (query: URLSearchParams) => string;
   /** POST /reconcile with its raw body (a push webhook is verified over the exact bytes) */
@@ -71,7 +72,11 @@ export async function startHttpServer(listen: string, h: EndpointHandlers): Prom
         return send(r.ready ? 200 : 503, 'text/plain; charset=utf-8', `${r.reason}\n`);
       }
       case '/metrics':
-        return send(200, 'text/plain; version=0.0.4; charset=utf-8', h.metrics());
+        h.metrics().then(
+          (m) => send(200, m.contentType, m.text),
+          (err: unknown) => send(500, 'text/plain; charset=utf-8', `cannot render the metrics: ${err instanceof Error ? err.message : String(err)}\n`),
+        );
+        return;
       case '/report': {
         const body = h.reportJson();
         return body ? send(200, 'application/json; charset=utf-8', body) : send(503, 'application/json; charset=utf-8', '{"error":"no pass has finished yet"}\n');

@@ -170,6 +170,9 @@ describe('the Node.js platform', () => {
     expect(ci).toContain('npm pack');
     expect(ci).toMatch(/export PATH="\$\{node_dir\}\/bin:\$\{PATH\}"/);
     expect(ci).toContain('scripts/install-chromium');
+    // moto's first pip install outlasts the integration setup's start-up timeout: done before the tests
+    expect(ci.indexOf('scripts/emulator --install-only')).toBeGreaterThan(0);
+    expect(ci.indexOf('scripts/emulator --install-only')).toBeLessThan(ci.lastIndexOf('npm test'));
   });
 
   it('npm test installs nothing: no apt-get and no Chromium step in the test command', () => {

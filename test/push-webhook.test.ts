@@ -90,3 +90,31 @@ describe('POST /reconcile on the HTTP server', () => {
     expect(seen.length).toBe(before);
   });
 });
+
+describe('run --webhook-secret', () => {
+  const run = async (argv: string[], env: NodeJS.ProcessEnv) => {
+    const { main } = await import('../src/cli/main.js');
+    let err = '';
+    const code = await main(argv, { stdout: () => {}, stderr: (t) => (err += t), env, cwd: process.cwd() });
+    return { code, err };
+  };
+
+  it('refuses a short secret from the flag or from ECS_RECONCILER_WEBHOOK_SECRET before starting anything', async () => {
+    const fromFlag = await run(['run', 'manifests/', '--region', 'eu-west-1', '--webhook-secret', 'short'], {});
+    expect(fromFlag.code).toBe(1);
+    expect(fromFlag.err).toContain('must be at least 16 characters');
+    const fromEnv = await run(['run', 'manifests/', '--region', 'eu-west-1'], { ECS_RECONCILER_WEBHOOK_SECRET: 'short' });
+    expect(fromEnv.code).toBe(1);
+    expect(fromEnv.err).toContain('ECS_RECONCILER_WEBHOOK_SECRET');
+  });
+
+  it('is explained in run --help with both GitHub and GitLab headers', async () => {
+    const { main } = await import('../src/cli/main.js');
+    let out = '';
+    await main(['run', '--help'], { stdout: (t) => (out += t), stderr: () => {}, env: {}, cwd: process.cwd() });
+    expect(out).toContain('--webhook-secret');
+    expect(out).toContain('X-Hub-Signature-256');
+    expect(out).toContain('X-Gitlab-Token');
+    expect(out).toContain('POST /reconcile');
+  });
+});

@@ -9,13 +9,14 @@
 # Running it as an ECS service, with a git-sync sidecar and the IAM policy it needs:
 # docs/running-on-ecs.md.
 #
-# Node 22 in both stages: AWS SDK for JavaScript v3 releases from January 2027 on need
-# Node 22, and the image runs exactly the Node major it was built and tested with.
+# Node 24 (the active LTS line) in both stages: AWS SDK for JavaScript v3 releases from
+# January 2027 on need Node 22 or later, and the image runs exactly the Node major it was
+# built and tested with (.ci/run tests on Node 24 too).
 
 # ---------------------------------------------------------------------------
 # build: dev dependencies + TypeScript -> dist/
 # ---------------------------------------------------------------------------
-FROM node:22-bookworm-slim AS build
+FROM node:24-bookworm-slim AS build
 WORKDIR /src
 
 # Dependencies first, in their own layer: a source change does not reinstall them.
@@ -33,7 +34,7 @@ RUN npm run build
 # ---------------------------------------------------------------------------
 # runtime: production dependencies, dist/, bin/; no compiler, no tests
 # ---------------------------------------------------------------------------
-FROM node:22-bookworm-slim AS runtime
+FROM node:24-bookworm-slim AS runtime
 
 # git: the controller runs `git rev-parse HEAD` in the manifests folder to record the
 #   commit on every pass and on every resource it applies.

@@ -26,7 +26,7 @@ export default defineConfig({
           maxWorkers: INTEGRATION_WORKERS,
           sequence: { groupOrder: 1 },
           // the SDK's default credential chain reads these; the emulator accepts any
-          env: { AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+          env: { AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test' },
           // two workers (and their emulators) share the cores: a test's wall time can double
           testTimeout: 120_000,
           hookTimeout: 120_000,

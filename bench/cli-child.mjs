@@ -7,7 +7,6 @@
 import { writeFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 const dist = new URL('../dist/', import.meta.url);
 const { CallCounter } = await import(new URL('aws/call-counter.js', dist));
 const { main } = await import(new URL('cli/main.js', dist));

@@ -137,7 +137,7 @@ async function benchSize(n, emu) {
   const bound = lowerBound(counts);
   const dir = mkdtempSync(join(tmpdir(), `ecs-reconciler-bench-${n}-`));
   writeEstate(dir, n);
-  const env = { ...process.env, AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test', AWS_REGION: REGION, ECS_RECONCILER_RATE_LIMITS: 'off', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' };
+  const env = { ...process.env, AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test', AWS_REGION: REGION, ECS_RECONCILER_RATE_LIMITS: 'off' };
   const common = ['--var-file', emu.envFile, '--endpoint', emu.endpoint, '--region', REGION];
   const reset = await fetch(`${emu.endpoint}/ecs-reconciler/reset`, { method: 'POST' });
   if (!reset.ok) throw new Error(`emulator reset failed: HTTP ${reset.status}`);

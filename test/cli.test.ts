@@ -1,5 +1,5 @@
 // The CLI teaches itself: every command has --help with its flags, exit codes and examples.
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { main } from '../src/cli/main.js';
 
 async function run(argv: string[]): Promise<{ code: number; out: string; err: string }> {
@@ -37,9 +37,17 @@ describe('the ecs-reconciler command', () => {
   });
 
   it('plan without a region says how to give one', async () => {
-    const r = await run(['plan', 'manifests/']);
-    expect(r.code).toBe(1);
-    expect(r.err).toContain('no region: pass --region, or set AWS_REGION');
+    // the SDK's chain reads the shared config file too: point it at none, so the machine's own cannot answer
+    vi.stubEnv('AWS_CONFIG_FILE', '/nonexistent/ecs-reconciler-test/config');
+    vi.stubEnv('AWS_REGION', undefined);
+    vi.stubEnv('AWS_PROFILE', undefined);
+    try {
+      const r = await run(['plan', 'manifests/']);
+      expect(r.code).toBe(1);
+      expect(r.err).toContain('no region: pass --region, set AWS_REGION, or give the profile (--profile or AWS_PROFILE) a region in ~/.aws/config');
+    } finally {
+      vi.unstubAllEnvs();
+    }
   });
 
   it('schema prints the manifest schema, and --report the report schema', async () => {

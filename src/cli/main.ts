@@ -1,5 +1,5 @@
 /** The `ecs-reconciler` command: dispatches to one file per command. */
-import { createRequire } from 'node:module';
+import { packageVersion } from '../model/build-info.js';
 import { UsageError } from './flags.js';
 import { processIO, type CommandIO } from './io.js';
 import { applyCommand } from './apply.js';
@@ -23,10 +23,7 @@ const COMMANDS: Record<string, { run: Command; summary: string }> = {
   schema: { run: schemaCommand, summary: "print the manifests' JSON Schema (for editors' YAML language server)" },
 };
 
-function version(): string {
-  const require = createRequire(import.meta.url);
-  return (require('../../package.json') as { version: string }).version;
-}
+const version = packageVersion;
 
 export function mainHelp(): string {
   const width = Math.max(...Object.keys(COMMANDS).map((c) => c.length));

@@ -87,6 +87,7 @@ export interface PassCommandFlags {
   'var-file'?: string[];
   region?: string;
   endpoint?: string;
+  profile?: string;
   'controller-id'?: string;
   'dry-run'?: boolean;
   redact?: string[];
@@ -154,7 +155,7 @@ function approval(values: PassCommandFlags, io: CommandIO, saved: SavedPlan | un
 export async function runPassCommand(mode: 'plan' | 'apply', dir: string, values: PassCommandFlags, io: CommandIO, detailedExitCode: boolean): Promise<number> {
   const format = oneOf('format', values.format, ['text', 'json', 'markdown'] as const, 'text');
   const show = oneOf('show', values.show, ['changed', 'all'] as const, 'changed');
-  const region = requireRegion(values.region, io);
+  const region = await requireRegion(values, io);
   const saved = mode === 'apply' && values.plan ? await readSavedPlan(values.plan, values, io) : undefined;
   const controllerId = values['controller-id'] ?? DEFAULT_CONTROLLER_ID;
   const options: SavedPlanOptions = saved
@@ -164,7 +165,7 @@ export async function runPassCommand(mode: 'plan' | 'apply', dir: string, values
   const load = await loadDesired({ dir, vars: values.var ?? [], varFiles: values['var-file'] ?? [], region, noticesTo: 'stderr' }, io);
   const showProgress = format === 'text' && !values.out;
   const progress = new ApplyProgress(io.stderr);
-  const gateways = makeGateways({ ...(values.endpoint ? { endpoint: values.endpoint } : {}), env: io.env, ...(mode === 'apply' && showProgress ? { onRateLimitWait: (op, spec) => progress.rateLimitWait(op, spec) } : {}) });
+  const gateways = makeGateways({ endpoint: values.endpoint, profile: values.profile, env: io.env, ...(mode === 'apply' && showProgress ? { onRateLimitWait: (op, spec) => progress.rateLimitWait(op, spec) } : {}) });
   const gitRevision = await gitRevisionOf(path.resolve(io.cwd, dir));
   const actualMode = mode === 'apply' && values['dry-run'] ? 'plan' : mode;
   // Ctrl-C during an apply: the call under way finishes, nothing new starts, the summary says what was not done.

@@ -1,21 +1,25 @@
 /** Flags and set-up shared by plan and apply (and run): region, endpoint, gateways. */
-import { AwsGateways, type RateLimitWaitListener } from '../aws/index.js';
+import { AwsGateways, sdkDefaultRegion, type RateLimitWaitListener } from '../aws/index.js';
 import { DEFAULT_REDACT_PATTERNS, Redactor } from '../report/index.js';
 import { UsageError } from './flags.js';
 import type { CommandIO } from './io.js';
 
 export const DEFAULT_CONTROLLER_ID = 'default';
 
-export function requireRegion(flag: string | undefined, io: CommandIO): string {
-  const region = flag ?? io.env.AWS_REGION ?? io.env.AWS_DEFAULT_REGION;
-  if (!region) throw new UsageError('no region: pass --region, or set AWS_REGION');
+/**
+ * --region, else AWS_REGION / AWS_DEFAULT_REGION (the AWS CLI's too), else what the
+ * SDK's own chain finds: the region of --profile or AWS_PROFILE in ~/.aws/config.
+ */
+export async function requireRegion(flags: { region?: string | undefined; profile?: string | undefined }, io: CommandIO): Promise<string> {
+  const region = flags.region ?? io.env.AWS_REGION ?? io.env.AWS_DEFAULT_REGION ?? (await sdkDefaultRegion(flags.profile));
+  if (!region) throw new UsageError('no region: pass --region, set AWS_REGION, or give the profile (--profile or AWS_PROFILE) a region in ~/.aws/config');
   return region;
 }
 
-export function makeGateways(opts: { endpoint?: string; env: NodeJS.ProcessEnv; onRateLimitWait?: RateLimitWaitListener }): AwsGateways {
+export function makeGateways(opts: { endpoint?: string | undefined; profile?: string | undefined; env: NodeJS.ProcessEnv; onRateLimitWait?: RateLimitWaitListener }): AwsGateways {
   // The rate limiter can be turned off for the local emulator's benchmarks; never needed against AWS.
   const limits = opts.env.ECS_RECONCILER_RATE_LIMITS === 'off' ? 'off' : undefined;
-  return new AwsGateways({ ...(opts.endpoint ? { endpoint: opts.endpoint } : {}), ...(limits ? { rateLimits: limits } : {}), ...(opts.onRateLimitWait ? { onRateLimitWait: opts.onRateLimitWait } : {}) });
+  return new AwsGateways({ ...(opts.endpoint ? { endpoint: opts.endpoint } : {}), ...(opts.profile ? { profile: opts.profile } : {}), ...(limits ? { rateLimits: limits } : {}), ...(opts.onRateLimitWait ? { onRateLimitWait: opts.onRateLimitWait } : {}) });
 }
 
 /** --redact patterns replace the defaults (PASSWORD, SECRET, TOKEN, KEY, CREDENTIAL); commas split too. */

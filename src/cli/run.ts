@@ -3,7 +3,7 @@ import { hostname } from 'node:os';
 import path from 'node:path';
 import { Controller } from '../daemon/controller.js';
 import { createLogger } from '../daemon/logger.js';
-import { COMMON_HELP, durationMs, oneOf, parseCommandArgs, positiveInt } from './flags.js';
+import { COMMON_HELP, durationMs, oneOf, parseCommandArgs, positiveInt, UsageError } from './flags.js';
 import type { CommandIO } from './io.js';
 import { DEFAULT_CONTROLLER_ID, makeGateways, redactorFrom, requireRegion } from './reconcile-flags.js';
 
@@ -30,6 +30,7 @@ Flags:
                         /metrics  Prometheus text
                         /report   the last pass's report as JSON
                         /         the drift report as a page
+                        POST /reconcile  start a pass now (a git push webhook; see --webhook-secret)
   --prune               delete orphaned managed resources (never while a manifest fails to load)
   --keep-revisions N    with --prune: ACTIVE revisions kept per family (default 5)
   --adopt               take over same-named unmanaged resources
@@ -48,6 +49,11 @@ Flags:
                         the controller id) applies, the others report; a dead holder's
                         lease passes over when it expires
   --lease-duration D    lease length (default 30s; renewed every third of it)
+  --webhook-secret S    POST /reconcile (start a pass now) then only takes push webhooks signed
+                        with S: GitHub's X-Hub-Signature-256 (HMAC-SHA256 of the body) or
+                        GitLab's X-Gitlab-Token; anything unsigned is 401. Without it any POST
+                        starts a pass. Default: ECS_RECONCILER_WEBHOOK_SECRET (better than the
+                        flag, which other users of the machine see in the process list)
   --redact PATTERN      environment names whose values are masked in every output
                         (repeatable; default PASSWORD, SECRET, TOKEN, KEY, CREDENTIAL)
 
@@ -56,6 +62,7 @@ ${COMMON_HELP}
 Examples:
   ecs-reconciler run manifests/ --var-file .emulator.env --endpoint http://127.0.0.1:5000 --log-format pretty
   curl -s localhost:8080/report | jq '.summary'
+  curl -s -X POST localhost:8080/reconcile          # a pass now (no --webhook-secret)
 `;
 
 export async function runCommand(argv: string[], io: CommandIO): Promise<number> {
@@ -78,6 +85,7 @@ export async function runCommand(argv: string[], io: CommandIO): Promise<number>
       redact: { type: 'string', multiple: true },
       'lease-table': { type: 'string' },
       'lease-duration': { type: 'string' },
+      'webhook-secret': { type: 'string' },
     },
     { min: 1, max: 1, names: 'DIR (the manifests folder)' },
   );
@@ -88,12 +96,14 @@ export async function runCommand(argv: string[], io: CommandIO): Promise<number>
   const mode = oneOf('mode', values.mode, ['apply', 'report'] as const, 'apply');
   const logFormat = oneOf('log-format', values['log-format'], ['json', 'pretty'] as const, 'json');
   const level = oneOf('log-level', values['log-level'], ['trace', 'debug', 'info', 'warn', 'error'] as const, 'info');
-  const region = requireRegion(values.region, io);
+  const region = await requireRegion(values, io);
   const shutdownMs = durationMs('shutdown-timeout', values['shutdown-timeout'], 30_000);
+  const webhookSecret = values['webhook-secret'] ?? io.env.ECS_RECONCILER_WEBHOOK_SECRET;
+  if (webhookSecret !== undefined && webhookSecret.length < 16) throw new UsageError('--webhook-secret (or ECS_RECONCILER_WEBHOOK_SECRET) must be at least 16 characters: it is all that stands between the internet and POST /reconcile');
   const logger = createLogger({ level, format: logFormat });
   // the container image sets ECS_RECONCILER_LISTEN=0.0.0.0:8080 (DESIGN.md: 0.0.0.0 in the container)
   const listen = values.listen ?? io.env.ECS_RECONCILER_LISTEN ?? '127.0.0.1:8080';
-  const gateways = makeGateways({ ...(values.endpoint ? { endpoint: values.endpoint } : {}), env: io.env });
+  const gateways = makeGateways({ endpoint: values.endpoint, profile: values.profile, env: io.env });
   const controller = new Controller({
     dir: path.resolve(io.cwd, positionals[0]!),
     varFlags: values.var ?? [],
@@ -116,12 +126,13 @@ export async function runCommand(argv: string[], io: CommandIO): Promise<number>
     ...(values['notify-webhook'] ? { notifyWebhook: values['notify-webhook'] } : {}),
     ...(values['public-url'] ? { publicUrl: values['public-url'] } : {}),
     redactor: redactorFrom(values.redact),
+    ...(webhookSecret ? { webhookSecret } : {}),
     ...(values['lease-table']
       ? { lease: { table: values['lease-table'], durationMs: durationMs('lease-duration', values['lease-duration'], 30_000), holder: `${hostname()}/${process.pid}/${randomBytes(4).toString('hex')}` } }
       : {}),
   });
   // Nothing but a signal ends the daemon: stray errors are logged, not fatal.
-  const onStray = (err: unknown) => logger.error({ err: err instanceof Error ? err.stack : String(err) }, 'unexpected error (the daemon keeps running)');
+  const onStray = (err: unknown) => logger.error({ err }, 'unexpected error (the daemon keeps running)');
   process.on('uncaughtException', onStray);
   process.on('unhandledRejection', onStray);
   try {

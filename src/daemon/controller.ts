@@ -21,6 +21,8 @@ import { startHttpServer } from './http-server.js';
 import { DaemonMetrics } from './metrics.js';
 import { ReconcileQueue } from './reconcile-queue.js';
 import { ManifestWatcher } from './watch.js';
+import { verifyReconcileRequest } from './push-webhook.js';
+import { DriftLog } from './drift-log.js';
 
 export interface ControllerOptions {
   dir: string;
@@ -52,6 +54,8 @@ export interface ControllerOptions {
   redactor: Redactor;
   /** --lease-table: only the holder of the lease (DynamoDB) applies */
   lease?: { table: string; durationMs: number; holder: string };
+  /** --webhook-secret: POST /reconcile then needs a GitHub signature or the GitLab token */
+  webhookSecret?: string;
 }
 
 export class Controller {
@@ -77,8 +81,10 @@ export class Controller {
   private readonly history: HistoryStore;
   private notifier: WebhookNotifier | undefined;
   private lease: Lease | undefined;
+  private readonly driftLog: DriftLog;
 
   constructor(private readonly opts: ControllerOptions) {
+    this.driftLog = new DriftLog(opts.redactor);
     this.metrics = new DaemonMetrics(opts.gateways.counter);
     this.backoff = new ResourceBackoff(opts.backoffBaseMs, opts.backoffCapMs);
     this.queue = new ReconcileQueue((reasons) => this.pass(reasons));
@@ -97,13 +103,29 @@ export class Controller {
         if (!this.lastReadOk) return { ready: false, reason: 'AWS was not reachable on the last pass' };
         return { ready: true, reason: 'ready' };
       },
-      metrics: () => this.metrics.render(),
+      metrics: async () => ({ contentType: this.metrics.contentType, text: await this.metrics.render() }),
       // serialized on request only: a pass need not build a large string nobody reads
       reportJson: () => (this.lastReport ? JSON.stringify(this.lastReport, null, 2) + '\n' : undefined),
       page: (q) => {
         const show = showModeOf(q.get('show'));
         const filters = { ...(q.get('state') ? { state: q.get('state')! } : {}), ...(q.get('cluster') ? { cluster: q.get('cluster')! } : {}), ...(show ? { show } : {}) };
         return q.get('partial') ? renderPageContent(this.lastReport, filters) : renderPage(this.lastReport, filters);
+      },
+      reconcile: ({ headers, body }) => {
+        const verdict = verifyReconcileRequest(headers, body, this.opts.webhookSecret);
+        if (verdict.outcome === 'refuse') {
+          log.warn({ status: verdict.status, reason: verdict.reason }, `POST /reconcile refused: ${verdict.reason}`);
+          return { status: verdict.status, body: { error: verdict.reason } };
+        }
+        if (verdict.outcome === 'ignore') return { status: 200, body: { started: false, reason: `${verdict.source} event "${verdict.event}" is not a push` } };
+        if (this.stopping) return { status: 503, body: { started: false, reason: 'the daemon is stopping' } };
+        const what = [verdict.source, verdict.event !== 'manual' ? verdict.event : undefined, verdict.ref, verdict.commit?.slice(0, 12)].filter(Boolean).join(' ');
+        // The pass reads the checkout as it is: when git-sync has not pulled the pushed
+        // commit yet, its symlink swap starts another pass through the watcher.
+        const queued = this.queue.busy;
+        this.queue.request(`webhook: ${what}`);
+        log.info({ source: verdict.source, event: verdict.event, ref: verdict.ref, commit: verdict.commit, queued }, `POST /reconcile (${what}): ${queued ? 'a pass runs now; one more follows it' : 'pass started'}`);
+        return { status: 202, body: { started: true, queued, source: verdict.source, ...(verdict.ref ? { ref: verdict.ref } : {}), ...(verdict.commit ? { commit: verdict.commit } : {}) } };
       },
     });
     const restored = await this.history.load();
@@ -115,7 +137,7 @@ export class Controller {
       dir: this.opts.dir,
       debounceMs: this.opts.debounceMs,
       onChange: (reason) => this.queue.request(`change: ${reason}`),
-      onError: (err) => log.warn({ err: String(err) }, 'watch error'),
+      onError: (err) => log.warn({ err }, 'watch error'),
     });
     await this.watcher.start();
     if (this.opts.lease && this.opts.mode === 'apply') {
@@ -182,20 +204,25 @@ export class Controller {
         redactor: this.opts.redactor,
         shouldStop: () => this.stopping || (this.lease !== undefined && !this.lease.held()),
         holdBack: (id) => this.backoff.heldBack(id, Date.now()),
+        onDiffs: (diffs) => {
+          for (const line of this.driftLog.linesFor(diffs)) log.warn({ resource: line.resource, state: line.state, changes: line.changes, passId }, line.msg);
+        },
         onAction: (r) => {
           const fields = { resource: r.action.resource, action: r.action.kind, outcome: r.outcome, durationMs: r.durationMs, reason: r.action.reason, passId };
           if (r.outcome === 'failed') {
             const delay = this.backoff.recordFailure(r.action.resource, r.message ?? 'failed', Date.now());
-            log.error({ ...fields, error: r.message, retryInMs: delay }, `${r.action.kind} ${r.action.resource} failed`);
+            log.error({ ...fields, error: r.message, ...(r.error ? { err: r.error } : {}), retryInMs: delay }, `${r.action.kind} ${r.action.resource} failed`);
           } else {
             if (r.outcome === 'applied') this.backoff.recordSuccess(r.action.resource);
-            log.info(fields, `${r.action.kind} ${r.action.resource} ${r.outcome}`);
+            // RegisterTaskDefinition answers with the new revision's ARN: the line names it
+            const revision = r.action.kind === 'register-task-definition' && r.message ? /:task-definition\/(.+)$/.exec(r.message)?.[1] : undefined;
+            log.info({ ...fields, ...(revision ? { revision, taskDefinitionArn: r.message } : {}) }, `${r.action.kind} ${r.action.resource} ${r.outcome}${revision ? `: ${revision}` : ''}`);
           }
         },
       });
       this.rememberForTargetedPasses(result, load.resources, live !== undefined);
       const report = annotateHistory(result.report, this.history.all);
-      await this.history.append(passRecordOf(result.report, passId)).catch((err) => log.warn({ err: String(err) }, 'cannot append to the history file'));
+      await this.history.append(passRecordOf(result.report, passId)).catch((err: unknown) => log.warn({ err }, 'cannot append to the history file'));
       this.lastReport = report;
       if (this.notifier) {
         const sent = await this.notifier.notify(report);
@@ -206,9 +233,6 @@ export class Controller {
       const seconds = (performance.now() - started) / 1000;
       this.metrics.observePass(seconds, !result.readFailed);
       this.metrics.observeReport(result.report, Date.now() / 1000);
-      for (const d of result.diffs) {
-        if (d.state === 'drifted' || d.state === 'conflict') log.info({ resource: d.id, state: d.state, fields: d.changes.map((c) => c.path) }, `${d.id} ${d.state}`);
-      }
       for (const r of report.resources) if (r.history?.flapping) log.warn({ resource: r.id, state: r.state }, `${r.id} flaps between states`);
       const throttled = this.opts.gateways.counter.throttled - throttledBefore;
       // Throttling slows the whole loop down rather than failing it: the account's budget is shared.
@@ -236,7 +260,7 @@ export class Controller {
       this.failedPasses++;
       this.lastReadOk = false;
       this.metrics.observePass((performance.now() - started) / 1000, false);
-      log.error({ passId, err: err instanceof Error ? err.stack : String(err) }, `pass ${passId} failed`);
+      log.error({ passId, err }, `pass ${passId} failed`);
     }
     const retryAt = this.backoff.nextRetryAt();
     let delay = this.failedPasses > 0 ? Math.min(this.opts.intervalMs, 1000 * 2 ** Math.min(this.failedPasses, 10)) : this.nextResyncDelay();

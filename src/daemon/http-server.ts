@@ -1,12 +1,48 @@
-/** The daemon's endpoints: /healthz, /readyz, /metrics, /report, and / (the report as a page). */
+/** The daemon's endpoints: /healthz, /readyz, /metrics, /report, / (the report as a page), and POST /reconcile. */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { MAX_WEBHOOK_BODY_BYTES } from './push-webhook.js';
 
 export interface EndpointHandlers {
   ready: () => { ready: boolean; reason: string };
-  metrics: () => string;
+  /** Prometheus text, rendered at scrape time */
+  metrics: () => Promise<{ contentType: string; text: string }>;
   reportJson: () => string | undefined;
   page: (query: URLSearchParams) => string;
+  /** POST /reconcile with its raw body (a push webhook is verified over the exact bytes) */
+  reconcile: (request: { headers: http.IncomingHttpHeaders; body: Buffer }) => { status: number; body: unknown };
+}
+
+/** The raw body, up to `limit` bytes; undefined when it is longer (the rest is not read). */
+function readBody(req: http.IncomingMessage, limit: number): Promise<Buffer | undefined> {
+  return new Promise((resolve, reject) => {
+    const declared = Number(req.headers['content-length']);
+    if (Number.isFinite(declared) && declared > limit) return resolve(undefined);
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        req.removeAllListeners('data');
+        req.resume();
+        resolve(undefined);
+      } else chunks.push(chunk);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+async function serveReconcile(req: http.IncomingMessage, res: http.ServerResponse, handle: EndpointHandlers['reconcile']): Promise<void> {
+  const json = (status: number, body: unknown, extra: Record<string, string> = {}) => {
+    res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', ...extra });
+    res.end(JSON.stringify(body) + '\n');
+  };
+  if (req.method !== 'POST') return json(405, { error: 'POST /reconcile starts a pass' }, { allow: 'POST' });
+  const body = await readBody(req, MAX_WEBHOOK_BODY_BYTES).catch(() => undefined);
+  if (body === undefined) return json(413, { error: `the body is over ${MAX_WEBHOOK_BODY_BYTES} bytes` }, { connection: 'close' });
+  const answer = handle({ headers: req.headers, body });
+  return json(answer.status, answer.body);
 }
 
 export function parseListen(listen: string): { host: string; port: number } {
@@ -23,6 +59,10 @@ export async function startHttpServer(listen: string, h: EndpointHandlers): Prom
       res.writeHead(status, { 'content-type': type, 'cache-control': 'no-store' });
       res.end(req.method === 'HEAD' ? undefined : body);
     };
+    if (url.pathname === '/reconcile') {
+      void serveReconcile(req, res, h.reconcile);
+      return;
+    }
     if (req.method !== 'GET' && req.method !== 'HEAD') return send(405, 'text/plain; charset=utf-8', 'method not allowed\n');
     switch (url.pathname) {
       case '/healthz':
@@ -32,7 +72,11 @@ export async function startHttpServer(listen: string, h: EndpointHandlers): Prom
         return send(r.ready ? 200 : 503, 'text/plain; charset=utf-8', `${r.reason}\n`);
       }
       case '/metrics':
-        return send(200, 'text/plain; version=0.0.4; charset=utf-8', h.metrics());
+        h.metrics().then(
+          (m) => send(200, m.contentType, m.text),
+          (err: unknown) => send(500, 'text/plain; charset=utf-8', `cannot render the metrics: ${err instanceof Error ? err.message : String(err)}\n`),
+        );
+        return;
       case '/report': {
         const body = h.reportJson();
         return body ? send(200, 'application/json; charset=utf-8', body) : send(503, 'application/json; charset=utf-8', '{"error":"no pass has finished yet"}\n');
@@ -40,7 +84,7 @@ export async function startHttpServer(listen: string, h: EndpointHandlers): Prom
       case '/':
         return send(200, 'text/html; charset=utf-8', h.page(url.searchParams));
       default:
-        return send(404, 'text/plain; charset=utf-8', 'not found: try /, /report, /metrics, /healthz, /readyz\n');
+        return send(404, 'text/plain; charset=utf-8', 'not found: try /, /report, /metrics, /healthz, /readyz, POST /reconcile\n');
     }
   });
   server.keepAliveTimeout = 5_000;

@@ -45,7 +45,7 @@ export class Lease {
     try {
       ok = await this.opts.gateway.putLease(this.opts.table, this.opts.name, this.opts.holder, now, until);
     } catch (err) {
-      this.opts.logger.warn({ err: err instanceof Error ? err.message : String(err) }, 'cannot renew the lease; applying stops when it runs out');
+      this.opts.logger.warn({ err }, 'cannot renew the lease; applying stops when it runs out');
       return this.held();
     }
     if (ok) this.expiresAt = until;

@@ -1,87 +1,100 @@
 /**
- * The daemon's Prometheus metrics, kept by hand (a few counters, gauges and one
- * histogram do not need a library) and rendered in the text exposition format.
+ * The daemon's Prometheus metrics, with prom-client: the default process and Node.js
+ * metrics every Node exporter has (process_cpu_seconds_total, process_resident_memory_bytes,
+ * nodejs_heap_size_used_bytes, nodejs_eventloop_lag_seconds, nodejs_gc_duration_seconds,
+ * ...), and the controller's own. Each metric keeps one label set on all its series, as
+ * Prometheus' naming guide asks, so sum() and joins work.
  */
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { CallCounter } from '../aws/index.js';
 import { RESOURCE_STATES } from '../diff/types.js';
+import { packageVersion } from '../model/build-info.js';
 import type { Report } from '../report/index.js';
 
 const PASS_BUCKETS = [0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300];
 
-function label(value: string): string {
-  return value.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
-}
-
 export class DaemonMetrics {
-  passes = { ok: 0, failed: 0 };
-  private readonly durationBuckets = new Array<number>(PASS_BUCKETS.length).fill(0);
-  private durationSum = 0;
-  private durationCount = 0;
-  driftDetected = 0;
-  readonly actions = new Map<string, { applied: number; failed: number }>();
-  lastSuccessfulPassSeconds = 0;
-  resourcesByState: Record<string, number> = {};
-  private scaling: Array<{ resource: string; current: number; min?: number; max?: number; cause: string }> = [];
-  up = 1;
+  readonly registry = new Registry();
+  private readonly passes: Counter<'result'>;
+  private readonly passDuration: Histogram;
+  private readonly resources: Gauge<'state'>;
+  private readonly resourceInfo: Gauge<'kind' | 'id' | 'state'>;
+  private readonly driftDetected: Counter;
+  private readonly actions: Counter<'kind' | 'result'>;
+  private readonly serviceCapacity: Gauge<'resource' | 'value' | 'cause'>;
+  private readonly lastSuccessfulPass: Gauge;
 
-  constructor(private readonly calls: CallCounter) {}
+  constructor(calls: CallCounter) {
+    const registers = [this.registry];
+    collectDefaultMetrics({ register: this.registry });
+    new Gauge({ name: 'ecs_reconciler_build_info', help: 'The running controller: its version and the Node.js it runs on (always 1).', labelNames: ['version', 'node'], registers }).set({ version: packageVersion(), node: process.versions.node }, 1);
+    this.passes = new Counter({ name: 'ecs_reconciler_passes_total', help: 'Reconcile passes, by result.', labelNames: ['result'], registers });
+    for (const result of ['ok', 'failed']) this.passes.inc({ result }, 0);
+    this.passDuration = new Histogram({ name: 'ecs_reconciler_pass_duration_seconds', help: 'Duration of reconcile passes.', buckets: PASS_BUCKETS, registers });
+    this.resources = new Gauge({ name: 'ecs_reconciler_resources', help: 'Resources by state in the last pass.', labelNames: ['state'], registers });
+    for (const state of RESOURCE_STATES) this.resources.set({ state }, 0);
+    this.resourceInfo = new Gauge({ name: 'ecs_reconciler_resource_info', help: 'Each resource of the last pass with its state (always 1); join on id.', labelNames: ['kind', 'id', 'state'], registers });
+    this.driftDetected = new Counter({ name: 'ecs_reconciler_drift_detected_total', help: 'Resources seen drifted, summed over passes.', registers });
+    this.actions = new Counter({ name: 'ecs_reconciler_actions_total', help: 'Actions carried out, by kind and result.', labelNames: ['kind', 'result'], registers });
+    // The gateway's CallCounter is the one count (the benchmark reads it too): copied at scrape time.
+    new Counter({
+      name: 'ecs_reconciler_aws_calls_total',
+      help: 'AWS API calls, by service, operation and outcome.',
+      labelNames: ['service', 'operation', 'outcome'],
+      registers,
+      collect() {
+        this.reset();
+        for (const c of calls.snapshot()) this.inc({ service: c.service, operation: c.operation, outcome: c.outcome }, c.count);
+      },
+    });
+    new Counter({
+      name: 'ecs_reconciler_aws_throttled_total',
+      help: 'AWS calls that ended throttled after retries.',
+      registers,
+      collect() {
+        this.reset();
+        this.inc(calls.throttled);
+      },
+    });
+    this.serviceCapacity = new Gauge({ name: 'ecs_reconciler_service_capacity', help: 'Services with auto scaling: current desiredCount (value="desired") and the scalable target bounds (min, max); cause: who set the desiredCount.', labelNames: ['resource', 'value', 'cause'], registers });
+    this.lastSuccessfulPass = new Gauge({ name: 'ecs_reconciler_last_successful_pass_timestamp_seconds', help: 'Unix time of the last pass with no failed action and AWS reachable.', registers });
+    this.lastSuccessfulPass.set(0);
+  }
 
   observePass(seconds: number, ok: boolean): void {
-    if (ok) this.passes.ok++;
-    else this.passes.failed++;
-    this.durationSum += seconds;
-    this.durationCount++;
-    PASS_BUCKETS.forEach((b, i) => {
-      if (seconds <= b) this.durationBuckets[i]!++;
-    });
+    this.passes.inc({ result: ok ? 'ok' : 'failed' });
+    this.passDuration.observe(seconds);
   }
 
   observeReport(report: Report, nowSeconds: number): void {
-    this.resourcesByState = { ...report.summary.byState };
-    this.scaling = report.resources.filter((r) => r.scaling).map((r) => ({ resource: r.id, current: r.scaling!.desiredCount, ...(r.scaling!.minCapacity !== undefined ? { min: r.scaling!.minCapacity } : {}), ...(r.scaling!.maxCapacity !== undefined ? { max: r.scaling!.maxCapacity } : {}), cause: r.scaling!.desiredCountCause }));
-    this.driftDetected += report.summary.byState.drifted ?? 0;
+    for (const state of RESOURCE_STATES) this.resources.set({ state }, report.summary.byState[state] ?? 0);
+    this.resourceInfo.reset();
+    for (const r of report.resources) this.resourceInfo.set({ kind: r.kind, id: r.id, state: r.state }, 1);
+    this.serviceCapacity.reset();
+    for (const r of report.resources) {
+      if (!r.scaling) continue;
+      const cause = r.scaling.desiredCountCause;
+      this.serviceCapacity.set({ resource: r.id, value: 'desired', cause }, r.scaling.desiredCount);
+      if (r.scaling.minCapacity !== undefined) this.serviceCapacity.set({ resource: r.id, value: 'min', cause }, r.scaling.minCapacity);
+      if (r.scaling.maxCapacity !== undefined) this.serviceCapacity.set({ resource: r.id, value: 'max', cause }, r.scaling.maxCapacity);
+    }
+    this.driftDetected.inc(report.summary.byState.drifted ?? 0);
     for (const r of report.resources) {
       for (const a of r.actions) {
         if (a.outcome !== 'applied' && a.outcome !== 'failed') continue;
-        const c = this.actions.get(a.kind) ?? { applied: 0, failed: 0 };
-        c[a.outcome]++;
-        this.actions.set(a.kind, c);
+        this.actions.inc({ kind: a.kind, result: a.outcome });
+        // both results of a kind exist from its first action on: rate() of failures starts at 0, not absent
+        this.actions.inc({ kind: a.kind, result: a.outcome === 'applied' ? 'failed' : 'applied' }, 0);
       }
     }
-    if (report.summary.actionsFailed === 0 && report.problems.every((p) => p.stage !== 'read')) this.lastSuccessfulPassSeconds = nowSeconds;
+    if (report.summary.actionsFailed === 0 && report.problems.every((p) => p.stage !== 'read')) this.lastSuccessfulPass.set(nowSeconds);
   }
 
-  render(): string {
-    const out: string[] = [];
-    const help = (name: string, type: string, text: string) => out.push(`# HELP ${name} ${text}`, `# TYPE ${name} ${type}`);
-    help('ecs_reconciler_passes_total', 'counter', 'Reconcile passes, by result.');
-    out.push(`ecs_reconciler_passes_total{result="ok"} ${this.passes.ok}`, `ecs_reconciler_passes_total{result="failed"} ${this.passes.failed}`);
-    help('ecs_reconciler_pass_duration_seconds', 'histogram', 'Duration of reconcile passes.');
-    PASS_BUCKETS.forEach((b, i) => out.push(`ecs_reconciler_pass_duration_seconds_bucket{le="${b}"} ${this.durationBuckets[i]}`));
-    out.push(`ecs_reconciler_pass_duration_seconds_bucket{le="+Inf"} ${this.durationCount}`);
-    out.push(`ecs_reconciler_pass_duration_seconds_sum ${this.durationSum.toFixed(6)}`, `ecs_reconciler_pass_duration_seconds_count ${this.durationCount}`);
-    help('ecs_reconciler_resources', 'gauge', 'Resources by state in the last pass.');
-    for (const s of RESOURCE_STATES) out.push(`ecs_reconciler_resources{state="${s}"} ${this.resourcesByState[s] ?? 0}`);
-    help('ecs_reconciler_drift_detected_total', 'counter', 'Resources seen drifted, summed over passes.');
-    out.push(`ecs_reconciler_drift_detected_total ${this.driftDetected}`);
-    help('ecs_reconciler_actions_total', 'counter', 'Actions carried out, by kind and result.');
-    for (const [kind, c] of [...this.actions].sort()) {
-      out.push(`ecs_reconciler_actions_total{kind="${label(kind)}",result="applied"} ${c.applied}`, `ecs_reconciler_actions_total{kind="${label(kind)}",result="failed"} ${c.failed}`);
-    }
-    help('ecs_reconciler_aws_calls_total', 'counter', 'AWS API calls, by service, operation and outcome.');
-    for (const c of this.calls.snapshot()) {
-      out.push(`ecs_reconciler_aws_calls_total{service="${label(c.service)}",operation="${label(c.operation)}",outcome="${label(c.outcome)}"} ${c.count}`);
-    }
-    help('ecs_reconciler_aws_throttled_total', 'counter', 'AWS calls that ended throttled after retries.');
-    out.push(`ecs_reconciler_aws_throttled_total ${this.calls.throttled}`);
-    help('ecs_reconciler_service_capacity', 'gauge', 'Services with auto scaling: current desiredCount and the scalable target bounds.');
-    for (const c of this.scaling) {
-      out.push(`ecs_reconciler_service_capacity{resource="${label(c.resource)}",value="desired",cause="${label(c.cause)}"} ${c.current}`);
-      if (c.min !== undefined) out.push(`ecs_reconciler_service_capacity{resource="${label(c.resource)}",value="min"} ${c.min}`);
-      if (c.max !== undefined) out.push(`ecs_reconciler_service_capacity{resource="${label(c.resource)}",value="max"} ${c.max}`);
-    }
-    help('ecs_reconciler_last_successful_pass_timestamp_seconds', 'gauge', 'Unix time of the last pass with no failed action and AWS reachable.');
-    out.push(`ecs_reconciler_last_successful_pass_timestamp_seconds ${this.lastSuccessfulPassSeconds}`);
-    return out.join('\n') + '\n';
+  get contentType(): string {
+    return this.registry.contentType;
+  }
+
+  render(): Promise<string> {
+    return this.registry.metrics();
   }
 }

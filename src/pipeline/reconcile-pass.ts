@@ -29,6 +29,8 @@ export interface PassOptions {
   target?: readonly TargetPattern[];
   /** asked after planning, before the first change: a sentence refuses the apply (nothing is changed) */
   beforeApply?: (plan: Plan, diffs: readonly ResourceDiff[]) => Promise<string | undefined>;
+  /** the diffs, as soon as they are known: before any action changes what they describe */
+  onDiffs?: (diffs: readonly ResourceDiff[]) => void;
   onProgress?: (message: string) => void;
   shouldStop?: () => boolean;
   /** resources in backoff after failures: their actions wait, the others go on */
@@ -72,6 +74,7 @@ export async function runReconcilePass(load: LoadResult, opts: PassOptions): Pro
     defaultRegion: opts.defaultRegion,
     adopt: opts.adopt,
   });
+  opts.onDiffs?.(diffs);
   // A region that could not be read must not look empty: nothing there is created or pruned.
   const readable = readFailed ? diffs.filter((d) => !live.unreadable.has(d.region)) : diffs;
   const wholePlan = planEstate(readable, { prune: opts.prune, loadComplete: load.complete, keepRevisions: opts.keepRevisions, controllerId: opts.controllerId });

@@ -6,7 +6,8 @@ import { emulatorEnv } from './emulator-helpers.js';
 import { REPO_ROOT } from './reconcile-helpers.js';
 
 export interface LogLine {
-  level: number;
+  /** pino's level as a word: "info", "warn", ... */
+  level: string;
   msg: string;
   [k: string]: unknown;
 }

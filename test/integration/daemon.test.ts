@@ -64,7 +64,20 @@ describe('the daemon in apply mode', () => {
     await ecsClient().send(new UpdateServiceCommand({ cluster: 'prod', service: 'api', desiredCount: 9 }));
     await until(() => desiredCountOf('prod', 'api'), (n) => n === 3, 15_000, 'api desiredCount back to 3');
     const drift = daemon.lines.find((l) => l.resource === 'Service/us-east-1/prod/api' && l.state === 'drifted');
-    expect(drift?.fields).toEqual(['desiredCount']);
+    // one line with the field path and both values, logged before the UpdateService that fixes it
+    expect(drift?.changes).toEqual([{ path: 'desiredCount', live: 9, desired: 3, cause: 'out-of-band' }]);
+    expect(drift?.msg).toBe('Service/us-east-1/prod/api drifted: desiredCount: 9 → 3');
+    expect(drift?.level).toBe('warn');
+    const fix = daemon.lines.findIndex((l) => l.resource === 'Service/us-east-1/prod/api' && l.action === 'update-service' && l.outcome === 'applied' && daemon.lines.indexOf(drift!) < daemon.lines.indexOf(l));
+    expect(fix).toBeGreaterThan(daemon.lines.indexOf(drift!));
+  });
+
+  it('names the revision it registered in the register line', async () => {
+    const register = daemon.lines.find((l) => l.action === 'register-task-definition' && l.outcome === 'applied');
+    expect(register?.revision).toMatch(/^[a-z0-9-]+:\d+$/);
+    expect(register?.msg).toMatch(new RegExp(`register-task-definition TaskDefinition/\\S+ applied: ${String(register?.revision)}$`));
+    expect(register?.level).toBe('info');
+    expect(register?.time).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
   });
 
   it('reports a broken manifest written mid-run and keeps converging the others', async () => {
@@ -104,7 +117,13 @@ describe('the daemon in report mode', () => {
     try {
       await daemon.waitFor((l) => l.resource === 'Service/us-east-1/prod/api' && l.state === 'drifted', 15_000, 'api drifted');
       await daemon.waitForNext(isPass, 10_000, 'another pass');
+      await daemon.waitForNext(isPass, 10_000, 'a third pass');
       expect(await desiredCountOf('prod', 'api')).toBe(6);
+      // the same drift on every pass is said once, not once a pass
+      expect(daemon.lines.filter((l) => l.resource === 'Service/us-east-1/prod/api' && l.state === 'drifted')).toHaveLength(1);
+      await ecsClient().send(new UpdateServiceCommand({ cluster: 'prod', service: 'api', desiredCount: 7 }));
+      const changed = await daemon.waitForNext((l) => l.resource === 'Service/us-east-1/prod/api' && l.state === 'drifted', 10_000, 'the new drift of api');
+      expect(changed.msg).toBe('Service/us-east-1/prod/api drifted: desiredCount: 7 → 3');
       const calls = parsePrometheus((await daemon.get('/metrics')).text);
       const mutating = [...calls].filter(([k, v]) => k.startsWith('ecs_reconciler_aws_calls_total') && !/operation="(Describe|List)/.test(k) && v > 0);
       expect(mutating).toEqual([]);

@@ -2,7 +2,7 @@
 // batches of 10 for DescribeServices, pagination to the end, revisions cached by ARN.
 import { CreateServiceCommand } from '@aws-sdk/client-ecs';
 import { describe, expect, it } from 'vitest';
-import { AwsGateway, AwsGateways } from '../../src/aws/index.js';
+import { AwsCallError, AwsGateway, AwsGateways, errorDetails } from '../../src/aws/index.js';
 import { emulatorEnv, emulatorVar } from './emulator-helpers.js';
 import { ecsClient } from './reconcile-helpers.js';
 
@@ -84,5 +84,19 @@ describe('the gateway', () => {
     const failed = gw.counter.snapshot().filter((c) => c.outcome !== 'success');
     expect(failed).toEqual([expect.objectContaining({ operation: 'DescribeTaskDefinition', count: 1 })]);
     gw.destroy();
+  });
+});
+
+describe('a failed call', () => {
+  it('keeps the AWS error code and the request id of the answer, for the logs', async () => {
+    const gw = gateway();
+    // ECS answers ClusterNotFoundException with an x-amzn-RequestId header, as every AWS answer has one
+    const err = await gw.deleteCluster('no-such-cluster-for-request-id').then(() => undefined, (e: unknown) => e);
+    gw.destroy();
+    expect(err).toBeInstanceOf(AwsCallError);
+    const details = errorDetails(err);
+    expect(details.code).toBe('ClusterNotFoundException');
+    expect(details.requestId).toMatch(/^[A-Za-z0-9-]{8,}$/);
+    expect(details.httpStatusCode).toBe(400);
   });
 });

@@ -36,7 +36,7 @@ describe('the report page, the webhook and the history', () => {
   const dir = scratchManifests();
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: install Debian's chromium (apt-get install chromium; scripts/ensure-chromium does it as root)`);
+    if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: the report page test needs Chromium; install it with \`npm run setup:chromium\` (scripts/install-chromium: apt-get install chromium, as root or with sudo), then run the tests again`);
     receiver = http.createServer((req, res) => {
       let body = '';
       req.on('data', (c) => (body += c));

@@ -1,0 +1,36 @@
+/**
+ * What an AWS SDK error says, as a plain value for logs and reports: the error code
+ * (the SDK puts the service's `__type` / `Code` in `name`), the request id (`$metadata`,
+ * from the x-amzn-RequestId header: what AWS Support asks for), the HTTP status and the
+ * SDK's attempt count. Any other error gives its name and message.
+ */
+export interface ErrorDetails {
+  name: string;
+  message: string;
+  /** the AWS error code, e.g. ThrottlingException, ClientException, InvalidParameterException */
+  code?: string;
+  requestId?: string;
+  httpStatusCode?: number;
+  attempts?: number;
+}
+
+export function errorDetails(err: unknown): ErrorDetails {
+  if (!(err instanceof Error)) return { name: 'Error', message: String(err) };
+  // the gateway's AwsCallError (read by shape: this module stays free of the SDK)
+  const wrapped = err as Error & { operation?: unknown; code?: unknown; response?: { requestId?: string; httpStatusCode?: number; attempts?: number } };
+  if (typeof wrapped.operation === 'string' && typeof wrapped.code === 'string' && wrapped.response) {
+    const r = wrapped.response;
+    return { name: err.name, message: err.message, code: wrapped.code, ...(r.requestId ? { requestId: r.requestId } : {}), ...(r.httpStatusCode !== undefined ? { httpStatusCode: r.httpStatusCode } : {}), ...(r.attempts !== undefined ? { attempts: r.attempts } : {}) };
+  }
+  const e = err as Error & { $metadata?: { requestId?: unknown; httpStatusCode?: unknown; attempts?: unknown }; $fault?: unknown; Code?: unknown };
+  const meta = e.$metadata;
+  const fromAws = meta !== undefined || e.$fault !== undefined;
+  return {
+    name: e.name,
+    message: e.message,
+    ...(fromAws ? { code: typeof e.Code === 'string' ? e.Code : e.name } : {}),
+    ...(typeof meta?.requestId === 'string' && meta.requestId ? { requestId: meta.requestId } : {}),
+    ...(typeof meta?.httpStatusCode === 'number' ? { httpStatusCode: meta.httpStatusCode } : {}),
+    ...(typeof meta?.attempts === 'number' ? { attempts: meta.attempts } : {}),
+  };
+}

@@ -1,0 +1,137 @@
+// /metrics as Prometheus users expect: prom-client's process and Node.js metrics, the
+// controller's series with one label set each, resource_info and build_info.
+import { describe, expect, it } from 'vitest';
+import { CallCounter } from '../src/aws/index.js';
+import { DaemonMetrics } from '../src/daemon/metrics.js';
+import { RESOURCE_STATES } from '../src/diff/types.js';
+import { planEstate } from '../src/plan/plan-estate.js';
+import { buildReport } from '../src/report/build-report.js';
+import { CLUSTER_ID, clusterSpec, desired, diff, estate, SVC_ID, syncedEstate, TD_ID } from './engine-fixtures.js';
+
+interface Sample {
+  name: string;
+  labels: Record<string, string>;
+  value: number;
+}
+
+/** Prometheus text exposition: every sample line must parse; labels as a record. */
+function parse(text: string): { samples: Sample[]; types: Map<string, string> } {
+  const samples: Sample[] = [];
+  const types = new Map<string, string>();
+  for (const line of text.split('\n')) {
+    if (line === '' || line.startsWith('# HELP ')) continue;
+    const type = /^# TYPE (\S+) (\S+)$/.exec(line);
+    if (type) {
+      types.set(type[1]!, type[2]!);
+      continue;
+    }
+    const m = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})? (\S+)$/.exec(line);
+    if (!m) throw new Error(`not Prometheus text: ${line}`);
+    const labels: Record<string, string> = {};
+    for (const l of (m[2] ?? '').matchAll(/([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"/g)) labels[l[1]!] = l[2]!;
+    samples.push({ name: m[1]!, labels, value: Number(m[3]) });
+  }
+  return { samples, types };
+}
+
+function report() {
+  const s = syncedEstate();
+  const c = desired('Cluster', 'prod', clusterSpec({ tags: { team: 'api' } }));
+  const diffs = diff([c, s.desired[1]!, s.desired[2]!], estate({ clusters: [s.live.cluster], families: [s.live.family], services: [s.live.service] }));
+  const plan = planEstate(diffs, { prune: false, loadComplete: true, keepRevisions: 5, controllerId: 'default' });
+  return buildReport({ diffs, plan, problems: [], loadComplete: true, controllerId: 'default', mode: 'plan', now: new Date('2026-01-01T00:00:00Z') });
+}
+
+async function scrape(metrics: DaemonMetrics) {
+  return parse(await metrics.render());
+}
+
+describe('/metrics', () => {
+  it("has prom-client's default process and Node.js metrics: memory, heap, event-loop lag, GC", async () => {
+    const { types } = await scrape(new DaemonMetrics(new CallCounter()));
+    for (const name of ['process_cpu_seconds_total', 'process_resident_memory_bytes', 'nodejs_heap_size_used_bytes', 'nodejs_eventloop_lag_seconds', 'nodejs_gc_duration_seconds']) {
+      expect(types.has(name), name).toBe(true);
+    }
+  });
+
+  it('has build_info with the version and the Node.js version', async () => {
+    const { samples } = await scrape(new DaemonMetrics(new CallCounter()));
+    const info = samples.filter((s) => s.name === 'ecs_reconciler_build_info');
+    expect(info).toEqual([{ name: 'ecs_reconciler_build_info', labels: { version: expect.stringMatching(/^\d+\.\d+\.\d+/), node: process.versions.node }, value: 1 }]);
+  });
+
+  it('keeps every series the README lists, with their types', async () => {
+    const metrics = new DaemonMetrics(new CallCounter());
+    metrics.observePass(0.4, true);
+    metrics.observeReport(report(), 1_767_225_600);
+    const { types } = await scrape(metrics);
+    expect(Object.fromEntries([...types].filter(([n]) => n.startsWith('ecs_reconciler_')))).toEqual({
+      ecs_reconciler_build_info: 'gauge',
+      ecs_reconciler_passes_total: 'counter',
+      ecs_reconciler_pass_duration_seconds: 'histogram',
+      ecs_reconciler_resources: 'gauge',
+      ecs_reconciler_resource_info: 'gauge',
+      ecs_reconciler_drift_detected_total: 'counter',
+      ecs_reconciler_actions_total: 'counter',
+      ecs_reconciler_aws_calls_total: 'counter',
+      ecs_reconciler_aws_throttled_total: 'counter',
+      ecs_reconciler_service_capacity: 'gauge',
+      ecs_reconciler_last_successful_pass_timestamp_seconds: 'gauge',
+    });
+  });
+
+  it('has one resource_info{kind,id,state} series per resource of the last pass, and resources{state} for every state', async () => {
+    const metrics = new DaemonMetrics(new CallCounter());
+    metrics.observeReport(report(), 1_767_225_600);
+    const { samples } = await scrape(metrics);
+    const info = samples.filter((s) => s.name === 'ecs_reconciler_resource_info');
+    expect(info.map((s) => s.labels).sort((a, b) => a.id!.localeCompare(b.id!))).toEqual([
+      { kind: 'Cluster', id: CLUSTER_ID, state: 'pending' },
+      { kind: 'Service', id: SVC_ID, state: 'in-sync' },
+      { kind: 'TaskDefinition', id: TD_ID, state: 'in-sync' },
+    ]);
+    expect(info.every((s) => s.value === 1)).toBe(true);
+    const byState = samples.filter((s) => s.name === 'ecs_reconciler_resources');
+    expect(byState.map((s) => s.labels.state).sort()).toEqual([...RESOURCE_STATES].sort());
+    expect(byState.find((s) => s.labels.state === 'pending')?.value).toBe(1);
+  });
+
+  it('counts AWS calls from the gateway counter at scrape time', async () => {
+    const calls = new CallCounter();
+    const metrics = new DaemonMetrics(calls);
+    calls.record('ecs', 'DescribeServices', 'success', 1);
+    calls.record('ecs', 'DescribeServices', 'success', 1);
+    calls.record('ecs', 'UpdateService', 'ThrottlingException', 8);
+    calls.throttled++;
+    const { samples } = await scrape(metrics);
+    expect(samples.find((s) => s.name === 'ecs_reconciler_aws_calls_total' && s.labels.operation === 'DescribeServices')).toEqual({ name: 'ecs_reconciler_aws_calls_total', labels: { service: 'ecs', operation: 'DescribeServices', outcome: 'success' }, value: 2 });
+    expect(samples.find((s) => s.name === 'ecs_reconciler_aws_throttled_total')?.value).toBe(1);
+  });
+
+  it('gives every series of a metric the same label names', async () => {
+    const metrics = new DaemonMetrics(new CallCounter());
+    metrics.observePass(0.4, true);
+    metrics.observePass(3, false);
+    const r = report();
+    // a service under auto scaling: desired, min and max series with one label set
+    const web = r.resources.find((x) => x.id === SVC_ID)!;
+    web.scaling = { ...web.scaling, desiredCount: 4, minCapacity: 2, maxCapacity: 10, desiredCountCause: 'autoscaler' } as NonNullable<typeof web.scaling>;
+    metrics.observeReport(r, 1_767_225_600);
+    const { samples } = await scrape(metrics);
+    const labelSets = new Map<string, Set<string>>();
+    for (const s of samples) {
+      if (!s.name.startsWith('ecs_reconciler_')) continue;
+      const base = s.name.replace(/_(bucket|sum|count)$/, '');
+      const names = Object.keys(s.labels).filter((l) => l !== 'le').sort().join(',');
+      (labelSets.get(base) ?? labelSets.set(base, new Set()).get(base)!).add(names);
+    }
+    for (const [name, sets] of labelSets) expect([...sets], name).toHaveLength(1);
+    expect(samples.filter((s) => s.name === 'ecs_reconciler_service_capacity').map((s) => [s.labels.value, s.labels.cause, s.value])).toEqual([
+      ['desired', 'autoscaler', 4],
+      ['min', 'autoscaler', 2],
+      ['max', 'autoscaler', 10],
+    ]);
+    expect(samples.find((s) => s.name === 'ecs_reconciler_passes_total' && s.labels.result === 'failed')?.value).toBe(1);
+    expect(samples.find((s) => s.name === 'ecs_reconciler_pass_duration_seconds_count')?.value).toBe(2);
+  });
+});

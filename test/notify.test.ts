@@ -13,7 +13,7 @@ function report(resources: ReportResource[]): Report {
     controllerId: 'default',
     mode: 'apply',
     loadComplete: true,
-    summary: { resources: resources.length, byState: { 'in-sync': 0, pending: 0, drifted: 0, missing: 0, orphaned: 0, conflict: 0, invalid: 0 }, actionsPlanned: 0, actionsApplied: 0, actionsFailed: 0, problems: 0 },
+    summary: { resources: resources.length, byState: { 'in-sync': 0, pending: 0, drifted: 0, missing: 0, orphaned: 0, conflict: 0, invalid: 0, unknown: 0, fighting: 0 }, actionsPlanned: 0, actionsApplied: 0, actionsFailed: 0, problems: 0 },
     resources,
     problems: [],
   };

@@ -1,13 +1,15 @@
 /**
- * Webhook notifications: a JSON summary when a resource enters or leaves drifted or
- * error, at most once per resource per state change. The body is Slack-compatible
+ * Webhook notifications: a JSON summary when a resource enters or leaves drifted,
+ * fighting or error, at most once per resource per state change. The body is Slack-compatible
  * (a `text` field) and links the report.
  */
+import { FIGHT_LIMIT } from '../diff/index.js';
 import type { Report, ReportResource } from '../report/model.js';
 
-export type Condition = 'ok' | 'drifted' | 'error';
+export type Condition = 'ok' | 'drifted' | 'fighting' | 'error';
 
 export function conditionOf(r: ReportResource): Condition {
+  if (r.state === 'fighting') return 'fighting';
   if (r.state === 'invalid' || r.actions.some((a) => a.outcome === 'failed') || r.skipped?.error) return 'error';
   if (r.state === 'drifted') return 'drifted';
   return 'ok';
@@ -29,14 +31,14 @@ export function transitionsOf(report: Report, notified: Map<string, Condition>):
     const from = notified.get(r.id) ?? 'ok';
     if (to === from) continue;
     notified.set(r.id, to);
-    out.push({ resource: r.id, from, to, state: r.state, fields: r.changes.map((c) => c.path) });
+    out.push({ resource: r.id, from, to, state: r.state, fields: r.fight?.fields ?? r.changes.map((c) => c.path) });
   }
   return out;
 }
 
 export function webhookBody(report: Report, transitions: readonly Transition[], reportUrl: string): Record<string, unknown> {
   const lines = transitions.map((t) => {
-    const what = t.to === 'ok' ? `is back to ${t.state}` : t.to === 'drifted' ? `drifted${t.fields.length ? ` (${t.fields.slice(0, 5).join(', ')})` : ''}` : `is in error (${t.state})`;
+    const what = t.to === 'ok' ? `is back to ${t.state}` : t.to === 'fighting' ? `is fighting: the same change came back after ${FIGHT_LIMIT} applies (${t.fields.slice(0, 5).join(', ')}); no longer applied` : t.to === 'drifted' ? `drifted${t.fields.length ? ` (${t.fields.slice(0, 5).join(', ')})` : ''}` : `is in error (${t.state})`;
     return `• ${t.resource} ${what}`;
   });
   return {

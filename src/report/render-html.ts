@@ -2,6 +2,7 @@
  * The daemon's page: plain server-rendered HTML, usable without JavaScript (filters are
  * a GET form), with a few lines of script that refresh the content without a reload.
  */
+import { RESOURCE_STATES } from '../diff/types.js';
 import type { Report, ReportResource } from './model.js';
 import { formatValue, summaryLine } from './render-text.js';
 
@@ -46,7 +47,7 @@ function resourceRows(r: ReportResource): string {
 <td><span class="badge">${escapeHtml(r.state)}</span>${r.suspended ? ' <small>suspended</small>' : ''}${hist}</td>
 <td>${escapeHtml(r.kind)}</td><td><code>${escapeHtml(r.id)}</code>${r.source ? `<br><small>${escapeHtml(r.source)}</small>` : ''}</td>
 <td>${healthCell(r)}${scaling}</td>
-<td>${escapeHtml(r.reason)}${changes ? `<ul class="changes">${changes}</ul>` : ''}${actions ? `<ul class="actions">${actions}</ul>` : ''}${r.skipped && r.skipped.error ? `<p class="error">${escapeHtml(r.skipped.reason)}</p>` : ''}</td></tr>`;
+<td>${escapeHtml(r.reason)}${changes ? `<ul class="changes">${changes}</ul>` : ''}${actions ? `<ul class="actions">${actions}</ul>` : ''}${r.fight ? `<p class="error fight">fighting since <time>${escapeHtml(r.fight.since)}</time>: applied on ${r.fight.applied} passes in a row, came back each time: ${r.fight.fields.map((f) => `<code>${escapeHtml(f)}</code>`).join(', ')}</p>` : ''}${r.skipped && r.skipped.error && !r.fight ? `<p class="error">${escapeHtml(r.skipped.reason)}</p>` : ''}</td></tr>`;
 }
 
 export function renderPageContent(report: Report | undefined, f: PageFilters): string {
@@ -60,7 +61,7 @@ ${rows || '<tr><td colspan="5">No resource matches.</td></tr>'}
 }
 
 export function renderPage(report: Report | undefined, f: PageFilters, opts: { static?: boolean } = {}): string {
-  const states = ['in-sync', 'pending', 'drifted', 'missing', 'orphaned', 'conflict', 'invalid'];
+  const states = RESOURCE_STATES;
   const clusters = [...new Set((report?.resources ?? []).map(clusterOf).filter(Boolean))].sort();
   const option = (v: string, cur?: string) => `<option value="${escapeHtml(v)}"${v === cur ? ' selected' : ''}>${escapeHtml(v || 'all')}</option>`;
   return `<!doctype html>
@@ -70,7 +71,7 @@ export function renderPage(report: Report | undefined, f: PageFilters, opts: { s
 body{font:14px/1.4 system-ui,sans-serif;margin:1.5rem;color:#1b1f24}
 table{border-collapse:collapse;width:100%}th,td{border-bottom:1px solid #d0d7de;padding:.4rem;text-align:left;vertical-align:top}
 .badge{padding:.1rem .4rem;border-radius:.3rem;background:#eaeef2;font-weight:600}
-.state-in-sync .badge{background:#dafbe1}.state-drifted .badge,.state-invalid .badge{background:#ffebe9}
+.state-in-sync .badge{background:#dafbe1}.state-drifted .badge,.state-invalid .badge,.state-fighting .badge{background:#ffebe9}.state-unknown .badge{background:#eaeef2}
 .state-pending .badge,.state-missing .badge{background:#fff8c5}.state-conflict .badge,.state-orphaned .badge{background:#ddf4ff}
 .flap{color:#a40e26;font-weight:600}.error{color:#a40e26}.live{color:#a40e26}.desired{color:#116329}ul{margin:.2rem 0;padding-left:1.2rem}form{margin:.8rem 0}
 </style></head><body>

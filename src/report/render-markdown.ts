@@ -40,6 +40,7 @@ export function renderMarkdown(report: Report): string {
       for (const x of h.stoppedReasons) out.push(`- stopped task ${x.task}: ${x.reason}`);
       for (const e of h.events.slice(0, 3)) out.push(`- event: ${e.message}`);
     }
+    if (r.fight) out.push(`- **fighting** since ${cell(r.fight.since)}: applied on ${r.fight.applied} passes in a row, came back each time: ${r.fight.fields.map((f) => `\`${cell(f)}\``).join(', ')}`);
     for (const a of r.actions) out.push(`- ${a.kind}${a.outcome && a.outcome !== 'planned' ? ` (${a.outcome})` : ''}: ${a.reason}`);
     if (r.skipped) out.push(`- ${r.skipped.error ? '**not applied**' : 'left alone'}: ${r.skipped.reason}`);
     out.push('', '</details>');

@@ -10,6 +10,8 @@ const STATE_MARK: Record<string, string> = {
   orphaned: '-',
   conflict: 'x',
   invalid: '?',
+  unknown: '.',
+  fighting: '#',
 };
 
 export function formatValue(v: unknown): string {
@@ -39,12 +41,13 @@ function resourceLines(r: ReportResource, verbose: boolean): string[] {
     lines.push(`      health: ${h.runningCount}/${h.desiredCount} running, ${h.pendingCount} pending${h.rolloutState ? `, rollout ${h.rolloutState}` : ''}${h.failedTasks ? `, ${h.failedTasks} failed task(s)` : ''}`);
     for (const x of h.stoppedReasons) lines.push(`        stopped ${x.task}: ${x.reason}`);
   }
+  if (r.fight) lines.push(`      fighting since ${r.fight.since}: applied on ${r.fight.applied} passes in a row, came back each time: ${r.fight.fields.join(', ')}`);
   if (r.history?.flapping) lines.push(`      flapping: ${r.history.driftedPasses} drifted pass(es) recently`);
   for (const a of r.actions) {
     const outcome = a.outcome && a.outcome !== 'planned' ? ` ${a.outcome}` : '';
     lines.push(`      → ${a.kind}${outcome}: ${a.reason}${a.message && a.outcome === 'failed' ? `: ${a.message}` : ''}`);
   }
-  if (r.skipped && r.state !== 'conflict' && r.state !== 'invalid') lines.push(`      ${r.skipped.error ? '✗' : '·'} ${r.skipped.reason}`);
+  if (r.skipped && r.state !== 'conflict' && r.state !== 'invalid' && r.state !== 'fighting') lines.push(`      ${r.skipped.error ? '✗' : '·'} ${r.skipped.reason}`);
   return lines;
 }
 

@@ -1,0 +1,103 @@
+/**
+ * The fight guard (issue 12, build 4): the last line of defence for a normalization gap
+ * nobody has found yet, or another tool (a script, a second controller, a console user
+ * on a timer) that changes the resource back after every apply. Without it the loop
+ * changes production on every pass for ever.
+ *
+ * Rule: when the same change (the same field paths with the same desired values) was
+ * applied to a resource on FIGHT_LIMIT passes in a row for the same manifest hash, and
+ * it is back again, the resource is `fighting`: reported, no longer applied. It resumes
+ * on its own when the manifest changes (another hash) or when live stops coming back
+ * (an in-sync pass clears the record). A replacement (allow-replace) is never repeated
+ * for the same manifest hash, not even once.
+ *
+ * Where the memory lives: in a tag on the resource itself (`ecs-reconciler:fight`),
+ * written in the same TagResource call that already records the applied hash, so it
+ * costs no extra call. DESIGN.md keeps no database and puts memory in tags; a tag
+ * survives a daemon restart, is shared by every replica behind the lease and by CI's
+ * `apply`, and needs no --state-dir (which `apply` in CI does not have). A task
+ * definition family's record sits on its newest revision, the one the next pass reads.
+ *
+ * Pure: diffs and the pass's time in, guarded diffs out.
+ */
+import type { LiveTaskDefinitionFamily } from '../live/model.js';
+import { ANNOTATION, TAG } from '../model/resource.js';
+import { specHash } from './hash.js';
+import type { FieldChange, ResourceDiff } from './types.js';
+
+/** passes that may apply the same change before the guard stops the resource */
+export const FIGHT_LIMIT = 3;
+
+export interface FightRecord {
+  /** passes in a row that applied this change */
+  applied: number;
+  /** ISO time of the first of them */
+  since: string;
+  /** the manifest hash they applied */
+  desiredHash: string;
+  /** the change they applied (changeHash) */
+  changeHash: string;
+}
+
+/** `3 2026-12-01T23:40:00.000Z <desiredHash> <changeHash>`: ECS tag values allow digits, letters, spaces and `:.-`. */
+export function formatFightTag(r: FightRecord): string {
+  return `${r.applied} ${r.since} ${r.desiredHash} ${r.changeHash}`;
+}
+
+export function parseFightTag(value: string | undefined): FightRecord | undefined {
+  const m = /^(\d+) (\S+) ([0-9a-f]+) ([0-9a-f]+)$/.exec(value ?? '');
+  if (!m) return undefined;
+  return { applied: Number(m[1]), since: m[2]!, desiredHash: m[3]!, changeHash: m[4]! };
+}
+
+/** The same change = the same paths with the same desired values (live values and causes aside). */
+export function changeHash(changes: readonly FieldChange[]): string {
+  return specHash(changes.map((c) => [c.path, c.desired ?? null]).sort((a, b) => String(a[0]).localeCompare(String(b[0]))));
+}
+
+/** The tags the fight record is read from: the resource's own, or a family's newest revision's. */
+export function fightTagsOf(d: ResourceDiff): Record<string, string> | undefined {
+  if (!d.live) return undefined;
+  if (d.live.kind === 'TaskDefinition') return (d.live as LiveTaskDefinitionFamily).latest.tags;
+  return d.live.tags;
+}
+
+export function guardFights(diffs: readonly ResourceDiff[], now: Date): ResourceDiff[] {
+  return diffs.map((d) => guardFight(d, now));
+}
+
+function guardFight(d: ResourceDiff, now: Date): ResourceDiff {
+  const tags = fightTagsOf(d);
+  if (!tags || d.desiredHash === undefined) return d;
+  const record = parseFightTag(tags[TAG.fight]);
+  if (d.state === 'in-sync') {
+    // live stopped coming back: the streak is over; the next apply removes the record
+    return record ? { ...d, staleHash: true } : d;
+  }
+  if ((d.state !== 'drifted' && d.state !== 'pending') || d.changes.length === 0 || d.suspended) return d;
+
+  const fields = d.changes.map((c) => c.path);
+  const replacing = d.kind === 'Service' && d.replacementFields.length > 0 && d.desired?.annotations[ANNOTATION.allowReplace] === 'true';
+  if (replacing && tags[TAG.replacedFor] === d.desiredHash) {
+    return {
+      ...d,
+      state: 'fighting',
+      reason: `already deleted and re-created once for this manifest (hash ${d.desiredHash}), and ${d.replacementFields.join(', ')} still differ: a replacement is never repeated for the same manifest; change the manifest to try again`,
+      fight: { fields, since: record?.since ?? now.toISOString(), applied: record?.applied ?? 1 },
+    };
+  }
+  const hash = changeHash(d.changes);
+  const same = record !== undefined && record.desiredHash === d.desiredHash && record.changeHash === hash;
+  if (same && record.applied >= FIGHT_LIMIT) {
+    return {
+      ...d,
+      state: 'fighting',
+      reason: `the same change was applied on ${record.applied} passes in a row since ${record.since} and came back each time (${fields.join(', ')}): no longer applied until the manifest changes or live stops changing back`,
+      fight: { fields, since: record.since, applied: record.applied },
+    };
+  }
+  const next: FightRecord = same
+    ? { ...record, applied: record.applied + 1 }
+    : { applied: 1, since: now.toISOString(), desiredHash: d.desiredHash, changeHash: hash };
+  return { ...d, fightTag: formatFightTag(next) };
+}

@@ -100,18 +100,36 @@ export interface TaskDefinitionWithTags {
  * Task definition revisions are immutable: the body under a full revision ARN never
  * changes. With a file (the daemon's --state-dir), the cache outlives the process: a
  * restarted daemon does not describe a thousand revisions again.
+ *
+ * Bounded (issue 13, 10): a busy account registers revisions all day (CI, every
+ * deploy), and an unbounded map grows until the heap cap kills the daemon. The cache
+ * keeps the `maxEntries` revisions used most recently (a Map in use order: a hit moves
+ * its entry to the end, the first entry goes when the map is full), and the file is
+ * rewritten from memory when it has grown to twice that, so the disk stays bounded too.
+ * The default holds every revision a 1,000-service estate reads in a pass (each
+ * service's deployments and each family's newest revisions) a few times over.
  */
+export const DEFAULT_REVISION_CACHE_SIZE = 5000;
+
 export class TaskDefinitionCache {
   private readonly byArn = new Map<string, TaskDefinitionWithTags>();
   private file: string | undefined;
+  private linesInFile = 0;
+
+  constructor(readonly maxEntries = DEFAULT_REVISION_CACHE_SIZE) {}
 
   get(arn: string): TaskDefinitionWithTags | undefined {
-    return this.byArn.get(arn);
+    const e = this.byArn.get(arn);
+    if (e) {
+      this.byArn.delete(arn);
+      this.byArn.set(arn, e);
+    }
+    return e;
   }
   set(entry: TaskDefinitionWithTags): void {
     const arn = entry.taskDefinition.taskDefinitionArn;
     if (!arn) return;
-    this.byArn.set(arn, entry);
+    this.remember(arn, entry);
     this.append(entry);
   }
   /** Tags are the one mutable part; keep the cache true after we change them ourselves. */
@@ -120,6 +138,12 @@ export class TaskDefinitionCache {
     if (!e) return;
     e.tags = { ...tags };
     this.append(e);
+  }
+
+  private remember(arn: string, entry: TaskDefinitionWithTags): void {
+    this.byArn.delete(arn);
+    this.byArn.set(arn, entry);
+    while (this.byArn.size > this.maxEntries) this.byArn.delete(this.byArn.keys().next().value!);
   }
 
   /** Reads the revisions a previous process saved (the last line of an ARN wins; a torn line is skipped), then appends to the file. */
@@ -131,7 +155,7 @@ export class TaskDefinitionCache {
         lines++;
         try {
           const e = JSON.parse(line) as TaskDefinitionWithTags;
-          if (e.taskDefinition?.taskDefinitionArn) this.byArn.set(e.taskDefinition.taskDefinitionArn, e);
+          if (e.taskDefinition?.taskDefinitionArn) this.remember(e.taskDefinition.taskDefinitionArn, e);
         } catch {
           // a line torn by a crash mid-write
         }
@@ -140,13 +164,22 @@ export class TaskDefinitionCache {
       if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
     }
     this.file = file;
+    this.linesInFile = lines;
     // one line per revision read (plus tag updates): compact at start once it repeats itself
-    if (lines > this.byArn.size * 2 + 100) writeFileSync(file, [...this.byArn.values()].map((e) => JSON.stringify(e) + '\n').join(''));
+    if (lines > this.byArn.size * 2 + 100) this.compact();
     return this.byArn.size;
   }
 
+  private compact(): void {
+    if (!this.file) return;
+    writeFileSync(this.file, [...this.byArn.values()].map((e) => JSON.stringify(e) + '\n').join(''));
+    this.linesInFile = this.byArn.size;
+  }
+
   private append(entry: TaskDefinitionWithTags): void {
-    if (this.file) appendFileSync(this.file, JSON.stringify(entry) + '\n');
+    if (!this.file) return;
+    appendFileSync(this.file, JSON.stringify(entry) + '\n');
+    if (++this.linesInFile > this.maxEntries * 2) this.compact();
   }
   get size(): number {
     return this.byArn.size;

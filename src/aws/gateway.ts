@@ -233,7 +233,7 @@ export class AwsGateway {
   /** for calls that are not idempotent (RegisterTaskDefinition): no SDK retry, the caller checks first */
   private readonly ecsOnce: ECSClient;
   private readonly scaling: ApplicationAutoScalingClient;
-  private readonly limiter: RateLimiter;
+  readonly limiter: RateLimiter;
   private readonly stoppedTasks = new Map<string, Task[]>();
   private dynamo: DynamoDBClient | undefined;
   private readonly clientConfig: Record<string, unknown>;
@@ -258,7 +258,7 @@ export class AwsGateway {
     this.instrument(this.scaling, 'application-autoscaling');
   }
 
-  /** Rate limit before, count after: one middleware on every call of both clients. */
+  /** Rate limit every attempt, count every call: middleware on every call of every client. */
   private instrument(client: ECSClient | ApplicationAutoScalingClient, service: string): void {
     const counter = this.counter;
     const limiter = this.limiter;
@@ -266,10 +266,21 @@ export class AwsGateway {
     const stack = client.middlewareStack as unknown as {
       add(mw: (next: Next, context: { commandName?: string }) => Next, opts: { step: 'initialize'; name: string }): void;
     };
+    // The limiter sits inside the SDK's retry loop (after retryMiddleware, before signing),
+    // so every attempt takes a token: a throttled estate's retries are metered as its
+    // first attempts are, instead of retrying at full speed (issue 13, 9).
+    (client.middlewareStack as unknown as {
+      addRelativeTo(mw: (next: Next, context: { commandName?: string }) => Next, opts: { relation: 'after'; toMiddleware: string; name: string }): void;
+    }).addRelativeTo(
+      (next, context) => async (args) => {
+        await limiter.acquire(String(context.commandName ?? 'Unknown').replace(/Command$/, ''));
+        return next(args);
+      },
+      { relation: 'after', toMiddleware: 'retryMiddleware', name: 'ecsReconcilerRateLimit' },
+    );
     stack.add(
       (next, context) => async (args) => {
         const operation = String(context.commandName ?? 'Unknown').replace(/Command$/, '');
-        await limiter.acquire(operation);
         try {
           const result = await next(args);
           const attempts = (result.output as { $metadata?: { attempts?: number } })?.$metadata?.attempts ?? 1;

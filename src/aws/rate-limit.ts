@@ -59,9 +59,12 @@ export class TokenBucket {
 
 export class RateLimiter {
   private readonly buckets = new Map<string, TokenBucket>();
+  /** tokens handed out, by operation: every attempt takes one, retries included */
+  readonly granted = new Map<string, number>();
   constructor(private readonly limits: RateLimits | 'off') {}
 
   async acquire(operation: string): Promise<void> {
+    this.granted.set(operation, (this.granted.get(operation) ?? 0) + 1);
     if (this.limits === 'off') return;
     let bucket = this.buckets.get(operation);
     if (!bucket) {

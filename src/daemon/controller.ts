@@ -193,7 +193,8 @@ export class Controller {
       this.lastReport = report;
       if (this.notifier) {
         const sent = await this.notifier.notify(report);
-        if (sent.error) log.warn({ error: sent.error }, 'webhook notification failed; retried on the next change');
+        if (sent.error) log.warn({ error: sent.error, retryInMs: sent.retryInMs }, `webhook notification failed; tried again in ${Math.round((sent.retryInMs ?? 0) / 1000)} s at the earliest`);
+        else if (sent.deferred) log.debug({ retryInMs: sent.retryInMs }, 'webhook notification deferred: the endpoint failed recently');
         else if (sent.sent) log.info({ transitions: sent.sent }, 'webhook notified');
       }
       this.lastReadOk = !result.readFailed;

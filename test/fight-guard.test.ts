@@ -31,19 +31,29 @@ function webOf(diffs: readonly ResourceDiff[]): ResourceDiff {
 }
 
 describe('the fight guard', () => {
-  it('a first apply of a drift writes a record of one pass, dated now', () => {
+  it('a first restore of a drift writes a record of two applies (the manifest\'s own apply was the first), dated now', () => {
     const { diffs, hash, change } = driftedWeb();
     const web = webOf(guardFights(diffs, T0));
     expect(web.state).toBe('drifted');
-    expect(parseFightTag(web.fightTag)).toEqual({ applied: 1, since: T0.toISOString(), desiredHash: hash, changeHash: change });
+    expect(parseFightTag(web.fightTag)).toEqual({ applied: 2, since: T0.toISOString(), desiredHash: hash, changeHash: change });
+  });
+
+  it('a pending change is applied without a record: no tag to remove on the next, in-sync, pass', () => {
+    const s = syncedEstate();
+    const service = liveService({ name: 'web', spec: liveServiceSpec(), tags: managedTags('0000000000000000'), primary: s.live.rev5 });
+    const svc = desired('Service', 'web', serviceSpec({ desiredCount: 4 }));
+    const diffs = diff([...s.desired.slice(0, 2), svc], estate({ clusters: [s.live.cluster], families: [s.live.family], services: [service] }));
+    const web = webOf(guardFights(diffs, T0));
+    expect(web.state).toBe('pending');
+    expect(web.fightTag).toBeUndefined();
   });
 
   it('the same change coming back counts on, keeping the first date', () => {
     const first = driftedWeb();
-    const { diffs } = driftedWeb(formatFightTag({ applied: 1, since: T0.toISOString(), desiredHash: first.hash, changeHash: first.change }));
+    const { diffs } = driftedWeb(formatFightTag({ applied: 2, since: T0.toISOString(), desiredHash: first.hash, changeHash: first.change }));
     const web = webOf(guardFights(diffs, T1));
     expect(web.state).toBe('drifted');
-    expect(parseFightTag(web.fightTag)).toMatchObject({ applied: 2, since: T0.toISOString() });
+    expect(parseFightTag(web.fightTag)).toMatchObject({ applied: 3, since: T0.toISOString() });
   });
 
   it(`after ${FIGHT_LIMIT} applies of the same change it is fighting: no action, the fields and the date reported`, () => {
@@ -65,7 +75,7 @@ describe('the fight guard', () => {
     const { diffs, hash } = driftedWeb(formatFightTag({ applied: FIGHT_LIMIT, since: T0.toISOString(), desiredHash: old.hash, changeHash: old.change }), svc);
     const web = webOf(guardFights(diffs, T1));
     expect(web.state).not.toBe('fighting');
-    expect(parseFightTag(web.fightTag)).toMatchObject({ applied: 1, since: T1.toISOString(), desiredHash: hash });
+    expect(parseFightTag(web.fightTag)).toMatchObject({ applied: 2, since: T1.toISOString(), desiredHash: hash });
   });
 
   it('another change for the same manifest is not the same fight', () => {
@@ -73,7 +83,7 @@ describe('the fight guard', () => {
     const { diffs } = driftedWeb(formatFightTag({ applied: FIGHT_LIMIT, since: T0.toISOString(), desiredHash: first.hash, changeHash: 'ffffffffffffffff' }));
     const web = webOf(guardFights(diffs, T1));
     expect(web.state).toBe('drifted');
-    expect(parseFightTag(web.fightTag)?.applied).toBe(1);
+    expect(parseFightTag(web.fightTag)?.applied).toBe(2);
   });
 
   it('an in-sync pass ends the streak: the record is removed by the next apply', () => {

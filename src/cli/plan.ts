@@ -3,7 +3,8 @@ import path from 'node:path';
 import { gitRevisionOf } from '../manifests/index.js';
 import { runReconcilePass } from '../pipeline/reconcile-pass.js';
 import { renderMarkdown, renderPage, renderText, type Report } from '../report/index.js';
-import { COMMON_HELP, oneOf, parseCommandArgs, positiveInt } from './flags.js';
+import { Lease, leaseHolderName } from '../daemon/lease.js';
+import { COMMON_HELP, durationMs, oneOf, parseCommandArgs, positiveInt } from './flags.js';
 import type { CommandIO } from './io.js';
 import { loadDesired } from './load-desired.js';
 import { DEFAULT_CONTROLLER_ID, makeGateways, redactorFrom, requireRegion } from './reconcile-flags.js';
@@ -79,6 +80,9 @@ export interface PassCommandFlags {
   'controller-id'?: string;
   'dry-run'?: boolean;
   redact?: string[];
+  'lease-table'?: string;
+  'lease-wait'?: string;
+  'lease-duration'?: string;
 }
 
 export async function runPassCommand(mode: 'plan' | 'apply', dir: string, values: PassCommandFlags, io: CommandIO, detailedExitCode: boolean): Promise<number> {
@@ -90,7 +94,27 @@ export async function runPassCommand(mode: 'plan' | 'apply', dir: string, values
   const gateways = makeGateways({ ...(values.endpoint ? { endpoint: values.endpoint } : {}), env: io.env });
   const gitRevision = await gitRevisionOf(path.resolve(io.cwd, dir));
   const actualMode = mode === 'apply' && values['dry-run'] ? 'plan' : mode;
+  // apply --lease-table: the daemon's lease, so two applies of one controller id (overlapping
+  // CI jobs, a CI job and a daemon) never run at once (issue 13, 6); plan never needs it.
+  const lease = actualMode === 'apply' && values['lease-table'] ? new Lease({
+    store: gateways.forRegion(region),
+    table: values['lease-table'],
+    name: controllerId,
+    holder: leaseHolderName(),
+    durationMs: durationMs('lease-duration', values['lease-duration'], 30_000),
+    logger: { info: () => undefined, warn: (_fields, message) => io.stderr(`lease: ${message}\n`) },
+  }) : undefined;
   try {
+    if (lease) {
+      const waitMs = durationMs('lease-wait', values['lease-wait'], 5 * 60_000);
+      await gateways.forRegion(region).ensureLeaseTable(values['lease-table']!);
+      if (!(await lease.acquire(waitMs))) {
+        io.stderr(`not applied: the lease "${controllerId}" in table ${values['lease-table']} is held by ${lease.otherHolder ?? 'another controller'}; waited ${values['lease-wait'] ?? '5m'} (--lease-wait)\n`);
+        return 1;
+      }
+      lease.startRenewing();
+      gateways.writeFence.budgetMs = () => lease.callBudgetMs();
+    }
     const pass = await runReconcilePass(load, {
       gateways,
       controllerId,
@@ -102,6 +126,7 @@ export async function runPassCommand(mode: 'plan' | 'apply', dir: string, values
       ...(gitRevision ? { gitRevision } : {}),
       now: () => new Date(),
       redactor: redactorFrom(values.redact),
+      ...(lease ? { shouldStop: () => !lease.held() } : {}),
       onAction: (r) => {
         if (format === 'text' && !values.out) io.stderr(`${r.outcome === 'applied' ? '✓' : r.outcome === 'failed' ? '✗' : '·'} ${r.action.kind} ${r.action.resource}${r.message && r.outcome !== 'applied' ? `: ${r.message}` : ''} (${r.durationMs} ms)\n`);
       },
@@ -109,10 +134,15 @@ export async function runPassCommand(mode: 'plan' | 'apply', dir: string, values
     const text = renderReport(pass.report, format);
     if (values.out) await writeFile(path.resolve(io.cwd, values.out), text);
     else io.stdout(text);
+    if (lease && pass.results.length < pass.plan.actions.length) {
+      io.stderr(`stopped: the lease "${controllerId}" was lost before every action ran; ${pass.plan.actions.length - pass.results.length} action(s) not started\n`);
+      return 1;
+    }
     if (pass.readFailed || pass.problems.length > 0) return 1;
     if (mode === 'apply' && actualMode === 'apply') return pass.results.some((r) => r.outcome === 'failed') ? 1 : 0;
     return detailedExitCode && pass.plan.actions.length > 0 ? 2 : 0;
   } finally {
+    await lease?.stop();
     gateways.destroy();
   }
 }

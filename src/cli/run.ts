@@ -1,7 +1,6 @@
-import { randomBytes } from 'node:crypto';
-import { hostname } from 'node:os';
 import path from 'node:path';
 import { Controller } from '../daemon/controller.js';
+import { leaseHolderName } from '../daemon/lease.js';
 import { createLogger } from '../daemon/logger.js';
 import { COMMON_HELP, durationMs, oneOf, parseCommandArgs, positiveInt } from './flags.js';
 import type { CommandIO } from './io.js';
@@ -116,14 +115,23 @@ export async function runCommand(argv: string[], io: CommandIO): Promise<number>
     ...(values['public-url'] ? { publicUrl: values['public-url'] } : {}),
     redactor: redactorFrom(values.redact),
     ...(values['lease-table']
-      ? { lease: { table: values['lease-table'], durationMs: durationMs('lease-duration', values['lease-duration'], 30_000), holder: `${hostname()}/${process.pid}/${randomBytes(4).toString('hex')}` } }
+      ? { lease: { table: values['lease-table'], durationMs: durationMs('lease-duration', values['lease-duration'], 30_000), holder: leaseHolderName() } }
       : {}),
   });
   // Nothing but a signal ends the daemon: stray errors are logged, not fatal.
   const onStray = (err: unknown) => logger.error({ err: err instanceof Error ? err.stack : String(err) }, 'unexpected error (the daemon keeps running)');
   process.on('uncaughtException', onStray);
   process.on('unhandledRejection', onStray);
-  await controller.start();
+  try {
+    await controller.start();
+  } catch (err) {
+    // a start-up that cannot go on ends the process (exit 1) rather than leave it serving /healthz
+    logger.error({ err: err instanceof Error ? err.stack : String(err) }, 'cannot start');
+    await controller.stop(1000).catch(() => undefined);
+    gateways.destroy();
+    logger.flush?.();
+    return 1;
+  }
   const signal = await new Promise<string>((resolve) => {
     process.once('SIGTERM', () => resolve('SIGTERM'));
     process.once('SIGINT', () => resolve('SIGINT'));

@@ -6,7 +6,10 @@
  *
  * Rule: when the same change (the same field paths with the same desired values) was
  * applied to a resource on FIGHT_LIMIT passes in a row for the same manifest hash, and
- * it is back again, the resource is `fighting`: reported, no longer applied. It resumes
+ * it is back again, the resource is `fighting`: reported, no longer applied. The apply
+ * that recorded the manifest's hash (its applied-hash tag) counts as the first; each
+ * restore of a drift for that hash writes the count.  A drift that starts long after
+ * the manifest was applied is so restored twice at most before the guard stops it. It resumes
  * on its own when the manifest changes (another hash) or when live stops coming back
  * (an in-sync pass clears the record). A replacement (allow-replace) is never repeated
  * for the same manifest hash, not even once.
@@ -96,8 +99,13 @@ function guardFight(d: ResourceDiff, now: Date): ResourceDiff {
       fight: { fields, since: record.since, applied: record.applied },
     };
   }
+  // A pending change (a new manifest) is applied without a record: the applied-hash tag
+  // that apply writes is the record of that first apply, and a record there would cost a
+  // second call to remove on the next, in-sync, pass. Drifted for the same hash means it
+  // came back: this restore is the second apply, or one more of the same change.
+  if (d.state === 'pending') return d;
   const next: FightRecord = same
     ? { ...record, applied: record.applied + 1 }
-    : { applied: 1, since: now.toISOString(), desiredHash: d.desiredHash, changeHash: hash };
+    : { applied: 2, since: now.toISOString(), desiredHash: d.desiredHash, changeHash: hash };
   return { ...d, fightTag: formatFightTag(next) };
 }

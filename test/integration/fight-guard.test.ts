@@ -1,13 +1,13 @@
 // The fight guard on the emulator (issue 12, build 4): another tool sets the api
 // service's desiredCount back after every UpdateService (the emulator's FIGHTER test
-// hook, scripts/emulator_ext/test_hooks.py). The daemon applies the change 3 times,
-// then stops, reports the resource `fighting` in /report, /metrics and the webhook,
+// hook, scripts/emulator_ext/test_hooks.py). The daemon applies a commit's change once
+// and restores it twice (3 UpdateServices), then stops, reports the resource `fighting` in /report, /metrics and the webhook,
 // still after a restart, and resumes once the manifest changes.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DescribeServicesCommand, UpdateServiceCommand } from '@aws-sdk/client-ecs';
+import { DescribeServicesCommand } from '@aws-sdk/client-ecs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isPass, startDaemon, type DaemonProcess, type LogLine } from './daemon-helpers.js';
 import { emulatorEnv } from './emulator-helpers.js';
@@ -60,8 +60,9 @@ describe('the fight guard stops a resource another tool keeps changing back', ()
     await daemon.waitFor((l) => isPass(l) && (l.states as Record<string, number>)['in-sync'] === 8, 60_000, 'a pass with 8 in-sync');
     const armedAt = daemon.lines.length;
     await fighter('POST', { region: 'us-east-1', cluster: 'prod', service: 'api', field: 'desiredCount', value: 7 });
-    // the other tool makes its change first; from now on it undoes every UpdateService
-    await ecsClient().send(new UpdateServiceCommand({ cluster: 'prod', service: 'api', desiredCount: 7 }));
+    // a commit asks for 5 tasks; from now on the other tool undoes every UpdateService
+    const file = join(dir, 'api', 'api.yaml');
+    writeFileSync(file, readFileSync(file, 'utf8').replace('desiredCount: 3', 'desiredCount: 5'));
 
     const fighting = await daemon.waitFor((l) => isPass(l) && (l.states as Record<string, number>).fighting === 1, 60_000, 'a pass with api fighting');
     const updates = daemon.lines.slice(armedAt).filter(isApiUpdate);
@@ -95,7 +96,7 @@ describe('the fight guard stops a resource another tool keeps changing back', ()
   it('resumes when the manifest changes, and converges once the other tool stops', async () => {
     await fighter('DELETE');
     const file = join(dir, 'api', 'api.yaml');
-    writeFileSync(file, readFileSync(file, 'utf8').replace('desiredCount: 3', 'desiredCount: 4'));
+    writeFileSync(file, readFileSync(file, 'utf8').replace('desiredCount: 5', 'desiredCount: 4'));
     await daemon!.waitFor(isApiUpdate, 30_000, 'the UpdateService of api after the manifest change');
     await daemon!.waitForNext((l) => isPass(l) && (l.states as Record<string, number>).fighting === 0, 30_000, 'a pass with nothing fighting');
     expect(await apiDesiredCount()).toBe(4);

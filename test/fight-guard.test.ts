@@ -1,8 +1,8 @@
 // The fight guard (issue 12, build 4) on plain data: the record in the resource's tag,
 // the third pass in a row, the state `fighting`, and how it ends.
 import { describe, expect, it } from 'vitest';
-import { ownershipTags, OPTIONAL_OWNERSHIP_KEYS } from '../src/apply/ownership.js';
-import { changeHash, FIGHT_LIMIT, formatFightTag, guardFights, parseFightTag } from '../src/diff/fight-guard.js';
+import { OPTIONAL_OWNERSHIP_KEYS } from '../src/apply/ownership.js';
+import { changeHash, FIGHT_LIMIT, FIGHT_MEMORY_MS, formatFightTag, guardFights, parseFightTag } from '../src/diff/fight-guard.js';
 import type { ResourceDiff } from '../src/diff/types.js';
 import { TAG } from '../src/model/resource.js';
 import { planEstate } from '../src/plan/plan-estate.js';
@@ -35,7 +35,7 @@ describe('the fight guard', () => {
     const { diffs, hash, change } = driftedWeb();
     const web = webOf(guardFights(diffs, T0));
     expect(web.state).toBe('drifted');
-    expect(parseFightTag(web.fightTag)).toEqual({ applied: 2, since: T0.toISOString(), desiredHash: hash, changeHash: change });
+    expect(parseFightTag(web.fightTag)).toEqual({ applied: 2, since: T0.toISOString(), last: T0.toISOString(), desiredHash: hash, changeHash: change });
   });
 
   it('a pending change is applied without a record: no tag to remove on the next, in-sync, pass', () => {
@@ -50,15 +50,15 @@ describe('the fight guard', () => {
 
   it('the same change coming back counts on, keeping the first date', () => {
     const first = driftedWeb();
-    const { diffs } = driftedWeb(formatFightTag({ applied: 2, since: T0.toISOString(), desiredHash: first.hash, changeHash: first.change }));
+    const { diffs } = driftedWeb(formatFightTag({ applied: 2, since: T0.toISOString(), last: T0.toISOString(), desiredHash: first.hash, changeHash: first.change }));
     const web = webOf(guardFights(diffs, T1));
     expect(web.state).toBe('drifted');
-    expect(parseFightTag(web.fightTag)).toMatchObject({ applied: 3, since: T0.toISOString() });
+    expect(parseFightTag(web.fightTag)).toMatchObject({ applied: 3, since: T0.toISOString(), last: T1.toISOString() });
   });
 
   it(`after ${FIGHT_LIMIT} applies of the same change it is fighting: no action, the fields and the date reported`, () => {
     const first = driftedWeb();
-    const { diffs } = driftedWeb(formatFightTag({ applied: FIGHT_LIMIT, since: T0.toISOString(), desiredHash: first.hash, changeHash: first.change }));
+    const { diffs } = driftedWeb(formatFightTag({ applied: FIGHT_LIMIT, since: T0.toISOString(), last: T0.toISOString(), desiredHash: first.hash, changeHash: first.change }));
     const guarded = guardFights(diffs, T1);
     const web = webOf(guarded);
     expect(web.state).toBe('fighting');
@@ -72,7 +72,7 @@ describe('the fight guard', () => {
   it('a changed manifest resumes applying: the count starts again', () => {
     const old = driftedWeb();
     const svc = desired('Service', 'web', serviceSpec({ desiredCount: 3 }));
-    const { diffs, hash } = driftedWeb(formatFightTag({ applied: FIGHT_LIMIT, since: T0.toISOString(), desiredHash: old.hash, changeHash: old.change }), svc);
+    const { diffs, hash } = driftedWeb(formatFightTag({ applied: FIGHT_LIMIT, since: T0.toISOString(), last: T0.toISOString(), desiredHash: old.hash, changeHash: old.change }), svc);
     const web = webOf(guardFights(diffs, T1));
     expect(web.state).not.toBe('fighting');
     expect(parseFightTag(web.fightTag)).toMatchObject({ applied: 2, since: T1.toISOString(), desiredHash: hash });
@@ -80,23 +80,30 @@ describe('the fight guard', () => {
 
   it('another change for the same manifest is not the same fight', () => {
     const first = driftedWeb();
-    const { diffs } = driftedWeb(formatFightTag({ applied: FIGHT_LIMIT, since: T0.toISOString(), desiredHash: first.hash, changeHash: 'ffffffffffffffff' }));
+    const { diffs } = driftedWeb(formatFightTag({ applied: FIGHT_LIMIT, since: T0.toISOString(), last: T0.toISOString(), desiredHash: first.hash, changeHash: 'ffffffffffffffff' }));
     const web = webOf(guardFights(diffs, T1));
     expect(web.state).toBe('drifted');
     expect(parseFightTag(web.fightTag)?.applied).toBe(2);
   });
 
-  it('an in-sync pass ends the streak: the record is removed by the next apply', () => {
+  it('an in-sync pass costs no call: the record stays and outdates', () => {
     const s = syncedEstate();
-    const tags = { ...managedTags(s.hashes[SVC_ID]), [TAG.fight]: formatFightTag({ applied: 2, since: T0.toISOString(), desiredHash: s.hashes[SVC_ID]!, changeHash: 'aaaaaaaaaaaaaaaa' }) };
+    const tags = { ...managedTags(s.hashes[SVC_ID]), [TAG.fight]: formatFightTag({ applied: 2, since: T0.toISOString(), last: T0.toISOString(), desiredHash: s.hashes[SVC_ID]!, changeHash: 'aaaaaaaaaaaaaaaa' }) };
     const service = liveService({ name: 'web', spec: liveServiceSpec(), tags, primary: s.live.rev5 });
     const guarded = guardFights(diff(s.desired, estate({ clusters: [s.live.cluster], families: [s.live.family], services: [service] })), T1);
-    const web = webOf(guarded);
-    expect(web.state).toBe('in-sync');
-    expect(planEstate(guarded, planOpts).actions.filter((a) => a.resource === SVC_ID).map((a) => a.kind)).toEqual(['tag-resource']);
-    // the tags written then hold no record, and the record is a key an apply removes when unwanted
-    expect(ownershipTags({ controllerId: 'default', desiredHash: web.desiredHash! })[TAG.fight]).toBeUndefined();
-    expect(OPTIONAL_OWNERSHIP_KEYS).toContain(TAG.fight);
+    expect(webOf(guarded).state).toBe('in-sync');
+    expect(planEstate(guarded, planOpts).actions).toEqual([]);
+    // and a later apply does not remove it either (that would be a call of its own)
+    expect(OPTIONAL_OWNERSHIP_KEYS).not.toContain(TAG.fight);
+  });
+
+  it(`a record whose last apply is older than a day is forgotten: one more try`, () => {
+    const first = driftedWeb();
+    const old = new Date(T1.getTime() - FIGHT_MEMORY_MS - 1).toISOString();
+    const { diffs } = driftedWeb(formatFightTag({ applied: FIGHT_LIMIT, since: old, last: old, desiredHash: first.hash, changeHash: first.change }));
+    const web = webOf(guardFights(diffs, T1));
+    expect(web.state).toBe('drifted');
+    expect(parseFightTag(web.fightTag)).toMatchObject({ applied: 2, since: T1.toISOString() });
   });
 
   it('a replacement is never repeated for the same manifest hash', () => {
@@ -113,7 +120,7 @@ describe('the fight guard', () => {
   });
 
   it('the record is a valid ECS tag value and reads back', () => {
-    const r = { applied: 3, since: T0.toISOString(), desiredHash: '0123456789abcdef', changeHash: 'fedcba9876543210' };
+    const r = { applied: 3, since: T0.toISOString(), last: T1.toISOString(), desiredHash: '0123456789abcdef', changeHash: 'fedcba9876543210' };
     const value = formatFightTag(r);
     // TagResource: "letters, numbers, and spaces representable in UTF-8, and the following characters: + - = . _ : / @", at most 256
     expect(value).toMatch(/^[\p{L}\p{N}\s+\-=._:/@]{1,256}$/u);
@@ -123,7 +130,7 @@ describe('the fight guard', () => {
 
   it('every report format shows the fight and the JSON validates against the report schema', () => {
     const first = driftedWeb();
-    const { diffs } = driftedWeb(formatFightTag({ applied: FIGHT_LIMIT, since: T0.toISOString(), desiredHash: first.hash, changeHash: first.change }));
+    const { diffs } = driftedWeb(formatFightTag({ applied: FIGHT_LIMIT, since: T0.toISOString(), last: T0.toISOString(), desiredHash: first.hash, changeHash: first.change }));
     const guarded = guardFights(diffs, T1);
     const report = buildReport({ diffs: guarded, plan: planEstate(guarded, planOpts), problems: [], loadComplete: true, controllerId: 'default', mode: 'plan', now: T1 });
     expect(ReportSchema.parse(JSON.parse(JSON.stringify(report))).resources.find((r) => r.id === SVC_ID)?.fight).toEqual({ fields: ['desiredCount'], since: T0.toISOString(), applied: 3 });

@@ -19,5 +19,5 @@ export function ownershipTags(opts: { controllerId: string; desiredHash: string;
 }
 
 /** Ownership keys that a later apply must remove when the manifest dropped them. */
-// the fight record goes once a pass sees the resource in sync (src/diff/fight-guard.ts)
-export const OPTIONAL_OWNERSHIP_KEYS = [TAG.prune, TAG.revision, TAG.fight] as const;
+// (the fight record is never removed, which would cost a call: it outdates, src/diff/fight-guard.ts)
+export const OPTIONAL_OWNERSHIP_KEYS = [TAG.prune, TAG.revision] as const;

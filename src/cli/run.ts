@@ -24,7 +24,8 @@ Flags:
   --debounce DURATION   quiet time after a file change before a pass (default 300ms)
   --listen HOST:PORT    HTTP endpoints (default ECS_RECONCILER_LISTEN, else 127.0.0.1:8080;
                         the container image sets 0.0.0.0:8080):
-                        /healthz  the process is alive
+                        /healthz  the process can work (503 while a start-up step such
+                                  as the lease table keeps failing; retried with backoff)
                         /readyz   a first pass finished and AWS was reachable on the last
                         /metrics  Prometheus text
                         /report   the last pass's report as JSON
@@ -40,12 +41,14 @@ Flags:
                         DIR/revisions.jsonl (task definition revisions already read, which
                         never change: a restarted daemon does not describe them again)
   --notify-webhook URL  POST a JSON summary (Slack-compatible "text") when a resource enters
-                        or leaves drifted or error, once per change
+                        or leaves drifted, fighting or error, once per change; while the
+                        endpoint fails, posts back off (10 s doubling to 15 min)
   --public-url URL      the report's address in notifications (default http://LISTEN/)
   --lease-table NAME    run several daemons with one controller id safely: only the holder
                         of a DynamoDB lease (table NAME, created if missing; the item is
-                        the controller id) applies, the others report; a dead holder's
-                        lease passes over when it expires
+                        the controller id) applies, the others report (apply --lease-table
+                        takes the same lease); a dead holder's lease passes over once
+                        another has seen it unchanged for a whole duration, by its own clock
   --lease-duration D    lease length (default 30s; renewed every third of it)
   --redact PATTERN      environment names whose values are masked in every output
                         (repeatable; default PASSWORD, SECRET, TOKEN, KEY, CREDENTIAL)

@@ -8,10 +8,11 @@
  * applied to a resource on FIGHT_LIMIT passes in a row for the same manifest hash, and
  * it is back again, the resource is `fighting`: reported, no longer applied. The apply
  * that recorded the manifest's hash (its applied-hash tag) counts as the first; each
- * restore of a drift for that hash writes the count.  A drift that starts long after
+ * restore of a drift for that hash writes the count. A drift that starts long after
  * the manifest was applied is so restored twice at most before the guard stops it. It resumes
- * on its own when the manifest changes (another hash) or when live stops coming back
- * (an in-sync pass clears the record). A replacement (allow-replace) is never repeated
+ * on its own when the manifest changes (another hash), when live stops coming back
+ * (in sync, nothing to apply), or a day after its last apply (FIGHT_MEMORY_MS: one more
+ * try, in case the other tool has gone). A replacement (allow-replace) is never repeated
  * for the same manifest hash, not even once.
  *
  * Where the memory lives: in a tag on the resource itself (`ecs-reconciler:fight`),
@@ -31,26 +32,36 @@ import type { FieldChange, ResourceDiff } from './types.js';
 /** passes that may apply the same change before the guard stops the resource */
 export const FIGHT_LIMIT = 3;
 
+/**
+ * How long a record counts after its last apply. Removing a record once live is in sync
+ * again would cost a call on the pass after every restore, so records are never removed,
+ * only outdated: a record whose last apply is older than this is forgotten. It also lets
+ * a fighting resource try once more a day, in case the other tool has gone.
+ */
+export const FIGHT_MEMORY_MS = 24 * 3600_000;
+
 export interface FightRecord {
   /** passes in a row that applied this change */
   applied: number;
   /** ISO time of the first of them */
   since: string;
+  /** ISO time of the last of them */
+  last: string;
   /** the manifest hash they applied */
   desiredHash: string;
   /** the change they applied (changeHash) */
   changeHash: string;
 }
 
-/** `3 2026-12-01T23:40:00.000Z <desiredHash> <changeHash>`: ECS tag values allow digits, letters, spaces and `:.-`. */
+/** `3 <since> <last> <desiredHash> <changeHash>` (ISO times): ECS tag values allow digits, letters, spaces and `:.-`. */
 export function formatFightTag(r: FightRecord): string {
-  return `${r.applied} ${r.since} ${r.desiredHash} ${r.changeHash}`;
+  return `${r.applied} ${r.since} ${r.last} ${r.desiredHash} ${r.changeHash}`;
 }
 
 export function parseFightTag(value: string | undefined): FightRecord | undefined {
-  const m = /^(\d+) (\S+) ([0-9a-f]+) ([0-9a-f]+)$/.exec(value ?? '');
-  if (!m) return undefined;
-  return { applied: Number(m[1]), since: m[2]!, desiredHash: m[3]!, changeHash: m[4]! };
+  const m = /^(\d+) (\S+) (\S+) ([0-9a-f]+) ([0-9a-f]+)$/.exec(value ?? '');
+  if (!m || Number.isNaN(Date.parse(m[2]!)) || Number.isNaN(Date.parse(m[3]!))) return undefined;
+  return { applied: Number(m[1]), since: m[2]!, last: m[3]!, desiredHash: m[4]!, changeHash: m[5]! };
 }
 
 /** The same change = the same paths with the same desired values (live values and causes aside). */
@@ -72,11 +83,8 @@ export function guardFights(diffs: readonly ResourceDiff[], now: Date): Resource
 function guardFight(d: ResourceDiff, now: Date): ResourceDiff {
   const tags = fightTagsOf(d);
   if (!tags || d.desiredHash === undefined) return d;
-  const record = parseFightTag(tags[TAG.fight]);
-  if (d.state === 'in-sync') {
-    // live stopped coming back: the streak is over; the next apply removes the record
-    return record ? { ...d, staleHash: true } : d;
-  }
+  const parsed = parseFightTag(tags[TAG.fight]);
+  const record = parsed && now.getTime() - Date.parse(parsed.last) <= FIGHT_MEMORY_MS ? parsed : undefined;
   if ((d.state !== 'drifted' && d.state !== 'pending') || d.changes.length === 0 || d.suspended) return d;
 
   const fields = d.changes.map((c) => c.path);
@@ -105,7 +113,7 @@ function guardFight(d: ResourceDiff, now: Date): ResourceDiff {
   // came back: this restore is the second apply, or one more of the same change.
   if (d.state === 'pending') return d;
   const next: FightRecord = same
-    ? { ...record, applied: record.applied + 1 }
-    : { applied: 2, since: now.toISOString(), desiredHash: d.desiredHash, changeHash: hash };
+    ? { ...record, applied: record.applied + 1, last: now.toISOString() }
+    : { applied: 2, since: now.toISOString(), last: now.toISOString(), desiredHash: d.desiredHash, changeHash: hash };
   return { ...d, fightTag: formatFightTag(next) };
 }

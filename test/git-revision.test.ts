@@ -50,3 +50,11 @@ describe('gitRevisionOf', () => {
     expect(await gitRevisionOf(mkdtempSync(join(tmpdir(), 'ecs-reconciler-nogit-')))).toBeUndefined();
   });
 });
+
+describe('the reports show a dirty revision as such', () => {
+  it('12 digits and -dirty', async () => {
+    const { shortRevision } = await import('../src/report/render-text.js');
+    expect(shortRevision('0123456789abcdef0123456789abcdef01234567-dirty')).toBe('0123456789ab-dirty');
+    expect(shortRevision('0123456789abcdef0123456789abcdef01234567')).toBe('0123456789ab');
+  });
+});

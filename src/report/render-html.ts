@@ -4,7 +4,7 @@
  */
 import { RESOURCE_STATES } from '../diff/types.js';
 import type { Report, ReportResource } from './model.js';
-import { formatValue, summaryLine } from './render-text.js';
+import { formatValue, shortRevision, summaryLine } from './render-text.js';
 
 export function escapeHtml(s: string): string {
   return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
@@ -54,7 +54,7 @@ export function renderPageContent(report: Report | undefined, f: PageFilters): s
   if (!report) return '<p id="summary">No reconcile pass has finished yet.</p>';
   const rows = filterResources(report, f).map(resourceRows).join('\n');
   const problems = report.problems.length ? `<h2>Problems</h2><ul class="problems">${report.problems.map((p) => `<li><code>${escapeHtml([p.file, p.line, p.column].filter((x) => x !== undefined).join(':'))}</code> ${escapeHtml(p.path ? `${p.path}: ` : '')}${escapeHtml(p.message)}${p.resource ? ` <small>${escapeHtml(p.resource)}</small>` : ''}</li>`).join('')}</ul>` : '';
-  return `<p id="summary">${escapeHtml(summaryLine(report))} <small>Pass at <time>${escapeHtml(report.generatedAt)}</time>${report.gitRevision ? `, commit ${escapeHtml(report.gitRevision.slice(0, 12))}` : ''}${report.loadComplete ? '' : '; some manifests did not load, nothing is pruned'}.</small></p>
+  return `<p id="summary">${escapeHtml(summaryLine(report))} <small>Pass at <time>${escapeHtml(report.generatedAt)}</time>${report.gitRevision ? `, commit ${escapeHtml(shortRevision(report.gitRevision))}` : ''}${report.loadComplete ? '' : '; some manifests did not load, nothing is pruned'}.</small></p>
 <table id="resources"><thead><tr><th>state</th><th>kind</th><th>resource</th><th>health</th><th>details</th></tr></thead><tbody>
 ${rows || '<tr><td colspan="5">No resource matches.</td></tr>'}
 </tbody></table>${problems}`;

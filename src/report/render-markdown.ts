@@ -1,7 +1,7 @@
 /** A pull-request comment: a summary table, then a collapsible section per changed resource. */
 import { formatProblem } from '../model/problem.js';
 import type { Report } from './model.js';
-import { formatValue, summaryLine } from './render-text.js';
+import { formatValue, shortRevision, summaryLine } from './render-text.js';
 
 function cell(text: string): string {
   return text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
@@ -16,7 +16,7 @@ function healthText(r: Report['resources'][number]): string {
 
 export function renderMarkdown(report: Report): string {
   const out: string[] = [];
-  out.push(`### ecs-reconciler ${report.mode}${report.gitRevision ? ` at \`${report.gitRevision.slice(0, 12)}\`` : ''}`, '');
+  out.push(`### ecs-reconciler ${report.mode}${report.gitRevision ? ` at \`${shortRevision(report.gitRevision)}\`` : ''}`, '');
   out.push(summaryLine(report), '');
   out.push('| state | count |', '| --- | ---: |');
   for (const [state, n] of Object.entries(report.summary.byState)) if (n > 0) out.push(`| ${state} | ${n} |`);

@@ -14,6 +14,11 @@ const STATE_MARK: Record<string, string> = {
   fighting: '#',
 };
 
+/** 12 hex digits of the commit, and `-dirty` when the manifests had uncommitted changes (src/manifests/git.ts). */
+export function shortRevision(rev: string): string {
+  return rev.endsWith('-dirty') ? `${rev.slice(0, 12)}-dirty` : rev.slice(0, 12);
+}
+
 export function formatValue(v: unknown): string {
   if (v === undefined) return '(unset)';
   if (typeof v === 'string') return v.length > 120 ? JSON.stringify(`${v.slice(0, 117)}...`) : JSON.stringify(v);
@@ -54,7 +59,7 @@ function resourceLines(r: ReportResource, verbose: boolean): string[] {
 export function renderText(report: Report, opts: { verbose?: boolean } = {}): string {
   const out: string[] = [];
   const header = report.mode === 'apply' ? 'Apply' : report.mode === 'plan' ? 'Plan' : 'Report';
-  out.push(`${header} (controller "${report.controllerId}"${report.gitRevision ? `, commit ${report.gitRevision.slice(0, 12)}` : ''}):`);
+  out.push(`${header} (controller "${report.controllerId}"${report.gitRevision ? `, commit ${shortRevision(report.gitRevision)}` : ''}):`);
   for (const r of report.resources) out.push(...resourceLines(r, opts.verbose ?? false));
   if (report.resources.length === 0) out.push('  (no resources)');
   if (report.problems.length) {

@@ -9,8 +9,8 @@
  * it is back again, the resource is `fighting`: reported, no longer applied. The apply
  * that recorded the manifest's hash (its applied-hash tag) counts as the first; each
  * restore of a drift for that hash writes the count. A drift that starts long after
- * the manifest was applied is so restored twice at most before the guard stops it. It resumes
- * on its own when the manifest changes (another hash), when live stops coming back
+ * the manifest was applied is so restored twice at most before the guard stops it.
+ * It resumes on its own when the manifest changes (another hash), when live stops coming back
  * (in sync, nothing to apply), or a day after its last apply (FIGHT_MEMORY_MS: one more
  * try, in case the other tool has gone). A replacement (allow-replace) is never repeated
  * for the same manifest hash, not even once.
@@ -107,10 +107,9 @@ function guardFight(d: ResourceDiff, now: Date): ResourceDiff {
       fight: { fields, since: record.since, applied: record.applied },
     };
   }
-  // A pending change (a new manifest) is applied without a record: the applied-hash tag
-  // that apply writes is the record of that first apply, and a record there would cost a
-  // second call to remove on the next, in-sync, pass. Drifted for the same hash means it
-  // came back: this restore is the second apply, or one more of the same change.
+  // A pending change (a new manifest) needs no record: the applied-hash tag its apply
+  // writes says this manifest was applied once. Drifted for that same hash means it came
+  // back: this restore is the second apply, or one more of the same change.
   if (d.state === 'pending') return d;
   const next: FightRecord = same
     ? { ...record, applied: record.applied + 1, last: now.toISOString() }

@@ -78,6 +78,16 @@ describe('the fight guard', () => {
     expect(parseFightTag(web.fightTag)).toMatchObject({ applied: 2, since: T1.toISOString(), desiredHash: hash });
   });
 
+  it('the same field coming back to another live value is another drift, restored', () => {
+    const first = driftedWeb();
+    const s = syncedEstate();
+    const tags = { ...managedTags(s.hashes[SVC_ID]), [TAG.fight]: formatFightTag({ applied: FIGHT_LIMIT, since: T0.toISOString(), last: T0.toISOString(), desiredHash: first.hash, changeHash: first.change }) };
+    const service = liveService({ name: 'web', spec: liveServiceSpec({ desiredCount: 9 }), tags, primary: s.live.rev5 });
+    const web = webOf(guardFights(diff(s.desired, estate({ clusters: [s.live.cluster], families: [s.live.family], services: [service] })), T1));
+    expect(web.state).toBe('drifted');
+    expect(parseFightTag(web.fightTag)?.applied).toBe(2);
+  });
+
   it('another change for the same manifest is not the same fight', () => {
     const first = driftedWeb();
     const { diffs } = driftedWeb(formatFightTag({ applied: FIGHT_LIMIT, since: T0.toISOString(), last: T0.toISOString(), desiredHash: first.hash, changeHash: 'ffffffffffffffff' }));

@@ -4,7 +4,8 @@
  * on a timer) that changes the resource back after every apply. Without it the loop
  * changes production on every pass for ever.
  *
- * Rule: when the same change (the same field paths with the same desired values) was
+ * Rule: when the same change (the same field paths, the same live values coming back, the
+ * same desired values) was
  * applied to a resource on FIGHT_LIMIT passes in a row for the same manifest hash, and
  * it is back again, the resource is `fighting`: reported, no longer applied. The apply
  * that recorded the manifest's hash (its applied-hash tag) counts as the first; each
@@ -64,9 +65,14 @@ export function parseFightTag(value: string | undefined): FightRecord | undefine
   return { applied: Number(m[1]), since: m[2]!, last: m[3]!, desiredHash: m[4]!, changeHash: m[5]! };
 }
 
-/** The same change = the same paths with the same desired values (live values and causes aside). */
+/**
+ * The same change = the same paths, coming back to the same live values, set to the same
+ * desired values. A normalization gap or a tool fighting brings back the very same
+ * value every time; three people scaling a service by hand to 9, 5 and 6 are three
+ * drifts, each restored.
+ */
 export function changeHash(changes: readonly FieldChange[]): string {
-  return specHash(changes.map((c) => [c.path, c.desired ?? null]).sort((a, b) => String(a[0]).localeCompare(String(b[0]))));
+  return specHash(changes.map((c) => [c.path, c.live ?? null, c.desired ?? null]).sort((a, b) => String(a[0]).localeCompare(String(b[0]))));
 }
 
 /** The tags the fight record is read from: the resource's own, or a family's newest revision's. */

@@ -13,7 +13,7 @@ function report(resources: ReportResource[]): Report {
     controllerId: 'default',
     mode: 'apply',
     loadComplete: true,
-    summary: { resources: resources.length, byState: { 'in-sync': 0, pending: 0, drifted: 0, missing: 0, orphaned: 0, conflict: 0, invalid: 0 }, actionsPlanned: 0, actionsApplied: 0, actionsFailed: 0, problems: 0 },
+    summary: { resources: resources.length, byState: { 'in-sync': 0, pending: 0, drifted: 0, missing: 0, orphaned: 0, conflict: 0, invalid: 0, unknown: 0, fighting: 0 }, actionsPlanned: 0, actionsApplied: 0, actionsFailed: 0, problems: 0 },
     resources,
     problems: [],
   };
@@ -41,17 +41,49 @@ describe('webhook notifications', () => {
     expect(body.reportUrl).toBe('https://r.example/');
   });
 
-  it('a failed post is tried again with the next pass', async () => {
+  it('a failed post is tried again after a backoff, not on every pass, with what happened meanwhile', async () => {
     let calls = 0;
-    const post = (async () => {
+    let down = true;
+    let clock = 0;
+    const bodies: string[] = [];
+    const post = (async (_url: string, init: { body: string }) => {
       calls++;
-      return new Response('', { status: calls === 1 ? 500 : 200 });
+      bodies.push(init.body);
+      return new Response('', { status: down ? 500 : 200 });
     }) as unknown as typeof fetch;
-    const n = new WebhookNotifier('http://127.0.0.1:1/hook', 'http://x/', post);
+    const n = new WebhookNotifier('http://127.0.0.1:1/hook', 'http://x/', post, () => clock, { baseMs: 10_000, capMs: 60_000 });
     const r = report([resource('a', 'drifted')]);
-    expect(await n.notify(r)).toEqual({ sent: 0, error: 'HTTP 500' });
-    expect(await n.notify(r)).toEqual({ sent: 1 });
-    expect(await n.notify(r)).toEqual({ sent: 0 });
-    expect(calls).toBe(2);
+    expect(await n.notify(r)).toEqual({ sent: 0, error: 'HTTP 500', retryInMs: 10_000 });
+    // a pass a second for a minute while the endpoint is down: 2 more posts (at 10 s and 30 s; then 70 s), not 60
+    for (clock = 1000; clock <= 60_000; clock += 1000) await n.notify(r);
+    expect(calls).toBe(3);
+    clock = 200_000;
+    down = false;
+    const both = report([resource('a', 'drifted'), resource('b', 'invalid')]);
+    expect(await n.notify(both)).toEqual({ sent: 2 });
+    expect(JSON.parse(bodies.at(-1)!).transitions.map((t: { resource: string }) => t.resource)).toEqual(['a', 'b']);
+    expect(await n.notify(both)).toEqual({ sent: 0 });
+    expect(calls).toBe(4);
+  });
+
+  it('a success ends the backoff', async () => {
+    let clock = 0;
+    let status = 500;
+    const post = (async () => new Response('', { status })) as unknown as typeof fetch;
+    const n = new WebhookNotifier('http://127.0.0.1:1/hook', 'http://x/', post, () => clock, { baseMs: 10_000, capMs: 60_000 });
+    await n.notify(report([resource('a', 'drifted')]));
+    expect(await n.notify(report([resource('a', 'drifted')]))).toMatchObject({ deferred: true, retryInMs: 10_000 });
+    clock = 10_000;
+    status = 200;
+    expect(await n.notify(report([resource('a', 'drifted')]))).toEqual({ sent: 1 });
+    status = 500;
+    expect(await n.notify(report([resource('a', 'in-sync')]))).toEqual({ sent: 0, error: 'HTTP 500', retryInMs: 10_000 });
+  });
+
+  it('fighting is a condition of its own', () => {
+    const notified = new Map<string, Condition>();
+    const t = transitionsOf(report([resource('a', 'fighting', { fight: { fields: ['desiredCount'], since: '2026-12-01T00:00:00Z', applied: 3 } })]), notified);
+    expect(t).toEqual([{ resource: 'a', from: 'ok', to: 'fighting', state: 'fighting', fields: ['desiredCount'] }]);
+    expect(String(webhookBody(report([]), t, 'http://x/').text)).toContain('• a is fighting: the same change came back after 3 applies (desiredCount); no longer applied');
   });
 });

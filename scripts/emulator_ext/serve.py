@@ -9,6 +9,9 @@ Started by scripts/emulator (which installs moto into .venv first); see
                                   state of every account and region, keeping EC2 and
                                   ELBv2 (the VPC, subnets, security group, target group).
                                   moto's own POST /moto-api/reset would reset everything.
+                                  It disarms the test hooks too.
+  POST   /ecs-reconciler/test-hooks/fighter  -> arms a test hook, not ECS behaviour: see
+  DELETE /ecs-reconciler/test-hooks/fighter     test_hooks.py ("another tool fighting")
 """
 
 from __future__ import annotations
@@ -63,6 +66,8 @@ def reset_backends() -> list[str]:
 
 
 def wrap_app(app: Callable[..., Iterable[bytes]]) -> Callable[..., Iterable[bytes]]:
+    import test_hooks  # beside this file; imports moto, so not at module load
+
     def ext_app(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         path = environ.get("PATH_INFO", "")
         method = environ.get("REQUEST_METHOD", "GET")
@@ -72,7 +77,22 @@ def wrap_app(app: Callable[..., Iterable[bytes]]) -> Callable[..., Iterable[byte
             if method != "POST":
                 start_response("405 Method Not Allowed", [("Content-Type", "application/json")])
                 return [b'{"error": "POST to reset"}']
+            test_hooks.disarm_all()
             body = json.dumps({"reset": reset_backends()}).encode()
+        elif path == "/ecs-reconciler/test-hooks/fighter":
+            if method == "DELETE":
+                body = json.dumps({"disarmed": test_hooks.disarm_all()}).encode()
+            elif method == "POST":
+                length = int(environ.get("CONTENT_LENGTH") or 0)
+                try:
+                    spec = json.loads(environ["wsgi.input"].read(length) or b"{}")
+                    body = json.dumps(test_hooks.arm_fighter(spec)).encode()
+                except (ValueError, KeyError) as exc:
+                    start_response("400 Bad Request", [("Content-Type", "application/json")])
+                    return [json.dumps({"error": str(exc)}).encode()]
+            else:
+                start_response("405 Method Not Allowed", [("Content-Type", "application/json")])
+                return [b'{"error": "POST to arm, DELETE to disarm"}']
         else:
             return app(environ, start_response)
         start_response(
@@ -189,6 +209,11 @@ def main() -> int:
 
         for name in ecs_gaps.apply():
             log(f"extension: {name}")
+
+    # test hooks after the ECS extensions, so that they wrap them; inert until a test arms one
+    import test_hooks
+
+    log(f"extension: {test_hooks.install()}")
 
     app = wrap_app(DomainDispatcherApplication(create_backend_app))
     server = make_server(HOST, args.port, app, threaded=True, request_handler=MotoRequestHandler)

@@ -133,7 +133,7 @@ async function runAction(
   registered: Map<string, string>,
   byId: ReadonlyMap<string, ResourceDiff>,
 ): Promise<string | undefined> {
-  const owned = () => ownershipTags({ controllerId: ctx.controllerId, desiredHash: d.desiredHash ?? '', ...(d.desired ? { desired: d.desired } : {}), ...(ctx.gitRevision ? { gitRevision: ctx.gitRevision } : {}) });
+  const owned = () => ownershipTags({ controllerId: ctx.controllerId, desiredHash: d.desiredHash ?? '', ...(d.desired ? { desired: d.desired } : {}), ...(ctx.gitRevision ? { gitRevision: ctx.gitRevision } : {}), ...(d.fightTag ? { fightTag: d.fightTag } : {}) });
   const allTags = () => ({ ...(d.targetTags ?? {}), ...owned() });
   switch (action.kind) {
     case 'create-cluster': {
@@ -215,7 +215,8 @@ async function runAction(
     case 'replace-service': {
       await gw.deleteService(d.cluster!, d.name);
       await waitUntilGone(gw, d.cluster!, d.name, ctx.replaceTimeoutMs ?? 10 * 60_000);
-      const created = await createService(d, gw, allTags(), registered, byId, true);
+      // remembered on the new service: a replacement is never repeated for the same manifest (src/diff/fight-guard.ts)
+      const created = await createService(d, gw, { ...allTags(), [TAG.replacedFor]: d.desiredHash ?? '' }, registered, byId, true);
       return created.serviceArn;
     }
     case 'update-scaling': {

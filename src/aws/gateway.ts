@@ -60,10 +60,11 @@ import {
   CreateTableCommand,
   DeleteItemCommand,
   DynamoDBClient,
+  GetItemCommand,
   PutItemCommand,
 } from '@aws-sdk/client-dynamodb';
 import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
-import { CallCounter } from './call-counter.js';
+import { CallCounter, isMutatingOperation } from './call-counter.js';
 import { ECS_RATE_LIMITS, RateLimiter, type RateLimitWaitListener, type RateLimits } from './rate-limit.js';
 
 export type { Cluster as LiveCluster, Service as LiveService, TaskDefinition as LiveTaskDefinition, Task as LiveTask } from '@aws-sdk/client-ecs';
@@ -93,6 +94,24 @@ export interface GatewayOptions {
   counter?: CallCounter;
   /** shared across gateways of one process: revisions never change */
   taskDefinitionCache?: TaskDefinitionCache;
+  /** shared across gateways of one process: the lease's call budget */
+  writeFence?: WriteFence;
+}
+
+/** The lease item (src/daemon/lease.ts): who holds it, its record version number, the duration the holder counts on. */
+export interface LeaseRecord {
+  holder: string;
+  rvn: string;
+  durationMs: number;
+}
+
+/**
+ * Set while a lease is in use (src/daemon/lease.ts): how long a mutating call started
+ * now may run before the lease could expire. The gateway sends no mutating call with
+ * no budget left, and gives every other one a timeout inside the budget.
+ */
+export interface WriteFence {
+  budgetMs?: () => number;
 }
 
 export interface TaskDefinitionWithTags {
@@ -104,18 +123,36 @@ export interface TaskDefinitionWithTags {
  * Task definition revisions are immutable: the body under a full revision ARN never
  * changes. With a file (the daemon's --state-dir), the cache outlives the process: a
  * restarted daemon does not describe a thousand revisions again.
+ *
+ * Bounded (issue 13, 10): a busy account registers revisions all day (CI, every
+ * deploy), and an unbounded map grows until the heap cap kills the daemon. The cache
+ * keeps the `maxEntries` revisions used most recently (a Map in use order: a hit moves
+ * its entry to the end, the first entry goes when the map is full), and the file is
+ * rewritten from memory when it has grown to twice that, so the disk stays bounded too.
+ * The default holds every revision a 1,000-service estate reads in a pass (each
+ * service's deployments and each family's newest revisions) a few times over.
  */
+export const DEFAULT_REVISION_CACHE_SIZE = 5000;
+
 export class TaskDefinitionCache {
   private readonly byArn = new Map<string, TaskDefinitionWithTags>();
   private file: string | undefined;
+  private linesInFile = 0;
+
+  constructor(readonly maxEntries = DEFAULT_REVISION_CACHE_SIZE) {}
 
   get(arn: string): TaskDefinitionWithTags | undefined {
-    return this.byArn.get(arn);
+    const e = this.byArn.get(arn);
+    if (e) {
+      this.byArn.delete(arn);
+      this.byArn.set(arn, e);
+    }
+    return e;
   }
   set(entry: TaskDefinitionWithTags): void {
     const arn = entry.taskDefinition.taskDefinitionArn;
     if (!arn) return;
-    this.byArn.set(arn, entry);
+    this.remember(arn, entry);
     this.append(entry);
   }
   /** Tags are the one mutable part; keep the cache true after we change them ourselves. */
@@ -124,6 +161,12 @@ export class TaskDefinitionCache {
     if (!e) return;
     e.tags = { ...tags };
     this.append(e);
+  }
+
+  private remember(arn: string, entry: TaskDefinitionWithTags): void {
+    this.byArn.delete(arn);
+    this.byArn.set(arn, entry);
+    while (this.byArn.size > this.maxEntries) this.byArn.delete(this.byArn.keys().next().value!);
   }
 
   /** Reads the revisions a previous process saved (the last line of an ARN wins; a torn line is skipped), then appends to the file. */
@@ -135,7 +178,7 @@ export class TaskDefinitionCache {
         lines++;
         try {
           const e = JSON.parse(line) as TaskDefinitionWithTags;
-          if (e.taskDefinition?.taskDefinitionArn) this.byArn.set(e.taskDefinition.taskDefinitionArn, e);
+          if (e.taskDefinition?.taskDefinitionArn) this.remember(e.taskDefinition.taskDefinitionArn, e);
         } catch {
           // a line torn by a crash mid-write
         }
@@ -144,13 +187,22 @@ export class TaskDefinitionCache {
       if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
     }
     this.file = file;
+    this.linesInFile = lines;
     // one line per revision read (plus tag updates): compact at start once it repeats itself
-    if (lines > this.byArn.size * 2 + 100) writeFileSync(file, [...this.byArn.values()].map((e) => JSON.stringify(e) + '\n').join(''));
+    if (lines > this.byArn.size * 2 + 100) this.compact();
     return this.byArn.size;
   }
 
+  private compact(): void {
+    if (!this.file) return;
+    writeFileSync(this.file, [...this.byArn.values()].map((e) => JSON.stringify(e) + '\n').join(''));
+    this.linesInFile = this.byArn.size;
+  }
+
   private append(entry: TaskDefinitionWithTags): void {
-    if (this.file) appendFileSync(this.file, JSON.stringify(entry) + '\n');
+    if (!this.file) return;
+    appendFileSync(this.file, JSON.stringify(entry) + '\n');
+    if (++this.linesInFile > this.maxEntries * 2) this.compact();
   }
   get size(): number {
     return this.byArn.size;
@@ -196,7 +248,7 @@ export function tagsFromList(list: ReadonlyArray<{ key?: string | undefined; val
   return out;
 }
 
-type Sendable = { send(command: unknown): Promise<unknown> };
+type Sendable = { send(command: unknown, options?: { abortSignal?: AbortSignal }): Promise<unknown> };
 
 export class AwsGateway {
   readonly region: string;
@@ -206,16 +258,18 @@ export class AwsGateway {
   /** for calls that are not idempotent (RegisterTaskDefinition): no SDK retry, the caller checks first */
   private readonly ecsOnce: ECSClient;
   private readonly scaling: ApplicationAutoScalingClient;
-  private readonly limiter: RateLimiter;
+  readonly limiter: RateLimiter;
   private readonly stoppedTasks = new Map<string, Task[]>();
   private dynamo: DynamoDBClient | undefined;
   private readonly clientConfig: Record<string, unknown>;
+  private readonly fence: WriteFence;
 
   constructor(opts: GatewayOptions) {
     this.region = opts.region;
     this.counter = opts.counter ?? new CallCounter();
     this.taskDefinitions = opts.taskDefinitionCache ?? new TaskDefinitionCache();
     this.limiter = new RateLimiter(opts.rateLimits ?? ECS_RATE_LIMITS, opts.onRateLimitWait);
+    this.fence = opts.writeFence ?? {};
     const config = {
       region: opts.region,
       maxAttempts: opts.maxAttempts ?? 8,
@@ -234,7 +288,7 @@ export class AwsGateway {
     this.instrument(this.scaling, 'application-autoscaling');
   }
 
-  /** Rate limit before, count after: one middleware on every call of both clients. */
+  /** Rate limit every attempt, count every call: middleware on every call of every client. */
   private instrument(client: ECSClient | ApplicationAutoScalingClient, service: string): void {
     const counter = this.counter;
     const limiter = this.limiter;
@@ -242,16 +296,35 @@ export class AwsGateway {
     const stack = client.middlewareStack as unknown as {
       add(mw: (next: Next, context: { commandName?: string }) => Next, opts: { step: 'initialize'; name: string }): void;
     };
-    stack.add(
+    // The limiter sits inside the SDK's retry loop (after retryMiddleware, before signing),
+    // so every attempt takes a token: a throttled estate's retries are metered as its
+    // first attempts are, instead of retrying at full speed (issue 13, 9).
+    (client.middlewareStack as unknown as {
+      addRelativeTo(mw: (next: Next, context: { commandName?: string }) => Next, opts: { relation: 'after'; toMiddleware: string; name: string }): void;
+    }).addRelativeTo(
       (next, context) => async (args) => {
         const operation = String(context.commandName ?? 'Unknown').replace(/Command$/, '');
         await limiter.acquire(operation);
+        // a retry (or a token) that waited past the lease's budget is not sent
+        if (service !== 'dynamodb' && isMutatingOperation(operation)) this.fenceBudget(operation);
+        return next(args);
+      },
+      { relation: 'after', toMiddleware: 'retryMiddleware', name: 'ecsReconcilerRateLimit' },
+    );
+    stack.add(
+      (next, context) => async (args) => {
+        const operation = String(context.commandName ?? 'Unknown').replace(/Command$/, '');
         try {
           const result = await next(args);
           const attempts = (result.output as { $metadata?: { attempts?: number } })?.$metadata?.attempts ?? 1;
           counter.record(service, operation, 'success', attempts);
           return result;
         } catch (err) {
+          if (err instanceof AwsCallError) {
+            // ours, from inside the stack (the lease fence): already says what and why
+            counter.record(service, operation, err.code, 1);
+            throw err;
+          }
           const e = err as { name?: string; message?: string; $metadata?: { attempts?: number; httpStatusCode?: number; requestId?: string }; $retryable?: unknown };
           const code = e.name ?? 'Error';
           const throttled = THROTTLING_CODES.has(code);
@@ -269,7 +342,20 @@ export class AwsGateway {
   }
 
   private async send<T>(client: Sendable, command: unknown): Promise<T> {
+    const operation = (command as object).constructor.name.replace(/Command$/, '');
+    // The lease's own calls are conditional writes: they are safe at any time.
+    if (this.fence.budgetMs && client !== this.dynamo && isMutatingOperation(operation)) {
+      const budget = this.fenceBudget(operation);
+      return (await client.send(command, { abortSignal: AbortSignal.timeout(Math.max(1, Math.floor(budget))) })) as T;
+    }
     return (await client.send(command)) as T;
+  }
+
+  /** The call budget left under the lease; throws, sending nothing, when none is left. */
+  private fenceBudget(operation: string): number {
+    const budget = this.fence.budgetMs?.() ?? Infinity;
+    if (budget <= 0) throw new AwsCallError(operation, 'LeaseExpiring', `${operation}: not sent: the lease is lost or about to expire, and another controller may hold it`, false, false);
+    return budget;
   }
 
   /** Every page, to the end: ECS spells the token nextToken, Application Auto Scaling NextToken. */
@@ -316,18 +402,28 @@ export class AwsGateway {
     }
   }
 
+  /** The lease item as it is now (a strongly consistent read: the rvn must be the latest). */
+  async readLease(table: string, name: string): Promise<LeaseRecord | undefined> {
+    const r = await this.send<{ Item?: Record<string, { S?: string; N?: string }> }>(this.dynamoClient(), new GetItemCommand({ TableName: table, Key: { lease: { S: name } }, ConsistentRead: true }));
+    const item = r.Item;
+    if (!item?.rvn?.S || !item.holder?.S) return undefined;
+    return { holder: item.holder.S, rvn: item.rvn.S, durationMs: Number(item.durationMs?.N ?? 0) };
+  }
+
   /**
-   * Takes or renews the lease `name` for `holder` until `expiresAtMs`: a conditional
-   * write that succeeds only when nobody holds it, the holder is us, or the last
-   * holder's lease has expired. Returns false when another holder has it.
+   * Writes the lease item if its record version number is still `expectedRvn` (or, with
+   * undefined, if there is no item). Returns false when the condition fails: someone
+   * else wrote it since. `renewedAt` is wall-clock time for people reading the table;
+   * no controller compares it with anything.
    */
-  async putLease(table: string, name: string, holder: string, nowMs: number, expiresAtMs: number): Promise<boolean> {
+  async writeLease(table: string, name: string, record: LeaseRecord, expectedRvn: string | undefined): Promise<boolean> {
     try {
       await this.send(this.dynamoClient(), new PutItemCommand({
         TableName: table,
-        Item: { lease: { S: name }, holder: { S: holder }, expiresAt: { N: String(expiresAtMs) }, renewedAt: { N: String(nowMs) } },
-        ConditionExpression: 'attribute_not_exists(lease) OR holder = :me OR expiresAt < :now',
-        ExpressionAttributeValues: { ':me': { S: holder }, ':now': { N: String(nowMs) } },
+        Item: { lease: { S: name }, holder: { S: record.holder }, rvn: { S: record.rvn }, durationMs: { N: String(record.durationMs) }, renewedAt: { S: new Date().toISOString() } },
+        ...(expectedRvn === undefined
+          ? { ConditionExpression: 'attribute_not_exists(lease)' }
+          : { ConditionExpression: 'rvn = :rvn', ExpressionAttributeValues: { ':rvn': { S: expectedRvn } } }),
       }));
       return true;
     } catch (err) {
@@ -336,14 +432,14 @@ export class AwsGateway {
     }
   }
 
-  /** Gives the lease up (only if we hold it), so another controller takes over at once. */
-  async deleteLease(table: string, name: string, holder: string): Promise<void> {
+  /** Gives the lease up (only if it is still the version we wrote), so another controller takes over at once. */
+  async deleteLease(table: string, name: string, rvn: string): Promise<void> {
     try {
       await this.send(this.dynamoClient(), new DeleteItemCommand({
         TableName: table,
         Key: { lease: { S: name } },
-        ConditionExpression: 'holder = :me',
-        ExpressionAttributeValues: { ':me': { S: holder } },
+        ConditionExpression: 'rvn = :rvn',
+        ExpressionAttributeValues: { ':rvn': { S: rvn } },
       }));
     } catch (err) {
       if ((err as AwsCallError).code !== 'ConditionalCheckFailedException') throw err;
@@ -577,13 +673,15 @@ export function isRevisionArn(value: string): boolean {
 export class AwsGateways {
   readonly counter = new CallCounter();
   readonly taskDefinitionCache = new TaskDefinitionCache();
+  /** set by a lease holder (daemon or apply): every gateway's mutating calls stay inside its budget */
+  readonly writeFence: WriteFence = {};
   private readonly byRegion = new Map<string, AwsGateway>();
-  constructor(private readonly base: Omit<GatewayOptions, 'region' | 'counter' | 'taskDefinitionCache'>) {}
+  constructor(private readonly base: Omit<GatewayOptions, 'region' | 'counter' | 'taskDefinitionCache' | 'writeFence'>) {}
 
   forRegion(region: string): AwsGateway {
     let g = this.byRegion.get(region);
     if (!g) {
-      g = new AwsGateway({ ...this.base, region, counter: this.counter, taskDefinitionCache: this.taskDefinitionCache });
+      g = new AwsGateway({ ...this.base, region, counter: this.counter, taskDefinitionCache: this.taskDefinitionCache, writeFence: this.writeFence });
       this.byRegion.set(region, g);
     }
     return g;

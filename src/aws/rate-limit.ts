@@ -65,9 +65,12 @@ export const RATE_LIMIT_WAIT_NOTICE_MS = 500;
 
 export class RateLimiter {
   private readonly buckets = new Map<string, { bucket: TokenBucket; spec: BucketSpec }>();
+  /** tokens handed out, by operation: every attempt takes one, retries included */
+  readonly granted = new Map<string, number>();
   constructor(private readonly limits: RateLimits | 'off', private readonly onWait?: RateLimitWaitListener) {}
 
   async acquire(operation: string): Promise<void> {
+    this.granted.set(operation, (this.granted.get(operation) ?? 0) + 1);
     if (this.limits === 'off') return;
     let entry = this.buckets.get(operation);
     if (!entry) {

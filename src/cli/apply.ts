@@ -39,9 +39,15 @@ Flags:
                         and deregister old revisions beyond --keep-revisions
   --keep-revisions N    ACTIVE revisions kept per family when pruning (default 5)
   --adopt               take over same-named unmanaged resources (tags them as managed)
-  --dry-run             plan only; make no change
+  --dry-run             plan only; make no change (takes no lease)
   --plan FILE           apply the plan saved by "plan --out-plan FILE", or refuse if it is stale
   --yes                 do not ask before deletions and replacements (needed for them in CI)
+  --lease-table NAME    take the DynamoDB lease of this controller id first (the daemon's
+                        --lease-table; created if missing), so two applies (overlapping CI
+                        jobs, or CI and a daemon) never run at once; the plan is read after
+                        the lease is taken, and applying stops if it is lost
+  --lease-wait D        how long to wait for the lease (default 5m), then exit 1
+  --lease-duration D    lease length while applying (default 30s; renewed every third)
   ${TARGET_HELP}
   --format text|json|markdown, --out FILE   as for plan
 
@@ -55,7 +61,11 @@ Examples:
 `;
 
 export async function applyCommand(argv: string[], io: CommandIO): Promise<number> {
-  const { values, positionals } = parseCommandArgs(argv, { ...PASS_OPTIONS, 'dry-run': { type: 'boolean' }, plan: { type: 'string' }, yes: { type: 'boolean' } }, { min: 1, max: 1, names: 'DIR (the manifests folder)' });
+  const { values, positionals } = parseCommandArgs(
+    argv,
+    { ...PASS_OPTIONS, 'dry-run': { type: 'boolean' }, plan: { type: 'string' }, yes: { type: 'boolean' }, 'lease-table': { type: 'string' }, 'lease-wait': { type: 'string' }, 'lease-duration': { type: 'string' } },
+    { min: 1, max: 1, names: 'DIR (the manifests folder)' },
+  );
   if (values.help) {
     io.stdout(APPLY_HELP);
     return 0;

@@ -4,8 +4,9 @@ import { gitRevisionOf } from '../manifests/index.js';
 import { runReconcilePass } from '../pipeline/reconcile-pass.js';
 import { compareSavedPlan, isDeletionOrReplacement, parseSavedPlan, parseTarget, savedPlanOf, TARGET_HELP, type Plan, type SavedPlan, type SavedPlanOptions, type TargetPattern } from '../plan/index.js';
 import { renderMarkdown, renderPage, renderText, type Report, type ShowMode } from '../report/index.js';
+import { Lease, leaseHolderName } from '../daemon/lease.js';
 import { ApplyProgress, interruptionSummary } from './apply-progress.js';
-import { COMMON_HELP, oneOf, parseCommandArgs, positiveInt, UsageError } from './flags.js';
+import { COMMON_HELP, durationMs, oneOf, parseCommandArgs, positiveInt, UsageError } from './flags.js';
 import type { CommandIO } from './io.js';
 import { loadDesired } from './load-desired.js';
 import { DEFAULT_CONTROLLER_ID, makeGateways, redactorFrom, requireRegion } from './reconcile-flags.js';
@@ -20,7 +21,9 @@ with a reason each. In-sync resources are counted in the summary; --show all lis
 States: in-sync, pending (the manifest changed since the last apply), drifted (live
 changed outside git), missing (not live yet), orphaned (managed, no longer in the
 manifests), conflict (a same-named resource this controller does not manage), invalid
-(its manifest does not load).
+(its manifest does not load), unknown (its region could not be read: nothing concluded),
+fighting (the same change was applied on 3 passes in a row and came back each time: no
+longer applied until the manifest changes).
 
 Exit status: 0 no changes (or changes, without --detailed-exitcode); 2 changes to
 apply, with --detailed-exitcode; 1 an error (a manifest that does not load, AWS
@@ -97,6 +100,9 @@ export interface PassCommandFlags {
   plan?: string;
   /** apply: no question before deletions and replacements */
   yes?: boolean;
+  'lease-table'?: string;
+  'lease-wait'?: string;
+  'lease-duration'?: string;
 }
 
 export function parseTargets(flags: readonly string[] | undefined): TargetPattern[] {
@@ -176,7 +182,27 @@ export async function runPassCommand(mode: 'plan' | 'apply', dir: string, values
         io.stderr('\nCtrl-C: finishing the call under way, starting nothing new (Ctrl-C again quits at once)\n');
       })
     : undefined;
+  // apply --lease-table: the daemon's lease, so two applies of one controller id (overlapping
+  // CI jobs, a CI job and a daemon) never run at once (issue 13, 6); plan never needs it.
+  const lease = actualMode === 'apply' && values['lease-table'] ? new Lease({
+    store: gateways.forRegion(region),
+    table: values['lease-table'],
+    name: controllerId,
+    holder: leaseHolderName(),
+    durationMs: durationMs('lease-duration', values['lease-duration'], 30_000),
+    logger: { info: () => undefined, warn: (_fields, message) => io.stderr(`lease: ${message}\n`) },
+  }) : undefined;
   try {
+    if (lease) {
+      const waitMs = durationMs('lease-wait', values['lease-wait'], 5 * 60_000);
+      await gateways.forRegion(region).ensureLeaseTable(values['lease-table']!);
+      if (!(await lease.acquire(waitMs))) {
+        io.stderr(`not applied: the lease "${controllerId}" in table ${values['lease-table']} is held by ${lease.otherHolder ?? 'another controller'}; waited ${values['lease-wait'] ?? '5m'} (--lease-wait)\n`);
+        return 1;
+      }
+      lease.startRenewing();
+      gateways.writeFence.budgetMs = () => lease.callBudgetMs();
+    }
     const pass = await runReconcilePass(load, {
       gateways,
       controllerId,
@@ -189,7 +215,7 @@ export async function runPassCommand(mode: 'plan' | 'apply', dir: string, values
       ...(gitRevision ? { gitRevision } : {}),
       now: () => new Date(),
       redactor: redactorFrom(values.redact),
-      shouldStop: () => interrupted,
+      shouldStop: () => interrupted || (lease !== undefined && !lease.held()),
       beforeApply: approval(values, io, saved, options),
       ...(showProgress
         ? { onActionStart: (a, i, n) => progress.actionStarted(a, i, n), onAction: (r) => progress.actionEnded(r) }
@@ -204,6 +230,10 @@ export async function runPassCommand(mode: 'plan' | 'apply', dir: string, values
       io.stderr(`Saved the plan (${savedPlan.actions.length} action(s)) to ${values['out-plan']}: apply it with "ecs-reconciler apply ${dir} --plan ${values['out-plan']}".\n`);
     }
     if (pass.refused) io.stderr(`ecs-reconciler apply: ${pass.refused}\n`);
+    if (lease && !interrupted && !lease.held() && pass.results.length < pass.plan.actions.length) {
+      io.stderr(`stopped: the lease "${controllerId}" was lost before every action ran; ${pass.plan.actions.length - pass.results.length} action(s) not started\n`);
+      return 1;
+    }
     if (interrupted || pass.stopped) {
       io.stderr(interruptionSummary(pass.plan.actions, pass.results));
       return 130;
@@ -213,6 +243,7 @@ export async function runPassCommand(mode: 'plan' | 'apply', dir: string, values
     return detailedExitCode && pass.plan.actions.length > 0 ? 2 : 0;
   } finally {
     stopListening?.();
+    await lease?.stop();
     gateways.destroy();
   }
 }

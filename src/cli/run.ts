@@ -1,7 +1,6 @@
-import { randomBytes } from 'node:crypto';
-import { hostname } from 'node:os';
 import path from 'node:path';
 import { Controller } from '../daemon/controller.js';
+import { leaseHolderName } from '../daemon/lease.js';
 import { createLogger } from '../daemon/logger.js';
 import { COMMON_HELP, durationMs, oneOf, parseCommandArgs, positiveInt, UsageError } from './flags.js';
 import type { CommandIO } from './io.js';
@@ -25,7 +24,8 @@ Flags:
   --debounce DURATION   quiet time after a file change before a pass (default 300ms)
   --listen HOST:PORT    HTTP endpoints (default ECS_RECONCILER_LISTEN, else 127.0.0.1:8080;
                         the container image sets 0.0.0.0:8080):
-                        /healthz  the process is alive
+                        /healthz  the process can work (503 while a start-up step such
+                                  as the lease table keeps failing; retried with backoff)
                         /readyz   a first pass finished and AWS was reachable on the last
                         /metrics  Prometheus text
                         /report   the last pass's report as JSON
@@ -42,12 +42,14 @@ Flags:
                         DIR/revisions.jsonl (task definition revisions already read, which
                         never change: a restarted daemon does not describe them again)
   --notify-webhook URL  POST a JSON summary (Slack-compatible "text") when a resource enters
-                        or leaves drifted or error, once per change
+                        or leaves drifted, fighting or error, once per change; while the
+                        endpoint fails, posts back off (10 s doubling to 15 min)
   --public-url URL      the report's address in notifications (default http://LISTEN/)
   --lease-table NAME    run several daemons with one controller id safely: only the holder
                         of a DynamoDB lease (table NAME, created if missing; the item is
-                        the controller id) applies, the others report; a dead holder's
-                        lease passes over when it expires
+                        the controller id) applies, the others report (apply --lease-table
+                        takes the same lease); a dead holder's lease passes over once
+                        another has seen it unchanged for a whole duration, by its own clock
   --lease-duration D    lease length (default 30s; renewed every third of it)
   --webhook-secret S    POST /reconcile (start a pass now) then only takes push webhooks signed
                         with S: GitHub's X-Hub-Signature-256 (HMAC-SHA256 of the body) or
@@ -128,7 +130,7 @@ export async function runCommand(argv: string[], io: CommandIO): Promise<number>
     redactor: redactorFrom(values.redact),
     ...(webhookSecret ? { webhookSecret } : {}),
     ...(values['lease-table']
-      ? { lease: { table: values['lease-table'], durationMs: durationMs('lease-duration', values['lease-duration'], 30_000), holder: `${hostname()}/${process.pid}/${randomBytes(4).toString('hex')}` } }
+      ? { lease: { table: values['lease-table'], durationMs: durationMs('lease-duration', values['lease-duration'], 30_000), holder: leaseHolderName() } }
       : {}),
   });
   // Nothing but a signal ends the daemon: stray errors are logged, not fatal.
@@ -149,7 +151,12 @@ export async function runCommand(argv: string[], io: CommandIO): Promise<number>
       io.stderr(`ecs-reconciler run: cannot listen on ${listen}: ${why}; choose another with --listen HOST:PORT\n`);
       return 1;
     }
-    throw err;
+    // a start-up that cannot go on ends the process (exit 1) rather than leave it serving /healthz
+    logger.error({ err }, 'cannot start');
+    await controller.stop(1000).catch(() => undefined);
+    gateways.destroy();
+    logger.flush?.();
+    return 1;
   }
   const signal = await new Promise<string>((resolve) => {
     process.once('SIGTERM', () => resolve('SIGTERM'));

@@ -82,6 +82,9 @@ export class Controller {
   private notifier: WebhookNotifier | undefined;
   private lease: Lease | undefined;
   private readonly driftLog: DriftLog;
+  /** a start-up step that keeps failing (the lease table): the process cannot do its work */
+  private startupProblem: string | undefined;
+  private startupRetry: NodeJS.Timeout | undefined;
 
   constructor(private readonly opts: ControllerOptions) {
     this.driftLog = new DriftLog(opts.redactor);
@@ -98,7 +101,11 @@ export class Controller {
   async start(): Promise<void> {
     const log = this.opts.logger;
     this.http = await startHttpServer(this.opts.listen, {
+      // A process that cannot work is not healthy (issue 13, 14): the image's HEALTHCHECK
+      // and ECS's container health check replace it instead of keeping a zombie.
+      health: () => (this.startupProblem ? { healthy: false, reason: this.startupProblem } : { healthy: true, reason: 'ok' }),
       ready: () => {
+        if (this.startupProblem) return { ready: false, reason: this.startupProblem };
         if (!this.lastReport) return { ready: false, reason: 'no pass has finished yet' };
         if (!this.lastReadOk) return { ready: false, reason: 'AWS was not reachable on the last pass' };
         return { ready: true, reason: 'ready' };
@@ -142,7 +149,7 @@ export class Controller {
     await this.watcher.start();
     if (this.opts.lease && this.opts.mode === 'apply') {
       this.lease = new Lease({
-        gateway: this.opts.gateways.forRegion(this.opts.defaultRegion),
+        store: this.opts.gateways.forRegion(this.opts.defaultRegion),
         table: this.opts.lease.table,
         name: this.opts.controllerId,
         holder: this.opts.lease.holder,
@@ -152,9 +159,34 @@ export class Controller {
           if (held) this.queue.request('lease taken');
         },
       });
-      await this.lease.start();
+      // every mutating call of every region ends before the lease could expire
+      const lease = this.lease;
+      this.opts.gateways.writeFence.budgetMs = () => lease.callBudgetMs();
+      // not awaited: while the lease table cannot be reached, passes run and report only
+      void this.startLease(lease, 0);
     }
     this.queue.request('start');
+  }
+
+  /**
+   * The lease table may be out of reach at start-up (DynamoDB down or throttled, the
+   * task role not yet allowed): tried again with backoff (1 s doubling to 30 s), and
+   * reported by /healthz and /readyz meanwhile; never a process that looks alive and
+   * does nothing (issue 13, 14).
+   */
+  private async startLease(lease: Lease, attempt: number): Promise<void> {
+    if (this.stopping) return;
+    try {
+      await lease.start();
+      if (this.startupProblem) this.opts.logger.info({ lease: this.opts.controllerId }, 'lease table reachable again');
+      this.startupProblem = undefined;
+    } catch (err) {
+      const delayMs = Math.min(30_000, 1000 * 2 ** Math.min(attempt, 5));
+      const message = err instanceof Error ? err.message : String(err);
+      this.startupProblem = `cannot create or read the lease table ${this.opts.lease!.table}: ${message}; tried ${attempt + 1} time(s), again in ${delayMs / 1000} s`;
+      this.opts.logger.error({ lease: this.opts.controllerId, attempt: attempt + 1, retryInMs: delayMs, error: message }, this.startupProblem);
+      this.startupRetry = setTimeout(() => void this.startLease(lease, attempt + 1), delayMs);
+    }
   }
 
   private scheduleNext(delayMs: number, reason: string): void {
@@ -226,7 +258,8 @@ export class Controller {
       this.lastReport = report;
       if (this.notifier) {
         const sent = await this.notifier.notify(report);
-        if (sent.error) log.warn({ error: sent.error }, 'webhook notification failed; retried on the next change');
+        if (sent.error) log.warn({ error: sent.error, retryInMs: sent.retryInMs }, `webhook notification failed; tried again in ${Math.round((sent.retryInMs ?? 0) / 1000)} s at the earliest`);
+        else if (sent.deferred) log.debug({ retryInMs: sent.retryInMs }, 'webhook notification deferred: the endpoint failed recently');
         else if (sent.sent) log.info({ transitions: sent.sent }, 'webhook notified');
       }
       this.lastReadOk = !result.readFailed;
@@ -295,6 +328,7 @@ export class Controller {
   async stop(timeoutMs = 30_000): Promise<boolean> {
     this.stopping = true;
     if (this.timer) clearTimeout(this.timer);
+    if (this.startupRetry) clearTimeout(this.startupRetry);
     await this.watcher?.close();
     const finished = await Promise.race([this.queue.close().then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), timeoutMs).unref())]);
     await this.http?.close();

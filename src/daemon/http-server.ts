@@ -4,6 +4,8 @@ import type { AddressInfo } from 'node:net';
 import { MAX_WEBHOOK_BODY_BYTES } from './push-webhook.js';
 
 export interface EndpointHandlers {
+  /** /healthz: false when the process cannot do its work (a start-up step failing) */
+  health?: () => { healthy: boolean; reason: string };
   ready: () => { ready: boolean; reason: string };
   /** Prometheus text, rendered at scrape time */
   metrics: () => Promise<{ contentType: string; text: string }>;
@@ -65,8 +67,10 @@ export async function startHttpServer(listen: string, h: EndpointHandlers): Prom
     }
     if (req.method !== 'GET' && req.method !== 'HEAD') return send(405, 'text/plain; charset=utf-8', 'method not allowed\n');
     switch (url.pathname) {
-      case '/healthz':
-        return send(200, 'text/plain; charset=utf-8', 'ok\n');
+      case '/healthz': {
+        const r = h.health?.() ?? { healthy: true, reason: 'ok' };
+        return send(r.healthy ? 200 : 503, 'text/plain; charset=utf-8', `${r.reason}\n`);
+      }
       case '/readyz': {
         const r = h.ready();
         return send(r.ready ? 200 : 503, 'text/plain; charset=utf-8', `${r.reason}\n`);

@@ -136,9 +136,9 @@ export function diffEstate(input: DiffInput): ResourceDiff[] {
       tdTargets.set(id, r.target);
       diff = r.diff;
     } else diff = diffService(d, id, input.live.services.get(id), rules, input, tdTargets);
-    if (input.live.unreadable.has(d.region) && diff.state === 'missing') {
-      diff.reason = `cannot read ${d.region}: ${input.live.unreadable.get(d.region)}`;
-    }
+    // A region that could not be read says nothing about its resources: not missing, not drifted (issue 13, 5).
+    const unreadable = input.live.unreadable.get(d.region);
+    if (unreadable !== undefined) diff = { ...diff, state: 'unknown', reason: `cannot read ${d.region}: ${unreadable}; nothing is concluded about it this pass`, changes: [], ignored: [], replacementFields: [] };
     out.push(diff);
   }
 

@@ -1,7 +1,7 @@
 import type { DesiredResource, Kind } from '../model/resource.js';
 import type { LiveCluster, LiveService, LiveTaskDefinitionFamily } from '../live/model.js';
 
-export const RESOURCE_STATES = ['in-sync', 'pending', 'drifted', 'missing', 'orphaned', 'conflict', 'invalid'] as const;
+export const RESOURCE_STATES = ['in-sync', 'pending', 'drifted', 'missing', 'orphaned', 'conflict', 'invalid', 'unknown', 'fighting'] as const;
 export type ResourceState = (typeof RESOURCE_STATES)[number];
 
 export const CHANGE_CAUSES = ['manifest', 'out-of-band', 'autoscaler'] as const;
@@ -46,4 +46,17 @@ export interface ResourceDiff {
   /** the live resource's ownership tags are stale (content equal, hash differs) */
   staleHash?: boolean;
   suspended: boolean;
+  /** state `fighting`: the change that keeps coming back (src/diff/fight-guard.ts) */
+  fight?: FightSummary;
+  /** the fight-guard tag to write with this apply: how often this same change was applied */
+  fightTag?: string;
+}
+
+export interface FightSummary {
+  /** the field paths that came back after each apply */
+  fields: string[];
+  /** when the controller first applied this change (ISO time) */
+  since: string;
+  /** passes that applied it */
+  applied: number;
 }

@@ -64,4 +64,8 @@ export const TAG = {
   revision: 'ecs-reconciler:revision',
   /** set from the prune annotation, so the choice outlives the manifest */
   prune: 'ecs-reconciler:prune',
+  /** the fight guard's memory: how many passes in a row applied the same change (src/diff/fight-guard.ts) */
+  fight: 'ecs-reconciler:fight',
+  /** the manifest hash a replacement (allow-replace) was made for: never repeated for it */
+  replacedFor: 'ecs-reconciler:replaced-for',
 } as const;

@@ -5,7 +5,7 @@
  */
 import { applyPlan, type ActionResult, type ApplyContext } from '../apply/index.js';
 import type { AwsGateways } from '../aws/index.js';
-import { diffEstate, type ResourceDiff } from '../diff/index.js';
+import { diffEstate, guardFights, type ResourceDiff } from '../diff/index.js';
 import { readLiveEstate, type LiveEstate } from '../live/index.js';
 import type { LoadResult } from '../manifests/index.js';
 import type { Problem } from '../model/problem.js';
@@ -66,14 +66,15 @@ export async function runReconcilePass(load: LoadResult, opts: PassOptions): Pro
   for (const [region, reason] of live.unreadable) problems.push({ stage: 'read', message: `cannot read live state in ${region}: ${reason}` });
   const readFailed = live.unreadable.size > 0;
 
-  const diffs = diffEstate({
+  // The fight guard reads what earlier passes applied from the resources' own tags.
+  const diffs = guardFights(diffEstate({
     desired: load.resources,
     invalid: load.invalid,
     live,
     controllerId: opts.controllerId,
     defaultRegion: opts.defaultRegion,
     adopt: opts.adopt,
-  });
+  }), opts.now());
   opts.onDiffs?.(diffs);
   // A region that could not be read must not look empty: nothing there is created or pruned.
   const readable = readFailed ? diffs.filter((d) => !live.unreadable.has(d.region)) : diffs;

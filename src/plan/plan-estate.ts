@@ -71,7 +71,10 @@ export function planEstate(diffs: readonly ResourceDiff[], opts: PlanOptions): P
         planOrphan(d, opts, plan, add, inUse);
         break;
       case 'invalid':
+      case 'fighting': // src/diff/fight-guard.ts: reported, not applied again
         plan.skipped.push({ resource: d.id, reason: d.reason, error: true });
+        break;
+      case 'unknown': // its region could not be read: nothing is concluded, nothing done
         break;
     }
   }

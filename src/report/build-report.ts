@@ -121,6 +121,7 @@ export function buildReport(input: BuildReportInput): Report {
       ...(skipped ? { skipped: { reason: skipped.reason, error: skipped.error } } : {}),
       ...(scaling ? { scaling } : {}),
       ...(health ? { health } : {}),
+      ...(d.fight ? { fight: { fields: [...d.fight.fields], since: d.fight.since, applied: d.fight.applied } } : {}),
     };
   });
   const results = input.results ?? [];

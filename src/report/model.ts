@@ -65,6 +65,12 @@ export const ReportHistorySchema = z.object({
   flapping: z.boolean().describe('its state changed often in the recent passes'),
 });
 
+export const ReportFightSchema = z.object({
+  fields: z.array(z.string()).describe('the field paths that came back after each apply'),
+  since: z.string().describe('when the controller first applied this change (ISO time)'),
+  applied: z.number().describe('passes in a row that applied it'),
+}).describe('state fighting: the same change was applied on passes in a row and came back each time; no longer applied until the manifest changes or live stops changing back');
+
 export const ReportResourceSchema = z.object({
   id: z.string(),
   kind: z.enum(['Cluster', 'TaskDefinition', 'Service']),
@@ -86,6 +92,7 @@ export const ReportResourceSchema = z.object({
   scaling: ReportScalingSchema.optional(),
   health: z.union([ServiceHealthSchema, ClusterHealthSchema]).optional(),
   history: ReportHistorySchema.optional(),
+  fight: ReportFightSchema.optional(),
 });
 
 export const ProblemSchema = z.object({

@@ -2,8 +2,9 @@
  * The daemon's page: plain server-rendered HTML, usable without JavaScript (filters are
  * a GET form), with a few lines of script that refresh the content without a reload.
  */
+import { RESOURCE_STATES } from '../diff/types.js';
 import type { Report, ReportResource } from './model.js';
-import { formatValue, summaryLine } from './render-text.js';
+import { formatValue, shortRevision, summaryLine } from './render-text.js';
 import { hiddenLine, needsAttention, SHOW_MODES, type ShowMode } from './show.js';
 import { specYaml } from './spec-yaml.js';
 
@@ -58,7 +59,7 @@ function resourceRows(r: ReportResource, hiddenRow = false): string {
 <td><span class="badge">${escapeHtml(r.state)}</span>${r.suspended ? ' <small>suspended</small>' : ''}${hist}</td>
 <td>${escapeHtml(r.kind)}</td><td><code>${escapeHtml(r.id)}</code>${r.source ? `<br><small>${escapeHtml(r.source)}</small>` : ''}</td>
 <td>${healthCell(r)}${scaling}</td>
-<td>${escapeHtml(r.reason)}${changes ? `<ul class="changes">${changes}</ul>` : ''}${creates}${actions ? `<ul class="actions">${actions}</ul>` : ''}${r.skipped && r.skipped.error ? `<p class="error">${escapeHtml(r.skipped.reason)}</p>` : ''}</td></tr>`;
+<td>${escapeHtml(r.reason)}${changes ? `<ul class="changes">${changes}</ul>` : ''}${creates}${actions ? `<ul class="actions">${actions}</ul>` : ''}${r.fight ? `<p class="error fight">fighting since <time>${escapeHtml(r.fight.since)}</time>: applied on ${r.fight.applied} passes in a row, came back each time: ${r.fight.fields.map((f) => `<code>${escapeHtml(f)}</code>`).join(', ')}</p>` : ''}${r.skipped && r.skipped.error && !r.fight ? `<p class="error">${escapeHtml(r.skipped.reason)}</p>` : ''}</td></tr>`;
 }
 
 export function renderPageContent(report: Report | undefined, f: PageFilters, staticPage = false): string {
@@ -69,7 +70,7 @@ export function renderPageContent(report: Report | undefined, f: PageFilters, st
     : filterResources(report, f).map((r) => resourceRows(r)).join('\n');
   const hidden = !f.state && (f.show ?? 'changed') === 'changed' ? report.resources.filter((r) => !needsAttention(r) && (!f.cluster || clusterOf(r) === f.cluster)).length : 0;
   const problems = report.problems.length ? `<h2>Problems</h2><ul class="problems">${report.problems.map((p) => `<li><code>${escapeHtml([p.file, p.line, p.column].filter((x) => x !== undefined).join(':'))}</code> ${escapeHtml(p.path ? `${p.path}: ` : '')}${escapeHtml(p.message)}${p.resource ? ` <small>${escapeHtml(p.resource)}</small>` : ''}</li>`).join('')}</ul>` : '';
-  return `<p id="summary">${escapeHtml(summaryLine(report))} <small>Pass at <time>${escapeHtml(report.generatedAt)}</time>${report.gitRevision ? `, commit ${escapeHtml(report.gitRevision.slice(0, 12))}` : ''}${report.loadComplete ? '' : '; some manifests did not load, nothing is pruned'}.</small>${hidden ? ` <small id="hidden">${escapeHtml(hiddenLine(hidden).replace('--show all', 'show: all'))}</small>` : ''}</p>
+  return `<p id="summary">${escapeHtml(summaryLine(report))} <small>Pass at <time>${escapeHtml(report.generatedAt)}</time>${report.gitRevision ? `, commit ${escapeHtml(shortRevision(report.gitRevision))}` : ''}${report.loadComplete ? '' : '; some manifests did not load, nothing is pruned'}.</small>${hidden ? ` <small id="hidden">${escapeHtml(hiddenLine(hidden).replace('--show all', 'show: all'))}</small>` : ''}</p>
 <table id="resources"><thead><tr><th>state</th><th>kind</th><th>resource</th><th>health</th><th>details</th></tr></thead><tbody>
 ${rows || '<tr><td colspan="5">No resource matches.</td></tr>'}
 </tbody></table>${problems}`;
@@ -77,7 +78,7 @@ ${rows || '<tr><td colspan="5">No resource matches.</td></tr>'}
 
 export function renderPage(report: Report | undefined, f: PageFilters, opts: { static?: boolean; show?: ShowMode } = {}): string {
   if (opts.show && !f.show) f = { ...f, show: opts.show };
-  const states = ['in-sync', 'pending', 'drifted', 'missing', 'orphaned', 'conflict', 'invalid'];
+  const states = RESOURCE_STATES;
   const clusters = [...new Set((report?.resources ?? []).map(clusterOf).filter(Boolean))].sort();
   const option = (v: string, cur?: string) => `<option value="${escapeHtml(v)}"${v === cur ? ' selected' : ''}>${escapeHtml(v || 'all')}</option>`;
   return `<!doctype html>
@@ -87,7 +88,7 @@ export function renderPage(report: Report | undefined, f: PageFilters, opts: { s
 body{font:14px/1.4 system-ui,sans-serif;margin:1.5rem;color:#1b1f24}
 table{border-collapse:collapse;width:100%}th,td{border-bottom:1px solid #d0d7de;padding:.4rem;text-align:left;vertical-align:top}
 .badge{padding:.1rem .4rem;border-radius:.3rem;background:#eaeef2;font-weight:600}
-.state-in-sync .badge{background:#dafbe1}.state-drifted .badge,.state-invalid .badge{background:#ffebe9}
+.state-in-sync .badge{background:#dafbe1}.state-drifted .badge,.state-invalid .badge,.state-fighting .badge{background:#ffebe9}.state-unknown .badge{background:#eaeef2}
 .state-pending .badge,.state-missing .badge{background:#fff8c5}.state-conflict .badge,.state-orphaned .badge{background:#ddf4ff}
 .flap{color:#a40e26;font-weight:600}.error{color:#a40e26}.live{color:#a40e26}.desired{color:#116329}ul{margin:.2rem 0;padding-left:1.2rem}form{margin:.8rem 0}
 </style></head><body>

@@ -7,7 +7,7 @@
  */
 import { formatProblem } from '../model/problem.js';
 import type { Report, ReportResource } from './model.js';
-import { formatValue, summaryLine } from './render-text.js';
+import { formatValue, shortRevision, summaryLine } from './render-text.js';
 import { hiddenLine, listedResources, type ShowMode } from './show.js';
 import { specYaml } from './spec-yaml.js';
 
@@ -58,7 +58,7 @@ function cutLines(lines: readonly string[], limit: number, what: (left: number) 
 }
 
 function resourceSection(r: ReportResource, fullReport: string): string | undefined {
-  if (r.changes.length === 0 && r.ignored.length === 0 && r.actions.length === 0 && !r.skipped && !r.creates) return undefined;
+  if (r.changes.length === 0 && r.ignored.length === 0 && r.actions.length === 0 && !r.skipped && !r.creates && !r.fight) return undefined;
   const out: string[] = [];
   out.push('', `<details><summary><code>${r.id}</code>: ${r.state}</summary>`, '');
   out.push(`${r.reason}${r.source ? ` (\`${r.source}\`)` : ''}`, '');
@@ -78,6 +78,7 @@ function resourceSection(r: ReportResource, fullReport: string): string | undefi
     for (const x of h.stoppedReasons) out.push(`- stopped task ${x.task}: ${x.reason}`);
     for (const e of h.events.slice(0, 3)) out.push(`- event: ${e.message}`);
   }
+  if (r.fight) out.push(`- **fighting** since ${cell(r.fight.since)}: applied on ${r.fight.applied} passes in a row, came back each time: ${r.fight.fields.map((f) => `\`${cell(f)}\``).join(', ')}`);
   for (const a of r.actions) out.push(`- ${a.kind}${a.outcome && a.outcome !== 'planned' ? ` (${a.outcome})` : ''}: ${a.reason}`);
   if (r.skipped) out.push(`- ${r.skipped.error ? '**not applied**' : 'left alone'}: ${r.skipped.reason}`);
   out.push('', '</details>');
@@ -93,7 +94,7 @@ export function renderMarkdown(report: Report, opts: MarkdownOptions = {}): stri
   const { listed, hidden } = listedResources(report, opts.show ?? 'changed');
 
   const head: string[] = [];
-  head.push(`### ecs-reconciler ${report.mode}${report.gitRevision ? ` at \`${report.gitRevision.slice(0, 12)}\`` : ''}`, '');
+  head.push(`### ecs-reconciler ${report.mode}${report.gitRevision ? ` at \`${shortRevision(report.gitRevision)}\`` : ''}`, '');
   head.push(summaryLine(report), '');
   head.push('| state | count |', '| --- | ---: |');
   for (const [state, n] of Object.entries(report.summary.byState)) if (n > 0) head.push(`| ${state} | ${n} |`);

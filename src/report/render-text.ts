@@ -12,7 +12,14 @@ const STATE_MARK: Record<string, string> = {
   orphaned: '-',
   conflict: 'x',
   invalid: '?',
+  unknown: '.',
+  fighting: '#',
 };
+
+/** 12 hex digits of the commit, and `-dirty` when the manifests had uncommitted changes (src/manifests/git.ts). */
+export function shortRevision(rev: string): string {
+  return rev.endsWith('-dirty') ? `${rev.slice(0, 12)}-dirty` : rev.slice(0, 12);
+}
 
 export function formatValue(v: unknown): string {
   if (v === undefined) return '(unset)';
@@ -42,12 +49,13 @@ function resourceLines(r: ReportResource, verbose: boolean): string[] {
     lines.push(`      health: ${h.runningCount}/${h.desiredCount} running, ${h.pendingCount} pending${h.rolloutState ? `, rollout ${h.rolloutState}` : ''}${h.failedTasks ? `, ${h.failedTasks} failed task(s)` : ''}`);
     for (const x of h.stoppedReasons) lines.push(`        stopped ${x.task}: ${x.reason}`);
   }
+  if (r.fight) lines.push(`      fighting since ${r.fight.since}: applied on ${r.fight.applied} passes in a row, came back each time: ${r.fight.fields.join(', ')}`);
   if (r.history?.flapping) lines.push(`      flapping: ${r.history.driftedPasses} drifted pass(es) recently`);
   for (const a of r.actions) {
     const outcome = a.outcome && a.outcome !== 'planned' ? ` ${a.outcome}` : '';
     lines.push(`      → ${a.kind}${outcome}: ${a.reason}${a.message && a.outcome === 'failed' ? `: ${a.message}` : ''}`);
   }
-  if (r.skipped && r.state !== 'conflict' && r.state !== 'invalid') lines.push(`      ${r.skipped.error ? '✗' : '·'} ${r.skipped.reason}`);
+  if (r.skipped && r.state !== 'conflict' && r.state !== 'invalid' && r.state !== 'fighting') lines.push(`      ${r.skipped.error ? '✗' : '·'} ${r.skipped.reason}`);
   return lines;
 }
 
@@ -61,7 +69,7 @@ export function createdLines(r: ReportResource, indent = '      '): string[] {
 export function renderText(report: Report, opts: { verbose?: boolean; show?: ShowMode } = {}): string {
   const out: string[] = [];
   const header = report.mode === 'apply' ? 'Apply' : report.mode === 'plan' ? 'Plan' : 'Report';
-  out.push(`${header} (controller "${report.controllerId}"${report.gitRevision ? `, commit ${report.gitRevision.slice(0, 12)}` : ''}):`);
+  out.push(`${header} (controller "${report.controllerId}"${report.gitRevision ? `, commit ${shortRevision(report.gitRevision)}` : ''}):`);
   const { listed, hidden } = listedResources(report, opts.show ?? (opts.verbose ? 'all' : 'changed'));
   for (const r of listed) out.push(...resourceLines(r, opts.verbose ?? false));
   if (report.resources.length === 0) out.push('  (no resources)');

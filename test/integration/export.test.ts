@@ -23,12 +23,11 @@ import {
 import { parseAllDocuments } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { AwsGateways, isMutatingOperation } from '../../src/aws/index.js';
-import { main } from '../../src/cli/main.js';
 import { loadManifests } from '../../src/manifests/index.js';
 import { runReconcilePass } from '../../src/pipeline/reconcile-pass.js';
 import { ManifestSchema } from '../../src/schema/index.js';
 import { emulatorEnv, emulatorVar, sdkClientConfig } from './emulator-helpers.js';
-import { ecsClient, states } from './reconcile-helpers.js';
+import { ecsClient, runCli, states } from './reconcile-helpers.js';
 
 const ACCOUNT = '123456789012';
 const SSM = `arn:aws:ssm:us-east-1:${ACCOUNT}:parameter`;
@@ -177,14 +176,6 @@ async function pass(dir: string, opts: { mode: 'plan' | 'apply'; adopt?: boolean
   } finally {
     gateways.destroy();
   }
-}
-
-async function runCli(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const env = emulatorEnv();
-  const code = await main(argv, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), env: { ...process.env, AWS_REGION: env.region, ECS_RECONCILER_RATE_LIMITS: 'off' }, cwd: process.cwd() });
-  return { code, stdout, stderr };
 }
 
 async function revisions(): Promise<string[]> {

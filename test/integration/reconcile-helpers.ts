@@ -6,6 +6,7 @@ import { join, resolve } from 'node:path';
 import { ECSClient } from '@aws-sdk/client-ecs';
 import { AwsGateways, isMutatingOperation } from '../../src/aws/index.js';
 import { loadManifests } from '../../src/manifests/index.js';
+import { main } from '../../src/cli/main.js';
 import { runReconcilePass, type PassResult } from '../../src/pipeline/reconcile-pass.js';
 import { emulatorEnv, sdkClientConfig } from './emulator-helpers.js';
 
@@ -69,4 +70,13 @@ export function states(pass: PassResult): Record<string, string> {
 
 export function ecsClient(): ECSClient {
   return new ECSClient(sdkClientConfig());
+}
+
+/** The CLI in-process, as a user runs it, against the emulator's region (rate limits off). */
+export async function runCli(argv: string[], extraEnv: NodeJS.ProcessEnv = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  const env = emulatorEnv();
+  const code = await main(argv, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), env: { ...process.env, AWS_REGION: env.region, ECS_RECONCILER_RATE_LIMITS: 'off', ...extraEnv }, cwd: process.cwd() });
+  return { code, stdout, stderr };
 }

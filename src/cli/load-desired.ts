@@ -7,6 +7,9 @@ export interface DesiredFlags {
   dir: string;
   vars?: string[];
   varFiles?: string[];
+  /** --var-env and --var-env-prefix: the only environment variables a manifest may read */
+  varEnv?: string[];
+  varEnvPrefixes?: string[];
   region: string;
 }
 
@@ -15,6 +18,8 @@ export async function loadDesired(flags: DesiredFlags, io: CommandIO): Promise<L
     flags: flags.vars ?? [],
     files: (flags.varFiles ?? []).map((f) => path.resolve(io.cwd, f)),
     env: io.env,
+    envNames: flags.varEnv ?? [],
+    envPrefixes: flags.varEnvPrefixes ?? [],
   });
   const result = await loadManifests(path.resolve(io.cwd, flags.dir), { defaultRegion: flags.region, vars: variables.vars });
   if (variables.problems.length) {

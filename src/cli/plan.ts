@@ -74,6 +74,8 @@ export interface PassCommandFlags {
   'keep-revisions'?: string;
   var?: string[];
   'var-file'?: string[];
+  'var-env'?: string[];
+  'var-env-prefix'?: string[];
   region?: string;
   endpoint?: string;
   'controller-id'?: string;
@@ -86,7 +88,7 @@ export async function runPassCommand(mode: 'plan' | 'apply', dir: string, values
   const region = requireRegion(values.region, io);
   const controllerId = values['controller-id'] ?? DEFAULT_CONTROLLER_ID;
   const keepRevisions = positiveInt('keep-revisions', values['keep-revisions'], 5);
-  const load = await loadDesired({ dir, vars: values.var ?? [], varFiles: values['var-file'] ?? [], region }, io);
+  const load = await loadDesired({ dir, vars: values.var ?? [], varFiles: values['var-file'] ?? [], varEnv: values['var-env'] ?? [], varEnvPrefixes: values['var-env-prefix'] ?? [], region }, io);
   const gateways = makeGateways({ ...(values.endpoint ? { endpoint: values.endpoint } : {}), env: io.env });
   const gitRevision = await gitRevisionOf(path.resolve(io.cwd, dir));
   const actualMode = mode === 'apply' && values['dry-run'] ? 'plan' : mode;

@@ -97,6 +97,8 @@ export async function runCommand(argv: string[], io: CommandIO): Promise<number>
     varFlags: values.var ?? [],
     varFiles: (values['var-file'] ?? []).map((f) => path.resolve(io.cwd, f)),
     env: io.env,
+    varEnv: values['var-env'] ?? [],
+    varEnvPrefixes: values['var-env-prefix'] ?? [],
     defaultRegion: region,
     controllerId: values['controller-id'] ?? DEFAULT_CONTROLLER_ID,
     gateways,

@@ -27,6 +27,9 @@ export interface ControllerOptions {
   varFlags: string[];
   varFiles: string[];
   env: NodeJS.ProcessEnv;
+  /** --var-env / --var-env-prefix: the only environment variables a manifest may read */
+  varEnv: string[];
+  varEnvPrefixes: string[];
   defaultRegion: string;
   controllerId: string;
   gateways: AwsGateways;
@@ -152,7 +155,7 @@ export class Controller {
     const throttledBefore = this.opts.gateways.counter.throttled;
     const callsBefore = this.opts.gateways.counter.total();
     try {
-      const variables = await collectVariables({ flags: this.opts.varFlags, files: this.opts.varFiles, env: this.opts.env });
+      const variables = await collectVariables({ flags: this.opts.varFlags, files: this.opts.varFiles, env: this.opts.env, envNames: this.opts.varEnv, envPrefixes: this.opts.varEnvPrefixes });
       const load = await loadManifests(this.opts.dir, { defaultRegion: this.opts.defaultRegion, vars: variables.vars, cache: this.parseCache });
       if (variables.problems.length) {
         load.problems.unshift(...variables.problems);

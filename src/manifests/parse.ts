@@ -130,7 +130,7 @@ function substituteInDocument(doc: Document, ctx: ParseContext, loc: Located, pr
           path: formatPath(fieldPath([...ancestors, node])),
           message: result.message,
           ...(result.message.startsWith('undefined')
-            ? { hint: `pass --var ${result.name}=..., add it to a --var-file, set it in the environment, or write \${${result.name}:=default}` }
+            ? { hint: `pass --var ${result.name}=..., add it to a --var-file, allow it from the environment with --var-env ${result.name} or --var-env-prefix, or write \${${result.name}:=default}` }
             : {}),
         });
         return;

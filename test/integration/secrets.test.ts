@@ -34,7 +34,7 @@ function leaks(where: string, text: string, secrets: string[] = Object.values(S)
 
 function cli(args: string[], token: string): { status: number | null; out: string } {
   const env = emulatorEnv();
-  const r = spawnSync(process.execPath, [join(REPO_ROOT, 'bin', 'ecs-reconciler.js'), ...args, '--endpoint', env.endpoint, '--var-file', env.envFile, '--region', env.region], {
+  const r = spawnSync(process.execPath, [join(REPO_ROOT, 'bin', 'ecs-reconciler.js'), ...args, '--endpoint', env.endpoint, '--var-file', env.envFile, '--var-env', ENV_VAR, '--region', env.region], {
     env: { ...process.env, AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test', [ENV_VAR]: token },
     encoding: 'utf8',
     timeout: 30_000,
@@ -82,7 +82,7 @@ describe('secret values in every output', () => {
 
   it('the daemon (report mode, trace logs): /report, /metrics, the page and the logs never show them', async () => {
     process.env[ENV_VAR] = S.token2;
-    const d = startDaemon(dir, ['--mode', 'report', '--log-level', 'trace', '--interval', '500ms']);
+    const d = startDaemon(dir, ['--var-env', ENV_VAR, '--mode', 'report', '--log-level', 'trace', '--interval', '500ms']);
     daemons.push(d);
     delete process.env[ENV_VAR];
     await d.waitFor((l) => isPass(l) && ((l.states as Record<string, number>).pending ?? 0) >= 1, 20_000, 'a pass with the pending secret change');
@@ -101,7 +101,7 @@ describe('secret values in every output', () => {
 
   it('the daemon (apply mode, trace logs) applying the change: its logs never show them', async () => {
     process.env[ENV_VAR] = S.token2;
-    const d = startDaemon(dir, ['--log-level', 'trace', '--interval', '500ms']);
+    const d = startDaemon(dir, ['--var-env', ENV_VAR, '--log-level', 'trace', '--interval', '500ms']);
     daemons.push(d);
     delete process.env[ENV_VAR];
     await d.waitFor((l) => l.action === 'register-task-definition' && l.outcome === 'applied', 20_000, 'the new revision');
@@ -133,7 +133,7 @@ describe('secret values in every output', () => {
       if (!valid) expect(v.out).toMatch(/web\/web\.yaml:\d+/);
       leaks(`validate: ${what}`, v.out);
       for (const format of ['text', 'json']) leaks(`plan --format ${format}: ${what}`, cli(['plan', bad, '--format', format], S.token2).out);
-      const d = startDaemon(bad, ['--mode', 'report', '--log-level', 'trace']);
+      const d = startDaemon(bad, ['--var-env', ENV_VAR, '--mode', 'report', '--log-level', 'trace']);
       daemons.push(d);
       await d.waitFor(isPass, 20_000, 'a pass');
       leaks(`/report: ${what}`, (await d.get('/report')).text);

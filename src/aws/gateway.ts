@@ -62,7 +62,7 @@ import {
   DynamoDBClient,
   PutItemCommand,
 } from '@aws-sdk/client-dynamodb';
-import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, chmodSync, existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { CallCounter } from './call-counter.js';
 import { ECS_RATE_LIMITS, RateLimiter, type RateLimits } from './rate-limit.js';
 
@@ -123,7 +123,8 @@ export class TaskDefinitionCache {
   }
 
   /** Reads the revisions a previous process saved (the last line of an ARN wins; a torn line is skipped), then appends to the file. */
-  persistTo(file: string): number {
+  persistTo(file: string, opts: { persistable?: (entry: TaskDefinitionWithTags) => boolean } = {}): number {
+    this.persistable = opts.persistable ?? (() => true);
     let lines = 0;
     try {
       for (const line of readFileSync(file, 'utf8').split('\n')) {
@@ -140,13 +141,24 @@ export class TaskDefinitionCache {
       if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
     }
     this.file = file;
-    // one line per revision read (plus tag updates): compact at start once it repeats itself
-    if (lines > this.byArn.size * 2 + 100) writeFileSync(file, [...this.byArn.values()].map((e) => JSON.stringify(e) + '\n').join(''));
+    // the file holds task definitions (environment values among them): only this user reads it
+    if (existsSync(file) && (statSync(file).mode & 0o077) !== 0) chmodSync(file, 0o600);
+    // one line per revision read (plus tag updates): compact at start once it repeats itself,
+    // or when it holds revisions no longer persistable (a file written by an older release)
+    const kept = [...this.byArn.values()].filter((e) => this.persistable(e));
+    if (lines > this.byArn.size * 2 + 100 || kept.length < this.byArn.size) writeFileSync(file, kept.map((e) => JSON.stringify(e) + '\n').join(''), { mode: 0o600 });
     return this.byArn.size;
   }
 
+  /**
+   * Revisions holding a value the redactor masks are kept in memory only: the file must
+   * not hold a secret in clear, and a masked body would read as drift after a restart
+   * (the restarted daemon describes those again, once).
+   */
+  private persistable: (entry: TaskDefinitionWithTags) => boolean = () => true;
+
   private append(entry: TaskDefinitionWithTags): void {
-    if (this.file) appendFileSync(this.file, JSON.stringify(entry) + '\n');
+    if (this.file && this.persistable(entry)) appendFileSync(this.file, JSON.stringify(entry) + '\n', { mode: 0o600 });
   }
   get size(): number {
     return this.byArn.size;

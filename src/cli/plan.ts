@@ -31,8 +31,12 @@ Flags:
   --prune                      plan deletions of orphaned resources too
   --adopt                      plan taking over same-named unmanaged resources
   --keep-revisions N           with --prune: ACTIVE revisions kept per family (default 5)
-  --redact PATTERN             environment names whose values are masked (repeatable;
-                               default PASSWORD, SECRET, TOKEN, KEY, CREDENTIAL)
+  --redact PATTERN             names whose values are masked in environment, secretOptions,
+                               log and FireLens options, dockerLabels (repeatable; default
+                               PASSWORD, SECRET, TOKEN, KEY, CREDENTIAL), or a field path
+                               masked whole ('containerDefinitions[name=*].command'); masks
+                               are HMACs under a per-process random key (a daemon with
+                               --state-dir keeps one key across restarts)
 
 ${COMMON_HELP}
 

@@ -3,6 +3,7 @@ import { hostname } from 'node:os';
 import path from 'node:path';
 import { Controller } from '../daemon/controller.js';
 import { createLogger } from '../daemon/logger.js';
+import { loadRedactionKey } from '../daemon/redaction-key.js';
 import { COMMON_HELP, durationMs, oneOf, parseCommandArgs, positiveInt } from './flags.js';
 import type { CommandIO } from './io.js';
 import { DEFAULT_CONTROLLER_ID, makeGateways, redactorFrom, requireRegion } from './reconcile-flags.js';
@@ -48,8 +49,12 @@ Flags:
                         the controller id) applies, the others report; a dead holder's
                         lease passes over when it expires
   --lease-duration D    lease length (default 30s; renewed every third of it)
-  --redact PATTERN      environment names whose values are masked in every output
-                        (repeatable; default PASSWORD, SECRET, TOKEN, KEY, CREDENTIAL)
+  --redact PATTERN      names whose values are masked in every output, in environment,
+                        secretOptions, log and FireLens options, dockerLabels (repeatable;
+                        default PASSWORD, SECRET, TOKEN, KEY, CREDENTIAL); or a field path
+                        masked whole, e.g. 'containerDefinitions[name=*].command'. Masks
+                        are HMACs keyed by DIR/redaction.key with --state-dir (made 0600
+                        when missing), else by a per-process random key
 
 ${COMMON_HELP}
 
@@ -91,6 +96,10 @@ export async function runCommand(argv: string[], io: CommandIO): Promise<number>
   const region = requireRegion(values.region, io);
   const shutdownMs = durationMs('shutdown-timeout', values['shutdown-timeout'], 30_000);
   const logger = createLogger({ level, format: logFormat });
+  const stateDir = values['state-dir'] ? path.resolve(io.cwd, values['state-dir']) : undefined;
+  const redactionKey = await loadRedactionKey(stateDir);
+  if (redactionKey.source === 'process') logger.info({ redactionKey: 'per-process' }, 'redaction masks use a per-process random key (no --state-dir): the same value masks differently after a restart');
+  else logger.info({ redactionKey: redactionKey.file, created: redactionKey.created }, `redaction masks are keyed by ${redactionKey.file}`);
   const gateways = makeGateways({ ...(values.endpoint ? { endpoint: values.endpoint } : {}), env: io.env });
   const controller = new Controller({
     dir: path.resolve(io.cwd, positionals[0]!),
@@ -113,10 +122,10 @@ export async function runCommand(argv: string[], io: CommandIO): Promise<number>
     listen: values.listen ?? io.env.ECS_RECONCILER_LISTEN ?? '127.0.0.1:8080',
     logger,
     historySize: positiveInt('history', values.history, 100),
-    ...(values['state-dir'] ? { stateDir: path.resolve(io.cwd, values['state-dir']) } : {}),
+    ...(stateDir ? { stateDir } : {}),
     ...(values['notify-webhook'] ? { notifyWebhook: values['notify-webhook'] } : {}),
     ...(values['public-url'] ? { publicUrl: values['public-url'] } : {}),
-    redactor: redactorFrom(values.redact),
+    redactor: redactorFrom(values.redact, redactionKey.key),
     ...(values['lease-table']
       ? { lease: { table: values['lease-table'], durationMs: durationMs('lease-duration', values['lease-duration'], 30_000), holder: `${hostname()}/${process.pid}/${randomBytes(4).toString('hex')}` } }
       : {}),

@@ -108,7 +108,9 @@ export class Controller {
       },
     });
     const restored = await this.history.load();
-    const revisions = this.opts.stateDir ? this.opts.gateways.taskDefinitionCache.persistTo(path.join(this.opts.stateDir, 'revisions.jsonl')) : 0;
+    const revisions = this.opts.stateDir
+      ? this.opts.gateways.taskDefinitionCache.persistTo(path.join(this.opts.stateDir, 'revisions.jsonl'), { persistable: (e) => !this.opts.redactor.masksSomethingIn({ containerDefinitions: e.taskDefinition.containerDefinitions }) })
+      : 0;
     this.passCount = this.history.lastPass;
     if (this.opts.notifyWebhook) this.notifier = new WebhookNotifier(this.opts.notifyWebhook, this.opts.publicUrl ?? `http://${this.http.address}/`);
     log.info({ listen: this.http.address, historyRestored: restored, revisionsRestored: revisions, dir: this.opts.dir, mode: this.opts.mode, controllerId: this.opts.controllerId, intervalMs: this.opts.intervalMs }, `listening on http://${this.http.address}`);

@@ -21,7 +21,8 @@ function same(a: unknown, b: unknown): boolean {
   return canonicalJson(a) === canonicalJson(b);
 }
 
-function nameKeyOf(list: unknown[]): string | undefined {
+/** The key that names a list's items (`name`, `key`, ...), as paths write it: `environment[name=X]`. */
+export function nameKeyOf(list: unknown[]): string | undefined {
   for (const key of NAME_KEYS) {
     const names = list.map((i) => (isObject(i) ? i[key] : undefined));
     if (names.every((n) => typeof n === 'string') && new Set(names).size === names.length) return key;

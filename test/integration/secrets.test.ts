@@ -73,7 +73,7 @@ describe('secret values in every output', () => {
       const r = cli(['plan', dir, '--format', format, '--detailed-exitcode'], S.token2);
       expect(r.status, r.out).toBe(2);
       leaks(`plan --format ${format}`, r.out);
-      if (format === 'json') expect(r.out).toMatch(/redacted:sha256:[0-9a-f]{8}/);
+      if (format === 'json') expect(r.out).toMatch(/redacted:hmac:[0-9a-f]{16}/);
     }
     const out = join(mkdtempSync(join(tmpdir(), 'ecs-reconciler-plan-')), 'plan.md');
     cli(['plan', dir, '--format', 'markdown', '--out', out], S.token2);
@@ -88,7 +88,7 @@ describe('secret values in every output', () => {
     await d.waitFor((l) => isPass(l) && ((l.states as Record<string, number>).pending ?? 0) >= 1, 20_000, 'a pass with the pending secret change');
     await d.waitForNext(isPass, 10_000, 'another pass');
     const report = (await d.get('/report')).text;
-    expect(report).toMatch(/redacted:sha256:/);
+    expect(report).toMatch(/redacted:hmac:[0-9a-f]{16}/);
     leaks('/report', report);
     leaks('/metrics', (await d.get('/metrics')).text);
     leaks('/ (the page)', (await d.get('/')).text);

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { Controller } from '../daemon/controller.js';
 import { createLogger } from '../daemon/logger.js';
 import { loadRedactionKey } from '../daemon/redaction-key.js';
-import { COMMON_HELP, durationMs, oneOf, parseCommandArgs, positiveInt } from './flags.js';
+import { COMMON_HELP, durationMs, oneOf, parseCommandArgs, positiveInt, UsageError } from './flags.js';
 import type { CommandIO } from './io.js';
 import { DEFAULT_CONTROLLER_ID, makeGateways, redactorFrom, requireRegion } from './reconcile-flags.js';
 
@@ -31,6 +31,14 @@ Flags:
                         /metrics  Prometheus text
                         /report   the last pass's report as JSON
                         /         the drift report as a page
+  --allowed-hosts NAMES Host header names the endpoints answer to (repeatable, commas split;
+                        '*' any). IP literals are always answered (DNS rebinding needs a
+                        name); default: localhost and the --listen host, or this machine's
+                        hostname when listening on 0.0.0.0. Others get 421. /healthz and
+                        /readyz answer whatever the Host
+  --report-token TOKEN  / and /report need "Authorization: Bearer TOKEN" (a browser: any
+                        user name, TOKEN as the password); /healthz, /readyz and /metrics
+                        stay open (default ECS_RECONCILER_REPORT_TOKEN; at least 16 chars)
   --prune               delete orphaned managed resources (never while a manifest fails to load)
   --keep-revisions N    with --prune: ACTIVE revisions kept per family (default 5)
   --adopt               take over same-named unmanaged resources
@@ -83,6 +91,8 @@ export async function runCommand(argv: string[], io: CommandIO): Promise<number>
       redact: { type: 'string', multiple: true },
       'lease-table': { type: 'string' },
       'lease-duration': { type: 'string' },
+      'allowed-hosts': { type: 'string', multiple: true },
+      'report-token': { type: 'string' },
     },
     { min: 1, max: 1, names: 'DIR (the manifests folder)' },
   );
@@ -96,6 +106,9 @@ export async function runCommand(argv: string[], io: CommandIO): Promise<number>
   const region = requireRegion(values.region, io);
   const shutdownMs = durationMs('shutdown-timeout', values['shutdown-timeout'], 30_000);
   const logger = createLogger({ level, format: logFormat });
+  // the environment variable keeps the token out of the task's command line (ps, DescribeTasks)
+  const reportToken = values['report-token'] ?? io.env.ECS_RECONCILER_REPORT_TOKEN;
+  if (reportToken !== undefined && reportToken.length < 16) throw new UsageError('--report-token (or ECS_RECONCILER_REPORT_TOKEN) must be at least 16 characters');
   const stateDir = values['state-dir'] ? path.resolve(io.cwd, values['state-dir']) : undefined;
   const redactionKey = await loadRedactionKey(stateDir);
   if (redactionKey.source === 'process') logger.info({ redactionKey: 'per-process' }, 'redaction masks use a per-process random key (no --state-dir): the same value masks differently after a restart');
@@ -126,6 +139,10 @@ export async function runCommand(argv: string[], io: CommandIO): Promise<number>
     ...(values['notify-webhook'] ? { notifyWebhook: values['notify-webhook'] } : {}),
     ...(values['public-url'] ? { publicUrl: values['public-url'] } : {}),
     redactor: redactorFrom(values.redact, redactionKey.key),
+    httpGuard: {
+      ...(values['allowed-hosts'] ? { allowedHosts: values['allowed-hosts'].flatMap((h) => h.split(',')).map((h) => h.trim()).filter(Boolean) } : {}),
+      ...(reportToken ? { reportToken } : {}),
+    },
     ...(values['lease-table']
       ? { lease: { table: values['lease-table'], durationMs: durationMs('lease-duration', values['lease-duration'], 30_000), holder: `${hostname()}/${process.pid}/${randomBytes(4).toString('hex')}` } }
       : {}),

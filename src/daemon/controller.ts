@@ -18,6 +18,7 @@ import { Lease } from './lease.js';
 import { WebhookNotifier } from './notify.js';
 import { ResourceBackoff } from './backoff.js';
 import { startHttpServer } from './http-server.js';
+import type { RequestGuardOptions } from './request-guard.js';
 import { DaemonMetrics } from './metrics.js';
 import { ReconcileQueue } from './reconcile-queue.js';
 import { ManifestWatcher } from './watch.js';
@@ -53,6 +54,8 @@ export interface ControllerOptions {
   /** the report's address in notifications (--public-url); default http://LISTEN/ */
   publicUrl?: string;
   redactor: Redactor;
+  /** --allowed-hosts and --report-token: what a request must show before it is routed */
+  httpGuard?: RequestGuardOptions;
   /** --lease-table: only the holder of the lease (DynamoDB) applies */
   lease?: { table: string; durationMs: number; holder: string };
 }
@@ -106,7 +109,8 @@ export class Controller {
         const filters = { ...(q.get('state') ? { state: q.get('state')! } : {}), ...(q.get('cluster') ? { cluster: q.get('cluster')! } : {}) };
         return q.get('partial') ? renderPageContent(this.lastReport, filters) : renderPage(this.lastReport, filters);
       },
-    });
+      onError: (err) => log.error({ err: err instanceof Error ? err.message : String(err) }, 'an HTTP handler failed (answered 500)'),
+    }, this.opts.httpGuard);
     const restored = await this.history.load();
     const revisions = this.opts.stateDir
       ? this.opts.gateways.taskDefinitionCache.persistTo(path.join(this.opts.stateDir, 'revisions.jsonl'), { persistable: (e) => !this.opts.redactor.masksSomethingIn({ containerDefinitions: e.taskDefinition.containerDefinitions }) })

@@ -1,12 +1,16 @@
 /** The daemon's endpoints: /healthz, /readyz, /metrics, /report, and / (the report as a page). */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { hostname } from 'node:os';
+import { makeRequestGuard, type RequestGuardOptions } from './request-guard.js';
 
 export interface EndpointHandlers {
   ready: () => { ready: boolean; reason: string };
   metrics: () => string;
   reportJson: () => string | undefined;
   page: (query: URLSearchParams) => string;
+  /** a handler threw: the request was answered 500 */
+  onError?: (err: unknown) => void;
 }
 
 export function parseListen(listen: string): { host: string; port: number } {
@@ -15,14 +19,30 @@ export function parseListen(listen: string): { host: string; port: number } {
   return { host: m[1] ?? m[2]!, port: Number(m[3]) };
 }
 
-export async function startHttpServer(listen: string, h: EndpointHandlers): Promise<{ server: http.Server; address: string; close: () => Promise<void> }> {
+export async function startHttpServer(
+  listen: string,
+  h: EndpointHandlers,
+  guardOptions: RequestGuardOptions = {},
+): Promise<{ server: http.Server; address: string; close: () => Promise<void> }> {
   const { host, port } = parseListen(listen);
+  const guard = makeRequestGuard(host, hostname(), guardOptions);
   const server = http.createServer((req, res) => {
-    const url = new URL(req.url ?? '/', 'http://localhost');
-    const send = (status: number, type: string, body: string) => {
-      res.writeHead(status, { 'content-type': type, 'cache-control': 'no-store' });
+    const send = (status: number, type: string, body: string, headers: Record<string, string> = {}) => {
+      res.writeHead(status, { 'content-type': type, 'cache-control': 'no-store', 'x-content-type-options': 'nosniff', ...headers });
       res.end(req.method === 'HEAD' ? undefined : body);
     };
+    try {
+      const verdict = guard(req);
+      if (!verdict.ok) return send(verdict.status, 'text/plain; charset=utf-8', `${verdict.message}\n`, verdict.headers);
+      route(verdict.url, req, send);
+    } catch (err) {
+      // every request gets an answer: a throw here must not leave the connection hanging
+      if (!res.headersSent) send(500, 'text/plain; charset=utf-8', 'internal error\n');
+      else res.destroy();
+      h.onError?.(err);
+    }
+  });
+  const route = (url: URL, req: http.IncomingMessage, send: (status: number, type: string, body: string) => void) => {
     if (req.method !== 'GET' && req.method !== 'HEAD') return send(405, 'text/plain; charset=utf-8', 'method not allowed\n');
     switch (url.pathname) {
       case '/healthz':
@@ -42,8 +62,16 @@ export async function startHttpServer(listen: string, h: EndpointHandlers): Prom
       default:
         return send(404, 'text/plain; charset=utf-8', 'not found: try /, /report, /metrics, /healthz, /readyz\n');
     }
+  };
+  // a request line or header block that does not parse: answered 400 and closed, never held
+  server.on('clientError', (_err, socket) => {
+    if (socket.writable && !socket.writableEnded) socket.end('HTTP/1.1 400 Bad Request\r\ncontent-type: text/plain; charset=utf-8\r\nconnection: close\r\ncontent-length: 12\r\n\r\nbad request\n');
+    else socket.destroy();
   });
   server.keepAliveTimeout = 5_000;
+  // a client that sends its headers a byte at a time does not hold a descriptor for minutes
+  server.headersTimeout = 10_000;
+  server.requestTimeout = 30_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => resolve());

@@ -3,6 +3,7 @@ import { hostname } from 'node:os';
 import path from 'node:path';
 import { Controller } from '../daemon/controller.js';
 import { createLogger } from '../daemon/logger.js';
+import { parseWebhookUrl, type WebhookTarget } from '../daemon/notify.js';
 import { loadRedactionKey } from '../daemon/redaction-key.js';
 import { COMMON_HELP, durationMs, oneOf, parseCommandArgs, positiveInt, UsageError } from './flags.js';
 import type { CommandIO } from './io.js';
@@ -71,6 +72,14 @@ Examples:
   curl -s localhost:8080/report | jq '.summary'
 `;
 
+/** The URL is checked before anything starts; the message never repeats it (it may hold a password or a key). */
+function webhookFrom(flag: string | undefined): WebhookTarget | undefined {
+  if (flag === undefined) return undefined;
+  const parsed = parseWebhookUrl(flag);
+  if (!parsed.ok) throw new UsageError(`--notify-webhook ${parsed.message}`);
+  return parsed.target;
+}
+
 export async function runCommand(argv: string[], io: CommandIO): Promise<number> {
   const { values, positionals } = parseCommandArgs(
     argv,
@@ -109,6 +118,7 @@ export async function runCommand(argv: string[], io: CommandIO): Promise<number>
   // the environment variable keeps the token out of the task's command line (ps, DescribeTasks)
   const reportToken = values['report-token'] ?? io.env.ECS_RECONCILER_REPORT_TOKEN;
   if (reportToken !== undefined && reportToken.length < 16) throw new UsageError('--report-token (or ECS_RECONCILER_REPORT_TOKEN) must be at least 16 characters');
+  const webhook = webhookFrom(values['notify-webhook']);
   const stateDir = values['state-dir'] ? path.resolve(io.cwd, values['state-dir']) : undefined;
   const redactionKey = await loadRedactionKey(stateDir);
   if (redactionKey.source === 'process') logger.info({ redactionKey: 'per-process' }, 'redaction masks use a per-process random key (no --state-dir): the same value masks differently after a restart');
@@ -136,7 +146,7 @@ export async function runCommand(argv: string[], io: CommandIO): Promise<number>
     logger,
     historySize: positiveInt('history', values.history, 100),
     ...(stateDir ? { stateDir } : {}),
-    ...(values['notify-webhook'] ? { notifyWebhook: values['notify-webhook'] } : {}),
+    ...(webhook ? { notifyWebhook: webhook } : {}),
     ...(values['public-url'] ? { publicUrl: values['public-url'] } : {}),
     redactor: redactorFrom(values.redact, redactionKey.key),
     httpGuard: {

@@ -15,7 +15,7 @@ import { annotateHistory, passRecordOf } from '../report/history.js';
 import { renderPage, renderPageContent, type Redactor, type Report } from '../report/index.js';
 import { HistoryStore } from './history-store.js';
 import { Lease } from './lease.js';
-import { WebhookNotifier } from './notify.js';
+import { WebhookNotifier, type WebhookTarget } from './notify.js';
 import { ResourceBackoff } from './backoff.js';
 import { startHttpServer } from './http-server.js';
 import type { RequestGuardOptions } from './request-guard.js';
@@ -50,7 +50,8 @@ export interface ControllerOptions {
   historySize: number;
   /** where history.jsonl is appended (--state-dir) */
   stateDir?: string;
-  notifyWebhook?: string;
+  /** --notify-webhook, checked at start (notify.ts parseWebhookUrl) */
+  notifyWebhook?: WebhookTarget;
   /** the report's address in notifications (--public-url); default http://LISTEN/ */
   publicUrl?: string;
   redactor: Redactor;

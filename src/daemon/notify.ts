@@ -50,29 +50,74 @@ export function webhookBody(report: Report, transitions: readonly Transition[], 
   };
 }
 
+/**
+ * A webhook URL checked at start: http or https, a host, no fragment. Credentials
+ * (`user:pass@`) are taken out of the URL and sent as an Authorization header (fetch
+ * refuses a URL that holds them); what may be shown of it is the origin alone, since
+ * the path and query of a webhook are often its secret (a Slack incoming webhook's path
+ * is the key).
+ */
+export interface WebhookTarget {
+  url: string;
+  authorization?: string;
+  /** safe to log: scheme, host and port */
+  shown: string;
+}
+
+export function parseWebhookUrl(text: string): { ok: true; target: WebhookTarget } | { ok: false; message: string } {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    return { ok: false, message: 'is not a URL: expected https://HOST/PATH' };
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') return { ok: false, message: `must be an http or https URL, got a ${url.protocol.replace(/:$/, '')} one` };
+  if (!url.hostname) return { ok: false, message: 'has no host: expected https://HOST/PATH' };
+  if (url.hash) return { ok: false, message: 'has a #fragment, which is never sent: remove it' };
+  const authorization = url.username || url.password ? `Basic ${Buffer.from(`${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`).toString('base64')}` : undefined;
+  url.username = '';
+  url.password = '';
+  return { ok: true, target: { url: url.href, ...(authorization ? { authorization } : {}), shown: url.origin } };
+}
+
 export class WebhookNotifier {
   private readonly notified = new Map<string, Condition>();
-  constructor(private readonly url: string, private readonly reportUrl: string, private readonly post: typeof fetch = fetch) {}
+  constructor(private readonly target: WebhookTarget, private readonly reportUrl: string, private readonly post: typeof fetch = fetch) {}
 
   /** Posts once per pass with changes; a failed post is retried with the next change, never blocks the loop. */
   async notify(report: Report): Promise<{ sent: number; error?: string }> {
     const before = new Map(this.notified);
     const transitions = transitionsOf(report, this.notified);
     if (transitions.length === 0) return { sent: 0 };
+    const error = await this.deliver(JSON.stringify(webhookBody(report, transitions, this.reportUrl)));
+    if (error === undefined) return { sent: transitions.length };
+    // not delivered: forget these transitions so the next pass tries again
+    this.notified.clear();
+    for (const [k, v] of before) this.notified.set(k, v);
+    return { sent: 0, error: `${this.target.shown}: ${error}` };
+  }
+
+  /** undefined when delivered; else a message that holds no part of the URL but its origin. */
+  private async deliver(body: string): Promise<string | undefined> {
+    let res: Response;
     try {
-      const res = await this.post(this.url, {
+      res = await this.post(this.target.url, {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(webhookBody(report, transitions, this.reportUrl)),
+        headers: { 'content-type': 'application/json', ...(this.target.authorization ? { authorization: this.target.authorization } : {}) },
+        body,
+        // a redirect would carry the report (and our Authorization) to another address
+        redirect: 'manual',
         signal: AbortSignal.timeout(10_000),
       });
-      if (!res.ok) throw new Error(`HTTP ${res.status}`);
-      return { sent: transitions.length };
     } catch (err) {
-      // not delivered: forget these transitions so the next pass tries again
-      this.notified.clear();
-      for (const [k, v] of before) this.notified.set(k, v);
-      return { sent: 0, error: err instanceof Error ? err.message : String(err) };
+      // fetch's own messages may quote the URL: only the error's kind and code are kept
+      const e = err as { name?: string; cause?: { code?: string } };
+      if (e.name === 'TimeoutError' || e.name === 'AbortError') return 'no answer within 10 s';
+      return `not delivered (${e.cause?.code ?? e.name ?? 'network error'})`;
     }
+    await res.body?.cancel().catch(() => undefined);
+    if (res.type === 'opaqueredirect' || (res.status >= 300 && res.status < 400)) return `answered a redirect${res.status ? ` (HTTP ${res.status})` : ''}, which is not followed: give the final URL`;
+    if (!res.ok) return `HTTP ${res.status}`;
+    return undefined;
   }
 }

@@ -65,6 +65,7 @@ import {
 import { appendFileSync, chmodSync, existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { CallCounter } from './call-counter.js';
 import { ECS_RATE_LIMITS, RateLimiter, type RateLimits } from './rate-limit.js';
+import { emptyRecord } from '../model/own-keys.js';
 
 export type { Cluster as LiveCluster, Service as LiveService, TaskDefinition as LiveTaskDefinition, Task as LiveTask } from '@aws-sdk/client-ecs';
 export type { ScalableTarget, ScalingPolicy, ScheduledAction } from '@aws-sdk/client-application-auto-scaling';
@@ -118,7 +119,7 @@ export class TaskDefinitionCache {
   updateTags(arn: string, tags: Record<string, string>): void {
     const e = this.byArn.get(arn);
     if (!e) return;
-    e.tags = { ...tags };
+    e.tags = Object.assign(emptyRecord<string>(), tags);
     this.append(e);
   }
 
@@ -197,7 +198,7 @@ export function tagsToList(tags: Record<string, string>): Array<{ key: string; v
 }
 
 export function tagsFromList(list: ReadonlyArray<{ key?: string | undefined; value?: string | undefined }> | undefined): Record<string, string> {
-  const out: Record<string, string> = {};
+  const out: Record<string, string> = emptyRecord();
   for (const t of list ?? []) if (t.key !== undefined) out[t.key] = t.value ?? '';
   return out;
 }

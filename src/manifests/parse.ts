@@ -28,6 +28,7 @@ import {
   TaskDefinitionManifestSchema,
 } from '../schema/index.js';
 import type { Problem } from '../model/problem.js';
+import { standInProtoKeys } from '../schema/common.js';
 import type { DesiredResource, InvalidResource, Kind, SourceLocation } from '../model/resource.js';
 import { closestWord } from './did-you-mean.js';
 import { formatPath, renderIssues, type PathSegment, type RenderedIssue } from './issues.js';
@@ -348,7 +349,7 @@ function parseOneDocument(doc: Document, isJson: boolean, source: string, ctx: P
     input = { ...record, metadata: { ...(record.metadata as Record<string, unknown>), cluster: clusterNameOf(cluster) } };
   }
 
-  const parsed = schema.safeParse(input);
+  const parsed = schema.safeParse(standInProtoKeys(input));
   if (!parsed.success) {
     for (const issue of renderIssues(parsed.error.issues, input, schema)) {
       out.problems.push({

@@ -121,5 +121,5 @@ describe('run --notify-webhook', () => {
     expect(code).toBe(1);
     expect(err.split('\n')[0]).toBe('ecs-reconciler run: --notify-webhook is not a URL: expected https://HOST/PATH');
     expect(err).not.toContain('not a url');
-  });
+  }, 30_000);
 });

@@ -3,6 +3,7 @@
  * error, at most once per resource per state change. The body is Slack-compatible
  * (a `text` field) and links the report.
  */
+import { slackText } from '../report/escape.js';
 import type { Report, ReportResource } from '../report/model.js';
 
 export type Condition = 'ok' | 'drifted' | 'error';
@@ -40,7 +41,8 @@ export function webhookBody(report: Report, transitions: readonly Transition[], 
     return `• ${t.resource} ${what}`;
   });
   return {
-    text: `ecs-reconciler (${report.controllerId}): ${transitions.length} resource(s) changed condition\n${lines.join('\n')}\nReport: ${reportUrl}`,
+    // field paths carry tag keys and labels from live ECS: no Slack markup or mention gets through
+    text: slackText(`ecs-reconciler (${report.controllerId}): ${transitions.length} resource(s) changed condition\n${lines.join('\n')}\nReport: ${reportUrl}`),
     controllerId: report.controllerId,
     generatedAt: report.generatedAt,
     ...(report.gitRevision ? { gitRevision: report.gitRevision } : {}),

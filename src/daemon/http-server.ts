@@ -13,6 +13,16 @@ export interface EndpointHandlers {
   onError?: (err: unknown) => void;
 }
 
+/**
+ * The page shows text from live ECS: were an escape ever missed, the browser still loads
+ * nothing from elsewhere and posts nowhere (its own script and styles are inline; it
+ * fetches only itself), and no other site frames it.
+ */
+const PAGE_HEADERS = {
+  'content-security-policy': "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'",
+  'referrer-policy': 'no-referrer',
+};
+
 export function parseListen(listen: string): { host: string; port: number } {
   const m = /^(?:\[([^\]]+)\]|([^:]+)):(\d+)$/.exec(listen.trim());
   if (!m) throw new Error(`--listen must be HOST:PORT, e.g. 127.0.0.1:8080; got "${listen}"`);
@@ -42,7 +52,7 @@ export async function startHttpServer(
       h.onError?.(err);
     }
   });
-  const route = (url: URL, req: http.IncomingMessage, send: (status: number, type: string, body: string) => void) => {
+  const route = (url: URL, req: http.IncomingMessage, send: (status: number, type: string, body: string, headers?: Record<string, string>) => void) => {
     if (req.method !== 'GET' && req.method !== 'HEAD') return send(405, 'text/plain; charset=utf-8', 'method not allowed\n');
     switch (url.pathname) {
       case '/healthz':
@@ -58,7 +68,7 @@ export async function startHttpServer(
         return body ? send(200, 'application/json; charset=utf-8', body) : send(503, 'application/json; charset=utf-8', '{"error":"no pass has finished yet"}\n');
       }
       case '/':
-        return send(200, 'text/html; charset=utf-8', h.page(url.searchParams));
+        return send(200, 'text/html; charset=utf-8', h.page(url.searchParams), PAGE_HEADERS);
       default:
         return send(404, 'text/plain; charset=utf-8', 'not found: try /, /report, /metrics, /healthz, /readyz\n');
     }

@@ -47,9 +47,11 @@ function plant(dir: string, password: string): void {
   const text = readFileSync(file, 'utf8');
   const anchor = '        - { name: LOG_LEVEL, value: info }\n';
   const planted = `        - { name: DB_PASSWORD, value: "${password}" }\n        - { name: API_TOKEN, value: "\${${ENV_VAR}}" }\n`;
-  const base = text.includes('DB_PASSWORD') ? text.replace(/        - \{ name: DB_PASSWORD.*\n        - \{ name: API_TOKEN.*\n/, '') : text;
+  const base = (text.includes('DB_PASSWORD') ? text.replace(/        - \{ name: DB_PASSWORD.*\n        - \{ name: API_TOKEN.*\n(?:        - \{ name: "X\]_PASSWORD".*\n)?/, '') : text).replace(/      dockerLabels: .*\n/, '');
   expect(base).toContain(anchor);
-  writeFileSync(file, base.replace(anchor, anchor + planted));
+  // the same secret as a docker label and under a name the path parser once stopped at ("]")
+  const labelled = base.replace('      essential: true\n', `      essential: true\n      dockerLabels: { "com.example.db-password": "${password}-label", "com.example.team": web }\n`);
+  writeFileSync(file, labelled.replace(anchor, anchor + planted + `        - { name: "X]_PASSWORD", value: "${password}-bracket" }\n`));
 }
 
 describe('secret values in every output', () => {

@@ -260,6 +260,29 @@ describe('secrets stay out of the export', () => {
     expect(placeholders.find((p) => p.name === 'API_DATADOG_LOG_APIKEY')!.usedBy).toEqual(['TaskDefinition api, container datadog, log option apikey']);
   });
 
+  it('replaces secret-looking dockerLabels, FireLens options and command arguments with ${VAR} too', () => {
+    const spec: Json = {
+      containerDefinitions: [
+        {
+          name: 'app',
+          dockerLabels: { 'com.example.db-password': 'label-pw-71', 'com.example.team': 'web' },
+          firelensConfiguration: { type: 'fluentbit', options: { 'auth-token': 'fl-tok-72' } },
+          command: ['serve', '--api-token=cmd-tok-73', '--db-password', 'cmd-pw-74', '--port', '8080'],
+          entryPoint: ['/bin/app', '--signing-key', 'ep-key-75'],
+        },
+      ],
+    };
+    const { placeholders, values } = replaceSensitiveValues([{ family: 'api', spec }]);
+    const text = JSON.stringify(spec);
+    for (const secret of ['label-pw-71', 'fl-tok-72', 'cmd-tok-73', 'cmd-pw-74', 'ep-key-75']) expect(text).not.toContain(secret);
+    const app = (spec.containerDefinitions as Json[])[0]!;
+    expect(app.command).toEqual(['serve', '--api-token=${API_APP_ARG_API_TOKEN}', '--db-password', '${API_APP_ARG_DB_PASSWORD}', '--port', '8080']);
+    expect(app.dockerLabels).toEqual({ 'com.example.db-password': '${API_APP_LABEL_COM_EXAMPLE_DB_PASSWORD}', 'com.example.team': 'web' });
+    expect(values.get('API_APP_FIRELENS_AUTH_TOKEN')).toBe('fl-tok-72');
+    expect(values.get('API_APP_ARG_SIGNING_KEY')).toBe('ep-key-75');
+    expect(placeholders.find((p) => p.name === 'API_APP_ARG_API_TOKEN')!.usedBy).toEqual(['TaskDefinition api, container app, command argument api-token']);
+  });
+
   it('shares one variable where one name holds one value across containers', () => {
     const spec = { containerDefinitions: [{ name: 'a', environment: [{ name: 'TOKEN', value: 'x' }] }, { name: 'b', environment: [{ name: 'TOKEN', value: 'x' }] }] };
     const { placeholders } = replaceSensitiveValues([{ family: 'f', spec }]);
@@ -321,7 +344,7 @@ describe('buildExport', () => {
     r.secretValues.set('API_STRIPE_API_KEY', 'not-the-live-one');
     const check = verifyExport(r, live, { region: REGION, controllerId: 'default' });
     expect(check.failures).toHaveLength(2);
-    expect(check.failures[0]).toMatch(/^TaskDefinition\/eu-west-1\/api: pending \(containerDefinitions\[name=app\]\.environment\[name=STRIPE_API_KEY\]\.value: "redacted:sha256:[0-9a-f]{8}" → "redacted:sha256:[0-9a-f]{8}"\)$/);
+    expect(check.failures[0]).toMatch(/^TaskDefinition\/eu-west-1\/api: pending \(containerDefinitions\[name=app\]\.environment\[name=STRIPE_API_KEY\]\.value: "redacted:hmac:[0-9a-f]{16}" → "redacted:hmac:[0-9a-f]{16}"\)$/);
     // the service follows its task definition: a new revision would mean a deployment
     expect(check.failures[1]).toBe('Service/eu-west-1/payments/api: pending (healthCheckGracePeriodSeconds: 60 → 90; taskDefinition: "api:7" → "api (a new revision)")');
     expect(check.failures.join()).not.toContain('sk_live');

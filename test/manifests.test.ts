@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -416,6 +417,28 @@ describe('the validate command, in-process', () => {
   it('takes a variable from --var', async () => {
     const o = io();
     expect(await main(['validate', 'test/fixtures/broken-manifests', '--var', 'RELEASE_TAG=1.0', '--format', 'json'], o)).toBe(1);
+    const report = JSON.parse(o.out.join('')) as { problems: Problem[] };
+    expect(report.problems.map((p) => p.file)).not.toContain('undefined-var.yaml');
+  });
+
+  it('does not let a manifest read the controller\'s environment: an unlisted variable is undefined, with file:line', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ecsr-env-'));
+    writeFileSync(
+      join(dir, 'leak.yaml'),
+      'apiVersion: ecs-reconciler/v1\nkind: Cluster\nmetadata: { name: prod }\nspec:\n  tags: { note: "${AWS_SECRET_ACCESS_KEY}", tag: "${IMAGE_TAG}" }\n',
+    );
+    const o = { ...io(), env: { AWS_SECRET_ACCESS_KEY: 'planted-secret-1f9c', ECSR_VAR_IMAGE_TAG: '1.4.2' } };
+    expect(await main(['validate', dir, '--var-env-prefix', 'ECSR_VAR_', '--format', 'json'], o)).toBe(1);
+    const text = o.out.join('');
+    expect(text).not.toContain('planted-secret-1f9c');
+    const report = JSON.parse(text) as { problems: Problem[] };
+    expect(report.problems).toEqual([expect.objectContaining({ file: 'leak.yaml', line: 5, column: 18, message: 'undefined variable ${AWS_SECRET_ACCESS_KEY}' })]);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('reads an environment variable that --var-env names', async () => {
+    const o = { ...io(), env: { RELEASE_TAG: '1.0' } };
+    expect(await main(['validate', 'test/fixtures/broken-manifests', '--var-env', 'RELEASE_TAG', '--format', 'json'], o)).toBe(1);
     const report = JSON.parse(o.out.join('')) as { problems: Problem[] };
     expect(report.problems.map((p) => p.file)).not.toContain('undefined-var.yaml');
   });

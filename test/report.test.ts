@@ -1,7 +1,9 @@
 // The report: one model (buildReport), rendered as text, Markdown and JSON; sensitive
 // environment values never appear in any of them.
 
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { redactorFrom } from '../src/cli/reconcile-flags.js';
 import type { ResourceDiff } from '../src/diff/types.js';
 import { planEstate } from '../src/plan/plan-estate.js';
 import type { Plan } from '../src/plan/types.js';
@@ -173,7 +175,7 @@ describe('redaction', () => {
     expectNoSecret(all);
     for (const out of all) {
       expect(out).toContain(HARMLESS.value);
-      expect(out).toContain('redacted:sha256:');
+      expect(out).toMatch(/redacted:hmac:[0-9a-f]{16}/);
     }
   });
 
@@ -218,9 +220,78 @@ describe('redaction', () => {
     const red = new Redactor();
     for (const n of ['password', 'My_Secret', 'token', 'apiKey', 'credentials']) expect(red.isSensitiveName(n)).toBe(true);
     expect(red.isSensitiveName('LOG_LEVEL')).toBe(false);
-    expect(red.valueAt('containerDefinitions[name=a].environment[name=DB_PASSWORD].value', 'x')).toBe(Redactor.mask('x'));
+    expect(red.valueAt('containerDefinitions[name=a].environment[name=DB_PASSWORD].value', 'x')).toBe(red.mask('x'));
     expect(red.valueAt('containerDefinitions[name=a].environment[name=LOG_LEVEL].value', 'x')).toBe('x');
     expect(new Redactor(['PIN']).isSensitiveName('db_pin')).toBe(true);
+  });
+});
+
+describe('redaction of every string map of a container, with a keyed mask', () => {
+  const KEY = Buffer.alloc(32, 7);
+  const PLANTED = {
+    logApiKey: 'planted-logkey-a1b2',
+    logPassword: 'planted-logpw-c3d4',
+    label: 'planted-label-e5f6',
+    firelens: 'planted-firelens-0a0b',
+    secretOption: 'planted-secopt-1c1d',
+    bracketName: 'planted-bracket-2e2f',
+    command: 'planted-command-3a3b',
+  };
+  const container = (suffix: string) => ({
+    name: 'app',
+    image: 'nginx:1.27',
+    portMappings: [{ containerPort: 80 }],
+    environment: [{ name: 'X]_PASSWORD', value: PLANTED.bracketName + suffix }, { name: 'LOG_LEVEL', value: 'info' }],
+    logConfiguration: { logDriver: 'awsfirelens', options: { apikey: PLANTED.logApiKey + suffix, Password: PLANTED.logPassword + suffix, region: 'eu-west-1' + suffix }, secretOptions: [{ name: 'api_token', valueFrom: PLANTED.secretOption + suffix }] },
+    firelensConfiguration: { type: 'fluentbit', options: { 'config-token': PLANTED.firelens + suffix } },
+    dockerLabels: { 'com.example.db.password': PLANTED.label + suffix, 'com.example.team': 'web' },
+    command: ['serve', `--flag=${PLANTED.command}${suffix}`],
+  });
+  const spec = (suffix: string, live: boolean) => {
+    const base = live ? liveTdSpec() : tdSpec();
+    const c = (base.containerDefinitions as Array<Record<string, unknown>>)[0]!;
+    return { ...base, containerDefinitions: [{ ...c, ...container(suffix) }] };
+  };
+  const noneShown = (texts: string[]) => {
+    for (const t of texts) for (const v of Object.values(PLANTED)) expect(t, `shows ${v}`).not.toContain(v);
+  };
+
+  it('masks log options, FireLens options, dockerLabels, secretOptions and a name with "]" in every format, changed or whole', () => {
+    const red = new Redactor(undefined, { key: KEY, paths: ['containerDefinitions[name=*].command'] });
+    const t = desired('TaskDefinition', 'app', spec('-new', false));
+    for (const live of [spec('-old', true), { ...liveTdSpec(), containerDefinitions: [] }]) {
+      const r = report(diff([t], estate({ families: [family([revision('app', 5, live, managedTags('x'))])] })), { redactor: red });
+      const all = renderAll(r);
+      noneShown(all);
+      expect(all.join('\n')).toMatch(/redacted:hmac:[0-9a-f]{16}/);
+    }
+    const r = report(diff([t], estate({ families: [family([revision('app', 5, spec('-old', true), managedTags('x'))])] })), { redactor: red });
+    // the harmless entries of the same maps are still shown
+    expect(JSON.stringify(r)).toContain('eu-west-1-new');
+    expect(r.resources[0]!.changes.map((c) => c.path)).toContain('containerDefinitions[name=app].environment[name=X]_PASSWORD].value');
+  });
+
+  it('masks with an HMAC under the key: 64 bits shown, one value one mask per key, another key another mask', () => {
+    const a = new Redactor(undefined, { key: KEY });
+    const b = new Redactor(undefined, { key: Buffer.alloc(32, 8) });
+    expect(a.mask('123456')).toMatch(/^redacted:hmac:[0-9a-f]{16}$/);
+    expect(a.mask('123456')).toBe(new Redactor(['PIN'], { key: KEY }).mask('123456'));
+    expect(a.mask('123456')).not.toBe(b.mask('123456'));
+    expect(a.mask('123456')).not.toContain(createHash('sha256').update('123456').digest('hex').slice(0, 8));
+  });
+
+  it('--redact takes field paths as well as names', () => {
+    const red = redactorFrom(['containerDefinitions[name=*].command', 'PIN']);
+    expect(red.valueAt('containerDefinitions[name=app].command', ['a', 'b'])).toMatch(/^redacted:hmac:/);
+    expect(red.valueAt('containerDefinitions[name=app].command[1]', 'b')).toMatch(/^redacted:hmac:/);
+    expect(red.valueAt('containerDefinitions[name=app].commandx', 'b')).toBe('b');
+    expect(red.isSensitiveName('DB_PIN')).toBe(true);
+    // names given replace the default names; a field path alone keeps them
+    expect(red.isSensitiveName('DB_PASSWORD')).toBe(false);
+    expect(redactorFrom(['containerDefinitions[name=*].command']).isSensitiveName('DB_PASSWORD')).toBe(true);
+    const whole = red.valueAt('containerDefinitions[name=app]', { name: 'app', command: ['serve', 'x'], image: 'nginx' }) as Record<string, unknown>;
+    expect(whole.image).toBe('nginx');
+    expect(whole.command).toMatch(/^redacted:hmac:/);
   });
 });
 

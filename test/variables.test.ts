@@ -45,9 +45,10 @@ describe('--var flags', () => {
 });
 
 describe('precedence', () => {
-  it('lets --var beat --var-file beat the environment', async () => {
+  it('lets --var beat --var-file beat the allowed environment', async () => {
     const r = await collectVariables({
       env: { IMAGE_TAG: 'from-env', REGION: 'from-env', ONLY_ENV: 'env' },
+      envNames: ['IMAGE_TAG', 'REGION', 'ONLY_ENV'],
       files: [varFile],
       flags: ['IMAGE_TAG=from-flag'],
     });
@@ -71,5 +72,29 @@ describe('substitution', () => {
   it('reports a malformed and an unterminated reference', () => {
     expect(substituteVariables('${1X}', vars)).toMatchObject({ ok: false, offset: 0, message: expect.stringContaining('is not a valid variable reference') });
     expect(substituteVariables('${A} ${OPEN', vars)).toMatchObject({ ok: false, offset: 5, message: expect.stringMatching(/^unterminated variable reference "\$\{OPEN"/) });
+  });
+});
+
+describe('the environment is read only through an allow-list', () => {
+  const env = { AWS_SECRET_ACCESS_KEY: 'wJalrXUtnFEMI/K7MDENG', GITHUB_TOKEN: 'ghp_planted', ECSR_VAR_IMAGE_TAG: '1.4.2', ECSR_VAR_: 'no name', RELEASE: 'r7' };
+
+  it('reads nothing from the environment without --var-env or --var-env-prefix', async () => {
+    const r = await collectVariables({ env });
+    expect([...r.vars]).toEqual([]);
+  });
+
+  it('maps ECSR_VAR_IMAGE_TAG to IMAGE_TAG under --var-env-prefix ECSR_VAR_, and nothing else', async () => {
+    const r = await collectVariables({ env, envPrefixes: ['ECSR_VAR_'] });
+    expect([...r.vars]).toEqual([['IMAGE_TAG', '1.4.2']]);
+  });
+
+  it('reads a variable named by --var-env under its own name, and only that one', async () => {
+    const r = await collectVariables({ env, envNames: ['RELEASE', 'NOT_SET'] });
+    expect([...r.vars]).toEqual([['RELEASE', 'r7']]);
+  });
+
+  it('refuses a --var-env that is not a variable name', async () => {
+    const r = await collectVariables({ env, envNames: ['A-B'], envPrefixes: ['$'] });
+    expect(r.problems.map((p) => p.message)).toEqual(['--var-env-prefix "$": expected the start of a variable name, e.g. ECSR_VAR_', '--var-env "A-B": expected a variable name']);
   });
 });

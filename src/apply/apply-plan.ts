@@ -13,6 +13,7 @@ import type { Problem } from '../model/problem.js';
 import type { Plan, PlannedAction } from '../plan/types.js';
 import { OPTIONAL_OWNERSHIP_KEYS, ownershipTags } from './ownership.js';
 import { removeScaling, suspendScaleIn, syncScaling } from './scaling.js';
+import { emptyRecord, ownValue } from '../model/own-keys.js';
 
 type Json = Record<string, unknown>;
 
@@ -342,10 +343,10 @@ async function waitUntilGone(gw: AwsGateway, cluster: string, service: string, t
 
 /** TagResource what differs, UntagResource user tags the manifest dropped (ownership keys kept unless obsolete). */
 async function syncTags(gw: AwsGateway, arn: string, live: Record<string, string>, wanted: Record<string, string>): Promise<void> {
-  const add: Record<string, string> = {};
-  for (const [k, v] of Object.entries(wanted)) if (live[k] !== v) add[k] = v;
+  const add: Record<string, string> = emptyRecord();
+  for (const [k, v] of Object.entries(wanted)) if (ownValue(live, k) !== v) add[k] = v;
   const remove = Object.keys(live).filter((k) => {
-    if (k in wanted || k.toLowerCase().startsWith('aws:')) return false;
+    if (Object.hasOwn(wanted, k) || k.toLowerCase().startsWith('aws:')) return false;
     if (k.startsWith('ecs-reconciler:')) return (OPTIONAL_OWNERSHIP_KEYS as readonly string[]).includes(k);
     return true;
   });

@@ -63,9 +63,10 @@ import {
   GetItemCommand,
   PutItemCommand,
 } from '@aws-sdk/client-dynamodb';
-import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, chmodSync, existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { CallCounter, isMutatingOperation } from './call-counter.js';
 import { ECS_RATE_LIMITS, RateLimiter, type RateLimitWaitListener, type RateLimits } from './rate-limit.js';
+import { emptyRecord } from '../model/own-keys.js';
 
 export type { Cluster as LiveCluster, Service as LiveService, TaskDefinition as LiveTaskDefinition, Task as LiveTask } from '@aws-sdk/client-ecs';
 export type { ScalableTarget, ScalingPolicy, ScheduledAction } from '@aws-sdk/client-application-auto-scaling';
@@ -159,7 +160,7 @@ export class TaskDefinitionCache {
   updateTags(arn: string, tags: Record<string, string>): void {
     const e = this.byArn.get(arn);
     if (!e) return;
-    e.tags = { ...tags };
+    e.tags = Object.assign(emptyRecord<string>(), tags);
     this.append(e);
   }
 
@@ -170,7 +171,8 @@ export class TaskDefinitionCache {
   }
 
   /** Reads the revisions a previous process saved (the last line of an ARN wins; a torn line is skipped), then appends to the file. */
-  persistTo(file: string): number {
+  persistTo(file: string, opts: { persistable?: (entry: TaskDefinitionWithTags) => boolean } = {}): number {
+    this.persistable = opts.persistable ?? (() => true);
     let lines = 0;
     try {
       for (const line of readFileSync(file, 'utf8').split('\n')) {
@@ -188,20 +190,32 @@ export class TaskDefinitionCache {
     }
     this.file = file;
     this.linesInFile = lines;
-    // one line per revision read (plus tag updates): compact at start once it repeats itself
-    if (lines > this.byArn.size * 2 + 100) this.compact();
+    // the file holds task definitions (environment values among them): only this user reads it
+    if (existsSync(file) && (statSync(file).mode & 0o077) !== 0) chmodSync(file, 0o600);
+    // one line per revision read (plus tag updates): compact at start once it repeats itself,
+    // or when it holds revisions no longer persistable (a file written by an older release)
+    const persistableCount = [...this.byArn.values()].filter((e) => this.persistable(e)).length;
+    if (lines > this.byArn.size * 2 + 100 || persistableCount < this.byArn.size) this.compact();
     return this.byArn.size;
   }
 
+  /**
+   * Revisions holding a value the redactor masks are kept in memory only: the file must
+   * not hold a secret in clear, and a masked body would read as drift after a restart
+   * (the restarted daemon describes those again, once).
+   */
+  private persistable: (entry: TaskDefinitionWithTags) => boolean = () => true;
+
   private compact(): void {
     if (!this.file) return;
-    writeFileSync(this.file, [...this.byArn.values()].map((e) => JSON.stringify(e) + '\n').join(''));
-    this.linesInFile = this.byArn.size;
+    const kept = [...this.byArn.values()].filter((e) => this.persistable(e));
+    writeFileSync(this.file, kept.map((e) => JSON.stringify(e) + '\n').join(''), { mode: 0o600 });
+    this.linesInFile = kept.length;
   }
 
   private append(entry: TaskDefinitionWithTags): void {
-    if (!this.file) return;
-    appendFileSync(this.file, JSON.stringify(entry) + '\n');
+    if (!this.file || !this.persistable(entry)) return;
+    appendFileSync(this.file, JSON.stringify(entry) + '\n', { mode: 0o600 });
     if (++this.linesInFile > this.maxEntries * 2) this.compact();
   }
   get size(): number {
@@ -243,7 +257,7 @@ export function tagsToList(tags: Record<string, string>): Array<{ key: string; v
 }
 
 export function tagsFromList(list: ReadonlyArray<{ key?: string | undefined; value?: string | undefined }> | undefined): Record<string, string> {
-  const out: Record<string, string> = {};
+  const out: Record<string, string> = emptyRecord();
   for (const t of list ?? []) if (t.key !== undefined) out[t.key] = t.value ?? '';
   return out;
 }

@@ -10,6 +10,8 @@ export const COMMON_OPTIONS = {
   help: { type: 'boolean', short: 'h' },
   var: { type: 'string', multiple: true },
   'var-file': { type: 'string', multiple: true },
+  'var-env': { type: 'string', multiple: true },
+  'var-env-prefix': { type: 'string', multiple: true },
   region: { type: 'string' },
   endpoint: { type: 'string' },
   profile: { type: 'string' },
@@ -20,6 +22,10 @@ export const COMMON_OPTIONS = {
 export const COMMON_HELP = `Common flags:
   --var K=V             set a \${K} variable (repeatable; wins over --var-file and the environment)
   --var-file PATH       read NAME=value lines (repeatable), e.g. the emulator's .emulator.env
+  --var-env NAME        let manifests read the environment variable NAME as \${NAME} (repeatable)
+  --var-env-prefix P    let manifests read every environment variable starting with P, prefix
+                        dropped: --var-env-prefix ECSR_VAR_ makes ECSR_VAR_IMAGE_TAG \${IMAGE_TAG}
+                        (repeatable; no other environment variable is ever read by a manifest)
   --region REGION       default region for manifests without metadata.region (default: AWS_REGION, AWS_DEFAULT_REGION, the profile's region)
   --profile NAME        AWS profile for credentials and region (default: AWS_PROFILE, else default;
                         the SDK's own chain: ~/.aws/config and ~/.aws/credentials, SSO, roles)

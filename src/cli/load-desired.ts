@@ -8,6 +8,9 @@ export interface DesiredFlags {
   dir: string;
   vars?: string[];
   varFiles?: string[];
+  /** --var-env and --var-env-prefix: the only environment variables a manifest may read */
+  varEnv?: string[];
+  varEnvPrefixes?: string[];
   region: string;
   noticesTo?: 'stderr';
 }
@@ -17,6 +20,8 @@ export async function loadDesired(flags: DesiredFlags, io: CommandIO): Promise<L
     flags: flags.vars ?? [],
     files: (flags.varFiles ?? []).map((f) => path.resolve(io.cwd, f)),
     env: io.env,
+    envNames: flags.varEnv ?? [],
+    envPrefixes: flags.varEnvPrefixes ?? [],
   });
   const result = await loadManifests(path.resolve(io.cwd, flags.dir), { defaultRegion: flags.region, vars: variables.vars });
   // validate prints them with its own output; the other commands say them on stderr

@@ -40,8 +40,12 @@ Flags:
   --prune                      plan deletions of orphaned resources too
   --adopt                      plan taking over same-named unmanaged resources
   --keep-revisions N           with --prune: ACTIVE revisions kept per family (default 5)
-  --redact PATTERN             environment names whose values are masked (repeatable;
-                               default PASSWORD, SECRET, TOKEN, KEY, CREDENTIAL)
+  --redact PATTERN             names whose values are masked in environment, secretOptions,
+                               log and FireLens options, dockerLabels (repeatable; default
+                               PASSWORD, SECRET, TOKEN, KEY, CREDENTIAL), or a field path
+                               masked whole ('containerDefinitions[name=*].command'); masks
+                               are HMACs under a per-process random key (a daemon with
+                               --state-dir keeps one key across restarts)
 
 ${COMMON_HELP}
 
@@ -88,6 +92,8 @@ export interface PassCommandFlags {
   'keep-revisions'?: string;
   var?: string[];
   'var-file'?: string[];
+  'var-env'?: string[];
+  'var-env-prefix'?: string[];
   region?: string;
   endpoint?: string;
   profile?: string;
@@ -168,7 +174,7 @@ export async function runPassCommand(mode: 'plan' | 'apply', dir: string, values
     ? { ...saved.options, controllerId }
     : { controllerId, prune: values.prune ?? false, adopt: values.adopt ?? false, keepRevisions: positiveInt('keep-revisions', values['keep-revisions'], 5), targets: values.target ?? [] };
   const target = parseTargets(options.targets);
-  const load = await loadDesired({ dir, vars: values.var ?? [], varFiles: values['var-file'] ?? [], region, noticesTo: 'stderr' }, io);
+  const load = await loadDesired({ dir, vars: values.var ?? [], varFiles: values['var-file'] ?? [], varEnv: values['var-env'] ?? [], varEnvPrefixes: values['var-env-prefix'] ?? [], region, noticesTo: 'stderr' }, io);
   const showProgress = format === 'text' && !values.out;
   const progress = new ApplyProgress(io.stderr);
   const gateways = makeGateways({ endpoint: values.endpoint, profile: values.profile, env: io.env, ...(mode === 'apply' && showProgress ? { onRateLimitWait: (op, spec) => progress.rateLimitWait(op, spec) } : {}) });

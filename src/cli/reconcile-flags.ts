@@ -1,6 +1,6 @@
 /** Flags and set-up shared by plan and apply (and run): region, endpoint, gateways. */
 import { AwsGateways, sdkDefaultRegion, type RateLimitWaitListener } from '../aws/index.js';
-import { DEFAULT_REDACT_PATTERNS, Redactor } from '../report/index.js';
+import { DEFAULT_REDACT_PATTERNS, isFieldPathPattern, Redactor } from '../report/index.js';
 import { UsageError } from './flags.js';
 import type { CommandIO } from './io.js';
 
@@ -22,8 +22,14 @@ export function makeGateways(opts: { endpoint?: string | undefined; profile?: st
   return new AwsGateways({ ...(opts.endpoint ? { endpoint: opts.endpoint } : {}), ...(opts.profile ? { profile: opts.profile } : {}), ...(limits ? { rateLimits: limits } : {}), ...(opts.onRateLimitWait ? { onRateLimitWait: opts.onRateLimitWait } : {}) });
 }
 
-/** --redact patterns replace the defaults (PASSWORD, SECRET, TOKEN, KEY, CREDENTIAL); commas split too. */
-export function redactorFrom(flags: readonly string[] | undefined): Redactor {
-  const patterns = (flags ?? []).flatMap((f) => f.split(',')).map((p) => p.trim()).filter(Boolean);
-  return new Redactor(patterns.length ? patterns : DEFAULT_REDACT_PATTERNS);
+/**
+ * --redact takes names and field paths (commas split too): names replace the default
+ * name patterns (PASSWORD, SECRET, TOKEN, KEY, CREDENTIAL); field paths
+ * (`containerDefinitions[name=*].command`, anything with `.` or `[`) add to them.
+ */
+export function redactorFrom(flags: readonly string[] | undefined, key?: Uint8Array): Redactor {
+  const given = (flags ?? []).flatMap((f) => f.split(',')).map((p) => p.trim()).filter(Boolean);
+  const names = given.filter((p) => !isFieldPathPattern(p));
+  const paths = given.filter(isFieldPathPattern);
+  return new Redactor(names.length ? names : DEFAULT_REDACT_PATTERNS, { paths, ...(key ? { key } : {}) });
 }

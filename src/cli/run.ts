@@ -2,6 +2,8 @@ import path from 'node:path';
 import { Controller } from '../daemon/controller.js';
 import { leaseHolderName } from '../daemon/lease.js';
 import { createLogger } from '../daemon/logger.js';
+import { parseWebhookUrl, type WebhookTarget } from '../daemon/notify.js';
+import { loadRedactionKey } from '../daemon/redaction-key.js';
 import { COMMON_HELP, durationMs, oneOf, parseCommandArgs, positiveInt, UsageError } from './flags.js';
 import type { CommandIO } from './io.js';
 import { DEFAULT_CONTROLLER_ID, makeGateways, redactorFrom, requireRegion } from './reconcile-flags.js';
@@ -31,6 +33,14 @@ Flags:
                         /report   the last pass's report as JSON
                         /         the drift report as a page
                         POST /reconcile  start a pass now (a git push webhook; see --webhook-secret)
+  --allowed-hosts NAMES Host header names the endpoints answer to (repeatable, commas split;
+                        '*' any). IP literals are always answered (DNS rebinding needs a
+                        name); default: localhost and the --listen host, or this machine's
+                        hostname when listening on 0.0.0.0. Others get 421. /healthz and
+                        /readyz answer whatever the Host
+  --report-token TOKEN  / and /report need "Authorization: Bearer TOKEN" (a browser: any
+                        user name, TOKEN as the password); /healthz, /readyz and /metrics
+                        stay open (default ECS_RECONCILER_REPORT_TOKEN; at least 16 chars)
   --prune               delete orphaned managed resources (never while a manifest fails to load)
   --keep-revisions N    with --prune: ACTIVE revisions kept per family (default 5)
   --adopt               take over same-named unmanaged resources
@@ -56,8 +66,12 @@ Flags:
                         GitLab's X-Gitlab-Token; anything unsigned is 401. Without it any POST
                         starts a pass. Default: ECS_RECONCILER_WEBHOOK_SECRET (better than the
                         flag, which other users of the machine see in the process list)
-  --redact PATTERN      environment names whose values are masked in every output
-                        (repeatable; default PASSWORD, SECRET, TOKEN, KEY, CREDENTIAL)
+  --redact PATTERN      names whose values are masked in every output, in environment,
+                        secretOptions, log and FireLens options, dockerLabels (repeatable;
+                        default PASSWORD, SECRET, TOKEN, KEY, CREDENTIAL); or a field path
+                        masked whole, e.g. 'containerDefinitions[name=*].command'. Masks
+                        are HMACs keyed by DIR/redaction.key with --state-dir (made 0600
+                        when missing), else by a per-process random key
 
 ${COMMON_HELP}
 
@@ -66,6 +80,14 @@ Examples:
   curl -s localhost:8080/report | jq '.summary'
   curl -s -X POST localhost:8080/reconcile          # a pass now (no --webhook-secret)
 `;
+
+/** The URL is checked before anything starts; the message never repeats it (it may hold a password or a key). */
+function webhookFrom(flag: string | undefined): WebhookTarget | undefined {
+  if (flag === undefined) return undefined;
+  const parsed = parseWebhookUrl(flag);
+  if (!parsed.ok) throw new UsageError(`--notify-webhook ${parsed.message}`);
+  return parsed.target;
+}
 
 export async function runCommand(argv: string[], io: CommandIO): Promise<number> {
   const { values, positionals } = parseCommandArgs(
@@ -88,6 +110,8 @@ export async function runCommand(argv: string[], io: CommandIO): Promise<number>
       'lease-table': { type: 'string' },
       'lease-duration': { type: 'string' },
       'webhook-secret': { type: 'string' },
+      'allowed-hosts': { type: 'string', multiple: true },
+      'report-token': { type: 'string' },
     },
     { min: 1, max: 1, names: 'DIR (the manifests folder)' },
   );
@@ -105,12 +129,22 @@ export async function runCommand(argv: string[], io: CommandIO): Promise<number>
   const logger = createLogger({ level, format: logFormat });
   // the container image sets ECS_RECONCILER_LISTEN=0.0.0.0:8080 (DESIGN.md: 0.0.0.0 in the container)
   const listen = values.listen ?? io.env.ECS_RECONCILER_LISTEN ?? '127.0.0.1:8080';
+  // the environment variable keeps the token out of the task's command line (ps, DescribeTasks)
+  const reportToken = values['report-token'] ?? io.env.ECS_RECONCILER_REPORT_TOKEN;
+  if (reportToken !== undefined && reportToken.length < 16) throw new UsageError('--report-token (or ECS_RECONCILER_REPORT_TOKEN) must be at least 16 characters');
+  const webhook = webhookFrom(values['notify-webhook']);
+  const stateDir = values['state-dir'] ? path.resolve(io.cwd, values['state-dir']) : undefined;
+  const redactionKey = await loadRedactionKey(stateDir);
+  if (redactionKey.source === 'process') logger.info({ redactionKey: 'per-process' }, 'redaction masks use a per-process random key (no --state-dir): the same value masks differently after a restart');
+  else logger.info({ redactionKey: redactionKey.file, created: redactionKey.created }, `redaction masks are keyed by ${redactionKey.file}`);
   const gateways = makeGateways({ endpoint: values.endpoint, profile: values.profile, env: io.env });
   const controller = new Controller({
     dir: path.resolve(io.cwd, positionals[0]!),
     varFlags: values.var ?? [],
     varFiles: (values['var-file'] ?? []).map((f) => path.resolve(io.cwd, f)),
     env: io.env,
+    varEnv: values['var-env'] ?? [],
+    varEnvPrefixes: values['var-env-prefix'] ?? [],
     defaultRegion: region,
     controllerId: values['controller-id'] ?? DEFAULT_CONTROLLER_ID,
     gateways,
@@ -124,11 +158,15 @@ export async function runCommand(argv: string[], io: CommandIO): Promise<number>
     listen,
     logger,
     historySize: positiveInt('history', values.history, 100),
-    ...(values['state-dir'] ? { stateDir: path.resolve(io.cwd, values['state-dir']) } : {}),
-    ...(values['notify-webhook'] ? { notifyWebhook: values['notify-webhook'] } : {}),
+    ...(stateDir ? { stateDir } : {}),
+    ...(webhook ? { notifyWebhook: webhook } : {}),
     ...(values['public-url'] ? { publicUrl: values['public-url'] } : {}),
-    redactor: redactorFrom(values.redact),
+    redactor: redactorFrom(values.redact, redactionKey.key),
     ...(webhookSecret ? { webhookSecret } : {}),
+    httpGuard: {
+      ...(values['allowed-hosts'] ? { allowedHosts: values['allowed-hosts'].flatMap((h) => h.split(',')).map((h) => h.trim()).filter(Boolean) } : {}),
+      ...(reportToken ? { reportToken } : {}),
+    },
     ...(values['lease-table']
       ? { lease: { table: values['lease-table'], durationMs: durationMs('lease-duration', values['lease-duration'], 30_000), holder: leaseHolderName() } }
       : {}),

@@ -36,7 +36,7 @@ export async function validateCommand(argv: string[], io: CommandIO): Promise<nu
   }
   const format = oneOf('format', values.format, ['text', 'json'] as const, 'text');
   const region = resolveRegion(values.region, io.env) ?? 'us-east-1';
-  const result = await loadDesired({ dir: positionals[0]!, vars: values.var ?? [], varFiles: values['var-file'] ?? [], region }, io);
+  const result = await loadDesired({ dir: positionals[0]!, vars: values.var ?? [], varFiles: values['var-file'] ?? [], varEnv: values['var-env'] ?? [], varEnvPrefixes: values['var-env-prefix'] ?? [], region }, io);
   const valid = result.problems.length === 0;
   if (format === 'json') {
     io.stdout(

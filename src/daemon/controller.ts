@@ -15,9 +15,10 @@ import { annotateHistory, passRecordOf } from '../report/history.js';
 import { renderPage, renderPageContent, showModeOf, type Redactor, type Report } from '../report/index.js';
 import { HistoryStore } from './history-store.js';
 import { Lease } from './lease.js';
-import { WebhookNotifier } from './notify.js';
+import { WebhookNotifier, type WebhookTarget } from './notify.js';
 import { ResourceBackoff } from './backoff.js';
 import { startHttpServer } from './http-server.js';
+import type { RequestGuardOptions } from './request-guard.js';
 import { DaemonMetrics } from './metrics.js';
 import { ReconcileQueue } from './reconcile-queue.js';
 import { ManifestWatcher } from './watch.js';
@@ -29,6 +30,9 @@ export interface ControllerOptions {
   varFlags: string[];
   varFiles: string[];
   env: NodeJS.ProcessEnv;
+  /** --var-env / --var-env-prefix: the only environment variables a manifest may read */
+  varEnv: string[];
+  varEnvPrefixes: string[];
   defaultRegion: string;
   controllerId: string;
   gateways: AwsGateways;
@@ -48,10 +52,13 @@ export interface ControllerOptions {
   historySize: number;
   /** where history.jsonl is appended (--state-dir) */
   stateDir?: string;
-  notifyWebhook?: string;
+  /** --notify-webhook, checked at start (notify.ts parseWebhookUrl) */
+  notifyWebhook?: WebhookTarget;
   /** the report's address in notifications (--public-url); default http://LISTEN/ */
   publicUrl?: string;
   redactor: Redactor;
+  /** --allowed-hosts and --report-token: what a request must show before it is routed */
+  httpGuard?: RequestGuardOptions;
   /** --lease-table: only the holder of the lease (DynamoDB) applies */
   lease?: { table: string; durationMs: number; holder: string };
   /** --webhook-secret: POST /reconcile then needs a GitHub signature or the GitLab token */
@@ -134,9 +141,12 @@ export class Controller {
         log.info({ source: verdict.source, event: verdict.event, ref: verdict.ref, commit: verdict.commit, queued }, `POST /reconcile (${what}): ${queued ? 'a pass runs now; one more follows it' : 'pass started'}`);
         return { status: 202, body: { started: true, queued, source: verdict.source, ...(verdict.ref ? { ref: verdict.ref } : {}), ...(verdict.commit ? { commit: verdict.commit } : {}) } };
       },
-    });
+      onError: (err) => log.error({ err }, 'an HTTP handler failed (answered 500)'),
+    }, this.opts.httpGuard);
     const restored = await this.history.load();
-    const revisions = this.opts.stateDir ? this.opts.gateways.taskDefinitionCache.persistTo(path.join(this.opts.stateDir, 'revisions.jsonl')) : 0;
+    const revisions = this.opts.stateDir
+      ? this.opts.gateways.taskDefinitionCache.persistTo(path.join(this.opts.stateDir, 'revisions.jsonl'), { persistable: (e) => !this.opts.redactor.masksSomethingIn({ containerDefinitions: e.taskDefinition.containerDefinitions }) })
+      : 0;
     this.passCount = this.history.lastPass;
     if (this.opts.notifyWebhook) this.notifier = new WebhookNotifier(this.opts.notifyWebhook, this.opts.publicUrl ?? `http://${this.http.address}/`);
     log.info({ listen: this.http.address, historyRestored: restored, revisionsRestored: revisions, dir: this.opts.dir, mode: this.opts.mode, controllerId: this.opts.controllerId, intervalMs: this.opts.intervalMs }, `listening on http://${this.http.address}`);
@@ -208,7 +218,7 @@ export class Controller {
     const throttledBefore = this.opts.gateways.counter.throttled;
     const callsBefore = this.opts.gateways.counter.total();
     try {
-      const variables = await collectVariables({ flags: this.opts.varFlags, files: this.opts.varFiles, env: this.opts.env });
+      const variables = await collectVariables({ flags: this.opts.varFlags, files: this.opts.varFiles, env: this.opts.env, envNames: this.opts.varEnv, envPrefixes: this.opts.varEnvPrefixes });
       const load = await loadManifests(this.opts.dir, { defaultRegion: this.opts.defaultRegion, vars: variables.vars, cache: this.parseCache });
       if (variables.problems.length) {
         load.problems.unshift(...variables.problems);

@@ -5,6 +5,7 @@
 import { appendFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { PassRecord } from '../report/history.js';
+import { restrictToOwner } from './redaction-key.js';
 
 export class HistoryStore {
   private records: PassRecord[] = [];
@@ -17,7 +18,8 @@ export class HistoryStore {
   /** Reads the file's last N records (a torn last line, from a crash mid-write, is skipped). */
   async load(): Promise<number> {
     if (!this.file) return 0;
-    await mkdir(path.dirname(this.file), { recursive: true });
+    await mkdir(path.dirname(this.file), { recursive: true, mode: 0o700 });
+    await restrictToOwner(this.file);
     let text = '';
     try {
       text = await readFile(this.file, 'utf8');
@@ -36,7 +38,7 @@ export class HistoryStore {
     }
     this.records = parsed.slice(-this.size);
     // append-only between starts; compacted at start once it holds far more than it keeps
-    if (parsed.length > this.size * 10) await writeFile(this.file, this.records.map((r) => JSON.stringify(r) + '\n').join(''));
+    if (parsed.length > this.size * 10) await writeFile(this.file, this.records.map((r) => JSON.stringify(r) + '\n').join(''), { mode: 0o600 });
     return this.records.length;
   }
 
@@ -51,6 +53,6 @@ export class HistoryStore {
   async append(record: PassRecord): Promise<void> {
     this.records.push(record);
     if (this.records.length > this.size) this.records.splice(0, this.records.length - this.size);
-    if (this.file) await appendFile(this.file, JSON.stringify(record) + '\n');
+    if (this.file) await appendFile(this.file, JSON.stringify(record) + '\n', { mode: 0o600 });
   }
 }

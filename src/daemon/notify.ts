@@ -4,6 +4,7 @@
  * (a `text` field) and links the report.
  */
 import { FIGHT_LIMIT } from '../diff/index.js';
+import { slackText } from '../report/escape.js';
 import type { Report, ReportResource } from '../report/model.js';
 
 export type Condition = 'ok' | 'drifted' | 'fighting' | 'error';
@@ -42,7 +43,8 @@ export function webhookBody(report: Report, transitions: readonly Transition[], 
     return `• ${t.resource} ${what}`;
   });
   return {
-    text: `ecs-reconciler (${report.controllerId}): ${transitions.length} resource(s) changed condition\n${lines.join('\n')}\nReport: ${reportUrl}`,
+    // field paths carry tag keys and labels from live ECS: no Slack markup or mention gets through
+    text: slackText(`ecs-reconciler (${report.controllerId}): ${transitions.length} resource(s) changed condition\n${lines.join('\n')}\nReport: ${reportUrl}`),
     controllerId: report.controllerId,
     generatedAt: report.generatedAt,
     ...(report.gitRevision ? { gitRevision: report.gitRevision } : {}),
@@ -50,6 +52,36 @@ export function webhookBody(report: Report, transitions: readonly Transition[], 
     summary: report.summary.byState,
     transitions,
   };
+}
+
+/**
+ * A webhook URL checked at start: http or https, a host, no fragment. Credentials
+ * (`user:pass@`) are taken out of the URL and sent as an Authorization header (fetch
+ * refuses a URL that holds them); what may be shown of it is the origin alone, since
+ * the path and query of a webhook are often its secret (a Slack incoming webhook's path
+ * is the key).
+ */
+export interface WebhookTarget {
+  url: string;
+  authorization?: string;
+  /** safe to log: scheme, host and port */
+  shown: string;
+}
+
+export function parseWebhookUrl(text: string): { ok: true; target: WebhookTarget } | { ok: false; message: string } {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    return { ok: false, message: 'is not a URL: expected https://HOST/PATH' };
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') return { ok: false, message: `must be an http or https URL, got a ${url.protocol.replace(/:$/, '')} one` };
+  if (!url.hostname) return { ok: false, message: 'has no host: expected https://HOST/PATH' };
+  if (url.hash) return { ok: false, message: 'has a #fragment, which is never sent: remove it' };
+  const authorization = url.username || url.password ? `Basic ${Buffer.from(`${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`).toString('base64')}` : undefined;
+  url.username = '';
+  url.password = '';
+  return { ok: true, target: { url: url.href, ...(authorization ? { authorization } : {}), shown: url.origin } };
 }
 
 /** Backoff of webhook posts while the endpoint is down: 10 s, 20 s, 40 s ... at most 15 minutes. */
@@ -69,7 +101,7 @@ export class WebhookNotifier {
   private failures = 0;
   private retryAt = 0;
   constructor(
-    private readonly url: string,
+    private readonly target: WebhookTarget,
     private readonly reportUrl: string,
     private readonly post: typeof fetch = fetch,
     private readonly now: () => number = Date.now,
@@ -95,24 +127,41 @@ export class WebhookNotifier {
       restore();
       return { sent: 0, deferred: true, retryInMs: this.retryAt - now };
     }
-    try {
-      const res = await this.post(this.url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(webhookBody(report, transitions, this.reportUrl)),
-        signal: AbortSignal.timeout(10_000),
-      });
-      if (!res.ok) throw new Error(`HTTP ${res.status}`);
+    const error = await this.deliver(JSON.stringify(webhookBody(report, transitions, this.reportUrl)));
+    if (error === undefined) {
       this.failures = 0;
       this.retryAt = 0;
       return { sent: transitions.length };
-    } catch (err) {
-      // not delivered: forget these transitions so a later pass sends them, after the backoff
-      restore();
-      const delay = Math.min(this.backoff.capMs, this.backoff.baseMs * 2 ** this.failures);
-      this.failures++;
-      this.retryAt = now + delay;
-      return { sent: 0, error: err instanceof Error ? err.message : String(err), retryInMs: delay };
     }
+    // not delivered: forget these transitions so a later pass sends them, after the backoff
+    restore();
+    const delay = Math.min(this.backoff.capMs, this.backoff.baseMs * 2 ** this.failures);
+    this.failures++;
+    this.retryAt = now + delay;
+    return { sent: 0, error: `${this.target.shown}: ${error}`, retryInMs: delay };
+  }
+
+  /** undefined when delivered; else a message that holds no part of the URL but its origin. */
+  private async deliver(body: string): Promise<string | undefined> {
+    let res: Response;
+    try {
+      res = await this.post(this.target.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...(this.target.authorization ? { authorization: this.target.authorization } : {}) },
+        body,
+        // a redirect would carry the report (and our Authorization) to another address
+        redirect: 'manual',
+        signal: AbortSignal.timeout(10_000),
+      });
+    } catch (err) {
+      // fetch's own messages may quote the URL: only the error's kind and code are kept
+      const e = err as { name?: string; cause?: { code?: string } };
+      if (e.name === 'TimeoutError' || e.name === 'AbortError') return 'no answer within 10 s';
+      return `not delivered (${e.cause?.code ?? e.name ?? 'network error'})`;
+    }
+    await res.body?.cancel().catch(() => undefined);
+    if (res.type === 'opaqueredirect' || (res.status >= 300 && res.status < 400)) return `answered a redirect${res.status ? ` (HTTP ${res.status})` : ''}, which is not followed: give the final URL`;
+    if (!res.ok) return `HTTP ${res.status}`;
+    return undefined;
   }
 }

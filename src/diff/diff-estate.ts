@@ -15,6 +15,7 @@ import { accountOfArn, clusterWithResolvedNamespace, serviceWithClusterDefaults,
 import { normalizeScaling } from './scaling.js';
 import { canonicalJson, normalizeCluster, normalizeService, normalizeTaskDefinition } from './normalize.js';
 import type { ChangeCause, FieldChange, ResourceDiff, ResourceState } from './types.js';
+import { emptyRecord, ownValue } from '../model/own-keys.js';
 
 export interface DiffInput {
   desired: readonly DesiredResource[];
@@ -34,7 +35,7 @@ const KIND_ORDER: Record<Kind, number> = { Cluster: 0, TaskDefinition: 1, Servic
 export const SERVICE_FIELDS_NEEDING_REPLACEMENT = ['launchType', 'role', 'schedulingStrategy'] as const;
 
 export function userTags(tags: Record<string, string> | undefined): Record<string, string> {
-  const out: Record<string, string> = {};
+  const out: Record<string, string> = emptyRecord();
   for (const [k, v] of Object.entries(tags ?? {})) {
     if (k.startsWith('ecs-reconciler:') || k.toLowerCase().startsWith('aws:')) continue;
     out[k] = v;
@@ -43,7 +44,7 @@ export function userTags(tags: Record<string, string> | undefined): Record<strin
 }
 
 function isManaged(tags: Record<string, string>, controllerId: string): boolean {
-  return tags[TAG.managedBy] === controllerId;
+  return ownValue(tags, TAG.managedBy) === controllerId;
 }
 
 function omit(obj: Json, ...keys: string[]): Json {
@@ -79,7 +80,7 @@ function withCause(diffs: Array<{ path: string; live: unknown; desired: unknown 
 
 function tagChanges(live: Record<string, string>, desired: Record<string, string>): Array<{ path: string; live: unknown; desired: unknown }> {
   const keys = [...new Set([...Object.keys(live), ...Object.keys(desired)])].sort();
-  return keys.filter((k) => live[k] !== desired[k]).map((k) => ({ path: `tags.${k}`, live: live[k], desired: desired[k] }));
+  return keys.filter((k) => ownValue(live, k) !== ownValue(desired, k)).map((k) => ({ path: `tags.${k}`, live: ownValue(live, k), desired: ownValue(desired, k) }));
 }
 
 /**

@@ -4,6 +4,7 @@
  * the person who wrote the manifest thinks of it.
  */
 import { canonicalJson } from './normalize.js';
+import { ownValue } from '../model/own-keys.js';
 
 export interface FieldDifference {
   path: string;
@@ -21,7 +22,8 @@ function same(a: unknown, b: unknown): boolean {
   return canonicalJson(a) === canonicalJson(b);
 }
 
-function nameKeyOf(list: unknown[]): string | undefined {
+/** The key that names a list's items (`name`, `key`, ...), as paths write it: `environment[name=X]`. */
+export function nameKeyOf(list: unknown[]): string | undefined {
   for (const key of NAME_KEYS) {
     const names = list.map((i) => (isObject(i) ? i[key] : undefined));
     if (names.every((n) => typeof n === 'string') && new Set(names).size === names.length) return key;
@@ -37,12 +39,12 @@ export function diffFields(live: unknown, desired: unknown, path = ''): FieldDif
   if (same(live, desired)) return [];
   if (isObject(live) && isObject(desired)) {
     const keys = [...new Set([...Object.keys(live), ...Object.keys(desired)])].sort();
-    return keys.flatMap((k) => diffFields(live[k], desired[k], join(path, k)));
+    return keys.flatMap((k) => diffFields(ownValue(live, k), ownValue(desired, k), join(path, k)));
   }
   if (Array.isArray(live) && Array.isArray(desired)) {
     const key = nameKeyOf(live) && nameKeyOf(desired) === nameKeyOf(live) ? nameKeyOf(live) : undefined;
     if (key) {
-      const byName = (list: unknown[]) => new Map(list.map((i) => [String((i as Record<string, unknown>)[key]), i]));
+      const byName = (list: unknown[]) => new Map(list.map((i) => [String(ownValue(i as Record<string, unknown>, key)), i]));
       const l = byName(live);
       const d = byName(desired);
       const names = [...new Set([...l.keys(), ...d.keys()])];

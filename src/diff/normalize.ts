@@ -1,3 +1,4 @@
+import { emptyRecord, ownValue } from '../model/own-keys.js';
 // Normalization of ECS specs for diffing and hashing.
 //
 // Applied to BOTH sides (the desired spec from a manifest and the live state projected
@@ -338,14 +339,14 @@ function coerce(value: unknown, path: string, schema: Schema, numbers: Set<strin
   if (Array.isArray(value)) {
     out = value.map((item) => coerce(item, `${path}[]`, schema, numbers));
   } else if (isObject(value)) {
-    const obj: Json = {};
+    const obj: Json = emptyRecord();
     for (const [key, child] of Object.entries(value)) {
       obj[key] = coerce(child, join(path, key), schema, numbers);
     }
     out = obj;
   }
   if (numbers.has(path)) out = toNumber(out);
-  const canon = schema.canon[path];
+  const canon = ownValue(schema.canon, path);
   return canon ? canon(out) : out;
 }
 
@@ -371,7 +372,7 @@ function reduce(value: unknown, path: string, schema: Schema, root: Json, parent
     return items.length > 0 ? items : undefined;
   }
   if (isObject(value)) {
-    const out: Json = {};
+    const out: Json = emptyRecord();
     for (const key of Object.keys(value).sort()) {
       const childPath = join(path, key);
       const r = reduce(value[key], childPath, schema, root, value);
@@ -419,7 +420,7 @@ function compareBy(keys: readonly string[]): (a: unknown, b: unknown) => number 
   return (a, b) => {
     if (keys.length === 0) return compare(a, b);
     for (const key of keys) {
-      const c = compare(isObject(a) ? a[key] : undefined, isObject(b) ? b[key] : undefined);
+      const c = compare(isObject(a) ? ownValue(a, key) : undefined, isObject(b) ? ownValue(b, key) : undefined);
       if (c !== 0) return c;
     }
     return 0;
@@ -443,7 +444,7 @@ function sortKeys(value: unknown): unknown {
   }
   if (Array.isArray(value)) return value.map(sortKeys);
   if (isObject(value)) {
-    const out: Json = {};
+    const out: Json = emptyRecord();
     for (const key of Object.keys(value).sort()) out[key] = sortKeys(value[key]);
     return out;
   }

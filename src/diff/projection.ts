@@ -19,6 +19,7 @@
 // drift.
 
 import type { Json } from './normalize.js';
+import { emptyRecord } from '../model/own-keys.js';
 
 /** RegisterTaskDefinitionRequest fields, less family and tags. */
 const TASK_DEFINITION_INPUT = [
@@ -124,7 +125,7 @@ function clone(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(clone);
   if (v instanceof Date) return v.toISOString();
   if (isObject(v)) {
-    const out: Json = {};
+    const out: Json = emptyRecord();
     for (const [k, child] of Object.entries(v)) out[k] = clone(child);
     return out;
   }

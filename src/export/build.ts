@@ -24,6 +24,7 @@ import { ManifestSchema, API_VERSION } from '../schema/index.js';
 import { Redactor } from '../report/redact.js';
 import { orderManifest } from './order.js';
 import { escapeDollar, replaceSensitiveValues, type Placeholder } from './placeholders.js';
+import { emptyRecord, ownValue } from '../model/own-keys.js';
 
 export interface ExportOptions {
   region: string;
@@ -91,7 +92,9 @@ function accountOf(arn: string): string | undefined {
 function nonEmpty(tags: Record<string, string>): Record<string, string> | undefined {
   const keys = Object.keys(tags).sort();
   if (keys.length === 0) return undefined;
-  return Object.fromEntries(keys.map((k) => [k, tags[k]!]));
+  const out = emptyRecord<string>();
+  for (const k of keys) out[k] = tags[k]!;
+  return out;
 }
 
 /** Every string of a value with `${` written `$${`, so the loader reads it literally. */
@@ -99,7 +102,7 @@ function escapeStrings(value: unknown): unknown {
   if (typeof value === 'string') return escapeDollar(value);
   if (Array.isArray(value)) return value.map(escapeStrings);
   if (value && typeof value === 'object') {
-    const out: Json = {};
+    const out: Json = emptyRecord();
     for (const [k, v] of Object.entries(value)) out[k] = escapeStrings(v);
     return out;
   }
@@ -113,7 +116,7 @@ function omit(obj: Json, ...keys: string[]): Json {
 }
 
 function matchesTags(tags: Record<string, string>, wanted: Readonly<Record<string, string>> | undefined): boolean {
-  return Object.entries(wanted ?? {}).every(([k, v]) => tags[k] === v);
+  return Object.entries(wanted ?? {}).every(([k, v]) => ownValue(tags, k) === v);
 }
 
 /** The normalized live cluster spec with its user tags: a Cluster manifest's spec. */

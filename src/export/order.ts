@@ -5,6 +5,7 @@
  * follow those it does, alphabetically; `tags` always comes last.
  */
 import type { Kind } from '../model/resource.js';
+import { emptyRecord, ownValue } from '../model/own-keys.js';
 
 type Json = Record<string, unknown>;
 
@@ -109,13 +110,13 @@ function isObject(v: unknown): v is Json {
 }
 
 function ordered(obj: Json, first: readonly string[], tagsLast: boolean): Json {
-  const known = first.filter((k) => k in obj);
+  const known = first.filter((k) => Object.hasOwn(obj, k));
   const rest = Object.keys(obj)
     .filter((k) => !first.includes(k) && !(tagsLast && k === 'tags'))
     .sort();
-  const out: Json = {};
+  const out: Json = emptyRecord();
   for (const k of [...known, ...rest]) out[k] = obj[k];
-  if (tagsLast && 'tags' in obj) out.tags = obj.tags;
+  if (tagsLast && Object.hasOwn(obj, 'tags')) out.tags = obj.tags;
   return out;
 }
 
@@ -123,7 +124,7 @@ function orderValue(value: unknown, path: string, table: Record<string, readonly
   if (Array.isArray(value)) return value.map((item) => orderValue(item, `${path}[]`, table));
   if (!isObject(value)) return value;
   // a tag map or a string map (log options, docker labels): keys as they are, sorted
-  const first = table[path] ?? (['name'] as const);
+  const first = ownValue(table, path) ?? (['name'] as const);
   const out = ordered(value, first, path === '');
   for (const [k, v] of Object.entries(out)) {
     if (path === '' && k === 'tags') out[k] = ordered(v as Json, [], false);

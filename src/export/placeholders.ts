@@ -1,8 +1,9 @@
 /**
  * Pure: live secrets never reach an exported file. `secrets` are references
  * (`valueFrom`) and stay as they are; an environment value whose name matches the
- * redaction patterns (report/redact.ts: PASSWORD, SECRET, TOKEN, KEY, CREDENTIAL), and a
- * log driver option whose key does, becomes a `${VAR}` placeholder. The variables are
+ * redaction patterns (report/redact.ts: PASSWORD, SECRET, TOKEN, KEY, CREDENTIAL), a
+ * log driver or FireLens option or docker label whose key does, and a command argument
+ * `--api-token=VALUE` / `--api-token VALUE`, becomes a `${VAR}` placeholder. The variables are
  * listed (name and where each is used) so the person adopting the estate provides them
  * (`--var-file`), and the real values are kept apart, in memory only, for the export's
  * own round-trip check.
@@ -27,8 +28,8 @@ export interface PlaceholderSet {
 interface Found {
   family: string;
   container: string;
-  /** `environment` or `log option` */
-  where: 'environment' | 'log option';
+  /** which string map of the container holds it */
+  where: 'environment' | 'log option' | 'FireLens option' | 'docker label' | 'command argument';
   key: string;
   value: string;
   /** replaces the value in the spec */
@@ -71,17 +72,49 @@ function findSensitive(family: string, spec: Json, redactor: Redactor): Found[] 
       if (!redactor.isSensitiveName(e.name)) continue;
       out.push({ family, container, where: 'environment', key: e.name, value: unescapeDollar(e.value), set: (p) => (e.value = p) });
     }
-    const log = c.logConfiguration;
-    if (isObject(log) && isObject(log.options)) {
-      const options = log.options;
-      for (const [k, v] of Object.entries(options)) {
+    const stringMap = (map: unknown, where: Found['where']) => {
+      if (!isObject(map)) return;
+      for (const [k, v] of Object.entries(map)) {
         if (typeof v !== 'string' || v === '' || !redactor.isSensitiveName(k)) continue;
-        out.push({ family, container, where: 'log option', key: k, value: unescapeDollar(v), set: (p) => (options[k] = p) });
+        out.push({ family, container, where, key: k, value: unescapeDollar(v), set: (p) => (map[k] = p) });
       }
-    }
+    };
+    if (isObject(c.logConfiguration)) stringMap(c.logConfiguration.options, 'log option');
+    if (isObject(c.firelensConfiguration)) stringMap(c.firelensConfiguration.options, 'FireLens option');
+    stringMap(c.dockerLabels, 'docker label');
+    for (const list of [c.command, c.entryPoint]) if (Array.isArray(list)) out.push(...sensitiveArguments(family, container, list, redactor));
   }
   return out;
 }
+
+/**
+ * Command arguments that carry a secret-looking value: `--db-password=VALUE` (the value
+ * after `=`) and `--api-token VALUE` (the next argument), named as an environment
+ * variable would be.
+ */
+function sensitiveArguments(family: string, container: string, args: unknown[], redactor: Redactor): Found[] {
+  const out: Found[] = [];
+  args.forEach((arg, i) => {
+    if (typeof arg !== 'string') return;
+    const inline = /^(-{1,2}[A-Za-z0-9][\w.-]*)=(.+)$/s.exec(arg);
+    if (inline && redactor.isSensitiveName(inline[1]!)) {
+      out.push({ family, container, where: 'command argument', key: inline[1]!.replace(/^-+/, ''), value: unescapeDollar(inline[2]!), set: (p) => (args[i] = `${inline[1]}=${p}`) });
+      return;
+    }
+    const next = args[i + 1];
+    if (/^-{1,2}[A-Za-z0-9][\w.-]*$/.test(arg) && redactor.isSensitiveName(arg) && typeof next === 'string' && next !== '' && !next.startsWith('-')) {
+      out.push({ family, container, where: 'command argument', key: arg.replace(/^-+/, ''), value: unescapeDollar(next), set: (p) => (args[i + 1] = p) });
+    }
+  });
+  return out;
+}
+
+const PLACEHOLDER_INFIX: Record<Exclude<Found['where'], 'environment'>, string> = {
+  'log option': 'LOG',
+  'FireLens option': 'FIRELENS',
+  'docker label': 'LABEL',
+  'command argument': 'ARG',
+};
 
 /**
  * Replaces, in place, every sensitive value of the given task definition specs (their
@@ -103,7 +136,7 @@ export function replaceSensitiveValues(specs: ReadonlyArray<{ family: string; sp
   // First choice: family + key; where that name would stand for two values, add the container.
   const first = new Map<string, Found[]>();
   for (const f of found) {
-    const name = f.where === 'environment' ? variableName(f.family, f.key) : variableName(f.family, f.container, 'LOG', f.key);
+    const name = f.where === 'environment' ? variableName(f.family, f.key) : variableName(f.family, f.container, PLACEHOLDER_INFIX[f.where], f.key);
     const list = first.get(name);
     if (list) list.push(f);
     else first.set(name, [f]);

@@ -10,6 +10,7 @@ import { projectLiveCluster, projectLiveService, projectLiveTaskDefinition } fro
 import { resourceId, TAG, type DesiredResource } from '../model/resource.js';
 import { scalingFromApi, scalingResourceId } from './scaling.js';
 import type { Json, LiveCluster, LiveDeployment, LiveEstate, LiveRevision, LiveService, LiveTaskDefinitionFamily } from './model.js';
+import { emptyRecord } from '../model/own-keys.js';
 
 export interface ReadLiveOptions {
   controllerId: string;
@@ -45,7 +46,7 @@ function isManagedBy(tags: Record<string, string>, controllerId: string): boolea
 }
 
 function tagMap(list: ReadonlyArray<{ key?: string | undefined; value?: string | undefined }> | undefined): Record<string, string> {
-  const out: Record<string, string> = {};
+  const out: Record<string, string> = emptyRecord();
   for (const t of list ?? []) if (t.key !== undefined) out[t.key] = t.value ?? '';
   return out;
 }

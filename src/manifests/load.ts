@@ -93,12 +93,23 @@ export interface VariableSources {
   /** paths from --var-file, in order */
   files?: readonly string[];
   env?: NodeJS.ProcessEnv;
+  /** --var-env-prefix: ECSR_VAR_IMAGE_TAG in the environment is ${IMAGE_TAG} */
+  envPrefixes?: readonly string[];
+  /** --var-env: environment variables readable under their own name */
+  envNames?: readonly string[];
 }
 
-/** Environment, then --var-file files, then --var flags: later wins. */
+/**
+ * Environment (only what --var-env and --var-env-prefix allow), then --var-file files,
+ * then --var flags: later wins. The environment is never read whole: a manifest comes
+ * from whoever can open a pull request, and the controller's environment holds its
+ * credentials (AWS_SECRET_ACCESS_KEY, GITHUB_TOKEN), which a `${VAR}` in a tag would
+ * print into the plan comment and write into ECS (Flux's post-build substitution takes
+ * only the variables it was given, for the same reason).
+ */
 export async function collectVariables(src: VariableSources): Promise<{ vars: Map<string, string>; problems: Problem[] }> {
   const problems: Problem[] = [];
-  const envPairs: Array<[string, string]> = Object.entries(src.env ?? {}).filter((e): e is [string, string] => typeof e[1] === 'string');
+  const envPairs = allowedEnvironment(src.env ?? {}, src.envPrefixes ?? [], src.envNames ?? [], problems);
   const filePairs: Array<[string, string]> = [];
   for (const file of src.files ?? []) {
     let text: string;
@@ -119,4 +130,31 @@ export async function collectVariables(src: VariableSources): Promise<{ vars: Ma
     else problems.push({ stage: 'load', message: `--var ${JSON.stringify(flag)}: expected NAME=value` });
   }
   return { vars: mergeVariables(envPairs, filePairs, flagPairs), problems };
+}
+
+const VARIABLE_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/** The environment variables a manifest may read: named by --var-env, or under a --var-env-prefix (prefix stripped). */
+function allowedEnvironment(env: NodeJS.ProcessEnv, prefixes: readonly string[], names: readonly string[], problems: Problem[]): Array<[string, string]> {
+  const out: Array<[string, string]> = [];
+  for (const prefix of prefixes) {
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(prefix)) {
+      problems.push({ stage: 'load', message: `--var-env-prefix ${JSON.stringify(prefix)}: expected the start of a variable name, e.g. ECSR_VAR_` });
+      continue;
+    }
+    for (const [key, value] of Object.entries(env)) {
+      if (typeof value !== 'string' || !key.startsWith(prefix)) continue;
+      const name = key.slice(prefix.length);
+      if (VARIABLE_NAME.test(name)) out.push([name, value]);
+    }
+  }
+  for (const name of names) {
+    if (!VARIABLE_NAME.test(name)) {
+      problems.push({ stage: 'load', message: `--var-env ${JSON.stringify(name)}: expected a variable name` });
+      continue;
+    }
+    const value = Object.hasOwn(env, name) ? env[name] : undefined;
+    if (typeof value === 'string') out.push([name, value]);
+  }
+  return out;
 }

@@ -28,6 +28,7 @@ import {
   TaskDefinitionManifestSchema,
 } from '../schema/index.js';
 import type { Problem } from '../model/problem.js';
+import { standInProtoKeys } from '../schema/common.js';
 import type { DesiredResource, InvalidResource, Kind, SourceLocation } from '../model/resource.js';
 import { dropUnsetValues } from '../model/unset-values.js';
 import { closestWord } from './did-you-mean.js';
@@ -177,7 +178,7 @@ function substituteInDocument(doc: Document, ctx: ParseContext, loc: Located, pr
           path: formatPath(fieldPath([...ancestors, node])),
           message: result.message,
           ...(result.message.startsWith('undefined')
-            ? { hint: `pass --var ${result.name}=..., add it to a --var-file, set it in the environment, or write \${${result.name}:=default}` }
+            ? { hint: `pass --var ${result.name}=..., add it to a --var-file, allow it from the environment with --var-env ${result.name} or --var-env-prefix, or write \${${result.name}:=default}` }
             : {}),
         });
         return;
@@ -431,7 +432,7 @@ function parseOneDocument(doc: Document, isJson: boolean, source: string, ctx: P
     input = { ...record, metadata: { ...(record.metadata as Record<string, unknown>), cluster: clusterNameOf(cluster) } };
   }
 
-  const parsed = schema.safeParse(input);
+  const parsed = schema.safeParse(standInProtoKeys(input));
   // only a Service that does not load needs its references kept apart
   if (!isJson && record(raw).kind === 'Service' && (!parsed.success || unsubstituted.size)) invalid.references = serviceReferences(raw, doc, loc);
   if (!parsed.success) {

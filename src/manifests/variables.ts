@@ -1,6 +1,6 @@
 /**
  * `${VAR}` substitution. Variables come from --var (highest), --var-file, then the
- * environment. `${VAR:=default}` supplies a default; `$${VAR}` is a literal `${VAR}`.
+ * environment variables that --var-env / --var-env-prefix allow (never the rest). `${VAR:=default}` supplies a default; `$${VAR}` is a literal `${VAR}`.
  */
 export type Variables = ReadonlyMap<string, string>;
 

@@ -3,6 +3,7 @@
  * entered its current state, how many passes saw it drifted, and whether it flaps.
  */
 import type { Report, ReportResource } from './model.js';
+import { ownValue } from '../model/own-keys.js';
 
 export interface PassRecord {
   pass: number;
@@ -30,12 +31,12 @@ export function annotateHistory(report: Report, previous: readonly PassRecord[])
     let since = report.generatedAt;
     let passesInState = 1;
     for (let i = previous.length - 1; i >= 0; i--) {
-      const s = previous[i]!.states[r.id];
+      const s = ownValue(previous[i]!.states, r.id);
       if (s !== r.state) break;
       since = previous[i]!.at;
       passesInState++;
     }
-    const seq = [...previous.map((p) => p.states[r.id]), r.state];
+    const seq = [...previous.map((p) => ownValue(p.states, r.id)), r.state];
     const driftedPasses = seq.filter((s) => s === 'drifted').length;
     const recent = seq.slice(-FLAP_WINDOW);
     let changes = 0;

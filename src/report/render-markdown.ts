@@ -6,7 +6,9 @@
  * left out and where the full plan is (the JSON report).
  */
 import { formatProblem } from '../model/problem.js';
+import { markdownCode, markdownText, oneLine } from './escape.js';
 import type { Report, ReportResource } from './model.js';
+import { escapeHtml } from './render-html.js';
 import { formatValue, shortRevision, summaryLine } from './render-text.js';
 import { hiddenLine, listedResources, type ShowMode } from './show.js';
 import { specYaml } from './spec-yaml.js';
@@ -27,10 +29,6 @@ export interface MarkdownOptions {
 
 const DEFAULT_FULL_REPORT = 'the JSON report (`ecs-reconciler plan DIR --format json`, or the daemon\'s `/report`)';
 
-function cell(text: string): string {
-  return text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
-}
-
 function healthText(r: Report['resources'][number]): string {
   const h = r.health;
   if (!h) return '—';
@@ -39,7 +37,7 @@ function healthText(r: Report['resources'][number]): string {
 }
 
 function tableRow(r: ReportResource): string {
-  return `| \`${cell(r.id)}\` | ${r.state}${r.suspended ? ' (suspended)' : ''}${r.history?.flapping ? ' ⚠ flapping' : ''} | ${cell(r.history?.since ?? '—')} | ${cell(healthText(r))} | ${r.creates ? 'new' : r.changes.length} | ${cell(r.actions.map((a) => a.kind).join(', ') || '—')} |`;
+  return `| ${markdownCode(r.id)} | ${r.state}${r.suspended ? ' (suspended)' : ''}${r.history?.flapping ? ' ⚠ flapping' : ''} | ${markdownText(r.history?.since ?? '—')} | ${markdownText(healthText(r))} | ${r.creates ? 'new' : r.changes.length} | ${markdownText(r.actions.map((a) => a.kind).join(', ') || '—')} |`;
 }
 
 /** The lines of a text cut to at most `limit` characters, whole lines only, with what was cut said. */
@@ -60,27 +58,28 @@ function cutLines(lines: readonly string[], limit: number, what: (left: number) 
 function resourceSection(r: ReportResource, fullReport: string): string | undefined {
   if (r.changes.length === 0 && r.ignored.length === 0 && r.actions.length === 0 && !r.skipped && !r.creates && !r.fight) return undefined;
   const out: string[] = [];
-  out.push('', `<details><summary><code>${r.id}</code>: ${r.state}</summary>`, '');
-  out.push(`${r.reason}${r.source ? ` (\`${r.source}\`)` : ''}`, '');
+  out.push('', `<details><summary><code>${escapeHtml(oneLine(r.id))}</code>: ${r.state}</summary>`, '');
+  out.push(`${markdownText(r.reason)}${r.source ? ` (${markdownCode(r.source)})` : ''}`, '');
   if (r.changes.length || r.ignored.length) {
     out.push('| field | live | desired | cause |', '| --- | --- | --- | --- |');
-    for (const c of r.changes) out.push(`| \`${cell(c.path)}\` | \`${cell(formatValue(c.live))}\` | \`${cell(formatValue(c.desired))}\` | ${c.cause} |`);
-    for (const c of r.ignored) out.push(`| \`${cell(c.path)}\` | \`${cell(formatValue(c.live))}\` | \`${cell(formatValue(c.desired))}\` | ${c.cause === 'autoscaler' ? 'autoscaler (not reverted)' : 'ignored'} |`);
+    for (const c of r.changes) out.push(`| ${markdownCode(c.path)} | ${markdownCode(formatValue(c.live))} | ${markdownCode(formatValue(c.desired))} | ${c.cause} |`);
+    for (const c of r.ignored) out.push(`| ${markdownCode(c.path)} | ${markdownCode(formatValue(c.live))} | ${markdownCode(formatValue(c.desired))} | ${c.cause === 'autoscaler' ? 'autoscaler (not reverted)' : 'ignored'} |`);
     out.push('');
   }
   if (r.creates) {
     const yaml = specYaml(r.creates).trimEnd().split('\n');
     const shown = cutLines(yaml, SECTION_LIMIT / 2, (left) => `# … ${left} more line(s): the full spec is in ${fullReport}`);
-    out.push('Created with:', '', '```yaml', ...shown, '```', '');
+    const fence = '`'.repeat(Math.max(3, ...shown.map((l) => Math.max(0, ...[...l.matchAll(/`+/g)].map((m) => m[0].length + 1)))));
+    out.push('Created with:', '', `${fence}yaml`, ...shown, fence, '');
   }
   const h = r.health;
   if (h && 'runningCount' in h) {
-    for (const x of h.stoppedReasons) out.push(`- stopped task ${x.task}: ${x.reason}`);
-    for (const e of h.events.slice(0, 3)) out.push(`- event: ${e.message}`);
+    for (const x of h.stoppedReasons) out.push(`- stopped task ${markdownText(x.task)}: ${markdownText(x.reason)}`);
+    for (const e of h.events.slice(0, 3)) out.push(`- event: ${markdownText(e.message)}`);
   }
-  if (r.fight) out.push(`- **fighting** since ${cell(r.fight.since)}: applied on ${r.fight.applied} passes in a row, came back each time: ${r.fight.fields.map((f) => `\`${cell(f)}\``).join(', ')}`);
-  for (const a of r.actions) out.push(`- ${a.kind}${a.outcome && a.outcome !== 'planned' ? ` (${a.outcome})` : ''}: ${a.reason}`);
-  if (r.skipped) out.push(`- ${r.skipped.error ? '**not applied**' : 'left alone'}: ${r.skipped.reason}`);
+  if (r.fight) out.push(`- **fighting** since ${markdownText(r.fight.since)}: applied on ${r.fight.applied} passes in a row, came back each time: ${r.fight.fields.map((f) => markdownCode(f)).join(', ')}`);
+  for (const a of r.actions) out.push(`- ${a.kind}${a.outcome && a.outcome !== 'planned' ? ` (${a.outcome})` : ''}: ${markdownText(a.reason)}`);
+  if (r.skipped) out.push(`- ${r.skipped.error ? '**not applied**' : 'left alone'}: ${markdownText(r.skipped.reason)}`);
   out.push('', '</details>');
   const text = out.join('\n');
   if (text.length <= SECTION_LIMIT) return text;
@@ -101,7 +100,7 @@ export function renderMarkdown(report: Report, opts: MarkdownOptions = {}): stri
   head.push('');
   if (hidden) head.push(hiddenLine(hidden), '');
 
-  const problems = report.problems.length ? ['', '#### Problems', '', ...report.problems.map((p) => `- \`${cell(formatProblem(p))}\``)] : [];
+  const problems = report.problems.length ? ['', '#### Problems', '', ...report.problems.map((p) => `- ${markdownCode(formatProblem(p))}`)] : [];
   const rows = listed.map(tableRow);
   const sections = listed.map((r) => resourceSection(r, fullReport)).filter((s): s is string => s !== undefined);
 

@@ -1,5 +1,6 @@
 /** The terminal format: one line per resource with its state, then `path: live → desired`. */
 import { formatProblem } from '../model/problem.js';
+import { oneLine, terminalText } from './escape.js';
 import type { Report, ReportChange, ReportResource } from './model.js';
 import { hiddenLine, listedResources, type ShowMode } from './show.js';
 import { specYaml } from './spec-yaml.js';
@@ -47,13 +48,13 @@ function resourceLines(r: ReportResource, verbose: boolean): string[] {
   const h = r.health;
   if (h && 'runningCount' in h && (verbose || h.failedTasks > 0 || h.rolloutState === 'FAILED')) {
     lines.push(`      health: ${h.runningCount}/${h.desiredCount} running, ${h.pendingCount} pending${h.rolloutState ? `, rollout ${h.rolloutState}` : ''}${h.failedTasks ? `, ${h.failedTasks} failed task(s)` : ''}`);
-    for (const x of h.stoppedReasons) lines.push(`        stopped ${x.task}: ${x.reason}`);
+    for (const x of h.stoppedReasons) lines.push(`        stopped ${oneLine(x.task)}: ${oneLine(x.reason)}`);
   }
   if (r.fight) lines.push(`      fighting since ${r.fight.since}: applied on ${r.fight.applied} passes in a row, came back each time: ${r.fight.fields.join(', ')}`);
   if (r.history?.flapping) lines.push(`      flapping: ${r.history.driftedPasses} drifted pass(es) recently`);
   for (const a of r.actions) {
     const outcome = a.outcome && a.outcome !== 'planned' ? ` ${a.outcome}` : '';
-    lines.push(`      → ${a.kind}${outcome}: ${a.reason}${a.message && a.outcome === 'failed' ? `: ${a.message}` : ''}`);
+    lines.push(`      → ${a.kind}${outcome}: ${oneLine(a.reason)}${a.message && a.outcome === 'failed' ? `: ${oneLine(a.message)}` : ''}`);
   }
   if (r.skipped && r.state !== 'conflict' && r.state !== 'invalid' && r.state !== 'fighting') lines.push(`      ${r.skipped.error ? '✗' : '·'} ${r.skipped.reason}`);
   return lines;
@@ -80,7 +81,8 @@ export function renderText(report: Report, opts: { verbose?: boolean; show?: Sho
   }
   if (!report.loadComplete) out.push('', 'Some manifests did not load: nothing is pruned until they do.');
   out.push('', summaryLine(report));
-  return out.join('\n') + '\n';
+  // text from live ECS and from file names reaches a terminal: no ESC sequence or control character does
+  return terminalText(out.join('\n')) + '\n';
 }
 
 export function summaryLine(report: Report): string {

@@ -15,8 +15,35 @@ export function str(max?: number) {
 /** Lists of plain strings (commands, DNS servers, ...). */
 export const stringList = z.array(z.string());
 
+/**
+ * zod's z.record drops a "__proto__" key (its own guard against prototype pollution),
+ * while ECS takes it as a tag key, docker label or log option like any other: the key
+ * goes through validation under a stand-in and comes out of it in a null-prototype map,
+ * where no key (`constructor`, `toString`, `__proto__`) means anything but itself.
+ */
+const PROTO_KEY_STAND_IN = '\u0000__proto__';
+
+export function ownKeysRecord<V extends z.ZodType>(value: V) {
+  return z
+    .record(z.string(), value)
+    .transform((m) => {
+      const out: Record<string, z.output<V>> = Object.create(null);
+      for (const [k, v] of Object.entries(m)) out[k === PROTO_KEY_STAND_IN ? '__proto__' : k] = v as z.output<V>;
+      return out;
+    });
+}
+
+/** Before zod sees a parsed map: an own "__proto__" key is renamed to the stand-in (see ownKeysRecord). */
+export function standInProtoKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(standInProtoKeys);
+  if (value === null || typeof value !== 'object') return value;
+  const out: Record<string, unknown> = Object.create(null);
+  for (const [k, v] of Object.entries(value)) out[k === '__proto__' ? PROTO_KEY_STAND_IN : k] = standInProtoKeys(v);
+  return out;
+}
+
 /** string -> string map (docker labels, log options, ...). */
-export const stringMap = z.record(z.string(), z.string());
+export const stringMap = ownKeysRecord(z.string());
 
 /**
  * A string that a YAML author may write unquoted as a number or boolean (`value: 3`,

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ownKeysRecord } from './common.js';
 
 /** ECS tag limits (TagResource / Tag in the ECS API reference). */
 export const MAX_TAGS = 50;
@@ -12,7 +13,7 @@ const tagValue = z
   .transform((v) => String(v));
 
 /** `{ team: web }`: the map form. */
-export const TagMapSchema = z.record(z.string(), tagValue);
+export const TagMapSchema = ownKeysRecord(tagValue);
 
 /** `[{ key: team, value: web }]`: the ECS API's list form. */
 export const TagListSchema = z.array(
@@ -95,8 +96,8 @@ export const TagsSchema = z
     }
   })
   .transform((tags): Record<string, string> => {
-    if (!Array.isArray(tags)) return { ...tags };
-    const out: Record<string, string> = {};
+    if (!Array.isArray(tags)) return tags;
+    const out: Record<string, string> = Object.create(null);
     for (const t of tags) out[t.key] = t.value ?? '';
     return out;
   })

@@ -34,7 +34,7 @@ function leaks(where: string, text: string, secrets: string[] = Object.values(S)
 
 function cli(args: string[], token: string): { status: number | null; out: string } {
   const env = emulatorEnv();
-  const r = spawnSync(process.execPath, [join(REPO_ROOT, 'bin', 'ecs-reconciler.js'), ...args, '--endpoint', env.endpoint, '--var-file', env.envFile, '--region', env.region], {
+  const r = spawnSync(process.execPath, [join(REPO_ROOT, 'bin', 'ecs-reconciler.js'), ...args, '--endpoint', env.endpoint, '--var-file', env.envFile, '--var-env', ENV_VAR, '--region', env.region], {
     env: { ...process.env, AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test', [ENV_VAR]: token },
     encoding: 'utf8',
     timeout: 30_000,
@@ -47,9 +47,11 @@ function plant(dir: string, password: string): void {
   const text = readFileSync(file, 'utf8');
   const anchor = '        - { name: LOG_LEVEL, value: info }\n';
   const planted = `        - { name: DB_PASSWORD, value: "${password}" }\n        - { name: API_TOKEN, value: "\${${ENV_VAR}}" }\n`;
-  const base = text.includes('DB_PASSWORD') ? text.replace(/        - \{ name: DB_PASSWORD.*\n        - \{ name: API_TOKEN.*\n/, '') : text;
+  const base = (text.includes('DB_PASSWORD') ? text.replace(/        - \{ name: DB_PASSWORD.*\n        - \{ name: API_TOKEN.*\n(?:        - \{ name: "X\]_PASSWORD".*\n)?/, '') : text).replace(/      dockerLabels: .*\n/, '');
   expect(base).toContain(anchor);
-  writeFileSync(file, base.replace(anchor, anchor + planted));
+  // the same secret as a docker label and under a name the path parser once stopped at ("]")
+  const labelled = base.replace('      essential: true\n', `      essential: true\n      dockerLabels: { "com.example.db-password": "${password}-label", "com.example.team": web }\n`);
+  writeFileSync(file, labelled.replace(anchor, anchor + planted + `        - { name: "X]_PASSWORD", value: "${password}-bracket" }\n`));
 }
 
 describe('secret values in every output', () => {
@@ -73,7 +75,7 @@ describe('secret values in every output', () => {
       const r = cli(['plan', dir, '--format', format, '--detailed-exitcode'], S.token2);
       expect(r.status, r.out).toBe(2);
       leaks(`plan --format ${format}`, r.out);
-      if (format === 'json') expect(r.out).toMatch(/redacted:sha256:[0-9a-f]{8}/);
+      if (format === 'json') expect(r.out).toMatch(/redacted:hmac:[0-9a-f]{16}/);
     }
     const out = join(mkdtempSync(join(tmpdir(), 'ecs-reconciler-plan-')), 'plan.md');
     cli(['plan', dir, '--format', 'markdown', '--out', out], S.token2);
@@ -82,13 +84,13 @@ describe('secret values in every output', () => {
 
   it('the daemon (report mode, trace logs): /report, /metrics, the page and the logs never show them', async () => {
     process.env[ENV_VAR] = S.token2;
-    const d = startDaemon(dir, ['--mode', 'report', '--log-level', 'trace', '--interval', '500ms']);
+    const d = startDaemon(dir, ['--var-env', ENV_VAR, '--mode', 'report', '--log-level', 'trace', '--interval', '500ms']);
     daemons.push(d);
     delete process.env[ENV_VAR];
     await d.waitFor((l) => isPass(l) && ((l.states as Record<string, number>).pending ?? 0) >= 1, 20_000, 'a pass with the pending secret change');
     await d.waitForNext(isPass, 10_000, 'another pass');
     const report = (await d.get('/report')).text;
-    expect(report).toMatch(/redacted:sha256:/);
+    expect(report).toMatch(/redacted:hmac:[0-9a-f]{16}/);
     leaks('/report', report);
     leaks('/metrics', (await d.get('/metrics')).text);
     leaks('/ (the page)', (await d.get('/')).text);
@@ -101,7 +103,7 @@ describe('secret values in every output', () => {
 
   it('the daemon (apply mode, trace logs) applying the change: its logs never show them', async () => {
     process.env[ENV_VAR] = S.token2;
-    const d = startDaemon(dir, ['--log-level', 'trace', '--interval', '500ms']);
+    const d = startDaemon(dir, ['--var-env', ENV_VAR, '--log-level', 'trace', '--interval', '500ms']);
     daemons.push(d);
     delete process.env[ENV_VAR];
     await d.waitFor((l) => l.action === 'register-task-definition' && l.outcome === 'applied', 20_000, 'the new revision');
@@ -133,7 +135,7 @@ describe('secret values in every output', () => {
       if (!valid) expect(v.out).toMatch(/web\/web\.yaml:\d+/);
       leaks(`validate: ${what}`, v.out);
       for (const format of ['text', 'json']) leaks(`plan --format ${format}: ${what}`, cli(['plan', bad, '--format', format], S.token2).out);
-      const d = startDaemon(bad, ['--mode', 'report', '--log-level', 'trace']);
+      const d = startDaemon(bad, ['--var-env', ENV_VAR, '--mode', 'report', '--log-level', 'trace']);
       daemons.push(d);
       await d.waitFor(isPass, 20_000, 'a pass');
       leaks(`/report: ${what}`, (await d.get('/report')).text);

@@ -1,0 +1,14 @@
+/**
+ * Maps keyed by outside data (tags, labels, log options, annotations, resource ids from
+ * a report): a null-prototype object has no `constructor`, `toString`, `valueOf` or
+ * `__proto__` of its own, so such a key is read, written and listed like any other
+ * (on a plain object, `tags.constructor` is a function and `out.__proto__ = "x"` is lost).
+ */
+export function emptyRecord<T>(): Record<string, T> {
+  return Object.create(null) as Record<string, T>;
+}
+
+/** The value under KEY when the object holds that key itself (never one it inherits). */
+export function ownValue<T>(record: Readonly<Record<string, T>> | undefined, key: string): T | undefined {
+  return record !== undefined && Object.hasOwn(record, key) ? record[key] : undefined;
+}

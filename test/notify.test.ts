@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { RESOURCE_STATES } from '../src/diff/types.js';
 import { transitionsOf, webhookBody, WebhookNotifier, type Condition } from '../src/daemon/notify.js';
 import type { Report, ReportResource } from '../src/report/model.js';
 
@@ -13,7 +14,7 @@ function report(resources: ReportResource[]): Report {
     controllerId: 'default',
     mode: 'apply',
     loadComplete: true,
-    summary: { resources: resources.length, byState: { 'in-sync': 0, pending: 0, drifted: 0, missing: 0, orphaned: 0, conflict: 0, invalid: 0 }, actionsPlanned: 0, actionsApplied: 0, actionsFailed: 0, problems: 0 },
+    summary: { resources: resources.length, byState: Object.fromEntries(RESOURCE_STATES.map((s) => [s, 0])) as Report['summary']['byState'], actionsPlanned: 0, actionsApplied: 0, actionsFailed: 0, problems: 0 },
     resources,
     problems: [],
   };

@@ -189,6 +189,10 @@ def main() -> int:
 
         for name in ecs_gaps.apply():
             log(f"extension: {name}")
+        import prune_gaps
+
+        for name in prune_gaps.apply():
+            log(f"extension: {name}")
 
     app = wrap_app(DomainDispatcherApplication(create_backend_app))
     server = make_server(HOST, args.port, app, threaded=True, request_handler=MotoRequestHandler)

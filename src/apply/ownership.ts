@@ -6,7 +6,7 @@ function tagSafe(value: string): string {
   return value.replace(/[^\p{L}\p{N}\s_.:/=+\-@]/gu, '_').slice(0, 256);
 }
 
-export function ownershipTags(opts: { controllerId: string; desiredHash: string; desired?: DesiredResource; gitRevision?: string }): Record<string, string> {
+export function ownershipTags(opts: { controllerId: string; desiredHash: string; desired?: DesiredResource; gitRevision?: string; repository?: string }): Record<string, string> {
   const tags: Record<string, string> = {
     [TAG.managedBy]: opts.controllerId,
     [TAG.appliedHash]: opts.desiredHash,
@@ -14,8 +14,12 @@ export function ownershipTags(opts: { controllerId: string; desiredHash: string;
   if (opts.desired) tags[TAG.source] = tagSafe(opts.desired.source.file);
   if (opts.gitRevision) tags[TAG.revision] = tagSafe(opts.gitRevision);
   if (opts.desired?.annotations[ANNOTATION.prune] === 'false') tags[TAG.prune] = 'false';
+  if (opts.repository) tags[TAG.repository] = tagSafe(opts.repository);
   return tags;
 }
 
 /** Ownership keys that a later apply must remove when the manifest dropped them. */
-export const OPTIONAL_OWNERSHIP_KEYS = [TAG.prune, TAG.revision] as const;
+export const OPTIONAL_OWNERSHIP_KEYS = [TAG.prune, TAG.revision, TAG.repository] as const;
+
+/** Every ownership key; releasing a resource removes them all (it is then unmanaged). */
+export const OWNERSHIP_KEYS = Object.values(TAG);

@@ -411,6 +411,11 @@ export class AwsGateway {
     return entry;
   }
 
+  /** Every task of a cluster with desired status RUNNING (PENDING ones included), whoever started it. */
+  async listClusterTaskArns(cluster: string): Promise<string[]> {
+    return this.paginate(this.ecs, (nextToken) => new ListTasksCommand({ cluster, desiredStatus: 'RUNNING', nextToken, maxResults: 100 }), (r: { taskArns?: string[] }) => r.taskArns);
+  }
+
   async listTaskArns(cluster: string, serviceName: string, desiredStatus: 'RUNNING' | 'STOPPED' = 'RUNNING'): Promise<string[]> {
     return this.paginate(this.ecs, (nextToken) => new ListTasksCommand({ cluster, serviceName, desiredStatus, nextToken, maxResults: 100 }), (r: { taskArns?: string[] }) => r.taskArns);
   }

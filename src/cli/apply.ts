@@ -12,8 +12,14 @@ actions stop at its first error; the other resources go on. Progress goes to std
 the summary to stdout.
 
 Safety: only resources tagged with this controller id are changed or deleted. A
-same-named resource without the tag is a conflict, left alone unless --adopt. Nothing
-is deleted without --prune, and never while any manifest fails to load.
+same-named resource without the tag is a conflict, left alone unless --adopt (and one a
+CloudFormation stack owns, unless --adopt-cloudformation too). Nothing is deleted
+without --prune. Deletions are their own stage, after every create and update: it is
+refused while any manifest fails to load, when the manifests yield no resources
+(--allow-empty), when it would delete more than --max-prune resources, when any create
+or update of the pass failed, and for a resource applied from another repository; a
+cluster is deleted only once no service or task is left in it. With the default
+controller id, only resources recorded as applied from this repository are pruned.
 
 Exit status: 0 converged; 1 any error (a manifest that does not load, a failed action).
 
@@ -22,7 +28,13 @@ Flags:
                         scaled to 0 then deleted, revisions deregistered, clusters deleted;
                         and deregister old revisions beyond --keep-revisions
   --keep-revisions N    ACTIVE revisions kept per family when pruning (default 5)
+  --allow-empty         prune even when the manifests yield no resources at all
+  --max-prune N         most orphaned resources one pass deletes (default: the larger
+                        of 5 and 25% of the resources this controller manages)
+  --release ID          remove the ownership tags of a retained (prune "false") or
+                        orphaned resource: left as it is, no longer managed (repeatable)
   --adopt               take over same-named unmanaged resources (tags them as managed)
+  --adopt-cloudformation  with --adopt: also resources a CloudFormation stack owns
   --dry-run             plan only; make no change
   --format text|json|markdown, --out FILE   as for plan
 
@@ -30,7 +42,8 @@ ${COMMON_HELP}
 
 Examples:
   ecs-reconciler apply manifests/ --var-file .emulator.env --endpoint http://127.0.0.1:5000
-  ecs-reconciler apply manifests/ --prune --keep-revisions 10
+  ecs-reconciler apply manifests/ --prune --keep-revisions 10 --controller-id platform-prod
+  ecs-reconciler apply manifests/ --release Service/eu-west-1/batch/worker
 `;
 
 export async function applyCommand(argv: string[], io: CommandIO): Promise<number> {

@@ -1,9 +1,10 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { gitRevisionOf } from '../manifests/index.js';
+import { gitRevisionOf, repositoryOf } from '../manifests/index.js';
+import { stageOf } from '../plan/types.js';
 import { runReconcilePass } from '../pipeline/reconcile-pass.js';
 import { renderMarkdown, renderPage, renderText, type Report } from '../report/index.js';
-import { COMMON_HELP, oneOf, parseCommandArgs, positiveInt } from './flags.js';
+import { COMMON_HELP, oneOf, parseCommandArgs, positiveInt, UsageError } from './flags.js';
 import type { CommandIO } from './io.js';
 import { loadDesired } from './load-desired.js';
 import { DEFAULT_CONTROLLER_ID, makeGateways, redactorFrom, requireRegion } from './reconcile-flags.js';
@@ -28,8 +29,15 @@ Flags:
                                markdown for a pull-request comment
   --out FILE                   write the plan there instead of standard output
   --detailed-exitcode          exit 2 when there are changes
-  --prune                      plan deletions of orphaned resources too
+  --prune                      plan deletions of orphaned resources too (the prune stage)
+  --allow-empty                with --prune: prune even when the manifests yield no resources
+  --max-prune N                with --prune: most orphaned resources one pass deletes
+                               (default: the larger of 5 and 25% of what is managed)
+  --release ID                 remove the ownership tags of a retained or orphaned resource
+                               (repeatable; e.g. Service/eu-west-1/prod/web): kept, no longer managed
   --adopt                      plan taking over same-named unmanaged resources
+  --adopt-cloudformation       with --adopt: take over resources a CloudFormation stack
+                               (CDK, Copilot) owns too (aws:cloudformation:* tags)
   --keep-revisions N           with --prune: ACTIVE revisions kept per family (default 5)
   --redact PATTERN             environment names whose values are masked (repeatable;
                                default PASSWORD, SECRET, TOKEN, KEY, CREDENTIAL)
@@ -45,7 +53,11 @@ export const PASS_OPTIONS = {
   format: { type: 'string' },
   out: { type: 'string' },
   prune: { type: 'boolean' },
+  'allow-empty': { type: 'boolean' },
+  'max-prune': { type: 'string' },
+  release: { type: 'string', multiple: true },
   adopt: { type: 'boolean' },
+  'adopt-cloudformation': { type: 'boolean' },
   'keep-revisions': { type: 'string' },
   redact: { type: 'string', multiple: true },
 } as const;
@@ -70,7 +82,11 @@ export interface PassCommandFlags {
   format?: string;
   out?: string;
   prune?: boolean;
+  'allow-empty'?: boolean;
+  'max-prune'?: string;
+  release?: string[];
   adopt?: boolean;
+  'adopt-cloudformation'?: boolean;
   'keep-revisions'?: string;
   var?: string[];
   'var-file'?: string[];
@@ -86,9 +102,12 @@ export async function runPassCommand(mode: 'plan' | 'apply', dir: string, values
   const region = requireRegion(values.region, io);
   const controllerId = values['controller-id'] ?? DEFAULT_CONTROLLER_ID;
   const keepRevisions = positiveInt('keep-revisions', values['keep-revisions'], 5);
+  const maxPrune = values['max-prune'] === undefined ? undefined : positiveInt('max-prune', values['max-prune'], 0);
+  if (values['adopt-cloudformation'] && !values.adopt) throw new UsageError('--adopt-cloudformation goes with --adopt');
   const load = await loadDesired({ dir, vars: values.var ?? [], varFiles: values['var-file'] ?? [], region }, io);
   const gateways = makeGateways({ ...(values.endpoint ? { endpoint: values.endpoint } : {}), env: io.env });
   const gitRevision = await gitRevisionOf(path.resolve(io.cwd, dir));
+  const repository = await repositoryOf(path.resolve(io.cwd, dir));
   const actualMode = mode === 'apply' && values['dry-run'] ? 'plan' : mode;
   try {
     const pass = await runReconcilePass(load, {
@@ -99,11 +118,17 @@ export async function runPassCommand(mode: 'plan' | 'apply', dir: string, values
       prune: values.prune ?? false,
       adopt: values.adopt ?? false,
       keepRevisions,
+      ...(values['allow-empty'] ? { allowEmpty: true } : {}),
+      ...(maxPrune !== undefined ? { maxPrune } : {}),
+      ...(values['adopt-cloudformation'] ? { adoptCloudFormation: true } : {}),
+      ...(values.release?.length ? { release: values.release } : {}),
+      ...(repository ? { repository } : {}),
+      ...(values['controller-id'] === undefined ? { implicitControllerId: true } : {}),
       ...(gitRevision ? { gitRevision } : {}),
       now: () => new Date(),
       redactor: redactorFrom(values.redact),
       onAction: (r) => {
-        if (format === 'text' && !values.out) io.stderr(`${r.outcome === 'applied' ? '✓' : r.outcome === 'failed' ? '✗' : '·'} ${r.action.kind} ${r.action.resource}${r.message && r.outcome !== 'applied' ? `: ${r.message}` : ''} (${r.durationMs} ms)\n`);
+        if (format === 'text' && !values.out) io.stderr(`${r.outcome === 'applied' ? '✓' : r.outcome === 'failed' ? '✗' : '·'} ${stageOf(r.action.kind) === 'prune' ? 'prune: ' : ''}${r.action.kind} ${r.action.resource}${r.message && r.outcome !== 'applied' ? `: ${r.message}` : ''} (${r.durationMs} ms)\n`);
       },
     });
     const text = renderReport(pass.report, format);

@@ -30,9 +30,17 @@ Flags:
                         /metrics  Prometheus text
                         /report   the last pass's report as JSON
                         /         the drift report as a page
-  --prune               delete orphaned managed resources (never while a manifest fails to load)
+  --prune               delete orphaned managed resources, as apply --prune does: never while a
+                        manifest fails to load, when the manifests yield nothing (--allow-empty),
+                        beyond --max-prune N deletions a pass (default: the larger of 5 and 25%
+                        of what is managed), after a failed create or update, or from another
+                        repository; a refusal is a problem in /report, notified once, and the
+                        rest of the estate is still reconciled
+  --allow-empty         with --prune: prune even when the manifests yield no resources
+  --max-prune N         with --prune: most orphaned resources one pass deletes
   --keep-revisions N    with --prune: ACTIVE revisions kept per family (default 5)
   --adopt               take over same-named unmanaged resources
+  --adopt-cloudformation  with --adopt: also resources a CloudFormation stack owns
   --log-format json|pretty   pino JSON lines (default) or readable lines for a terminal
   --shutdown-timeout DURATION  how long SIGTERM waits for the action under way (default 30s)
   --history N           passes remembered for drift over time: since when each resource is
@@ -67,7 +75,10 @@ export async function runCommand(argv: string[], io: CommandIO): Promise<number>
       debounce: { type: 'string' },
       listen: { type: 'string' },
       prune: { type: 'boolean' },
+      'allow-empty': { type: 'boolean' },
+      'max-prune': { type: 'string' },
       adopt: { type: 'boolean' },
+      'adopt-cloudformation': { type: 'boolean' },
       'keep-revisions': { type: 'string' },
       'log-format': { type: 'string' },
       'shutdown-timeout': { type: 'string' },
@@ -99,10 +110,14 @@ export async function runCommand(argv: string[], io: CommandIO): Promise<number>
     env: io.env,
     defaultRegion: region,
     controllerId: values['controller-id'] ?? DEFAULT_CONTROLLER_ID,
+    ...(values['controller-id'] === undefined ? { implicitControllerId: true } : {}),
     gateways,
     mode,
     prune: values.prune ?? false,
     adopt: values.adopt ?? false,
+    ...(values['adopt-cloudformation'] ? { adoptCloudFormation: true } : {}),
+    ...(values['allow-empty'] ? { allowEmpty: true } : {}),
+    ...(values['max-prune'] !== undefined ? { maxPrune: positiveInt('max-prune', values['max-prune'], 0) } : {}),
     keepRevisions: positiveInt('keep-revisions', values['keep-revisions'], 5),
     intervalMs: durationMs('interval', values.interval, 60_000),
     jitter: 0.1,

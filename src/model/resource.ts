@@ -62,4 +62,6 @@ export const TAG = {
   revision: 'ecs-reconciler:revision',
   /** set from the prune annotation, so the choice outlives the manifest */
   prune: 'ecs-reconciler:prune',
+  /** the repository (remote and path) the manifest came from: prune never deletes another repository's resources */
+  repository: 'ecs-reconciler:repository',
 } as const;

@@ -10,6 +10,7 @@ import { readLiveEstate, type LiveEstate } from '../live/index.js';
 import type { LoadResult } from '../manifests/index.js';
 import type { Problem } from '../model/problem.js';
 import { planEstate, type Plan } from '../plan/index.js';
+import { stageOf } from '../plan/types.js';
 import { buildReport, Redactor, type Report } from '../report/index.js';
 
 export interface PassOptions {
@@ -20,6 +21,18 @@ export interface PassOptions {
   prune: boolean;
   adopt: boolean;
   keepRevisions: number;
+  /** --allow-empty: prune even when the manifests yield no resources */
+  allowEmpty?: boolean;
+  /** --max-prune: most orphaned resources one pass deletes (default: the larger of 5 and 25 % of what is managed) */
+  maxPrune?: number;
+  /** --adopt-cloudformation: --adopt takes over resources a CloudFormation stack owns too */
+  adoptCloudFormation?: boolean;
+  /** --release: retained (or orphaned) resources whose ownership tags are removed */
+  release?: readonly string[];
+  /** the repository (remote and path) of the manifests: recorded on resources, checked before prune */
+  repository?: string;
+  /** the controller id is the fallback default (not given) */
+  implicitControllerId?: boolean;
   gitRevision?: string;
   now: () => Date;
   redactor?: Redactor;
@@ -62,10 +75,22 @@ export async function runReconcilePass(load: LoadResult, opts: PassOptions): Pro
     controllerId: opts.controllerId,
     defaultRegion: opts.defaultRegion,
     adopt: opts.adopt,
+    ...(opts.adoptCloudFormation ? { adoptCloudFormation: true } : {}),
+    ...(opts.repository ? { repository: opts.repository } : {}),
   });
   // A region that could not be read must not look empty: nothing there is created or pruned.
   const readable = readFailed ? diffs.filter((d) => !live.unreadable.has(d.region)) : diffs;
-  const plan = planEstate(readable, { prune: opts.prune, loadComplete: load.complete, keepRevisions: opts.keepRevisions, controllerId: opts.controllerId });
+  const plan = planEstate(readable, {
+    prune: opts.prune,
+    loadComplete: load.complete,
+    keepRevisions: opts.keepRevisions,
+    controllerId: opts.controllerId,
+    ...(opts.allowEmpty ? { allowEmpty: true } : {}),
+    ...(opts.maxPrune !== undefined ? { maxPrune: opts.maxPrune } : {}),
+    ...(opts.repository ? { repository: opts.repository } : {}),
+    ...(opts.implicitControllerId ? { implicitControllerId: true } : {}),
+    ...(opts.release?.length ? { release: opts.release } : {}),
+  });
   if (opts.holdBack) {
     const held = new Map<string, string>();
     for (const a of plan.actions) {
@@ -73,11 +98,25 @@ export async function runReconcilePass(load: LoadResult, opts: PassOptions): Pro
       if (why) held.set(a.resource, why);
     }
     if (held.size) {
+      // a create or update held back has not succeeded: the prune stage waits for it too
+      const heldUpdate = plan.actions.find((a) => held.has(a.resource) && stageOf(a.kind) === 'apply');
+      const pruneActions = heldUpdate ? plan.actions.filter((a) => stageOf(a.kind) === 'prune' && !held.has(a.resource)) : [];
+      if (pruneActions.length) {
+        const reason = `prune skipped: ${heldUpdate!.resource} is backing off after a failure; nothing is deleted until every create and update succeeds`;
+        for (const a of pruneActions) held.set(a.resource, reason);
+        if (plan.prune) plan.prune = { ...plan.prune, status: 'refused', reason };
+      }
       plan.actions = plan.actions.filter((a) => !held.has(a.resource));
-      for (const [resource, reason] of held) plan.skipped.push({ resource, reason: `backing off: ${reason}`, error: false });
+      for (const [resource, reason] of held) plan.skipped.push({ resource, reason: reason.startsWith('prune skipped') ? reason : `backing off: ${reason}`, error: false });
     }
   }
-  for (const s of plan.skipped) if (s.error) problems.push({ stage: 'plan', resource: s.resource, message: s.reason });
+  // A refused prune stage is one problem, not one per orphan (the report lists each resource).
+  const stageRefusal = plan.prune?.status === 'refused' ? plan.prune.reason : undefined;
+  if (stageRefusal) problems.push({ stage: 'prune', message: stageRefusal });
+  for (const s of plan.skipped) {
+    if (!s.error || s.reason === stageRefusal) continue;
+    problems.push({ stage: s.reason.startsWith('orphaned, not pruned') ? 'prune' : 'plan', resource: s.resource, message: s.reason });
+  }
 
   let results: ActionResult[] = [];
   if (opts.mode === 'apply' && plan.actions.length) {
@@ -85,11 +124,14 @@ export async function runReconcilePass(load: LoadResult, opts: PassOptions): Pro
       gateways: opts.gateways,
       controllerId: opts.controllerId,
       ...(opts.gitRevision ? { gitRevision: opts.gitRevision } : {}),
+      ...(opts.repository ? { repository: opts.repository } : {}),
       ...(opts.onAction ? { onAction: opts.onAction } : {}),
       ...(opts.shouldStop ? { shouldStop: opts.shouldStop } : {}),
     });
     results = applied.results;
     problems.push(...applied.problems);
+    const pruneSkipped = applied.problems.find((p) => p.stage === 'prune' && !p.resource);
+    if (pruneSkipped && plan.prune) plan.prune = { ...plan.prune, status: 'refused', reason: pruneSkipped.message };
   }
   const report = buildReport({
     diffs,
@@ -98,6 +140,7 @@ export async function runReconcilePass(load: LoadResult, opts: PassOptions): Pro
     problems,
     loadComplete: load.complete,
     controllerId: opts.controllerId,
+    ...(opts.repository ? { repository: opts.repository } : {}),
     mode: opts.mode,
     now: opts.now(),
     ...(opts.gitRevision ? { gitRevision: opts.gitRevision } : {}),

@@ -18,6 +18,9 @@ export function renderMarkdown(report: Report): string {
   const out: string[] = [];
   out.push(`### ecs-reconciler ${report.mode}${report.gitRevision ? ` at \`${report.gitRevision.slice(0, 12)}\`` : ''}`, '');
   out.push(summaryLine(report), '');
+  out.push(`Controller \`${cell(report.controllerId)}\`${report.repository ? `, repository \`${cell(report.repository)}\`` : ''}.`, '');
+  if (report.prune?.status === 'refused') out.push(`**Prune stage refused**: ${cell(report.prune.reason ?? '')}`, '');
+  else if (report.prune?.status === 'planned' && report.prune.deletions > 0) out.push(`Prune stage: ${report.prune.deletions} deletion(s), after every create and update succeeds.`, '');
   out.push('| state | count |', '| --- | ---: |');
   for (const [state, n] of Object.entries(report.summary.byState)) if (n > 0) out.push(`| ${state} | ${n} |`);
   out.push('');
@@ -40,7 +43,7 @@ export function renderMarkdown(report: Report): string {
       for (const x of h.stoppedReasons) out.push(`- stopped task ${x.task}: ${x.reason}`);
       for (const e of h.events.slice(0, 3)) out.push(`- event: ${e.message}`);
     }
-    for (const a of r.actions) out.push(`- ${a.kind}${a.outcome && a.outcome !== 'planned' ? ` (${a.outcome})` : ''}: ${a.reason}`);
+    for (const a of r.actions) out.push(`- ${a.stage === 'prune' ? 'prune: ' : ''}${a.kind}${a.outcome && a.outcome !== 'planned' ? ` (${a.outcome})` : ''}: ${a.reason}`);
     if (r.skipped) out.push(`- ${r.skipped.error ? '**not applied**' : 'left alone'}: ${r.skipped.reason}`);
     out.push('', '</details>');
   }

@@ -10,6 +10,7 @@ const STATE_MARK: Record<string, string> = {
   orphaned: '-',
   conflict: 'x',
   invalid: '?',
+  retained: 'k',
 };
 
 export function formatValue(v: unknown): string {
@@ -42,7 +43,7 @@ function resourceLines(r: ReportResource, verbose: boolean): string[] {
   if (r.history?.flapping) lines.push(`      flapping: ${r.history.driftedPasses} drifted pass(es) recently`);
   for (const a of r.actions) {
     const outcome = a.outcome && a.outcome !== 'planned' ? ` ${a.outcome}` : '';
-    lines.push(`      → ${a.kind}${outcome}: ${a.reason}${a.message && a.outcome === 'failed' ? `: ${a.message}` : ''}`);
+    lines.push(`      → ${a.stage === 'prune' ? 'prune: ' : ''}${a.kind}${outcome}: ${a.reason}${a.message && a.outcome === 'failed' ? `: ${a.message}` : ''}`);
   }
   if (r.skipped && r.state !== 'conflict' && r.state !== 'invalid') lines.push(`      ${r.skipped.error ? '✗' : '·'} ${r.skipped.reason}`);
   return lines;
@@ -51,7 +52,7 @@ function resourceLines(r: ReportResource, verbose: boolean): string[] {
 export function renderText(report: Report, opts: { verbose?: boolean } = {}): string {
   const out: string[] = [];
   const header = report.mode === 'apply' ? 'Apply' : report.mode === 'plan' ? 'Plan' : 'Report';
-  out.push(`${header} (controller "${report.controllerId}"${report.gitRevision ? `, commit ${report.gitRevision.slice(0, 12)}` : ''}):`);
+  out.push(`${header} (controller "${report.controllerId}"${report.repository ? `, repository ${report.repository}` : ''}${report.gitRevision ? `, commit ${report.gitRevision.slice(0, 12)}` : ''}):`);
   for (const r of report.resources) out.push(...resourceLines(r, opts.verbose ?? false));
   if (report.resources.length === 0) out.push('  (no resources)');
   if (report.problems.length) {
@@ -59,6 +60,8 @@ export function renderText(report: Report, opts: { verbose?: boolean } = {}): st
     for (const p of report.problems) out.push(`  ${formatProblem(p)}`);
   }
   if (!report.loadComplete) out.push('', 'Some manifests did not load: nothing is pruned until they do.');
+  if (report.prune?.status === 'refused') out.push('', `Prune stage: ${report.prune.reason}`);
+  else if (report.prune?.status === 'planned' && report.prune.deletions > 0) out.push('', `Prune stage: ${report.prune.deletions} orphaned resource(s) deleted after every create and update succeeds (bound: --max-prune ${report.prune.maxPrune}, of ${report.prune.managed} managed).`);
   out.push('', summaryLine(report));
   return out.join('\n') + '\n';
 }

@@ -266,7 +266,7 @@ function pruneRefusal(d: ResourceDiff, opts: PlanOptions): { reason: string; err
   if (recorded !== undefined && recorded !== opts.repository) {
     return { reason: `orphaned, not pruned: it was applied from the repository "${recorded}", not from this one (${opts.repository ? `"${opts.repository}"` : 'not a git checkout'}); only its own repository prunes it`, error: true };
   }
-  if (recorded === undefined && opts.implicitControllerId) {
+  if (recorded === undefined && opts.implicitControllerId && opts.repository) {
     return { reason: `orphaned, not pruned: it records no source repository, and with the default controller id "${opts.controllerId}" only resources applied from this repository are pruned; pass --controller-id ID to prune it`, error: true };
   }
   return undefined;

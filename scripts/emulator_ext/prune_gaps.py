@@ -3,7 +3,7 @@ lenient than the Amazon ECS API reference about deleting things.
 
 Same conventions as ecs_gaps.py: each patch wraps one of moto's response methods,
 names the gap and the documented behaviour, and has a test in
-test/integration/emulator.test.ts that fails without it (ECS_EMULATOR_NO_EXTENSIONS=1).
+test/integration/emulator-prune-gaps.test.ts that fails without it (ECS_EMULATOR_NO_EXTENSIONS=1).
 """
 
 from __future__ import annotations

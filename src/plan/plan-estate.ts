@@ -179,7 +179,9 @@ function judgePruneStage(candidates: ReadonlyArray<{ diff: ResourceDiff; action:
     return;
   }
   const desiredCount = diffs.filter((d) => d.desired).length;
-  const refusedBefore = plan.skipped.filter((s) => s.error);
+  // creates and updates refused at plan time (a replacement not allowed, say); not the orphans' own refusals
+  const applyStage = new Set(diffs.filter((d) => d.state !== 'orphaned' && d.state !== 'retained').map((d) => d.id));
+  const refusedBefore = plan.skipped.filter((s) => s.error && applyStage.has(s.resource));
   let refusal: string | undefined;
   if (candidates.length && desiredCount === 0 && !opts.allowEmpty) {
     refusal = `prune refused: the manifests yield no resources at all (an empty folder, a wrong git ref, a git rm, a sync to an empty commit?), so pruning would delete all ${deleted.size} managed resource(s). Check the folder; pass --allow-empty to prune to empty on purpose`;

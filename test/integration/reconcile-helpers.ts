@@ -6,7 +6,7 @@ import { join, resolve } from 'node:path';
 import { ECSClient } from '@aws-sdk/client-ecs';
 import { AwsGateways, isMutatingOperation } from '../../src/aws/index.js';
 import { loadManifests } from '../../src/manifests/index.js';
-import { runReconcilePass, type PassResult } from '../../src/pipeline/reconcile-pass.js';
+import { runReconcilePass, type PassOptions, type PassResult } from '../../src/pipeline/reconcile-pass.js';
 import { emulatorEnv, sdkClientConfig } from './emulator-helpers.js';
 
 export const REPO_ROOT = resolve(import.meta.dirname, '..', '..');
@@ -27,7 +27,10 @@ export interface PassRun extends PassResult {
   mutatingCalls: number;
 }
 
-export async function reconcile(dir: string, opts: { mode?: 'plan' | 'apply' | 'report'; prune?: boolean; adopt?: boolean; controllerId?: string; keepRevisions?: number; onCall?: (operation: string) => void } = {}): Promise<PassRun> {
+/** The pass options a test sets beyond the common ones (prune safety, repository, release). */
+type ExtraPassOptions = Partial<Pick<PassOptions, 'allowEmpty' | 'maxPrune' | 'release' | 'repository' | 'implicitControllerId' | 'adoptCloudFormation'>>;
+
+export async function reconcile(dir: string, opts: { mode?: 'plan' | 'apply' | 'report'; prune?: boolean; adopt?: boolean; controllerId?: string; keepRevisions?: number; onCall?: (operation: string) => void } & ExtraPassOptions = {}): Promise<PassRun> {
   const env = emulatorEnv();
   const load = await loadManifests(dir, { defaultRegion: env.region, vars: emulatorVars() });
   const gateways = new AwsGateways({ endpoint: env.endpoint, rateLimits: 'off' });
@@ -41,6 +44,12 @@ export async function reconcile(dir: string, opts: { mode?: 'plan' | 'apply' | '
       prune: opts.prune ?? false,
       adopt: opts.adopt ?? false,
       keepRevisions: opts.keepRevisions ?? 5,
+      ...(opts.allowEmpty ? { allowEmpty: true } : {}),
+      ...(opts.maxPrune !== undefined ? { maxPrune: opts.maxPrune } : {}),
+      ...(opts.release ? { release: opts.release } : {}),
+      ...(opts.repository ? { repository: opts.repository } : {}),
+      ...(opts.implicitControllerId ? { implicitControllerId: true } : {}),
+      ...(opts.adoptCloudFormation ? { adoptCloudFormation: true } : {}),
       now: () => new Date(),
     });
     return { ...pass, calls: gateways.counter.byOperation(), mutatingCalls: gateways.counter.total(isMutatingOperation) };

@@ -62,6 +62,7 @@ import {
   DynamoDBClient,
   PutItemCommand,
 } from '@aws-sdk/client-dynamodb';
+import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { CallCounter } from './call-counter.js';
 import { ECS_RATE_LIMITS, RateLimiter, type RateLimits } from './rate-limit.js';
@@ -203,6 +204,8 @@ export class AwsGateway {
   private readonly limiter: RateLimiter;
   private readonly stoppedTasks = new Map<string, Task[]>();
   private dynamo: DynamoDBClient | undefined;
+  private sts: STSClient | undefined;
+  private account: Promise<string> | undefined;
   private readonly clientConfig: Record<string, unknown>;
 
   constructor(opts: GatewayOptions) {
@@ -278,6 +281,21 @@ export class AwsGateway {
     this.ecsOnce.destroy();
     this.scaling.destroy();
     this.dynamo?.destroy();
+    this.sts?.destroy();
+  }
+
+  /**
+   * The account the credentials belong to (STS GetCallerIdentity, read once): a cluster
+   * ARN of another account in a manifest is refused rather than reduced to its name.
+   */
+  callerAccount(): Promise<string> {
+    if (!this.account) {
+      this.sts = new STSClient(this.clientConfig);
+      this.instrument(this.sts as unknown as ECSClient, 'sts');
+      this.account = this.send<{ Account?: string }>(this.sts, new GetCallerIdentityCommand({})).then((r) => r.Account ?? '');
+      this.account.catch(() => (this.account = undefined));
+    }
+    return this.account;
   }
 
   // ---- DynamoDB: the lease that lets one of several controllers apply ---------------

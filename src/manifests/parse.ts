@@ -401,7 +401,30 @@ function parseOneDocument(doc: Document, isJson: boolean, source: string, ctx: P
     return;
   }
   const resource = toDesired(parsed.data as Record<string, unknown>, isJson, ctx, source0);
-  if (clusterArn !== undefined) resource.externalCluster = true;
+  if (clusterArn !== undefined) {
+    resource.externalCluster = true;
+    // An ARN names its region and account: the service goes to that region, and may not
+    // quietly land in the default one under the same cluster name.
+    const arn = parseClusterArn(clusterArn);
+    const explicitRegion = stringAt(raw, 'metadata', 'region');
+    if (arn && explicitRegion !== undefined && explicitRegion !== arn.region) {
+      out.problems.push({
+        stage: 'validate',
+        file: loc.file,
+        ...position(loc, offsetOfPath(doc, ['metadata', 'cluster'])),
+        path: 'metadata.cluster',
+        message: `the cluster ARN is in region ${arn.region}, but metadata.region says ${explicitRegion}: a service runs in its cluster's region`,
+        hint: `drop metadata.region (the ARN's region is used) or name a cluster in ${explicitRegion}`,
+        ...(identity.kind && identity.name ? { resource: `${identity.kind}/${identity.name}` } : {}),
+      });
+      out.invalid.push(invalid);
+      return;
+    }
+    if (arn) {
+      resource.region = arn.region;
+      resource.clusterAccount = arn.account;
+    }
+  }
   const located: Array<[string, PathSegment[]]> = isJson
     ? [['metadata.name', ['family']]]
     : [['metadata.name', ['metadata', 'name']], ['metadata.cluster', ['metadata', 'cluster']], ['spec.taskDefinition', ['spec', 'taskDefinition']]];
@@ -524,6 +547,12 @@ function toDesired(data: Record<string, unknown>, isJson: boolean, ctx: ParseCon
     if (resource.cluster !== metadata.cluster) resource.externalCluster = true;
   }
   return resource;
+}
+
+/** `arn:aws:ecs:eu-west-1:123456789012:cluster/prod` -> its region, account and name. */
+export function parseClusterArn(value: string): { region: string; account: string; name: string } | undefined {
+  const m = /^arn:aws[\w-]*:ecs:([^:]+):(\d+):cluster\/(.+)$/.exec(value);
+  return m ? { region: m[1]!, account: m[2]!, name: m[3]! } : undefined;
 }
 
 /** A Service may name its cluster by name or by ARN; the model keeps the name. */

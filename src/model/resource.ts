@@ -34,6 +34,8 @@ export interface DesiredResource<S = Record<string, unknown>> extends ResourceRe
   source: SourceLocation;
   /** a Service whose cluster was named by ARN: managed elsewhere, not required as a manifest */
   externalCluster?: boolean;
+  /** the account a cluster ARN names: checked against the caller's before anything is applied */
+  clusterAccount?: string;
   /** where some fields sit in the file, for problems found after parsing ("metadata.cluster" -> location) */
   fieldLocations?: Record<string, { line: number; column: number }>;
 }

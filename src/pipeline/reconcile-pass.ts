@@ -9,6 +9,7 @@ import { diffEstate, type ResourceDiff } from '../diff/index.js';
 import { readLiveEstate, type LiveEstate } from '../live/index.js';
 import type { LoadResult } from '../manifests/index.js';
 import type { Problem } from '../model/problem.js';
+import { resourceId, type DesiredResource } from '../model/resource.js';
 import { planEstate, type Plan } from '../plan/index.js';
 import { stageOf } from '../plan/types.js';
 import { buildReport, Redactor, type Report } from '../report/index.js';
@@ -57,7 +58,44 @@ export interface PassResult {
   live: LiveEstate;
 }
 
-export async function runReconcilePass(load: LoadResult, opts: PassOptions): Promise<PassResult> {
+/**
+ * A Service whose metadata.cluster is an ARN of another account: ECS would not find that
+ * cluster from these credentials, and reducing the ARN to its name would create the
+ * service in this account's same-named cluster. Refused, located, and the load counts as
+ * incomplete (nothing pruned), as for any manifest that does not load.
+ */
+async function refuseForeignClusterAccounts(load: LoadResult, gateways: AwsGateways): Promise<LoadResult> {
+  const named = load.resources.filter((d) => d.clusterAccount !== undefined);
+  if (named.length === 0) return load;
+  const refused = new Map<DesiredResource, Problem>();
+  for (const d of named) {
+    let account: string;
+    try {
+      account = await gateways.forRegion(d.region).callerAccount();
+    } catch (err) {
+      account = '';
+      refused.set(d, problemAt(d, `cannot check the account of the cluster ARN (${err instanceof Error ? err.message : String(err)}): not applied until it can be`));
+      continue;
+    }
+    if (d.clusterAccount !== account) refused.set(d, problemAt(d, `the cluster ARN is in account ${d.clusterAccount}, but these credentials are account ${account}: a service cannot be placed in another account's cluster`));
+  }
+  if (refused.size === 0) return load;
+  return {
+    ...load,
+    resources: load.resources.filter((d) => !refused.has(d)),
+    invalid: [...load.invalid, ...[...refused.keys()].map((d) => ({ kind: d.kind, name: d.name, region: d.region, ...(d.cluster ? { cluster: d.cluster } : {}), source: d.source }))],
+    problems: [...load.problems, ...refused.values()],
+    complete: false,
+  };
+}
+
+function problemAt(d: DesiredResource, message: string): Problem {
+  const at = d.fieldLocations?.['metadata.cluster'];
+  return { stage: 'validate', file: d.source.file, line: at?.line ?? d.source.line, column: at?.column ?? d.source.column, path: 'metadata.cluster', resource: resourceId(d), message };
+}
+
+export async function runReconcilePass(given: LoadResult, opts: PassOptions): Promise<PassResult> {
+  const load = await refuseForeignClusterAccounts(given, opts.gateways);
   const problems: Problem[] = [...load.problems];
   const live = opts.live ?? await readLiveEstate(opts.gateways, {
     controllerId: opts.controllerId,

@@ -23,13 +23,17 @@ import {
 import type { z } from 'zod';
 import {
   ClusterManifestSchema,
+  ClusterSpecSchema,
   ServiceManifestSchema,
+  ServiceSpecSchema,
   TaskDefinitionJsonFileSchema,
   TaskDefinitionManifestSchema,
+  TaskDefinitionSpecSchema,
 } from '../schema/index.js';
 import type { Problem } from '../model/problem.js';
-import type { DesiredResource, InvalidResource, Kind, SourceLocation } from '../model/resource.js';
+import { ANNOTATION, resourceId, type DesiredResource, type InvalidResource, type Kind, type SourceLocation } from '../model/resource.js';
 import { closestWord } from './did-you-mean.js';
+import { checkIgnoreRules } from './ignore-rules.js';
 import { formatPath, renderIssues, type PathSegment, type RenderedIssue } from './issues.js';
 import { blankJsonComments } from './json-comments.js';
 import { substituteVariables, type Variables } from './variables.js';
@@ -44,6 +48,13 @@ const KIND_SCHEMAS: Record<Kind, z.ZodType> = {
   Cluster: ClusterManifestSchema,
   TaskDefinition: TaskDefinitionManifestSchema,
   Service: ServiceManifestSchema,
+};
+
+/** The spec of each kind: what an ignore rule's path must name. */
+const SPEC_SCHEMAS: Record<Kind, z.ZodType> = {
+  Cluster: ClusterSpecSchema,
+  TaskDefinition: TaskDefinitionSpecSchema,
+  Service: ServiceSpecSchema,
 };
 
 export interface ParseContext {
@@ -401,6 +412,18 @@ function parseOneDocument(doc: Document, isJson: boolean, source: string, ctx: P
     return;
   }
   const resource = toDesired(parsed.data as Record<string, unknown>, isJson, ctx, source0);
+  const ignore = resource.annotations[ANNOTATION.ignore];
+  if (ignore !== undefined) {
+    const bad = checkIgnoreRules(ignore, resource.kind, SPEC_SCHEMAS[resource.kind]);
+    if (bad.length) {
+      const at = position(loc, offsetOfPath(doc, ['metadata', 'annotations', ANNOTATION.ignore]));
+      for (const message of bad) {
+        out.problems.push({ stage: 'validate', file: loc.file, ...at, path: `metadata.annotations.${ANNOTATION.ignore}`, message, resource: resourceId(resource) });
+      }
+      out.invalid.push(invalid);
+      return;
+    }
+  }
   if (clusterArn !== undefined) {
     resource.externalCluster = true;
     // An ARN names its region and account: the service goes to that region, and may not

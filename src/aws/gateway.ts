@@ -63,6 +63,7 @@ import {
   PutItemCommand,
 } from '@aws-sdk/client-dynamodb';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import { GetResourcesCommand, ResourceGroupsTaggingAPIClient } from '@aws-sdk/client-resource-groups-tagging-api';
 import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { CallCounter } from './call-counter.js';
 import { ECS_RATE_LIMITS, RateLimiter, type RateLimits } from './rate-limit.js';
@@ -205,6 +206,7 @@ export class AwsGateway {
   private readonly stoppedTasks = new Map<string, Task[]>();
   private dynamo: DynamoDBClient | undefined;
   private sts: STSClient | undefined;
+  private tagging: ResourceGroupsTaggingAPIClient | undefined;
   private account: Promise<string> | undefined;
   private readonly clientConfig: Record<string, unknown>;
 
@@ -282,6 +284,29 @@ export class AwsGateway {
     this.scaling.destroy();
     this.dynamo?.destroy();
     this.sts?.destroy();
+    this.tagging?.destroy();
+  }
+
+  /**
+   * ECS clusters, services and task definitions of the region carrying a tag, in a few
+   * calls (Resource Groups Tagging API GetResources, TagFilters + ResourceTypeFilters, up to
+   * 100 a page): how resources the controller manages are found even in a cluster no
+   * manifest names any more. GetResources also returns resources "tagged or previously
+   * tagged" (the API reference), deleted ones among them: callers describe what it names.
+   */
+  async findTaggedEcsArns(key: string, value: string): Promise<string[]> {
+    if (!this.tagging) {
+      this.tagging = new ResourceGroupsTaggingAPIClient(this.clientConfig);
+      this.instrument(this.tagging as unknown as ECSClient, 'tagging');
+    }
+    const client = this.tagging;
+    const found = await this.paginate(
+      client,
+      (PaginationToken) => new GetResourcesCommand({ TagFilters: [{ Key: key, Values: [value] }], ResourceTypeFilters: ['ecs:cluster', 'ecs:service', 'ecs:task-definition'], ResourcesPerPage: 100, ...(PaginationToken ? { PaginationToken } : {}) }),
+      (r: { ResourceTagMappingList?: Array<{ ResourceARN?: string }> }) => r.ResourceTagMappingList?.map((m) => m.ResourceARN ?? '').filter(Boolean),
+      'PaginationToken',
+    );
+    return found;
   }
 
   /**

@@ -33,6 +33,7 @@ Flags:
                         of 5 and 25% of the resources this controller manages)
   --release ID          remove the ownership tags of a retained (prune "false") or
                         orphaned resource: left as it is, no longer managed (repeatable)
+  --regions R1,R2       also read these regions for orphans no manifest names (repeatable)
   --adopt               take over same-named unmanaged resources (tags them as managed)
   --adopt-cloudformation  with --adopt: also resources a CloudFormation stack owns
   --dry-run             plan only; make no change

@@ -7,7 +7,7 @@ import { renderMarkdown, renderPage, renderText, type Report } from '../report/i
 import { COMMON_HELP, oneOf, parseCommandArgs, positiveInt, UsageError } from './flags.js';
 import type { CommandIO } from './io.js';
 import { loadDesired } from './load-desired.js';
-import { DEFAULT_CONTROLLER_ID, makeGateways, redactorFrom, requireRegion } from './reconcile-flags.js';
+import { DEFAULT_CONTROLLER_ID, makeGateways, redactorFrom, regionsFrom, requireRegion } from './reconcile-flags.js';
 
 export const PLAN_HELP = `Usage: ecs-reconciler plan DIR [--format text|json|markdown] [--out FILE] [--detailed-exitcode]
 
@@ -35,6 +35,8 @@ Flags:
                                (default: the larger of 5 and 25% of what is managed)
   --release ID                 remove the ownership tags of a retained or orphaned resource
                                (repeatable; e.g. Service/eu-west-1/prod/web): kept, no longer managed
+  --regions R1,R2              also read these regions for orphaned resources, even when no
+                               manifest names them (repeatable)
   --adopt                      plan taking over same-named unmanaged resources
   --adopt-cloudformation       with --adopt: take over resources a CloudFormation stack
                                (CDK, Copilot) owns too (aws:cloudformation:* tags)
@@ -56,6 +58,7 @@ export const PASS_OPTIONS = {
   'allow-empty': { type: 'boolean' },
   'max-prune': { type: 'string' },
   release: { type: 'string', multiple: true },
+  regions: { type: 'string', multiple: true },
   adopt: { type: 'boolean' },
   'adopt-cloudformation': { type: 'boolean' },
   'keep-revisions': { type: 'string' },
@@ -85,6 +88,7 @@ export interface PassCommandFlags {
   'allow-empty'?: boolean;
   'max-prune'?: string;
   release?: string[];
+  regions?: string[];
   adopt?: boolean;
   'adopt-cloudformation'?: boolean;
   'keep-revisions'?: string;
@@ -122,6 +126,7 @@ export async function runPassCommand(mode: 'plan' | 'apply', dir: string, values
       ...(maxPrune !== undefined ? { maxPrune } : {}),
       ...(values['adopt-cloudformation'] ? { adoptCloudFormation: true } : {}),
       ...(values.release?.length ? { release: values.release } : {}),
+      ...(values.regions?.length ? { regions: regionsFrom(values.regions) } : {}),
       ...(repository ? { repository } : {}),
       ...(values['controller-id'] === undefined ? { implicitControllerId: true } : {}),
       ...(gitRevision ? { gitRevision } : {}),

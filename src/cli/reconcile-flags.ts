@@ -23,3 +23,10 @@ export function redactorFrom(flags: readonly string[] | undefined): Redactor {
   const patterns = (flags ?? []).flatMap((f) => f.split(',')).map((p) => p.trim()).filter(Boolean);
   return new Redactor(patterns.length ? patterns : DEFAULT_REDACT_PATTERNS);
 }
+
+/** --regions eu-west-1,us-east-1 (repeatable): regions read for orphans even when no manifest names them. */
+export function regionsFrom(flags: readonly string[] | undefined): string[] {
+  const regions = (flags ?? []).flatMap((f) => f.split(',')).map((r) => r.trim()).filter(Boolean);
+  for (const r of regions) if (!/^[a-z]{2}(-[a-z]+)+-\d+$/.test(r)) throw new UsageError(`--regions: "${r}" is not a region name (like eu-west-1)`);
+  return [...new Set(regions)];
+}

@@ -5,7 +5,7 @@ import { Controller } from '../daemon/controller.js';
 import { createLogger } from '../daemon/logger.js';
 import { COMMON_HELP, durationMs, oneOf, parseCommandArgs, positiveInt } from './flags.js';
 import type { CommandIO } from './io.js';
-import { DEFAULT_CONTROLLER_ID, makeGateways, redactorFrom, requireRegion } from './reconcile-flags.js';
+import { DEFAULT_CONTROLLER_ID, makeGateways, redactorFrom, regionsFrom, requireRegion } from './reconcile-flags.js';
 
 export const RUN_HELP = `Usage: ecs-reconciler run DIR [--mode apply|report] [--interval 60s] [--listen 127.0.0.1:8080]
 
@@ -38,6 +38,7 @@ Flags:
                         rest of the estate is still reconciled
   --allow-empty         with --prune: prune even when the manifests yield no resources
   --max-prune N         with --prune: most orphaned resources one pass deletes
+  --regions R1,R2       also read these regions every pass, for orphans no manifest names
   --keep-revisions N    with --prune: ACTIVE revisions kept per family (default 5)
   --adopt               take over same-named unmanaged resources
   --adopt-cloudformation  with --adopt: also resources a CloudFormation stack owns
@@ -76,6 +77,7 @@ export async function runCommand(argv: string[], io: CommandIO): Promise<number>
       listen: { type: 'string' },
       prune: { type: 'boolean' },
       'allow-empty': { type: 'boolean' },
+      regions: { type: 'string', multiple: true },
       'max-prune': { type: 'string' },
       adopt: { type: 'boolean' },
       'adopt-cloudformation': { type: 'boolean' },
@@ -117,6 +119,7 @@ export async function runCommand(argv: string[], io: CommandIO): Promise<number>
     adopt: values.adopt ?? false,
     ...(values['adopt-cloudformation'] ? { adoptCloudFormation: true } : {}),
     ...(values['allow-empty'] ? { allowEmpty: true } : {}),
+    ...(values.regions?.length ? { regions: regionsFrom(values.regions) } : {}),
     ...(values['max-prune'] !== undefined ? { maxPrune: positiveInt('max-prune', values['max-prune'], 0) } : {}),
     keepRevisions: positiveInt('keep-revisions', values['keep-revisions'], 5),
     intervalMs: durationMs('interval', values.interval, 60_000),

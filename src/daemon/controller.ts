@@ -39,6 +39,8 @@ export interface ControllerOptions {
   maxPrune?: number;
   adoptCloudFormation?: boolean;
   implicitControllerId?: boolean;
+  /** --regions: read every pass, for orphans, even when no manifest names them */
+  regions?: readonly string[];
   intervalMs: number;
   /** fraction of the interval added or taken at random, so many controllers do not call AWS in step */
   jitter: number;
@@ -181,6 +183,7 @@ export class Controller {
         ...(this.opts.maxPrune !== undefined ? { maxPrune: this.opts.maxPrune } : {}),
         ...(this.opts.adoptCloudFormation ? { adoptCloudFormation: true } : {}),
         ...(this.opts.implicitControllerId ? { implicitControllerId: true } : {}),
+        ...(this.opts.regions?.length ? { regions: this.opts.regions } : {}),
         ...(repository ? { repository } : {}),
         ...(gitRevision ? { gitRevision } : {}),
         now: () => new Date(),

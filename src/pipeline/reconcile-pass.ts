@@ -34,6 +34,8 @@ export interface PassOptions {
   repository?: string;
   /** the controller id is the fallback default (not given) */
   implicitControllerId?: boolean;
+  /** --regions: read these too, for orphans, even when no manifest names them */
+  regions?: readonly string[];
   gitRevision?: string;
   now: () => Date;
   redactor?: Redactor;
@@ -99,7 +101,7 @@ export async function runReconcilePass(given: LoadResult, opts: PassOptions): Pr
   const problems: Problem[] = [...load.problems];
   const live = opts.live ?? await readLiveEstate(opts.gateways, {
     controllerId: opts.controllerId,
-    regions: [opts.defaultRegion],
+    regions: [opts.defaultRegion, ...(opts.regions ?? [])],
     desired: load.resources,
     ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
   });

@@ -28,7 +28,7 @@ export interface PassRun extends PassResult {
 }
 
 /** The pass options a test sets beyond the common ones (prune safety, repository, release). */
-type ExtraPassOptions = Partial<Pick<PassOptions, 'allowEmpty' | 'maxPrune' | 'release' | 'repository' | 'implicitControllerId' | 'adoptCloudFormation'>>;
+type ExtraPassOptions = Partial<Pick<PassOptions, 'allowEmpty' | 'maxPrune' | 'release' | 'repository' | 'implicitControllerId' | 'adoptCloudFormation' | 'regions'>>;
 
 export async function reconcile(dir: string, opts: { mode?: 'plan' | 'apply' | 'report'; prune?: boolean; adopt?: boolean; controllerId?: string; keepRevisions?: number; onCall?: (operation: string) => void } & ExtraPassOptions = {}): Promise<PassRun> {
   const env = emulatorEnv();
@@ -50,6 +50,7 @@ export async function reconcile(dir: string, opts: { mode?: 'plan' | 'apply' | '
       ...(opts.repository ? { repository: opts.repository } : {}),
       ...(opts.implicitControllerId ? { implicitControllerId: true } : {}),
       ...(opts.adoptCloudFormation ? { adoptCloudFormation: true } : {}),
+      ...(opts.regions ? { regions: opts.regions } : {}),
       now: () => new Date(),
     });
     return { ...pass, calls: gateways.counter.byOperation(), mutatingCalls: gateways.counter.total(isMutatingOperation) };

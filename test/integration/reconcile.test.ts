@@ -53,7 +53,7 @@ describe('apply of the example estate', () => {
     const again = await reconcile(dir, { mode: 'apply' });
     expect(again.plan.actions).toEqual([]);
     expect(again.mutatingCalls).toBe(0);
-    expect(Object.keys(again.calls).every((op) => /^(Describe|List)/.test(op))).toBe(true);
+    expect(Object.keys(again.calls).every((op) => /^(Describe|List|Get)/.test(op))).toBe(true);
   });
 
   it('an edited image tag is pending, then gives exactly one new revision and one UpdateService', async () => {

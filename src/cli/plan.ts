@@ -18,7 +18,8 @@ apply would do: one line per resource with its state, then its field changes as
 States: in-sync, pending (the manifest changed since the last apply), drifted (live
 changed outside git), missing (not live yet), orphaned (managed, no longer in the
 manifests), conflict (a same-named resource this controller does not manage), invalid
-(its manifest does not load).
+(its manifest does not load), retained (orphaned but applied with prune "false": kept,
+released with apply --release).
 
 Exit status: 0 no changes (or changes, without --detailed-exitcode); 2 changes to
 apply, with --detailed-exitcode; 1 an error (a manifest that does not load, AWS

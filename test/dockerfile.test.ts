@@ -226,6 +226,8 @@ const IAM_PREFIX: Record<string, string> = {
   '@aws-sdk/client-ecs': 'ecs',
   '@aws-sdk/client-application-auto-scaling': 'application-autoscaling',
   '@aws-sdk/client-dynamodb': 'dynamodb',
+  '@aws-sdk/client-resource-groups-tagging-api': 'tag',
+  '@aws-sdk/client-sts': 'sts',
 };
 
 /** Every `new XxxCommand(` in the gateway as the IAM action it needs, e.g. ecs:DescribeServices. */

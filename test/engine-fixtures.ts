@@ -127,7 +127,7 @@ export function estate(parts: { clusters?: LiveCluster[]; services?: LiveService
 }
 
 export function diff(desiredList: DesiredResource[], live: LiveEstate = estate(), opts: Partial<Omit<DiffInput, 'desired' | 'live'>> = {}): ResourceDiff[] {
-  return diffEstate({ desired: desiredList, invalid: opts.invalid ?? [], live, controllerId: opts.controllerId ?? CONTROLLER, defaultRegion: opts.defaultRegion ?? REGION, ...(opts.adopt ? { adopt: true } : {}) });
+  return diffEstate({ desired: desiredList, invalid: opts.invalid ?? [], live, controllerId: opts.controllerId ?? CONTROLLER, defaultRegion: opts.defaultRegion ?? REGION, ...(opts.adopt ? { adopt: true } : {}), ...(opts.adoptCloudFormation ? { adoptCloudFormation: true } : {}), ...(opts.repository ? { repository: opts.repository } : {}) });
 }
 
 export function byId(diffs: readonly ResourceDiff[], id: string): ResourceDiff {

@@ -122,7 +122,8 @@ function estate(clusters: LiveCluster[], services: LiveService[], families: Live
   };
 }
 
-const OPTS: ExportOptions = { region: REGION, clusters: ['payments'], controllerId: 'default', exportedAt: '2025-06-01T12:00:00.000Z' };
+// The fixtures' api service and family come from a CloudFormation stack ("legacy"): exported here on purpose.
+const OPTS: ExportOptions = { region: REGION, clusters: ['payments'], controllerId: 'default', exportedAt: '2025-06-01T12:00:00.000Z', adoptCloudFormation: true };
 
 /** The fixture estate: cluster payments, service api running api:7, the family's newest. */
 function fixtureEstate(): LiveEstate {
@@ -330,10 +331,30 @@ describe('buildExport', () => {
     // a family managed by another controller stays a conflict even with --adopt: make it unmanaged here
     for (const f of live.families.values()) delete f.latest.tags['ecs-reconciler:managed-by'];
     const r = buildExport(live, OPTS);
-    expect(verifyExport(r, live, { region: REGION, controllerId: 'default' })).toEqual({
+    expect(verifyExport(r, live, { region: REGION, controllerId: 'default', adoptCloudFormation: true })).toEqual({
       inSync: ['Cluster/eu-west-1/payments', 'TaskDefinition/eu-west-1/api', 'Service/eu-west-1/payments/api'],
       failures: [],
     });
+  });
+
+  it('leaves out what a CloudFormation stack owns unless --adopt-cloudformation: a stack and the controller would fight over it', () => {
+    const live = fixtureEstate();
+    for (const f of live.families.values()) delete f.latest.tags['ecs-reconciler:managed-by'];
+    const { adoptCloudFormation: _on, ...withoutFlag } = OPTS;
+    const r = buildExport(live, withoutFlag);
+    const ids = r.files.flatMap((f) => f.manifests.map((m) => m.id));
+    expect(ids).toEqual(['Cluster/eu-west-1/payments']);
+    expect(r.skipped).toEqual(
+      expect.arrayContaining([
+        { resource: 'Service/eu-west-1/payments/api', reason: expect.stringMatching(/CloudFormation stack "legacy".*--adopt-cloudformation exports it/) },
+      ]),
+    );
+    // and the adoption check agrees: a stack's resource stays a conflict under --adopt alone
+    const all = buildExport(live, OPTS);
+    expect(verifyExport(all, live, { region: REGION, controllerId: 'default' }).failures).toEqual([
+      expect.stringMatching(/^TaskDefinition\/eu-west-1\/api: conflict \(exists and is owned by the CloudFormation stack "legacy".*--adopt-cloudformation\)$/),
+      expect.stringMatching(/^Service\/eu-west-1\/payments\/api: conflict/),
+    ]);
   });
 
   it('the self-check reports a difference it cannot explain, field by field, with sensitive values masked', () => {
@@ -342,7 +363,7 @@ describe('buildExport', () => {
     const r = buildExport(live, OPTS);
     (r.files[1]!.manifests[0]!.doc.spec as Json).healthCheckGracePeriodSeconds = 90;
     r.secretValues.set('API_STRIPE_API_KEY', 'not-the-live-one');
-    const check = verifyExport(r, live, { region: REGION, controllerId: 'default' });
+    const check = verifyExport(r, live, { region: REGION, controllerId: 'default', adoptCloudFormation: true });
     expect(check.failures).toHaveLength(2);
     expect(check.failures[0]).toMatch(/^TaskDefinition\/eu-west-1\/api: pending \(containerDefinitions\[name=app\]\.environment\[name=STRIPE_API_KEY\]\.value: "redacted:hmac:[0-9a-f]{16}" → "redacted:hmac:[0-9a-f]{16}"\)$/);
     // the service follows its task definition: a new revision would mean a deployment
@@ -361,7 +382,7 @@ describe('buildExport', () => {
     expect(text).toContain('  # Pinned: the service runs api:7, but the family\'s newest ACTIVE revision is api:8, with other content.\n');
     expect(text).toContain('  taskDefinition: api:7\n');
     // and that plans in-sync: the engine compares a pinned reference by revision
-    const check = verifyExport(r, estate([liveCluster(describedCluster)], [liveService(describedSvc, old)], [family(newest)]), { region: REGION, controllerId: 'default' });
+    const check = verifyExport(r, estate([liveCluster(describedCluster)], [liveService(describedSvc, old)], [family(newest)]), { region: REGION, controllerId: 'default', adoptCloudFormation: true });
     expect(check.failures).toEqual([]);
   });
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { RESOURCE_STATES } from '../src/diff/types.js';
 import { parseWebhookUrl, transitionsOf, webhookBody, WebhookNotifier, type Condition, type WebhookTarget } from '../src/daemon/notify.js';
 import type { Report, ReportResource } from '../src/report/model.js';
 
@@ -21,7 +22,7 @@ function report(resources: ReportResource[]): Report {
     controllerId: 'default',
     mode: 'apply',
     loadComplete: true,
-    summary: { resources: resources.length, byState: { 'in-sync': 0, pending: 0, drifted: 0, missing: 0, orphaned: 0, conflict: 0, invalid: 0, unknown: 0, fighting: 0 }, actionsPlanned: 0, actionsApplied: 0, actionsFailed: 0, problems: 0 },
+    summary: { resources: resources.length, byState: Object.fromEntries(RESOURCE_STATES.map((s) => [s, 0])) as Report['summary']['byState'], actionsPlanned: 0, actionsApplied: 0, actionsFailed: 0, problems: 0 },
     resources,
     problems: [],
   };

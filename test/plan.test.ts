@@ -78,7 +78,7 @@ describe('order', () => {
 describe('states', () => {
   it('in sync plans nothing', () => {
     const s = synced();
-    expect(plan(diff(s.desired, s.all))).toEqual({ actions: [], skipped: [] });
+    expect(plan(diff(s.desired, s.all))).toEqual({ actions: [], skipped: [], prune: { status: 'off', deletions: 0, managed: 3, maxPrune: 5 } });
   });
 
   it('in sync with a stale hash plans only tag-resource', () => {
@@ -187,7 +187,8 @@ describe('prune', () => {
       [TD_ID, false],
       [SVC_ID, false],
     ]);
-    expect(kinds(plan(orphans(), { prune: true }))).toEqual([`delete-service ${SVC_ID}`, `deregister-task-definition ${TD_ID}`, `delete-cluster ${CLUSTER_ID}`]);
+    // (the manifests yield nothing here: pruning to empty needs --allow-empty, tested below)
+    expect(kinds(plan(orphans(), { prune: true, allowEmpty: true }))).toEqual([`delete-service ${SVC_ID}`, `deregister-task-definition ${TD_ID}`, `delete-cluster ${CLUSTER_ID}`]);
   });
 
   it('with loadComplete false prune deletes nothing and says why, as an error', () => {
@@ -206,7 +207,9 @@ describe('prune', () => {
     const cl = { ...s.live.cluster, tags: { ...s.live.cluster.tags, ...keep } };
     const rev = { ...s.live.rev5, tags: { ...s.live.rev5.tags, ...keep } };
     const svc = { ...s.live.service, tags: { ...s.live.service.tags, ...keep } };
-    const p = plan(diff([], estate({ clusters: [cl], families: [family([rev])], services: [svc] })), { prune: true });
+    const d = diff([], estate({ clusters: [cl], families: [family([rev])], services: [svc] }));
+    expect(d.map((x) => x.state)).toEqual(['retained', 'retained', 'retained']);
+    const p = plan(d, { prune: true, allowEmpty: true });
     expect(p.actions).toEqual([]);
     expect(p.skipped.map((x) => [x.resource, x.error, /kept/.test(x.reason)])).toEqual([
       [CLUSTER_ID, false, true],
@@ -233,7 +236,7 @@ describe('prune', () => {
     const kept = plan(diff([], estate({ families: [s.live.family], services: [keepSvc] })), { prune: true });
     expect(kept.actions).toEqual([]);
     expect(kept.skipped.find((x) => x.resource === TD_ID)?.reason).toMatch(/a service still runs/);
-    const gone = plan(diff([], estate({ families: [s.live.family], services: [s.live.service] })), { prune: true });
+    const gone = plan(diff([], estate({ families: [s.live.family], services: [s.live.service] })), { prune: true, allowEmpty: true });
     expect(gone.actions.map((a) => [a.kind, a.revisions])).toEqual([
       ['delete-service', undefined],
       ['deregister-task-definition', [s.live.rev5.arn]],

@@ -131,7 +131,7 @@ describe('json', () => {
     const back = JSON.parse(JSON.stringify(r)) as unknown;
     expect(back).toEqual(r);
     expect(r).toMatchObject({ schemaVersion: 1, generatedAt: '2025-01-02T03:04:05.000Z', mode: 'plan', summary: { resources: 3, actionsPlanned: 3 } });
-    expect(r.summary.byState).toEqual({ 'in-sync': 0, pending: 3, drifted: 0, missing: 0, orphaned: 0, conflict: 0, invalid: 0, unknown: 0, fighting: 0 });
+    expect(r.summary.byState).toEqual({ 'in-sync': 0, pending: 3, drifted: 0, missing: 0, orphaned: 0, conflict: 0, invalid: 0, unknown: 0, fighting: 0, retained: 0 });
   });
 
   it('carries apply outcomes', () => {

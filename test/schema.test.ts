@@ -27,6 +27,8 @@ import {
   type ServiceSpec,
   type TaskDefinitionSpec,
 } from '../src/schema/index.js';
+import { MAX_USER_TAGS, OWNERSHIP_TAG_COUNT } from '../src/schema/tags.js';
+import { ownershipTags } from '../src/apply/ownership.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const fixtures = join(root, 'test', 'fixtures', 'schema');
@@ -318,12 +320,31 @@ describe('tags', () => {
     expect(issues[0]?.message).toMatch(/controller/);
   });
 
-  it('accepts 50 tags and refuses 51', () => {
+  it('accepts 44 tags and refuses 45: ECS allows 50 per resource, and the controller adds up to 6 ownership tags', () => {
     const tags = (n: number) => Object.fromEntries(Array.from({ length: n }, (_, i) => [`k${i}`, 'v']));
-    expectOk(TagsSchema, tags(50));
-    expect(issuesOf(TagsSchema, tags(51))[0]?.message).toBe('at most 50 tags, got 51');
-    const list = Array.from({ length: 51 }, (_, i) => ({ key: `k${i}`, value: 'v' }));
-    expect(issuesOf(TagsSchema, list)[0]?.message).toBe('at most 50 tags, got 51');
+    expectOk(TagsSchema, tags(44));
+    const message = 'at most 44 tags, got 45: ECS allows 50 per resource and the controller adds up to 6 ownership tags of its own (ecs-reconciler:*)';
+    expect(issuesOf(TagsSchema, tags(45))[0]?.message).toBe(message);
+    expect(issuesOf(TagsSchema, tags(50))[0]?.message).toMatch(/^at most 44 tags, got 50/);
+    const list = Array.from({ length: 45 }, (_, i) => ({ key: `k${i}`, value: 'v' }));
+    expect(issuesOf(TagsSchema, list)[0]?.message).toBe(message);
+  });
+
+  it('the ownership tags counted against the limit are all the controller ever adds', () => {
+    const desired = { kind: 'Cluster' as const, name: 'c', region: 'us-east-1', annotations: { 'ecs-reconciler/prune': 'false' }, spec: {}, source: { file: 'c.yaml', line: 1, column: 1 } };
+    const all = ownershipTags({ controllerId: 'id', desiredHash: 'h', desired, gitRevision: 'abc', repository: 'github.com/a/b' });
+    expect(Object.keys(all)).toHaveLength(OWNERSHIP_TAG_COUNT);
+    expect(MAX_USER_TAGS + OWNERSHIP_TAG_COUNT).toBe(50);
+  });
+
+  it('refuses more than 10 containers in a task definition (the ECS quota) and more than 5 target groups on a service', () => {
+    const containers = Array.from({ length: 11 }, (_, i) => ({ name: `c${i}`, image: 'busybox', memory: 64 }));
+    const td = TaskDefinitionSpecSchema.safeParse({ containerDefinitions: containers });
+    expect(td.success).toBe(false);
+    expect(JSON.stringify(td.error?.issues)).toMatch(/containerDefinitions/);
+    expect(TaskDefinitionSpecSchema.safeParse({ containerDefinitions: containers.slice(0, 10) }).success).toBe(true);
+    const lb = (i: number) => ({ targetGroupArn: `arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/t${i}/0123456789abcdef`, containerName: 'c0', containerPort: 80 });
+    expect(ServiceSpecSchema.safeParse({ taskDefinition: 'app', loadBalancers: [0, 1, 2, 3, 4, 5].map(lb) }).success).toBe(false);
   });
 
   it('refuses keys over 128 characters, empty keys and values over 256 characters', () => {

@@ -209,6 +209,10 @@ def main() -> int:
 
         for name in ecs_gaps.apply():
             log(f"extension: {name}")
+        import prune_gaps
+
+        for name in prune_gaps.apply():
+            log(f"extension: {name}")
 
     # test hooks after the ECS extensions, so that they wrap them; inert until a test arms one
     import test_hooks

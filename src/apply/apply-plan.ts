@@ -10,8 +10,8 @@ import { specHash } from '../diff/hash.js';
 import type { LiveCluster, LiveService, LiveTaskDefinitionFamily } from '../live/model.js';
 import { ANNOTATION, resourceId, TAG, type DesiredResource } from '../model/resource.js';
 import type { Problem } from '../model/problem.js';
-import type { Plan, PlannedAction } from '../plan/types.js';
-import { OPTIONAL_OWNERSHIP_KEYS, ownershipTags } from './ownership.js';
+import { stageOf, type Plan, type PlannedAction } from '../plan/types.js';
+import { OPTIONAL_OWNERSHIP_KEYS, OWNERSHIP_KEYS, ownershipTags } from './ownership.js';
 import { removeScaling, suspendScaleIn, syncScaling } from './scaling.js';
 import { emptyRecord, ownValue } from '../model/own-keys.js';
 
@@ -23,6 +23,8 @@ export interface ApplyContext {
   gitRevision?: string;
   /** called once per action, before its first call: index counts from 1 */
   onActionStart?: (action: PlannedAction, index: number, total: number) => void;
+  /** this run's repository (remote and path), recorded on every resource applied */
+  repository?: string;
   /** called once per action, when it ends */
   onAction?: (result: ActionResult) => void;
   /** checked before each action: a shutdown lets the action under way finish and starts nothing new */
@@ -75,6 +77,8 @@ export async function applyPlan(plan: Plan, diffs: readonly ResourceDiff[], ctx:
   const results: ActionResult[] = [];
   const problems: Problem[] = [];
   let stopped = false;
+  /** why the prune stage does not run, once an apply-stage action failed */
+  let pruneBlocked: string | undefined;
 
   for (const [index, action] of plan.actions.entries()) {
     if (ctx.shouldStop?.()) {
@@ -88,6 +92,19 @@ export async function applyPlan(plan: Plan, diffs: readonly ResourceDiff[], ctx:
       results.push(r);
       ctx.onAction?.(r);
     };
+    const stage = stageOf(action.kind);
+    if (stage === 'prune' && pruneBlocked === undefined) {
+      // Flux's rule: deletions run only after every create and update of the pass succeeded
+      // (a renamed service whose new copy failed to create must not lose the old one).
+      const notApplied = results.filter((r) => stageOf(r.action.kind) === 'apply' && r.outcome !== 'applied');
+      if (notApplied.length) pruneBlocked = `prune skipped: ${notApplied.length} create or update action(s) of this pass did not succeed (${notApplied[0]!.action.kind} ${notApplied[0]!.action.resource}); nothing is deleted until every create and update succeeds`;
+      else pruneBlocked = '';
+      if (pruneBlocked) problems.push({ stage: 'prune', message: pruneBlocked });
+    }
+    if (stage === 'prune' && pruneBlocked) {
+      finish('skipped', pruneBlocked);
+      continue;
+    }
     if (!d || failed.has(action.resource)) {
       finish('skipped', 'an earlier action on this resource failed');
       continue;
@@ -105,14 +122,21 @@ export async function applyPlan(plan: Plan, diffs: readonly ResourceDiff[], ctx:
       const message = await runAction(action, d, gw, ctx, registered, byId);
       finish('applied', message);
     } catch (err) {
+      if (err instanceof KeptForNow) {
+        finish('skipped', err.message);
+        continue;
+      }
       failed.add(d.id);
       const message = err instanceof Error ? err.message : String(err);
       finish('failed', message, errorDetails(err));
-      problems.push({ stage: 'apply', resource: d.id, message: `${action.kind} failed: ${message}` });
+      problems.push({ stage, resource: d.id, message: `${action.kind} failed: ${message}` });
     }
   }
   return { results, problems, stopped };
 }
+
+/** A deletion that the live state forbids right now (a cluster with something still in it): skipped, tried again next pass. */
+class KeptForNow extends Error {}
 
 function dependencyFailure(d: ResourceDiff, failed: ReadonlySet<string>): string | undefined {
   if (d.kind !== 'Service' || !d.desired) return undefined;
@@ -134,7 +158,7 @@ async function runAction(
   registered: Map<string, string>,
   byId: ReadonlyMap<string, ResourceDiff>,
 ): Promise<string | undefined> {
-  const owned = () => ownershipTags({ controllerId: ctx.controllerId, desiredHash: d.desiredHash ?? '', ...(d.desired ? { desired: d.desired } : {}), ...(ctx.gitRevision ? { gitRevision: ctx.gitRevision } : {}), ...(d.fightTag ? { fightTag: d.fightTag } : {}) });
+  const owned = () => ownershipTags({ controllerId: ctx.controllerId, desiredHash: d.desiredHash ?? '', ...(d.desired ? { desired: d.desired } : {}), ...(ctx.gitRevision ? { gitRevision: ctx.gitRevision } : {}), ...(d.fightTag ? { fightTag: d.fightTag } : {}), ...(ctx.repository ? { repository: ctx.repository } : {}) });
   const allTags = () => ({ ...(d.targetTags ?? {}), ...owned() });
   switch (action.kind) {
     case 'create-cluster': {
@@ -243,10 +267,51 @@ async function runAction(
       return `${n} revision(s) deregistered`;
     }
     case 'delete-cluster': {
+      await requireEmptyCluster(gw, d.name);
       await gw.deleteCluster(d.name);
       return undefined;
     }
+    case 'release-resource':
+      return releaseResource(d, gw, ctx.controllerId);
   }
+}
+
+/**
+ * Read live, just before deleting: a cluster is deleted only when no service (ACTIVE or
+ * DRAINING: ECS refuses DeleteCluster while a service is either, ClusterContainsServicesException)
+ * and no task (ClusterContainsTasksException) is left in it, whoever owns them. Services this
+ * pass deleted are DRAINING until their tasks stop, so the cluster goes on a later pass.
+ */
+async function requireEmptyCluster(gw: AwsGateway, cluster: string): Promise<void> {
+  const serviceArns = await gw.listServiceArns(cluster);
+  const services = serviceArns.length ? (await gw.describeServices(cluster, serviceArns)).services : [];
+  const tasks = await gw.listClusterTaskArns(cluster);
+  if (services.length || tasks.length) {
+    const names = services.map((s) => `${s.serviceName ?? nameOf(s.serviceArn)} (${s.status})`).slice(0, 5).join(', ');
+    throw new KeptForNow(`kept for now: ${services.length ? `${services.length} service(s) still in it: ${names}` : ''}${services.length && tasks.length ? '; ' : ''}${tasks.length ? `${tasks.length} task(s) still running` : ''}. Deleted on a later pass once it is empty`);
+  }
+}
+
+function nameOf(arn: string | undefined): string {
+  return arn ? arn.slice(arn.lastIndexOf('/') + 1) : '?';
+}
+
+/** Removes every ownership tag: the resource is left as it is and no longer managed (nor pruned). */
+async function releaseResource(d: ResourceDiff, gw: AwsGateway, controllerId: string): Promise<string> {
+  const ownKeys = (tags: Record<string, string>) => OWNERSHIP_KEYS.filter((k) => k in tags);
+  if (d.live?.kind === 'TaskDefinition') {
+    let n = 0;
+    for (const arn of d.live.activeRevisionArns) {
+      const { tags } = await gw.describeTaskDefinition(arn);
+      if (tags[TAG.managedBy] !== controllerId) continue;
+      await gw.untagResource(arn, ownKeys(tags));
+      n++;
+    }
+    return `${n} revision(s) released`;
+  }
+  const live = d.live as LiveCluster | LiveService;
+  await gw.untagResource(live.arn, ownKeys(live.tags));
+  return `${live.arn} released`;
 }
 
 /**

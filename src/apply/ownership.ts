@@ -6,7 +6,7 @@ function tagSafe(value: string): string {
   return value.replace(/[^\p{L}\p{N}\s_.:/=+\-@]/gu, '_').slice(0, 256);
 }
 
-export function ownershipTags(opts: { controllerId: string; desiredHash: string; desired?: DesiredResource; gitRevision?: string; fightTag?: string }): Record<string, string> {
+export function ownershipTags(opts: { controllerId: string; desiredHash: string; desired?: DesiredResource; gitRevision?: string; fightTag?: string; repository?: string }): Record<string, string> {
   const tags: Record<string, string> = {
     [TAG.managedBy]: opts.controllerId,
     [TAG.appliedHash]: opts.desiredHash,
@@ -15,9 +15,13 @@ export function ownershipTags(opts: { controllerId: string; desiredHash: string;
   if (opts.gitRevision) tags[TAG.revision] = tagSafe(opts.gitRevision);
   if (opts.desired?.annotations[ANNOTATION.prune] === 'false') tags[TAG.prune] = 'false';
   if (opts.fightTag) tags[TAG.fight] = tagSafe(opts.fightTag);
+  if (opts.repository) tags[TAG.repository] = tagSafe(opts.repository);
   return tags;
 }
 
 /** Ownership keys that a later apply must remove when the manifest dropped them. */
 // (the fight record is never removed, which would cost a call: it outdates, src/diff/fight-guard.ts)
-export const OPTIONAL_OWNERSHIP_KEYS = [TAG.prune, TAG.revision] as const;
+export const OPTIONAL_OWNERSHIP_KEYS = [TAG.prune, TAG.revision, TAG.repository] as const;
+
+/** Every ownership key; releasing a resource removes them all (it is then unmanaged). */
+export const OWNERSHIP_KEYS = Object.values(TAG);

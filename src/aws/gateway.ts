@@ -63,6 +63,8 @@ import {
   GetItemCommand,
   PutItemCommand,
 } from '@aws-sdk/client-dynamodb';
+import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import { GetResourcesCommand, ResourceGroupsTaggingAPIClient } from '@aws-sdk/client-resource-groups-tagging-api';
 import { appendFileSync, chmodSync, existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { CallCounter, isMutatingOperation } from './call-counter.js';
 import { ECS_RATE_LIMITS, RateLimiter, type RateLimitWaitListener, type RateLimits } from './rate-limit.js';
@@ -275,6 +277,9 @@ export class AwsGateway {
   readonly limiter: RateLimiter;
   private readonly stoppedTasks = new Map<string, Task[]>();
   private dynamo: DynamoDBClient | undefined;
+  private sts: STSClient | undefined;
+  private tagging: ResourceGroupsTaggingAPIClient | undefined;
+  private account: Promise<string> | undefined;
   private readonly clientConfig: Record<string, unknown>;
   private readonly fence: WriteFence;
 
@@ -389,6 +394,44 @@ export class AwsGateway {
     this.ecsOnce.destroy();
     this.scaling.destroy();
     this.dynamo?.destroy();
+    this.sts?.destroy();
+    this.tagging?.destroy();
+  }
+
+  /**
+   * ECS clusters, services and task definitions of the region carrying a tag, in a few
+   * calls (Resource Groups Tagging API GetResources, TagFilters + ResourceTypeFilters, up to
+   * 100 a page): how resources the controller manages are found even in a cluster no
+   * manifest names any more. GetResources also returns resources "tagged or previously
+   * tagged" (the API reference), deleted ones among them: callers describe what it names.
+   */
+  async findTaggedEcsArns(key: string, value: string): Promise<string[]> {
+    if (!this.tagging) {
+      this.tagging = new ResourceGroupsTaggingAPIClient(this.clientConfig);
+      this.instrument(this.tagging as unknown as ECSClient, 'tagging');
+    }
+    const client = this.tagging;
+    const found = await this.paginate(
+      client,
+      (PaginationToken) => new GetResourcesCommand({ TagFilters: [{ Key: key, Values: [value] }], ResourceTypeFilters: ['ecs:cluster', 'ecs:service', 'ecs:task-definition'], ResourcesPerPage: 100, ...(PaginationToken ? { PaginationToken } : {}) }),
+      (r: { ResourceTagMappingList?: Array<{ ResourceARN?: string }> }) => r.ResourceTagMappingList?.map((m) => m.ResourceARN ?? '').filter(Boolean),
+      'PaginationToken',
+    );
+    return found;
+  }
+
+  /**
+   * The account the credentials belong to (STS GetCallerIdentity, read once): a cluster
+   * ARN of another account in a manifest is refused rather than reduced to its name.
+   */
+  callerAccount(): Promise<string> {
+    if (!this.account) {
+      this.sts = new STSClient(this.clientConfig);
+      this.instrument(this.sts as unknown as ECSClient, 'sts');
+      this.account = this.send<{ Account?: string }>(this.sts, new GetCallerIdentityCommand({})).then((r) => r.Account ?? '');
+      this.account.catch(() => (this.account = undefined));
+    }
+    return this.account;
   }
 
   // ---- DynamoDB: the lease that lets one of several controllers apply ---------------
@@ -530,6 +573,11 @@ export class AwsGateway {
     const entry = { taskDefinition: r.taskDefinition, tags: tagsFromList(r.tags) };
     if (isRevisionArn(arn) || r.taskDefinition.taskDefinitionArn) this.taskDefinitions.set(entry);
     return entry;
+  }
+
+  /** Every task of a cluster with desired status RUNNING (PENDING ones included), whoever started it. */
+  async listClusterTaskArns(cluster: string): Promise<string[]> {
+    return this.paginate(this.ecs, (nextToken) => new ListTasksCommand({ cluster, desiredStatus: 'RUNNING', nextToken, maxResults: 100 }), (r: { taskArns?: string[] }) => r.taskArns);
   }
 
   async listTaskArns(cluster: string, serviceName: string, desiredStatus: 'RUNNING' | 'STOPPED' = 'RUNNING'): Promise<string[]> {

@@ -15,8 +15,14 @@ runs), the summary to stdout. Ctrl-C lets the call under way finish, starts noth
 new, says what was and was not done, and exits 130.
 
 Safety: only resources tagged with this controller id are changed or deleted. A
-same-named resource without the tag is a conflict, left alone unless --adopt. Nothing
-is deleted without --prune, and never while any manifest fails to load.
+same-named resource without the tag is a conflict, left alone unless --adopt (and one a
+CloudFormation stack owns, unless --adopt-cloudformation too). Nothing is deleted
+without --prune. Deletions are their own stage, after every create and update: it is
+refused while any manifest fails to load, when the manifests yield no resources
+(--allow-empty), when it would delete more than --max-prune resources, when any create
+or update of the pass failed, and for a resource applied from another repository; a
+cluster is deleted only once no service or task is left in it. With the default
+controller id, only resources recorded as applied from this repository are pruned.
 
 Confirmation: before a deletion or replacement (delete-service, deregister-task-definition,
 delete-cluster, replace-service) apply lists them and asks; only "yes" goes on. Where
@@ -38,7 +44,14 @@ Flags:
                         scaled to 0 then deleted, revisions deregistered, clusters deleted;
                         and deregister old revisions beyond --keep-revisions
   --keep-revisions N    ACTIVE revisions kept per family when pruning (default 5)
+  --allow-empty         prune even when the manifests yield no resources at all
+  --max-prune N         most orphaned resources one pass deletes (default: the larger
+                        of 5 and 25% of the resources this controller manages)
+  --release ID          remove the ownership tags of a retained (prune "false") or
+                        orphaned resource: left as it is, no longer managed (repeatable)
+  --regions R1,R2       also read these regions for orphans no manifest names (repeatable)
   --adopt               take over same-named unmanaged resources (tags them as managed)
+  --adopt-cloudformation  with --adopt: also resources a CloudFormation stack owns
   --dry-run             plan only; make no change (takes no lease)
   --plan FILE           apply the plan saved by "plan --out-plan FILE", or refuse if it is stale
   --yes                 do not ask before deletions and replacements (needed for them in CI)
@@ -58,6 +71,8 @@ Examples:
   ecs-reconciler apply manifests/ --prune --keep-revisions 10 --yes
   ecs-reconciler apply manifests/ --target 'Service/prod/*'
   ecs-reconciler plan manifests/ --out-plan pr.plan && ecs-reconciler apply manifests/ --plan pr.plan
+  ecs-reconciler apply manifests/ --prune --controller-id platform-prod --yes
+  ecs-reconciler apply manifests/ --release Service/eu-west-1/batch/worker
 `;
 
 export async function applyCommand(argv: string[], io: CommandIO): Promise<number> {

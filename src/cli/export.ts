@@ -38,6 +38,8 @@ Flags:
   --tag K=V             only services with this tag (repeatable: all must match)
   --include-unmanaged   export resources no controller manages too (the default)
   --managed-only        only resources this controller id already manages
+  --adopt-cloudformation  export resources a CloudFormation stack (CDK, Copilot) owns too
+                        (aws:cloudformation:* tags); left out otherwise, as --adopt leaves them
   --force               write into a folder that is not empty
 
 ${COMMON_HELP}
@@ -54,6 +56,7 @@ const OPTIONS = {
   tag: { type: 'string', multiple: true },
   'include-unmanaged': { type: 'boolean' },
   'managed-only': { type: 'boolean' },
+  'adopt-cloudformation': { type: 'boolean' },
   force: { type: 'boolean' },
 } as const;
 
@@ -106,10 +109,11 @@ export async function exportCommand(argv: string[], io: CommandIO): Promise<numb
       controllerId,
       serviceTags,
       managedOnly: values['managed-only'] ?? false,
+      ...(values['adopt-cloudformation'] ? { adoptCloudFormation: true } : {}),
       exportedAt,
       ...(values.endpoint ? { endpoint: values.endpoint } : {}),
     });
-    const check = verifyExport(result, read.live, { region, controllerId });
+    const check = verifyExport(result, read.live, { region, controllerId, ...(values['adopt-cloudformation'] ? { adoptCloudFormation: true } : {}) });
     const texts = exportTexts(result, { command: 'ecs-reconciler export', region, exportedAt });
     let written: string[];
     try {

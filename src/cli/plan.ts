@@ -1,6 +1,6 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { gitRevisionOf } from '../manifests/index.js';
+import { gitRevisionOf, repositoryOf } from '../manifests/index.js';
 import { runReconcilePass } from '../pipeline/reconcile-pass.js';
 import { compareSavedPlan, isDeletionOrReplacement, parseSavedPlan, parseTarget, savedPlanOf, TARGET_HELP, type Plan, type SavedPlan, type SavedPlanOptions, type TargetPattern } from '../plan/index.js';
 import { renderMarkdown, renderPage, renderText, type Report, type ShowMode } from '../report/index.js';
@@ -9,7 +9,7 @@ import { ApplyProgress, interruptionSummary } from './apply-progress.js';
 import { COMMON_HELP, durationMs, oneOf, parseCommandArgs, positiveInt, UsageError } from './flags.js';
 import type { CommandIO } from './io.js';
 import { loadDesired } from './load-desired.js';
-import { DEFAULT_CONTROLLER_ID, makeGateways, redactorFrom, requireRegion } from './reconcile-flags.js';
+import { DEFAULT_CONTROLLER_ID, makeGateways, redactorFrom, regionsFrom, requireRegion } from './reconcile-flags.js';
 
 export const PLAN_HELP = `Usage: ecs-reconciler plan DIR [--format text|json|markdown] [--out FILE] [--show changed|all] [--target KIND/NAME] [--out-plan FILE] [--detailed-exitcode]
 
@@ -23,7 +23,8 @@ changed outside git), missing (not live yet), orphaned (managed, no longer in th
 manifests), conflict (a same-named resource this controller does not manage), invalid
 (its manifest does not load), unknown (its region could not be read: nothing concluded),
 fighting (the same change was applied on 3 passes in a row and came back each time: no
-longer applied until the manifest changes).
+longer applied until the manifest changes), retained (orphaned but applied with prune
+"false": kept, released with apply --release).
 
 Exit status: 0 no changes (or changes, without --detailed-exitcode); 2 changes to
 apply, with --detailed-exitcode; 1 an error (a manifest that does not load, AWS
@@ -37,8 +38,17 @@ Flags:
   --out-plan FILE              also save the plan for "apply --plan FILE" (hashes, no values)
   ${TARGET_HELP}
   --detailed-exitcode          exit 2 when there are changes
-  --prune                      plan deletions of orphaned resources too
+  --prune                      plan deletions of orphaned resources too (the prune stage)
+  --allow-empty                with --prune: prune even when the manifests yield no resources
+  --max-prune N                with --prune: most orphaned resources one pass deletes
+                               (default: the larger of 5 and 25% of what is managed)
+  --release ID                 remove the ownership tags of a retained or orphaned resource
+                               (repeatable; e.g. Service/eu-west-1/prod/web): kept, no longer managed
+  --regions R1,R2              also read these regions for orphaned resources, even when no
+                               manifest names them (repeatable)
   --adopt                      plan taking over same-named unmanaged resources
+  --adopt-cloudformation       with --adopt: take over resources a CloudFormation stack
+                               (CDK, Copilot) owns too (aws:cloudformation:* tags)
   --keep-revisions N           with --prune: ACTIVE revisions kept per family (default 5)
   --redact PATTERN             names whose values are masked in environment, secretOptions,
                                log and FireLens options, dockerLabels (repeatable; default
@@ -61,7 +71,12 @@ export const PASS_OPTIONS = {
   show: { type: 'string' },
   target: { type: 'string', multiple: true },
   prune: { type: 'boolean' },
+  'allow-empty': { type: 'boolean' },
+  'max-prune': { type: 'string' },
+  release: { type: 'string', multiple: true },
+  regions: { type: 'string', multiple: true },
   adopt: { type: 'boolean' },
+  'adopt-cloudformation': { type: 'boolean' },
   'keep-revisions': { type: 'string' },
   redact: { type: 'string', multiple: true },
 } as const;
@@ -88,7 +103,12 @@ export interface PassCommandFlags {
   show?: string;
   target?: string[];
   prune?: boolean;
+  'allow-empty'?: boolean;
+  'max-prune'?: string;
+  release?: string[];
+  regions?: string[];
   adopt?: boolean;
+  'adopt-cloudformation'?: boolean;
   'keep-revisions'?: string;
   var?: string[];
   'var-file'?: string[];
@@ -178,7 +198,10 @@ export async function runPassCommand(mode: 'plan' | 'apply', dir: string, values
   const showProgress = format === 'text' && !values.out;
   const progress = new ApplyProgress(io.stderr);
   const gateways = makeGateways({ endpoint: values.endpoint, profile: values.profile, env: io.env, ...(mode === 'apply' && showProgress ? { onRateLimitWait: (op, spec) => progress.rateLimitWait(op, spec) } : {}) });
+  const maxPrune = values['max-prune'] === undefined ? undefined : positiveInt('max-prune', values['max-prune'], 0);
+  if (values['adopt-cloudformation'] && !values.adopt) throw new UsageError('--adopt-cloudformation goes with --adopt');
   const gitRevision = await gitRevisionOf(path.resolve(io.cwd, dir));
+  const repository = await repositoryOf(path.resolve(io.cwd, dir));
   const actualMode = mode === 'apply' && values['dry-run'] ? 'plan' : mode;
   // Ctrl-C during an apply: the call under way finishes, nothing new starts, the summary says what was not done.
   let interrupted = false;
@@ -218,6 +241,13 @@ export async function runPassCommand(mode: 'plan' | 'apply', dir: string, values
       adopt: options.adopt,
       keepRevisions: options.keepRevisions,
       ...(target.length ? { target } : {}),
+      ...(values['allow-empty'] ? { allowEmpty: true } : {}),
+      ...(maxPrune !== undefined ? { maxPrune } : {}),
+      ...(values['adopt-cloudformation'] ? { adoptCloudFormation: true } : {}),
+      ...(values.release?.length ? { release: values.release } : {}),
+      ...(values.regions?.length ? { regions: regionsFrom(values.regions) } : {}),
+      ...(repository ? { repository } : {}),
+      ...(values['controller-id'] === undefined ? { implicitControllerId: true } : {}),
       ...(gitRevision ? { gitRevision } : {}),
       now: () => new Date(),
       redactor: redactorFrom(values.redact),

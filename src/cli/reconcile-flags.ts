@@ -33,3 +33,10 @@ export function redactorFrom(flags: readonly string[] | undefined, key?: Uint8Ar
   const paths = given.filter(isFieldPathPattern);
   return new Redactor(names.length ? names : DEFAULT_REDACT_PATTERNS, { paths, ...(key ? { key } : {}) });
 }
+
+/** --regions eu-west-1,us-east-1 (repeatable): regions read for orphans even when no manifest names them. */
+export function regionsFrom(flags: readonly string[] | undefined): string[] {
+  const regions = (flags ?? []).flatMap((f) => f.split(',')).map((r) => r.trim()).filter(Boolean);
+  for (const r of regions) if (!/^[a-z]{2}(-[a-z]+)+-\d+$/.test(r)) throw new UsageError(`--regions: "${r}" is not a region name (like eu-west-1)`);
+  return [...new Set(regions)];
+}

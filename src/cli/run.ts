@@ -6,7 +6,7 @@ import { parseWebhookUrl, type WebhookTarget } from '../daemon/notify.js';
 import { loadRedactionKey } from '../daemon/redaction-key.js';
 import { COMMON_HELP, durationMs, oneOf, parseCommandArgs, positiveInt, UsageError } from './flags.js';
 import type { CommandIO } from './io.js';
-import { DEFAULT_CONTROLLER_ID, makeGateways, redactorFrom, requireRegion } from './reconcile-flags.js';
+import { DEFAULT_CONTROLLER_ID, makeGateways, redactorFrom, regionsFrom, requireRegion } from './reconcile-flags.js';
 
 export const RUN_HELP = `Usage: ecs-reconciler run DIR [--mode apply|report] [--interval 60s] [--listen 127.0.0.1:8080]
 
@@ -41,9 +41,18 @@ Flags:
   --report-token TOKEN  / and /report need "Authorization: Bearer TOKEN" (a browser: any
                         user name, TOKEN as the password); /healthz, /readyz and /metrics
                         stay open (default ECS_RECONCILER_REPORT_TOKEN; at least 16 chars)
-  --prune               delete orphaned managed resources (never while a manifest fails to load)
+  --prune               delete orphaned managed resources, as apply --prune does: never while a
+                        manifest fails to load, when the manifests yield nothing (--allow-empty),
+                        beyond --max-prune N deletions a pass (default: the larger of 5 and 25%
+                        of what is managed), after a failed create or update, or from another
+                        repository; a refusal is a problem in /report, notified once, and the
+                        rest of the estate is still reconciled
+  --allow-empty         with --prune: prune even when the manifests yield no resources
+  --max-prune N         with --prune: most orphaned resources one pass deletes
+  --regions R1,R2       also read these regions every pass, for orphans no manifest names
   --keep-revisions N    with --prune: ACTIVE revisions kept per family (default 5)
   --adopt               take over same-named unmanaged resources
+  --adopt-cloudformation  with --adopt: also resources a CloudFormation stack owns
   --log-format json|pretty   pino JSON lines (default) or readable lines for a terminal
   --shutdown-timeout DURATION  how long SIGTERM waits for the action under way (default 30s)
   --history N           passes remembered for drift over time: since when each resource is
@@ -98,7 +107,11 @@ export async function runCommand(argv: string[], io: CommandIO): Promise<number>
       debounce: { type: 'string' },
       listen: { type: 'string' },
       prune: { type: 'boolean' },
+      'allow-empty': { type: 'boolean' },
+      regions: { type: 'string', multiple: true },
+      'max-prune': { type: 'string' },
       adopt: { type: 'boolean' },
+      'adopt-cloudformation': { type: 'boolean' },
       'keep-revisions': { type: 'string' },
       'log-format': { type: 'string' },
       'shutdown-timeout': { type: 'string' },
@@ -147,10 +160,15 @@ export async function runCommand(argv: string[], io: CommandIO): Promise<number>
     varEnvPrefixes: values['var-env-prefix'] ?? [],
     defaultRegion: region,
     controllerId: values['controller-id'] ?? DEFAULT_CONTROLLER_ID,
+    ...(values['controller-id'] === undefined ? { implicitControllerId: true } : {}),
     gateways,
     mode,
     prune: values.prune ?? false,
     adopt: values.adopt ?? false,
+    ...(values['adopt-cloudformation'] ? { adoptCloudFormation: true } : {}),
+    ...(values['allow-empty'] ? { allowEmpty: true } : {}),
+    ...(values.regions?.length ? { regions: regionsFrom(values.regions) } : {}),
+    ...(values['max-prune'] !== undefined ? { maxPrune: positiveInt('max-prune', values['max-prune'], 0) } : {}),
     keepRevisions: positiveInt('keep-revisions', values['keep-revisions'], 5),
     intervalMs: durationMs('interval', values.interval, 60_000),
     jitter: 0.1,

@@ -6,7 +6,7 @@
 import path from 'node:path';
 import type { Logger } from 'pino';
 import type { AwsGateways } from '../aws/index.js';
-import { collectVariables, gitRevisionOf, loadManifests, ParseCache } from '../manifests/index.js';
+import { collectVariables, gitRevisionOf, loadManifests, ParseCache, repositoryOf } from '../manifests/index.js';
 import { formatProblem } from '../model/problem.js';
 import { refreshLiveResources, type LiveEstate } from '../live/index.js';
 import { resourceId, type DesiredResource } from '../model/resource.js';
@@ -40,6 +40,13 @@ export interface ControllerOptions {
   prune: boolean;
   adopt: boolean;
   keepRevisions: number;
+  /** prune safety (see PassOptions) */
+  allowEmpty?: boolean;
+  maxPrune?: number;
+  adoptCloudFormation?: boolean;
+  implicitControllerId?: boolean;
+  /** --regions: read every pass, for orphans, even when no manifest names them */
+  regions?: readonly string[];
   intervalMs: number;
   /** fraction of the interval added or taken at random, so many controllers do not call AWS in step */
   jitter: number;
@@ -230,6 +237,7 @@ export class Controller {
       for (const [i, n] of load.notices.entries()) if (!this.noticesSaid.has(notices[i]!)) log.info({ file: n.file, stage: n.stage }, `notice: ${notices[i]}`);
       this.noticesSaid = new Set(notices);
       const gitRevision = await gitRevisionOf(path.resolve(this.opts.dir));
+      const repository = await repositoryOf(path.resolve(this.opts.dir));
       const live = await this.targetedLive(reasons, load.resources);
       const result = await runReconcilePass(load, {
         ...(live ? { live } : {}),
@@ -241,6 +249,12 @@ export class Controller {
         prune: this.opts.prune,
         adopt: this.opts.adopt,
         keepRevisions: this.opts.keepRevisions,
+        ...(this.opts.allowEmpty ? { allowEmpty: true } : {}),
+        ...(this.opts.maxPrune !== undefined ? { maxPrune: this.opts.maxPrune } : {}),
+        ...(this.opts.adoptCloudFormation ? { adoptCloudFormation: true } : {}),
+        ...(this.opts.implicitControllerId ? { implicitControllerId: true } : {}),
+        ...(this.opts.regions?.length ? { regions: this.opts.regions } : {}),
+        ...(repository ? { repository } : {}),
         ...(gitRevision ? { gitRevision } : {}),
         now: () => new Date(),
         redactor: this.opts.redactor,
@@ -263,6 +277,8 @@ export class Controller {
         },
       });
       this.rememberForTargetedPasses(result, load.resources, live !== undefined);
+      // the rest of the estate was still reconciled; the refusal is a problem in /report, notified once
+      if (result.plan.prune?.status === 'refused') log.warn({ passId, stage: 'prune', deletions: result.plan.prune.deletions, managed: result.plan.prune.managed }, result.plan.prune.reason ?? 'prune refused');
       const report = annotateHistory(result.report, this.history.all);
       await this.history.append(passRecordOf(result.report, passId)).catch((err: unknown) => log.warn({ err }, 'cannot append to the history file'));
       this.lastReport = report;

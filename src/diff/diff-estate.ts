@@ -25,6 +25,27 @@ export interface DiffInput {
   defaultRegion: string;
   /** take over same-named unmanaged resources */
   adopt?: boolean;
+  /** with adopt: take over resources a CloudFormation stack (CDK, Copilot) owns too */
+  adoptCloudFormation?: boolean;
+  /** this run's repository: a managed resource recording none (or another) gets its ownership tags brought up to date */
+  repository?: string;
+}
+
+/** The recorded repository is not this run's: the ownership tags are stale (prune relies on them). */
+function staleRepository(tags: Readonly<Record<string, string>>, input: DiffInput): boolean {
+  return input.repository !== undefined && tags[TAG.repository] !== input.repository;
+}
+
+/**
+ * The stack that owns a resource, from the tags CloudFormation puts on every resource it
+ * creates (`aws:cloudformation:stack-name`, `-stack-id`, `-logical-id`; CDK and Copilot
+ * deploy through CloudFormation, so theirs carry them too). Undefined when none.
+ */
+export function cloudFormationOwner(tags: Readonly<Record<string, string>>): string | undefined {
+  let owned = false;
+  for (const k of Object.keys(tags)) if (k.toLowerCase().startsWith('aws:cloudformation:')) owned = true;
+  if (!owned) return undefined;
+  return tags['aws:cloudformation:stack-name'] ?? tags['aws:cloudformation:stack-id'] ?? 'an unnamed stack';
 }
 
 type Json = Record<string, unknown>;
@@ -168,14 +189,19 @@ export function diffEstate(input: DiffInput): ResourceDiff[] {
   // Managed resources no manifest names any more.
   const orphan = (id: string, kind: Kind, live: LiveCluster | LiveService | LiveTaskDefinitionFamily, region: string, name: string, cluster?: string) => {
     if (desiredIds.has(id) || invalidIds.has(id)) return;
+    const tags = live.kind === 'TaskDefinition' ? live.latestManaged?.tags ?? {} : live.tags;
+    // prune "false" is remembered in a tag, so the choice outlives the manifest: kept, and said so
+    const retained = tags[TAG.prune] === 'false';
     out.push({
       id,
       kind,
       region,
       name,
       ...(cluster ? { cluster } : {}),
-      state: 'orphaned',
-      reason: 'managed by this controller, no longer in the manifests',
+      state: retained ? 'retained' : 'orphaned',
+      reason: retained
+        ? `no longer in the manifests, kept: it was applied with ${ANNOTATION.prune}: "false" (apply --release ${id} removes the ownership tags and lets it go)`
+        : 'managed by this controller, no longer in the manifests',
       changes: [],
       ignored: [],
       replacementFields: [],
@@ -214,6 +240,15 @@ function conflictOrMissing(b: Omit<ResourceDiff, 'state' | 'reason'>, live: { ta
   if (!live) return { ...b, state: 'missing', reason: 'in the manifests, not live' };
   // --adopt takes over unmanaged resources only: one another controller id manages stays a conflict.
   const owner = live.tags[TAG.managedBy];
+  const stack = managed ? undefined : cloudFormationOwner(live.tags);
+  // Two tools converging one resource fight for ever: a stack's resources are adopted only on purpose.
+  if (stack && (owner === undefined || owner === input.controllerId) && !input.adoptCloudFormation) {
+    return {
+      ...b,
+      state: 'conflict',
+      reason: `exists and is owned by the CloudFormation stack "${stack}" (aws:cloudformation:* tags; CDK and Copilot too); untouched${input.adopt ? ': --adopt does not take over a stack\'s resources unless --adopt-cloudformation' : ' (--adopt --adopt-cloudformation would take it over)'}`,
+    };
+  }
   if (!managed && (!input.adopt || (owner !== undefined && owner !== input.controllerId))) {
     return {
       ...b,
@@ -251,7 +286,7 @@ function diffCluster(d: DesiredResource, id: string, live: LiveCluster | undefin
     targetTags,
     compared: { live: { ...normalizeCluster(live.spec), tags: userTags(live.tags) }, desired: { ...target, tags: targetTags } },
     ...(appliedHash ? { appliedHash } : {}),
-    staleHash: state === 'in-sync' && appliedHash !== desiredHash,
+    staleHash: state === 'in-sync' && (appliedHash !== desiredHash || staleRepository(live.tags, input)),
   };
 }
 
@@ -296,7 +331,7 @@ function diffTaskDefinition(d: DesiredResource, id: string, live: LiveTaskDefini
   const diffs = [...contentDiffs, ...tagChanges(userTags(current.tags), targetTags)];
   const appliedHash = (live.latestManaged ?? current).tags[TAG.appliedHash];
   const state = stateOf(diffs, appliedHash, desiredHash);
-  const stale = state === 'in-sync' && (current.tags[TAG.appliedHash] !== desiredHash || !isManaged(current.tags, input.controllerId));
+  const stale = state === 'in-sync' && (current.tags[TAG.appliedHash] !== desiredHash || !isManaged(current.tags, input.controllerId) || staleRepository(current.tags, input));
   return {
     diff: {
       ...b,
@@ -416,7 +451,7 @@ function diffService(d: DesiredResource, id: string, live: LiveService | undefin
     ...(targetScaling ? { targetScaling } : {}),
     ...(appliedHash ? { appliedHash } : {}),
     // without its task definition's hash the service's own cannot be written
-    staleHash: state === 'in-sync' && appliedHash !== desiredHash && !tdUnknown,
+    staleHash: state === 'in-sync' && (appliedHash !== desiredHash || staleRepository(live.tags, input)) && !tdUnknown,
   };
 }
 

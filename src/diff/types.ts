@@ -1,7 +1,7 @@
 import type { DesiredResource, Kind } from '../model/resource.js';
 import type { LiveCluster, LiveService, LiveTaskDefinitionFamily } from '../live/model.js';
 
-export const RESOURCE_STATES = ['in-sync', 'pending', 'drifted', 'missing', 'orphaned', 'conflict', 'invalid', 'unknown', 'fighting'] as const;
+export const RESOURCE_STATES = ['in-sync', 'pending', 'drifted', 'missing', 'orphaned', 'conflict', 'invalid', 'unknown', 'fighting', 'retained'] as const;
 export type ResourceState = (typeof RESOURCE_STATES)[number];
 
 export const CHANGE_CAUSES = ['manifest', 'out-of-band', 'autoscaler'] as const;

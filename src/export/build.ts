@@ -22,6 +22,7 @@ import { userTags } from '../diff/diff-estate.js';
 import { ANNOTATION, resourceId, TAG, type Kind } from '../model/resource.js';
 import { ManifestSchema, API_VERSION } from '../schema/index.js';
 import { Redactor } from '../report/redact.js';
+import { cloudFormationOwner } from '../diff/diff-estate.js';
 import { orderManifest } from './order.js';
 import { escapeDollar, replaceSensitiveValues, type Placeholder } from './placeholders.js';
 import { emptyRecord, ownValue } from '../model/own-keys.js';
@@ -35,6 +36,8 @@ export interface ExportOptions {
   serviceTags?: Readonly<Record<string, string>>;
   /** only resources this controller already manages (default: unmanaged ones too) */
   managedOnly?: boolean;
+  /** export resources a CloudFormation stack (CDK, Copilot) owns too; otherwise they are left out, as --adopt leaves them */
+  adoptCloudFormation?: boolean;
   /** ISO time of the export, for the header (pure: the caller reads the clock) */
   exportedAt: string;
   /** the endpoint read, when not AWS's own */
@@ -187,6 +190,9 @@ export function buildExport(live: LiveEstate, opts: ExportOptions): ExportResult
     return o !== undefined && o !== opts.controllerId ? o : undefined;
   };
   const wanted = (tags: Record<string, string>) => !opts.managedOnly || isOurs(tags);
+  // A stack's resources exported and adopted would be converged by two tools at once.
+  const stackOf = (tags: Record<string, string>) => (opts.adoptCloudFormation || isOurs(tags) ? undefined : cloudFormationOwner(tags));
+  const stackReason = (stack: string) => `owned by the CloudFormation stack "${stack}" (aws:cloudformation:* tags): not exported, so not adopted; --adopt-cloudformation exports it`;
 
   // The services to export, per cluster, and the families they run.
   const clusters: LiveCluster[] = [];
@@ -197,6 +203,11 @@ export function buildExport(live: LiveEstate, opts: ExportOptions): ExportResult
       skipped.push({ resource: `Cluster/${region}/${name}`, reason: 'not found' });
       continue;
     }
+    const clusterStack = stackOf(c.tags);
+    if (clusterStack) {
+      skipped.push({ resource: resourceId(c), reason: `${stackReason(clusterStack)}, nor its services` });
+      continue;
+    }
     clusters.push(c);
     const list: LiveService[] = [];
     for (const s of live.services.values()) {
@@ -205,6 +216,7 @@ export function buildExport(live: LiveEstate, opts: ExportOptions): ExportResult
       if (s.status !== 'ACTIVE') skipped.push({ resource: id, reason: `status ${s.status}` });
       else if (!matchesTags(s.tags, opts.serviceTags)) continue;
       else if (!wanted(s.tags)) skipped.push({ resource: id, reason: 'not managed by this controller (--managed-only)' });
+      else if (stackOf(s.tags)) skipped.push({ resource: id, reason: stackReason(stackOf(s.tags)!) });
       else if (!s.primaryRevision) skipped.push({ resource: id, reason: 'no deployment: the task definition it runs could not be read' });
       else list.push(s);
     }
@@ -235,14 +247,15 @@ export function buildExport(live: LiveEstate, opts: ExportOptions): ExportResult
   const tdSpecs = new Map<string, Json>();
   for (const family of [...users.keys()].sort()) {
     const fam = familyOf(family)!;
-    if (!wanted(fam.latest.tags)) {
-      // managed-only: a family not ours is not exported, so its services pin the revision
+    const famStack = stackOf(fam.latest.tags);
+    if (!wanted(fam.latest.tags) || famStack) {
+      // managed-only (or a stack's family): a family not exported, so its services pin the revision
       for (const id of users.get(family)!) {
         const s = live.services.get(id)!;
         refOf.set(id, label(s.primaryRevision!));
       }
       users.delete(family);
-      skipped.push({ resource: `TaskDefinition/${region}/${family}`, reason: 'not managed by this controller (--managed-only); its services pin their revision' });
+      skipped.push({ resource: `TaskDefinition/${region}/${family}`, reason: famStack ? `${stackReason(famStack)}; its services pin their revision` : 'not managed by this controller (--managed-only); its services pin their revision' });
       continue;
     }
     tdSpecs.set(family, taskDefinitionSpec(fam.latest));

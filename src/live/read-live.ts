@@ -100,6 +100,19 @@ async function readRegion(gw: AwsGateway, region: string, opts: ReadLiveOptions,
     const r = await gw.describeServices(cluster, arns);
     for (const svc of r.services) services.push({ cluster, svc });
   }
+  // Managed services in clusters no manifest names and this controller does not own (an
+  // external cluster given by ARN, say) are found by their own managed-by tag: listing only
+  // the known clusters would forget them for ever.
+  const elsewhere = new Map<string, string[]>();
+  for (const arn of await gw.findTaggedEcsArns(TAG.managedBy, opts.controllerId)) {
+    const m = /:service\/([^/]+)\/([^/]+)$/.exec(arn);
+    if (!m || serviceClusters.has(m[1]!)) continue;
+    elsewhere.set(m[1]!, [...(elsewhere.get(m[1]!) ?? []), m[2]!]);
+  }
+  for (const [cluster, names] of [...elsewhere].sort(([a], [b]) => a.localeCompare(b))) {
+    const r = await gw.describeServices(cluster, names);
+    for (const svc of r.services) if (isManagedBy(tagMap(svc.tags), opts.controllerId)) services.push({ cluster, svc });
+  }
   progress(`${region}: ${services.length} service(s)`);
 
   // Task definitions: every ACTIVE revision ARN, newest first, grouped by family.

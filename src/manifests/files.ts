@@ -57,7 +57,14 @@ export async function readManifestFiles(
     }
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     for (const entry of entries) {
-      if (entry.name.startsWith('.')) continue;
+      if (entry.name.startsWith('.')) {
+        // Hidden folders (.git, .github) are not manifests; a hidden file named like one
+        // is skipped too, but said, so that the load is incomplete and nothing it describes is pruned.
+        if (!entry.isDirectory() && MANIFEST_EXTENSIONS.has(path.extname(entry.name).toLowerCase())) {
+          problems.push({ stage: 'load', file: shownDir ? `${shownDir}/${entry.name}` : entry.name, line: 1, column: 1, message: 'hidden file (its name starts with "."): skipped; rename it to load it, or move it out of the manifests folder' });
+        }
+        continue;
+      }
       const abs = path.join(absDir, entry.name);
       const shown = shownDir ? `${shownDir}/${entry.name}` : entry.name;
       let target = abs;
@@ -96,7 +103,12 @@ export async function readManifestFiles(
         await walk(abs, shown);
         continue;
       }
-      if (!isFile || !MANIFEST_EXTENSIONS.has(path.extname(entry.name).toLowerCase())) continue;
+      if (!MANIFEST_EXTENSIONS.has(path.extname(entry.name).toLowerCase())) continue;
+      if (!isFile) {
+        // a FIFO would block the read for ever; a socket or device is no manifest: said, never silent
+        problems.push({ stage: 'load', file: shown, line: 1, column: 1, message: `not a regular file (${await specialKind(target)}): skipped` });
+        continue;
+      }
       const read = await readOneFile(target, shown, maxBytes);
       if ('problem' in read) problems.push(read.problem);
       else files.push(read.file);
@@ -125,6 +137,19 @@ export async function readManifestFiles(
     await walk(link.target, link.shown);
   }
   return { files, problems };
+}
+
+async function specialKind(abs: string): Promise<string> {
+  try {
+    const st = await stat(abs);
+    if (st.isFIFO()) return 'a FIFO';
+    if (st.isSocket()) return 'a socket';
+    if (st.isCharacterDevice()) return 'a character device';
+    if (st.isBlockDevice()) return 'a block device';
+  } catch {
+    // gone since the folder was read: still not a file we read
+  }
+  return 'not a file';
 }
 
 async function readOneFile(abs: string, shown: string, maxBytes: number): Promise<{ file: ManifestFile } | { problem: Problem }> {

@@ -21,3 +21,30 @@ export async function gitRevisionOf(dir: string): Promise<string | undefined> {
   // a status that cannot be read is not proof of a clean tree
   return status === undefined || status.trim() !== '' ? `${rev}-dirty` : rev;
 }
+
+/**
+ * The manifests' repository: the origin remote (credentials, scheme and `.git` dropped,
+ * so the https and ssh forms of one repository are the same) and the folder's path in
+ * it; a checkout without a remote is named by its own path. Recorded on every resource
+ * applied (`ecs-reconciler:repository`), so that two repositories sharing a controller id
+ * never prune each other. Undefined outside a git checkout.
+ */
+export async function repositoryOf(dir: string): Promise<string | undefined> {
+  const top = (await git(dir, ['rev-parse', '--show-toplevel']))?.trim();
+  if (!top) return undefined;
+  const prefix = ((await git(dir, ['rev-parse', '--show-prefix']))?.trim() ?? '').replace(/\/$/, '');
+  const remote = (await git(dir, ['config', '--get', 'remote.origin.url']))?.trim();
+  return repositoryIdentity(remote || undefined, top, prefix);
+}
+
+/** Pure: `git@github.com:acme/estate.git` and `https://user:token@github.com/acme/estate` are both `github.com/acme/estate`. */
+export function repositoryIdentity(remote: string | undefined, toplevel: string, prefix: string): string {
+  let base: string;
+  if (remote) {
+    const scp = /^(?:[^@/]+@)?([^:/]+):(?!\/)(.+)$/.exec(remote);
+    if (scp && !/^[a-z][a-z0-9+.-]*:\/\//i.test(remote)) base = `${scp[1]}/${scp[2]}`;
+    else base = remote.replace(/^[a-z][a-z0-9+.-]*:\/\//i, '').replace(/^[^@/]*@/, '');
+    base = base.replace(/\.git$/, '').replace(/\/+$/, '');
+  } else base = `local${toplevel.startsWith('/') ? '' : '/'}${toplevel}`;
+  return prefix ? `${base}/${prefix}` : base;
+}

@@ -2,5 +2,5 @@ export { loadManifests, loadManifestTexts, collectVariables, ParseCache, type Lo
 export { parseManifestText, clusterNameOf, API_VERSION } from './parse.js';
 export { isTaskDefinitionManifestReference } from './references.js';
 export { readManifestFiles, decodeManifestBytes, DEFAULT_MAX_FILE_BYTES } from './files.js';
-export { gitRevisionOf } from './git.js';
+export { gitRevisionOf, repositoryIdentity, repositoryOf } from './git.js';
 export { parseFilesInParallel, parallelParseAvailable, PARALLEL_MIN_BYTES } from './parallel-parse.js';

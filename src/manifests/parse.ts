@@ -23,15 +23,19 @@ import {
 import type { z } from 'zod';
 import {
   ClusterManifestSchema,
+  ClusterSpecSchema,
   ServiceManifestSchema,
+  ServiceSpecSchema,
   TaskDefinitionJsonFileSchema,
   TaskDefinitionManifestSchema,
+  TaskDefinitionSpecSchema,
 } from '../schema/index.js';
 import type { Problem } from '../model/problem.js';
 import { standInProtoKeys } from '../schema/common.js';
-import type { DesiredResource, InvalidResource, Kind, SourceLocation } from '../model/resource.js';
+import { ANNOTATION, resourceId, type DesiredResource, type InvalidResource, type Kind, type SourceLocation } from '../model/resource.js';
 import { dropUnsetValues } from '../model/unset-values.js';
 import { closestWord } from './did-you-mean.js';
+import { checkIgnoreRules } from './ignore-rules.js';
 import { formatPath, renderIssues, type PathSegment, type RenderedIssue } from './issues.js';
 import { blankJsonComments } from './json-comments.js';
 import { substituteVariables, type Variables } from './variables.js';
@@ -46,6 +50,13 @@ const KIND_SCHEMAS: Record<Kind, z.ZodType> = {
   Cluster: ClusterManifestSchema,
   TaskDefinition: TaskDefinitionManifestSchema,
   Service: ServiceManifestSchema,
+};
+
+/** The spec of each kind: what an ignore rule's path must name. */
+const SPEC_SCHEMAS: Record<Kind, z.ZodType> = {
+  Cluster: ClusterSpecSchema,
+  TaskDefinition: TaskDefinitionSpecSchema,
+  Service: ServiceSpecSchema,
 };
 
 export interface ParseContext {
@@ -191,6 +202,30 @@ function substituteInDocument(doc: Document, ctx: ParseContext, loc: Located, pr
   });
 }
 
+/**
+ * A `__proto__` key (in tags, annotations, dockerLabels, log options...) cannot be kept in
+ * a plain object: JavaScript reads it as the object's prototype, and the key vanishes
+ * without a word, so a tag or label the manifest names would never be applied. Refused,
+ * located at the key.
+ */
+function prototypeKeys(doc: Document, loc: Located): Problem[] {
+  const problems: Problem[] = [];
+  visit(doc, {
+    Pair(_key, pair, ancestors) {
+      if (!isScalar(pair.key) || pair.key.value !== '__proto__') return;
+      problems.push({
+        stage: 'validate',
+        file: loc.file,
+        ...position(loc, pair.key.range?.[0] ?? 0),
+        path: formatPath([...fieldPath([...ancestors, pair]), '__proto__']),
+        message: 'the key "__proto__" is refused: it cannot be kept as a map key (JavaScript reads it as the object\'s prototype) and would be dropped without a word',
+        hint: 'rename the key',
+      });
+    },
+  });
+  return problems;
+}
+
 /** The field path of a node from its ancestors (as `visit` gives them). */
 function fieldPath(chain: readonly unknown[]): PathSegment[] {
   const out: PathSegment[] = [];
@@ -281,6 +316,18 @@ function parseOneDocument(doc: Document, isJson: boolean, source: string, ctx: P
   if (deep !== undefined) {
     out.problems.push({ stage: 'load', file: loc.file, ...position(loc, nodeOffset(deep) ?? docStart), message: `document is nested deeper than ${MAX_DEPTH} levels: refused` });
     out.invalid.push({ source: { file: loc.file, ...docLoc } });
+    return;
+  }
+  const protoKeys = prototypeKeys(doc, loc);
+  if (protoKeys.length) {
+    out.problems.push(...protoKeys);
+    let named: Omit<InvalidResource, 'source'> = {};
+    try {
+      named = identify(doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }), isJson);
+    } catch {
+      // an alias problem besides: the document stays unnamed (and invalid)
+    }
+    out.invalid.push({ ...named, source: { file: loc.file, ...docLoc } });
     return;
   }
   const substitutionProblems: Problem[] = [];
@@ -457,7 +504,42 @@ function parseOneDocument(doc: Document, isJson: boolean, source: string, ctx: P
     return;
   }
   const resource = toDesired(parsed.data as Record<string, unknown>, isJson, ctx, source0);
-  if (clusterArn !== undefined) resource.externalCluster = true;
+  const ignore = resource.annotations[ANNOTATION.ignore];
+  if (ignore !== undefined) {
+    const bad = checkIgnoreRules(ignore, resource.kind, SPEC_SCHEMAS[resource.kind]);
+    if (bad.length) {
+      const at = position(loc, offsetOfPath(doc, ['metadata', 'annotations', ANNOTATION.ignore]));
+      for (const message of bad) {
+        out.problems.push({ stage: 'validate', file: loc.file, ...at, path: `metadata.annotations.${ANNOTATION.ignore}`, message, resource: resourceId(resource) });
+      }
+      out.invalid.push(invalid);
+      return;
+    }
+  }
+  if (clusterArn !== undefined) {
+    resource.externalCluster = true;
+    // An ARN names its region and account: the service goes to that region, and may not
+    // quietly land in the default one under the same cluster name.
+    const arn = parseClusterArn(clusterArn);
+    const explicitRegion = stringAt(raw, 'metadata', 'region');
+    if (arn && explicitRegion !== undefined && explicitRegion !== arn.region) {
+      out.problems.push({
+        stage: 'validate',
+        file: loc.file,
+        ...position(loc, offsetOfPath(doc, ['metadata', 'cluster'])),
+        path: 'metadata.cluster',
+        message: `the cluster ARN is in region ${arn.region}, but metadata.region says ${explicitRegion}: a service runs in its cluster's region`,
+        hint: `drop metadata.region (the ARN's region is used) or name a cluster in ${explicitRegion}`,
+        ...(identity.kind && identity.name ? { resource: `${identity.kind}/${identity.name}` } : {}),
+      });
+      out.invalid.push(invalid);
+      return;
+    }
+    if (arn) {
+      resource.region = arn.region;
+      resource.clusterAccount = arn.account;
+    }
+  }
   const located: Array<[string, PathSegment[]]> = isJson
     ? [['metadata.name', [...pathPrefix, 'family']]]
     : [['metadata.name', ['metadata', 'name']], ['metadata.cluster', ['metadata', 'cluster']], ['spec.taskDefinition', ['spec', 'taskDefinition']]];
@@ -618,6 +700,12 @@ function toDesired(data: Record<string, unknown>, isJson: boolean, ctx: ParseCon
     if (resource.cluster !== metadata.cluster) resource.externalCluster = true;
   }
   return resource;
+}
+
+/** `arn:aws:ecs:eu-west-1:123456789012:cluster/prod` -> its region, account and name. */
+export function parseClusterArn(value: string): { region: string; account: string; name: string } | undefined {
+  const m = /^arn:aws[\w-]*:ecs:([^:]+):(\d+):cluster\/(.+)$/.exec(value);
+  return m ? { region: m[1]!, account: m[2]!, name: m[3]! } : undefined;
 }
 
 /** A Service may name its cluster by name or by ARN; the model keeps the name. */

@@ -34,6 +34,8 @@ export interface DesiredResource<S = Record<string, unknown>> extends ResourceRe
   source: SourceLocation;
   /** a Service whose cluster was named by ARN: managed elsewhere, not required as a manifest */
   externalCluster?: boolean;
+  /** the account a cluster ARN names: checked against the caller's before anything is applied */
+  clusterAccount?: string;
   /** where some fields sit in the file, for problems found after parsing ("metadata.cluster" -> location) */
   fieldLocations?: Record<string, { line: number; column: number }>;
 }
@@ -68,4 +70,6 @@ export const TAG = {
   fight: 'ecs-reconciler:fight',
   /** the manifest hash a replacement (allow-replace) was made for: never repeated for it */
   replacedFor: 'ecs-reconciler:replaced-for',
+  /** the repository (remote and path) the manifest came from: prune never deletes another repository's resources */
+  repository: 'ecs-reconciler:repository',
 } as const;

@@ -10,6 +10,8 @@ import { readLiveEstate, type LiveEstate } from '../live/index.js';
 import type { LoadResult } from '../manifests/index.js';
 import type { Problem } from '../model/problem.js';
 import { planEstate, restrictPlan, selectTargets, isSelected, type Plan, type TargetPattern } from '../plan/index.js';
+import { resourceId, type DesiredResource } from '../model/resource.js';
+import { stageOf } from '../plan/types.js';
 import { buildReport, Redactor, type Report } from '../report/index.js';
 
 export interface PassOptions {
@@ -20,6 +22,20 @@ export interface PassOptions {
   prune: boolean;
   adopt: boolean;
   keepRevisions: number;
+  /** --allow-empty: prune even when the manifests yield no resources */
+  allowEmpty?: boolean;
+  /** --max-prune: most orphaned resources one pass deletes (default: the larger of 5 and 25 % of what is managed) */
+  maxPrune?: number;
+  /** --adopt-cloudformation: --adopt takes over resources a CloudFormation stack owns too */
+  adoptCloudFormation?: boolean;
+  /** --release: retained (or orphaned) resources whose ownership tags are removed */
+  release?: readonly string[];
+  /** the repository (remote and path) of the manifests: recorded on resources, checked before prune */
+  repository?: string;
+  /** the controller id is the fallback default (not given) */
+  implicitControllerId?: boolean;
+  /** --regions: read these too, for orphans, even when no manifest names them */
+  regions?: readonly string[];
   gitRevision?: string;
   now: () => Date;
   redactor?: Redactor;
@@ -55,11 +71,48 @@ export interface PassResult {
   refused?: string;
 }
 
-export async function runReconcilePass(load: LoadResult, opts: PassOptions): Promise<PassResult> {
+/**
+ * A Service whose metadata.cluster is an ARN of another account: ECS would not find that
+ * cluster from these credentials, and reducing the ARN to its name would create the
+ * service in this account's same-named cluster. Refused, located, and the load counts as
+ * incomplete (nothing pruned), as for any manifest that does not load.
+ */
+async function refuseForeignClusterAccounts(load: LoadResult, gateways: AwsGateways): Promise<LoadResult> {
+  const named = load.resources.filter((d) => d.clusterAccount !== undefined);
+  if (named.length === 0) return load;
+  const refused = new Map<DesiredResource, Problem>();
+  for (const d of named) {
+    let account: string;
+    try {
+      account = await gateways.forRegion(d.region).callerAccount();
+    } catch (err) {
+      account = '';
+      refused.set(d, problemAt(d, `cannot check the account of the cluster ARN (${err instanceof Error ? err.message : String(err)}): not applied until it can be`));
+      continue;
+    }
+    if (d.clusterAccount !== account) refused.set(d, problemAt(d, `the cluster ARN is in account ${d.clusterAccount}, but these credentials are account ${account}: a service cannot be placed in another account's cluster`));
+  }
+  if (refused.size === 0) return load;
+  return {
+    ...load,
+    resources: load.resources.filter((d) => !refused.has(d)),
+    invalid: [...load.invalid, ...[...refused.keys()].map((d) => ({ kind: d.kind, name: d.name, region: d.region, ...(d.cluster ? { cluster: d.cluster } : {}), source: d.source }))],
+    problems: [...load.problems, ...refused.values()],
+    complete: false,
+  };
+}
+
+function problemAt(d: DesiredResource, message: string): Problem {
+  const at = d.fieldLocations?.['metadata.cluster'];
+  return { stage: 'validate', file: d.source.file, line: at?.line ?? d.source.line, column: at?.column ?? d.source.column, path: 'metadata.cluster', resource: resourceId(d), message };
+}
+
+export async function runReconcilePass(given: LoadResult, opts: PassOptions): Promise<PassResult> {
+  const load = await refuseForeignClusterAccounts(given, opts.gateways);
   const problems: Problem[] = [...load.problems];
   const live = opts.live ?? await readLiveEstate(opts.gateways, {
     controllerId: opts.controllerId,
-    regions: [opts.defaultRegion],
+    regions: [opts.defaultRegion, ...(opts.regions ?? [])],
     desired: load.resources,
     ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
   });
@@ -74,11 +127,23 @@ export async function runReconcilePass(load: LoadResult, opts: PassOptions): Pro
     controllerId: opts.controllerId,
     defaultRegion: opts.defaultRegion,
     adopt: opts.adopt,
+    ...(opts.adoptCloudFormation ? { adoptCloudFormation: true } : {}),
+    ...(opts.repository ? { repository: opts.repository } : {}),
   }), opts.now());
   opts.onDiffs?.(diffs);
   // A region that could not be read must not look empty: nothing there is created or pruned.
   const readable = readFailed ? diffs.filter((d) => !live.unreadable.has(d.region)) : diffs;
-  const wholePlan = planEstate(readable, { prune: opts.prune, loadComplete: load.complete, keepRevisions: opts.keepRevisions, controllerId: opts.controllerId });
+  const wholePlan = planEstate(readable, {
+    prune: opts.prune,
+    loadComplete: load.complete,
+    keepRevisions: opts.keepRevisions,
+    controllerId: opts.controllerId,
+    ...(opts.allowEmpty ? { allowEmpty: true } : {}),
+    ...(opts.maxPrune !== undefined ? { maxPrune: opts.maxPrune } : {}),
+    ...(opts.repository ? { repository: opts.repository } : {}),
+    ...(opts.implicitControllerId ? { implicitControllerId: true } : {}),
+    ...(opts.release?.length ? { release: opts.release } : {}),
+  });
   const selection = opts.target?.length ? selectTargets(diffs, opts.target) : undefined;
   if (selection) for (const t of selection.unmatched) problems.push({ stage: 'plan', message: `--target ${t} matches no resource, in the manifests or live` });
   const plan = selection ? restrictPlan(wholePlan, selection) : wholePlan;
@@ -90,11 +155,25 @@ export async function runReconcilePass(load: LoadResult, opts: PassOptions): Pro
       if (why) held.set(a.resource, why);
     }
     if (held.size) {
+      // a create or update held back has not succeeded: the prune stage waits for it too
+      const heldUpdate = plan.actions.find((a) => held.has(a.resource) && stageOf(a.kind) === 'apply');
+      const pruneActions = heldUpdate ? plan.actions.filter((a) => stageOf(a.kind) === 'prune' && !held.has(a.resource)) : [];
+      if (pruneActions.length) {
+        const reason = `prune skipped: ${heldUpdate!.resource} is backing off after a failure; nothing is deleted until every create and update succeeds`;
+        for (const a of pruneActions) held.set(a.resource, reason);
+        if (plan.prune) plan.prune = { ...plan.prune, status: 'refused', reason };
+      }
       plan.actions = plan.actions.filter((a) => !held.has(a.resource));
-      for (const [resource, reason] of held) plan.skipped.push({ resource, reason: `backing off: ${reason}`, error: false });
+      for (const [resource, reason] of held) plan.skipped.push({ resource, reason: reason.startsWith('prune skipped') ? reason : `backing off: ${reason}`, error: false });
     }
   }
-  for (const s of plan.skipped) if (s.error) problems.push({ stage: 'plan', resource: s.resource, message: s.reason });
+  // A refused prune stage is one problem, not one per orphan (the report lists each resource).
+  const stageRefusal = plan.prune?.status === 'refused' ? plan.prune.reason : undefined;
+  if (stageRefusal) problems.push({ stage: 'prune', message: stageRefusal });
+  for (const s of plan.skipped) {
+    if (!s.error || s.reason === stageRefusal) continue;
+    problems.push({ stage: s.reason.startsWith('orphaned, not pruned') ? 'prune' : 'plan', resource: s.resource, message: s.reason });
+  }
 
   let results: ActionResult[] = [];
   let stopped = false;
@@ -105,6 +184,7 @@ export async function runReconcilePass(load: LoadResult, opts: PassOptions): Pro
       gateways: opts.gateways,
       controllerId: opts.controllerId,
       ...(opts.gitRevision ? { gitRevision: opts.gitRevision } : {}),
+      ...(opts.repository ? { repository: opts.repository } : {}),
       ...(opts.onAction ? { onAction: opts.onAction } : {}),
       ...(opts.onActionStart ? { onActionStart: opts.onActionStart } : {}),
       ...(opts.shouldStop ? { shouldStop: opts.shouldStop } : {}),
@@ -112,6 +192,8 @@ export async function runReconcilePass(load: LoadResult, opts: PassOptions): Pro
     results = applied.results;
     stopped = applied.stopped;
     problems.push(...applied.problems);
+    const pruneSkipped = applied.problems.find((p) => p.stage === 'prune' && !p.resource);
+    if (pruneSkipped && plan.prune) plan.prune = { ...plan.prune, status: 'refused', reason: pruneSkipped.message };
   }
   const report = buildReport({
     diffs: reported,
@@ -120,6 +202,7 @@ export async function runReconcilePass(load: LoadResult, opts: PassOptions): Pro
     problems,
     loadComplete: load.complete,
     controllerId: opts.controllerId,
+    ...(opts.repository ? { repository: opts.repository } : {}),
     mode: refused ? 'plan' : opts.mode,
     now: opts.now(),
     ...(opts.gitRevision ? { gitRevision: opts.gitRevision } : {}),

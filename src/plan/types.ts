@@ -13,9 +13,20 @@ export const ACTION_KINDS = [
   'delete-service',
   'deregister-task-definition',
   'delete-cluster',
+  'release-resource',
 ] as const;
 
 export type ActionKind = (typeof ACTION_KINDS)[number];
+
+/**
+ * Deletions are a stage of their own (Flux's kustomize-controller: prune runs after
+ * apply, and is skipped whenever anything before it failed).
+ */
+export type ActionStage = 'apply' | 'prune';
+const PRUNE_ACTIONS: ReadonlySet<ActionKind> = new Set(['delete-service', 'deregister-task-definition', 'delete-cluster']);
+export function stageOf(kind: ActionKind): ActionStage {
+  return PRUNE_ACTIONS.has(kind) ? 'prune' : 'apply';
+}
 
 export interface PlannedAction {
   kind: ActionKind;
@@ -37,9 +48,22 @@ export interface SkippedResource {
   error: boolean;
 }
 
+/** What became of the prune stage: not asked for, planned, or refused as a whole (with why and how to go on). */
+export interface PruneStage {
+  status: 'off' | 'planned' | 'refused';
+  reason?: string;
+  /** orphaned resources the stage deletes (or would have deleted, when refused) */
+  deletions: number;
+  /** resources this controller manages, live */
+  managed: number;
+  /** the bound on deletions this pass (--max-prune) */
+  maxPrune: number;
+}
+
 export interface Plan {
   actions: PlannedAction[];
   skipped: SkippedResource[];
+  prune?: PruneStage;
 }
 
 /** Actions that remove something from AWS: apply asks before them (or needs --yes). */

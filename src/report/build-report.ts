@@ -2,7 +2,7 @@
 import { RESOURCE_STATES, type ResourceDiff, type ResourceState } from '../diff/types.js';
 import type { Problem } from '../model/problem.js';
 import type { ActionResult } from '../apply/apply-plan.js';
-import type { Plan } from '../plan/types.js';
+import { stageOf, type Plan } from '../plan/types.js';
 import { REPORT_SCHEMA_VERSION, type Report, type ReportAction, type ReportChange, type ReportResource, type ReportScaling, type ServiceHealth, type ClusterHealth } from './model.js';
 import { Redactor } from './redact.js';
 
@@ -16,6 +16,7 @@ export interface BuildReportInput {
   mode: Report['mode'];
   now: Date;
   gitRevision?: string;
+  repository?: string;
   redactor?: Redactor;
 }
 
@@ -98,7 +99,7 @@ export function buildReport(input: BuildReportInput): Report {
     const actions: ReportAction[] = (actionsByResource.get(d.id) ?? [])
       .map((a) => {
         const r = resultsByAction.get(a);
-        return { kind: a.kind, reason: a.reason, fields: a.fields, outcome: r?.outcome ?? 'planned', ...(r?.message ? { message: r.message } : {}) };
+        return { kind: a.kind, stage: stageOf(a.kind), reason: a.reason, fields: a.fields, outcome: r?.outcome ?? 'planned', ...(r?.message ? { message: r.message } : {}) };
       });
     const skipped = skippedByResource.get(d.id);
     const scaling = scalingOf(d);
@@ -131,7 +132,9 @@ export function buildReport(input: BuildReportInput): Report {
     controllerId: input.controllerId,
     mode: input.mode,
     ...(input.gitRevision ? { gitRevision: input.gitRevision } : {}),
+    ...(input.repository ? { repository: input.repository } : {}),
     loadComplete: input.loadComplete,
+    ...(input.plan.prune ? { prune: { ...input.plan.prune } } : {}),
     summary: {
       resources: resources.length,
       byState,

@@ -23,6 +23,7 @@ export const ReportChangeSchema = z.object({
 
 export const ReportActionSchema = z.object({
   kind: ActionKindSchema,
+  stage: z.enum(['apply', 'prune']).optional().describe('deletions are the prune stage: they run only after every create and update succeeded'),
   reason: z.string(),
   fields: z.array(z.string()),
   outcome: z.enum(['applied', 'failed', 'skipped', 'planned']).optional(),
@@ -112,7 +113,18 @@ export const ReportSchema = z.object({
   controllerId: z.string(),
   mode: z.enum(['plan', 'apply', 'report']),
   gitRevision: z.string().optional(),
+  repository: z.string().optional().describe('the manifests\' repository (remote and path), recorded on every resource applied; prune never deletes another repository\'s resources'),
   loadComplete: z.boolean(),
+  prune: z
+    .object({
+      status: z.enum(['off', 'planned', 'refused']),
+      reason: z.string().optional().describe('why the prune stage does not run, and how to go on'),
+      deletions: z.number(),
+      managed: z.number(),
+      maxPrune: z.number(),
+    })
+    .optional()
+    .describe('the prune stage: deletions of orphaned resources, judged as a whole'),
   summary: z.object({
     resources: z.number(),
     byState: z.record(State, z.number()),

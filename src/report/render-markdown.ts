@@ -78,7 +78,7 @@ function resourceSection(r: ReportResource, fullReport: string): string | undefi
     for (const e of h.events.slice(0, 3)) out.push(`- event: ${markdownText(e.message)}`);
   }
   if (r.fight) out.push(`- **fighting** since ${markdownText(r.fight.since)}: applied on ${r.fight.applied} passes in a row, came back each time: ${r.fight.fields.map((f) => markdownCode(f)).join(', ')}`);
-  for (const a of r.actions) out.push(`- ${a.kind}${a.outcome && a.outcome !== 'planned' ? ` (${a.outcome})` : ''}: ${markdownText(a.reason)}`);
+  for (const a of r.actions) out.push(`- ${a.stage === 'prune' ? 'prune: ' : ''}${a.kind}${a.outcome && a.outcome !== 'planned' ? ` (${a.outcome})` : ''}: ${markdownText(a.reason)}`);
   if (r.skipped) out.push(`- ${r.skipped.error ? '**not applied**' : 'left alone'}: ${markdownText(r.skipped.reason)}`);
   out.push('', '</details>');
   const text = out.join('\n');
@@ -95,6 +95,9 @@ export function renderMarkdown(report: Report, opts: MarkdownOptions = {}): stri
   const head: string[] = [];
   head.push(`### ecs-reconciler ${report.mode}${report.gitRevision ? ` at \`${shortRevision(report.gitRevision)}\`` : ''}`, '');
   head.push(summaryLine(report), '');
+  head.push(`Controller ${markdownCode(report.controllerId)}${report.repository ? `, repository ${markdownCode(report.repository)}` : ''}.`, '');
+  if (report.prune?.status === 'refused') head.push(`**Prune stage refused**: ${markdownText(report.prune.reason ?? '')}`, '');
+  else if (report.prune?.status === 'planned' && report.prune.deletions > 0) head.push(`Prune stage: ${report.prune.deletions} deletion(s), after every create and update succeeds.`, '');
   head.push('| state | count |', '| --- | ---: |');
   for (const [state, n] of Object.entries(report.summary.byState)) if (n > 0) head.push(`| ${state} | ${n} |`);
   head.push('');

@@ -15,6 +15,7 @@ const STATE_MARK: Record<string, string> = {
   invalid: '?',
   unknown: '.',
   fighting: '#',
+  retained: 'k',
 };
 
 /** 12 hex digits of the commit, and `-dirty` when the manifests had uncommitted changes (src/manifests/git.ts). */
@@ -54,7 +55,7 @@ function resourceLines(r: ReportResource, verbose: boolean): string[] {
   if (r.history?.flapping) lines.push(`      flapping: ${r.history.driftedPasses} drifted pass(es) recently`);
   for (const a of r.actions) {
     const outcome = a.outcome && a.outcome !== 'planned' ? ` ${a.outcome}` : '';
-    lines.push(`      → ${a.kind}${outcome}: ${oneLine(a.reason)}${a.message && a.outcome === 'failed' ? `: ${oneLine(a.message)}` : ''}`);
+    lines.push(`      → ${a.stage === 'prune' ? 'prune: ' : ''}${a.kind}${outcome}: ${oneLine(a.reason)}${a.message && a.outcome === 'failed' ? `: ${oneLine(a.message)}` : ''}`);
   }
   if (r.skipped && r.state !== 'conflict' && r.state !== 'invalid' && r.state !== 'fighting') lines.push(`      ${r.skipped.error ? '✗' : '·'} ${r.skipped.reason}`);
   return lines;
@@ -70,7 +71,7 @@ export function createdLines(r: ReportResource, indent = '      '): string[] {
 export function renderText(report: Report, opts: { verbose?: boolean; show?: ShowMode } = {}): string {
   const out: string[] = [];
   const header = report.mode === 'apply' ? 'Apply' : report.mode === 'plan' ? 'Plan' : 'Report';
-  out.push(`${header} (controller "${report.controllerId}"${report.gitRevision ? `, commit ${shortRevision(report.gitRevision)}` : ''}):`);
+  out.push(`${header} (controller "${report.controllerId}"${report.repository ? `, repository ${oneLine(report.repository)}` : ''}${report.gitRevision ? `, commit ${shortRevision(report.gitRevision)}` : ''}):`);
   const { listed, hidden } = listedResources(report, opts.show ?? (opts.verbose ? 'all' : 'changed'));
   for (const r of listed) out.push(...resourceLines(r, opts.verbose ?? false));
   if (report.resources.length === 0) out.push('  (no resources)');
@@ -80,6 +81,8 @@ export function renderText(report: Report, opts: { verbose?: boolean; show?: Sho
     for (const p of report.problems) out.push(`  ${formatProblem(p)}`);
   }
   if (!report.loadComplete) out.push('', 'Some manifests did not load: nothing is pruned until they do.');
+  if (report.prune?.status === 'refused') out.push('', `Prune stage: ${report.prune.reason}`);
+  else if (report.prune?.status === 'planned' && report.prune.deletions > 0) out.push('', `Prune stage: ${report.prune.deletions} orphaned resource(s) deleted after every create and update succeeds (bound: --max-prune ${report.prune.maxPrune}, of ${report.prune.managed} managed).`);
   out.push('', summaryLine(report));
   // text from live ECS and from file names reaches a terminal: no ESC sequence or control character does
   return terminalText(out.join('\n')) + '\n';

@@ -314,8 +314,10 @@ export const ServiceSpecSchema = z
       .describe('ENABLED (default on create) or DISABLED.'),
     loadBalancers: z
       .array(LoadBalancerSchema)
+      // Amazon ECS service quotas: "Target groups per service: 5" (CreateService.loadBalancers)
+      .max(5)
       .optional()
-      .describe('Target groups (targetGroupArn + containerName + containerPort) to register tasks with.'),
+      .describe('Target groups (targetGroupArn + containerName + containerPort) to register tasks with (up to 5).'),
     serviceRegistries: z.array(ServiceRegistrySchema).max(1).optional().describe('Cloud Map service discovery (one registry).'),
     desiredCount: int(0).optional().describe('Number of tasks to run (REPLICA only).'),
     launchType: z

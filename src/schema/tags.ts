@@ -1,8 +1,18 @@
 import { z } from 'zod';
 import { ownKeysRecord } from './common.js';
 
-/** ECS tag limits (TagResource / Tag in the ECS API reference). */
+/** ECS tag limits (TagResource / Tag in the ECS API reference: "Maximum number of tags per resource - 50"). */
 export const MAX_TAGS = 50;
+/**
+ * The ownership tags the controller adds to every resource it applies, at most
+ * (ecs-reconciler:managed-by, applied-hash, source, revision, repository, and prune when
+ * the annotation says "false"; src/model/resource.ts TAG). They count against ECS's 50.
+ */
+export const OWNERSHIP_TAG_COUNT = 6;
+/** What a manifest may carry: ECS's 50 less the controller's own. */
+export const MAX_USER_TAGS = MAX_TAGS - OWNERSHIP_TAG_COUNT;
+const tooManyTags = (n: number) =>
+  `at most ${MAX_USER_TAGS} tags, got ${n}: ECS allows ${MAX_TAGS} per resource and the controller adds up to ${OWNERSHIP_TAG_COUNT} ownership tags of its own (ecs-reconciler:*)`;
 export const MAX_TAG_KEY_LENGTH = 128;
 export const MAX_TAG_VALUE_LENGTH = 256;
 /** Prefix of the controller's own ownership tags (ecs-reconciler:managed-by, ...). */
@@ -66,9 +76,7 @@ export const TagsSchema = z
   .union([TagMapSchema, TagListSchema])
   .superRefine((tags, ctx) => {
     if (Array.isArray(tags)) {
-      if (tags.length > MAX_TAGS) {
-        ctx.addIssue({ code: 'custom', message: `at most ${MAX_TAGS} tags, got ${tags.length}` });
-      }
+      if (tags.length > MAX_USER_TAGS) ctx.addIssue({ code: 'custom', message: tooManyTags(tags.length) });
       const seen = new Map<string, number>();
       tags.forEach((t, i) => {
         checkKey(t.key, [i, 'key'], ctx);
@@ -86,9 +94,7 @@ export const TagsSchema = z
       });
     } else {
       const keys = Object.keys(tags);
-      if (keys.length > MAX_TAGS) {
-        ctx.addIssue({ code: 'custom', message: `at most ${MAX_TAGS} tags, got ${keys.length}` });
-      }
+      if (keys.length > MAX_USER_TAGS) ctx.addIssue({ code: 'custom', message: tooManyTags(keys.length) });
       for (const k of keys) {
         checkKey(k, [k], ctx);
         checkValue(tags[k] ?? '', [k], ctx);
@@ -102,7 +108,7 @@ export const TagsSchema = z
     return out;
   })
   .describe(
-    'Tags: a map { key: value } or the ECS list [{ key, value }]. At most 50; key 1-128 characters, value 0-256; "aws:" and "ecs-reconciler:" prefixes are reserved.',
+    'Tags: a map { key: value } or the ECS list [{ key, value }]. At most 44 (ECS allows 50; the controller adds up to 6 ownership tags); key 1-128 characters, value 0-256; "aws:" and "ecs-reconciler:" prefixes are reserved.',
   );
 
 export type Tags = z.infer<typeof TagsSchema>;

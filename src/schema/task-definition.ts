@@ -593,7 +593,9 @@ const taskDefinitionShape = {
   containerDefinitions: z
     .array(ContainerDefinitionSchema)
     .min(1)
-    .describe('The containers of the task (at least one).'),
+    // Amazon ECS service quotas: "Containers per task definition: 10" (not adjustable)
+    .max(10)
+    .describe('The containers of the task (1-10: the ECS quota of containers per task definition).'),
   volumes: z.array(VolumeSchema).optional().describe('Data volumes the containers can mount.'),
   placementConstraints: z
     .array(TaskDefinitionPlacementConstraintSchema)

@@ -130,7 +130,8 @@ async function runScenario(sc: Scenario): Promise<string> {
     sc.edit(dir);
   }
   proxy.resetCounts();
-  const flags = ['--interval', '1s', ...(sc.prune ? ['--prune'] : [])];
+  // pruning outside a git checkout needs an explicit controller id (two estates on the default id must not prune each other)
+  const flags = ['--interval', '1s', ...(sc.prune ? ['--prune', '--controller-id', 'default'] : [])];
   let killedAt = '';
   const first: DaemonProcess = startDaemon(dir, ['--endpoint', proxy.url, ...flags]);
   const killed = new Promise<void>((resolve) => {

@@ -189,7 +189,7 @@ describe('the daemon, prune on, while its folder misbehaves', () => {
   it('the folder removed mid-run reads as "cannot read", never as "everything deleted"; restored, it converges', async () => {
     const dir = scratchManifests();
     await reconcile(dir, { mode: 'apply' });
-    const daemon = startDaemon(dir, ['--prune', '--interval', '300ms']);
+    const daemon = startDaemon(dir, ['--prune', '--controller-id', 'default', '--interval', '300ms']);
     try {
       await daemon.waitFor((l) => isPass(l) && (l.states as Record<string, number>)['in-sync'] === 8 && l.loadComplete === true, 20_000, 'a clean pass');
       renameSync(dir, `${dir}.away`);
@@ -218,7 +218,7 @@ describe('the daemon, prune on, while its folder misbehaves', () => {
   it('a file half-written when the watcher fires: reported, then applied once complete; nothing pruned', async () => {
     const dir = scratchManifests();
     await reconcile(dir, { mode: 'apply' });
-    const daemon = startDaemon(dir, ['--prune', '--interval', '60s', '--debounce', '10ms']);
+    const daemon = startDaemon(dir, ['--prune', '--controller-id', 'default', '--interval', '60s', '--debounce', '10ms']);
     try {
       await daemon.waitFor((l) => isPass(l) && l.loadComplete === true, 20_000, 'a first pass');
       const text = 'apiVersion: ecs-reconciler/v1\nkind: Cluster\nmetadata:\n  name: halfway\nspec:\n  settings:\n    - { name: containerInsights, value: enabled }\n  tags: { team: half }\n';

@@ -7,7 +7,7 @@ import { ECSClient } from '@aws-sdk/client-ecs';
 import { AwsGateways, isMutatingOperation } from '../../src/aws/index.js';
 import { loadManifests } from '../../src/manifests/index.js';
 import { main } from '../../src/cli/main.js';
-import { runReconcilePass, type PassResult } from '../../src/pipeline/reconcile-pass.js';
+import { runReconcilePass, type PassOptions, type PassResult } from '../../src/pipeline/reconcile-pass.js';
 import { emulatorEnv, sdkClientConfig } from './emulator-helpers.js';
 
 export const REPO_ROOT = resolve(import.meta.dirname, '..', '..');
@@ -28,7 +28,10 @@ export interface PassRun extends PassResult {
   mutatingCalls: number;
 }
 
-interface ReconcileOptions {
+/** The pass options a test sets beyond the common ones (prune safety, repository, release). */
+type ExtraPassOptions = Partial<Pick<PassOptions, 'allowEmpty' | 'maxPrune' | 'release' | 'repository' | 'implicitControllerId' | 'adoptCloudFormation' | 'regions'>>;
+
+interface ReconcileOptions extends ExtraPassOptions {
   mode?: 'plan' | 'apply' | 'report';
   prune?: boolean;
   adopt?: boolean;
@@ -56,6 +59,13 @@ export async function reconcile(dir: string, opts: ReconcileOptions = {}): Promi
       prune: opts.prune ?? false,
       adopt: opts.adopt ?? false,
       keepRevisions: opts.keepRevisions ?? 5,
+      ...(opts.allowEmpty ? { allowEmpty: true } : {}),
+      ...(opts.maxPrune !== undefined ? { maxPrune: opts.maxPrune } : {}),
+      ...(opts.release ? { release: opts.release } : {}),
+      ...(opts.repository ? { repository: opts.repository } : {}),
+      ...(opts.implicitControllerId ? { implicitControllerId: true } : {}),
+      ...(opts.adoptCloudFormation ? { adoptCloudFormation: true } : {}),
+      ...(opts.regions ? { regions: opts.regions } : {}),
       now: () => new Date(),
     });
     return { ...pass, calls: gateways.counter.byOperation(), mutatingCalls: gateways.counter.total(isMutatingOperation) };

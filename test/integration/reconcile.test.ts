@@ -53,7 +53,7 @@ describe('apply of the example estate', () => {
     const again = await reconcile(dir, { mode: 'apply' });
     expect(again.plan.actions).toEqual([]);
     expect(again.mutatingCalls).toBe(0);
-    expect(Object.keys(again.calls).every((op) => /^(Describe|List)/.test(op))).toBe(true);
+    expect(Object.keys(again.calls).every((op) => /^(Describe|List|Get)/.test(op))).toBe(true);
   });
 
   it('an edited image tag is pending, then gives exactly one new revision and one UpdateService', async () => {
@@ -138,7 +138,7 @@ describe('apply of the example estate', () => {
   it('a removed manifest is orphaned, deleted only by apply --prune, and never while a manifest is broken', async () => {
     unlinkSync(join(dir, 'worker', 'worker-service.yaml'));
     const api = join(dir, 'api', 'api.yaml');
-    writeFileSync(join(dir, 'worker', 'worker-service.yaml'), 'apiVersion: ecs-reconciler/v1\nkind: Service\nmetadata: { name: worker, cluster: batch }\nspec: { taskDefinition: worker, desiredCount: 1, launchType: FARGATE, networkConfiguration: { awsvpcConfiguration: { subnets: ["${SUBNET_A}"] } } }\n');
+    writeFileSync(join(dir, 'worker', 'worker-service.yaml'), 'apiVersion: ecs-reconciler/v1\nkind: Service\nmetadata: { name: worker, cluster: batch }\nspec: { taskDefinition: worker, desiredCount: 1, capacityProviderStrategy: [{ capacityProvider: FARGATE_SPOT, weight: 1 }], networkConfiguration: { awsvpcConfiguration: { subnets: ["${SUBNET_A}"] } } }\n');
     // remove the api service (keep its task definition), and break an unrelated file
     writeFileSync(api, readFileSync(api, 'utf8').split('\n---\n')[0] + '\n');
     writeFileSync(join(dir, 'broken.yaml'), 'apiVersion: ecs-reconciler/v1\nkind: Cluster\nmetadata: { name: broken }\nspec: { capacityProvider: [FARGATE] }\n');

@@ -11,13 +11,14 @@ import {
   corpusServices,
   corpusTaskDefinitions,
   parseCorpusFile,
+  PUBLISHED_CLUSTER,
   publishedOutputs,
   REFUSED_AS_ECS_REFUSES,
   SERVICE_TASK_DEFINITION,
   WAITING_FOR_CLASS,
   type CorpusFile,
 } from './corpus-fixtures.js';
-import { diff, estate, family, hashes, liveService, managedTags, REGION, revision } from './engine-fixtures.js';
+import { diff, estate, family, hashes, liveCluster, liveService, managedTags, REGION, revision } from './engine-fixtures.js';
 
 type Json = Record<string, unknown>;
 
@@ -82,7 +83,8 @@ describe('published files that ECS itself refuses are refused at load, for the r
     const file = all.find((f) => f.path === path)!;
     const parsed = parseCorpusFile(file, REGION);
     expect(parsed.resources, why.ecs).toEqual([]);
-    expect(parsed.problems.map((p) => p.message).some((m) => why.problem.test(m)), parsed.problems.map((p) => p.message).join('; ')).toBe(true);
+    const problems = parsed.problems.map((p) => `${p.path ?? ''}: ${p.message}`);
+    expect(problems.some((m) => why.problem.test(m)), problems.join('; ')).toBe(true);
   });
 });
 
@@ -144,7 +146,9 @@ describe('published outputs: the response AWS printed for a corpus input diffs t
         live.deployments = [];
         delete live.spec['taskDefinition'];
       }
-      const diffs = diff(desiredList, estate({ services: [live], families }));
+      const clusterSpec = PUBLISHED_CLUSTER.get(input.stem);
+      const clusters = clusterSpec ? [liveCluster(desired.cluster!, clusterSpec, {})] : [];
+      const diffs = diff(desiredList, estate({ services: [live], families, clusters }));
       const d = diffs.find((x) => x.kind === 'Service')!;
       expect(d.changes, JSON.stringify(d.changes)).toEqual([]);
       expect(d.state).toBe('in-sync');

@@ -188,7 +188,11 @@ function substituteInDocument(doc: Document, ctx: ParseContext, loc: Located, pr
           path: formatPath(fieldPath([...ancestors, node])),
           message: result.message,
           ...(result.message.startsWith('undefined')
-            ? { hint: `pass --var ${result.name}=..., add it to a --var-file, set it in the environment, or write \${${result.name}:=default}` }
+            ? // Fluent Bit configs in FireLens options and shell commands carry ${NAME}s the
+              // container fills in at run time (aws-samples/amazon-ecs-firelens-examples);
+              // ECS passes them through as text. Taking one as an empty or missing value would
+              // change what the container gets, so it stays an error that says how to keep it.
+              { hint: `pass --var ${result.name}=..., add it to a --var-file, set it in the environment, or write \${${result.name}:=default}; to pass \${${result.name}} to the container as written (a Fluent Bit or shell placeholder filled in at run time), write $\${${result.name}}` }
             : {}),
         });
         return;

@@ -105,22 +105,6 @@ export const PUBLISHED_CLUSTER: ReadonlyMap<string, Record<string, unknown>> = n
 ]);
 
 /**
- * Corpus files that show a known finding of issue 12 ("Never fight ECS"), by the class
- * the issue numbers it with: another change (normalization classes 1-9) fixes these.
- * Each entry is expected to pass once its class lands, and must then leave this list;
- * the tests run every other file strictly, and show these as todos naming the class.
- * A service whose task definition waits here waits with it on the emulator.
- */
-export const WAITING_FOR_CLASS: ReadonlyMap<string, string> = new Map([]);
-
-/**
- * Findings of the same classes that show only once a file is applied (the emulator
- * answering as ECS does): the unit tests take these files strictly, the emulator tests
- * show them as todos naming the class.
- */
-export const WAITING_ON_THE_EMULATOR: ReadonlyMap<string, string> = new Map([]);
-
-/**
  * Corpus files that real ECS refuses too, as published: the loader must refuse them with
  * the same reason (so that a user learns it at validate, not at apply). `problem` matches
  * the loader's message; `ecs` is the API reference's rule.
@@ -132,8 +116,3 @@ export const REFUSED_AS_ECS_REFUSES: ReadonlyMap<string, { problem: RegExp; ecs:
   ['services/ecs-parallel-service.yaml', { problem: /deploymentConfiguration\.alarms\.alarmNames: required field is missing/, ecs: 'DeploymentAlarms.alarmNames: "One or more CloudWatch alarm names." is Required: Yes (ecspresso drops the empty list when it writes the service definition; CreateService refuses alarms without it)' }],
   ['task-definitions/devguide-fsx-windows.json', { problem: /no volume "fsx-windows-dir" in this task definition's volumes/, ecs: 'MountPoint.sourceVolume: "The name of the volume to mount. Must be a volume name referenced in the name parameter of task definition volume." (the page names the volume fsx-windows-vol)' }],
 ]);
-
-/** Files of the corpus the emulator tests apply strictly: neither waiting for a class nor refused as ECS refuses. */
-export function appliesStrictly(path: string): boolean {
-  return !WAITING_FOR_CLASS.has(path) && !WAITING_ON_THE_EMULATOR.has(path) && !REFUSED_AS_ECS_REFUSES.has(path);
-}

@@ -88,37 +88,20 @@ export const SERVICE_TASK_DEFINITION: ReadonlyMap<string, string | undefined> = 
 ]);
 
 /**
- * Corpus files that show a known finding of issue 12 ("Never fight ECS"), by the class
- * the issue numbers it with: another change (normalization classes 1-9) fixes these.
- * Each entry is expected to pass once its class lands, and must then leave this list;
- * the tests run every other file strictly, and show these as todos naming the class.
- * A service whose task definition waits here waits with it on the emulator.
+ * The cluster each published service output ran in, as its source made it (the
+ * CreateCluster input shape a live cluster is read as): a service inherits its launch type
+ * or strategy and its Service Connect namespace from it (src/diff/inherited.ts), so the
+ * pair is only in sync against that cluster.
+ * - the AWS CLI examples' MyCluster: no default capacity provider strategy, as the
+ *   create-service output's `launchType: EC2` for a request naming neither shows;
+ * - the developer guide's `tutorial` (create-service-connect.md, step 1:
+ *   `aws ecs create-cluster --cluster-name tutorial --service-connect-defaults
+ *   namespace=service-connect`, whose output carries the namespace's ARN).
  */
-export const WAITING_FOR_CLASS: ReadonlyMap<string, string> = new Map([
-  ['task-definitions/awscli-describe-output-hello-world.json', 'class 6: describe-task-definition output, {"taskDefinition": ...} wrapper and read-only fields'],
-  ['task-definitions/console-export-nulls-be.json', 'classes 4 and 6: a console export, dozens of null fields, and taskDefinitionArn, revision, status, compatibilities, requiresAttributes'],
-  ['task-definitions/ecs-parallel-test.json', 'class 4: ipcMode "" and pidMode "" (ecspresso writes them)'],
-  ['task-definitions/ecspresso-demo-codedeploy.json', 'class 4: ipcMode "" and pidMode "" (ecspresso writes them)'],
-  ['task-definitions/ecspresso-td-describe-wrapper.json', 'class 6: the {"taskDefinition": ...} wrapper of describe-task-definition output'],
-  ['task-definitions/ecspresso-td-plain-appmesh.json', 'class 6: read-only status and revision of describe-task-definition output'],
-  ['task-definitions/firelens-efs-describe-output.json', 'class 6: describe-task-definition output, {"taskDefinition": ...} wrapper and read-only fields'],
-  ['task-definitions/wildfly-fargate.json', 'class 4: "ulimits": null'],
-  ['services/awscli-create-service-external-controller.yaml', 'class 5: deploymentController EXTERNAL without taskDefinition'],
-  ['services/ecs-parallel-service.yaml', 'class 4: launchType "" beside a capacityProviderStrategy; class 6 for services: read-only platformFamily (ecspresso writes it); and see corpus README: alarms without alarmNames'],
-  ['services/ecspresso-demo-codedeploy-service.yaml', 'class 6 for services: read-only platformFamily of DescribeServices output (ecspresso writes it)'],
-  ['published-outputs/awscli-create-service-ec2-default-launch-type--create-output.json', 'class 1: a service created without launchType or capacityProviderStrategy comes back launchType EC2'],
-  ['published-outputs/awscli-create-service-external-controller--create-output.json', 'class 5: deploymentController EXTERNAL without taskDefinition'],
-  ['published-outputs/devguide-service-connect-nginx-service--create-output.json', 'class 2: Service Connect without namespace comes back with the cluster default namespace'],
-]);
-
-/**
- * Findings of the same classes that show only once a file is applied (the emulator
- * answering as ECS does): the unit tests take these files strictly, the emulator tests
- * show them as todos naming the class.
- */
-export const WAITING_ON_THE_EMULATOR: ReadonlyMap<string, string> = new Map([
-  ['services/awscli-create-service-ec2-default-launch-type.yaml', 'class 1: created without launchType or capacityProviderStrategy, the service comes back launchType EC2'],
-  ['services/ecspresso-daemon-service.yaml', 'class 1: created without launchType or capacityProviderStrategy, the service comes back launchType EC2'],
+export const PUBLISHED_CLUSTER: ReadonlyMap<string, Record<string, unknown>> = new Map([
+  ['awscli-create-service-ec2-default-launch-type', {}],
+  ['awscli-create-service-external-controller', {}],
+  ['devguide-service-connect-nginx-service', { serviceConnectDefaults: { namespace: 'arn:aws:servicediscovery:us-west-2:123456789012:namespace/ns-EXAMPLE' } }],
 ]);
 
 /**
@@ -130,10 +113,6 @@ export const REFUSED_AS_ECS_REFUSES: ReadonlyMap<string, { problem: RegExp; ecs:
   ['task-definitions/kibana-ec2.json', { problem: /in awsvpc network mode hostPort must be omitted or equal containerPort 5601; got 80/, ecs: 'PortMapping.hostPort: "If you use containers in a task with the awsvpc or host network mode, the hostPort can either be left blank or set to the same value as the containerPort."' }],
   ['task-definitions/tomcat-ec2.json', { problem: /in awsvpc network mode hostPort must be omitted or equal containerPort 8080; got 80/, ecs: 'PortMapping.hostPort: "If you use containers in a task with the awsvpc or host network mode, the hostPort can either be left blank or set to the same value as the containerPort."' }],
   ['task-definitions/devguide-appmesh-container-dependency.json', { problem: /memory or memoryReservation is required when the task definition has no task-level memory/, ecs: 'ContainerDefinition.memory: "If you\'re using the EC2 launch type, you must specify either a task-level memory value or a container-level memory value." (no requiresCompatibilities: EC2)' }],
+  ['services/ecs-parallel-service.yaml', { problem: /deploymentConfiguration\.alarms\.alarmNames: required field is missing/, ecs: 'DeploymentAlarms.alarmNames: "One or more CloudWatch alarm names." is Required: Yes (ecspresso drops the empty list when it writes the service definition; CreateService refuses alarms without it)' }],
   ['task-definitions/devguide-fsx-windows.json', { problem: /no volume "fsx-windows-dir" in this task definition's volumes/, ecs: 'MountPoint.sourceVolume: "The name of the volume to mount. Must be a volume name referenced in the name parameter of task definition volume." (the page names the volume fsx-windows-vol)' }],
 ]);
-
-/** Files of the corpus the emulator tests apply strictly: neither waiting for a class nor refused as ECS refuses. */
-export function appliesStrictly(path: string): boolean {
-  return !WAITING_FOR_CLASS.has(path) && !WAITING_ON_THE_EMULATOR.has(path) && !REFUSED_AS_ECS_REFUSES.has(path);
-}

@@ -133,6 +133,33 @@ describe("class 2: Service Connect without namespace takes the cluster's default
     expect(byId(diff([c], live), CLUSTER_ID).changes).toEqual([expect.objectContaining({ path: 'serviceConnectDefaults.namespace', live: ns, desired: 'internal' })]);
   });
 
+  it('the default namespace reported by name, as create-service output shows it for a cluster default stored as an ARN, is no drift', () => {
+    // create-service-connect.md (developer guide): cluster serviceConnectDefaults arn:...:namespace/ns-EXAMPLE,
+    // service without namespace, create-service output "namespace": "service-connect"
+    const d = byId(
+      applied({
+        svc: serviceSpec({ serviceConnectConfiguration: sc }),
+        liveSvc: { serviceConnectConfiguration: { ...sc, namespace: 'service-connect' } },
+        liveClusterExtra: { serviceConnectDefaults: { namespace: ns } },
+      }),
+      SVC_ID,
+    );
+    expect(d.changes).toEqual([]);
+    expect(d.state).toBe('in-sync');
+  });
+
+  it('a namespace the manifest names is compared as written, even where the default is an ARN and the service reports a name', () => {
+    const d = byId(
+      applied({
+        svc: serviceSpec({ serviceConnectConfiguration: { ...sc, namespace: 'other' } }),
+        liveSvc: { serviceConnectConfiguration: { ...sc, namespace: 'service-connect' } },
+        liveClusterExtra: { serviceConnectDefaults: { namespace: ns } },
+      }),
+      SVC_ID,
+    );
+    expect(d.changes.map((c) => c.path)).toEqual(['serviceConnectConfiguration.namespace']);
+  });
+
   it('a service in another namespace than the default is a change', () => {
     const d = byId(
       applied({
@@ -266,6 +293,15 @@ describe('class 6: describe-task-definition output is accepted, with one notice 
     const code = await main(['validate', join(fixtures, 'estates', 'describe-output')], { stdout: (t) => (stdout += t), stderr: () => undefined, env: {}, cwd: process.cwd() });
     expect(code, stdout).toBe(0);
     expect(stdout.match(/^notice: task-definition\.json:\d+:\d+ read as describe-task-definition output/gm)).toHaveLength(1);
+  });
+
+  it('a Service spec kept from describe-services output (ecspresso writes platformFamily) drops platformFamily, which CreateService does not take, and says so once', () => {
+    const text = 'apiVersion: ecs-reconciler/v1\nkind: Service\nmetadata:\n  name: web\n  cluster: prod\nspec:\n  taskDefinition: web\n  launchType: FARGATE\n  platformFamily: Linux\n  desiredCount: 1\n';
+    const r = parseText('svc.yaml', text);
+    expect(r.problems.map(formatProblem)).toEqual([]);
+    expect(r.notices.map((n) => n.message)).toEqual(['read as describe-services output: dropped read-only field(s) platformFamily (CreateService does not take them)']);
+    expect(r.resources[0]!.spec).not.toHaveProperty('platformFamily');
+    expect(parseText('svc.yaml', text.replace('  platformFamily: Linux\n', '')).notices).toEqual([]);
   });
 
   it('a plain register-task-definition file gets no notice, and an unknown field is still an error at its own line, wrapper included', () => {

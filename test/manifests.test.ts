@@ -184,6 +184,8 @@ describe('${VAR} substitution', () => {
       message: 'undefined variable ${IMAGE_TAG}',
     });
     expect(r.problems[0]!.hint).toContain('--var IMAGE_TAG=');
+    // a run-time placeholder (Fluent Bit's, a shell's) pasted as published: the hint says how to keep it
+    expect(r.problems[0]!.hint).toContain('write $${IMAGE_TAG}');
     // the second reference in the value, after one with a default
     expect(r.problems[1]).toMatchObject({ line: 12, column: 60, path: 'spec.containerDefinitions[0].environment[0].value', message: 'undefined variable ${STAGE}' });
     expect(r.resources).toEqual([]);

@@ -383,7 +383,7 @@ function diffService(d: DesiredResource, id: string, live: LiveService | undefin
 
   // Launch type or strategy and the Service Connect namespace left out are what ECS
   // inherits from the cluster (inherited.ts), compared as such and never as "unset".
-  let desiredCmp = serviceWithClusterDefaults(omit(spec, 'tags', 'autoScaling', 'taskDefinition'), clusterDefaultsFor(d, input));
+  let desiredCmp = serviceWithClusterDefaults(omit(spec, 'tags', 'autoScaling', 'taskDefinition'), clusterDefaultsFor(d, input), live.spec);
   let liveCmp = omit(live.spec, 'taskDefinition');
   // Application Auto Scaling owns desiredCount at run time: inside [min, max] it is shown, never fought.
   const scaling = spec.autoScaling as { minCapacity?: number; maxCapacity?: number } | undefined;

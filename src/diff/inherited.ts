@@ -44,9 +44,16 @@ export interface ClusterDefaults {
  *   serviceConnectDefaults namespace ("When you create a service and don't specify a
  *   Service Connect configuration, this namespace is used"; DescribeServices reports
  *   the namespace ARN on the deployment).
+ *   ECS takes "the namespace name or full Amazon Resource Name (ARN)" and reports the
+ *   service's namespace by name although the cluster default is stored as an ARN (the
+ *   developer guide's create-service-connect.md: cluster `tutorial` with
+ *   serviceConnectDefaults arn:...:namespace/ns-EXAMPLE, and the create-service output of
+ *   a service leaving namespace out shows `"namespace": "service-connect"`). The ARN does
+ *   not carry the name, so a left-out namespace inherited from a default given as an ARN
+ *   is compared as the name the live service reports (`liveSpec`), when it reports a name.
  * A cluster whose live state is not known yields the spec unchanged.
  */
-export function serviceWithClusterDefaults(spec: Json, cluster: ClusterDefaults | undefined): Json {
+export function serviceWithClusterDefaults(spec: Json, cluster: ClusterDefaults | undefined, liveSpec?: Json): Json {
   if (!cluster) return spec;
   let out = spec;
   if (!isSet(spec.launchType) && !hasItems(spec.capacityProviderStrategy)) {
@@ -57,7 +64,10 @@ export function serviceWithClusterDefaults(spec: Json, cluster: ClusterDefaults 
   const sc = spec.serviceConnectConfiguration;
   const namespace = isObject(cluster.serviceConnectDefaults) ? cluster.serviceConnectDefaults.namespace : undefined;
   if (isObject(sc) && sc.enabled === true && !isSet(sc.namespace) && typeof namespace === 'string' && namespace !== '') {
-    out = { ...out, serviceConnectConfiguration: { ...sc, namespace } };
+    const liveSc = liveSpec?.serviceConnectConfiguration;
+    const liveNamespace = isObject(liveSc) ? liveSc.namespace : undefined;
+    const reportedByName = namespace.startsWith('arn:') && typeof liveNamespace === 'string' && liveNamespace !== '' && !liveNamespace.startsWith('arn:');
+    out = { ...out, serviceConnectConfiguration: { ...sc, namespace: reportedByName ? liveNamespace : namespace } };
   }
   return out;
 }

@@ -116,6 +116,17 @@ function fromDescribeOutput(raw: Record<string, unknown>): { taskDefinition: Rec
   return { taskDefinition: td, unwrapped, dropped };
 }
 
+/**
+ * DescribeServices output members that CreateService and UpdateService do not take. The
+ * Service data type's `platformFamily` is "The operating system that your tasks in the
+ * service run on" (ECS takes it from the task definition's runtimePlatform; neither
+ * CreateServiceRequest nor UpdateServiceRequest has the member); ecspresso writes it in
+ * the service definition it keeps (`ecspresso init`), so ecspresso users' files carry it.
+ */
+export const SERVICE_READ_ONLY_FIELDS = ['platformFamily'] as const;
+
+const DESCRIBE_SERVICES_NOTICE = 'read as describe-services output';
+
 interface Located {
   lineCounter: LineCounter;
   file: string;
@@ -189,7 +200,11 @@ function substituteInDocument(doc: Document, ctx: ParseContext, loc: Located, pr
           path: formatPath(fieldPath([...ancestors, node])),
           message: result.message,
           ...(result.message.startsWith('undefined')
-            ? { hint: `pass --var ${result.name}=..., add it to a --var-file, allow it from the environment with --var-env ${result.name} or --var-env-prefix, or write \${${result.name}:=default}` }
+            ? // Fluent Bit configs in FireLens options and shell commands carry ${NAME}s the
+              // container fills in at run time (aws-samples/amazon-ecs-firelens-examples);
+              // ECS passes them through as text. Taking one as an empty or missing value would
+              // change what the container gets, so it stays an error that says how to keep it.
+              { hint: `pass --var ${result.name}=..., add it to a --var-file, allow it from the environment with --var-env ${result.name} or --var-env-prefix, or write \${${result.name}:=default}; to pass \${${result.name}} to the container as written (a Fluent Bit or shell placeholder filled in at run time), write $\${${result.name}}` }
             : {}),
         });
         return;
@@ -460,6 +475,20 @@ function parseOneDocument(doc: Document, isJson: boolean, source: string, ctx: P
     // one notice a file, at the first document it concerns
     if (!describedNoticeGiven) {
       out.notices.push({ stage: 'load', file: loc.file, ...docLoc, message: `${DESCRIBE_NOTICE}: ${what} (RegisterTaskDefinition does not take them)` });
+    }
+  }
+  // A Service spec kept from describe-services output (as ecspresso keeps it): the read-only
+  // members are dropped, said once a file, as for describe-task-definition output above.
+  const serviceSpec = !isJson && record0.kind === 'Service' ? record0.spec : undefined;
+  if (serviceSpec !== null && typeof serviceSpec === 'object' && !Array.isArray(serviceSpec)) {
+    const droppedFromService = SERVICE_READ_ONLY_FIELDS.filter((f) => f in serviceSpec);
+    if (droppedFromService.length) {
+      const kept = { ...(serviceSpec as Record<string, unknown>) };
+      for (const f of droppedFromService) delete kept[f];
+      input = { ...(input as Record<string, unknown>), spec: kept };
+      if (!out.notices.some((n) => n.message.startsWith(DESCRIBE_SERVICES_NOTICE))) {
+        out.notices.push({ stage: 'load', file: loc.file, ...docLoc, message: `${DESCRIBE_SERVICES_NOTICE}: dropped read-only field(s) ${droppedFromService.join(', ')} (CreateService does not take them)` });
+      }
     }
   }
   // "" and null for optional fields are unset (model/unset-values.ts).

@@ -6,8 +6,8 @@
 // - made by hand through the SDK in another region (as a user who pasted it into the
 //   console or ran the CLI), exported, adopted with `apply --adopt`: tags only, then
 //   every resource in-sync.
-// Files that wait for an issue-12 class (corpus-fixtures.ts WAITING_FOR_CLASS) are shown
-// as todos; a service whose task definition waits, waits with it.
+// Files that ECS itself refuses (corpus-fixtures.ts REFUSED_AS_ECS_REFUSES) are refused at
+// load (test/corpus.test.ts) and not applied.
 import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -22,8 +22,8 @@ import {
 } from '@aws-sdk/client-ecs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
+import { TASK_DEFINITION_READ_ONLY_FIELDS } from '../../src/manifests/parse.js';
 import {
-  appliesStrictly,
   CORPUS_DIR,
   CORPUS_VARS,
   corpusServices,
@@ -31,8 +31,6 @@ import {
   parseCorpusFile,
   REFUSED_AS_ECS_REFUSES,
   SERVICE_TASK_DEFINITION,
-  WAITING_FOR_CLASS,
-  WAITING_ON_THE_EMULATOR,
   type CorpusFile,
 } from '../corpus-fixtures.js';
 import { emulatorEnv, emulatorVar, resetEmulator, sdkClientConfig } from './emulator-helpers.js';
@@ -75,8 +73,9 @@ function onEmulatorNetwork(file: CorpusFile, region: string): string {
     .replace(/"arn:aws:elasticloadbalancing:[^"]*:targetgroup\/[^"]+"/g, () => JSON.stringify(networkId('TARGET_GROUP_ARN', region)))
     // The Service Connect tutorial writes one placeholder, "subnet-EXAMPLE", for each of
     // three subnets; mapped, it would name one subnet three times. Its subnets are the
-    // emulator's two, once each.
-    .replace(/("subnets"\s*:\s*\[)([^\]]*)(\])/g, (_m, open: string, items: string, close: string) => {
+    // emulator's two, once each. Likewise two published security groups both map to the
+    // emulator's one, named once.
+    .replace(/("(?:subnets|securityGroups)"\s*:\s*\[)([^\]]*)(\])/g, (_m, open: string, items: string, close: string) => {
       const unique = [...new Set(items.split(',').map((i) => i.trim()).filter(Boolean))];
       return `${open}${unique.join(', ')}${close}`;
     });
@@ -96,16 +95,6 @@ function tagList(tags: unknown): Array<{ key: string; value: string }> | undefin
   return undefined;
 }
 
-/** Whether the emulator tests take this file: it, and for a service its task definition, apply strictly. */
-function waitingReason(file: CorpusFile): string | undefined {
-  const own = WAITING_FOR_CLASS.get(file.path) ?? WAITING_ON_THE_EMULATOR.get(file.path);
-  if (own) return own;
-  if (file.kind !== 'Service') return undefined;
-  const td = SERVICE_TASK_DEFINITION.get(file.stem);
-  const tdFile = td ? byStem.get(td) : undefined;
-  return tdFile && !appliesStrictly(tdFile.path) ? `its task definition ${tdFile.path}: ${WAITING_FOR_CLASS.get(tdFile.path) ?? 'refused as ECS refuses'}` : undefined;
-}
-
 function pinnedRevision(service: CorpusFile): { family: string; revision: number } | undefined {
   const ref = String(parseCorpusFile(service, emulatorEnv().region).resources[0]?.spec['taskDefinition'] ?? '');
   const m = /^([^:]+):(\d+)$/.exec(ref);
@@ -117,9 +106,21 @@ async function revisionArns(ecs: ECSClient): Promise<string[]> {
   return (r.taskDefinitionArns ?? []).sort();
 }
 
+/**
+ * What a user registers from the published file: describe-task-definition output is
+ * unwrapped and its read-only fields dropped first, as the official deploy action does
+ * (RegisterTaskDefinition takes neither the wrapper nor those fields).
+ */
+function registrationOf(json: Json): Json {
+  const inner = json['taskDefinition'];
+  const unwrapped: Json = inner && typeof inner === 'object' && !Array.isArray(inner) ? { ...(inner as Json), ...(json['tags'] ? { tags: json['tags'] } : {}) } : { ...json };
+  for (const field of TASK_DEFINITION_READ_ONLY_FIELDS) delete unwrapped[field];
+  return unwrapped;
+}
+
 /** Registers the corpus task definition by hand, `times` times (ECS numbers them 1, 2, ...). */
 async function registerByHand(ecs: ECSClient, td: CorpusFile, region: string, times = 1): Promise<void> {
-  const json = publishedJson(td, region);
+  const json = registrationOf(publishedJson(td, region));
   const input = { ...json, ...(json['tags'] ? { tags: tagList(json['tags']) } : {}) } as unknown as RegisterTaskDefinitionCommandInput;
   for (let i = 0; i < times; i++) await ecs.send(new RegisterTaskDefinitionCommand(input));
 }
@@ -205,13 +206,6 @@ async function runCli(argv: string[], region: string): Promise<{ code: number; s
 }
 
 describe.each([...taskDefinitions, ...services].filter((f) => !REFUSED_AS_ECS_REFUSES.has(f.path)).map((f) => [f.path, f] as const))('%s', (_path, file) => {
-  const waiting = waitingReason(file);
-  if (waiting) {
-    it.todo(`applied alone, then plans nothing and a second apply changes nothing (waits for ${waiting})`);
-    it.todo(`made by hand, exported and adopted: in-sync (waits for ${waiting})`);
-    return;
-  }
-
   beforeAll(async () => {
     await resetEmulator();
   });
@@ -246,7 +240,7 @@ describe.each([...taskDefinitions, ...services].filter((f) => !REFUSED_AS_ECS_RE
       cluster = 'corpus-by-hand';
       await ecs.send(new CreateClusterCommand({ clusterName: cluster }));
       await registerByHand(ecs, file, region);
-      registered.push(publishedJson(file, region));
+      registered.push(registrationOf(publishedJson(file, region)));
       await ecs.send(new CreateServiceCommand(serviceFor(file, cluster, region)));
     } else {
       const svc = parseCorpusFile(file, region).resources[0]!;
@@ -255,7 +249,7 @@ describe.each([...taskDefinitions, ...services].filter((f) => !REFUSED_AS_ECS_RE
       const td = SERVICE_TASK_DEFINITION.get(file.stem);
       if (td) {
         await registerByHand(ecs, byStem.get(td)!, region, pinnedRevision(file)?.revision ?? 1);
-        registered.push(publishedJson(byStem.get(td)!, region));
+        registered.push(registrationOf(publishedJson(byStem.get(td)!, region)));
       }
       const body = publishedJson(file, region);
       await ecs.send(new CreateServiceCommand({ ...(body as unknown as CreateServiceCommandInput), cluster, serviceName: svc.name, ...(body['tags'] ? { tags: tagList(body['tags']) } : {}) }));

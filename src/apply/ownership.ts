@@ -1,5 +1,6 @@
 /** The tags that carry what the controller remembers (DESIGN.md, "Ownership and memory"). */
 import { ANNOTATION, TAG, type DesiredResource } from '../model/resource.js';
+import { REVISION_RECORD_KEYS } from '../model/revision-record.js';
 
 // ECS tag values allow letters, numbers, spaces and _ . : / = + - @ (TagResource), up to 256 characters.
 function tagSafe(value: string): string {
@@ -17,5 +18,5 @@ export function ownershipTags(opts: { controllerId: string; desiredHash: string;
   return tags;
 }
 
-/** Ownership keys that a later apply must remove when the manifest dropped them. */
-export const OPTIONAL_OWNERSHIP_KEYS = [TAG.prune, TAG.revision] as const;
+/** Ownership keys that a later apply must remove when the manifest dropped them (or the revision record no longer fits). */
+export const OPTIONAL_OWNERSHIP_KEYS = [TAG.prune, TAG.revision, ...REVISION_RECORD_KEYS] as const;

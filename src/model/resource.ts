@@ -62,4 +62,8 @@ export const TAG = {
   revision: 'ecs-reconciler:revision',
   /** set from the prune annotation, so the choice outlives the manifest */
   prune: 'ecs-reconciler:prune',
+  /** on a service: the task definition revision ARN the controller gave it (model/revision-record.ts) */
+  taskDefinition: 'ecs-reconciler:task-definition',
+  /** on a service: the content hash (the TaskDefinition manifest's applied-hash) of that revision */
+  taskDefinitionHash: 'ecs-reconciler:task-definition-hash',
 } as const;

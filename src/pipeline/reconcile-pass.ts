@@ -6,7 +6,7 @@
 import { applyPlan, type ActionResult, type ApplyContext } from '../apply/index.js';
 import type { AwsGateways } from '../aws/index.js';
 import { diffEstate, type ResourceDiff } from '../diff/index.js';
-import { readLiveEstate, type LiveEstate } from '../live/index.js';
+import { describeRecordedRevisions, readLiveEstate, type LiveEstate } from '../live/index.js';
 import type { LoadResult } from '../manifests/index.js';
 import type { Problem } from '../model/problem.js';
 import { planEstate, type Plan } from '../plan/index.js';
@@ -53,16 +53,26 @@ export async function runReconcilePass(load: LoadResult, opts: PassOptions): Pro
     ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
   });
   for (const [region, reason] of live.unreadable) problems.push({ stage: 'read', message: `cannot read live state in ${region}: ${reason}` });
-  const readFailed = live.unreadable.size > 0;
 
-  const diffs = diffEstate({
+  const diffInput = {
     desired: load.resources,
     invalid: load.invalid,
     live,
     controllerId: opts.controllerId,
     defaultRegion: opts.defaultRegion,
     adopt: opts.adopt,
-  });
+  };
+  let diffs = diffEstate(diffInput);
+  // Revisions known only by a service's record are read when a diff needs their fields
+  // (a changed manifest, an ignored field taken from live), and only those.
+  const unresolved = new Set(diffs.flatMap((d) => d.unresolvedRevisions ?? []));
+  if (unresolved.size) {
+    const unreadableBefore = new Set(live.unreadable.keys());
+    await describeRecordedRevisions(opts.gateways, live, unresolved);
+    for (const [region, reason] of live.unreadable) if (!unreadableBefore.has(region)) problems.push({ stage: 'read', message: `cannot read live state in ${region}: ${reason}` });
+    diffs = diffEstate(diffInput);
+  }
+  const readFailed = live.unreadable.size > 0;
   // A region that could not be read must not look empty: nothing there is created or pruned.
   const readable = readFailed ? diffs.filter((d) => !live.unreadable.has(d.region)) : diffs;
   const plan = planEstate(readable, { prune: opts.prune, loadComplete: load.complete, keepRevisions: opts.keepRevisions, controllerId: opts.controllerId });

@@ -62,6 +62,7 @@ import {
   DynamoDBClient,
   PutItemCommand,
 } from '@aws-sdk/client-dynamodb';
+import { DeleteMessageBatchCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { CallCounter } from './call-counter.js';
 import { ECS_RATE_LIMITS, RateLimiter, type RateLimits } from './rate-limit.js';
@@ -153,6 +154,9 @@ export class TaskDefinitionCache {
   }
 }
 
+/** Sent as the SDK's app id (`app/ecs-reconciler` in the User-Agent), which CloudTrail records as `userAgent`. */
+export const CONTROLLER_USER_AGENT = 'ecs-reconciler';
+
 export class AwsCallError extends Error {
   constructor(
     readonly operation: string,
@@ -203,6 +207,7 @@ export class AwsGateway {
   private readonly limiter: RateLimiter;
   private readonly stoppedTasks = new Map<string, Task[]>();
   private dynamo: DynamoDBClient | undefined;
+  private sqs: SQSClient | undefined;
   private readonly clientConfig: Record<string, unknown>;
 
   constructor(opts: GatewayOptions) {
@@ -214,6 +219,8 @@ export class AwsGateway {
       region: opts.region,
       maxAttempts: opts.maxAttempts ?? 8,
       retryMode: 'standard',
+      // CloudTrail records the caller's user agent: the events queue knows our own writes by it (daemon/ecs-events.ts)
+      userAgentAppId: CONTROLLER_USER_AGENT,
       ...(opts.endpoint ? { endpoint: opts.endpoint } : {}),
     };
     this.clientConfig = config;
@@ -278,6 +285,30 @@ export class AwsGateway {
     this.ecsOnce.destroy();
     this.scaling.destroy();
     this.dynamo?.destroy();
+    this.sqs?.destroy();
+  }
+
+  // ---- SQS: the events queue an EventBridge rule feeds (--events-queue) ---------------
+
+  private sqsClient(): SQSClient {
+    if (!this.sqs) {
+      this.sqs = new SQSClient(this.clientConfig);
+      this.instrument(this.sqs as unknown as ECSClient, 'sqs');
+    }
+    return this.sqs;
+  }
+
+  /** Long-polls the queue: up to 10 messages, waiting up to `waitSeconds` (SQS allows 20) for the first. */
+  async receiveEventMessages(queueUrl: string, waitSeconds: number, abortSignal?: AbortSignal): Promise<Array<{ id: string; receiptHandle: string; body: string }>> {
+    const r = await this.sqsClient().send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: waitSeconds }), abortSignal ? { abortSignal } : {});
+    return (r.Messages ?? []).map((m) => ({ id: m.MessageId ?? '', receiptHandle: m.ReceiptHandle ?? '', body: m.Body ?? '' }));
+  }
+
+  /** DeleteMessageBatch takes 10 entries a call. */
+  async deleteEventMessages(queueUrl: string, receiptHandles: readonly string[]): Promise<void> {
+    for (const batch of chunk(receiptHandles, 10)) {
+      await this.send(this.sqsClient(), new DeleteMessageBatchCommand({ QueueUrl: queueUrl, Entries: batch.map((h, i) => ({ Id: String(i), ReceiptHandle: h })) }));
+    }
   }
 
   // ---- DynamoDB: the lease that lets one of several controllers apply ---------------

@@ -21,7 +21,13 @@ Modes:
   --mode report         read and report only: never a mutating call
 
 Flags:
-  --interval DURATION   resync period, e.g. 60s, 5m (default 60s, with ±10% jitter)
+  --interval DURATION   resync period, e.g. 60s, 5m (default 60s, with ±10% jitter;
+                        30m with --events-queue)
+  --events-queue URL    long-poll this SQS queue, fed by an EventBridge rule with ECS,
+                        Application Auto Scaling and CloudTrail events (docs/events.md):
+                        each event is a targeted pass over the resources it names, in
+                        seconds; the controller's own writes cause none. While the queue
+                        cannot be read, the resync runs every 60s at most (/readyz says so)
   --debounce DURATION   quiet time after a file change before a pass (default 300ms)
   --listen HOST:PORT    HTTP endpoints (default ECS_RECONCILER_LISTEN, else 127.0.0.1:8080;
                         the container image sets 0.0.0.0:8080):
@@ -78,6 +84,7 @@ export async function runCommand(argv: string[], io: CommandIO): Promise<number>
       redact: { type: 'string', multiple: true },
       'lease-table': { type: 'string' },
       'lease-duration': { type: 'string' },
+      'events-queue': { type: 'string' },
     },
     { min: 1, max: 1, names: 'DIR (the manifests folder)' },
   );
@@ -104,7 +111,9 @@ export async function runCommand(argv: string[], io: CommandIO): Promise<number>
     prune: values.prune ?? false,
     adopt: values.adopt ?? false,
     keepRevisions: positiveInt('keep-revisions', values['keep-revisions'], 5),
-    intervalMs: durationMs('interval', values.interval, 60_000),
+    // events see a change in seconds: the resync only catches what no event told of
+    intervalMs: durationMs('interval', values.interval, values['events-queue'] ? 30 * 60_000 : 60_000),
+    ...(values['events-queue'] ? { eventsQueueUrl: values['events-queue'] } : {}),
     jitter: 0.1,
     debounceMs: durationMs('debounce', values.debounce, 300),
     // the container image sets ECS_RECONCILER_LISTEN=0.0.0.0:8080 (DESIGN.md: 0.0.0.0 in the container)

@@ -21,6 +21,13 @@ import { startHttpServer } from './http-server.js';
 import { DaemonMetrics } from './metrics.js';
 import { ReconcileQueue } from './reconcile-queue.js';
 import { ManifestWatcher } from './watch.js';
+import { EventsQueue } from './events-queue.js';
+import type { EventTarget } from './ecs-events.js';
+
+/** While the events queue cannot be read, the resync comes at least this often: the events were the fast path. */
+const RESYNC_WITHOUT_EVENTS_MS = 60_000;
+/** ECS's own events after a write of ours (deployment started, steady state) within this window are its echo. */
+const RECENT_WRITE_MS = 120_000;
 
 export interface ControllerOptions {
   dir: string;
@@ -52,6 +59,8 @@ export interface ControllerOptions {
   redactor: Redactor;
   /** --lease-table: only the holder of the lease (DynamoDB) applies */
   lease?: { table: string; durationMs: number; holder: string };
+  /** --events-queue: the SQS queue an EventBridge rule feeds with ECS events (docs/events.md) */
+  eventsQueueUrl?: string;
 }
 
 export class Controller {
@@ -76,6 +85,12 @@ export class Controller {
   private readonly history: HistoryStore;
   private notifier: WebhookNotifier | undefined;
   private lease: Lease | undefined;
+  private events: EventsQueue | undefined;
+  /** resources named by events, for the next pass; and who waits for that pass to end */
+  private eventTargets: EventTarget[] = [];
+  private eventWaiters: Array<() => void> = [];
+  /** the controller's recent-write log: resource id -> when it last changed it */
+  private readonly recentWrites = new Map<string, number>();
 
   constructor(private readonly opts: ControllerOptions) {
     this.metrics = new DaemonMetrics(opts.gateways.counter);
@@ -94,9 +109,11 @@ export class Controller {
       ready: () => {
         if (!this.lastReport) return { ready: false, reason: 'no pass has finished yet' };
         if (!this.lastReadOk) return { ready: false, reason: 'AWS was not reachable on the last pass' };
+        // still converging, on the resync alone: ready, and saying so
+        if (this.events && !this.events.healthy) return { ready: true, reason: `ready; events queue unreadable (${this.events.lastError}): falling back to the resync every ${Math.round(this.resyncIntervalMs() / 1000)}s` };
         return { ready: true, reason: 'ready' };
       },
-      metrics: () => this.metrics.render(),
+      metrics: () => this.metrics.render() + (this.events?.renderMetrics() ?? ''),
       // serialized on request only: a pass need not build a large string nobody reads
       reportJson: () => (this.lastReport ? JSON.stringify(this.lastReport, null, 2) + '\n' : undefined),
       page: (q) => {
@@ -130,7 +147,30 @@ export class Controller {
       });
       await this.lease.start();
     }
+    if (this.opts.eventsQueueUrl) {
+      this.events = new EventsQueue({
+        queueUrl: this.opts.eventsQueueUrl,
+        gateway: this.opts.gateways.forRegion(this.opts.defaultRegion),
+        logger: log,
+        reconcile: (targets, reason) => this.requestEventPass(targets, reason),
+        recentlyWritten: (t) => (this.recentWrites.get(resourceId(t)) ?? -Infinity) > Date.now() - RECENT_WRITE_MS,
+      });
+      this.events.start();
+    }
     this.queue.request('start');
+  }
+
+  /** One pass over the resources events named (coalesced with whatever else is queued); resolves when it has run. */
+  private requestEventPass(targets: EventTarget[], reason: string): Promise<void> {
+    this.eventTargets.push(...targets);
+    return new Promise((resolve) => {
+      this.eventWaiters.push(resolve);
+      this.queue.request(reason);
+    });
+  }
+
+  private resyncIntervalMs(): number {
+    return this.events && !this.events.healthy ? Math.min(this.opts.intervalMs, RESYNC_WITHOUT_EVENTS_MS) : this.opts.intervalMs;
   }
 
   private scheduleNext(delayMs: number, reason: string): void {
@@ -140,8 +180,9 @@ export class Controller {
   }
 
   private nextResyncDelay(): number {
-    const spread = this.opts.intervalMs * this.opts.jitter;
-    return Math.max(100, Math.round((this.opts.intervalMs + (Math.random() * 2 - 1) * spread) * this.slowFactor));
+    const interval = this.resyncIntervalMs();
+    const spread = interval * this.opts.jitter;
+    return Math.max(100, Math.round((interval + (Math.random() * 2 - 1) * spread) * this.slowFactor));
   }
 
   private async pass(reasons: string[]): Promise<void> {
@@ -151,6 +192,10 @@ export class Controller {
     const started = performance.now();
     const throttledBefore = this.opts.gateways.counter.throttled;
     const callsBefore = this.opts.gateways.counter.total();
+    const eventTargets = this.eventTargets;
+    const eventWaiters = this.eventWaiters;
+    this.eventTargets = [];
+    this.eventWaiters = [];
     try {
       const variables = await collectVariables({ flags: this.opts.varFlags, files: this.opts.varFiles, env: this.opts.env });
       const load = await loadManifests(this.opts.dir, { defaultRegion: this.opts.defaultRegion, vars: variables.vars, cache: this.parseCache });
@@ -160,7 +205,7 @@ export class Controller {
       }
       for (const p of load.problems) log.warn({ resource: p.resource, file: p.file, line: p.line, stage: p.stage }, formatProblem(p));
       const gitRevision = await gitRevisionOf(path.resolve(this.opts.dir));
-      const live = await this.targetedLive(reasons, load.resources);
+      const live = await this.targetedLive(reasons, load.resources, eventTargets);
       const result = await runReconcilePass(load, {
         ...(live ? { live } : {}),
         gateways: this.opts.gateways,
@@ -232,6 +277,7 @@ export class Controller {
       this.metrics.observePass((performance.now() - started) / 1000, false);
       log.error({ passId, err: err instanceof Error ? err.stack : String(err) }, `pass ${passId} failed`);
     }
+    for (const done of eventWaiters) done();
     const retryAt = this.backoff.nextRetryAt();
     let delay = this.failedPasses > 0 ? Math.min(this.opts.intervalMs, 1000 * 2 ** Math.min(this.failedPasses, 10)) : this.nextResyncDelay();
     if (retryAt !== undefined) delay = Math.min(delay, Math.max(100, retryAt - Date.now()));
@@ -244,9 +290,9 @@ export class Controller {
    * rest from the last pass: a one-line edit costs a few calls, not the whole estate.
    * Timer, start and retry passes read everything (level-triggered, as ever).
    */
-  private async targetedLive(reasons: readonly string[], desired: readonly DesiredResource[]): Promise<LiveEstate | undefined> {
-    if (!this.lastLive || this.lastLive.unreadable.size || !reasons.every((r) => r.startsWith('change:'))) return undefined;
-    const refs = desired.filter((d) => this.lastDesired.get(resourceId(d)) !== d || this.dirty.has(resourceId(d)));
+  private async targetedLive(reasons: readonly string[], desired: readonly DesiredResource[], eventTargets: readonly EventTarget[] = []): Promise<LiveEstate | undefined> {
+    if (!this.lastLive || this.lastLive.unreadable.size || !reasons.every((r) => r.startsWith('change:') || r.startsWith('event:'))) return undefined;
+    const refs: EventTarget[] = [...desired.filter((d) => this.lastDesired.get(resourceId(d)) !== d || this.dirty.has(resourceId(d))), ...eventTargets];
     try {
       return await refreshLiveResources(this.opts.gateways, this.lastLive, refs, this.opts.controllerId);
     } catch {
@@ -259,6 +305,10 @@ export class Controller {
     this.lastDesired = new Map(desired.map((d) => [resourceId(d), d]));
     if (!targeted) this.dirty.clear();
     for (const r of result.results) if (r.outcome !== 'skipped') this.dirty.add(r.action.resource);
+    const now = Date.now();
+    for (const r of result.results) if (r.outcome === 'applied') this.recentWrites.set(r.action.resource, now);
+    // bounded: entries older than the window say nothing
+    for (const [id, at] of this.recentWrites) if (at < now - RECENT_WRITE_MS) this.recentWrites.delete(id);
   }
 
   /** Finish the action under way, start nothing new, close the server. */
@@ -266,6 +316,7 @@ export class Controller {
     this.stopping = true;
     if (this.timer) clearTimeout(this.timer);
     await this.watcher?.close();
+    await this.events?.stop();
     const finished = await Promise.race([this.queue.close().then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), timeoutMs).unref())]);
     await this.http?.close();
     await this.lease?.stop();

@@ -23,6 +23,8 @@ Flags:
                         and deregister old revisions beyond --keep-revisions
   --keep-revisions N    ACTIVE revisions kept per family when pruning (default 5)
   --adopt               take over same-named unmanaged resources (tags them as managed)
+  --cluster GLOB        this controller's shard: only matching clusters, their services and
+                        the task definitions those run (repeatable, * and ? globs)
   --dry-run             plan only; make no change
   --format text|json|markdown, --out FILE   as for plan
 

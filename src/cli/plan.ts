@@ -6,6 +6,7 @@ import { renderMarkdown, renderPage, renderText, type Report } from '../report/i
 import { COMMON_HELP, oneOf, parseCommandArgs, positiveInt } from './flags.js';
 import type { CommandIO } from './io.js';
 import { loadDesired } from './load-desired.js';
+import { clusterSelector } from '../pipeline/shard.js';
 import { DEFAULT_CONTROLLER_ID, makeGateways, redactorFrom, requireRegion } from './reconcile-flags.js';
 
 export const PLAN_HELP = `Usage: ecs-reconciler plan DIR [--format text|json|markdown] [--out FILE] [--detailed-exitcode]
@@ -30,6 +31,7 @@ Flags:
   --detailed-exitcode          exit 2 when there are changes
   --prune                      plan deletions of orphaned resources too
   --adopt                      plan taking over same-named unmanaged resources
+  --cluster GLOB               this controller's shard: only matching clusters (repeatable, globs)
   --keep-revisions N           with --prune: ACTIVE revisions kept per family (default 5)
   --redact PATTERN             environment names whose values are masked (repeatable;
                                default PASSWORD, SECRET, TOKEN, KEY, CREDENTIAL)
@@ -48,6 +50,7 @@ export const PASS_OPTIONS = {
   adopt: { type: 'boolean' },
   'keep-revisions': { type: 'string' },
   redact: { type: 'string', multiple: true },
+  cluster: { type: 'string', multiple: true },
 } as const;
 
 export function renderReport(report: Report, format: 'text' | 'json' | 'markdown' | 'html'): string {
@@ -79,6 +82,7 @@ export interface PassCommandFlags {
   'controller-id'?: string;
   'dry-run'?: boolean;
   redact?: string[];
+  cluster?: string[];
 }
 
 export async function runPassCommand(mode: 'plan' | 'apply', dir: string, values: PassCommandFlags, io: CommandIO, detailedExitCode: boolean): Promise<number> {
@@ -102,6 +106,7 @@ export async function runPassCommand(mode: 'plan' | 'apply', dir: string, values
       ...(gitRevision ? { gitRevision } : {}),
       now: () => new Date(),
       redactor: redactorFrom(values.redact),
+      ...(values.cluster?.length ? { clusters: clusterSelector(values.cluster)! } : {}),
       onAction: (r) => {
         if (format === 'text' && !values.out) io.stderr(`${r.outcome === 'applied' ? '✓' : r.outcome === 'failed' ? '✗' : '·'} ${r.action.kind} ${r.action.resource}${r.message && r.outcome !== 'applied' ? `: ${r.message}` : ''} (${r.durationMs} ms)\n`);
       },

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import path from 'node:path';
 import { Controller } from '../daemon/controller.js';
+import { clusterSelector } from '../pipeline/shard.js';
 import { createLogger } from '../daemon/logger.js';
 import { COMMON_HELP, durationMs, oneOf, parseCommandArgs, positiveInt } from './flags.js';
 import type { CommandIO } from './io.js';
@@ -36,6 +37,9 @@ Flags:
                         /metrics  Prometheus text
                         /report   the last pass's report as JSON
                         /         the drift report as a page
+  --cluster GLOB        this controller's shard: only clusters matching (repeatable, * and ?
+                        globs), their services and the task definitions those run; give
+                        each shard its own --controller-id (and --lease-table item)
   --prune               delete orphaned managed resources (never while a manifest fails to load)
   --keep-revisions N    with --prune: ACTIVE revisions kept per family (default 5)
   --adopt               take over same-named unmanaged resources
@@ -85,6 +89,7 @@ export async function runCommand(argv: string[], io: CommandIO): Promise<number>
       'lease-table': { type: 'string' },
       'lease-duration': { type: 'string' },
       'events-queue': { type: 'string' },
+      cluster: { type: 'string', multiple: true },
     },
     { min: 1, max: 1, names: 'DIR (the manifests folder)' },
   );
@@ -114,6 +119,7 @@ export async function runCommand(argv: string[], io: CommandIO): Promise<number>
     // events see a change in seconds: the resync only catches what no event told of
     intervalMs: durationMs('interval', values.interval, values['events-queue'] ? 30 * 60_000 : 60_000),
     ...(values['events-queue'] ? { eventsQueueUrl: values['events-queue'] } : {}),
+    ...(values.cluster?.length ? { clusters: clusterSelector(values.cluster)! } : {}),
     jitter: 0.1,
     debounceMs: durationMs('debounce', values.debounce, 300),
     // the container image sets ECS_RECONCILER_LISTEN=0.0.0.0:8080 (DESIGN.md: 0.0.0.0 in the container)

@@ -61,6 +61,8 @@ export interface ControllerOptions {
   lease?: { table: string; durationMs: number; holder: string };
   /** --events-queue: the SQS queue an EventBridge rule feeds with ECS events (docs/events.md) */
   eventsQueueUrl?: string;
+  /** --cluster selectors: this controller's shard of the account */
+  clusters?: (clusterName: string) => boolean;
 }
 
 export class Controller {
@@ -219,6 +221,7 @@ export class Controller {
         ...(gitRevision ? { gitRevision } : {}),
         now: () => new Date(),
         redactor: this.opts.redactor,
+        ...(this.opts.clusters ? { clusters: this.opts.clusters } : {}),
         shouldStop: () => this.stopping || (this.lease !== undefined && !this.lease.held()),
         holdBack: (id) => this.backoff.heldBack(id, Date.now()),
         onAction: (r) => {

@@ -18,6 +18,8 @@ export interface ReadLiveOptions {
   regions: readonly string[];
   /** wanted resources: their clusters, services and families are read even when unmanaged */
   desired: ReadonlyArray<Pick<DesiredResource, 'kind' | 'name' | 'region' | 'cluster'>>;
+  /** --cluster selectors (pipeline/shard.ts): other clusters are not read at all */
+  clusters?: (clusterName: string) => boolean;
   /** services whose tasks are read too (for health); none by default */
   onProgress?: (message: string) => void;
 }
@@ -86,6 +88,7 @@ async function readRegion(gw: AwsGateway, region: string, opts: ReadLiveOptions,
   const serviceClusters = new Set<string>();
   for (const c of described.clusters) {
     const live = toLiveCluster(c, region);
+    if (opts.clusters && !opts.clusters(live.name)) continue;
     if (!wantedClusterNames.has(live.name) && !isManagedBy(live.tags, opts.controllerId)) continue;
     estate.clusters.set(resourceId(live), live);
     serviceClusters.add(live.name);

@@ -11,6 +11,7 @@ import type { LoadResult } from '../manifests/index.js';
 import type { Problem } from '../model/problem.js';
 import { planEstate, type Plan } from '../plan/index.js';
 import { buildReport, Redactor, type Report } from '../report/index.js';
+import { selectShard, type ClusterSelector } from './shard.js';
 
 export interface PassOptions {
   gateways: AwsGateways;
@@ -28,6 +29,8 @@ export interface PassOptions {
   shouldStop?: () => boolean;
   /** resources in backoff after failures: their actions wait, the others go on */
   holdBack?: (resourceId: string) => string | undefined;
+  /** --cluster selectors: this controller's shard of the account (pipeline/shard.ts) */
+  clusters?: ClusterSelector;
   /** the live estate, already read (a targeted pass of the daemon); read whole otherwise */
   live?: LiveEstate;
 }
@@ -44,12 +47,14 @@ export interface PassResult {
   live: LiveEstate;
 }
 
-export async function runReconcilePass(load: LoadResult, opts: PassOptions): Promise<PassResult> {
+export async function runReconcilePass(wholeLoad: LoadResult, opts: PassOptions): Promise<PassResult> {
+  const load = selectShard(wholeLoad, opts.clusters);
   const problems: Problem[] = [...load.problems];
   const live = opts.live ?? await readLiveEstate(opts.gateways, {
     controllerId: opts.controllerId,
     regions: [opts.defaultRegion],
     desired: load.resources,
+    ...(opts.clusters ? { clusters: opts.clusters } : {}),
     ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
   });
   for (const [region, reason] of live.unreadable) problems.push({ stage: 'read', message: `cannot read live state in ${region}: ${reason}` });

@@ -27,7 +27,7 @@ export interface PassRun extends PassResult {
   mutatingCalls: number;
 }
 
-export async function reconcile(dir: string, opts: { mode?: 'plan' | 'apply' | 'report'; prune?: boolean; adopt?: boolean; controllerId?: string; keepRevisions?: number; onCall?: (operation: string) => void } = {}): Promise<PassRun> {
+export async function reconcile(dir: string, opts: { mode?: 'plan' | 'apply' | 'report'; prune?: boolean; adopt?: boolean; controllerId?: string; keepRevisions?: number; onCall?: (operation: string) => void; clusters?: (clusterName: string) => boolean } = {}): Promise<PassRun> {
   const env = emulatorEnv();
   const load = await loadManifests(dir, { defaultRegion: env.region, vars: emulatorVars() });
   const gateways = new AwsGateways({ endpoint: env.endpoint, rateLimits: 'off' });
@@ -41,6 +41,7 @@ export async function reconcile(dir: string, opts: { mode?: 'plan' | 'apply' | '
       prune: opts.prune ?? false,
       adopt: opts.adopt ?? false,
       keepRevisions: opts.keepRevisions ?? 5,
+      ...(opts.clusters ? { clusters: opts.clusters } : {}),
       now: () => new Date(),
     });
     return { ...pass, calls: gateways.counter.byOperation(), mutatingCalls: gateways.counter.total(isMutatingOperation) };

@@ -65,7 +65,7 @@ import {
 import { DeleteMessageBatchCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { CallCounter } from './call-counter.js';
-import { ECS_RATE_LIMITS, RateLimiter, type RateLimits } from './rate-limit.js';
+import { ECS_RATE_LIMITS, RateLimiter, type ReadBudget, type RateLimits } from './rate-limit.js';
 
 export type { Cluster as LiveCluster, Service as LiveService, TaskDefinition as LiveTaskDefinition, Task as LiveTask } from '@aws-sdk/client-ecs';
 export type { ScalableTarget, ScalingPolicy, ScheduledAction } from '@aws-sdk/client-application-auto-scaling';
@@ -90,6 +90,8 @@ export interface GatewayOptions {
   counter?: CallCounter;
   /** shared across gateways of one process: revisions never change */
   taskDefinitionCache?: TaskDefinitionCache;
+  /** --read-budget: paces the reads of a full resync (rate-limit.ts) */
+  readBudget?: ReadBudget;
 }
 
 export interface TaskDefinitionWithTags {
@@ -205,6 +207,7 @@ export class AwsGateway {
   private readonly ecsOnce: ECSClient;
   private readonly scaling: ApplicationAutoScalingClient;
   private readonly limiter: RateLimiter;
+  private readonly readBudget: ReadBudget | undefined;
   private readonly stoppedTasks = new Map<string, Task[]>();
   private dynamo: DynamoDBClient | undefined;
   private sqs: SQSClient | undefined;
@@ -215,6 +218,7 @@ export class AwsGateway {
     this.counter = opts.counter ?? new CallCounter();
     this.taskDefinitions = opts.taskDefinitionCache ?? new TaskDefinitionCache();
     this.limiter = new RateLimiter(opts.rateLimits ?? ECS_RATE_LIMITS);
+    this.readBudget = opts.readBudget;
     const config = {
       region: opts.region,
       maxAttempts: opts.maxAttempts ?? 8,
@@ -236,6 +240,7 @@ export class AwsGateway {
   private instrument(client: ECSClient | ApplicationAutoScalingClient, service: string): void {
     const counter = this.counter;
     const limiter = this.limiter;
+    const readBudget = this.readBudget;
     type Next = (args: unknown) => Promise<{ output: unknown }>;
     const stack = client.middlewareStack as unknown as {
       add(mw: (next: Next, context: { commandName?: string }) => Next, opts: { step: 'initialize'; name: string }): void;
@@ -244,6 +249,7 @@ export class AwsGateway {
       (next, context) => async (args) => {
         const operation = String(context.commandName ?? 'Unknown').replace(/Command$/, '');
         await limiter.acquire(operation);
+        await readBudget?.acquire(operation);
         try {
           const result = await next(args);
           const attempts = (result.output as { $metadata?: { attempts?: number } })?.$metadata?.attempts ?? 1;

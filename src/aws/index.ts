@@ -1,3 +1,3 @@
 export * from './gateway.js';
 export { CallCounter, isMutatingOperation, type CallCount } from './call-counter.js';
-export { ECS_RATE_LIMITS, RateLimiter, TokenBucket, type RateLimits, type BucketSpec } from './rate-limit.js';
+export { ECS_RATE_LIMITS, RateLimiter, ReadBudget, TokenBucket, type RateLimits, type BucketSpec } from './rate-limit.js';

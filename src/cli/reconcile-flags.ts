@@ -1,5 +1,5 @@
 /** Flags and set-up shared by plan and apply (and run): region, endpoint, gateways. */
-import { AwsGateways } from '../aws/index.js';
+import { AwsGateways, type ReadBudget } from '../aws/index.js';
 import { DEFAULT_REDACT_PATTERNS, Redactor } from '../report/index.js';
 import { UsageError } from './flags.js';
 import type { CommandIO } from './io.js';
@@ -12,10 +12,10 @@ export function requireRegion(flag: string | undefined, io: CommandIO): string {
   return region;
 }
 
-export function makeGateways(opts: { endpoint?: string; env: NodeJS.ProcessEnv }): AwsGateways {
+export function makeGateways(opts: { endpoint?: string; env: NodeJS.ProcessEnv; readBudget?: ReadBudget }): AwsGateways {
   // The rate limiter can be turned off for the local emulator's benchmarks; never needed against AWS.
   const limits = opts.env.ECS_RECONCILER_RATE_LIMITS === 'off' ? 'off' : undefined;
-  return new AwsGateways({ ...(opts.endpoint ? { endpoint: opts.endpoint } : {}), ...(limits ? { rateLimits: limits } : {}) });
+  return new AwsGateways({ ...(opts.endpoint ? { endpoint: opts.endpoint } : {}), ...(limits ? { rateLimits: limits } : {}), ...(opts.readBudget ? { readBudget: opts.readBudget } : {}) });
 }
 
 /** --redact patterns replace the defaults (PASSWORD, SECRET, TOKEN, KEY, CREDENTIAL); commas split too. */

@@ -3,8 +3,9 @@ import { hostname } from 'node:os';
 import path from 'node:path';
 import { Controller } from '../daemon/controller.js';
 import { clusterSelector } from '../pipeline/shard.js';
+import { ReadBudget } from '../aws/index.js';
 import { createLogger } from '../daemon/logger.js';
-import { COMMON_HELP, durationMs, oneOf, parseCommandArgs, positiveInt } from './flags.js';
+import { COMMON_HELP, durationMs, oneOf, parseCommandArgs, positiveInt, UsageError } from './flags.js';
 import type { CommandIO } from './io.js';
 import { DEFAULT_CONTROLLER_ID, makeGateways, redactorFrom, requireRegion } from './reconcile-flags.js';
 
@@ -37,6 +38,10 @@ Flags:
                         /metrics  Prometheus text
                         /report   the last pass's report as JSON
                         /         the drift report as a page
+  --read-budget N       AWS reads a second a full resync may make (default 5 with
+                        --events-queue, else unpaced): a 10,000-service resync (~1,100
+                        reads) spreads over about 4 minutes instead of a burst; an event's
+                        targeted pass is not paced
   --cluster GLOB        this controller's shard: only clusters matching (repeatable, * and ?
                         globs), their services and the task definitions those run; give
                         each shard its own --controller-id (and --lease-table item)
@@ -90,6 +95,7 @@ export async function runCommand(argv: string[], io: CommandIO): Promise<number>
       'lease-duration': { type: 'string' },
       'events-queue': { type: 'string' },
       cluster: { type: 'string', multiple: true },
+      'read-budget': { type: 'string' },
     },
     { min: 1, max: 1, names: 'DIR (the manifests folder)' },
   );
@@ -103,7 +109,12 @@ export async function runCommand(argv: string[], io: CommandIO): Promise<number>
   const region = requireRegion(values.region, io);
   const shutdownMs = durationMs('shutdown-timeout', values['shutdown-timeout'], 30_000);
   const logger = createLogger({ level, format: logFormat });
-  const gateways = makeGateways({ ...(values.endpoint ? { endpoint: values.endpoint } : {}), env: io.env });
+  // with events the resync is long and paced: default 5 reads a second, a share of ECS's ~20
+  const readBudgetFlag = values['read-budget'] ?? (values['events-queue'] ? '5' : undefined);
+  const readBudgetRate = readBudgetFlag !== undefined ? positiveInt('read-budget', readBudgetFlag, 5) : undefined;
+  if (readBudgetRate === 0) throw new UsageError('--read-budget must be at least 1 (calls a second)');
+  const readBudget = readBudgetRate !== undefined ? new ReadBudget(readBudgetRate) : undefined;
+  const gateways = makeGateways({ ...(values.endpoint ? { endpoint: values.endpoint } : {}), env: io.env, ...(readBudget ? { readBudget } : {}) });
   const controller = new Controller({
     dir: path.resolve(io.cwd, positionals[0]!),
     varFlags: values.var ?? [],
@@ -120,6 +131,7 @@ export async function runCommand(argv: string[], io: CommandIO): Promise<number>
     intervalMs: durationMs('interval', values.interval, values['events-queue'] ? 30 * 60_000 : 60_000),
     ...(values['events-queue'] ? { eventsQueueUrl: values['events-queue'] } : {}),
     ...(values.cluster?.length ? { clusters: clusterSelector(values.cluster)! } : {}),
+    ...(readBudget ? { readBudget } : {}),
     jitter: 0.1,
     debounceMs: durationMs('debounce', values.debounce, 300),
     // the container image sets ECS_RECONCILER_LISTEN=0.0.0.0:8080 (DESIGN.md: 0.0.0.0 in the container)

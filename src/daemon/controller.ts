@@ -5,7 +5,7 @@
  */
 import path from 'node:path';
 import type { Logger } from 'pino';
-import type { AwsGateways } from '../aws/index.js';
+import type { AwsGateways, ReadBudget } from '../aws/index.js';
 import { collectVariables, gitRevisionOf, loadManifests, ParseCache } from '../manifests/index.js';
 import { formatProblem } from '../model/problem.js';
 import { refreshLiveResources, type LiveEstate } from '../live/index.js';
@@ -63,6 +63,8 @@ export interface ControllerOptions {
   eventsQueueUrl?: string;
   /** --cluster selectors: this controller's shard of the account */
   clusters?: (clusterName: string) => boolean;
+  /** --read-budget: the gateways' pacing of a full resync's reads, on only for full passes */
+  readBudget?: ReadBudget;
 }
 
 export class Controller {
@@ -208,6 +210,8 @@ export class Controller {
       for (const p of load.problems) log.warn({ resource: p.resource, file: p.file, line: p.line, stage: p.stage }, formatProblem(p));
       const gitRevision = await gitRevisionOf(path.resolve(this.opts.dir));
       const live = await this.targetedLive(reasons, load.resources, eventTargets);
+      // a full resync is paced by the read budget; an event's few targeted reads are not
+      if (this.opts.readBudget) this.opts.readBudget.pacing = live === undefined;
       const result = await runReconcilePass(load, {
         ...(live ? { live } : {}),
         gateways: this.opts.gateways,
@@ -235,6 +239,7 @@ export class Controller {
           }
         },
       });
+      if (this.opts.readBudget) this.opts.readBudget.pacing = false;
       this.rememberForTargetedPasses(result, load.resources, live !== undefined);
       const report = annotateHistory(result.report, this.history.all);
       await this.history.append(passRecordOf(result.report, passId)).catch((err) => log.warn({ err: String(err) }, 'cannot append to the history file'));

@@ -131,7 +131,9 @@ export function synthesizeLive(resources) {
         )
       : undefined;
     live.services.set(id, {
-      kind: 'Service', region: REGION, cluster: d.cluster, name: d.name, arn: sdk.serviceArn, tags: owned(id, d.spec.tags),
+      // as apply leaves a service: the revision it runs recorded in its tags (model/revision-record.ts)
+      kind: 'Service', region: REGION, cluster: d.cluster, name: d.name, arn: sdk.serviceArn,
+      tags: { ...owned(id, d.spec.tags), [TAG.taskDefinition]: rev.arn, [TAG.taskDefinitionHash]: hashes.get(resourceId({ kind: 'TaskDefinition', region: REGION, name: rev.family })) },
       spec: projectLiveService(sdk, { primaryTaskDefinitionArn: rev.arn }), status: 'ACTIVE',
       desiredCount: d.spec.desiredCount, runningCount: d.spec.desiredCount, pendingCount: 0,
       deployments: [{ status: 'PRIMARY', taskDefinitionArn: rev.arn, rolloutState: 'COMPLETED', desiredCount: d.spec.desiredCount, runningCount: d.spec.desiredCount, pendingCount: 0, failedTasks: 0 }],

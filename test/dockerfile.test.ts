@@ -228,6 +228,7 @@ const IAM_PREFIX: Record<string, string> = {
   '@aws-sdk/client-dynamodb': 'dynamodb',
   '@aws-sdk/client-resource-groups-tagging-api': 'tag',
   '@aws-sdk/client-sts': 'sts',
+  '@aws-sdk/client-sqs': 'sqs',
 };
 
 /** Every `new XxxCommand(` in the gateway as the IAM action it needs, e.g. ecs:DescribeServices. */
@@ -246,7 +247,8 @@ function gatewayActions(): string[] {
     if (!pkg) throw new Error(`gateway.ts calls new ${command}( but imports it from no @aws-sdk/client-* package this test knows`);
     const prefix = IAM_PREFIX[pkg];
     if (!prefix) throw new Error(`gateway.ts uses ${pkg}: add its IAM service prefix to IAM_PREFIX in this test, and its actions to docs/running-on-ecs.md`);
-    actions.add(`${prefix}:${m[1]}`);
+    // SQS authorizes its batch calls by the single action (Amazon SQS API permissions: DeleteMessageBatch needs sqs:DeleteMessage)
+    actions.add(`${prefix}:${prefix === 'sqs' ? m[1]!.replace(/Batch$/, '') : m[1]}`);
   }
   return [...actions].sort();
 }

@@ -7,6 +7,7 @@ import { diffEstate, type DiffInput } from '../src/diff/diff-estate.js';
 import type { ResourceDiff } from '../src/diff/types.js';
 import type { LiveCluster, LiveDeployment, LiveEstate, LiveRevision, LiveService, LiveTaskDefinitionFamily } from '../src/live/model.js';
 import { resourceId, TAG, type DesiredResource, type InvalidResource, type Kind } from '../src/model/resource.js';
+import { revisionRecordTags } from '../src/model/revision-record.js';
 
 export const REGION = 'eu-west-1';
 export const CONTROLLER = 'default';
@@ -255,7 +256,8 @@ export function syncedEstate(opts: { td?: DesiredResource; svc?: DesiredResource
     cluster: liveCluster('prod', liveClusterSpec(), managedTags(h[CLUSTER_ID], { team: 'web' })),
     rev5,
     family: family([rev5]),
-    service: liveService({ name: 'web', spec: liveServiceSpec(), tags: managedTags(h[SVC_ID]), primary: rev5 }),
+    // as apply leaves it: the revision it runs recorded on the service (model/revision-record.ts)
+    service: liveService({ name: 'web', spec: liveServiceSpec(), tags: { ...managedTags(h[SVC_ID]), ...revisionRecordTags(rev5.arn, h[TD_ID], 0) }, primary: rev5 }),
   };
   return { desired: [c, t, s], hashes: h, live };
 }

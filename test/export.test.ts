@@ -180,7 +180,7 @@ describe('reverse normalization: a task definition', () => {
     const back = structuredClone(spec);
     delete back.tags;
     const unescaped = JSON.parse(JSON.stringify(back).replaceAll('$${', '${')) as Json;
-    expect(canonicalJson(normalizeTaskDefinition(unescaped))).toBe(canonicalJson(normalizeTaskDefinition(rev.spec)));
+    expect(canonicalJson(normalizeTaskDefinition(unescaped))).toBe(canonicalJson(normalizeTaskDefinition(rev.spec!)));
   });
 });
 

@@ -248,7 +248,7 @@ describe('prune', () => {
     const h = s.hashes;
     const revs = [1, 2, 3, 4, 5].map((n) => revision('app', n, liveTdSpec({ image: n === 5 ? 'nginx:1.27' : `nginx:old-${n}` }), managedTags(h[TD_ID])));
     // the service's PRIMARY runs 5; an ACTIVE deployment still drains 2
-    const svc = liveService({ name: 'web', spec: liveServiceSpec(), tags: managedTags(h[SVC_ID]), primary: revs[4]!, deployments: [deployment(revs[4]!), deployment(revs[1]!, 'ACTIVE', 1)] });
+    const svc = liveService({ name: 'web', spec: liveServiceSpec(), tags: s.live.service.tags, primary: revs[4]!, deployments: [deployment(revs[4]!), deployment(revs[1]!, 'ACTIVE', 1)] });
     const d = diff(s.desired, estate({ clusters: [s.live.cluster], families: [family(revs)], services: [svc] }));
     expect(byId(d, TD_ID).state).toBe('in-sync');
     const p = plan(d, { prune: true, keepRevisions: 2 });

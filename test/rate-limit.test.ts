@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CallCounter, isMutatingOperation } from '../src/aws/call-counter.js';
-import { TokenBucket } from '../src/aws/rate-limit.js';
+import { ReadBudget, TokenBucket } from '../src/aws/rate-limit.js';
 import { ResourceBackoff } from '../src/daemon/backoff.js';
 import { ReconcileQueue } from '../src/daemon/reconcile-queue.js';
 
@@ -73,5 +73,23 @@ describe('the reconcile queue', () => {
     expect(passes[0]).toEqual(['start']);
     expect(passes.length).toBeLessThanOrEqual(2);
     if (passes[1]) expect(passes[1]).toEqual(['change a', 'change b', 'resync']);
+  });
+});
+
+describe('the read budget of a full resync', () => {
+  it('paces reads at N a second only while pacing is on, and never a write', async () => {
+    const budget = new ReadBudget(40);
+    const elapsed = async (operation: string, n: number) => {
+      const t = performance.now();
+      for (let i = 0; i < n; i++) await budget.acquire(operation);
+      return performance.now() - t;
+    };
+    // off (an event's targeted pass): 200 reads do not wait
+    expect(await elapsed('DescribeServices', 200)).toBeLessThan(100);
+    budget.pacing = true;
+    // writes are never paced by it
+    expect(await elapsed('UpdateService', 200)).toBeLessThan(100);
+    // the burst of 40, then 20 more at 40 a second: about half a second
+    expect(await elapsed('ListServices', 60)).toBeGreaterThanOrEqual(450);
   });
 });

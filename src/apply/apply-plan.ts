@@ -12,6 +12,7 @@ import { ANNOTATION, resourceId, TAG, type DesiredResource } from '../model/reso
 import type { Problem } from '../model/problem.js';
 import { stageOf, type Plan, type PlannedAction } from '../plan/types.js';
 import { OPTIONAL_OWNERSHIP_KEYS, OWNERSHIP_KEYS, ownershipTags } from './ownership.js';
+import { revisionRecordTags } from '../model/revision-record.js';
 import { removeScaling, suspendScaleIn, syncScaling } from './scaling.js';
 import { emptyRecord, ownValue } from '../model/own-keys.js';
 
@@ -160,6 +161,8 @@ async function runAction(
 ): Promise<string | undefined> {
   const owned = () => ownershipTags({ controllerId: ctx.controllerId, desiredHash: d.desiredHash ?? '', ...(d.desired ? { desired: d.desired } : {}), ...(ctx.gitRevision ? { gitRevision: ctx.gitRevision } : {}), ...(d.fightTag ? { fightTag: d.fightTag } : {}), ...(ctx.repository ? { repository: ctx.repository } : {}) });
   const allTags = () => ({ ...(d.targetTags ?? {}), ...owned() });
+  // A service also records the revision it is given and that revision's content hash, so a new process need not describe it.
+  const serviceTags = (runsArn: string | undefined) => ({ ...allTags(), ...revisionRecordTags(runsArn, d.taskDefinitionHash, Object.keys(d.targetTags ?? {}).length) });
   switch (action.kind) {
     case 'create-cluster': {
       const spec = d.desired!.spec;
@@ -200,11 +203,11 @@ async function runAction(
         return fam.latest.arn;
       }
       const live = d.live as LiveCluster | LiveService;
-      await syncTags(gw, live.arn, live.tags, allTags());
+      await syncTags(gw, live.arn, live.tags, live.kind === 'Service' ? serviceTags(live.primaryRevision?.arn) : allTags());
       return live.arn;
     }
     case 'create-service': {
-      const created = await createService(d, gw, allTags(), registered, byId);
+      const created = await createService(d, gw, serviceTags(resolveTaskDefinition(d, registered, byId)), registered, byId);
       return created.serviceArn;
     }
     case 'update-service': {
@@ -234,14 +237,14 @@ async function runAction(
           await resume?.();
         }
       }
-      await syncTags(gw, live.arn, live.tags, allTags());
+      await syncTags(gw, live.arn, live.tags, serviceTags(deploys ? String(update.taskDefinition) : live.primaryRevision?.arn));
       return Object.keys(update).join(', ') || 'tags';
     }
     case 'replace-service': {
       await gw.deleteService(d.cluster!, d.name);
       await waitUntilGone(gw, d.cluster!, d.name, ctx.replaceTimeoutMs ?? 10 * 60_000);
       // remembered on the new service: a replacement is never repeated for the same manifest (src/diff/fight-guard.ts)
-      const created = await createService(d, gw, { ...allTags(), [TAG.replacedFor]: d.desiredHash ?? '' }, registered, byId, true);
+      const created = await createService(d, gw, { ...serviceTags(resolveTaskDefinition(d, registered, byId)), [TAG.replacedFor]: d.desiredHash ?? '' }, registered, byId, true);
       return created.serviceArn;
     }
     case 'update-scaling': {

@@ -1,5 +1,6 @@
 /** The tags that carry what the controller remembers (DESIGN.md, "Ownership and memory"). */
 import { ANNOTATION, TAG, type DesiredResource } from '../model/resource.js';
+import { REVISION_RECORD_KEYS } from '../model/revision-record.js';
 
 // ECS tag values allow letters, numbers, spaces and _ . : / = + - @ (TagResource), up to 256 characters.
 function tagSafe(value: string): string {
@@ -19,9 +20,9 @@ export function ownershipTags(opts: { controllerId: string; desiredHash: string;
   return tags;
 }
 
-/** Ownership keys that a later apply must remove when the manifest dropped them. */
+/** Ownership keys that a later apply must remove when the manifest dropped them (or the revision record no longer fits). */
 // (the fight record is never removed, which would cost a call: it outdates, src/diff/fight-guard.ts)
-export const OPTIONAL_OWNERSHIP_KEYS = [TAG.prune, TAG.revision, TAG.repository] as const;
+export const OPTIONAL_OWNERSHIP_KEYS = [TAG.prune, TAG.revision, TAG.repository, ...REVISION_RECORD_KEYS] as const;
 
 /** Every ownership key; releasing a resource removes them all (it is then unmanaged). */
 export const OWNERSHIP_KEYS = Object.values(TAG);

@@ -63,11 +63,12 @@ import {
   GetItemCommand,
   PutItemCommand,
 } from '@aws-sdk/client-dynamodb';
+import { DeleteMessageBatchCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { GetResourcesCommand, ResourceGroupsTaggingAPIClient } from '@aws-sdk/client-resource-groups-tagging-api';
 import { appendFileSync, chmodSync, existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { CallCounter, isMutatingOperation } from './call-counter.js';
-import { ECS_RATE_LIMITS, RateLimiter, type RateLimitWaitListener, type RateLimits } from './rate-limit.js';
+import { ECS_RATE_LIMITS, RateLimiter, type RateLimitWaitListener, type ReadBudget, type RateLimits } from './rate-limit.js';
 import { emptyRecord } from '../model/own-keys.js';
 
 export type { Cluster as LiveCluster, Service as LiveService, TaskDefinition as LiveTaskDefinition, Task as LiveTask } from '@aws-sdk/client-ecs';
@@ -97,6 +98,8 @@ export interface GatewayOptions {
   counter?: CallCounter;
   /** shared across gateways of one process: revisions never change */
   taskDefinitionCache?: TaskDefinitionCache;
+  /** --read-budget: paces the reads of a full resync (rate-limit.ts) */
+  readBudget?: ReadBudget;
   /** shared across gateways of one process: the lease's call budget */
   writeFence?: WriteFence;
 }
@@ -225,6 +228,9 @@ export class TaskDefinitionCache {
   }
 }
 
+/** Sent as the SDK's app id (`app/ecs-reconciler` in the User-Agent), which CloudTrail records as `userAgent`. */
+export const CONTROLLER_USER_AGENT = 'ecs-reconciler';
+
 export class AwsCallError extends Error {
   constructor(
     readonly operation: string,
@@ -280,6 +286,8 @@ export class AwsGateway {
   private sts: STSClient | undefined;
   private tagging: ResourceGroupsTaggingAPIClient | undefined;
   private account: Promise<string> | undefined;
+  private readonly readBudget: ReadBudget | undefined;
+  private sqs: SQSClient | undefined;
   private readonly clientConfig: Record<string, unknown>;
   private readonly fence: WriteFence;
 
@@ -289,10 +297,13 @@ export class AwsGateway {
     this.taskDefinitions = opts.taskDefinitionCache ?? new TaskDefinitionCache();
     this.limiter = new RateLimiter(opts.rateLimits ?? ECS_RATE_LIMITS, opts.onRateLimitWait);
     this.fence = opts.writeFence ?? {};
+    this.readBudget = opts.readBudget;
     const config = {
       region: opts.region,
       maxAttempts: opts.maxAttempts ?? 8,
       retryMode: 'standard',
+      // CloudTrail records the caller's user agent: the events queue knows our own writes by it (daemon/ecs-events.ts)
+      userAgentAppId: CONTROLLER_USER_AGENT,
       ...(opts.endpoint ? { endpoint: opts.endpoint } : {}),
       // The SDK's default chain reads credentials (and, below, the region) from this
       // profile: static keys, SSO, assume-role with source_profile, credential_process.
@@ -311,6 +322,7 @@ export class AwsGateway {
   private instrument(client: ECSClient | ApplicationAutoScalingClient, service: string): void {
     const counter = this.counter;
     const limiter = this.limiter;
+    const readBudget = this.readBudget;
     type Next = (args: unknown) => Promise<{ output: unknown }>;
     const stack = client.middlewareStack as unknown as {
       add(mw: (next: Next, context: { commandName?: string }) => Next, opts: { step: 'initialize'; name: string }): void;
@@ -324,6 +336,7 @@ export class AwsGateway {
       (next, context) => async (args) => {
         const operation = String(context.commandName ?? 'Unknown').replace(/Command$/, '');
         await limiter.acquire(operation);
+        await readBudget?.acquire(operation);
         // a retry (or a token) that waited past the lease's budget is not sent
         if (service !== 'dynamodb' && isMutatingOperation(operation)) this.fenceBudget(operation);
         return next(args);
@@ -396,6 +409,7 @@ export class AwsGateway {
     this.dynamo?.destroy();
     this.sts?.destroy();
     this.tagging?.destroy();
+    this.sqs?.destroy();
   }
 
   /**
@@ -432,6 +446,29 @@ export class AwsGateway {
       this.account.catch(() => (this.account = undefined));
     }
     return this.account;
+  }
+
+  // ---- SQS: the events queue an EventBridge rule feeds (--events-queue) ---------------
+
+  private sqsClient(): SQSClient {
+    if (!this.sqs) {
+      this.sqs = new SQSClient(this.clientConfig);
+      this.instrument(this.sqs as unknown as ECSClient, 'sqs');
+    }
+    return this.sqs;
+  }
+
+  /** Long-polls the queue: up to 10 messages, waiting up to `waitSeconds` (SQS allows 20) for the first. */
+  async receiveEventMessages(queueUrl: string, waitSeconds: number, abortSignal?: AbortSignal): Promise<Array<{ id: string; receiptHandle: string; body: string }>> {
+    const r = await this.sqsClient().send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: waitSeconds }), abortSignal ? { abortSignal } : {});
+    return (r.Messages ?? []).map((m) => ({ id: m.MessageId ?? '', receiptHandle: m.ReceiptHandle ?? '', body: m.Body ?? '' }));
+  }
+
+  /** DeleteMessageBatch takes 10 entries a call. */
+  async deleteEventMessages(queueUrl: string, receiptHandles: readonly string[]): Promise<void> {
+    for (const batch of chunk(receiptHandles, 10)) {
+      await this.send(this.sqsClient(), new DeleteMessageBatchCommand({ QueueUrl: queueUrl, Entries: batch.map((h, i) => ({ Id: String(i), ReceiptHandle: h })) }));
+    }
   }
 
   // ---- DynamoDB: the lease that lets one of several controllers apply ---------------

@@ -86,3 +86,22 @@ export class RateLimiter {
     }
   }
 }
+
+/**
+ * --read-budget N: the reads (Describe*, List*) of a full resync share one bucket of N
+ * a second (burst N), so a 10,000-service resync (about 1,100 reads) spreads over minutes
+ * instead of spending the account's read budget (shared with the console, CI and every
+ * other tool) in a burst. Only while `pacing` is on: the daemon turns it on for resync
+ * passes and off for the few reads of an event's targeted pass, which must stay fast.
+ */
+export class ReadBudget {
+  pacing = false;
+  private readonly bucket: TokenBucket;
+  constructor(readonly callsPerSecond: number, now?: () => number) {
+    this.bucket = new TokenBucket({ rate: callsPerSecond, burst: Math.max(1, Math.ceil(callsPerSecond)) }, now);
+  }
+
+  async acquire(operation: string): Promise<void> {
+    if (this.pacing && /^(Describe|List)/.test(operation)) await this.bucket.take();
+  }
+}

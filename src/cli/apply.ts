@@ -52,6 +52,8 @@ Flags:
   --regions R1,R2       also read these regions for orphans no manifest names (repeatable)
   --adopt               take over same-named unmanaged resources (tags them as managed)
   --adopt-cloudformation  with --adopt: also resources a CloudFormation stack owns
+  --cluster GLOB        this controller's shard: only matching clusters, their services and
+                        the task definitions those run (repeatable, * and ? globs)
   --dry-run             plan only; make no change (takes no lease)
   --plan FILE           apply the plan saved by "plan --out-plan FILE", or refuse if it is stale
   --yes                 do not ask before deletions and replacements (needed for them in CI)

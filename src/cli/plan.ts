@@ -9,6 +9,7 @@ import { ApplyProgress, interruptionSummary } from './apply-progress.js';
 import { COMMON_HELP, durationMs, oneOf, parseCommandArgs, positiveInt, UsageError } from './flags.js';
 import type { CommandIO } from './io.js';
 import { loadDesired } from './load-desired.js';
+import { clusterSelector } from '../pipeline/shard.js';
 import { DEFAULT_CONTROLLER_ID, makeGateways, redactorFrom, regionsFrom, requireRegion } from './reconcile-flags.js';
 
 export const PLAN_HELP = `Usage: ecs-reconciler plan DIR [--format text|json|markdown] [--out FILE] [--show changed|all] [--target KIND/NAME] [--out-plan FILE] [--detailed-exitcode]
@@ -49,6 +50,7 @@ Flags:
   --adopt                      plan taking over same-named unmanaged resources
   --adopt-cloudformation       with --adopt: take over resources a CloudFormation stack
                                (CDK, Copilot) owns too (aws:cloudformation:* tags)
+  --cluster GLOB               this controller's shard: only matching clusters (repeatable, globs)
   --keep-revisions N           with --prune: ACTIVE revisions kept per family (default 5)
   --redact PATTERN             names whose values are masked in environment, secretOptions,
                                log and FireLens options, dockerLabels (repeatable; default
@@ -79,6 +81,7 @@ export const PASS_OPTIONS = {
   'adopt-cloudformation': { type: 'boolean' },
   'keep-revisions': { type: 'string' },
   redact: { type: 'string', multiple: true },
+  cluster: { type: 'string', multiple: true },
 } as const;
 
 export function renderReport(report: Report, format: 'text' | 'json' | 'markdown' | 'html', opts: { show?: ShowMode } = {}): string {
@@ -129,6 +132,7 @@ export interface PassCommandFlags {
   'lease-table'?: string;
   'lease-wait'?: string;
   'lease-duration'?: string;
+  cluster?: string[];
 }
 
 export function parseTargets(flags: readonly string[] | undefined): TargetPattern[] {
@@ -251,6 +255,7 @@ export async function runPassCommand(mode: 'plan' | 'apply', dir: string, values
       ...(gitRevision ? { gitRevision } : {}),
       now: () => new Date(),
       redactor: redactorFrom(values.redact),
+      ...(values.cluster?.length ? { clusters: clusterSelector(values.cluster)! } : {}),
       shouldStop: () => interrupted || (lease !== undefined && !lease.held()),
       beforeApply: approval(values, io, saved, options),
       ...(showProgress

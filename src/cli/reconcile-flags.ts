@@ -1,5 +1,5 @@
 /** Flags and set-up shared by plan and apply (and run): region, endpoint, gateways. */
-import { AwsGateways, sdkDefaultRegion, type RateLimitWaitListener } from '../aws/index.js';
+import { AwsGateways, sdkDefaultRegion, type RateLimitWaitListener, type ReadBudget } from '../aws/index.js';
 import { DEFAULT_REDACT_PATTERNS, isFieldPathPattern, Redactor } from '../report/index.js';
 import { UsageError } from './flags.js';
 import type { CommandIO } from './io.js';
@@ -16,10 +16,10 @@ export async function requireRegion(flags: { region?: string | undefined; profil
   return region;
 }
 
-export function makeGateways(opts: { endpoint?: string | undefined; profile?: string | undefined; env: NodeJS.ProcessEnv; onRateLimitWait?: RateLimitWaitListener }): AwsGateways {
+export function makeGateways(opts: { endpoint?: string | undefined; profile?: string | undefined; env: NodeJS.ProcessEnv; onRateLimitWait?: RateLimitWaitListener; readBudget?: ReadBudget }): AwsGateways {
   // The rate limiter can be turned off for the local emulator's benchmarks; never needed against AWS.
   const limits = opts.env.ECS_RECONCILER_RATE_LIMITS === 'off' ? 'off' : undefined;
-  return new AwsGateways({ ...(opts.endpoint ? { endpoint: opts.endpoint } : {}), ...(opts.profile ? { profile: opts.profile } : {}), ...(limits ? { rateLimits: limits } : {}), ...(opts.onRateLimitWait ? { onRateLimitWait: opts.onRateLimitWait } : {}) });
+  return new AwsGateways({ ...(opts.endpoint ? { endpoint: opts.endpoint } : {}), ...(opts.profile ? { profile: opts.profile } : {}), ...(limits ? { rateLimits: limits } : {}), ...(opts.onRateLimitWait ? { onRateLimitWait: opts.onRateLimitWait } : {}), ...(opts.readBudget ? { readBudget: opts.readBudget } : {}) });
 }
 
 /**

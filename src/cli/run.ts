@@ -4,6 +4,8 @@ import { leaseHolderName } from '../daemon/lease.js';
 import { createLogger } from '../daemon/logger.js';
 import { parseWebhookUrl, type WebhookTarget } from '../daemon/notify.js';
 import { loadRedactionKey } from '../daemon/redaction-key.js';
+import { clusterSelector } from '../pipeline/shard.js';
+import { ReadBudget } from '../aws/index.js';
 import { COMMON_HELP, durationMs, oneOf, parseCommandArgs, positiveInt, UsageError } from './flags.js';
 import type { CommandIO } from './io.js';
 import { DEFAULT_CONTROLLER_ID, makeGateways, redactorFrom, regionsFrom, requireRegion } from './reconcile-flags.js';
@@ -22,7 +24,13 @@ Modes:
   --mode report         read and report only: never a mutating call
 
 Flags:
-  --interval DURATION   resync period, e.g. 60s, 5m (default 60s, with ±10% jitter)
+  --interval DURATION   resync period, e.g. 60s, 5m (default 60s, with ±10% jitter;
+                        30m with --events-queue)
+  --events-queue URL    long-poll this SQS queue, fed by an EventBridge rule with ECS,
+                        Application Auto Scaling and CloudTrail events (docs/events.md):
+                        each event is a targeted pass over the resources it names, in
+                        seconds; the controller's own writes cause none. While the queue
+                        cannot be read, the resync runs every 60s at most (/readyz says so)
   --debounce DURATION   quiet time after a file change before a pass (default 300ms)
   --listen HOST:PORT    HTTP endpoints (default ECS_RECONCILER_LISTEN, else 127.0.0.1:8080;
                         the container image sets 0.0.0.0:8080):
@@ -50,6 +58,13 @@ Flags:
   --allow-empty         with --prune: prune even when the manifests yield no resources
   --max-prune N         with --prune: most orphaned resources one pass deletes
   --regions R1,R2       also read these regions every pass, for orphans no manifest names
+  --read-budget N       AWS reads a second a full resync may make (default 5 with
+                        --events-queue, else unpaced): a 10,000-service resync (~1,100
+                        reads) spreads over about 4 minutes instead of a burst; an event's
+                        targeted pass is not paced
+  --cluster GLOB        this controller's shard: only clusters matching (repeatable, * and ?
+                        globs), their services and the task definitions those run; give
+                        each shard its own --controller-id (and --lease-table item)
   --keep-revisions N    with --prune: ACTIVE revisions kept per family (default 5)
   --adopt               take over same-named unmanaged resources
   --adopt-cloudformation  with --adopt: also resources a CloudFormation stack owns
@@ -125,6 +140,9 @@ export async function runCommand(argv: string[], io: CommandIO): Promise<number>
       'webhook-secret': { type: 'string' },
       'allowed-hosts': { type: 'string', multiple: true },
       'report-token': { type: 'string' },
+      'events-queue': { type: 'string' },
+      cluster: { type: 'string', multiple: true },
+      'read-budget': { type: 'string' },
     },
     { min: 1, max: 1, names: 'DIR (the manifests folder)' },
   );
@@ -150,7 +168,12 @@ export async function runCommand(argv: string[], io: CommandIO): Promise<number>
   const redactionKey = await loadRedactionKey(stateDir);
   if (redactionKey.source === 'process') logger.info({ redactionKey: 'per-process' }, 'redaction masks use a per-process random key (no --state-dir): the same value masks differently after a restart');
   else logger.info({ redactionKey: redactionKey.file, created: redactionKey.created }, `redaction masks are keyed by ${redactionKey.file}`);
-  const gateways = makeGateways({ endpoint: values.endpoint, profile: values.profile, env: io.env });
+  // with events the resync is long and paced: default 5 reads a second, a share of ECS's ~20
+  const readBudgetFlag = values['read-budget'] ?? (values['events-queue'] ? '5' : undefined);
+  const readBudgetRate = readBudgetFlag !== undefined ? positiveInt('read-budget', readBudgetFlag, 5) : undefined;
+  if (readBudgetRate === 0) throw new UsageError('--read-budget must be at least 1 (calls a second)');
+  const readBudget = readBudgetRate !== undefined ? new ReadBudget(readBudgetRate) : undefined;
+  const gateways = makeGateways({ endpoint: values.endpoint, profile: values.profile, env: io.env, ...(readBudget ? { readBudget } : {}) });
   const controller = new Controller({
     dir: path.resolve(io.cwd, positionals[0]!),
     varFlags: values.var ?? [],
@@ -170,7 +193,11 @@ export async function runCommand(argv: string[], io: CommandIO): Promise<number>
     ...(values.regions?.length ? { regions: regionsFrom(values.regions) } : {}),
     ...(values['max-prune'] !== undefined ? { maxPrune: positiveInt('max-prune', values['max-prune'], 0) } : {}),
     keepRevisions: positiveInt('keep-revisions', values['keep-revisions'], 5),
-    intervalMs: durationMs('interval', values.interval, 60_000),
+    // events see a change in seconds: the resync only catches what no event told of
+    intervalMs: durationMs('interval', values.interval, values['events-queue'] ? 30 * 60_000 : 60_000),
+    ...(values['events-queue'] ? { eventsQueueUrl: values['events-queue'] } : {}),
+    ...(values.cluster?.length ? { clusters: clusterSelector(values.cluster)! } : {}),
+    ...(readBudget ? { readBudget } : {}),
     jitter: 0.1,
     debounceMs: durationMs('debounce', values.debounce, 300),
     listen,

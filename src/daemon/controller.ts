@@ -5,7 +5,7 @@
  */
 import path from 'node:path';
 import type { Logger } from 'pino';
-import type { AwsGateways } from '../aws/index.js';
+import type { AwsGateways, ReadBudget } from '../aws/index.js';
 import { collectVariables, gitRevisionOf, loadManifests, ParseCache, repositoryOf } from '../manifests/index.js';
 import { formatProblem } from '../model/problem.js';
 import { refreshLiveResources, type LiveEstate } from '../live/index.js';
@@ -24,6 +24,13 @@ import { ReconcileQueue } from './reconcile-queue.js';
 import { ManifestWatcher } from './watch.js';
 import { verifyReconcileRequest } from './push-webhook.js';
 import { DriftLog } from './drift-log.js';
+import { EventsQueue } from './events-queue.js';
+import type { EventTarget } from './ecs-events.js';
+
+/** While the events queue cannot be read, the resync comes at least this often: the events were the fast path. */
+const RESYNC_WITHOUT_EVENTS_MS = 60_000;
+/** ECS's own events after a write of ours (deployment started, steady state) within this window are its echo. */
+const RECENT_WRITE_MS = 120_000;
 
 export interface ControllerOptions {
   dir: string;
@@ -70,6 +77,12 @@ export interface ControllerOptions {
   lease?: { table: string; durationMs: number; holder: string };
   /** --webhook-secret: POST /reconcile then needs a GitHub signature or the GitLab token */
   webhookSecret?: string;
+  /** --events-queue: the SQS queue an EventBridge rule feeds with ECS events (docs/events.md) */
+  eventsQueueUrl?: string;
+  /** --cluster selectors: this controller's shard of the account */
+  clusters?: (clusterName: string) => boolean;
+  /** --read-budget: the gateways' pacing of a full resync's reads, on only for full passes */
+  readBudget?: ReadBudget;
 }
 
 export class Controller {
@@ -99,6 +112,12 @@ export class Controller {
   /** a start-up step that keeps failing (the lease table): the process cannot do its work */
   private startupProblem: string | undefined;
   private startupRetry: NodeJS.Timeout | undefined;
+  private events: EventsQueue | undefined;
+  /** resources named by events, for the next pass; and who waits for that pass to end */
+  private eventTargets: EventTarget[] = [];
+  private eventWaiters: Array<() => void> = [];
+  /** the controller's recent-write log: resource id -> when it last changed it */
+  private readonly recentWrites = new Map<string, number>();
 
   constructor(private readonly opts: ControllerOptions) {
     this.driftLog = new DriftLog(opts.redactor);
@@ -122,9 +141,11 @@ export class Controller {
         if (this.startupProblem) return { ready: false, reason: this.startupProblem };
         if (!this.lastReport) return { ready: false, reason: 'no pass has finished yet' };
         if (!this.lastReadOk) return { ready: false, reason: 'AWS was not reachable on the last pass' };
+        // still converging, on the resync alone: ready, and saying so
+        if (this.events && !this.events.healthy) return { ready: true, reason: `ready; events queue unreadable (${this.events.lastError}): falling back to the resync every ${Math.round(this.resyncIntervalMs() / 1000)}s` };
         return { ready: true, reason: 'ready' };
       },
-      metrics: async () => ({ contentType: this.metrics.contentType, text: await this.metrics.render() }),
+      metrics: async () => ({ contentType: this.metrics.contentType, text: (await this.metrics.render()) + (this.events?.renderMetrics() ?? '') }),
       // serialized on request only: a pass need not build a large string nobody reads
       reportJson: () => (this.lastReport ? JSON.stringify(this.lastReport, null, 2) + '\n' : undefined),
       page: (q) => {
@@ -182,6 +203,16 @@ export class Controller {
       // not awaited: while the lease table cannot be reached, passes run and report only
       void this.startLease(lease, 0);
     }
+    if (this.opts.eventsQueueUrl) {
+      this.events = new EventsQueue({
+        queueUrl: this.opts.eventsQueueUrl,
+        gateway: this.opts.gateways.forRegion(this.opts.defaultRegion),
+        logger: log,
+        reconcile: (targets, reason) => this.requestEventPass(targets, reason),
+        recentlyWritten: (t) => (this.recentWrites.get(resourceId(t)) ?? -Infinity) > Date.now() - RECENT_WRITE_MS,
+      });
+      this.events.start();
+    }
     this.queue.request('start');
   }
 
@@ -206,6 +237,19 @@ export class Controller {
     }
   }
 
+  /** One pass over the resources events named (coalesced with whatever else is queued); resolves when it has run. */
+  private requestEventPass(targets: EventTarget[], reason: string): Promise<void> {
+    this.eventTargets.push(...targets);
+    return new Promise((resolve) => {
+      this.eventWaiters.push(resolve);
+      this.queue.request(reason);
+    });
+  }
+
+  private resyncIntervalMs(): number {
+    return this.events && !this.events.healthy ? Math.min(this.opts.intervalMs, RESYNC_WITHOUT_EVENTS_MS) : this.opts.intervalMs;
+  }
+
   private scheduleNext(delayMs: number, reason: string): void {
     if (this.stopping) return;
     if (this.timer) clearTimeout(this.timer);
@@ -213,8 +257,9 @@ export class Controller {
   }
 
   private nextResyncDelay(): number {
-    const spread = this.opts.intervalMs * this.opts.jitter;
-    return Math.max(100, Math.round((this.opts.intervalMs + (Math.random() * 2 - 1) * spread) * this.slowFactor));
+    const interval = this.resyncIntervalMs();
+    const spread = interval * this.opts.jitter;
+    return Math.max(100, Math.round((interval + (Math.random() * 2 - 1) * spread) * this.slowFactor));
   }
 
   private async pass(reasons: string[]): Promise<void> {
@@ -224,6 +269,10 @@ export class Controller {
     const started = performance.now();
     const throttledBefore = this.opts.gateways.counter.throttled;
     const callsBefore = this.opts.gateways.counter.total();
+    const eventTargets = this.eventTargets;
+    const eventWaiters = this.eventWaiters;
+    this.eventTargets = [];
+    this.eventWaiters = [];
     try {
       const variables = await collectVariables({ flags: this.opts.varFlags, files: this.opts.varFiles, env: this.opts.env, envNames: this.opts.varEnv, envPrefixes: this.opts.varEnvPrefixes });
       const load = await loadManifests(this.opts.dir, { defaultRegion: this.opts.defaultRegion, vars: variables.vars, cache: this.parseCache });
@@ -238,7 +287,9 @@ export class Controller {
       this.noticesSaid = new Set(notices);
       const gitRevision = await gitRevisionOf(path.resolve(this.opts.dir));
       const repository = await repositoryOf(path.resolve(this.opts.dir));
-      const live = await this.targetedLive(reasons, load.resources);
+      const live = await this.targetedLive(reasons, load.resources, eventTargets);
+      // a full resync is paced by the read budget; an event's few targeted reads are not
+      if (this.opts.readBudget) this.opts.readBudget.pacing = live === undefined;
       const result = await runReconcilePass(load, {
         ...(live ? { live } : {}),
         gateways: this.opts.gateways,
@@ -258,6 +309,7 @@ export class Controller {
         ...(gitRevision ? { gitRevision } : {}),
         now: () => new Date(),
         redactor: this.opts.redactor,
+        ...(this.opts.clusters ? { clusters: this.opts.clusters } : {}),
         shouldStop: () => this.stopping || (this.lease !== undefined && !this.lease.held()),
         holdBack: (id) => this.backoff.heldBack(id, Date.now()),
         onDiffs: (diffs) => {
@@ -276,6 +328,7 @@ export class Controller {
           }
         },
       });
+      if (this.opts.readBudget) this.opts.readBudget.pacing = false;
       this.rememberForTargetedPasses(result, load.resources, live !== undefined);
       // the rest of the estate was still reconciled; the refusal is a problem in /report, notified once
       if (result.plan.prune?.status === 'refused') log.warn({ passId, stage: 'prune', deletions: result.plan.prune.deletions, managed: result.plan.prune.managed }, result.plan.prune.reason ?? 'prune refused');
@@ -321,6 +374,7 @@ export class Controller {
       this.metrics.observePass((performance.now() - started) / 1000, false);
       log.error({ passId, err }, `pass ${passId} failed`);
     }
+    for (const done of eventWaiters) done();
     const retryAt = this.backoff.nextRetryAt();
     let delay = this.failedPasses > 0 ? Math.min(this.opts.intervalMs, 1000 * 2 ** Math.min(this.failedPasses, 10)) : this.nextResyncDelay();
     if (retryAt !== undefined) delay = Math.min(delay, Math.max(100, retryAt - Date.now()));
@@ -333,9 +387,9 @@ export class Controller {
    * rest from the last pass: a one-line edit costs a few calls, not the whole estate.
    * Timer, start and retry passes read everything (level-triggered, as ever).
    */
-  private async targetedLive(reasons: readonly string[], desired: readonly DesiredResource[]): Promise<LiveEstate | undefined> {
-    if (!this.lastLive || this.lastLive.unreadable.size || !reasons.every((r) => r.startsWith('change:'))) return undefined;
-    const refs = desired.filter((d) => this.lastDesired.get(resourceId(d)) !== d || this.dirty.has(resourceId(d)));
+  private async targetedLive(reasons: readonly string[], desired: readonly DesiredResource[], eventTargets: readonly EventTarget[] = []): Promise<LiveEstate | undefined> {
+    if (!this.lastLive || this.lastLive.unreadable.size || !reasons.every((r) => r.startsWith('change:') || r.startsWith('event:'))) return undefined;
+    const refs: EventTarget[] = [...desired.filter((d) => this.lastDesired.get(resourceId(d)) !== d || this.dirty.has(resourceId(d))), ...eventTargets];
     try {
       return await refreshLiveResources(this.opts.gateways, this.lastLive, refs, this.opts.controllerId);
     } catch {
@@ -348,6 +402,10 @@ export class Controller {
     this.lastDesired = new Map(desired.map((d) => [resourceId(d), d]));
     if (!targeted) this.dirty.clear();
     for (const r of result.results) if (r.outcome !== 'skipped') this.dirty.add(r.action.resource);
+    const now = Date.now();
+    for (const r of result.results) if (r.outcome === 'applied') this.recentWrites.set(r.action.resource, now);
+    // bounded: entries older than the window say nothing
+    for (const [id, at] of this.recentWrites) if (at < now - RECENT_WRITE_MS) this.recentWrites.delete(id);
   }
 
   /** Finish the action under way, start nothing new, close the server. */
@@ -356,6 +414,7 @@ export class Controller {
     if (this.timer) clearTimeout(this.timer);
     if (this.startupRetry) clearTimeout(this.startupRetry);
     await this.watcher?.close();
+    await this.events?.stop();
     const finished = await Promise.race([this.queue.close().then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), timeoutMs).unref())]);
     await this.http?.close();
     await this.lease?.stop();

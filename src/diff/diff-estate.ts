@@ -8,6 +8,7 @@
  */
 import type { LiveCluster, LiveEstate, LiveRevision, LiveService, LiveTaskDefinitionFamily } from '../live/model.js';
 import { ANNOTATION, resourceId, TAG, type DesiredResource, type InvalidResource, type Kind } from '../model/resource.js';
+import { revisionRecordTags } from '../model/revision-record.js';
 import { diffFields } from './field-diff.js';
 import { specHash } from './hash.js';
 import { applyIgnoreRules, parseIgnoreRules, withoutIgnored, type IgnoreRule } from './ignore.js';
@@ -139,6 +140,12 @@ interface TaskDefinitionTarget {
   /** the live revision holding that content, when one does */
   matchingRevision?: LiveRevision;
   canonical?: string;
+  /**
+   * The hash that stands for the registered content on a service's record tags: the
+   * manifest's applied-hash, when nothing is ignored (an ignored field takes its value
+   * from live, so the manifest's hash would not say what the revision holds).
+   */
+  recordHash?: string;
 }
 
 export function diffEstate(input: DiffInput): ResourceDiff[] {
@@ -314,19 +321,32 @@ function diffTaskDefinition(d: DesiredResource, id: string, live: LiveTaskDefini
     const target = normalizeTaskDefinition(taskDefinitionWithRoleArns(omit(manifest, 'tags'), regionAccount(input.live, d.region)));
     return {
       diff: { ...(early ?? { ...b, state: 'missing', reason: '' }), target, targetTags: manifest.tags as Record<string, string>, ...(live ? { live } : {}) },
-      target: { target, hash: desiredHash },
+      target: { target, hash: desiredHash, ...(rules.length === 0 ? { recordHash: desiredHash } : {}) },
     };
   }
   // The family's newest revision is what a service naming the family would run; ignored
   // fields (an image CI owns) come from it, so CI's own revisions are not fought.
   const current = live.latest;
+  const unresolved: string[] = [];
+  if (!current.spec) {
+    // Known by record: the content is the one whose hash the service recorded. Equal to
+    // this manifest's hash (nothing ignored), it holds exactly this manifest, tags included.
+    if (rules.length === 0 && current.recordedHash === desiredHash) {
+      const target = normalizeTaskDefinition(omit(manifest, 'tags'));
+      return {
+        diff: { ...b, state: 'in-sync', reason: `revision ${current.revision} matches the manifest (by its recorded hash)`, live, target, targetTags: manifest.tags as Record<string, string>, appliedHash: desiredHash, staleHash: false },
+        target: { target, hash: desiredHash, canonical: canonicalJson(target), matchingRevision: current, recordHash: desiredHash },
+      };
+    }
+    unresolved.push(current.arn);
+  }
   const liveWithTags = { ...current.spec, tags: userTags(current.tags) };
   const { spec, ignored } = applyIgnoreRules(manifest, liveWithTags, rules);
   // A role given by name is stored by ECS as the ARN in the family's own account.
   const target = normalizeTaskDefinition(taskDefinitionWithRoleArns(omit(spec, 'tags'), accountOfArn(current.arn)));
   const targetTags = spec.tags as Record<string, string>;
   const targetCanonical = canonicalJson(target);
-  const currentNormalized = normalizedRevision(current.spec);
+  const currentNormalized = normalizedRevision(current.spec ?? {});
   const contentDiffs = currentNormalized.canonical === targetCanonical ? [] : diffFields(currentNormalized.normalized, target);
   const diffs = [...contentDiffs, ...tagChanges(userTags(current.tags), targetTags)];
   const appliedHash = (live.latestManaged ?? current).tags[TAG.appliedHash];
@@ -345,8 +365,9 @@ function diffTaskDefinition(d: DesiredResource, id: string, live: LiveTaskDefini
       compared: { live: { ...currentNormalized.normalized, tags: userTags(current.tags) }, desired: { ...target, tags: targetTags } },
       ...(appliedHash ? { appliedHash } : {}),
       staleHash: stale,
+      ...(unresolved.length ? { unresolvedRevisions: unresolved } : {}),
     },
-    target: { target, hash: desiredHash, canonical: targetCanonical, ...(contentDiffs.length === 0 ? { matchingRevision: current } : {}) },
+    target: { target, hash: desiredHash, canonical: targetCanonical, ...(contentDiffs.length === 0 ? { matchingRevision: current } : {}), ...(rules.length === 0 ? { recordHash: desiredHash } : {}) },
   };
 }
 
@@ -375,6 +396,7 @@ function diffService(d: DesiredResource, id: string, live: LiveService | undefin
       targetTags: manifest.tags as Record<string, string>,
       ...(targetScaling ? { targetScaling } : {}),
       ...(live ? { live } : {}),
+      ...(td?.recordHash ? { taskDefinitionHash: td.recordHash } : {}),
     };
   }
   const liveWithTags = { ...live.spec, tags: userTags(live.tags), ...(live.scaling ? { autoScaling: live.scaling } : {}) };
@@ -412,9 +434,13 @@ function diffService(d: DesiredResource, id: string, live: LiveService | undefin
   const primary = live.primaryRevision;
   // A TaskDefinition manifest that did not load (invalid) says nothing: the revision is left as it is.
   const tdUnknown = isManifestRef && !td;
+  const unresolved: string[] = [];
   if (isManifestRef && td) {
     const sameFamily = primary?.family === tdRef;
-    const sameContent = td && primary && normalizedRevision(primary.spec).canonical === (td.canonical ?? canonicalJson(td.target));
+    // A revision known by record is compared by its recorded hash; when that differs, its fields are read first.
+    const byRecord = primary && !primary.spec ? primary.recordedHash !== undefined && primary.recordedHash === td.recordHash : undefined;
+    if (primary && !primary.spec && !byRecord) unresolved.push(primary.arn);
+    const sameContent = byRecord ?? (primary?.spec !== undefined && normalizedRevision(primary.spec).canonical === (td.canonical ?? canonicalJson(td.target)));
     if (!sameFamily || !sameContent) {
       diffs.push({ path: 'taskDefinition', live: revisionLabel(primary), desired: td?.matchingRevision ? revisionLabel(td.matchingRevision) : `${tdRef} (a new revision)` });
     }
@@ -437,6 +463,10 @@ function diffService(d: DesiredResource, id: string, live: LiveService | undefin
     desired: { ...target, taskDefinition: tdChange ? tdChange.desired : liveTd, ...(targetScaling ? { autoScaling: targetScaling } : {}), tags: targetTags },
   };
   const replacementFields = diffs.length ? replacementNeeded(liveNormalized, target) : [];
+  // The record of the revision it runs (model/revision-record.ts): written, or brought up to date, at apply.
+  const recordHash = td?.recordHash;
+  const record = revisionRecordTags(primary?.arn, recordHash, Object.keys(targetTags).length);
+  const recordStale = Object.entries(record).some(([k, v]) => live.tags[k] !== v);
   return {
     ...b,
     state,
@@ -451,7 +481,9 @@ function diffService(d: DesiredResource, id: string, live: LiveService | undefin
     ...(targetScaling ? { targetScaling } : {}),
     ...(appliedHash ? { appliedHash } : {}),
     // without its task definition's hash the service's own cannot be written
-    staleHash: state === 'in-sync' && (appliedHash !== desiredHash || staleRepository(live.tags, input)) && !tdUnknown,
+    staleHash: state === 'in-sync' && (appliedHash !== desiredHash || recordStale || staleRepository(live.tags, input)) && !tdUnknown,
+    ...(recordHash ? { taskDefinitionHash: recordHash } : {}),
+    ...(unresolved.length ? { unresolvedRevisions: unresolved } : {}),
   };
 }
 

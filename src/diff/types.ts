@@ -45,6 +45,10 @@ export interface ResourceDiff {
   appliedHash?: string;
   /** the live resource's ownership tags are stale (content equal, hash differs) */
   staleHash?: boolean;
+  /** Services: the content hash of the revision it is to run, recorded on it at apply (model/revision-record.ts) */
+  taskDefinitionHash?: string;
+  /** revisions known only by record whose fields this diff needs: the pass describes them and diffs again */
+  unresolvedRevisions?: string[];
   suspended: boolean;
   /** state `fighting`: the change that keeps coming back (src/diff/fight-guard.ts) */
   fight?: FightSummary;

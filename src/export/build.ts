@@ -131,7 +131,7 @@ export function clusterSpec(c: LiveCluster): Json {
 
 /** The normalized spec of a revision with its user tags: a TaskDefinition manifest's spec (strings escaped). */
 export function taskDefinitionSpec(rev: LiveRevision): Json {
-  const spec = normalizeTaskDefinition(rev.spec);
+  const spec = normalizeTaskDefinition(revisionBody(rev));
   const tags = nonEmpty(userTags(rev.tags));
   return escapeStrings({ ...spec, ...(tags ? { tags } : {}) }) as Json;
 }
@@ -157,7 +157,13 @@ export function serviceSpec(s: LiveService, taskDefinition: string): Json {
 /** Would a service naming the family run the revision it runs now? (the engine compares content with the newest) */
 export function runsNewestContent(primary: LiveRevision, family: LiveTaskDefinitionFamily | undefined): boolean {
   if (!family) return false;
-  return canonicalJson(normalizeTaskDefinition(primary.spec)) === canonicalJson(normalizeTaskDefinition(family.latest.spec));
+  return canonicalJson(normalizeTaskDefinition(revisionBody(primary))) === canonicalJson(normalizeTaskDefinition(revisionBody(family.latest)));
+}
+
+/** An export writes revisions out whole: readForExport describes every revision known only by record. */
+function revisionBody(rev: LiveRevision): Json {
+  if (!rev.spec) throw new Error(`revision ${rev.arn} was not read (known only by its recorded hash)`);
+  return rev.spec;
 }
 
 /** What the ownership tags remember that a manifest says in annotations (`ecs-reconciler:prune` = "false"). */

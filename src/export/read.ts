@@ -7,7 +7,7 @@
  */
 import { nameFromArn, type AwsGateways } from '../aws/index.js';
 import { projectLiveTaskDefinition } from '../diff/projection.js';
-import { readLiveEstate } from '../live/read-live.js';
+import { describeRecordedRevisions, readLiveEstate } from '../live/read-live.js';
 import type { Json, LiveEstate, LiveRevision } from '../live/model.js';
 import { resourceId } from '../model/resource.js';
 
@@ -42,6 +42,8 @@ export async function readForExport(gateways: AwsGateways, opts: ReadForExportOp
     desired: names.map((name) => ({ kind: 'Cluster' as const, name, region })),
     ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
   });
+  // an export writes every revision out whole: none is taken from a service's record
+  await describeRecordedRevisions(gateways, live, 'all');
   const unreadable = live.unreadable.get(region);
   if (unreadable !== undefined) throw new Error(`cannot read ${region}: ${unreadable}`);
   const notFound = names.filter((name) => !live.clusters.has(resourceId({ kind: 'Cluster', region, name })));

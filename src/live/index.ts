@@ -1,2 +1,2 @@
-export { readLiveEstate, refreshLiveResources, emptyEstate, type ReadLiveOptions } from './read-live.js';
+export { readLiveEstate, refreshLiveResources, describeRecordedRevisions, emptyEstate, type ReadLiveOptions } from './read-live.js';
 export type * from './model.js';

@@ -23,8 +23,15 @@ export interface LiveRevision {
   family: string;
   revision: number;
   tags: Record<string, string>;
-  /** RegisterTaskDefinition input shape, family dropped */
-  spec: Json;
+  /**
+   * RegisterTaskDefinition input shape, family dropped. Absent for a revision known by
+   * record: a service this controller applied carries the revision ARN and the content
+   * hash it gave it (model/revision-record.ts), and a revision is immutable, so the hash
+   * stands for the content until a diff needs the fields themselves (then it is described).
+   */
+  spec?: Json;
+  /** the content hash recorded for this revision on the service that runs it */
+  recordedHash?: string;
 }
 
 export interface LiveTaskDefinitionFamily {

@@ -8,6 +8,7 @@
 import { nameFromArn, type AwsGateway, type AwsGateways, type LiveService as SdkService, type LiveCluster as SdkCluster } from '../aws/index.js';
 import { projectLiveCluster, projectLiveService, projectLiveTaskDefinition } from '../diff/projection.js';
 import { resourceId, TAG, type DesiredResource } from '../model/resource.js';
+import { recordedRevision, recordedRevisionOf } from '../model/revision-record.js';
 import { scalingFromApi, scalingResourceId } from './scaling.js';
 import type { Json, LiveCluster, LiveDeployment, LiveEstate, LiveRevision, LiveService, LiveTaskDefinitionFamily } from './model.js';
 import { emptyRecord } from '../model/own-keys.js';
@@ -18,6 +19,8 @@ export interface ReadLiveOptions {
   regions: readonly string[];
   /** wanted resources: their clusters, services and families are read even when unmanaged */
   desired: ReadonlyArray<Pick<DesiredResource, 'kind' | 'name' | 'region' | 'cluster'>>;
+  /** --cluster selectors (pipeline/shard.ts): other clusters are not read at all */
+  clusters?: (clusterName: string) => boolean;
   /** services whose tasks are read too (for health); none by default */
   onProgress?: (message: string) => void;
 }
@@ -86,6 +89,7 @@ async function readRegion(gw: AwsGateway, region: string, opts: ReadLiveOptions,
   const serviceClusters = new Set<string>();
   for (const c of described.clusters) {
     const live = toLiveCluster(c, region);
+    if (opts.clusters && !opts.clusters(live.name)) continue;
     if (!wantedClusterNames.has(live.name) && !isManagedBy(live.tags, opts.controllerId)) continue;
     estate.clusters.set(resourceId(live), live);
     serviceClusters.add(live.name);
@@ -115,6 +119,15 @@ async function readRegion(gw: AwsGateway, region: string, opts: ReadLiveOptions,
   }
   progress(`${region}: ${services.length} service(s)`);
 
+  // Revisions the services record (ARN and content hash, written at apply): known without a
+  // read. A record stays true after the service moved on, since the revision cannot change.
+  const recorded = new Map<string, LiveRevision>();
+  for (const { svc } of services) {
+    const tags = tagMap(svc.tags);
+    const rec = recordedRevisionOf(tags, tags[TAG.taskDefinition]);
+    if (rec && !recorded.has(rec.arn)) recorded.set(rec.arn, recordedRevision(rec.arn, rec.hash, tags[TAG.managedBy]));
+  }
+
   // Task definitions: every ACTIVE revision ARN, newest first, grouped by family.
   const revisionArns = await gw.listTaskDefinitionArns();
   const byFamily = new Map<string, string[]>();
@@ -128,7 +141,7 @@ async function readRegion(gw: AwsGateway, region: string, opts: ReadLiveOptions,
   const wantedFamilies = new Set(desired.filter((d) => d.kind === 'TaskDefinition').map((d) => d.name));
 
   for (const [family, arns] of byFamily) {
-    const live = await familyFromRevisions(gw, region, family, arns, wantedFamilies.has(family), opts.controllerId);
+    const live = await familyFromRevisions(gw, region, family, arns, wantedFamilies.has(family), opts.controllerId, recorded);
     if (live) estate.families.set(resourceId(live), live);
   }
   progress(`${region}: ${byFamily.size} task definition famil${byFamily.size === 1 ? 'y' : 'ies'}`);
@@ -151,7 +164,7 @@ async function readRegion(gw: AwsGateway, region: string, opts: ReadLiveOptions,
   const actionsById = group(actions);
 
   for (const { cluster, svc } of services) {
-    const live = await serviceFromApi(gw, svc, cluster, region);
+    const live = await serviceFromApi(gw, svc, cluster, region, recorded);
     const scalingId = scalingResourceId(cluster, live.name);
     const target = targetById.get(scalingId);
     if (target) live.scaling = scalingFromApi(target, policiesById.get(scalingId) ?? [], actionsById.get(scalingId) ?? []);
@@ -165,9 +178,14 @@ async function readRevision(gw: AwsGateway, arn: string): Promise<LiveRevision> 
   return { arn: taskDefinition.taskDefinitionArn ?? arn, family, revision, tags, spec: projectedRevision(taskDefinition as Json) };
 }
 
-/** A family from its ACTIVE revision ARNs (newest first); undefined when neither wanted nor ours. */
-async function familyFromRevisions(gw: AwsGateway, region: string, family: string, arns: string[], wanted: boolean, controllerId: string): Promise<LiveTaskDefinitionFamily | undefined> {
-  const latest = await readRevision(gw, arns[0]!);
+/**
+ * A family from its ACTIVE revision ARNs (newest first); undefined when neither wanted
+ * nor ours. A family no manifest wants is about to be judged orphaned (its prune tag
+ * decides), so its revisions are read whole, never taken from a record.
+ */
+async function familyFromRevisions(gw: AwsGateway, region: string, family: string, arns: string[], wanted: boolean, controllerId: string, recorded?: ReadonlyMap<string, LiveRevision>): Promise<LiveTaskDefinitionFamily | undefined> {
+  const known = wanted ? recorded?.get(arns[0]!) : undefined;
+  const latest = known ?? await readRevision(gw, arns[0]!);
   let latestManaged: LiveRevision | undefined = isManagedBy(latest.tags, controllerId) ? latest : undefined;
   if (!latestManaged && wanted) {
     // Someone registered a newer revision by hand: find ours further back (cached reads).
@@ -183,11 +201,18 @@ async function familyFromRevisions(gw: AwsGateway, region: string, family: strin
   return { kind: 'TaskDefinition', region, name: family, activeRevisionArns: arns, latest, ...(latestManaged ? { latestManaged } : {}) };
 }
 
-async function serviceFromApi(gw: AwsGateway, svc: SdkService, cluster: string, region: string): Promise<LiveService> {
+function primaryArnOf(svc: SdkService): string | undefined {
+  const primary = (svc.deployments ?? []).find((d) => d.status === 'PRIMARY');
+  return primary?.taskDefinition || svc.taskDefinition || undefined;
+}
+
+async function serviceFromApi(gw: AwsGateway, svc: SdkService, cluster: string, region: string, recorded?: ReadonlyMap<string, LiveRevision>): Promise<LiveService> {
   const live = toLiveService(svc, cluster, region);
-  const primary = live.deployments.find((d) => d.status === 'PRIMARY');
-  const primaryArn = primary?.taskDefinitionArn ?? (svc.taskDefinition as string | undefined);
-  if (primaryArn) live.primaryRevision = await readRevision(gw, primaryArn);
+  const primaryArn = primaryArnOf(svc);
+  if (primaryArn) {
+    const rec = recordedRevisionOf(live.tags, primaryArn);
+    live.primaryRevision = recorded?.get(primaryArn) ?? (rec ? recordedRevision(rec.arn, rec.hash, live.tags[TAG.managedBy]) : await readRevision(gw, primaryArn));
+  }
   // Health detail costs calls: only for a deployment that reports failed tasks (cached per failure count).
   const failing = live.deployments.find((d) => d.status === 'PRIMARY' && d.failedTasks > 0);
   if (failing) {
@@ -232,7 +257,7 @@ export async function refreshLiveResources(gateways: AwsGateways, base: LiveEsta
         estate.services.delete(id);
         const svc = r.services.find((s) => s.serviceName === name);
         if (!svc) continue;
-        const live = await serviceFromApi(gw, svc, cluster, region);
+        const live = await serviceFromApi(gw, svc, cluster, region, new Map());
         // auto scaling is kept from the last full read (three whole-namespace reads otherwise)
         if (before?.scaling) live.scaling = before.scaling;
         estate.services.set(id, live);
@@ -301,4 +326,37 @@ function toLiveService(svc: SdkService, cluster: string, region: string): LiveSe
     deployments,
     events: (svc.events ?? []).slice(0, 10).map((e) => ({ ...(iso(e.createdAt) ? { createdAt: iso(e.createdAt) } : {}), message: e.message ?? '' })),
   };
+}
+
+/**
+ * Describes the revisions known only by record that a diff asked for (a changed
+ * manifest whose fields are to be shown, an ignore rule that takes a field from live),
+ * or all of them (`'all'`, for export), and puts the full revisions in their place. A
+ * region whose reads fail is marked unreadable, as a failed live read is.
+ */
+export async function describeRecordedRevisions(gateways: AwsGateways, live: LiveEstate, wanted: ReadonlySet<string> | 'all'): Promise<void> {
+  const full = new Map<string, LiveRevision>();
+  const resolve = async (region: string, rev: LiveRevision | undefined): Promise<LiveRevision | undefined> => {
+    if (!rev || rev.spec || (wanted !== 'all' && !wanted.has(rev.arn)) || live.unreadable.has(region)) return rev;
+    let r = full.get(rev.arn);
+    if (!r) {
+      try {
+        r = await readRevision(gateways.forRegion(region), rev.arn);
+      } catch (err) {
+        live.unreadable.set(region, err instanceof Error ? err.message : String(err));
+        return rev;
+      }
+      full.set(rev.arn, r);
+    }
+    return r;
+  };
+  for (const fam of live.families.values()) {
+    fam.latest = (await resolve(fam.region, fam.latest))!;
+    const managed = await resolve(fam.region, fam.latestManaged);
+    if (managed) fam.latestManaged = managed.arn === fam.latest.arn ? fam.latest : managed;
+  }
+  for (const svc of live.services.values()) {
+    const primary = await resolve(svc.region, svc.primaryRevision);
+    if (primary) svc.primaryRevision = primary;
+  }
 }

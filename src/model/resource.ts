@@ -72,4 +72,8 @@ export const TAG = {
   replacedFor: 'ecs-reconciler:replaced-for',
   /** the repository (remote and path) the manifest came from: prune never deletes another repository's resources */
   repository: 'ecs-reconciler:repository',
+  /** on a service: the task definition revision ARN the controller gave it (model/revision-record.ts) */
+  taskDefinition: 'ecs-reconciler:task-definition',
+  /** on a service: the content hash (the TaskDefinition manifest's applied-hash) of that revision */
+  taskDefinitionHash: 'ecs-reconciler:task-definition-hash',
 } as const;

@@ -6,13 +6,14 @@
 import { applyPlan, type ActionResult, type ApplyContext } from '../apply/index.js';
 import type { AwsGateways } from '../aws/index.js';
 import { diffEstate, guardFights, type ResourceDiff } from '../diff/index.js';
-import { readLiveEstate, type LiveEstate } from '../live/index.js';
+import { describeRecordedRevisions, readLiveEstate, type LiveEstate } from '../live/index.js';
 import type { LoadResult } from '../manifests/index.js';
 import type { Problem } from '../model/problem.js';
 import { planEstate, restrictPlan, selectTargets, isSelected, type Plan, type TargetPattern } from '../plan/index.js';
 import { resourceId, type DesiredResource } from '../model/resource.js';
 import { stageOf } from '../plan/types.js';
 import { buildReport, Redactor, type Report } from '../report/index.js';
+import { selectShard, type ClusterSelector } from './shard.js';
 
 export interface PassOptions {
   gateways: AwsGateways;
@@ -51,6 +52,8 @@ export interface PassOptions {
   shouldStop?: () => boolean;
   /** resources in backoff after failures: their actions wait, the others go on */
   holdBack?: (resourceId: string) => string | undefined;
+  /** --cluster selectors: this controller's shard of the account (pipeline/shard.ts) */
+  clusters?: ClusterSelector;
   /** the live estate, already read (a targeted pass of the daemon); read whole otherwise */
   live?: LiveEstate;
 }
@@ -107,20 +110,19 @@ function problemAt(d: DesiredResource, message: string): Problem {
   return { stage: 'validate', file: d.source.file, line: at?.line ?? d.source.line, column: at?.column ?? d.source.column, path: 'metadata.cluster', resource: resourceId(d), message };
 }
 
-export async function runReconcilePass(given: LoadResult, opts: PassOptions): Promise<PassResult> {
-  const load = await refuseForeignClusterAccounts(given, opts.gateways);
+export async function runReconcilePass(wholeLoad: LoadResult, opts: PassOptions): Promise<PassResult> {
+  const load = await refuseForeignClusterAccounts(selectShard(wholeLoad, opts.clusters), opts.gateways);
   const problems: Problem[] = [...load.problems];
   const live = opts.live ?? await readLiveEstate(opts.gateways, {
     controllerId: opts.controllerId,
     regions: [opts.defaultRegion, ...(opts.regions ?? [])],
     desired: load.resources,
+    ...(opts.clusters ? { clusters: opts.clusters } : {}),
     ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
   });
   for (const [region, reason] of live.unreadable) problems.push({ stage: 'read', message: `cannot read live state in ${region}: ${reason}` });
-  const readFailed = live.unreadable.size > 0;
 
-  // The fight guard reads what earlier passes applied from the resources' own tags.
-  const diffs = guardFights(diffEstate({
+  const diffInput = {
     desired: load.resources,
     invalid: load.invalid,
     live,
@@ -129,8 +131,21 @@ export async function runReconcilePass(given: LoadResult, opts: PassOptions): Pr
     adopt: opts.adopt,
     ...(opts.adoptCloudFormation ? { adoptCloudFormation: true } : {}),
     ...(opts.repository ? { repository: opts.repository } : {}),
-  }), opts.now());
+  };
+  let plainDiffs = diffEstate(diffInput);
+  // Revisions known only by a service's record are read when a diff needs their fields
+  // (a changed manifest, an ignored field taken from live), and only those.
+  const unresolved = new Set(plainDiffs.flatMap((d) => d.unresolvedRevisions ?? []));
+  if (unresolved.size) {
+    const unreadableBefore = new Set(live.unreadable.keys());
+    await describeRecordedRevisions(opts.gateways, live, unresolved);
+    for (const [region, reason] of live.unreadable) if (!unreadableBefore.has(region)) problems.push({ stage: 'read', message: `cannot read live state in ${region}: ${reason}` });
+    plainDiffs = diffEstate(diffInput);
+  }
+  // The fight guard reads what earlier passes applied from the resources' own tags.
+  const diffs = guardFights(plainDiffs, opts.now());
   opts.onDiffs?.(diffs);
+  const readFailed = live.unreadable.size > 0;
   // A region that could not be read must not look empty: nothing there is created or pruned.
   const readable = readFailed ? diffs.filter((d) => !live.unreadable.has(d.region)) : diffs;
   const wholePlan = planEstate(readable, {

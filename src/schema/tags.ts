@@ -1,14 +1,16 @@
 import { z } from 'zod';
+import { TAG } from '../model/resource.js';
 import { ownKeysRecord } from './common.js';
 
 /** ECS tag limits (TagResource / Tag in the ECS API reference: "Maximum number of tags per resource - 50"). */
 export const MAX_TAGS = 50;
 /**
- * The ownership tags the controller adds to every resource it applies, at most
- * (ecs-reconciler:managed-by, applied-hash, source, revision, repository, and prune when
- * the annotation says "false"; src/model/resource.ts TAG). They count against ECS's 50.
+ * The ownership tags the controller may add to a resource it applies, at most: every key
+ * of src/model/resource.ts TAG (managed-by, applied-hash, source, revision, repository,
+ * prune when the annotation says "false", the fight guard's two, a service's revision
+ * record). They count against ECS's 50, so the manifest's own share is what is left.
  */
-export const OWNERSHIP_TAG_COUNT = 6;
+export const OWNERSHIP_TAG_COUNT = Object.keys(TAG).length;
 /** What a manifest may carry: ECS's 50 less the controller's own. */
 export const MAX_USER_TAGS = MAX_TAGS - OWNERSHIP_TAG_COUNT;
 const tooManyTags = (n: number) =>
@@ -108,7 +110,7 @@ export const TagsSchema = z
     return out;
   })
   .describe(
-    'Tags: a map { key: value } or the ECS list [{ key, value }]. At most 44 (ECS allows 50; the controller adds up to 6 ownership tags); key 1-128 characters, value 0-256; "aws:" and "ecs-reconciler:" prefixes are reserved.',
+    `Tags: a map { key: value } or the ECS list [{ key, value }]. At most ${MAX_USER_TAGS} (ECS allows ${MAX_TAGS}; the controller adds up to ${OWNERSHIP_TAG_COUNT} ownership tags); key 1-128 characters, value 0-256; "aws:" and "ecs-reconciler:" prefixes are reserved.`,
   );
 
 export type Tags = z.infer<typeof TagsSchema>;

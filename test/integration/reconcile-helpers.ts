@@ -38,6 +38,7 @@ interface ReconcileOptions extends ExtraPassOptions {
   controllerId?: string;
   keepRevisions?: number;
   onCall?: (operation: string) => void;
+  clusters?: (clusterName: string) => boolean;
   /** the default region (--region); default the emulator's */
   region?: string;
   /** the variables (--var); default the emulator's env file, as --var-file gives it */
@@ -66,6 +67,7 @@ export async function reconcile(dir: string, opts: ReconcileOptions = {}): Promi
       ...(opts.implicitControllerId ? { implicitControllerId: true } : {}),
       ...(opts.adoptCloudFormation ? { adoptCloudFormation: true } : {}),
       ...(opts.regions ? { regions: opts.regions } : {}),
+      ...(opts.clusters ? { clusters: opts.clusters } : {}),
       now: () => new Date(),
     });
     return { ...pass, calls: gateways.counter.byOperation(), mutatingCalls: gateways.counter.total(isMutatingOperation) };

@@ -1,0 +1,135 @@
+/**
+ * Pure: one SQS message body (an EventBridge event) -> the resources it names, so the
+ * daemon re-reads only those. ECS has no watch API; it publishes events to EventBridge
+ * (Amazon ECS events, "ECS Service Action", "ECS Deployment State Change", "ECS Task
+ * State Change"), Application Auto Scaling publishes its own, and CloudTrail turns every
+ * ECS and Application Auto Scaling write into an "AWS API Call via CloudTrail" event.
+ * The envelope is EventBridge's (version, id, detail-type, source, account, time,
+ * region, resources, detail: Amazon EventBridge User Guide, "Amazon EventBridge events").
+ * The event is a hint, never the truth: the pass reads the named resources afresh
+ * (level triggered), so an event that is late, repeated or out of order is harmless.
+ */
+import { CONTROLLER_USER_AGENT } from '../aws/index.js';
+
+export interface EventTarget {
+  kind: 'Cluster' | 'Service' | 'TaskDefinition';
+  region: string;
+  name: string;
+  cluster?: string;
+}
+
+export type EventVerdict =
+  /** re-read these resources */
+  | { kind: 'targeted'; detailType: string; targets: EventTarget[]; eventName?: string }
+  /** a write this controller made itself (CloudTrail's userAgent carries our SDK app id) */
+  | { kind: 'own-write'; detailType: string; eventName?: string }
+  /** well formed, names nothing we reconcile (a read-only call, another service's event) */
+  | { kind: 'ignored'; detailType: string; reason: string }
+  /** not an EventBridge event at all */
+  | { kind: 'malformed'; reason: string };
+
+type Json = Record<string, unknown>;
+
+const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
+const str = (v: unknown): string | undefined => (typeof v === 'string' && v.length > 0 ? v : undefined);
+
+/** arn:aws:ecs:REGION:ACCOUNT:service/CLUSTER/NAME (the long ARN format) */
+function serviceFromArn(arn: string): { region: string; cluster: string; name: string } | undefined {
+  const m = /^arn:aws[\w-]*:ecs:([^:]+):\d+:service\/([^/]+)\/([^/]+)$/.exec(arn);
+  return m ? { region: m[1]!, cluster: m[2]!, name: m[3]! } : undefined;
+}
+
+/** a cluster name or ARN (arn:aws:ecs:REGION:ACCOUNT:cluster/NAME) -> its name */
+function clusterName(ref: unknown): string | undefined {
+  const s = str(ref);
+  if (!s) return undefined;
+  const m = /:cluster\/([^/]+)$/.exec(s);
+  return m ? m[1] : s.includes(':') ? undefined : s;
+}
+
+/** a family, family:revision or revision ARN -> the family */
+function familyOf(ref: unknown): string | undefined {
+  const s = str(ref);
+  if (!s) return undefined;
+  const tail = s.includes('task-definition/') ? s.slice(s.indexOf('task-definition/') + 'task-definition/'.length) : s;
+  return tail.split(':')[0] || undefined;
+}
+
+/** Application Auto Scaling's ECS resource id: service/CLUSTER/NAME */
+function serviceFromScalingId(id: unknown): { cluster: string; name: string } | undefined {
+  const m = /^service\/([^/]+)\/([^/]+)$/.exec(str(id) ?? '');
+  return m ? { cluster: m[1]!, name: m[2]! } : undefined;
+}
+
+export function parseEcsEvent(body: string): EventVerdict {
+  let event: unknown;
+  try {
+    event = JSON.parse(body);
+  } catch (err) {
+    return { kind: 'malformed', reason: `not JSON: ${err instanceof Error ? err.message : String(err)}` };
+  }
+  if (!isObject(event)) return { kind: 'malformed', reason: 'not a JSON object' };
+  const detailType = str(event['detail-type']);
+  const source = str(event.source);
+  const region = str(event.region);
+  const detail = event.detail;
+  if (!detailType || !source || !region || !isObject(detail)) return { kind: 'malformed', reason: 'not an EventBridge event (detail-type, source, region and detail are required)' };
+  const resources = Array.isArray(event.resources) ? event.resources.filter((r): r is string => typeof r === 'string') : [];
+  const eventName = str(detail.eventName);
+  const targets: EventTarget[] = [];
+  const addService = (cluster: string | undefined, name: string | undefined, inRegion = region) => {
+    if (cluster && name) targets.push({ kind: 'Service', region: inRegion, cluster, name });
+  };
+
+  if (detailType === 'AWS API Call via CloudTrail') {
+    // CloudTrail record fields: eventSource, eventName, userAgent, requestParameters (CloudTrail record contents).
+    const eventSource = str(detail.eventSource);
+    if (eventSource !== 'ecs.amazonaws.com' && eventSource !== 'application-autoscaling.amazonaws.com') return { kind: 'ignored', detailType, reason: `CloudTrail event of ${eventSource ?? 'no service'}` };
+    if ((str(detail.userAgent) ?? '').includes(`app/${CONTROLLER_USER_AGENT}`)) return { kind: 'own-write', detailType, ...(eventName ? { eventName } : {}) };
+    if (eventName && /^(Describe|List|Get)/.test(eventName)) return { kind: 'ignored', detailType, reason: `${eventName} changes nothing` };
+    const req = isObject(detail.requestParameters) ? detail.requestParameters : {};
+    const inRegion = str(detail.awsRegion) ?? region;
+    if (eventSource === 'application-autoscaling.amazonaws.com') {
+      const svc = serviceFromScalingId(req.resourceId);
+      if (svc) addService(svc.cluster, svc.name, inRegion);
+    } else {
+      const cluster = clusterName(req.cluster) ?? 'default';
+      const service = str(req.service) ?? str(req.serviceName);
+      if (service) {
+        const arn = serviceFromArn(service);
+        if (arn) addService(arn.cluster, arn.name, arn.region);
+        else addService(cluster, service, inRegion);
+      }
+      const family = familyOf(req.family) ?? (eventName && /TaskDefinition/.test(eventName) ? familyOf(req.taskDefinition) : undefined);
+      if (family) targets.push({ kind: 'TaskDefinition', region: inRegion, name: family });
+      if (!service && eventName && /Cluster/.test(eventName)) {
+        const name = clusterName(req.cluster) ?? str(req.clusterName);
+        if (name) targets.push({ kind: 'Cluster', region: inRegion, name });
+      }
+      // TagResource / UntagResource name the resource by ARN
+      const arn = str(req.resourceArn);
+      const tagged = arn ? serviceFromArn(arn) : undefined;
+      if (tagged) addService(tagged.cluster, tagged.name, tagged.region);
+      else if (arn && /:cluster\//.test(arn)) targets.push({ kind: 'Cluster', region: inRegion, name: clusterName(arn)! });
+      else if (arn && /:task-definition\//.test(arn)) targets.push({ kind: 'TaskDefinition', region: inRegion, name: familyOf(arn)! });
+    }
+  } else if (source === 'aws.ecs' && (detailType === 'ECS Service Action' || detailType === 'ECS Deployment State Change')) {
+    // resources: the service ARN (Amazon ECS service action events / service deployment state change events)
+    for (const r of resources) {
+      const svc = serviceFromArn(r);
+      if (svc) addService(svc.cluster, svc.name, svc.region);
+    }
+  } else if (source === 'aws.ecs' && detailType === 'ECS Task State Change') {
+    // a service's task carries group "service:NAME" and the cluster's ARN (Amazon ECS task state change events)
+    const group = str(detail.group);
+    if (group?.startsWith('service:')) addService(clusterName(detail.clusterArn), group.slice('service:'.length));
+    else return { kind: 'ignored', detailType, reason: 'a task that no service started' };
+  } else if (source === 'aws.application-autoscaling') {
+    const svc = serviceFromScalingId(detail.resourceId);
+    if (svc) addService(svc.cluster, svc.name);
+  } else {
+    return { kind: 'ignored', detailType, reason: `an event of ${source} (${detailType}) this controller does not follow` };
+  }
+  if (targets.length === 0) return { kind: 'ignored', detailType, reason: 'names no service, cluster or task definition family' };
+  return { kind: 'targeted', detailType, targets, ...(eventName ? { eventName } : {}) };
+}

@@ -98,7 +98,8 @@ describe('the fight guard', () => {
 
   it('an in-sync pass costs no call: the record stays and outdates', () => {
     const s = syncedEstate();
-    const tags = { ...managedTags(s.hashes[SVC_ID]), [TAG.fight]: formatFightTag({ applied: 2, since: T0.toISOString(), last: T0.toISOString(), desiredHash: s.hashes[SVC_ID]!, changeHash: 'aaaaaaaaaaaaaaaa' }) };
+    // the service as applied (its tags, revision record included), plus a fight record
+    const tags = { ...s.live.service.tags, [TAG.fight]: formatFightTag({ applied: 2, since: T0.toISOString(), last: T0.toISOString(), desiredHash: s.hashes[SVC_ID]!, changeHash: 'aaaaaaaaaaaaaaaa' }) };
     const service = liveService({ name: 'web', spec: liveServiceSpec(), tags, primary: s.live.rev5 });
     const guarded = guardFights(diff(s.desired, estate({ clusters: [s.live.cluster], families: [s.live.family], services: [service] })), T1);
     expect(webOf(guarded).state).toBe('in-sync');

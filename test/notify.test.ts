@@ -136,7 +136,7 @@ describe('the webhook URL and what is said about it', () => {
     try {
       const n = new WebhookNotifier(target(`http://u:p@127.0.0.1:${port}/hook`), 'http://x/');
       const r = await n.notify(report([resource('a', 'drifted')]));
-      expect(r).toEqual({ sent: 0, error: `http://127.0.0.1:${port}: answered a redirect (HTTP 307), which is not followed: give the final URL` });
+      expect(r).toEqual({ sent: 0, error: `http://127.0.0.1:${port}: answered a redirect (HTTP 307), which is not followed: give the final URL`, retryInMs: 10_000 });
       expect(auth).toEqual([`Basic ${Buffer.from('u:p').toString('base64')}`]);
       expect(elsewhere).toEqual([]);
     } finally {

@@ -51,7 +51,7 @@ describe('a create in the plan', () => {
     expect(text).toMatch(/\+ {5}image: 123456789012\.dkr\.ecr\.eu-west-1\.amazonaws\.com\/web:1\.4\.0\n/);
     expect(text).toContain('valueFrom: arn:aws:ssm:eu-west-1:123456789012:parameter/api-token');
     expect(text).not.toContain('hunter2');
-    expect(text).toMatch(/value: redacted:sha256:[0-9a-f]{8}/);
+    expect(text).toMatch(/value: redacted:hmac:[0-9a-f]{16}/);
     // the server-filled default (container cpu 0) is not a field the create sets
     expect(text).not.toMatch(/\+ +cpu: 0/);
     expect(renderMarkdown(report)).toContain('```yaml\n');

@@ -28,6 +28,7 @@ import {
   type TaskDefinitionSpec,
 } from '../src/schema/index.js';
 import { MAX_USER_TAGS, OWNERSHIP_TAG_COUNT } from '../src/schema/tags.js';
+import { TAG } from '../src/model/resource.js';
 import { ownershipTags } from '../src/apply/ownership.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -332,8 +333,13 @@ describe('tags', () => {
 
   it('the ownership tags counted against the limit are all the controller ever adds', () => {
     const desired = { kind: 'Cluster' as const, name: 'c', region: 'us-east-1', annotations: { 'ecs-reconciler/prune': 'false' }, spec: {}, source: { file: 'c.yaml', line: 1, column: 1 } };
-    const all = ownershipTags({ controllerId: 'id', desiredHash: 'h', desired, gitRevision: 'abc', repository: 'github.com/a/b' });
-    expect(Object.keys(all)).toHaveLength(OWNERSHIP_TAG_COUNT);
+    const all = ownershipTags({ controllerId: 'id', desiredHash: 'h', desired, gitRevision: 'abc', repository: 'github.com/a/b', fightTag: '1' });
+    // every key ownershipTags writes is a TAG key, and the limit counts every TAG key (the
+    // replacement marker and a service's revision record are written beside these)
+    const keys = new Set<string>(Object.values(TAG));
+    expect(Object.keys(all).filter((k) => !keys.has(k))).toEqual([]);
+    expect(Object.keys(all)).toHaveLength(7);
+    expect(OWNERSHIP_TAG_COUNT).toBe(keys.size);
     expect(MAX_USER_TAGS + OWNERSHIP_TAG_COUNT).toBe(50);
   });
 

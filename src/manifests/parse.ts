@@ -217,30 +217,6 @@ function substituteInDocument(doc: Document, ctx: ParseContext, loc: Located, pr
   });
 }
 
-/**
- * A `__proto__` key (in tags, annotations, dockerLabels, log options...) cannot be kept in
- * a plain object: JavaScript reads it as the object's prototype, and the key vanishes
- * without a word, so a tag or label the manifest names would never be applied. Refused,
- * located at the key.
- */
-function prototypeKeys(doc: Document, loc: Located): Problem[] {
-  const problems: Problem[] = [];
-  visit(doc, {
-    Pair(_key, pair, ancestors) {
-      if (!isScalar(pair.key) || pair.key.value !== '__proto__') return;
-      problems.push({
-        stage: 'validate',
-        file: loc.file,
-        ...position(loc, pair.key.range?.[0] ?? 0),
-        path: formatPath([...fieldPath([...ancestors, pair]), '__proto__']),
-        message: 'the key "__proto__" is refused: it cannot be kept as a map key (JavaScript reads it as the object\'s prototype) and would be dropped without a word',
-        hint: 'rename the key',
-      });
-    },
-  });
-  return problems;
-}
-
 /** The field path of a node from its ancestors (as `visit` gives them). */
 function fieldPath(chain: readonly unknown[]): PathSegment[] {
   const out: PathSegment[] = [];
@@ -333,18 +309,7 @@ function parseOneDocument(doc: Document, isJson: boolean, source: string, ctx: P
     out.invalid.push({ source: { file: loc.file, ...docLoc } });
     return;
   }
-  const protoKeys = prototypeKeys(doc, loc);
-  if (protoKeys.length) {
-    out.problems.push(...protoKeys);
-    let named: Omit<InvalidResource, 'source'> = {};
-    try {
-      named = identify(doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }), isJson);
-    } catch {
-      // an alias problem besides: the document stays unnamed (and invalid)
-    }
-    out.invalid.push({ ...named, source: { file: loc.file, ...docLoc } });
-    return;
-  }
+
   const substitutionProblems: Problem[] = [];
   substituteInDocument(doc, ctx, loc, substitutionProblems, source);
 

@@ -32,7 +32,8 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
 export function dropUnsetValues(value: unknown, path = ''): unknown {
   if (Array.isArray(value)) return value.map((item) => dropUnsetValues(item, `${path}[]`));
   if (!isPlainObject(value)) return value;
-  const out: Record<string, unknown> = {};
+  // null prototype: a "__proto__" key (a tag, a label) is kept as a key (src/model/own-keys.ts)
+  const out: Record<string, unknown> = Object.create(null);
   for (const [key, child] of Object.entries(value)) {
     const childPath = path === '' ? key : `${path}.${key}`;
     if (child === null || child === undefined) continue;

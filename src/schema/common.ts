@@ -23,14 +23,15 @@ export const stringList = z.array(z.string());
  */
 const PROTO_KEY_STAND_IN = '\u0000__proto__';
 
+/** After validation: the map's stand-in key back to "__proto__", in a null-prototype map. */
+export function restoreProtoKeys<T>(m: Record<string, T>): Record<string, T> {
+  const out: Record<string, T> = Object.create(null);
+  for (const [k, v] of Object.entries(m)) out[k === PROTO_KEY_STAND_IN ? '__proto__' : k] = v;
+  return out;
+}
+
 export function ownKeysRecord<V extends z.ZodType>(value: V) {
-  return z
-    .record(z.string(), value)
-    .transform((m) => {
-      const out: Record<string, z.output<V>> = Object.create(null);
-      for (const [k, v] of Object.entries(m)) out[k === PROTO_KEY_STAND_IN ? '__proto__' : k] = v as z.output<V>;
-      return out;
-    });
+  return z.record(z.string(), value).transform((m) => restoreProtoKeys(m as Record<string, z.output<V>>));
 }
 
 /** Before zod sees a parsed map: an own "__proto__" key is renamed to the stand-in (see ownKeysRecord). */

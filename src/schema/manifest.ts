@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ClusterSpecSchema } from './cluster.js';
-import { ecsName, got } from './common.js';
+import { ecsName, got, restoreProtoKeys } from './common.js';
 import { ServiceSpecSchema } from './service.js';
 import { TaskDefinitionJsonFileSchema, TaskDefinitionSpecSchema } from './task-definition.js';
 
@@ -55,6 +55,7 @@ export const AnnotationsSchema = z
       }
     }
   })
+  .transform((a) => restoreProtoKeys(a as Record<string, string>) as typeof a)
   .describe(`Behaviour knobs, all strings. Keys under "${ANNOTATION_PREFIX}" are the controller's; other keys are free.`);
 
 export const RegionSchema = z

@@ -104,9 +104,12 @@ describe('hostile input next to a good estate, prune on', () => {
     expect(plan.plan.actions.map((a) => a.kind).sort()).toEqual(['delete-service', 'deregister-task-definition']);
   });
 
+  // Each pass's change behind the controller's back sets another count: the same change
+  // restored on 3 passes in a row would be a fight, which the fight guard stops applying.
+  let outOfBandCount = 4;
   async function hostilePass(files: string[]): Promise<{ pass: PassRun; problems: Problem[] }> {
     // a change behind the controller's back (worker has no auto scaling: the count is the manifest's)
-    await ecsClient().send(new UpdateServiceCommand({ cluster: 'batch', service: 'worker', desiredCount: 5 }));
+    await ecsClient().send(new UpdateServiceCommand({ cluster: 'batch', service: 'worker', desiredCount: ++outOfBandCount }));
     const pass = await reconcile(dir, { mode: 'apply', prune: true });
     for (const op of PRUNING_OPS) expect(pass.calls[op] ?? 0, `${op} called`).toBe(0);
     expect(pass.report.loadComplete).toBe(false);

@@ -138,7 +138,8 @@ describe('the review workflow', () => {
   it('without a terminal, an apply that would delete is refused whole unless --yes; at a terminal only "yes" goes on', async () => {
     expect((await cli(['apply', dir])).code).toBe(0);
     rmSync(join(dir, 'api'), { recursive: true });
-    const refused = await cli(['apply', dir, '--prune']);
+    // an explicit controller id: outside a git checkout the default id prunes nothing (issue 13, 13)
+    const refused = await cli(['apply', dir, '--prune', '--controller-id', 'default']);
     expect(refused.code, refused.out + refused.err).toBe(1);
     expect(refused.err).toContain('apply would delete or replace');
     expect(refused.err).toContain('delete-service Service/us-east-1/prod/api');
@@ -146,17 +147,17 @@ describe('the review workflow', () => {
     expect(await serviceExists('prod', 'api')).toBe(true);
 
     const questions: string[] = [];
-    const declined = await cli(['apply', dir, '--prune'], { interactive: true, ask: async (q) => (questions.push(q), 'y') });
+    const declined = await cli(['apply', dir, '--prune', '--controller-id', 'default'], { interactive: true, ask: async (q) => (questions.push(q), 'y') });
     expect(declined.code).toBe(1);
     expect(questions).toHaveLength(1);
     expect(declined.err).toContain('apply cancelled');
     expect(await serviceExists('prod', 'api')).toBe(true);
 
-    const targeted = await cli(['apply', dir, '--prune', '--yes', '--target', 'Service/prod/web']);
+    const targeted = await cli(['apply', dir, '--prune', '--controller-id', 'default', '--yes', '--target', 'Service/prod/web']);
     expect(targeted.code, targeted.err).toBe(0);
     expect(await serviceExists('prod', 'api')).toBe(true); // outside the target: never pruned
 
-    const confirmed = await cli(['apply', dir, '--prune'], { interactive: true, ask: async () => 'yes' });
+    const confirmed = await cli(['apply', dir, '--prune', '--controller-id', 'default'], { interactive: true, ask: async () => 'yes' });
     expect(confirmed.code, confirmed.err).toBe(0);
     expect(await serviceExists('prod', 'api')).toBe(false);
   });

@@ -1,6 +1,7 @@
 // The daemon's harder edges: a git-sync sidecar swapping the checkout by symlink, the
 // git commit recorded, a failing resource backing off while the others converge, and
 // AWS refusing every call.
+import { resetEmulator } from './emulator-helpers.js';
 import { execFileSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, renameSync, symlinkSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
@@ -111,6 +112,10 @@ describe('failures', () => {
 
 describe('--state-dir', () => {
   it('a restarted daemon reads no task definition revision again', async () => {
+    // From an empty account: the first daemon registers (and so caches) every revision.
+    // (Against an estate applied by the tests above, services carry their revision record
+    // and nothing is described or cached at all: the cache would be empty to begin with.)
+    await resetEmulator();
     const dir = mkdtempSync(join(tmpdir(), 'ecs-reconciler-state-'));
     cpSync(join(REPO_ROOT, 'manifests'), dir, { recursive: true });
     const stateDir = mkdtempSync(join(tmpdir(), 'ecs-reconciler-statedir-'));

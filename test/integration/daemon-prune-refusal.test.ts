@@ -24,17 +24,21 @@ interface ReportBody {
 
 const DELETING_OPERATIONS = ['DeleteService', 'DeleteCluster', 'DeregisterTaskDefinition', 'DeleteTaskDefinitions', 'DeleteCapacityProvider'];
 
-/** Deleting AWS calls the daemon made so far, from its own per-operation call counter on /metrics. */
+/**
+ * Deleting AWS calls the daemon made so far, from its own per-operation call counter on
+ * /metrics. The counter must show the daemon's reads too, or a renamed metric would read
+ * as "no deletion".
+ */
 async function deletingCalls(daemon: DaemonProcess): Promise<number> {
   const { text } = await daemon.get('/metrics');
-  let total = 0;
+  const byOperation = new Map<string, number>();
   for (const line of text.split('\n')) {
     const m = /^ecs_reconciler_aws_calls_total\{([^}]*)\} ([0-9.e+-]+)$/.exec(line);
-    if (!m) continue;
-    const operation = /operation="([^"]*)"/.exec(m[1]!)?.[1];
-    if (operation && DELETING_OPERATIONS.includes(operation)) total += Number(m[2]);
+    const operation = m ? /operation="([^"]*)"/.exec(m[1]!)?.[1] : undefined;
+    if (operation) byOperation.set(operation, (byOperation.get(operation) ?? 0) + Number(m![2]));
   }
-  return total;
+  expect(byOperation.get('DescribeServices') ?? 0).toBeGreaterThan(0);
+  return DELETING_OPERATIONS.reduce((sum, op) => sum + (byOperation.get(op) ?? 0), 0);
 }
 
 /** Removes every file under dir, keeping the folders: the load finds a folder with nothing in it. */

@@ -50,6 +50,18 @@ describe('webhook notifications', () => {
     expect(body.reportUrl).toBe('https://r.example/');
   });
 
+  it('orphans entering error under a refused prune stage: the post says why and how to go on', () => {
+    const reason = 'prune refused: it would delete 2 of the 8 resource(s) this controller manages, more than --max-prune 1. Check the plan; pass --max-prune 2 to go on';
+    const orphan = resource('Service/eu-west-1/prod/web', 'orphaned', { skipped: { reason, error: true } });
+    const refused = { ...report([orphan]), prune: { status: 'refused' as const, reason, deletions: 2, managed: 8, maxPrune: 1 } };
+    const t = transitionsOf(refused, new Map());
+    expect(t.map((x) => x.to)).toEqual(['error']);
+    expect(String(webhookBody(refused, t, 'https://r.example/').text)).toBe(`ecs-reconciler (default): 1 resource(s) changed condition\n• Service/eu-west-1/prod/web is in error (orphaned)\n${reason}\nReport: https://r.example/`);
+    // a later post about something else does not repeat the refusal
+    const drift = [{ resource: 'Service/eu-west-1/prod/api', from: 'ok' as const, to: 'drifted' as const, state: 'drifted' as const, fields: ['desiredCount'] }];
+    expect(String(webhookBody(refused, drift, 'https://r.example/').text)).not.toContain('prune refused');
+  });
+
   it('a failed post is tried again after a backoff, not on every pass, with what happened meanwhile', async () => {
     let calls = 0;
     let down = true;

@@ -42,6 +42,11 @@ export function webhookBody(report: Report, transitions: readonly Transition[], 
     const what = t.to === 'ok' ? `is back to ${t.state}` : t.to === 'fighting' ? `is fighting: the same change came back after ${FIGHT_LIMIT} applies (${t.fields.slice(0, 5).join(', ')}); no longer applied` : t.to === 'drifted' ? `drifted${t.fields.length ? ` (${t.fields.slice(0, 5).join(', ')})` : ''}` : `is in error (${t.state})`;
     return `• ${t.resource} ${what}`;
   });
+  // Orphans held back by a refused prune stage enter error together: the post says why and
+  // how to go on (--allow-empty, --max-prune N), or the reader sees only "in error (orphaned)"
+  // (issue 13, item 1). It comes with those transitions, so once, not once per pass.
+  const pruneRefusal = pruneRefusalOf(report, transitions);
+  if (pruneRefusal) lines.push(pruneRefusal);
   return {
     // field paths carry tag keys and labels from live ECS: no Slack markup or mention gets through
     text: slackText(`ecs-reconciler (${report.controllerId}): ${transitions.length} resource(s) changed condition\n${lines.join('\n')}\nReport: ${reportUrl}`),
@@ -52,6 +57,14 @@ export function webhookBody(report: Report, transitions: readonly Transition[], 
     summary: report.summary.byState,
     transitions,
   };
+}
+
+/** The prune stage's refusal, when one of these transitions is an orphan entering error because of it. */
+function pruneRefusalOf(report: Report, transitions: readonly Transition[]): string | undefined {
+  const reason = report.prune?.status === 'refused' ? report.prune.reason : undefined;
+  if (!reason) return undefined;
+  const entered = new Set(transitions.filter((t) => t.to === 'error').map((t) => t.resource));
+  return report.resources.some((r) => entered.has(r.id) && r.skipped?.reason === reason) ? reason : undefined;
 }
 
 /**

@@ -413,13 +413,14 @@ export class AwsGateway {
   }
 
   /**
-   * ECS clusters, services and task definitions of the region carrying a tag, in a few
-   * calls (Resource Groups Tagging API GetResources, TagFilters + ResourceTypeFilters, up to
-   * 100 a page): how resources the controller manages are found even in a cluster no
-   * manifest names any more. GetResources also returns resources "tagged or previously
+   * ECS services of the region carrying a tag, in a few calls (Resource Groups Tagging API
+   * GetResources, TagFilters + ResourceTypeFilters, up to 100 a page): how services the
+   * controller manages are found even in a cluster no manifest names any more. Services
+   * only: ListClusters already names every cluster and ListTaskDefinitions every revision,
+   * while a revision per page here would cost a call per 100 revisions every pass. GetResources also returns resources "tagged or previously
    * tagged" (the API reference), deleted ones among them: callers describe what it names.
    */
-  async findTaggedEcsArns(key: string, value: string): Promise<string[]> {
+  async findTaggedServiceArns(key: string, value: string): Promise<string[]> {
     if (!this.tagging) {
       this.tagging = new ResourceGroupsTaggingAPIClient(this.clientConfig);
       this.instrument(this.tagging as unknown as ECSClient, 'tagging');
@@ -427,7 +428,7 @@ export class AwsGateway {
     const client = this.tagging;
     const found = await this.paginate(
       client,
-      (PaginationToken) => new GetResourcesCommand({ TagFilters: [{ Key: key, Values: [value] }], ResourceTypeFilters: ['ecs:cluster', 'ecs:service', 'ecs:task-definition'], ResourcesPerPage: 100, ...(PaginationToken ? { PaginationToken } : {}) }),
+      (PaginationToken) => new GetResourcesCommand({ TagFilters: [{ Key: key, Values: [value] }], ResourceTypeFilters: ['ecs:service'], ResourcesPerPage: 100, ...(PaginationToken ? { PaginationToken } : {}) }),
       (r: { ResourceTagMappingList?: Array<{ ResourceARN?: string }> }) => r.ResourceTagMappingList?.map((m) => m.ResourceARN ?? '').filter(Boolean),
       'PaginationToken',
     );

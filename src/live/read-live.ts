@@ -108,7 +108,7 @@ async function readRegion(gw: AwsGateway, region: string, opts: ReadLiveOptions,
   // external cluster given by ARN, say) are found by their own managed-by tag: listing only
   // the known clusters would forget them for ever.
   const elsewhere = new Map<string, string[]>();
-  for (const arn of await gw.findTaggedEcsArns(TAG.managedBy, opts.controllerId)) {
+  for (const arn of await gw.findTaggedServiceArns(TAG.managedBy, opts.controllerId)) {
     const m = /:service\/([^/]+)\/([^/]+)$/.exec(arn);
     if (!m || serviceClusters.has(m[1]!)) continue;
     elsewhere.set(m[1]!, [...(elsewhere.get(m[1]!) ?? []), m[2]!]);

@@ -68,8 +68,11 @@ describe('the daemon in apply mode', () => {
     expect(drift?.changes).toEqual([{ path: 'desiredCount', live: 9, desired: 3, cause: 'out-of-band' }]);
     expect(drift?.msg).toBe('Service/us-east-1/prod/api drifted: desiredCount: 9 → 3');
     expect(drift?.level).toBe('warn');
-    const fix = daemon.lines.findIndex((l) => l.resource === 'Service/us-east-1/prod/api' && l.action === 'update-service' && l.outcome === 'applied' && daemon.lines.indexOf(drift!) < daemon.lines.indexOf(l));
-    expect(fix).toBeGreaterThan(daemon.lines.indexOf(drift!));
+    // the action's line is written when the action ends (its TagResource included), which
+    // may come a moment after ECS already shows the restored count: wait for it
+    const driftAt = daemon.lines.indexOf(drift!);
+    const fixLine = await daemon.waitFor((l) => l.resource === 'Service/us-east-1/prod/api' && l.action === 'update-service' && l.outcome === 'applied' && daemon.lines.indexOf(l) > driftAt, 10_000, 'the UpdateService that restores api');
+    expect(daemon.lines.indexOf(fixLine)).toBeGreaterThan(driftAt);
   });
 
   it('names the revision it registered in the register line', async () => {

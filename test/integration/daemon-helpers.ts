@@ -1,6 +1,8 @@
 // Starts `ecs-reconciler run` as a real child process (the compiled CLI in dist/, as
 // users run it) against the emulator, and reads its JSON log lines as they come.
 import { spawn, type ChildProcess } from 'node:child_process';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { emulatorEnv } from './emulator-helpers.js';
 import { REPO_ROOT } from './reconcile-helpers.js';
@@ -84,3 +86,17 @@ export function startDaemon(dir: string, extra: string[] = []): DaemonProcess {
 }
 
 export const isPass = (l: LogLine) => typeof l.passId === 'number' && l.msg.startsWith('pass ');
+
+/** A local webhook endpoint on 127.0.0.1 (--notify-webhook): each posted body is handed to `onBody`, answered 200. */
+export async function startWebhookReceiver(onBody: (body: string) => void): Promise<{ url: string; close: () => Promise<void> }> {
+  const server = http.createServer((req, res) => {
+    let body = '';
+    req.on('data', (c: Buffer) => (body += c.toString()));
+    req.on('end', () => {
+      onBody(body);
+      res.writeHead(200).end('ok');
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`, close: () => new Promise<void>((r) => server.close(() => r())) };
+}

@@ -3,12 +3,10 @@
 // everything else". A child process on the emulator, watched through its logs, /report,
 // /metrics (AWS calls by operation) and a webhook receiver on 127.0.0.1.
 import { readdirSync, rmSync, statSync } from 'node:fs';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { DescribeServicesCommand, UpdateServiceCommand } from '@aws-sdk/client-ecs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isPass, startDaemon, type DaemonProcess, type LogLine } from './daemon-helpers.js';
+import { isPass, startDaemon, startWebhookReceiver, type DaemonProcess, type LogLine } from './daemon-helpers.js';
 import { ecsClient, reconcile, scratchManifests } from './reconcile-helpers.js';
 
 interface WebhookPost {
@@ -67,26 +65,18 @@ async function desiredCountOf(cluster: string, service: string): Promise<number 
 
 describe('the daemon with a refused prune stage', () => {
   const posts: WebhookPost[] = [];
-  let receiver: http.Server;
+  let receiver: Awaited<ReturnType<typeof startWebhookReceiver>> | undefined;
   let hook = '';
   let daemon: DaemonProcess | undefined;
 
   beforeAll(async () => {
-    receiver = http.createServer((req, res) => {
-      let body = '';
-      req.on('data', (c) => (body += c));
-      req.on('end', () => {
-        posts.push(JSON.parse(body) as WebhookPost);
-        res.writeHead(200).end('ok');
-      });
-    });
-    await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
-    hook = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
+    receiver = await startWebhookReceiver((body) => posts.push(JSON.parse(body) as WebhookPost));
+    hook = receiver.url;
   });
 
   afterAll(async () => {
     await daemon?.stop();
-    await new Promise((r) => receiver?.close(r));
+    await receiver?.close();
   });
 
   it('an emptied folder deletes nothing over several passes: /report holds the refusal and --allow-empty, the webhook is told once', async () => {

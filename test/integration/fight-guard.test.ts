@@ -3,13 +3,11 @@
 // hook, scripts/emulator_ext/test_hooks.py). The daemon applies a commit's change once
 // and restores it twice (3 UpdateServices), then stops, reports the resource `fighting` in /report, /metrics and the webhook,
 // still after a restart, and resumes once the manifest changes.
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DescribeServicesCommand } from '@aws-sdk/client-ecs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isPass, startDaemon, type DaemonProcess, type LogLine } from './daemon-helpers.js';
+import { isPass, startDaemon, startWebhookReceiver, type DaemonProcess, type LogLine } from './daemon-helpers.js';
 import { emulatorEnv } from './emulator-helpers.js';
 import { ecsClient, scratchManifests } from './reconcile-helpers.js';
 
@@ -33,26 +31,18 @@ interface ReportJson {
 describe('the fight guard stops a resource another tool keeps changing back', () => {
   const dir = scratchManifests();
   const posts: string[] = [];
-  let receiver: http.Server;
+  let receiver: Awaited<ReturnType<typeof startWebhookReceiver>> | undefined;
   let hook = '';
   let daemon: DaemonProcess | undefined;
 
   beforeAll(async () => {
-    receiver = http.createServer((req, res) => {
-      let body = '';
-      req.on('data', (c: Buffer) => (body += c.toString()));
-      req.on('end', () => {
-        posts.push(body);
-        res.writeHead(200).end();
-      });
-    });
-    await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', () => r()));
-    hook = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
+    receiver = await startWebhookReceiver((body) => posts.push(body));
+    hook = receiver.url;
   });
   afterAll(async () => {
     await daemon?.stop();
     await fighter('DELETE');
-    await new Promise((r) => receiver.close(r));
+    await receiver?.close();
   });
 
   it('applies the same change 3 times, then no more, with the state reported everywhere', async () => {

@@ -1,14 +1,12 @@
 // The drift report as people read it: the daemon's page in headless Chromium, the
 // webhook on a local receiver, and the history file.
 import { existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { UpdateServiceCommand } from '@aws-sdk/client-ecs';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isPass, startDaemon, type DaemonProcess } from './daemon-helpers.js';
+import { isPass, startDaemon, startWebhookReceiver, type DaemonProcess } from './daemon-helpers.js';
 import { REPO_ROOT, ecsClient, reconcile, scratchManifests } from './reconcile-helpers.js';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -29,7 +27,7 @@ interface Received {
 
 describe('the report page, the webhook and the history', () => {
   const received: Received[] = [];
-  let receiver: http.Server;
+  let receiver: Awaited<ReturnType<typeof startWebhookReceiver>> | undefined;
   let daemon: DaemonProcess;
   let browser: Browser;
   const stateDir = mkdtempSync(join(tmpdir(), 'ecs-reconciler-state-'));
@@ -37,16 +35,8 @@ describe('the report page, the webhook and the history', () => {
 
   beforeAll(async () => {
     if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: the report page test needs Chromium; install it with \`npm run setup:chromium\` (scripts/install-chromium: apt-get install chromium, as root or with sudo), then run the tests again`);
-    receiver = http.createServer((req, res) => {
-      let body = '';
-      req.on('data', (c) => (body += c));
-      req.on('end', () => {
-        received.push({ body: JSON.parse(body) });
-        res.writeHead(200).end('ok');
-      });
-    });
-    await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
-    const hook = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
+    receiver = await startWebhookReceiver((body) => received.push({ body: JSON.parse(body) }));
+    const hook = receiver.url;
     await reconcile(dir, { mode: 'apply' });
     daemon = startDaemon(dir, ['--mode', 'report', '--interval', '1s', '--state-dir', stateDir, '--notify-webhook', hook, '--public-url', 'https://reconciler.example/']);
     await daemon.waitFor((l) => isPass(l) && (l.states as Record<string, number>)['in-sync'] === 8, 30_000, 'a pass with 8 in-sync');
@@ -59,7 +49,7 @@ describe('the report page, the webhook and the history', () => {
   afterAll(async () => {
     await browser?.close();
     await daemon?.stop();
-    await new Promise((r) => receiver?.close(r));
+    await receiver?.close();
   });
 
   it('the page lists every resource of manifests/ with its state, and shows a drift made behind the daemon\'s back without a reload', async () => {

@@ -199,7 +199,13 @@ def apply() -> list[str]:
             svc.launch_type = None
             dep.pop("launchType", None)
             dep["capacityProviderStrategy"] = cps
-        if (svc.launch_type == "FARGATE" or cps) and not svc.platform_version:
+        # platformVersion is Fargate's: a strategy over EC2 (Auto Scaling group) providers
+        # has none (Service.platformVersion: "The platform version to run your service
+        # on. A platform version is only specified for tasks that are hosted on Fargate.")
+        on_fargate = svc.launch_type == "FARGATE" or any(
+            item.get("capacityProvider") in ("FARGATE", "FARGATE_SPOT") for item in cps or []
+        )
+        if on_fargate and not svc.platform_version:
             svc.platform_version = "LATEST"
             dep["platformVersion"] = "LATEST"
         if dep:

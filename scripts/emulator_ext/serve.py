@@ -154,6 +154,17 @@ def make_network(endpoint: str, region: str) -> dict[str, str]:
     }
 
 
+def make_ec2_capacity(endpoint: str, region: str, network: dict[str, str]) -> dict[str, str]:
+    """The example estate's EC2 capacity: a launch template and an Auto Scaling group of
+    instances whose ECS agent joins the cluster capacity.EC2_CLUSTER (see capacity.py).
+    Made with or without the extensions: it is the account the tests run against."""
+    import capacity
+
+    return capacity.make_capacity(
+        endpoint, region, [network["SUBNET_A"], network["SUBNET_B"]], network["SECURITY_GROUP"]
+    )
+
+
 def write_env_file(path: str, values: dict[str, str]) -> None:
     """Write NAME=value lines atomically (a reader never sees half a file)."""
     path = os.path.abspath(path)
@@ -213,6 +224,10 @@ def main() -> int:
 
         for name in prune_gaps.apply():
             log(f"extension: {name}")
+        import capacity
+
+        for name in capacity.apply():
+            log(f"extension: {name}")
 
     # test hooks after the ECS extensions, so that they wrap them; inert until a test arms one
     import test_hooks
@@ -254,7 +269,9 @@ def main() -> int:
             "AWS_ENDPOINT_URL": endpoint,
             "ECS_EMULATOR_RESET_URL": f"{endpoint}/ecs-reconciler/reset",
         }
-        values.update(make_network(endpoint, args.region))
+        network = make_network(endpoint, args.region)
+        values.update(network)
+        values.update(make_ec2_capacity(endpoint, args.region, network))
         if not args.no_extra_region and args.region != EXTRA_REGION:
             prefix = EXTRA_REGION.upper().replace("-", "_") + "_"
             values.update({prefix + k: v for k, v in make_network(endpoint, EXTRA_REGION).items()})

@@ -313,7 +313,11 @@ def _capacity_providers() -> list[str]:
     # the Auto Scaling group itself cannot change), and managedInstancesProvider
     # (UpdateManagedInstancesProviderConfiguration). moto ignores managedDraining and
     # managedInstancesProvider, takes values outside the documented ranges, and answers
-    # HTTP 500 for an unknown provider.
+    # HTTP 500 for an unknown provider. The update is asynchronous: the response is the
+    # provider as it was, with updateStatus UPDATE_IN_PROGRESS (aws-cli
+    # examples/ecs/capacity-provider-update.rst: the answer to a targetCapacity=50 update
+    # still shows targetCapacity 100); DescribeCapacityProviders then shows the new
+    # values and UPDATE_COMPLETE. The emulator completes the update at once.
     @_wrap("update_capacity_provider")
     def update_capacity_provider(self: R, original: Callable[[R], ActionResult]) -> ActionResult:
         name = self._get_param("name") or ""
@@ -322,16 +326,20 @@ def _capacity_providers() -> list[str]:
             raise ClientException("The specified capacity provider does not exist.")
         asg = self._get_param("autoScalingGroupProvider")
         managed = self._get_param("managedInstancesProvider")
+        before = copy.deepcopy(provider)
+        before.update_status = "UPDATE_IN_PROGRESS"
+        before.update_status_reason = None
         if getattr(provider, "type", "") == "MANAGED_INSTANCES":
             if managed is not None:
                 provider.managed_instances_provider.update(copy.deepcopy(managed))
             provider.update_status = "UPDATE_COMPLETE"
-            return ActionResult({"capacityProvider": provider})
+            return ActionResult({"capacityProvider": before})
         _validate_asg_provider(asg or {})
-        result = original(self)
+        original(self)
         if asg and asg.get("managedDraining") is not None:
             provider.auto_scaling_group_provider["managedDraining"] = asg["managedDraining"]
-        return result
+        provider.update_status = "UPDATE_COMPLETE"
+        return ActionResult({"capacityProvider": before})
 
     applied.append("UpdateCapacityProvider changes what ECS lets change")
 
@@ -706,6 +714,34 @@ def _ec2_tasks() -> list[str]:
                     if EPHEMERAL_FIRST <= int(b["hostPort"]) <= EPHEMERAL_LAST:
                         taken.discard(int(b["hostPort"]))
         return result
+
+    # CAPACITY GAP 13 - RegisterTaskDefinition keeps an EC2 port mapping verbatim. ECS
+    # answers DescribeTaskDefinition with protocol "tcp" (PortMapping.protocol: "The
+    # default is tcp") and, in bridge mode, hostPort 0 for a hostPort left out (the
+    # dynamic mapping); in host mode the host port is the container port. Published
+    # evidence of the bridge answer: terraform-provider-aws
+    # aws/ecs_task_definition_equivalency_test.go (commit
+    # 3fa5eb088ef1b41b4960c36d5541d60f6d074822), whose apiRepresentation of
+    # {"containerPort": 80} is {"containerPort": 80, "hostPort": 0, "protocol": "tcp"}.
+    # bridge is the default network mode of an EC2 task definition (moto agrees). awsvpc
+    # is left as it was (outside this extension's EC2 scope).
+    @_wrap("register_task_definition")
+    def register_task_definition(self: R, original: Callable[[R], ActionResult]) -> ActionResult:
+        params = self.params
+        mode = params.get("networkMode")
+        if mode is None and "FARGATE" not in (params.get("requiresCompatibilities") or []):
+            mode = "bridge"
+        if mode in ("bridge", "host"):
+            for cd in params.get("containerDefinitions") or []:
+                for pm in cd.get("portMappings") or []:
+                    if "containerPortRange" in pm:
+                        continue
+                    pm.setdefault("protocol", "tcp")
+                    if pm.get("hostPort") is None:
+                        pm["hostPort"] = 0 if mode == "bridge" else pm.get("containerPort")
+        return original(self)
+
+    applied.append("RegisterTaskDefinition: bridge hostPort 0 / host hostPort = containerPort, tcp")
 
     # CAPACITY GAP 12 - DAEMON services. CreateService schedulingStrategy: "DAEMON-The
     # daemon scheduling strategy deploys exactly one task on each active container

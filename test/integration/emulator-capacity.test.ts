@@ -124,10 +124,12 @@ describe('capacity providers as the ECS API reference documents them', () => {
     }
   });
 
-  it('[extension] UpdateCapacityProvider changes managed scaling, termination protection and draining (UPDATE_COMPLETE); an unknown provider is a ClientException', async () => {
+  it('[extension] UpdateCapacityProvider changes managed scaling, termination protection and draining (UPDATE_IN_PROGRESS, then UPDATE_COMPLETE); an unknown provider is a ClientException', async () => {
     await ecs.send(new CreateCapacityProviderCommand({ name: 'ec2', autoScalingGroupProvider: { autoScalingGroupArn: emulatorVar('EC2_ASG_ARN'), managedScaling: { status: 'ENABLED', targetCapacity: 100 } } }));
     const updated = await ecs.send(new UpdateCapacityProviderCommand({ name: 'ec2', autoScalingGroupProvider: { managedScaling: { status: 'ENABLED', targetCapacity: 80 }, managedDraining: 'DISABLED' } }));
-    expect(updated.capacityProvider?.updateStatus).toBe('UPDATE_COMPLETE');
+    // the answer is the provider as it was, the update in progress; Describe shows it done
+    expect(updated.capacityProvider).toMatchObject({ updateStatus: 'UPDATE_IN_PROGRESS', autoScalingGroupProvider: { managedScaling: { targetCapacity: 100 }, managedDraining: 'ENABLED' } });
+    expect((await describeProvider('ec2'))?.updateStatus).toBe('UPDATE_COMPLETE');
     expect((await describeProvider('ec2'))?.autoScalingGroupProvider).toMatchObject({
       managedScaling: { status: 'ENABLED', targetCapacity: 80, minimumScalingStepSize: 1, maximumScalingStepSize: 10000, instanceWarmupPeriod: 300 },
       managedDraining: 'DISABLED',
@@ -257,11 +259,17 @@ async function registerBridge(family: string, networkMode: 'bridge' | 'host' = '
 }
 
 describe('EC2 tasks: bridge and host mode, DAEMON services', () => {
-  it('DescribeTaskDefinition keeps bridge-mode port mappings as registered (hostPort left out, 0, static) and its placement constraints', async () => {
+  it('[extension] DescribeTaskDefinition answers bridge-mode port mappings as ECS does (hostPort left out is 0, protocol tcp) and keeps its placement constraints', async () => {
     const td = await registerBridge('web');
     const def = (await ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: td }))).taskDefinition!;
     expect(def.networkMode).toBe('bridge');
-    expect(def.containerDefinitions?.[0]?.portMappings).toEqual([{ containerPort: 80 }, { containerPort: 443, hostPort: 0 }, { containerPort: 9000, hostPort: 9000 }]);
+    expect(def.containerDefinitions?.[0]?.portMappings).toEqual([
+      { containerPort: 80, hostPort: 0, protocol: 'tcp' },
+      { containerPort: 443, hostPort: 0, protocol: 'tcp' },
+      { containerPort: 9000, hostPort: 9000, protocol: 'tcp' },
+    ]);
+    const host = (await ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: await registerBridge('hosted', 'host') }))).taskDefinition!;
+    expect(host.containerDefinitions?.[0]?.portMappings).toEqual([{ containerPort: 8080, hostPort: 8080, protocol: 'tcp' }]);
     expect(def.placementConstraints).toEqual([{ type: 'memberOf', expression: 'attribute:ecs.os-type == linux' }]);
   });
 

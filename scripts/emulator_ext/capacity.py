@@ -469,10 +469,8 @@ def _strategies() -> list[str]:
     # specifying a capacity provider that uses an Auto Scaling group, the capacity
     # provider must already be created"; "Only capacity providers with an ACTIVE or
     # UPDATING status can be used."
-    @_wrap("put_cluster_capacity_providers")
-    def put_cluster_capacity_providers(self: R, original: Callable[[R], ActionResult]) -> ActionResult:
+    def check_association(self: R) -> list[str]:
         backend = self.ecs_backend
-        cluster = backend._get_cluster(self._get_param("cluster"))
         wanted = [_short_name(p) for p in self._get_param("capacityProviders") or []]
         for name in wanted:
             if name in FARGATE_PROVIDERS:
@@ -490,6 +488,21 @@ def _strategies() -> list[str]:
                     "that is not associated with the cluster. Associate the capacity provider "
                     "with the cluster or specify a valid capacity provider and try again."
                 )
+        return wanted
+
+    # the same rules when the cluster is created with its providers (CreateCluster
+    # capacityProviders: "If specifying a capacity provider that uses an Auto Scaling
+    # group, the capacity provider must already be created")
+    @_wrap("create_cluster")
+    def create_cluster(self: R, original: Callable[[R], ActionResult]) -> ActionResult:
+        check_association(self)
+        return original(self)
+
+    @_wrap("put_cluster_capacity_providers")
+    def put_cluster_capacity_providers(self: R, original: Callable[[R], ActionResult]) -> ActionResult:
+        backend = self.ecs_backend
+        cluster = backend._get_cluster(self._get_param("cluster"))
+        wanted = check_association(self)
         removed = {_short_name(p) for p in cluster.capacity_providers or []} - set(wanted)
         if removed:
             for svc in backend.services.values():
@@ -507,7 +520,7 @@ def _strategies() -> list[str]:
                     )
         return original(self)
 
-    applied.append("PutClusterCapacityProviders refuses to remove a provider in use")
+    applied.append("PutClusterCapacityProviders refuses to remove a provider in use; CreateCluster/Put need ACTIVE providers")
 
     # CAPACITY GAP 6 - a strategy naming a provider the cluster does not have. API
     # reference (CreateService / UpdateService / RunTask capacityProviderStrategy): "A

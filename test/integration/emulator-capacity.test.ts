@@ -214,6 +214,9 @@ describe('strategies and associations', () => {
     expect((await failure(ecs.send(new RunTaskCommand({ cluster: 'fargate-only', taskDefinition: td, capacityProviderStrategy: strategy }))))?.name).toBe('InvalidParameterException');
     await ecs.send(new CreateServiceCommand({ cluster: 'fargate-only', serviceName: 'web', taskDefinition: td, desiredCount: 0, launchType: 'EC2' }));
     expect((await failure(ecs.send(new UpdateServiceCommand({ cluster: 'fargate-only', service: 'web', capacityProviderStrategy: strategy }))))?.name).toBe('InvalidParameterException');
+    // a cluster may be given only providers that exist and are ACTIVE
+    expect((await failure(ecs.send(new CreateClusterCommand({ clusterName: 'ghost', capacityProviders: ['FARGATE', 'no-such-provider'] }))))?.name).toBe('InvalidParameterException');
+    expect((await failure(ecs.send(new PutClusterCapacityProvidersCommand({ cluster: 'fargate-only', capacityProviders: ['FARGATE', 'no-such-provider'], defaultCapacityProviderStrategy: [] }))))?.name).toBe('InvalidParameterException');
     // and a default strategy may name only the cluster's providers
     expect((await failure(ecs.send(new PutClusterCapacityProvidersCommand({ cluster: 'fargate-only', capacityProviders: ['FARGATE'], defaultCapacityProviderStrategy: strategy }))))?.name).toBe('InvalidParameterException');
   });

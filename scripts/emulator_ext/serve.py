@@ -330,6 +330,11 @@ def main() -> int:
             "AWS_ENDPOINT_URL": endpoint,
             "ECS_EMULATOR_RESET_URL": f"{endpoint}/ecs-reconciler/reset",
         }
+        if os.environ.get("ECS_EMULATOR_NO_EXTENSIONS") != "1":
+            import deployments
+
+            # how long a simulated rollout takes, for the tests that wait on one
+            values["ECS_EMULATOR_ROLLOUT_SECONDS"] = str(deployments.rollout_seconds())
         network = make_network(endpoint, args.region)
         values.update(network)
         values.update(make_blue_green_load_balancing(endpoint, args.region, network))

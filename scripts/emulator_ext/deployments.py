@@ -260,7 +260,7 @@ def begin_deployment(backend: EC2ContainerServiceBackend, svc: Service, at: floa
     dep["rolloutStateReason"] = (
         f"ECS deployment circuit breaker: rolling back to deploymentId {rollback_to}."
         if rollback_to
-        else "ECS deployment in progress."
+        else f"ECS deployment {dep['id']} in progress."
     )
     if old is not None:
         old["status"] = "ACTIVE"
@@ -279,7 +279,7 @@ def adopt_first_deployment(backend: EC2ContainerServiceBackend, svc: Service, at
         return
     td = backend.describe_task_definition(svc.task_definition)
     dep["rolloutState"] = "IN_PROGRESS"
-    dep["rolloutStateReason"] = "ECS deployment in progress."
+    dep["rolloutStateReason"] = f"ECS deployment {dep['id']} in progress."
     dep["runningCount"] = 0
     dep["pendingCount"] = 0
     svc.running_count = 0
@@ -389,6 +389,7 @@ def _fail(backend: EC2ContainerServiceBackend, svc: Service, ro: Rollout, at: fl
 def advance_service(backend: EC2ContainerServiceBackend, svc: Service, now: float | None = None) -> None:
     if svc.deployment_controller.get("type", "ECS") != "ECS":
         advance_code_deploy_service(backend, svc, now)
+        _track(backend, svc)
         return
     now = time.monotonic() if now is None else now
     with _lock:
@@ -400,6 +401,7 @@ def advance_service(backend: EC2ContainerServiceBackend, svc: Service, now: floa
             if not moved:
                 break
         _recount(svc)
+        _track(backend, svc)
 
 
 def _recount(svc: Service) -> None:
@@ -431,9 +433,48 @@ def scale(backend: EC2ContainerServiceBackend, svc: Service, at: float) -> None:
         _stop_task(t, at, "ServiceSchedulerInitiated", f"Scaling activity initiated by (deployment {ro.id})", stopping_only=True)
 
 
+def _unsettled(backend: EC2ContainerServiceBackend) -> dict[str, Service]:
+    """Services with something still moving (a rollout, PENDING or STOPPING tasks, a
+    CodeDeploy deployment): only these need advancing when a call lists tasks, so that
+    an estate of thousands of settled services costs nothing per call. Kept on the
+    backend, so that a reset (which re-creates the backend) forgets it."""
+    reg = getattr(backend, "_rollout_unsettled", None)
+    if reg is None:
+        reg = {}
+        backend._rollout_unsettled = reg  # type: ignore[attr-defined]
+    return reg
+
+
+def _is_settled(svc: Service) -> bool:
+    if any(d.get("rolloutState") == "IN_PROGRESS" for d in svc.deployments):
+        return False
+    if any(r["info"].status == "InProgress" for r in _code_deploy_state(svc)):
+        return False
+    return not any(
+        t.last_status in ("PENDING", "STOPPING") for ro in _rollouts(svc).values() for t in ro.tasks
+    )
+
+
+def _track(backend: EC2ContainerServiceBackend, svc: Service) -> None:
+    key = f"{svc.cluster_name}/{svc.name}"
+    if _is_settled(svc):
+        _unsettled(backend).pop(key, None)
+    else:
+        _unsettled(backend)[key] = svc
+
+
 def advance_cluster(backend: EC2ContainerServiceBackend, cluster_name: str | None) -> None:
-    for svc in list(backend.services.values()):
-        if cluster_name is None or svc.cluster_name == cluster_name.rsplit("/", 1)[-1]:
+    name = cluster_name.rsplit("/", 1)[-1] if cluster_name else None
+    for svc in list(_unsettled(backend).values()):
+        if name is None or svc.cluster_name == name:
+            advance_service(backend, svc)
+
+
+def advance_named(backend: EC2ContainerServiceBackend, cluster_name: str, names: list[str]) -> None:
+    name = cluster_name.rsplit("/", 1)[-1]
+    for n in names or []:
+        svc = backend.services.get(f"{name}:{str(n).rsplit('/', 1)[-1]}")
+        if svc is not None:
             advance_service(backend, svc)
 
 
@@ -514,6 +555,7 @@ def apply() -> list[str]:
                 advance_service(self.ecs_backend, svc)
             else:
                 create_code_deploy_service(self.ecs_backend, svc)
+                advance_service(self.ecs_backend, svc)
         return result
 
     @_wrap("update_service")
@@ -583,7 +625,7 @@ def apply() -> list[str]:
     @_wrap("describe_services")
     def describe_services(self: R, original: Callable[[R], ActionResult]) -> ActionResult:
         with _lock:
-            advance_cluster(self.ecs_backend, self._get_param("cluster", "default"))
+            advance_named(self.ecs_backend, self._get_param("cluster", "default"), self._get_param("services", []))
             return original(self)
 
     @_wrap("delete_service")
@@ -596,6 +638,7 @@ def apply() -> list[str]:
             for ro in _rollouts(svc).values():
                 for t in _live_tasks(ro):
                     _stop_task(t, now, "ServiceSchedulerInitiated", "Service is being deleted", stopping_only=True)
+            advance_service(self.ecs_backend, svc)
             return result
 
     @_wrap("list_tasks")
@@ -847,13 +890,14 @@ def apply_code_deploy() -> str:
             _code_deploy_state(svc).append(
                 {"info": info, "started": now, "task_set": task_set, "crash": is_crashloop(td)}
             )
+            _track(ecs, svc)
         return result
 
     CR.create_deployment = create_deployment  # type: ignore[method-assign]
 
     def advance_all(account: str, region: str) -> None:
         ecs = ecs_backends[account][region]
-        for svc in list(ecs.services.values()):
+        for svc in list(_unsettled(ecs).values()):
             if svc.deployment_controller.get("type") == "CODE_DEPLOY":
                 advance_service(ecs, svc)
 

@@ -142,6 +142,22 @@ describe('rollouts (ECS API reference: Deployment, Task; extension "Rollouts")',
     }
   });
 
+  it('a desiredCount change scales the PRIMARY deployment: no new deployment, the extra task PENDING then RUNNING; scaling in stops tasks', async () => {
+    const v1 = await revision('public.ecr.aws/nginx/nginx:1.27');
+    await createRollingService('roll-scale', 'web', v1, undefined, 1);
+    const before = await waitFor('roll-scale', 'web', 'COMPLETED', (s) => primary(s).rolloutState === 'COMPLETED');
+    await ecs.send(new UpdateServiceCommand({ cluster: 'roll-scale', service: 'web', desiredCount: 3 }));
+    const during = await service('roll-scale', 'web');
+    expect(during.deployments!.map((d) => d.id)).toEqual([primary(before).id]);
+    expect(during).toMatchObject({ desiredCount: 3, runningCount: 1, pendingCount: 2 });
+    const scaled = await waitFor('roll-scale', 'web', '3 running', (s) => s.runningCount === 3);
+    expect(scaled.pendingCount).toBe(0);
+    await ecs.send(new UpdateServiceCommand({ cluster: 'roll-scale', service: 'web', desiredCount: 1 }));
+    await waitFor('roll-scale', 'web', '1 running', (s) => s.runningCount === 1);
+    const stopped = await serviceTasks('roll-scale', 'web', 'STOPPED');
+    expect(stopped.map((t) => t.stopCode)).toEqual(['ServiceSchedulerInitiated', 'ServiceSchedulerInitiated']);
+  });
+
   it('forceNewDeployment starts a new deployment of the same revision', async () => {
     const v1 = await revision('public.ecr.aws/nginx/nginx:1.27');
     await createRollingService('roll-force', 'web', v1, undefined, 1);

@@ -506,6 +506,14 @@ def _validate_strategy(self: R) -> None:
         raise InvalidParameterException(
             f"The {strategy} deployment strategy is only supported for services that use the ECS deployment controller."
         )
+    # DeploymentConfiguration.bakeTimeInMinutes: "You must provide this parameter when
+    # you use the BLUE_GREEN deployment strategy." (0-1440 minutes; the exact wording of
+    # ECS's refusal is not documented, so this one names the field)
+    bake = cfg.get("bakeTimeInMinutes")
+    if strategy == "BLUE_GREEN" and bake is None:
+        raise InvalidParameterException("bakeTimeInMinutes is required for the BLUE_GREEN deployment strategy.")
+    if bake is not None and not (0 <= int(bake) <= 1440):
+        raise InvalidParameterException("bakeTimeInMinutes must be between 0 and 1440.")
     if strategy == "LINEAR" and not cfg.get("linearConfiguration"):
         raise InvalidParameterException("linearConfiguration is required for the LINEAR deployment strategy.")
     if strategy == "CANARY" and not cfg.get("canaryConfiguration"):
@@ -916,6 +924,17 @@ def apply_code_deploy() -> str:
 
     def deployment_info(deployment: Any) -> dict[str, Any]:
         out = original_info(deployment)
+        # GetDeployment: "The content property of the appSpecContent object in the
+        # returned revision is always null. Use GetApplicationRevision and the sha256
+        # property of the returned appSpecContent object to get the content"
+        revision = copy.deepcopy(out.get("revision") or {})
+        spec = revision.get("appSpecContent")
+        if isinstance(spec, dict) and spec.get("content") is not None:
+            import hashlib
+
+            spec["sha256"] = hashlib.sha256(str(spec["content"]).encode()).hexdigest()
+            spec.pop("content", None)
+            out["revision"] = revision
         err = getattr(deployment, "error_information", None)
         if err:
             out["errorInformation"] = err

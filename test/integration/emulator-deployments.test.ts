@@ -331,7 +331,11 @@ describe('CODE_DEPLOY services and CodeDeploy ECS deployments (extensions "Updat
     const id = await deploy('cd-ok', v2, true);
     const during = await service('cd-ok', 'web');
     expect(during.taskSets!.map((t) => [t.status, t.taskDefinition])).toEqual([['PRIMARY', v1], ['ACTIVE', v2]]);
-    expect((await codeDeploy.send(new GetDeploymentCommand({ deploymentId: id }))).deploymentInfo!.status).toBe('InProgress');
+    const inProgress = (await codeDeploy.send(new GetDeploymentCommand({ deploymentId: id }))).deploymentInfo!;
+    expect(inProgress.status).toBe('InProgress');
+    // GetDeployment never returns the AppSpec content, only its sha256
+    expect(inProgress.revision?.appSpecContent?.content).toBeUndefined();
+    expect(inProgress.revision?.appSpecContent?.sha256).toMatch(/^[0-9a-f]{64}$/);
 
     const info = await waitForDeployment(id);
     expect(info.status).toBe('Succeeded');
@@ -396,7 +400,7 @@ describe('ECS-native blue/green, linear and canary fields (DeploymentConfigurati
     expect((await service('bg-native', 'web')).deploymentConfiguration).toMatchObject({ strategy: 'BLUE_GREEN', bakeTimeInMinutes: 2 });
   });
 
-  it('BLUE_GREEN refuses a load balancer without advancedConfiguration; LINEAR needs linearConfiguration', async () => {
+  it('BLUE_GREEN refuses a load balancer without advancedConfiguration and needs bakeTimeInMinutes; LINEAR needs linearConfiguration', async () => {
     const td = await revision('public.ecr.aws/nginx/nginx:1.27');
     await ecs.send(new CreateClusterCommand({ clusterName: 'bg-invalid' }));
     const base = { cluster: 'bg-invalid', taskDefinition: td, desiredCount: 1, launchType: 'FARGATE' as const, networkConfiguration: networkConfiguration() };
@@ -405,6 +409,9 @@ describe('ECS-native blue/green, linear and canary fields (DeploymentConfigurati
       .then(() => undefined, (e: Error) => e);
     expect(noAdvanced?.name).toBe('InvalidParameterException');
     expect(noAdvanced?.message).toMatch(/advancedConfiguration/);
+    const noBakeTime = await ecs.send(new CreateServiceCommand({ ...base, serviceName: 'c', deploymentConfiguration: { strategy: 'BLUE_GREEN' } })).then(() => undefined, (e: Error) => e);
+    expect(noBakeTime?.name).toBe('InvalidParameterException');
+    expect(noBakeTime?.message).toMatch(/bakeTimeInMinutes/);
     const noLinear = await ecs.send(new CreateServiceCommand({ ...base, serviceName: 'b', deploymentConfiguration: { strategy: 'LINEAR' } })).then(() => undefined, (e: Error) => e);
     expect(noLinear?.name).toBe('InvalidParameterException');
     expect(noLinear?.message).toMatch(/linearConfiguration/);

@@ -659,14 +659,23 @@ def apply() -> list[str]:
             if service_name and not desired:
                 # ListTasks.desiredStatus: "The default status filter is RUNNING"
                 self.params["desiredStatus"] = "RUNNING"
-            result = original(self)
-            if service_name:
-                group = f"service:{service_name.rsplit('/', 1)[-1]}"
-                cluster = backend._get_cluster(self._get_param("cluster", "default"))
-                tasks = backend.tasks.get(cluster.name, {})
-                arns = [a for a in result.result["taskArns"] if getattr(tasks.get(a), "group", None) == group]  # type: ignore[index]
-                return ActionResult({"taskArns": arns, **{k: v for k, v in result.result.items() if k != "taskArns"}})  # type: ignore[union-attr]
-            return result
+            return original(self)
+
+    # the serviceName filter in the backend, so that the pagination of ListTasks (GAP 5
+    # in ecs_gaps.py, which wraps the response) pages the filtered list
+    original_backend_list_tasks = EC2ContainerServiceBackend.list_tasks
+
+    def backend_list_tasks(backend: EC2ContainerServiceBackend, *args: Any, **kwargs: Any) -> list[Task]:
+        tasks = original_backend_list_tasks(backend, *args, **kwargs)
+        names = ("cluster_str", "container_instance", "family", "started_by", "service_name", "desiredStatus")
+        bound = dict(zip(names, args), **kwargs)
+        service_name = bound.get("service_name")
+        if not service_name:
+            return tasks
+        group = f"service:{str(service_name).rsplit('/', 1)[-1]}"
+        return [t for t in tasks if t.group == group]
+
+    EC2ContainerServiceBackend.list_tasks = backend_list_tasks  # type: ignore[method-assign]
 
     @_wrap("describe_tasks")
     def describe_tasks(self: R, original: Callable[[R], ActionResult]) -> ActionResult:

@@ -131,6 +131,9 @@ describe('rollouts (ECS API reference: Deployment, Task; extension "Rollouts")',
     expect(done.taskDefinition).toBe(v2);
     const running = await serviceTasks('roll-update', 'web', 'RUNNING');
     expect(running.map((t) => [t.lastStatus, t.taskDefinitionArn])).toEqual([['RUNNING', v2], ['RUNNING', v2]]);
+    // ListTasks: "The default status filter is RUNNING"
+    const byDefault = (await ecs.send(new ListTasksCommand({ cluster: 'roll-update', serviceName: 'web' }))).taskArns ?? [];
+    expect(byDefault.sort()).toEqual(running.map((t) => t.taskArn).sort());
     const stopped = await serviceTasks('roll-update', 'web', 'STOPPED');
     const old = stopped.filter((t) => t.taskDefinitionArn === v1);
     expect(old).toHaveLength(2);

@@ -5,7 +5,7 @@ Started by scripts/emulator (which installs moto into .venv first); see
 `scripts/emulator --help`. Extra endpoints served next to moto's own:
 
   GET  /ecs-reconciler/health  -> 200 {"ok": true}
-  POST /ecs-reconciler/reset   -> resets the ECS, Application Auto Scaling and DynamoDB
+  POST /ecs-reconciler/reset   -> resets the ECS, Application Auto Scaling, DynamoDB and CodeDeploy
                                   state of every account and region, keeping EC2 and
                                   ELBv2 (the VPC, subnets, security group, target group).
                                   moto's own POST /moto-api/reset would reset everything.
@@ -31,7 +31,7 @@ from typing import Any, Callable, Iterable
 HOST = "127.0.0.1"  # never another address
 DEFAULT_REGION = "us-east-1"
 EXTRA_REGION = "eu-west-1"
-RESET_SERVICES = ("ecs", "applicationautoscaling", "dynamodb")
+RESET_SERVICES = ("ecs", "applicationautoscaling", "dynamodb", "codedeploy")
 
 # Fake credentials for the emulator (and the boto3 calls made against it here).
 for _k, _v in {
@@ -165,6 +165,77 @@ def make_ec2_capacity(endpoint: str, region: str, network: dict[str, str]) -> di
     )
 
 
+def make_blue_green_load_balancing(endpoint: str, region: str, network: dict[str, str]) -> dict[str, str]:
+    """What the example estate's blue/green service needs, next to make_network's ALB.
+
+    ECS-native blue/green (ECS API reference, AdvancedConfiguration; developer guide,
+    "Amazon ECS blue/green deployments"): the service's load balancer names the
+    production target group (targetGroupArn) and advancedConfiguration names the
+    alternate target group, the production listener rule, the test listener rule and an
+    IAM role that lets ECS move traffic between them (trusted by ecs.amazonaws.com, with
+    the managed AmazonECSInfrastructureRolePolicyForLoadBalancers). CodeDeploy
+    blue/green (CodeDeploy API reference, TargetGroupPairInfo) uses the same two target
+    groups and the production and test listeners. Both rules forward to the pair with
+    weights, as ECS expects to shift them (production: blue 100, green 0; test: green).
+    """
+    import boto3
+
+    kw: dict[str, Any] = {"region_name": region, "endpoint_url": endpoint}
+    elbv2 = boto3.client("elbv2", **kw)
+    iam = boto3.client("iam", **kw)
+
+    def target_group(name: str) -> str:
+        return elbv2.create_target_group(
+            Name=name, Protocol="HTTP", Port=80, VpcId=network["VPC_ID"], TargetType="ip", HealthCheckPath="/"
+        )["TargetGroups"][0]["TargetGroupArn"]
+
+    blue = target_group("ecs-reconciler-blue")
+    green = target_group("ecs-reconciler-green")
+
+    def forward(weights: list[tuple[str, int]]) -> list[dict[str, Any]]:
+        return [{"Type": "forward", "ForwardConfig": {"TargetGroups": [{"TargetGroupArn": a, "Weight": w} for a, w in weights]}}]
+
+    def listener_with_rule(port: int, weights: list[tuple[str, int]]) -> tuple[str, str]:
+        listener = elbv2.create_listener(
+            LoadBalancerArn=network["LOAD_BALANCER_ARN"], Protocol="HTTP", Port=port, DefaultActions=forward(weights)
+        )["Listeners"][0]["ListenerArn"]
+        rule = elbv2.create_rule(
+            ListenerArn=listener,
+            Priority=1,
+            Conditions=[{"Field": "path-pattern", "PathPatternConfig": {"Values": ["/*"]}}],
+            Actions=forward(weights),
+        )["Rules"][0]["RuleArn"]
+        return listener, rule
+
+    prod_listener, prod_rule = listener_with_rule(8080, [(blue, 100), (green, 0)])
+    test_listener, test_rule = listener_with_rule(9090, [(blue, 0), (green, 100)])
+    role_name = "ecs-reconciler-emulator-ecs-infrastructure"
+    trust = {
+        "Version": "2012-10-17",
+        "Statement": [{"Effect": "Allow", "Principal": {"Service": "ecs.amazonaws.com"}, "Action": "sts:AssumeRole"}],
+    }
+    try:
+        role = iam.create_role(RoleName=role_name, AssumeRolePolicyDocument=json.dumps(trust))["Role"]["Arn"]
+    except iam.exceptions.EntityAlreadyExistsException:  # IAM is global: the second region finds it
+        role = iam.get_role(RoleName=role_name)["Role"]["Arn"]
+    try:
+        iam.attach_role_policy(
+            RoleName=role_name,
+            PolicyArn="arn:aws:iam::aws:policy/AmazonECSInfrastructureRolePolicyForLoadBalancers",
+        )
+    except Exception:  # noqa: BLE001 - moto may not know every managed policy; the role still exists
+        pass
+    return {
+        "BLUE_TARGET_GROUP_ARN": blue,
+        "GREEN_TARGET_GROUP_ARN": green,
+        "PRODUCTION_LISTENER_ARN": prod_listener,
+        "PRODUCTION_LISTENER_RULE_ARN": prod_rule,
+        "TEST_LISTENER_ARN": test_listener,
+        "TEST_LISTENER_RULE_ARN": test_rule,
+        "ECS_LOAD_BALANCER_ROLE_ARN": role,
+    }
+
+
 def write_env_file(path: str, values: dict[str, str]) -> None:
     """Write NAME=value lines atomically (a reader never sees half a file)."""
     path = os.path.abspath(path)
@@ -228,6 +299,11 @@ def main() -> int:
 
         for name in capacity.apply():
             log(f"extension: {name}")
+        # after the gap extensions, so that the rollout simulation wraps them
+        import deployments
+
+        for name in deployments.apply():
+            log(f"extension: {name}")
 
     # test hooks after the ECS extensions, so that they wrap them; inert until a test arms one
     import test_hooks
@@ -269,9 +345,15 @@ def main() -> int:
             "AWS_ENDPOINT_URL": endpoint,
             "ECS_EMULATOR_RESET_URL": f"{endpoint}/ecs-reconciler/reset",
         }
+        if os.environ.get("ECS_EMULATOR_NO_EXTENSIONS") != "1":
+            import deployments
+
+            # how long a simulated rollout takes, for the tests that wait on one
+            values["ECS_EMULATOR_ROLLOUT_SECONDS"] = str(deployments.rollout_seconds())
         network = make_network(endpoint, args.region)
         values.update(network)
         values.update(make_ec2_capacity(endpoint, args.region, network))
+        values.update(make_blue_green_load_balancing(endpoint, args.region, network))
         if not args.no_extra_region and args.region != EXTRA_REGION:
             prefix = EXTRA_REGION.upper().replace("-", "_") + "_"
             values.update({prefix + k: v for k, v in make_network(endpoint, EXTRA_REGION).items()})

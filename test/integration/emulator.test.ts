@@ -162,7 +162,8 @@ describe('[extension] CreateService keeps what ECS keeps', () => {
       deploymentCircuitBreaker: { enable: true, rollback: true },
     };
     await ecs.send(new CreateServiceCommand(fargateService('dc', { deploymentConfiguration })));
-    expect((await describeOne('dc')).deploymentConfiguration).toEqual(deploymentConfiguration);
+    // strategy: "ROLLING" is ECS's default (DeploymentConfiguration.strategy), returned when not given
+    expect((await describeOne('dc')).deploymentConfiguration).toEqual({ ...deploymentConfiguration, strategy: 'ROLLING' });
   });
 
   it('DescribeServices returns the documented deploymentConfiguration defaults when none is given', async () => {
@@ -171,6 +172,7 @@ describe('[extension] CreateService keeps what ECS keeps', () => {
       maximumPercent: 200,
       minimumHealthyPercent: 100,
       deploymentCircuitBreaker: { enable: false, rollback: false },
+      strategy: 'ROLLING',
     });
   });
 
@@ -309,6 +311,7 @@ describe('[extension] UpdateService', () => {
       maximumPercent: 300,
       minimumHealthyPercent: 0,
       deploymentCircuitBreaker: { enable: false, rollback: false },
+      strategy: 'ROLLING',
     });
     expect(svc.capacityProviderStrategy).toEqual(capacityProviderStrategy);
     expect(svc.launchType).toBeUndefined();

@@ -64,7 +64,9 @@ function startEmulator(envFile: string): Promise<{ child: ChildProcess; endpoint
       // stdin stays open as a lifeline: if this process dies without the teardown,
       // the emulator sees EOF and exits, so no emulator is left behind.
       stdio: ['pipe', 'pipe', 'pipe'],
-      env: { ...process.env },
+      // a simulated rollout takes ECS_EMULATOR_ROLLOUT_SECONDS (scripts/emulator_ext/
+      // deployments.py); 1 s keeps the tests that wait for one short
+      env: { ECS_EMULATOR_ROLLOUT_SECONDS: '1', ...process.env },
     });
     let output = '';
     let stdoutBuf = '';

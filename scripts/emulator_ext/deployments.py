@@ -649,6 +649,15 @@ def apply() -> list[str]:
             advance_service(self.ecs_backend, svc)
             return result
 
+    @_wrap("put_cluster_capacity_providers")
+    def put_cluster_capacity_providers(self: R, original: Callable[[R], ActionResult]) -> ActionResult:
+        # the in-use check (capacity.py) looks at the cluster's tasks: bring them up to the
+        # clock first, so that tasks of a deleted service that have stopped by now no longer
+        # hold their provider (a STOPPING one still does, as on ECS)
+        with _lock:
+            advance_cluster(self.ecs_backend, self._get_param("cluster"))
+            return original(self)
+
     @_wrap("list_tasks")
     def list_tasks(self: R, original: Callable[[R], ActionResult]) -> ActionResult:
         backend = self.ecs_backend

@@ -194,6 +194,7 @@ describe('capacity providers as the ECS API reference documents them', () => {
 describe('strategies and associations', () => {
   it('[extension] PutClusterCapacityProviders refuses to remove a provider a service uses (ResourceInUseException), and allows it once the service is gone', async () => {
     const cluster = await ec2Cluster();
+    const putFargateOnly = () => ecs.send(new PutClusterCapacityProvidersCommand({ cluster, capacityProviders: ['FARGATE'], defaultCapacityProviderStrategy: [] }));
     const td = await registerBridge('web');
     await ecs.send(new CreateServiceCommand({ cluster, serviceName: 'web', taskDefinition: td, desiredCount: 1, capacityProviderStrategy: [{ capacityProvider: 'ec2', weight: 1 }] }));
     expect(await failure(ecs.send(new PutClusterCapacityProvidersCommand({ cluster, capacityProviders: ['FARGATE'], defaultCapacityProviderStrategy: [] })))).toEqual({
@@ -201,7 +202,18 @@ describe('strategies and associations', () => {
       message: 'The specified capacity provider is in use and cannot be removed.',
     });
     await ecs.send(new DeleteServiceCommand({ cluster, service: 'web', force: true }));
-    const ok = await ecs.send(new PutClusterCapacityProvidersCommand({ cluster, capacityProviders: ['FARGATE'], defaultCapacityProviderStrategy: [] }));
+    // DeleteService stops the service's tasks (STOPPING, then STOPPED, in the rollout
+    // simulation of deployments.py); a STOPPING task still holds its provider, as on ECS
+    const deadline = Date.now() + 15_000;
+    let ok: Awaited<ReturnType<typeof putFargateOnly>> | undefined;
+    while (!ok) {
+      try {
+        ok = await putFargateOnly();
+      } catch (error) {
+        if ((error as Error).name !== 'ResourceInUseException' || Date.now() > deadline) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 250));
+      }
+    }
     expect(ok.cluster?.capacityProviders).toEqual(['FARGATE']);
   });
 

@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_REVISION_CACHE_SIZE, TaskDefinitionCache } from '../src/aws/gateway.js';
+import { DEFAULT_REVISION_CACHE_SIZE, TaskDefinitionCache } from '../src/aws/index.js';
 
 const arn = (n: number) => `arn:aws:ecs:us-east-1:123456789012:task-definition/web:${n}`;
 const entry = (n: number) => ({ taskDefinition: { taskDefinitionArn: arn(n), family: 'web', revision: n }, tags: {} });

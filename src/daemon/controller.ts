@@ -5,7 +5,7 @@
  */
 import path from 'node:path';
 import type { Logger } from 'pino';
-import type { AwsGateways, ReadBudget } from '../aws/index.js';
+import type { Gateways as AwsGateways, ReadBudget } from '../aws/index.js';
 import { collectVariables, gitRevisionOf, loadManifests, ParseCache, repositoryOf } from '../manifests/index.js';
 import { formatProblem } from '../model/problem.js';
 import { refreshLiveResources, type LiveEstate } from '../live/index.js';

@@ -2,7 +2,7 @@
 // and the error paths, in milliseconds (the emulator tests keep the real protocol).
 import { describe, expect, it } from 'vitest';
 import { TAG } from '../src/model/resource.js';
-import { InMemoryGateways } from './support/in-memory-gateway.js';
+import { FAKE_ACCOUNT, InMemoryGateways } from './support/in-memory-gateway.js';
 import { FAKE_REGION, fixture, outcomes, passOnFake, states } from './support/pass-on-fake.js';
 
 const ESTATE = fixture('estate.yaml');
@@ -130,5 +130,129 @@ describe('apply on the in-memory gateway: updates', () => {
     const replaced = fake.forRegion(FAKE_REGION).service('prod', 'web')!;
     expect(replaced.launchType).toBe('EC2');
     expect((replaced.tags ?? []).some((t) => t.key === TAG.replacedFor)).toBe(true);
+  });
+});
+
+describe('apply on the in-memory gateway: prune, release, adopt', () => {
+  it('a service dropped from the manifests is deleted in the prune stage: its auto scaling, then desiredCount 0, then DeleteService', async () => {
+    const fake = await applied();
+    const pass = await passOnFake(fake, [CLUSTER_DOC, TASK_DEFINITION_DOC].join('\n---\n'), { prune: true });
+    expect(pass.problems).toEqual([]);
+    expect(outcomes(pass)).toEqual([`delete-service ${SERVICE_ID}: applied`]);
+    expect(fake.mutatingOperations()).toEqual(['DeleteScalingPolicy', 'DeleteScheduledAction', 'DeregisterScalableTarget', 'UpdateService', 'DeleteService']);
+    expect(fake.callsOf('UpdateService')[0]!.input).toMatchObject({ desiredCount: 0 });
+    expect(fake.forRegion(FAKE_REGION).service('prod', 'web')!.status).toBe('INACTIVE');
+  });
+
+  it('without --prune an orphan is planned for nothing and nothing is deleted', async () => {
+    const fake = await applied();
+    await passOnFake(fake, [CLUSTER_DOC, TASK_DEFINITION_DOC].join('\n---\n'));
+    expect(fake.callsOf('DeleteService')).toEqual([]);
+  });
+
+  it('a cluster dropped with everything in it goes last, once its services are gone (DeleteCluster after DeleteService)', async () => {
+    const fake = await applied();
+    const pass = await passOnFake(fake, TASK_DEFINITION_DOC, { prune: true });
+    expect(pass.problems).toEqual([]);
+    const ops = fake.mutatingOperations();
+    expect(ops.indexOf('DeleteService')).toBeGreaterThanOrEqual(0);
+    expect(ops.at(-1)).toBe('DeleteCluster');
+    expect(fake.forRegion(FAKE_REGION).cluster('prod')!.status).toBe('INACTIVE');
+  });
+
+  it('a cluster with a task nobody manages is kept for now: ECS would refuse DeleteCluster (ClusterContainsTasksException)', async () => {
+    const fake = await applied();
+    fake.forRegion(FAKE_REGION).runTask('prod');
+    const pass = await passOnFake(fake, TASK_DEFINITION_DOC, { prune: true });
+    const deleteCluster = pass.results.find((r) => r.action.kind === 'delete-cluster')!;
+    expect(deleteCluster.outcome).toBe('skipped');
+    expect(deleteCluster.message).toMatch(/1 task\(s\) still running/);
+    expect(fake.callsOf('DeleteCluster')).toEqual([]);
+  });
+
+  it('--release removes only the ownership tags of an orphan; the service stays as it is', async () => {
+    const fake = await applied();
+    const pass = await passOnFake(fake, [CLUSTER_DOC, TASK_DEFINITION_DOC].join('\n---\n'), { release: [SERVICE_ID] });
+    expect(outcomes(pass)).toEqual([`release-resource ${SERVICE_ID}: applied`]);
+    expect(fake.mutatingOperations()).toEqual(['UntagResource']);
+    const service = fake.forRegion(FAKE_REGION).service('prod', 'web')!;
+    expect(service.status).toBe('ACTIVE');
+    const keys = (service.tags ?? []).map((t) => t.key);
+    expect(keys).toContain('team');
+    expect(keys.some((k) => k?.startsWith('ecs-reconciler:'))).toBe(false);
+  });
+
+  it('--adopt takes over a service made by hand: tags it as ours and converges it', async () => {
+    const fake = new InMemoryGateways();
+    const gw = fake.forRegion(FAKE_REGION);
+    await passOnFake(fake, [CLUSTER_DOC, TASK_DEFINITION_DOC].join('\n---\n'));
+    await gw.createService({ cluster: 'prod', serviceName: 'web', taskDefinition: 'web', desiredCount: 1, launchType: 'FARGATE', networkConfiguration: { awsvpcConfiguration: { subnets: ['subnet-0example00000000a'], securityGroups: ['sg-0example000000000'] } } });
+    fake.clearCalls();
+    const refused = await passOnFake(fake, ESTATE);
+    expect(fake.callsOf('UpdateService')).toEqual([]);
+    expect(refused.plan.skipped.map((s) => s.resource)).toContain(SERVICE_ID);
+    fake.clearCalls();
+    const pass = await passOnFake(fake, ESTATE, { adopt: true });
+    expect(pass.problems).toEqual([]);
+    expect(fake.callsOf('UpdateService')[0]!.input).toMatchObject({ desiredCount: 2 });
+    const tags = Object.fromEntries((gw.service('prod', 'web')!.tags ?? []).map((t) => [t.key, t.value]));
+    expect(tags[TAG.managedBy]).toBe('default');
+  });
+});
+
+describe('apply on the in-memory gateway: error paths', () => {
+  it('a failed CreateCluster stops the services in it; the revision is still registered', async () => {
+    const fake = new InMemoryGateways();
+    fake.forRegion(FAKE_REGION).failNext('CreateCluster', { code: 'ClientException', message: 'not allowed here' });
+    const pass = await passOnFake(fake, ESTATE);
+    expect(outcomes(pass)).toEqual([
+      `create-cluster Cluster/${FAKE_REGION}/prod: failed`,
+      `register-task-definition TaskDefinition/${FAKE_REGION}/web: applied`,
+      `create-service ${SERVICE_ID}: skipped`,
+      `update-scaling ${SERVICE_ID}: skipped`,
+    ]);
+    expect(pass.results[0]!.error).toMatchObject({ code: 'ClientException' });
+    expect(fake.callsOf('CreateService')).toEqual([]);
+    expect(pass.problems.map((p) => p.stage)).toEqual(['apply', 'apply']);
+  });
+
+  it('a failed action blocks the prune stage: nothing is deleted in that pass', async () => {
+    const fake = await applied();
+    fake.forRegion(FAKE_REGION).failNext('RegisterTaskDefinition', { code: 'ClientException', message: 'Invalid setting' });
+    const pass = await passOnFake(fake, [CLUSTER_DOC, TASK_DEFINITION_DOC].join('\n---\n'), { prune: true, vars: { TAG: '1.28' } });
+    expect(pass.results.map((r) => `${r.action.kind}: ${r.outcome}`)).toEqual(['register-task-definition: failed', 'delete-service: skipped']);
+    expect(pass.problems.map((p) => p.stage)).toEqual(['apply', 'prune']);
+    expect(fake.callsOf('DeleteService')).toEqual([]);
+    expect(fake.forRegion(FAKE_REGION).service('prod', 'web')!.status).toBe('ACTIVE');
+  });
+
+  it('a RegisterTaskDefinition whose answer was lost to throttling is found, not registered twice', async () => {
+    const fake = new InMemoryGateways();
+    fake.forRegion(FAKE_REGION).failNext('RegisterTaskDefinition', { code: 'ThrottlingException', message: 'Rate exceeded', afterEffect: true });
+    const pass = await passOnFake(fake, ESTATE);
+    expect(pass.problems).toEqual([]);
+    expect(fake.forRegion(FAKE_REGION).revisions('web')).toHaveLength(1);
+    expect(fake.operations().filter((op) => op === 'RegisterTaskDefinition')).toHaveLength(1);
+    expect(fake.operations()).toContain('ListTaskDefinitions');
+    expect(fake.counter.throttled).toBe(1);
+    expect(fake.forRegion(FAKE_REGION).service('prod', 'web')!.taskDefinition).toMatch(/web:1$/);
+  });
+
+  it('an UpdateService throttled past the retries fails with its AWS code, and the pass reports it', async () => {
+    const fake = await applied();
+    fake.forRegion(FAKE_REGION).failNext('UpdateService', { code: 'ThrottlingException', message: 'Rate exceeded', times: Infinity });
+    const pass = await passOnFake(fake, ESTATE, { vars: { TAG: '1.28' } });
+    const update = pass.results.find((r) => r.action.kind === 'update-service')!;
+    expect(update.outcome).toBe('failed');
+    expect(update.error).toMatchObject({ code: 'ThrottlingException' });
+    expect(pass.problems.some((p) => p.resource === SERVICE_ID && /ThrottlingException/.test(p.message))).toBe(true);
+  });
+
+  it('a service in a cluster managed elsewhere (by ARN) that does not exist fails with ECS\'s ClusterNotFoundException', async () => {
+    const fake = new InMemoryGateways();
+    const pass = await passOnFake(fake, [TASK_DEFINITION_DOC, SERVICE_DOC.replace('cluster: prod', `cluster: "arn:aws:ecs:${FAKE_REGION}:${FAKE_ACCOUNT}:cluster/nowhere"`)].join('\n---\n'));
+    const create = pass.results.find((r) => r.action.kind === 'create-service');
+    expect(create?.outcome).toBe('failed');
+    expect(create?.error).toMatchObject({ code: 'ClusterNotFoundException' });
   });
 });

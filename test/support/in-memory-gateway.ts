@@ -142,19 +142,36 @@ export class InMemoryGateways implements Gateways {
     this.counter.reset();
   }
 
+  /**
+   * The same account seen by a new process: the same clusters, services, revisions,
+   * scaling, lease and queue, but an empty revision cache and call log.
+   */
+  restarted(): InMemoryGateways {
+    const next = new InMemoryGateways({ regions: [...this.knownRegions], pageSize: this.pageSize });
+    for (const [region, g] of this.byRegion) next.byRegion.set(region, g.seenBy(next));
+    for (const [table, items] of this.leaseTables) next.leaseTables.set(table, items);
+    next.queue.push(...this.queue);
+    return next;
+  }
+
   destroy(): void {
     // nothing to close: kept so a test's finally block reads as production's
   }
 }
 
 export class InMemoryGateway implements Gateway {
-  private readonly state = newRegionState();
   private readonly failures = new Map<string, InjectedFailure[]>();
 
   constructor(
     readonly region: string,
     private readonly account: InMemoryGateways,
+    private readonly state: RegionState = newRegionState(),
   ) {}
+
+  /** This region's state, as another process's gateway sees it (InMemoryGateways.restarted). */
+  seenBy(account: InMemoryGateways): InMemoryGateway {
+    return new InMemoryGateway(this.region, account, this.state);
+  }
 
   // ---- set-up and inspection -----------------------------------------------------
 

@@ -102,15 +102,19 @@ export class JsonLinesStore<T> {
    * Replaces the file with these records, atomically: the temporary file is written and
    * fsynced in the same folder (rename is atomic only within one file system), renamed
    * over the file, and the folder fsynced so the rename itself survives a power cut.
-   * Records past `maxBytes` (the oldest first) are dropped so the result is in bounds.
+   * Past `maxBytes`, the oldest records are dropped down to half of it, so the result
+   * is in bounds with room to append.
    */
   rewrite(records: readonly T[]): void {
     let lines = records.map((r) => JSON.stringify(r) + '\n');
     if (lines.length > this.opts.maxLines) lines = lines.slice(lines.length - this.opts.maxLines);
     if (this.opts.maxBytes !== undefined) {
+      // down to half the bound, so the appends that follow have room: a file kept just
+      // under its bound would be rewritten on every append
+      const target = this.opts.maxBytes / 2;
       let total = lines.reduce((n, l) => n + Buffer.byteLength(l), 0);
       let first = 0;
-      while (total > this.opts.maxBytes && first < lines.length) total -= Buffer.byteLength(lines[first++]!);
+      if (total > this.opts.maxBytes) while (total > target && first < lines.length) total -= Buffer.byteLength(lines[first++]!);
       lines = lines.slice(first);
     }
     const text = lines.join('');

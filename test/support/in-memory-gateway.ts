@@ -11,6 +11,13 @@
  * References:
  *  [ECS] https://docs.aws.amazon.com/AmazonECS/latest/APIReference/ (each action's "Errors")
  *  [AAS] https://docs.aws.amazon.com/autoscaling/application/APIReference/
+ * Messages the references do not spell are the ones published outputs show, e.g.
+ * "ClientException ... DescribeTaskDefinition operation: Unable to describe task
+ * definition." (getmoto/moto#5910, quoting the AWS CLI), "ClientException ...
+ * CreateService operation: TaskDefinition not found." (Cloud-CV/EvalAI#2419),
+ * "InvalidParameterException: Creation of service was not idempotent."
+ * (hashicorp/terraform-provider-aws#14489). Others are the fake's own words: tests
+ * assert codes, not messages.
  */
 import {
   AwsCallError,

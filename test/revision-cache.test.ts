@@ -46,4 +46,16 @@ describe('the revision cache', () => {
     expect(restarted.get(arn(1000))).toBeDefined();
     expect(restarted.get(arn(900))).toBeUndefined();
   });
+
+  it('a deregistered revision stays cached as INACTIVE, and a restart reads it back so', () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'revisions-')), 'revisions.jsonl');
+    const cache = new TaskDefinitionCache(10);
+    cache.persistTo(file);
+    cache.set({ taskDefinition: { ...entry(1).taskDefinition, status: 'ACTIVE' }, tags: {} });
+    cache.markDeregistered(arn(1));
+    expect(cache.get(arn(1))?.taskDefinition.status).toBe('INACTIVE');
+    const restarted = new TaskDefinitionCache(10);
+    restarted.persistTo(file);
+    expect(restarted.get(arn(1))?.taskDefinition.status).toBe('INACTIVE');
+  });
 });

@@ -45,11 +45,19 @@ export class TaskDefinitionCache {
     this.remember(arn, entry);
     this.append(entry);
   }
-  /** Tags are the one mutable part; keep the cache true after we change them ourselves. */
+  /** Tags are the mutable part; keep the cache true after we change them ourselves. */
   updateTags(arn: string, tags: Record<string, string>): void {
     const e = this.byArn.get(arn);
     if (!e) return;
     e.tags = Object.assign(emptyRecord<string>(), tags);
+    this.append(e);
+  }
+
+  /** Deregistering is the other change a revision sees: its status turns INACTIVE (it is still described). */
+  markDeregistered(arn: string): void {
+    const e = this.byArn.get(arn);
+    if (!e || e.taskDefinition.status === 'INACTIVE') return;
+    e.taskDefinition = { ...e.taskDefinition, status: 'INACTIVE' };
     this.append(e);
   }
 

@@ -503,6 +503,7 @@ export class AwsGateway implements Gateway {
 
   async deregisterTaskDefinition(arn: string): Promise<void> {
     await this.send(this.ecs, new DeregisterTaskDefinitionCommand({ taskDefinition: arn }));
+    this.taskDefinitions.markDeregistered(arn);
   }
 
   async createService(input: CreateServiceCommandInput): Promise<Service> {

@@ -168,6 +168,7 @@ export class InMemoryGateways implements Gateways {
 
 export class InMemoryGateway implements Gateway {
   private readonly failures = new Map<string, InjectedFailure[]>();
+  private readonly stoppedTaskReads = new Map<string, LiveTask[]>();
 
   constructor(
     readonly region: string,
@@ -393,9 +394,14 @@ export class InMemoryGateway implements Gateway {
     return out;
   }
 
-  async describeStoppedTasks(cluster: string, serviceName: string, _cacheKey: string): Promise<LiveTask[]> {
+  /** Cached under the caller's key, as the SDK gateway caches it: a steady failure is read once. */
+  async describeStoppedTasks(cluster: string, serviceName: string, cacheKey: string): Promise<LiveTask[]> {
+    const cached = this.stoppedTaskReads.get(cacheKey);
+    if (cached) return cached;
     const arns = await this.listTaskArns(cluster, serviceName, 'STOPPED');
-    return arns.length ? this.describeTasks(cluster, arns.slice(0, 100)) : [];
+    const tasks = arns.length ? await this.describeTasks(cluster, arns.slice(0, 100)) : [];
+    this.stoppedTaskReads.set(cacheKey, tasks);
+    return tasks;
   }
 
   async findTaggedServiceArns(key: string, value: string): Promise<string[]> {
@@ -497,6 +503,7 @@ export class InMemoryGateway implements Gateway {
     const found = this.findRevision(arn);
     if (!found) throw this.error('DeregisterTaskDefinition', 'ClientException', 'The specified task definition does not exist.');
     found.taskDefinition.status = 'INACTIVE';
+    this.account.taskDefinitionCache.markDeregistered(arn);
   }
 
   /**

@@ -1,6 +1,6 @@
 // Apply on the in-memory gateway: every action kind the planner emits, in its order,
 // and the error paths, in milliseconds (the emulator tests keep the real protocol).
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { TAG } from '../src/model/resource.js';
 import { FAKE_ACCOUNT, InMemoryGateways } from './support/in-memory-gateway.js';
 import { FAKE_REGION, fixture, outcomes, passOnFake, states } from './support/pass-on-fake.js';
@@ -229,7 +229,12 @@ describe('apply on the in-memory gateway: error paths', () => {
   it('a RegisterTaskDefinition whose answer was lost to throttling is found, not registered twice', async () => {
     const fake = new InMemoryGateways();
     fake.forRegion(FAKE_REGION).failNext('RegisterTaskDefinition', { code: 'ThrottlingException', message: 'Rate exceeded', afterEffect: true });
-    const pass = await passOnFake(fake, ESTATE);
+    // apply backs off before looking for the revision (setTimeout): the test's clock jumps
+    vi.useFakeTimers({ toFake: ['setTimeout'] });
+    const running = passOnFake(fake, ESTATE);
+    await vi.runAllTimersAsync();
+    const pass = await running;
+    vi.useRealTimers();
     expect(pass.problems).toEqual([]);
     expect(fake.forRegion(FAKE_REGION).revisions('web')).toHaveLength(1);
     expect(fake.operations().filter((op) => op === 'RegisterTaskDefinition')).toHaveLength(1);

@@ -233,7 +233,7 @@ const IAM_PREFIX: Record<string, string> = {
 
 /** Every `new XxxCommand(` in the gateway as the IAM action it needs, e.g. ecs:DescribeServices. */
 function gatewayActions(): string[] {
-  const source = read('src/aws/gateway.ts');
+  const source = read('src/aws/sdk-gateway.ts');
   const packageOf = new Map<string, string>();
   for (const m of source.matchAll(/import\s*\{([^}]*)\}\s*from\s*'(@aws-sdk\/client-[a-z0-9-]+)'/g)) {
     for (const name of m[1]!.split(',').map((n) => n.trim().replace(/^type\s+/, '').split(/\s+as\s+/)[0]!)) {
@@ -244,9 +244,9 @@ function gatewayActions(): string[] {
   for (const m of source.matchAll(/\bnew\s+([A-Z][A-Za-z0-9]*)Command\s*\(/g)) {
     const command = `${m[1]}Command`;
     const pkg = packageOf.get(command);
-    if (!pkg) throw new Error(`gateway.ts calls new ${command}( but imports it from no @aws-sdk/client-* package this test knows`);
+    if (!pkg) throw new Error(`sdk-gateway.ts calls new ${command}( but imports it from no @aws-sdk/client-* package this test knows`);
     const prefix = IAM_PREFIX[pkg];
-    if (!prefix) throw new Error(`gateway.ts uses ${pkg}: add its IAM service prefix to IAM_PREFIX in this test, and its actions to docs/running-on-ecs.md`);
+    if (!prefix) throw new Error(`sdk-gateway.ts uses ${pkg}: add its IAM service prefix to IAM_PREFIX in this test, and its actions to docs/running-on-ecs.md`);
     // SQS authorizes its batch calls by the single action (Amazon SQS API permissions: DeleteMessageBatch needs sqs:DeleteMessage)
     actions.add(`${prefix}:${prefix === 'sqs' ? m[1]!.replace(/Batch$/, '') : m[1]}`);
   }

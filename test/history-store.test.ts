@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { TaskDefinitionCache } from '../src/aws/gateway.js';
+import { TaskDefinitionCache } from '../src/aws/index.js';
 import { HistoryStore } from '../src/daemon/history-store.js';
 
 describe('the state files', () => {

@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_REVISION_CACHE_SIZE, TaskDefinitionCache } from '../src/aws/gateway.js';
+import { DEFAULT_REVISION_CACHE_SIZE, TaskDefinitionCache } from '../src/aws/index.js';
 
 const arn = (n: number) => `arn:aws:ecs:us-east-1:123456789012:task-definition/web:${n}`;
 const entry = (n: number) => ({ taskDefinition: { taskDefinitionArn: arn(n), family: 'web', revision: n }, tags: {} });
@@ -45,5 +45,17 @@ describe('the revision cache', () => {
     expect(restarted.persistTo(file)).toBe(50);
     expect(restarted.get(arn(1000))).toBeDefined();
     expect(restarted.get(arn(900))).toBeUndefined();
+  });
+
+  it('a deregistered revision stays cached as INACTIVE, and a restart reads it back so', () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'revisions-')), 'revisions.jsonl');
+    const cache = new TaskDefinitionCache(10);
+    cache.persistTo(file);
+    cache.set({ taskDefinition: { ...entry(1).taskDefinition, status: 'ACTIVE' }, tags: {} });
+    cache.markDeregistered(arn(1));
+    expect(cache.get(arn(1))?.taskDefinition.status).toBe('INACTIVE');
+    const restarted = new TaskDefinitionCache(10);
+    restarted.persistTo(file);
+    expect(restarted.get(arn(1))?.taskDefinition.status).toBe('INACTIVE');
   });
 });

@@ -4,7 +4,7 @@
  * its first error while the other resources go on; a service whose task definition
  * could not be registered is not touched.
  */
-import { AwsCallError, errorDetails, tagsToList, type ErrorDetails, type AwsGateway, type AwsGateways, type LiveService as SdkService } from '../aws/index.js';
+import { AwsCallError, errorDetails, tagsToList, type ErrorDetails, type Gateway as AwsGateway, type Gateways as AwsGateways, type LiveService as SdkService } from '../aws/index.js';
 import type { ResourceDiff } from '../diff/types.js';
 import { specHash } from '../diff/hash.js';
 import type { LiveCluster, LiveService, LiveTaskDefinitionFamily } from '../live/model.js';

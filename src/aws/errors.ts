@@ -34,3 +34,28 @@ export function errorDetails(err: unknown): ErrorDetails {
     ...(typeof meta?.attempts === 'number' ? { attempts: meta.attempts } : {}),
   };
 }
+
+/** A failed AWS call as the gateway reports it: the operation, the AWS error code, and whether trying again may help. */
+export class AwsCallError extends Error {
+  constructor(
+    readonly operation: string,
+    readonly code: string,
+    message: string,
+    readonly throttled: boolean,
+    /** the call may have failed for a passing reason (throttling, 5xx, the network) */
+    readonly retryable = throttled,
+    /** from the SDK error's $metadata: the request id AWS Support asks for, the HTTP status, the SDK's attempts */
+    readonly response: { requestId?: string; httpStatusCode?: number; attempts?: number } = {},
+  ) {
+    super(message);
+    this.name = 'AwsCallError';
+  }
+}
+
+/** The error codes AWS services throttle with (ECS, Application Auto Scaling, DynamoDB, STS). */
+export const THROTTLING_CODES: ReadonlySet<string> = new Set(['ThrottlingException', 'Throttling', 'TooManyRequestsException', 'RequestLimitExceeded', 'ProvisionedThroughputExceededException']);
+
+export function isThrottlingError(err: unknown): boolean {
+  const name = (err as { name?: string })?.name;
+  return (err instanceof AwsCallError && err.throttled) || (name !== undefined && THROTTLING_CODES.has(name));
+}

@@ -5,7 +5,7 @@
  */
 import path from 'node:path';
 import type { Logger } from 'pino';
-import type { AwsGateways, ReadBudget } from '../aws/index.js';
+import type { Gateways as AwsGateways, ReadBudget } from '../aws/index.js';
 import { collectVariables, gitRevisionOf, loadManifests, ParseCache, repositoryOf } from '../manifests/index.js';
 import { formatProblem } from '../model/problem.js';
 import { refreshLiveResources, type LiveEstate } from '../live/index.js';
@@ -124,7 +124,7 @@ export class Controller {
     this.metrics = new DaemonMetrics(opts.gateways.counter);
     this.backoff = new ResourceBackoff(opts.backoffBaseMs, opts.backoffCapMs);
     this.queue = new ReconcileQueue((reasons) => this.pass(reasons));
-    this.history = new HistoryStore(opts.historySize, opts.stateDir);
+    this.history = new HistoryStore(opts.historySize, opts.stateDir, { onWarning: (message) => opts.logger.warn({ resource: 'state-dir/history.jsonl' }, message) });
   }
 
   get address(): string | undefined {
@@ -173,7 +173,7 @@ export class Controller {
     }, this.opts.httpGuard);
     const restored = await this.history.load();
     const revisions = this.opts.stateDir
-      ? this.opts.gateways.taskDefinitionCache.persistTo(path.join(this.opts.stateDir, 'revisions.jsonl'), { persistable: (e) => !this.opts.redactor.masksSomethingIn({ containerDefinitions: e.taskDefinition.containerDefinitions }) })
+      ? this.opts.gateways.taskDefinitionCache.persistTo(path.join(this.opts.stateDir, 'revisions.jsonl'), { persistable: (e) => !this.opts.redactor.masksSomethingIn({ containerDefinitions: e.taskDefinition.containerDefinitions }), onWarning: (message) => log.warn({ resource: 'state-dir/revisions.jsonl' }, message) })
       : 0;
     this.passCount = this.history.lastPass;
     if (this.opts.notifyWebhook) this.notifier = new WebhookNotifier(this.opts.notifyWebhook, this.opts.publicUrl ?? `http://${this.http.address}/`);

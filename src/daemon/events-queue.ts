@@ -8,7 +8,7 @@
  * and /readyz, /metrics and the log say so.
  */
 import type { Logger } from 'pino';
-import type { AwsGateway } from '../aws/index.js';
+import type { Gateway as AwsGateway } from '../aws/index.js';
 import { parseEcsEvent, type EventTarget } from './ecs-events.js';
 
 export interface EventsQueueOptions {

@@ -5,7 +5,7 @@
  * described 100 a call, services 10 a call with their tags, task definition revisions
  * once per process (cached by ARN in the gateway).
  */
-import { nameFromArn, type AwsGateway, type AwsGateways, type LiveService as SdkService, type LiveCluster as SdkCluster } from '../aws/index.js';
+import { nameFromArn, type Gateway as AwsGateway, type Gateways as AwsGateways, type LiveService as SdkService, type LiveCluster as SdkCluster } from '../aws/index.js';
 import { projectLiveCluster, projectLiveService, projectLiveTaskDefinition } from '../diff/projection.js';
 import { resourceId, TAG, type DesiredResource } from '../model/resource.js';
 import { recordedRevision, recordedRevisionOf } from '../model/revision-record.js';

@@ -4,7 +4,7 @@
  * and is reported with its stage; prune is planned only when loading was complete.
  */
 import { applyPlan, type ActionResult, type ApplyContext } from '../apply/index.js';
-import type { AwsGateways } from '../aws/index.js';
+import type { Gateways as AwsGateways } from '../aws/index.js';
 import { diffEstate, guardFights, type ResourceDiff } from '../diff/index.js';
 import { describeRecordedRevisions, readLiveEstate, type LiveEstate } from '../live/index.js';
 import type { LoadResult } from '../manifests/index.js';

@@ -1,9 +1,10 @@
 /**
- * The gateway: the only module that talks to AWS. It builds the SDK clients for a
- * region and an optional endpoint, and owns batching (DescribeServices takes 10
- * services a call, DescribeClusters 100), pagination (to the end, always), client-side
- * rate limits per action, the SDK's retries with backoff on throttling, call counters
- * (SDK middleware), and the cache of task definition revisions (immutable by ARN).
+ * The SDK implementation of the Gateway interface (gateway-interface.ts): the only
+ * module that talks to AWS. It builds the SDK clients for a region and an optional
+ * endpoint, and owns batching (DescribeServices takes 10 services a call,
+ * DescribeClusters 100), pagination (to the end, always), client-side rate limits per
+ * action, the SDK's retries with backoff on throttling, call counters (SDK middleware),
+ * and the cache of task definition revisions (immutable by ARN).
  */
 import {
   ECSClient,
@@ -66,24 +67,13 @@ import {
 import { DeleteMessageBatchCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { GetResourcesCommand, ResourceGroupsTaggingAPIClient } from '@aws-sdk/client-resource-groups-tagging-api';
-import { appendFileSync, chmodSync, existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { CallCounter, isMutatingOperation } from './call-counter.js';
 import { ECS_RATE_LIMITS, RateLimiter, type RateLimitWaitListener, type ReadBudget, type RateLimits } from './rate-limit.js';
-import { emptyRecord } from '../model/own-keys.js';
-
-export type { Cluster as LiveCluster, Service as LiveService, TaskDefinition as LiveTaskDefinition, Task as LiveTask } from '@aws-sdk/client-ecs';
-export type { ScalableTarget, ScalingPolicy, ScheduledAction } from '@aws-sdk/client-application-auto-scaling';
-export type {
-  CreateClusterCommandInput,
-  CreateServiceCommandInput,
-  RegisterTaskDefinitionCommandInput,
-  UpdateServiceCommandInput,
-  UpdateClusterCommandInput,
-  PutClusterCapacityProvidersCommandInput,
-  PutScalingPolicyCommandInput,
-  PutScheduledActionCommandInput,
-  RegisterScalableTargetCommandInput,
-};
+import { AwsCallError, THROTTLING_CODES } from './errors.js';
+import { BATCH, ECS_SCALABLE_DIMENSION, PAGE, chunk, isRevisionArn, splitDescribedClusters, splitDescribedServices, tagsFromList, tagsToList } from './ecs-api.js';
+import type { Gateway, Gateways } from './gateway-interface.js';
+import type { EventMessage, LeaseRecord, TaskDefinitionWithTags, WriteFence } from './model.js';
+import { TaskDefinitionCache } from './revision-cache.js';
 
 export interface GatewayOptions {
   region: string;
@@ -104,175 +94,12 @@ export interface GatewayOptions {
   writeFence?: WriteFence;
 }
 
-/** The lease item (src/daemon/lease.ts): who holds it, its record version number, the duration the holder counts on. */
-export interface LeaseRecord {
-  holder: string;
-  rvn: string;
-  durationMs: number;
-}
-
-/**
- * Set while a lease is in use (src/daemon/lease.ts): how long a mutating call started
- * now may run before the lease could expire. The gateway sends no mutating call with
- * no budget left, and gives every other one a timeout inside the budget.
- */
-export interface WriteFence {
-  budgetMs?: () => number;
-}
-
-export interface TaskDefinitionWithTags {
-  taskDefinition: TaskDefinition;
-  tags: Record<string, string>;
-}
-
-/**
- * Task definition revisions are immutable: the body under a full revision ARN never
- * changes. With a file (the daemon's --state-dir), the cache outlives the process: a
- * restarted daemon does not describe a thousand revisions again.
- *
- * Bounded (issue 13, 10): a busy account registers revisions all day (CI, every
- * deploy), and an unbounded map grows until the heap cap kills the daemon. The cache
- * keeps the `maxEntries` revisions used most recently (a Map in use order: a hit moves
- * its entry to the end, the first entry goes when the map is full), and the file is
- * rewritten from memory when it has grown to twice that, so the disk stays bounded too.
- * The default holds every revision a 1,000-service estate reads in a pass (each
- * service's deployments and each family's newest revisions) a few times over.
- */
-export const DEFAULT_REVISION_CACHE_SIZE = 5000;
-
-export class TaskDefinitionCache {
-  private readonly byArn = new Map<string, TaskDefinitionWithTags>();
-  private file: string | undefined;
-  private linesInFile = 0;
-
-  constructor(readonly maxEntries = DEFAULT_REVISION_CACHE_SIZE) {}
-
-  get(arn: string): TaskDefinitionWithTags | undefined {
-    const e = this.byArn.get(arn);
-    if (e) {
-      this.byArn.delete(arn);
-      this.byArn.set(arn, e);
-    }
-    return e;
-  }
-  set(entry: TaskDefinitionWithTags): void {
-    const arn = entry.taskDefinition.taskDefinitionArn;
-    if (!arn) return;
-    this.remember(arn, entry);
-    this.append(entry);
-  }
-  /** Tags are the one mutable part; keep the cache true after we change them ourselves. */
-  updateTags(arn: string, tags: Record<string, string>): void {
-    const e = this.byArn.get(arn);
-    if (!e) return;
-    e.tags = Object.assign(emptyRecord<string>(), tags);
-    this.append(e);
-  }
-
-  private remember(arn: string, entry: TaskDefinitionWithTags): void {
-    this.byArn.delete(arn);
-    this.byArn.set(arn, entry);
-    while (this.byArn.size > this.maxEntries) this.byArn.delete(this.byArn.keys().next().value!);
-  }
-
-  /** Reads the revisions a previous process saved (the last line of an ARN wins; a torn line is skipped), then appends to the file. */
-  persistTo(file: string, opts: { persistable?: (entry: TaskDefinitionWithTags) => boolean } = {}): number {
-    this.persistable = opts.persistable ?? (() => true);
-    let lines = 0;
-    try {
-      for (const line of readFileSync(file, 'utf8').split('\n')) {
-        if (!line.trim()) continue;
-        lines++;
-        try {
-          const e = JSON.parse(line) as TaskDefinitionWithTags;
-          if (e.taskDefinition?.taskDefinitionArn) this.remember(e.taskDefinition.taskDefinitionArn, e);
-        } catch {
-          // a line torn by a crash mid-write
-        }
-      }
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
-    }
-    this.file = file;
-    this.linesInFile = lines;
-    // the file holds task definitions (environment values among them): only this user reads it
-    if (existsSync(file) && (statSync(file).mode & 0o077) !== 0) chmodSync(file, 0o600);
-    // one line per revision read (plus tag updates): compact at start once it repeats itself,
-    // or when it holds revisions no longer persistable (a file written by an older release)
-    const persistableCount = [...this.byArn.values()].filter((e) => this.persistable(e)).length;
-    if (lines > this.byArn.size * 2 + 100 || persistableCount < this.byArn.size) this.compact();
-    return this.byArn.size;
-  }
-
-  /**
-   * Revisions holding a value the redactor masks are kept in memory only: the file must
-   * not hold a secret in clear, and a masked body would read as drift after a restart
-   * (the restarted daemon describes those again, once).
-   */
-  private persistable: (entry: TaskDefinitionWithTags) => boolean = () => true;
-
-  private compact(): void {
-    if (!this.file) return;
-    const kept = [...this.byArn.values()].filter((e) => this.persistable(e));
-    writeFileSync(this.file, kept.map((e) => JSON.stringify(e) + '\n').join(''), { mode: 0o600 });
-    this.linesInFile = kept.length;
-  }
-
-  private append(entry: TaskDefinitionWithTags): void {
-    if (!this.file || !this.persistable(entry)) return;
-    appendFileSync(this.file, JSON.stringify(entry) + '\n', { mode: 0o600 });
-    if (++this.linesInFile > this.maxEntries * 2) this.compact();
-  }
-  get size(): number {
-    return this.byArn.size;
-  }
-}
-
 /** Sent as the SDK's app id (`app/ecs-reconciler` in the User-Agent), which CloudTrail records as `userAgent`. */
 export const CONTROLLER_USER_AGENT = 'ecs-reconciler';
 
-export class AwsCallError extends Error {
-  constructor(
-    readonly operation: string,
-    readonly code: string,
-    message: string,
-    readonly throttled: boolean,
-    /** the call may have failed for a passing reason (throttling, 5xx, the network) */
-    readonly retryable = throttled,
-    /** from the SDK error's $metadata: the request id AWS Support asks for, the HTTP status, the SDK's attempts */
-    readonly response: { requestId?: string; httpStatusCode?: number; attempts?: number } = {},
-  ) {
-    super(message);
-    this.name = 'AwsCallError';
-  }
-}
-
-const THROTTLING_CODES = new Set(['ThrottlingException', 'Throttling', 'TooManyRequestsException', 'RequestLimitExceeded', 'ProvisionedThroughputExceededException']);
-
-export function isThrottlingError(err: unknown): boolean {
-  const name = (err as { name?: string })?.name;
-  return (err instanceof AwsCallError && err.throttled) || (name !== undefined && THROTTLING_CODES.has(name));
-}
-
-function chunk<T>(items: readonly T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
-}
-
-export function tagsToList(tags: Record<string, string>): Array<{ key: string; value: string }> {
-  return Object.entries(tags).map(([key, value]) => ({ key, value }));
-}
-
-export function tagsFromList(list: ReadonlyArray<{ key?: string | undefined; value?: string | undefined }> | undefined): Record<string, string> {
-  const out: Record<string, string> = emptyRecord();
-  for (const t of list ?? []) if (t.key !== undefined) out[t.key] = t.value ?? '';
-  return out;
-}
-
 type Sendable = { send(command: unknown, options?: { abortSignal?: AbortSignal }): Promise<unknown> };
 
-export class AwsGateway {
+export class AwsGateway implements Gateway {
   readonly region: string;
   readonly counter: CallCounter;
   readonly taskDefinitions: TaskDefinitionCache;
@@ -428,7 +255,7 @@ export class AwsGateway {
     const client = this.tagging;
     const found = await this.paginate(
       client,
-      (PaginationToken) => new GetResourcesCommand({ TagFilters: [{ Key: key, Values: [value] }], ResourceTypeFilters: ['ecs:service'], ResourcesPerPage: 100, ...(PaginationToken ? { PaginationToken } : {}) }),
+      (PaginationToken) => new GetResourcesCommand({ TagFilters: [{ Key: key, Values: [value] }], ResourceTypeFilters: ['ecs:service'], ResourcesPerPage: PAGE.tagging, ...(PaginationToken ? { PaginationToken } : {}) }),
       (r: { ResourceTagMappingList?: Array<{ ResourceARN?: string }> }) => r.ResourceTagMappingList?.map((m) => m.ResourceARN ?? '').filter(Boolean),
       'PaginationToken',
     );
@@ -460,14 +287,14 @@ export class AwsGateway {
   }
 
   /** Long-polls the queue: up to 10 messages, waiting up to `waitSeconds` (SQS allows 20) for the first. */
-  async receiveEventMessages(queueUrl: string, waitSeconds: number, abortSignal?: AbortSignal): Promise<Array<{ id: string; receiptHandle: string; body: string }>> {
+  async receiveEventMessages(queueUrl: string, waitSeconds: number, abortSignal?: AbortSignal): Promise<EventMessage[]> {
     const r = await this.sqsClient().send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: waitSeconds }), abortSignal ? { abortSignal } : {});
     return (r.Messages ?? []).map((m) => ({ id: m.MessageId ?? '', receiptHandle: m.ReceiptHandle ?? '', body: m.Body ?? '' }));
   }
 
   /** DeleteMessageBatch takes 10 entries a call. */
   async deleteEventMessages(queueUrl: string, receiptHandles: readonly string[]): Promise<void> {
-    for (const batch of chunk(receiptHandles, 10)) {
+    for (const batch of chunk(receiptHandles, BATCH.DeleteMessageBatch)) {
       await this.send(this.sqsClient(), new DeleteMessageBatchCommand({ QueueUrl: queueUrl, Entries: batch.map((h, i) => ({ Id: String(i), ReceiptHandle: h })) }));
     }
   }
@@ -544,30 +371,27 @@ export class AwsGateway {
   // ---- ECS reads -------------------------------------------------------------------
 
   async listClusterArns(): Promise<string[]> {
-    return this.paginate(this.ecs, (nextToken) => new ListClustersCommand({ nextToken, maxResults: 100 }), (r: { clusterArns?: string[] }) => r.clusterArns);
+    return this.paginate(this.ecs, (nextToken) => new ListClustersCommand({ nextToken, maxResults: PAGE.ecs }), (r: { clusterArns?: string[] }) => r.clusterArns);
   }
 
 
   /** DescribeClusters takes 100 clusters a call. Missing clusters come back as `missing` names. */
-  async describeClusters(clusters: readonly string[]): Promise<{ clusters: Cluster[]; missing: string[] }> {
-    const found: Cluster[] = [];
+  async describeClusters(names: readonly string[]): Promise<{ clusters: Cluster[]; missing: string[] }> {
+    const clusters: Cluster[] = [];
     const missing: string[] = [];
-    for (const batch of chunk(clusters, 100)) {
-      const r = await this.send<{ clusters?: Cluster[]; failures?: Array<{ arn?: string; reason?: string }> }>(
+    for (const batch of chunk(names, BATCH.DescribeClusters)) {
+      const r = splitDescribedClusters(await this.send<{ clusters?: Cluster[]; failures?: Array<{ arn?: string; reason?: string }> }>(
         this.ecs,
         new DescribeClustersCommand({ clusters: batch, include: ['SETTINGS', 'CONFIGURATIONS', 'TAGS'] }),
-      );
-      for (const c of r.clusters ?? []) {
-        if (c.status === 'INACTIVE') missing.push(c.clusterName ?? '');
-        else found.push(c);
-      }
-      for (const f of r.failures ?? []) missing.push(nameFromArn(f.arn ?? ''));
+      ));
+      clusters.push(...r.clusters);
+      missing.push(...r.missing);
     }
-    return { clusters: found, missing };
+    return { clusters, missing };
   }
 
   async listServiceArns(cluster: string): Promise<string[]> {
-    return this.paginate(this.ecs, (nextToken) => new ListServicesCommand({ cluster, nextToken, maxResults: 100 }), (r: { serviceArns?: string[] }) => r.serviceArns);
+    return this.paginate(this.ecs, (nextToken) => new ListServicesCommand({ cluster, nextToken, maxResults: PAGE.ecs }), (r: { serviceArns?: string[] }) => r.serviceArns);
   }
 
 
@@ -575,16 +399,13 @@ export class AwsGateway {
   async describeServices(cluster: string, services: readonly string[]): Promise<{ services: Service[]; missing: string[] }> {
     const found: Service[] = [];
     const missing: string[] = [];
-    for (const batch of chunk(services, 10)) {
-      const r = await this.send<{ services?: Service[]; failures?: Array<{ arn?: string; reason?: string }> }>(
+    for (const batch of chunk(services, BATCH.DescribeServices)) {
+      const r = splitDescribedServices(await this.send<{ services?: Service[]; failures?: Array<{ arn?: string; reason?: string }> }>(
         this.ecs,
         new DescribeServicesCommand({ cluster, services: batch, include: ['TAGS'] }),
-      );
-      for (const s of r.services ?? []) {
-        if (s.status === 'INACTIVE') missing.push(s.serviceName ?? '');
-        else found.push(s);
-      }
-      for (const f of r.failures ?? []) missing.push(nameFromArn(f.arn ?? ''));
+      ));
+      found.push(...r.services);
+      missing.push(...r.missing);
     }
     return { services: found, missing };
   }
@@ -593,7 +414,7 @@ export class AwsGateway {
   async listTaskDefinitionArns(opts: { familyPrefix?: string; status?: 'ACTIVE' | 'INACTIVE' } = {}): Promise<string[]> {
     return this.paginate(
       this.ecs,
-      (nextToken) => new ListTaskDefinitionsCommand({ familyPrefix: opts.familyPrefix, status: opts.status ?? 'ACTIVE', sort: 'DESC', nextToken, maxResults: 100 }),
+      (nextToken) => new ListTaskDefinitionsCommand({ familyPrefix: opts.familyPrefix, status: opts.status ?? 'ACTIVE', sort: 'DESC', nextToken, maxResults: PAGE.ecs }),
       (r: { taskDefinitionArns?: string[] }) => r.taskDefinitionArns,
     );
   }
@@ -615,18 +436,18 @@ export class AwsGateway {
 
   /** Every task of a cluster with desired status RUNNING (PENDING ones included), whoever started it. */
   async listClusterTaskArns(cluster: string): Promise<string[]> {
-    return this.paginate(this.ecs, (nextToken) => new ListTasksCommand({ cluster, desiredStatus: 'RUNNING', nextToken, maxResults: 100 }), (r: { taskArns?: string[] }) => r.taskArns);
+    return this.paginate(this.ecs, (nextToken) => new ListTasksCommand({ cluster, desiredStatus: 'RUNNING', nextToken, maxResults: PAGE.ecs }), (r: { taskArns?: string[] }) => r.taskArns);
   }
 
   async listTaskArns(cluster: string, serviceName: string, desiredStatus: 'RUNNING' | 'STOPPED' = 'RUNNING'): Promise<string[]> {
-    return this.paginate(this.ecs, (nextToken) => new ListTasksCommand({ cluster, serviceName, desiredStatus, nextToken, maxResults: 100 }), (r: { taskArns?: string[] }) => r.taskArns);
+    return this.paginate(this.ecs, (nextToken) => new ListTasksCommand({ cluster, serviceName, desiredStatus, nextToken, maxResults: PAGE.ecs }), (r: { taskArns?: string[] }) => r.taskArns);
   }
 
 
   /** DescribeTasks takes 100 tasks a call. */
   async describeTasks(cluster: string, tasks: readonly string[]): Promise<Task[]> {
     const out: Task[] = [];
-    for (const batch of chunk(tasks, 100)) {
+    for (const batch of chunk(tasks, BATCH.DescribeTasks)) {
       const r = await this.send<{ tasks?: Task[] }>(this.ecs, new DescribeTasksCommand({ cluster, tasks: batch }));
       out.push(...(r.tasks ?? []));
     }
@@ -682,6 +503,7 @@ export class AwsGateway {
 
   async deregisterTaskDefinition(arn: string): Promise<void> {
     await this.send(this.ecs, new DeregisterTaskDefinitionCommand({ taskDefinition: arn }));
+    this.taskDefinitions.markDeregistered(arn);
   }
 
   async createService(input: CreateServiceCommandInput): Promise<Service> {
@@ -723,15 +545,15 @@ export class AwsGateway {
    * services scale, where asking per resource id would cost one or more per service.
    */
   async listScalableTargets(): Promise<ScalableTarget[]> {
-    return this.paginate(this.scaling, (NextToken) => new DescribeScalableTargetsCommand({ ServiceNamespace: 'ecs', ScalableDimension: 'ecs:service:DesiredCount', NextToken, MaxResults: 50 }), (r: { ScalableTargets?: ScalableTarget[] }) => r.ScalableTargets, 'NextToken');
+    return this.paginate(this.scaling, (NextToken) => new DescribeScalableTargetsCommand({ ServiceNamespace: 'ecs', ScalableDimension: ECS_SCALABLE_DIMENSION, NextToken, MaxResults: PAGE.applicationAutoScaling }), (r: { ScalableTargets?: ScalableTarget[] }) => r.ScalableTargets, 'NextToken');
   }
 
   async listScalingPolicies(): Promise<ScalingPolicy[]> {
-    return this.paginate(this.scaling, (NextToken) => new DescribeScalingPoliciesCommand({ ServiceNamespace: 'ecs', ScalableDimension: 'ecs:service:DesiredCount', NextToken, MaxResults: 50 }), (r: { ScalingPolicies?: ScalingPolicy[] }) => r.ScalingPolicies, 'NextToken');
+    return this.paginate(this.scaling, (NextToken) => new DescribeScalingPoliciesCommand({ ServiceNamespace: 'ecs', ScalableDimension: ECS_SCALABLE_DIMENSION, NextToken, MaxResults: PAGE.applicationAutoScaling }), (r: { ScalingPolicies?: ScalingPolicy[] }) => r.ScalingPolicies, 'NextToken');
   }
 
   async listScheduledActions(): Promise<ScheduledAction[]> {
-    return this.paginate(this.scaling, (NextToken) => new DescribeScheduledActionsCommand({ ServiceNamespace: 'ecs', ScalableDimension: 'ecs:service:DesiredCount', NextToken, MaxResults: 50 }), (r: { ScheduledActions?: ScheduledAction[] }) => r.ScheduledActions, 'NextToken');
+    return this.paginate(this.scaling, (NextToken) => new DescribeScheduledActionsCommand({ ServiceNamespace: 'ecs', ScalableDimension: ECS_SCALABLE_DIMENSION, NextToken, MaxResults: PAGE.applicationAutoScaling }), (r: { ScheduledActions?: ScheduledAction[] }) => r.ScheduledActions, 'NextToken');
   }
 
   async registerScalableTarget(input: RegisterScalableTargetCommandInput): Promise<void> {
@@ -739,7 +561,7 @@ export class AwsGateway {
   }
 
   async deregisterScalableTarget(resourceId: string): Promise<void> {
-    await this.send(this.scaling, new DeregisterScalableTargetCommand({ ServiceNamespace: 'ecs', ResourceId: resourceId, ScalableDimension: 'ecs:service:DesiredCount' }));
+    await this.send(this.scaling, new DeregisterScalableTargetCommand({ ServiceNamespace: 'ecs', ResourceId: resourceId, ScalableDimension: ECS_SCALABLE_DIMENSION }));
   }
 
   async putScalingPolicy(input: PutScalingPolicyCommandInput): Promise<void> {
@@ -747,7 +569,7 @@ export class AwsGateway {
   }
 
   async deleteScalingPolicy(resourceId: string, policyName: string): Promise<void> {
-    await this.send(this.scaling, new DeleteScalingPolicyCommand({ ServiceNamespace: 'ecs', ResourceId: resourceId, ScalableDimension: 'ecs:service:DesiredCount', PolicyName: policyName }));
+    await this.send(this.scaling, new DeleteScalingPolicyCommand({ ServiceNamespace: 'ecs', ResourceId: resourceId, ScalableDimension: ECS_SCALABLE_DIMENSION, PolicyName: policyName }));
   }
 
   async putScheduledAction(input: PutScheduledActionCommandInput): Promise<void> {
@@ -755,22 +577,12 @@ export class AwsGateway {
   }
 
   async deleteScheduledAction(resourceId: string, name: string): Promise<void> {
-    await this.send(this.scaling, new DeleteScheduledActionCommand({ ServiceNamespace: 'ecs', ResourceId: resourceId, ScalableDimension: 'ecs:service:DesiredCount', ScheduledActionName: name }));
+    await this.send(this.scaling, new DeleteScheduledActionCommand({ ServiceNamespace: 'ecs', ResourceId: resourceId, ScalableDimension: ECS_SCALABLE_DIMENSION, ScheduledActionName: name }));
   }
 }
 
-export function nameFromArn(arn: string): string {
-  const slash = arn.lastIndexOf('/');
-  return slash >= 0 ? arn.slice(slash + 1) : arn;
-}
-
-/** arn:aws:ecs:region:acct:task-definition/family:3 */
-export function isRevisionArn(value: string): boolean {
-  return /^arn:aws[\w-]*:ecs:[^:]+:\d+:task-definition\/[^:]+:\d+$/.test(value);
-}
-
 /** One gateway per region, sharing counters and the revision cache. */
-export class AwsGateways {
+export class AwsGateways implements Gateways {
   readonly counter = new CallCounter();
   readonly taskDefinitionCache = new TaskDefinitionCache();
   /** set by a lease holder (daemon or apply): every gateway's mutating calls stay inside its budget */
@@ -778,7 +590,7 @@ export class AwsGateways {
   private readonly byRegion = new Map<string, AwsGateway>();
   constructor(private readonly base: Omit<GatewayOptions, 'region' | 'counter' | 'taskDefinitionCache' | 'writeFence'>) {}
 
-  forRegion(region: string): AwsGateway {
+  forRegion(region: string): Gateway {
     let g = this.byRegion.get(region);
     if (!g) {
       g = new AwsGateway({ ...this.base, region, counter: this.counter, taskDefinitionCache: this.taskDefinitionCache, writeFence: this.writeFence });

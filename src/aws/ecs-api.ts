@@ -1,0 +1,90 @@
+/**
+ * What the ECS API reference fixes about requests and answers, in one place for the
+ * SDK gateway and for the in-memory fake of it: how many names one call takes, how a
+ * page is asked for, how an ARN reads, how a describe's failures are read.
+ */
+import { emptyRecord } from '../model/own-keys.js';
+import type { LiveCluster, LiveService } from './model.js';
+
+/**
+ * Members per call, from the API reference: DescribeServices `services` "Up to 10
+ * services can be described in a single operation"; DescribeClusters `clusters` and
+ * DescribeTasks `tasks` up to 100; DeleteMessageBatch up to 10 entries; a list call's
+ * `maxResults` up to 100 (ECS), `MaxResults` up to 50 (Application Auto Scaling), and
+ * GetResources `ResourcesPerPage` up to 100.
+ */
+export const BATCH = {
+  DescribeServices: 10,
+  DescribeClusters: 100,
+  DescribeTasks: 100,
+  DeleteMessageBatch: 10,
+} as const;
+
+export const PAGE = {
+  ecs: 100,
+  applicationAutoScaling: 50,
+  tagging: 100,
+} as const;
+
+/** The one dimension of an ECS service that Application Auto Scaling scales. */
+export const ECS_SCALABLE_DIMENSION = 'ecs:service:DesiredCount';
+
+export function chunk<T>(items: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+export function tagsToList(tags: Record<string, string>): Array<{ key: string; value: string }> {
+  return Object.entries(tags).map(([key, value]) => ({ key, value }));
+}
+
+export function tagsFromList(list: ReadonlyArray<{ key?: string | undefined; value?: string | undefined }> | undefined): Record<string, string> {
+  const out: Record<string, string> = emptyRecord();
+  for (const t of list ?? []) if (t.key !== undefined) out[t.key] = t.value ?? '';
+  return out;
+}
+
+export function nameFromArn(arn: string): string {
+  const slash = arn.lastIndexOf('/');
+  return slash >= 0 ? arn.slice(slash + 1) : arn;
+}
+
+/** arn:aws:ecs:region:acct:task-definition/family:3 */
+export function isRevisionArn(value: string): boolean {
+  return /^arn:aws[\w-]*:ecs:[^:]+:\d+:task-definition\/[^:]+:\d+$/.test(value);
+}
+
+interface DescribeFailure {
+  arn?: string | undefined;
+  reason?: string | undefined;
+}
+
+/**
+ * One DescribeClusters answer: a cluster not found comes back in `failures` (reason
+ * MISSING), a deleted one as status INACTIVE (DeleteCluster: "the cluster will
+ * transition to INACTIVE... may remain discoverable in your account for a period of
+ * time"): both are missing to the controller.
+ */
+export function splitDescribedClusters(r: { clusters?: LiveCluster[] | undefined; failures?: DescribeFailure[] | undefined }): { clusters: LiveCluster[]; missing: string[] } {
+  const clusters: LiveCluster[] = [];
+  const missing: string[] = [];
+  for (const c of r.clusters ?? []) {
+    if (c.status === 'INACTIVE') missing.push(c.clusterName ?? '');
+    else clusters.push(c);
+  }
+  for (const f of r.failures ?? []) missing.push(nameFromArn(f.arn ?? ''));
+  return { clusters, missing };
+}
+
+/** One DescribeServices answer, read as DescribeClusters' is: `failures` (MISSING) and INACTIVE services are missing; DRAINING ones are found. */
+export function splitDescribedServices(r: { services?: LiveService[] | undefined; failures?: DescribeFailure[] | undefined }): { services: LiveService[]; missing: string[] } {
+  const services: LiveService[] = [];
+  const missing: string[] = [];
+  for (const s of r.services ?? []) {
+    if (s.status === 'INACTIVE') missing.push(s.serviceName ?? '');
+    else services.push(s);
+  }
+  for (const f of r.failures ?? []) missing.push(nameFromArn(f.arn ?? ''));
+  return { services, missing };
+}

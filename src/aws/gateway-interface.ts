@@ -1,0 +1,102 @@
+/**
+ * The AWS seam: every call the controller makes to AWS goes through a `Gateway` (one
+ * region) taken from `Gateways` (the process's set). Two implementations: the SDK's
+ * (sdk-gateway.ts: batching, pagination, retries, rate limits, call counters, the
+ * revision cache) and an in-memory fake for unit tests (test/support/in-memory-gateway.ts).
+ * Callers pass names and plain API-shaped data (model.ts); the batching and paging ECS
+ * imposes (ecs-api.ts) stay behind this interface: describeServices takes any number of
+ * names, a list call returns every page.
+ */
+import type { CallCounter } from './call-counter.js';
+import type {
+  CreateClusterCommandInput,
+  CreateServiceCommandInput,
+  EventMessage,
+  LeaseRecord,
+  LiveCluster,
+  LiveService,
+  LiveTask,
+  PutClusterCapacityProvidersCommandInput,
+  PutScalingPolicyCommandInput,
+  PutScheduledActionCommandInput,
+  RegisterScalableTargetCommandInput,
+  RegisterTaskDefinitionCommandInput,
+  ScalableTarget,
+  ScalingPolicy,
+  ScheduledAction,
+  TaskDefinitionWithTags,
+  UpdateClusterCommandInput,
+  UpdateServiceCommandInput,
+  WriteFence,
+} from './model.js';
+import type { TaskDefinitionCache } from './revision-cache.js';
+
+/** The DynamoDB lease (src/daemon/lease.ts): a conditional put on the record version number. */
+export interface LeaseGateway {
+  ensureLeaseTable(table: string): Promise<void>;
+  readLease(table: string, name: string): Promise<LeaseRecord | undefined>;
+  /** false when the condition fails: someone else wrote the item since */
+  writeLease(table: string, name: string, record: LeaseRecord, expectedRvn: string | undefined): Promise<boolean>;
+  deleteLease(table: string, name: string, rvn: string): Promise<void>;
+}
+
+/** The events queue an EventBridge rule feeds (--events-queue). */
+export interface EventsQueueGateway {
+  receiveEventMessages(queueUrl: string, waitSeconds: number, abortSignal?: AbortSignal): Promise<EventMessage[]>;
+  deleteEventMessages(queueUrl: string, receiptHandles: readonly string[]): Promise<void>;
+}
+
+/** One region's AWS. A failed call throws an AwsCallError (errors.ts) with the AWS error code. */
+export interface Gateway extends LeaseGateway, EventsQueueGateway {
+  readonly region: string;
+
+  // ECS reads: every page, every batch
+  listClusterArns(): Promise<string[]>;
+  describeClusters(clusters: readonly string[]): Promise<{ clusters: LiveCluster[]; missing: string[] }>;
+  listServiceArns(cluster: string): Promise<string[]>;
+  describeServices(cluster: string, services: readonly string[]): Promise<{ services: LiveService[]; missing: string[] }>;
+  listTaskDefinitionArns(opts?: { familyPrefix?: string; status?: 'ACTIVE' | 'INACTIVE' }): Promise<string[]>;
+  describeTaskDefinition(arn: string): Promise<TaskDefinitionWithTags>;
+  listClusterTaskArns(cluster: string): Promise<string[]>;
+  listTaskArns(cluster: string, serviceName: string, desiredStatus?: 'RUNNING' | 'STOPPED'): Promise<string[]>;
+  describeTasks(cluster: string, tasks: readonly string[]): Promise<LiveTask[]>;
+  describeStoppedTasks(cluster: string, serviceName: string, cacheKey: string): Promise<LiveTask[]>;
+  findTaggedServiceArns(key: string, value: string): Promise<string[]>;
+  callerAccount(): Promise<string>;
+
+  // ECS writes
+  createCluster(input: CreateClusterCommandInput): Promise<LiveCluster>;
+  updateCluster(input: UpdateClusterCommandInput): Promise<void>;
+  putClusterCapacityProviders(input: PutClusterCapacityProvidersCommandInput): Promise<void>;
+  deleteCluster(cluster: string): Promise<void>;
+  registerTaskDefinition(input: RegisterTaskDefinitionCommandInput): Promise<TaskDefinitionWithTags>;
+  deregisterTaskDefinition(arn: string): Promise<void>;
+  createService(input: CreateServiceCommandInput): Promise<LiveService>;
+  updateService(input: UpdateServiceCommandInput): Promise<LiveService>;
+  deleteService(cluster: string, service: string): Promise<void>;
+  tagResource(resourceArn: string, tags: Record<string, string>): Promise<void>;
+  untagResource(resourceArn: string, tagKeys: string[]): Promise<void>;
+
+  // Application Auto Scaling (the ECS namespace, the DesiredCount dimension)
+  listScalableTargets(): Promise<ScalableTarget[]>;
+  listScalingPolicies(): Promise<ScalingPolicy[]>;
+  listScheduledActions(): Promise<ScheduledAction[]>;
+  registerScalableTarget(input: RegisterScalableTargetCommandInput): Promise<void>;
+  deregisterScalableTarget(resourceId: string): Promise<void>;
+  putScalingPolicy(input: PutScalingPolicyCommandInput): Promise<void>;
+  deleteScalingPolicy(resourceId: string, policyName: string): Promise<void>;
+  putScheduledAction(input: PutScheduledActionCommandInput): Promise<void>;
+  deleteScheduledAction(resourceId: string, name: string): Promise<void>;
+
+  destroy(): void;
+}
+
+/** The gateways of one process: one per region, sharing the call counters, the revision cache and the lease's write fence. */
+export interface Gateways {
+  readonly counter: CallCounter;
+  readonly taskDefinitionCache: TaskDefinitionCache;
+  /** set by a lease holder (daemon or apply): every gateway's mutating calls stay inside its budget */
+  readonly writeFence: WriteFence;
+  forRegion(region: string): Gateway;
+  destroy(): void;
+}

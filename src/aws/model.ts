@@ -1,0 +1,54 @@
+/**
+ * The shapes at the gateway's edge. Every value crossing it is plain JSON data in the
+ * shape of the ECS and Application Auto Scaling API reference (the request and response
+ * members, spelled as the API spells them): the SDK's generated interfaces are those
+ * shapes, so they are named here once and the rest of the tree uses these names, never
+ * the SDK's packages. No SDK class, command or client crosses the edge.
+ */
+import type { Cluster, CreateClusterCommandInput, CreateServiceCommandInput, PutClusterCapacityProvidersCommandInput, RegisterTaskDefinitionCommandInput, Service, Task, TaskDefinition, UpdateClusterCommandInput, UpdateServiceCommandInput } from '@aws-sdk/client-ecs';
+import type { PutScalingPolicyCommandInput, PutScheduledActionCommandInput, RegisterScalableTargetCommandInput, ScalableTarget, ScalingPolicy, ScheduledAction } from '@aws-sdk/client-application-auto-scaling';
+
+export type LiveCluster = Cluster;
+export type LiveService = Service;
+export type LiveTaskDefinition = TaskDefinition;
+export type LiveTask = Task;
+export type { ScalableTarget, ScalingPolicy, ScheduledAction };
+export type {
+  CreateClusterCommandInput,
+  CreateServiceCommandInput,
+  RegisterTaskDefinitionCommandInput,
+  UpdateServiceCommandInput,
+  UpdateClusterCommandInput,
+  PutClusterCapacityProvidersCommandInput,
+  PutScalingPolicyCommandInput,
+  PutScheduledActionCommandInput,
+  RegisterScalableTargetCommandInput,
+};
+
+export interface TaskDefinitionWithTags {
+  taskDefinition: TaskDefinition;
+  tags: Record<string, string>;
+}
+
+/** The lease item (src/daemon/lease.ts): who holds it, its record version number, the duration the holder counts on. */
+export interface LeaseRecord {
+  holder: string;
+  rvn: string;
+  durationMs: number;
+}
+
+/**
+ * Set while a lease is in use (src/daemon/lease.ts): how long a mutating call started
+ * now may run before the lease could expire. The gateway sends no mutating call with
+ * no budget left, and gives every other one a timeout inside the budget.
+ */
+export interface WriteFence {
+  budgetMs?: () => number;
+}
+
+/** One message of the events queue (SQS), as the daemon's events source reads it. */
+export interface EventMessage {
+  id: string;
+  receiptHandle: string;
+  body: string;
+}

@@ -1,0 +1,101 @@
+// The live read on the in-memory gateway: how many calls ECS receives (DescribeServices
+// 10 names a call, every page of every list), what a describe's failures mean, and a
+// region that cannot be reached, in milliseconds.
+import { describe, expect, it } from 'vitest';
+import { readLiveEstate, refreshLiveResources } from '../src/live/index.js';
+import { InMemoryGateways, type InMemoryGateway } from './support/in-memory-gateway.js';
+import { FAKE_REGION, fixture, passOnFake } from './support/pass-on-fake.js';
+
+const SCALING_READS = new Set(['DescribeScalableTargets', 'DescribeScalingPolicies', 'DescribeScheduledActions']);
+const cluster = (name: string) => ({ kind: 'Cluster' as const, name, region: FAKE_REGION });
+
+async function seed(gw: InMemoryGateway, services: number, clusterName = 'prod'): Promise<void> {
+  await gw.createCluster({ clusterName });
+  await gw.registerTaskDefinition({ family: 'app', containerDefinitions: [{ name: 'app', image: 'nginx' }] });
+  for (let i = 1; i <= services; i++) await gw.createService({ cluster: clusterName, serviceName: `svc-${String(i).padStart(2, '0')}`, taskDefinition: 'app', desiredCount: 1 });
+}
+
+describe('the live read on the in-memory gateway', () => {
+  it('describes 25 services in 3 DescribeServices calls of at most 10, after every ListServices page', async () => {
+    const fake = new InMemoryGateways({ pageSize: 10 });
+    await seed(fake.forRegion(FAKE_REGION), 25);
+    fake.clearCalls();
+    const estate = await readLiveEstate(fake, { controllerId: 'default', regions: [], desired: [cluster('prod')] });
+    expect(estate.services.size).toBe(25);
+    expect(fake.callsOf('ListServices').map((c) => c.input.nextToken)).toEqual([undefined, '10', '20']);
+    expect(fake.callsOf('DescribeServices').map((c) => (c.input.services as string[]).length)).toEqual([10, 10, 5]);
+    expect(estate.unreadable.size).toBe(0);
+  });
+
+  it('follows every page of ListClusters and ListTaskDefinitions', async () => {
+    const fake = new InMemoryGateways({ pageSize: 2 });
+    const gw = fake.forRegion(FAKE_REGION);
+    for (const name of ['a', 'b', 'c', 'd', 'e']) await gw.createCluster({ clusterName: name });
+    for (let i = 0; i < 5; i++) await gw.registerTaskDefinition({ family: 'app', containerDefinitions: [{ name: 'app', image: `nginx:${i}` }] });
+    fake.clearCalls();
+    const estate = await readLiveEstate(fake, { controllerId: 'default', regions: [], desired: [cluster('e'), { kind: 'TaskDefinition', name: 'app', region: FAKE_REGION }] });
+    expect(fake.callsOf('ListClusters')).toHaveLength(3);
+    expect(fake.callsOf('ListTaskDefinitions')).toHaveLength(3);
+    expect([...estate.clusters.values()].map((c) => c.name)).toEqual(['e']);
+    const family = [...estate.families.values()][0]!;
+    expect(family.activeRevisionArns).toHaveLength(5);
+    expect(family.latest.revision).toBe(5);
+  });
+
+  it('a name DescribeServices reports as a failure (MISSING), or a deleted service (INACTIVE), is missing, not an error', async () => {
+    const fake = new InMemoryGateways();
+    const gw = fake.forRegion(FAKE_REGION);
+    await seed(gw, 2);
+    await gw.deleteService('prod', 'svc-02');
+    const r = await gw.describeServices('prod', ['svc-01', 'svc-02', 'never-made']);
+    expect(r.services.map((s) => s.serviceName)).toEqual(['svc-01']);
+    expect(r.missing.sort()).toEqual(['never-made', 'svc-02']);
+    const base = await readLiveEstate(fake, { controllerId: 'default', regions: [], desired: [cluster('prod')] });
+    expect(base.services.size).toBe(1);
+    const refreshed = await refreshLiveResources(fake, base, [{ kind: 'Service', name: 'svc-01', region: FAKE_REGION, cluster: 'prod' }, { kind: 'Service', name: 'never-made', region: FAKE_REGION, cluster: 'prod' }], 'default');
+    expect([...refreshed.services.values()].map((s) => s.name)).toEqual(['svc-01']);
+  });
+
+  it('an unknown cluster is ClusterNotFoundException on DescribeServices, as ECS answers', async () => {
+    const fake = new InMemoryGateways();
+    await expect(fake.forRegion(FAKE_REGION).describeServices('nowhere', ['web'])).rejects.toMatchObject({ code: 'ClusterNotFoundException' });
+  });
+
+  it('a region that cannot be reached is unreadable; the others are read', async () => {
+    const fake = new InMemoryGateways({ regions: [FAKE_REGION] });
+    await seed(fake.forRegion(FAKE_REGION), 1);
+    const estate = await readLiveEstate(fake, { controllerId: 'default', regions: ['xx-nowhere-1'], desired: [cluster('prod')] });
+    expect(estate.unreadable.get('xx-nowhere-1')).toMatch(/ENOTFOUND/);
+    expect(estate.services.size).toBe(1);
+  });
+
+  it('a pass whose region cannot be read changes nothing anywhere', async () => {
+    const fake = new InMemoryGateways({ regions: ['us-east-1'] });
+    const pass = await passOnFake(fake, fixture('estate.yaml'));
+    expect(pass.readFailed).toBe(true);
+    expect(fake.mutatingOperations()).toEqual([]);
+  });
+
+  it('reads auto scaling in three whole-namespace calls, and none when no service is read', async () => {
+    const fake = new InMemoryGateways();
+    await passOnFake(fake, fixture('estate.yaml'));
+    fake.clearCalls();
+    await readLiveEstate(fake, { controllerId: 'default', regions: [], desired: [cluster('prod')] });
+    expect(fake.operations((op) => SCALING_READS.has(op))).toEqual(['DescribeScalableTargets', 'DescribeScalingPolicies', 'DescribeScheduledActions']);
+    const empty = new InMemoryGateways();
+    await empty.forRegion(FAKE_REGION).createCluster({ clusterName: 'prod' });
+    await readLiveEstate(empty, { controllerId: 'default', regions: [], desired: [cluster('prod')] });
+    expect(empty.operations((op) => SCALING_READS.has(op))).toEqual([]);
+  });
+
+  it('a revision is described once per process: the next read takes it from the cache', async () => {
+    const first = new InMemoryGateways();
+    await first.forRegion(FAKE_REGION).registerTaskDefinition({ family: 'app', containerDefinitions: [{ name: 'app', image: 'nginx' }] });
+    const restarted = first.restarted();
+    const desired = [{ kind: 'TaskDefinition' as const, name: 'app', region: FAKE_REGION }];
+    await readLiveEstate(restarted, { controllerId: 'default', regions: [], desired });
+    await readLiveEstate(restarted, { controllerId: 'default', regions: [], desired });
+    expect(restarted.callsOf('DescribeTaskDefinition')).toHaveLength(1);
+    expect(restarted.callsOf('ListTaskDefinitions')).toHaveLength(2);
+  });
+});

@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import { CallCounter, isMutatingOperation } from '../src/aws/call-counter.js';
 import { ReadBudget, TokenBucket } from '../src/aws/rate-limit.js';
 import { ResourceBackoff } from '../src/daemon/backoff.js';
-import { ReconcileQueue } from '../src/daemon/reconcile-queue.js';
 
 describe('client-side rate limits', () => {
   it('a token bucket serves its burst at once, then at its rate', async () => {
@@ -45,34 +44,6 @@ describe('per-resource backoff', () => {
     expect(b.heldBack('other', 0)).toBeUndefined();
     b.recordSuccess('r');
     expect(b.nextRetryAt()).toBeUndefined();
-  });
-});
-
-describe('the reconcile queue', () => {
-  it('runs one pass at a time and coalesces requests made during a pass into one', async () => {
-    const passes: string[][] = [];
-    let release!: () => void;
-    let running = 0;
-    let maxRunning = 0;
-    const q = new ReconcileQueue(async (reasons) => {
-      running++;
-      maxRunning = Math.max(maxRunning, running);
-      passes.push(reasons);
-      if (passes.length === 1) await new Promise<void>((r) => (release = r));
-      running--;
-    });
-    q.request('start');
-    await Promise.resolve();
-    q.request('change a');
-    q.request('change b');
-    q.request('resync');
-    release();
-    await q.close().then(() => undefined);
-    // close() waits for the pass under way; the coalesced one had already started
-    expect(maxRunning).toBe(1);
-    expect(passes[0]).toEqual(['start']);
-    expect(passes.length).toBeLessThanOrEqual(2);
-    if (passes[1]) expect(passes[1]).toEqual(['change a', 'change b', 'resync']);
   });
 });
 

@@ -64,3 +64,18 @@ describe('the read budget of a full resync', () => {
     expect(await elapsed('ListServices', 60)).toBeGreaterThanOrEqual(450);
   });
 });
+
+describe('a paced wait and the pass abort signal', () => {
+  it('an aborted signal ends a read budget wait at once (SIGTERM during a paced resync)', async () => {
+    const budget = new ReadBudget(0.1);
+    budget.pacing = true;
+    const abort = new AbortController();
+    budget.signal = abort.signal;
+    await budget.acquire('DescribeServices'); // the burst of one
+    const t = performance.now();
+    const waiting = budget.acquire('DescribeServices'); // 10 s ahead at 0.1 a second
+    setTimeout(() => abort.abort(), 50);
+    await expect(waiting).rejects.toThrow();
+    expect(performance.now() - t).toBeLessThan(1000);
+  });
+});

@@ -59,10 +59,12 @@ Flags:
   --allow-empty         with --prune: prune even when the manifests yield no resources
   --max-prune N         with --prune: most orphaned resources one pass deletes
   --regions R1,R2       also read these regions every pass, for orphans no manifest names
-  --read-budget N       AWS reads a second a full resync may make (default 5 with
-                        --events-queue, else unpaced): a 10,000-service resync (~1,100
-                        reads) spreads over about 4 minutes instead of a burst; an event's
-                        targeted pass is not paced
+  --read-budget N       AWS reads a second a resync may make (default 5 with
+                        --events-queue, else unpaced). With --events-queue the resync is
+                        also split into slices of at most 100 resources spread evenly
+                        across --interval (10,000 services, 30 min: a slice every 18 s),
+                        each a targeted pass; the report stays whole. An event's targeted
+                        pass is not paced and runs between slices
   --cluster GLOB        this controller's shard: only clusters matching (repeatable, * and ?
                         globs), their services and the task definitions those run; give
                         each shard its own --controller-id (and --lease-table item)

@@ -251,7 +251,7 @@ describe('the resync in slices', () => {
   it('runs the resync as paced targeted passes spread across the interval, each resource once per interval', async () => {
     const interval = 30 * 60_000;
     const fake = new FakeReconciler((req) => answer({ read: req.scope, resources: estate }));
-    const c = controllerWith(fake, { resyncIntervalMs: () => interval, sliceSize: 100 });
+    const c = controllerWith(fake, { resyncIntervalMs: () => interval, sliceSize: () => 100 });
     await c.request({ scope: 'full', reason: 'start' });
     const startedAt = Date.now();
     const at: number[] = [];
@@ -279,13 +279,27 @@ describe('the resync in slices', () => {
   it('an event between slices runs at once, unpaced, and does not move the slices', async () => {
     const interval = 40_000;
     const fake = new FakeReconciler((req) => answer({ read: req.scope, resources: estate }));
-    const c = controllerWith(fake, { resyncIntervalMs: () => interval, sliceSize: 100 });
+    const c = controllerWith(fake, { resyncIntervalMs: () => interval, sliceSize: () => 100 });
     await c.request({ scope: 'full', reason: 'start' });
     await vi.advanceTimersByTimeAsync(12_000);
     await c.request({ scope: 'targeted', reason: 'event: ECS Service Action', targets: [service('prod', 'web')] });
     expect(fake.requests.at(-1)).toMatchObject({ scope: 'targeted', paced: false });
     await vi.advanceTimersByTimeAsync(interval - 12_000);
     expect(fake.requests.filter((r) => r.reasons[0]!.startsWith('resync slice'))).toHaveLength(4);
+    await c.stop();
+  });
+
+  it('turned off (the events queue unreadable), the next cycle is a whole read again', async () => {
+    let sliced = true;
+    const fake = new FakeReconciler((req) => answer({ read: req.scope, resources: estate }));
+    const c = controllerWith(fake, { resyncIntervalMs: () => 40_000, sliceSize: () => (sliced ? 100 : undefined) });
+    await c.request({ scope: 'full', reason: 'start' });
+    sliced = false;
+    await vi.advanceTimersByTimeAsync(40_000);
+    // the cycle under way runs out; the next one is a whole read at the interval
+    expect(fake.requests.filter((r) => r.reasons[0]!.startsWith('resync slice'))).toHaveLength(4);
+    await vi.advanceTimersByTimeAsync(40_000);
+    expect(fake.requests.at(-1)).toMatchObject({ scope: 'full', reasons: ['resync'] });
     await c.stop();
   });
 
@@ -298,7 +312,7 @@ describe('the resync in slices', () => {
       }
       return answer({ read: req.scope, resources: estate });
     });
-    const c = controllerWith(fake, { resyncIntervalMs: () => 40_000, sliceSize: 100, random: () => 0 });
+    const c = controllerWith(fake, { resyncIntervalMs: () => 40_000, sliceSize: () => 100, random: () => 0 });
     await c.request({ scope: 'full', reason: 'start' });
     failNext = true;
     await vi.advanceTimersByTimeAsync(10_000);

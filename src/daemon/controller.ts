@@ -37,8 +37,12 @@ export interface ControllerOptions {
   backoffCapMs?: number;
   /** fraction of a resource's backoff taken off at random (default 0.2) */
   backoffJitter?: number;
-  /** --read-budget with --events-queue: the resync as targeted passes of at most this many resources, spread over the interval */
-  sliceSize?: number;
+  /**
+   * --read-budget with --events-queue: the resync as targeted passes of at most this many
+   * resources, spread over the interval; undefined for whole reads (a function: the Manager
+   * turns slices off while the events queue cannot be read and the resync is the fast path)
+   */
+  sliceSize?: () => number | undefined;
   /** the first pass's id (the history restored from --state-dir goes on counting) */
   firstPassId?: number;
   /** told of every pass's result, before the next is scheduled (the Manager's history, metrics, notifications) */
@@ -193,8 +197,9 @@ export class Controller {
 
   private startCycle(): void {
     const interval = this.opts.resyncIntervalMs() * this.slowFactor;
-    if (this.opts.sliceSize && this.known.length) {
-      this.cycle = planResyncSlices(this.known, this.jittered(interval, this.opts.jitter, true), this.opts.sliceSize);
+    const sliceSize = this.opts.sliceSize?.();
+    if (sliceSize && this.known.length) {
+      this.cycle = planResyncSlices(this.known, this.jittered(interval, this.opts.jitter, true), sliceSize);
       this.cycleStartedAt = this.now();
       this.armNextSlice();
     } else {

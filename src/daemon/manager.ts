@@ -182,7 +182,8 @@ export class Manager {
       jitter: this.opts.jitter,
       ...(this.opts.backoffBaseMs !== undefined ? { backoffBaseMs: this.opts.backoffBaseMs } : {}),
       ...(this.opts.backoffCapMs !== undefined ? { backoffCapMs: this.opts.backoffCapMs } : {}),
-      ...(sliced ? { sliceSize: RESYNC_SLICE_SIZE } : {}),
+      // while the queue cannot be read the resync is the fast path again: whole reads every 60 s at most
+      ...(sliced ? { sliceSize: () => (this.events?.healthy === false ? undefined : RESYNC_SLICE_SIZE) } : {}),
       firstPassId: this.history.lastPass,
       onResult: (result, passId) => this.record(result, passId),
     });

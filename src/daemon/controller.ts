@@ -116,11 +116,6 @@ export class Controller {
     return this.running !== undefined;
   }
 
-  /** the slices of the resync cycle still to run (for tests and the log) */
-  get remainingSlices(): readonly ResyncSlice[] {
-    return this.cycle;
-  }
-
   /** Queue a request; resolves when the pass that covers it has ended (or at once after stop). */
   request(req: ControllerRequest): Promise<void> {
     if (this.closed) return Promise.resolve();

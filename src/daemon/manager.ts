@@ -32,7 +32,7 @@ const RESYNC_WITHOUT_EVENTS_MS = 60_000;
  * A resync slice re-reads at most this many resources: ten DescribeServices calls (ECS takes
  * 10 services a call) and their revisions, about 2 to 4 s of reads at the default budget of 5.
  */
-export const RESYNC_SLICE_SIZE = 100;
+const RESYNC_SLICE_SIZE = 100;
 
 export interface ManagerOptions {
   manifests: Omit<ManifestSource, 'cache'>;

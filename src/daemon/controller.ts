@@ -79,7 +79,7 @@ interface Pending {
   targets: Map<string, EventTarget>;
   /** every request of the batch was a paced resync slice */
   paced: boolean;
-  waiters: Array<() => void>;
+  waiters: Array<(covered: boolean) => void>;
 }
 
 function emptyPending(): Pending {
@@ -116,9 +116,9 @@ export class Controller {
     return this.running !== undefined;
   }
 
-  /** Queue a request; resolves when the pass that covers it has ended (or at once after stop). */
-  request(req: ControllerRequest): Promise<void> {
-    if (this.closed) return Promise.resolve();
+  /** Queue a request; resolves true when the pass that covers it has ended, false when the controller stopped before running one. */
+  request(req: ControllerRequest): Promise<boolean> {
+    if (this.closed) return Promise.resolve(false);
     const p = (this.pending ??= emptyPending());
     p.reasons.add(req.reason);
     if (req.scope === 'full') {
@@ -128,7 +128,7 @@ export class Controller {
       for (const t of req.targets ?? []) p.targets.set(resourceId(t), t);
       if (!req.paced) p.paced = false;
     }
-    const done = new Promise<void>((resolve) => p.waiters.push(resolve));
+    const done = new Promise<boolean>((resolve) => p.waiters.push(resolve));
     if (!this.running) this.running = this.drain();
     return done;
   }
@@ -155,12 +155,12 @@ export class Controller {
       } catch (err) {
         this.opts.logger.error({ passId, err }, `pass ${passId} failed`);
       }
-      for (const done of batch.waiters) done();
+      for (const done of batch.waiters) done(true);
       if (!this.closed) this.afterPass(result, batch.full);
     }
     this.running = undefined;
     // a stop() during the pass: those still waiting are answered, never left hanging
-    if (this.closed && this.pending) for (const done of this.pending.waiters) done();
+    if (this.closed && this.pending) for (const done of this.pending.waiters) done(false);
   }
 
   /** controller-runtime's requeue: failed resources back off, a failed pass retries, the resync goes on. */

@@ -72,9 +72,10 @@ export interface PassOptions {
 }
 
 /**
- * What the pass asks of whoever runs it again (controller-runtime's Result): the
- * resources whose actions failed (retried with the runner's per-resource backoff),
- * and a delay for the whole estate when AWS throttled the pass (its read budget is shared).
+ * What the pass asks of whoever runs it again (controller-runtime's Result, as data): the
+ * resources whose actions failed (the daemon's Controller requeues each after its
+ * per-resource backoff), those that succeeded (their backoff ends), and how many calls AWS
+ * throttled (the Controller stretches the whole estate's resync: the read budget is shared).
  */
 export interface Requeue {
   failed: ReadonlyArray<{ resource: string; error: string }>;

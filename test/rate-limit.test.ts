@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import { CallCounter, isMutatingOperation } from '../src/aws/call-counter.js';
 import { ReadBudget, TokenBucket } from '../src/aws/rate-limit.js';
 import { ResourceBackoff } from '../src/daemon/backoff.js';
-import { ReconcileQueue } from '../src/daemon/reconcile-queue.js';
 
 describe('client-side rate limits', () => {
   it('a token bucket serves its burst at once, then at its rate', async () => {
@@ -48,34 +47,6 @@ describe('per-resource backoff', () => {
   });
 });
 
-describe('the reconcile queue', () => {
-  it('runs one pass at a time and coalesces requests made during a pass into one', async () => {
-    const passes: string[][] = [];
-    let release!: () => void;
-    let running = 0;
-    let maxRunning = 0;
-    const q = new ReconcileQueue(async (reasons) => {
-      running++;
-      maxRunning = Math.max(maxRunning, running);
-      passes.push(reasons);
-      if (passes.length === 1) await new Promise<void>((r) => (release = r));
-      running--;
-    });
-    q.request('start');
-    await Promise.resolve();
-    q.request('change a');
-    q.request('change b');
-    q.request('resync');
-    release();
-    await q.close().then(() => undefined);
-    // close() waits for the pass under way; the coalesced one had already started
-    expect(maxRunning).toBe(1);
-    expect(passes[0]).toEqual(['start']);
-    expect(passes.length).toBeLessThanOrEqual(2);
-    if (passes[1]) expect(passes[1]).toEqual(['change a', 'change b', 'resync']);
-  });
-});
-
 describe('the read budget of a full resync', () => {
   it('paces reads at N a second only while pacing is on, and never a write', async () => {
     const budget = new ReadBudget(40);
@@ -91,5 +62,20 @@ describe('the read budget of a full resync', () => {
     expect(await elapsed('UpdateService', 200)).toBeLessThan(100);
     // the burst of 40, then 20 more at 40 a second: about half a second
     expect(await elapsed('ListServices', 60)).toBeGreaterThanOrEqual(450);
+  });
+});
+
+describe('a paced wait and the pass abort signal', () => {
+  it('an aborted signal ends a read budget wait at once (SIGTERM during a paced resync)', async () => {
+    const budget = new ReadBudget(0.1);
+    budget.pacing = true;
+    const abort = new AbortController();
+    budget.signal = abort.signal;
+    await budget.acquire('DescribeServices'); // the burst of one
+    const t = performance.now();
+    const waiting = budget.acquire('DescribeServices'); // 10 s ahead at 0.1 a second
+    setTimeout(() => abort.abort(), 50);
+    await expect(waiting).rejects.toThrow();
+    expect(performance.now() - t).toBeLessThan(1000);
   });
 });

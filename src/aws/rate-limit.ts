@@ -35,15 +35,16 @@ export class TokenBucket {
     this.last = now();
   }
 
-  /** Resolves when a token is available; callers are served in order. */
-  take(): Promise<void> {
-    const turn = this.queue.then(() => this.waitForToken());
+  /** Resolves when a token is available; callers are served in order. An aborted signal rejects the wait (SIGTERM during a paced resync). */
+  take(signal?: AbortSignal): Promise<void> {
+    const turn = this.queue.then(() => this.waitForToken(signal));
     this.queue = turn.catch(() => undefined);
     return turn;
   }
 
-  private async waitForToken(): Promise<void> {
+  private async waitForToken(signal?: AbortSignal): Promise<void> {
     for (;;) {
+      signal?.throwIfAborted();
       const t = this.now();
       this.tokens = Math.min(this.spec.burst, this.tokens + ((t - this.last) / 1000) * this.spec.rate);
       this.last = t;
@@ -52,7 +53,15 @@ export class TokenBucket {
         return;
       }
       const waitMs = Math.ceil(((1 - this.tokens) / this.spec.rate) * 1000);
-      await new Promise((r) => setTimeout(r, waitMs));
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(done, waitMs);
+        function done() {
+          clearTimeout(timer);
+          signal?.removeEventListener('abort', done);
+          resolve();
+        }
+        signal?.addEventListener('abort', done, { once: true });
+      });
     }
   }
 }
@@ -96,12 +105,14 @@ export class RateLimiter {
  */
 export class ReadBudget {
   pacing = false;
+  /** the daemon's pass in flight: its abort ends a paced wait at once (the read fails; nothing is concluded from it) */
+  signal: AbortSignal | undefined;
   private readonly bucket: TokenBucket;
   constructor(readonly callsPerSecond: number, now?: () => number) {
     this.bucket = new TokenBucket({ rate: callsPerSecond, burst: Math.max(1, Math.ceil(callsPerSecond)) }, now);
   }
 
   async acquire(operation: string): Promise<void> {
-    if (this.pacing && /^(Describe|List)/.test(operation)) await this.bucket.take();
+    if (this.pacing && /^(Describe|List)/.test(operation)) await this.bucket.take(this.signal);
   }
 }

@@ -9,7 +9,7 @@ import type { ResourceDiff } from '../diff/index.js';
 import type { Report } from '../report/index.js';
 import { COMMON_HELP, oneOf, parseCommandArgs } from './flags.js';
 import { wantsColor, type CommandIO } from './io.js';
-import { loadDesired } from './load-desired.js';
+import { manifestSourceOf, noticesToStderr } from './load-desired.js';
 import { parseTargets } from './plan.js';
 import { DEFAULT_CONTROLLER_ID, makeGateways, redactorFrom, requireRegion } from './reconcile-flags.js';
 
@@ -70,12 +70,13 @@ export async function diffCommand(argv: string[], io: CommandIO): Promise<number
   const region = await requireRegion(values, io);
   const target = parseTargets(values.target);
   const dir = positionals[0]!;
-  const load = await loadDesired({ dir, vars: values.var ?? [], varFiles: values['var-file'] ?? [], region, noticesTo: 'stderr' }, io);
+  const manifests = manifestSourceOf({ dir, vars: values.var ?? [], varFiles: values['var-file'] ?? [], region }, io);
   const gateways = makeGateways({ endpoint: values.endpoint, profile: values.profile, env: io.env });
   const redactor = redactorFrom(values.redact);
   try {
     const gitRevision = await gitRevisionOf(path.resolve(io.cwd, dir));
-    const pass = await runReconcilePass(load, {
+    const pass = await runReconcilePass(manifests, {
+      onLoad: noticesToStderr(io),
       gateways,
       controllerId: values['controller-id'] ?? DEFAULT_CONTROLLER_ID,
       defaultRegion: region,

@@ -1,7 +1,8 @@
-/** Shared by validate, plan, apply and run: flags to variables to the loaded desired model. */
+/** The command-line flags of validate, plan, diff, apply and run, to the one load path (pipeline/load-desired.ts). */
 import path from 'node:path';
-import { collectVariables, loadManifests, type LoadResult } from '../manifests/index.js';
+import type { LoadResult } from '../manifests/index.js';
 import { formatProblem } from '../model/problem.js';
+import { loadDesired as loadFromSource, type ManifestSource } from '../pipeline/load-desired.js';
 import type { CommandIO } from './io.js';
 
 export interface DesiredFlags {
@@ -12,23 +13,29 @@ export interface DesiredFlags {
   varEnv?: string[];
   varEnvPrefixes?: string[];
   region: string;
-  noticesTo?: 'stderr';
 }
 
-export async function loadDesired(flags: DesiredFlags, io: CommandIO): Promise<LoadResult> {
-  const variables = await collectVariables({
-    flags: flags.vars ?? [],
-    files: (flags.varFiles ?? []).map((f) => path.resolve(io.cwd, f)),
+/** Paths resolved against the command's working directory, as the user typed them. */
+export function manifestSourceOf(flags: DesiredFlags, io: Pick<CommandIO, 'cwd' | 'env'>): ManifestSource {
+  return {
+    dir: path.resolve(io.cwd, flags.dir),
+    vars: flags.vars ?? [],
+    varFiles: (flags.varFiles ?? []).map((f) => path.resolve(io.cwd, f)),
     env: io.env,
-    envNames: flags.varEnv ?? [],
-    envPrefixes: flags.varEnvPrefixes ?? [],
-  });
-  const result = await loadManifests(path.resolve(io.cwd, flags.dir), { defaultRegion: flags.region, vars: variables.vars });
-  // validate prints them with its own output; the other commands say them on stderr
-  if (flags.noticesTo === 'stderr') for (const n of result.notices) io.stderr(`notice: ${formatProblem(n)}\n`);
-  if (variables.problems.length) {
-    result.problems.unshift(...variables.problems);
-    result.complete = false;
-  }
-  return result;
+    varEnv: flags.varEnv ?? [],
+    varEnvPrefixes: flags.varEnvPrefixes ?? [],
+    defaultRegion: flags.region,
+  };
+}
+
+/** plan, diff and apply say the loader's notices on stderr (validate prints them with its own output). */
+export function noticesToStderr(io: Pick<CommandIO, 'stderr'>): (load: LoadResult) => void {
+  return (load) => {
+    for (const n of load.notices) io.stderr(`notice: ${formatProblem(n)}\n`);
+  };
+}
+
+/** validate: the load alone, no pass. */
+export async function loadDesired(flags: DesiredFlags, io: CommandIO): Promise<LoadResult> {
+  return loadFromSource(manifestSourceOf(flags, io));
 }

@@ -8,7 +8,7 @@ import { Lease, leaseHolderName } from '../daemon/lease.js';
 import { ApplyProgress, interruptionSummary } from './apply-progress.js';
 import { COMMON_HELP, durationMs, oneOf, parseCommandArgs, positiveInt, UsageError } from './flags.js';
 import type { CommandIO } from './io.js';
-import { loadDesired } from './load-desired.js';
+import { manifestSourceOf, noticesToStderr } from './load-desired.js';
 import { clusterSelector } from '../pipeline/shard.js';
 import { DEFAULT_CONTROLLER_ID, makeGateways, redactorFrom, regionsFrom, requireRegion } from './reconcile-flags.js';
 
@@ -198,7 +198,7 @@ export async function runPassCommand(mode: 'plan' | 'apply', dir: string, values
     ? { ...saved.options, controllerId }
     : { controllerId, prune: values.prune ?? false, adopt: values.adopt ?? false, keepRevisions: positiveInt('keep-revisions', values['keep-revisions'], 5), targets: values.target ?? [] };
   const target = parseTargets(options.targets);
-  const load = await loadDesired({ dir, vars: values.var ?? [], varFiles: values['var-file'] ?? [], varEnv: values['var-env'] ?? [], varEnvPrefixes: values['var-env-prefix'] ?? [], region, noticesTo: 'stderr' }, io);
+  const manifests = manifestSourceOf({ dir, vars: values.var ?? [], varFiles: values['var-file'] ?? [], varEnv: values['var-env'] ?? [], varEnvPrefixes: values['var-env-prefix'] ?? [], region }, io);
   const showProgress = format === 'text' && !values.out;
   const progress = new ApplyProgress(io.stderr);
   const gateways = makeGateways({ endpoint: values.endpoint, profile: values.profile, env: io.env, ...(mode === 'apply' && showProgress ? { onRateLimitWait: (op, spec) => progress.rateLimitWait(op, spec) } : {}) });
@@ -236,7 +236,8 @@ export async function runPassCommand(mode: 'plan' | 'apply', dir: string, values
       lease.startRenewing();
       gateways.writeFence.budgetMs = () => lease.callBudgetMs();
     }
-    const pass = await runReconcilePass(load, {
+    const pass = await runReconcilePass(manifests, {
+      onLoad: noticesToStderr(io),
       gateways,
       controllerId,
       defaultRegion: region,

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { Controller } from '../daemon/controller.js';
+import { Manager } from '../daemon/manager.js';
 import { leaseHolderName } from '../daemon/lease.js';
 import { createLogger } from '../daemon/logger.js';
 import { parseWebhookUrl, type WebhookTarget } from '../daemon/notify.js';
@@ -8,6 +8,7 @@ import { clusterSelector } from '../pipeline/shard.js';
 import { ReadBudget } from '../aws/index.js';
 import { COMMON_HELP, durationMs, oneOf, parseCommandArgs, positiveInt, UsageError } from './flags.js';
 import type { CommandIO } from './io.js';
+import { manifestSourceOf } from './load-desired.js';
 import { DEFAULT_CONTROLLER_ID, makeGateways, redactorFrom, regionsFrom, requireRegion } from './reconcile-flags.js';
 
 export const RUN_HELP = `Usage: ecs-reconciler run DIR [--mode apply|report] [--interval 60s] [--listen 127.0.0.1:8080]
@@ -58,10 +59,12 @@ Flags:
   --allow-empty         with --prune: prune even when the manifests yield no resources
   --max-prune N         with --prune: most orphaned resources one pass deletes
   --regions R1,R2       also read these regions every pass, for orphans no manifest names
-  --read-budget N       AWS reads a second a full resync may make (default 5 with
-                        --events-queue, else unpaced): a 10,000-service resync (~1,100
-                        reads) spreads over about 4 minutes instead of a burst; an event's
-                        targeted pass is not paced
+  --read-budget N       AWS reads a second a resync may make (default 5 with
+                        --events-queue, else unpaced). With --events-queue the resync is
+                        also split into slices of at most 100 resources spread evenly
+                        across --interval (10,000 services, 30 min: a slice every 18 s),
+                        each a targeted pass; the report stays whole. An event's targeted
+                        pass is not paced and runs between slices
   --cluster GLOB        this controller's shard: only clusters matching (repeatable, * and ?
                         globs), their services and the task definitions those run; give
                         each shard its own --controller-id (and --lease-table item)
@@ -174,13 +177,8 @@ export async function runCommand(argv: string[], io: CommandIO): Promise<number>
   if (readBudgetRate === 0) throw new UsageError('--read-budget must be at least 1 (calls a second)');
   const readBudget = readBudgetRate !== undefined ? new ReadBudget(readBudgetRate) : undefined;
   const gateways = makeGateways({ endpoint: values.endpoint, profile: values.profile, env: io.env, ...(readBudget ? { readBudget } : {}) });
-  const controller = new Controller({
-    dir: path.resolve(io.cwd, positionals[0]!),
-    varFlags: values.var ?? [],
-    varFiles: (values['var-file'] ?? []).map((f) => path.resolve(io.cwd, f)),
-    env: io.env,
-    varEnv: values['var-env'] ?? [],
-    varEnvPrefixes: values['var-env-prefix'] ?? [],
+  const manager = new Manager({
+    manifests: manifestSourceOf({ dir: positionals[0]!, vars: values.var ?? [], varFiles: values['var-file'] ?? [], varEnv: values['var-env'] ?? [], varEnvPrefixes: values['var-env-prefix'] ?? [], region }, io),
     defaultRegion: region,
     controllerId: values['controller-id'] ?? DEFAULT_CONTROLLER_ID,
     ...(values['controller-id'] === undefined ? { implicitControllerId: true } : {}),
@@ -221,12 +219,12 @@ export async function runCommand(argv: string[], io: CommandIO): Promise<number>
   process.on('uncaughtException', onStray);
   process.on('unhandledRejection', onStray);
   try {
-    await controller.start();
+    await manager.start();
   } catch (err) {
     // the HTTP server binds first, before any AWS call: a taken port is one line, not a stack trace
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'EADDRINUSE' || code === 'EACCES' || code === 'EADDRNOTAVAIL') {
-      await controller.stop(0).catch(() => undefined);
+      await manager.stop(0).catch(() => undefined);
       gateways.destroy();
       process.off('uncaughtException', onStray);
       process.off('unhandledRejection', onStray);
@@ -236,17 +234,12 @@ export async function runCommand(argv: string[], io: CommandIO): Promise<number>
     }
     // a start-up that cannot go on ends the process (exit 1) rather than leave it serving /healthz
     logger.error({ err }, 'cannot start');
-    await controller.stop(1000).catch(() => undefined);
+    await manager.stop(1000).catch(() => undefined);
     gateways.destroy();
     logger.flush?.();
     return 1;
   }
-  const signal = await new Promise<string>((resolve) => {
-    process.once('SIGTERM', () => resolve('SIGTERM'));
-    process.once('SIGINT', () => resolve('SIGINT'));
-  });
-  logger.info({ signal }, `${signal}: finishing the action under way, starting nothing new`);
-  const finished = await controller.stop(shutdownMs);
+  const { finished } = await manager.untilSignal(shutdownMs);
   gateways.destroy();
   logger.info({ finished }, finished ? 'stopped cleanly' : `stopped after ${shutdownMs} ms with a pass still running`);
   logger.flush?.();

@@ -1,14 +1,30 @@
 /**
  * Per-resource exponential backoff: a resource whose action failed is retried after
- * base * 2^(failures-1), capped, while the other resources go on every pass.
+ * base * 2^(failures-1), capped, while the other resources go on every pass. With jitter,
+ * up to that fraction of the delay is taken off at random ("full jitter" bounded below),
+ * so resources that failed in the same pass, and controllers that share an account, do
+ * not all retry in the same second; the cap is never exceeded.
  */
+export interface BackoffJitter {
+  /** 0..1: the delay lies in [delay * (1 - jitter), delay] */
+  jitter: number;
+  random?: () => number;
+}
+
 export class ResourceBackoff {
   private readonly entries = new Map<string, { failures: number; until: number; lastError: string }>();
-  constructor(private readonly baseMs = 5_000, private readonly capMs = 5 * 60_000) {}
+  private readonly jitter: number;
+  private readonly random: () => number;
+
+  constructor(private readonly baseMs = 5_000, private readonly capMs = 5 * 60_000, jitter: BackoffJitter = { jitter: 0 }) {
+    this.jitter = Math.min(1, Math.max(0, jitter.jitter));
+    this.random = jitter.random ?? Math.random;
+  }
 
   recordFailure(resource: string, error: string, now: number): number {
     const failures = (this.entries.get(resource)?.failures ?? 0) + 1;
-    const delay = Math.min(this.capMs, this.baseMs * 2 ** (failures - 1));
+    const ceiling = Math.min(this.capMs, this.baseMs * 2 ** Math.min(failures - 1, 30));
+    const delay = Math.round(ceiling * (1 - this.jitter * this.random()));
     this.entries.set(resource, { failures, until: now + delay, lastError: error });
     return delay;
   }
@@ -24,10 +40,10 @@ export class ResourceBackoff {
     return `failed ${e.failures} time(s) (last: ${e.lastError}); retrying in ${Math.ceil((e.until - now) / 1000)}s`;
   }
 
-  /** the soonest retry, for scheduling a pass */
-  nextRetryAt(): number | undefined {
+  /** the soonest retry still ahead of `now` (all of them without it), for scheduling a pass */
+  nextRetryAt(now = -Infinity): number | undefined {
     let min: number | undefined;
-    for (const e of this.entries.values()) if (min === undefined || e.until < min) min = e.until;
+    for (const e of this.entries.values()) if (e.until > now && (min === undefined || e.until < min)) min = e.until;
     return min;
   }
 }

@@ -15,8 +15,8 @@ export interface EventsQueueOptions {
   queueUrl: string;
   gateway: AwsGateway;
   logger: Logger;
-  /** runs one targeted pass over these resources; resolves when the pass has ended */
-  reconcile: (targets: EventTarget[], reason: string) => Promise<void>;
+  /** runs one targeted pass over these resources; resolves when the pass has ended: false when the daemon stopped before it ran */
+  reconcile: (targets: EventTarget[], reason: string) => Promise<boolean>;
   /** the resource ids this controller itself changed recently (its recent-write log) */
   recentlyWritten: (target: EventTarget) => boolean;
   /** SQS long poll, seconds (at most 20) */
@@ -112,7 +112,12 @@ export class EventsQueue {
     }
     if (targets.size) {
       for (const t of targets.values()) log.info({ resource: `${t.kind}/${t.region}/${t.cluster ? `${t.cluster}/` : ''}${t.name}`, events: names.length }, 'event: targeted pass');
-      await this.opts.reconcile([...targets.values()], `event: ${[...new Set(names)].join(', ')}`);
+      const covered = await this.opts.reconcile([...targets.values()], `event: ${[...new Set(names)].join(', ')}`);
+      // the daemon stops before their pass: kept in the queue, delivered again after the visibility timeout
+      if (!covered) {
+        log.info({ queue: this.opts.queueUrl, messages: messages.length }, 'event messages kept: the daemon stopped before their pass');
+        return;
+      }
     }
     try {
       await this.opts.gateway.deleteEventMessages(this.opts.queueUrl, messages.map((m) => m.receiptHandle));

@@ -14,6 +14,7 @@ import { resourceId, type DesiredResource } from '../model/resource.js';
 import { stageOf } from '../plan/types.js';
 import { buildReport, Redactor, type Report } from '../report/index.js';
 import { selectShard, type ClusterSelector } from './shard.js';
+import { isManifestSource, loadDesired, type ManifestSource } from './load-desired.js';
 
 export interface PassOptions {
   gateways: AwsGateways;
@@ -54,8 +55,34 @@ export interface PassOptions {
   holdBack?: (resourceId: string) => string | undefined;
   /** --cluster selectors: this controller's shard of the account (pipeline/shard.ts) */
   clusters?: ClusterSelector;
-  /** the live estate, already read (a targeted pass of the daemon); read whole otherwise */
-  live?: LiveEstate;
+  /**
+   * The live estate, already read, or how to read part of it once the manifests are loaded
+   * (the daemon's targeted pass: it re-reads the resources whose manifests changed); read
+   * whole when absent or when the function answers undefined.
+   */
+  live?: LiveEstate | ((desired: readonly DesiredResource[]) => Promise<LiveEstate | undefined>);
+  /** the manifests as loaded, before anything is read: the CLI says the notices, the daemon logs the problems */
+  onLoad?: (load: LoadResult) => void;
+  /**
+   * Interrupts the pass's waits and stops it between actions (SIGTERM, a lost lease): the
+   * action under way finishes, none starts after it, and `stopped` says so. A wait of the
+   * gateways' read pacing is interrupted through the same signal (ReadBudget.signal).
+   */
+  signal?: AbortSignal;
+}
+
+/**
+ * What the pass asks of whoever runs it again (controller-runtime's Result, as data): the
+ * resources whose actions failed (the daemon's Controller requeues each after its
+ * per-resource backoff), those that succeeded (their backoff ends), and how many calls AWS
+ * throttled (the Controller stretches the whole estate's resync: the read budget is shared).
+ */
+export interface Requeue {
+  failed: ReadonlyArray<{ resource: string; error: string }>;
+  /** resources whose action this pass applied: their backoff, if any, is over */
+  succeeded: readonly string[];
+  /** calls AWS throttled during the pass */
+  throttledCalls: number;
 }
 
 export interface PassResult {
@@ -72,6 +99,9 @@ export interface PassResult {
   stopped: boolean;
   /** why beforeApply refused the apply; nothing was changed */
   refused?: string;
+  /** the manifests this pass loaded (whole, before the --cluster shard) */
+  load: LoadResult;
+  requeue: Requeue;
 }
 
 /**
@@ -110,10 +140,15 @@ function problemAt(d: DesiredResource, message: string): Problem {
   return { stage: 'validate', file: d.source.file, line: at?.line ?? d.source.line, column: at?.column ?? d.source.column, path: 'metadata.cluster', resource: resourceId(d), message };
 }
 
-export async function runReconcilePass(wholeLoad: LoadResult, opts: PassOptions): Promise<PassResult> {
+/** Given a ManifestSource the pass loads the manifests itself (the one load path); a LoadResult is taken as loaded (tests). */
+export async function runReconcilePass(manifests: ManifestSource | LoadResult, opts: PassOptions): Promise<PassResult> {
+  const throttledBefore = opts.gateways.counter.throttled;
+  const wholeLoad = isManifestSource(manifests) ? await loadDesired(manifests) : manifests;
+  opts.onLoad?.(wholeLoad);
   const load = await refuseForeignClusterAccounts(selectShard(wholeLoad, opts.clusters), opts.gateways);
   const problems: Problem[] = [...load.problems];
-  const live = opts.live ?? await readLiveEstate(opts.gateways, {
+  const given = typeof opts.live === 'function' ? await opts.live(load.resources) : opts.live;
+  const live = given ?? await readLiveEstate(opts.gateways, {
     controllerId: opts.controllerId,
     regions: [opts.defaultRegion, ...(opts.regions ?? [])],
     desired: load.resources,
@@ -202,7 +237,7 @@ export async function runReconcilePass(wholeLoad: LoadResult, opts: PassOptions)
       ...(opts.repository ? { repository: opts.repository } : {}),
       ...(opts.onAction ? { onAction: opts.onAction } : {}),
       ...(opts.onActionStart ? { onActionStart: opts.onActionStart } : {}),
-      ...(opts.shouldStop ? { shouldStop: opts.shouldStop } : {}),
+      ...(opts.shouldStop || opts.signal ? { shouldStop: () => opts.signal?.aborted === true || opts.shouldStop?.() === true } : {}),
     });
     results = applied.results;
     stopped = applied.stopped;
@@ -223,5 +258,10 @@ export async function runReconcilePass(wholeLoad: LoadResult, opts: PassOptions)
     ...(opts.gitRevision ? { gitRevision: opts.gitRevision } : {}),
     ...(opts.redactor ? { redactor: opts.redactor } : {}),
   });
-  return { report, diffs: reported, plan, results, problems, readFailed, live, stopped, ...(refused ? { refused } : {}) };
+  const requeue: Requeue = {
+    failed: results.filter((r) => r.outcome === 'failed').map((r) => ({ resource: r.action.resource, error: r.message ?? 'failed' })),
+    succeeded: results.filter((r) => r.outcome === 'applied').map((r) => r.action.resource),
+    throttledCalls: opts.gateways.counter.throttled - throttledBefore,
+  };
+  return { report, diffs: reported, plan, results, problems, readFailed, live, stopped: stopped || opts.signal?.aborted === true, ...(refused ? { refused } : {}), load: wholeLoad, requeue };
 }

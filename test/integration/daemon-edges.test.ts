@@ -67,8 +67,12 @@ describe('failures', () => {
     const daemon = startDaemon(dir, ['--interval', '300ms']);
     try {
       const isWorkerService = (l: LogLine) => l.action === 'create-service' && l.resource === 'Service/us-east-1/batch/worker-broken';
-      const failed = await daemon.waitFor((l) => isWorkerService(l) && l.outcome === 'failed', 30_000, 'the worker failing');
-      expect(failed.retryInMs).toBe(5000);
+      const isWorkerBackoff = (l: LogLine) => l.resource === 'Service/us-east-1/batch/worker-broken' && typeof l.retryInMs === 'number';
+      await daemon.waitFor((l) => isWorkerService(l) && l.outcome === 'failed', 30_000, 'the worker failing');
+      // 5 s doubling, with up to a fifth taken off at random (the controller's jitter)
+      const backoff = await daemon.waitFor(isWorkerBackoff, 10_000, 'the worker backing off');
+      expect(backoff.retryInMs).toBeGreaterThanOrEqual(4000);
+      expect(backoff.retryInMs).toBeLessThanOrEqual(5000);
       await daemon.waitFor((l) => isPass(l) && (l.states as Record<string, number>)['in-sync'] === 7, 30_000, 'the other 7 in sync');
       // passes go on every 300 ms, but the worker is not retried before its backoff is over
       await daemon.waitForNext(isPass, 5_000, 'a pass during the backoff');
@@ -77,7 +81,11 @@ describe('failures', () => {
       const report = JSON.parse((await daemon.get('/report')).text) as { resources: Array<{ id: string; skipped?: { reason: string } }> };
       expect(report.resources.find((r) => r.id === 'Service/us-east-1/batch/worker-broken')?.skipped?.reason).toMatch(/backing off: failed 1 time/);
       const second = await daemon.waitForNext(isWorkerService, 15_000, 'the retry after the backoff');
-      expect(second.retryInMs).toBe(10_000);
+      expect(second.outcome).toBe('failed');
+      const secondAt = daemon.lines.indexOf(second);
+      const longer = await daemon.waitFor((l) => daemon.lines.indexOf(l) > secondAt && isWorkerBackoff(l), 10_000, 'the worker backing off longer');
+      expect(longer.retryInMs).toBeGreaterThanOrEqual(8000);
+      expect(longer.retryInMs).toBeLessThanOrEqual(10_000);
     } finally {
       expect(await daemon.stop()).toBe(0);
     }

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { userTags } from '../src/diff/diff-estate.js';
 import { canonicalJson, normalizeService, normalizeTaskDefinition } from '../src/diff/normalize.js';
 import { projectLiveService, projectLiveTaskDefinition } from '../src/diff/projection.js';
-import type { LiveRevision } from '../src/live/model.js';
+import type { LiveRevision } from '../src/model/live.js';
 import type { DesiredResource } from '../src/model/resource.js';
 import {
   corpusServices,

@@ -5,7 +5,7 @@
 
 import { diffEstate, type DiffInput } from '../src/diff/diff-estate.js';
 import type { ResourceDiff } from '../src/diff/types.js';
-import type { LiveCluster, LiveDeployment, LiveEstate, LiveRevision, LiveService, LiveTaskDefinitionFamily } from '../src/live/model.js';
+import type { LiveCluster, LiveDeployment, LiveEstate, LiveRevision, LiveService, LiveTaskDefinitionFamily } from '../src/model/live.js';
 import { resourceId, TAG, type DesiredResource, type InvalidResource, type Kind } from '../src/model/resource.js';
 import { revisionRecordTags } from '../src/model/revision-record.js';
 

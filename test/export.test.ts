@@ -24,7 +24,7 @@ import {
   type ExportOptions,
 } from '../src/export/index.js';
 import { scalingFromApi } from '../src/live/scaling.js';
-import type { Json, LiveCluster, LiveEstate, LiveRevision, LiveService, LiveTaskDefinitionFamily } from '../src/live/model.js';
+import type { Json, LiveCluster, LiveEstate, LiveRevision, LiveService, LiveTaskDefinitionFamily } from '../src/model/live.js';
 import { loadManifestTexts } from '../src/manifests/index.js';
 import { resourceId } from '../src/model/resource.js';
 import { ManifestSchema } from '../src/schema/index.js';

@@ -7,10 +7,10 @@
 import { AwsCallError, errorDetails, tagsToList, type ErrorDetails, type AwsGateway, type AwsGateways, type LiveService as SdkService } from '../aws/index.js';
 import type { ResourceDiff } from '../diff/types.js';
 import { specHash } from '../diff/hash.js';
-import type { LiveCluster, LiveService, LiveTaskDefinitionFamily } from '../live/model.js';
+import type { LiveCluster, LiveService, LiveTaskDefinitionFamily } from '../model/live.js';
 import { ANNOTATION, resourceId, TAG, type DesiredResource } from '../model/resource.js';
 import type { Problem } from '../model/problem.js';
-import { stageOf, type Plan, type PlannedAction } from '../plan/types.js';
+import { stageOf, type ActionResult, type Plan, type PlannedAction } from '../plan/types.js';
 import { OPTIONAL_OWNERSHIP_KEYS, OWNERSHIP_KEYS, ownershipTags } from './ownership.js';
 import { revisionRecordTags } from '../model/revision-record.js';
 import { removeScaling, suspendScaleIn, syncScaling } from './scaling.js';
@@ -36,14 +36,6 @@ export interface ApplyContext {
   rolloutTimeoutMs?: number;
 }
 
-export interface ActionResult {
-  action: PlannedAction;
-  outcome: 'applied' | 'failed' | 'skipped';
-  message?: string;
-  /** a failed call's error: the AWS error code and request id for the logs */
-  error?: ErrorDetails;
-  durationMs: number;
-}
 
 export interface ApplyResult {
   results: ActionResult[];

@@ -6,7 +6,7 @@
  * the manifest changed (pending); if it is the same and live still differs, someone
  * changed live (drifted).
  */
-import type { LiveCluster, LiveEstate, LiveRevision, LiveService, LiveTaskDefinitionFamily } from '../live/model.js';
+import type { LiveCluster, LiveEstate, LiveRevision, LiveService, LiveTaskDefinitionFamily } from '../model/live.js';
 import { ANNOTATION, resourceId, TAG, type DesiredResource, type InvalidResource, type Kind } from '../model/resource.js';
 import { revisionRecordTags } from '../model/revision-record.js';
 import { diffFields } from './field-diff.js';

@@ -25,7 +25,7 @@
  *
  * Pure: diffs and the pass's time in, guarded diffs out.
  */
-import type { LiveTaskDefinitionFamily } from '../live/model.js';
+import type { LiveTaskDefinitionFamily } from '../model/live.js';
 import { ANNOTATION, TAG } from '../model/resource.js';
 import { specHash } from './hash.js';
 import type { FieldChange, ResourceDiff } from './types.js';

@@ -15,7 +15,7 @@
  * service pins `family:revision` instead (with a comment saying why); the family's
  * manifest is always its newest revision, which therefore registers nothing.
  */
-import type { Json, LiveCluster, LiveEstate, LiveRevision, LiveService, LiveTaskDefinitionFamily } from '../live/model.js';
+import type { Json, LiveCluster, LiveEstate, LiveRevision, LiveService, LiveTaskDefinitionFamily } from '../model/live.js';
 import { normalizeCluster, normalizeService, normalizeTaskDefinition, canonicalJson } from '../diff/normalize.js';
 import { normalizeScaling } from '../diff/scaling.js';
 import { userTags } from '../diff/diff-estate.js';

@@ -9,7 +9,7 @@
  * own round-trip check.
  */
 import { Redactor } from '../report/redact.js';
-import type { Json } from '../live/model.js';
+import type { Json } from '../model/live.js';
 
 export interface Placeholder {
   /** the variable's name, as in `${NAME}` */

@@ -8,7 +8,7 @@
 import { nameFromArn, type AwsGateways } from '../aws/index.js';
 import { projectLiveTaskDefinition } from '../diff/projection.js';
 import { describeRecordedRevisions, readLiveEstate } from '../live/read-live.js';
-import type { Json, LiveEstate, LiveRevision } from '../live/model.js';
+import type { Json, LiveEstate, LiveRevision } from '../model/live.js';
 import { resourceId } from '../model/resource.js';
 
 export interface ReadForExportOptions {

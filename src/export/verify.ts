@@ -7,7 +7,7 @@
  * know yet, say), never silently written.
  */
 import { diffEstate } from '../diff/diff-estate.js';
-import type { LiveEstate } from '../live/model.js';
+import type { LiveEstate } from '../model/live.js';
 import { loadManifestTexts } from '../manifests/load.js';
 import { problemLocation } from '../model/problem.js';
 import { Redactor } from '../report/redact.js';

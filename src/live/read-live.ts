@@ -10,7 +10,7 @@ import { projectLiveCluster, projectLiveService, projectLiveTaskDefinition } fro
 import { resourceId, TAG, type DesiredResource } from '../model/resource.js';
 import { recordedRevision, recordedRevisionOf } from '../model/revision-record.js';
 import { scalingFromApi, scalingResourceId } from './scaling.js';
-import type { Json, LiveCluster, LiveDeployment, LiveEstate, LiveRevision, LiveService, LiveTaskDefinitionFamily } from './model.js';
+import type { Json, LiveCluster, LiveDeployment, LiveEstate, LiveRevision, LiveService, LiveTaskDefinitionFamily } from '../model/live.js';
 import { emptyRecord } from '../model/own-keys.js';
 
 export interface ReadLiveOptions {

@@ -8,7 +8,7 @@
  * equal to the recorded one knows the content without reading it.
  */
 import { TAG } from './resource.js';
-import type { LiveRevision } from '../live/model.js';
+import type { LiveRevision } from '../model/live.js';
 
 /**
  * ECS allows 50 tags a resource (Tagging your Amazon ECS resources, "Tag restrictions"),

@@ -3,7 +3,8 @@
  * apply (unless plan or report mode), report. A stage's failure stops the line there
  * and is reported with its stage; prune is planned only when loading was complete.
  */
-import { applyPlan, type ActionResult, type ApplyContext } from '../apply/index.js';
+import { applyPlan, type ApplyContext } from '../apply/index.js';
+import type { ActionResult } from '../plan/types.js';
 import type { AwsGateways } from '../aws/index.js';
 import { diffEstate, guardFights, type ResourceDiff } from '../diff/index.js';
 import { describeRecordedRevisions, readLiveEstate, type LiveEstate } from '../live/index.js';

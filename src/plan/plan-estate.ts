@@ -6,7 +6,7 @@
  * when asked, only when loading was complete, never a resource marked prune "false",
  * never a conflict.
  */
-import type { LiveCluster, LiveService, LiveTaskDefinitionFamily } from '../live/model.js';
+import type { LiveCluster, LiveService, LiveTaskDefinitionFamily } from '../model/live.js';
 import { ANNOTATION, TAG } from '../model/resource.js';
 import type { ResourceDiff } from '../diff/types.js';
 import { stageOf, type ActionKind, type Plan, type PlannedAction } from './types.js';

@@ -1,7 +1,7 @@
 /** Pure: diffs, plan and apply results -> the report model (redacted). */
 import { RESOURCE_STATES, type ResourceDiff, type ResourceState } from '../diff/types.js';
 import type { Problem } from '../model/problem.js';
-import type { ActionResult } from '../apply/apply-plan.js';
+import type { ActionResult } from '../plan/types.js';
 import { stageOf, type Plan } from '../plan/types.js';
 import { REPORT_SCHEMA_VERSION, type Report, type ReportAction, type ReportChange, type ReportResource, type ReportScaling, type ServiceHealth, type ClusterHealth } from './model.js';
 import { Redactor } from './redact.js';

@@ -12,6 +12,7 @@ import { recordedRevision, recordedRevisionOf } from '../model/revision-record.j
 import { scalingFromApi, scalingResourceId } from './scaling.js';
 import type { Json, LiveCluster, LiveDeployment, LiveEstate, LiveRevision, LiveService, LiveTaskDefinitionFamily } from '../model/live.js';
 import { emptyRecord } from '../model/own-keys.js';
+import { revisionOf } from '../model/revision-arn.js';
 
 export interface ReadLiveOptions {
   controllerId: string;
@@ -52,12 +53,6 @@ function tagMap(list: ReadonlyArray<{ key?: string | undefined; value?: string |
   const out: Record<string, string> = emptyRecord();
   for (const t of list ?? []) if (t.key !== undefined) out[t.key] = t.value ?? '';
   return out;
-}
-
-function revisionOf(arn: string): { family: string; revision: number } {
-  const tail = nameFromArn(arn);
-  const i = tail.lastIndexOf(':');
-  return { family: tail.slice(0, i), revision: Number(tail.slice(i + 1)) };
 }
 
 export async function readLiveEstate(gateways: AwsGateways, opts: ReadLiveOptions): Promise<LiveEstate> {

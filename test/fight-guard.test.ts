@@ -2,7 +2,7 @@
 // the third pass in a row, the state `fighting`, and how it ends.
 import { describe, expect, it } from 'vitest';
 import { OPTIONAL_OWNERSHIP_KEYS } from '../src/apply/ownership.js';
-import { changeHash, FIGHT_LIMIT, FIGHT_MEMORY_MS, formatFightTag, guardFights, parseFightTag } from '../src/diff/fight-guard.js';
+import { changeHash, FIGHT_LIMIT, FIGHT_MEMORY_MS, formatFightTag, guardFights, parseFightTag } from '../src/pipeline/fight-guard.js';
 import type { ResourceDiff } from '../src/diff/types.js';
 import { TAG } from '../src/model/resource.js';
 import { planEstate } from '../src/pipeline/plan.js';

@@ -5,4 +5,3 @@ export { specHash } from './hash.js';
 export { normalizeCluster, normalizeService, normalizeTaskDefinition, canonicalJson } from './normalize.js';
 export { projectLiveCluster, projectLiveService, projectLiveTaskDefinition } from './projection.js';
 export * from './types.js';
-export { guardFights, FIGHT_LIMIT } from './fight-guard.js';

@@ -50,7 +50,7 @@ export interface ResourceDiff {
   /** revisions known only by record whose fields this diff needs: the pass describes them and diffs again */
   unresolvedRevisions?: string[];
   suspended: boolean;
-  /** state `fighting`: the change that keeps coming back (src/diff/fight-guard.ts) */
+  /** state `fighting`: the change that keeps coming back (src/pipeline/fight-guard.ts) */
   fight?: FightSummary;
   /** the fight-guard tag to write with this apply: how often this same change was applied */
   fightTag?: string;

@@ -74,7 +74,7 @@ export function planEstate(diffs: readonly ResourceDiff[], opts: PlanOptions): P
         plan.skipped.push({ resource: d.id, reason: d.reason, error: false });
         break;
       case 'invalid':
-      case 'fighting': // src/diff/fight-guard.ts: reported, not applied again
+      case 'fighting': // src/pipeline/fight-guard.ts: reported, not applied again
         plan.skipped.push({ resource: d.id, reason: d.reason, error: true });
         break;
       case 'unknown': // its region could not be read: nothing is concluded, nothing done

@@ -109,7 +109,7 @@ async function replaceService(run: ActionRun): Promise<string | undefined> {
   const { d, gw, ctx, registered, byId } = run;
   await gw.deleteService(d.cluster!, d.name);
   await waitUntilGone(gw, d.cluster!, d.name, ctx.replaceTimeoutMs ?? 10 * 60_000);
-  // remembered on the new service: a replacement is never repeated for the same manifest (src/diff/fight-guard.ts)
+  // remembered on the new service: a replacement is never repeated for the same manifest (src/pipeline/fight-guard.ts)
   const created = await createService(d, gw, { ...serviceTags(run, resolveTaskDefinition(d, registered, byId)), [TAG.replacedFor]: d.desiredHash ?? '' }, registered, byId, true);
   return created.serviceArn;
 }

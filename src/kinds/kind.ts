@@ -30,7 +30,7 @@ export interface PruneCandidate {
 /** Runs one planned action of the kind through the gateway; the message is what the report shows. */
 export type ActionHandler = (run: ActionRun) => Promise<string | undefined>;
 
-export interface ResourceKind<L extends LiveResource = LiveResource> {
+export interface ResourceKind<L extends { kind: string; region: string; name: string } = LiveResource> {
   readonly name: Kind;
   /** the manifest document's schema (apiVersion, kind, metadata, spec) */
   readonly manifestSchema: z.ZodType;

@@ -1,6 +1,7 @@
 /** The desired model: what the manifests say, independent of YAML and of AWS types. */
-export type Kind = 'Cluster' | 'TaskDefinition' | 'Service';
-export const KINDS: readonly Kind[] = ['Cluster', 'TaskDefinition', 'Service'];
+/** The names of the kinds (src/kinds/registry.ts holds the kinds themselves, in the same order). */
+export const KINDS = ['Cluster', 'TaskDefinition', 'Service'] as const;
+export type Kind = (typeof KINDS)[number];
 
 export interface ResourceRef {
   kind: Kind;

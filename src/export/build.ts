@@ -17,7 +17,7 @@
  */
 import type { Json, LiveCluster, LiveEstate, LiveRevision, LiveService, LiveTaskDefinitionFamily } from '../model/live.js';
 import { normalizeCluster, normalizeService, normalizeTaskDefinition, canonicalJson } from '../diff/normalize.js';
-import { normalizeScaling } from '../diff/scaling.js';
+import { normalizeScaling } from '../kinds/service/scaling-normalize.js';
 import { userTags } from '../diff/resource-diff.js';
 import { ANNOTATION, resourceId, TAG, type Kind } from '../model/resource.js';
 import { ManifestSchema, API_VERSION } from '../schema/index.js';

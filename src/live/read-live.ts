@@ -9,7 +9,7 @@ import { nameFromArn, type AwsGateway, type AwsGateways, type LiveService as Sdk
 import { projectLiveCluster, projectLiveService, projectLiveTaskDefinition } from '../diff/projection.js';
 import { resourceId, TAG, type DesiredResource } from '../model/resource.js';
 import { recordedRevision, recordedRevisionOf } from '../model/revision-record.js';
-import { scalingFromApi, scalingResourceId } from './scaling.js';
+import { scalingFromApi, scalingResourceId } from '../kinds/service/scaling-read.js';
 import type { Json, LiveCluster, LiveDeployment, LiveEstate, LiveRevision, LiveService, LiveTaskDefinitionFamily } from '../model/live.js';
 import { emptyRecord } from '../model/own-keys.js';
 import { revisionOf } from '../model/revision-arn.js';

@@ -1,7 +1,7 @@
 /** A Service's actions: create, update in place, replace, delete, tags, and its auto scaling. */
 import { tagsToList, type AwsGateway, type LiveService as SdkService } from '../../aws/index.js';
 import { syncTags, releaseTags, topLevel, type ActionRun } from '../../apply/action-run.js';
-import { removeScaling, suspendScaleIn, syncScaling } from '../../apply/scaling.js';
+import { removeScaling, suspendScaleIn, syncScaling } from './scaling-apply.js';
 import { specHash } from '../../diff/hash.js';
 import type { ResourceDiff } from '../../diff/types.js';
 import type { Json } from '../../model/json.js';

@@ -7,7 +7,7 @@ import { diffFields } from '../../diff/field-diff.js';
 import { specHash } from '../../diff/hash.js';
 import { applyIgnoreRules, type IgnoreRule } from '../../diff/ignore.js';
 import { serviceWithClusterDefaults, type ClusterDefaults } from '../../diff/inherited.js';
-import { normalizeScaling } from '../../diff/scaling.js';
+import { normalizeScaling } from './scaling-normalize.js';
 import { canonicalJson, normalizeService } from '../../diff/normalize.js';
 import { base, conflictOrMissing, isManaged, manifestHash, normalizedRevision, reasonFor, specWithTags, staleRepository, stateOf, tagChanges, userTags, withCause, type DiffInput, type DiffPass } from '../../diff/resource-diff.js';
 import type { ResourceDiff } from '../../diff/types.js';

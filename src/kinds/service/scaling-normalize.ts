@@ -3,8 +3,8 @@
  * Auto Scaling's scalable target, scaling policies and scheduled actions), applied to
  * both sides like the rest: documented defaults dropped, lists keyed by name.
  */
-import type { Json } from './normalize.js';
-import { isObject } from '../model/json.js';
+import type { Json } from '../../model/json.js';
+import { isObject } from '../../model/json.js';
 
 
 function prune(value: unknown): unknown {

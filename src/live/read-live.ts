@@ -13,6 +13,7 @@ import { scalingFromApi, scalingResourceId } from '../kinds/service/scaling-read
 import type { Json, LiveCluster, LiveDeployment, LiveEstate, LiveRevision, LiveService, LiveTaskDefinitionFamily } from '../model/live.js';
 import { emptyRecord } from '../model/own-keys.js';
 import { revisionOf } from '../model/revision-arn.js';
+import { kindOf } from '../kinds/registry.js';
 
 export interface ReadLiveOptions {
   controllerId: string;
@@ -77,8 +78,9 @@ async function readRegion(gw: AwsGateway, region: string, opts: ReadLiveOptions,
   const clusterArns = await gw.listClusterArns();
   const wantedClusterNames = new Set<string>();
   for (const d of desired) {
-    if (d.kind === 'Cluster') wantedClusterNames.add(d.name);
-    if (d.kind === 'Service' && d.cluster) wantedClusterNames.add(d.cluster);
+    // a Cluster manifest names its cluster, a Service manifest the one it runs in
+    const cluster = kindOf(d.kind).clusterOf(d);
+    if (cluster) wantedClusterNames.add(cluster);
   }
   const described = clusterArns.length ? await gw.describeClusters(clusterArns) : { clusters: [], missing: [] };
   const serviceClusters = new Set<string>();

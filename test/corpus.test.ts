@@ -2,10 +2,10 @@
 // definition copied from a public source loads, normalizes to a fixed point, and, where
 // AWS published the response for that very input, diffs to nothing against it.
 import { describe, expect, it } from 'vitest';
-import { userTags } from '../src/diff/diff-estate.js';
+import { userTags } from '../src/diff/resource-diff.js';
 import { canonicalJson, normalizeService, normalizeTaskDefinition } from '../src/diff/normalize.js';
 import { projectLiveService, projectLiveTaskDefinition } from '../src/diff/projection.js';
-import type { LiveRevision } from '../src/live/model.js';
+import type { LiveRevision } from '../src/model/live.js';
 import type { DesiredResource } from '../src/model/resource.js';
 import {
   corpusServices,

@@ -2,7 +2,7 @@
 // "Ownership and memory") and its field changes (DESIGN.md "Diff accuracy").
 
 import { describe, expect, it } from 'vitest';
-import { replacementNeeded } from '../src/diff/diff-estate.js';
+import { replacementNeeded } from '../src/kinds/service/diff.js';
 import { TAG } from '../src/model/resource.js';
 import {
   byId,

@@ -3,9 +3,10 @@
 // (the ECS API input shape, with the defaults ECS fills in), so the diff's normalization
 // takes part in every test.
 
-import { diffEstate, type DiffInput } from '../src/diff/diff-estate.js';
+import { diffEstate } from '../src/pipeline/diff.js';
+import type { DiffInput } from '../src/diff/resource-diff.js';
 import type { ResourceDiff } from '../src/diff/types.js';
-import type { LiveCluster, LiveDeployment, LiveEstate, LiveRevision, LiveService, LiveTaskDefinitionFamily } from '../src/live/model.js';
+import type { LiveCluster, LiveDeployment, LiveEstate, LiveRevision, LiveService, LiveTaskDefinitionFamily } from '../src/model/live.js';
 import { resourceId, TAG, type DesiredResource, type InvalidResource, type Kind } from '../src/model/resource.js';
 import { revisionRecordTags } from '../src/model/revision-record.js';
 

@@ -7,7 +7,7 @@ import { parseAllDocuments } from 'yaml';
 import { main } from '../src/cli/main.js';
 import { describe, expect, it } from 'vitest';
 import { canonicalJson, normalizeCluster, normalizeService, normalizeTaskDefinition } from '../src/diff/normalize.js';
-import { normalizeScaling } from '../src/diff/scaling.js';
+import { normalizeScaling } from '../src/kinds/service/scaling-normalize.js';
 import { projectLiveCluster, projectLiveService, projectLiveTaskDefinition } from '../src/diff/projection.js';
 import {
   buildExport,
@@ -23,8 +23,8 @@ import {
   verifyExport,
   type ExportOptions,
 } from '../src/export/index.js';
-import { scalingFromApi } from '../src/live/scaling.js';
-import type { Json, LiveCluster, LiveEstate, LiveRevision, LiveService, LiveTaskDefinitionFamily } from '../src/live/model.js';
+import { scalingFromApi } from '../src/kinds/service/scaling-read.js';
+import type { Json, LiveCluster, LiveEstate, LiveRevision, LiveService, LiveTaskDefinitionFamily } from '../src/model/live.js';
 import { loadManifestTexts } from '../src/manifests/index.js';
 import { resourceId } from '../src/model/resource.js';
 import { ManifestSchema } from '../src/schema/index.js';

@@ -2,10 +2,10 @@
 // the third pass in a row, the state `fighting`, and how it ends.
 import { describe, expect, it } from 'vitest';
 import { OPTIONAL_OWNERSHIP_KEYS } from '../src/apply/ownership.js';
-import { changeHash, FIGHT_LIMIT, FIGHT_MEMORY_MS, formatFightTag, guardFights, parseFightTag } from '../src/diff/fight-guard.js';
+import { changeHash, FIGHT_LIMIT, FIGHT_MEMORY_MS, formatFightTag, guardFights, parseFightTag } from '../src/pipeline/fight-guard.js';
 import type { ResourceDiff } from '../src/diff/types.js';
 import { TAG } from '../src/model/resource.js';
-import { planEstate } from '../src/plan/plan-estate.js';
+import { planEstate } from '../src/pipeline/plan.js';
 import { buildReport } from '../src/report/build-report.js';
 import { ReportSchema } from '../src/report/model.js';
 import { renderMarkdown } from '../src/report/render-markdown.js';

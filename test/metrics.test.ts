@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { CallCounter } from '../src/aws/index.js';
 import { DaemonMetrics } from '../src/daemon/metrics.js';
 import { RESOURCE_STATES } from '../src/diff/types.js';
-import { planEstate } from '../src/plan/plan-estate.js';
+import { planEstate } from '../src/pipeline/plan.js';
 import { buildReport } from '../src/report/build-report.js';
 import { CLUSTER_ID, clusterSpec, desired, diff, estate, SVC_ID, syncedEstate, TD_ID } from './engine-fixtures.js';
 

@@ -4,7 +4,8 @@
 import { describe, expect, it } from 'vitest';
 import type { ResourceDiff } from '../src/diff/types.js';
 import { TAG } from '../src/model/resource.js';
-import { planEstate, type PlanOptions } from '../src/plan/plan-estate.js';
+import { planEstate } from '../src/pipeline/plan.js';
+import type { PlanOptions } from '../src/plan/prune.js';
 import {
   byId,
   CLUSTER_ID,

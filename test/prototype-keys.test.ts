@@ -3,7 +3,7 @@
 // environment names, report indexes and history.
 import { describe, expect, it } from 'vitest';
 import { tagsFromList } from '../src/aws/index.js';
-import { planEstate } from '../src/plan/plan-estate.js';
+import { planEstate } from '../src/pipeline/plan.js';
 import { annotateHistory, passRecordOf } from '../src/report/history.js';
 import { buildReport } from '../src/report/build-report.js';
 import { Redactor } from '../src/report/redact.js';

@@ -5,7 +5,8 @@
 import { describe, expect, it } from 'vitest';
 import type { ResourceDiff } from '../src/diff/types.js';
 import { TAG } from '../src/model/resource.js';
-import { defaultMaxPrune, planEstate, type PlanOptions } from '../src/plan/plan-estate.js';
+import { planEstate } from '../src/pipeline/plan.js';
+import { defaultMaxPrune, type PlanOptions } from '../src/plan/prune.js';
 import { buildReport } from '../src/report/build-report.js';
 import { renderText } from '../src/report/render-text.js';
 import {

@@ -2,7 +2,7 @@
 // scaling, a pending task definition, an in-sync cluster, a problem, and history.
 import Ajv2020Module from 'ajv/dist/2020.js';
 import { describe, expect, it } from 'vitest';
-import { planEstate } from '../src/plan/plan-estate.js';
+import { planEstate } from '../src/pipeline/plan.js';
 import { buildReport } from '../src/report/build-report.js';
 import { annotateHistory, passRecordOf, type PassRecord } from '../src/report/history.js';
 import { reportJsonSchema, ReportSchema, type Report } from '../src/report/model.js';

@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { redactorFrom } from '../src/cli/reconcile-flags.js';
 import type { ResourceDiff } from '../src/diff/types.js';
-import { planEstate } from '../src/plan/plan-estate.js';
+import { planEstate } from '../src/pipeline/plan.js';
 import type { Plan } from '../src/plan/types.js';
 import { buildReport, type BuildReportInput } from '../src/report/build-report.js';
 import { Redactor } from '../src/report/redact.js';

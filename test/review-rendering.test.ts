@@ -2,7 +2,7 @@
 // counted not listed, the Markdown comment stays under 60,000 characters for any estate,
 // and a unified diff reads as `diff -u` does.
 import { describe, expect, it } from 'vitest';
-import { planEstate } from '../src/plan/plan-estate.js';
+import { planEstate } from '../src/pipeline/plan.js';
 import { buildReport } from '../src/report/build-report.js';
 import type { Report } from '../src/report/model.js';
 import { Redactor } from '../src/report/redact.js';

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { TAG } from '../src/model/resource.js';
 import { recordedRevision, recordedRevisionOf, revisionRecordTags } from '../src/model/revision-record.js';
 import { byId, desired, diff, estate, family, liveService, liveServiceSpec, managedTags, revisionArn, SVC_ID, syncedEstate, TD_ID, tdSpec } from './engine-fixtures.js';
-import { planEstate } from '../src/plan/plan-estate.js';
+import { planEstate } from '../src/pipeline/plan.js';
 
 const plan = (d: ReturnType<typeof diff>) => planEstate(d, { prune: false, loadComplete: true, keepRevisions: 5, controllerId: 'default' });
 

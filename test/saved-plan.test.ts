@@ -1,7 +1,7 @@
 // A saved plan is applied only while it is still the plan: same actions, same manifests
 // (applied-hash), same live differences; otherwise the refusal says what differs.
 import { describe, expect, it } from 'vitest';
-import { planEstate } from '../src/plan/plan-estate.js';
+import { planEstate } from '../src/pipeline/plan.js';
 import { compareSavedPlan, parseSavedPlan, savedPlanOf } from '../src/plan/saved-plan.js';
 import { desired, diff, serviceSpec, syncedEstate, estate, liveService, liveServiceSpec, SVC_ID, TD_ID } from './engine-fixtures.js';
 import type { ResourceDiff } from '../src/diff/types.js';

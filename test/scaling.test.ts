@@ -2,10 +2,10 @@
 // Scaling API reference documents them (DescribeScalableTargets, DescribeScalingPolicies,
 // DescribeScheduledActions), where the emulator fills in less than AWS does.
 import { describe, expect, it } from 'vitest';
-import { normalizeScaling } from '../src/diff/scaling.js';
+import { normalizeScaling } from '../src/kinds/service/scaling-normalize.js';
 import { diffFields } from '../src/diff/field-diff.js';
-import { policyInput } from '../src/apply/scaling.js';
-import { scalingFromApi } from '../src/live/scaling.js';
+import { policyInput } from '../src/kinds/service/scaling-apply.js';
+import { scalingFromApi } from '../src/kinds/service/scaling-read.js';
 
 const target = {
   ServiceNamespace: 'ecs',

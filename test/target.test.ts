@@ -1,8 +1,8 @@
 // --target: which resources a pattern names, what it brings along, and that a targeted
 // plan never deletes anything outside the target.
 import { describe, expect, it } from 'vitest';
-import { planEstate } from '../src/plan/plan-estate.js';
-import { matchesTarget, parseTarget, restrictPlan, selectTargets, type TargetPattern } from '../src/plan/target.js';
+import { planEstate } from '../src/pipeline/plan.js';
+import { matchesTarget, parseTarget, restrictPlan, selectTargets, type TargetPattern } from '../src/pipeline/target.js';
 import { desired, diff, estate, family, liveService, liveServiceSpec, managedTags, revision, serviceSpec, liveTdSpec, REGION } from './engine-fixtures.js';
 
 function target(text: string): TargetPattern {

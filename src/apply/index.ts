@@ -1,2 +1,2 @@
-export { applyPlan, type ApplyContext, type ActionResult, type ApplyResult } from './apply-plan.js';
+export { type ApplyContext } from './action-run.js';
 export { ownershipTags } from './ownership.js';

@@ -21,7 +21,7 @@ export function ownershipTags(opts: { controllerId: string; desiredHash: string;
 }
 
 /** Ownership keys that a later apply must remove when the manifest dropped them (or the revision record no longer fits). */
-// (the fight record is never removed, which would cost a call: it outdates, src/diff/fight-guard.ts)
+// (the fight record is never removed, which would cost a call: it outdates, src/pipeline/fight-guard.ts)
 export const OPTIONAL_OWNERSHIP_KEYS = [TAG.prune, TAG.revision, TAG.repository, ...REVISION_RECORD_KEYS] as const;
 
 /** Every ownership key; releasing a resource removes them all (it is then unmanaged). */

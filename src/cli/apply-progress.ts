@@ -4,7 +4,7 @@
  * said as such (RegisterTaskDefinition sustains about one a second, so a first apply of
  * a big estate is slow on purpose), and an ETA once a run is long enough for one.
  */
-import type { ActionResult } from '../apply/index.js';
+import type { ActionResult } from '../plan/types.js';
 import type { BucketSpec } from '../aws/index.js';
 import type { PlannedAction } from '../plan/index.js';
 

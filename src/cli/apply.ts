@@ -1,7 +1,7 @@
 import { COMMON_HELP, parseCommandArgs } from './flags.js';
 import type { CommandIO } from './io.js';
 import { PASS_OPTIONS, runPassCommand } from './plan.js';
-import { TARGET_HELP } from '../plan/index.js';
+import { TARGET_HELP } from '../pipeline/target.js';
 
 export const APPLY_HELP = `Usage: ecs-reconciler apply DIR [--prune] [--adopt] [--dry-run] [--target KIND/NAME] [--plan FILE] [--yes]
 

@@ -2,7 +2,7 @@ import path from 'node:path';
 import { gitRevisionOf } from '../manifests/index.js';
 import { formatProblem } from '../model/problem.js';
 import { runReconcilePass } from '../pipeline/reconcile-pass.js';
-import { TARGET_HELP } from '../plan/index.js';
+import { TARGET_HELP } from '../pipeline/target.js';
 import { specJsonLines, specYaml, type Redactor } from '../report/index.js';
 import { NO_COLORS, TERMINAL_COLORS, unifiedDiff } from '../report/unified-diff.js';
 import type { ResourceDiff } from '../diff/index.js';

@@ -3,7 +3,7 @@
  * fighting or error, at most once per resource per state change. The body is Slack-compatible
  * (a `text` field) and links the report.
  */
-import { FIGHT_LIMIT } from '../diff/index.js';
+import { FIGHT_LIMIT } from '../pipeline/fight-guard.js';
 import { slackText } from '../report/escape.js';
 import type { Report, ReportResource } from '../report/model.js';
 

@@ -5,6 +5,7 @@
  */
 import { canonicalJson } from './normalize.js';
 import { ownValue } from '../model/own-keys.js';
+import { isObject } from '../model/json.js';
 
 export interface FieldDifference {
   path: string;
@@ -14,9 +15,6 @@ export interface FieldDifference {
 
 const NAME_KEYS = ['name', 'containerName', 'capacityProvider', 'targetGroupArn', 'key', 'policyName'];
 
-function isObject(v: unknown): v is Record<string, unknown> {
-  return v !== null && typeof v === 'object' && !Array.isArray(v);
-}
 
 function same(a: unknown, b: unknown): boolean {
   return canonicalJson(a) === canonicalJson(b);

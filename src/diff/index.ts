@@ -1,8 +1,7 @@
-export { diffEstate, userTags, replacementNeeded, SERVICE_FIELDS_NEEDING_REPLACEMENT, type DiffInput } from './diff-estate.js';
+export { userTags, cloudFormationOwner, type DiffInput } from './resource-diff.js';
 export { diffFields, type FieldDifference } from './field-diff.js';
 export { parseIgnoreRules, applyIgnoreRules, withoutIgnored, type IgnoreRule } from './ignore.js';
 export { specHash } from './hash.js';
 export { normalizeCluster, normalizeService, normalizeTaskDefinition, canonicalJson } from './normalize.js';
 export { projectLiveCluster, projectLiveService, projectLiveTaskDefinition } from './projection.js';
 export * from './types.js';
-export { guardFights, FIGHT_LIMIT } from './fight-guard.js';

@@ -12,15 +12,13 @@
 //   [TF]  hashicorp/terraform-provider-aws website/docs/r/ecs_service.html.markdown
 //         (launch_type: "Defaults to EC2").
 
+import { isObject } from '../model/json.js';
 type Json = Record<string, unknown>;
 
 function hasItems(v: unknown): v is unknown[] {
   return Array.isArray(v) && v.length > 0;
 }
 
-function isObject(v: unknown): v is Json {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
 function isSet(v: unknown): boolean {
   return v !== undefined && v !== null && v !== '';

@@ -26,6 +26,7 @@ import { emptyRecord, ownValue } from '../model/own-keys.js';
 
 import { readTaskSize, type TaskSizeKind } from '../model/task-size.js';
 import { keepsEmptyString } from '../model/unset-values.js';
+import { isObject } from '../model/json.js';
 
 export type Json = Record<string, unknown>;
 
@@ -394,9 +395,6 @@ function join(path: string, key: string): string {
   return path === '' ? key : `${path}.${key}`;
 }
 
-function isObject(v: unknown): v is Json {
-  return typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof Date);
-}
 
 function toNumber(v: unknown): unknown {
   if (typeof v === 'string' && /^\s*-?\d+(\.\d+)?\s*$/.test(v)) return Number(v);

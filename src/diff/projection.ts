@@ -20,6 +20,7 @@
 
 import type { Json } from './normalize.js';
 import { emptyRecord } from '../model/own-keys.js';
+import { isObject } from '../model/json.js';
 
 /** RegisterTaskDefinitionRequest fields, less family and tags. */
 const TASK_DEFINITION_INPUT = [
@@ -132,9 +133,6 @@ function clone(v: unknown): unknown {
   return v;
 }
 
-function isObject(v: unknown): v is Json {
-  return typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof Date);
-}
 
 function stringOrUndefined(v: unknown): string | undefined {
   return typeof v === 'string' ? v : undefined;

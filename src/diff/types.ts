@@ -1,5 +1,5 @@
 import type { DesiredResource, Kind } from '../model/resource.js';
-import type { LiveCluster, LiveService, LiveTaskDefinitionFamily } from '../live/model.js';
+import type { LiveCluster, LiveService, LiveTaskDefinitionFamily } from '../model/live.js';
 
 export const RESOURCE_STATES = ['in-sync', 'pending', 'drifted', 'missing', 'orphaned', 'conflict', 'invalid', 'unknown', 'fighting', 'retained'] as const;
 export type ResourceState = (typeof RESOURCE_STATES)[number];
@@ -50,7 +50,7 @@ export interface ResourceDiff {
   /** revisions known only by record whose fields this diff needs: the pass describes them and diffs again */
   unresolvedRevisions?: string[];
   suspended: boolean;
-  /** state `fighting`: the change that keeps coming back (src/diff/fight-guard.ts) */
+  /** state `fighting`: the change that keeps coming back (src/pipeline/fight-guard.ts) */
   fight?: FightSummary;
   /** the fight-guard tag to write with this apply: how often this same change was applied */
   fightTag?: string;

@@ -15,17 +15,18 @@
  * service pins `family:revision` instead (with a comment saying why); the family's
  * manifest is always its newest revision, which therefore registers nothing.
  */
-import type { Json, LiveCluster, LiveEstate, LiveRevision, LiveService, LiveTaskDefinitionFamily } from '../live/model.js';
+import type { Json, LiveCluster, LiveEstate, LiveRevision, LiveService, LiveTaskDefinitionFamily } from '../model/live.js';
 import { normalizeCluster, normalizeService, normalizeTaskDefinition, canonicalJson } from '../diff/normalize.js';
-import { normalizeScaling } from '../diff/scaling.js';
-import { userTags } from '../diff/diff-estate.js';
+import { normalizeScaling } from '../kinds/service/scaling-normalize.js';
+import { userTags } from '../diff/resource-diff.js';
 import { ANNOTATION, resourceId, TAG, type Kind } from '../model/resource.js';
 import { ManifestSchema, API_VERSION } from '../schema/index.js';
 import { Redactor } from '../report/redact.js';
-import { cloudFormationOwner } from '../diff/diff-estate.js';
+import { cloudFormationOwner } from '../diff/resource-diff.js';
 import { orderManifest } from './order.js';
 import { escapeDollar, replaceSensitiveValues, type Placeholder } from './placeholders.js';
 import { emptyRecord, ownValue } from '../model/own-keys.js';
+import { omit } from '../model/json.js';
 
 export interface ExportOptions {
   region: string;
@@ -112,11 +113,6 @@ function escapeStrings(value: unknown): unknown {
   return value;
 }
 
-function omit(obj: Json, ...keys: string[]): Json {
-  const out = { ...obj };
-  for (const k of keys) delete out[k];
-  return out;
-}
 
 function matchesTags(tags: Record<string, string>, wanted: Readonly<Record<string, string>> | undefined): boolean {
   return Object.entries(wanted ?? {}).every(([k, v]) => ownValue(tags, k) === v);

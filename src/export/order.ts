@@ -6,6 +6,7 @@
  */
 import type { Kind } from '../model/resource.js';
 import { emptyRecord, ownValue } from '../model/own-keys.js';
+import { isObject } from '../model/json.js';
 
 type Json = Record<string, unknown>;
 
@@ -105,9 +106,6 @@ const TABLES: Record<Kind, Record<string, readonly string[]>> = {
   },
 };
 
-function isObject(v: unknown): v is Json {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
 function ordered(obj: Json, first: readonly string[], tagsLast: boolean): Json {
   const known = first.filter((k) => Object.hasOwn(obj, k));

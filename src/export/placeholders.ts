@@ -9,7 +9,8 @@
  * own round-trip check.
  */
 import { Redactor } from '../report/redact.js';
-import type { Json } from '../live/model.js';
+import type { Json } from '../model/live.js';
+import { isObject } from '../model/json.js';
 
 export interface Placeholder {
   /** the variable's name, as in `${NAME}` */
@@ -56,9 +57,6 @@ export function unescapeDollar(s: string): string {
   return s.replaceAll('$${', () => '${');
 }
 
-function isObject(v: unknown): v is Json {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
 /** Finds the sensitive values of the task definitions' specs (normalized, RegisterTaskDefinition shape). */
 function findSensitive(family: string, spec: Json, redactor: Redactor): Found[] {

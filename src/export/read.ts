@@ -8,8 +8,9 @@
 import { nameFromArn, type Gateways as AwsGateways } from '../aws/index.js';
 import { projectLiveTaskDefinition } from '../diff/projection.js';
 import { describeRecordedRevisions, readLiveEstate } from '../live/read-live.js';
-import type { Json, LiveEstate, LiveRevision } from '../live/model.js';
+import type { Json, LiveEstate, LiveRevision } from '../model/live.js';
 import { resourceId } from '../model/resource.js';
+import { revisionOf } from '../model/revision-arn.js';
 
 export interface ReadForExportOptions {
   region: string;
@@ -24,12 +25,6 @@ export interface ExportRead {
   clusters: string[];
   /** named clusters that do not exist */
   notFound: string[];
-}
-
-function revisionOf(arn: string): { family: string; revision: number } {
-  const tail = nameFromArn(arn);
-  const i = tail.lastIndexOf(':');
-  return { family: tail.slice(0, i), revision: Number(tail.slice(i + 1)) };
 }
 
 export async function readForExport(gateways: AwsGateways, opts: ReadForExportOptions): Promise<ExportRead> {

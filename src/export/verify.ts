@@ -6,8 +6,8 @@
  * Whatever does not is reported field by field (a field the normalization does not
  * know yet, say), never silently written.
  */
-import { diffEstate } from '../diff/diff-estate.js';
-import type { LiveEstate } from '../live/model.js';
+import { diffEstate } from '../pipeline/diff.js';
+import type { LiveEstate } from '../model/live.js';
 import { loadManifestTexts } from '../manifests/load.js';
 import { problemLocation } from '../model/problem.js';
 import { Redactor } from '../report/redact.js';

@@ -9,9 +9,11 @@ import { nameFromArn, type Gateway as AwsGateway, type Gateways as AwsGateways, 
 import { projectLiveCluster, projectLiveService, projectLiveTaskDefinition } from '../diff/projection.js';
 import { resourceId, TAG, type DesiredResource } from '../model/resource.js';
 import { recordedRevision, recordedRevisionOf } from '../model/revision-record.js';
-import { scalingFromApi, scalingResourceId } from './scaling.js';
-import type { Json, LiveCluster, LiveDeployment, LiveEstate, LiveRevision, LiveService, LiveTaskDefinitionFamily } from './model.js';
+import { scalingFromApi, scalingResourceId } from '../kinds/service/scaling-read.js';
+import type { Json, LiveCluster, LiveDeployment, LiveEstate, LiveRevision, LiveService, LiveTaskDefinitionFamily } from '../model/live.js';
 import { emptyRecord } from '../model/own-keys.js';
+import { revisionOf } from '../model/revision-arn.js';
+import { kindOf } from '../kinds/registry.js';
 
 export interface ReadLiveOptions {
   controllerId: string;
@@ -54,12 +56,6 @@ function tagMap(list: ReadonlyArray<{ key?: string | undefined; value?: string |
   return out;
 }
 
-function revisionOf(arn: string): { family: string; revision: number } {
-  const tail = nameFromArn(arn);
-  const i = tail.lastIndexOf(':');
-  return { family: tail.slice(0, i), revision: Number(tail.slice(i + 1)) };
-}
-
 export async function readLiveEstate(gateways: AwsGateways, opts: ReadLiveOptions): Promise<LiveEstate> {
   const estate = emptyEstate();
   const regions = new Set<string>(opts.regions);
@@ -82,8 +78,9 @@ async function readRegion(gw: AwsGateway, region: string, opts: ReadLiveOptions,
   const clusterArns = await gw.listClusterArns();
   const wantedClusterNames = new Set<string>();
   for (const d of desired) {
-    if (d.kind === 'Cluster') wantedClusterNames.add(d.name);
-    if (d.kind === 'Service' && d.cluster) wantedClusterNames.add(d.cluster);
+    // a Cluster manifest names its cluster, a Service manifest the one it runs in
+    const cluster = kindOf(d.kind).clusterOf(d);
+    if (cluster) wantedClusterNames.add(cluster);
   }
   const described = clusterArns.length ? await gw.describeClusters(clusterArns) : { clusters: [], missing: [] };
   const serviceClusters = new Set<string>();

@@ -21,15 +21,7 @@ import {
   type YAMLError,
 } from 'yaml';
 import type { z } from 'zod';
-import {
-  ClusterManifestSchema,
-  ClusterSpecSchema,
-  ServiceManifestSchema,
-  ServiceSpecSchema,
-  TaskDefinitionJsonFileSchema,
-  TaskDefinitionManifestSchema,
-  TaskDefinitionSpecSchema,
-} from '../schema/index.js';
+import { API_VERSION, TaskDefinitionJsonFileSchema } from '../schema/index.js';
 import type { Problem } from '../model/problem.js';
 import { standInProtoKeys } from '../schema/common.js';
 import { ANNOTATION, resourceId, type DesiredResource, type InvalidResource, type Kind, type SourceLocation } from '../model/resource.js';
@@ -39,25 +31,13 @@ import { checkIgnoreRules } from './ignore-rules.js';
 import { formatPath, renderIssues, type PathSegment, type RenderedIssue } from './issues.js';
 import { blankJsonComments } from './json-comments.js';
 import { substituteVariables, type Variables } from './variables.js';
+import { findKind, kindOf, REGISTRY } from '../kinds/registry.js';
 
-export const API_VERSION = 'ecs-reconciler/v1';
 /** Aliases expanded per document; far above any honest manifest, far below a billion laughs. */
 export const MAX_ALIAS_COUNT = 100;
 /** Nesting deeper than this is refused before it can exhaust the stack. */
 export const MAX_DEPTH = 64;
 
-const KIND_SCHEMAS: Record<Kind, z.ZodType> = {
-  Cluster: ClusterManifestSchema,
-  TaskDefinition: TaskDefinitionManifestSchema,
-  Service: ServiceManifestSchema,
-};
-
-/** The spec of each kind: what an ignore rule's path must name. */
-const SPEC_SCHEMAS: Record<Kind, z.ZodType> = {
-  Cluster: ClusterSpecSchema,
-  TaskDefinition: TaskDefinitionSpecSchema,
-  Service: ServiceSpecSchema,
-};
 
 export interface ParseContext {
   vars: Variables;
@@ -395,20 +375,23 @@ function parseOneDocument(doc: Document, isJson: boolean, source: string, ctx: P
       return;
     }
     const kind = record.kind;
-    if (typeof kind !== 'string' || !(kind in KIND_SCHEMAS)) {
-      const guess = typeof kind === 'string' ? closestWord(kind, Object.keys(KIND_SCHEMAS)) : undefined;
+    const kindDef = typeof kind === 'string' ? findKind(kind) : undefined;
+    if (!kindDef) {
+      const names = REGISTRY.map((k) => k.name);
+      const expected = `${names.slice(0, -1).join(', ')} or ${names[names.length - 1]}`;
+      const guess = typeof kind === 'string' ? closestWord(kind, names) : undefined;
       out.problems.push({
         stage: 'load',
         file: loc.file,
         ...position(loc, offsetOfPath(doc, ['kind'])),
         path: 'kind',
-        message: kind === undefined ? 'required field is missing: expected Cluster, TaskDefinition or Service' : `unknown kind ${JSON.stringify(kind)}: expected Cluster, TaskDefinition or Service`,
+        message: kind === undefined ? `required field is missing: expected ${expected}` : `unknown kind ${JSON.stringify(kind)}: expected ${expected}`,
         ...(guess ? { hint: `did you mean "${guess}"?` } : {}),
       });
       out.invalid.push(invalid);
       return;
     }
-    schema = KIND_SCHEMAS[kind as Kind];
+    schema = kindDef.manifestSchema;
   }
 
   // describe-task-definition output is accepted: unwrapped, read-only fields dropped, said once.
@@ -500,7 +483,7 @@ function parseOneDocument(doc: Document, isJson: boolean, source: string, ctx: P
   const resource = toDesired(parsed.data as Record<string, unknown>, isJson, ctx, source0);
   const ignore = resource.annotations[ANNOTATION.ignore];
   if (ignore !== undefined) {
-    const bad = checkIgnoreRules(ignore, resource.kind, SPEC_SCHEMAS[resource.kind]);
+    const bad = checkIgnoreRules(ignore, resource.kind, kindOf(resource.kind).specSchema);
     if (bad.length) {
       const at = position(loc, offsetOfPath(doc, ['metadata', 'annotations', ANNOTATION.ignore]));
       for (const message of bad) {

@@ -1,21 +1,23 @@
 /** The desired model: what the manifests say, independent of YAML and of AWS types. */
-export type Kind = 'Cluster' | 'TaskDefinition' | 'Service';
-export const KINDS: readonly Kind[] = ['Cluster', 'TaskDefinition', 'Service'];
+/** The names of the kinds (src/kinds/registry.ts holds the kinds themselves, in the same order). */
+export const KINDS = ['Cluster', 'TaskDefinition', 'Service'] as const;
+export type Kind = (typeof KINDS)[number];
 
 export interface ResourceRef {
   kind: Kind;
   region: string;
-  /** the cluster name; Services only */
+  /** the cluster name, for a kind that sits in a cluster (src/kinds/<kind>: inCluster); absent for every other */
   cluster?: string;
   /** cluster name, task definition family or service name */
   name: string;
 }
 
-/** `Service/eu-west-1/prod/web`, `Cluster/eu-west-1/prod`, `TaskDefinition/eu-west-1/app` */
+/**
+ * `Service/eu-west-1/prod/web`, `Cluster/eu-west-1/prod`, `TaskDefinition/eu-west-1/app`:
+ * a resource that sits in a cluster (its ref carries `cluster`) has the cluster in its id.
+ */
 export function resourceId(ref: ResourceRef): string {
-  return ref.kind === 'Service'
-    ? `${ref.kind}/${ref.region}/${ref.cluster ?? '?'}/${ref.name}`
-    : `${ref.kind}/${ref.region}/${ref.name}`;
+  return ref.cluster !== undefined ? `${ref.kind}/${ref.region}/${ref.cluster}/${ref.name}` : `${ref.kind}/${ref.region}/${ref.name}`;
 }
 
 export interface SourceLocation {
@@ -66,7 +68,7 @@ export const TAG = {
   revision: 'ecs-reconciler:revision',
   /** set from the prune annotation, so the choice outlives the manifest */
   prune: 'ecs-reconciler:prune',
-  /** the fight guard's memory: how many passes in a row applied the same change (src/diff/fight-guard.ts) */
+  /** the fight guard's memory: how many passes in a row applied the same change (src/pipeline/fight-guard.ts) */
   fight: 'ecs-reconciler:fight',
   /** the manifest hash a replacement (allow-replace) was made for: never repeated for it */
   replacedFor: 'ecs-reconciler:replaced-for',

@@ -8,7 +8,8 @@
  * equal to the recorded one knows the content without reading it.
  */
 import { TAG } from './resource.js';
-import type { LiveRevision } from '../live/model.js';
+import type { LiveRevision } from '../model/live.js';
+import { revisionOf } from './revision-arn.js';
 
 /**
  * ECS allows 50 tags a resource (Tagging your Amazon ECS resources, "Tag restrictions"),
@@ -44,12 +45,9 @@ export function recordedRevisionOf(serviceTags: Readonly<Record<string, string>>
  * matched by content) before it recorded it on the service, so those two are known too.
  */
 export function recordedRevision(arn: string, hash: string, managedBy: string | undefined): LiveRevision {
-  const tail = arn.slice(arn.lastIndexOf('/') + 1);
-  const i = tail.lastIndexOf(':');
   return {
     arn,
-    family: tail.slice(0, i),
-    revision: Number(tail.slice(i + 1)),
+    ...revisionOf(arn),
     tags: { ...(managedBy ? { [TAG.managedBy]: managedBy } : {}), [TAG.appliedHash]: hash },
     recordedHash: hash,
   };

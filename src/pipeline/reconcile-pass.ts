@@ -3,13 +3,19 @@
  * apply (unless plan or report mode), report. A stage's failure stops the line there
  * and is reported with its stage; prune is planned only when loading was complete.
  */
-import { applyPlan, type ActionResult, type ApplyContext } from '../apply/index.js';
+import type { ApplyContext } from '../apply/index.js';
+import { applyPlan } from './apply.js';
+import type { ActionResult } from '../plan/types.js';
 import type { Gateways as AwsGateways } from '../aws/index.js';
-import { diffEstate, guardFights, type ResourceDiff } from '../diff/index.js';
+import type { ResourceDiff } from '../diff/index.js';
+import { guardFights } from './fight-guard.js';
+import { diffEstate } from './diff.js';
 import { describeRecordedRevisions, readLiveEstate, type LiveEstate } from '../live/index.js';
 import type { LoadResult } from '../manifests/index.js';
 import type { Problem } from '../model/problem.js';
-import { planEstate, restrictPlan, selectTargets, isSelected, type Plan, type TargetPattern } from '../plan/index.js';
+import type { Plan } from '../plan/index.js';
+import { planEstate } from './plan.js';
+import { restrictPlan, selectTargets, isSelected, type TargetPattern } from './target.js';
 import { resourceId, type DesiredResource } from '../model/resource.js';
 import { stageOf } from '../plan/types.js';
 import { buildReport, Redactor, type Report } from '../report/index.js';

@@ -7,7 +7,9 @@
  * outside is neither read, planned nor pruned: another shard's resources carry another
  * controller id and are never touched anyway, and unselected ones are not even looked at.
  */
+import { kindOf } from '../kinds/registry.js';
 import type { LoadResult } from '../manifests/index.js';
+import { resourceId, type DesiredResource } from '../model/resource.js';
 
 export type ClusterSelector = (clusterName: string) => boolean;
 
@@ -21,12 +23,12 @@ export function clusterSelector(globs: readonly string[]): ClusterSelector | und
 /** The part of the manifests that belongs to this shard. Invalid documents stay (they stop prune, as ever). */
 export function selectShard(load: LoadResult, selected: ClusterSelector | undefined): LoadResult {
   if (!selected) return load;
-  const services = load.resources.filter((r) => r.kind === 'Service' && r.cluster !== undefined && selected(r.cluster));
-  const families = new Set(services.map((s) => `${s.region}/${String(s.spec.taskDefinition ?? '')}`));
-  const resources = load.resources.filter((r) => {
-    if (r.kind === 'Cluster') return selected(r.name);
-    if (r.kind === 'Service') return r.cluster !== undefined && selected(r.cluster);
-    return families.has(`${r.region}/${r.name}`);
-  });
+  // a resource in a cluster goes with its cluster; a regional one (a task definition family) with the resources that need it
+  const inShard = (r: DesiredResource) => {
+    const cluster = kindOf(r.kind).clusterOf(r);
+    return cluster !== undefined && selected(cluster);
+  };
+  const needed = new Set(load.resources.filter(inShard).flatMap((r) => kindOf(r.kind).dependsOn(r)));
+  const resources = load.resources.filter((r) => (kindOf(r.kind).clusterOf(r) !== undefined ? inShard(r) : needed.has(resourceId(r))));
   return { ...load, resources };
 }

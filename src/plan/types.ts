@@ -1,3 +1,4 @@
+import type { ErrorDetails } from '../aws/index.js';
 import type { Kind } from '../model/resource.js';
 
 /** Every action a plan can hold; all of them change something in AWS. */
@@ -71,4 +72,14 @@ export const DESTRUCTIVE_ACTION_KINDS: ReadonlySet<ActionKind> = new Set<ActionK
 
 export function isDeletionOrReplacement(a: { kind: ActionKind }): boolean {
   return DESTRUCTIVE_ACTION_KINDS.has(a.kind);
+}
+
+/** What one action came to: the report and the progress lines are built from these. */
+export interface ActionResult {
+  action: PlannedAction;
+  outcome: 'applied' | 'failed' | 'skipped';
+  message?: string;
+  /** a failed call's error: the AWS error code and request id for the logs */
+  error?: ErrorDetails;
+  durationMs: number;
 }

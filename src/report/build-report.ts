@@ -1,9 +1,11 @@
 /** Pure: diffs, plan and apply results -> the report model (redacted). */
 import { RESOURCE_STATES, type ResourceDiff, type ResourceState } from '../diff/types.js';
 import type { Problem } from '../model/problem.js';
-import type { ActionResult } from '../apply/apply-plan.js';
+import type { ActionResult } from '../plan/types.js';
 import { stageOf, type Plan } from '../plan/types.js';
-import { REPORT_SCHEMA_VERSION, type Report, type ReportAction, type ReportChange, type ReportResource, type ReportScaling, type ServiceHealth, type ClusterHealth } from './model.js';
+import type { KindHealth } from '../kinds/kind.js';
+import { kindOf } from '../kinds/registry.js';
+import { REPORT_SCHEMA_VERSION, type Report, type ReportAction, type ReportChange, type ReportResource, type ReportScaling } from './model.js';
 import { Redactor } from './redact.js';
 
 export interface BuildReportInput {
@@ -20,45 +22,13 @@ export interface BuildReportInput {
   redactor?: Redactor;
 }
 
-export function healthOf(d: ResourceDiff): ServiceHealth | ClusterHealth | undefined {
-  if (d.live?.kind === 'Cluster') {
-    return { capacityProviders: d.live.capacityProviders, runningTasks: d.live.runningTasksCount, pendingTasks: d.live.pendingTasksCount, activeServices: d.live.activeServicesCount };
-  }
-  if (d.live?.kind !== 'Service') return undefined;
-  const s = d.live;
-  const primary = s.deployments.find((x) => x.status === 'PRIMARY');
-  const tasks: Record<string, number> = { PENDING: s.pendingCount, RUNNING: s.runningCount };
-  for (const t of s.stoppedTasks ?? []) tasks[t.lastStatus] = (tasks[t.lastStatus] ?? 0) + 1;
-  return {
-    ...(primary?.rolloutState ? { rolloutState: primary.rolloutState } : {}),
-    ...(primary?.rolloutStateReason ? { rolloutStateReason: primary.rolloutStateReason } : {}),
-    desiredCount: s.desiredCount,
-    runningCount: s.runningCount,
-    pendingCount: s.pendingCount,
-    deployments: s.deployments.length,
-    failedTasks: primary?.failedTasks ?? 0,
-    tasks,
-    stoppedReasons: (s.stoppedTasks ?? [])
-      .filter((t) => t.stoppedReason)
-      .slice(0, 5)
-      .map((t) => ({ task: t.arn.slice(t.arn.lastIndexOf('/') + 1), reason: t.stoppedReason!, ...(t.stoppedAt ? { stoppedAt: t.stoppedAt } : {}) })),
-    events: s.events.slice(0, 5).map((e) => ({ ...(e.createdAt ? { at: e.createdAt } : {}), message: e.message })),
-  };
+/** The kind's health block for a live resource (a Service's rollout, a Cluster's tasks), when it has one. */
+function healthOf(d: ResourceDiff): KindHealth | undefined {
+  return d.live ? kindOf(d.kind).health?.(d.live) : undefined;
 }
 
 function scalingOf(d: ResourceDiff): ReportScaling | undefined {
-  if (d.live?.kind !== 'Service' || !d.live.scaling) return undefined;
-  const s = d.live.scaling as { minCapacity?: number; maxCapacity?: number; targetTracking?: Array<{ policyName: string }>; stepScaling?: Array<{ policyName: string }>; scheduled?: Array<{ name: string }> };
-  const changed = d.changes.find((c) => c.path === 'desiredCount');
-  const owned = d.ignored.find((c) => c.path === 'desiredCount' && c.cause === 'autoscaler');
-  return {
-    desiredCount: d.live.desiredCount,
-    ...(s.minCapacity !== undefined ? { minCapacity: s.minCapacity } : {}),
-    ...(s.maxCapacity !== undefined ? { maxCapacity: s.maxCapacity } : {}),
-    policies: [...(s.targetTracking ?? []), ...(s.stepScaling ?? [])].map((p) => p.policyName).sort(),
-    scheduledActions: (s.scheduled ?? []).map((a) => a.name).sort(),
-    desiredCountCause: owned ? 'autoscaler' : changed ? (changed.cause === 'manifest' ? 'manifest' : 'out-of-band') : 'manifest',
-  };
+  return d.live ? kindOf(d.kind).scaling?.({ ...d, live: d.live }) : undefined;
 }
 
 /**
@@ -69,7 +39,8 @@ function scalingOf(d: ResourceDiff): ReportScaling | undefined {
 function createdFields(d: ResourceDiff, redactor: Redactor): Record<string, unknown> | undefined {
   if (d.state !== 'missing' || !d.target) return undefined;
   const fields: Record<string, unknown> = { ...d.target };
-  if (d.kind === 'Service' && d.desired?.spec.taskDefinition !== undefined) fields.taskDefinition = d.desired.spec.taskDefinition;
+  // only a Service's spec has a taskDefinition (its reference; RegisterTaskDefinition and CreateCluster have none)
+  if (d.desired?.spec.taskDefinition !== undefined) fields.taskDefinition = d.desired.spec.taskDefinition;
   if (d.targetScaling) fields.autoScaling = d.targetScaling;
   if (d.targetTags && Object.keys(d.targetTags).length) fields.tags = d.targetTags;
   return redactor.deep(fields) as Record<string, unknown>;

@@ -6,6 +6,8 @@
 import { z } from 'zod';
 import { CHANGE_CAUSES, RESOURCE_STATES } from '../diff/types.js';
 import { ACTION_KINDS } from '../plan/types.js';
+import { ClusterHealthSchema } from '../kinds/cluster/report.js';
+import { ReportScalingSchema, ServiceHealthSchema } from '../kinds/service/report.js';
 
 export const REPORT_SCHEMA_VERSION = 1;
 export const REPORT_SCHEMA_ID = 'https://ecs-reconciler.dev/schema/report-v1.json';
@@ -30,34 +32,8 @@ export const ReportActionSchema = z.object({
   message: z.string().optional(),
 });
 
-export const ReportScalingSchema = z.object({
-  desiredCount: z.number(),
-  minCapacity: z.number().optional(),
-  maxCapacity: z.number().optional(),
-  policies: z.array(z.string()),
-  scheduledActions: z.array(z.string()),
-  desiredCountCause: Cause.describe('who the current desiredCount comes from'),
-});
 
-export const ServiceHealthSchema = z.object({
-  rolloutState: z.string().optional().describe('of the PRIMARY deployment: IN_PROGRESS, COMPLETED, FAILED'),
-  rolloutStateReason: z.string().optional(),
-  desiredCount: z.number(),
-  runningCount: z.number(),
-  pendingCount: z.number(),
-  deployments: z.number().describe('deployments under way (1 when steady)'),
-  failedTasks: z.number().describe('tasks the PRIMARY deployment failed to start'),
-  tasks: z.record(z.string(), z.number()).describe('tasks by last status: PENDING, RUNNING (from the service), STOPPING, STOPPED (read when a deployment reports failed tasks)'),
-  stoppedReasons: z.array(z.object({ task: z.string(), reason: z.string(), stoppedAt: z.string().optional() })),
-  events: z.array(z.object({ at: z.string().optional(), message: z.string() })).describe('the latest service events, newest first'),
-});
 
-export const ClusterHealthSchema = z.object({
-  capacityProviders: z.array(z.string()),
-  runningTasks: z.number(),
-  pendingTasks: z.number(),
-  activeServices: z.number(),
-});
 
 export const ReportHistorySchema = z.object({
   since: z.string().describe('when the resource entered its current state (ISO time), as far back as the history goes'),
@@ -139,9 +115,8 @@ export const ReportSchema = z.object({
 
 export type ReportChange = z.infer<typeof ReportChangeSchema>;
 export type ReportAction = z.infer<typeof ReportActionSchema>;
-export type ReportScaling = z.infer<typeof ReportScalingSchema>;
-export type ServiceHealth = z.infer<typeof ServiceHealthSchema>;
-export type ClusterHealth = z.infer<typeof ClusterHealthSchema>;
+export type { ReportScaling, ServiceHealth } from '../kinds/service/report.js';
+export type { ClusterHealth } from '../kinds/cluster/report.js';
 export type ReportHistory = z.infer<typeof ReportHistorySchema>;
 export type ReportResource = z.infer<typeof ReportResourceSchema>;
 export type Report = z.infer<typeof ReportSchema>;

@@ -7,6 +7,7 @@ import type { Report, ReportResource } from './model.js';
 import { formatValue, shortRevision, summaryLine } from './render-text.js';
 import { hiddenLine, needsAttention, SHOW_MODES, type ShowMode } from './show.js';
 import { specYaml } from './spec-yaml.js';
+import { findKind } from '../kinds/registry.js';
 
 export function escapeHtml(s: string): string {
   return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
@@ -25,7 +26,7 @@ export function showModeOf(value: string | null | undefined): ShowMode | undefin
 }
 
 function clusterOf(r: ReportResource): string {
-  return r.kind === 'Cluster' ? r.name : (r.cluster ?? '');
+  return findKind(r.kind)?.clusterOf(r) ?? '';
 }
 
 export function filterResources(report: Report, f: PageFilters): ReportResource[] {

@@ -3,23 +3,18 @@ import { ClusterSpecSchema } from './cluster.js';
 import { ecsName, got, restoreProtoKeys } from './common.js';
 import { ServiceSpecSchema } from './service.js';
 import { TaskDefinitionJsonFileSchema, TaskDefinitionSpecSchema } from './task-definition.js';
+import { ANNOTATION } from '../model/resource.js';
 
 export { TaskDefinitionJsonFileSchema };
 
 export const API_VERSION = 'ecs-reconciler/v1' as const;
-export const KINDS = ['Cluster', 'TaskDefinition', 'Service'] as const;
-export type Kind = (typeof KINDS)[number];
+// one source: the model's (src/model/resource.ts); the kinds themselves are src/kinds/registry.ts
+export { KINDS, type Kind } from '../model/resource.js';
 
 /** Prefix of the controller's own annotation keys. */
 export const ANNOTATION_PREFIX = 'ecs-reconciler/';
 
-export const ANNOTATIONS = {
-  prune: 'ecs-reconciler/prune',
-  allowReplace: 'ecs-reconciler/allow-replace',
-  suspend: 'ecs-reconciler/suspend',
-  ignore: 'ecs-reconciler/ignore',
-  suspendScaleInDuringDeploy: 'ecs-reconciler/suspend-scale-in-during-deploy',
-} as const;
+export const ANNOTATIONS = ANNOTATION;
 
 const KNOWN_ANNOTATIONS: readonly string[] = Object.values(ANNOTATIONS);
 

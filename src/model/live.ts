@@ -2,7 +2,8 @@
  * The live model: what ECS says, in our own shapes. Specs are projected onto the
  * API's input shape (by diff/projection) so they compare with manifests directly.
  */
-export type Json = Record<string, unknown>;
+export type { Json } from './json.js';
+import type { Json } from './json.js';
 
 export interface LiveCluster {
   kind: 'Cluster';

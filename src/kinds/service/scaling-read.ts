@@ -1,6 +1,6 @@
 /** Application Auto Scaling's PascalCase objects to the manifest's camelCase `autoScaling` shape. */
-import type { ScalableTarget, ScalingPolicy, ScheduledAction } from '../aws/index.js';
-import type { Json } from './model.js';
+import type { ScalableTarget, ScalingPolicy, ScheduledAction } from '../../aws/index.js';
+import type { Json } from '../../model/live.js';
 
 function camel(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(camel);

@@ -13,8 +13,9 @@
  * never brought along: only a resource the patterns name themselves is ever deleted.
  */
 import type { ResourceDiff } from '../diff/types.js';
-import { KINDS, resourceId, type Kind, type ResourceRef } from '../model/resource.js';
-import { isDeletionOrReplacement, type Plan } from './types.js';
+import { findKind, kindOf, REGISTRY } from '../kinds/registry.js';
+import type { Kind, ResourceRef } from '../model/resource.js';
+import { isDeletionOrReplacement, type Plan } from '../plan/types.js';
 
 export interface TargetPattern {
   /** as the user wrote it, for messages */
@@ -39,15 +40,15 @@ function glob(part: string): RegExp {
 /** A pattern, or a sentence saying what is wrong with it. */
 export function parseTarget(text: string): TargetPattern | string {
   const parts = text.split('/');
-  const kind = KINDS.find((k) => k.toLowerCase() === (parts[0] ?? '').toLowerCase());
-  if (!kind) return `--target "${text}": expected KIND/NAME with KIND one of ${KINDS.join(', ')}`;
+  const kind = REGISTRY.find((k) => k.name.toLowerCase() === (parts[0] ?? '').toLowerCase())?.name;
+  if (!kind) return `--target "${text}": expected KIND/NAME with KIND one of ${REGISTRY.map((k) => k.name).join(', ')}`;
   const rest = parts.slice(1);
   if (rest.some((p) => p === '')) return `--target "${text}": an empty part; write KIND/NAME, KIND/REGION/NAME or Service/CLUSTER/NAME`;
-  if (kind === 'Service') {
+  if (findKind(kind)?.inCluster) {
     if (rest.length === 1) return { text, kind, name: glob(rest[0]!) };
     if (rest.length === 2) return { text, kind, cluster: glob(rest[0]!), name: glob(rest[1]!) };
     if (rest.length === 3) return { text, kind, region: glob(rest[0]!), cluster: glob(rest[1]!), name: glob(rest[2]!) };
-    return `--target "${text}": a Service is Service/NAME, Service/CLUSTER/NAME or Service/REGION/CLUSTER/NAME`;
+    return `--target "${text}": a ${kind} is ${kind}/NAME, ${kind}/CLUSTER/NAME or ${kind}/REGION/CLUSTER/NAME`;
   }
   if (rest.length === 1) return { text, kind, name: glob(rest[0]!) };
   if (rest.length === 2) return { text, kind, region: glob(rest[0]!), name: glob(rest[1]!) };
@@ -80,11 +81,8 @@ export function selectTargets(diffs: readonly ResourceDiff[], patterns: readonly
   }
   const dependencies = new Set<string>();
   for (const d of diffs) {
-    if (!named.has(d.id) || d.kind !== 'Service' || !d.desired) continue;
-    if (!d.desired.externalCluster) dependencies.add(resourceId({ kind: 'Cluster', region: d.region, name: d.cluster ?? '' }));
-    const td = d.desired.spec.taskDefinition;
-    // family:revision and ARNs pin a revision made elsewhere: nothing of ours to bring along
-    if (typeof td === 'string' && !td.includes(':')) dependencies.add(resourceId({ kind: 'TaskDefinition', region: d.region, name: td }));
+    if (!named.has(d.id) || !d.desired) continue;
+    for (const id of kindOf(d.kind).dependsOn(d.desired)) dependencies.add(id);
   }
   for (const id of named) dependencies.delete(id);
   return { named, dependencies, unmatched: patterns.filter((p) => !matched.has(p)).map((p) => p.text) };

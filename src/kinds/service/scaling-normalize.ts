@@ -3,11 +3,9 @@
  * Auto Scaling's scalable target, scaling policies and scheduled actions), applied to
  * both sides like the rest: documented defaults dropped, lists keyed by name.
  */
-import type { Json } from './normalize.js';
+import type { Json } from '../../model/json.js';
+import { isObject } from '../../model/json.js';
 
-function isObject(v: unknown): v is Json {
-  return v !== null && typeof v === 'object' && !Array.isArray(v);
-}
 
 function prune(value: unknown): unknown {
   if (Array.isArray(value)) {

@@ -25,10 +25,10 @@
  *
  * Pure: diffs and the pass's time in, guarded diffs out.
  */
-import type { LiveTaskDefinitionFamily } from '../live/model.js';
+import { kindOf } from '../kinds/registry.js';
 import { ANNOTATION, TAG } from '../model/resource.js';
-import { specHash } from './hash.js';
-import type { FieldChange, ResourceDiff } from './types.js';
+import { specHash } from '../diff/hash.js';
+import type { FieldChange, ResourceDiff } from '../diff/types.js';
 
 /** passes that may apply the same change before the guard stops the resource */
 export const FIGHT_LIMIT = 3;
@@ -77,9 +77,7 @@ export function changeHash(changes: readonly FieldChange[]): string {
 
 /** The tags the fight record is read from: the resource's own, or a family's newest revision's. */
 export function fightTagsOf(d: ResourceDiff): Record<string, string> | undefined {
-  if (!d.live) return undefined;
-  if (d.live.kind === 'TaskDefinition') return (d.live as LiveTaskDefinitionFamily).latest.tags;
-  return d.live.tags;
+  return d.live ? kindOf(d.kind).fightTagsOf(d.live) : undefined;
 }
 
 export function guardFights(diffs: readonly ResourceDiff[], now: Date): ResourceDiff[] {
@@ -94,7 +92,8 @@ function guardFight(d: ResourceDiff, now: Date): ResourceDiff {
   if ((d.state !== 'drifted' && d.state !== 'pending') || d.changes.length === 0 || d.suspended) return d;
 
   const fields = d.changes.map((c) => c.path);
-  const replacing = d.kind === 'Service' && d.replacementFields.length > 0 && d.desired?.annotations[ANNOTATION.allowReplace] === 'true';
+  // replacementFields is only ever set for a kind that can be replaced (a Service: UpdateService does not take launchType, role, schedulingStrategy)
+  const replacing = d.replacementFields.length > 0 && d.desired?.annotations[ANNOTATION.allowReplace] === 'true';
   if (replacing && tags[TAG.replacedFor] === d.desiredHash) {
     return {
       ...d,

@@ -3,10 +3,10 @@
  * policies, policies and scheduled actions put and deleted by name, and when the block
  * goes away, policies and scheduled actions first, then the target.
  */
-import type { Gateway as AwsGateway, PutScalingPolicyCommandInput } from '../aws/index.js';
-import { canonicalJson } from '../diff/normalize.js';
-import { normalizeScaling } from '../diff/scaling.js';
-import { scalingResourceId } from '../live/scaling.js';
+import type { Gateway as AwsGateway, PutScalingPolicyCommandInput } from '../../aws/index.js';
+import { canonicalJson } from '../../diff/normalize.js';
+import { normalizeScaling } from './scaling-normalize.js';
+import { scalingResourceId } from './scaling-read.js';
 
 type Json = Record<string, unknown>;
 

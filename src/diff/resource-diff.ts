@@ -1,0 +1,170 @@
+/**
+ * What every kind's diff shares: the pass's input, ownership (managed, conflict, adopt),
+ * the applied-hash states (DESIGN.md: in-sync, pending, drifted, missing), tag changes.
+ * Pending and drifted are told apart by the applied-hash tag: the hash of the normalized
+ * manifest spec last applied. If the manifest's hash differs from it, the manifest
+ * changed (pending); if it is the same and live still differs, someone changed live (drifted).
+ */
+import type { LiveEstate } from '../model/live.js';
+import { ANNOTATION, TAG, type DesiredResource, type InvalidResource } from '../model/resource.js';
+import type { Json } from '../model/json.js';
+import { specHash } from './hash.js';
+import { withoutIgnored, type IgnoreRule } from './ignore.js';
+import type { AccountOfArn } from './inherited.js';
+import { canonicalJson, normalizeTaskDefinition } from './normalize.js';
+import type { ChangeCause, FieldChange, ResourceDiff, ResourceState } from './types.js';
+import { emptyRecord, ownValue } from '../model/own-keys.js';
+
+export interface DiffInput {
+  desired: readonly DesiredResource[];
+  invalid: readonly InvalidResource[];
+  live: LiveEstate;
+  controllerId: string;
+  defaultRegion: string;
+  /** take over same-named unmanaged resources */
+  adopt?: boolean;
+  /** with adopt: take over resources a CloudFormation stack (CDK, Copilot) owns too */
+  adoptCloudFormation?: boolean;
+  /** this run's repository: a managed resource recording none (or another) gets its ownership tags brought up to date */
+  repository?: string;
+}
+
+/** One diff pass as a kind's diff sees it: the input, and what diffed resources offer to those after them. */
+export interface DiffPass {
+  input: DiffInput;
+  /**
+   * Keyed by resource id: what a resource's diff hands to the kinds after it (a
+   * TaskDefinition's target content, which a Service naming the family compares with).
+   */
+  offers: Map<string, unknown>;
+  /** The partition and account of the region's live resources (roles given by name live there). */
+  regionAccount(region: string): AccountOfArn | undefined;
+}
+
+/** The recorded repository is not this run's: the ownership tags are stale (prune relies on them). */
+export function staleRepository(tags: Readonly<Record<string, string>>, input: DiffInput): boolean {
+  return input.repository !== undefined && tags[TAG.repository] !== input.repository;
+}
+
+/**
+ * The stack that owns a resource, from the tags CloudFormation puts on every resource it
+ * creates (`aws:cloudformation:stack-name`, `-stack-id`, `-logical-id`; CDK and Copilot
+ * deploy through CloudFormation, so theirs carry them too). Undefined when none.
+ */
+export function cloudFormationOwner(tags: Readonly<Record<string, string>>): string | undefined {
+  let owned = false;
+  for (const k of Object.keys(tags)) if (k.toLowerCase().startsWith('aws:cloudformation:')) owned = true;
+  if (!owned) return undefined;
+  return tags['aws:cloudformation:stack-name'] ?? tags['aws:cloudformation:stack-id'] ?? 'an unnamed stack';
+}
+
+export function userTags(tags: Record<string, string> | undefined): Record<string, string> {
+  const out: Record<string, string> = emptyRecord();
+  for (const [k, v] of Object.entries(tags ?? {})) {
+    if (k.startsWith('ecs-reconciler:') || k.toLowerCase().startsWith('aws:')) continue;
+    out[k] = v;
+  }
+  return out;
+}
+
+export function isManaged(tags: Record<string, string>, controllerId: string): boolean {
+  return ownValue(tags, TAG.managedBy) === controllerId;
+}
+
+export function stateOf(changes: readonly unknown[], appliedHash: string | undefined, desiredHash: string): ResourceState {
+  if (changes.length === 0) return 'in-sync';
+  return appliedHash === desiredHash ? 'drifted' : 'pending';
+}
+
+export function withCause(diffs: Array<{ path: string; live: unknown; desired: unknown }>, cause: ChangeCause): FieldChange[] {
+  return diffs.map((d) => ({ ...d, cause }));
+}
+
+export function tagChanges(live: Record<string, string>, desired: Record<string, string>): Array<{ path: string; live: unknown; desired: unknown }> {
+  const keys = [...new Set([...Object.keys(live), ...Object.keys(desired)])].sort();
+  return keys.filter((k) => ownValue(live, k) !== ownValue(desired, k)).map((k) => ({ path: `tags.${k}`, live: ownValue(live, k), desired: ownValue(desired, k) }));
+}
+
+/**
+ * Normalized forms memoized by object identity: a live revision's projected spec is the
+ * same object pass after pass (revisions never change), and so is a manifest's spec
+ * while its file is unchanged; a 1,000-service pass normalized each of them many times.
+ */
+const normalizedRevisions = new WeakMap<object, { normalized: Json; canonical: string }>();
+export function normalizedRevision(spec: Json): { normalized: Json; canonical: string } {
+  let m = normalizedRevisions.get(spec);
+  if (!m) {
+    const normalized = normalizeTaskDefinition(spec);
+    m = { normalized, canonical: canonicalJson(normalized) };
+    normalizedRevisions.set(spec, m);
+  }
+  return m;
+}
+
+const desiredHashes = new WeakMap<object, string>();
+/** The applied-hash of a manifest's spec (ignored paths left out), memoized when nothing is ignored. */
+export function manifestHash(d: DesiredResource, manifest: Json, rules: readonly IgnoreRule[], normalize: (s: Json) => Json): string {
+  if (rules.length) return specHash(normalize(withoutIgnored(manifest, rules)));
+  let h = desiredHashes.get(d.spec);
+  if (h === undefined) {
+    h = specHash(normalize(manifest));
+    desiredHashes.set(d.spec, h);
+  }
+  return h;
+}
+
+export function base(d: DesiredResource, id: string): Omit<ResourceDiff, 'state' | 'reason'> {
+  return {
+    id,
+    kind: d.kind,
+    region: d.region,
+    ...(d.cluster ? { cluster: d.cluster } : {}),
+    name: d.name,
+    changes: [],
+    ignored: [],
+    replacementFields: [],
+    desired: d,
+    suspended: d.annotations[ANNOTATION.suspend] === 'true',
+  };
+}
+
+/** The manifest spec with its tags as a map; tags take part in ignore rules (`tags.deployed-by`). */
+export function specWithTags(d: DesiredResource): Json {
+  return { ...d.spec, tags: (d.spec.tags as Record<string, string> | undefined) ?? {} };
+}
+
+export function conflictOrMissing(b: Omit<ResourceDiff, 'state' | 'reason'>, live: { tags: Record<string, string> } | undefined, managed: boolean, input: DiffInput): ResourceDiff | undefined {
+  if (!live) return { ...b, state: 'missing', reason: 'in the manifests, not live' };
+  // --adopt takes over unmanaged resources only: one another controller id manages stays a conflict.
+  const owner = live.tags[TAG.managedBy];
+  const stack = managed ? undefined : cloudFormationOwner(live.tags);
+  // Two tools converging one resource fight for ever: a stack's resources are adopted only on purpose.
+  if (stack && (owner === undefined || owner === input.controllerId) && !input.adoptCloudFormation) {
+    return {
+      ...b,
+      state: 'conflict',
+      reason: `exists and is owned by the CloudFormation stack "${stack}" (aws:cloudformation:* tags; CDK and Copilot too); untouched${input.adopt ? ': --adopt does not take over a stack\'s resources unless --adopt-cloudformation' : ' (--adopt --adopt-cloudformation would take it over)'}`,
+    };
+  }
+  if (!managed && (!input.adopt || (owner !== undefined && owner !== input.controllerId))) {
+    return {
+      ...b,
+      state: 'conflict',
+      reason: owner ? `exists, managed by controller "${owner}", not "${input.controllerId}"; untouched` : 'exists but is not managed by this controller; untouched (use --adopt to take it over)',
+    };
+  }
+  return undefined;
+}
+
+export function reasonFor(state: ResourceState, n: number): string {
+  switch (state) {
+    case 'in-sync':
+      return 'live matches the manifest';
+    case 'pending':
+      return `the manifest changed since the last apply: ${n} field(s) to converge`;
+    case 'drifted':
+      return `live was changed outside git since the last apply: ${n} field(s) differ`;
+    default:
+      return state;
+  }
+}

@@ -1,0 +1,123 @@
+/** A Cluster's actions: what the plan asks for, and the handlers that carry them out. */
+import { nameFromArn, tagsToList, type Gateway as AwsGateway } from '../../aws/index.js';
+import { KeptForNow, releaseTags, syncTags, topLevel, type ActionRun } from '../../apply/action-run.js';
+import type { ResourceDiff } from '../../diff/types.js';
+import type { Json } from '../../model/json.js';
+import type { LiveCluster, LiveService } from '../../model/live.js';
+import type { AddAction } from '../../plan/prune.js';
+import type { Plan } from '../../plan/types.js';
+import type { PruneCandidate } from '../kind.js';
+
+export function planClusterCreate(d: ResourceDiff, add: AddAction): void {
+  add(d, 'create-cluster', 'in the manifests, not live');
+}
+
+export function planClusterChange(d: ResourceDiff, why: string, _plan: Plan, add: AddAction): void {
+  const fields = d.changes.map((c) => c.path);
+  const nonTag = fields.filter((f) => !f.startsWith('tags.'));
+  if (nonTag.length) add(d, 'update-cluster', why, nonTag);
+  else add(d, 'tag-resource', why, fields);
+}
+
+export function planClusterDelete(d: ResourceDiff, _inUse: ReadonlySet<string>, _plan: Plan, add: AddAction): void {
+  add(d, 'delete-cluster', 'no longer in the manifests');
+}
+
+/**
+ * A cluster is deleted only once empty, whoever owns what runs in it: a service this plan
+ * does not delete (a hand-made one, another controller's, one kept by prune "false"), a
+ * service a manifest still wants, or a task that no deleted service accounts for keeps it.
+ * The apply stage reads the cluster again before deleting it.
+ */
+export function keepNonEmptyClusters(candidates: PruneCandidate[], diffs: readonly ResourceDiff[], plan: Plan): void {
+  const deletedServices = new Set(candidates.filter((c) => c.action.kind === 'delete-service').map((c) => c.diff.id));
+  for (let i = candidates.length - 1; i >= 0; i--) {
+    const c = candidates[i]!;
+    if (c.action.kind !== 'delete-cluster') continue;
+    const cluster = c.diff.live as LiveCluster;
+    const inCluster = diffs.filter((d) => d.kind === 'Service' && d.region === c.diff.region && d.cluster === cluster.name);
+    const staying = inCluster.filter((d) => !deletedServices.has(d.id) && (d.live || d.desired));
+    const leaving = inCluster.filter((d) => deletedServices.has(d.id));
+    const leavingTasks = leaving.reduce((n, d) => n + ((d.live as LiveService).runningCount + (d.live as LiveService).pendingCount), 0);
+    const otherServices = Math.max(staying.filter((d) => d.live).length, cluster.activeServicesCount - leaving.length);
+    const otherTasks = cluster.runningTasksCount + cluster.pendingTasksCount - leavingTasks;
+    const wanted = staying.filter((d) => !d.live && d.desired);
+    if (otherServices > 0 || otherTasks > 0 || wanted.length > 0) {
+      candidates.splice(i, 1);
+      const what = [
+        otherServices > 0 ? `${otherServices} service(s)${staying.length ? ` (${staying.map((d) => d.name).join(', ')})` : ''}` : '',
+        otherTasks > 0 ? `${otherTasks} task(s)` : '',
+        wanted.length ? `the manifests still want ${wanted.map((d) => d.name).join(', ')} in it` : '',
+      ].filter(Boolean).join(', ');
+      plan.skipped.push({ resource: c.diff.id, reason: `orphaned, kept: ${what} still in it, whoever owns them; a cluster is deleted only once it is empty`, error: false });
+    }
+  }
+}
+
+async function createCluster({ d, gw, allTags }: ActionRun): Promise<string | undefined> {
+  const { tags: _t, ...rest } = d.desired!.spec;
+  const c = await gw.createCluster({ ...(rest as Json), clusterName: d.name, tags: tagsToList(allTags()) });
+  return c.clusterArn;
+}
+
+async function updateCluster({ d, gw, action, allTags }: ActionRun): Promise<string | undefined> {
+  const live = d.live as LiveCluster;
+  const target = d.target ?? {};
+  const changed = new Set(action.fields.map(topLevel));
+  const update: Json = {};
+  // containerInsights dropped from the manifest means "disabled", which UpdateCluster must be told.
+  if (changed.has('settings')) update.settings = (target.settings as unknown[] | undefined)?.length ? target.settings : [{ name: 'containerInsights', value: 'disabled' }];
+  if (changed.has('configuration')) update.configuration = target.configuration ?? {};
+  if (changed.has('serviceConnectDefaults') && target.serviceConnectDefaults) update.serviceConnectDefaults = target.serviceConnectDefaults;
+  if (Object.keys(update).length) await gw.updateCluster({ cluster: d.name, ...update });
+  if (changed.has('capacityProviders') || changed.has('defaultCapacityProviderStrategy')) {
+    await gw.putClusterCapacityProviders({
+      cluster: d.name,
+      capacityProviders: (target.capacityProviders as string[] | undefined) ?? [],
+      defaultCapacityProviderStrategy: (target.defaultCapacityProviderStrategy as never[] | undefined) ?? [],
+    });
+  }
+  await syncTags(gw, live.arn, live.tags, allTags());
+  return undefined;
+}
+
+async function tagCluster({ d, gw, allTags }: ActionRun): Promise<string | undefined> {
+  const live = d.live as LiveCluster;
+  await syncTags(gw, live.arn, live.tags, allTags());
+  return live.arn;
+}
+
+/**
+ * Read live, just before deleting: a cluster is deleted only when no service (ACTIVE or
+ * DRAINING: ECS refuses DeleteCluster while a service is either, ClusterContainsServicesException)
+ * and no task (ClusterContainsTasksException) is left in it, whoever owns them. Services this
+ * pass deleted are DRAINING until their tasks stop, so the cluster goes on a later pass.
+ */
+async function requireEmptyCluster(gw: AwsGateway, cluster: string): Promise<void> {
+  const serviceArns = await gw.listServiceArns(cluster);
+  const services = serviceArns.length ? (await gw.describeServices(cluster, serviceArns)).services : [];
+  const tasks = await gw.listClusterTaskArns(cluster);
+  if (services.length || tasks.length) {
+    const names = services.map((s) => `${s.serviceName ?? nameFromArn(s.serviceArn ?? '?')} (${s.status})`).slice(0, 5).join(', ');
+    throw new KeptForNow(`kept for now: ${services.length ? `${services.length} service(s) still in it: ${names}` : ''}${services.length && tasks.length ? '; ' : ''}${tasks.length ? `${tasks.length} task(s) still running` : ''}. Deleted on a later pass once it is empty`);
+  }
+}
+
+async function deleteCluster({ d, gw }: ActionRun): Promise<string | undefined> {
+  await requireEmptyCluster(gw, d.name);
+  await gw.deleteCluster(d.name);
+  return undefined;
+}
+
+export async function releaseCluster(live: LiveCluster, gw: AwsGateway): Promise<string> {
+  await releaseTags(gw, live.arn, live.tags);
+  return `${live.arn} released`;
+}
+
+/** Order within a pass: creates and updates first, deletions last (ranked against every kind's in src/pipeline/plan.ts). */
+export const CLUSTER_ACTIONS = {
+  'create-cluster': { order: 0, run: createCluster },
+  'update-cluster': { order: 1, run: updateCluster },
+  'tag-resource': { order: 3, run: tagCluster },
+  'delete-cluster': { order: 10, run: deleteCluster },
+} as const;

@@ -1,0 +1,43 @@
+/** A Cluster manifest against the live cluster. */
+import type { LiveCluster } from '../../model/live.js';
+import { TAG, type DesiredResource } from '../../model/resource.js';
+import { omit } from '../../model/json.js';
+import { diffFields } from '../../diff/field-diff.js';
+import { specHash } from '../../diff/hash.js';
+import { applyIgnoreRules, withoutIgnored, type IgnoreRule } from '../../diff/ignore.js';
+import { clusterWithResolvedNamespace } from '../../diff/inherited.js';
+import { normalizeCluster } from '../../diff/normalize.js';
+import { base, conflictOrMissing, isManaged, reasonFor, specWithTags, staleRepository, stateOf, tagChanges, userTags, withCause, type DiffPass } from '../../diff/resource-diff.js';
+import type { ResourceDiff } from '../../diff/types.js';
+
+export function diffCluster(d: DesiredResource, id: string, live: LiveCluster | undefined, rules: IgnoreRule[], pass: DiffPass): ResourceDiff {
+  const { input } = pass;
+  const b = base(d, id);
+  const manifest = specWithTags(d);
+  const desiredHash = specHash(normalizeCluster(withoutIgnored(manifest, rules)));
+  b.desiredHash = desiredHash;
+  const early = conflictOrMissing(b, live, live ? isManaged(live.tags, input.controllerId) : false, input);
+  if (!live || early) {
+    return { ...(early ?? { ...b, state: 'missing', reason: '' }), target: normalizeCluster(omit(manifest, 'tags')), targetTags: manifest.tags as Record<string, string> };
+  }
+  const liveWithTags = { ...live.spec, tags: userTags(live.tags) };
+  const { spec, ignored } = applyIgnoreRules(manifest, liveWithTags, rules);
+  const appliedHash = live.tags[TAG.appliedHash];
+  const target = normalizeCluster(clusterWithResolvedNamespace(omit(spec, 'tags'), live.spec, appliedHash === desiredHash));
+  const targetTags = spec.tags as Record<string, string>;
+  const diffs = [...diffFields(normalizeCluster(live.spec), target), ...tagChanges(userTags(live.tags), targetTags)];
+  const state = stateOf(diffs, appliedHash, desiredHash);
+  return {
+    ...b,
+    state,
+    reason: reasonFor(state, diffs.length),
+    changes: withCause(diffs, state === 'drifted' ? 'out-of-band' : 'manifest'),
+    ignored: withCause(ignored, 'manifest'),
+    live,
+    target,
+    targetTags,
+    compared: { live: { ...normalizeCluster(live.spec), tags: userTags(live.tags) }, desired: { ...target, tags: targetTags } },
+    ...(appliedHash ? { appliedHash } : {}),
+    staleHash: state === 'in-sync' && (appliedHash !== desiredHash || staleRepository(live.tags, input)),
+  };
+}

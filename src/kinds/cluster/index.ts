@@ -1,0 +1,31 @@
+/** The Cluster kind: a regional resource, created first and deleted last. */
+import { ClusterManifestSchema } from '../../schema/manifest.js';
+import { ClusterSpecSchema } from '../../schema/cluster.js';
+import type { LiveCluster } from '../../model/live.js';
+import { TAG } from '../../model/resource.js';
+import type { ResourceKind } from '../kind.js';
+import { CLUSTER_ACTIONS, keepNonEmptyClusters, planClusterChange, planClusterCreate, planClusterDelete, releaseCluster } from './actions.js';
+import { diffCluster } from './diff.js';
+import { clusterHealth } from './report.js';
+
+export const clusterKind: ResourceKind<LiveCluster> = {
+  name: 'Cluster',
+  manifestSchema: ClusterManifestSchema,
+  specSchema: ClusterSpecSchema,
+  inCluster: false,
+  clusterOf: (ref) => ref.name,
+  dependsOn: () => [],
+  liveOf: (estate) => estate.clusters,
+  arnOf: (live) => live.arn,
+  ownershipTagsOf: (live) => live.tags,
+  fightTagsOf: (live) => live.tags,
+  managedBy: (live, controllerId) => live.tags[TAG.managedBy] === controllerId,
+  diff: diffCluster,
+  planCreate: planClusterCreate,
+  planChange: planClusterChange,
+  planDelete: planClusterDelete,
+  keepOnPrune: keepNonEmptyClusters,
+  actions: CLUSTER_ACTIONS,
+  release: releaseCluster,
+  health: clusterHealth,
+};

@@ -1,0 +1,83 @@
+/**
+ * What a kind of resource gives each stage of the pass. The stages (src/pipeline/) run
+ * over the registry (./registry.ts) and never name a kind: adding one is a folder beside
+ * cluster/, task-definition/ and service/ and one line in the registry.
+ */
+import type { z } from 'zod';
+import type { Gateway as AwsGateway } from '../aws/index.js';
+import type { IgnoreRule } from '../diff/ignore.js';
+import type { DiffPass } from '../diff/resource-diff.js';
+import type { LiveResource, ResourceDiff } from '../diff/types.js';
+import type { LiveEstate } from '../model/live.js';
+import type { DesiredResource, Kind, ResourceRef } from '../model/resource.js';
+import type { AddAction, PlanOptions } from '../plan/prune.js';
+import type { ActionKind, Plan, PlannedAction } from '../plan/types.js';
+import type { ClusterHealth } from './cluster/report.js';
+import type { ReportScaling, ServiceHealth } from './service/report.js';
+import type { ActionRun } from '../apply/action-run.js';
+
+/** The report's health blocks the kinds give (each kind's report.ts holds its zod schema). */
+export type KindHealth = ServiceHealth | ClusterHealth;
+
+/** A deletion held back until the prune stage is judged as a whole. */
+export interface PruneCandidate {
+  diff: ResourceDiff;
+  action: PlannedAction;
+  /** the resource itself goes (not only old revisions of it) */
+  orphan: boolean;
+}
+
+/** Runs one planned action of the kind through the gateway; the message is what the report shows. */
+export type ActionHandler = (run: ActionRun) => Promise<string | undefined>;
+
+export interface ResourceKind<L extends { kind: string; region: string; name: string } = LiveResource> {
+  readonly name: Kind;
+  /** the manifest document's schema (apiVersion, kind, metadata, spec) */
+  readonly manifestSchema: z.ZodType;
+  /** the spec alone: what an ignore rule's path must name */
+  readonly specSchema: z.ZodType;
+  /** the resource sits inside a cluster: its id, its shard and its `--target` pattern carry the cluster */
+  readonly inCluster: boolean;
+
+  /** The cluster a resource belongs to (sharding, the report's cluster column); undefined for a regional one. */
+  clusterOf(ref: Pick<ResourceRef, 'name' | 'cluster'>): string | undefined;
+  /** Ids of the resources a desired resource needs first (not applied when one of them failed; brought along by --target). */
+  dependsOn(d: DesiredResource): string[];
+
+  /** This kind's part of the live estate, by resource id. */
+  liveOf(estate: LiveEstate): Map<string, L>;
+  /** The ARN tags and ownership are kept on (a family's: its newest revision). */
+  arnOf(live: L): string;
+  /** The tags that say whose it is and how it was applied (a family: its newest managed revision's). */
+  ownershipTagsOf(live: L): Readonly<Record<string, string>> | undefined;
+  /** The tags the fight guard's record is read from (a family: its newest revision's). */
+  fightTagsOf(live: L): Readonly<Record<string, string>>;
+  /** A live resource this controller manages: orphaned when no manifest names it. */
+  managedBy(live: L, controllerId: string): boolean;
+
+  /** The manifest against live. Runs in registry order, so a kind may read what earlier kinds offered (pass.offers). */
+  diff(d: DesiredResource, id: string, live: L | undefined, rules: IgnoreRule[], pass: DiffPass): ResourceDiff;
+
+  /** Actions for a resource in the manifests, not live. */
+  planCreate(d: ResourceDiff, add: AddAction): void;
+  /** Actions for a pending or drifted resource (refusals go to plan.skipped). */
+  planChange(d: ResourceDiff, why: string, plan: Plan, add: AddAction): void;
+  /** Actions for an orphan that prune deletes (its refusal already judged). */
+  planDelete(d: ResourceDiff, inUse: ReadonlySet<string>, plan: Plan, add: AddAction): void;
+  /** Deletions an in-sync resource still asks for under --prune (old revisions). */
+  planInSyncPrune?(d: ResourceDiff, opts: PlanOptions, inUse: ReadonlySet<string>, add: AddAction): void;
+  /** Revision ARNs a live resource still runs: never deregistered. */
+  revisionsInUse?(live: L): readonly string[];
+  /** Drops the kind's deletions that live forbids (a cluster something still runs in), saying why. */
+  keepOnPrune?(candidates: PruneCandidate[], diffs: readonly ResourceDiff[], plan: Plan): void;
+
+  /** Apply: one handler per action type the kind plans, and the order of those actions within the kind. */
+  readonly actions: Readonly<Partial<Record<ActionKind, { order: number; run: ActionHandler }>>>;
+  /** Removes this controller's ownership tags (release-resource): the resource stays, unmanaged. */
+  release(live: L, gw: AwsGateway, controllerId: string): Promise<string>;
+
+  /** The report's health block for a live resource, when the kind has one. */
+  health?(live: L): KindHealth;
+  /** The report's auto scaling block, when the kind scales. */
+  scaling?(d: ResourceDiff & { live: L }): ReportScaling | undefined;
+}

@@ -1,0 +1,40 @@
+/**
+ * The one list of kinds, in dependency order: a kind is created after the kinds before
+ * it (a Service needs its Cluster and its TaskDefinition) and deleted before them. Every
+ * stage runs over this list; a new kind is a folder beside these and one line here.
+ */
+import type { Kind } from '../model/resource.js';
+import { clusterKind } from './cluster/index.js';
+import type { ResourceKind } from './kind.js';
+import { serviceKind } from './service/index.js';
+import { taskDefinitionKind } from './task-definition/index.js';
+
+export interface Registry {
+  /** the kinds, in dependency order */
+  readonly REGISTRY: readonly ResourceKind[];
+  /** The kind of that name, or undefined for a name no kind has (a manifest's typo). */
+  findKind(name: string | undefined): ResourceKind | undefined;
+  kindOf(name: Kind): ResourceKind;
+  /** Dependency order: 0 for the first kind of the list. */
+  rankOf(name: Kind): number;
+}
+
+/** A registry over these kinds, in this order (a test adds a kind of its own beside the real ones). */
+export function createRegistry(kinds: readonly ResourceKind[]): Registry {
+  const byName = new Map<string, { kind: ResourceKind; rank: number }>(kinds.map((k, rank) => [k.name, { kind: k, rank }]));
+  return {
+    REGISTRY: kinds,
+    findKind: (name) => (name === undefined ? undefined : byName.get(name)?.kind),
+    kindOf: (name) => {
+      const k = byName.get(name);
+      if (!k) throw new Error(`no kind ${name} in the registry`);
+      return k.kind;
+    },
+    rankOf: (name) => byName.get(name)?.rank ?? kinds.length,
+  };
+}
+
+// The variance of a kind's own live type (a Map of it) keeps it from widening on its own.
+const registry = createRegistry([clusterKind, taskDefinitionKind, serviceKind] as unknown as readonly ResourceKind[]);
+
+export const { REGISTRY, findKind, kindOf, rankOf } = registry;

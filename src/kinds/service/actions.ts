@@ -1,0 +1,212 @@
+/** A Service's actions: create, update in place, replace, delete, tags, and its auto scaling. */
+import { tagsToList, type Gateway as AwsGateway, type LiveService as SdkService } from '../../aws/index.js';
+import { syncTags, releaseTags, topLevel, type ActionRun } from '../../apply/action-run.js';
+import { removeScaling, suspendScaleIn, syncScaling } from './scaling-apply.js';
+import { specHash } from '../../diff/hash.js';
+import type { ResourceDiff } from '../../diff/types.js';
+import type { Json } from '../../model/json.js';
+import type { LiveService, LiveTaskDefinitionFamily } from '../../model/live.js';
+import { ANNOTATION, resourceId, TAG, type DesiredResource } from '../../model/resource.js';
+import { revisionRecordTags } from '../../model/revision-record.js';
+import type { AddAction } from '../../plan/prune.js';
+import type { Plan } from '../../plan/types.js';
+
+export function planServiceCreate(d: ResourceDiff, add: AddAction): void {
+  add(d, 'create-service', 'in the manifests, not live');
+  if (d.targetScaling) add(d, 'update-scaling', 'auto scaling: register the scalable target, then its policies and scheduled actions', ['autoScaling']);
+}
+
+export function planServiceChange(d: ResourceDiff, why: string, plan: Plan, add: AddAction): void {
+  const fields = d.changes.map((c) => c.path);
+  if (d.replacementFields.length) {
+    if (d.desired?.annotations[ANNOTATION.allowReplace] === 'true') {
+      add(d, 'replace-service', `${d.replacementFields.join(', ')} cannot change in place: delete and re-create (${ANNOTATION.allowReplace})`, fields);
+    } else {
+      plan.skipped.push({
+        resource: d.id,
+        reason: `${d.replacementFields.join(', ')} cannot change in place (UpdateService does not take it); set ${ANNOTATION.allowReplace}: "true" to delete and re-create the service`,
+        error: true,
+      });
+    }
+    return;
+  }
+  const scalingFields = fields.filter((f) => f === 'autoScaling' || f.startsWith('autoScaling.'));
+  const rest = fields.filter((f) => !scalingFields.includes(f));
+  const nonTag = rest.filter((f) => !f.startsWith('tags.'));
+  if (nonTag.length) add(d, 'update-service', why, nonTag);
+  // a scaling-only change still moves the service's applied-hash tag
+  else add(d, 'tag-resource', why, rest.length ? rest : ['tags']);
+  if (scalingFields.length) {
+    add(d, 'update-scaling', d.targetScaling ? `${why}: auto scaling (target before policies)` : `${why}: auto scaling removed (policies and scheduled actions, then the target)`, scalingFields);
+  }
+}
+
+export function planServiceDelete(d: ResourceDiff, _inUse: ReadonlySet<string>, _plan: Plan, add: AddAction): void {
+  const svc = d.live as LiveService;
+  add(d, 'delete-service', `no longer in the manifests: scaled to 0, then deleted (${svc.desiredCount} task(s) now)`);
+}
+
+const EMPTY_SERVICE_VALUES: Json = {
+  loadBalancers: [],
+  serviceRegistries: [],
+  placementConstraints: [],
+  placementStrategy: [],
+  capacityProviderStrategy: [],
+  enableExecuteCommand: false,
+  enableECSManagedTags: false,
+  propagateTags: 'NONE',
+  healthCheckGracePeriodSeconds: 0,
+  availabilityZoneRebalancing: 'ENABLED',
+  deploymentConfiguration: { maximumPercent: 200, minimumHealthyPercent: 100, deploymentCircuitBreaker: { enable: false, rollback: false } },
+  volumeConfigurations: [],
+  vpcLatticeConfigurations: [],
+};
+
+/** A service also records the revision it is given and that revision's content hash, so a new process need not describe it. */
+function serviceTags({ d, allTags }: ActionRun, runsArn: string | undefined): Record<string, string> {
+  return { ...allTags(), ...revisionRecordTags(runsArn, d.taskDefinitionHash, Object.keys(d.targetTags ?? {}).length) };
+}
+
+async function createServiceAction(run: ActionRun): Promise<string | undefined> {
+  const { d, gw, registered, byId } = run;
+  const created = await createService(d, gw, serviceTags(run, resolveTaskDefinition(d, registered, byId)), registered, byId);
+  return created.serviceArn;
+}
+
+async function updateService(run: ActionRun): Promise<string | undefined> {
+  const { d, gw, action, ctx, registered, byId } = run;
+  const live = d.live as LiveService;
+  const target = d.target ?? {};
+  const update: Json = {};
+  for (const field of new Set(action.fields.map(topLevel))) {
+    if (field === 'taskDefinition' || field === 'tags') continue;
+    if (field === 'launchType') {
+      // launch type <-> capacity providers is an in-place transition: an empty strategy returns to the launch type
+      if (!target.capacityProviderStrategy) update.capacityProviderStrategy = [];
+      continue;
+    }
+    update[field] = target[field] ?? EMPTY_SERVICE_VALUES[field];
+  }
+  const deploys = action.fields.some((f) => f === 'taskDefinition');
+  if (deploys) update.taskDefinition = resolveTaskDefinition(d, registered, byId);
+  if (Object.keys(update).length) {
+    // ecspresso's --suspend-auto-scaling: no scale-in while the new revision rolls out;
+    // the resume runs whatever happens (and a crash leaves a drift the next pass restores).
+    const suspendScaleInFor = deploys && d.targetScaling && live.scaling && d.desired?.annotations[ANNOTATION.suspendScaleInDuringDeploy] === 'true';
+    const resume = suspendScaleInFor ? await suspendScaleIn(gw, d.cluster!, d.name, d.targetScaling!) : undefined;
+    try {
+      await gw.updateService({ cluster: d.cluster!, service: d.name, ...update });
+      if (resume) await waitForRollout(gw, d.cluster!, d.name, ctx.rolloutTimeoutMs ?? 10 * 60_000);
+    } finally {
+      await resume?.();
+    }
+  }
+  await syncTags(gw, live.arn, live.tags, serviceTags(run, deploys ? String(update.taskDefinition) : live.primaryRevision?.arn));
+  return Object.keys(update).join(', ') || 'tags';
+}
+
+async function replaceService(run: ActionRun): Promise<string | undefined> {
+  const { d, gw, ctx, registered, byId } = run;
+  await gw.deleteService(d.cluster!, d.name);
+  await waitUntilGone(gw, d.cluster!, d.name, ctx.replaceTimeoutMs ?? 10 * 60_000);
+  // remembered on the new service: a replacement is never repeated for the same manifest (src/pipeline/fight-guard.ts)
+  const created = await createService(d, gw, { ...serviceTags(run, resolveTaskDefinition(d, registered, byId)), [TAG.replacedFor]: d.desiredHash ?? '' }, registered, byId, true);
+  return created.serviceArn;
+}
+
+async function updateScaling({ d, gw }: ActionRun): Promise<string | undefined> {
+  const live = d.live as LiveService | undefined;
+  return syncScaling(gw, d.cluster!, d.name, d.targetScaling, live?.scaling);
+}
+
+async function tagService(run: ActionRun): Promise<string | undefined> {
+  const live = run.d.live as LiveService;
+  await syncTags(run.gw, live.arn, live.tags, serviceTags(run, live.primaryRevision?.arn));
+  return live.arn;
+}
+
+async function deleteService({ d, gw }: ActionRun): Promise<string | undefined> {
+  const live = d.live as LiveService;
+  await removeScaling(gw, live.cluster, live.name, live.scaling);
+  if (live.desiredCount > 0) await gw.updateService({ cluster: live.cluster, service: live.name, desiredCount: 0 });
+  await gw.deleteService(live.cluster, live.name);
+  return live.arn;
+}
+
+export async function releaseService(live: LiveService, gw: AwsGateway): Promise<string> {
+  await releaseTags(gw, live.arn, live.tags);
+  return `${live.arn} released`;
+}
+
+function resolveTaskDefinition(d: ResourceDiff, registered: ReadonlyMap<string, string>, byId: ReadonlyMap<string, ResourceDiff>): string {
+  const ref = String(d.desired?.spec.taskDefinition ?? '');
+  if (ref.includes(':')) return ref;
+  const tdId = resourceId({ kind: 'TaskDefinition', region: d.region, name: ref });
+  const now = registered.get(tdId);
+  if (now) return now;
+  const fam = byId.get(tdId)?.live as LiveTaskDefinitionFamily | undefined;
+  if (fam) return fam.latest.arn;
+  return ref;
+}
+
+async function createService(d: ResourceDiff, gw: AwsGateway, tags: Record<string, string>, registered: ReadonlyMap<string, string>, byId: ReadonlyMap<string, ResourceDiff>, replacing = false): Promise<SdkService> {
+  const desired = d.desired as DesiredResource;
+  const { tags: _t, autoScaling: _a, taskDefinition: _td, ...rest } = desired.spec;
+  // ECS makes CreateService idempotent by clientToken: a retried or restarted create never makes a second service.
+  const clientToken = specHash({ cluster: d.cluster, service: d.name, hash: d.desiredHash, replacing });
+  return gw.createService({
+    ...(rest as Json),
+    ...(rest.desiredCount === undefined && rest.schedulingStrategy !== 'DAEMON' ? { desiredCount: initialDesiredCount(desired.spec) } : {}),
+    cluster: d.cluster!,
+    serviceName: d.name,
+    // an EXTERNAL deployment controller's service may have no task definition (its task sets do)
+    ...(desired.spec.taskDefinition !== undefined ? { taskDefinition: resolveTaskDefinition(d, registered, byId) } : {}),
+    tags: tagsToList(tags),
+    clientToken,
+  });
+}
+
+/**
+ * A REPLICA service whose manifest leaves desiredCount out keeps whatever count it has
+ * (the diff never compares it); but CreateService needs one ([API] desiredCount: "This is
+ * required if schedulingStrategy is REPLICA or isn't specified"). A new service starts at
+ * its auto scaling minimum, else at 1, as CloudFormation's AWS::ECS::Service does ("For
+ * new services, if a desired count is not specified, a default value of 1 is used").
+ */
+function initialDesiredCount(spec: Json): number {
+  const min = (spec.autoScaling as { minCapacity?: unknown } | undefined)?.minCapacity;
+  return typeof min === 'number' ? min : 1;
+}
+
+/** Until the PRIMARY deployment's rollout completes or fails (or only one deployment is left). */
+async function waitForRollout(gw: AwsGateway, cluster: string, service: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const r = await gw.describeServices(cluster, [service]);
+    const deployments = r.services[0]?.deployments ?? [];
+    const primary = deployments.find((x) => x.status === 'PRIMARY');
+    if (!primary || deployments.length <= 1 || primary.rolloutState === 'COMPLETED') return;
+    if (primary.rolloutState === 'FAILED') throw new Error(`the rollout of ${service} failed: ${primary.rolloutStateReason ?? 'no reason given'}`);
+    if (Date.now() > deadline) throw new Error(`the rollout of ${service} did not finish within ${Math.round(timeoutMs / 1000)}s`);
+    await new Promise((res) => setTimeout(res, 5000));
+  }
+}
+
+async function waitUntilGone(gw: AwsGateway, cluster: string, service: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const r = await gw.describeServices(cluster, [service]);
+    if (r.services.length === 0) return;
+    if (Date.now() > deadline) throw new Error(`service ${service} still ${r.services[0]?.status} after ${Math.round(timeoutMs / 1000)}s; cannot re-create it yet`);
+    await new Promise((res) => setTimeout(res, 2000));
+  }
+}
+
+export const SERVICE_ACTIONS = {
+  'tag-resource': { order: 3, run: tagService },
+  'create-service': { order: 4, run: createServiceAction },
+  'update-service': { order: 5, run: updateService },
+  'replace-service': { order: 6, run: replaceService },
+  'update-scaling': { order: 7, run: updateScaling },
+  'delete-service': { order: 8, run: deleteService },
+} as const;

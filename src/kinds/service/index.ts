@@ -1,0 +1,40 @@
+/** The Service kind: lives in a cluster, runs a task definition revision, may carry auto scaling. */
+import { ServiceManifestSchema } from '../../schema/manifest.js';
+import { ServiceSpecSchema } from '../../schema/service.js';
+import type { LiveService } from '../../model/live.js';
+import { resourceId, TAG } from '../../model/resource.js';
+import type { ResourceKind } from '../kind.js';
+import { planServiceChange, planServiceCreate, planServiceDelete, releaseService, SERVICE_ACTIONS } from './actions.js';
+import { diffService } from './diff.js';
+import { serviceHealth, serviceScaling } from './report.js';
+
+export const serviceKind: ResourceKind<LiveService> = {
+  name: 'Service',
+  manifestSchema: ServiceManifestSchema,
+  specSchema: ServiceSpecSchema,
+  inCluster: true,
+  clusterOf: (ref) => ref.cluster,
+  dependsOn: (d) => {
+    const ids: string[] = [];
+    // a cluster named by ARN is managed elsewhere: nothing of ours to wait for
+    if (!d.externalCluster) ids.push(resourceId({ kind: 'Cluster', region: d.region, name: d.cluster ?? '' }));
+    const td = d.spec.taskDefinition;
+    // family:revision and ARNs pin a revision made elsewhere
+    if (typeof td === 'string' && td !== '' && !td.includes(':')) ids.push(resourceId({ kind: 'TaskDefinition', region: d.region, name: td }));
+    return ids;
+  },
+  liveOf: (estate) => estate.services,
+  arnOf: (live) => live.arn,
+  ownershipTagsOf: (live) => live.tags,
+  fightTagsOf: (live) => live.tags,
+  managedBy: (live, controllerId) => live.tags[TAG.managedBy] === controllerId,
+  diff: diffService,
+  planCreate: planServiceCreate,
+  planChange: planServiceChange,
+  planDelete: planServiceDelete,
+  revisionsInUse: (live) => live.deployments.map((dep) => dep.taskDefinitionArn),
+  actions: SERVICE_ACTIONS,
+  release: releaseService,
+  health: serviceHealth,
+  scaling: serviceScaling,
+};

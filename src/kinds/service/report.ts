@@ -1,0 +1,65 @@
+/** The Service's part of the report: rollout health and auto scaling. */
+import { z } from 'zod';
+import { CHANGE_CAUSES, type ResourceDiff } from '../../diff/types.js';
+import type { LiveService } from '../../model/live.js';
+
+export const ReportScalingSchema = z.object({
+  desiredCount: z.number(),
+  minCapacity: z.number().optional(),
+  maxCapacity: z.number().optional(),
+  policies: z.array(z.string()),
+  scheduledActions: z.array(z.string()),
+  desiredCountCause: z.enum(CHANGE_CAUSES).describe('who the current desiredCount comes from'),
+});
+
+export const ServiceHealthSchema = z.object({
+  rolloutState: z.string().optional().describe('of the PRIMARY deployment: IN_PROGRESS, COMPLETED, FAILED'),
+  rolloutStateReason: z.string().optional(),
+  desiredCount: z.number(),
+  runningCount: z.number(),
+  pendingCount: z.number(),
+  deployments: z.number().describe('deployments under way (1 when steady)'),
+  failedTasks: z.number().describe('tasks the PRIMARY deployment failed to start'),
+  tasks: z.record(z.string(), z.number()).describe('tasks by last status: PENDING, RUNNING (from the service), STOPPING, STOPPED (read when a deployment reports failed tasks)'),
+  stoppedReasons: z.array(z.object({ task: z.string(), reason: z.string(), stoppedAt: z.string().optional() })),
+  events: z.array(z.object({ at: z.string().optional(), message: z.string() })).describe('the latest service events, newest first'),
+});
+export type ReportScaling = z.infer<typeof ReportScalingSchema>;
+export type ServiceHealth = z.infer<typeof ServiceHealthSchema>;
+
+export function serviceHealth(s: LiveService): ServiceHealth {
+  const primary = s.deployments.find((x) => x.status === 'PRIMARY');
+  const tasks: Record<string, number> = { PENDING: s.pendingCount, RUNNING: s.runningCount };
+  for (const t of s.stoppedTasks ?? []) tasks[t.lastStatus] = (tasks[t.lastStatus] ?? 0) + 1;
+  return {
+    ...(primary?.rolloutState ? { rolloutState: primary.rolloutState } : {}),
+    ...(primary?.rolloutStateReason ? { rolloutStateReason: primary.rolloutStateReason } : {}),
+    desiredCount: s.desiredCount,
+    runningCount: s.runningCount,
+    pendingCount: s.pendingCount,
+    deployments: s.deployments.length,
+    failedTasks: primary?.failedTasks ?? 0,
+    tasks,
+    stoppedReasons: (s.stoppedTasks ?? [])
+      .filter((t) => t.stoppedReason)
+      .slice(0, 5)
+      .map((t) => ({ task: t.arn.slice(t.arn.lastIndexOf('/') + 1), reason: t.stoppedReason!, ...(t.stoppedAt ? { stoppedAt: t.stoppedAt } : {}) })),
+    events: s.events.slice(0, 5).map((e) => ({ ...(e.createdAt ? { at: e.createdAt } : {}), message: e.message })),
+  };
+}
+
+
+export function serviceScaling(d: ResourceDiff & { live: LiveService }): ReportScaling | undefined {
+  if (!d.live.scaling) return undefined;
+  const s = d.live.scaling as { minCapacity?: number; maxCapacity?: number; targetTracking?: Array<{ policyName: string }>; stepScaling?: Array<{ policyName: string }>; scheduled?: Array<{ name: string }> };
+  const changed = d.changes.find((c) => c.path === 'desiredCount');
+  const owned = d.ignored.find((c) => c.path === 'desiredCount' && c.cause === 'autoscaler');
+  return {
+    desiredCount: d.live.desiredCount,
+    ...(s.minCapacity !== undefined ? { minCapacity: s.minCapacity } : {}),
+    ...(s.maxCapacity !== undefined ? { maxCapacity: s.maxCapacity } : {}),
+    policies: [...(s.targetTracking ?? []), ...(s.stepScaling ?? [])].map((p) => p.policyName).sort(),
+    scheduledActions: (s.scheduled ?? []).map((a) => a.name).sort(),
+    desiredCountCause: owned ? 'autoscaler' : changed ? (changed.cause === 'manifest' ? 'manifest' : 'out-of-band') : 'manifest',
+  };
+}

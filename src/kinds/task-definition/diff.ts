@@ -1,0 +1,87 @@
+/** A TaskDefinition manifest against the family's newest revision. */
+import type { LiveTaskDefinitionFamily, LiveRevision } from '../../model/live.js';
+import { TAG, type DesiredResource } from '../../model/resource.js';
+import { omit, type Json } from '../../model/json.js';
+import { diffFields } from '../../diff/field-diff.js';
+import { applyIgnoreRules, type IgnoreRule } from '../../diff/ignore.js';
+import { accountOfArn, taskDefinitionWithRoleArns } from '../../diff/inherited.js';
+import { canonicalJson, normalizeTaskDefinition } from '../../diff/normalize.js';
+import { base, conflictOrMissing, isManaged, manifestHash, normalizedRevision, reasonFor, specWithTags, staleRepository, stateOf, tagChanges, userTags, withCause, type DiffPass } from '../../diff/resource-diff.js';
+import type { ResourceDiff } from '../../diff/types.js';
+
+export interface TaskDefinitionTarget {
+  /** normalized content to register (ignored fields from live) */
+  target: Json;
+  hash: string;
+  /** the live revision holding that content, when one does */
+  matchingRevision?: LiveRevision;
+  canonical?: string;
+  /**
+   * The hash that stands for the registered content on a service's record tags: the
+   * manifest's applied-hash, when nothing is ignored (an ignored field takes its value
+   * from live, so the manifest's hash would not say what the revision holds).
+   */
+  recordHash?: string;
+}
+
+export function diffTaskDefinition(d: DesiredResource, id: string, live: LiveTaskDefinitionFamily | undefined, rules: IgnoreRule[], pass: DiffPass): { diff: ResourceDiff; target: TaskDefinitionTarget } {
+  const { input } = pass;
+  const b = base(d, id);
+  const manifest = specWithTags(d);
+  const desiredHash = manifestHash(d, manifest, rules, normalizeTaskDefinition);
+  b.desiredHash = desiredHash;
+  const managed = live?.latestManaged !== undefined;
+  const early = conflictOrMissing(b, live ? { tags: live.latest.tags } : undefined, managed, input);
+  if (!live || early) {
+    const target = normalizeTaskDefinition(taskDefinitionWithRoleArns(omit(manifest, 'tags'), pass.regionAccount(d.region)));
+    return {
+      diff: { ...(early ?? { ...b, state: 'missing', reason: '' }), target, targetTags: manifest.tags as Record<string, string>, ...(live ? { live } : {}) },
+      target: { target, hash: desiredHash, ...(rules.length === 0 ? { recordHash: desiredHash } : {}) },
+    };
+  }
+  // The family's newest revision is what a service naming the family would run; ignored
+  // fields (an image CI owns) come from it, so CI's own revisions are not fought.
+  const current = live.latest;
+  const unresolved: string[] = [];
+  if (!current.spec) {
+    // Known by record: the content is the one whose hash the service recorded. Equal to
+    // this manifest's hash (nothing ignored), it holds exactly this manifest, tags included.
+    if (rules.length === 0 && current.recordedHash === desiredHash) {
+      const target = normalizeTaskDefinition(omit(manifest, 'tags'));
+      return {
+        diff: { ...b, state: 'in-sync', reason: `revision ${current.revision} matches the manifest (by its recorded hash)`, live, target, targetTags: manifest.tags as Record<string, string>, appliedHash: desiredHash, staleHash: false },
+        target: { target, hash: desiredHash, canonical: canonicalJson(target), matchingRevision: current, recordHash: desiredHash },
+      };
+    }
+    unresolved.push(current.arn);
+  }
+  const liveWithTags = { ...current.spec, tags: userTags(current.tags) };
+  const { spec, ignored } = applyIgnoreRules(manifest, liveWithTags, rules);
+  // A role given by name is stored by ECS as the ARN in the family's own account.
+  const target = normalizeTaskDefinition(taskDefinitionWithRoleArns(omit(spec, 'tags'), accountOfArn(current.arn)));
+  const targetTags = spec.tags as Record<string, string>;
+  const targetCanonical = canonicalJson(target);
+  const currentNormalized = normalizedRevision(current.spec ?? {});
+  const contentDiffs = currentNormalized.canonical === targetCanonical ? [] : diffFields(currentNormalized.normalized, target);
+  const diffs = [...contentDiffs, ...tagChanges(userTags(current.tags), targetTags)];
+  const appliedHash = (live.latestManaged ?? current).tags[TAG.appliedHash];
+  const state = stateOf(diffs, appliedHash, desiredHash);
+  const stale = state === 'in-sync' && (current.tags[TAG.appliedHash] !== desiredHash || !isManaged(current.tags, input.controllerId) || staleRepository(current.tags, input));
+  return {
+    diff: {
+      ...b,
+      state,
+      reason: state === 'in-sync' ? `revision ${current.revision} matches the manifest` : reasonFor(state, diffs.length),
+      changes: withCause(diffs, state === 'drifted' ? 'out-of-band' : 'manifest'),
+      ignored: withCause(ignored, 'manifest'),
+      live,
+      target,
+      targetTags,
+      compared: { live: { ...currentNormalized.normalized, tags: userTags(current.tags) }, desired: { ...target, tags: targetTags } },
+      ...(appliedHash ? { appliedHash } : {}),
+      staleHash: stale,
+      ...(unresolved.length ? { unresolvedRevisions: unresolved } : {}),
+    },
+    target: { target, hash: desiredHash, canonical: targetCanonical, ...(contentDiffs.length === 0 ? { matchingRevision: current } : {}), ...(rules.length === 0 ? { recordHash: desiredHash } : {}) },
+  };
+}

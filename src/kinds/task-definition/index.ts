@@ -1,0 +1,35 @@
+/** The TaskDefinition kind: a family of immutable revisions; a manifest change registers a new one. */
+import { TaskDefinitionManifestSchema } from '../../schema/manifest.js';
+import { TaskDefinitionSpecSchema } from '../../schema/task-definition.js';
+import type { LiveTaskDefinitionFamily } from '../../model/live.js';
+import type { ResourceKind } from '../kind.js';
+import { planRevisionPrune, planTaskDefinitionChange, planTaskDefinitionCreate, planTaskDefinitionDelete, releaseTaskDefinition, TASK_DEFINITION_ACTIONS } from './actions.js';
+import { diffTaskDefinition } from './diff.js';
+
+export const taskDefinitionKind: ResourceKind<LiveTaskDefinitionFamily> = {
+  name: 'TaskDefinition',
+  manifestSchema: TaskDefinitionManifestSchema,
+  specSchema: TaskDefinitionSpecSchema,
+  inCluster: false,
+  // a family serves the clusters of the services naming it: it follows them into a shard
+  clusterOf: () => undefined,
+  dependsOn: () => [],
+  liveOf: (estate) => estate.families,
+  arnOf: (live) => live.latest.arn,
+  // a family is ours when one of its revisions carries our managed-by tag
+  ownershipTagsOf: (live) => live.latestManaged?.tags,
+  fightTagsOf: (live) => live.latest.tags,
+  managedBy: (live) => live.latestManaged !== undefined,
+  diff: (d, id, live, rules, pass) => {
+    const r = diffTaskDefinition(d, id, live, rules, pass);
+    // a Service naming this family compares its revision with this target
+    pass.offers.set(id, r.target);
+    return r.diff;
+  },
+  planCreate: planTaskDefinitionCreate,
+  planChange: planTaskDefinitionChange,
+  planDelete: planTaskDefinitionDelete,
+  planInSyncPrune: planRevisionPrune,
+  actions: TASK_DEFINITION_ACTIONS,
+  release: releaseTaskDefinition,
+};

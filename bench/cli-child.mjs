@@ -42,5 +42,5 @@ const result = {
   ...(error ? { error } : {}),
 };
 if (process.env.BENCH_RESULT_FILE) writeFileSync(process.env.BENCH_RESULT_FILE, JSON.stringify(result));
-else process.stderr.write(JSON.stringify(result) + '\n');
+else process.stderr.write(`${JSON.stringify(result)}\n`);
 process.exitCode = code;

@@ -1,6 +1,6 @@
 // The daemon as a child process: its JSON log lines, its /metrics, and its CPU and
 // memory from /proc (Linux), so the figures are the controller's alone.
-import { spawn, execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 
 const CLK_TCK = (() => {
@@ -91,9 +91,26 @@ export class Daemon {
     const seen = this.lines.slice(from).find(pred);
     if (seen) return Promise.resolve(seen);
     return new Promise((resolve, reject) => {
-      const t = setTimeout(() => reject(new Error(`timed out waiting for ${what}; last lines:\n${this.lines.slice(-5).map((l) => JSON.stringify(l)).join('\n')}\n${this.stderr}`)), timeoutMs);
+      const t = setTimeout(
+        () =>
+          reject(
+            new Error(
+              `timed out waiting for ${what}; last lines:\n${this.lines
+                .slice(-5)
+                .map((l) => JSON.stringify(l))
+                .join('\n')}\n${this.stderr}`,
+            ),
+          ),
+        timeoutMs,
+      );
       this.exited.then((code) => reject(new Error(`the daemon exited (${code}) while waiting for ${what}:\n${this.stderr}`)));
-      this.waiters.push({ pred: (l) => this.lines.indexOf(l) >= from && pred(l), resolve: (l) => { clearTimeout(t); resolve(l); } });
+      this.waiters.push({
+        pred: (l) => this.lines.indexOf(l) >= from && pred(l),
+        resolve: (l) => {
+          clearTimeout(t);
+          resolve(l);
+        },
+      });
     });
   }
 

@@ -46,9 +46,13 @@ export function serviceText(i, { clusters = CLUSTERS, imageTag = '1.27' } = {}) 
     maxCapacity: 4
     targetTracking:
       - { policyName: cpu60, predefinedMetricType: ECSServiceAverageCPUUtilization, targetValue: 60, scaleInCooldown: 120, scaleOutCooldown: 60 }
-${shape.scheduled ? `    scheduled:
+${
+  shape.scheduled
+    ? `    scheduled:
       - { name: night, schedule: "cron(0 22 * * ? *)", minCapacity: 1, maxCapacity: 2 }
-` : ''}`
+`
+    : ''
+}`
     : '';
   return `apiVersion: ecs-reconciler/v1
 kind: TaskDefinition

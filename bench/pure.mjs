@@ -40,7 +40,9 @@ function without(obj, ...keys) {
  * with ownership tags carrying each resource's desired hash, as after an apply.
  */
 export function synthesizeLive(resources) {
-  const hashes = new Map(diffEstate({ desired: resources, invalid: [], live: emptyEstate(), controllerId: CONTROLLER, defaultRegion: REGION }).map((d) => [d.id, d.desiredHash]));
+  const hashes = new Map(
+    diffEstate({ desired: resources, invalid: [], live: emptyEstate(), controllerId: CONTROLLER, defaultRegion: REGION }).map((d) => [d.id, d.desiredHash]),
+  );
   const live = emptyEstate();
   const owned = (id, userTags) => ({ ...(userTags ?? {}), [TAG.managedBy]: CONTROLLER, [TAG.appliedHash]: hashes.get(id), [TAG.source]: 'bench' });
   const tdArn = (family) => `arn:aws:ecs:${REGION}:${ACCOUNT}:task-definition/${family}:1`;
@@ -64,8 +66,16 @@ export function synthesizeLive(resources) {
         tags: tagList(owned(id, d.spec.tags)),
       };
       live.clusters.set(id, {
-        kind: 'Cluster', region: REGION, name: d.name, arn: sdk.clusterArn, tags: owned(id, d.spec.tags), spec: projectLiveCluster(sdk),
-        runningTasksCount: 0, pendingTasksCount: 0, activeServicesCount: 0, capacityProviders: [],
+        kind: 'Cluster',
+        region: REGION,
+        name: d.name,
+        arn: sdk.clusterArn,
+        tags: owned(id, d.spec.tags),
+        spec: projectLiveCluster(sdk),
+        runningTasksCount: 0,
+        pendingTasksCount: 0,
+        activeServicesCount: 0,
+        capacityProviders: [],
       });
     } else if (d.kind === 'TaskDefinition') {
       const spec = without(d.spec, 'tags');
@@ -115,28 +125,85 @@ export function synthesizeLive(resources) {
       propagateTags: 'NONE',
       enableExecuteCommand: false,
       createdAt: created,
-      deployments: [{ id: 'ecs-svc/1', status: 'PRIMARY', taskDefinition: rev.arn, desiredCount: d.spec.desiredCount, runningCount: d.spec.desiredCount, pendingCount: 0, failedTasks: 0, rolloutState: 'COMPLETED', createdAt: created, updatedAt: created }],
+      deployments: [
+        {
+          id: 'ecs-svc/1',
+          status: 'PRIMARY',
+          taskDefinition: rev.arn,
+          desiredCount: d.spec.desiredCount,
+          runningCount: d.spec.desiredCount,
+          pendingCount: 0,
+          failedTasks: 0,
+          rolloutState: 'COMPLETED',
+          createdAt: created,
+          updatedAt: created,
+        },
+      ],
       events: Array.from({ length: 10 }, (_, i) => ({ id: String(i), createdAt: created, message: `(service ${d.name}) has reached a steady state.` })),
     };
     const as = d.spec.autoScaling;
     const resourceIdScaling = `service/${d.cluster}/${d.name}`;
     const scaling = as
       ? scalingFromApi(
-          { ServiceNamespace: 'ecs', ResourceId: resourceIdScaling, ScalableDimension: 'ecs:service:DesiredCount', MinCapacity: as.minCapacity, MaxCapacity: as.maxCapacity, RoleARN: 'arn:aws:iam::123456789012:role/aws-service-role', CreationTime: created, SuspendedState: { DynamicScalingInSuspended: false, DynamicScalingOutSuspended: false, ScheduledScalingSuspended: false } },
+          {
+            ServiceNamespace: 'ecs',
+            ResourceId: resourceIdScaling,
+            ScalableDimension: 'ecs:service:DesiredCount',
+            MinCapacity: as.minCapacity,
+            MaxCapacity: as.maxCapacity,
+            RoleARN: 'arn:aws:iam::123456789012:role/aws-service-role',
+            CreationTime: created,
+            SuspendedState: { DynamicScalingInSuspended: false, DynamicScalingOutSuspended: false, ScheduledScalingSuspended: false },
+          },
           (as.targetTracking ?? []).map((p) => ({
-            PolicyName: p.policyName, ResourceId: resourceIdScaling, PolicyType: 'TargetTrackingScaling',
-            TargetTrackingScalingPolicyConfiguration: { TargetValue: p.targetValue, PredefinedMetricSpecification: { PredefinedMetricType: p.predefinedMetricType }, ScaleInCooldown: p.scaleInCooldown, ScaleOutCooldown: p.scaleOutCooldown, DisableScaleIn: false },
+            PolicyName: p.policyName,
+            ResourceId: resourceIdScaling,
+            PolicyType: 'TargetTrackingScaling',
+            TargetTrackingScalingPolicyConfiguration: {
+              TargetValue: p.targetValue,
+              PredefinedMetricSpecification: { PredefinedMetricType: p.predefinedMetricType },
+              ScaleInCooldown: p.scaleInCooldown,
+              ScaleOutCooldown: p.scaleOutCooldown,
+              DisableScaleIn: false,
+            },
           })),
-          (as.scheduled ?? []).map((a) => ({ ScheduledActionName: a.name, ResourceId: resourceIdScaling, Schedule: a.schedule, Timezone: 'UTC', ScalableTargetAction: { MinCapacity: a.minCapacity, MaxCapacity: a.maxCapacity } })),
+          (as.scheduled ?? []).map((a) => ({
+            ScheduledActionName: a.name,
+            ResourceId: resourceIdScaling,
+            Schedule: a.schedule,
+            Timezone: 'UTC',
+            ScalableTargetAction: { MinCapacity: a.minCapacity, MaxCapacity: a.maxCapacity },
+          })),
         )
       : undefined;
     live.services.set(id, {
       // as apply leaves a service: the revision it runs recorded in its tags (model/revision-record.ts)
-      kind: 'Service', region: REGION, cluster: d.cluster, name: d.name, arn: sdk.serviceArn,
-      tags: { ...owned(id, d.spec.tags), [TAG.taskDefinition]: rev.arn, [TAG.taskDefinitionHash]: hashes.get(resourceId({ kind: 'TaskDefinition', region: REGION, name: rev.family })) },
-      spec: projectLiveService(sdk, { primaryTaskDefinitionArn: rev.arn }), status: 'ACTIVE',
-      desiredCount: d.spec.desiredCount, runningCount: d.spec.desiredCount, pendingCount: 0,
-      deployments: [{ status: 'PRIMARY', taskDefinitionArn: rev.arn, rolloutState: 'COMPLETED', desiredCount: d.spec.desiredCount, runningCount: d.spec.desiredCount, pendingCount: 0, failedTasks: 0 }],
+      kind: 'Service',
+      region: REGION,
+      cluster: d.cluster,
+      name: d.name,
+      arn: sdk.serviceArn,
+      tags: {
+        ...owned(id, d.spec.tags),
+        [TAG.taskDefinition]: rev.arn,
+        [TAG.taskDefinitionHash]: hashes.get(resourceId({ kind: 'TaskDefinition', region: REGION, name: rev.family })),
+      },
+      spec: projectLiveService(sdk, { primaryTaskDefinitionArn: rev.arn }),
+      status: 'ACTIVE',
+      desiredCount: d.spec.desiredCount,
+      runningCount: d.spec.desiredCount,
+      pendingCount: 0,
+      deployments: [
+        {
+          status: 'PRIMARY',
+          taskDefinitionArn: rev.arn,
+          rolloutState: 'COMPLETED',
+          desiredCount: d.spec.desiredCount,
+          runningCount: d.spec.desiredCount,
+          pendingCount: 0,
+          failedTasks: 0,
+        },
+      ],
       events: sdk.events.map((e) => ({ createdAt: e.createdAt.toISOString(), message: e.message })),
       primaryRevision: rev,
       ...(scaling ? { scaling } : {}),
@@ -145,7 +212,11 @@ export function synthesizeLive(resources) {
   return live;
 }
 
-const VARS = new Map([['SUBNET_A', 'subnet-0bench00000000a'], ['SUBNET_B', 'subnet-0bench00000000b'], ['SECURITY_GROUP', 'sg-0bench0000000000']]);
+const VARS = new Map([
+  ['SUBNET_A', 'subnet-0bench00000000a'],
+  ['SUBNET_B', 'subnet-0bench00000000b'],
+  ['SECURITY_GROUP', 'sg-0bench0000000000'],
+]);
 
 function time(fn) {
   const t = performance.now();
@@ -169,11 +240,19 @@ export async function measurePureStages(sizes = [1000, 5000, 10000], { repeats =
     const services = Math.floor((resources - CLUSTERS) / 2);
     const files = estateFiles(services);
     const bytes = files.reduce((n, f) => n + f.text.length, 0);
-    const parse = [], load = [], loadOneThread = [], diff = [], plan = [];
+    const parse = [],
+      load = [],
+      loadOneThread = [],
+      diff = [],
+      plan = [];
     let states;
     let loaded;
     for (let r = 0; r < repeats; r++) {
-      parse.push(time(() => { for (const f of files) for (const d of parseAllDocuments(f.text, { uniqueKeys: true, prettyErrors: false })) d.toJS(); }).ms);
+      parse.push(
+        time(() => {
+          for (const f of files) for (const d of parseAllDocuments(f.text, { uniqueKeys: true, prettyErrors: false })) d.toJS();
+        }).ms,
+      );
       // the load loadManifests does: files parsed on every core, then references checked
       const started = performance.now();
       const preParsed = await parseFilesInParallel(files, { defaultRegion: REGION, vars: VARS });
@@ -190,7 +269,10 @@ export async function measurePureStages(sizes = [1000, 5000, 10000], { repeats =
       for (const d of dd.value) states[d.state] = (states[d.state] ?? 0) + 1;
       const p = time(() => planEstate(dd.value, { prune: false, loadComplete: true, keepRevisions: 5, controllerId: CONTROLLER }));
       plan.push(p.ms);
-      if (p.value.actions.length) throw new Error(`synthesized live estate is not in sync: ${p.value.actions.length} action(s), e.g. ${JSON.stringify(dd.value.find((d) => d.state !== 'in-sync')?.changes?.slice(0, 3))}`);
+      if (p.value.actions.length)
+        throw new Error(
+          `synthesized live estate is not in sync: ${p.value.actions.length} action(s), e.g. ${JSON.stringify(dd.value.find((d) => d.state !== 'in-sync')?.changes?.slice(0, 3))}`,
+        );
     }
     const row = {
       resources: loaded.resources.length,

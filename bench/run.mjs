@@ -11,13 +11,13 @@
 //                      [--endpoint URL --env-file PATH] [--no-emulator] [--out FILE]
 //   node bench/run.mjs --table-only bench/results.json   (print the table of a results file)
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { performance } from 'node:perf_hooks';
-import { CLUSTERS, estateCounts, serviceName, servicePath, serviceShape, serviceText, writeEstate } from './estate.mjs';
+import { parseArgs } from 'node:util';
 import { Daemon, isPassLine, procCpuSeconds, procMemoryMb, subtractCalls } from './daemon.mjs';
+import { CLUSTERS, estateCounts, serviceName, servicePath, serviceShape, serviceText, writeEstate } from './estate.mjs';
 import { measurePureStages } from './pure.mjs';
 
 const ROOT = resolve(import.meta.dirname, '..');
@@ -37,7 +37,13 @@ const { values: args } = parseArgs({
   },
 });
 if (args.help) {
-  console.log(readFileSync(new URL(import.meta.url), 'utf8').split('\n').filter((l) => l.startsWith('//')).map((l) => l.slice(3)).join('\n'));
+  console.log(
+    readFileSync(new URL(import.meta.url), 'utf8')
+      .split('\n')
+      .filter((l) => l.startsWith('//'))
+      .map((l) => l.slice(3))
+      .join('\n'),
+  );
   process.exit(0);
 }
 const sizes = args['no-emulator'] ? [] : args.sizes.split(',').filter(Boolean).map(Number);
@@ -63,7 +69,14 @@ async function startEmulator(envFile) {
     });
     child.on('exit', (code) => reject(new Error(`scripts/emulator exited (${code}) before it was ready:\n${err}`)));
   });
-  return { endpoint, stop: () => new Promise((r) => { child.on('exit', r); child.kill('SIGTERM'); }) };
+  return {
+    endpoint,
+    stop: () =>
+      new Promise((r) => {
+        child.on('exit', r);
+        child.kill('SIGTERM');
+      }),
+  };
 }
 
 /** NODE_OPTIONS as the Dockerfile's ENV sets it for the daemon in the container. */
@@ -115,7 +128,10 @@ function runCli(cliArgs, env) {
   const resultFile = join(tmpdir(), `ecs-reconciler-bench-${process.pid}-${Date.now()}.json`);
   const started = performance.now();
   return new Promise((resolveRun, reject) => {
-    const child = spawn(process.execPath, [join(ROOT, 'bench', 'cli-child.mjs'), ...cliArgs], { env: { ...env, BENCH_RESULT_FILE: resultFile }, stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(process.execPath, [join(ROOT, 'bench', 'cli-child.mjs'), ...cliArgs], {
+      env: { ...env, BENCH_RESULT_FILE: resultFile },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
     let err = '';
     child.stderr.on('data', (c) => (err += c));
     child.on('exit', (code) => {
@@ -158,7 +174,10 @@ async function benchSize(n, emu) {
 
   // The daemon: pass 1 is its own cold pass (empty revision cache), passes 2 and 3 are warm.
   // It runs with the container image's NODE_OPTIONS (its heap cap), as users run it.
-  const daemon = new Daemon([join(ROOT, 'bin', 'ecs-reconciler.js'), 'run', dir, ...common, '--listen', '127.0.0.1:0', '--interval', INTERVAL, '--log-format', 'json'], { ...env, ...imageNodeOptions() });
+  const daemon = new Daemon(
+    [join(ROOT, 'bin', 'ecs-reconciler.js'), 'run', dir, ...common, '--listen', '127.0.0.1:0', '--interval', INTERVAL, '--log-format', 'json'],
+    { ...env, ...imageNodeOptions() },
+  );
   try {
     const p1 = await daemon.nextPass();
     const memCold = procMemoryMb(daemon.pid);
@@ -174,7 +193,9 @@ async function benchSize(n, emu) {
     for (const p of [p1, p2, p3]) if (typeof p.awsCalls !== 'number') throw new Error(`daemon pass failed: ${JSON.stringify(p)}`);
     const warmCalls = sortCalls(subtractCalls(m2, m1));
     const warm3Calls = sortCalls(subtractCalls(m3, m2));
-    log(`${n} services: daemon pass 1 ${p1.durationMs} ms / ${p1.awsCalls} calls; warm passes ${p2.durationMs} ms / ${p2.awsCalls} calls and ${p3.durationMs} ms / ${p3.awsCalls} calls`);
+    log(
+      `${n} services: daemon pass 1 ${p1.durationMs} ms / ${p1.awsCalls} calls; warm passes ${p2.durationMs} ms / ${p2.awsCalls} calls and ${p3.durationMs} ms / ${p3.awsCalls} calls`,
+    );
 
     // One image changed: the file write to the update-service action in the log (its
     // line is written when UpdateService has returned; the write and the line share this
@@ -187,14 +208,21 @@ async function benchSize(n, emu) {
     const cpuBefore = procCpuSeconds(daemon.pid);
     const wroteAt = Date.now();
     writeFileSync(join(dir, servicePath(changed)), serviceText(changed, { imageTag: '1.28' }));
-    const updated = await daemon.waitFor((l) => l.action === 'update-service' && l.resource === resource, { from, what: `update-service ${resource}`, timeoutMs: 120_000 });
+    const updated = await daemon.waitFor((l) => l.action === 'update-service' && l.resource === resource, {
+      from,
+      what: `update-service ${resource}`,
+      timeoutMs: 120_000,
+    });
     const changePass = await daemon.waitFor((l) => l.passId === updated.passId && isPassLine(l), { from, what: 'the change pass' });
     const cpuAfter = procCpuSeconds(daemon.pid);
     const m4 = await daemon.metrics();
-    const changeActions = daemon.lines.slice(from).filter((l) => l.passId === updated.passId && l.action).map((l) => `${l.action} ${l.outcome}`);
+    const changeActions = daemon.lines
+      .slice(from)
+      .filter((l) => l.passId === updated.passId && l.action)
+      .map((l) => `${l.action} ${l.outcome}`);
     const memEnd = procMemoryMb(daemon.pid);
     const change = {
-      writeToUpdateMs: (typeof updated.time === "number" ? updated.time : Date.parse(updated.time)) - wroteAt,
+      writeToUpdateMs: (typeof updated.time === 'number' ? updated.time : Date.parse(updated.time)) - wroteAt,
       passDurationMs: changePass.durationMs,
       calls: sortCalls(subtractCalls(m4, m3)),
       cpuSeconds: round(cpuAfter - cpuBefore, 2),
@@ -266,16 +294,41 @@ function targetsOf(results) {
   const out = [];
   for (const r of results.runs) {
     out.push({ target: `warm pass ≤ 1.2× lower bound (${r.services})`, value: `${r.warmToLowerBound}×`, met: r.warmToLowerBound <= TARGETS.warmToLowerBound });
-    out.push({ target: `warm pass: 0 DescribeTaskDefinition (${r.services})`, value: String(r.warmDescribeTaskDefinitionCalls), met: r.warmDescribeTaskDefinitionCalls === 0 });
-    out.push({ target: `file write → UpdateService < 1 s (${r.services})`, value: `${r.writeToUpdateMs} ms`, met: r.writeToUpdateMs < TARGETS.writeToUpdateMs });
+    out.push({
+      target: `warm pass: 0 DescribeTaskDefinition (${r.services})`,
+      value: String(r.warmDescribeTaskDefinitionCalls),
+      met: r.warmDescribeTaskDefinitionCalls === 0,
+    });
+    out.push({
+      target: `file write → UpdateService < 1 s (${r.services})`,
+      value: `${r.writeToUpdateMs} ms`,
+      met: r.writeToUpdateMs < TARGETS.writeToUpdateMs,
+    });
   }
   if (big) {
-    out.push({ target: `controller CPU < 2 s, warm ${big.services}-service pass (daemon)`, value: `${big.warmCpuSeconds} s`, met: big.warmCpuSeconds < TARGETS.controllerCpuSeconds });
-    out.push({ target: `controller CPU < 2 s, cold ${big.services}-service pass (new process)`, value: `${big.coldCpuSeconds} s`, met: big.coldCpuSeconds < TARGETS.controllerCpuSeconds });
-    out.push({ target: `peak RSS < 200 MB at ${big.services} services, cold \`plan\` process`, value: `${big.coldPeakRssMb} MB`, met: big.coldPeakRssMb < TARGETS.peakRssMb });
-    out.push({ target: `peak RSS < 200 MB at ${big.services} services, daemon`, value: `${big.daemonPeakRssMb} MB`, met: big.daemonPeakRssMb < TARGETS.peakRssMb });
+    out.push({
+      target: `controller CPU < 2 s, warm ${big.services}-service pass (daemon)`,
+      value: `${big.warmCpuSeconds} s`,
+      met: big.warmCpuSeconds < TARGETS.controllerCpuSeconds,
+    });
+    out.push({
+      target: `controller CPU < 2 s, cold ${big.services}-service pass (new process)`,
+      value: `${big.coldCpuSeconds} s`,
+      met: big.coldCpuSeconds < TARGETS.controllerCpuSeconds,
+    });
+    out.push({
+      target: `peak RSS < 200 MB at ${big.services} services, cold \`plan\` process`,
+      value: `${big.coldPeakRssMb} MB`,
+      met: big.coldPeakRssMb < TARGETS.peakRssMb,
+    });
+    out.push({
+      target: `peak RSS < 200 MB at ${big.services} services, daemon`,
+      value: `${big.daemonPeakRssMb} MB`,
+      met: big.daemonPeakRssMb < TARGETS.peakRssMb,
+    });
   }
-  if (results.loadDiff10kMs !== undefined) out.push({ target: 'load + diff of 10,000 resources < 3 s', value: `${results.loadDiff10kMs} ms`, met: results.loadDiff10kMs < TARGETS.loadDiff10kMs });
+  if (results.loadDiff10kMs !== undefined)
+    out.push({ target: 'load + diff of 10,000 resources < 3 s', value: `${results.loadDiff10kMs} ms`, met: results.loadDiff10kMs < TARGETS.loadDiff10kMs });
   return out;
 }
 
@@ -285,7 +338,10 @@ export function renderTable(results) {
   if (runs.length) {
     const head = ['', ...runs.map((r) => `${r.services.toLocaleString('en-US')} services`)];
     const row = (label, f) => [label, ...runs.map((r) => f(r))];
-    const calls = (c) => Object.entries(c).map(([k, v]) => `${k} ${v}`).join(', ');
+    const calls = (c) =>
+      Object.entries(c)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(', ');
     const rows = [
       row('create the estate (apply): time, calls', (r) => `${r.applySeconds} s, ${r.applyCalls}`),
       row('cold pass (new `plan` process): calls', (r) => String(r.coldCalls)),
@@ -311,17 +367,21 @@ export function renderTable(results) {
     lines.push('');
   }
   if (results.pure?.length) {
-    lines.push('| in memory, no AWS | resources | YAML parse (one thread) | load: parse on every core, validate, references | load on one thread | diff (all in-sync) | plan | load + diff | per 1,000 resources |');
+    lines.push(
+      '| in memory, no AWS | resources | YAML parse (one thread) | load: parse on every core, validate, references | load on one thread | diff (all in-sync) | plan | load + diff | per 1,000 resources |',
+    );
     lines.push('| --- | --- | --- | --- | --- | --- | --- | --- | --- |');
     for (const p of results.pure) {
-      lines.push(`| ${p.files} files, ${p.megabytes} MB | ${p.resources.toLocaleString('en-US')} | ${p.yamlParseMs} ms | ${p.loadMs} ms | ${p.loadOneThreadMs ?? '—'} ms | ${p.diffMs} ms | ${p.planMs} ms | ${p.loadDiffMs} ms | ${round((p.loadDiffMs / p.resources) * 1000)} ms |`);
+      lines.push(
+        `| ${p.files} files, ${p.megabytes} MB | ${p.resources.toLocaleString('en-US')} | ${p.yamlParseMs} ms | ${p.loadMs} ms | ${p.loadOneThreadMs ?? '—'} ms | ${p.diffMs} ms | ${p.planMs} ms | ${p.loadDiffMs} ms | ${round((p.loadDiffMs / p.resources) * 1000)} ms |`,
+      );
     }
     lines.push('');
   }
   lines.push('| target | value | |');
   lines.push('| --- | --- | --- |');
   for (const t of targetsOf(results)) lines.push(`| ${t.target} | ${t.value} | ${verdict(t.met)} |`);
-  return lines.join('\n') + '\n';
+  return `${lines.join('\n')}\n`;
 }
 
 // ---- main --------------------------------------------------------------------------
@@ -339,7 +399,9 @@ async function main() {
   };
 
   log(`in-memory stages on ${pureSizes.join(', ')} resources`);
-  results.pure = await measurePureStages(pureSizes, { log: (r) => log(`  ${r.resources} resources: load ${r.loadMs} ms (one thread ${r.loadOneThreadMs} ms), diff ${r.diffMs} ms, plan ${r.planMs} ms`) });
+  results.pure = await measurePureStages(pureSizes, {
+    log: (r) => log(`  ${r.resources} resources: load ${r.loadMs} ms (one thread ${r.loadOneThreadMs} ms), diff ${r.diffMs} ms, plan ${r.planMs} ms`),
+  });
   const tenK = results.pure.find((p) => p.resources === 10000);
   if (tenK) results.loadDiff10kMs = tenK.loadDiffMs;
 
@@ -347,7 +409,7 @@ async function main() {
     let emu;
     let stopEmulator = async () => {};
     if (args.endpoint) {
-      if (!args['env-file']) throw new Error('--endpoint needs --env-file (the emulator\'s env file: SUBNET_A, SECURITY_GROUP, ...)');
+      if (!args['env-file']) throw new Error("--endpoint needs --env-file (the emulator's env file: SUBNET_A, SECURITY_GROUP, ...)");
       emu = { endpoint: args.endpoint, envFile: resolve(args['env-file']) };
     } else {
       const envDir = mkdtempSync(join(tmpdir(), 'ecs-reconciler-bench-emu-'));
@@ -371,9 +433,9 @@ async function main() {
   results.targets = targetsOf(results);
 
   const table = renderTable(results);
-  process.stdout.write('\n' + table);
+  process.stdout.write(`\n${table}`);
   mkdirSync(dirname(args.out), { recursive: true });
-  writeFileSync(args.out, JSON.stringify(results, null, 2) + '\n');
+  writeFileSync(args.out, `${JSON.stringify(results, null, 2)}\n`);
   log(`wrote ${args.out} (${results.totalSeconds} s in all)`);
 }
 

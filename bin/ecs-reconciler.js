@@ -5,6 +5,11 @@
 const { main } = await import('../dist/cli/main.js');
 
 main(process.argv.slice(2)).then(
-  (code) => { process.exitCode = code; },
-  (err) => { console.error(err instanceof Error ? err.stack : err); process.exitCode = 1; },
+  (code) => {
+    process.exitCode = code;
+  },
+  (err) => {
+    console.error(err instanceof Error ? err.stack : err);
+    process.exitCode = 1;
+  },
 );

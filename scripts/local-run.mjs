@@ -43,7 +43,12 @@ const vars = Object.fromEntries(
     .filter((l) => /^[A-Z_0-9]+=/.test(l))
     .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]),
 );
-const env = { ...process.env, AWS_ACCESS_KEY_ID: vars.AWS_ACCESS_KEY_ID ?? 'test', AWS_SECRET_ACCESS_KEY: vars.AWS_SECRET_ACCESS_KEY ?? 'test', AWS_REGION: vars.AWS_REGION ?? 'us-east-1' };
+const env = {
+  ...process.env,
+  AWS_ACCESS_KEY_ID: vars.AWS_ACCESS_KEY_ID ?? 'test',
+  AWS_SECRET_ACCESS_KEY: vars.AWS_SECRET_ACCESS_KEY ?? 'test',
+  AWS_REGION: vars.AWS_REGION ?? 'us-east-1',
+};
 const common = ['--var-file', envFile, '--endpoint', endpoint];
 
 function run(argv, opts = {}) {
@@ -80,7 +85,9 @@ if (!once && code === 0) {
   console.log(`  report:  curl -s http://${listen}/report | jq .summary`);
   console.log(`  metrics: curl -s http://${listen}/metrics`);
   console.log(`  try:     edit manifests/web/web.yaml (the image tag) and watch it roll out;`);
-  console.log(`           or change a service behind its back: AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test aws --endpoint-url ${endpoint} ecs update-service --cluster prod --service api --desired-count 9`);
+  console.log(
+    `           or change a service behind its back: AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test aws --endpoint-url ${endpoint} ecs update-service --cluster prod --service api --desired-count 9`,
+  );
   code = await run(['run', 'manifests/', ...common, '--listen', listen, '--interval', '10s', '--log-format', 'pretty'], { onChild: (c) => (daemon = c) });
 }
 stopAll();

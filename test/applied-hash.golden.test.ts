@@ -14,10 +14,10 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ownershipTags } from '../src/apply/ownership.js';
-import { diffEstate } from '../src/diff/diff-estate.js';
 import { emptyEstate } from '../src/live/read-live.js';
 import { type LoadResult, loadManifests, loadManifestTexts } from '../src/manifests/load.js';
 import { TAG } from '../src/model/resource.js';
+import { diffEstate } from '../src/pipeline/diff.js';
 
 const GOLDEN = path.join(import.meta.dirname, 'fixtures', 'golden');
 const REGION = 'eu-west-1';

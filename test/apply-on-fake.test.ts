@@ -29,7 +29,14 @@ describe('apply on the in-memory gateway: creates', () => {
       `create-service ${SERVICE_ID}: applied`,
       `update-scaling ${SERVICE_ID}: applied`,
     ]);
-    expect(fake.mutatingOperations()).toEqual(['CreateCluster', 'RegisterTaskDefinition', 'CreateService', 'RegisterScalableTarget', 'PutScalingPolicy', 'PutScheduledAction']);
+    expect(fake.mutatingOperations()).toEqual([
+      'CreateCluster',
+      'RegisterTaskDefinition',
+      'CreateService',
+      'RegisterScalableTarget',
+      'PutScalingPolicy',
+      'PutScheduledAction',
+    ]);
     const gw = fake.forRegion(FAKE_REGION);
     const service = gw.service('prod', 'web')!;
     expect(service.taskDefinition).toMatch(/task-definition\/web:1$/);
@@ -78,7 +85,12 @@ describe('apply on the in-memory gateway: updates', () => {
     expect(outcomes(pass)).toEqual([`deregister-task-definition TaskDefinition/${FAKE_REGION}/web: applied`]);
     expect(fake.mutatingOperations()).toEqual(['DeregisterTaskDefinition']);
     expect(fake.callsOf('DeregisterTaskDefinition')[0]!.input.taskDefinition).toMatch(/web:1$/);
-    expect(fake.forRegion(FAKE_REGION).revisions('web').map((r) => r.taskDefinition.status)).toEqual(['INACTIVE', 'ACTIVE']);
+    expect(
+      fake
+        .forRegion(FAKE_REGION)
+        .revisions('web')
+        .map((r) => r.taskDefinition.status),
+    ).toEqual(['INACTIVE', 'ACTIVE']);
   });
 
   it('a changed cluster setting is UpdateCluster; a changed tag alone is TagResource / UntagResource', async () => {
@@ -105,11 +117,11 @@ describe('apply on the in-memory gateway: updates', () => {
     expect(scalingCalls()).toEqual(['RegisterScalableTarget']);
     expect(fake.forRegion(FAKE_REGION).scalableTarget(SCALING_ID)!.MaxCapacity).toBe(12);
     fake.clearCalls();
-    pass = await passOnFake(fake, ESTATE.replace(/\n    scheduled:\n.*\n/, '\n'));
+    pass = await passOnFake(fake, ESTATE.replace(/\n {4}scheduled:\n.*\n/, '\n'));
     expect(scalingCalls()).toEqual(['RegisterScalableTarget', 'DeleteScheduledAction']);
     expect(fake.forRegion(FAKE_REGION).scheduledActions(SCALING_ID)).toEqual([]);
     fake.clearCalls();
-    pass = await passOnFake(fake, ESTATE.replace(/\n  autoScaling:\n(    .*\n|      .*\n)*/, '\n'));
+    pass = await passOnFake(fake, ESTATE.replace(/\n {2}autoScaling:\n( {4}.*\n| {6}.*\n)*/, '\n'));
     expect(pass.problems).toEqual([]);
     expect(scalingCalls()).toEqual(['DeleteScalingPolicy', 'DeregisterScalableTarget']);
     expect(fake.forRegion(FAKE_REGION).scalableTarget(SCALING_ID)).toBeUndefined();
@@ -122,7 +134,10 @@ describe('apply on the in-memory gateway: updates', () => {
     expect(pass.plan.actions.filter((a) => a.kind === 'replace-service')).toEqual([]);
     expect(fake.callsOf('DeleteService')).toEqual([]);
     fake.clearCalls();
-    pass = await passOnFake(fake, toEc2.replace('metadata: { name: web, cluster: prod }', 'metadata: { name: web, cluster: prod, annotations: { ecs-reconciler/allow-replace: "true" } }'));
+    pass = await passOnFake(
+      fake,
+      toEc2.replace('metadata: { name: web, cluster: prod }', 'metadata: { name: web, cluster: prod, annotations: { ecs-reconciler/allow-replace: "true" } }'),
+    );
     expect(pass.problems).toEqual([]);
     expect(pass.results.map((r) => `${r.action.kind}: ${r.outcome}`)).toContain('replace-service: applied');
     const ops = fake.mutatingOperations();
@@ -186,7 +201,14 @@ describe('apply on the in-memory gateway: prune, release, adopt', () => {
     const fake = new InMemoryGateways();
     const gw = fake.forRegion(FAKE_REGION);
     await passOnFake(fake, [CLUSTER_DOC, TASK_DEFINITION_DOC].join('\n---\n'));
-    await gw.createService({ cluster: 'prod', serviceName: 'web', taskDefinition: 'web', desiredCount: 1, launchType: 'FARGATE', networkConfiguration: { awsvpcConfiguration: { subnets: ['subnet-0example00000000a'], securityGroups: ['sg-0example000000000'] } } });
+    await gw.createService({
+      cluster: 'prod',
+      serviceName: 'web',
+      taskDefinition: 'web',
+      desiredCount: 1,
+      launchType: 'FARGATE',
+      networkConfiguration: { awsvpcConfiguration: { subnets: ['subnet-0example00000000a'], securityGroups: ['sg-0example000000000'] } },
+    });
     fake.clearCalls();
     const refused = await passOnFake(fake, ESTATE);
     expect(fake.callsOf('UpdateService')).toEqual([]);
@@ -253,9 +275,12 @@ describe('apply on the in-memory gateway: error paths', () => {
     expect(pass.problems.some((p) => p.resource === SERVICE_ID && /ThrottlingException/.test(p.message))).toBe(true);
   });
 
-  it('a service in a cluster managed elsewhere (by ARN) that does not exist fails with ECS\'s ClusterNotFoundException', async () => {
+  it("a service in a cluster managed elsewhere (by ARN) that does not exist fails with ECS's ClusterNotFoundException", async () => {
     const fake = new InMemoryGateways();
-    const pass = await passOnFake(fake, [TASK_DEFINITION_DOC, SERVICE_DOC.replace('cluster: prod', `cluster: "arn:aws:ecs:${FAKE_REGION}:${FAKE_ACCOUNT}:cluster/nowhere"`)].join('\n---\n'));
+    const pass = await passOnFake(
+      fake,
+      [TASK_DEFINITION_DOC, SERVICE_DOC.replace('cluster: prod', `cluster: "arn:aws:ecs:${FAKE_REGION}:${FAKE_ACCOUNT}:cluster/nowhere"`)].join('\n---\n'),
+    );
     const create = pass.results.find((r) => r.action.kind === 'create-service');
     expect(create?.outcome).toBe('failed');
     expect(create?.error).toMatchObject({ code: 'ClusterNotFoundException' });

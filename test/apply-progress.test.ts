@@ -5,13 +5,22 @@ import { RateLimiter } from '../src/aws/rate-limit.js';
 import { ApplyProgress, formatDuration, interruptionSummary } from '../src/cli/apply-progress.js';
 import type { PlannedAction } from '../src/plan/types.js';
 
-const action = (i: number): PlannedAction => ({ kind: 'register-task-definition', resource: `TaskDefinition/eu-west-1/app-${i}`, resourceKind: 'TaskDefinition', reason: 'in the manifests, not live', fields: [] });
+const action = (i: number): PlannedAction => ({
+  kind: 'register-task-definition',
+  resource: `TaskDefinition/eu-west-1/app-${i}`,
+  resourceKind: 'TaskDefinition',
+  reason: 'in the manifests, not live',
+  fields: [],
+});
 
 describe('apply progress', () => {
   it('numbers each action and gives an ETA from the mean time per action once a long run has some behind it', () => {
     const lines: string[] = [];
     let now = 0;
-    const p = new ApplyProgress((t) => lines.push(t), () => now);
+    const p = new ApplyProgress(
+      (t) => lines.push(t),
+      () => now,
+    );
     const total = 235;
     for (let i = 1; i <= 4; i++) {
       p.actionStarted(action(i), i, total);
@@ -28,7 +37,10 @@ describe('apply progress', () => {
 
   it('a short run shows no ETA', () => {
     const lines: string[] = [];
-    const p = new ApplyProgress((t) => lines.push(t), () => 0);
+    const p = new ApplyProgress(
+      (t) => lines.push(t),
+      () => 0,
+    );
     for (let i = 1; i <= 5; i++) p.actionStarted(action(i), i, 9);
     expect(lines.join('')).not.toContain('ETA');
     expect(formatDuration(3_725_000)).toBe('1h02m');
@@ -37,7 +49,9 @@ describe('apply progress', () => {
   it('after Ctrl-C, says what ran and lists what did not start', () => {
     const actions = [action(1), action(2), action(3)];
     const text = interruptionSummary(actions, [{ action: actions[0]!, outcome: 'applied', durationMs: 5 }]);
-    expect(text).toContain('Interrupted: 1 of 3 action(s) ran (1 applied, 0 failed); 2 not started:\n  - register-task-definition TaskDefinition/eu-west-1/app-2\n');
+    expect(text).toContain(
+      'Interrupted: 1 of 3 action(s) ran (1 applied, 0 failed); 2 not started:\n  - register-task-definition TaskDefinition/eu-west-1/app-2\n',
+    );
   });
 
   it('the rate limiter tells when a call waits on its bucket', async () => {

@@ -9,7 +9,9 @@ import { KINDS } from '../src/model/resource.js';
 const SRC = resolve(import.meta.dirname, '../src');
 
 function sourceFiles(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? sourceFiles(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : []));
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? sourceFiles(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : [],
+  );
 }
 
 const files = sourceFiles(SRC).map((path) => ({ path, rel: relative(SRC, path).replaceAll('\\', '/'), text: readFileSync(path, 'utf8') }));
@@ -82,6 +84,9 @@ describe('the source layout', () => {
   });
 
   it('recognizes a kind branch (the check itself works)', () => {
-    expect(kindBranches('x.ts', "if (d.kind === 'Service') return;\nswitch (k) { case 'Cluster': }\nconst u = kind === 'cpu';")).toEqual(["x.ts:1: if (d.kind === 'Service') return;", "x.ts:2: switch (k) { case 'Cluster': }"]);
+    expect(kindBranches('x.ts', "if (d.kind === 'Service') return;\nswitch (k) { case 'Cluster': }\nconst u = kind === 'cpu';")).toEqual([
+      "x.ts:1: if (d.kind === 'Service') return;",
+      "x.ts:2: switch (k) { case 'Cluster': }",
+    ]);
   });
 });

@@ -38,18 +38,23 @@ describe('the command as a process', () => {
     const takenPort = await listen(taken);
     let err = '';
     try {
-      const code = await main(['run', join(ROOT, 'manifests'), '--listen', `127.0.0.1:${takenPort}`, '--endpoint', `http://127.0.0.1:${awsPort}`, '--region', 'us-east-1'], {
-        stdout: () => undefined,
-        stderr: (t) => (err += t),
-        env: { AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test' },
-        cwd: ROOT,
-      });
+      const code = await main(
+        ['run', join(ROOT, 'manifests'), '--listen', `127.0.0.1:${takenPort}`, '--endpoint', `http://127.0.0.1:${awsPort}`, '--region', 'us-east-1'],
+        {
+          stdout: () => undefined,
+          stderr: (t) => (err += t),
+          env: { AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test' },
+          cwd: ROOT,
+        },
+      );
       expect(code).toBe(1);
     } finally {
       await new Promise((r) => taken.close(r));
       await new Promise((r) => aws.close(r));
     }
-    expect(err).toBe(`ecs-reconciler run: cannot listen on 127.0.0.1:${takenPort}: the address is already in use (another daemon?); choose another with --listen HOST:PORT\n`);
+    expect(err).toBe(
+      `ecs-reconciler run: cannot listen on 127.0.0.1:${takenPort}: the address is already in use (another daemon?); choose another with --listen HOST:PORT\n`,
+    );
     expect(awsCalls).toBe(0);
   });
 });

@@ -3,8 +3,8 @@
  * answers what the test says, fake timers, no emulator.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { Controller, planResyncSlices, type ControllerOptions } from '../src/daemon/controller.js';
 import { ResourceBackoff } from '../src/daemon/backoff.js';
+import { Controller, type ControllerOptions, planResyncSlices } from '../src/daemon/controller.js';
 import type { EventTarget } from '../src/daemon/ecs-events.js';
 import type { ReconcileRequest, ReconcileResult, Reconciler } from '../src/daemon/reconciler.js';
 import { resourceId } from '../src/model/resource.js';
@@ -130,7 +130,11 @@ describe('per-resource backoff with jitter', () => {
 describe('requeue', () => {
   it('holds a failed resource back, then runs a targeted pass when its backoff ends', async () => {
     const web = 'Service/eu-west-1/prod/web';
-    const fake = new FakeReconciler((req) => (req.passId === 1 ? answer({ requeue: { failed: [{ resource: web, error: 'InvalidParameterException' }], succeeded: [], throttledCalls: 0 } }) : answer({ read: req.scope })));
+    const fake = new FakeReconciler((req) =>
+      req.passId === 1
+        ? answer({ requeue: { failed: [{ resource: web, error: 'InvalidParameterException' }], succeeded: [], throttledCalls: 0 } })
+        : answer({ read: req.scope }),
+    );
     // random 0: no jitter taken off, the retry comes at the base delay
     const c = controllerWith(fake, { backoffBaseMs: 5000, random: () => 0 });
     await c.request({ scope: 'full', reason: 'start' });
@@ -151,7 +155,9 @@ describe('requeue', () => {
     let n = 0;
     const fake = new FakeReconciler(() => {
       n++;
-      return n === 1 ? answer({ requeue: { failed: [{ resource: web, error: 'boom' }], succeeded: [], throttledCalls: 0 } }) : answer({ requeue: { failed: [], succeeded: [web], throttledCalls: 0 } });
+      return n === 1
+        ? answer({ requeue: { failed: [{ resource: web, error: 'boom' }], succeeded: [], throttledCalls: 0 } })
+        : answer({ requeue: { failed: [], succeeded: [web], throttledCalls: 0 } });
     });
     const c = controllerWith(fake, { backoffBaseMs: 60_000 });
     await c.request({ scope: 'full', reason: 'start' });
@@ -242,7 +248,7 @@ describe('the resync in slices', () => {
     expect(new Set(covered)).toEqual(new Set(estate.map(resourceId)));
   });
 
-  it('keeps a cluster\'s services together in id order (DescribeServices takes 10 of one cluster a call)', () => {
+  it("keeps a cluster's services together in id order (DescribeServices takes 10 of one cluster a call)", () => {
     const slices = planResyncSlices(estate, 60_000, 100);
     const clustersPerSlice = slices.map((s) => new Set(s.targets.filter((t) => t.kind === 'Service').map((t) => t.cluster)).size);
     // 380 services in two clusters over 4 slices: only the slice at the boundary holds both

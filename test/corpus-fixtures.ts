@@ -4,7 +4,7 @@
 // on the emulator (test/integration/corpus.test.ts).
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { parseManifestText, type ParsedFile } from '../src/manifests/parse.js';
+import { type ParsedFile, parseManifestText } from '../src/manifests/parse.js';
 
 export const CORPUS_DIR = resolve(import.meta.dirname, 'fixtures', 'corpus');
 
@@ -110,9 +110,39 @@ export const PUBLISHED_CLUSTER: ReadonlyMap<string, Record<string, unknown>> = n
  * the loader's message; `ecs` is the API reference's rule.
  */
 export const REFUSED_AS_ECS_REFUSES: ReadonlyMap<string, { problem: RegExp; ecs: string }> = new Map([
-  ['task-definitions/kibana-ec2.json', { problem: /in awsvpc network mode hostPort must be omitted or equal containerPort 5601; got 80/, ecs: 'PortMapping.hostPort: "If you use containers in a task with the awsvpc or host network mode, the hostPort can either be left blank or set to the same value as the containerPort."' }],
-  ['task-definitions/tomcat-ec2.json', { problem: /in awsvpc network mode hostPort must be omitted or equal containerPort 8080; got 80/, ecs: 'PortMapping.hostPort: "If you use containers in a task with the awsvpc or host network mode, the hostPort can either be left blank or set to the same value as the containerPort."' }],
-  ['task-definitions/devguide-appmesh-container-dependency.json', { problem: /memory or memoryReservation is required when the task definition has no task-level memory/, ecs: 'ContainerDefinition.memory: "If you\'re using the EC2 launch type, you must specify either a task-level memory value or a container-level memory value." (no requiresCompatibilities: EC2)' }],
-  ['services/ecs-parallel-service.yaml', { problem: /deploymentConfiguration\.alarms\.alarmNames: required field is missing/, ecs: 'DeploymentAlarms.alarmNames: "One or more CloudWatch alarm names." is Required: Yes (ecspresso drops the empty list when it writes the service definition; CreateService refuses alarms without it)' }],
-  ['task-definitions/devguide-fsx-windows.json', { problem: /no volume "fsx-windows-dir" in this task definition's volumes/, ecs: 'MountPoint.sourceVolume: "The name of the volume to mount. Must be a volume name referenced in the name parameter of task definition volume." (the page names the volume fsx-windows-vol)' }],
+  [
+    'task-definitions/kibana-ec2.json',
+    {
+      problem: /in awsvpc network mode hostPort must be omitted or equal containerPort 5601; got 80/,
+      ecs: 'PortMapping.hostPort: "If you use containers in a task with the awsvpc or host network mode, the hostPort can either be left blank or set to the same value as the containerPort."',
+    },
+  ],
+  [
+    'task-definitions/tomcat-ec2.json',
+    {
+      problem: /in awsvpc network mode hostPort must be omitted or equal containerPort 8080; got 80/,
+      ecs: 'PortMapping.hostPort: "If you use containers in a task with the awsvpc or host network mode, the hostPort can either be left blank or set to the same value as the containerPort."',
+    },
+  ],
+  [
+    'task-definitions/devguide-appmesh-container-dependency.json',
+    {
+      problem: /memory or memoryReservation is required when the task definition has no task-level memory/,
+      ecs: 'ContainerDefinition.memory: "If you\'re using the EC2 launch type, you must specify either a task-level memory value or a container-level memory value." (no requiresCompatibilities: EC2)',
+    },
+  ],
+  [
+    'services/ecs-parallel-service.yaml',
+    {
+      problem: /deploymentConfiguration\.alarms\.alarmNames: required field is missing/,
+      ecs: 'DeploymentAlarms.alarmNames: "One or more CloudWatch alarm names." is Required: Yes (ecspresso drops the empty list when it writes the service definition; CreateService refuses alarms without it)',
+    },
+  ],
+  [
+    'task-definitions/devguide-fsx-windows.json',
+    {
+      problem: /no volume "fsx-windows-dir" in this task definition's volumes/,
+      ecs: 'MountPoint.sourceVolume: "The name of the volume to mount. Must be a volume name referenced in the name parameter of task definition volume." (the page names the volume fsx-windows-vol)',
+    },
+  ],
 ]);

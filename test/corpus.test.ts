@@ -2,20 +2,20 @@
 // definition copied from a public source loads, normalizes to a fixed point, and, where
 // AWS published the response for that very input, diffs to nothing against it.
 import { describe, expect, it } from 'vitest';
-import { userTags } from '../src/diff/resource-diff.js';
 import { canonicalJson, normalizeService, normalizeTaskDefinition } from '../src/diff/normalize.js';
 import { projectLiveService, projectLiveTaskDefinition } from '../src/diff/projection.js';
+import { userTags } from '../src/diff/resource-diff.js';
 import type { LiveRevision } from '../src/model/live.js';
 import type { DesiredResource } from '../src/model/resource.js';
 import {
+  type CorpusFile,
   corpusServices,
   corpusTaskDefinitions,
-  parseCorpusFile,
   PUBLISHED_CLUSTER,
+  parseCorpusFile,
   publishedOutputs,
   REFUSED_AS_ECS_REFUSES,
   SERVICE_TASK_DEFINITION,
-  type CorpusFile,
 } from './corpus-fixtures.js';
 import { diff, estate, family, hashes, liveCluster, liveService, managedTags, REGION, revision } from './engine-fixtures.js';
 
@@ -45,7 +45,11 @@ describe('the real-world corpus', () => {
     expect(taskDefinitions.length).toBeGreaterThanOrEqual(40);
     expect(services.length).toBeGreaterThanOrEqual(10);
     for (const f of all) {
-      expect(f.text.split('\n')[0], f.path).toMatch(f.kind === 'Service' ? /^# Source: https:\/\/github\.com\/[^/]+\/[^/]+\/blob\/[0-9a-f]{40}\// : /^\/\/ Source: https:\/\/github\.com\/[^/]+\/[^/]+\/blob\/[0-9a-f]{40}\//);
+      expect(f.text.split('\n')[0], f.path).toMatch(
+        f.kind === 'Service'
+          ? /^# Source: https:\/\/github\.com\/[^/]+\/[^/]+\/blob\/[0-9a-f]{40}\//
+          : /^\/\/ Source: https:\/\/github\.com\/[^/]+\/[^/]+\/blob\/[0-9a-f]{40}\//,
+      );
     }
   });
 
@@ -81,7 +85,10 @@ describe('published files that ECS itself refuses are refused at load, for the r
     const parsed = parseCorpusFile(file, REGION);
     expect(parsed.resources, why.ecs).toEqual([]);
     const problems = parsed.problems.map((p) => `${p.path ?? ''}: ${p.message}`);
-    expect(problems.some((m) => why.problem.test(m)), problems.join('; ')).toBe(true);
+    expect(
+      problems.some((m) => why.problem.test(m)),
+      problems.join('; '),
+    ).toBe(true);
   });
 });
 
@@ -103,26 +110,26 @@ describe('published outputs: the response AWS printed for a corpus input diffs t
     it(`is in sync with ${input.path}`, () => {
       const desired = loaded(input);
       if (input.kind === 'TaskDefinition') {
-        const td = published.output['taskDefinition'] as Json;
-        const { revision: n } = tdArnParts(String(td['taskDefinitionArn']));
+        const td = published.output.taskDefinition as Json;
+        const { revision: n } = tdArnParts(String(td.taskDefinitionArn));
         const hash = hashes([desired])[`TaskDefinition/${REGION}/${desired.name}`]!;
-        const live = revision(desired.name, n, projectLiveTaskDefinition(td), managedTags(hash, userTags(tagMap(published.output['tags']))));
+        const live = revision(desired.name, n, projectLiveTaskDefinition(td), managedTags(hash, userTags(tagMap(published.output.tags))));
         const [d] = diff([desired], estate({ families: [family([live])] }));
         expect(d!.changes, JSON.stringify(d!.changes)).toEqual([]);
         expect(d!.state).toBe('in-sync');
         return;
       }
-      const svc = (published.output['service'] ?? (published.output['services'] as Json[])[0]) as Json;
+      const svc = (published.output.service ?? (published.output.services as Json[])[0]) as Json;
       const desiredList = [desired];
       const tdStem = SERVICE_TASK_DEFINITION.get(input.stem);
-      const ref = String(desired.spec['taskDefinition'] ?? '');
+      const ref = String(desired.spec.taskDefinition ?? '');
       const isManifestRef = tdStem !== undefined && !ref.includes(':');
       const tdDesired = tdStem ? loaded(byStem(tdStem)) : undefined;
       if (isManifestRef && tdDesired) desiredList.unshift(tdDesired);
       const h = hashes(desiredList);
       const families = [];
       let primary: LiveRevision | undefined;
-      const primaryArn = projectLiveService(svc)['taskDefinition'];
+      const primaryArn = projectLiveService(svc).taskDefinition;
       if (typeof primaryArn === 'string' && tdDesired) {
         const { family: fam, revision: n } = tdArnParts(primaryArn);
         // The revision's own content is not what this pair publishes: the service's is. It
@@ -134,14 +141,14 @@ describe('published outputs: the response AWS printed for a corpus input diffs t
         name: desired.name,
         cluster: desired.cluster!,
         spec: projectLiveService(svc),
-        tags: managedTags(h[`Service/${REGION}/${desired.cluster}/${desired.name}`], userTags(tagMap(svc['tags']))),
+        tags: managedTags(h[`Service/${REGION}/${desired.cluster}/${desired.name}`], userTags(tagMap(svc.tags))),
         ...(primary ? { primary } : { primary: revision('none', 1, {}, {}) }),
       });
       if (!primary) {
         // EXTERNAL controller: no task definition, no deployment.
         delete live.primaryRevision;
         live.deployments = [];
-        delete live.spec['taskDefinition'];
+        delete live.spec.taskDefinition;
       }
       const clusterSpec = PUBLISHED_CLUSTER.get(input.stem);
       const clusters = clusterSpec ? [liveCluster(desired.cluster!, clusterSpec, {})] : [];

@@ -7,8 +7,8 @@ import { TAG } from '../src/model/resource.js';
 import {
   byId,
   CLUSTER_ID,
-  clusterSpec,
   CONTROLLER,
+  clusterSpec,
   desired,
   diff,
   estate,
@@ -23,8 +23,8 @@ import {
   managedTags,
   REGION,
   revision,
-  serviceSpec,
   SVC_ID,
+  serviceSpec,
   syncedEstate,
   TD_ID,
   tdSpec,
@@ -48,7 +48,7 @@ describe('states', () => {
     expect(byId(diffs, CLUSTER_ID).targetTags).toEqual({ team: 'web' });
   });
 
-  it('a live resource with this controller\'s managed-by tag and equal content is in-sync (server-filled defaults are no drift)', () => {
+  it("a live resource with this controller's managed-by tag and equal content is in-sync (server-filled defaults are no drift)", () => {
     const s = synced();
     const diffs = diff(s.desired, s.all);
     for (const d of diffs) {
@@ -59,7 +59,7 @@ describe('states', () => {
     expect(byId(diffs, SVC_ID).replacementFields).toEqual([]);
   });
 
-  it('content differing with an applied-hash other than the manifest\'s is pending, caused by the manifest', () => {
+  it("content differing with an applied-hash other than the manifest's is pending, caused by the manifest", () => {
     const s = synced();
     const edited = desired('Cluster', 'prod', clusterSpec({ settings: [{ name: 'containerInsights', value: 'disabled' }] }));
     const d = byId(diff([edited], s.all), CLUSTER_ID);
@@ -69,7 +69,7 @@ describe('states', () => {
     expect(d.changes).toEqual([{ path: 'settings', live: [{ name: 'containerInsights', value: 'enabled' }], desired: undefined, cause: 'manifest' }]);
   });
 
-  it('content differing with the applied-hash equal to the manifest\'s is drifted, caused out-of-band', () => {
+  it("content differing with the applied-hash equal to the manifest's is drifted, caused out-of-band", () => {
     const s = synced();
     const handEdited = { ...s.live.cluster, spec: { ...liveClusterSpec(), settings: [{ name: 'containerInsights', value: 'disabled' }] } };
     const d = byId(diff(s.desired, estate({ clusters: [handEdited] })), CLUSTER_ID);
@@ -263,7 +263,18 @@ describe('services', () => {
   });
 
   const scaled = (extra: Record<string, unknown> = {}) =>
-    desired('Service', 'web', serviceSpec({ autoScaling: { minCapacity: 2, maxCapacity: 10, targetTracking: [{ policyName: 'cpu60', predefinedMetricType: 'ECSServiceAverageCPUUtilization', targetValue: 60 }] }, ...extra }));
+    desired(
+      'Service',
+      'web',
+      serviceSpec({
+        autoScaling: {
+          minCapacity: 2,
+          maxCapacity: 10,
+          targetTracking: [{ policyName: 'cpu60', predefinedMetricType: 'ECSServiceAverageCPUUtilization', targetValue: 60 }],
+        },
+        ...extra,
+      }),
+    );
 
   function scaledTo(count: number) {
     const svc = scaled();
@@ -322,7 +333,8 @@ describe('services', () => {
 
   it('a role given by name equals the ARN DescribeServices reports; changing it needs replacement', () => {
     const s = synced();
-    const withRole = (role: string) => liveService({ name: 'web', spec: liveServiceSpec({ role: `arn:aws:iam::123456789012:role/${role}` }), tags: s.live.service.tags, primary: s.live.rev5 });
+    const withRole = (role: string) =>
+      liveService({ name: 'web', spec: liveServiceSpec({ role: `arn:aws:iam::123456789012:role/${role}` }), tags: s.live.service.tags, primary: s.live.rev5 });
     const svc = desired('Service', 'web', serviceSpec({ role: 'ecsServiceRole', desiredCount: 3 }));
     const same = byId(diff([s.desired[0]!, s.desired[1]!, svc], estate({ families: [s.live.family], services: [withRole('ecsServiceRole')] })), SVC_ID);
     expect(same.changes.map((c) => c.path)).toEqual(['desiredCount']);
@@ -336,7 +348,17 @@ describe('services', () => {
     const spec = serviceSpec({ schedulingStrategy: 'DAEMON', launchType: 'EC2' });
     delete (spec as Record<string, unknown>).desiredCount;
     const svc = desired('Service', 'web', spec);
-    const live = liveService({ name: 'web', spec: liveServiceSpec({ schedulingStrategy: 'DAEMON', launchType: 'EC2', desiredCount: 4, deploymentConfiguration: { maximumPercent: 100, minimumHealthyPercent: 0 } }), tags: s.live.service.tags, primary: s.live.rev5 });
+    const live = liveService({
+      name: 'web',
+      spec: liveServiceSpec({
+        schedulingStrategy: 'DAEMON',
+        launchType: 'EC2',
+        desiredCount: 4,
+        deploymentConfiguration: { maximumPercent: 100, minimumHealthyPercent: 0 },
+      }),
+      tags: s.live.service.tags,
+      primary: s.live.rev5,
+    });
     const d = byId(diff([s.desired[0]!, s.desired[1]!, svc], estate({ families: [s.live.family], services: [live] })), SVC_ID);
     expect(d.changes.map((c) => c.path)).not.toContain('desiredCount');
   });
@@ -365,7 +387,10 @@ describe('tags', () => {
 
   it('ecs-reconciler:* and aws:* tags are never compared as user tags', () => {
     const s = synced();
-    const cl = { ...s.live.cluster, tags: { ...s.live.cluster.tags, 'aws:cloudformation:stack-name': 'x', 'AWS:Other': 'y', [TAG.revision]: 'abc123', [TAG.prune]: 'false' } };
+    const cl = {
+      ...s.live.cluster,
+      tags: { ...s.live.cluster.tags, 'aws:cloudformation:stack-name': 'x', 'AWS:Other': 'y', [TAG.revision]: 'abc123', [TAG.prune]: 'false' },
+    };
     const d = byId(diff(s.desired, estate({ clusters: [cl] })), CLUSTER_ID);
     expect(d.state).toBe('in-sync');
     expect(d.changes).toEqual([]);

@@ -30,7 +30,7 @@ function parseDockerfile(text: string): Instruction[] {
     if (/^\s*#/.test(line) && pending === '') continue; // comment or parser directive
     if (/^\s*#/.test(line)) continue; // comment inside a continued instruction
     if (line.endsWith('\\')) {
-      pending += line.slice(0, -1) + ' ';
+      pending += `${line.slice(0, -1)} `;
       continue;
     }
     const full = (pending + line).trim();
@@ -101,7 +101,10 @@ describe('Dockerfile', () => {
   });
 
   it('installs git (for the manifests commit) and trusts checkouts owned by another uid', () => {
-    const runs = runtime.filter((i) => i.keyword === 'RUN').map((i) => i.args).join('\n');
+    const runs = runtime
+      .filter((i) => i.keyword === 'RUN')
+      .map((i) => i.args)
+      .join('\n');
     expect(runs).toMatch(/apt-get install[^\n]*--no-install-recommends[^\n]*\bgit\b/);
     expect(runs).toMatch(/rm -rf \/var\/lib\/apt\/lists/);
     expect(runs).toMatch(/safe\.directory/);
@@ -111,7 +114,12 @@ describe('Dockerfile', () => {
     const user = last('USER');
     expect(user).toBeDefined();
     expect(user!.args.split(':')[0]).not.toMatch(/^(root|0)$/);
-    expect(runtime.filter((i) => i.keyword === 'ENV').map((i) => i.args).join(' ')).toMatch(/\bNODE_ENV=production\b/);
+    expect(
+      runtime
+        .filter((i) => i.keyword === 'ENV')
+        .map((i) => i.args)
+        .join(' '),
+    ).toMatch(/\bNODE_ENV=production\b/);
   });
 
   it('has an exec-form ENTRYPOINT that runs ecs-reconciler (signals reach node)', () => {
@@ -125,7 +133,10 @@ describe('Dockerfile', () => {
   });
 
   it('puts ecs-reconciler on PATH', () => {
-    const runs = runtime.filter((i) => i.keyword === 'RUN').map((i) => i.args).join('\n');
+    const runs = runtime
+      .filter((i) => i.keyword === 'RUN')
+      .map((i) => i.args)
+      .join('\n');
     expect(runs).toMatch(/ln -s \S*bin\/ecs-reconciler\.js \/usr\/(local\/)?bin\/ecs-reconciler|npm link/);
   });
 
@@ -184,7 +195,10 @@ describe('the Node.js platform', () => {
 
 describe('.dockerignore', () => {
   it('keeps local state and secrets out of the build context', () => {
-    const entries = read('.dockerignore').split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#'));
+    const entries = read('.dockerignore')
+      .split('\n')
+      .map((l) => l.trim())
+      .filter((l) => l && !l.startsWith('#'));
     for (const e of ['node_modules', 'dist', '.venv', '.git', 'test-output', 'coverage', '.emulator.env']) expect(entries).toContain(e);
   });
 });
@@ -207,7 +221,7 @@ interface Policy {
 const DOC = read('docs/running-on-ecs.md');
 
 function fencedBlocks(markdown: string, lang: string): string[] {
-  const re = new RegExp('^```' + lang + '[^\\n]*\\n([\\s\\S]*?)^```', 'gm');
+  const re = new RegExp(`^\`\`\`${lang}[^\\n]*\\n([\\s\\S]*?)^\`\`\``, 'gm');
   return [...markdown.matchAll(re)].map((m) => m[1]!);
 }
 
@@ -217,7 +231,17 @@ function allows(policy: Policy, action: string): Statement[] {
   return policy.Statement.filter(
     (s) =>
       s.Effect === 'Allow' &&
-      actionsOf(s).some((pattern) => new RegExp('^' + pattern.split('*').map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*') + '$', 'i').test(action)),
+      actionsOf(s).some((pattern) =>
+        new RegExp(
+          '^' +
+            pattern
+              .split('*')
+              .map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+              .join('.*') +
+            '$',
+          'i',
+        ).test(action),
+      ),
   );
 }
 
@@ -236,7 +260,13 @@ function gatewayActions(): string[] {
   const source = read('src/aws/sdk-gateway.ts');
   const packageOf = new Map<string, string>();
   for (const m of source.matchAll(/import\s*\{([^}]*)\}\s*from\s*'(@aws-sdk\/client-[a-z0-9-]+)'/g)) {
-    for (const name of m[1]!.split(',').map((n) => n.trim().replace(/^type\s+/, '').split(/\s+as\s+/)[0]!)) {
+    for (const name of m[1]!.split(',').map(
+      (n) =>
+        n
+          .trim()
+          .replace(/^type\s+/, '')
+          .split(/\s+as\s+/)[0]!,
+    )) {
       if (name.endsWith('Command')) packageOf.set(name, m[2]!);
     }
   }
@@ -246,7 +276,8 @@ function gatewayActions(): string[] {
     const pkg = packageOf.get(command);
     if (!pkg) throw new Error(`sdk-gateway.ts calls new ${command}( but imports it from no @aws-sdk/client-* package this test knows`);
     const prefix = IAM_PREFIX[pkg];
-    if (!prefix) throw new Error(`sdk-gateway.ts uses ${pkg}: add its IAM service prefix to IAM_PREFIX in this test, and its actions to docs/running-on-ecs.md`);
+    if (!prefix)
+      throw new Error(`sdk-gateway.ts uses ${pkg}: add its IAM service prefix to IAM_PREFIX in this test, and its actions to docs/running-on-ecs.md`);
     // SQS authorizes its batch calls by the single action (Amazon SQS API permissions: DeleteMessageBatch needs sqs:DeleteMessage)
     actions.add(`${prefix}:${prefix === 'sqs' ? m[1]!.replace(/Batch$/, '') : m[1]}`);
   }
@@ -278,7 +309,9 @@ describe('docs/running-on-ecs.md IAM policies', () => {
   });
 
   it('the apply-mode policy allows nothing on ECS the gateway does not call', () => {
-    const granted = applyPolicy!.Statement.filter((s) => s.Effect === 'Allow').flatMap(actionsOf).filter((a) => a.startsWith('ecs:'));
+    const granted = applyPolicy!.Statement.filter((s) => s.Effect === 'Allow')
+      .flatMap(actionsOf)
+      .filter((a) => a.startsWith('ecs:'));
     expect(granted.filter((a) => a.includes('*'))).toEqual([]);
     expect([...new Set(granted)].filter((a) => !used.includes(a))).toEqual([]);
   });
@@ -290,7 +323,10 @@ describe('docs/running-on-ecs.md IAM policies', () => {
       expect(statements.length, action).toBeGreaterThan(0);
       for (const s of statements) {
         const keys = Object.values(s.Condition ?? {}).flatMap((c) => Object.keys(c));
-        expect(keys.some((k) => /^aws:(Resource|Request)Tag\/ecs-reconciler:managed-by$/.test(k)), `${action} in statement ${JSON.stringify(s)}`).toBe(true);
+        expect(
+          keys.some((k) => /^aws:(Resource|Request)Tag\/ecs-reconciler:managed-by$/.test(k)),
+          `${action} in statement ${JSON.stringify(s)}`,
+        ).toBe(true);
       }
     }
   });
@@ -334,7 +370,10 @@ describe('docs/running-on-ecs.md manifests', () => {
   });
 
   it('the controller listens on all interfaces, reads the git-sync link, and runs as a single task', () => {
-    const result = loadManifestTexts(blocks.map((text, i) => ({ file: `b${i}.yaml`, text })), { defaultRegion: 'eu-west-1' });
+    const result = loadManifestTexts(
+      blocks.map((text, i) => ({ file: `b${i}.yaml`, text })),
+      { defaultRegion: 'eu-west-1' },
+    );
     const td = result.resources.find((r) => r.kind === 'TaskDefinition')!;
     const containers = td.spec.containerDefinitions as Array<{ name: string; command?: string[]; healthCheck?: { command: string[] } }>;
     const controller = containers.find((c) => c.name === 'ecs-reconciler')!;

@@ -48,6 +48,12 @@ describe('the drift line', () => {
 
   it('says nothing of pending, missing or in-sync resources: those are the manifest, not drift', () => {
     const log = new DriftLog(new Redactor());
-    expect(log.linesFor([diff(api, 'pending', [{ path: 'desiredCount', live: 2, desired: 3, cause: 'manifest' }]), diff('Service/eu-west-1/prod/web', 'missing', []), diff('Service/eu-west-1/prod/w', 'in-sync', [])])).toEqual([]);
+    expect(
+      log.linesFor([
+        diff(api, 'pending', [{ path: 'desiredCount', live: 2, desired: 3, cause: 'manifest' }]),
+        diff('Service/eu-west-1/prod/web', 'missing', []),
+        diff('Service/eu-west-1/prod/w', 'in-sync', []),
+      ]),
+    ).toEqual([]);
   });
 });

@@ -13,19 +13,32 @@ const edited = (name: string, edit: (e: Record<string, any>) => void) => {
 
 describe('ECS events name the resources to re-read', () => {
   it('a deployment state change names its service (from the resources ARN)', () => {
-    expect(parseEcsEvent(fixture('deployment-in-progress.json'))).toMatchObject({ kind: 'targeted', targets: [{ kind: 'Service', region: 'us-west-2', cluster: 'default', name: 'servicetest' }] });
+    expect(parseEcsEvent(fixture('deployment-in-progress.json'))).toMatchObject({
+      kind: 'targeted',
+      targets: [{ kind: 'Service', region: 'us-west-2', cluster: 'default', name: 'servicetest' }],
+    });
   });
   it('a service action names its service', () => {
-    expect(parseEcsEvent(fixture('service-action-steady-state.json'))).toMatchObject({ kind: 'targeted', eventName: 'SERVICE_STEADY_STATE', targets: [{ kind: 'Service', cluster: 'default', name: 'servicetest' }] });
+    expect(parseEcsEvent(fixture('service-action-steady-state.json'))).toMatchObject({
+      kind: 'targeted',
+      eventName: 'SERVICE_STEADY_STATE',
+      targets: [{ kind: 'Service', cluster: 'default', name: 'servicetest' }],
+    });
   });
   it('a task state change names the service of its group', () => {
-    expect(parseEcsEvent(fixture('task-state-change.json'))).toMatchObject({ kind: 'targeted', targets: [{ kind: 'Service', cluster: 'FargateCluster', name: 'sample-fargate' }] });
+    expect(parseEcsEvent(fixture('task-state-change.json'))).toMatchObject({
+      kind: 'targeted',
+      targets: [{ kind: 'Service', cluster: 'FargateCluster', name: 'sample-fargate' }],
+    });
   });
   it('a standalone task (group family:...) names nothing', () => {
     expect(parseEcsEvent(edited('task-state-change.json', (e) => (e.detail.group = 'family:sample-fargate')))).toMatchObject({ kind: 'ignored' });
   });
   it('a console UpdateService through CloudTrail names the service', () => {
-    expect(parseEcsEvent(fixture('cloudtrail-update-service.json'))).toMatchObject({ kind: 'targeted', targets: [{ kind: 'Service', region: 'us-east-1', cluster: 'prod', name: 'web' }] });
+    expect(parseEcsEvent(fixture('cloudtrail-update-service.json'))).toMatchObject({
+      kind: 'targeted',
+      targets: [{ kind: 'Service', region: 'us-east-1', cluster: 'prod', name: 'web' }],
+    });
   });
   it('RegisterTaskDefinition through CloudTrail names the family', () => {
     const body = edited('cloudtrail-update-service.json', (e) => {
@@ -43,23 +56,36 @@ describe('ECS events name the resources to re-read', () => {
     });
     expect(parseEcsEvent(body)).toMatchObject({ kind: 'targeted', targets: [{ kind: 'Service', cluster: 'prod', name: 'web' }] });
   });
-  it('a service named by ARN in CloudTrail is read in the ARN\'s cluster', () => {
-    const body = edited('cloudtrail-update-service.json', (e) => (e.detail.requestParameters = { service: 'arn:aws:ecs:us-east-1:111122223333:service/batch/worker', desiredCount: 0 }));
+  it("a service named by ARN in CloudTrail is read in the ARN's cluster", () => {
+    const body = edited(
+      'cloudtrail-update-service.json',
+      (e) => (e.detail.requestParameters = { service: 'arn:aws:ecs:us-east-1:111122223333:service/batch/worker', desiredCount: 0 }),
+    );
     expect(parseEcsEvent(body)).toMatchObject({ kind: 'targeted', targets: [{ kind: 'Service', cluster: 'batch', name: 'worker' }] });
   });
 });
 
 describe('events that cause no pass', () => {
   it('our own write, known by the SDK app id CloudTrail records as userAgent', () => {
-    const body = edited('cloudtrail-update-service.json', (e) => (e.detail.userAgent = 'aws-sdk-js/3.1161.0 ua/2.1 os/linux lang/js md/nodejs#22.0.0 api/ecs#3.1161.0 m/E app/ecs-reconciler'));
+    const body = edited(
+      'cloudtrail-update-service.json',
+      (e) => (e.detail.userAgent = 'aws-sdk-js/3.1161.0 ua/2.1 os/linux lang/js md/nodejs#22.0.0 api/ecs#3.1161.0 m/E app/ecs-reconciler'),
+    );
     expect(parseEcsEvent(body)).toMatchObject({ kind: 'own-write', eventName: 'UpdateService' });
   });
-  it('a read-only call, or another service\'s CloudTrail event', () => {
+  it("a read-only call, or another service's CloudTrail event", () => {
     expect(parseEcsEvent(edited('cloudtrail-update-service.json', (e) => (e.detail.eventName = 'DescribeServices')))).toMatchObject({ kind: 'ignored' });
     expect(parseEcsEvent(edited('cloudtrail-update-service.json', (e) => (e.detail.eventSource = 's3.amazonaws.com')))).toMatchObject({ kind: 'ignored' });
   });
   it('malformed bodies are judged malformed, never thrown', () => {
-    for (const body of ['', 'not json', '[]', 'null', '{"detail-type":"ECS Service Action"}', JSON.stringify({ 'detail-type': 1, source: 'aws.ecs', region: 'x', detail: {} })]) {
+    for (const body of [
+      '',
+      'not json',
+      '[]',
+      'null',
+      '{"detail-type":"ECS Service Action"}',
+      JSON.stringify({ 'detail-type': 1, source: 'aws.ecs', region: 'x', detail: {} }),
+    ]) {
       expect(parseEcsEvent(body).kind).toBe('malformed');
     }
   });

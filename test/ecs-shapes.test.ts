@@ -31,8 +31,8 @@ import {
   managedTags,
   REGION,
   revision,
-  serviceSpec,
   SVC_ID,
+  serviceSpec,
   TD_ID,
   tdSpec,
 } from './engine-fixtures.js';
@@ -73,7 +73,10 @@ describe('class 1: launch type and capacity provider strategy inherited from the
   });
 
   it("a service without either, in a cluster with a default strategy, has the cluster's strategy: in sync, no replacement", () => {
-    const strategy = [{ capacityProvider: 'FARGATE_SPOT', weight: 3, base: 0 }, { capacityProvider: 'FARGATE', weight: 1, base: 1 }];
+    const strategy = [
+      { capacityProvider: 'FARGATE_SPOT', weight: 3, base: 0 },
+      { capacityProvider: 'FARGATE', weight: 1, base: 1 },
+    ];
     const { launchType: _l, ...liveSpec } = liveServiceSpec({ capacityProviderStrategy: strategy });
     const d = byId(
       applied({
@@ -101,7 +104,10 @@ describe('class 1: launch type and capacity provider strategy inherited from the
       SVC_ID,
     );
     expect(d.state).toBe('drifted');
-    expect(d.changes.map((c) => c.path)).toEqual(['capacityProviderStrategy[capacityProvider=FARGATE_SPOT]', 'capacityProviderStrategy[capacityProvider=FARGATE]']);
+    expect(d.changes.map((c) => c.path)).toEqual([
+      'capacityProviderStrategy[capacityProvider=FARGATE_SPOT]',
+      'capacityProviderStrategy[capacityProvider=FARGATE]',
+    ]);
     expect(d.replacementFields).toEqual([]);
   });
 });
@@ -125,12 +131,21 @@ describe("class 2: Service Connect without namespace takes the cluster's default
   });
 
   it('a cluster default namespace given by name is the ARN ECS resolved it to, while the manifest is the one applied', () => {
-    const diffs = applied({ svc: serviceSpec(), liveSvc: {}, cluster: clusterSpec({ serviceConnectDefaults: { namespace: 'internal' } }), liveClusterExtra: { serviceConnectDefaults: { namespace: ns } } });
+    const diffs = applied({
+      svc: serviceSpec(),
+      liveSvc: {},
+      cluster: clusterSpec({ serviceConnectDefaults: { namespace: 'internal' } }),
+      liveClusterExtra: { serviceConnectDefaults: { namespace: ns } },
+    });
     expect(byId(diffs, CLUSTER_ID).changes).toEqual([]);
     // the manifest changed since (another name): the name is sent again
     const c = desired('Cluster', 'prod', clusterSpec({ serviceConnectDefaults: { namespace: 'internal' } }));
-    const live = estate({ clusters: [liveCluster('prod', { ...liveClusterSpec(), serviceConnectDefaults: { namespace: ns } }, managedTags('an-older-hash', { team: 'web' }))] });
-    expect(byId(diff([c], live), CLUSTER_ID).changes).toEqual([expect.objectContaining({ path: 'serviceConnectDefaults.namespace', live: ns, desired: 'internal' })]);
+    const live = estate({
+      clusters: [liveCluster('prod', { ...liveClusterSpec(), serviceConnectDefaults: { namespace: ns } }, managedTags('an-older-hash', { team: 'web' }))],
+    });
+    expect(byId(diff([c], live), CLUSTER_ID).changes).toEqual([
+      expect.objectContaining({ path: 'serviceConnectDefaults.namespace', live: ns, desired: 'internal' }),
+    ]);
   });
 
   it('the default namespace reported by name, as create-service output shows it for a cluster default stored as an ARN, is no drift', () => {
@@ -179,7 +194,11 @@ describe('class 3: task roles given by name are the ARN ECS stores', () => {
       svc: serviceSpec(),
       liveSvc: {},
       td: { ...tdSpec(), taskRoleArn: 'ecsTaskRole', executionRoleArn: 'ecsTaskExecutionRole' },
-      liveTd: { ...liveTdSpec(), taskRoleArn: `arn:aws:iam::${ACCOUNT}:role/ecsTaskRole`, executionRoleArn: `arn:aws:iam::${ACCOUNT}:role/ecsTaskExecutionRole` },
+      liveTd: {
+        ...liveTdSpec(),
+        taskRoleArn: `arn:aws:iam::${ACCOUNT}:role/ecsTaskRole`,
+        executionRoleArn: `arn:aws:iam::${ACCOUNT}:role/ecsTaskExecutionRole`,
+      },
     });
     expect(byId(diffs, TD_ID).changes).toEqual([]);
     expect(byId(diffs, TD_ID).state).toBe('in-sync');
@@ -221,12 +240,21 @@ describe('class 4: "" and null for optional fields are unset', () => {
   });
 
   it('an empty environment value is compared, not dropped', () => {
-    const diffs = applied({ svc: serviceSpec(), liveSvc: {}, td: tdSpec({ env: [{ name: 'X', value: '' }] }), liveTd: liveTdSpec({ env: [{ name: 'X', value: 'set' }] }) });
+    const diffs = applied({
+      svc: serviceSpec(),
+      liveSvc: {},
+      td: tdSpec({ env: [{ name: 'X', value: '' }] }),
+      liveTd: liveTdSpec({ env: [{ name: 'X', value: 'set' }] }),
+    });
     expect(byId(diffs, TD_ID).changes.map((c) => c.path)).toEqual(['containerDefinitions[name=app].environment[name=X].value']);
   });
 
   it('dropUnsetValues keeps list items and free-form map values', () => {
-    expect(dropUnsetValues({ a: '', b: null, command: ['', 'x'], options: { k: '' }, tags: { t: '' } })).toEqual({ command: ['', 'x'], options: { k: '' }, tags: { t: '' } });
+    expect(dropUnsetValues({ a: '', b: null, command: ['', 'x'], options: { k: '' }, tags: { t: '' } })).toEqual({
+      command: ['', 'x'],
+      options: { k: '' },
+      tags: { t: '' },
+    });
   });
 });
 
@@ -260,7 +288,12 @@ spec:
       clusters: [liveCluster('prod', liveClusterSpec(), managedTags(h[CLUSTER_ID], { team: 'web' }))],
       services: [
         {
-          ...liveService({ name: 'ext', spec: { desiredCount: 1, launchType: 'EC2', schedulingStrategy: 'REPLICA', deploymentController: { type: 'EXTERNAL' } }, tags: managedTags(h[`Service/${REGION}/prod/ext`]), primary: revision('x', 1, {}, {}) }),
+          ...liveService({
+            name: 'ext',
+            spec: { desiredCount: 1, launchType: 'EC2', schedulingStrategy: 'REPLICA', deploymentController: { type: 'EXTERNAL' } },
+            tags: managedTags(h[`Service/${REGION}/prod/ext`]),
+            primary: revision('x', 1, {}, {}),
+          }),
           spec: { desiredCount: 1, launchType: 'EC2', schedulingStrategy: 'REPLICA', deploymentController: { type: 'EXTERNAL' } },
           deployments: [],
         },
@@ -281,7 +314,9 @@ describe('class 6: describe-task-definition output is accepted, with one notice 
     const r = parseFixture('describe-task-definition.json');
     expect(r.problems.map(formatProblem)).toEqual([]);
     expect(r.notices).toHaveLength(1);
-    expect(r.notices[0]!.message).toMatch(/unwrapped .*taskDefinition.*dropped read-only field\(s\) taskDefinitionArn, revision, status, requiresAttributes, compatibilities, registeredAt, registeredBy/);
+    expect(r.notices[0]!.message).toMatch(
+      /unwrapped .*taskDefinition.*dropped read-only field\(s\) taskDefinitionArn, revision, status, requiresAttributes, compatibilities, registeredAt, registeredBy/,
+    );
     const td = r.resources[0]!;
     expect(td.name).toBe('hello_world');
     expect(td.spec).not.toHaveProperty('taskRoleArn');
@@ -290,23 +325,34 @@ describe('class 6: describe-task-definition output is accepted, with one notice 
 
   it('validate says the notice once and passes (exit 0)', async () => {
     let stdout = '';
-    const code = await main(['validate', join(fixtures, 'estates', 'describe-output')], { stdout: (t) => (stdout += t), stderr: () => undefined, env: {}, cwd: process.cwd() });
+    const code = await main(['validate', join(fixtures, 'estates', 'describe-output')], {
+      stdout: (t) => (stdout += t),
+      stderr: () => undefined,
+      env: {},
+      cwd: process.cwd(),
+    });
     expect(code, stdout).toBe(0);
     expect(stdout.match(/^notice: task-definition\.json:\d+:\d+ read as describe-task-definition output/gm)).toHaveLength(1);
   });
 
   it('a Service spec kept from describe-services output (ecspresso writes platformFamily) drops platformFamily, which CreateService does not take, and says so once', () => {
-    const text = 'apiVersion: ecs-reconciler/v1\nkind: Service\nmetadata:\n  name: web\n  cluster: prod\nspec:\n  taskDefinition: web\n  launchType: FARGATE\n  platformFamily: Linux\n  desiredCount: 1\n';
+    const text =
+      'apiVersion: ecs-reconciler/v1\nkind: Service\nmetadata:\n  name: web\n  cluster: prod\nspec:\n  taskDefinition: web\n  launchType: FARGATE\n  platformFamily: Linux\n  desiredCount: 1\n';
     const r = parseText('svc.yaml', text);
     expect(r.problems.map(formatProblem)).toEqual([]);
-    expect(r.notices.map((n) => n.message)).toEqual(['read as describe-services output: dropped read-only field(s) platformFamily (CreateService does not take them)']);
+    expect(r.notices.map((n) => n.message)).toEqual([
+      'read as describe-services output: dropped read-only field(s) platformFamily (CreateService does not take them)',
+    ]);
     expect(r.resources[0]!.spec).not.toHaveProperty('platformFamily');
     expect(parseText('svc.yaml', text.replace('  platformFamily: Linux\n', '')).notices).toEqual([]);
   });
 
   it('a plain register-task-definition file gets no notice, and an unknown field is still an error at its own line, wrapper included', () => {
     expect(parseText('td.json', '{"family": "a", "containerDefinitions": [{"name": "a", "image": "x", "memory": 128}]}').notices).toEqual([]);
-    const r = parseText('td.json', '{"taskDefinition": {"family": "a",\n "containerDefinitions": [{"name": "a", "image": "x", "memory": 128}],\n "revison": 3}}');
+    const r = parseText(
+      'td.json',
+      '{"taskDefinition": {"family": "a",\n "containerDefinitions": [{"name": "a", "image": "x", "memory": 128}],\n "revison": 3}}',
+    );
     expect(r.problems).toEqual([expect.objectContaining({ path: 'taskDefinition.revison', line: 3, message: 'unknown field' })]);
   });
 
@@ -323,19 +369,25 @@ spec:
 `;
     const r = parseText('td.yaml', `${doc('a')}---\n${doc('b')}`);
     expect(r.problems.map(formatProblem)).toEqual([]);
-    expect(r.resources.map((x) => x.spec)).toEqual([{ containerDefinitions: [{ name: 'a', image: 'x', memory: 128 }] }, { containerDefinitions: [{ name: 'a', image: 'x', memory: 128 }] }]);
+    expect(r.resources.map((x) => x.spec)).toEqual([
+      { containerDefinitions: [{ name: 'a', image: 'x', memory: 128 }] },
+      { containerDefinitions: [{ name: 'a', image: 'x', memory: 128 }] },
+    ]);
     expect(r.notices).toHaveLength(1);
   });
 
   it('a pasted family that is not the manifest name is still an error', () => {
-    const r = parseText('td.yaml', `apiVersion: ecs-reconciler/v1
+    const r = parseText(
+      'td.yaml',
+      `apiVersion: ecs-reconciler/v1
 kind: TaskDefinition
 metadata: { name: a }
 spec:
   revision: 3
   family: other
   containerDefinitions: [{ name: a, image: x, memory: 128 }]
-`);
+`,
+    );
     expect(r.problems.map((p) => `${p.path}: ${p.message}`)).toEqual(['spec.family: unknown field']);
   });
 });
@@ -361,7 +413,9 @@ describe("class 8: auto scaling takes the Application Auto Scaling API's names",
   });
 
   it('both spellings at once are refused, located at the field', () => {
-    const r = parseText('s.yaml', `apiVersion: ecs-reconciler/v1
+    const r = parseText(
+      's.yaml',
+      `apiVersion: ecs-reconciler/v1
 kind: Service
 metadata: { name: web, cluster: prod }
 spec:
@@ -375,7 +429,8 @@ spec:
         schedule: rate(1 hour)
         scalableTargetAction: { minCapacity: 1 }
         maxCapacity: 2
-`);
+`,
+    );
     expect(r.problems.map((p) => `${p.path}: ${p.message}`)).toEqual([
       'spec.autoScaling.scheduled[0].name: give scheduledActionName or its alias name, not both',
       'spec.autoScaling.scheduled[0].maxCapacity: give scalableTargetAction or the flat minCapacity/maxCapacity, not both',

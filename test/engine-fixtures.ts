@@ -3,12 +3,12 @@
 // (the ECS API input shape, with the defaults ECS fills in), so the diff's normalization
 // takes part in every test.
 
-import { diffEstate } from '../src/pipeline/diff.js';
 import type { DiffInput } from '../src/diff/resource-diff.js';
 import type { ResourceDiff } from '../src/diff/types.js';
 import type { LiveCluster, LiveDeployment, LiveEstate, LiveRevision, LiveService, LiveTaskDefinitionFamily } from '../src/model/live.js';
-import { resourceId, TAG, type DesiredResource, type InvalidResource, type Kind } from '../src/model/resource.js';
+import { type DesiredResource, type InvalidResource, type Kind, resourceId, TAG } from '../src/model/resource.js';
 import { revisionRecordTags } from '../src/model/revision-record.js';
+import { diffEstate } from '../src/pipeline/diff.js';
 
 export const REGION = 'eu-west-1';
 export const CONTROLLER = 'default';
@@ -98,7 +98,14 @@ export function deployment(rev: LiveRevision | string, status = 'PRIMARY', desir
   return { status, taskDefinitionArn: typeof rev === 'string' ? rev : rev.arn, desiredCount, runningCount: desiredCount, pendingCount: 0, failedTasks: 0 };
 }
 
-export function liveService(opts: { name: string; cluster?: string; spec: Json; tags: Record<string, string>; primary: LiveRevision; deployments?: LiveDeployment[] }): LiveService {
+export function liveService(opts: {
+  name: string;
+  cluster?: string;
+  spec: Json;
+  tags: Record<string, string>;
+  primary: LiveRevision;
+  deployments?: LiveDeployment[];
+}): LiveService {
   const cluster = opts.cluster ?? 'prod';
   const desiredCount = Number(opts.spec.desiredCount ?? 0);
   return {
@@ -119,7 +126,9 @@ export function liveService(opts: { name: string; cluster?: string; spec: Json; 
   };
 }
 
-export function estate(parts: { clusters?: LiveCluster[]; services?: LiveService[]; families?: LiveTaskDefinitionFamily[]; unreadable?: Record<string, string> } = {}): LiveEstate {
+export function estate(
+  parts: { clusters?: LiveCluster[]; services?: LiveService[]; families?: LiveTaskDefinitionFamily[]; unreadable?: Record<string, string> } = {},
+): LiveEstate {
   return {
     clusters: new Map((parts.clusters ?? []).map((c) => [resourceId(c), c])),
     services: new Map((parts.services ?? []).map((s) => [resourceId(s), s])),
@@ -129,7 +138,16 @@ export function estate(parts: { clusters?: LiveCluster[]; services?: LiveService
 }
 
 export function diff(desiredList: DesiredResource[], live: LiveEstate = estate(), opts: Partial<Omit<DiffInput, 'desired' | 'live'>> = {}): ResourceDiff[] {
-  return diffEstate({ desired: desiredList, invalid: opts.invalid ?? [], live, controllerId: opts.controllerId ?? CONTROLLER, defaultRegion: opts.defaultRegion ?? REGION, ...(opts.adopt ? { adopt: true } : {}), ...(opts.adoptCloudFormation ? { adoptCloudFormation: true } : {}), ...(opts.repository ? { repository: opts.repository } : {}) });
+  return diffEstate({
+    desired: desiredList,
+    invalid: opts.invalid ?? [],
+    live,
+    controllerId: opts.controllerId ?? CONTROLLER,
+    defaultRegion: opts.defaultRegion ?? REGION,
+    ...(opts.adopt ? { adopt: true } : {}),
+    ...(opts.adoptCloudFormation ? { adoptCloudFormation: true } : {}),
+    ...(opts.repository ? { repository: opts.repository } : {}),
+  });
 }
 
 export function byId(diffs: readonly ResourceDiff[], id: string): ResourceDiff {
@@ -258,7 +276,12 @@ export function syncedEstate(opts: { td?: DesiredResource; svc?: DesiredResource
     rev5,
     family: family([rev5]),
     // as apply leaves it: the revision it runs recorded on the service (model/revision-record.ts)
-    service: liveService({ name: 'web', spec: liveServiceSpec(), tags: { ...managedTags(h[SVC_ID]), ...revisionRecordTags(rev5.arn, h[TD_ID], 0) }, primary: rev5 }),
+    service: liveService({
+      name: 'web',
+      spec: liveServiceSpec(),
+      tags: { ...managedTags(h[SVC_ID]), ...revisionRecordTags(rev5.arn, h[TD_ID], 0) },
+      primary: rev5,
+    }),
   };
   return { desired: [c, t, s], hashes: h, live };
 }

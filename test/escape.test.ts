@@ -15,7 +15,12 @@ describe('terminal text', () => {
       // eslint-disable-next-line no-control-regex
       expect(out).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e]/);
       expect(out).toContain('red');
-      expect(out.split('\n').filter((l) => l.includes('Service/eu-west-1/prod/forged')).every((l) => !l.startsWith('  ✓'))).toBe(true);
+      expect(
+        out
+          .split('\n')
+          .filter((l) => l.includes('Service/eu-west-1/prod/forged'))
+          .every((l) => !l.startsWith('  ✓')),
+      ).toBe(true);
     }
     expect(terminalText('a\u001b[31mb\u001b]0;t\u0007c\td\ne')).toBe('abc\td\ne');
   });
@@ -49,7 +54,11 @@ describe('Markdown', () => {
 
 describe('Slack / webhook text', () => {
   it('holds no mention or link markup', () => {
-    const body = webhookBody(hostileReport(), [{ resource: 'Service/eu-west-1/prod/web', from: 'ok', to: 'drifted', state: 'drifted', fields: [`tags.${HOSTILE.slack}`] }], 'https://r.example/?a=1&b=2');
+    const body = webhookBody(
+      hostileReport(),
+      [{ resource: 'Service/eu-west-1/prod/web', from: 'ok', to: 'drifted', state: 'drifted', fields: [`tags.${HOSTILE.slack}`] }],
+      'https://r.example/?a=1&b=2',
+    );
     const text = body.text as string;
     expect(text).not.toMatch(/<!|<@|<http/);
     expect(text).not.toMatch(/@(channel|here|everyone)/);

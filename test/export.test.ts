@@ -3,15 +3,15 @@
 // kept out, revisions pinned where naming the family would deploy, files laid out and
 // rendered, and the export's own round-trip check.
 import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { main } from '../src/cli/main.js';
-import { describe, expect, it } from 'vitest';
 import { canonicalJson, normalizeCluster, normalizeService, normalizeTaskDefinition } from '../src/diff/normalize.js';
-import { normalizeScaling } from '../src/kinds/service/scaling-normalize.js';
 import { projectLiveCluster, projectLiveService, projectLiveTaskDefinition } from '../src/diff/projection.js';
 import {
   buildExport,
   clusterSpec,
+  type ExportOptions,
   exportTexts,
   orderManifest,
   renderDocument,
@@ -21,11 +21,11 @@ import {
   taskDefinitionSpec,
   variableName,
   verifyExport,
-  type ExportOptions,
 } from '../src/export/index.js';
+import { normalizeScaling } from '../src/kinds/service/scaling-normalize.js';
 import { scalingFromApi } from '../src/kinds/service/scaling-read.js';
-import type { Json, LiveCluster, LiveEstate, LiveRevision, LiveService, LiveTaskDefinitionFamily } from '../src/model/live.js';
 import { loadManifestTexts } from '../src/manifests/index.js';
+import type { Json, LiveCluster, LiveEstate, LiveRevision, LiveService, LiveTaskDefinitionFamily } from '../src/model/live.js';
 import { resourceId } from '../src/model/resource.js';
 import { ManifestSchema } from '../src/schema/index.js';
 
@@ -58,7 +58,16 @@ const describedSvc = (fixture('describe-services.json').services as Json[])[0]!;
 const describedCluster = (fixture('describe-clusters.json').clusters as Json[])[0]!;
 
 const SCALING = scalingFromApi(
-  { ServiceNamespace: 'ecs', ResourceId: 'service/payments/api', ScalableDimension: 'ecs:service:DesiredCount', MinCapacity: 2, MaxCapacity: 8, RoleARN: 'arn:aws:iam::123456789012:role/aws-service-role/ecs.application-autoscaling.amazonaws.com/AWSServiceRoleForApplicationAutoScaling_ECSService', CreationTime: new Date(0), SuspendedState: { DynamicScalingInSuspended: false, DynamicScalingOutSuspended: false, ScheduledScalingSuspended: false } },
+  {
+    ServiceNamespace: 'ecs',
+    ResourceId: 'service/payments/api',
+    ScalableDimension: 'ecs:service:DesiredCount',
+    MinCapacity: 2,
+    MaxCapacity: 8,
+    RoleARN: 'arn:aws:iam::123456789012:role/aws-service-role/ecs.application-autoscaling.amazonaws.com/AWSServiceRoleForApplicationAutoScaling_ECSService',
+    CreationTime: new Date(0),
+    SuspendedState: { DynamicScalingInSuspended: false, DynamicScalingOutSuspended: false, ScheduledScalingSuspended: false },
+  },
   [
     {
       PolicyARN: 'arn:aws:autoscaling:eu-west-1:123456789012:scalingPolicy:x',
@@ -68,7 +77,13 @@ const SCALING = scalingFromApi(
       ScalableDimension: 'ecs:service:DesiredCount',
       PolicyType: 'TargetTrackingScaling',
       CreationTime: new Date(0),
-      TargetTrackingScalingPolicyConfiguration: { TargetValue: 50, PredefinedMetricSpecification: { PredefinedMetricType: 'ECSServiceAverageCPUUtilization' }, ScaleInCooldown: 300, ScaleOutCooldown: 300, DisableScaleIn: false },
+      TargetTrackingScalingPolicyConfiguration: {
+        TargetValue: 50,
+        PredefinedMetricSpecification: { PredefinedMetricType: 'ECSServiceAverageCPUUtilization' },
+        ScaleInCooldown: 300,
+        ScaleOutCooldown: 300,
+        DisableScaleIn: false,
+      },
     },
   ],
   [],
@@ -123,7 +138,13 @@ function estate(clusters: LiveCluster[], services: LiveService[], families: Live
 }
 
 // The fixtures' api service and family come from a CloudFormation stack ("legacy"): exported here on purpose.
-const OPTS: ExportOptions = { region: REGION, clusters: ['payments'], controllerId: 'default', exportedAt: '2025-06-01T12:00:00.000Z', adoptCloudFormation: true };
+const OPTS: ExportOptions = {
+  region: REGION,
+  clusters: ['payments'],
+  controllerId: 'default',
+  exportedAt: '2025-06-01T12:00:00.000Z',
+  adoptCloudFormation: true,
+};
 
 /** The fixture estate: cluster payments, service api running api:7, the family's newest. */
 function fixtureEstate(): LiveEstate {
@@ -140,7 +161,8 @@ describe('reverse normalization: a task definition', () => {
   const dd = (spec.containerDefinitions as Json[]).find((c) => c.name === 'datadog')!;
 
   it('drops read-only fields and the family', () => {
-    for (const k of ['taskDefinitionArn', 'family', 'revision', 'status', 'compatibilities', 'requiresAttributes', 'registeredAt', 'registeredBy']) expect(spec).not.toHaveProperty(k);
+    for (const k of ['taskDefinitionArn', 'family', 'revision', 'status', 'compatibilities', 'requiresAttributes', 'registeredAt', 'registeredBy'])
+      expect(spec).not.toHaveProperty(k);
   });
 
   it('drops what ECS fills in by itself: container cpu 0, essential true, hostPort = containerPort (awsvpc), protocol tcp, empty lists, health check defaults', () => {
@@ -192,7 +214,19 @@ describe('reverse normalization: a service', () => {
   it('drops defaults: 200/100 percents, alarms off, assignPublicIp DISABLED, REPLICA, LATEST, NONE, ECS controller, the service-linked role, false opt-ins, base/weight 0', () => {
     expect(spec.deploymentConfiguration).toEqual({ deploymentCircuitBreaker: { enable: true, rollback: true } });
     expect(spec.networkConfiguration).toEqual({ awsvpcConfiguration: { subnets: ['subnet-0aaa', 'subnet-0bbb'], securityGroups: ['sg-0ccc'] } });
-    for (const k of ['schedulingStrategy', 'platformVersion', 'propagateTags', 'deploymentController', 'role', 'enableECSManagedTags', 'enableExecuteCommand', 'availabilityZoneRebalancing', 'placementConstraints', 'placementStrategy', 'serviceRegistries']) {
+    for (const k of [
+      'schedulingStrategy',
+      'platformVersion',
+      'propagateTags',
+      'deploymentController',
+      'role',
+      'enableECSManagedTags',
+      'enableExecuteCommand',
+      'availabilityZoneRebalancing',
+      'placementConstraints',
+      'placementStrategy',
+      'serviceRegistries',
+    ]) {
       expect(spec, k).not.toHaveProperty(k);
     }
     expect(spec.capacityProviderStrategy).toEqual([
@@ -202,19 +236,38 @@ describe('reverse normalization: a service', () => {
   });
 
   it('drops read-only fields (status, counts, deployments, events, ARNs, createdAt)', () => {
-    for (const k of ['status', 'runningCount', 'pendingCount', 'deployments', 'events', 'serviceArn', 'clusterArn', 'createdAt', 'createdBy', 'platformFamily', 'roleArn']) expect(spec, k).not.toHaveProperty(k);
+    for (const k of [
+      'status',
+      'runningCount',
+      'pendingCount',
+      'deployments',
+      'events',
+      'serviceArn',
+      'clusterArn',
+      'createdAt',
+      'createdBy',
+      'platformFamily',
+      'roleArn',
+    ])
+      expect(spec, k).not.toHaveProperty(k);
   });
 
   it('names the task definition as given, keeps desiredCount, load balancers, grace period, user tags', () => {
     expect(spec.taskDefinition).toBe('api');
     expect(spec.desiredCount).toBe(4);
     expect(spec.healthCheckGracePeriodSeconds).toBe(60);
-    expect(spec.loadBalancers).toEqual([{ containerName: 'app', containerPort: 8080, targetGroupArn: 'arn:aws:elasticloadbalancing:eu-west-1:123456789012:targetgroup/api/0123456789abcdef' }]);
+    expect(spec.loadBalancers).toEqual([
+      { containerName: 'app', containerPort: 8080, targetGroupArn: 'arn:aws:elasticloadbalancing:eu-west-1:123456789012:targetgroup/api/0123456789abcdef' },
+    ]);
     expect(spec.tags).toEqual({ team: 'payments' });
   });
 
   it('exports auto scaling in the manifest shape, without its defaults (300 s cooldowns, no suspension, scale-in on)', () => {
-    expect(spec.autoScaling).toEqual({ minCapacity: 2, maxCapacity: 8, targetTracking: [{ policyName: 'cpu50', predefinedMetricType: 'ECSServiceAverageCPUUtilization', targetValue: 50 }] });
+    expect(spec.autoScaling).toEqual({
+      minCapacity: 2,
+      maxCapacity: 8,
+      targetTracking: [{ policyName: 'cpu50', predefinedMetricType: 'ECSServiceAverageCPUUtilization', targetValue: 50 }],
+    });
     expect(normalizeScaling(spec.autoScaling)).toEqual(normalizeScaling(SCALING));
   });
 
@@ -225,7 +278,16 @@ describe('reverse normalization: a service', () => {
   });
 
   it('leaves desiredCount out for a DAEMON service (the schema refuses it there)', () => {
-    const daemon = liveService({ ...describedSvc, schedulingStrategy: 'DAEMON', capacityProviderStrategy: [], launchType: 'EC2', deploymentConfiguration: { maximumPercent: 100, minimumHealthyPercent: 0 } }, rev);
+    const daemon = liveService(
+      {
+        ...describedSvc,
+        schedulingStrategy: 'DAEMON',
+        capacityProviderStrategy: [],
+        launchType: 'EC2',
+        deploymentConfiguration: { maximumPercent: 100, minimumHealthyPercent: 0 },
+      },
+      rev,
+    );
     const s = serviceSpec(daemon, 'api');
     expect(s).not.toHaveProperty('desiredCount');
     expect(s.schedulingStrategy).toBe('DAEMON');
@@ -236,7 +298,11 @@ describe('reverse normalization: a service', () => {
 describe('reverse normalization: a cluster', () => {
   it('drops containerInsights disabled and weight/base 0, sorts capacity providers, keeps tags as a map', () => {
     const spec = clusterSpec(liveCluster(describedCluster));
-    expect(spec).toEqual({ capacityProviders: ['FARGATE', 'FARGATE_SPOT'], defaultCapacityProviderStrategy: [{ capacityProvider: 'FARGATE', weight: 1 }], tags: { team: 'payments' } });
+    expect(spec).toEqual({
+      capacityProviders: ['FARGATE', 'FARGATE_SPOT'],
+      defaultCapacityProviderStrategy: [{ capacityProvider: 'FARGATE', weight: 1 }],
+      tags: { team: 'payments' },
+    });
     const { tags: _t, ...rest } = spec;
     expect(normalizeCluster(rest)).toEqual(normalizeCluster(projectLiveCluster(describedCluster)));
   });
@@ -285,9 +351,16 @@ describe('secrets stay out of the export', () => {
   });
 
   it('shares one variable where one name holds one value across containers', () => {
-    const spec = { containerDefinitions: [{ name: 'a', environment: [{ name: 'TOKEN', value: 'x' }] }, { name: 'b', environment: [{ name: 'TOKEN', value: 'x' }] }] };
+    const spec = {
+      containerDefinitions: [
+        { name: 'a', environment: [{ name: 'TOKEN', value: 'x' }] },
+        { name: 'b', environment: [{ name: 'TOKEN', value: 'x' }] },
+      ],
+    };
     const { placeholders } = replaceSensitiveValues([{ family: 'f', spec }]);
-    expect(placeholders).toEqual([{ name: 'F_TOKEN', usedBy: ['TaskDefinition f, container a, environment TOKEN', 'TaskDefinition f, container b, environment TOKEN'] }]);
+    expect(placeholders).toEqual([
+      { name: 'F_TOKEN', usedBy: ['TaskDefinition f, container a, environment TOKEN', 'TaskDefinition f, container b, environment TOKEN'] },
+    ]);
   });
 
   it('makes valid variable names of any family or variable name', () => {
@@ -365,9 +438,13 @@ describe('buildExport', () => {
     r.secretValues.set('API_STRIPE_API_KEY', 'not-the-live-one');
     const check = verifyExport(r, live, { region: REGION, controllerId: 'default', adoptCloudFormation: true });
     expect(check.failures).toHaveLength(2);
-    expect(check.failures[0]).toMatch(/^TaskDefinition\/eu-west-1\/api: pending \(containerDefinitions\[name=app\]\.environment\[name=STRIPE_API_KEY\]\.value: "redacted:hmac:[0-9a-f]{16}" → "redacted:hmac:[0-9a-f]{16}"\)$/);
+    expect(check.failures[0]).toMatch(
+      /^TaskDefinition\/eu-west-1\/api: pending \(containerDefinitions\[name=app\]\.environment\[name=STRIPE_API_KEY\]\.value: "redacted:hmac:[0-9a-f]{16}" → "redacted:hmac:[0-9a-f]{16}"\)$/,
+    );
     // the service follows its task definition: a new revision would mean a deployment
-    expect(check.failures[1]).toBe('Service/eu-west-1/payments/api: pending (healthCheckGracePeriodSeconds: 60 → 90; taskDefinition: "api:7" → "api (a new revision)")');
+    expect(check.failures[1]).toBe(
+      'Service/eu-west-1/payments/api: pending (healthCheckGracePeriodSeconds: 60 → 90; taskDefinition: "api:7" → "api (a new revision)")',
+    );
     expect(check.failures.join()).not.toContain('sk_live');
   });
 
@@ -379,10 +456,14 @@ describe('buildExport', () => {
     const file = r.files.find((f) => f.path === 'payments/api.yaml')!;
     expect(file.manifests.map((m) => m.kind)).toEqual(['Service']);
     const text = renderFile(file);
-    expect(text).toContain('  # Pinned: the service runs api:7, but the family\'s newest ACTIVE revision is api:8, with other content.\n');
+    expect(text).toContain("  # Pinned: the service runs api:7, but the family's newest ACTIVE revision is api:8, with other content.\n");
     expect(text).toContain('  taskDefinition: api:7\n');
     // and that plans in-sync: the engine compares a pinned reference by revision
-    const check = verifyExport(r, estate([liveCluster(describedCluster)], [liveService(describedSvc, old)], [family(newest)]), { region: REGION, controllerId: 'default', adoptCloudFormation: true });
+    const check = verifyExport(r, estate([liveCluster(describedCluster)], [liveService(describedSvc, old)], [family(newest)]), {
+      region: REGION,
+      controllerId: 'default',
+      adoptCloudFormation: true,
+    });
     expect(check.failures).toEqual([]);
   });
 
@@ -397,7 +478,15 @@ describe('buildExport', () => {
   it('writes a family several services run once, to task-definitions/, and filters services by tag', () => {
     const rev = revision(describedTd.taskDefinition);
     const a = liveService(describedSvc, rev);
-    const b = liveService({ ...describedSvc, serviceName: 'api-canary', serviceArn: 'arn:aws:ecs:eu-west-1:123456789012:service/payments/api-canary', tags: [{ key: 'tier', value: 'canary' }] }, rev);
+    const b = liveService(
+      {
+        ...describedSvc,
+        serviceName: 'api-canary',
+        serviceArn: 'arn:aws:ecs:eu-west-1:123456789012:service/payments/api-canary',
+        tags: [{ key: 'tier', value: 'canary' }],
+      },
+      rev,
+    );
     const live = estate([liveCluster(describedCluster)], [a, b], [family(rev)]);
     const r = buildExport(live, OPTS);
     expect(r.files.map((f) => f.path)).toEqual(['payments/cluster.yaml', 'payments/api.yaml', 'payments/api-canary.yaml', 'task-definitions/api.yaml']);
@@ -446,7 +535,10 @@ describe('buildExport', () => {
 
   it('the rendered files load with the manifests loader, placeholders given', () => {
     const r = buildExport(fixtureEstate(), OPTS);
-    const load = loadManifestTexts(r.files.map((f) => ({ file: f.path, text: renderFile(f) })), { defaultRegion: 'us-east-1', vars: r.secretValues });
+    const load = loadManifestTexts(
+      r.files.map((f) => ({ file: f.path, text: renderFile(f) })),
+      { defaultRegion: 'us-east-1', vars: r.secretValues },
+    );
     expect(load.problems).toEqual([]);
     const td = load.resources.find((x) => x.kind === 'TaskDefinition')!;
     expect(td.region).toBe(REGION); // the region is in the file, whatever --region says later
@@ -459,7 +551,13 @@ describe('buildExport', () => {
 describe('rendering', () => {
   it('orders keys as people read them: apiVersion, kind, metadata, spec; fields that say what it is first; tags last', () => {
     const doc = orderManifest('Service', {
-      spec: { tags: { b: '1', a: '2' }, zeta: 1, desiredCount: 2, taskDefinition: 'web', capacityProviderStrategy: [{ weight: 1, capacityProvider: 'FARGATE' }] },
+      spec: {
+        tags: { b: '1', a: '2' },
+        zeta: 1,
+        desiredCount: 2,
+        taskDefinition: 'web',
+        capacityProviderStrategy: [{ weight: 1, capacityProvider: 'FARGATE' }],
+      },
       metadata: { region: REGION, cluster: 'prod', name: 'web' },
       kind: 'Service',
       apiVersion: 'ecs-reconciler/v1',
@@ -471,7 +569,7 @@ describe('rendering', () => {
     expect(Object.keys(((doc.spec as Json).capacityProviderStrategy as Json[])[0]!)).toEqual(['capacityProvider', 'weight']);
   });
 
-  it('quotes whole placeholders (a bare one would take the variable\'s type) and strings YAML would read as other types', () => {
+  it("quotes whole placeholders (a bare one would take the variable's type) and strings YAML would read as other types", () => {
     const text = renderDocument({ a: '${X}', b: '512', c: 'true', d: 'x ${Y} y', e: ['${Z}'] });
     expect(text).toBe('a: "${X}"\nb: "512"\nc: "true"\nd: x ${Y} y\ne: [ "${Z}" ]\n');
   });

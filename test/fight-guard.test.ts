@@ -2,16 +2,16 @@
 // the third pass in a row, the state `fighting`, and how it ends.
 import { describe, expect, it } from 'vitest';
 import { OPTIONAL_OWNERSHIP_KEYS } from '../src/apply/ownership.js';
-import { changeHash, FIGHT_LIMIT, FIGHT_MEMORY_MS, formatFightTag, guardFights, parseFightTag } from '../src/pipeline/fight-guard.js';
 import type { ResourceDiff } from '../src/diff/types.js';
 import { TAG } from '../src/model/resource.js';
+import { changeHash, FIGHT_LIMIT, FIGHT_MEMORY_MS, formatFightTag, guardFights, parseFightTag } from '../src/pipeline/fight-guard.js';
 import { planEstate } from '../src/pipeline/plan.js';
 import { buildReport } from '../src/report/build-report.js';
 import { ReportSchema } from '../src/report/model.js';
-import { renderMarkdown } from '../src/report/render-markdown.js';
 import { renderPage } from '../src/report/render-html.js';
+import { renderMarkdown } from '../src/report/render-markdown.js';
 import { renderText } from '../src/report/render-text.js';
-import { byId, desired, diff, estate, liveService, liveServiceSpec, managedTags, serviceSpec, SVC_ID, syncedEstate } from './engine-fixtures.js';
+import { byId, desired, diff, estate, liveService, liveServiceSpec, managedTags, SVC_ID, serviceSpec, syncedEstate } from './engine-fixtures.js';
 
 const T0 = new Date('2026-12-01T10:00:00.000Z');
 const T1 = new Date('2026-12-01T10:01:00.000Z');
@@ -31,7 +31,7 @@ function webOf(diffs: readonly ResourceDiff[]): ResourceDiff {
 }
 
 describe('the fight guard', () => {
-  it('a first restore of a drift writes a record of two applies (the manifest\'s own apply was the first), dated now', () => {
+  it("a first restore of a drift writes a record of two applies (the manifest's own apply was the first), dated now", () => {
     const { diffs, hash, change } = driftedWeb();
     const web = webOf(guardFights(diffs, T0));
     expect(web.state).toBe('drifted');
@@ -50,7 +50,9 @@ describe('the fight guard', () => {
 
   it('the same change coming back counts on, keeping the first date', () => {
     const first = driftedWeb();
-    const { diffs } = driftedWeb(formatFightTag({ applied: 2, since: T0.toISOString(), last: T0.toISOString(), desiredHash: first.hash, changeHash: first.change }));
+    const { diffs } = driftedWeb(
+      formatFightTag({ applied: 2, since: T0.toISOString(), last: T0.toISOString(), desiredHash: first.hash, changeHash: first.change }),
+    );
     const web = webOf(guardFights(diffs, T1));
     expect(web.state).toBe('drifted');
     expect(parseFightTag(web.fightTag)).toMatchObject({ applied: 3, since: T0.toISOString(), last: T1.toISOString() });
@@ -58,7 +60,9 @@ describe('the fight guard', () => {
 
   it(`after ${FIGHT_LIMIT} applies of the same change it is fighting: no action, the fields and the date reported`, () => {
     const first = driftedWeb();
-    const { diffs } = driftedWeb(formatFightTag({ applied: FIGHT_LIMIT, since: T0.toISOString(), last: T0.toISOString(), desiredHash: first.hash, changeHash: first.change }));
+    const { diffs } = driftedWeb(
+      formatFightTag({ applied: FIGHT_LIMIT, since: T0.toISOString(), last: T0.toISOString(), desiredHash: first.hash, changeHash: first.change }),
+    );
     const guarded = guardFights(diffs, T1);
     const web = webOf(guarded);
     expect(web.state).toBe('fighting');
@@ -72,7 +76,10 @@ describe('the fight guard', () => {
   it('a changed manifest resumes applying: the count starts again', () => {
     const old = driftedWeb();
     const svc = desired('Service', 'web', serviceSpec({ desiredCount: 3 }));
-    const { diffs, hash } = driftedWeb(formatFightTag({ applied: FIGHT_LIMIT, since: T0.toISOString(), last: T0.toISOString(), desiredHash: old.hash, changeHash: old.change }), svc);
+    const { diffs, hash } = driftedWeb(
+      formatFightTag({ applied: FIGHT_LIMIT, since: T0.toISOString(), last: T0.toISOString(), desiredHash: old.hash, changeHash: old.change }),
+      svc,
+    );
     const web = webOf(guardFights(diffs, T1));
     expect(web.state).not.toBe('fighting');
     expect(parseFightTag(web.fightTag)).toMatchObject({ applied: 2, since: T1.toISOString(), desiredHash: hash });
@@ -81,7 +88,10 @@ describe('the fight guard', () => {
   it('the same field coming back to another live value is another drift, restored', () => {
     const first = driftedWeb();
     const s = syncedEstate();
-    const tags = { ...managedTags(s.hashes[SVC_ID]), [TAG.fight]: formatFightTag({ applied: FIGHT_LIMIT, since: T0.toISOString(), last: T0.toISOString(), desiredHash: first.hash, changeHash: first.change }) };
+    const tags = {
+      ...managedTags(s.hashes[SVC_ID]),
+      [TAG.fight]: formatFightTag({ applied: FIGHT_LIMIT, since: T0.toISOString(), last: T0.toISOString(), desiredHash: first.hash, changeHash: first.change }),
+    };
     const service = liveService({ name: 'web', spec: liveServiceSpec({ desiredCount: 9 }), tags, primary: s.live.rev5 });
     const web = webOf(guardFights(diff(s.desired, estate({ clusters: [s.live.cluster], families: [s.live.family], services: [service] })), T1));
     expect(web.state).toBe('drifted');
@@ -90,7 +100,9 @@ describe('the fight guard', () => {
 
   it('another change for the same manifest is not the same fight', () => {
     const first = driftedWeb();
-    const { diffs } = driftedWeb(formatFightTag({ applied: FIGHT_LIMIT, since: T0.toISOString(), last: T0.toISOString(), desiredHash: first.hash, changeHash: 'ffffffffffffffff' }));
+    const { diffs } = driftedWeb(
+      formatFightTag({ applied: FIGHT_LIMIT, since: T0.toISOString(), last: T0.toISOString(), desiredHash: first.hash, changeHash: 'ffffffffffffffff' }),
+    );
     const web = webOf(guardFights(diffs, T1));
     expect(web.state).toBe('drifted');
     expect(parseFightTag(web.fightTag)?.applied).toBe(2);
@@ -99,7 +111,16 @@ describe('the fight guard', () => {
   it('an in-sync pass costs no call: the record stays and outdates', () => {
     const s = syncedEstate();
     // the service as applied (its tags, revision record included), plus a fight record
-    const tags = { ...s.live.service.tags, [TAG.fight]: formatFightTag({ applied: 2, since: T0.toISOString(), last: T0.toISOString(), desiredHash: s.hashes[SVC_ID]!, changeHash: 'aaaaaaaaaaaaaaaa' }) };
+    const tags = {
+      ...s.live.service.tags,
+      [TAG.fight]: formatFightTag({
+        applied: 2,
+        since: T0.toISOString(),
+        last: T0.toISOString(),
+        desiredHash: s.hashes[SVC_ID]!,
+        changeHash: 'aaaaaaaaaaaaaaaa',
+      }),
+    };
     const service = liveService({ name: 'web', spec: liveServiceSpec(), tags, primary: s.live.rev5 });
     const guarded = guardFights(diff(s.desired, estate({ clusters: [s.live.cluster], families: [s.live.family], services: [service] })), T1);
     expect(webOf(guarded).state).toBe('in-sync');
@@ -141,12 +162,28 @@ describe('the fight guard', () => {
 
   it('every report format shows the fight and the JSON validates against the report schema', () => {
     const first = driftedWeb();
-    const { diffs } = driftedWeb(formatFightTag({ applied: FIGHT_LIMIT, since: T0.toISOString(), last: T0.toISOString(), desiredHash: first.hash, changeHash: first.change }));
+    const { diffs } = driftedWeb(
+      formatFightTag({ applied: FIGHT_LIMIT, since: T0.toISOString(), last: T0.toISOString(), desiredHash: first.hash, changeHash: first.change }),
+    );
     const guarded = guardFights(diffs, T1);
-    const report = buildReport({ diffs: guarded, plan: planEstate(guarded, planOpts), problems: [], loadComplete: true, controllerId: 'default', mode: 'plan', now: T1 });
-    expect(ReportSchema.parse(JSON.parse(JSON.stringify(report))).resources.find((r) => r.id === SVC_ID)?.fight).toEqual({ fields: ['desiredCount'], since: T0.toISOString(), applied: 3 });
+    const report = buildReport({
+      diffs: guarded,
+      plan: planEstate(guarded, planOpts),
+      problems: [],
+      loadComplete: true,
+      controllerId: 'default',
+      mode: 'plan',
+      now: T1,
+    });
+    expect(ReportSchema.parse(JSON.parse(JSON.stringify(report))).resources.find((r) => r.id === SVC_ID)?.fight).toEqual({
+      fields: ['desiredCount'],
+      since: T0.toISOString(),
+      applied: 3,
+    });
     expect(report.summary.byState.fighting).toBe(1);
-    expect(renderText(report)).toMatch(/# fighting Service\/eu-west-1\/prod\/web[\s\S]*fighting since 2026-12-01T10:00:00.000Z: applied on 3 passes in a row, came back each time: desiredCount/);
+    expect(renderText(report)).toMatch(
+      /# fighting Service\/eu-west-1\/prod\/web[\s\S]*fighting since 2026-12-01T10:00:00.000Z: applied on 3 passes in a row, came back each time: desiredCount/,
+    );
     expect(renderMarkdown(report)).toContain('**fighting** since 2026-12-01T10:00:00.000Z: applied on 3 passes in a row, came back each time: `desiredCount`');
     expect(renderPage(report, {})).toMatch(/<p class="error fight">fighting since <time>2026-12-01T10:00:00.000Z<\/time>.*<code>desiredCount<\/code>/);
   });

@@ -31,10 +31,15 @@ describe('reading the manifests folder', () => {
   });
 
   it('reports invalid UTF-8 with its line and column', async () => {
-    await writeFile(join(dir, 'latin1.yaml'), Buffer.concat([Buffer.from('apiVersion: ecs-reconciler/v1\nkind: Cluster\nmetadata:\n  name: caf'), Buffer.from([0xe9]), Buffer.from('\n')]));
+    await writeFile(
+      join(dir, 'latin1.yaml'),
+      Buffer.concat([Buffer.from('apiVersion: ecs-reconciler/v1\nkind: Cluster\nmetadata:\n  name: caf'), Buffer.from([0xe9]), Buffer.from('\n')]),
+    );
     await writeFile(join(dir, 'ok.yaml'), CLUSTER('ok'));
     const r = await loadManifests(dir, { defaultRegion: 'us-east-1' });
-    expect(r.problems).toEqual([{ stage: 'load', file: 'latin1.yaml', line: 4, column: 12, message: 'invalid UTF-8 at byte 65: manifests must be UTF-8 text' }]);
+    expect(r.problems).toEqual([
+      { stage: 'load', file: 'latin1.yaml', line: 4, column: 12, message: 'invalid UTF-8 at byte 65: manifests must be UTF-8 text' },
+    ]);
     expect(r.resources.map((x) => x.name)).toEqual(['ok']);
     expect(r.complete).toBe(false);
   });
@@ -46,7 +51,11 @@ describe('reading the manifests folder', () => {
   });
 
   it('refuses UTF-16 with a message that says so', () => {
-    expect(decodeManifestBytes(Buffer.from('\ufeffa: b\n', 'utf16le'))).toEqual({ error: 'file is UTF-16 encoded: manifests must be UTF-8 text (re-save it as UTF-8)', line: 1, column: 1 });
+    expect(decodeManifestBytes(Buffer.from('\ufeffa: b\n', 'utf16le'))).toEqual({
+      error: 'file is UTF-16 encoded: manifests must be UTF-8 text (re-save it as UTF-8)',
+      line: 1,
+      column: 1,
+    });
   });
 
   it('accepts a UTF-8 byte order mark', () => {
@@ -54,7 +63,7 @@ describe('reading the manifests folder', () => {
   });
 
   it('refuses a file over the size limit', async () => {
-    await writeFile(join(dir, 'big.yaml'), CLUSTER('big') + '#'.repeat(2000) + '\n');
+    await writeFile(join(dir, 'big.yaml'), `${CLUSTER('big') + '#'.repeat(2000)}\n`);
     await writeFile(join(dir, 'small.yaml'), CLUSTER('small'));
     const r = await loadManifests(dir, { defaultRegion: 'us-east-1', maxFileBytes: 1024 });
     expect(r.problems).toEqual([{ stage: 'load', file: 'big.yaml', line: 1, column: 1, message: 'file is 2.0 KiB, over the 1.0 KiB limit: refused' }]);
@@ -63,7 +72,7 @@ describe('reading the manifests folder', () => {
   });
 
   it('refuses a file over the default 1 MiB limit', async () => {
-    await writeFile(join(dir, 'huge.yaml'), CLUSTER('huge') + `# ${'x'.repeat(1024 * 1024)}\n`);
+    await writeFile(join(dir, 'huge.yaml'), `${CLUSTER('huge')}# ${'x'.repeat(1024 * 1024)}\n`);
     const r = await readManifestFiles(dir);
     expect(r.problems).toEqual([{ stage: 'load', file: 'huge.yaml', line: 1, column: 1, message: 'file is 1.0 MiB, over the 1.0 MiB limit: refused' }]);
   });
@@ -87,7 +96,15 @@ describe('reading the manifests folder', () => {
     await writeFile(join(dir, 'sub', 'c.yaml'), CLUSTER('c'));
     await symlink('..', join(dir, 'sub', 'up'));
     const r = await readManifestFiles(dir);
-    expect(r.problems).toEqual([{ stage: 'load', file: 'sub/up', line: 1, column: 1, message: 'symlink loop: the link points to the manifests folder, a folder that contains it: skipped' }]);
+    expect(r.problems).toEqual([
+      {
+        stage: 'load',
+        file: 'sub/up',
+        line: 1,
+        column: 1,
+        message: 'symlink loop: the link points to the manifests folder, a folder that contains it: skipped',
+      },
+    ]);
     expect(r.files.map((f) => f.file)).toEqual(['sub/c.yaml']);
   });
 
@@ -96,7 +113,9 @@ describe('reading the manifests folder', () => {
     await writeFile(join(dir, 'v2', 'c.yaml'), CLUSTER('c'));
     await symlink('v2', join(dir, 'current'));
     const r = await readManifestFiles(dir);
-    expect(r.problems).toEqual([{ stage: 'load', file: 'current', line: 1, column: 1, message: 'symlink to a folder already read as "v2": skipped (its manifests would be read twice)' }]);
+    expect(r.problems).toEqual([
+      { stage: 'load', file: 'current', line: 1, column: 1, message: 'symlink to a folder already read as "v2": skipped (its manifests would be read twice)' },
+    ]);
     expect(r.files.map((f) => f.file)).toEqual(['v2/c.yaml']);
   });
 

@@ -9,7 +9,7 @@ describe('the state files', () => {
   it('history.jsonl keeps the last N passes, skips a torn line, and is compacted when it has grown far past N', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'history-'));
     const lines = Array.from({ length: 60 }, (_, i) => JSON.stringify({ pass: i + 1, at: `2026-11-26T00:00:${String(i % 60).padStart(2, '0')}Z`, states: {} }));
-    writeFileSync(join(dir, 'history.jsonl'), lines.join('\n') + '\n{"pass": 61, "at": "2026-11-2');
+    writeFileSync(join(dir, 'history.jsonl'), `${lines.join('\n')}\n{"pass": 61, "at": "2026-11-2`);
     const store = new HistoryStore(5, dir);
     expect(await store.load()).toBe(5);
     expect(store.lastPass).toBe(60);

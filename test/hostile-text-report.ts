@@ -54,7 +54,14 @@ export function hostileReport(): Report {
     controllerId: 'default',
     mode: 'plan',
     loadComplete: true,
-    summary: { resources: 1, byState: { 'in-sync': 0, pending: 0, drifted: 1, missing: 0, orphaned: 0, conflict: 0, invalid: 0, unknown: 0, fighting: 0, retained: 0 }, actionsPlanned: 1, actionsApplied: 0, actionsFailed: 1, problems: 1 },
+    summary: {
+      resources: 1,
+      byState: { 'in-sync': 0, pending: 0, drifted: 1, missing: 0, orphaned: 0, conflict: 0, invalid: 0, unknown: 0, fighting: 0, retained: 0 },
+      actionsPlanned: 1,
+      actionsApplied: 0,
+      actionsFailed: 1,
+      problems: 1,
+    },
     resources: [web],
     problems: [{ stage: 'load', file: `${HOSTILE.details}.yaml`, line: 1, column: 1, message: HOSTILE.terminal }],
   };

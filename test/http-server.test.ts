@@ -3,7 +3,7 @@
 import net from 'node:net';
 import { hostname } from 'node:os';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startHttpServer, type EndpointHandlers } from '../src/daemon/http-server.js';
+import { type EndpointHandlers, startHttpServer } from '../src/daemon/http-server.js';
 import { defaultAllowedHosts, hostnameOf, type RequestGuardOptions } from '../src/daemon/request-guard.js';
 
 const handlers: EndpointHandlers = {
@@ -55,7 +55,9 @@ function raw(port: number, text: string, timeoutMs = 3_000): Promise<{ status: n
 }
 
 const get = (path: string, headers: Record<string, string> = { host: '127.0.0.1' }) =>
-  `GET ${path} HTTP/1.1\r\n${Object.entries(headers).map(([k, v]) => `${k}: ${v}\r\n`).join('')}connection: close\r\n\r\n`;
+  `GET ${path} HTTP/1.1\r\n${Object.entries(headers)
+    .map(([k, v]) => `${k}: ${v}\r\n`)
+    .join('')}connection: close\r\n\r\n`;
 
 describe('every request gets an answer', () => {
   it('an absolute-form target with a bad port, a malformed target, "*" and garbage: 400, never a hang', async () => {
@@ -72,7 +74,16 @@ describe('every request gets an answer', () => {
 
   it('a handler that throws is answered 500 and reported', async () => {
     const errors: unknown[] = [];
-    const port = await serve({}, { ...handlers, reportJson: () => { throw new Error('boom'); }, onError: (e) => errors.push(e) });
+    const port = await serve(
+      {},
+      {
+        ...handlers,
+        reportJson: () => {
+          throw new Error('boom');
+        },
+        onError: (e) => errors.push(e),
+      },
+    );
     expect((await raw(port, get('/report'))).status).toBe(500);
     expect(errors).toHaveLength(1);
   });
@@ -105,7 +116,7 @@ describe('the Host header', () => {
     expect((await raw(any, get('/report', { host: 'whatever.example' }))).status).toBe(200);
   });
 
-  it('defaults: localhost and the listen host; on 0.0.0.0, this machine\'s hostname', () => {
+  it("defaults: localhost and the listen host; on 0.0.0.0, this machine's hostname", () => {
     expect(defaultAllowedHosts('127.0.0.1', 'box')).toEqual(['localhost']);
     expect(defaultAllowedHosts('reconciler.local', 'box')).toEqual(['localhost', 'reconciler.local']);
     expect(defaultAllowedHosts('0.0.0.0', 'ip-10-0-1-23.ec2.internal')).toEqual(['localhost', 'ip-10-0-1-23.ec2.internal']);
@@ -113,7 +124,7 @@ describe('the Host header', () => {
     expect(hostnameOf('x:99999999')).toBeUndefined();
   });
 
-  it('listening on 0.0.0.0 serves the machine\'s own hostname', async () => {
+  it("listening on 0.0.0.0 serves the machine's own hostname", async () => {
     const port = await serve({}, handlers, '0.0.0.0:0');
     expect((await raw(port, get('/report', { host: `${hostname()}:${port}` }))).status).toBe(200);
     expect((await raw(port, get('/report', { host: 'rebind.attacker.example' }))).status).toBe(421);

@@ -17,19 +17,30 @@ describe('ignore rules at load', () => {
     expect(r.resources).toEqual([]);
     expect(r.complete).toBe(false);
     expect(r.problems).toEqual([
-      expect.objectContaining({ stage: 'validate', file: 'm.yaml', line: 7, column: 28, path: 'metadata.annotations.ecs-reconciler/ignore', message: 'ignore rule "containerDefinitions[name=app].image": a Service has no field containerDefinitions' }),
+      expect.objectContaining({
+        stage: 'validate',
+        file: 'm.yaml',
+        line: 7,
+        column: 28,
+        path: 'metadata.annotations.ecs-reconciler/ignore',
+        message: 'ignore rule "containerDefinitions[name=app].image": a Service has no field containerDefinitions',
+      }),
     ]);
   });
 
   it('a misspelt field gets a did-you-mean', () => {
-    expect(load(taskDefinition('containerDefinitions[name=app].imgae')).problems[0]?.message).toBe('ignore rule "containerDefinitions[name=app].imgae": a TaskDefinition has no field containerDefinitions[name=app].imgae (did you mean "containerDefinitions[name=app].image"?)');
+    expect(load(taskDefinition('containerDefinitions[name=app].imgae')).problems[0]?.message).toBe(
+      'ignore rule "containerDefinitions[name=app].imgae": a TaskDefinition has no field containerDefinitions[name=app].imgae (did you mean "containerDefinitions[name=app].image"?)',
+    );
     expect(load(service('desiredCont')).problems[0]?.message).toMatch(/no field desiredCont \(did you mean "desiredCount"\?\)/);
   });
 
   it('a malformed rule, a selector on a field that is not a list, and a selector field the items lack are errors', () => {
     expect(load(taskDefinition('containerDefinitions[name=app')).problems[0]?.message).toMatch(/expected a path like/);
     expect(load(service('desiredCount[name=x]')).problems[0]?.message).toMatch(/desiredCount is not a list/);
-    expect(load(taskDefinition('containerDefinitions[nmae=app].image')).problems[0]?.message).toMatch(/have no field nmae to select by \(did you mean "name"\?\)/);
+    expect(load(taskDefinition('containerDefinitions[nmae=app].image')).problems[0]?.message).toMatch(
+      /have no field nmae to select by \(did you mean "name"\?\)/,
+    );
   });
 
   it('rules that name real fields load: container fields, any tag, auto scaling, list items by index', () => {

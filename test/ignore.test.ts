@@ -18,8 +18,8 @@ import {
   liveTdSpec,
   managedTags,
   revision,
-  serviceSpec,
   SVC_ID,
+  serviceSpec,
   syncedEstate,
   TD_ID,
   tdSpec,
@@ -57,12 +57,27 @@ describe('parseIgnoreRules', () => {
 
 describe('applyIgnoreRules / withoutIgnored', () => {
   const rules = parseIgnoreRules('containerDefinitions[name=app].image').rules;
-  const manifest = { containerDefinitions: [{ name: 'side', image: 'envoy' }, { name: 'app', image: 'nginx:1.27' }] };
+  const manifest = {
+    containerDefinitions: [
+      { name: 'side', image: 'envoy' },
+      { name: 'app', image: 'nginx:1.27' },
+    ],
+  };
 
   it('puts the live value at the path and reports it when it differs', () => {
-    const live = { containerDefinitions: [{ name: 'app', image: 'repo/app:ci-42' }, { name: 'side', image: 'envoy' }] };
+    const live = {
+      containerDefinitions: [
+        { name: 'app', image: 'repo/app:ci-42' },
+        { name: 'side', image: 'envoy' },
+      ],
+    };
     const { spec, ignored } = applyIgnoreRules(manifest, live, rules);
-    expect(spec).toEqual({ containerDefinitions: [{ name: 'side', image: 'envoy' }, { name: 'app', image: 'repo/app:ci-42' }] });
+    expect(spec).toEqual({
+      containerDefinitions: [
+        { name: 'side', image: 'envoy' },
+        { name: 'app', image: 'repo/app:ci-42' },
+      ],
+    });
     expect(ignored).toEqual([{ path: 'containerDefinitions[name=app].image', live: 'repo/app:ci-42', desired: 'nginx:1.27' }]);
     expect(manifest.containerDefinitions[1]!.image).toBe('nginx:1.27');
   });
@@ -104,7 +119,7 @@ describe('containerDefinitions[name=app].image', () => {
     expect(d.target).toMatchObject({ containerDefinitions: [{ image: 'repo/app:ci-42' }] });
   });
 
-  it('takes the manifest\'s image at creation', () => {
+  it("takes the manifest's image at creation", () => {
     const d = byId(diff([td('nginx:1.27')]), TD_ID);
     expect(d.state).toBe('missing');
     expect(d.target).toMatchObject({ containerDefinitions: [{ name: 'app', image: 'nginx:1.27' }] });
@@ -119,7 +134,7 @@ describe('containerDefinitions[name=app].image', () => {
     expect(hashes([desired('TaskDefinition', 'app', tdSpec({ image: 'nginx:1.27' }))])[TD_ID]).not.toBe(a[TD_ID]);
   });
 
-  it('a service running CI\'s revision is in sync', () => {
+  it("a service running CI's revision is in sync", () => {
     const t = td('nginx:1.27');
     const s = syncedEstate({ td: t });
     const ci = revision('app', 6, liveTdSpec({ image: 'repo/app:ci-42' }), managedTags(s.hashes[TD_ID]));
@@ -131,7 +146,8 @@ describe('containerDefinitions[name=app].image', () => {
 });
 
 describe('tags.deployed-by', () => {
-  const cluster = (deployedBy: string) => desired('Cluster', 'prod', clusterSpec({ tags: { team: 'web', 'deployed-by': deployedBy } }), { annotations: TAG_RULE });
+  const cluster = (deployedBy: string) =>
+    desired('Cluster', 'prod', clusterSpec({ tags: { team: 'web', 'deployed-by': deployedBy } }), { annotations: TAG_RULE });
 
   it('keeps the live tag on update: no change reported, listed as ignored', () => {
     const c = cluster('git');
@@ -144,7 +160,7 @@ describe('tags.deployed-by', () => {
     expect(d.targetTags).toEqual({ team: 'web', 'deployed-by': 'pipeline-7' });
   });
 
-  it('takes the manifest\'s tag at creation', () => {
+  it("takes the manifest's tag at creation", () => {
     const d = byId(diff([cluster('git')]), CLUSTER_ID);
     expect(d.state).toBe('missing');
     expect(d.targetTags).toEqual({ team: 'web', 'deployed-by': 'git' });

@@ -24,15 +24,19 @@ describe('the in-memory gateway', () => {
     expect((await gw.describeTaskDefinition(second.taskDefinition.taskDefinitionArn!)).taskDefinition.status).toBe('INACTIVE');
   });
 
-  it('refuses what ECS refuses, with ECS\'s error codes', async () => {
+  it("refuses what ECS refuses, with ECS's error codes", async () => {
     const { gw } = await withService();
-    await expect(gw.createService({ cluster: 'prod', serviceName: 'web', taskDefinition: 'app', desiredCount: 1 })).rejects.toMatchObject({ code: 'InvalidParameterException' });
+    await expect(gw.createService({ cluster: 'prod', serviceName: 'web', taskDefinition: 'app', desiredCount: 1 })).rejects.toMatchObject({
+      code: 'InvalidParameterException',
+    });
     await expect(gw.createService({ cluster: 'nowhere', serviceName: 'x', taskDefinition: 'app' })).rejects.toMatchObject({ code: 'ClusterNotFoundException' });
     await expect(gw.createService({ cluster: 'prod', serviceName: 'x', taskDefinition: 'missing' })).rejects.toMatchObject({ code: 'ClientException' });
     await expect(gw.updateService({ cluster: 'prod', service: 'nope', desiredCount: 2 })).rejects.toMatchObject({ code: 'ServiceNotFoundException' });
     await expect(gw.describeTaskDefinition('arn:aws:ecs:eu-west-1:123456789012:task-definition/none:1')).rejects.toMatchObject({ code: 'ClientException' });
     await expect(gw.deleteCluster('prod')).rejects.toMatchObject({ code: 'ClusterContainsServicesException' });
-    await expect(gw.tagResource('arn:aws:ecs:eu-west-1:123456789012:service/prod/nope', { a: 'b' })).rejects.toMatchObject({ code: 'ResourceNotFoundException' });
+    await expect(gw.tagResource('arn:aws:ecs:eu-west-1:123456789012:service/prod/nope', { a: 'b' })).rejects.toMatchObject({
+      code: 'ResourceNotFoundException',
+    });
     await gw.deleteService('prod', 'web');
     await expect(gw.updateService({ cluster: 'prod', service: 'web', desiredCount: 2 })).rejects.toMatchObject({ code: 'ServiceNotFoundException' });
     await gw.deleteCluster('prod');
@@ -50,8 +54,12 @@ describe('the in-memory gateway', () => {
     const id = 'service/prod/web';
     const ns = { ServiceNamespace: 'ecs' as const, ResourceId: id, ScalableDimension: 'ecs:service:DesiredCount' as const };
     await expect(gw.registerScalableTarget({ ...ns })).rejects.toMatchObject({ code: 'ValidationException' });
-    await expect(gw.registerScalableTarget({ ...ns, ResourceId: 'service/prod/none', MinCapacity: 1, MaxCapacity: 2 })).rejects.toMatchObject({ code: 'ValidationException' });
-    await expect(gw.putScalingPolicy({ ...ns, PolicyName: 'cpu', PolicyType: 'TargetTrackingScaling' })).rejects.toMatchObject({ code: 'ObjectNotFoundException' });
+    await expect(gw.registerScalableTarget({ ...ns, ResourceId: 'service/prod/none', MinCapacity: 1, MaxCapacity: 2 })).rejects.toMatchObject({
+      code: 'ValidationException',
+    });
+    await expect(gw.putScalingPolicy({ ...ns, PolicyName: 'cpu', PolicyType: 'TargetTrackingScaling' })).rejects.toMatchObject({
+      code: 'ObjectNotFoundException',
+    });
     await gw.registerScalableTarget({ ...ns, MinCapacity: 1, MaxCapacity: 4, SuspendedState: { DynamicScalingInSuspended: true } });
     // an update keeps what it is not given
     await gw.registerScalableTarget({ ...ns, MaxCapacity: 6 });

@@ -1,12 +1,12 @@
 // The state store (src/state/json-lines-store.ts): rewrites are atomic, files are
 // bounded, and a corrupt file is read as empty with a warning, never a crash.
-import fs, { mkdtempSync, readFileSync, readdirSync, writeFileSync, mkdirSync } from 'node:fs';
+import fs, { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { JsonLinesStore } from '../src/state/json-lines-store.js';
-import { HistoryStore } from '../src/daemon/history-store.js';
 import { TaskDefinitionCache } from '../src/aws/index.js';
+import { HistoryStore } from '../src/daemon/history-store.js';
+import { JsonLinesStore } from '../src/state/json-lines-store.js';
 
 interface Row {
   n: number;
@@ -67,7 +67,11 @@ describe('the JSON Lines state store', () => {
       store.append({ n }, () => kept);
       expect(linesOf(file).length).toBeLessThanOrEqual(6);
     }
-    expect(linesOf(file).map((l) => JSON.parse(l).n).at(-1)).toBe(50);
+    expect(
+      linesOf(file)
+        .map((l) => JSON.parse(l).n)
+        .at(-1),
+    ).toBe(50);
   });
 
   it('stays within its bound of bytes, dropping the oldest records first', () => {
@@ -105,7 +109,7 @@ describe('the JSON Lines state store', () => {
   });
 });
 
-describe('the controller\'s state files on the store', () => {
+describe("the controller's state files on the store", () => {
   it('history.jsonl: a corrupt file is read as no history, with a warning, and rewritten clean', async () => {
     const dir = scratch();
     writeFileSync(join(dir, 'history.jsonl'), 'not json at all\n{"pass": 1}\n');

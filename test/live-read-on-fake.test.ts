@@ -3,7 +3,7 @@
 // region that cannot be reached, in milliseconds.
 import { describe, expect, it } from 'vitest';
 import { readLiveEstate, refreshLiveResources } from '../src/live/index.js';
-import { InMemoryGateways, type InMemoryGateway } from './support/in-memory-gateway.js';
+import { type InMemoryGateway, InMemoryGateways } from './support/in-memory-gateway.js';
 import { FAKE_REGION, fixture, passOnFake } from './support/pass-on-fake.js';
 
 const SCALING_READS = new Set(['DescribeScalableTargets', 'DescribeScalingPolicies', 'DescribeScheduledActions']);
@@ -12,7 +12,8 @@ const cluster = (name: string) => ({ kind: 'Cluster' as const, name, region: FAK
 async function seed(gw: InMemoryGateway, services: number, clusterName = 'prod'): Promise<void> {
   await gw.createCluster({ clusterName });
   await gw.registerTaskDefinition({ family: 'app', containerDefinitions: [{ name: 'app', image: 'nginx' }] });
-  for (let i = 1; i <= services; i++) await gw.createService({ cluster: clusterName, serviceName: `svc-${String(i).padStart(2, '0')}`, taskDefinition: 'app', desiredCount: 1 });
+  for (let i = 1; i <= services; i++)
+    await gw.createService({ cluster: clusterName, serviceName: `svc-${String(i).padStart(2, '0')}`, taskDefinition: 'app', desiredCount: 1 });
 }
 
 describe('the live read on the in-memory gateway', () => {
@@ -33,7 +34,11 @@ describe('the live read on the in-memory gateway', () => {
     for (const name of ['a', 'b', 'c', 'd', 'e']) await gw.createCluster({ clusterName: name });
     for (let i = 0; i < 5; i++) await gw.registerTaskDefinition({ family: 'app', containerDefinitions: [{ name: 'app', image: `nginx:${i}` }] });
     fake.clearCalls();
-    const estate = await readLiveEstate(fake, { controllerId: 'default', regions: [], desired: [cluster('e'), { kind: 'TaskDefinition', name: 'app', region: FAKE_REGION }] });
+    const estate = await readLiveEstate(fake, {
+      controllerId: 'default',
+      regions: [],
+      desired: [cluster('e'), { kind: 'TaskDefinition', name: 'app', region: FAKE_REGION }],
+    });
     expect(fake.callsOf('ListClusters')).toHaveLength(3);
     expect(fake.callsOf('ListTaskDefinitions')).toHaveLength(3);
     expect([...estate.clusters.values()].map((c) => c.name)).toEqual(['e']);
@@ -52,7 +57,15 @@ describe('the live read on the in-memory gateway', () => {
     expect(r.missing.sort()).toEqual(['never-made', 'svc-02']);
     const base = await readLiveEstate(fake, { controllerId: 'default', regions: [], desired: [cluster('prod')] });
     expect(base.services.size).toBe(1);
-    const refreshed = await refreshLiveResources(fake, base, [{ kind: 'Service', name: 'svc-01', region: FAKE_REGION, cluster: 'prod' }, { kind: 'Service', name: 'never-made', region: FAKE_REGION, cluster: 'prod' }], 'default');
+    const refreshed = await refreshLiveResources(
+      fake,
+      base,
+      [
+        { kind: 'Service', name: 'svc-01', region: FAKE_REGION, cluster: 'prod' },
+        { kind: 'Service', name: 'never-made', region: FAKE_REGION, cluster: 'prod' },
+      ],
+      'default',
+    );
     expect([...refreshed.services.values()].map((s) => s.name)).toEqual(['svc-01']);
   });
 

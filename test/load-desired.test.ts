@@ -10,7 +10,10 @@ let dir: string;
 beforeEach(async () => {
   dir = await mkdtemp(path.join(os.tmpdir(), 'load-desired-'));
   await writeFile(path.join(dir, 'cluster.yaml'), 'apiVersion: ecs-reconciler/v1\nkind: Cluster\nmetadata: { name: prod }\nspec: {}\n');
-  await writeFile(path.join(dir, 'task.yaml'), 'apiVersion: ecs-reconciler/v1\nkind: TaskDefinition\nmetadata: { name: web }\nspec:\n  containerDefinitions:\n    - { name: web, image: "nginx:${TAG}", memory: 512 }\n');
+  await writeFile(
+    path.join(dir, 'task.yaml'),
+    'apiVersion: ecs-reconciler/v1\nkind: TaskDefinition\nmetadata: { name: web }\nspec:\n  containerDefinitions:\n    - { name: web, image: "nginx:${TAG}", memory: 512 }\n',
+  );
 });
 afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
@@ -35,13 +38,16 @@ describe('the one load path', () => {
     expect((await loadDesired(source({ vars: ['TAG=2.0'] }))).complete).toBe(true);
   });
 
-  it('with the daemon\'s parse cache an unchanged file yields the same resource object (the targeted pass re-reads only what changed)', async () => {
+  it("with the daemon's parse cache an unchanged file yields the same resource object (the targeted pass re-reads only what changed)", async () => {
     const cache = new ParseCache();
     const first = await loadDesired(source({ vars: ['TAG=1'], cache }));
     const second = await loadDesired(source({ vars: ['TAG=1'], cache }));
     const byName = (l: typeof first, name: string) => l.resources.find((r) => r.name === name);
     expect(byName(second, 'prod')).toBe(byName(first, 'prod'));
-    await writeFile(path.join(dir, 'cluster.yaml'), 'apiVersion: ecs-reconciler/v1\nkind: Cluster\nmetadata: { name: prod }\nspec: { settings: [{ name: containerInsights, value: enabled }] }\n');
+    await writeFile(
+      path.join(dir, 'cluster.yaml'),
+      'apiVersion: ecs-reconciler/v1\nkind: Cluster\nmetadata: { name: prod }\nspec: { settings: [{ name: containerInsights, value: enabled }] }\n',
+    );
     const third = await loadDesired(source({ vars: ['TAG=1'], cache }));
     expect(byName(third, 'prod')).not.toBe(byName(first, 'prod'));
     expect(byName(third, 'web')).toBe(byName(first, 'web'));

@@ -31,7 +31,52 @@ function corpus(): Array<{ file: string; text: string }> {
   return out;
 }
 
-const INSERTS = ['&a ', '*a', '!!binary ', '${', '${X', '${UNDEFINED_VAR}', '$${', '\t', '  ', '\u00e9', '\u{1F600}', '\u200b', '\ufeff', '\u0000', '\r\n', '\r', ':', ': ', '- ', '[', ']', '{', '}', '"', "'", '#', '---\n', '...\n', '&b [*a, *a, *a]', '<<: *a', '!', '%YAML 1.2\n', '|', '>-', '?', ',', '\\', '\u2028', '9'.repeat(400), 'null', '~', '0x1F', '.inf', 'true'];
+const INSERTS = [
+  '&a ',
+  '*a',
+  '!!binary ',
+  '${',
+  '${X',
+  '${UNDEFINED_VAR}',
+  '$${',
+  '\t',
+  '  ',
+  '\u00e9',
+  '\u{1F600}',
+  '\u200b',
+  '\ufeff',
+  '\u0000',
+  '\r\n',
+  '\r',
+  ':',
+  ': ',
+  '- ',
+  '[',
+  ']',
+  '{',
+  '}',
+  '"',
+  "'",
+  '#',
+  '---\n',
+  '...\n',
+  '&b [*a, *a, *a]',
+  '<<: *a',
+  '!',
+  '%YAML 1.2\n',
+  '|',
+  '>-',
+  '?',
+  ',',
+  '\\',
+  '\u2028',
+  '9'.repeat(400),
+  'null',
+  '~',
+  '0x1F',
+  '.inf',
+  'true',
+];
 
 type Rand = () => number;
 const pick = <T>(r: Rand, xs: readonly T[]): T => xs[Math.floor(r() * xs.length)]!;
@@ -163,7 +208,10 @@ describe('loader fuzz (seeded)', () => {
       else if (parsed.resources.length > 0) outcome.partial++;
       else outcome.rejected++;
       for (const p of parsed.problems) {
-        const key = p.message.replace(/"[^"]*"/g, '"…"').replace(/\d+/g, 'N').slice(0, 60);
+        const key = p.message
+          .replace(/"[^"]*"/g, '"…"')
+          .replace(/\d+/g, 'N')
+          .slice(0, 60);
         messages.set(key, (messages.get(key) ?? 0) + 1);
       }
     }
@@ -197,7 +245,9 @@ describe('loader fuzz (seeded)', () => {
       else outcome.incomplete++;
     }
     expect(outcome.complete).toBeGreaterThan(0);
-    console.log(`[loader-fuzz] ${GROUPS} groups of the ${estate.length} files of manifests/ (30% mutated): ${outcome.complete} complete, ${outcome.incomplete} incomplete (prune refused), 0 thrown`);
+    console.log(
+      `[loader-fuzz] ${GROUPS} groups of the ${estate.length} files of manifests/ (30% mutated): ${outcome.complete} complete, ${outcome.incomplete} incomplete (prune refused), 0 thrown`,
+    );
   }, 30_000);
 });
 

@@ -24,7 +24,11 @@ function capture(format: 'json' | 'pretty') {
 
 function throttled(): Error {
   // the shape the AWS SDK v3 throws: name = the service's error code, $metadata from the response
-  return Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException', $fault: 'client', $metadata: { requestId: '6f1c2b7e-1d8a-4c1f-9e0b-2f4a5d6c7b8a', httpStatusCode: 400, attempts: 8 } });
+  return Object.assign(new Error('Rate exceeded'), {
+    name: 'ThrottlingException',
+    $fault: 'client',
+    $metadata: { requestId: '6f1c2b7e-1d8a-4c1f-9e0b-2f4a5d6c7b8a', httpStatusCode: 400, attempts: 8 },
+  });
 }
 
 describe('JSON logs', () => {
@@ -42,13 +46,31 @@ describe('JSON logs', () => {
     const { logger, lines } = capture('json');
     logger.error({ resource: 'Service/eu-west-1/prod/web', err: throttled() }, 'update-service failed');
     const line = JSON.parse(lines[0]!) as { err: Record<string, unknown> };
-    expect(line.err).toMatchObject({ type: 'ThrottlingException', code: 'ThrottlingException', message: 'Rate exceeded', requestId: '6f1c2b7e-1d8a-4c1f-9e0b-2f4a5d6c7b8a', httpStatusCode: 400, attempts: 8 });
+    expect(line.err).toMatchObject({
+      type: 'ThrottlingException',
+      code: 'ThrottlingException',
+      message: 'Rate exceeded',
+      requestId: '6f1c2b7e-1d8a-4c1f-9e0b-2f4a5d6c7b8a',
+      httpStatusCode: 400,
+      attempts: 8,
+    });
     expect(line.err.stack).toContain('Rate exceeded');
   });
 
   it("keep the request id of an SDK error through the gateway's AwsCallError", () => {
-    const wrapped = new AwsCallError('UpdateService', 'ThrottlingException', 'UpdateService: ThrottlingException: Rate exceeded', true, true, { requestId: 'req-42', httpStatusCode: 400, attempts: 8 });
-    expect(errorDetails(wrapped)).toEqual({ name: 'AwsCallError', message: 'UpdateService: ThrottlingException: Rate exceeded', code: 'ThrottlingException', requestId: 'req-42', httpStatusCode: 400, attempts: 8 });
+    const wrapped = new AwsCallError('UpdateService', 'ThrottlingException', 'UpdateService: ThrottlingException: Rate exceeded', true, true, {
+      requestId: 'req-42',
+      httpStatusCode: 400,
+      attempts: 8,
+    });
+    expect(errorDetails(wrapped)).toEqual({
+      name: 'AwsCallError',
+      message: 'UpdateService: ThrottlingException: Rate exceeded',
+      code: 'ThrottlingException',
+      requestId: 'req-42',
+      httpStatusCode: 400,
+      attempts: 8,
+    });
     const { logger, lines } = capture('json');
     logger.error({ err: wrapped }, 'update-service failed');
     expect((JSON.parse(lines[0]!) as { err: Record<string, unknown> }).err).toMatchObject({ code: 'ThrottlingException', requestId: 'req-42' });
@@ -76,6 +98,8 @@ describe('pretty logs', () => {
   it('add the AWS error code, message and request id to the message', () => {
     const { logger, lines } = capture('pretty');
     logger.error({ resource: 'Service/eu-west-1/prod/web', err: throttled() }, 'update-service Service/eu-west-1/prod/web failed');
-    expect(lines[0]).toMatch(/ERROR: update-service Service\/eu-west-1\/prod\/web failed \(ThrottlingException: Rate exceeded, request id 6f1c2b7e-1d8a-4c1f-9e0b-2f4a5d6c7b8a\)$/);
+    expect(lines[0]).toMatch(
+      /ERROR: update-service Service\/eu-west-1\/prod\/web failed \(ThrottlingException: Rate exceeded, request id 6f1c2b7e-1d8a-4c1f-9e0b-2f4a5d6c7b8a\)$/,
+    );
   });
 });

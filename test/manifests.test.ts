@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { main } from '../src/cli/main.js';
 import type { CommandIO } from '../src/cli/io.js';
+import { main } from '../src/cli/main.js';
 import { loadManifests, loadManifestTexts, parseManifestText } from '../src/manifests/index.js';
 import { formatProblem, type Problem } from '../src/model/problem.js';
 
@@ -29,7 +29,14 @@ describe('schema errors are located at the field and read well', () => {
   it('reports an unknown field at its own key, with a did-you-mean', () => {
     const r = parseFixture('unknown-field.yaml');
     const p = onlyProblem(r.problems);
-    expect(p).toMatchObject({ file: 'unknown-field.yaml', line: 8, column: 3, path: 'spec.desiredCont', message: 'unknown field', hint: 'did you mean "desiredCount"?' });
+    expect(p).toMatchObject({
+      file: 'unknown-field.yaml',
+      line: 8,
+      column: 3,
+      path: 'spec.desiredCont',
+      message: 'unknown field',
+      hint: 'did you mean "desiredCount"?',
+    });
     expect(r.resources).toEqual([]);
     expect(r.invalid).toEqual([expect.objectContaining({ kind: 'Service', name: 'web', cluster: 'prod' })]);
   });
@@ -54,7 +61,13 @@ describe('schema errors are located at the field and read well', () => {
 
   it('reports a wrong apiVersion with the value it expected', () => {
     const p = onlyProblem(parseFixture('wrong-api-version.yaml').problems);
-    expect(p).toMatchObject({ file: 'wrong-api-version.yaml', line: 2, column: 13, path: 'apiVersion', message: 'expected "ecs-reconciler/v1", got "apps/v1"' });
+    expect(p).toMatchObject({
+      file: 'wrong-api-version.yaml',
+      line: 2,
+      column: 13,
+      path: 'apiVersion',
+      message: 'expected "ecs-reconciler/v1", got "apps/v1"',
+    });
   });
 
   it('reports a word where a whole number belongs in the words of the contract', () => {
@@ -64,7 +77,8 @@ describe('schema errors are located at the field and read well', () => {
   });
 
   it('reports a negative or fractional count with the same expectation', () => {
-    const svc = (count: string) => `apiVersion: ecs-reconciler/v1\nkind: Service\nmetadata: { name: web, cluster: prod }\nspec:\n  taskDefinition: app\n  desiredCount: ${count}\n`;
+    const svc = (count: string) =>
+      `apiVersion: ecs-reconciler/v1\nkind: Service\nmetadata: { name: web, cluster: prod }\nspec:\n  taskDefinition: app\n  desiredCount: ${count}\n`;
     expect(onlyProblem(parseText('s.yaml', svc('-1')).problems)).toMatchObject({ line: 6, column: 17, message: 'expected a whole number >= 0, got -1' });
     expect(onlyProblem(parseText('s.yaml', svc('1.5')).problems)).toMatchObject({ line: 6, column: 17, message: 'expected a whole number >= 0, got 1.5' });
   });
@@ -114,19 +128,31 @@ describe('YAML syntax and structure', () => {
   });
 
   it('loads the good documents around a document with a syntax error', () => {
-    const text = 'apiVersion: ecs-reconciler/v1\nkind: Cluster\nmetadata: {name: a}\nspec: {}\n---\nkind: [\n---\napiVersion: ecs-reconciler/v1\nkind: Cluster\nmetadata: {name: c}\nspec: {}\n';
+    const text =
+      'apiVersion: ecs-reconciler/v1\nkind: Cluster\nmetadata: {name: a}\nspec: {}\n---\nkind: [\n---\napiVersion: ecs-reconciler/v1\nkind: Cluster\nmetadata: {name: c}\nspec: {}\n';
     const r = parseText('m.yaml', text);
     expect(r.resources.map((x) => x.name)).toEqual(['a', 'c']);
     expect(onlyProblem(r.problems)).toMatchObject({ file: 'm.yaml', line: 6, column: 7 });
   });
 
   it('reports an empty file', () => {
-    expect(onlyProblem(parseFixture('empty.yaml').problems)).toEqual({ stage: 'load', file: 'empty.yaml', line: 1, column: 1, message: 'file is empty: expected at least one manifest' });
+    expect(onlyProblem(parseFixture('empty.yaml').problems)).toEqual({
+      stage: 'load',
+      file: 'empty.yaml',
+      line: 1,
+      column: 1,
+      message: 'file is empty: expected at least one manifest',
+    });
   });
 
   it('reports a file of only comments and empty documents once, not once per empty document', () => {
     const r = parseFixture('comments-only.yaml');
-    expect(onlyProblem(r.problems)).toMatchObject({ file: 'comments-only.yaml', line: 1, column: 1, message: 'file holds no manifest: only comments or empty documents' });
+    expect(onlyProblem(r.problems)).toMatchObject({
+      file: 'comments-only.yaml',
+      line: 1,
+      column: 1,
+      message: 'file holds no manifest: only comments or empty documents',
+    });
     expect(r.resources).toEqual([]);
   });
 
@@ -137,14 +163,23 @@ describe('YAML syntax and structure', () => {
   });
 
   it('reports a document that is not a map', () => {
-    expect(onlyProblem(parseText('x.yaml', '- a\n- b\n').problems)).toMatchObject({ line: 1, column: 1, message: 'expected a manifest (a map with apiVersion, kind, metadata, spec), got a list' });
+    expect(onlyProblem(parseText('x.yaml', '- a\n- b\n').problems)).toMatchObject({
+      line: 1,
+      column: 1,
+      message: 'expected a manifest (a map with apiVersion, kind, metadata, spec), got a list',
+    });
   });
 
   it('refuses an alias bomb quickly with a clear message', () => {
     const started = Date.now();
     const r = parseFixture('alias-bomb.yaml');
     expect(Date.now() - started).toBeLessThan(1000);
-    expect(onlyProblem(r.problems)).toMatchObject({ file: 'alias-bomb.yaml', line: 1, column: 1, message: 'YAML aliases expand to more than 100 nodes (an alias bomb?): refused' });
+    expect(onlyProblem(r.problems)).toMatchObject({
+      file: 'alias-bomb.yaml',
+      line: 1,
+      column: 1,
+      message: 'YAML aliases expand to more than 100 nodes (an alias bomb?): refused',
+    });
   });
 
   it('refuses a document nested 200 levels deep, at the level where it gets too deep', () => {
@@ -187,12 +222,19 @@ describe('${VAR} substitution', () => {
     // a run-time placeholder (Fluent Bit's, a shell's) pasted as published: the hint says how to keep it
     expect(r.problems[0]!.hint).toContain('write $${IMAGE_TAG}');
     // the second reference in the value, after one with a default
-    expect(r.problems[1]).toMatchObject({ line: 12, column: 60, path: 'spec.containerDefinitions[0].environment[0].value', message: 'undefined variable ${STAGE}' });
+    expect(r.problems[1]).toMatchObject({
+      line: 12,
+      column: 60,
+      path: 'spec.containerDefinitions[0].environment[0].value',
+      message: 'undefined variable ${STAGE}',
+    });
     expect(r.resources).toEqual([]);
   });
 
   it('reports an unterminated ${ rather than keeping it silently', () => {
-    const p = onlyProblem(parseText('u.yaml', 'apiVersion: ecs-reconciler/v1\nkind: Cluster\nmetadata:\n  name: a\nspec:\n  tags: { a: "x-${OPEN" }\n').problems);
+    const p = onlyProblem(
+      parseText('u.yaml', 'apiVersion: ecs-reconciler/v1\nkind: Cluster\nmetadata:\n  name: a\nspec:\n  tags: { a: "x-${OPEN" }\n').problems,
+    );
     expect(p).toMatchObject({ line: 6, column: 17, path: 'spec.tags.a' });
     expect(p.message).toMatch(/^unterminated variable reference "\$\{OPEN"/);
   });
@@ -211,7 +253,12 @@ describe('${VAR} substitution', () => {
     expect(r.resources[0]!.spec.launchType).toBe('FARGATE');
     expect(r.resources[0]!.spec.tags).toEqual({ owner: 'x\nlaunchType: EC2\nextra: { a: b }' });
     const asCount = parseFixture('count-variable.yaml', { COUNT: '2\nlaunchType: EC2', OWNER: 'a: b' });
-    expect(onlyProblem(asCount.problems)).toMatchObject({ line: 8, column: 17, path: 'spec.desiredCount', message: 'expected a whole number >= 0, got "2\\nlaunchType: EC2"' });
+    expect(onlyProblem(asCount.problems)).toMatchObject({
+      line: 8,
+      column: 17,
+      path: 'spec.desiredCount',
+      message: 'expected a whole number >= 0, got "2\\nlaunchType: EC2"',
+    });
   });
 });
 
@@ -267,7 +314,12 @@ describe('across manifests', () => {
     expect(p.message).toBe('Cluster/us-east-1/prod is also defined at a-cluster.yaml:4:9: two manifests claim one resource, so neither is loaded');
     expect(r.resources.map((x) => x.name)).toEqual(['batch']);
     // both stay known as invalid, so neither reads as deleted
-    expect(r.invalid.filter((i) => i.name === 'prod').map((i) => i.source.file).sort()).toEqual(['a-cluster.yaml', 'b-cluster.yaml']);
+    expect(
+      r.invalid
+        .filter((i) => i.name === 'prod')
+        .map((i) => i.source.file)
+        .sort(),
+    ).toEqual(['a-cluster.yaml', 'b-cluster.yaml']);
     expect(r.complete).toBe(false);
   });
 
@@ -423,7 +475,7 @@ describe('the validate command, in-process', () => {
     expect(report.problems.map((p) => p.file)).not.toContain('undefined-var.yaml');
   });
 
-  it('does not let a manifest read the controller\'s environment: an unlisted variable is undefined, with file:line', async () => {
+  it("does not let a manifest read the controller's environment: an unlisted variable is undefined, with file:line", async () => {
     const dir = mkdtempSync(join(tmpdir(), 'ecsr-env-'));
     writeFileSync(
       join(dir, 'leak.yaml'),
@@ -434,7 +486,9 @@ describe('the validate command, in-process', () => {
     const text = o.out.join('');
     expect(text).not.toContain('planted-secret-1f9c');
     const report = JSON.parse(text) as { problems: Problem[] };
-    expect(report.problems).toEqual([expect.objectContaining({ file: 'leak.yaml', line: 5, column: 18, message: 'undefined variable ${AWS_SECRET_ACCESS_KEY}' })]);
+    expect(report.problems).toEqual([
+      expect.objectContaining({ file: 'leak.yaml', line: 5, column: 18, message: 'undefined variable ${AWS_SECRET_ACCESS_KEY}' }),
+    ]);
     rmSync(dir, { recursive: true, force: true });
   });
 

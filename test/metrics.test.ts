@@ -49,7 +49,13 @@ async function scrape(metrics: DaemonMetrics) {
 describe('/metrics', () => {
   it("has prom-client's default process and Node.js metrics: memory, heap, event-loop lag, GC", async () => {
     const { types } = await scrape(new DaemonMetrics(new CallCounter()));
-    for (const name of ['process_cpu_seconds_total', 'process_resident_memory_bytes', 'nodejs_heap_size_used_bytes', 'nodejs_eventloop_lag_seconds', 'nodejs_gc_duration_seconds']) {
+    for (const name of [
+      'process_cpu_seconds_total',
+      'process_resident_memory_bytes',
+      'nodejs_heap_size_used_bytes',
+      'nodejs_eventloop_lag_seconds',
+      'nodejs_gc_duration_seconds',
+    ]) {
       expect(types.has(name), name).toBe(true);
     }
   });
@@ -57,7 +63,9 @@ describe('/metrics', () => {
   it('has build_info with the version and the Node.js version', async () => {
     const { samples } = await scrape(new DaemonMetrics(new CallCounter()));
     const info = samples.filter((s) => s.name === 'ecs_reconciler_build_info');
-    expect(info).toEqual([{ name: 'ecs_reconciler_build_info', labels: { version: expect.stringMatching(/^\d+\.\d+\.\d+/), node: process.versions.node }, value: 1 }]);
+    expect(info).toEqual([
+      { name: 'ecs_reconciler_build_info', labels: { version: expect.stringMatching(/^\d+\.\d+\.\d+/), node: process.versions.node }, value: 1 },
+    ]);
   });
 
   it('keeps every series the README lists, with their types', async () => {
@@ -104,7 +112,11 @@ describe('/metrics', () => {
     calls.record('ecs', 'UpdateService', 'ThrottlingException', 8);
     calls.throttled++;
     const { samples } = await scrape(metrics);
-    expect(samples.find((s) => s.name === 'ecs_reconciler_aws_calls_total' && s.labels.operation === 'DescribeServices')).toEqual({ name: 'ecs_reconciler_aws_calls_total', labels: { service: 'ecs', operation: 'DescribeServices', outcome: 'success' }, value: 2 });
+    expect(samples.find((s) => s.name === 'ecs_reconciler_aws_calls_total' && s.labels.operation === 'DescribeServices')).toEqual({
+      name: 'ecs_reconciler_aws_calls_total',
+      labels: { service: 'ecs', operation: 'DescribeServices', outcome: 'success' },
+      value: 2,
+    });
     expect(samples.find((s) => s.name === 'ecs_reconciler_aws_throttled_total')?.value).toBe(1);
   });
 
@@ -122,7 +134,10 @@ describe('/metrics', () => {
     for (const s of samples) {
       if (!s.name.startsWith('ecs_reconciler_')) continue;
       const base = s.name.replace(/_(bucket|sum|count)$/, '');
-      const names = Object.keys(s.labels).filter((l) => l !== 'le').sort().join(',');
+      const names = Object.keys(s.labels)
+        .filter((l) => l !== 'le')
+        .sort()
+        .join(',');
       (labelSets.get(base) ?? labelSets.set(base, new Set()).get(base)!).add(names);
     }
     for (const [name, sets] of labelSets) expect([...sets], name).toHaveLength(1);

@@ -5,13 +5,7 @@
 
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import {
-  canonicalJson,
-  normalizeCluster,
-  normalizeService,
-  normalizeTaskDefinition,
-  type Json,
-} from '../src/diff/normalize.js';
+import { canonicalJson, type Json, normalizeCluster, normalizeService, normalizeTaskDefinition } from '../src/diff/normalize.js';
 import { projectLiveCluster, projectLiveService, projectLiveTaskDefinition } from '../src/diff/projection.js';
 
 function fixture(name: string): Json {
@@ -97,12 +91,12 @@ function tdPair(desired: Json, described: Json): [Json, Json] {
 
 describe('task definition projection', () => {
   it('a live task definition and the manifest it was registered from are in sync', () => {
-    const live = fixture('describe-task-definition.json')['taskDefinition'] as Json;
+    const live = fixture('describe-task-definition.json').taskDefinition as Json;
     expectSame(...tdPair(fixture('desired-task-definition.json'), live));
   });
 
   it('projection keeps only RegisterTaskDefinition input fields', () => {
-    const live = fixture('describe-task-definition.json')['taskDefinition'] as Json;
+    const live = fixture('describe-task-definition.json').taskDefinition as Json;
     expect(Object.keys(projectLiveTaskDefinition(live)).sort()).toEqual([
       'containerDefinitions',
       'cpu',
@@ -118,21 +112,18 @@ describe('task definition projection', () => {
   });
 
   it('projection and normalization do not change or share the API response', () => {
-    const live = fixture('describe-task-definition.json')['taskDefinition'] as Json;
+    const live = fixture('describe-task-definition.json').taskDefinition as Json;
     const before = canonicalJson(live);
     const projected = projectLiveTaskDefinition(live);
     normalizeTaskDefinition(projected);
-    first(projected['containerDefinitions'])['image'] = 'changed';
+    first(projected.containerDefinitions).image = 'changed';
     expect(canonicalJson(live)).toBe(before);
   });
 
   it('a live task definition that differs only in revision is in sync', () => {
-    const live = fixture('describe-task-definition.json')['taskDefinition'] as Json;
+    const live = fixture('describe-task-definition.json').taskDefinition as Json;
     const next = { ...live, revision: 8, taskDefinitionArn: ARN.replace(':3', ':8') };
-    expectSame(
-      normalizeTaskDefinition(projectLiveTaskDefinition(live)),
-      normalizeTaskDefinition(projectLiveTaskDefinition(next)),
-    );
+    expectSame(normalizeTaskDefinition(projectLiveTaskDefinition(live)), normalizeTaskDefinition(projectLiveTaskDefinition(next)));
   });
 });
 
@@ -230,20 +221,12 @@ describe('task definition: container defaults ECS fills in', () => {
   it('a changed health check interval is a difference', () => {
     const command = ['CMD-SHELL', 'true'];
     expectDifferent(
-      ...tdPair(
-        desiredTd({}, { healthCheck: { command } }),
-        describedTd({}, { healthCheck: { command, interval: 10, timeout: 5, retries: 3 } }),
-      ),
+      ...tdPair(desiredTd({}, { healthCheck: { command } }), describedTd({}, { healthCheck: { command, interval: 10, timeout: 5, retries: 3 } })),
     );
   });
 
   it('versionConsistency enabled and false opt-in flags are not drift', () => {
-    expectSame(
-      ...tdPair(
-        desiredTd({}, {}),
-        describedTd({}, { versionConsistency: 'enabled', privileged: false, readonlyRootFilesystem: false }),
-      ),
-    );
+    expectSame(...tdPair(desiredTd({}, {}), describedTd({}, { versionConsistency: 'enabled', privileged: false, readonlyRootFilesystem: false })));
   });
 
   it('readonlyRootFilesystem true is a difference', () => {
@@ -255,19 +238,30 @@ describe('task definition: order-free lists', () => {
   it('environment order is not drift', () => {
     expectSame(
       ...tdPair(
-        desiredTd({}, { environment: [{ name: 'B', value: '2' }, { name: 'A', value: '1' }] }),
-        describedTd({}, { environment: [{ name: 'A', value: '1' }, { name: 'B', value: '2' }] }),
+        desiredTd(
+          {},
+          {
+            environment: [
+              { name: 'B', value: '2' },
+              { name: 'A', value: '1' },
+            ],
+          },
+        ),
+        describedTd(
+          {},
+          {
+            environment: [
+              { name: 'A', value: '1' },
+              { name: 'B', value: '2' },
+            ],
+          },
+        ),
       ),
     );
   });
 
   it('a real environment change is a difference', () => {
-    expectDifferent(
-      ...tdPair(
-        desiredTd({}, { environment: [{ name: 'A', value: '1' }] }),
-        describedTd({}, { environment: [{ name: 'A', value: '2' }] }),
-      ),
-    );
+    expectDifferent(...tdPair(desiredTd({}, { environment: [{ name: 'A', value: '1' }] }), describedTd({}, { environment: [{ name: 'A', value: '2' }] })));
   });
 
   it('secrets order is not drift', () => {
@@ -294,18 +288,24 @@ describe('task definition: order-free lists', () => {
   it('mountPoints order and readOnly false are not drift', () => {
     expectSame(
       ...tdPair(
-        desiredTd({}, {
-          mountPoints: [
-            { sourceVolume: 'b', containerPath: '/b' },
-            { sourceVolume: 'a', containerPath: '/a' },
-          ],
-        }),
-        describedTd({}, {
-          mountPoints: [
-            { sourceVolume: 'a', containerPath: '/a', readOnly: false },
-            { sourceVolume: 'b', containerPath: '/b', readOnly: false },
-          ],
-        }),
+        desiredTd(
+          {},
+          {
+            mountPoints: [
+              { sourceVolume: 'b', containerPath: '/b' },
+              { sourceVolume: 'a', containerPath: '/a' },
+            ],
+          },
+        ),
+        describedTd(
+          {},
+          {
+            mountPoints: [
+              { sourceVolume: 'a', containerPath: '/a', readOnly: false },
+              { sourceVolume: 'b', containerPath: '/b', readOnly: false },
+            ],
+          },
+        ),
       ),
     );
   });
@@ -326,18 +326,11 @@ describe('task definition: order-free lists', () => {
   });
 
   it('dockerLabels key order is not drift', () => {
-    expectSame(
-      ...tdPair(
-        desiredTd({}, { dockerLabels: { b: '2', a: '1' } }),
-        describedTd({}, { dockerLabels: { a: '1', b: '2' } }),
-      ),
-    );
+    expectSame(...tdPair(desiredTd({}, { dockerLabels: { b: '2', a: '1' } }), describedTd({}, { dockerLabels: { a: '1', b: '2' } })));
   });
 
   it('a changed docker label is a difference', () => {
-    expectDifferent(
-      ...tdPair(desiredTd({}, { dockerLabels: { a: '1' } }), describedTd({}, { dockerLabels: { a: '1', b: '2' } })),
-    );
+    expectDifferent(...tdPair(desiredTd({}, { dockerLabels: { a: '1' } }), describedTd({}, { dockerLabels: { a: '1', b: '2' } })));
   });
 
   it('ulimits, systemControls and dependsOn order is not drift', () => {
@@ -391,13 +384,16 @@ describe('task definition: order-free lists', () => {
     expectSame(
       ...tdPair(
         desiredTd({}, { portMappings: [{ containerPort: 443 }, { containerPort: 80 }, { containerPort: 80, protocol: 'udp' }] }),
-        describedTd({}, {
-          portMappings: [
-            { containerPort: 80, hostPort: 80, protocol: 'udp' },
-            { containerPort: 80, hostPort: 80, protocol: 'tcp' },
-            { containerPort: 443, hostPort: 443, protocol: 'tcp' },
-          ],
-        }),
+        describedTd(
+          {},
+          {
+            portMappings: [
+              { containerPort: 80, hostPort: 80, protocol: 'udp' },
+              { containerPort: 80, hostPort: 80, protocol: 'tcp' },
+              { containerPort: 443, hostPort: 443, protocol: 'tcp' },
+            ],
+          },
+        ),
       ),
     );
   });
@@ -444,9 +440,7 @@ describe('task definition: order-free lists', () => {
   });
 
   it('an added requiresCompatibilities entry is a difference', () => {
-    expectDifferent(
-      ...tdPair(desiredTd({ requiresCompatibilities: ['FARGATE'] }, {}), describedTd({ requiresCompatibilities: ['EC2', 'FARGATE'] }, {})),
-    );
+    expectDifferent(...tdPair(desiredTd({ requiresCompatibilities: ['FARGATE'] }, {}), describedTd({ requiresCompatibilities: ['EC2', 'FARGATE'] }, {})));
   });
 });
 
@@ -508,9 +502,9 @@ describe('task definition: task-level values', () => {
 
   it('a numeric string where the API takes a string stays a string', () => {
     const out = normalizeTaskDefinition(desiredTd({}, { user: '1000', environment: [{ name: 'PORT', value: '80' }] }));
-    const container = first(out['containerDefinitions']);
-    expect(container['user']).toBe('1000');
-    expect(first(container['environment'])['value']).toBe('80');
+    const container = first(out.containerDefinitions);
+    expect(container.user).toBe('1000');
+    expect(first(container.environment).value).toBe('80');
   });
 
   it('a different number given as a string is a difference', () => {
@@ -527,7 +521,7 @@ describe('task definition: task-level values', () => {
   });
 
   it('normalization is idempotent', () => {
-    const live = fixture('describe-task-definition.json')['taskDefinition'] as Json;
+    const live = fixture('describe-task-definition.json').taskDefinition as Json;
     const once = normalizeTaskDefinition(projectLiveTaskDefinition(live));
     expect(normalizeTaskDefinition(once)).toStrictEqual(once);
   });
@@ -598,7 +592,7 @@ function svcPair(desired: Json, described: Json): [Json, Json] {
 
 describe('service projection', () => {
   it('a live service and its manifest are in sync', () => {
-    const live = first(fixture('describe-services.json')['services']);
+    const live = first(fixture('describe-services.json').services);
     expectSame(normalizeService(fixture('desired-service.json')), normalizeService(projectLiveService(live, {})));
   });
 
@@ -612,10 +606,10 @@ describe('service projection', () => {
       ],
     });
     const projected = projectLiveService(live, {});
-    expect(projected['role']).toBe('arn:aws:iam::123456789012:role/ecsServiceRole');
+    expect(projected.role).toBe('arn:aws:iam::123456789012:role/ecsServiceRole');
     expect(projected).not.toHaveProperty('roleArn');
-    expect(projected['taskDefinition']).toBe('arn:aws:ecs:eu-west-1:123456789012:task-definition/my-app-task:8');
-    expect(projectLiveService(live, { primaryTaskDefinitionArn: TD_ARN })['taskDefinition']).toBe(TD_ARN);
+    expect(projected.taskDefinition).toBe('arn:aws:ecs:eu-west-1:123456789012:task-definition/my-app-task:8');
+    expect(projectLiveService(live, { primaryTaskDefinitionArn: TD_ARN }).taskDefinition).toBe(TD_ARN);
     for (const outputOnly of ['serviceArn', 'status', 'runningCount', 'deployments', 'events', 'createdAt', 'createdBy']) {
       expect(projected).not.toHaveProperty(outputOnly);
     }
@@ -633,14 +627,9 @@ describe('service projection', () => {
         { status: 'ACTIVE', taskDefinition: TD_ARN, serviceConnectConfiguration: { enabled: false } },
       ],
     });
-    expect(projectLiveService(live, {})['serviceConnectConfiguration']).toEqual(sc);
+    expect(projectLiveService(live, {}).serviceConnectConfiguration).toEqual(sc);
     // discoveryName equal to portName is what ECS uses when none is given.
-    expectSame(
-      ...svcPair(
-        desiredService({ serviceConnectConfiguration: { ...sc, services: [{ portName: 'http', clientAliases: [{ port: '80' }] }] } }),
-        live,
-      ),
-    );
+    expectSame(...svcPair(desiredService({ serviceConnectConfiguration: { ...sc, services: [{ portName: 'http', clientAliases: [{ port: '80' }] }] } }), live));
   });
 
   it('a changed service connect discovery name is a difference', () => {
@@ -657,21 +646,11 @@ describe('service projection', () => {
 describe('service: defaults ECS fills in', () => {
   it('REPLICA deployment configuration defaults are not drift', () => {
     expectSame(...svcPair(desiredService({}), describedService({})));
-    expectSame(
-      ...svcPair(
-        desiredService({ deploymentConfiguration: { maximumPercent: 200, minimumHealthyPercent: 100 } }),
-        describedService({}),
-      ),
-    );
+    expectSame(...svcPair(desiredService({ deploymentConfiguration: { maximumPercent: 200, minimumHealthyPercent: 100 } }), describedService({})));
   });
 
   it('minimumHealthyPercent 50 is a difference', () => {
-    expectDifferent(
-      ...svcPair(
-        desiredService({}),
-        describedService({ deploymentConfiguration: { maximumPercent: 200, minimumHealthyPercent: 50 } }),
-      ),
-    );
+    expectDifferent(...svcPair(desiredService({}), describedService({ deploymentConfiguration: { maximumPercent: 200, minimumHealthyPercent: 50 } })));
   });
 
   it('DAEMON deployment configuration defaults are not drift', () => {
@@ -681,9 +660,7 @@ describe('service: defaults ECS fills in', () => {
       platformVersion: undefined,
       deploymentConfiguration: { maximumPercent: 100, minimumHealthyPercent: 0 },
     });
-    expectSame(
-      ...svcPair(desiredService({ schedulingStrategy: 'DAEMON', launchType: 'EC2' }), daemonLive),
-    );
+    expectSame(...svcPair(desiredService({ schedulingStrategy: 'DAEMON', launchType: 'EC2' }), daemonLive));
   });
 
   it('a DAEMON service with the REPLICA maximumPercent is a difference', () => {
@@ -697,10 +674,7 @@ describe('service: defaults ECS fills in', () => {
 
   it('a circuit breaker turned on is a difference', () => {
     expectDifferent(
-      ...svcPair(
-        desiredService({}),
-        describedService({ deploymentConfiguration: { deploymentCircuitBreaker: { enable: true, rollback: false } } }),
-      ),
+      ...svcPair(desiredService({}), describedService({ deploymentConfiguration: { deploymentCircuitBreaker: { enable: true, rollback: false } } })),
     );
   });
 
@@ -759,7 +733,10 @@ describe('service: defaults ECS fills in', () => {
   it('a public IP or a removed subnet is a difference', () => {
     const desired = desiredService({ networkConfiguration: { awsvpcConfiguration: { subnets: ['subnet-0a', 'subnet-0b'] } } });
     expectDifferent(
-      ...svcPair(desired, describedService({ networkConfiguration: { awsvpcConfiguration: { subnets: ['subnet-0a', 'subnet-0b'], assignPublicIp: 'ENABLED' } } })),
+      ...svcPair(
+        desired,
+        describedService({ networkConfiguration: { awsvpcConfiguration: { subnets: ['subnet-0a', 'subnet-0b'], assignPublicIp: 'ENABLED' } } }),
+      ),
     );
     expectDifferent(
       ...svcPair(desired, describedService({ networkConfiguration: { awsvpcConfiguration: { subnets: ['subnet-0a'], assignPublicIp: 'DISABLED' } } })),
@@ -786,7 +763,10 @@ describe('service: defaults ECS fills in', () => {
       ...svcPair(
         desiredService({
           launchType: undefined,
-          capacityProviderStrategy: [{ capacityProvider: 'FARGATE_SPOT', weight: 3 }, { capacityProvider: 'FARGATE', weight: 1, base: 1 }],
+          capacityProviderStrategy: [
+            { capacityProvider: 'FARGATE_SPOT', weight: 3 },
+            { capacityProvider: 'FARGATE', weight: 1, base: 1 },
+          ],
         }),
         describedService({
           launchType: undefined,
@@ -818,26 +798,17 @@ describe('service: defaults ECS fills in', () => {
 
   it('the ECS service-linked role ECS reports is not drift from no role', () => {
     expectSame(
-      ...svcPair(
-        desiredService({}),
-        describedService({ roleArn: 'arn:aws:iam::123456789012:role/aws-service-role/ecs.amazonaws.com/AWSServiceRoleForECS' }),
-      ),
+      ...svcPair(desiredService({}), describedService({ roleArn: 'arn:aws:iam::123456789012:role/aws-service-role/ecs.amazonaws.com/AWSServiceRoleForECS' })),
     );
   });
 
   it('a role given by name is not drift from the role ARN ECS returns', () => {
-    expectSame(
-      ...svcPair(desiredService({ role: 'ecsServiceRole' }), describedService({ roleArn: 'arn:aws:iam::123456789012:role/ecsServiceRole' })),
-    );
-    expectSame(
-      ...svcPair(desiredService({ role: '/ops/lbRole' }), describedService({ roleArn: 'arn:aws:iam::123456789012:role/ops/lbRole' })),
-    );
+    expectSame(...svcPair(desiredService({ role: 'ecsServiceRole' }), describedService({ roleArn: 'arn:aws:iam::123456789012:role/ecsServiceRole' })));
+    expectSame(...svcPair(desiredService({ role: '/ops/lbRole' }), describedService({ roleArn: 'arn:aws:iam::123456789012:role/ops/lbRole' })));
   });
 
   it('a different role is a difference', () => {
-    expectDifferent(
-      ...svcPair(desiredService({ role: 'ecsServiceRole' }), describedService({ roleArn: 'arn:aws:iam::123456789012:role/otherRole' })),
-    );
+    expectDifferent(...svcPair(desiredService({ role: 'ecsServiceRole' }), describedService({ roleArn: 'arn:aws:iam::123456789012:role/otherRole' })));
   });
 });
 
@@ -875,9 +846,7 @@ describe('service: lists', () => {
 
   it('the taskDefinition is compared as given (the caller resolves it to an ARN)', () => {
     expectDifferent(...svcPair(desiredService({ taskDefinition: 'my-app-task:7' }), describedService({})));
-    expectDifferent(
-      ...svcPair(desiredService({}), describedService({ taskDefinition: TD_ARN.replace(':7', ':8'), deployments: [] })),
-    );
+    expectDifferent(...svcPair(desiredService({}), describedService({ taskDefinition: TD_ARN.replace(':7', ':8'), deployments: [] })));
   });
 
   it('desiredCount as a numeric string is not drift, a changed desiredCount is a difference', () => {
@@ -913,7 +882,7 @@ function clusterPair(desired: Json, described: Json): [Json, Json] {
 
 describe('cluster', () => {
   it('a live cluster and its manifest are in sync', () => {
-    const live = first(fixture('describe-clusters.json')['clusters']);
+    const live = first(fixture('describe-clusters.json').clusters);
     expectSame(
       ...clusterPair(
         {
@@ -931,7 +900,7 @@ describe('cluster', () => {
   });
 
   it('projection keeps only CreateCluster input fields', () => {
-    const live = first(fixture('describe-clusters.json')['clusters']);
+    const live = first(fixture('describe-clusters.json').clusters);
     expect(Object.keys(projectLiveCluster(live)).sort()).toEqual([
       'capacityProviders',
       'defaultCapacityProviderStrategy',
@@ -954,7 +923,10 @@ describe('cluster', () => {
       ...clusterPair(
         {
           capacityProviders: ['FARGATE_SPOT', 'FARGATE'],
-          defaultCapacityProviderStrategy: [{ capacityProvider: 'FARGATE_SPOT', weight: 1 }, { capacityProvider: 'FARGATE', weight: 1 }],
+          defaultCapacityProviderStrategy: [
+            { capacityProvider: 'FARGATE_SPOT', weight: 1 },
+            { capacityProvider: 'FARGATE', weight: 1 },
+          ],
         },
         describedCluster({
           capacityProviders: ['FARGATE', 'FARGATE_SPOT'],
@@ -983,9 +955,7 @@ describe('cluster', () => {
         describedCluster({ configuration: { executeCommandConfiguration: { kmsKeyId: 'k', logging: 'DEFAULT' } } }),
       ),
     );
-    expectDifferent(
-      ...clusterPair({}, describedCluster({ configuration: { executeCommandConfiguration: { logging: 'NONE' } } })),
-    );
+    expectDifferent(...clusterPair({}, describedCluster({ configuration: { executeCommandConfiguration: { logging: 'NONE' } } })));
   });
 });
 
@@ -1004,7 +974,7 @@ describe('canonicalJson', () => {
   });
 
   it('is equal for a manifest and the live task definition it matches', () => {
-    const live = fixture('describe-task-definition.json')['taskDefinition'] as Json;
+    const live = fixture('describe-task-definition.json').taskDefinition as Json;
     expect(canonicalJson(normalizeTaskDefinition(fixture('desired-task-definition.json')))).toBe(
       canonicalJson(normalizeTaskDefinition(projectLiveTaskDefinition(live))),
     );

@@ -1,8 +1,8 @@
-import { describe, expect, it } from 'vitest';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { describe, expect, it } from 'vitest';
+import { type Condition, parseWebhookUrl, transitionsOf, WebhookNotifier, type WebhookTarget, webhookBody } from '../src/daemon/notify.js';
 import { RESOURCE_STATES } from '../src/diff/types.js';
-import { parseWebhookUrl, transitionsOf, webhookBody, WebhookNotifier, type Condition, type WebhookTarget } from '../src/daemon/notify.js';
 import type { Report, ReportResource } from '../src/report/model.js';
 
 function target(url: string): WebhookTarget {
@@ -12,7 +12,20 @@ function target(url: string): WebhookTarget {
 }
 
 function resource(id: string, state: ReportResource['state'], extra: Partial<ReportResource> = {}): ReportResource {
-  return { id, kind: 'Service', region: 'eu-west-1', cluster: 'prod', name: id, state, reason: '', suspended: false, changes: [], ignored: [], actions: [], ...extra };
+  return {
+    id,
+    kind: 'Service',
+    region: 'eu-west-1',
+    cluster: 'prod',
+    name: id,
+    state,
+    reason: '',
+    suspended: false,
+    changes: [],
+    ignored: [],
+    actions: [],
+    ...extra,
+  };
 }
 
 function report(resources: ReportResource[]): Report {
@@ -22,7 +35,14 @@ function report(resources: ReportResource[]): Report {
     controllerId: 'default',
     mode: 'apply',
     loadComplete: true,
-    summary: { resources: resources.length, byState: Object.fromEntries(RESOURCE_STATES.map((s) => [s, 0])) as Report['summary']['byState'], actionsPlanned: 0, actionsApplied: 0, actionsFailed: 0, problems: 0 },
+    summary: {
+      resources: resources.length,
+      byState: Object.fromEntries(RESOURCE_STATES.map((s) => [s, 0])) as Report['summary']['byState'],
+      actionsPlanned: 0,
+      actionsApplied: 0,
+      actionsFailed: 0,
+      problems: 0,
+    },
     resources,
     problems: [],
   };
@@ -41,24 +61,38 @@ describe('webhook notifications', () => {
     const notified = new Map<string, Condition>();
     const failed = resource('b', 'pending', { actions: [{ kind: 'update-service', reason: '', fields: [], outcome: 'failed', message: 'x' }] });
     const t = transitionsOf(report([failed, resource('c', 'invalid'), resource('d', 'pending')]), notified);
-    expect(t.map((x) => [x.resource, x.to])).toEqual([['b', 'error'], ['c', 'error']]);
+    expect(t.map((x) => [x.resource, x.to])).toEqual([
+      ['b', 'error'],
+      ['c', 'error'],
+    ]);
   });
 
   it('the body is Slack-compatible and links the report', () => {
-    const body = webhookBody(report([]), [{ resource: 'Service/eu-west-1/prod/web', from: 'ok', to: 'drifted', state: 'drifted', fields: ['desiredCount'] }], 'https://r.example/');
-    expect(body.text).toBe('ecs-reconciler (default): 1 resource(s) changed condition\n• Service/eu-west-1/prod/web drifted (desiredCount)\nReport: https://r.example/');
+    const body = webhookBody(
+      report([]),
+      [{ resource: 'Service/eu-west-1/prod/web', from: 'ok', to: 'drifted', state: 'drifted', fields: ['desiredCount'] }],
+      'https://r.example/',
+    );
+    expect(body.text).toBe(
+      'ecs-reconciler (default): 1 resource(s) changed condition\n• Service/eu-west-1/prod/web drifted (desiredCount)\nReport: https://r.example/',
+    );
     expect(body.reportUrl).toBe('https://r.example/');
   });
 
   it('orphans entering error under a refused prune stage: the post says why and how to go on', () => {
-    const reason = 'prune refused: it would delete 2 of the 8 resource(s) this controller manages, more than --max-prune 1. Check the plan; pass --max-prune 2 to go on';
+    const reason =
+      'prune refused: it would delete 2 of the 8 resource(s) this controller manages, more than --max-prune 1. Check the plan; pass --max-prune 2 to go on';
     const orphan = resource('Service/eu-west-1/prod/web', 'orphaned', { skipped: { reason, error: true } });
     const refused = { ...report([orphan]), prune: { status: 'refused' as const, reason, deletions: 2, managed: 8, maxPrune: 1 } };
     const t = transitionsOf(refused, new Map());
     expect(t.map((x) => x.to)).toEqual(['error']);
-    expect(String(webhookBody(refused, t, 'https://r.example/').text)).toBe(`ecs-reconciler (default): 1 resource(s) changed condition\n• Service/eu-west-1/prod/web is in error (orphaned)\n${reason}\nReport: https://r.example/`);
+    expect(String(webhookBody(refused, t, 'https://r.example/').text)).toBe(
+      `ecs-reconciler (default): 1 resource(s) changed condition\n• Service/eu-west-1/prod/web is in error (orphaned)\n${reason}\nReport: https://r.example/`,
+    );
     // a later post about something else does not repeat the refusal
-    const drift = [{ resource: 'Service/eu-west-1/prod/api', from: 'ok' as const, to: 'drifted' as const, state: 'drifted' as const, fields: ['desiredCount'] }];
+    const drift = [
+      { resource: 'Service/eu-west-1/prod/api', from: 'ok' as const, to: 'drifted' as const, state: 'drifted' as const, fields: ['desiredCount'] },
+    ];
     expect(String(webhookBody(refused, drift, 'https://r.example/').text)).not.toContain('prune refused');
   });
 
@@ -105,7 +139,9 @@ describe('webhook notifications', () => {
     const notified = new Map<string, Condition>();
     const t = transitionsOf(report([resource('a', 'fighting', { fight: { fields: ['desiredCount'], since: '2026-12-01T00:00:00Z', applied: 3 } })]), notified);
     expect(t).toEqual([{ resource: 'a', from: 'ok', to: 'fighting', state: 'fighting', fields: ['desiredCount'] }]);
-    expect(String(webhookBody(report([]), t, 'http://x/').text)).toContain('• a is fighting: the same change came back after 3 applies (desiredCount); no longer applied');
+    expect(String(webhookBody(report([]), t, 'http://x/').text)).toContain(
+      '• a is fighting: the same change came back after 3 applies (desiredCount); no longer applied',
+    );
   });
 });
 
@@ -148,7 +184,11 @@ describe('the webhook URL and what is said about it', () => {
     try {
       const n = new WebhookNotifier(target(`http://u:p@127.0.0.1:${port}/hook`), 'http://x/');
       const r = await n.notify(report([resource('a', 'drifted')]));
-      expect(r).toEqual({ sent: 0, error: `http://127.0.0.1:${port}: answered a redirect (HTTP 307), which is not followed: give the final URL`, retryInMs: 10_000 });
+      expect(r).toEqual({
+        sent: 0,
+        error: `http://127.0.0.1:${port}: answered a redirect (HTTP 307), which is not followed: give the final URL`,
+        retryInMs: 10_000,
+      });
       expect(auth).toEqual([`Basic ${Buffer.from('u:p').toString('base64')}`]);
       expect(elsewhere).toEqual([]);
     } finally {
@@ -162,7 +202,12 @@ describe('run --notify-webhook', () => {
   it('refuses a URL that does not parse before anything starts, in one line that does not repeat it', async () => {
     const { main } = await import('../src/cli/main.js');
     let err = '';
-    const code = await main(['run', 'manifests/', '--region', 'us-east-1', '--notify-webhook', 'not a url', '--listen', '127.0.0.1:0'], { stdout: () => undefined, stderr: (t) => (err += t), env: {}, cwd: process.cwd() });
+    const code = await main(['run', 'manifests/', '--region', 'us-east-1', '--notify-webhook', 'not a url', '--listen', '127.0.0.1:0'], {
+      stdout: () => undefined,
+      stderr: (t) => (err += t),
+      env: {},
+      cwd: process.cwd(),
+    });
     expect(code).toBe(1);
     expect(err.split('\n')[0]).toBe('ecs-reconciler run: --notify-webhook is not a URL: expected https://HOST/PATH');
     expect(err).not.toContain('not a url');

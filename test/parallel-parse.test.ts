@@ -21,7 +21,9 @@ function estate(services: number): Array<{ file: string; text: string }> {
 describe('parsing a big folder on every core', () => {
   it('gives the same resources and problems, in the same order, as one thread', async () => {
     expect(existsSync(new URL('parse-worker.js', dist)), 'run npm run build first: the worker is compiled JavaScript').toBe(true);
-    const { parseFilesInParallel, PARALLEL_MIN_BYTES } = (await import(new URL('parallel-parse.js', dist).href)) as typeof import('../src/manifests/parallel-parse.js');
+    const { parseFilesInParallel, PARALLEL_MIN_BYTES } = (await import(
+      new URL('parallel-parse.js', dist).href
+    )) as typeof import('../src/manifests/parallel-parse.js');
     const { parseManifestText } = (await import(new URL('parse.js', dist).href)) as typeof import('../src/manifests/parse.js');
     const files = estate(6000);
     expect(files.reduce((n, f) => n + f.text.length, 0)).toBeGreaterThan(PARALLEL_MIN_BYTES);

@@ -25,8 +25,8 @@ import {
   managedTags,
   revision,
   revisionArn,
-  serviceSpec,
   SVC_ID,
+  serviceSpec,
   syncedEstate,
   TD_ID,
   tdSpec,
@@ -189,7 +189,11 @@ describe('prune', () => {
       [SVC_ID, false],
     ]);
     // (the manifests yield nothing here: pruning to empty needs --allow-empty, tested below)
-    expect(kinds(plan(orphans(), { prune: true, allowEmpty: true }))).toEqual([`delete-service ${SVC_ID}`, `deregister-task-definition ${TD_ID}`, `delete-cluster ${CLUSTER_ID}`]);
+    expect(kinds(plan(orphans(), { prune: true, allowEmpty: true }))).toEqual([
+      `delete-service ${SVC_ID}`,
+      `deregister-task-definition ${TD_ID}`,
+      `delete-cluster ${CLUSTER_ID}`,
+    ]);
   });
 
   it('with loadComplete false prune deletes nothing and says why, as an error', () => {
@@ -244,17 +248,30 @@ describe('prune', () => {
     ]);
   });
 
-  it('keep-revisions deregisters surplus revisions but never one a service\'s deployment runs', () => {
+  it("keep-revisions deregisters surplus revisions but never one a service's deployment runs", () => {
     const s = synced();
     const h = s.hashes;
     const revs = [1, 2, 3, 4, 5].map((n) => revision('app', n, liveTdSpec({ image: n === 5 ? 'nginx:1.27' : `nginx:old-${n}` }), managedTags(h[TD_ID])));
     // the service's PRIMARY runs 5; an ACTIVE deployment still drains 2
-    const svc = liveService({ name: 'web', spec: liveServiceSpec(), tags: s.live.service.tags, primary: revs[4]!, deployments: [deployment(revs[4]!), deployment(revs[1]!, 'ACTIVE', 1)] });
+    const svc = liveService({
+      name: 'web',
+      spec: liveServiceSpec(),
+      tags: s.live.service.tags,
+      primary: revs[4]!,
+      deployments: [deployment(revs[4]!), deployment(revs[1]!, 'ACTIVE', 1)],
+    });
     const d = diff(s.desired, estate({ clusters: [s.live.cluster], families: [family(revs)], services: [svc] }));
     expect(byId(d, TD_ID).state).toBe('in-sync');
     const p = plan(d, { prune: true, keepRevisions: 2 });
     expect(p.actions).toEqual([
-      { kind: 'deregister-task-definition', resource: TD_ID, resourceKind: 'TaskDefinition', reason: expect.stringContaining('2'), fields: [], revisions: [revisionArn('app', 3), revisionArn('app', 1)] },
+      {
+        kind: 'deregister-task-definition',
+        resource: TD_ID,
+        resourceKind: 'TaskDefinition',
+        reason: expect.stringContaining('2'),
+        fields: [],
+        revisions: [revisionArn('app', 3), revisionArn('app', 1)],
+      },
     ]);
     // without prune, revisions stay
     expect(plan(d, { keepRevisions: 2 }).actions).toEqual([]);

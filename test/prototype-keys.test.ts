@@ -3,17 +3,17 @@
 // environment names, report indexes and history.
 import { describe, expect, it } from 'vitest';
 import { tagsFromList } from '../src/aws/index.js';
+import { orderManifest } from '../src/export/order.js';
+import { parseManifestText } from '../src/manifests/index.js';
+import type { DesiredResource } from '../src/model/resource.js';
 import { planEstate } from '../src/pipeline/plan.js';
-import { annotateHistory, passRecordOf } from '../src/report/history.js';
 import { buildReport } from '../src/report/build-report.js';
+import { annotateHistory, passRecordOf } from '../src/report/history.js';
 import { Redactor } from '../src/report/redact.js';
 import { renderPage } from '../src/report/render-html.js';
 import { renderMarkdown } from '../src/report/render-markdown.js';
 import { renderText } from '../src/report/render-text.js';
-import { parseManifestText } from '../src/manifests/index.js';
-import { orderManifest } from '../src/export/order.js';
-import { CLUSTER_ID, diff, estate, liveCluster, liveClusterSpec, managedTags, hashes, family, revision, TD_ID } from './engine-fixtures.js';
-import type { DesiredResource } from '../src/model/resource.js';
+import { CLUSTER_ID, diff, estate, family, hashes, liveCluster, liveClusterSpec, managedTags, revision, TD_ID } from './engine-fixtures.js';
 
 const KEYS = ['constructor', 'toString', 'hasOwnProperty', '__proto__', 'valueOf'];
 const NOW = new Date('2026-12-01T00:00:00.000Z');
@@ -61,7 +61,7 @@ describe('keys named like Object.prototype members', () => {
   it('a manifest keeps every one of them, __proto__ included, in tags, labels and log options', () => {
     const [cluster] = load(CLUSTER);
     expect(Object.keys(cluster!.spec.tags as object).sort()).toEqual([...KEYS].sort());
-    expect((cluster!.spec.tags as Record<string, string>)['__proto__']).toBe('t-__proto__');
+    expect((cluster!.spec.tags as Record<string, string>).__proto__).toBe('t-__proto__');
     const [td] = load(TASK_DEFINITION);
     const c = (td!.spec.containerDefinitions as Array<Record<string, Record<string, unknown>>>)[0]!;
     expect(Object.keys(c.dockerLabels!).sort()).toEqual([...KEYS].sort());
@@ -71,7 +71,7 @@ describe('keys named like Object.prototype members', () => {
   it('live tags with them read back as they are', () => {
     const tags = tagsFromList(KEYS.map((key) => ({ key, value: `t-${key}` })));
     expect(Object.keys(tags).sort()).toEqual([...KEYS].sort());
-    expect(tags['__proto__']).toBe('t-__proto__');
+    expect(tags.__proto__).toBe('t-__proto__');
     expect(tagsFromList([]).constructor).toBeUndefined();
   });
 
@@ -81,7 +81,15 @@ describe('keys named like Object.prototype members', () => {
     const live = liveCluster('prod', liveClusterSpec(), managedTags(h[CLUSTER_ID], asMap('t')));
     const diffs = diff([cluster!], estate({ clusters: [live] }));
     expect(diffs[0]).toMatchObject({ state: 'in-sync', changes: [] });
-    const report = buildReport({ diffs, plan: planEstate(diffs, { prune: false, loadComplete: true, keepRevisions: 5, controllerId: 'default' }), problems: [], loadComplete: true, controllerId: 'default', mode: 'plan', now: NOW });
+    const report = buildReport({
+      diffs,
+      plan: planEstate(diffs, { prune: false, loadComplete: true, keepRevisions: 5, controllerId: 'default' }),
+      problems: [],
+      loadComplete: true,
+      controllerId: 'default',
+      mode: 'plan',
+      now: NOW,
+    });
     for (const out of renderEverything(report)) expect(out.length).toBeGreaterThan(0);
     const history = annotateHistory(report, [passRecordOf(report, 1)]);
     expect(history.resources[0]!.history).toMatchObject({ passesInState: 2 });
@@ -89,12 +97,17 @@ describe('keys named like Object.prototype members', () => {
 
   it('an out-of-band tag "constructor" (and each of the others) is one drifted change and one tag action, in every format', () => {
     for (const key of KEYS) {
-      const [cluster] = load(`apiVersion: ecs-reconciler/v1\nkind: Cluster\nmetadata: { name: prod }\nspec:\n  settings: [{ name: containerInsights, value: enabled }]\n  tags: { team: web }\n`);
+      const [cluster] = load(
+        `apiVersion: ecs-reconciler/v1\nkind: Cluster\nmetadata: { name: prod }\nspec:\n  settings: [{ name: containerInsights, value: enabled }]\n  tags: { team: web }\n`,
+      );
       const h = hashes([cluster!]);
       const live = liveCluster('prod', liveClusterSpec(), managedTags(h[CLUSTER_ID], { team: 'web', ...tagsFromList([{ key, value: 'by-hand' }]) }));
       const diffs = diff([cluster!], estate({ clusters: [live] }));
       expect(diffs[0]!.state, key).toBe('drifted');
-      expect(diffs[0]!.changes.map((c) => [c.path, c.live, c.desired]), key).toEqual([[`tags.${key}`, 'by-hand', undefined]]);
+      expect(
+        diffs[0]!.changes.map((c) => [c.path, c.live, c.desired]),
+        key,
+      ).toEqual([[`tags.${key}`, 'by-hand', undefined]]);
       const plan = planEstate(diffs, { prune: false, loadComplete: true, keepRevisions: 5, controllerId: 'default' });
       expect(plan.actions, key).toHaveLength(1);
       const report = buildReport({ diffs, plan, problems: [], loadComplete: true, controllerId: 'default', mode: 'plan', now: NOW });
@@ -113,11 +126,16 @@ describe('keys named like Object.prototype members', () => {
 
   it('the redactor and the export order walk them as keys', () => {
     const red = new Redactor(['valueOf']);
-    const walked = red.deep({ dockerLabels: asMap('l'), environment: KEYS.map((k) => ({ name: k, value: 'v' })) }) as { dockerLabels: Record<string, string>; environment: Array<{ value: string }> };
+    const walked = red.deep({ dockerLabels: asMap('l'), environment: KEYS.map((k) => ({ name: k, value: 'v' })) }) as {
+      dockerLabels: Record<string, string>;
+      environment: Array<{ value: string }>;
+    };
     expect(Object.keys(walked.dockerLabels).sort()).toEqual([...KEYS].sort());
-    expect(walked.dockerLabels['valueOf']).toMatch(/^redacted:hmac:/);
-    expect(walked.dockerLabels['constructor']).toBe('l-constructor');
-    const ordered = orderManifest('Cluster', { apiVersion: 'ecs-reconciler/v1', kind: 'Cluster', metadata: { name: 'prod' }, spec: { tags: asMap('t') } }) as { spec: { tags: Record<string, string> } };
+    expect(walked.dockerLabels.valueOf).toMatch(/^redacted:hmac:/);
+    expect(walked.dockerLabels.constructor).toBe('l-constructor');
+    const ordered = orderManifest('Cluster', { apiVersion: 'ecs-reconciler/v1', kind: 'Cluster', metadata: { name: 'prod' }, spec: { tags: asMap('t') } }) as {
+      spec: { tags: Record<string, string> };
+    };
     expect(Object.keys(ordered.spec.tags).sort()).toEqual([...KEYS].sort());
   });
 });

@@ -24,8 +24,8 @@ import {
   liveTdSpec,
   managedTags,
   revision,
-  serviceSpec,
   SVC_ID,
+  serviceSpec,
   syncedEstate,
   TD_ID,
 } from './engine-fixtures.js';
@@ -39,13 +39,18 @@ function allOrphaned(tags: Record<string, string> = {}) {
   const s = syncedEstate();
   const withTags = <T extends { tags: Record<string, string> }>(x: T): T => ({ ...x, tags: { ...x.tags, ...tags } });
   const rev5 = withTags(s.live.rev5);
-  return diff([], estate({ clusters: [withTags(s.live.cluster)], families: [family([rev5])], services: [withTags({ ...s.live.service, primaryRevision: rev5 })] }));
+  return diff(
+    [],
+    estate({ clusters: [withTags(s.live.cluster)], families: [family([rev5])], services: [withTags({ ...s.live.service, primaryRevision: rev5 })] }),
+  );
 }
 
 /** A kept cluster and n managed services in it that no manifest names any more. */
 function manyOrphanedServices(n: number) {
   const s = syncedEstate();
-  const services = Array.from({ length: n }, (_, i) => liveService({ name: `old-${i}`, spec: liveServiceSpec(), tags: managedTags('h'), primary: s.live.rev5 }));
+  const services = Array.from({ length: n }, (_, i) =>
+    liveService({ name: `old-${i}`, spec: liveServiceSpec(), tags: managedTags('h'), primary: s.live.rev5 }),
+  );
   return diff([s.desired[0]!], estate({ clusters: [s.live.cluster], services }));
 }
 
@@ -55,11 +60,20 @@ describe('prune refuses to delete everything when the manifests yield nothing', 
     expect(deletions(p)).toEqual([]);
     expect(p.prune).toMatchObject({ status: 'refused', deletions: 3, managed: 3 });
     expect(p.prune!.reason).toMatch(/yield no resources at all.*--allow-empty/);
-    expect(p.skipped.filter((x) => x.error).map((x) => x.resource).sort()).toEqual([CLUSTER_ID, SVC_ID, TD_ID].sort());
+    expect(
+      p.skipped
+        .filter((x) => x.error)
+        .map((x) => x.resource)
+        .sort(),
+    ).toEqual([CLUSTER_ID, SVC_ID, TD_ID].sort());
   });
 
   it('--allow-empty prunes to empty on purpose', () => {
-    expect(deletions(plan(allOrphaned(), { allowEmpty: true }))).toEqual([`delete-service ${SVC_ID}`, `deregister-task-definition ${TD_ID}`, `delete-cluster ${CLUSTER_ID}`]);
+    expect(deletions(plan(allOrphaned(), { allowEmpty: true }))).toEqual([
+      `delete-service ${SVC_ID}`,
+      `deregister-task-definition ${TD_ID}`,
+      `delete-cluster ${CLUSTER_ID}`,
+    ]);
   });
 });
 
@@ -91,7 +105,16 @@ describe('deletions are the last stage and wait for every create and update', ()
 
   it('report actions carry their stage, and the text shows the prune stage', () => {
     const p = plan(allOrphaned(), { allowEmpty: true });
-    const report = buildReport({ diffs: allOrphaned(), plan: p, problems: [], loadComplete: true, controllerId: 'default', mode: 'plan', now: new Date(0), repository: 'github.com/acme/estate/manifests' });
+    const report = buildReport({
+      diffs: allOrphaned(),
+      plan: p,
+      problems: [],
+      loadComplete: true,
+      controllerId: 'default',
+      mode: 'plan',
+      now: new Date(0),
+      repository: 'github.com/acme/estate/manifests',
+    });
     expect(report.resources.flatMap((r) => r.actions.map((a) => a.stage))).toEqual(['prune', 'prune', 'prune']);
     expect(report.prune).toMatchObject({ status: 'planned', deletions: 3 });
     const text = renderText(report);
@@ -139,7 +162,13 @@ describe('prune "false" resources are retained, and released on purpose', () => 
   const retainedEstate = () => {
     const s = syncedEstate();
     const keep = { [TAG.prune]: 'false' };
-    return { s, diffs: diff([s.desired[0]!, s.desired[1]!], estate({ clusters: [s.live.cluster], families: [s.live.family], services: [{ ...s.live.service, tags: { ...s.live.service.tags, ...keep } }] })) };
+    return {
+      s,
+      diffs: diff(
+        [s.desired[0]!, s.desired[1]!],
+        estate({ clusters: [s.live.cluster], families: [s.live.family], services: [{ ...s.live.service, tags: { ...s.live.service.tags, ...keep } }] }),
+      ),
+    };
   };
 
   it('is reported retained, not orphaned, and never deleted', () => {
@@ -163,7 +192,9 @@ describe('prune "false" resources are retained, and released on purpose', () => 
     const { diffs } = retainedEstate();
     const p = plan(diffs, { release: ['Service/eu-west-1/prod/wbe'] });
     expect(p.actions).toEqual([]);
-    expect(p.skipped).toContainEqual(expect.objectContaining({ resource: 'Service/eu-west-1/prod/wbe', error: true, reason: expect.stringMatching(/no retained or orphaned resource/) }));
+    expect(p.skipped).toContainEqual(
+      expect.objectContaining({ resource: 'Service/eu-west-1/prod/wbe', error: true, reason: expect.stringMatching(/no retained or orphaned resource/) }),
+    );
   });
 });
 
@@ -173,7 +204,10 @@ describe('two repositories sharing a controller id never prune each other', () =
   it('a resource recorded from another repository is refused, as an error', () => {
     const p = plan(allOrphaned({ [TAG.repository]: 'github.com/acme/other' }), { allowEmpty: true, repository: here });
     expect(deletions(p)).toEqual([]);
-    expect(p.skipped.find((x) => x.resource === SVC_ID)).toMatchObject({ error: true, reason: expect.stringMatching(/applied from the repository "github.com\/acme\/other", not from this one/) });
+    expect(p.skipped.find((x) => x.resource === SVC_ID)).toMatchObject({
+      error: true,
+      reason: expect.stringMatching(/applied from the repository "github.com\/acme\/other", not from this one/),
+    });
   });
 
   it('its own repository prunes it', () => {
@@ -194,7 +228,11 @@ describe('two repositories sharing a controller id never prune each other', () =
   it('a managed resource recording no repository (or another) gets its ownership tags brought up to date', () => {
     const s = syncedEstate();
     const d = diff(s.desired, estate({ clusters: [s.live.cluster], families: [s.live.family], services: [s.live.service] }), { repository: here });
-    expect(d.map((x) => [x.state, x.staleHash])).toEqual([['in-sync', true], ['in-sync', true], ['in-sync', true]]);
+    expect(d.map((x) => [x.state, x.staleHash])).toEqual([
+      ['in-sync', true],
+      ['in-sync', true],
+      ['in-sync', true],
+    ]);
     expect(plan(d).actions.map((a) => a.kind)).toEqual(['tag-resource', 'tag-resource', 'tag-resource']);
   });
 });

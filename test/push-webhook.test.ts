@@ -20,7 +20,10 @@ describe('verifying a push webhook', () => {
 
   it('a signature over other bytes (the body changed on the way) is refused', () => {
     const tampered = Buffer.from(PUSH.toString().replace('main', 'evil'));
-    expect(verifyReconcileRequest({ 'x-github-event': 'push', 'x-hub-signature-256': githubSignature(SECRET, PUSH) }, tampered, SECRET)).toMatchObject({ outcome: 'refuse', status: 401 });
+    expect(verifyReconcileRequest({ 'x-github-event': 'push', 'x-hub-signature-256': githubSignature(SECRET, PUSH) }, tampered, SECRET)).toMatchObject({
+      outcome: 'refuse',
+      status: 401,
+    });
   });
 
   it('a signature without its sha256= prefix, or of another length, is refused without throwing', () => {
@@ -31,8 +34,17 @@ describe('verifying a push webhook', () => {
 
   it('a GitLab push with the right token starts a pass; a wrong token is 401', () => {
     const gitlab = Buffer.from(JSON.stringify({ ref: 'refs/heads/main', checkout_sha: 'abcdef0123456789abcdef0123456789abcdef01' }));
-    expect(verifyReconcileRequest({ 'x-gitlab-event': 'Push Hook', 'x-gitlab-token': SECRET }, gitlab, SECRET)).toEqual({ outcome: 'start', source: 'gitlab', event: 'Push Hook', ref: 'refs/heads/main', commit: 'abcdef0123456789abcdef0123456789abcdef01' });
-    expect(verifyReconcileRequest({ 'x-gitlab-event': 'Push Hook', 'x-gitlab-token': 'not-the-secret' }, gitlab, SECRET)).toMatchObject({ outcome: 'refuse', status: 401 });
+    expect(verifyReconcileRequest({ 'x-gitlab-event': 'Push Hook', 'x-gitlab-token': SECRET }, gitlab, SECRET)).toEqual({
+      outcome: 'start',
+      source: 'gitlab',
+      event: 'Push Hook',
+      ref: 'refs/heads/main',
+      commit: 'abcdef0123456789abcdef0123456789abcdef01',
+    });
+    expect(verifyReconcileRequest({ 'x-gitlab-event': 'Push Hook', 'x-gitlab-token': 'not-the-secret' }, gitlab, SECRET)).toMatchObject({
+      outcome: 'refuse',
+      status: 401,
+    });
   });
 
   it('with a secret, an unsigned request is 401, even one that says it is a GitHub push', () => {
@@ -42,8 +54,16 @@ describe('verifying a push webhook', () => {
 
   it("GitHub's ping on set-up and events that are not pushes are verified but start no pass", () => {
     const ping = Buffer.from('{"zen":"Keep it logically awesome."}');
-    expect(verifyReconcileRequest({ 'x-github-event': 'ping', 'x-hub-signature-256': githubSignature(SECRET, ping) }, ping, SECRET)).toEqual({ outcome: 'ignore', source: 'github', event: 'ping' });
-    expect(verifyReconcileRequest({ 'x-gitlab-event': 'Merge Request Hook', 'x-gitlab-token': SECRET }, PUSH, SECRET)).toEqual({ outcome: 'ignore', source: 'gitlab', event: 'Merge Request Hook' });
+    expect(verifyReconcileRequest({ 'x-github-event': 'ping', 'x-hub-signature-256': githubSignature(SECRET, ping) }, ping, SECRET)).toEqual({
+      outcome: 'ignore',
+      source: 'github',
+      event: 'ping',
+    });
+    expect(verifyReconcileRequest({ 'x-gitlab-event': 'Merge Request Hook', 'x-gitlab-token': SECRET }, PUSH, SECRET)).toEqual({
+      outcome: 'ignore',
+      source: 'gitlab',
+      event: 'Merge Request Hook',
+    });
   });
 
   it('without a secret any POST starts a pass', () => {
@@ -75,7 +95,10 @@ describe('POST /reconcile on the HTTP server', () => {
     expect(right.status).toBe(202);
     expect(await right.json()).toEqual({ started: true });
     expect(seen.at(-1)!.equals(PUSH)).toBe(true);
-    const wrong = await post({ 'content-type': 'application/json', 'x-github-event': 'push', 'x-hub-signature-256': githubSignature('another-secret-0123456789', PUSH) }, PUSH);
+    const wrong = await post(
+      { 'content-type': 'application/json', 'x-github-event': 'push', 'x-hub-signature-256': githubSignature('another-secret-0123456789', PUSH) },
+      PUSH,
+    );
     expect(wrong.status).toBe(401);
     expect(((await wrong.json()) as { error: string }).error).toContain('X-Hub-Signature-256');
   });

@@ -12,7 +12,11 @@ const README = readFileSync(path.join(ROOT, 'README.md'), 'utf8');
 
 /** Fenced blocks in order, with their language. */
 function fencedBlocks(markdown: string): Array<{ lang: string; text: string; index: number }> {
-  return [...markdown.matchAll(/^( *)```(\w*)\n([\s\S]*?)^\1```$/gm)].map((m) => ({ lang: m[2]!, text: m[3]!.replace(new RegExp(`^${m[1]}`, 'gm'), ''), index: m.index }));
+  return [...markdown.matchAll(/^( *)```(\w*)\n([\s\S]*?)^\1```$/gm)].map((m) => ({
+    lang: m[2]!,
+    text: m[3]!.replace(new RegExp(`^${m[1]}`, 'gm'), ''),
+    index: m.index,
+  }));
 }
 
 describe("the README's first manifest example", () => {
@@ -54,7 +58,9 @@ describe('the README on a fresh clone', () => {
   });
 
   it('docs/design.md says it mirrors the team contract', () => {
-    expect(readFileSync(path.join(ROOT, 'docs', 'design.md'), 'utf8')).toMatch(/^> This is the repository's own copy of ecs-reconciler's design contract[\s\S]*mirrors the team's contract/);
+    expect(readFileSync(path.join(ROOT, 'docs', 'design.md'), 'utf8')).toMatch(
+      /^> This is the repository's own copy of ecs-reconciler's design contract[\s\S]*mirrors the team's contract/,
+    );
   });
 
   it('every `npm run X` it names is a script of package.json', () => {

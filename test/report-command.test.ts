@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { main } from '../src/cli/main.js';
 import { planEstate } from '../src/pipeline/plan.js';
 import { buildReport } from '../src/report/build-report.js';
-import { desired, diff, syncedEstate, tdSpec, estate } from './engine-fixtures.js';
+import { desired, diff, estate, syncedEstate, tdSpec } from './engine-fixtures.js';
 
 async function run(argv: string[]): Promise<{ code: number; out: string; err: string }> {
   let out = '';
@@ -19,9 +19,14 @@ async function run(argv: string[]): Promise<{ code: number; out: string; err: st
 
 function savedReport(): string {
   const s = syncedEstate();
-  const diffs = diff([s.desired[0]!, desired('TaskDefinition', 'app', tdSpec({ image: 'nginx:1.99' })), s.desired[2]!], estate({ clusters: [s.live.cluster], families: [s.live.family], services: [s.live.service] }));
+  const diffs = diff(
+    [s.desired[0]!, desired('TaskDefinition', 'app', tdSpec({ image: 'nginx:1.99' })), s.desired[2]!],
+    estate({ clusters: [s.live.cluster], families: [s.live.family], services: [s.live.service] }),
+  );
   const plan = planEstate(diffs, { prune: false, loadComplete: true, keepRevisions: 5, controllerId: 'default' });
-  return JSON.stringify(buildReport({ diffs, plan, problems: [], loadComplete: true, controllerId: 'default', mode: 'plan', now: new Date('2026-11-26T00:00:00Z') }));
+  return JSON.stringify(
+    buildReport({ diffs, plan, problems: [], loadComplete: true, controllerId: 'default', mode: 'plan', now: new Date('2026-11-26T00:00:00Z') }),
+  );
 }
 
 describe('report --from', () => {
@@ -34,7 +39,9 @@ describe('report --from', () => {
     expect(text.code).toBe(0);
     expect(text.out).toContain('~ pending  TaskDefinition/eu-west-1/app');
     expect(text.out).toContain('nginx:1.99');
-    expect((await run(['report', '--from', file, '--format', 'markdown'])).out).toContain('<details><summary><code>TaskDefinition/eu-west-1/app</code>: pending</summary>');
+    expect((await run(['report', '--from', file, '--format', 'markdown'])).out).toContain(
+      '<details><summary><code>TaskDefinition/eu-west-1/app</code>: pending</summary>',
+    );
     expect(JSON.parse((await run(['report', '--from', file, '--format', 'json'])).out).schemaVersion).toBe(1);
     const html = (await run(['report', '--from', file, '--format', 'html'])).out;
     expect(html).toContain('<tr class="resource state-pending"');

@@ -4,22 +4,44 @@ import Ajv2020Module from 'ajv/dist/2020.js';
 import { describe, expect, it } from 'vitest';
 import { planEstate } from '../src/pipeline/plan.js';
 import { buildReport } from '../src/report/build-report.js';
-import { annotateHistory, passRecordOf, type PassRecord } from '../src/report/history.js';
-import { reportJsonSchema, ReportSchema, type Report } from '../src/report/model.js';
+import { annotateHistory, type PassRecord, passRecordOf } from '../src/report/history.js';
+import { type Report, ReportSchema, reportJsonSchema } from '../src/report/model.js';
 import { renderPage } from '../src/report/render-html.js';
 import { renderMarkdown } from '../src/report/render-markdown.js';
 import { renderText } from '../src/report/render-text.js';
-import { CLUSTER_ID, SVC_ID, TD_ID, desired, diff, estate, liveService, liveServiceSpec, serviceSpec, syncedEstate, tdSpec } from './engine-fixtures.js';
+import { CLUSTER_ID, desired, diff, estate, liveService, liveServiceSpec, SVC_ID, serviceSpec, syncedEstate, TD_ID, tdSpec } from './engine-fixtures.js';
 
 function fixtureReport(): Report {
   const s = syncedEstate();
-  const svcDesired = desired('Service', 'web', serviceSpec({ autoScaling: { minCapacity: 2, maxCapacity: 6, targetTracking: [{ policyName: 'cpu60', predefinedMetricType: 'ECSServiceAverageCPUUtilization', targetValue: 60 }] } }), { cluster: 'prod' });
+  const svcDesired = desired(
+    'Service',
+    'web',
+    serviceSpec({
+      autoScaling: {
+        minCapacity: 2,
+        maxCapacity: 6,
+        targetTracking: [{ policyName: 'cpu60', predefinedMetricType: 'ECSServiceAverageCPUUtilization', targetValue: 60 }],
+      },
+    }),
+    { cluster: 'prod' },
+  );
   const live = liveService({ name: 'web', spec: liveServiceSpec({ desiredCount: 9 }), tags: s.live.service.tags, primary: s.live.rev5 });
-  live.scaling = { minCapacity: 2, maxCapacity: 6, targetTracking: [{ policyName: 'cpu60', predefinedMetricType: 'ECSServiceAverageCPUUtilization', targetValue: 60 }] };
+  live.scaling = {
+    minCapacity: 2,
+    maxCapacity: 6,
+    targetTracking: [{ policyName: 'cpu60', predefinedMetricType: 'ECSServiceAverageCPUUtilization', targetValue: 60 }],
+  };
   live.deployments[0] = { ...live.deployments[0]!, id: 'ecs-svc/1', rolloutState: 'IN_PROGRESS', failedTasks: 2, runningCount: 1 };
   live.runningCount = 1;
   live.pendingCount = 8;
-  live.stoppedTasks = [{ arn: 'arn:aws:ecs:eu-west-1:123456789012:task/prod/0abc', lastStatus: 'STOPPED', stoppedReason: 'Essential container in task exited', stoppedAt: '2026-11-26T10:00:00.000Z' }];
+  live.stoppedTasks = [
+    {
+      arn: 'arn:aws:ecs:eu-west-1:123456789012:task/prod/0abc',
+      lastStatus: 'STOPPED',
+      stoppedReason: 'Essential container in task exited',
+      stoppedAt: '2026-11-26T10:00:00.000Z',
+    },
+  ];
   live.events = [{ createdAt: '2026-11-26T10:01:00.000Z', message: '(service web) has started 1 tasks: (task 0abc).' }];
   const td = desired('TaskDefinition', 'app', tdSpec({ image: 'nginx:1.28', env: [{ name: 'DB_PASSWORD', value: 'hunter2-planted' }] }));
   const diffs = diff([s.desired[0]!, td, svcDesired], estate({ clusters: [s.live.cluster], families: [s.live.family], services: [live] }));
@@ -27,7 +49,9 @@ function fixtureReport(): Report {
   const report = buildReport({
     diffs,
     plan,
-    problems: [{ stage: 'validate', file: 'broken.yaml', line: 3, column: 5, path: 'spec.desiredCont', message: 'unknown field', hint: 'did you mean "desiredCount"?' }],
+    problems: [
+      { stage: 'validate', file: 'broken.yaml', line: 3, column: 5, path: 'spec.desiredCont', message: 'unknown field', hint: 'did you mean "desiredCount"?' },
+    ],
     loadComplete: false,
     controllerId: 'default',
     mode: 'report',
@@ -114,7 +138,10 @@ describe('one report, every format', () => {
 describe('drift over time', () => {
   it('a resource in the same state for several passes says since when', () => {
     const base = fixtureReport();
-    const records: PassRecord[] = [passRecordOf({ ...base, generatedAt: '2026-11-26T09:00:00.000Z' }, 1), passRecordOf({ ...base, generatedAt: '2026-11-26T10:00:00.000Z' }, 2)];
+    const records: PassRecord[] = [
+      passRecordOf({ ...base, generatedAt: '2026-11-26T09:00:00.000Z' }, 1),
+      passRecordOf({ ...base, generatedAt: '2026-11-26T10:00:00.000Z' }, 2),
+    ];
     const annotated = annotateHistory(base, records);
     const td = annotated.resources.find((r) => r.id === TD_ID)!;
     expect(td.history).toEqual({ since: '2026-11-26T09:00:00.000Z', passesInState: 3, driftedPasses: 0, flapping: false });

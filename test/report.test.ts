@@ -7,7 +7,7 @@ import { redactorFrom } from '../src/cli/reconcile-flags.js';
 import type { ResourceDiff } from '../src/diff/types.js';
 import { planEstate } from '../src/pipeline/plan.js';
 import type { Plan } from '../src/plan/types.js';
-import { buildReport, type BuildReportInput } from '../src/report/build-report.js';
+import { type BuildReportInput, buildReport } from '../src/report/build-report.js';
 import { Redactor } from '../src/report/redact.js';
 import { renderMarkdown } from '../src/report/render-markdown.js';
 import { renderText } from '../src/report/render-text.js';
@@ -22,8 +22,8 @@ import {
   liveTdSpec,
   managedTags,
   revision,
-  serviceSpec,
   SVC_ID,
+  serviceSpec,
   syncedEstate,
   TD_ID,
   tdSpec,
@@ -79,7 +79,7 @@ describe('text', () => {
     expect(short).toContain('3 resource(s): 3 in-sync; 0 action(s) planned.');
   });
 
-  it('marks drift caused out-of-band and the autoscaler\'s desiredCount', () => {
+  it("marks drift caused out-of-band and the autoscaler's desiredCount", () => {
     const svc = desired('Service', 'web', serviceSpec({ autoScaling: { minCapacity: 1, maxCapacity: 4 } }));
     const s = syncedEstate({ svc });
     const live = { ...s.live.service, desiredCount: 3, spec: { ...s.live.service.spec, desiredCount: 3 }, tags: { ...s.live.service.tags, team: 'x' } };
@@ -100,7 +100,10 @@ describe('text', () => {
 describe('markdown', () => {
   it('has a summary table and a <details> section per changed resource', () => {
     const s = syncedEstate();
-    const diffs = diff([desired('Cluster', 'prod', clusterSpec({ tags: { team: 'a|b' } })), s.desired[1]!, s.desired[2]!], estate({ clusters: [s.live.cluster], families: [s.live.family], services: [s.live.service] }));
+    const diffs = diff(
+      [desired('Cluster', 'prod', clusterSpec({ tags: { team: 'a|b' } })), s.desired[1]!, s.desired[2]!],
+      estate({ clusters: [s.live.cluster], families: [s.live.family], services: [s.live.service] }),
+    );
     const md = renderMarkdown(report(diffs, { gitRevision: '0123456789abcdef0123' }));
     expect(md).toContain('### ecs-reconciler plan at `0123456789ab`');
     expect(md).toContain('| state | count |\n| --- | ---: |\n| in-sync | 2 |\n| pending | 1 |');
@@ -131,7 +134,18 @@ describe('json', () => {
     const back = JSON.parse(JSON.stringify(r)) as unknown;
     expect(back).toEqual(r);
     expect(r).toMatchObject({ schemaVersion: 1, generatedAt: '2025-01-02T03:04:05.000Z', mode: 'plan', summary: { resources: 3, actionsPlanned: 3 } });
-    expect(r.summary.byState).toEqual({ 'in-sync': 0, pending: 3, drifted: 0, missing: 0, orphaned: 0, conflict: 0, invalid: 0, unknown: 0, fighting: 0, retained: 0 });
+    expect(r.summary.byState).toEqual({
+      'in-sync': 0,
+      pending: 3,
+      drifted: 0,
+      missing: 0,
+      orphaned: 0,
+      conflict: 0,
+      invalid: 0,
+      unknown: 0,
+      fighting: 0,
+      retained: 0,
+    });
   });
 
   it('carries apply outcomes', () => {
@@ -163,7 +177,10 @@ describe('redaction', () => {
     for (const out of strings) for (const v of Object.values(SECRETS)) expect(out, `leaks ${v}`).not.toContain(v);
   }
 
-  const env = (secretSuffix: string, logLevel: string) => [...Object.entries(SECRETS).map(([name, value]) => ({ name, value: `${value}${secretSuffix}` })), { name: HARMLESS.name, value: logLevel }];
+  const env = (secretSuffix: string, logLevel: string) => [
+    ...Object.entries(SECRETS).map(([name, value]) => ({ name, value: `${value}${secretSuffix}` })),
+    { name: HARMLESS.name, value: logLevel },
+  ];
 
   it('a changed sensitive variable shows neither value, a harmless one shows both', () => {
     const t = desired('TaskDefinition', 'app', tdSpec({ env: env('-new', HARMLESS.value) }));
@@ -190,19 +207,33 @@ describe('redaction', () => {
       expect(all.join('\n')).toContain(HARMLESS.value);
     }
     // and the other way: the manifest drops them
-    const r = report(diff([desired('TaskDefinition', 'app', tdSpec({ env: [] }))], estate({ families: [family([revision('app', 5, liveTdSpec({ env: env('', 'info') }), managedTags('x'))])] })));
+    const r = report(
+      diff(
+        [desired('TaskDefinition', 'app', tdSpec({ env: [] }))],
+        estate({ families: [family([revision('app', 5, liveTdSpec({ env: env('', 'info') }), managedTags('x'))])] }),
+      ),
+    );
     expectNoSecret(renderAll(r));
   });
 
   it('a whole container added or a task definition registered by hand leaks nothing', () => {
-    const t = desired('TaskDefinition', 'app', { ...tdSpec({ env: env('', 'x') }), containerDefinitions: [...(tdSpec({ env: env('', 'x') }).containerDefinitions as object[]), { name: 'side', image: 'envoy', environment: env('-side', 'y') }] });
+    const t = desired('TaskDefinition', 'app', {
+      ...tdSpec({ env: env('', 'x') }),
+      containerDefinitions: [
+        ...(tdSpec({ env: env('', 'x') }).containerDefinitions as object[]),
+        { name: 'side', image: 'envoy', environment: env('-side', 'y') },
+      ],
+    });
     const r = report(diff([t], estate({ families: [family([revision('app', 5, liveTdSpec({ env: env('', 'x') }), managedTags('x'))])] })));
     expect(r.resources[0]!.changes.map((c) => c.path)).toEqual(['containerDefinitions[name=side]']);
     expectNoSecret(renderAll(r));
   });
 
   it('duplicate variable names (compared by position) leak nothing', () => {
-    const dup = (v: string) => [{ name: 'DB_PASSWORD', value: `${SECRETS.DB_PASSWORD}-${v}1` }, { name: 'DB_PASSWORD', value: `${SECRETS.DB_PASSWORD}-${v}2` }];
+    const dup = (v: string) => [
+      { name: 'DB_PASSWORD', value: `${SECRETS.DB_PASSWORD}-${v}1` },
+      { name: 'DB_PASSWORD', value: `${SECRETS.DB_PASSWORD}-${v}2` },
+    ];
     const t = desired('TaskDefinition', 'app', tdSpec({ env: dup('new') }));
     const r = report(diff([t], estate({ families: [family([revision('app', 5, liveTdSpec({ env: dup('old') }), managedTags('x'))])] })));
     expect(r.resources[0]!.changes.length).toBeGreaterThan(0);
@@ -210,7 +241,9 @@ describe('redaction', () => {
   });
 
   it('an ignored sensitive variable is redacted in the ignored list too', () => {
-    const t = desired('TaskDefinition', 'app', tdSpec({ env: env('-new', 'x') }), { annotations: { 'ecs-reconciler/ignore': 'containerDefinitions[name=app].environment[name=DB_PASSWORD].value' } });
+    const t = desired('TaskDefinition', 'app', tdSpec({ env: env('-new', 'x') }), {
+      annotations: { 'ecs-reconciler/ignore': 'containerDefinitions[name=app].environment[name=DB_PASSWORD].value' },
+    });
     const r = report(diff([t], estate({ families: [family([revision('app', 5, liveTdSpec({ env: env('-old', 'x') }), managedTags('x'))])] })));
     expect(r.resources[0]!.ignored.map((c) => c.path)).toEqual(['containerDefinitions[name=app].environment[name=DB_PASSWORD].value']);
     expectNoSecret([...renderAll(r), renderText(r, { verbose: true })]);
@@ -241,8 +274,15 @@ describe('redaction of every string map of a container, with a keyed mask', () =
     name: 'app',
     image: 'nginx:1.27',
     portMappings: [{ containerPort: 80 }],
-    environment: [{ name: 'X]_PASSWORD', value: PLANTED.bracketName + suffix }, { name: 'LOG_LEVEL', value: 'info' }],
-    logConfiguration: { logDriver: 'awsfirelens', options: { apikey: PLANTED.logApiKey + suffix, Password: PLANTED.logPassword + suffix, region: 'eu-west-1' + suffix }, secretOptions: [{ name: 'api_token', valueFrom: PLANTED.secretOption + suffix }] },
+    environment: [
+      { name: 'X]_PASSWORD', value: PLANTED.bracketName + suffix },
+      { name: 'LOG_LEVEL', value: 'info' },
+    ],
+    logConfiguration: {
+      logDriver: 'awsfirelens',
+      options: { apikey: PLANTED.logApiKey + suffix, Password: PLANTED.logPassword + suffix, region: `eu-west-1${suffix}` },
+      secretOptions: [{ name: 'api_token', valueFrom: PLANTED.secretOption + suffix }],
+    },
     firelensConfiguration: { type: 'fluentbit', options: { 'config-token': PLANTED.firelens + suffix } },
     dockerLabels: { 'com.example.db.password': PLANTED.label + suffix, 'com.example.team': 'web' },
     command: ['serve', `--flag=${PLANTED.command}${suffix}`],

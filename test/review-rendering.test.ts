@@ -2,16 +2,16 @@
 // counted not listed, the Markdown comment stays under 60,000 characters for any estate,
 // and a unified diff reads as `diff -u` does.
 import { describe, expect, it } from 'vitest';
+import type { DesiredResource } from '../src/model/resource.js';
 import { planEstate } from '../src/pipeline/plan.js';
 import { buildReport } from '../src/report/build-report.js';
 import type { Report } from '../src/report/model.js';
 import { Redactor } from '../src/report/redact.js';
-import { MARKDOWN_LIMIT, renderMarkdown } from '../src/report/render-markdown.js';
 import { renderPage } from '../src/report/render-html.js';
+import { MARKDOWN_LIMIT, renderMarkdown } from '../src/report/render-markdown.js';
 import { renderText } from '../src/report/render-text.js';
-import { unifiedDiff, TERMINAL_COLORS } from '../src/report/unified-diff.js';
+import { TERMINAL_COLORS, unifiedDiff } from '../src/report/unified-diff.js';
 import { desired, diff, serviceSpec } from './engine-fixtures.js';
-import type { DesiredResource } from '../src/model/resource.js';
 
 const NOW = new Date('2026-12-01T00:00:00.000Z');
 
@@ -33,14 +33,21 @@ function taskDefinition(name: string, containers = 1) {
       essential: true,
       cpu: 0,
       portMappings: [{ containerPort: 8080 + i }],
-      environment: [{ name: 'NODE_ENV', value: 'production' }, { name: 'DB_PASSWORD', value: 'hunter2' }],
+      environment: [
+        { name: 'NODE_ENV', value: 'production' },
+        { name: 'DB_PASSWORD', value: 'hunter2' },
+      ],
       secrets: [{ name: 'API_TOKEN', valueFrom: 'arn:aws:ssm:eu-west-1:123456789012:parameter/api-token' }],
     })),
   });
 }
 
 describe('a create in the plan', () => {
-  const report = reportOf([desired('Cluster', 'prod', {}), taskDefinition('web'), desired('Service', 'web', serviceSpec({ taskDefinition: 'web', desiredCount: 3 }))]);
+  const report = reportOf([
+    desired('Cluster', 'prod', {}),
+    taskDefinition('web'),
+    desired('Service', 'web', serviceSpec({ taskDefinition: 'web', desiredCount: 3 })),
+  ]);
 
   it('lists every field it will be created with, nested, secrets as references, sensitive values redacted', () => {
     const text = renderText(report);
@@ -86,7 +93,11 @@ describe('the Markdown comment of a 1,000-service estate', () => {
   });
 
   it('an in-sync estate of any size is a short comment: in-sync resources are counted, not listed', () => {
-    const inSync: Report = { ...report, resources: report.resources.map((r) => ({ ...r, state: 'in-sync' as const, actions: [], creates: undefined })), summary: { ...report.summary, byState: { ...report.summary.byState, missing: 0, 'in-sync': 2001 }, actionsPlanned: 0 } };
+    const inSync: Report = {
+      ...report,
+      resources: report.resources.map((r) => ({ ...r, state: 'in-sync' as const, actions: [], creates: undefined })),
+      summary: { ...report.summary, byState: { ...report.summary.byState, missing: 0, 'in-sync': 2001 }, actionsPlanned: 0 },
+    };
     for (const r of inSync.resources) delete r.creates;
     const md = renderMarkdown(inSync);
     expect(md.length).toBeLessThan(1000);
@@ -113,7 +124,7 @@ describe('unified diff', () => {
   it('far-apart changes are separate hunks', () => {
     const a = Array.from({ length: 30 }, (_, i) => `k${i}: ${i}`);
     const b = a.map((l, i) => (i === 2 || i === 25 ? `${l}0` : l));
-    const out = unifiedDiff(a.join('\n') + '\n', b.join('\n') + '\n', { before: 'l', after: 'd' });
+    const out = unifiedDiff(`${a.join('\n')}\n`, `${b.join('\n')}\n`, { before: 'l', after: 'd' });
     expect(out.match(/^@@ /gm)).toHaveLength(2);
   });
 });

@@ -3,8 +3,22 @@
 import { describe, expect, it } from 'vitest';
 import { TAG } from '../src/model/resource.js';
 import { recordedRevision, recordedRevisionOf, revisionRecordTags } from '../src/model/revision-record.js';
-import { byId, desired, diff, estate, family, liveService, liveServiceSpec, managedTags, revisionArn, SVC_ID, syncedEstate, TD_ID, tdSpec } from './engine-fixtures.js';
 import { planEstate } from '../src/pipeline/plan.js';
+import {
+  byId,
+  desired,
+  diff,
+  estate,
+  family,
+  liveService,
+  liveServiceSpec,
+  managedTags,
+  revisionArn,
+  SVC_ID,
+  syncedEstate,
+  TD_ID,
+  tdSpec,
+} from './engine-fixtures.js';
 
 const plan = (d: ReturnType<typeof diff>) => planEstate(d, { prune: false, loadComplete: true, keepRevisions: 5, controllerId: 'default' });
 
@@ -30,7 +44,7 @@ describe('the revision record on a service', () => {
     expect(recordedRevisionOf({}, revisionArn('app', 5))).toBeUndefined();
   });
 
-  it('is left out when ECS\'s 50 tags a resource leave no room, or the ARN exceeds a tag value\'s 256 characters', () => {
+  it("is left out when ECS's 50 tags a resource leave no room, or the ARN exceeds a tag value's 256 characters", () => {
     expect(revisionRecordTags(revisionArn('app', 5), 'h', 43)).toEqual({ [TAG.taskDefinition]: revisionArn('app', 5), [TAG.taskDefinitionHash]: 'h' });
     expect(revisionRecordTags(revisionArn('app', 5), 'h', 44)).toEqual({});
     expect(revisionRecordTags(revisionArn('x'.repeat(250), 5), 'h', 0)).toEqual({});
@@ -48,7 +62,7 @@ describe('a plan from records alone', () => {
     expect(plan(d).actions).toEqual([]);
   });
 
-  it('asks for the recorded revision\'s body when the manifest changed (its fields are to be shown)', () => {
+  it("asks for the recorded revision's body when the manifest changed (its fields are to be shown)", () => {
     const { s, known, live } = coldEstate();
     const changed = desired('TaskDefinition', 'app', tdSpec({ image: 'nginx:1.28' }));
     const d = diff([s.desired[0]!, changed, s.desired[2]!], live);

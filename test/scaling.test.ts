@@ -2,9 +2,9 @@
 // Scaling API reference documents them (DescribeScalableTargets, DescribeScalingPolicies,
 // DescribeScheduledActions), where the emulator fills in less than AWS does.
 import { describe, expect, it } from 'vitest';
-import { normalizeScaling } from '../src/kinds/service/scaling-normalize.js';
 import { diffFields } from '../src/diff/field-diff.js';
 import { policyInput } from '../src/kinds/service/scaling-apply.js';
+import { normalizeScaling } from '../src/kinds/service/scaling-normalize.js';
 import { scalingFromApi } from '../src/kinds/service/scaling-read.js';
 
 const target = {
@@ -103,7 +103,11 @@ describe('auto scaling normalization', () => {
   });
 
   it('a suspended scale-in is a difference', () => {
-    const suspended = scalingFromApi({ ...target, SuspendedState: { ...target.SuspendedState, DynamicScalingInSuspended: true } } as never, [targetTracking, step] as never, [scheduled] as never);
+    const suspended = scalingFromApi(
+      { ...target, SuspendedState: { ...target.SuspendedState, DynamicScalingInSuspended: true } } as never,
+      [targetTracking, step] as never,
+      [scheduled] as never,
+    );
     expect(diffFields(normalizeScaling(suspended), normalizeScaling(manifestBlock), 'autoScaling')).toEqual([
       { path: 'autoScaling.suspendedState', live: { dynamicScalingInSuspended: true }, desired: undefined },
     ]);
@@ -118,7 +122,19 @@ describe('auto scaling normalization', () => {
 
 describe('auto scaling write shapes', () => {
   it('a target tracking policy becomes PutScalingPolicy input as the API reference spells it', () => {
-    expect(policyInput('service/prod/web', { policyName: 'alb', targetValue: 1000, predefinedMetricType: 'ALBRequestCountPerTarget', resourceLabel: 'app/a/1/targetgroup/t/2', disableScaleIn: true }, 'TargetTrackingScaling')).toEqual({
+    expect(
+      policyInput(
+        'service/prod/web',
+        {
+          policyName: 'alb',
+          targetValue: 1000,
+          predefinedMetricType: 'ALBRequestCountPerTarget',
+          resourceLabel: 'app/a/1/targetgroup/t/2',
+          disableScaleIn: true,
+        },
+        'TargetTrackingScaling',
+      ),
+    ).toEqual({
       ServiceNamespace: 'ecs',
       ScalableDimension: 'ecs:service:DesiredCount',
       ResourceId: 'service/prod/web',
@@ -133,7 +149,20 @@ describe('auto scaling write shapes', () => {
   });
 
   it('a customized metric specification keeps its structure in PascalCase', () => {
-    const input = policyInput('service/prod/web', { policyName: 'q', targetValue: 5, customizedMetricSpecification: { metricName: 'Backlog', namespace: 'App', statistic: 'Average', dimensions: [{ name: 'Queue', value: 'jobs' }] } }, 'TargetTrackingScaling');
-    expect(input.TargetTrackingScalingPolicyConfiguration?.CustomizedMetricSpecification).toEqual({ MetricName: 'Backlog', Namespace: 'App', Statistic: 'Average', Dimensions: [{ Name: 'Queue', Value: 'jobs' }] });
+    const input = policyInput(
+      'service/prod/web',
+      {
+        policyName: 'q',
+        targetValue: 5,
+        customizedMetricSpecification: { metricName: 'Backlog', namespace: 'App', statistic: 'Average', dimensions: [{ name: 'Queue', value: 'jobs' }] },
+      },
+      'TargetTrackingScaling',
+    );
+    expect(input.TargetTrackingScalingPolicyConfiguration?.CustomizedMetricSpecification).toEqual({
+      MetricName: 'Backlog',
+      Namespace: 'App',
+      Statistic: 'Average',
+      Dimensions: [{ Name: 'Queue', Value: 'jobs' }],
+    });
   });
 });

@@ -2,34 +2,34 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, expectTypeOf, it } from 'vitest';
-import { parse as parseYaml, parseAllDocuments } from 'yaml';
+import { parseAllDocuments, parse as parseYaml } from 'yaml';
 import { z } from 'zod';
+import { ownershipTags } from '../src/apply/ownership.js';
+import { TAG } from '../src/model/resource.js';
 import * as enums from '../src/schema/enums.js';
 import {
+  type Annotations,
+  type AutoScalingSpec,
   AutoScalingSpecSchema,
   ClusterManifestSchema,
+  type ClusterSpec,
   ClusterSpecSchema,
+  type ContainerDefinition,
   FARGATE_CPU_MEMORY,
+  type Manifest,
+  type ManifestInput,
   ManifestSchema,
   manifestJsonSchema,
   ServiceManifestSchema,
+  type ServiceSpec,
   ServiceSpecSchema,
   TagsSchema,
   TaskDefinitionJsonFileSchema,
   TaskDefinitionManifestSchema,
-  TaskDefinitionSpecSchema,
-  type Annotations,
-  type AutoScalingSpec,
-  type ClusterSpec,
-  type ContainerDefinition,
-  type Manifest,
-  type ManifestInput,
-  type ServiceSpec,
   type TaskDefinitionSpec,
+  TaskDefinitionSpecSchema,
 } from '../src/schema/index.js';
 import { MAX_USER_TAGS, OWNERSHIP_TAG_COUNT } from '../src/schema/tags.js';
-import { TAG } from '../src/model/resource.js';
-import { ownershipTags } from '../src/apply/ownership.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const fixtures = join(root, 'test', 'fixtures', 'schema');
@@ -103,7 +103,10 @@ interface SdkField {
 }
 
 function readInterfaces(dir: string, files: string[]): Map<string, SdkField[]> {
-  const text = files.map((f) => readFileSync(join(dir, f), 'utf8')).join('\n').replace(/\/\*\*[\s\S]*?\*\//g, '');
+  const text = files
+    .map((f) => readFileSync(join(dir, f), 'utf8'))
+    .join('\n')
+    .replace(/\/\*\*[\s\S]*?\*\//g, '');
   const out = new Map<string, SdkField[]>();
   for (const m of text.matchAll(/export interface (\w+)(?: extends [^{]+)? \{([\s\S]*?)\n\}/g)) {
     const fields: SdkField[] = [];
@@ -332,7 +335,14 @@ describe('tags', () => {
   });
 
   it('the ownership tags counted against the limit are all the controller ever adds', () => {
-    const desired = { kind: 'Cluster' as const, name: 'c', region: 'us-east-1', annotations: { 'ecs-reconciler/prune': 'false' }, spec: {}, source: { file: 'c.yaml', line: 1, column: 1 } };
+    const desired = {
+      kind: 'Cluster' as const,
+      name: 'c',
+      region: 'us-east-1',
+      annotations: { 'ecs-reconciler/prune': 'false' },
+      spec: {},
+      source: { file: 'c.yaml', line: 1, column: 1 },
+    };
     const all = ownershipTags({ controllerId: 'id', desiredHash: 'h', desired, gitRevision: 'abc', repository: 'github.com/a/b', fightTag: '1' });
     // every key ownershipTags writes is a TAG key, and the limit counts every TAG key (the
     // replacement marker and a service's revision record are written beside these)
@@ -349,7 +359,11 @@ describe('tags', () => {
     expect(td.success).toBe(false);
     expect(JSON.stringify(td.error?.issues)).toMatch(/containerDefinitions/);
     expect(TaskDefinitionSpecSchema.safeParse({ containerDefinitions: containers.slice(0, 10) }).success).toBe(true);
-    const lb = (i: number) => ({ targetGroupArn: `arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/t${i}/0123456789abcdef`, containerName: 'c0', containerPort: 80 });
+    const lb = (i: number) => ({
+      targetGroupArn: `arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/t${i}/0123456789abcdef`,
+      containerName: 'c0',
+      containerPort: 80,
+    });
     expect(ServiceSpecSchema.safeParse({ taskDefinition: 'app', loadBalancers: [0, 1, 2, 3, 4, 5].map(lb) }).success).toBe(false);
   });
 
@@ -398,10 +412,9 @@ describe('strictness', () => {
     expect(top?.path).toEqual([]);
     const meta = issuesOf(ManifestSchema, cluster({}, { labels: {} })).find((i) => i.code === 'unrecognized_keys');
     expect(meta?.path).toEqual(['metadata']);
-    const deep = issuesOf(
-      ManifestSchema,
-      service({ networkConfiguration: { awsvpcConfiguration: { subnets: ['s'], securityGroup: ['sg'] } } }),
-    ).find((i) => i.code === 'unrecognized_keys');
+    const deep = issuesOf(ManifestSchema, service({ networkConfiguration: { awsvpcConfiguration: { subnets: ['s'], securityGroup: ['sg'] } } })).find(
+      (i) => i.code === 'unrecognized_keys',
+    );
     expect(deep?.path).toEqual(['spec', 'networkConfiguration', 'awsvpcConfiguration']);
   });
 
@@ -510,10 +523,7 @@ describe('task definitions', () => {
   });
 
   it('requires task cpu and memory and networkMode awsvpc for Fargate', () => {
-    const issues = issuesOf(
-      ManifestSchema,
-      fargateTaskDefinition({ cpu: undefined, memory: undefined, networkMode: 'bridge' }),
-    );
+    const issues = issuesOf(ManifestSchema, fargateTaskDefinition({ cpu: undefined, memory: undefined, networkMode: 'bridge' }));
     expect(findIssue(issues, 'spec.cpu')?.message).toMatch(/required/);
     expect(findIssue(issues, 'spec.memory')?.message).toMatch(/required/);
     expect(findIssue(issues, 'spec.networkMode')?.message).toBe('Fargate needs networkMode awsvpc, got bridge');
@@ -567,7 +577,12 @@ describe('task definitions', () => {
   it('refuses two containers with the same name', () => {
     const issues = issuesOf(
       ManifestSchema,
-      fargateTaskDefinition({ containerDefinitions: [{ name: 'web', image: 'a' }, { name: 'web', image: 'b' }] }),
+      fargateTaskDefinition({
+        containerDefinitions: [
+          { name: 'web', image: 'a' },
+          { name: 'web', image: 'b' },
+        ],
+      }),
     );
     expect(findIssue(issues, 'spec.containerDefinitions.1.name')?.message).toMatch(/duplicate container name "web"/);
   });
@@ -582,9 +597,7 @@ describe('task definitions', () => {
     const issues = issuesOf(TaskDefinitionSpecSchema, {
       containerDefinitions: [{ name: 'web', image: 'a', memory: 128, memoryReservation: 256 }],
     });
-    expect(findIssue(issues, 'containerDefinitions.0.memoryReservation')?.message).toBe(
-      'memoryReservation 256 must not exceed memory 128',
-    );
+    expect(findIssue(issues, 'containerDefinitions.0.memoryReservation')?.message).toBe('memoryReservation 256 must not exceed memory 128');
   });
 
   it('refuses dependsOn naming a container that is not in the task definition', () => {
@@ -598,22 +611,19 @@ describe('task definitions', () => {
   });
 
   it('refuses an unknown dependsOn condition, log driver, ulimit name and protocol', () => {
-    const issues = issuesOf(
-      TaskDefinitionSpecSchema,
-      {
-        containerDefinitions: [
-          {
-            name: 'web',
-            image: 'a',
-            memory: 64,
-            dependsOn: [{ containerName: 'web', condition: 'READY' }],
-            logConfiguration: { logDriver: 'cloudwatch' },
-            ulimits: [{ name: 'files', softLimit: 1, hardLimit: 1 }],
-            portMappings: [{ containerPort: 80, protocol: 'TCP' }],
-          },
-        ],
-      },
-    );
+    const issues = issuesOf(TaskDefinitionSpecSchema, {
+      containerDefinitions: [
+        {
+          name: 'web',
+          image: 'a',
+          memory: 64,
+          dependsOn: [{ containerName: 'web', condition: 'READY' }],
+          logConfiguration: { logDriver: 'cloudwatch' },
+          ulimits: [{ name: 'files', softLimit: 1, hardLimit: 1 }],
+          portMappings: [{ containerPort: 80, protocol: 'TCP' }],
+        },
+      ],
+    });
     for (const p of [
       'containerDefinitions.0.dependsOn.0.condition',
       'containerDefinitions.0.logConfiguration.logDriver',
@@ -627,7 +637,15 @@ describe('task definitions', () => {
   it('keeps health check values within the ECS limits', () => {
     const td = (healthCheck: unknown) => ({ containerDefinitions: [{ name: 'web', image: 'a', memory: 64, healthCheck }] });
     expectOk(TaskDefinitionSpecSchema, td({ command: ['CMD', 'true'], interval: 5, timeout: 2, retries: 10, startPeriod: 300 }));
-    for (const [k, v] of [['interval', 4], ['interval', 301], ['timeout', 1], ['timeout', 121], ['retries', 0], ['retries', 11], ['startPeriod', 301]] as const) {
+    for (const [k, v] of [
+      ['interval', 4],
+      ['interval', 301],
+      ['timeout', 1],
+      ['timeout', 121],
+      ['retries', 0],
+      ['retries', 11],
+      ['startPeriod', 301],
+    ] as const) {
       const issues = issuesOf(TaskDefinitionSpecSchema, td({ command: ['CMD', 'true'], [k]: v }));
       expect(findIssue(issues, `containerDefinitions.0.healthCheck.${k}`), `${k}=${v}`).toBeDefined();
     }
@@ -636,8 +654,12 @@ describe('task definitions', () => {
 
   it('keeps ephemeralStorage within 21-200 GiB', () => {
     expectOk(ManifestSchema, fargateTaskDefinition({ ephemeralStorage: { sizeInGiB: 21 } }));
-    expect(findIssue(issuesOf(ManifestSchema, fargateTaskDefinition({ ephemeralStorage: { sizeInGiB: 20 } })), 'spec.ephemeralStorage.sizeInGiB')).toBeDefined();
-    expect(findIssue(issuesOf(ManifestSchema, fargateTaskDefinition({ ephemeralStorage: { sizeInGiB: 201 } })), 'spec.ephemeralStorage.sizeInGiB')).toBeDefined();
+    expect(
+      findIssue(issuesOf(ManifestSchema, fargateTaskDefinition({ ephemeralStorage: { sizeInGiB: 20 } })), 'spec.ephemeralStorage.sizeInGiB'),
+    ).toBeDefined();
+    expect(
+      findIssue(issuesOf(ManifestSchema, fargateTaskDefinition({ ephemeralStorage: { sizeInGiB: 201 } })), 'spec.ephemeralStorage.sizeInGiB'),
+    ).toBeDefined();
   });
 
   it('requires at least one container definition', () => {
@@ -657,10 +679,7 @@ describe('task definitions', () => {
 
 describe('services', () => {
   it('refuses launchType together with capacityProviderStrategy', () => {
-    const issues = issuesOf(
-      ManifestSchema,
-      service({ launchType: 'FARGATE', capacityProviderStrategy: [{ capacityProvider: 'FARGATE', weight: 1 }] }),
-    );
+    const issues = issuesOf(ManifestSchema, service({ launchType: 'FARGATE', capacityProviderStrategy: [{ capacityProvider: 'FARGATE', weight: 1 }] }));
     expect(findIssue(issues, 'spec.capacityProviderStrategy')?.message).toMatch(/mutually exclusive/);
   });
 
@@ -748,9 +767,7 @@ describe('auto scaling', () => {
   });
 
   it('refuses minCapacity above maxCapacity', () => {
-    expect(findIssue(issuesOf(AutoScalingSpecSchema, { minCapacity: 5, maxCapacity: 2 }), 'maxCapacity')?.message).toBe(
-      'maxCapacity 2 is below minCapacity 5',
-    );
+    expect(findIssue(issuesOf(AutoScalingSpecSchema, { minCapacity: 5, maxCapacity: 2 }), 'maxCapacity')?.message).toBe('maxCapacity 2 is below minCapacity 5');
   });
 
   it('refuses two policies with the same name, across target tracking and step scaling', () => {
@@ -848,9 +865,7 @@ describe('completeness against the AWS SDK types', () => {
   });
 
   it('has every CreateServiceRequest field but serviceName, cluster and clientToken, with every nested field', () => {
-    expect(
-      missingFields(ecsInterfaces, 'CreateServiceRequest', specNode('Service'), ['serviceName', 'cluster', 'clientToken']),
-    ).toEqual([]);
+    expect(missingFields(ecsInterfaces, 'CreateServiceRequest', specNode('Service'), ['serviceName', 'cluster', 'clientToken'])).toEqual([]);
   });
 
   it('has every CreateClusterRequest field but clusterName, with every nested field', () => {
@@ -871,18 +886,18 @@ describe('completeness against the AWS SDK types', () => {
       missingFields(aasInterfaces, 'TargetTrackingScalingPolicyConfiguration', tt, ['PredefinedMetricSpecification'], 'targetTracking', new Set(), camel),
     ).toEqual([]);
     expect(missingFields(aasInterfaces, 'PredefinedMetricSpecification', tt, [], 'targetTracking', new Set(), camel)).toEqual([]);
-    expect(
-      missingFields(aasInterfaces, 'StepScalingPolicyConfiguration', objectNode(p.stepScaling) ?? {}, [], 'stepScaling', new Set(), camel),
-    ).toEqual([]);
+    expect(missingFields(aasInterfaces, 'StepScalingPolicyConfiguration', objectNode(p.stepScaling) ?? {}, [], 'stepScaling', new Set(), camel)).toEqual([]);
     expect(missingFields(aasInterfaces, 'ScalableTargetAction', objectNode(p.scheduled) ?? {}, [], 'scheduled', new Set(), camel)).toEqual([]);
     expect(
-      missingFields(aasInterfaces, 'PutScheduledActionRequest', objectNode(p.scheduled) ?? {}, [
-        'ServiceNamespace',
-        'ResourceId',
-        'ScalableDimension',
-        'ScalableTargetAction',
-        'ScheduledActionName',
-      ], 'scheduled', new Set(), camel),
+      missingFields(
+        aasInterfaces,
+        'PutScheduledActionRequest',
+        objectNode(p.scheduled) ?? {},
+        ['ServiceNamespace', 'ResourceId', 'ScalableDimension', 'ScalableTargetAction', 'ScheduledActionName'],
+        'scheduled',
+        new Set(),
+        camel,
+      ),
     ).toEqual([]);
   });
 
@@ -943,9 +958,7 @@ describe('completeness against the AWS SDK types', () => {
     }
     const metricTypes = sdkEnum(aasModels, 'MetricType');
     expect(metricTypes).toEqual(expect.arrayContaining([...enums.EcsPredefinedMetricType]));
-    expect(metricTypes.filter((t) => t.startsWith('ECSService') || t === 'ALBRequestCountPerTarget').sort()).toEqual(
-      [...enums.EcsPredefinedMetricType].sort(),
-    );
+    expect(metricTypes.filter((t) => t.startsWith('ECSService') || t === 'ALBRequestCountPerTarget').sort()).toEqual([...enums.EcsPredefinedMetricType].sort());
   });
 });
 

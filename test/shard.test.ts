@@ -24,7 +24,10 @@ describe('cluster selectors', () => {
       desired('Service', 'web', serviceSpec({ taskDefinition: 'app' }), { cluster: 'prod' }),
       desired('Service', 'worker', serviceSpec({ taskDefinition: 'job' }), { cluster: 'batch' }),
     ];
-    const names = (sel: string) => selectShard(load(all), clusterSelector([sel])).resources.map((r) => `${r.kind}/${r.name}`).sort();
+    const names = (sel: string) =>
+      selectShard(load(all), clusterSelector([sel]))
+        .resources.map((r) => `${r.kind}/${r.name}`)
+        .sort();
     expect(names('prod')).toEqual(['Cluster/prod', 'Service/web', 'TaskDefinition/app']);
     expect(names('b*')).toEqual(['Cluster/batch', 'Service/worker', 'TaskDefinition/job']);
   });

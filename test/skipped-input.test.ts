@@ -85,7 +85,8 @@ describe('__proto__ keys are kept, never dropped (null-prototype maps end to end
   });
 
   it("in a container's dockerLabels", () => {
-    const text = 'apiVersion: ecs-reconciler/v1\nkind: TaskDefinition\nmetadata: { name: app }\nspec:\n  containerDefinitions:\n    - name: app\n      image: nginx\n      memory: 64\n      dockerLabels: { __proto__: x, team: web }\n';
+    const text =
+      'apiVersion: ecs-reconciler/v1\nkind: TaskDefinition\nmetadata: { name: app }\nspec:\n  containerDefinitions:\n    - name: app\n      image: nginx\n      memory: 64\n      dockerLabels: { __proto__: x, team: web }\n';
     const r = loadManifestTexts([{ file: 't.yaml', text }], { defaultRegion: 'us-east-1' });
     expect(r.problems).toEqual([]);
     const labels = (r.resources[0]?.spec as { containerDefinitions: Array<{ dockerLabels: Record<string, string> }> }).containerDefinitions[0]!.dockerLabels;

@@ -1,6 +1,6 @@
 // State files (--state-dir) are readable by their owner only and hold no value the
 // report masks; the redaction key is made once, 0600, and read back.
-import { mkdtempSync, readFileSync, statSync, writeFileSync, chmodSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -14,7 +14,12 @@ const scratch = () => mkdtempSync(join(tmpdir(), 'ecsr-state-'));
 
 function revision(n: number, environment: Array<{ name: string; value: string }>): TaskDefinitionWithTags {
   return {
-    taskDefinition: { taskDefinitionArn: `arn:aws:ecs:eu-west-1:123456789012:task-definition/web:${n}`, family: 'web', revision: n, containerDefinitions: [{ name: 'web', image: 'nginx', environment }] },
+    taskDefinition: {
+      taskDefinitionArn: `arn:aws:ecs:eu-west-1:123456789012:task-definition/web:${n}`,
+      family: 'web',
+      revision: n,
+      containerDefinitions: [{ name: 'web', image: 'nginx', environment }],
+    },
     tags: {},
   };
 }
@@ -66,7 +71,7 @@ describe('state files', () => {
     const dir = scratch();
     const file = join(dir, 'revisions.jsonl');
     // a file from an older release: 0644, with a secret in clear
-    writeFileSync(file, JSON.stringify(revision(1, [{ name: 'DB_PASSWORD', value: 'planted-old-pw-91' }])) + '\n');
+    writeFileSync(file, `${JSON.stringify(revision(1, [{ name: 'DB_PASSWORD', value: 'planted-old-pw-91' }]))}\n`);
     chmodSync(file, 0o644);
     const redactor = new Redactor();
     const cache = new TaskDefinitionCache();

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { planEstate } from '../src/pipeline/plan.js';
 import { matchesTarget, parseTarget, restrictPlan, selectTargets, type TargetPattern } from '../src/pipeline/target.js';
-import { desired, diff, estate, family, liveService, liveServiceSpec, managedTags, revision, serviceSpec, liveTdSpec, REGION } from './engine-fixtures.js';
+import { desired, diff, estate, family, liveService, liveServiceSpec, liveTdSpec, managedTags, REGION, revision, serviceSpec } from './engine-fixtures.js';
 
 function target(text: string): TargetPattern {
   const t = parseTarget(text);
@@ -42,7 +42,7 @@ describe('a targeted plan', () => {
   const cluster = desired('Cluster', 'prod', {});
   const manifests = [cluster, td('web'), td('api'), svc('web', 'web'), svc('api', 'api')];
 
-  it('brings a targeted service\'s cluster and task definition creates along, and nothing else', () => {
+  it("brings a targeted service's cluster and task definition creates along, and nothing else", () => {
     const diffs = diff(manifests);
     const selection = selectTargets(diffs, [target('Service/prod/web')]);
     const plan = restrictPlan(planEstate(diffs, { prune: true, loadComplete: true, keepRevisions: 5, controllerId: 'default' }), selection);

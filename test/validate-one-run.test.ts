@@ -1,6 +1,6 @@
 // Issue 18: validation reports every problem of every file in one run: schema,
 // substitution, cross-field rules and references together, not in rounds.
-import { mkdtempSync, copyFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';

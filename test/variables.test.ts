@@ -9,7 +9,13 @@ const varFile = join(dirname(fileURLToPath(import.meta.url)), 'fixtures', 'manif
 describe('var files', () => {
   it('reads NAME=value lines, skipping comments and blank lines, with quotes and export stripped', () => {
     const { vars } = parseVarFile('# c\n\nA=1\nexport B=two\nC="x # y"\nD=\'q\'\r\nE=\n');
-    expect([...vars]).toEqual([['A', '1'], ['B', 'two'], ['C', 'x # y'], ['D', 'q'], ['E', '']]);
+    expect([...vars]).toEqual([
+      ['A', '1'],
+      ['B', 'two'],
+      ['C', 'x # y'],
+      ['D', 'q'],
+      ['E', ''],
+    ]);
   });
 
   it('reports each bad line with its line number and keeps the good ones', async () => {
@@ -60,7 +66,10 @@ describe('precedence', () => {
 });
 
 describe('substitution', () => {
-  const vars = new Map([['A', 'x'], ['EMPTY', '']]);
+  const vars = new Map([
+    ['A', 'x'],
+    ['EMPTY', ''],
+  ]);
   it('replaces references, applies defaults only when unset, and keeps $${ literal', () => {
     expect(substituteVariables('${A}-${B:=dflt}-$${A}-${EMPTY:=unused}', vars)).toEqual({ ok: true, value: 'x-dflt-${A}-', changed: true });
   });
@@ -71,7 +80,11 @@ describe('substitution', () => {
 
   it('reports a malformed and an unterminated reference', () => {
     expect(substituteVariables('${1X}', vars)).toMatchObject({ ok: false, offset: 0, message: expect.stringContaining('is not a valid variable reference') });
-    expect(substituteVariables('${A} ${OPEN', vars)).toMatchObject({ ok: false, offset: 5, message: expect.stringMatching(/^unterminated variable reference "\$\{OPEN"/) });
+    expect(substituteVariables('${A} ${OPEN', vars)).toMatchObject({
+      ok: false,
+      offset: 5,
+      message: expect.stringMatching(/^unterminated variable reference "\$\{OPEN"/),
+    });
   });
 });
 
@@ -95,6 +108,9 @@ describe('the environment is read only through an allow-list', () => {
 
   it('refuses a --var-env that is not a variable name', async () => {
     const r = await collectVariables({ env, envNames: ['A-B'], envPrefixes: ['$'] });
-    expect(r.problems.map((p) => p.message)).toEqual(['--var-env-prefix "$": expected the start of a variable name, e.g. ECSR_VAR_', '--var-env "A-B": expected a variable name']);
+    expect(r.problems.map((p) => p.message)).toEqual([
+      '--var-env-prefix "$": expected the start of a variable name, e.g. ECSR_VAR_',
+      '--var-env "A-B": expected a variable name',
+    ]);
   });
 });

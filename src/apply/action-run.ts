@@ -6,7 +6,7 @@
 import type { Gateway as AwsGateway, Gateways as AwsGateways } from '../aws/index.js';
 import type { ResourceDiff } from '../diff/types.js';
 import { emptyRecord, ownValue } from '../model/own-keys.js';
-import type { PlannedAction, ActionResult } from '../plan/types.js';
+import type { ActionResult, PlannedAction } from '../plan/types.js';
 import { OPTIONAL_OWNERSHIP_KEYS, OWNERSHIP_KEYS, ownershipTags } from './ownership.js';
 
 export interface ApplyContext {
@@ -27,7 +27,6 @@ export interface ApplyContext {
   rolloutTimeoutMs?: number;
 }
 
-
 export interface ActionRun {
   action: PlannedAction;
   d: ResourceDiff;
@@ -40,8 +39,23 @@ export interface ActionRun {
   allTags(): Record<string, string>;
 }
 
-export function actionRun(action: PlannedAction, d: ResourceDiff, gw: AwsGateway, ctx: ApplyContext, registered: Map<string, string>, byId: ReadonlyMap<string, ResourceDiff>): ActionRun {
-  const owned = () => ownershipTags({ controllerId: ctx.controllerId, desiredHash: d.desiredHash ?? '', ...(d.desired ? { desired: d.desired } : {}), ...(ctx.gitRevision ? { gitRevision: ctx.gitRevision } : {}), ...(d.fightTag ? { fightTag: d.fightTag } : {}), ...(ctx.repository ? { repository: ctx.repository } : {}) });
+export function actionRun(
+  action: PlannedAction,
+  d: ResourceDiff,
+  gw: AwsGateway,
+  ctx: ApplyContext,
+  registered: Map<string, string>,
+  byId: ReadonlyMap<string, ResourceDiff>,
+): ActionRun {
+  const owned = () =>
+    ownershipTags({
+      controllerId: ctx.controllerId,
+      desiredHash: d.desiredHash ?? '',
+      ...(d.desired ? { desired: d.desired } : {}),
+      ...(ctx.gitRevision ? { gitRevision: ctx.gitRevision } : {}),
+      ...(d.fightTag ? { fightTag: d.fightTag } : {}),
+      ...(ctx.repository ? { repository: ctx.repository } : {}),
+    });
   return { action, d, gw, ctx, registered, byId, allTags: () => ({ ...(d.targetTags ?? {}), ...owned() }) };
 }
 
@@ -68,5 +82,8 @@ export async function syncTags(gw: AwsGateway, arn: string, live: Record<string,
 
 /** Removes every ownership key from one resource's tags (release-resource): it is then unmanaged, and never pruned. */
 export async function releaseTags(gw: AwsGateway, arn: string, tags: Record<string, string>): Promise<void> {
-  await gw.untagResource(arn, OWNERSHIP_KEYS.filter((k) => k in tags));
+  await gw.untagResource(
+    arn,
+    OWNERSHIP_KEYS.filter((k) => k in tags),
+  );
 }

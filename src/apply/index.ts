@@ -1,2 +1,2 @@
-export { type ApplyContext } from './action-run.js';
+export type { ApplyContext } from './action-run.js';
 export { ownershipTags } from './ownership.js';

@@ -1,5 +1,5 @@
 /** The tags that carry what the controller remembers (DESIGN.md, "Ownership and memory"). */
-import { ANNOTATION, TAG, type DesiredResource } from '../model/resource.js';
+import { ANNOTATION, type DesiredResource, TAG } from '../model/resource.js';
 import { REVISION_RECORD_KEYS } from '../model/revision-record.js';
 
 // ECS tag values allow letters, numbers, spaces and _ . : / = + - @ (TagResource), up to 256 characters.
@@ -7,7 +7,14 @@ function tagSafe(value: string): string {
   return value.replace(/[^\p{L}\p{N}\s_.:/=+\-@]/gu, '_').slice(0, 256);
 }
 
-export function ownershipTags(opts: { controllerId: string; desiredHash: string; desired?: DesiredResource; gitRevision?: string; fightTag?: string; repository?: string }): Record<string, string> {
+export function ownershipTags(opts: {
+  controllerId: string;
+  desiredHash: string;
+  desired?: DesiredResource;
+  gitRevision?: string;
+  fightTag?: string;
+  repository?: string;
+}): Record<string, string> {
   const tags: Record<string, string> = {
     [TAG.managedBy]: opts.controllerId,
     [TAG.appliedHash]: opts.desiredHash,

@@ -66,7 +66,10 @@ interface DescribeFailure {
  * transition to INACTIVE... may remain discoverable in your account for a period of
  * time"): both are missing to the controller.
  */
-export function splitDescribedClusters(r: { clusters?: LiveCluster[] | undefined; failures?: DescribeFailure[] | undefined }): { clusters: LiveCluster[]; missing: string[] } {
+export function splitDescribedClusters(r: { clusters?: LiveCluster[] | undefined; failures?: DescribeFailure[] | undefined }): {
+  clusters: LiveCluster[];
+  missing: string[];
+} {
   const clusters: LiveCluster[] = [];
   const missing: string[] = [];
   for (const c of r.clusters ?? []) {
@@ -78,7 +81,10 @@ export function splitDescribedClusters(r: { clusters?: LiveCluster[] | undefined
 }
 
 /** One DescribeServices answer, read as DescribeClusters' is: `failures` (MISSING) and INACTIVE services are missing; DRAINING ones are found. */
-export function splitDescribedServices(r: { services?: LiveService[] | undefined; failures?: DescribeFailure[] | undefined }): { services: LiveService[]; missing: string[] } {
+export function splitDescribedServices(r: { services?: LiveService[] | undefined; failures?: DescribeFailure[] | undefined }): {
+  services: LiveService[];
+  missing: string[];
+} {
   const services: LiveService[] = [];
   const missing: string[] = [];
   for (const s of r.services ?? []) {

@@ -20,7 +20,14 @@ export function errorDetails(err: unknown): ErrorDetails {
   const wrapped = err as Error & { operation?: unknown; code?: unknown; response?: { requestId?: string; httpStatusCode?: number; attempts?: number } };
   if (typeof wrapped.operation === 'string' && typeof wrapped.code === 'string' && wrapped.response) {
     const r = wrapped.response;
-    return { name: err.name, message: err.message, code: wrapped.code, ...(r.requestId ? { requestId: r.requestId } : {}), ...(r.httpStatusCode !== undefined ? { httpStatusCode: r.httpStatusCode } : {}), ...(r.attempts !== undefined ? { attempts: r.attempts } : {}) };
+    return {
+      name: err.name,
+      message: err.message,
+      code: wrapped.code,
+      ...(r.requestId ? { requestId: r.requestId } : {}),
+      ...(r.httpStatusCode !== undefined ? { httpStatusCode: r.httpStatusCode } : {}),
+      ...(r.attempts !== undefined ? { attempts: r.attempts } : {}),
+    };
   }
   const e = err as Error & { $metadata?: { requestId?: unknown; httpStatusCode?: unknown; attempts?: unknown }; $fault?: unknown; Code?: unknown };
   const meta = e.$metadata;
@@ -53,7 +60,13 @@ export class AwsCallError extends Error {
 }
 
 /** The error codes AWS services throttle with (ECS, Application Auto Scaling, DynamoDB, STS). */
-export const THROTTLING_CODES: ReadonlySet<string> = new Set(['ThrottlingException', 'Throttling', 'TooManyRequestsException', 'RequestLimitExceeded', 'ProvisionedThroughputExceededException']);
+export const THROTTLING_CODES: ReadonlySet<string> = new Set([
+  'ThrottlingException',
+  'Throttling',
+  'TooManyRequestsException',
+  'RequestLimitExceeded',
+  'ProvisionedThroughputExceededException',
+]);
 
 export function isThrottlingError(err: unknown): boolean {
   const name = (err as { name?: string })?.name;

@@ -5,24 +5,45 @@
  * shapes, so they are named here once and the rest of the tree uses these names, never
  * the SDK's packages. No SDK class, command or client crosses the edge.
  */
-import type { Cluster, CreateClusterCommandInput, CreateServiceCommandInput, PutClusterCapacityProvidersCommandInput, RegisterTaskDefinitionCommandInput, Service, Task, TaskDefinition, UpdateClusterCommandInput, UpdateServiceCommandInput } from '@aws-sdk/client-ecs';
-import type { PutScalingPolicyCommandInput, PutScheduledActionCommandInput, RegisterScalableTargetCommandInput, ScalableTarget, ScalingPolicy, ScheduledAction } from '@aws-sdk/client-application-auto-scaling';
+
+import type {
+  PutScalingPolicyCommandInput,
+  PutScheduledActionCommandInput,
+  RegisterScalableTargetCommandInput,
+  ScalableTarget,
+  ScalingPolicy,
+  ScheduledAction,
+} from '@aws-sdk/client-application-auto-scaling';
+import type {
+  Cluster,
+  CreateClusterCommandInput,
+  CreateServiceCommandInput,
+  PutClusterCapacityProvidersCommandInput,
+  RegisterTaskDefinitionCommandInput,
+  Service,
+  Task,
+  TaskDefinition,
+  UpdateClusterCommandInput,
+  UpdateServiceCommandInput,
+} from '@aws-sdk/client-ecs';
 
 export type LiveCluster = Cluster;
 export type LiveService = Service;
 export type LiveTaskDefinition = TaskDefinition;
 export type LiveTask = Task;
-export type { ScalableTarget, ScalingPolicy, ScheduledAction };
 export type {
   CreateClusterCommandInput,
   CreateServiceCommandInput,
-  RegisterTaskDefinitionCommandInput,
-  UpdateServiceCommandInput,
-  UpdateClusterCommandInput,
   PutClusterCapacityProvidersCommandInput,
   PutScalingPolicyCommandInput,
   PutScheduledActionCommandInput,
   RegisterScalableTargetCommandInput,
+  RegisterTaskDefinitionCommandInput,
+  ScalableTarget,
+  ScalingPolicy,
+  ScheduledAction,
+  UpdateClusterCommandInput,
+  UpdateServiceCommandInput,
 };
 
 export interface TaskDefinitionWithTags {

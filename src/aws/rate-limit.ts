@@ -30,7 +30,10 @@ export class TokenBucket {
   private last: number;
   private queue: Promise<void> = Promise.resolve();
 
-  constructor(private readonly spec: BucketSpec, private readonly now: () => number = () => performance.now()) {
+  constructor(
+    private readonly spec: BucketSpec,
+    private readonly now: () => number = () => performance.now(),
+  ) {
     this.tokens = spec.burst;
     this.last = now();
   }
@@ -76,7 +79,10 @@ export class RateLimiter {
   private readonly buckets = new Map<string, { bucket: TokenBucket; spec: BucketSpec }>();
   /** tokens handed out, by operation: every attempt takes one, retries included */
   readonly granted = new Map<string, number>();
-  constructor(private readonly limits: RateLimits | 'off', private readonly onWait?: RateLimitWaitListener) {}
+  constructor(
+    private readonly limits: RateLimits | 'off',
+    private readonly onWait?: RateLimitWaitListener,
+  ) {}
 
   async acquire(operation: string): Promise<void> {
     this.granted.set(operation, (this.granted.get(operation) ?? 0) + 1);
@@ -108,7 +114,10 @@ export class ReadBudget {
   /** the daemon's pass in flight: its abort ends a paced wait at once (the read fails; nothing is concluded from it) */
   signal: AbortSignal | undefined;
   private readonly bucket: TokenBucket;
-  constructor(readonly callsPerSecond: number, now?: () => number) {
+  constructor(
+    readonly callsPerSecond: number,
+    now?: () => number,
+  ) {
     this.bucket = new TokenBucket({ rate: callsPerSecond, burst: Math.max(1, Math.ceil(callsPerSecond)) }, now);
   }
 

@@ -4,8 +4,9 @@
  * --state-dir, kept by the state store), the cache outlives the process: a restarted
  * daemon does not describe a thousand revisions again.
  */
-import { JsonLinesStore } from '../state/json-lines-store.js';
+
 import { emptyRecord } from '../model/own-keys.js';
+import { JsonLinesStore } from '../state/json-lines-store.js';
 import type { TaskDefinitionWithTags } from './model.js';
 
 /**

@@ -6,38 +6,7 @@
  * action, the SDK's retries with backoff on throttling, call counters (SDK middleware),
  * and the cache of task definition revisions (immutable by ARN).
  */
-import {
-  ECSClient,
-  CreateClusterCommand,
-  CreateServiceCommand,
-  DeleteClusterCommand,
-  DeleteServiceCommand,
-  DeregisterTaskDefinitionCommand,
-  DescribeClustersCommand,
-  DescribeServicesCommand,
-  DescribeTaskDefinitionCommand,
-  DescribeTasksCommand,
-  ListClustersCommand,
-  ListServicesCommand,
-  ListTaskDefinitionsCommand,
-  ListTasksCommand,
-  PutClusterCapacityProvidersCommand,
-  RegisterTaskDefinitionCommand,
-  TagResourceCommand,
-  UntagResourceCommand,
-  UpdateClusterCommand,
-  UpdateServiceCommand,
-  type Cluster,
-  type CreateClusterCommandInput,
-  type CreateServiceCommandInput,
-  type PutClusterCapacityProvidersCommandInput,
-  type RegisterTaskDefinitionCommandInput,
-  type Service,
-  type Task,
-  type TaskDefinition,
-  type UpdateClusterCommandInput,
-  type UpdateServiceCommandInput,
-} from '@aws-sdk/client-ecs';
+
 import {
   ApplicationAutoScalingClient,
   DeleteScalingPolicyCommand,
@@ -47,10 +16,10 @@ import {
   DescribeScalingPoliciesCommand,
   DescribeScheduledActionsCommand,
   PutScalingPolicyCommand,
-  PutScheduledActionCommand,
-  RegisterScalableTargetCommand,
   type PutScalingPolicyCommandInput,
+  PutScheduledActionCommand,
   type PutScheduledActionCommandInput,
+  RegisterScalableTargetCommand,
   type RegisterScalableTargetCommandInput,
   type ScalableTarget,
   type ScalingPolicy,
@@ -64,15 +33,57 @@ import {
   GetItemCommand,
   PutItemCommand,
 } from '@aws-sdk/client-dynamodb';
+import {
+  type Cluster,
+  CreateClusterCommand,
+  type CreateClusterCommandInput,
+  CreateServiceCommand,
+  type CreateServiceCommandInput,
+  DeleteClusterCommand,
+  DeleteServiceCommand,
+  DeregisterTaskDefinitionCommand,
+  DescribeClustersCommand,
+  DescribeServicesCommand,
+  DescribeTaskDefinitionCommand,
+  DescribeTasksCommand,
+  ECSClient,
+  ListClustersCommand,
+  ListServicesCommand,
+  ListTaskDefinitionsCommand,
+  ListTasksCommand,
+  PutClusterCapacityProvidersCommand,
+  type PutClusterCapacityProvidersCommandInput,
+  RegisterTaskDefinitionCommand,
+  type RegisterTaskDefinitionCommandInput,
+  type Service,
+  TagResourceCommand,
+  type Task,
+  type TaskDefinition,
+  UntagResourceCommand,
+  UpdateClusterCommand,
+  type UpdateClusterCommandInput,
+  UpdateServiceCommand,
+  type UpdateServiceCommandInput,
+} from '@aws-sdk/client-ecs';
+import { GetResourcesCommand, ResourceGroupsTaggingAPIClient } from '@aws-sdk/client-resource-groups-tagging-api';
 import { DeleteMessageBatchCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
-import { GetResourcesCommand, ResourceGroupsTaggingAPIClient } from '@aws-sdk/client-resource-groups-tagging-api';
 import { CallCounter, isMutatingOperation } from './call-counter.js';
-import { ECS_RATE_LIMITS, RateLimiter, type RateLimitWaitListener, type ReadBudget, type RateLimits } from './rate-limit.js';
+import {
+  BATCH,
+  chunk,
+  ECS_SCALABLE_DIMENSION,
+  isRevisionArn,
+  PAGE,
+  splitDescribedClusters,
+  splitDescribedServices,
+  tagsFromList,
+  tagsToList,
+} from './ecs-api.js';
 import { AwsCallError, THROTTLING_CODES } from './errors.js';
-import { BATCH, ECS_SCALABLE_DIMENSION, PAGE, chunk, isRevisionArn, splitDescribedClusters, splitDescribedServices, tagsFromList, tagsToList } from './ecs-api.js';
 import type { Gateway, Gateways } from './gateway-interface.js';
 import type { EventMessage, LeaseRecord, TaskDefinitionWithTags, WriteFence } from './model.js';
+import { ECS_RATE_LIMITS, RateLimiter, type RateLimits, type RateLimitWaitListener, type ReadBudget } from './rate-limit.js';
 import { TaskDefinitionCache } from './revision-cache.js';
 
 export interface GatewayOptions {
@@ -157,9 +168,11 @@ export class AwsGateway implements Gateway {
     // The limiter sits inside the SDK's retry loop (after retryMiddleware, before signing),
     // so every attempt takes a token: a throttled estate's retries are metered as its
     // first attempts are, instead of retrying at full speed (issue 13, 9).
-    (client.middlewareStack as unknown as {
-      addRelativeTo(mw: (next: Next, context: { commandName?: string }) => Next, opts: { relation: 'after'; toMiddleware: string; name: string }): void;
-    }).addRelativeTo(
+    (
+      client.middlewareStack as unknown as {
+        addRelativeTo(mw: (next: Next, context: { commandName?: string }) => Next, opts: { relation: 'after'; toMiddleware: string; name: string }): void;
+      }
+    ).addRelativeTo(
       (next, context) => async (args) => {
         const operation = String(context.commandName ?? 'Unknown').replace(/Command$/, '');
         await limiter.acquire(operation);
@@ -184,7 +197,12 @@ export class AwsGateway implements Gateway {
             counter.record(service, operation, err.code, 1);
             throw err;
           }
-          const e = err as { name?: string; message?: string; $metadata?: { attempts?: number; httpStatusCode?: number; requestId?: string }; $retryable?: unknown };
+          const e = err as {
+            name?: string;
+            message?: string;
+            $metadata?: { attempts?: number; httpStatusCode?: number; requestId?: string };
+            $retryable?: unknown;
+          };
           const code = e.name ?? 'Error';
           const throttled = THROTTLING_CODES.has(code);
           const status = e.$metadata?.httpStatusCode;
@@ -192,7 +210,11 @@ export class AwsGateway implements Gateway {
           if (throttled) counter.throttled++;
           counter.record(service, operation, code, e.$metadata?.attempts ?? 1);
           const m = e.$metadata;
-          const response = { ...(m?.requestId ? { requestId: m.requestId } : {}), ...(m?.httpStatusCode !== undefined ? { httpStatusCode: m.httpStatusCode } : {}), ...(m?.attempts !== undefined ? { attempts: m.attempts } : {}) };
+          const response = {
+            ...(m?.requestId ? { requestId: m.requestId } : {}),
+            ...(m?.httpStatusCode !== undefined ? { httpStatusCode: m.httpStatusCode } : {}),
+            ...(m?.attempts !== undefined ? { attempts: m.attempts } : {}),
+          };
           throw new AwsCallError(operation, code, `${operation}: ${code}: ${e.message ?? String(err)}`, throttled, retryable, response);
         }
       },
@@ -213,12 +235,24 @@ export class AwsGateway implements Gateway {
   /** The call budget left under the lease; throws, sending nothing, when none is left. */
   private fenceBudget(operation: string): number {
     const budget = this.fence.budgetMs?.() ?? Infinity;
-    if (budget <= 0) throw new AwsCallError(operation, 'LeaseExpiring', `${operation}: not sent: the lease is lost or about to expire, and another controller may hold it`, false, false);
+    if (budget <= 0)
+      throw new AwsCallError(
+        operation,
+        'LeaseExpiring',
+        `${operation}: not sent: the lease is lost or about to expire, and another controller may hold it`,
+        false,
+        false,
+      );
     return budget;
   }
 
   /** Every page, to the end: ECS spells the token nextToken, Application Auto Scaling NextToken. */
-  private async paginate<R extends object, T>(client: Sendable, command: (token: string | undefined) => unknown, items: (r: R) => T[] | undefined, tokenKey = 'nextToken'): Promise<T[]> {
+  private async paginate<R extends object, T>(
+    client: Sendable,
+    command: (token: string | undefined) => unknown,
+    items: (r: R) => T[] | undefined,
+    tokenKey = 'nextToken',
+  ): Promise<T[]> {
     const out: T[] = [];
     let token: string | undefined;
     do {
@@ -255,7 +289,13 @@ export class AwsGateway implements Gateway {
     const client = this.tagging;
     const found = await this.paginate(
       client,
-      (PaginationToken) => new GetResourcesCommand({ TagFilters: [{ Key: key, Values: [value] }], ResourceTypeFilters: ['ecs:service'], ResourcesPerPage: PAGE.tagging, ...(PaginationToken ? { PaginationToken } : {}) }),
+      (PaginationToken) =>
+        new GetResourcesCommand({
+          TagFilters: [{ Key: key, Values: [value] }],
+          ResourceTypeFilters: ['ecs:service'],
+          ResourcesPerPage: PAGE.tagging,
+          ...(PaginationToken ? { PaginationToken } : {}),
+        }),
       (r: { ResourceTagMappingList?: Array<{ ResourceARN?: string }> }) => r.ResourceTagMappingList?.map((m) => m.ResourceARN ?? '').filter(Boolean),
       'PaginationToken',
     );
@@ -288,14 +328,20 @@ export class AwsGateway implements Gateway {
 
   /** Long-polls the queue: up to 10 messages, waiting up to `waitSeconds` (SQS allows 20) for the first. */
   async receiveEventMessages(queueUrl: string, waitSeconds: number, abortSignal?: AbortSignal): Promise<EventMessage[]> {
-    const r = await this.sqsClient().send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: waitSeconds }), abortSignal ? { abortSignal } : {});
+    const r = await this.sqsClient().send(
+      new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: waitSeconds }),
+      abortSignal ? { abortSignal } : {},
+    );
     return (r.Messages ?? []).map((m) => ({ id: m.MessageId ?? '', receiptHandle: m.ReceiptHandle ?? '', body: m.Body ?? '' }));
   }
 
   /** DeleteMessageBatch takes 10 entries a call. */
   async deleteEventMessages(queueUrl: string, receiptHandles: readonly string[]): Promise<void> {
     for (const batch of chunk(receiptHandles, BATCH.DeleteMessageBatch)) {
-      await this.send(this.sqsClient(), new DeleteMessageBatchCommand({ QueueUrl: queueUrl, Entries: batch.map((h, i) => ({ Id: String(i), ReceiptHandle: h })) }));
+      await this.send(
+        this.sqsClient(),
+        new DeleteMessageBatchCommand({ QueueUrl: queueUrl, Entries: batch.map((h, i) => ({ Id: String(i), ReceiptHandle: h })) }),
+      );
     }
   }
 
@@ -312,12 +358,15 @@ export class AwsGateway implements Gateway {
   /** Creates the lease table (key `lease`, a string; on demand) unless it exists. */
   async ensureLeaseTable(table: string): Promise<void> {
     try {
-      await this.send(this.dynamoClient(), new CreateTableCommand({
-        TableName: table,
-        AttributeDefinitions: [{ AttributeName: 'lease', AttributeType: 'S' }],
-        KeySchema: [{ AttributeName: 'lease', KeyType: 'HASH' }],
-        BillingMode: 'PAY_PER_REQUEST',
-      }));
+      await this.send(
+        this.dynamoClient(),
+        new CreateTableCommand({
+          TableName: table,
+          AttributeDefinitions: [{ AttributeName: 'lease', AttributeType: 'S' }],
+          KeySchema: [{ AttributeName: 'lease', KeyType: 'HASH' }],
+          BillingMode: 'PAY_PER_REQUEST',
+        }),
+      );
     } catch (err) {
       // already there: the usual case after the first start
       if ((err as AwsCallError).code !== 'ResourceInUseException') throw err;
@@ -326,7 +375,10 @@ export class AwsGateway implements Gateway {
 
   /** The lease item as it is now (a strongly consistent read: the rvn must be the latest). */
   async readLease(table: string, name: string): Promise<LeaseRecord | undefined> {
-    const r = await this.send<{ Item?: Record<string, { S?: string; N?: string }> }>(this.dynamoClient(), new GetItemCommand({ TableName: table, Key: { lease: { S: name } }, ConsistentRead: true }));
+    const r = await this.send<{ Item?: Record<string, { S?: string; N?: string }> }>(
+      this.dynamoClient(),
+      new GetItemCommand({ TableName: table, Key: { lease: { S: name } }, ConsistentRead: true }),
+    );
     const item = r.Item;
     if (!item?.rvn?.S || !item.holder?.S) return undefined;
     return { holder: item.holder.S, rvn: item.rvn.S, durationMs: Number(item.durationMs?.N ?? 0) };
@@ -340,13 +392,22 @@ export class AwsGateway implements Gateway {
    */
   async writeLease(table: string, name: string, record: LeaseRecord, expectedRvn: string | undefined): Promise<boolean> {
     try {
-      await this.send(this.dynamoClient(), new PutItemCommand({
-        TableName: table,
-        Item: { lease: { S: name }, holder: { S: record.holder }, rvn: { S: record.rvn }, durationMs: { N: String(record.durationMs) }, renewedAt: { S: new Date().toISOString() } },
-        ...(expectedRvn === undefined
-          ? { ConditionExpression: 'attribute_not_exists(lease)' }
-          : { ConditionExpression: 'rvn = :rvn', ExpressionAttributeValues: { ':rvn': { S: expectedRvn } } }),
-      }));
+      await this.send(
+        this.dynamoClient(),
+        new PutItemCommand({
+          TableName: table,
+          Item: {
+            lease: { S: name },
+            holder: { S: record.holder },
+            rvn: { S: record.rvn },
+            durationMs: { N: String(record.durationMs) },
+            renewedAt: { S: new Date().toISOString() },
+          },
+          ...(expectedRvn === undefined
+            ? { ConditionExpression: 'attribute_not_exists(lease)' }
+            : { ConditionExpression: 'rvn = :rvn', ExpressionAttributeValues: { ':rvn': { S: expectedRvn } } }),
+        }),
+      );
       return true;
     } catch (err) {
       if ((err as AwsCallError).code === ConditionalCheckFailedException.name || (err as AwsCallError).code === 'ConditionalCheckFailedException') return false;
@@ -357,12 +418,15 @@ export class AwsGateway implements Gateway {
   /** Gives the lease up (only if it is still the version we wrote), so another controller takes over at once. */
   async deleteLease(table: string, name: string, rvn: string): Promise<void> {
     try {
-      await this.send(this.dynamoClient(), new DeleteItemCommand({
-        TableName: table,
-        Key: { lease: { S: name } },
-        ConditionExpression: 'rvn = :rvn',
-        ExpressionAttributeValues: { ':rvn': { S: rvn } },
-      }));
+      await this.send(
+        this.dynamoClient(),
+        new DeleteItemCommand({
+          TableName: table,
+          Key: { lease: { S: name } },
+          ConditionExpression: 'rvn = :rvn',
+          ExpressionAttributeValues: { ':rvn': { S: rvn } },
+        }),
+      );
     } catch (err) {
       if ((err as AwsCallError).code !== 'ConditionalCheckFailedException') throw err;
     }
@@ -371,19 +435,24 @@ export class AwsGateway implements Gateway {
   // ---- ECS reads -------------------------------------------------------------------
 
   async listClusterArns(): Promise<string[]> {
-    return this.paginate(this.ecs, (nextToken) => new ListClustersCommand({ nextToken, maxResults: PAGE.ecs }), (r: { clusterArns?: string[] }) => r.clusterArns);
+    return this.paginate(
+      this.ecs,
+      (nextToken) => new ListClustersCommand({ nextToken, maxResults: PAGE.ecs }),
+      (r: { clusterArns?: string[] }) => r.clusterArns,
+    );
   }
-
 
   /** DescribeClusters takes 100 clusters a call. Missing clusters come back as `missing` names. */
   async describeClusters(names: readonly string[]): Promise<{ clusters: Cluster[]; missing: string[] }> {
     const clusters: Cluster[] = [];
     const missing: string[] = [];
     for (const batch of chunk(names, BATCH.DescribeClusters)) {
-      const r = splitDescribedClusters(await this.send<{ clusters?: Cluster[]; failures?: Array<{ arn?: string; reason?: string }> }>(
-        this.ecs,
-        new DescribeClustersCommand({ clusters: batch, include: ['SETTINGS', 'CONFIGURATIONS', 'TAGS'] }),
-      ));
+      const r = splitDescribedClusters(
+        await this.send<{ clusters?: Cluster[]; failures?: Array<{ arn?: string; reason?: string }> }>(
+          this.ecs,
+          new DescribeClustersCommand({ clusters: batch, include: ['SETTINGS', 'CONFIGURATIONS', 'TAGS'] }),
+        ),
+      );
       clusters.push(...r.clusters);
       missing.push(...r.missing);
     }
@@ -391,19 +460,24 @@ export class AwsGateway implements Gateway {
   }
 
   async listServiceArns(cluster: string): Promise<string[]> {
-    return this.paginate(this.ecs, (nextToken) => new ListServicesCommand({ cluster, nextToken, maxResults: PAGE.ecs }), (r: { serviceArns?: string[] }) => r.serviceArns);
+    return this.paginate(
+      this.ecs,
+      (nextToken) => new ListServicesCommand({ cluster, nextToken, maxResults: PAGE.ecs }),
+      (r: { serviceArns?: string[] }) => r.serviceArns,
+    );
   }
-
 
   /** DescribeServices takes 10 services a call; tags come with it (include TAGS). INACTIVE services count as missing. */
   async describeServices(cluster: string, services: readonly string[]): Promise<{ services: Service[]; missing: string[] }> {
     const found: Service[] = [];
     const missing: string[] = [];
     for (const batch of chunk(services, BATCH.DescribeServices)) {
-      const r = splitDescribedServices(await this.send<{ services?: Service[]; failures?: Array<{ arn?: string; reason?: string }> }>(
-        this.ecs,
-        new DescribeServicesCommand({ cluster, services: batch, include: ['TAGS'] }),
-      ));
+      const r = splitDescribedServices(
+        await this.send<{ services?: Service[]; failures?: Array<{ arn?: string; reason?: string }> }>(
+          this.ecs,
+          new DescribeServicesCommand({ cluster, services: batch, include: ['TAGS'] }),
+        ),
+      );
       found.push(...r.services);
       missing.push(...r.missing);
     }
@@ -414,11 +488,11 @@ export class AwsGateway implements Gateway {
   async listTaskDefinitionArns(opts: { familyPrefix?: string; status?: 'ACTIVE' | 'INACTIVE' } = {}): Promise<string[]> {
     return this.paginate(
       this.ecs,
-      (nextToken) => new ListTaskDefinitionsCommand({ familyPrefix: opts.familyPrefix, status: opts.status ?? 'ACTIVE', sort: 'DESC', nextToken, maxResults: PAGE.ecs }),
+      (nextToken) =>
+        new ListTaskDefinitionsCommand({ familyPrefix: opts.familyPrefix, status: opts.status ?? 'ACTIVE', sort: 'DESC', nextToken, maxResults: PAGE.ecs }),
       (r: { taskDefinitionArns?: string[] }) => r.taskDefinitionArns,
     );
   }
-
 
   /** Cached by revision ARN: a revision's content never changes, so it is read once per process. */
   async describeTaskDefinition(arn: string): Promise<TaskDefinitionWithTags> {
@@ -436,13 +510,20 @@ export class AwsGateway implements Gateway {
 
   /** Every task of a cluster with desired status RUNNING (PENDING ones included), whoever started it. */
   async listClusterTaskArns(cluster: string): Promise<string[]> {
-    return this.paginate(this.ecs, (nextToken) => new ListTasksCommand({ cluster, desiredStatus: 'RUNNING', nextToken, maxResults: PAGE.ecs }), (r: { taskArns?: string[] }) => r.taskArns);
+    return this.paginate(
+      this.ecs,
+      (nextToken) => new ListTasksCommand({ cluster, desiredStatus: 'RUNNING', nextToken, maxResults: PAGE.ecs }),
+      (r: { taskArns?: string[] }) => r.taskArns,
+    );
   }
 
   async listTaskArns(cluster: string, serviceName: string, desiredStatus: 'RUNNING' | 'STOPPED' = 'RUNNING'): Promise<string[]> {
-    return this.paginate(this.ecs, (nextToken) => new ListTasksCommand({ cluster, serviceName, desiredStatus, nextToken, maxResults: PAGE.ecs }), (r: { taskArns?: string[] }) => r.taskArns);
+    return this.paginate(
+      this.ecs,
+      (nextToken) => new ListTasksCommand({ cluster, serviceName, desiredStatus, nextToken, maxResults: PAGE.ecs }),
+      (r: { taskArns?: string[] }) => r.taskArns,
+    );
   }
-
 
   /** DescribeTasks takes 100 tasks a call. */
   async describeTasks(cluster: string, tasks: readonly string[]): Promise<Task[]> {
@@ -494,7 +575,10 @@ export class AwsGateway implements Gateway {
    * the revision it may have made before registering again.
    */
   async registerTaskDefinition(input: RegisterTaskDefinitionCommandInput): Promise<TaskDefinitionWithTags> {
-    const r = await this.send<{ taskDefinition?: TaskDefinition; tags?: Array<{ key?: string; value?: string }> }>(this.ecsOnce, new RegisterTaskDefinitionCommand(input));
+    const r = await this.send<{ taskDefinition?: TaskDefinition; tags?: Array<{ key?: string; value?: string }> }>(
+      this.ecsOnce,
+      new RegisterTaskDefinitionCommand(input),
+    );
     if (!r.taskDefinition) throw new AwsCallError('RegisterTaskDefinition', 'EmptyResponse', 'RegisterTaskDefinition returned no task definition', false);
     const entry = { taskDefinition: r.taskDefinition, tags: r.tags ? tagsFromList(r.tags) : tagsFromList(input.tags) };
     this.taskDefinitions.set(entry);
@@ -545,15 +629,48 @@ export class AwsGateway implements Gateway {
    * services scale, where asking per resource id would cost one or more per service.
    */
   async listScalableTargets(): Promise<ScalableTarget[]> {
-    return this.paginate(this.scaling, (NextToken) => new DescribeScalableTargetsCommand({ ServiceNamespace: 'ecs', ScalableDimension: ECS_SCALABLE_DIMENSION, NextToken, MaxResults: PAGE.applicationAutoScaling }), (r: { ScalableTargets?: ScalableTarget[] }) => r.ScalableTargets, 'NextToken');
+    return this.paginate(
+      this.scaling,
+      (NextToken) =>
+        new DescribeScalableTargetsCommand({
+          ServiceNamespace: 'ecs',
+          ScalableDimension: ECS_SCALABLE_DIMENSION,
+          NextToken,
+          MaxResults: PAGE.applicationAutoScaling,
+        }),
+      (r: { ScalableTargets?: ScalableTarget[] }) => r.ScalableTargets,
+      'NextToken',
+    );
   }
 
   async listScalingPolicies(): Promise<ScalingPolicy[]> {
-    return this.paginate(this.scaling, (NextToken) => new DescribeScalingPoliciesCommand({ ServiceNamespace: 'ecs', ScalableDimension: ECS_SCALABLE_DIMENSION, NextToken, MaxResults: PAGE.applicationAutoScaling }), (r: { ScalingPolicies?: ScalingPolicy[] }) => r.ScalingPolicies, 'NextToken');
+    return this.paginate(
+      this.scaling,
+      (NextToken) =>
+        new DescribeScalingPoliciesCommand({
+          ServiceNamespace: 'ecs',
+          ScalableDimension: ECS_SCALABLE_DIMENSION,
+          NextToken,
+          MaxResults: PAGE.applicationAutoScaling,
+        }),
+      (r: { ScalingPolicies?: ScalingPolicy[] }) => r.ScalingPolicies,
+      'NextToken',
+    );
   }
 
   async listScheduledActions(): Promise<ScheduledAction[]> {
-    return this.paginate(this.scaling, (NextToken) => new DescribeScheduledActionsCommand({ ServiceNamespace: 'ecs', ScalableDimension: ECS_SCALABLE_DIMENSION, NextToken, MaxResults: PAGE.applicationAutoScaling }), (r: { ScheduledActions?: ScheduledAction[] }) => r.ScheduledActions, 'NextToken');
+    return this.paginate(
+      this.scaling,
+      (NextToken) =>
+        new DescribeScheduledActionsCommand({
+          ServiceNamespace: 'ecs',
+          ScalableDimension: ECS_SCALABLE_DIMENSION,
+          NextToken,
+          MaxResults: PAGE.applicationAutoScaling,
+        }),
+      (r: { ScheduledActions?: ScheduledAction[] }) => r.ScheduledActions,
+      'NextToken',
+    );
   }
 
   async registerScalableTarget(input: RegisterScalableTargetCommandInput): Promise<void> {
@@ -561,7 +678,10 @@ export class AwsGateway implements Gateway {
   }
 
   async deregisterScalableTarget(resourceId: string): Promise<void> {
-    await this.send(this.scaling, new DeregisterScalableTargetCommand({ ServiceNamespace: 'ecs', ResourceId: resourceId, ScalableDimension: ECS_SCALABLE_DIMENSION }));
+    await this.send(
+      this.scaling,
+      new DeregisterScalableTargetCommand({ ServiceNamespace: 'ecs', ResourceId: resourceId, ScalableDimension: ECS_SCALABLE_DIMENSION }),
+    );
   }
 
   async putScalingPolicy(input: PutScalingPolicyCommandInput): Promise<void> {
@@ -569,7 +689,10 @@ export class AwsGateway implements Gateway {
   }
 
   async deleteScalingPolicy(resourceId: string, policyName: string): Promise<void> {
-    await this.send(this.scaling, new DeleteScalingPolicyCommand({ ServiceNamespace: 'ecs', ResourceId: resourceId, ScalableDimension: ECS_SCALABLE_DIMENSION, PolicyName: policyName }));
+    await this.send(
+      this.scaling,
+      new DeleteScalingPolicyCommand({ ServiceNamespace: 'ecs', ResourceId: resourceId, ScalableDimension: ECS_SCALABLE_DIMENSION, PolicyName: policyName }),
+    );
   }
 
   async putScheduledAction(input: PutScheduledActionCommandInput): Promise<void> {
@@ -577,7 +700,15 @@ export class AwsGateway implements Gateway {
   }
 
   async deleteScheduledAction(resourceId: string, name: string): Promise<void> {
-    await this.send(this.scaling, new DeleteScheduledActionCommand({ ServiceNamespace: 'ecs', ResourceId: resourceId, ScalableDimension: ECS_SCALABLE_DIMENSION, ScheduledActionName: name }));
+    await this.send(
+      this.scaling,
+      new DeleteScheduledActionCommand({
+        ServiceNamespace: 'ecs',
+        ResourceId: resourceId,
+        ScalableDimension: ECS_SCALABLE_DIMENSION,
+        ScheduledActionName: name,
+      }),
+    );
   }
 }
 

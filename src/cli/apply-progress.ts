@@ -4,9 +4,10 @@
  * said as such (RegisterTaskDefinition sustains about one a second, so a first apply of
  * a big estate is slow on purpose), and an ETA once a run is long enough for one.
  */
-import type { ActionResult } from '../plan/types.js';
+
 import type { BucketSpec } from '../aws/index.js';
 import type { PlannedAction } from '../plan/index.js';
+import type { ActionResult } from '../plan/types.js';
 
 /** Runs shorter than this many actions finish before an ETA would help. */
 const ETA_MIN_ACTIONS = 20;
@@ -26,7 +27,10 @@ export class ApplyProgress {
   private total = 0;
   private width = 1;
 
-  constructor(private readonly write: (text: string) => void, private readonly now: () => number = () => performance.now()) {}
+  constructor(
+    private readonly write: (text: string) => void,
+    private readonly now: () => number = () => performance.now(),
+  ) {}
 
   actionStarted(action: PlannedAction, index: number, total: number): void {
     this.started ??= this.now();
@@ -65,5 +69,5 @@ export function interruptionSummary(actions: readonly PlannedAction[], results: 
   const lines = [`Interrupted: ${results.length} of ${actions.length} action(s) ran (${applied} applied, ${failed} failed); ${notStarted.length} not started:`];
   for (const a of notStarted) lines.push(`  - ${a.kind} ${a.resource}`);
   lines.push('Run apply again to finish: it plans afresh from what is live now.');
-  return lines.join('\n') + '\n';
+  return `${lines.join('\n')}\n`;
 }

@@ -1,7 +1,7 @@
+import { TARGET_HELP } from '../pipeline/target.js';
 import { COMMON_HELP, parseCommandArgs } from './flags.js';
 import type { CommandIO } from './io.js';
 import { PASS_OPTIONS, runPassCommand } from './plan.js';
-import { TARGET_HELP } from '../pipeline/target.js';
 
 export const APPLY_HELP = `Usage: ecs-reconciler apply DIR [--prune] [--adopt] [--dry-run] [--target KIND/NAME] [--plan FILE] [--yes]
 
@@ -80,7 +80,15 @@ Examples:
 export async function applyCommand(argv: string[], io: CommandIO): Promise<number> {
   const { values, positionals } = parseCommandArgs(
     argv,
-    { ...PASS_OPTIONS, 'dry-run': { type: 'boolean' }, plan: { type: 'string' }, yes: { type: 'boolean' }, 'lease-table': { type: 'string' }, 'lease-wait': { type: 'string' }, 'lease-duration': { type: 'string' } },
+    {
+      ...PASS_OPTIONS,
+      'dry-run': { type: 'boolean' },
+      plan: { type: 'string' },
+      yes: { type: 'boolean' },
+      'lease-table': { type: 'string' },
+      'lease-wait': { type: 'string' },
+      'lease-duration': { type: 'string' },
+    },
     { min: 1, max: 1, names: 'DIR (the manifests folder)' },
   );
   if (values.help) {

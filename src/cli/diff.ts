@@ -1,14 +1,14 @@
 import path from 'node:path';
+import type { ResourceDiff } from '../diff/index.js';
 import { gitRevisionOf } from '../manifests/index.js';
 import { formatProblem } from '../model/problem.js';
 import { runReconcilePass } from '../pipeline/reconcile-pass.js';
 import { TARGET_HELP } from '../pipeline/target.js';
-import { specJsonLines, specYaml, type Redactor } from '../report/index.js';
-import { NO_COLORS, TERMINAL_COLORS, unifiedDiff } from '../report/unified-diff.js';
-import type { ResourceDiff } from '../diff/index.js';
 import type { Report } from '../report/index.js';
+import { type Redactor, specJsonLines, specYaml } from '../report/index.js';
+import { NO_COLORS, TERMINAL_COLORS, unifiedDiff } from '../report/unified-diff.js';
 import { COMMON_HELP, oneOf, parseCommandArgs } from './flags.js';
-import { wantsColor, type CommandIO } from './io.js';
+import { type CommandIO, wantsColor } from './io.js';
 import { manifestSourceOf, noticesToStderr } from './load-desired.js';
 import { parseTargets } from './plan.js';
 import { DEFAULT_CONTROLLER_ID, makeGateways, redactorFrom, requireRegion } from './reconcile-flags.js';
@@ -42,7 +42,11 @@ Examples:
 `;
 
 /** Which resources `diff` shows, and their two sides (redacted). */
-export function diffSides(diffs: readonly ResourceDiff[], report: Report, redactor: Redactor): Array<{ id: string; state: string; live: unknown; desired: unknown }> {
+export function diffSides(
+  diffs: readonly ResourceDiff[],
+  report: Report,
+  redactor: Redactor,
+): Array<{ id: string; state: string; live: unknown; desired: unknown }> {
   const creates = new Map(report.resources.map((r) => [r.id, r.creates]));
   const out: Array<{ id: string; state: string; live: unknown; desired: unknown }> = [];
   for (const d of diffs) {
@@ -57,7 +61,13 @@ export function diffSides(diffs: readonly ResourceDiff[], report: Report, redact
 export async function diffCommand(argv: string[], io: CommandIO): Promise<number> {
   const { values, positionals } = parseCommandArgs(
     argv,
-    { format: { type: 'string' }, target: { type: 'string', multiple: true }, 'exit-code': { type: 'boolean' }, adopt: { type: 'boolean' }, redact: { type: 'string', multiple: true } },
+    {
+      format: { type: 'string' },
+      target: { type: 'string', multiple: true },
+      'exit-code': { type: 'boolean' },
+      adopt: { type: 'boolean' },
+      redact: { type: 'string', multiple: true },
+    },
     { min: 1, max: 1, names: 'DIR (the manifests folder)' },
   );
   if (values.help) {
@@ -93,7 +103,14 @@ export async function diffCommand(argv: string[], io: CommandIO): Promise<number
     const render = format === 'json' ? specJsonLines : specYaml;
     const sides = diffSides(pass.diffs, pass.report, redactor);
     for (const s of sides) {
-      io.stdout(unifiedDiff(s.live === undefined ? '' : render(s.live), render(s.desired), { before: s.live === undefined ? '/dev/null' : `live/${s.id}`, after: `desired/${s.id}` }, colors));
+      io.stdout(
+        unifiedDiff(
+          s.live === undefined ? '' : render(s.live),
+          render(s.desired),
+          { before: s.live === undefined ? '/dev/null' : `live/${s.id}`, after: `desired/${s.id}` },
+          colors,
+        ),
+      );
     }
     for (const p of pass.problems) io.stderr(`${formatProblem(p)}\n`);
     if (pass.readFailed || pass.problems.length) return errorExit;

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { buildExport, exportTexts, OutputNotEmptyError, readForExport, verifyExport, writeExport, ENV_EXAMPLE } from '../export/index.js';
+import { buildExport, ENV_EXAMPLE, exportTexts, OutputNotEmptyError, readForExport, verifyExport, writeExport } from '../export/index.js';
 import { COMMON_HELP, parseCommandArgs, UsageError } from './flags.js';
 import type { CommandIO } from './io.js';
 import { DEFAULT_CONTROLLER_ID, makeGateways, requireRegion } from './reconcile-flags.js';
@@ -76,7 +76,10 @@ export async function exportCommand(argv: string[], io: CommandIO): Promise<numb
     io.stdout(EXPORT_HELP);
     return 0;
   }
-  const clusters = (values.cluster ?? []).flatMap((c) => c.split(',')).map((c) => c.trim().replace(/^arn:[^/]*:cluster\//, '')).filter((c) => c !== '');
+  const clusters = (values.cluster ?? [])
+    .flatMap((c) => c.split(','))
+    .map((c) => c.trim().replace(/^arn:[^/]*:cluster\//, ''))
+    .filter((c) => c !== '');
   if (clusters.length === 0 && !values['all-clusters']) throw new UsageError('name the clusters to export: --cluster NAME (repeatable) or --all-clusters');
   if (clusters.length > 0 && values['all-clusters']) throw new UsageError('--cluster and --all-clusters exclude each other');
   if (!values.out) throw new UsageError('--out DIR is required: the folder to write the manifests to');
@@ -133,7 +136,7 @@ export async function exportCommand(argv: string[], io: CommandIO): Promise<numb
       ...written.map((f) => `  ${f}`),
     ];
     if (result.pinned.length) {
-      lines.push('', 'Pinned to the revision they run (their family\'s newest revision differs; naming the family would deploy it):');
+      lines.push('', "Pinned to the revision they run (their family's newest revision differs; naming the family would deploy it):");
       for (const p of result.pinned) lines.push(`  ${p.service}: ${p.runs}${p.newest ? ` (newest: ${p.newest})` : ''}`);
     }
     if (result.placeholders.length) {
@@ -144,7 +147,7 @@ export async function exportCommand(argv: string[], io: CommandIO): Promise<numb
     for (const s of result.skipped) lines.push(`Not exported: ${s.resource} (${s.reason})`);
     const varFile = result.placeholders.length ? ' --var-file variables.env' : '';
     lines.push('', `Next: ecs-reconciler plan ${values.out}${varFile}  (every resource: conflict), then apply --adopt.`);
-    io.stdout(lines.join('\n') + '\n');
+    io.stdout(`${lines.join('\n')}\n`);
 
     for (const p of result.problems) io.stderr(`schema: ${p}\n`);
     if (check.failures.length || result.problems.length) {

@@ -2,7 +2,7 @@
  * Flags shared by every command, parsed with node:util parseArgs, and the help text
  * that teaches them.
  */
-import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { type ParseArgsConfig, parseArgs } from 'node:util';
 
 export type OptionSpec = NonNullable<ParseArgsConfig['options']>;
 
@@ -42,7 +42,12 @@ export class UsageError extends Error {
 }
 
 export function parseCommandArgs<O extends OptionSpec>(argv: string[], options: O, positionals: { min: number; max: number; names: string }) {
-  const config = { args: argv, options: { ...COMMON_OPTIONS, ...options } as typeof COMMON_OPTIONS & O, allowPositionals: true as const, strict: true as const };
+  const config = {
+    args: argv,
+    options: { ...COMMON_OPTIONS, ...options } as typeof COMMON_OPTIONS & O,
+    allowPositionals: true as const,
+    strict: true as const,
+  };
   let parsed: ReturnType<typeof parseArgs<typeof config>>;
   try {
     parsed = parseArgs(config);

@@ -1,9 +1,9 @@
 /** The `ecs-reconciler` command: dispatches to one file per command. */
 import { packageVersion } from '../model/build-info.js';
-import { UsageError } from './flags.js';
-import { processIO, type CommandIO } from './io.js';
 import { applyCommand } from './apply.js';
 import { diffCommand } from './diff.js';
+import { UsageError } from './flags.js';
+import { type CommandIO, processIO } from './io.js';
 import { planCommand } from './plan.js';
 import { reportCommand } from './report.js';
 import { runCommand } from './run.js';
@@ -16,9 +16,15 @@ const COMMANDS: Record<string, { run: Command; summary: string }> = {
   validate: { run: validateCommand, summary: 'load and check every manifest, no AWS calls (exit 0 valid, 1 invalid)' },
   plan: { run: planCommand, summary: 'diff against live ECS; --target, --show, --out-plan (exit 0 no changes, 2 changes with --detailed-exitcode, 1 error)' },
   diff: { run: diffCommand, summary: 'unified diff of normalized live and desired specs per changed resource (exit 0 none, 1 differences with --exit-code)' },
-  apply: { run: applyCommand, summary: 'plan, then converge; --prune, --adopt, --dry-run, --target, --plan FILE, --yes (exit 0 converged, 1 error, 130 Ctrl-C)' },
+  apply: {
+    run: applyCommand,
+    summary: 'plan, then converge; --prune, --adopt, --dry-run, --target, --plan FILE, --yes (exit 0 converged, 1 error, 130 Ctrl-C)',
+  },
   run: { run: runCommand, summary: 'the daemon: watch + resync + apply (or --mode report), HTTP endpoints; runs until SIGTERM' },
-  export: { run: async (argv, io) => (await import('./export.js')).exportCommand(argv, io), summary: 'write manifests for live clusters, services and task definitions (adoption: plan shows conflict, apply --adopt takes over)' },
+  export: {
+    run: async (argv, io) => (await import('./export.js')).exportCommand(argv, io),
+    summary: 'write manifests for live clusters, services and task definitions (adoption: plan shows conflict, apply --adopt takes over)',
+  },
   report: { run: reportCommand, summary: 'print a saved or live report (--from URL|FILE) as text, json, markdown or html' },
   schema: { run: schemaCommand, summary: "print the manifests' JSON Schema (for editors' YAML language server)" },
 };

@@ -1,16 +1,16 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { Lease, leaseHolderName } from '../daemon/lease.js';
 import { gitRevisionOf, repositoryOf } from '../manifests/index.js';
 import { runReconcilePass } from '../pipeline/reconcile-pass.js';
-import { compareSavedPlan, isDeletionOrReplacement, parseSavedPlan, savedPlanOf, type Plan, type SavedPlan, type SavedPlanOptions } from '../plan/index.js';
+import { clusterSelector } from '../pipeline/shard.js';
 import { parseTarget, TARGET_HELP, type TargetPattern } from '../pipeline/target.js';
-import { renderMarkdown, renderPage, renderText, type Report, type ShowMode } from '../report/index.js';
-import { Lease, leaseHolderName } from '../daemon/lease.js';
+import { compareSavedPlan, isDeletionOrReplacement, type Plan, parseSavedPlan, type SavedPlan, type SavedPlanOptions, savedPlanOf } from '../plan/index.js';
+import { type Report, renderMarkdown, renderPage, renderText, type ShowMode } from '../report/index.js';
 import { ApplyProgress, interruptionSummary } from './apply-progress.js';
 import { COMMON_HELP, durationMs, oneOf, parseCommandArgs, positiveInt, UsageError } from './flags.js';
 import type { CommandIO } from './io.js';
 import { manifestSourceOf, noticesToStderr } from './load-desired.js';
-import { clusterSelector } from '../pipeline/shard.js';
 import { DEFAULT_CONTROLLER_ID, makeGateways, redactorFrom, regionsFrom, requireRegion } from './reconcile-flags.js';
 
 export const PLAN_HELP = `Usage: ecs-reconciler plan DIR [--format text|json|markdown] [--out FILE] [--show changed|all] [--target KIND/NAME] [--out-plan FILE] [--detailed-exitcode]
@@ -86,14 +86,18 @@ export const PASS_OPTIONS = {
 } as const;
 
 export function renderReport(report: Report, format: 'text' | 'json' | 'markdown' | 'html', opts: { show?: ShowMode } = {}): string {
-  if (format === 'json') return JSON.stringify(report, null, 2) + '\n';
+  if (format === 'json') return `${JSON.stringify(report, null, 2)}\n`;
   if (format === 'markdown') return renderMarkdown(report, opts);
   if (format === 'html') return renderPage(report, {}, { static: true, ...opts });
   return renderText(report, opts);
 }
 
 export async function planCommand(argv: string[], io: CommandIO): Promise<number> {
-  const { values, positionals } = parseCommandArgs(argv, { ...PASS_OPTIONS, 'detailed-exitcode': { type: 'boolean' }, 'out-plan': { type: 'string' } }, { min: 1, max: 1, names: 'DIR (the manifests folder)' });
+  const { values, positionals } = parseCommandArgs(
+    argv,
+    { ...PASS_OPTIONS, 'detailed-exitcode': { type: 'boolean' }, 'out-plan': { type: 'string' } },
+    { min: 1, max: 1, names: 'DIR (the manifests folder)' },
+  );
   if (values.help) {
     io.stdout(PLAN_HELP);
     return 0;
@@ -147,7 +151,10 @@ export function parseTargets(flags: readonly string[] | undefined): TargetPatter
 /** The saved plan FILE and its options, which the apply then uses: flags that would change them are refused. */
 async function readSavedPlan(file: string, values: PassCommandFlags, io: CommandIO): Promise<SavedPlan> {
   const given = (['prune', 'adopt', 'keep-revisions', 'target'] as const).filter((f) => values[f] !== undefined);
-  if (given.length) throw new UsageError(`--plan takes ${given.map((f) => `--${f}`).join(', ')} from the saved plan; drop ${given.length > 1 ? 'them' : 'it'} (make a new plan to change them)`);
+  if (given.length)
+    throw new UsageError(
+      `--plan takes ${given.map((f) => `--${f}`).join(', ')} from the saved plan; drop ${given.length > 1 ? 'them' : 'it'} (make a new plan to change them)`,
+    );
   let text: string;
   try {
     text = await readFile(path.resolve(io.cwd, file), 'utf8');
@@ -160,7 +167,9 @@ async function readSavedPlan(file: string, values: PassCommandFlags, io: Command
 }
 
 function destructiveLines(plan: Plan): string[] {
-  return plan.actions.filter(isDeletionOrReplacement).map((a) => `  - ${a.kind} ${a.resource}${a.revisions ? ` (${a.revisions.length} revision(s))` : ''}: ${a.reason}`);
+  return plan.actions
+    .filter(isDeletionOrReplacement)
+    .map((a) => `  - ${a.kind} ${a.resource}${a.revisions ? ` (${a.revisions.length} revision(s))` : ''}: ${a.reason}`);
 }
 
 /**
@@ -197,12 +206,33 @@ export async function runPassCommand(mode: 'plan' | 'apply', dir: string, values
   const controllerId = values['controller-id'] ?? DEFAULT_CONTROLLER_ID;
   const options: SavedPlanOptions = saved
     ? { ...saved.options, controllerId }
-    : { controllerId, prune: values.prune ?? false, adopt: values.adopt ?? false, keepRevisions: positiveInt('keep-revisions', values['keep-revisions'], 5), targets: values.target ?? [] };
+    : {
+        controllerId,
+        prune: values.prune ?? false,
+        adopt: values.adopt ?? false,
+        keepRevisions: positiveInt('keep-revisions', values['keep-revisions'], 5),
+        targets: values.target ?? [],
+      };
   const target = parseTargets(options.targets);
-  const manifests = manifestSourceOf({ dir, vars: values.var ?? [], varFiles: values['var-file'] ?? [], varEnv: values['var-env'] ?? [], varEnvPrefixes: values['var-env-prefix'] ?? [], region }, io);
+  const manifests = manifestSourceOf(
+    {
+      dir,
+      vars: values.var ?? [],
+      varFiles: values['var-file'] ?? [],
+      varEnv: values['var-env'] ?? [],
+      varEnvPrefixes: values['var-env-prefix'] ?? [],
+      region,
+    },
+    io,
+  );
   const showProgress = format === 'text' && !values.out;
   const progress = new ApplyProgress(io.stderr);
-  const gateways = makeGateways({ endpoint: values.endpoint, profile: values.profile, env: io.env, ...(mode === 'apply' && showProgress ? { onRateLimitWait: (op, spec) => progress.rateLimitWait(op, spec) } : {}) });
+  const gateways = makeGateways({
+    endpoint: values.endpoint,
+    profile: values.profile,
+    env: io.env,
+    ...(mode === 'apply' && showProgress ? { onRateLimitWait: (op, spec) => progress.rateLimitWait(op, spec) } : {}),
+  });
   const maxPrune = values['max-prune'] === undefined ? undefined : positiveInt('max-prune', values['max-prune'], 0);
   if (values['adopt-cloudformation'] && !values.adopt) throw new UsageError('--adopt-cloudformation goes with --adopt');
   const gitRevision = await gitRevisionOf(path.resolve(io.cwd, dir));
@@ -210,28 +240,34 @@ export async function runPassCommand(mode: 'plan' | 'apply', dir: string, values
   const actualMode = mode === 'apply' && values['dry-run'] ? 'plan' : mode;
   // Ctrl-C during an apply: the call under way finishes, nothing new starts, the summary says what was not done.
   let interrupted = false;
-  const stopListening = actualMode === 'apply'
-    ? io.onInterrupt?.(() => {
-        interrupted = true;
-        io.stderr('\nCtrl-C: finishing the call under way, starting nothing new (Ctrl-C again quits at once)\n');
-      })
-    : undefined;
+  const stopListening =
+    actualMode === 'apply'
+      ? io.onInterrupt?.(() => {
+          interrupted = true;
+          io.stderr('\nCtrl-C: finishing the call under way, starting nothing new (Ctrl-C again quits at once)\n');
+        })
+      : undefined;
   // apply --lease-table: the daemon's lease, so two applies of one controller id (overlapping
   // CI jobs, a CI job and a daemon) never run at once (issue 13, 6); plan never needs it.
-  const lease = actualMode === 'apply' && values['lease-table'] ? new Lease({
-    store: gateways.forRegion(region),
-    table: values['lease-table'],
-    name: controllerId,
-    holder: leaseHolderName(),
-    durationMs: durationMs('lease-duration', values['lease-duration'], 30_000),
-    logger: { info: () => undefined, warn: (_fields, message) => io.stderr(`lease: ${message}\n`) },
-  }) : undefined;
+  const lease =
+    actualMode === 'apply' && values['lease-table']
+      ? new Lease({
+          store: gateways.forRegion(region),
+          table: values['lease-table'],
+          name: controllerId,
+          holder: leaseHolderName(),
+          durationMs: durationMs('lease-duration', values['lease-duration'], 30_000),
+          logger: { info: () => undefined, warn: (_fields, message) => io.stderr(`lease: ${message}\n`) },
+        })
+      : undefined;
   try {
     if (lease) {
       const waitMs = durationMs('lease-wait', values['lease-wait'], 5 * 60_000);
       await gateways.forRegion(region).ensureLeaseTable(values['lease-table']!);
       if (!(await lease.acquire(waitMs))) {
-        io.stderr(`not applied: the lease "${controllerId}" in table ${values['lease-table']} is held by ${lease.otherHolder ?? 'another controller'}; waited ${values['lease-wait'] ?? '5m'} (--lease-wait)\n`);
+        io.stderr(
+          `not applied: the lease "${controllerId}" in table ${values['lease-table']} is held by ${lease.otherHolder ?? 'another controller'}; waited ${values['lease-wait'] ?? '5m'} (--lease-wait)\n`,
+        );
         return 1;
       }
       lease.startRenewing();
@@ -260,21 +296,23 @@ export async function runPassCommand(mode: 'plan' | 'apply', dir: string, values
       ...(values.cluster?.length ? { clusters: clusterSelector(values.cluster)! } : {}),
       shouldStop: () => interrupted || (lease !== undefined && !lease.held()),
       beforeApply: approval(values, io, saved, options),
-      ...(showProgress
-        ? { onActionStart: (a, i, n) => progress.actionStarted(a, i, n), onAction: (r) => progress.actionEnded(r) }
-        : {}),
+      ...(showProgress ? { onActionStart: (a, i, n) => progress.actionStarted(a, i, n), onAction: (r) => progress.actionEnded(r) } : {}),
     });
     const text = renderReport(pass.report, format, { show });
     if (values.out) await writeFile(path.resolve(io.cwd, values.out), text);
     else io.stdout(text);
     if (mode === 'plan' && values['out-plan']) {
       const savedPlan = savedPlanOf(pass.plan, pass.diffs, options, { now: new Date(), ...(gitRevision ? { gitRevision } : {}) });
-      await writeFile(path.resolve(io.cwd, values['out-plan']), JSON.stringify(savedPlan, null, 2) + '\n');
-      io.stderr(`Saved the plan (${savedPlan.actions.length} action(s)) to ${values['out-plan']}: apply it with "ecs-reconciler apply ${dir} --plan ${values['out-plan']}".\n`);
+      await writeFile(path.resolve(io.cwd, values['out-plan']), `${JSON.stringify(savedPlan, null, 2)}\n`);
+      io.stderr(
+        `Saved the plan (${savedPlan.actions.length} action(s)) to ${values['out-plan']}: apply it with "ecs-reconciler apply ${dir} --plan ${values['out-plan']}".\n`,
+      );
     }
     if (pass.refused) io.stderr(`ecs-reconciler apply: ${pass.refused}\n`);
     if (lease && !interrupted && !lease.held() && pass.results.length < pass.plan.actions.length) {
-      io.stderr(`stopped: the lease "${controllerId}" was lost before every action ran; ${pass.plan.actions.length - pass.results.length} action(s) not started\n`);
+      io.stderr(
+        `stopped: the lease "${controllerId}" was lost before every action ran; ${pass.plan.actions.length - pass.results.length} action(s) not started\n`,
+      );
       return 1;
     }
     if (interrupted || pass.stopped) {

@@ -1,5 +1,5 @@
 /** Flags and set-up shared by plan and apply (and run): region, endpoint, gateways. */
-import { AwsGateways, sdkDefaultRegion, type RateLimitWaitListener, type ReadBudget } from '../aws/index.js';
+import { AwsGateways, type RateLimitWaitListener, type ReadBudget, sdkDefaultRegion } from '../aws/index.js';
 import { DEFAULT_REDACT_PATTERNS, isFieldPathPattern, Redactor } from '../report/index.js';
 import { UsageError } from './flags.js';
 import type { CommandIO } from './io.js';
@@ -16,10 +16,22 @@ export async function requireRegion(flags: { region?: string | undefined; profil
   return region;
 }
 
-export function makeGateways(opts: { endpoint?: string | undefined; profile?: string | undefined; env: NodeJS.ProcessEnv; onRateLimitWait?: RateLimitWaitListener; readBudget?: ReadBudget }): AwsGateways {
+export function makeGateways(opts: {
+  endpoint?: string | undefined;
+  profile?: string | undefined;
+  env: NodeJS.ProcessEnv;
+  onRateLimitWait?: RateLimitWaitListener;
+  readBudget?: ReadBudget;
+}): AwsGateways {
   // The rate limiter can be turned off for the local emulator's benchmarks; never needed against AWS.
   const limits = opts.env.ECS_RECONCILER_RATE_LIMITS === 'off' ? 'off' : undefined;
-  return new AwsGateways({ ...(opts.endpoint ? { endpoint: opts.endpoint } : {}), ...(opts.profile ? { profile: opts.profile } : {}), ...(limits ? { rateLimits: limits } : {}), ...(opts.onRateLimitWait ? { onRateLimitWait: opts.onRateLimitWait } : {}), ...(opts.readBudget ? { readBudget: opts.readBudget } : {}) });
+  return new AwsGateways({
+    ...(opts.endpoint ? { endpoint: opts.endpoint } : {}),
+    ...(opts.profile ? { profile: opts.profile } : {}),
+    ...(limits ? { rateLimits: limits } : {}),
+    ...(opts.onRateLimitWait ? { onRateLimitWait: opts.onRateLimitWait } : {}),
+    ...(opts.readBudget ? { readBudget: opts.readBudget } : {}),
+  });
 }
 
 /**
@@ -28,7 +40,10 @@ export function makeGateways(opts: { endpoint?: string | undefined; profile?: st
  * (`containerDefinitions[name=*].command`, anything with `.` or `[`) add to them.
  */
 export function redactorFrom(flags: readonly string[] | undefined, key?: Uint8Array): Redactor {
-  const given = (flags ?? []).flatMap((f) => f.split(',')).map((p) => p.trim()).filter(Boolean);
+  const given = (flags ?? [])
+    .flatMap((f) => f.split(','))
+    .map((p) => p.trim())
+    .filter(Boolean);
   const names = given.filter((p) => !isFieldPathPattern(p));
   const paths = given.filter(isFieldPathPattern);
   return new Redactor(names.length ? names : DEFAULT_REDACT_PATTERNS, { paths, ...(key ? { key } : {}) });
@@ -36,7 +51,10 @@ export function redactorFrom(flags: readonly string[] | undefined, key?: Uint8Ar
 
 /** --regions eu-west-1,us-east-1 (repeatable): regions read for orphans even when no manifest names them. */
 export function regionsFrom(flags: readonly string[] | undefined): string[] {
-  const regions = (flags ?? []).flatMap((f) => f.split(',')).map((r) => r.trim()).filter(Boolean);
+  const regions = (flags ?? [])
+    .flatMap((f) => f.split(','))
+    .map((r) => r.trim())
+    .filter(Boolean);
   for (const r of regions) if (!/^[a-z]{2}(-[a-z]+)+-\d+$/.test(r)) throw new UsageError(`--regions: "${r}" is not a region name (like eu-west-1)`);
   return [...new Set(regions)];
 }

@@ -28,7 +28,11 @@ Examples:
 `;
 
 export async function reportCommand(argv: string[], io: CommandIO): Promise<number> {
-  const { values } = parseCommandArgs(argv, { from: { type: 'string' }, format: { type: 'string' }, out: { type: 'string' }, show: { type: 'string' } }, { min: 0, max: 0, names: '' });
+  const { values } = parseCommandArgs(
+    argv,
+    { from: { type: 'string' }, format: { type: 'string' }, out: { type: 'string' }, show: { type: 'string' } },
+    { min: 0, max: 0, names: '' },
+  );
   if (values.help) {
     io.stdout(REPORT_HELP);
     return 0;

@@ -1,11 +1,11 @@
 import path from 'node:path';
-import { Manager } from '../daemon/manager.js';
+import { ReadBudget } from '../aws/index.js';
 import { leaseHolderName } from '../daemon/lease.js';
 import { createLogger } from '../daemon/logger.js';
+import { Manager } from '../daemon/manager.js';
 import { parseWebhookUrl, type WebhookTarget } from '../daemon/notify.js';
 import { loadRedactionKey } from '../daemon/redaction-key.js';
 import { clusterSelector } from '../pipeline/shard.js';
-import { ReadBudget } from '../aws/index.js';
 import { COMMON_HELP, durationMs, oneOf, parseCommandArgs, positiveInt, UsageError } from './flags.js';
 import type { CommandIO } from './io.js';
 import { manifestSourceOf } from './load-desired.js';
@@ -159,17 +159,25 @@ export async function runCommand(argv: string[], io: CommandIO): Promise<number>
   const region = await requireRegion(values, io);
   const shutdownMs = durationMs('shutdown-timeout', values['shutdown-timeout'], 30_000);
   const webhookSecret = values['webhook-secret'] ?? io.env.ECS_RECONCILER_WEBHOOK_SECRET;
-  if (webhookSecret !== undefined && webhookSecret.length < 16) throw new UsageError('--webhook-secret (or ECS_RECONCILER_WEBHOOK_SECRET) must be at least 16 characters: it is all that stands between the internet and POST /reconcile');
+  if (webhookSecret !== undefined && webhookSecret.length < 16)
+    throw new UsageError(
+      '--webhook-secret (or ECS_RECONCILER_WEBHOOK_SECRET) must be at least 16 characters: it is all that stands between the internet and POST /reconcile',
+    );
   const logger = createLogger({ level, format: logFormat });
   // the container image sets ECS_RECONCILER_LISTEN=0.0.0.0:8080 (DESIGN.md: 0.0.0.0 in the container)
   const listen = values.listen ?? io.env.ECS_RECONCILER_LISTEN ?? '127.0.0.1:8080';
   // the environment variable keeps the token out of the task's command line (ps, DescribeTasks)
   const reportToken = values['report-token'] ?? io.env.ECS_RECONCILER_REPORT_TOKEN;
-  if (reportToken !== undefined && reportToken.length < 16) throw new UsageError('--report-token (or ECS_RECONCILER_REPORT_TOKEN) must be at least 16 characters');
+  if (reportToken !== undefined && reportToken.length < 16)
+    throw new UsageError('--report-token (or ECS_RECONCILER_REPORT_TOKEN) must be at least 16 characters');
   const webhook = webhookFrom(values['notify-webhook']);
   const stateDir = values['state-dir'] ? path.resolve(io.cwd, values['state-dir']) : undefined;
   const redactionKey = await loadRedactionKey(stateDir);
-  if (redactionKey.source === 'process') logger.info({ redactionKey: 'per-process' }, 'redaction masks use a per-process random key (no --state-dir): the same value masks differently after a restart');
+  if (redactionKey.source === 'process')
+    logger.info(
+      { redactionKey: 'per-process' },
+      'redaction masks use a per-process random key (no --state-dir): the same value masks differently after a restart',
+    );
   else logger.info({ redactionKey: redactionKey.file, created: redactionKey.created }, `redaction masks are keyed by ${redactionKey.file}`);
   // with events the resync is long and paced: default 5 reads a second, a share of ECS's ~20
   const readBudgetFlag = values['read-budget'] ?? (values['events-queue'] ? '5' : undefined);
@@ -178,7 +186,17 @@ export async function runCommand(argv: string[], io: CommandIO): Promise<number>
   const readBudget = readBudgetRate !== undefined ? new ReadBudget(readBudgetRate) : undefined;
   const gateways = makeGateways({ endpoint: values.endpoint, profile: values.profile, env: io.env, ...(readBudget ? { readBudget } : {}) });
   const manager = new Manager({
-    manifests: manifestSourceOf({ dir: positionals[0]!, vars: values.var ?? [], varFiles: values['var-file'] ?? [], varEnv: values['var-env'] ?? [], varEnvPrefixes: values['var-env-prefix'] ?? [], region }, io),
+    manifests: manifestSourceOf(
+      {
+        dir: positionals[0]!,
+        vars: values.var ?? [],
+        varFiles: values['var-file'] ?? [],
+        varEnv: values['var-env'] ?? [],
+        varEnvPrefixes: values['var-env-prefix'] ?? [],
+        region,
+      },
+      io,
+    ),
     defaultRegion: region,
     controllerId: values['controller-id'] ?? DEFAULT_CONTROLLER_ID,
     ...(values['controller-id'] === undefined ? { implicitControllerId: true } : {}),
@@ -207,7 +225,14 @@ export async function runCommand(argv: string[], io: CommandIO): Promise<number>
     redactor: redactorFrom(values.redact, redactionKey.key),
     ...(webhookSecret ? { webhookSecret } : {}),
     httpGuard: {
-      ...(values['allowed-hosts'] ? { allowedHosts: values['allowed-hosts'].flatMap((h) => h.split(',')).map((h) => h.trim()).filter(Boolean) } : {}),
+      ...(values['allowed-hosts']
+        ? {
+            allowedHosts: values['allowed-hosts']
+              .flatMap((h) => h.split(','))
+              .map((h) => h.trim())
+              .filter(Boolean),
+          }
+        : {}),
       ...(reportToken ? { reportToken } : {}),
     },
     ...(values['lease-table']
@@ -228,7 +253,12 @@ export async function runCommand(argv: string[], io: CommandIO): Promise<number>
       gateways.destroy();
       process.off('uncaughtException', onStray);
       process.off('unhandledRejection', onStray);
-      const why = code === 'EADDRINUSE' ? 'the address is already in use (another daemon?)' : code === 'EACCES' ? 'permission denied (ports below 1024 need privileges)' : 'no such address on this machine';
+      const why =
+        code === 'EADDRINUSE'
+          ? 'the address is already in use (another daemon?)'
+          : code === 'EACCES'
+            ? 'permission denied (ports below 1024 need privileges)'
+            : 'no such address on this machine';
       io.stderr(`ecs-reconciler run: cannot listen on ${listen}: ${why}; choose another with --listen HOST:PORT\n`);
       return 1;
     }

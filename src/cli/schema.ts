@@ -26,7 +26,7 @@ export async function schemaCommand(argv: string[], io: CommandIO): Promise<numb
     io.stdout(SCHEMA_HELP);
     return 0;
   }
-  const text = JSON.stringify(values.report ? reportJsonSchema() : manifestJsonSchema(), null, 2) + '\n';
+  const text = `${JSON.stringify(values.report ? reportJsonSchema() : manifestJsonSchema(), null, 2)}\n`;
   if (values.out) {
     const { writeFile } = await import('node:fs/promises');
     await writeFile(values.out, text);

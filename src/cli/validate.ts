@@ -1,8 +1,8 @@
 import { formatProblem } from '../model/problem.js';
 import { resourceId } from '../model/resource.js';
-import { loadDesired } from './load-desired.js';
 import { COMMON_HELP, oneOf, parseCommandArgs, resolveRegion } from './flags.js';
 import type { CommandIO } from './io.js';
+import { loadDesired } from './load-desired.js';
 
 export const VALIDATE_HELP = `Usage: ecs-reconciler validate DIR [--format text|json] [--var K=V] [--var-file PATH]
 
@@ -36,21 +36,39 @@ export async function validateCommand(argv: string[], io: CommandIO): Promise<nu
   }
   const format = oneOf('format', values.format, ['text', 'json'] as const, 'text');
   const region = resolveRegion(values.region, io.env) ?? 'us-east-1';
-  const result = await loadDesired({ dir: positionals[0]!, vars: values.var ?? [], varFiles: values['var-file'] ?? [], varEnv: values['var-env'] ?? [], varEnvPrefixes: values['var-env-prefix'] ?? [], region }, io);
+  const result = await loadDesired(
+    {
+      dir: positionals[0]!,
+      vars: values.var ?? [],
+      varFiles: values['var-file'] ?? [],
+      varEnv: values['var-env'] ?? [],
+      varEnvPrefixes: values['var-env-prefix'] ?? [],
+      region,
+    },
+    io,
+  );
   const valid = result.problems.length === 0;
   if (format === 'json') {
     io.stdout(
-      JSON.stringify(
+      `${JSON.stringify(
         {
           valid,
           files: result.fileCount,
-          resources: result.resources.map((r) => ({ id: resourceId(r), kind: r.kind, name: r.name, region: r.region, ...(r.cluster ? { cluster: r.cluster } : {}), file: r.source.file, line: r.source.line })),
+          resources: result.resources.map((r) => ({
+            id: resourceId(r),
+            kind: r.kind,
+            name: r.name,
+            region: r.region,
+            ...(r.cluster ? { cluster: r.cluster } : {}),
+            file: r.source.file,
+            line: r.source.line,
+          })),
           problems: result.problems,
           notices: result.notices,
         },
         null,
         2,
-      ) + '\n',
+      )}\n`,
     );
   } else {
     for (const p of result.problems) io.stdout(`${formatProblem(p)}\n`);

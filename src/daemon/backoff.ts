@@ -16,7 +16,11 @@ export class ResourceBackoff {
   private readonly jitter: number;
   private readonly random: () => number;
 
-  constructor(private readonly baseMs = 5_000, private readonly capMs = 5 * 60_000, jitter: BackoffJitter = { jitter: 0 }) {
+  constructor(
+    private readonly baseMs = 5_000,
+    private readonly capMs = 5 * 60_000,
+    jitter: BackoffJitter = { jitter: 0 },
+  ) {
     this.jitter = Math.min(1, Math.max(0, jitter.jitter));
     this.random = jitter.random ?? Math.random;
   }

@@ -12,7 +12,7 @@ import type { Logger } from 'pino';
 import { resourceId } from '../model/resource.js';
 import { ResourceBackoff } from './backoff.js';
 import type { EventTarget } from './ecs-events.js';
-import type { Reconciler, ReconcileResult } from './reconciler.js';
+import type { ReconcileResult, Reconciler } from './reconciler.js';
 
 export type ControllerRequest =
   /** read the whole estate */
@@ -69,7 +69,8 @@ export function planResyncSlices(resources: readonly EventTarget[], intervalMs: 
   const perSlice = Math.ceil(ids.length / count);
   const spacing = intervalMs / count;
   const slices: ResyncSlice[] = [];
-  for (let i = 0; i < count; i++) slices.push({ atMs: Math.round(spacing * (i + 1)), targets: ids.slice(i * perSlice, (i + 1) * perSlice).map((id) => byId.get(id)!) });
+  for (let i = 0; i < count; i++)
+    slices.push({ atMs: Math.round(spacing * (i + 1)), targets: ids.slice(i * perSlice, (i + 1) * perSlice).map((id) => byId.get(id)!) });
   return slices;
 }
 
@@ -213,7 +214,12 @@ export class Controller {
     if (!slice) return;
     this.armTimer('resync', Math.max(0, this.cycleStartedAt + slice.atMs - this.now()), () => {
       this.cycle.shift();
-      void this.request({ scope: 'targeted', reason: `resync slice: ${slice.targets.length} resource(s), ${this.cycle.length} slice(s) left`, targets: slice.targets, paced: true });
+      void this.request({
+        scope: 'targeted',
+        reason: `resync slice: ${slice.targets.length} resource(s), ${this.cycle.length} slice(s) left`,
+        targets: slice.targets,
+        paced: true,
+      });
       if (this.cycle.length) this.armNextSlice();
       else this.startCycle();
     });
@@ -257,7 +263,12 @@ export class Controller {
     this.abort.abort();
     if (!this.running) return true;
     let timer: NodeJS.Timeout | undefined;
-    const finished = await Promise.race([this.running.then(() => true), new Promise<boolean>((r) => { timer = setTimeout(() => r(false), timeoutMs); })]);
+    const finished = await Promise.race([
+      this.running.then(() => true),
+      new Promise<boolean>((r) => {
+        timer = setTimeout(() => r(false), timeoutMs);
+      }),
+    ]);
     if (timer) clearTimeout(timer);
     return finished;
   }

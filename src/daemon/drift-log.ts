@@ -20,7 +20,7 @@ export interface DriftLine {
 }
 
 function shown(value: unknown): string {
-  const text = value === undefined ? '(none)' : JSON.stringify(value) ?? String(value);
+  const text = value === undefined ? '(none)' : (JSON.stringify(value) ?? String(value));
   return text.length > MAX_VALUE_CHARS ? `${text.slice(0, MAX_VALUE_CHARS - 1)}…` : text;
 }
 
@@ -37,7 +37,12 @@ export class DriftLog {
     for (const d of diffs) {
       if (!DRIFT_STATES.has(d.state)) continue;
       seen.add(d.id);
-      const changes = d.changes.map((c) => ({ path: c.path, live: this.redactor.valueAt(c.path, c.live), desired: this.redactor.valueAt(c.path, c.desired), cause: c.cause }));
+      const changes = d.changes.map((c) => ({
+        path: c.path,
+        live: this.redactor.valueAt(c.path, c.live),
+        desired: this.redactor.valueAt(c.path, c.desired),
+        cause: c.cause,
+      }));
       const signature = JSON.stringify([d.state, changes]);
       if (this.said.get(d.id) === signature) continue;
       this.said.set(d.id, signature);

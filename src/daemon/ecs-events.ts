@@ -73,7 +73,8 @@ export function parseEcsEvent(body: string): EventVerdict {
   const source = str(event.source);
   const region = str(event.region);
   const detail = event.detail;
-  if (!detailType || !source || !region || !isObject(detail)) return { kind: 'malformed', reason: 'not an EventBridge event (detail-type, source, region and detail are required)' };
+  if (!detailType || !source || !region || !isObject(detail))
+    return { kind: 'malformed', reason: 'not an EventBridge event (detail-type, source, region and detail are required)' };
   const resources = Array.isArray(event.resources) ? event.resources.filter((r): r is string => typeof r === 'string') : [];
   const eventName = str(detail.eventName);
   const targets: EventTarget[] = [];
@@ -84,7 +85,8 @@ export function parseEcsEvent(body: string): EventVerdict {
   if (detailType === 'AWS API Call via CloudTrail') {
     // CloudTrail record fields: eventSource, eventName, userAgent, requestParameters (CloudTrail record contents).
     const eventSource = str(detail.eventSource);
-    if (eventSource !== 'ecs.amazonaws.com' && eventSource !== 'application-autoscaling.amazonaws.com') return { kind: 'ignored', detailType, reason: `CloudTrail event of ${eventSource ?? 'no service'}` };
+    if (eventSource !== 'ecs.amazonaws.com' && eventSource !== 'application-autoscaling.amazonaws.com')
+      return { kind: 'ignored', detailType, reason: `CloudTrail event of ${eventSource ?? 'no service'}` };
     if ((str(detail.userAgent) ?? '').includes(`app/${CONTROLLER_USER_AGENT}`)) return { kind: 'own-write', detailType, ...(eventName ? { eventName } : {}) };
     if (eventName && /^(Describe|List|Get)/.test(eventName)) return { kind: 'ignored', detailType, reason: `${eventName} changes nothing` };
     const req = isObject(detail.requestParameters) ? detail.requestParameters : {};

@@ -9,7 +9,7 @@
  */
 import type { Logger } from 'pino';
 import type { Gateway as AwsGateway } from '../aws/index.js';
-import { parseEcsEvent, type EventTarget } from './ecs-events.js';
+import { type EventTarget, parseEcsEvent } from './ecs-events.js';
 
 export interface EventsQueueOptions {
   queueUrl: string;
@@ -62,7 +62,8 @@ export class EventsQueue {
         failures++;
         this.counts.readErrors++;
         const message = err instanceof Error ? err.message : String(err);
-        if (this.lastError === undefined) log.error({ queue: this.opts.queueUrl, error: message }, 'events queue cannot be read: falling back to the resync alone until it can');
+        if (this.lastError === undefined)
+          log.error({ queue: this.opts.queueUrl, error: message }, 'events queue cannot be read: falling back to the resync alone until it can');
         this.lastError = message;
         const delay = Math.min(this.opts.retryCapMs ?? 60_000, (this.opts.retryBaseMs ?? 1000) * 2 ** Math.min(failures - 1, 10));
         await new Promise((r) => setTimeout(r, delay));
@@ -111,7 +112,8 @@ export class EventsQueue {
       for (const t of fresh) targets.set(`${t.kind}/${t.region}/${t.cluster ?? ''}/${t.name}`, t);
     }
     if (targets.size) {
-      for (const t of targets.values()) log.info({ resource: `${t.kind}/${t.region}/${t.cluster ? `${t.cluster}/` : ''}${t.name}`, events: names.length }, 'event: targeted pass');
+      for (const t of targets.values())
+        log.info({ resource: `${t.kind}/${t.region}/${t.cluster ? `${t.cluster}/` : ''}${t.name}`, events: names.length }, 'event: targeted pass');
       const covered = await this.opts.reconcile([...targets.values()], `event: ${[...new Set(names)].join(', ')}`);
       // the daemon stops before their pass: kept in the queue, delivered again after the visibility timeout
       if (!covered) {
@@ -120,7 +122,10 @@ export class EventsQueue {
       }
     }
     try {
-      await this.opts.gateway.deleteEventMessages(this.opts.queueUrl, messages.map((m) => m.receiptHandle));
+      await this.opts.gateway.deleteEventMessages(
+        this.opts.queueUrl,
+        messages.map((m) => m.receiptHandle),
+      );
     } catch (err) {
       // delivered again after the visibility timeout: the pass is level triggered, so a repeat is harmless
       log.warn({ queue: this.opts.queueUrl, error: err instanceof Error ? err.message : String(err) }, 'cannot delete event messages; they will come again');
@@ -132,7 +137,9 @@ export class EventsQueue {
     const lines = [
       '# HELP ecs_reconciler_events_total Events read from the events queue, by how they were judged.',
       '# TYPE ecs_reconciler_events_total counter',
-      ...(['targeted', 'ownWrites', 'ignored', 'malformed'] as const).map((k) => `ecs_reconciler_events_total{verdict="${k === 'ownWrites' ? 'own-write' : k}"} ${this.counts[k]}`),
+      ...(['targeted', 'ownWrites', 'ignored', 'malformed'] as const).map(
+        (k) => `ecs_reconciler_events_total{verdict="${k === 'ownWrites' ? 'own-write' : k}"} ${this.counts[k]}`,
+      ),
       '# HELP ecs_reconciler_events_queue_read_errors_total Failed reads of the events queue.',
       '# TYPE ecs_reconciler_events_queue_read_errors_total counter',
       `ecs_reconciler_events_queue_read_errors_total ${this.counts.readErrors}`,
@@ -140,6 +147,6 @@ export class EventsQueue {
       '# TYPE ecs_reconciler_events_queue_up gauge',
       `ecs_reconciler_events_queue_up ${this.healthy ? 1 : 0}`,
     ];
-    return lines.join('\n') + '\n';
+    return `${lines.join('\n')}\n`;
   }
 }

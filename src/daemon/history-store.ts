@@ -21,9 +21,18 @@ export class HistoryStore {
   private records: PassRecord[] = [];
   private readonly store: JsonLinesStore<PassRecord> | undefined;
 
-  constructor(private readonly size: number, stateDir?: string, opts: { maxBytes?: number; onWarning?: (message: string) => void } = {}) {
+  constructor(
+    private readonly size: number,
+    stateDir?: string,
+    opts: { maxBytes?: number; onWarning?: (message: string) => void } = {},
+  ) {
     this.store = stateDir
-      ? new JsonLinesStore(path.join(stateDir, 'history.jsonl'), { parse: parsePassRecord, maxLines: Math.max(1, size) * 2, maxBytes: opts.maxBytes ?? DEFAULT_MAX_BYTES, ...(opts.onWarning ? { onWarning: opts.onWarning } : {}) })
+      ? new JsonLinesStore(path.join(stateDir, 'history.jsonl'), {
+          parse: parsePassRecord,
+          maxLines: Math.max(1, size) * 2,
+          maxBytes: opts.maxBytes ?? DEFAULT_MAX_BYTES,
+          ...(opts.onWarning ? { onWarning: opts.onWarning } : {}),
+        })
       : undefined;
   }
 

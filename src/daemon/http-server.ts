@@ -42,7 +42,7 @@ function readBody(req: http.IncomingMessage, limit: number): Promise<Buffer | un
 async function serveReconcile(req: http.IncomingMessage, res: http.ServerResponse, handle: EndpointHandlers['reconcile']): Promise<void> {
   const json = (status: number, body: unknown, extra: Record<string, string> = {}) => {
     res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', ...extra });
-    res.end(JSON.stringify(body) + '\n');
+    res.end(`${JSON.stringify(body)}\n`);
   };
   if (req.method !== 'POST') return json(405, { error: 'POST /reconcile starts a pass' }, { allow: 'POST' });
   const body = await readBody(req, MAX_WEBHOOK_BODY_BYTES).catch(() => undefined);
@@ -57,7 +57,8 @@ async function serveReconcile(req: http.IncomingMessage, res: http.ServerRespons
  * fetches only itself), and no other site frames it.
  */
 const PAGE_HEADERS = {
-  'content-security-policy': "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'",
+  'content-security-policy':
+    "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'",
   'referrer-policy': 'no-referrer',
 };
 
@@ -120,7 +121,9 @@ export async function startHttpServer(
         return;
       case '/report': {
         const body = h.reportJson();
-        return body ? send(200, 'application/json; charset=utf-8', body) : send(503, 'application/json; charset=utf-8', '{"error":"no pass has finished yet"}\n');
+        return body
+          ? send(200, 'application/json; charset=utf-8', body)
+          : send(503, 'application/json; charset=utf-8', '{"error":"no pass has finished yet"}\n');
       }
       case '/':
         return send(200, 'text/html; charset=utf-8', h.page(url.searchParams), PAGE_HEADERS);
@@ -130,7 +133,8 @@ export async function startHttpServer(
   };
   // a request line or header block that does not parse: answered 400 and closed, never held
   server.on('clientError', (_err, socket) => {
-    if (socket.writable && !socket.writableEnded) socket.end('HTTP/1.1 400 Bad Request\r\ncontent-type: text/plain; charset=utf-8\r\nconnection: close\r\ncontent-length: 12\r\n\r\nbad request\n');
+    if (socket.writable && !socket.writableEnded)
+      socket.end('HTTP/1.1 400 Bad Request\r\ncontent-type: text/plain; charset=utf-8\r\nconnection: close\r\ncontent-length: 12\r\n\r\nbad request\n');
     else socket.destroy();
   });
   server.keepAliveTimeout = 5_000;

@@ -154,7 +154,10 @@ export class Lease {
     const held = this.held();
     if (held !== this.wasHeld) {
       this.wasHeld = held;
-      this.opts.logger.info({ lease: name, holder, held, ...(held ? {} : { heldBy: this.observed?.holder }) }, held ? 'lease taken: this controller applies' : 'lease held by another controller: reporting only');
+      this.opts.logger.info(
+        { lease: name, holder, held, ...(held ? {} : { heldBy: this.observed?.holder }) },
+        held ? 'lease taken: this controller applies' : 'lease held by another controller: reporting only',
+      );
       this.opts.onChange?.(held);
     }
     return held;

@@ -4,7 +4,7 @@
  * `"level":"info"` (a word, not pino's number), `"time"` in ISO 8601, and an `err`
  * object with the AWS error code and request id.
  */
-import { pino, type Logger } from 'pino';
+import { type Logger, pino } from 'pino';
 import pretty from 'pino-pretty';
 import { errorDetails } from '../aws/errors.js';
 

@@ -9,10 +9,10 @@
 import path from 'node:path';
 import type { Logger } from 'pino';
 import type { Gateways as AwsGateways, ReadBudget } from '../aws/index.js';
-import { annotateHistory, passRecordOf } from '../report/history.js';
-import { renderPage, renderPageContent, showModeOf, type Redactor, type Report } from '../report/index.js';
 import type { ManifestSource } from '../pipeline/load-desired.js';
 import type { ClusterSelector } from '../pipeline/shard.js';
+import { annotateHistory, passRecordOf } from '../report/history.js';
+import { type Redactor, type Report, renderPage, renderPageContent, showModeOf } from '../report/index.js';
 import { Controller } from './controller.js';
 import type { EventTarget } from './ecs-events.js';
 import { EventsQueue } from './events-queue.js';
@@ -100,7 +100,9 @@ export class Manager {
 
   constructor(private readonly opts: ManagerOptions) {
     this.metrics = new DaemonMetrics(opts.gateways.counter);
-    this.history = new HistoryStore(opts.historySize, opts.stateDir, { onWarning: (message) => opts.logger.warn({ resource: 'state-dir/history.jsonl' }, message) });
+    this.history = new HistoryStore(opts.historySize, opts.stateDir, {
+      onWarning: (message) => opts.logger.warn({ resource: 'state-dir/history.jsonl' }, message),
+    });
     this.reconciler = new EstateReconciler({
       manifests: opts.manifests,
       gateways: opts.gateways,
@@ -130,47 +132,77 @@ export class Manager {
 
   async start(): Promise<void> {
     const log = this.opts.logger;
-    this.http = await startHttpServer(this.opts.listen, {
-      // A process that cannot work is not healthy (issue 13, 14): the image's HEALTHCHECK
-      // and ECS's container health check replace it instead of keeping a zombie.
-      health: () => (this.startupProblem ? { healthy: false, reason: this.startupProblem } : { healthy: true, reason: 'ok' }),
-      ready: () => {
-        if (this.startupProblem) return { ready: false, reason: this.startupProblem };
-        if (!this.lastReport) return { ready: false, reason: 'no pass has finished yet' };
-        if (!this.lastReadOk) return { ready: false, reason: 'AWS was not reachable on the last pass' };
-        // still converging, on the resync alone: ready, and saying so
-        if (this.events && !this.events.healthy) return { ready: true, reason: `ready; events queue unreadable (${this.events.lastError}): falling back to the resync every ${Math.round(this.resyncIntervalMs() / 1000)}s` };
-        return { ready: true, reason: 'ready' };
+    this.http = await startHttpServer(
+      this.opts.listen,
+      {
+        // A process that cannot work is not healthy (issue 13, 14): the image's HEALTHCHECK
+        // and ECS's container health check replace it instead of keeping a zombie.
+        health: () => (this.startupProblem ? { healthy: false, reason: this.startupProblem } : { healthy: true, reason: 'ok' }),
+        ready: () => {
+          if (this.startupProblem) return { ready: false, reason: this.startupProblem };
+          if (!this.lastReport) return { ready: false, reason: 'no pass has finished yet' };
+          if (!this.lastReadOk) return { ready: false, reason: 'AWS was not reachable on the last pass' };
+          // still converging, on the resync alone: ready, and saying so
+          if (this.events && !this.events.healthy)
+            return {
+              ready: true,
+              reason: `ready; events queue unreadable (${this.events.lastError}): falling back to the resync every ${Math.round(this.resyncIntervalMs() / 1000)}s`,
+            };
+          return { ready: true, reason: 'ready' };
+        },
+        metrics: async () => ({ contentType: this.metrics.contentType, text: (await this.metrics.render()) + (this.events?.renderMetrics() ?? '') }),
+        // serialized on request only: a pass need not build a large string nobody reads
+        reportJson: () => (this.lastReport ? `${JSON.stringify(this.lastReport, null, 2)}\n` : undefined),
+        page: (q) => {
+          const show = showModeOf(q.get('show'));
+          const filters = {
+            ...(q.get('state') ? { state: q.get('state')! } : {}),
+            ...(q.get('cluster') ? { cluster: q.get('cluster')! } : {}),
+            ...(show ? { show } : {}),
+          };
+          return q.get('partial') ? renderPageContent(this.lastReport, filters) : renderPage(this.lastReport, filters);
+        },
+        reconcile: ({ headers, body }) => {
+          const verdict = verifyReconcileRequest(headers, body, this.opts.webhookSecret);
+          if (verdict.outcome === 'refuse') {
+            log.warn({ status: verdict.status, reason: verdict.reason }, `POST /reconcile refused: ${verdict.reason}`);
+            return { status: verdict.status, body: { error: verdict.reason } };
+          }
+          if (verdict.outcome === 'ignore')
+            return { status: 200, body: { started: false, reason: `${verdict.source} event "${verdict.event}" is not a push` } };
+          if (this.stopping || !this.controller) return { status: 503, body: { started: false, reason: 'the daemon is stopping' } };
+          const what = [verdict.source, verdict.event !== 'manual' ? verdict.event : undefined, verdict.ref, verdict.commit?.slice(0, 12)]
+            .filter(Boolean)
+            .join(' ');
+          // The pass reads the checkout as it is: when git-sync has not pulled the pushed
+          // commit yet, its symlink swap starts another pass through the watcher.
+          const queued = this.controller.busy;
+          void this.controller.request({ scope: 'full', reason: `webhook: ${what}` });
+          log.info(
+            { source: verdict.source, event: verdict.event, ref: verdict.ref, commit: verdict.commit, queued },
+            `POST /reconcile (${what}): ${queued ? 'a pass runs now; one more follows it' : 'pass started'}`,
+          );
+          return {
+            status: 202,
+            body: {
+              started: true,
+              queued,
+              source: verdict.source,
+              ...(verdict.ref ? { ref: verdict.ref } : {}),
+              ...(verdict.commit ? { commit: verdict.commit } : {}),
+            },
+          };
+        },
+        onError: (err) => log.error({ err }, 'an HTTP handler failed (answered 500)'),
       },
-      metrics: async () => ({ contentType: this.metrics.contentType, text: (await this.metrics.render()) + (this.events?.renderMetrics() ?? '') }),
-      // serialized on request only: a pass need not build a large string nobody reads
-      reportJson: () => (this.lastReport ? JSON.stringify(this.lastReport, null, 2) + '\n' : undefined),
-      page: (q) => {
-        const show = showModeOf(q.get('show'));
-        const filters = { ...(q.get('state') ? { state: q.get('state')! } : {}), ...(q.get('cluster') ? { cluster: q.get('cluster')! } : {}), ...(show ? { show } : {}) };
-        return q.get('partial') ? renderPageContent(this.lastReport, filters) : renderPage(this.lastReport, filters);
-      },
-      reconcile: ({ headers, body }) => {
-        const verdict = verifyReconcileRequest(headers, body, this.opts.webhookSecret);
-        if (verdict.outcome === 'refuse') {
-          log.warn({ status: verdict.status, reason: verdict.reason }, `POST /reconcile refused: ${verdict.reason}`);
-          return { status: verdict.status, body: { error: verdict.reason } };
-        }
-        if (verdict.outcome === 'ignore') return { status: 200, body: { started: false, reason: `${verdict.source} event "${verdict.event}" is not a push` } };
-        if (this.stopping || !this.controller) return { status: 503, body: { started: false, reason: 'the daemon is stopping' } };
-        const what = [verdict.source, verdict.event !== 'manual' ? verdict.event : undefined, verdict.ref, verdict.commit?.slice(0, 12)].filter(Boolean).join(' ');
-        // The pass reads the checkout as it is: when git-sync has not pulled the pushed
-        // commit yet, its symlink swap starts another pass through the watcher.
-        const queued = this.controller.busy;
-        void this.controller.request({ scope: 'full', reason: `webhook: ${what}` });
-        log.info({ source: verdict.source, event: verdict.event, ref: verdict.ref, commit: verdict.commit, queued }, `POST /reconcile (${what}): ${queued ? 'a pass runs now; one more follows it' : 'pass started'}`);
-        return { status: 202, body: { started: true, queued, source: verdict.source, ...(verdict.ref ? { ref: verdict.ref } : {}), ...(verdict.commit ? { commit: verdict.commit } : {}) } };
-      },
-      onError: (err) => log.error({ err }, 'an HTTP handler failed (answered 500)'),
-    }, this.opts.httpGuard);
+      this.opts.httpGuard,
+    );
     const restored = await this.history.load();
     const revisions = this.opts.stateDir
-      ? this.opts.gateways.taskDefinitionCache.persistTo(path.join(this.opts.stateDir, 'revisions.jsonl'), { persistable: (e) => !this.opts.redactor.masksSomethingIn({ containerDefinitions: e.taskDefinition.containerDefinitions }), onWarning: (message) => log.warn({ resource: 'state-dir/revisions.jsonl' }, message) })
+      ? this.opts.gateways.taskDefinitionCache.persistTo(path.join(this.opts.stateDir, 'revisions.jsonl'), {
+          persistable: (e) => !this.opts.redactor.masksSomethingIn({ containerDefinitions: e.taskDefinition.containerDefinitions }),
+          onWarning: (message) => log.warn({ resource: 'state-dir/revisions.jsonl' }, message),
+        })
       : 0;
     // with events and a read budget the resync is spread in slices: it never holds the queue
     // for minutes of paced reads while an event's pass waits behind it
@@ -189,7 +221,19 @@ export class Manager {
     });
     this.controller = controller;
     if (this.opts.notifyWebhook) this.notifier = new WebhookNotifier(this.opts.notifyWebhook, this.opts.publicUrl ?? `http://${this.http.address}/`);
-    log.info({ listen: this.http.address, historyRestored: restored, revisionsRestored: revisions, dir: this.opts.manifests.dir, mode: this.opts.mode, controllerId: this.opts.controllerId, intervalMs: this.opts.intervalMs, ...(sliced ? { resyncSlices: `at most ${RESYNC_SLICE_SIZE} resources a slice` } : {}) }, `listening on http://${this.http.address}`);
+    log.info(
+      {
+        listen: this.http.address,
+        historyRestored: restored,
+        revisionsRestored: revisions,
+        dir: this.opts.manifests.dir,
+        mode: this.opts.mode,
+        controllerId: this.opts.controllerId,
+        intervalMs: this.opts.intervalMs,
+        ...(sliced ? { resyncSlices: `at most ${RESYNC_SLICE_SIZE} resources a slice` } : {}),
+      },
+      `listening on http://${this.http.address}`,
+    );
     this.watcher = new ManifestWatcher({
       dir: this.opts.manifests.dir,
       debounceMs: this.opts.debounceMs,
@@ -265,7 +309,11 @@ export class Manager {
     this.lastReport = report;
     if (this.notifier) {
       const sent = await this.notifier.notify(report);
-      if (sent.error) log.warn({ error: sent.error, retryInMs: sent.retryInMs }, `webhook notification failed; tried again in ${Math.round((sent.retryInMs ?? 0) / 1000)} s at the earliest`);
+      if (sent.error)
+        log.warn(
+          { error: sent.error, retryInMs: sent.retryInMs },
+          `webhook notification failed; tried again in ${Math.round((sent.retryInMs ?? 0) / 1000)} s at the earliest`,
+        );
       else if (sent.deferred) log.debug({ retryInMs: sent.retryInMs }, 'webhook notification deferred: the endpoint failed recently');
       else if (sent.sent) log.info({ transitions: sent.sent }, 'webhook notified');
     }

@@ -5,7 +5,7 @@
  * ...), and the controller's own. Each metric keeps one label set on all its series, as
  * Prometheus' naming guide asks, so sum() and joins work.
  */
-import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import type { CallCounter } from '../aws/index.js';
 import { RESOURCE_STATES } from '../diff/types.js';
 import { packageVersion } from '../model/build-info.js';
@@ -27,15 +27,35 @@ export class DaemonMetrics {
   constructor(calls: CallCounter) {
     const registers = [this.registry];
     collectDefaultMetrics({ register: this.registry });
-    new Gauge({ name: 'ecs_reconciler_build_info', help: 'The running controller: its version and the Node.js it runs on (always 1).', labelNames: ['version', 'node'], registers }).set({ version: packageVersion(), node: process.versions.node }, 1);
+    new Gauge({
+      name: 'ecs_reconciler_build_info',
+      help: 'The running controller: its version and the Node.js it runs on (always 1).',
+      labelNames: ['version', 'node'],
+      registers,
+    }).set({ version: packageVersion(), node: process.versions.node }, 1);
     this.passes = new Counter({ name: 'ecs_reconciler_passes_total', help: 'Reconcile passes, by result.', labelNames: ['result'], registers });
     for (const result of ['ok', 'failed']) this.passes.inc({ result }, 0);
-    this.passDuration = new Histogram({ name: 'ecs_reconciler_pass_duration_seconds', help: 'Duration of reconcile passes.', buckets: PASS_BUCKETS, registers });
+    this.passDuration = new Histogram({
+      name: 'ecs_reconciler_pass_duration_seconds',
+      help: 'Duration of reconcile passes.',
+      buckets: PASS_BUCKETS,
+      registers,
+    });
     this.resources = new Gauge({ name: 'ecs_reconciler_resources', help: 'Resources by state in the last pass.', labelNames: ['state'], registers });
     for (const state of RESOURCE_STATES) this.resources.set({ state }, 0);
-    this.resourceInfo = new Gauge({ name: 'ecs_reconciler_resource_info', help: 'Each resource of the last pass with its state (always 1); join on id.', labelNames: ['kind', 'id', 'state'], registers });
+    this.resourceInfo = new Gauge({
+      name: 'ecs_reconciler_resource_info',
+      help: 'Each resource of the last pass with its state (always 1); join on id.',
+      labelNames: ['kind', 'id', 'state'],
+      registers,
+    });
     this.driftDetected = new Counter({ name: 'ecs_reconciler_drift_detected_total', help: 'Resources seen drifted, summed over passes.', registers });
-    this.actions = new Counter({ name: 'ecs_reconciler_actions_total', help: 'Actions carried out, by kind and result.', labelNames: ['kind', 'result'], registers });
+    this.actions = new Counter({
+      name: 'ecs_reconciler_actions_total',
+      help: 'Actions carried out, by kind and result.',
+      labelNames: ['kind', 'result'],
+      registers,
+    });
     // The gateway's CallCounter is the one count (the benchmark reads it too): copied at scrape time.
     new Counter({
       name: 'ecs_reconciler_aws_calls_total',
@@ -56,8 +76,17 @@ export class DaemonMetrics {
         this.inc(calls.throttled);
       },
     });
-    this.serviceCapacity = new Gauge({ name: 'ecs_reconciler_service_capacity', help: 'Services with auto scaling: current desiredCount (value="desired") and the scalable target bounds (min, max); cause: who set the desiredCount.', labelNames: ['resource', 'value', 'cause'], registers });
-    this.lastSuccessfulPass = new Gauge({ name: 'ecs_reconciler_last_successful_pass_timestamp_seconds', help: 'Unix time of the last pass with no failed action and AWS reachable.', registers });
+    this.serviceCapacity = new Gauge({
+      name: 'ecs_reconciler_service_capacity',
+      help: 'Services with auto scaling: current desiredCount (value="desired") and the scalable target bounds (min, max); cause: who set the desiredCount.',
+      labelNames: ['resource', 'value', 'cause'],
+      registers,
+    });
+    this.lastSuccessfulPass = new Gauge({
+      name: 'ecs_reconciler_last_successful_pass_timestamp_seconds',
+      help: 'Unix time of the last pass with no failed action and AWS reachable.',
+      registers,
+    });
     this.lastSuccessfulPass.set(0);
   }
 

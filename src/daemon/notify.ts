@@ -39,7 +39,14 @@ export function transitionsOf(report: Report, notified: Map<string, Condition>):
 
 export function webhookBody(report: Report, transitions: readonly Transition[], reportUrl: string): Record<string, unknown> {
   const lines = transitions.map((t) => {
-    const what = t.to === 'ok' ? `is back to ${t.state}` : t.to === 'fighting' ? `is fighting: the same change came back after ${FIGHT_LIMIT} applies (${t.fields.slice(0, 5).join(', ')}); no longer applied` : t.to === 'drifted' ? `drifted${t.fields.length ? ` (${t.fields.slice(0, 5).join(', ')})` : ''}` : `is in error (${t.state})`;
+    const what =
+      t.to === 'ok'
+        ? `is back to ${t.state}`
+        : t.to === 'fighting'
+          ? `is fighting: the same change came back after ${FIGHT_LIMIT} applies (${t.fields.slice(0, 5).join(', ')}); no longer applied`
+          : t.to === 'drifted'
+            ? `drifted${t.fields.length ? ` (${t.fields.slice(0, 5).join(', ')})` : ''}`
+            : `is in error (${t.state})`;
     return `• ${t.resource} ${what}`;
   });
   // Orphans held back by a refused prune stage enter error together: the post says why and
@@ -88,10 +95,14 @@ export function parseWebhookUrl(text: string): { ok: true; target: WebhookTarget
   } catch {
     return { ok: false, message: 'is not a URL: expected https://HOST/PATH' };
   }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') return { ok: false, message: `must be an http or https URL, got a ${url.protocol.replace(/:$/, '')} one` };
+  if (url.protocol !== 'https:' && url.protocol !== 'http:')
+    return { ok: false, message: `must be an http or https URL, got a ${url.protocol.replace(/:$/, '')} one` };
   if (!url.hostname) return { ok: false, message: 'has no host: expected https://HOST/PATH' };
   if (url.hash) return { ok: false, message: 'has a #fragment, which is never sent: remove it' };
-  const authorization = url.username || url.password ? `Basic ${Buffer.from(`${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`).toString('base64')}` : undefined;
+  const authorization =
+    url.username || url.password
+      ? `Basic ${Buffer.from(`${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`).toString('base64')}`
+      : undefined;
   url.username = '';
   url.password = '';
   return { ok: true, target: { url: url.href, ...(authorization ? { authorization } : {}), shown: url.origin } };
@@ -173,7 +184,8 @@ export class WebhookNotifier {
       return `not delivered (${e.cause?.code ?? e.name ?? 'network error'})`;
     }
     await res.body?.cancel().catch(() => undefined);
-    if (res.type === 'opaqueredirect' || (res.status >= 300 && res.status < 400)) return `answered a redirect${res.status ? ` (HTTP ${res.status})` : ''}, which is not followed: give the final URL`;
+    if (res.type === 'opaqueredirect' || (res.status >= 300 && res.status < 400))
+      return `answered a redirect${res.status ? ` (HTTP ${res.status})` : ''}, which is not followed: give the final URL`;
     if (!res.ok) return `HTTP ${res.status}`;
     return undefined;
   }

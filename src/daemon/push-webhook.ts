@@ -68,14 +68,20 @@ export function verifyReconcileRequest(headers: IncomingHttpHeaders, body: Buffe
   const gitlabToken = header(headers, 'x-gitlab-token');
   if (secret) {
     if (signature !== undefined) {
-      if (!sameSecret(signature, githubSignature(secret, body))) return { outcome: 'refuse', status: 401, reason: 'X-Hub-Signature-256 does not match the body signed with the webhook secret' };
+      if (!sameSecret(signature, githubSignature(secret, body)))
+        return { outcome: 'refuse', status: 401, reason: 'X-Hub-Signature-256 does not match the body signed with the webhook secret' };
     } else if (gitlabToken !== undefined) {
       if (!sameSecret(gitlabToken, secret)) return { outcome: 'refuse', status: 401, reason: 'X-Gitlab-Token is not the webhook secret' };
     } else {
-      return { outcome: 'refuse', status: 401, reason: 'unsigned: this daemon has a webhook secret; send X-Hub-Signature-256 (GitHub) or X-Gitlab-Token (GitLab)' };
+      return {
+        outcome: 'refuse',
+        status: 401,
+        reason: 'unsigned: this daemon has a webhook secret; send X-Hub-Signature-256 (GitHub) or X-Gitlab-Token (GitLab)',
+      };
     }
   }
-  const source: PushSource = signature !== undefined || githubEvent !== undefined ? 'github' : gitlabToken !== undefined || gitlabEvent !== undefined ? 'gitlab' : 'manual';
+  const source: PushSource =
+    signature !== undefined || githubEvent !== undefined ? 'github' : gitlabToken !== undefined || gitlabEvent !== undefined ? 'gitlab' : 'manual';
   if (source === 'manual') return { outcome: 'start', source, event: 'manual' };
   const event = (source === 'github' ? githubEvent : gitlabEvent) ?? 'unknown';
   const isPush = source === 'github' ? GITHUB_PUSH_EVENTS.has(event) : GITLAB_PUSH_EVENTS.has(event);

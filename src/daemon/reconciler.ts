@@ -7,14 +7,14 @@
 import path from 'node:path';
 import type { Logger } from 'pino';
 import type { Gateways as AwsGateways, ReadBudget } from '../aws/index.js';
+import { type LiveEstate, refreshLiveResources } from '../live/index.js';
 import { gitRevisionOf, ParseCache, repositoryOf } from '../manifests/index.js';
 import { formatProblem } from '../model/problem.js';
-import { refreshLiveResources, type LiveEstate } from '../live/index.js';
-import { resourceId, type DesiredResource } from '../model/resource.js';
+import { type DesiredResource, resourceId } from '../model/resource.js';
 import type { ManifestSource } from '../pipeline/load-desired.js';
-import { runReconcilePass, type PassResult, type Requeue } from '../pipeline/reconcile-pass.js';
-import type { Redactor } from '../report/index.js';
+import { type PassResult, type Requeue, runReconcilePass } from '../pipeline/reconcile-pass.js';
 import type { ClusterSelector } from '../pipeline/shard.js';
+import type { Redactor } from '../report/index.js';
 import { DriftLog } from './drift-log.js';
 import type { EventTarget } from './ecs-events.js';
 
@@ -112,65 +112,83 @@ export class EstateReconciler implements Reconciler {
       const gitRevision = await gitRevisionOf(dir);
       const repository = await repositoryOf(dir);
       const budget = this.opts.readBudget;
-      const result = await runReconcilePass({ ...this.opts.manifests, cache: this.parseCache }, {
-        gateways: this.opts.gateways,
-        controllerId: this.opts.controllerId,
-        defaultRegion: this.opts.defaultRegion,
-        mode: this.opts.mode(),
-        prune: this.opts.prune,
-        adopt: this.opts.adopt,
-        keepRevisions: this.opts.keepRevisions,
-        ...(this.opts.allowEmpty ? { allowEmpty: true } : {}),
-        ...(this.opts.maxPrune !== undefined ? { maxPrune: this.opts.maxPrune } : {}),
-        ...(this.opts.adoptCloudFormation ? { adoptCloudFormation: true } : {}),
-        ...(this.opts.implicitControllerId ? { implicitControllerId: true } : {}),
-        ...(this.opts.regions?.length ? { regions: this.opts.regions } : {}),
-        ...(repository ? { repository } : {}),
-        ...(gitRevision ? { gitRevision } : {}),
-        now: () => new Date(),
-        redactor: this.opts.redactor,
-        ...(this.opts.clusters ? { clusters: this.opts.clusters } : {}),
-        signal,
-        shouldStop: this.opts.shouldStop,
-        holdBack: request.heldBack,
-        onLoad: (load) => {
-          for (const p of load.problems) log.warn({ resource: p.resource, file: p.file, line: p.line, stage: p.stage }, formatProblem(p));
-          // notices (describe output unwrapped, ...) are said once, not on every pass
-          const notices = load.notices.map(formatProblem);
-          for (const [i, n] of load.notices.entries()) if (!this.noticesSaid.has(notices[i]!)) log.info({ file: n.file, stage: n.stage }, `notice: ${notices[i]}`);
-          this.noticesSaid = new Set(notices);
+      const result = await runReconcilePass(
+        { ...this.opts.manifests, cache: this.parseCache },
+        {
+          gateways: this.opts.gateways,
+          controllerId: this.opts.controllerId,
+          defaultRegion: this.opts.defaultRegion,
+          mode: this.opts.mode(),
+          prune: this.opts.prune,
+          adopt: this.opts.adopt,
+          keepRevisions: this.opts.keepRevisions,
+          ...(this.opts.allowEmpty ? { allowEmpty: true } : {}),
+          ...(this.opts.maxPrune !== undefined ? { maxPrune: this.opts.maxPrune } : {}),
+          ...(this.opts.adoptCloudFormation ? { adoptCloudFormation: true } : {}),
+          ...(this.opts.implicitControllerId ? { implicitControllerId: true } : {}),
+          ...(this.opts.regions?.length ? { regions: this.opts.regions } : {}),
+          ...(repository ? { repository } : {}),
+          ...(gitRevision ? { gitRevision } : {}),
+          now: () => new Date(),
+          redactor: this.opts.redactor,
+          ...(this.opts.clusters ? { clusters: this.opts.clusters } : {}),
+          signal,
+          shouldStop: this.opts.shouldStop,
+          holdBack: request.heldBack,
+          onLoad: (load) => {
+            for (const p of load.problems) log.warn({ resource: p.resource, file: p.file, line: p.line, stage: p.stage }, formatProblem(p));
+            // notices (describe output unwrapped, ...) are said once, not on every pass
+            const notices = load.notices.map(formatProblem);
+            for (const [i, n] of load.notices.entries())
+              if (!this.noticesSaid.has(notices[i]!)) log.info({ file: n.file, stage: n.stage }, `notice: ${notices[i]}`);
+            this.noticesSaid = new Set(notices);
+          },
+          live: async (desired) => {
+            const live = await this.targetedLiveFor(request, desired);
+            targeted = live !== undefined;
+            // a full resync (and each of its slices) is paced by the read budget; an event's few reads are not
+            if (budget) {
+              budget.pacing = request.paced || !targeted;
+              budget.signal = signal;
+            }
+            return live;
+          },
+          onDiffs: (diffs) => {
+            for (const line of this.driftLog.linesFor(diffs)) log.warn({ resource: line.resource, state: line.state, changes: line.changes, passId }, line.msg);
+          },
+          onAction: (r) => {
+            const fields = {
+              resource: r.action.resource,
+              action: r.action.kind,
+              outcome: r.outcome,
+              durationMs: r.durationMs,
+              reason: r.action.reason,
+              passId,
+            };
+            if (r.outcome === 'failed') {
+              log.error({ ...fields, error: r.message, ...(r.error ? { err: r.error } : {}) }, `${r.action.kind} ${r.action.resource} failed`);
+            } else {
+              // RegisterTaskDefinition answers with the new revision's ARN: the line names it
+              const revision = r.action.kind === 'register-task-definition' && r.message ? /:task-definition\/(.+)$/.exec(r.message)?.[1] : undefined;
+              log.info(
+                { ...fields, ...(revision ? { revision, taskDefinitionArn: r.message } : {}) },
+                `${r.action.kind} ${r.action.resource} ${r.outcome}${revision ? `: ${revision}` : ''}`,
+              );
+            }
+          },
         },
-        live: async (desired) => {
-          const live = await this.targetedLiveFor(request, desired);
-          targeted = live !== undefined;
-          // a full resync (and each of its slices) is paced by the read budget; an event's few reads are not
-          if (budget) {
-            budget.pacing = request.paced || !targeted;
-            budget.signal = signal;
-          }
-          return live;
-        },
-        onDiffs: (diffs) => {
-          for (const line of this.driftLog.linesFor(diffs)) log.warn({ resource: line.resource, state: line.state, changes: line.changes, passId }, line.msg);
-        },
-        onAction: (r) => {
-          const fields = { resource: r.action.resource, action: r.action.kind, outcome: r.outcome, durationMs: r.durationMs, reason: r.action.reason, passId };
-          if (r.outcome === 'failed') {
-            log.error({ ...fields, error: r.message, ...(r.error ? { err: r.error } : {}) }, `${r.action.kind} ${r.action.resource} failed`);
-          } else {
-            // RegisterTaskDefinition answers with the new revision's ARN: the line names it
-            const revision = r.action.kind === 'register-task-definition' && r.message ? /:task-definition\/(.+)$/.exec(r.message)?.[1] : undefined;
-            log.info({ ...fields, ...(revision ? { revision, taskDefinitionArn: r.message } : {}) }, `${r.action.kind} ${r.action.resource} ${r.outcome}${revision ? `: ${revision}` : ''}`);
-          }
-        },
-      });
+      );
       if (budget) {
         budget.pacing = false;
         budget.signal = undefined;
       }
       this.rememberForTargetedPasses(result, targeted);
       // the rest of the estate was still reconciled; the refusal is a problem in /report, notified once
-      if (result.plan.prune?.status === 'refused') log.warn({ passId, stage: 'prune', deletions: result.plan.prune.deletions, managed: result.plan.prune.managed }, result.plan.prune.reason ?? 'prune refused');
+      if (result.plan.prune?.status === 'refused')
+        log.warn(
+          { passId, stage: 'prune', deletions: result.plan.prune.deletions, managed: result.plan.prune.managed },
+          result.plan.prune.reason ?? 'prune refused',
+        );
       const durationSeconds = (performance.now() - started) / 1000;
       const summary = result.report.summary;
       log.info(

@@ -18,7 +18,7 @@ export async function loadRedactionKey(stateDir: string | undefined): Promise<Re
   await mkdir(stateDir, { recursive: true, mode: 0o700 });
   const file = path.join(stateDir, REDACTION_KEY_FILE);
   try {
-    await writeFile(file, randomBytes(32).toString('hex') + '\n', { flag: 'wx', mode: 0o600 });
+    await writeFile(file, `${randomBytes(32).toString('hex')}\n`, { flag: 'wx', mode: 0o600 });
     return { key: await keyFrom(file), source: 'state-dir', file, created: true };
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
@@ -30,7 +30,8 @@ export async function loadRedactionKey(stateDir: string | undefined): Promise<Re
 
 async function keyFrom(file: string): Promise<Buffer> {
   const text = (await readFile(file, 'utf8')).trim();
-  if (!/^[0-9a-f]{64}$/.test(text)) throw new Error(`${file}: expected 64 hex digits (a redaction key written by ecs-reconciler); remove the file to make a new one`);
+  if (!/^[0-9a-f]{64}$/.test(text))
+    throw new Error(`${file}: expected 64 hex digits (a redaction key written by ecs-reconciler); remove the file to make a new one`);
   return Buffer.from(text, 'hex');
 }
 

@@ -21,9 +21,7 @@ export interface RequestGuardOptions {
   reportToken?: string;
 }
 
-export type GuardVerdict =
-  | { ok: true; url: URL }
-  | { ok: false; status: number; message: string; headers?: Record<string, string> };
+export type GuardVerdict = { ok: true; url: URL } | { ok: false; status: number; message: string; headers?: Record<string, string> };
 
 /** Paths that answer whatever the Host: probes carry no report data. */
 const PROBE_PATHS = new Set(['/healthz', '/readyz']);
@@ -58,7 +56,8 @@ export function makeRequestGuard(listenHost: string, machineHostname: string, op
     const target = req.url ?? '';
     // origin-form only ("/report?x"): an absolute-form target ("GET http://x:99999/") is
     // meant for a proxy, and "*" for OPTIONS; neither names a page of ours
-    if (!target.startsWith('/') || target.startsWith('//')) return { ok: false, status: 400, message: 'bad request: the target must be a path such as /report' };
+    if (!target.startsWith('/') || target.startsWith('//'))
+      return { ok: false, status: 400, message: 'bad request: the target must be a path such as /report' };
     let url: URL;
     try {
       url = new URL(target, 'http://localhost');
@@ -72,7 +71,12 @@ export function makeRequestGuard(listenHost: string, machineHostname: string, op
         const name = hostnameOf(header);
         if (name === undefined) return { ok: false, status: 400, message: 'bad request: the Host header does not parse' };
         // an IP literal cannot be rebound: a rebinding page's requests carry its own DNS name
-        if (!isIP(name) && !allowed.has(name)) return { ok: false, status: 421, message: `misdirected request: this daemon does not answer to the host "${name.slice(0, 100)}" (allow it with --allowed-hosts)` };
+        if (!isIP(name) && !allowed.has(name))
+          return {
+            ok: false,
+            status: 421,
+            message: `misdirected request: this daemon does not answer to the host "${name.slice(0, 100)}" (allow it with --allowed-hosts)`,
+          };
       }
     }
     if (token && !OPEN_PATHS.has(url.pathname)) {

@@ -3,9 +3,10 @@
  * by name, not index (`containerDefinitions[name=web].image`), so a change reads as
  * the person who wrote the manifest thinks of it.
  */
-import { canonicalJson } from './normalize.js';
-import { ownValue } from '../model/own-keys.js';
+
 import { isObject } from '../model/json.js';
+import { ownValue } from '../model/own-keys.js';
+import { canonicalJson } from './normalize.js';
 
 export interface FieldDifference {
   path: string;
@@ -14,7 +15,6 @@ export interface FieldDifference {
 }
 
 const NAME_KEYS = ['name', 'containerName', 'capacityProvider', 'targetGroupArn', 'key', 'policyName'];
-
 
 function same(a: unknown, b: unknown): boolean {
   return canonicalJson(a) === canonicalJson(b);

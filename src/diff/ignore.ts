@@ -21,7 +21,7 @@ export function parseIgnoreRules(annotation: string | undefined): { rules: Ignor
     const segments: Segment[] = [];
     let ok = true;
     for (const part of text.replace(/^spec\./, '').split('.')) {
-      const m = /^([A-Za-z0-9_:\/-]+)(?:\[(?:(\d+)|([A-Za-z]+)=([^\]]+))\])?$/.exec(part);
+      const m = /^([A-Za-z0-9_:/-]+)(?:\[(?:(\d+)|([A-Za-z]+)=([^\]]+))\])?$/.exec(part);
       if (!m) {
         ok = false;
         break;
@@ -87,7 +87,11 @@ export interface IgnoredField {
  * The spec to converge to: the manifest's, with each ignored path holding the live value.
  * Returns the ignored fields whose values differ, for the report.
  */
-export function applyIgnoreRules(desired: Record<string, unknown>, live: Record<string, unknown> | undefined, rules: readonly IgnoreRule[]): { spec: Record<string, unknown>; ignored: IgnoredField[] } {
+export function applyIgnoreRules(
+  desired: Record<string, unknown>,
+  live: Record<string, unknown> | undefined,
+  rules: readonly IgnoreRule[],
+): { spec: Record<string, unknown>; ignored: IgnoredField[] } {
   if (!live || rules.length === 0) return { spec: desired, ignored: [] };
   const spec = structuredClone(desired);
   const ignored: IgnoredField[] = [];

@@ -13,12 +13,12 @@
 //         (launch_type: "Defaults to EC2").
 
 import { isObject } from '../model/json.js';
+
 type Json = Record<string, unknown>;
 
 function hasItems(v: unknown): v is unknown[] {
   return Array.isArray(v) && v.length > 0;
 }
-
 
 function isSet(v: unknown): boolean {
   return v !== undefined && v !== null && v !== '';
@@ -112,6 +112,7 @@ export function taskDefinitionWithRoleArns(spec: Json, account: AccountOfArn | u
 export function clusterWithResolvedNamespace(spec: Json, liveSpec: Json, sameManifestAsApplied: boolean): Json {
   const want = isObject(spec.serviceConnectDefaults) ? spec.serviceConnectDefaults.namespace : undefined;
   const have = isObject(liveSpec.serviceConnectDefaults) ? liveSpec.serviceConnectDefaults.namespace : undefined;
-  if (!sameManifestAsApplied || typeof want !== 'string' || want.startsWith('arn:') || typeof have !== 'string' || !/^arn:[^:]+:servicediscovery:/.test(have)) return spec;
+  if (!sameManifestAsApplied || typeof want !== 'string' || want.startsWith('arn:') || typeof have !== 'string' || !/^arn:[^:]+:servicediscovery:/.test(have))
+    return spec;
   return { ...spec, serviceConnectDefaults: { ...(spec.serviceConnectDefaults as Json), namespace: have } };
 }

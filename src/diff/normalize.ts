@@ -1,4 +1,5 @@
 import { emptyRecord, ownValue } from '../model/own-keys.js';
+
 // Normalization of ECS specs for diffing and hashing.
 //
 // Applied to BOTH sides (the desired spec from a manifest and the live state projected
@@ -24,9 +25,9 @@ import { emptyRecord, ownValue } from '../model/own-keys.js';
 //          toNumberCPU, toNumberMemory).
 //   [MOBY] moby/moby daemon/volumes.go sortMounts (mounts applied in path-depth order).
 
+import { isObject } from '../model/json.js';
 import { readTaskSize, type TaskSizeKind } from '../model/task-size.js';
 import { keepsEmptyString } from '../model/unset-values.js';
-import { isObject } from '../model/json.js';
 
 export type Json = Record<string, unknown>;
 
@@ -107,9 +108,7 @@ const TASK_DEFINITION: Schema = {
     // equal containerPort. In bridge mode hostPort = containerPort is a static mapping
     // and is kept.
     [`${C}.portMappings[].hostPort`]: (v, { root, parent }) =>
-      v === 0 ||
-      ((root['networkMode'] === 'awsvpc' || root['networkMode'] === 'host') &&
-        v === parent['containerPort']),
+      v === 0 || ((root.networkMode === 'awsvpc' || root.networkMode === 'host') && v === parent.containerPort),
     // [API][TF] health check defaults: interval 30, timeout 5, retries 3.
     [`${C}.healthCheck.interval`]: is(30),
     [`${C}.healthCheck.timeout`]: is(5),
@@ -179,7 +178,7 @@ const TASK_DEFINITION: Schema = {
 // Services (CreateService input, less serviceName and cluster)
 // ---------------------------------------------------------------------------------------
 
-const daemon = (root: Json): boolean => root['schedulingStrategy'] === 'DAEMON';
+const daemon = (root: Json): boolean => root.schedulingStrategy === 'DAEMON';
 const SC = 'serviceConnectConfiguration';
 
 const SERVICE: Schema = {
@@ -210,8 +209,7 @@ const SERVICE: Schema = {
     // [API][ESP] maximumPercent 200 / minimumHealthyPercent 100 for REPLICA;
     // [ESP] 100 / 0 for DAEMON.
     'deploymentConfiguration.maximumPercent': (v, { root }) => v === (daemon(root) ? 100 : 200),
-    'deploymentConfiguration.minimumHealthyPercent': (v, { root }) =>
-      v === (daemon(root) ? 0 : 100),
+    'deploymentConfiguration.minimumHealthyPercent': (v, { root }) => v === (daemon(root) ? 0 : 100),
     // [ESP] DescribeServices returns deploymentCircuitBreaker {enable:false, rollback:false}.
     'deploymentConfiguration.deploymentCircuitBreaker.enable': is(false),
     'deploymentConfiguration.deploymentCircuitBreaker.rollback': is(false),
@@ -249,7 +247,7 @@ const SERVICE: Schema = {
     role: is('aws-service-role/ecs.amazonaws.com/AWSServiceRoleForECS'),
     // [API] discoveryName: "If the discoveryName isn't specified, the port mapping name
     // from the task definition is used".
-    [`${SC}.services[].discoveryName`]: (v, { parent }) => v === parent['portName'],
+    [`${SC}.services[].discoveryName`]: (v, { parent }) => v === parent.portName,
   },
   orderFree: {
     // [ESP] subnets and security groups are sets.
@@ -283,8 +281,7 @@ const CLUSTER: Schema = {
   defaults: {
     // [API] Container Insights is off unless turned on; DescribeClusters (include
     // SETTINGS) reports {name: containerInsights, value: disabled} for such a cluster.
-    'settings[]': (v) =>
-      isObject(v) && v['name'] === 'containerInsights' && v['value'] === 'disabled',
+    'settings[]': (v) => isObject(v) && v.name === 'containerInsights' && v.value === 'disabled',
     // [API] "If no value is specified, the default value of 0 is used."
     'defaultCapacityProviderStrategy[].weight': is(0),
     'defaultCapacityProviderStrategy[].base': is(0),
@@ -394,7 +391,6 @@ function reduce(value: unknown, path: string, schema: Schema, root: Json, parent
 function join(path: string, key: string): string {
   return path === '' ? key : `${path}.${key}`;
 }
-
 
 function toNumber(v: unknown): unknown {
   if (typeof v === 'string' && /^\s*-?\d+(\.\d+)?\s*$/.test(v)) return Number(v);

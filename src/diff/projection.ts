@@ -18,9 +18,9 @@
 // Whitelists, not blacklists: a field the API adds to its output later must not read as
 // drift.
 
-import type { Json } from './normalize.js';
-import { emptyRecord } from '../model/own-keys.js';
 import { isObject } from '../model/json.js';
+import { emptyRecord } from '../model/own-keys.js';
+import type { Json } from './normalize.js';
 
 /** RegisterTaskDefinitionRequest fields, less family and tags. */
 const TASK_DEFINITION_INPUT = [
@@ -64,19 +64,10 @@ const SERVICE_INPUT = [
 ] as const;
 
 /** CreateServiceRequest fields that only a Deployment reports. */
-const DEPLOYMENT_INPUT = [
-  'serviceConnectConfiguration',
-  'volumeConfigurations',
-  'vpcLatticeConfigurations',
-] as const;
+const DEPLOYMENT_INPUT = ['serviceConnectConfiguration', 'volumeConfigurations', 'vpcLatticeConfigurations'] as const;
 
 /** CreateClusterRequest fields, less clusterName and tags. */
-const CLUSTER_INPUT = [
-  'settings',
-  'configuration',
-  'capacityProviders',
-  'defaultCapacityProviderStrategy',
-] as const;
+const CLUSTER_INPUT = ['settings', 'configuration', 'capacityProviders', 'defaultCapacityProviderStrategy'] as const;
 
 export function projectLiveTaskDefinition(td: Json): Json {
   return pick(td, TASK_DEFINITION_INPUT);
@@ -85,29 +76,28 @@ export function projectLiveTaskDefinition(td: Json): Json {
 export function projectLiveService(svc: Json, opts: { primaryTaskDefinitionArn?: string } = {}): Json {
   const out = pick(svc, SERVICE_INPUT);
   const primary = primaryDeployment(svc);
-  const taskDefinition =
-    opts.primaryTaskDefinitionArn ?? stringOrUndefined(primary?.['taskDefinition']) ?? svc['taskDefinition'];
-  if (taskDefinition !== undefined && taskDefinition !== null) out['taskDefinition'] = taskDefinition;
+  const taskDefinition = opts.primaryTaskDefinitionArn ?? stringOrUndefined(primary?.taskDefinition) ?? svc.taskDefinition;
+  if (taskDefinition !== undefined && taskDefinition !== null) out.taskDefinition = taskDefinition;
   // DescribeServices names it roleArn; CreateService takes role.
-  if (svc['roleArn'] !== undefined && svc['roleArn'] !== null) out['role'] = svc['roleArn'];
+  if (svc.roleArn !== undefined && svc.roleArn !== null) out.role = svc.roleArn;
   if (primary) Object.assign(out, pick(primary, DEPLOYMENT_INPUT));
   return out;
 }
 
 export function projectLiveCluster(c: Json): Json {
   const out = pick(c, CLUSTER_INPUT);
-  const scd = c['serviceConnectDefaults'];
-  if (isObject(scd) && typeof scd['namespace'] === 'string') {
-    out['serviceConnectDefaults'] = { namespace: scd['namespace'] };
+  const scd = c.serviceConnectDefaults;
+  if (isObject(scd) && typeof scd.namespace === 'string') {
+    out.serviceConnectDefaults = { namespace: scd.namespace };
   }
   return out;
 }
 
 /** The PRIMARY deployment ("The most recent deployment of a service"), if any. */
 function primaryDeployment(svc: Json): Json | undefined {
-  const deployments = svc['deployments'];
+  const deployments = svc.deployments;
   if (!Array.isArray(deployments)) return undefined;
-  const found: unknown = deployments.find((d: unknown) => isObject(d) && d['status'] === 'PRIMARY');
+  const found: unknown = deployments.find((d: unknown) => isObject(d) && d.status === 'PRIMARY');
   return isObject(found) ? found : undefined;
 }
 
@@ -132,7 +122,6 @@ function clone(v: unknown): unknown {
   }
   return v;
 }
-
 
 function stringOrUndefined(v: unknown): string | undefined {
   return typeof v === 'string' ? v : undefined;

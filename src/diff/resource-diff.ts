@@ -5,15 +5,16 @@
  * manifest spec last applied. If the manifest's hash differs from it, the manifest
  * changed (pending); if it is the same and live still differs, someone changed live (drifted).
  */
-import type { LiveEstate } from '../model/live.js';
-import { ANNOTATION, TAG, type DesiredResource, type InvalidResource } from '../model/resource.js';
+
 import type { Json } from '../model/json.js';
+import type { LiveEstate } from '../model/live.js';
+import { emptyRecord, ownValue } from '../model/own-keys.js';
+import { ANNOTATION, type DesiredResource, type InvalidResource, TAG } from '../model/resource.js';
 import { specHash } from './hash.js';
-import { withoutIgnored, type IgnoreRule } from './ignore.js';
+import { type IgnoreRule, withoutIgnored } from './ignore.js';
 import type { AccountOfArn } from './inherited.js';
 import { canonicalJson, normalizeTaskDefinition } from './normalize.js';
 import type { ChangeCause, FieldChange, ResourceDiff, ResourceState } from './types.js';
-import { emptyRecord, ownValue } from '../model/own-keys.js';
 
 export interface DiffInput {
   desired: readonly DesiredResource[];
@@ -82,7 +83,9 @@ export function withCause(diffs: Array<{ path: string; live: unknown; desired: u
 
 export function tagChanges(live: Record<string, string>, desired: Record<string, string>): Array<{ path: string; live: unknown; desired: unknown }> {
   const keys = [...new Set([...Object.keys(live), ...Object.keys(desired)])].sort();
-  return keys.filter((k) => ownValue(live, k) !== ownValue(desired, k)).map((k) => ({ path: `tags.${k}`, live: ownValue(live, k), desired: ownValue(desired, k) }));
+  return keys
+    .filter((k) => ownValue(live, k) !== ownValue(desired, k))
+    .map((k) => ({ path: `tags.${k}`, live: ownValue(live, k), desired: ownValue(desired, k) }));
 }
 
 /**
@@ -133,7 +136,12 @@ export function specWithTags(d: DesiredResource): Json {
   return { ...d.spec, tags: (d.spec.tags as Record<string, string> | undefined) ?? {} };
 }
 
-export function conflictOrMissing(b: Omit<ResourceDiff, 'state' | 'reason'>, live: { tags: Record<string, string> } | undefined, managed: boolean, input: DiffInput): ResourceDiff | undefined {
+export function conflictOrMissing(
+  b: Omit<ResourceDiff, 'state' | 'reason'>,
+  live: { tags: Record<string, string> } | undefined,
+  managed: boolean,
+  input: DiffInput,
+): ResourceDiff | undefined {
   if (!live) return { ...b, state: 'missing', reason: 'in the manifests, not live' };
   // --adopt takes over unmanaged resources only: one another controller id manages stays a conflict.
   const owner = live.tags[TAG.managedBy];
@@ -143,14 +151,16 @@ export function conflictOrMissing(b: Omit<ResourceDiff, 'state' | 'reason'>, liv
     return {
       ...b,
       state: 'conflict',
-      reason: `exists and is owned by the CloudFormation stack "${stack}" (aws:cloudformation:* tags; CDK and Copilot too); untouched${input.adopt ? ': --adopt does not take over a stack\'s resources unless --adopt-cloudformation' : ' (--adopt --adopt-cloudformation would take it over)'}`,
+      reason: `exists and is owned by the CloudFormation stack "${stack}" (aws:cloudformation:* tags; CDK and Copilot too); untouched${input.adopt ? ": --adopt does not take over a stack's resources unless --adopt-cloudformation" : ' (--adopt --adopt-cloudformation would take it over)'}`,
     };
   }
   if (!managed && (!input.adopt || (owner !== undefined && owner !== input.controllerId))) {
     return {
       ...b,
       state: 'conflict',
-      reason: owner ? `exists, managed by controller "${owner}", not "${input.controllerId}"; untouched` : 'exists but is not managed by this controller; untouched (use --adopt to take it over)',
+      reason: owner
+        ? `exists, managed by controller "${owner}", not "${input.controllerId}"; untouched`
+        : 'exists but is not managed by this controller; untouched (use --adopt to take it over)',
     };
   }
   return undefined;

@@ -1,5 +1,5 @@
-import type { DesiredResource, Kind } from '../model/resource.js';
 import type { LiveCluster, LiveService, LiveTaskDefinitionFamily } from '../model/live.js';
+import type { DesiredResource, Kind } from '../model/resource.js';
 
 export const RESOURCE_STATES = ['in-sync', 'pending', 'drifted', 'missing', 'orphaned', 'conflict', 'invalid', 'unknown', 'fighting', 'retained'] as const;
 export type ResourceState = (typeof RESOURCE_STATES)[number];

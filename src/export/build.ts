@@ -15,18 +15,18 @@
  * service pins `family:revision` instead (with a comment saying why); the family's
  * manifest is always its newest revision, which therefore registers nothing.
  */
-import type { Json, LiveCluster, LiveEstate, LiveRevision, LiveService, LiveTaskDefinitionFamily } from '../model/live.js';
-import { normalizeCluster, normalizeService, normalizeTaskDefinition, canonicalJson } from '../diff/normalize.js';
+
+import { canonicalJson, normalizeCluster, normalizeService, normalizeTaskDefinition } from '../diff/normalize.js';
+import { cloudFormationOwner, userTags } from '../diff/resource-diff.js';
 import { normalizeScaling } from '../kinds/service/scaling-normalize.js';
-import { userTags } from '../diff/resource-diff.js';
-import { ANNOTATION, resourceId, TAG, type Kind } from '../model/resource.js';
-import { ManifestSchema, API_VERSION } from '../schema/index.js';
-import { Redactor } from '../report/redact.js';
-import { cloudFormationOwner } from '../diff/resource-diff.js';
-import { orderManifest } from './order.js';
-import { escapeDollar, replaceSensitiveValues, type Placeholder } from './placeholders.js';
-import { emptyRecord, ownValue } from '../model/own-keys.js';
 import { omit } from '../model/json.js';
+import type { Json, LiveCluster, LiveEstate, LiveRevision, LiveService, LiveTaskDefinitionFamily } from '../model/live.js';
+import { emptyRecord, ownValue } from '../model/own-keys.js';
+import { ANNOTATION, type Kind, resourceId, TAG } from '../model/resource.js';
+import { Redactor } from '../report/redact.js';
+import { API_VERSION, ManifestSchema } from '../schema/index.js';
+import { orderManifest } from './order.js';
+import { escapeDollar, type Placeholder, replaceSensitiveValues } from './placeholders.js';
 
 export interface ExportOptions {
   region: string;
@@ -113,7 +113,6 @@ function escapeStrings(value: unknown): unknown {
   return value;
 }
 
-
 function matchesTags(tags: Record<string, string>, wanted: Readonly<Record<string, string>> | undefined): boolean {
   return Object.entries(wanted ?? {}).every(([k, v]) => ownValue(tags, k) === v);
 }
@@ -194,7 +193,8 @@ export function buildExport(live: LiveEstate, opts: ExportOptions): ExportResult
   const wanted = (tags: Record<string, string>) => !opts.managedOnly || isOurs(tags);
   // A stack's resources exported and adopted would be converged by two tools at once.
   const stackOf = (tags: Record<string, string>) => (opts.adoptCloudFormation || isOurs(tags) ? undefined : cloudFormationOwner(tags));
-  const stackReason = (stack: string) => `owned by the CloudFormation stack "${stack}" (aws:cloudformation:* tags): not exported, so not adopted; --adopt-cloudformation exports it`;
+  const stackReason = (stack: string) =>
+    `owned by the CloudFormation stack "${stack}" (aws:cloudformation:* tags): not exported, so not adopted; --adopt-cloudformation exports it`;
 
   // The services to export, per cluster, and the families they run.
   const clusters: LiveCluster[] = [];
@@ -257,15 +257,25 @@ export function buildExport(live: LiveEstate, opts: ExportOptions): ExportResult
         refOf.set(id, label(s.primaryRevision!));
       }
       users.delete(family);
-      skipped.push({ resource: `TaskDefinition/${region}/${family}`, reason: famStack ? `${stackReason(famStack)}; its services pin their revision` : 'not managed by this controller (--managed-only); its services pin their revision' });
+      skipped.push({
+        resource: `TaskDefinition/${region}/${family}`,
+        reason: famStack
+          ? `${stackReason(famStack)}; its services pin their revision`
+          : 'not managed by this controller (--managed-only); its services pin their revision',
+      });
       continue;
     }
     tdSpecs.set(family, taskDefinitionSpec(fam.latest));
   }
-  const { placeholders, values } = replaceSensitiveValues([...tdSpecs].map(([family, spec]) => ({ family, spec })), redactor);
+  const { placeholders, values } = replaceSensitiveValues(
+    [...tdSpecs].map(([family, spec]) => ({ family, spec })),
+    redactor,
+  );
 
   const account = clusters.map((c) => accountOf(c.arn)).find((a) => a !== undefined);
-  const where = [account ? `account ${account}` : undefined, `region ${region}`, opts.endpoint ? `endpoint ${opts.endpoint}` : undefined].filter(Boolean).join(', ');
+  const where = [account ? `account ${account}` : undefined, `region ${region}`, opts.endpoint ? `endpoint ${opts.endpoint}` : undefined]
+    .filter(Boolean)
+    .join(', ');
   const header = (what: string) => [
     `Exported by "ecs-reconciler export" at ${opts.exportedAt}`,
     `from ${where}: ${what}.`,
@@ -284,7 +294,8 @@ export function buildExport(live: LiveEstate, opts: ExportOptions): ExportResult
   for (const c of clusters) {
     const owner = otherOwner(c.tags);
     if (owner) notes.push(`Cluster ${c.name} is managed by controller "${owner}": --adopt leaves it alone.`);
-    if (!wanted(c.tags)) notes.push(`Cluster ${c.name} is not managed by this controller; exported all the same (--managed-only), as its services' manifests name it.`);
+    if (!wanted(c.tags))
+      notes.push(`Cluster ${c.name} is not managed by this controller; exported all the same (--managed-only), as its services' manifests name it.`);
     files.push({
       path: `${c.name}/cluster.yaml`,
       header: header(`cluster ${c.name}`),
@@ -320,7 +331,12 @@ export function buildExport(live: LiveEstate, opts: ExportOptions): ExportResult
     if (!tdSpecs.has(family)) continue;
     files.push({
       path: `task-definitions/${family}.yaml`,
-      header: header(`task definition ${family} (${label(familyOf(family)!.latest)}), run by ${users.get(family)!.map((id) => id.split('/').slice(2).join('/')).join(', ')}`),
+      header: header(
+        `task definition ${family} (${label(familyOf(family)!.latest)}), run by ${users
+          .get(family)!
+          .map((id) => id.split('/').slice(2).join('/'))
+          .join(', ')}`,
+      ),
       manifests: [tdManifest(family)],
     });
   }

@@ -1,7 +1,18 @@
-export { buildExport, clusterSpec, serviceSpec, taskDefinitionSpec, runsNewestContent, type ExportOptions, type ExportResult, type ExportFile, type ExportedManifest, type PinnedService } from './build.js';
+export {
+  buildExport,
+  clusterSpec,
+  type ExportedManifest,
+  type ExportFile,
+  type ExportOptions,
+  type ExportResult,
+  type PinnedService,
+  runsNewestContent,
+  serviceSpec,
+  taskDefinitionSpec,
+} from './build.js';
 export { orderManifest } from './order.js';
-export { replaceSensitiveValues, variableName, escapeDollar, unescapeDollar, type Placeholder, type PlaceholderSet } from './placeholders.js';
-export { renderDocument, renderFile, renderReadme, renderEnvExample, type ReadmeContext } from './render.js';
-export { verifyExport, type VerifyResult } from './verify.js';
-export { readForExport, type ReadForExportOptions, type ExportRead } from './read.js';
-export { exportTexts, writeExport, OutputNotEmptyError, ENV_EXAMPLE } from './write.js';
+export { escapeDollar, type Placeholder, type PlaceholderSet, replaceSensitiveValues, unescapeDollar, variableName } from './placeholders.js';
+export { type ExportRead, type ReadForExportOptions, readForExport } from './read.js';
+export { type ReadmeContext, renderDocument, renderEnvExample, renderFile, renderReadme } from './render.js';
+export { type VerifyResult, verifyExport } from './verify.js';
+export { ENV_EXAMPLE, exportTexts, OutputNotEmptyError, writeExport } from './write.js';

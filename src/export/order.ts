@@ -4,9 +4,10 @@
  * the alphabetical order normalization leaves them in. Keys a table does not name
  * follow those it does, alphabetically; `tags` always comes last.
  */
-import type { Kind } from '../model/resource.js';
-import { emptyRecord, ownValue } from '../model/own-keys.js';
+
 import { isObject } from '../model/json.js';
+import { emptyRecord, ownValue } from '../model/own-keys.js';
+import type { Kind } from '../model/resource.js';
 
 type Json = Record<string, unknown>;
 
@@ -22,17 +23,7 @@ const TABLES: Record<Kind, Record<string, readonly string[]>> = {
     'settings[]': ['name', 'value'],
   },
   TaskDefinition: {
-    '': [
-      'networkMode',
-      'requiresCompatibilities',
-      'cpu',
-      'memory',
-      'runtimePlatform',
-      'executionRoleArn',
-      'taskRoleArn',
-      'containerDefinitions',
-      'volumes',
-    ],
+    '': ['networkMode', 'requiresCompatibilities', 'cpu', 'memory', 'runtimePlatform', 'executionRoleArn', 'taskRoleArn', 'containerDefinitions', 'volumes'],
     [C]: [
       'name',
       'image',
@@ -105,7 +96,6 @@ const TABLES: Record<Kind, Record<string, readonly string[]>> = {
     'autoScaling.scheduled[]': ['name', 'schedule', 'timezone', 'startTime', 'endTime', 'minCapacity', 'maxCapacity'],
   },
 };
-
 
 function ordered(obj: Json, first: readonly string[], tagsLast: boolean): Json {
   const known = first.filter((k) => Object.hasOwn(obj, k));

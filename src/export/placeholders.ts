@@ -8,9 +8,10 @@
  * (`--var-file`), and the real values are kept apart, in memory only, for the export's
  * own round-trip check.
  */
-import { Redactor } from '../report/redact.js';
-import type { Json } from '../model/live.js';
+
 import { isObject } from '../model/json.js';
+import type { Json } from '../model/live.js';
+import { Redactor } from '../report/redact.js';
 
 export interface Placeholder {
   /** the variable's name, as in `${NAME}` */
@@ -57,7 +58,6 @@ export function unescapeDollar(s: string): string {
   return s.replaceAll('$${', () => '${');
 }
 
-
 /** Finds the sensitive values of the task definitions' specs (normalized, RegisterTaskDefinition shape). */
 function findSensitive(family: string, spec: Json, redactor: Redactor): Found[] {
   const out: Found[] = [];
@@ -96,7 +96,14 @@ function sensitiveArguments(family: string, container: string, args: unknown[], 
     if (typeof arg !== 'string') return;
     const inline = /^(-{1,2}[A-Za-z0-9][\w.-]*)=(.+)$/s.exec(arg);
     if (inline && redactor.isSensitiveName(inline[1]!)) {
-      out.push({ family, container, where: 'command argument', key: inline[1]!.replace(/^-+/, ''), value: unescapeDollar(inline[2]!), set: (p) => (args[i] = `${inline[1]}=${p}`) });
+      out.push({
+        family,
+        container,
+        where: 'command argument',
+        key: inline[1]!.replace(/^-+/, ''),
+        value: unescapeDollar(inline[2]!),
+        set: (p) => (args[i] = `${inline[1]}=${p}`),
+      });
       return;
     }
     const next = args[i + 1];

@@ -5,7 +5,7 @@
  * belong to, its newest ACTIVE revision: the revision the engine compares a service
  * naming the family with.
  */
-import { nameFromArn, type Gateways as AwsGateways } from '../aws/index.js';
+import { type Gateways as AwsGateways, nameFromArn } from '../aws/index.js';
 import { projectLiveTaskDefinition } from '../diff/projection.js';
 import { describeRecordedRevisions, readLiveEstate } from '../live/read-live.js';
 import type { Json, LiveEstate, LiveRevision } from '../model/live.js';

@@ -5,7 +5,7 @@
  * placeholders double-quoted (a bare one would take the variable's type), no folding of
  * long strings. Plus the output folder's README.md and variables.env.example.
  */
-import { Document, isMap, isPair, isScalar, isSeq, Scalar, visit, type Node } from 'yaml';
+import { Document, isMap, isPair, isScalar, isSeq, type Node, Scalar, visit } from 'yaml';
 import type { ExportFile, ExportResult } from './build.js';
 
 const FLOW_WIDTH = 100;
@@ -69,7 +69,7 @@ export function renderEnvExample(result: ExportResult): string {
   for (const p of result.placeholders) {
     lines.push('', ...p.usedBy.map((u) => `# ${u}`), `${p.name}=`);
   }
-  return lines.join('\n') + '\n';
+  return `${lines.join('\n')}\n`;
 }
 
 export interface ReadmeContext {
@@ -122,5 +122,5 @@ export function renderReadme(result: ExportResult, ctx: ReadmeContext): string {
     for (const n of result.notes) out.push(`- ${n}`);
     for (const s of result.skipped) out.push(`- not exported: ${s.resource} (${s.reason})`);
   }
-  return out.join('\n') + '\n';
+  return `${out.join('\n')}\n`;
 }

@@ -6,10 +6,11 @@
  * Whatever does not is reported field by field (a field the normalization does not
  * know yet, say), never silently written.
  */
-import { diffEstate } from '../pipeline/diff.js';
-import type { LiveEstate } from '../model/live.js';
+
 import { loadManifestTexts } from '../manifests/load.js';
+import type { LiveEstate } from '../model/live.js';
 import { problemLocation } from '../model/problem.js';
+import { diffEstate } from '../pipeline/diff.js';
 import { Redactor } from '../report/redact.js';
 import type { ExportResult } from './build.js';
 import { renderFile } from './render.js';
@@ -21,14 +22,26 @@ export interface VerifyResult {
   failures: string[];
 }
 
-export function verifyExport(result: ExportResult, live: LiveEstate, opts: { region: string; controllerId: string; redactor?: Redactor; adoptCloudFormation?: boolean }): VerifyResult {
+export function verifyExport(
+  result: ExportResult,
+  live: LiveEstate,
+  opts: { region: string; controllerId: string; redactor?: Redactor; adoptCloudFormation?: boolean },
+): VerifyResult {
   const redactor = opts.redactor ?? new Redactor();
   const shown = (path: string, v: unknown) => JSON.stringify(redactor.valueAt(path, v));
   const files = result.files.map((f) => ({ file: f.path, text: renderFile(f) }));
   const load = loadManifestTexts(files, { defaultRegion: opts.region, vars: result.secretValues });
   const failures: string[] = load.problems.map((p) => `${problemLocation(p)} ${p.message}`);
   const exported = new Set(result.files.flatMap((f) => f.manifests.map((m) => m.id)));
-  const diffs = diffEstate({ desired: load.resources, invalid: load.invalid, live, controllerId: opts.controllerId, defaultRegion: opts.region, adopt: true, ...(opts.adoptCloudFormation ? { adoptCloudFormation: true } : {}) });
+  const diffs = diffEstate({
+    desired: load.resources,
+    invalid: load.invalid,
+    live,
+    controllerId: opts.controllerId,
+    defaultRegion: opts.region,
+    adopt: true,
+    ...(opts.adoptCloudFormation ? { adoptCloudFormation: true } : {}),
+  });
   const inSync: string[] = [];
   for (const d of diffs) {
     if (!exported.has(d.id)) continue;

@@ -6,7 +6,7 @@
 import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { ExportResult } from './build.js';
-import { renderEnvExample, renderFile, renderReadme, type ReadmeContext } from './render.js';
+import { type ReadmeContext, renderEnvExample, renderFile, renderReadme } from './render.js';
 
 export const ENV_EXAMPLE = 'variables.env.example';
 
@@ -29,7 +29,9 @@ export async function writeExport(dir: string, texts: ReadonlyMap<string, string
     if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
   }
   if (existing.length > 0 && !opts.force) {
-    throw new OutputNotEmptyError(`${dir} is not empty (${existing.slice(0, 3).join(', ')}${existing.length > 3 ? ', ...' : ''}): choose an empty folder, or pass --force to overwrite the exported files in it`);
+    throw new OutputNotEmptyError(
+      `${dir} is not empty (${existing.slice(0, 3).join(', ')}${existing.length > 3 ? ', ...' : ''}): choose an empty folder, or pass --force to overwrite the exported files in it`,
+    );
   }
   const written: string[] = [];
   for (const [rel, text] of texts) {

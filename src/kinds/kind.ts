@@ -4,6 +4,7 @@
  * cluster/, task-definition/ and service/ and one line in the registry.
  */
 import type { z } from 'zod';
+import type { ActionRun } from '../apply/action-run.js';
 import type { Gateway as AwsGateway } from '../aws/index.js';
 import type { IgnoreRule } from '../diff/ignore.js';
 import type { DiffPass } from '../diff/resource-diff.js';
@@ -14,7 +15,6 @@ import type { AddAction, PlanOptions } from '../plan/prune.js';
 import type { ActionKind, Plan, PlannedAction } from '../plan/types.js';
 import type { ClusterHealth } from './cluster/report.js';
 import type { ReportScaling, ServiceHealth } from './service/report.js';
-import type { ActionRun } from '../apply/action-run.js';
 
 /** The report's health blocks the kinds give (each kind's report.ts holds its zod schema). */
 export type KindHealth = ServiceHealth | ClusterHealth;

@@ -1,2 +1,2 @@
-export { readLiveEstate, refreshLiveResources, describeRecordedRevisions, emptyEstate, type ReadLiveOptions } from './read-live.js';
 export type * from '../model/live.js';
+export { describeRecordedRevisions, emptyEstate, type ReadLiveOptions, readLiveEstate, refreshLiveResources } from './read-live.js';

@@ -5,15 +5,21 @@
  * described 100 a call, services 10 a call with their tags, task definition revisions
  * once per process (cached by ARN in the gateway).
  */
-import { nameFromArn, type Gateway as AwsGateway, type Gateways as AwsGateways, type LiveService as SdkService, type LiveCluster as SdkCluster } from '../aws/index.js';
+import {
+  type Gateway as AwsGateway,
+  type Gateways as AwsGateways,
+  nameFromArn,
+  type LiveCluster as SdkCluster,
+  type LiveService as SdkService,
+} from '../aws/index.js';
 import { projectLiveCluster, projectLiveService, projectLiveTaskDefinition } from '../diff/projection.js';
-import { resourceId, TAG, type DesiredResource } from '../model/resource.js';
-import { recordedRevision, recordedRevisionOf } from '../model/revision-record.js';
+import { kindOf } from '../kinds/registry.js';
 import { scalingFromApi, scalingResourceId } from '../kinds/service/scaling-read.js';
 import type { Json, LiveCluster, LiveDeployment, LiveEstate, LiveRevision, LiveService, LiveTaskDefinitionFamily } from '../model/live.js';
 import { emptyRecord } from '../model/own-keys.js';
+import { type DesiredResource, resourceId, TAG } from '../model/resource.js';
 import { revisionOf } from '../model/revision-arn.js';
-import { kindOf } from '../kinds/registry.js';
+import { recordedRevision, recordedRevisionOf } from '../model/revision-record.js';
 
 export interface ReadLiveOptions {
   controllerId: string;
@@ -180,9 +186,17 @@ async function readRevision(gw: AwsGateway, arn: string): Promise<LiveRevision> 
  * nor ours. A family no manifest wants is about to be judged orphaned (its prune tag
  * decides), so its revisions are read whole, never taken from a record.
  */
-async function familyFromRevisions(gw: AwsGateway, region: string, family: string, arns: string[], wanted: boolean, controllerId: string, recorded?: ReadonlyMap<string, LiveRevision>): Promise<LiveTaskDefinitionFamily | undefined> {
+async function familyFromRevisions(
+  gw: AwsGateway,
+  region: string,
+  family: string,
+  arns: string[],
+  wanted: boolean,
+  controllerId: string,
+  recorded?: ReadonlyMap<string, LiveRevision>,
+): Promise<LiveTaskDefinitionFamily | undefined> {
   const known = wanted ? recorded?.get(arns[0]!) : undefined;
-  const latest = known ?? await readRevision(gw, arns[0]!);
+  const latest = known ?? (await readRevision(gw, arns[0]!));
   let latestManaged: LiveRevision | undefined = isManagedBy(latest.tags, controllerId) ? latest : undefined;
   if (!latestManaged && wanted) {
     // Someone registered a newer revision by hand: find ours further back (cached reads).
@@ -203,12 +217,19 @@ function primaryArnOf(svc: SdkService): string | undefined {
   return primary?.taskDefinition || svc.taskDefinition || undefined;
 }
 
-async function serviceFromApi(gw: AwsGateway, svc: SdkService, cluster: string, region: string, recorded?: ReadonlyMap<string, LiveRevision>): Promise<LiveService> {
+async function serviceFromApi(
+  gw: AwsGateway,
+  svc: SdkService,
+  cluster: string,
+  region: string,
+  recorded?: ReadonlyMap<string, LiveRevision>,
+): Promise<LiveService> {
   const live = toLiveService(svc, cluster, region);
   const primaryArn = primaryArnOf(svc);
   if (primaryArn) {
     const rec = recordedRevisionOf(live.tags, primaryArn);
-    live.primaryRevision = recorded?.get(primaryArn) ?? (rec ? recordedRevision(rec.arn, rec.hash, live.tags[TAG.managedBy]) : await readRevision(gw, primaryArn));
+    live.primaryRevision =
+      recorded?.get(primaryArn) ?? (rec ? recordedRevision(rec.arn, rec.hash, live.tags[TAG.managedBy]) : await readRevision(gw, primaryArn));
   }
   // Health detail costs calls: only for a deployment that reports failed tasks (cached per failure count).
   const failing = live.deployments.find((d) => d.status === 'PRIMARY' && d.failedTasks > 0);
@@ -229,8 +250,18 @@ async function serviceFromApi(gw: AwsGateway, svc: SdkService, cluster: string, 
  * read again (a few calls instead of the whole estate), the rest is taken from the last
  * full read, which the resync timer renews. Resources not found are dropped (missing).
  */
-export async function refreshLiveResources(gateways: AwsGateways, base: LiveEstate, refs: ReadonlyArray<Pick<DesiredResource, 'kind' | 'name' | 'region' | 'cluster'>>, controllerId: string): Promise<LiveEstate> {
-  const estate: LiveEstate = { clusters: new Map(base.clusters), services: new Map(base.services), families: new Map(base.families), unreadable: new Map(base.unreadable) };
+export async function refreshLiveResources(
+  gateways: AwsGateways,
+  base: LiveEstate,
+  refs: ReadonlyArray<Pick<DesiredResource, 'kind' | 'name' | 'region' | 'cluster'>>,
+  controllerId: string,
+): Promise<LiveEstate> {
+  const estate: LiveEstate = {
+    clusters: new Map(base.clusters),
+    services: new Map(base.services),
+    families: new Map(base.families),
+    unreadable: new Map(base.unreadable),
+  };
   const regions = [...new Set(refs.map((r) => r.region))];
   for (const region of regions) {
     const gw = gateways.forRegion(region);

@@ -26,10 +26,7 @@ function isInside(root: string, abs: string): boolean {
   return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
 }
 
-export async function readManifestFiles(
-  dir: string,
-  opts: { maxFileBytes?: number } = {},
-): Promise<ReadResult> {
+export async function readManifestFiles(dir: string, opts: { maxFileBytes?: number } = {}): Promise<ReadResult> {
   const maxBytes = opts.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
   const problems: Problem[] = [];
   const files: ManifestFile[] = [];
@@ -61,7 +58,13 @@ export async function readManifestFiles(
         // Hidden folders (.git, .github) are not manifests; a hidden file named like one
         // is skipped too, but said, so that the load is incomplete and nothing it describes is pruned.
         if (!entry.isDirectory() && MANIFEST_EXTENSIONS.has(path.extname(entry.name).toLowerCase())) {
-          problems.push({ stage: 'load', file: shownDir ? `${shownDir}/${entry.name}` : entry.name, line: 1, column: 1, message: 'hidden file (its name starts with "."): skipped; rename it to load it, or move it out of the manifests folder' });
+          problems.push({
+            stage: 'load',
+            file: shownDir ? `${shownDir}/${entry.name}` : entry.name,
+            line: 1,
+            column: 1,
+            message: 'hidden file (its name starts with "."): skipped; rename it to load it, or move it out of the manifests folder',
+          });
         }
         continue;
       }
@@ -75,7 +78,8 @@ export async function readManifestFiles(
           target = await realpath(abs);
         } catch (err) {
           const code = (err as NodeJS.ErrnoException).code;
-          if (code === 'ELOOP') problems.push({ stage: 'load', file: shown, line: 1, column: 1, message: 'symlink loop: the link resolves to itself, never to a file or folder' });
+          if (code === 'ELOOP')
+            problems.push({ stage: 'load', file: shown, line: 1, column: 1, message: 'symlink loop: the link resolves to itself, never to a file or folder' });
           else if (MANIFEST_EXTENSIONS.has(path.extname(entry.name).toLowerCase())) {
             problems.push({ stage: 'load', file: shown, line: 1, column: 1, message: `broken symlink: ${describeFsError(err)}` });
           }
@@ -156,11 +160,27 @@ async function readOneFile(abs: string, shown: string, maxBytes: number): Promis
   try {
     const st = await stat(abs);
     if (st.size > maxBytes) {
-      return { problem: { stage: 'load', file: shown, line: 1, column: 1, message: `file is ${formatBytes(st.size)}, over the ${formatBytes(maxBytes)} limit: refused` } };
+      return {
+        problem: {
+          stage: 'load',
+          file: shown,
+          line: 1,
+          column: 1,
+          message: `file is ${formatBytes(st.size)}, over the ${formatBytes(maxBytes)} limit: refused`,
+        },
+      };
     }
     const bytes = await readFile(abs);
     if (bytes.length > maxBytes) {
-      return { problem: { stage: 'load', file: shown, line: 1, column: 1, message: `file is ${formatBytes(bytes.length)}, over the ${formatBytes(maxBytes)} limit: refused` } };
+      return {
+        problem: {
+          stage: 'load',
+          file: shown,
+          line: 1,
+          column: 1,
+          message: `file is ${formatBytes(bytes.length)}, over the ${formatBytes(maxBytes)} limit: refused`,
+        },
+      };
     }
     const decoded = decodeManifestBytes(bytes);
     if ('error' in decoded) return { problem: { stage: 'load', file: shown, line: decoded.line, column: decoded.column, message: decoded.error } };

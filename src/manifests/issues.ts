@@ -186,11 +186,13 @@ function renderIssue(issue: z.core.$ZodIssue, base: PathSegment[], input: unknow
       const values = issue.values.map((v) => String(v));
       if (values.length === 1) return [{ path, message: `expected ${JSON.stringify(issue.values[0])}, got ${describeValue(got)}` }];
       const guess = typeof got === 'string' ? closestWord(got, values) : undefined;
-      return [{
-        path,
-        message: `expected one of ${values.join(', ')}; got ${describeValue(got)}`,
-        ...(guess ? { hint: `did you mean "${guess}"?` } : {}),
-      }];
+      return [
+        {
+          path,
+          message: `expected one of ${values.join(', ')}; got ${describeValue(got)}`,
+          ...(guess ? { hint: `did you mean "${guess}"?` } : {}),
+        },
+      ];
     }
     case 'too_small':
     case 'too_big': {
@@ -199,8 +201,10 @@ function renderIssue(issue: z.core.$ZodIssue, base: PathSegment[], input: unknow
       const inclusive = (issue as { inclusive?: boolean }).inclusive !== false;
       const op = small ? (inclusive ? '>=' : '>') : inclusive ? '<=' : '<';
       const origin = (issue as { origin?: string }).origin;
-      if (origin === 'string') return [{ path, message: `must be ${small ? 'at least' : 'at most'} ${bound} characters long, got ${(got as string)?.length ?? 0}` }];
-      if (origin === 'array' || origin === 'set') return [{ path, message: `must have ${small ? 'at least' : 'at most'} ${bound} items, got ${Array.isArray(got) ? got.length : 0}` }];
+      if (origin === 'string')
+        return [{ path, message: `must be ${small ? 'at least' : 'at most'} ${bound} characters long, got ${(got as string)?.length ?? 0}` }];
+      if (origin === 'array' || origin === 'set')
+        return [{ path, message: `must have ${small ? 'at least' : 'at most'} ${bound} items, got ${Array.isArray(got) ? got.length : 0}` }];
       return [{ path, message: `expected ${describeNumberAt(schema, path) ?? `a number ${op} ${bound}`}, got ${describeValue(got)}` }];
     }
     case 'not_multiple_of':

@@ -6,9 +6,9 @@
 import { readFile } from 'node:fs/promises';
 import type { Problem } from '../model/problem.js';
 import type { DesiredResource, InvalidResource } from '../model/resource.js';
-import { readManifestFiles, describeFsError, type ManifestFile } from './files.js';
+import { describeFsError, type ManifestFile, readManifestFiles } from './files.js';
 import { parseFilesInParallel } from './parallel-parse.js';
-import { parseManifestText, type ParsedFile } from './parse.js';
+import { type ParsedFile, parseManifestText } from './parse.js';
 import { checkReferences } from './references.js';
 import { mergeVariables, parseVarFile, parseVarFlag } from './variables.js';
 
@@ -54,7 +54,12 @@ function variablesKey(vars: ReadonlyMap<string, string>): string {
 }
 
 /** Pure: the files' texts to the desired model. `preParsed` holds files already parsed (in other threads), in file order. */
-export function loadManifestTexts(files: readonly ManifestFile[], opts: LoadOptions, readProblems: readonly Problem[] = [], preParsed?: readonly ParsedFile[]): LoadResult {
+export function loadManifestTexts(
+  files: readonly ManifestFile[],
+  opts: LoadOptions,
+  readProblems: readonly Problem[] = [],
+  preParsed?: readonly ParsedFile[],
+): LoadResult {
   const ctx = { vars: opts.vars ?? new Map<string, string>(), defaultRegion: opts.defaultRegion };
   const problems: Problem[] = [...readProblems];
   const notices: Problem[] = [];
@@ -77,7 +82,14 @@ export function loadManifestTexts(files: readonly ManifestFile[], opts: LoadOpti
   problems.push(...refs.problems);
   invalid.push(...refs.rejected);
   problems.sort((a, b) => (a.file ?? '').localeCompare(b.file ?? '') || (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0));
-  return { resources: refs.kept, invalid, problems, notices, complete: problems.length === 0, fileCount: files.length + readProblems.filter((p) => p.file).length };
+  return {
+    resources: refs.kept,
+    invalid,
+    problems,
+    notices,
+    complete: problems.length === 0,
+    fileCount: files.length + readProblems.filter((p) => p.file).length,
+  };
 }
 
 export async function loadManifests(dir: string, opts: LoadOptions): Promise<LoadResult> {

@@ -9,7 +9,7 @@ import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { ManifestFile } from './files.js';
-import { parseManifestText, type ParseContext, type ParsedFile } from './parse.js';
+import { type ParseContext, type ParsedFile, parseManifestText } from './parse.js';
 
 /** Below this much text, starting workers costs more than it saves. */
 export const PARALLEL_MIN_BYTES = 2 * 1024 * 1024;
@@ -21,7 +21,11 @@ export function parallelParseAvailable(): boolean {
 }
 
 /** Parses every file, the work split by size between this thread and the others. */
-export async function parseFilesInParallel(files: readonly ManifestFile[], ctx: ParseContext, threads = Math.min(availableParallelism(), 4)): Promise<ParsedFile[]> {
+export async function parseFilesInParallel(
+  files: readonly ManifestFile[],
+  ctx: ParseContext,
+  threads = Math.min(availableParallelism(), 4),
+): Promise<ParsedFile[]> {
   const total = files.reduce((n, f) => n + f.text.length, 0);
   if (threads < 2 || total < PARALLEL_MIN_BYTES || !parallelParseAvailable()) return files.map((f) => parseManifestText(f.file, f.text, ctx));
   // contiguous shares of about equal size keep the results in file order

@@ -6,7 +6,7 @@
  * text, so a variable's value can never change the document's structure.
  */
 import {
-  Document,
+  type Document,
   isAlias,
   isMap,
   isNode,
@@ -21,23 +21,22 @@ import {
   type YAMLError,
 } from 'yaml';
 import type { z } from 'zod';
-import { API_VERSION, TaskDefinitionJsonFileSchema } from '../schema/index.js';
+import { findKind, kindOf, REGISTRY } from '../kinds/registry.js';
 import type { Problem } from '../model/problem.js';
-import { standInProtoKeys } from '../schema/common.js';
-import { ANNOTATION, resourceId, type DesiredResource, type InvalidResource, type Kind, type SourceLocation } from '../model/resource.js';
+import { ANNOTATION, type DesiredResource, type InvalidResource, type Kind, resourceId, type SourceLocation } from '../model/resource.js';
 import { dropUnsetValues } from '../model/unset-values.js';
+import { standInProtoKeys } from '../schema/common.js';
+import { API_VERSION, TaskDefinitionJsonFileSchema } from '../schema/index.js';
 import { closestWord } from './did-you-mean.js';
 import { checkIgnoreRules } from './ignore-rules.js';
-import { formatPath, renderIssues, type PathSegment, type RenderedIssue } from './issues.js';
+import { formatPath, type PathSegment, type RenderedIssue, renderIssues } from './issues.js';
 import { blankJsonComments } from './json-comments.js';
 import { substituteVariables, type Variables } from './variables.js';
-import { findKind, kindOf, REGISTRY } from '../kinds/registry.js';
 
 /** Aliases expanded per document; far above any honest manifest, far below a billion laughs. */
 export const MAX_ALIAS_COUNT = 100;
 /** Nesting deeper than this is refused before it can exhaust the stack. */
 export const MAX_DEPTH = 64;
-
 
 export interface ParseContext {
   vars: Variables;
@@ -184,7 +183,9 @@ function substituteInDocument(doc: Document, ctx: ParseContext, loc: Located, pr
               // container fills in at run time (aws-samples/amazon-ecs-firelens-examples);
               // ECS passes them through as text. Taking one as an empty or missing value would
               // change what the container gets, so it stays an error that says how to keep it.
-              { hint: `pass --var ${result.name}=..., add it to a --var-file, allow it from the environment with --var-env ${result.name} or --var-env-prefix, or write \${${result.name}:=default}; to pass \${${result.name}} to the container as written (a Fluent Bit or shell placeholder filled in at run time), write $\${${result.name}}` }
+              {
+                hint: `pass --var ${result.name}=..., add it to a --var-file, allow it from the environment with --var-env ${result.name} or --var-env-prefix, or write \${${result.name}:=default}; to pass \${${result.name}} to the container as written (a Fluent Bit or shell placeholder filled in at run time), write $\${${result.name}}`,
+              }
             : {}),
         });
         return;
@@ -234,7 +235,12 @@ export function parseManifestText(file: string, text: string, ctx: ParseContext)
       if (blanked.unterminatedCommentAt !== undefined) {
         // the counter is filled by parsing, so parse first to place the error
         parseDocument(text, { lineCounter });
-        out.problems.push({ stage: 'load', file, ...position(loc, blanked.unterminatedCommentAt), message: 'JSON syntax: unterminated /* comment (no closing */)' });
+        out.problems.push({
+          stage: 'load',
+          file,
+          ...position(loc, blanked.unterminatedCommentAt),
+          message: 'JSON syntax: unterminated /* comment (no closing */)',
+        });
         out.invalid.push({ kind: 'TaskDefinition', source: { file, line: 1, column: 1 } });
         return out;
       }
@@ -285,7 +291,12 @@ function parseOneDocument(doc: Document, isJson: boolean, source: string, ctx: P
   }
   const deep = tooDeep(doc.contents);
   if (deep !== undefined) {
-    out.problems.push({ stage: 'load', file: loc.file, ...position(loc, nodeOffset(deep) ?? docStart), message: `document is nested deeper than ${MAX_DEPTH} levels: refused` });
+    out.problems.push({
+      stage: 'load',
+      file: loc.file,
+      ...position(loc, nodeOffset(deep) ?? docStart),
+      message: `document is nested deeper than ${MAX_DEPTH} levels: refused`,
+    });
     out.invalid.push({ source: { file: loc.file, ...docLoc } });
     return;
   }
@@ -369,7 +380,10 @@ function parseOneDocument(doc: Document, isJson: boolean, source: string, ctx: P
         file: loc.file,
         ...position(loc, offsetOfPath(doc, ['apiVersion'])),
         path: 'apiVersion',
-        message: record.apiVersion === undefined ? `required field is missing: expected "${API_VERSION}"` : `expected "${API_VERSION}", got ${JSON.stringify(record.apiVersion)}`,
+        message:
+          record.apiVersion === undefined
+            ? `required field is missing: expected "${API_VERSION}"`
+            : `expected "${API_VERSION}", got ${JSON.stringify(record.apiVersion)}`,
       });
       out.invalid.push(invalid);
       return;
@@ -435,7 +449,12 @@ function parseOneDocument(doc: Document, isJson: boolean, source: string, ctx: P
       for (const f of droppedFromService) delete kept[f];
       input = { ...(input as Record<string, unknown>), spec: kept };
       if (!out.notices.some((n) => n.message.startsWith(DESCRIBE_SERVICES_NOTICE))) {
-        out.notices.push({ stage: 'load', file: loc.file, ...docLoc, message: `${DESCRIBE_SERVICES_NOTICE}: dropped read-only field(s) ${droppedFromService.join(', ')} (CreateService does not take them)` });
+        out.notices.push({
+          stage: 'load',
+          file: loc.file,
+          ...docLoc,
+          message: `${DESCRIBE_SERVICES_NOTICE}: dropped read-only field(s) ${droppedFromService.join(', ')} (CreateService does not take them)`,
+        });
       }
     }
   }
@@ -487,7 +506,14 @@ function parseOneDocument(doc: Document, isJson: boolean, source: string, ctx: P
     if (bad.length) {
       const at = position(loc, offsetOfPath(doc, ['metadata', 'annotations', ANNOTATION.ignore]));
       for (const message of bad) {
-        out.problems.push({ stage: 'validate', file: loc.file, ...at, path: `metadata.annotations.${ANNOTATION.ignore}`, message, resource: resourceId(resource) });
+        out.problems.push({
+          stage: 'validate',
+          file: loc.file,
+          ...at,
+          path: `metadata.annotations.${ANNOTATION.ignore}`,
+          message,
+          resource: resourceId(resource),
+        });
       }
       out.invalid.push(invalid);
       return;
@@ -519,7 +545,11 @@ function parseOneDocument(doc: Document, isJson: boolean, source: string, ctx: P
   }
   const located: Array<[string, PathSegment[]]> = isJson
     ? [['metadata.name', [...pathPrefix, 'family']]]
-    : [['metadata.name', ['metadata', 'name']], ['metadata.cluster', ['metadata', 'cluster']], ['spec.taskDefinition', ['spec', 'taskDefinition']]];
+    : [
+        ['metadata.name', ['metadata', 'name']],
+        ['metadata.cluster', ['metadata', 'cluster']],
+        ['spec.taskDefinition', ['spec', 'taskDefinition']],
+      ];
   resource.fieldLocations = Object.fromEntries(located.map(([name, path]) => [name, position(loc, offsetOfPath(doc, path))]));
   out.resources.push(resource);
 }
@@ -629,7 +659,10 @@ function syntaxProblem(err: YAMLError, isJson: boolean, source: string, loc: Loc
   else if (err.code === 'DUPLICATE_KEY') {
     const key = /^\s*(?:-\s+)*(?:"([^"]*)"|'([^']*)'|([^:#]+?))\s*:/.exec(source.slice(at, at + 1000));
     const name = key ? (key[1] ?? key[2] ?? key[3]) : undefined;
-    message = name !== undefined ? `duplicate key ${JSON.stringify(name)} in this map: each key may appear once` : 'duplicate key in this map: each key may appear once';
+    message =
+      name !== undefined
+        ? `duplicate key ${JSON.stringify(name)} in this map: each key may appear once`
+        : 'duplicate key in this map: each key may appear once';
   }
   const flowVariable = !isJson && /[[{][^\n]*\$\{/.test(wholeLine.slice(0, 2000));
   return {

@@ -3,7 +3,7 @@
  * naming a TaskDefinition or Cluster that no manifest defines.
  */
 import type { Problem } from '../model/problem.js';
-import { resourceId, type DesiredResource, type InvalidResource } from '../model/resource.js';
+import { type DesiredResource, type InvalidResource, resourceId } from '../model/resource.js';
 import { closestWord } from './did-you-mean.js';
 
 /** `family:revision` and ARNs pin a revision made elsewhere; a bare name is a TaskDefinition manifest. */
@@ -65,7 +65,17 @@ export function checkReferences(
       continue;
     }
     if (r.kind === 'Service') {
-      const found = serviceReferenceProblems({ id: resourceId(r), region: r.region, cluster: r.cluster, externalCluster: r.externalCluster === true, taskDefinition: r.spec.taskDefinition, at: (f) => at(r, f) }, context);
+      const found = serviceReferenceProblems(
+        {
+          id: resourceId(r),
+          region: r.region,
+          cluster: r.cluster,
+          externalCluster: r.externalCluster === true,
+          taskDefinition: r.spec.taskDefinition,
+          at: (f) => at(r, f),
+        },
+        context,
+      );
       problems.push(...found.problems);
       if (!found.ok) {
         rejected.push(asInvalid(r));
@@ -80,9 +90,23 @@ export function checkReferences(
     const refs = inv.references;
     if (inv.kind !== 'Service' || !refs) continue;
     const region = inv.region ?? defaultRegion;
-    const where = (f: string) => ({ file: inv.source.file, line: refs.fieldLocations[f]?.line ?? inv.source.line, column: refs.fieldLocations[f]?.column ?? inv.source.column });
+    const where = (f: string) => ({
+      file: inv.source.file,
+      line: refs.fieldLocations[f]?.line ?? inv.source.line,
+      column: refs.fieldLocations[f]?.column ?? inv.source.column,
+    });
     const id = resourceId({ kind: 'Service', region, ...(refs.cluster !== undefined ? { cluster: refs.cluster } : {}), name: inv.name ?? '?' });
-    const found = serviceReferenceProblems({ id, region, cluster: refs.cluster, externalCluster: refs.externalCluster === true || refs.cluster === undefined, taskDefinition: refs.taskDefinition, at: where }, context);
+    const found = serviceReferenceProblems(
+      {
+        id,
+        region,
+        cluster: refs.cluster,
+        externalCluster: refs.externalCluster === true || refs.cluster === undefined,
+        taskDefinition: refs.taskDefinition,
+        at: where,
+      },
+      context,
+    );
     problems.push(...found.problems);
   }
   return { kept, rejected, problems };
@@ -112,7 +136,10 @@ function serviceReferenceProblems(r: ServiceReferences, c: ReferenceContext): { 
   if (!r.externalCluster && !c.clusterKeys.has(`${r.region}/${r.cluster}`)) {
     ok = false;
     if (!c.broken.has(`Cluster/${r.region}/${r.cluster}`)) {
-      const guess = closestWord(r.cluster ?? '', c.clusters.filter((x) => x.region === r.region).map((x) => x.name));
+      const guess = closestWord(
+        r.cluster ?? '',
+        c.clusters.filter((x) => x.region === r.region).map((x) => x.name),
+      );
       problems.push({
         stage: 'validate',
         ...r.at('metadata.cluster'),
@@ -127,7 +154,10 @@ function serviceReferenceProblems(r: ServiceReferences, c: ReferenceContext): { 
   if (typeof td === 'string' && isTaskDefinitionManifestReference(td) && !c.familyKeys.has(`${r.region}/${td}`)) {
     ok = false;
     if (!c.broken.has(`TaskDefinition/${r.region}/${td}`)) {
-      const guess = closestWord(td, c.families.filter((f) => f.region === r.region).map((f) => f.name));
+      const guess = closestWord(
+        td,
+        c.families.filter((f) => f.region === r.region).map((f) => f.name),
+      );
       problems.push({
         stage: 'validate',
         ...r.at('spec.taskDefinition'),

@@ -4,7 +4,10 @@
  */
 export type Variables = ReadonlyMap<string, string>;
 
-export interface VarFileProblem { line: number; message: string }
+export interface VarFileProblem {
+  line: number;
+  message: string;
+}
 
 /** Parses `NAME=value` lines (`#` comments, blank lines, optional quotes, optional `export `). */
 export function parseVarFile(text: string): { vars: Map<string, string>; problems: VarFileProblem[] } {
@@ -40,9 +43,7 @@ export function parseVarFlag(flag: string): [string, string] | undefined {
   return [name, flag.slice(i + 1)];
 }
 
-export type Substitution =
-  | { ok: true; value: string; changed: boolean }
-  | { ok: false; name: string; offset: number; message: string };
+export type Substitution = { ok: true; value: string; changed: boolean } | { ok: false; name: string; offset: number; message: string };
 
 const REFERENCE = /\$\$\{|\$\{([^}]*)\}/g;
 

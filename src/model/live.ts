@@ -3,6 +3,7 @@
  * API's input shape (by diff/projection) so they compare with manifests directly.
  */
 export type { Json } from './json.js';
+
 import type { Json } from './json.js';
 
 export interface LiveCluster {

@@ -7,8 +7,9 @@
  * both onto the service's own tags; a later reader that finds the live taskDefinition ARN
  * equal to the recorded one knows the content without reading it.
  */
-import { TAG } from './resource.js';
+
 import type { LiveRevision } from '../model/live.js';
+import { TAG } from './resource.js';
 import { revisionOf } from './revision-arn.js';
 
 /**

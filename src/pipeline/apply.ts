@@ -5,12 +5,13 @@
  * first error while the other resources go on; a resource whose dependency (a service's
  * cluster or task definition) failed is not touched.
  */
-import { errorDetails, type ErrorDetails } from '../aws/index.js';
-import { actionRun, KeptForNow, type ActionRun, type ApplyContext } from '../apply/action-run.js';
+
+import { type ActionRun, type ApplyContext, actionRun, KeptForNow } from '../apply/action-run.js';
+import { type ErrorDetails, errorDetails } from '../aws/index.js';
 import type { ResourceDiff } from '../diff/types.js';
 import { kindOf } from '../kinds/registry.js';
 import type { Problem } from '../model/problem.js';
-import { stageOf, type ActionResult, type Plan } from '../plan/types.js';
+import { type ActionResult, type Plan, stageOf } from '../plan/types.js';
 
 export interface ApplyResult {
   results: ActionResult[];
@@ -36,7 +37,13 @@ export async function applyPlan(plan: Plan, diffs: readonly ResourceDiff[], ctx:
     const d = byId.get(action.resource);
     const started = performance.now();
     const finish = (outcome: ActionResult['outcome'], message?: string, error?: ErrorDetails) => {
-      const r: ActionResult = { action, outcome, durationMs: Math.round(performance.now() - started), ...(message ? { message } : {}), ...(error ? { error } : {}) };
+      const r: ActionResult = {
+        action,
+        outcome,
+        durationMs: Math.round(performance.now() - started),
+        ...(message ? { message } : {}),
+        ...(error ? { error } : {}),
+      };
       results.push(r);
       ctx.onAction?.(r);
     };
@@ -45,7 +52,8 @@ export async function applyPlan(plan: Plan, diffs: readonly ResourceDiff[], ctx:
       // Flux's rule: deletions run only after every create and update of the pass succeeded
       // (a renamed service whose new copy failed to create must not lose the old one).
       const notApplied = results.filter((r) => stageOf(r.action.kind) === 'apply' && r.outcome !== 'applied');
-      if (notApplied.length) pruneBlocked = `prune skipped: ${notApplied.length} create or update action(s) of this pass did not succeed (${notApplied[0]!.action.kind} ${notApplied[0]!.action.resource}); nothing is deleted until every create and update succeeds`;
+      if (notApplied.length)
+        pruneBlocked = `prune skipped: ${notApplied.length} create or update action(s) of this pass did not succeed (${notApplied[0]!.action.kind} ${notApplied[0]!.action.resource}); nothing is deleted until every create and update succeeds`;
       else pruneBlocked = '';
       if (pruneBlocked) problems.push({ stage: 'prune', message: pruneBlocked });
     }
@@ -57,7 +65,11 @@ export async function applyPlan(plan: Plan, diffs: readonly ResourceDiff[], ctx:
       finish('skipped', 'an earlier action on this resource failed');
       continue;
     }
-    const blockedBy = d.desired ? kindOf(d.kind).dependsOn(d.desired).find((id) => failed.has(id)) : undefined;
+    const blockedBy = d.desired
+      ? kindOf(d.kind)
+          .dependsOn(d.desired)
+          .find((id) => failed.has(id))
+      : undefined;
     if (blockedBy) {
       failed.add(d.id);
       finish('skipped', `${blockedBy} failed; this ${d.kind} is left as it is`);

@@ -4,11 +4,12 @@
  * resource is diffed by its kind (src/kinds/<kind>/diff.ts), kinds in registry order, so
  * a Service sees what its TaskDefinition's diff offered.
  */
-import { accountOfArn, type AccountOfArn } from '../diff/inherited.js';
+
 import { parseIgnoreRules } from '../diff/ignore.js';
+import { type AccountOfArn, accountOfArn } from '../diff/inherited.js';
 import type { DiffInput, DiffPass } from '../diff/resource-diff.js';
 import type { LiveResource, ResourceDiff } from '../diff/types.js';
-import { findKind, rankOf, REGISTRY } from '../kinds/registry.js';
+import { findKind, REGISTRY, rankOf } from '../kinds/registry.js';
 import { ANNOTATION, resourceId, TAG } from '../model/resource.js';
 
 export function diffEstate(input: DiffInput): ResourceDiff[] {
@@ -25,7 +26,15 @@ export function diffEstate(input: DiffInput): ResourceDiff[] {
     let diff = kind.diff(d, id, kind.liveOf(input.live).get(id), rules, pass);
     // A region that could not be read says nothing about its resources: not missing, not drifted (issue 13, 5).
     const unreadable = input.live.unreadable.get(d.region);
-    if (unreadable !== undefined) diff = { ...diff, state: 'unknown', reason: `cannot read ${d.region}: ${unreadable}; nothing is concluded about it this pass`, changes: [], ignored: [], replacementFields: [] };
+    if (unreadable !== undefined)
+      diff = {
+        ...diff,
+        state: 'unknown',
+        reason: `cannot read ${d.region}: ${unreadable}; nothing is concluded about it this pass`,
+        changes: [],
+        ignored: [],
+        replacementFields: [],
+      };
     out.push(diff);
   }
 
@@ -34,7 +43,12 @@ export function diffEstate(input: DiffInput): ResourceDiff[] {
   for (const inv of input.invalid) {
     const kind = findKind(inv.kind);
     if (!kind || !inv.name) continue;
-    const ref = { kind: kind.name, name: inv.name, region: inv.region ?? input.defaultRegion, ...(kind.inCluster && inv.cluster ? { cluster: inv.cluster.replace(/^arn:.*:cluster\//, '') } : {}) };
+    const ref = {
+      kind: kind.name,
+      name: inv.name,
+      region: inv.region ?? input.defaultRegion,
+      ...(kind.inCluster && inv.cluster ? { cluster: inv.cluster.replace(/^arn:.*:cluster\//, '') } : {}),
+    };
     const id = resourceId(ref);
     if (desiredIds.has(id) || invalidIds.has(id)) continue;
     invalidIds.add(id);

@@ -25,10 +25,11 @@
  *
  * Pure: diffs and the pass's time in, guarded diffs out.
  */
-import { kindOf } from '../kinds/registry.js';
-import { ANNOTATION, TAG } from '../model/resource.js';
+
 import { specHash } from '../diff/hash.js';
 import type { FieldChange, ResourceDiff } from '../diff/types.js';
+import { kindOf } from '../kinds/registry.js';
+import { ANNOTATION, TAG } from '../model/resource.js';
 
 /** passes that may apply the same change before the guard stops the resource */
 export const FIGHT_LIMIT = 3;

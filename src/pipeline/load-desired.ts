@@ -4,7 +4,7 @@
  * calls it itself (runReconcilePass given a ManifestSource), so the CLI's plan and apply and
  * the daemon's every pass read a folder the same way; `validate` calls it without a pass.
  */
-import { collectVariables, loadManifests, type LoadResult, type ParseCache } from '../manifests/index.js';
+import { collectVariables, type LoadResult, loadManifests, type ParseCache } from '../manifests/index.js';
 
 export interface ManifestSource {
   /** the manifests folder, absolute */
@@ -23,8 +23,18 @@ export interface ManifestSource {
 }
 
 export async function loadDesired(source: ManifestSource): Promise<LoadResult> {
-  const variables = await collectVariables({ flags: [...source.vars], files: [...source.varFiles], env: source.env, envNames: [...source.varEnv], envPrefixes: [...source.varEnvPrefixes] });
-  const result = await loadManifests(source.dir, { defaultRegion: source.defaultRegion, vars: variables.vars, ...(source.cache ? { cache: source.cache } : {}) });
+  const variables = await collectVariables({
+    flags: [...source.vars],
+    files: [...source.varFiles],
+    env: source.env,
+    envNames: [...source.varEnv],
+    envPrefixes: [...source.varEnvPrefixes],
+  });
+  const result = await loadManifests(source.dir, {
+    defaultRegion: source.defaultRegion,
+    vars: variables.vars,
+    ...(source.cache ? { cache: source.cache } : {}),
+  });
   // an undefined ${VAR} is a load problem like any other: nothing is pruned while one stands
   if (variables.problems.length) {
     result.problems.unshift(...variables.problems);

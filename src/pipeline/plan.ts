@@ -8,10 +8,10 @@
  */
 import type { ResourceDiff } from '../diff/types.js';
 import type { PruneCandidate } from '../kinds/kind.js';
-import { kindOf, rankOf, REGISTRY } from '../kinds/registry.js';
+import { kindOf, REGISTRY, rankOf } from '../kinds/registry.js';
 import { ANNOTATION } from '../model/resource.js';
-import { defaultMaxPrune, pruneRefusal, type AddAction, type PlanOptions } from '../plan/prune.js';
-import { stageOf, type ActionKind, type Plan, type PlannedAction } from '../plan/types.js';
+import { type AddAction, defaultMaxPrune, type PlanOptions, pruneRefusal } from '../plan/prune.js';
+import { type ActionKind, type Plan, type PlannedAction, stageOf } from '../plan/types.js';
 
 export function planEstate(diffs: readonly ResourceDiff[], opts: PlanOptions): Plan {
   const plan: Plan = { actions: [], skipped: [] };
@@ -25,13 +25,20 @@ export function planEstate(diffs: readonly ResourceDiff[], opts: PlanOptions): P
     plan.actions.push({ kind, resource: d.id, resourceKind: d.kind, reason, fields, ...(revisions ? { revisions } : {}) });
   /** deletions, held back until the whole prune stage is judged */
   const candidates: PruneCandidate[] = [];
-  const addPrune = (orphan: boolean): AddAction => (d, kind, reason, fields = [], revisions) =>
-    candidates.push({ diff: d, orphan, action: { kind, resource: d.id, resourceKind: d.kind, reason, fields, ...(revisions ? { revisions } : {}) } });
+  const addPrune =
+    (orphan: boolean): AddAction =>
+    (d, kind, reason, fields = [], revisions) =>
+      candidates.push({ diff: d, orphan, action: { kind, resource: d.id, resourceKind: d.kind, reason, fields, ...(revisions ? { revisions } : {}) } });
   const releases = new Set<string>();
   for (const spec of opts.release ?? []) {
     const match = diffs.find((d) => (d.state === 'retained' || d.state === 'orphaned') && releaseMatches(spec, d));
     if (match) releases.add(match.id);
-    else plan.skipped.push({ resource: spec, reason: `--release ${spec}: no retained or orphaned resource of controller "${opts.controllerId}" has this id (write it as the plan shows it, e.g. Service/eu-west-1/prod/web)`, error: true });
+    else
+      plan.skipped.push({
+        resource: spec,
+        reason: `--release ${spec}: no retained or orphaned resource of controller "${opts.controllerId}" has this id (write it as the plan shows it, e.g. Service/eu-west-1/prod/web)`,
+        error: true,
+      });
   }
 
   for (const d of diffs) {
@@ -42,7 +49,12 @@ export function planEstate(diffs: readonly ResourceDiff[], opts: PlanOptions): P
       continue;
     }
     if (releases.has(d.id)) {
-      add(d, 'release-resource', 'released on purpose (--release): the ownership tags are removed, the resource itself is left as it is and no longer managed', ['tags']);
+      add(
+        d,
+        'release-resource',
+        'released on purpose (--release): the ownership tags are removed, the resource itself is left as it is and no longer managed',
+        ['tags'],
+      );
       continue;
     }
     switch (d.state) {
@@ -100,7 +112,11 @@ function refusalOf(d: ResourceDiff, opts: PlanOptions): { reason: string; error:
 }
 
 function changeReason(d: ResourceDiff): string {
-  return d.state === 'drifted' ? 'restore what git says (changed outside git)' : d.live && !d.appliedHash ? 'adopt: take over and converge' : 'the manifest changed';
+  return d.state === 'drifted'
+    ? 'restore what git says (changed outside git)'
+    : d.live && !d.appliedHash
+      ? 'adopt: take over and converge'
+      : 'the manifest changed';
 }
 
 /**

@@ -4,23 +4,23 @@
  * and is reported with its stage; prune is planned only when loading was complete.
  */
 import type { ApplyContext } from '../apply/index.js';
-import { applyPlan } from './apply.js';
-import type { ActionResult } from '../plan/types.js';
 import type { Gateways as AwsGateways } from '../aws/index.js';
 import type { ResourceDiff } from '../diff/index.js';
-import { guardFights } from './fight-guard.js';
-import { diffEstate } from './diff.js';
-import { describeRecordedRevisions, readLiveEstate, type LiveEstate } from '../live/index.js';
+import { describeRecordedRevisions, type LiveEstate, readLiveEstate } from '../live/index.js';
 import type { LoadResult } from '../manifests/index.js';
 import type { Problem } from '../model/problem.js';
+import { type DesiredResource, resourceId } from '../model/resource.js';
 import type { Plan } from '../plan/index.js';
-import { planEstate } from './plan.js';
-import { restrictPlan, selectTargets, isSelected, type TargetPattern } from './target.js';
-import { resourceId, type DesiredResource } from '../model/resource.js';
+import type { ActionResult } from '../plan/types.js';
 import { stageOf } from '../plan/types.js';
-import { buildReport, Redactor, type Report } from '../report/index.js';
-import { selectShard, type ClusterSelector } from './shard.js';
+import { buildReport, type Redactor, type Report } from '../report/index.js';
+import { applyPlan } from './apply.js';
+import { diffEstate } from './diff.js';
+import { guardFights } from './fight-guard.js';
 import { isManifestSource, loadDesired, type ManifestSource } from './load-desired.js';
+import { planEstate } from './plan.js';
+import { type ClusterSelector, selectShard } from './shard.js';
+import { isSelected, restrictPlan, selectTargets, type TargetPattern } from './target.js';
 
 export interface PassOptions {
   gateways: AwsGateways;
@@ -126,16 +126,29 @@ async function refuseForeignClusterAccounts(load: LoadResult, gateways: AwsGatew
       account = await gateways.forRegion(d.region).callerAccount();
     } catch (err) {
       account = '';
-      refused.set(d, problemAt(d, `cannot check the account of the cluster ARN (${err instanceof Error ? err.message : String(err)}): not applied until it can be`));
+      refused.set(
+        d,
+        problemAt(d, `cannot check the account of the cluster ARN (${err instanceof Error ? err.message : String(err)}): not applied until it can be`),
+      );
       continue;
     }
-    if (d.clusterAccount !== account) refused.set(d, problemAt(d, `the cluster ARN is in account ${d.clusterAccount}, but these credentials are account ${account}: a service cannot be placed in another account's cluster`));
+    if (d.clusterAccount !== account)
+      refused.set(
+        d,
+        problemAt(
+          d,
+          `the cluster ARN is in account ${d.clusterAccount}, but these credentials are account ${account}: a service cannot be placed in another account's cluster`,
+        ),
+      );
   }
   if (refused.size === 0) return load;
   return {
     ...load,
     resources: load.resources.filter((d) => !refused.has(d)),
-    invalid: [...load.invalid, ...[...refused.keys()].map((d) => ({ kind: d.kind, name: d.name, region: d.region, ...(d.cluster ? { cluster: d.cluster } : {}), source: d.source }))],
+    invalid: [
+      ...load.invalid,
+      ...[...refused.keys()].map((d) => ({ kind: d.kind, name: d.name, region: d.region, ...(d.cluster ? { cluster: d.cluster } : {}), source: d.source })),
+    ],
     problems: [...load.problems, ...refused.values()],
     complete: false,
   };
@@ -143,7 +156,15 @@ async function refuseForeignClusterAccounts(load: LoadResult, gateways: AwsGatew
 
 function problemAt(d: DesiredResource, message: string): Problem {
   const at = d.fieldLocations?.['metadata.cluster'];
-  return { stage: 'validate', file: d.source.file, line: at?.line ?? d.source.line, column: at?.column ?? d.source.column, path: 'metadata.cluster', resource: resourceId(d), message };
+  return {
+    stage: 'validate',
+    file: d.source.file,
+    line: at?.line ?? d.source.line,
+    column: at?.column ?? d.source.column,
+    path: 'metadata.cluster',
+    resource: resourceId(d),
+    message,
+  };
 }
 
 /** Given a ManifestSource the pass loads the manifests itself (the one load path); a LoadResult is taken as loaded (tests). */
@@ -154,13 +175,15 @@ export async function runReconcilePass(manifests: ManifestSource | LoadResult, o
   const load = await refuseForeignClusterAccounts(selectShard(wholeLoad, opts.clusters), opts.gateways);
   const problems: Problem[] = [...load.problems];
   const given = typeof opts.live === 'function' ? await opts.live(load.resources) : opts.live;
-  const live = given ?? await readLiveEstate(opts.gateways, {
-    controllerId: opts.controllerId,
-    regions: [opts.defaultRegion, ...(opts.regions ?? [])],
-    desired: load.resources,
-    ...(opts.clusters ? { clusters: opts.clusters } : {}),
-    ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
-  });
+  const live =
+    given ??
+    (await readLiveEstate(opts.gateways, {
+      controllerId: opts.controllerId,
+      regions: [opts.defaultRegion, ...(opts.regions ?? [])],
+      desired: load.resources,
+      ...(opts.clusters ? { clusters: opts.clusters } : {}),
+      ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
+    }));
   for (const [region, reason] of live.unreadable) problems.push({ stage: 'read', message: `cannot read live state in ${region}: ${reason}` });
 
   const diffInput = {
@@ -180,7 +203,8 @@ export async function runReconcilePass(manifests: ManifestSource | LoadResult, o
   if (unresolved.size) {
     const unreadableBefore = new Set(live.unreadable.keys());
     await describeRecordedRevisions(opts.gateways, live, unresolved);
-    for (const [region, reason] of live.unreadable) if (!unreadableBefore.has(region)) problems.push({ stage: 'read', message: `cannot read live state in ${region}: ${reason}` });
+    for (const [region, reason] of live.unreadable)
+      if (!unreadableBefore.has(region)) problems.push({ stage: 'read', message: `cannot read live state in ${region}: ${reason}` });
     plainDiffs = diffEstate(diffInput);
   }
   // The fight guard reads what earlier passes applied from the resources' own tags.
@@ -220,7 +244,8 @@ export async function runReconcilePass(manifests: ManifestSource | LoadResult, o
         if (plan.prune) plan.prune = { ...plan.prune, status: 'refused', reason };
       }
       plan.actions = plan.actions.filter((a) => !held.has(a.resource));
-      for (const [resource, reason] of held) plan.skipped.push({ resource, reason: reason.startsWith('prune skipped') ? reason : `backing off: ${reason}`, error: false });
+      for (const [resource, reason] of held)
+        plan.skipped.push({ resource, reason: reason.startsWith('prune skipped') ? reason : `backing off: ${reason}`, error: false });
     }
   }
   // A refused prune stage is one problem, not one per orphan (the report lists each resource).
@@ -269,5 +294,17 @@ export async function runReconcilePass(manifests: ManifestSource | LoadResult, o
     succeeded: results.filter((r) => r.outcome === 'applied').map((r) => r.action.resource),
     throttledCalls: opts.gateways.counter.throttled - throttledBefore,
   };
-  return { report, diffs: reported, plan, results, problems, readFailed, live, stopped: stopped || opts.signal?.aborted === true, ...(refused ? { refused } : {}), load: wholeLoad, requeue };
+  return {
+    report,
+    diffs: reported,
+    plan,
+    results,
+    problems,
+    readFailed,
+    live,
+    stopped: stopped || opts.signal?.aborted === true,
+    ...(refused ? { refused } : {}),
+    load: wholeLoad,
+    requeue,
+  };
 }

@@ -9,14 +9,28 @@
  */
 import { kindOf } from '../kinds/registry.js';
 import type { LoadResult } from '../manifests/index.js';
-import { resourceId, type DesiredResource } from '../model/resource.js';
+import { type DesiredResource, resourceId } from '../model/resource.js';
 
 export type ClusterSelector = (clusterName: string) => boolean;
 
 /** `prod-*`, `eu-?-api`, `batch`: a cluster name matches any one of them; none given, every cluster. */
 export function clusterSelector(globs: readonly string[]): ClusterSelector | undefined {
   if (globs.length === 0) return undefined;
-  const patterns = globs.flatMap((g) => g.split(',')).map((g) => g.trim()).filter(Boolean).map((g) => new RegExp('^' + g.split('').map((c) => (c === '*' ? '.*' : c === '?' ? '.' : c.replace(/[.+^${}()|[\]\\]/g, '\\$&'))).join('') + '$'));
+  const patterns = globs
+    .flatMap((g) => g.split(','))
+    .map((g) => g.trim())
+    .filter(Boolean)
+    .map(
+      (g) =>
+        new RegExp(
+          '^' +
+            g
+              .split('')
+              .map((c) => (c === '*' ? '.*' : c === '?' ? '.' : c.replace(/[.+^${}()|[\]\\]/g, '\\$&')))
+              .join('') +
+            '$',
+        ),
+    );
   return (name) => patterns.some((p) => p.test(name));
 }
 

@@ -33,7 +33,10 @@ export const TARGET_HELP = `--target KIND/NAME          limit to matching resour
                               TaskDefinition's creates and updates along, never a deletion`;
 
 function glob(part: string): RegExp {
-  const escaped = part.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+  const escaped = part
+    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+    .replace(/\*/g, '.*')
+    .replace(/\?/g, '.');
   return new RegExp(`^${escaped}$`);
 }
 

@@ -1,6 +1,7 @@
 /** What the prune stage is told, and why one orphan is not deleted: shared by every kind's planning. */
-import { ANNOTATION, TAG } from '../model/resource.js';
+
 import type { ResourceDiff } from '../diff/types.js';
+import { ANNOTATION, TAG } from '../model/resource.js';
 import type { ActionKind } from './types.js';
 
 export interface PlanOptions {
@@ -38,16 +39,23 @@ export type AddAction = (d: ResourceDiff, kind: ActionKind, reason: string, fiel
 /** Why an orphaned resource is not deleted, or undefined when it is. */
 export function pruneRefusal(ownershipTags: Readonly<Record<string, string>> | undefined, opts: PlanOptions): { reason: string; error: boolean } | undefined {
   if (!opts.prune) return { reason: 'orphaned: deleted only with --prune', error: false };
-  if (!opts.loadComplete) return { reason: 'orphaned, but not pruned: some manifests failed to load, and a broken file must never read as deleted', error: true };
+  if (!opts.loadComplete)
+    return { reason: 'orphaned, but not pruned: some manifests failed to load, and a broken file must never read as deleted', error: true };
   const tags = ownershipTags;
   if (tags?.[TAG.prune] === 'false') return { reason: `orphaned, kept: it was applied with ${ANNOTATION.prune}: "false"`, error: false };
   // Two repositories sharing a controller id must never prune each other's resources.
   const recorded = tags?.[TAG.repository];
   if (recorded !== undefined && recorded !== opts.repository) {
-    return { reason: `orphaned, not pruned: it was applied from the repository "${recorded}", not from this one (${opts.repository ? `"${opts.repository}"` : 'not a git checkout'}); only its own repository prunes it`, error: true };
+    return {
+      reason: `orphaned, not pruned: it was applied from the repository "${recorded}", not from this one (${opts.repository ? `"${opts.repository}"` : 'not a git checkout'}); only its own repository prunes it`,
+      error: true,
+    };
   }
   if (recorded === undefined && opts.implicitControllerId && opts.repository) {
-    return { reason: `orphaned, not pruned: it records no source repository, and with the default controller id "${opts.controllerId}" only resources applied from this repository are pruned; pass --controller-id ID to prune it`, error: true };
+    return {
+      reason: `orphaned, not pruned: it records no source repository, and with the default controller id "${opts.controllerId}" only resources applied from this repository are pruned; pass --controller-id ID to prune it`,
+      error: true,
+    };
   }
   return undefined;
 }

@@ -48,7 +48,12 @@ function fingerprints(diffs: readonly ResourceDiff[]): SavedPlan['resources'] {
   return out;
 }
 
-const actionOf = (a: PlannedAction): SavedPlan['actions'][number] => ({ kind: a.kind, resource: a.resource, fields: [...a.fields].sort(), ...(a.revisions ? { revisions: [...a.revisions].sort() } : {}) });
+const actionOf = (a: PlannedAction): SavedPlan['actions'][number] => ({
+  kind: a.kind,
+  resource: a.resource,
+  fields: [...a.fields].sort(),
+  ...(a.revisions ? { revisions: [...a.revisions].sort() } : {}),
+});
 
 export function savedPlanOf(plan: Plan, diffs: readonly ResourceDiff[], options: SavedPlanOptions, meta: { now: Date; gitRevision?: string }): SavedPlan {
   return {
@@ -79,7 +84,8 @@ export function parseSavedPlan(text: string): SavedPlan | string {
 }
 
 const actionKey = (a: SavedPlan['actions'][number]) => `${a.kind} ${a.resource}`;
-const describeAction = (a: SavedPlan['actions'][number]) => `${a.kind} ${a.resource}${a.fields.length ? ` (${a.fields.join(', ')})` : ''}${a.revisions ? ` (${a.revisions.length} revision(s))` : ''}`;
+const describeAction = (a: SavedPlan['actions'][number]) =>
+  `${a.kind} ${a.resource}${a.fields.length ? ` (${a.fields.join(', ')})` : ''}${a.revisions ? ` (${a.revisions.length} revision(s))` : ''}`;
 
 /** What differs between the saved plan and a fresh one, one sentence each; empty when they agree. */
 export function compareSavedPlan(saved: SavedPlan, fresh: SavedPlan): string[] {
@@ -103,7 +109,8 @@ export function compareSavedPlan(saved: SavedPlan, fresh: SavedPlan): string[] {
       out.push(`${id}: in the saved plan, gone from a fresh one`);
       continue;
     }
-    if (before.desiredHash !== now.desiredHash) out.push(`${id}: the manifest changed since the plan (applied-hash ${before.desiredHash ?? 'none'} → ${now.desiredHash ?? 'none'})`);
+    if (before.desiredHash !== now.desiredHash)
+      out.push(`${id}: the manifest changed since the plan (applied-hash ${before.desiredHash ?? 'none'} → ${now.desiredHash ?? 'none'})`);
     else if (before.state !== now.state) out.push(`${id}: was ${before.state} when planned, is ${now.state} now`);
     else if (before.changesHash !== now.changesHash) out.push(`${id}: live ECS changed since the plan (its field differences are not the ones reviewed)`);
   }

@@ -68,7 +68,12 @@ export interface Plan {
 }
 
 /** Actions that remove something from AWS: apply asks before them (or needs --yes). */
-export const DESTRUCTIVE_ACTION_KINDS: ReadonlySet<ActionKind> = new Set<ActionKind>(['replace-service', 'delete-service', 'deregister-task-definition', 'delete-cluster']);
+export const DESTRUCTIVE_ACTION_KINDS: ReadonlySet<ActionKind> = new Set<ActionKind>([
+  'replace-service',
+  'delete-service',
+  'deregister-task-definition',
+  'delete-cluster',
+]);
 
 export function isDeletionOrReplacement(a: { kind: ActionKind }): boolean {
   return DESTRUCTIVE_ACTION_KINDS.has(a.kind);

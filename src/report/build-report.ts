@@ -1,10 +1,10 @@
 /** Pure: diffs, plan and apply results -> the report model (redacted). */
 import { RESOURCE_STATES, type ResourceDiff, type ResourceState } from '../diff/types.js';
-import type { Problem } from '../model/problem.js';
-import type { ActionResult } from '../plan/types.js';
-import { stageOf, type Plan } from '../plan/types.js';
 import type { KindHealth } from '../kinds/kind.js';
 import { kindOf } from '../kinds/registry.js';
+import type { Problem } from '../model/problem.js';
+import type { ActionResult } from '../plan/types.js';
+import { type Plan, stageOf } from '../plan/types.js';
 import { REPORT_SCHEMA_VERSION, type Report, type ReportAction, type ReportChange, type ReportResource, type ReportScaling } from './model.js';
 import { Redactor } from './redact.js';
 
@@ -67,11 +67,17 @@ export function buildReport(input: BuildReportInput): Report {
   const byState = Object.fromEntries(RESOURCE_STATES.map((s) => [s, 0])) as Record<ResourceState, number>;
   const resources: ReportResource[] = input.diffs.map((d) => {
     byState[d.state]++;
-    const actions: ReportAction[] = (actionsByResource.get(d.id) ?? [])
-      .map((a) => {
-        const r = resultsByAction.get(a);
-        return { kind: a.kind, stage: stageOf(a.kind), reason: a.reason, fields: a.fields, outcome: r?.outcome ?? 'planned', ...(r?.message ? { message: r.message } : {}) };
-      });
+    const actions: ReportAction[] = (actionsByResource.get(d.id) ?? []).map((a) => {
+      const r = resultsByAction.get(a);
+      return {
+        kind: a.kind,
+        stage: stageOf(a.kind),
+        reason: a.reason,
+        fields: a.fields,
+        outcome: r?.outcome ?? 'planned',
+        ...(r?.message ? { message: r.message } : {}),
+      };
+    });
     const skipped = skippedByResource.get(d.id);
     const scaling = scalingOf(d);
     const health = healthOf(d);

@@ -2,8 +2,9 @@
  * Drift over time, pure: the states of the last N passes give each resource the time it
  * entered its current state, how many passes saw it drifted, and whether it flaps.
  */
-import type { Report, ReportResource } from './model.js';
+
 import { ownValue } from '../model/own-keys.js';
+import type { Report, ReportResource } from './model.js';
 
 export interface PassRecord {
   pass: number;

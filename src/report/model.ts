@@ -5,9 +5,9 @@
  */
 import { z } from 'zod';
 import { CHANGE_CAUSES, RESOURCE_STATES } from '../diff/types.js';
-import { ACTION_KINDS } from '../plan/types.js';
 import { ClusterHealthSchema } from '../kinds/cluster/report.js';
 import { ReportScalingSchema, ServiceHealthSchema } from '../kinds/service/report.js';
+import { ACTION_KINDS } from '../plan/types.js';
 
 export const REPORT_SCHEMA_VERSION = 1;
 export const REPORT_SCHEMA_ID = 'https://ecs-reconciler.dev/schema/report-v1.json';
@@ -32,9 +32,6 @@ export const ReportActionSchema = z.object({
   message: z.string().optional(),
 });
 
-
-
-
 export const ReportHistorySchema = z.object({
   since: z.string().describe('when the resource entered its current state (ISO time), as far back as the history goes'),
   passesInState: z.number(),
@@ -42,11 +39,15 @@ export const ReportHistorySchema = z.object({
   flapping: z.boolean().describe('its state changed often in the recent passes'),
 });
 
-export const ReportFightSchema = z.object({
-  fields: z.array(z.string()).describe('the field paths that came back after each apply'),
-  since: z.string().describe('when the controller first applied this change (ISO time)'),
-  applied: z.number().describe('passes in a row that applied it'),
-}).describe('state fighting: the same change was applied on passes in a row and came back each time; no longer applied until the manifest changes or live stops changing back');
+export const ReportFightSchema = z
+  .object({
+    fields: z.array(z.string()).describe('the field paths that came back after each apply'),
+    since: z.string().describe('when the controller first applied this change (ISO time)'),
+    applied: z.number().describe('passes in a row that applied it'),
+  })
+  .describe(
+    'state fighting: the same change was applied on passes in a row and came back each time; no longer applied until the manifest changes or live stops changing back',
+  );
 
 export const ReportResourceSchema = z.object({
   id: z.string(),
@@ -62,7 +63,9 @@ export const ReportResourceSchema = z.object({
   creates: z
     .record(z.string(), z.unknown())
     .optional()
-    .describe('for a resource to be created (missing): every field it will be created with, the normalized desired spec (server-filled defaults dropped; secrets as their valueFrom references; sensitive values redacted)'),
+    .describe(
+      'for a resource to be created (missing): every field it will be created with, the normalized desired spec (server-filled defaults dropped; secrets as their valueFrom references; sensitive values redacted)',
+    ),
   ignored: z.array(ReportChangeSchema).describe('fields an ignore rule or the autoscaler owns: shown, never converged'),
   actions: z.array(ReportActionSchema),
   skipped: z.object({ reason: z.string(), error: z.boolean() }).optional(),
@@ -89,7 +92,10 @@ export const ReportSchema = z.object({
   controllerId: z.string(),
   mode: z.enum(['plan', 'apply', 'report']),
   gitRevision: z.string().optional(),
-  repository: z.string().optional().describe('the manifests\' repository (remote and path), recorded on every resource applied; prune never deletes another repository\'s resources'),
+  repository: z
+    .string()
+    .optional()
+    .describe("the manifests' repository (remote and path), recorded on every resource applied; prune never deletes another repository's resources"),
   loadComplete: z.boolean(),
   prune: z
     .object({
@@ -115,8 +121,8 @@ export const ReportSchema = z.object({
 
 export type ReportChange = z.infer<typeof ReportChangeSchema>;
 export type ReportAction = z.infer<typeof ReportActionSchema>;
-export type { ReportScaling, ServiceHealth } from '../kinds/service/report.js';
 export type { ClusterHealth } from '../kinds/cluster/report.js';
+export type { ReportScaling, ServiceHealth } from '../kinds/service/report.js';
 export type ReportHistory = z.infer<typeof ReportHistorySchema>;
 export type ReportResource = z.infer<typeof ReportResourceSchema>;
 export type Report = z.infer<typeof ReportSchema>;

@@ -3,11 +3,11 @@
  * a GET form), with a few lines of script that refresh the content without a reload.
  */
 import { RESOURCE_STATES } from '../diff/types.js';
+import { findKind } from '../kinds/registry.js';
 import type { Report, ReportResource } from './model.js';
 import { formatValue, shortRevision, summaryLine } from './render-text.js';
 import { hiddenLine, needsAttention, SHOW_MODES, type ShowMode } from './show.js';
 import { specYaml } from './spec-yaml.js';
-import { findKind } from '../kinds/registry.js';
 
 export function escapeHtml(s: string): string {
   return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
@@ -32,7 +32,9 @@ function clusterOf(r: ReportResource): string {
 export function filterResources(report: Report, f: PageFilters): ReportResource[] {
   // a state asked for by name is shown even when it is in-sync
   const show = f.state ? 'all' : (f.show ?? 'changed');
-  return report.resources.filter((r) => (show === 'all' || needsAttention(r)) && (!f.state || r.state === f.state) && (!f.cluster || clusterOf(r) === f.cluster));
+  return report.resources.filter(
+    (r) => (show === 'all' || needsAttention(r)) && (!f.state || r.state === f.state) && (!f.cluster || clusterOf(r) === f.cluster),
+  );
 }
 
 function healthCell(r: ReportResource): string {
@@ -50,12 +52,24 @@ function healthCell(r: ReportResource): string {
 
 function resourceRows(r: ReportResource, hiddenRow = false): string {
   const changes = [...r.changes, ...r.ignored]
-    .map((c) => `<li><code>${escapeHtml(c.path)}</code>: <span class="live">${escapeHtml(formatValue(c.live))}</span> → <span class="desired">${escapeHtml(formatValue(c.desired))}</span> <small>(${escapeHtml(r.ignored.includes(c) ? (c.cause === 'autoscaler' ? 'autoscaler, not reverted' : 'ignored') : c.cause)})</small></li>`)
+    .map(
+      (c) =>
+        `<li><code>${escapeHtml(c.path)}</code>: <span class="live">${escapeHtml(formatValue(c.live))}</span> → <span class="desired">${escapeHtml(formatValue(c.desired))}</span> <small>(${escapeHtml(r.ignored.includes(c) ? (c.cause === 'autoscaler' ? 'autoscaler, not reverted' : 'ignored') : c.cause)})</small></li>`,
+    )
     .join('');
   const creates = r.creates ? `<details class="creates"><summary>created with</summary><pre>${escapeHtml(specYaml(r.creates))}</pre></details>` : '';
-  const actions = r.actions.map((a) => `<li>${escapeHtml(a.kind)}${a.outcome && a.outcome !== 'planned' ? ` <b>${escapeHtml(a.outcome)}</b>` : ''}: ${escapeHtml(a.reason)}${a.outcome === 'failed' && a.message ? `: ${escapeHtml(a.message)}` : ''}</li>`).join('');
-  const scaling = r.scaling ? `<br><small>scaling ${r.scaling.minCapacity ?? '?'}–${r.scaling.maxCapacity ?? '?'}, desiredCount set by ${escapeHtml(r.scaling.desiredCountCause)}; policies ${escapeHtml(r.scaling.policies.join(', ') || 'none')}</small>` : '';
-  const hist = r.history ? `<br><small title="passes in this state: ${r.history.passesInState}; passes drifted: ${r.history.driftedPasses}">since ${escapeHtml(r.history.since)}</small>${r.history.flapping ? ' <span class="flap">flapping</span>' : ''}` : '';
+  const actions = r.actions
+    .map(
+      (a) =>
+        `<li>${escapeHtml(a.kind)}${a.outcome && a.outcome !== 'planned' ? ` <b>${escapeHtml(a.outcome)}</b>` : ''}: ${escapeHtml(a.reason)}${a.outcome === 'failed' && a.message ? `: ${escapeHtml(a.message)}` : ''}</li>`,
+    )
+    .join('');
+  const scaling = r.scaling
+    ? `<br><small>scaling ${r.scaling.minCapacity ?? '?'}–${r.scaling.maxCapacity ?? '?'}, desiredCount set by ${escapeHtml(r.scaling.desiredCountCause)}; policies ${escapeHtml(r.scaling.policies.join(', ') || 'none')}</small>`
+    : '';
+  const hist = r.history
+    ? `<br><small title="passes in this state: ${r.history.passesInState}; passes drifted: ${r.history.driftedPasses}">since ${escapeHtml(r.history.since)}</small>${r.history.flapping ? ' <span class="flap">flapping</span>' : ''}`
+    : '';
   return `<tr class="resource state-${escapeHtml(r.state)}" data-id="${escapeHtml(r.id)}" data-state="${escapeHtml(r.state)}" data-cluster="${escapeHtml(clusterOf(r))}" data-changed="${needsAttention(r)}"${hiddenRow ? ' hidden' : ''}>
 <td><span class="badge">${escapeHtml(r.state)}</span>${r.suspended ? ' <small>suspended</small>' : ''}${hist}</td>
 <td>${escapeHtml(r.kind)}</td><td><code>${escapeHtml(r.id)}</code>${r.source ? `<br><small>${escapeHtml(r.source)}</small>` : ''}</td>
@@ -67,10 +81,19 @@ export function renderPageContent(report: Report | undefined, f: PageFilters, st
   if (!report) return '<p id="summary">No reconcile pass has finished yet.</p>';
   // a saved page filters in the page itself: every row is there, the in-sync ones hidden until "show all"
   const rows = staticPage
-    ? filterResources(report, { ...f, show: 'all' }).map((r) => resourceRows(r, (f.show ?? 'changed') === 'changed' && !f.state && !needsAttention(r))).join('\n')
-    : filterResources(report, f).map((r) => resourceRows(r)).join('\n');
-  const hidden = !f.state && (f.show ?? 'changed') === 'changed' ? report.resources.filter((r) => !needsAttention(r) && (!f.cluster || clusterOf(r) === f.cluster)).length : 0;
-  const problems = report.problems.length ? `<h2>Problems</h2><ul class="problems">${report.problems.map((p) => `<li><code>${escapeHtml([p.file, p.line, p.column].filter((x) => x !== undefined).join(':'))}</code> ${escapeHtml(p.path ? `${p.path}: ` : '')}${escapeHtml(p.message)}${p.resource ? ` <small>${escapeHtml(p.resource)}</small>` : ''}</li>`).join('')}</ul>` : '';
+    ? filterResources(report, { ...f, show: 'all' })
+        .map((r) => resourceRows(r, (f.show ?? 'changed') === 'changed' && !f.state && !needsAttention(r)))
+        .join('\n')
+    : filterResources(report, f)
+        .map((r) => resourceRows(r))
+        .join('\n');
+  const hidden =
+    !f.state && (f.show ?? 'changed') === 'changed'
+      ? report.resources.filter((r) => !needsAttention(r) && (!f.cluster || clusterOf(r) === f.cluster)).length
+      : 0;
+  const problems = report.problems.length
+    ? `<h2>Problems</h2><ul class="problems">${report.problems.map((p) => `<li><code>${escapeHtml([p.file, p.line, p.column].filter((x) => x !== undefined).join(':'))}</code> ${escapeHtml(p.path ? `${p.path}: ` : '')}${escapeHtml(p.message)}${p.resource ? ` <small>${escapeHtml(p.resource)}</small>` : ''}</li>`).join('')}</ul>`
+    : '';
   return `<p id="summary">${escapeHtml(summaryLine(report))} <small>Pass at <time>${escapeHtml(report.generatedAt)}</time>${report.gitRevision ? `, commit ${escapeHtml(shortRevision(report.gitRevision))}` : ''}${report.loadComplete ? '' : '; some manifests did not load, nothing is pruned'}.</small>${hidden ? ` <small id="hidden">${escapeHtml(hiddenLine(hidden).replace('--show all', 'show: all'))}</small>` : ''}</p>
 <table id="resources"><thead><tr><th>state</th><th>kind</th><th>resource</th><th>health</th><th>details</th></tr></thead><tbody>
 ${rows || '<tr><td colspan="5">No resource matches.</td></tr>'}

@@ -27,12 +27,13 @@ export interface MarkdownOptions {
   fullReport?: string;
 }
 
-const DEFAULT_FULL_REPORT = 'the JSON report (`ecs-reconciler plan DIR --format json`, or the daemon\'s `/report`)';
+const DEFAULT_FULL_REPORT = "the JSON report (`ecs-reconciler plan DIR --format json`, or the daemon's `/report`)";
 
 function healthText(r: Report['resources'][number]): string {
   const h = r.health;
   if (!h) return '—';
-  if ('runningCount' in h) return `${h.runningCount}/${h.desiredCount} running${h.rolloutState ? `, ${h.rolloutState.toLowerCase()}` : ''}${h.failedTasks ? `, ${h.failedTasks} failed` : ''}`;
+  if ('runningCount' in h)
+    return `${h.runningCount}/${h.desiredCount} running${h.rolloutState ? `, ${h.rolloutState.toLowerCase()}` : ''}${h.failedTasks ? `, ${h.failedTasks} failed` : ''}`;
   return `${h.runningTasks} task(s)`;
 }
 
@@ -62,8 +63,12 @@ function resourceSection(r: ReportResource, fullReport: string): string | undefi
   out.push(`${markdownText(r.reason)}${r.source ? ` (${markdownCode(r.source)})` : ''}`, '');
   if (r.changes.length || r.ignored.length) {
     out.push('| field | live | desired | cause |', '| --- | --- | --- | --- |');
-    for (const c of r.changes) out.push(`| ${markdownCode(c.path)} | ${markdownCode(formatValue(c.live))} | ${markdownCode(formatValue(c.desired))} | ${c.cause} |`);
-    for (const c of r.ignored) out.push(`| ${markdownCode(c.path)} | ${markdownCode(formatValue(c.live))} | ${markdownCode(formatValue(c.desired))} | ${c.cause === 'autoscaler' ? 'autoscaler (not reverted)' : 'ignored'} |`);
+    for (const c of r.changes)
+      out.push(`| ${markdownCode(c.path)} | ${markdownCode(formatValue(c.live))} | ${markdownCode(formatValue(c.desired))} | ${c.cause} |`);
+    for (const c of r.ignored)
+      out.push(
+        `| ${markdownCode(c.path)} | ${markdownCode(formatValue(c.live))} | ${markdownCode(formatValue(c.desired))} | ${c.cause === 'autoscaler' ? 'autoscaler (not reverted)' : 'ignored'} |`,
+      );
     out.push('');
   }
   if (r.creates) {
@@ -77,8 +82,12 @@ function resourceSection(r: ReportResource, fullReport: string): string | undefi
     for (const x of h.stoppedReasons) out.push(`- stopped task ${markdownText(x.task)}: ${markdownText(x.reason)}`);
     for (const e of h.events.slice(0, 3)) out.push(`- event: ${markdownText(e.message)}`);
   }
-  if (r.fight) out.push(`- **fighting** since ${markdownText(r.fight.since)}: applied on ${r.fight.applied} passes in a row, came back each time: ${r.fight.fields.map((f) => markdownCode(f)).join(', ')}`);
-  for (const a of r.actions) out.push(`- ${a.stage === 'prune' ? 'prune: ' : ''}${a.kind}${a.outcome && a.outcome !== 'planned' ? ` (${a.outcome})` : ''}: ${markdownText(a.reason)}`);
+  if (r.fight)
+    out.push(
+      `- **fighting** since ${markdownText(r.fight.since)}: applied on ${r.fight.applied} passes in a row, came back each time: ${r.fight.fields.map((f) => markdownCode(f)).join(', ')}`,
+    );
+  for (const a of r.actions)
+    out.push(`- ${a.stage === 'prune' ? 'prune: ' : ''}${a.kind}${a.outcome && a.outcome !== 'planned' ? ` (${a.outcome})` : ''}: ${markdownText(a.reason)}`);
   if (r.skipped) out.push(`- ${r.skipped.error ? '**not applied**' : 'left alone'}: ${markdownText(r.skipped.reason)}`);
   out.push('', '</details>');
   const text = out.join('\n');
@@ -97,7 +106,8 @@ export function renderMarkdown(report: Report, opts: MarkdownOptions = {}): stri
   head.push(summaryLine(report), '');
   head.push(`Controller ${markdownCode(report.controllerId)}${report.repository ? `, repository ${markdownCode(report.repository)}` : ''}.`, '');
   if (report.prune?.status === 'refused') head.push(`**Prune stage refused**: ${markdownText(report.prune.reason ?? '')}`, '');
-  else if (report.prune?.status === 'planned' && report.prune.deletions > 0) head.push(`Prune stage: ${report.prune.deletions} deletion(s), after every create and update succeeds.`, '');
+  else if (report.prune?.status === 'planned' && report.prune.deletions > 0)
+    head.push(`Prune stage: ${report.prune.deletions} deletion(s), after every create and update succeeds.`, '');
   head.push('| state | count |', '| --- | ---: |');
   for (const [state, n] of Object.entries(report.summary.byState)) if (n > 0) head.push(`| ${state} | ${n} |`);
   head.push('');
@@ -112,18 +122,23 @@ export function renderMarkdown(report: Report, opts: MarkdownOptions = {}): stri
   const problemLines = cutLines(problems, Math.max(0, budget / 4), (left) => `- … ${left} more problem(s): see ${fullReport}`);
   budget -= problemLines.join('\n').length;
   const tableHead = ['| resource | state | since | health | changes | actions |', '| --- | --- | --- | --- | ---: | --- |'];
-  const table = listed.length ? [...tableHead, ...cutLines(rows, Math.max(0, budget / 2), (left) => `\n… ${left} more resource(s) not in this table: see ${fullReport}`)] : [];
+  const table = listed.length
+    ? [...tableHead, ...cutLines(rows, Math.max(0, budget / 2), (left) => `\n… ${left} more resource(s) not in this table: see ${fullReport}`)]
+    : [];
   budget -= table.join('\n').length;
 
   const details: string[] = [];
   let used = 0;
   for (const [i, s] of sections.entries()) {
     if (used + s.length + 1 > budget) {
-      details.push('', `… the details of ${sections.length - i} more resource(s) are left out to keep this comment under ${limit.toLocaleString('en-US')} characters: see ${fullReport}`);
+      details.push(
+        '',
+        `… the details of ${sections.length - i} more resource(s) are left out to keep this comment under ${limit.toLocaleString('en-US')} characters: see ${fullReport}`,
+      );
       break;
     }
     details.push(s);
     used += s.length + 1;
   }
-  return [...head, ...table, ...details, ...problemLines].join('\n') + '\n';
+  return `${[...head, ...table, ...details, ...problemLines].join('\n')}\n`;
 }

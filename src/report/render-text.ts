@@ -43,21 +43,30 @@ function resourceLines(r: ReportResource, verbose: boolean): string[] {
   lines.push(...createdLines(r));
   if (r.scaling && (verbose || r.state !== 'in-sync' || r.scaling.desiredCountCause !== 'manifest')) {
     const s = r.scaling;
-    lines.push(`      scaling: ${s.desiredCount} task(s) wanted, range ${s.minCapacity ?? '?'}-${s.maxCapacity ?? '?'}, set by ${s.desiredCountCause}; policies ${s.policies.join(', ') || 'none'}${s.scheduledActions.length ? `; scheduled ${s.scheduledActions.join(', ')}` : ''}`);
+    lines.push(
+      `      scaling: ${s.desiredCount} task(s) wanted, range ${s.minCapacity ?? '?'}-${s.maxCapacity ?? '?'}, set by ${s.desiredCountCause}; policies ${s.policies.join(', ') || 'none'}${s.scheduledActions.length ? `; scheduled ${s.scheduledActions.join(', ')}` : ''}`,
+    );
   }
-  if (verbose || r.state !== 'in-sync') for (const c of r.ignored) lines.push(changeLine(c, c.cause === 'autoscaler' ? 'owned by the autoscaler, not reverted' : 'ignored'));
+  if (verbose || r.state !== 'in-sync')
+    for (const c of r.ignored) lines.push(changeLine(c, c.cause === 'autoscaler' ? 'owned by the autoscaler, not reverted' : 'ignored'));
   const h = r.health;
   if (h && 'runningCount' in h && (verbose || h.failedTasks > 0 || h.rolloutState === 'FAILED')) {
-    lines.push(`      health: ${h.runningCount}/${h.desiredCount} running, ${h.pendingCount} pending${h.rolloutState ? `, rollout ${h.rolloutState}` : ''}${h.failedTasks ? `, ${h.failedTasks} failed task(s)` : ''}`);
+    lines.push(
+      `      health: ${h.runningCount}/${h.desiredCount} running, ${h.pendingCount} pending${h.rolloutState ? `, rollout ${h.rolloutState}` : ''}${h.failedTasks ? `, ${h.failedTasks} failed task(s)` : ''}`,
+    );
     for (const x of h.stoppedReasons) lines.push(`        stopped ${oneLine(x.task)}: ${oneLine(x.reason)}`);
   }
-  if (r.fight) lines.push(`      fighting since ${r.fight.since}: applied on ${r.fight.applied} passes in a row, came back each time: ${r.fight.fields.join(', ')}`);
+  if (r.fight)
+    lines.push(`      fighting since ${r.fight.since}: applied on ${r.fight.applied} passes in a row, came back each time: ${r.fight.fields.join(', ')}`);
   if (r.history?.flapping) lines.push(`      flapping: ${r.history.driftedPasses} drifted pass(es) recently`);
   for (const a of r.actions) {
     const outcome = a.outcome && a.outcome !== 'planned' ? ` ${a.outcome}` : '';
-    lines.push(`      → ${a.stage === 'prune' ? 'prune: ' : ''}${a.kind}${outcome}: ${oneLine(a.reason)}${a.message && a.outcome === 'failed' ? `: ${oneLine(a.message)}` : ''}`);
+    lines.push(
+      `      → ${a.stage === 'prune' ? 'prune: ' : ''}${a.kind}${outcome}: ${oneLine(a.reason)}${a.message && a.outcome === 'failed' ? `: ${oneLine(a.message)}` : ''}`,
+    );
   }
-  if (r.skipped && r.state !== 'conflict' && r.state !== 'invalid' && r.state !== 'fighting') lines.push(`      ${r.skipped.error ? '✗' : '·'} ${r.skipped.reason}`);
+  if (r.skipped && r.state !== 'conflict' && r.state !== 'invalid' && r.state !== 'fighting')
+    lines.push(`      ${r.skipped.error ? '✗' : '·'} ${r.skipped.reason}`);
   return lines;
 }
 
@@ -65,13 +74,18 @@ function resourceLines(r: ReportResource, verbose: boolean): string[] {
 export function createdLines(r: ReportResource, indent = '      '): string[] {
   if (!r.creates) return [];
   if (Object.keys(r.creates).length === 0) return [`${indent}+ (no fields set: ECS's defaults)`];
-  return specYaml(r.creates).trimEnd().split('\n').map((l) => `${indent}+ ${l}`);
+  return specYaml(r.creates)
+    .trimEnd()
+    .split('\n')
+    .map((l) => `${indent}+ ${l}`);
 }
 
 export function renderText(report: Report, opts: { verbose?: boolean; show?: ShowMode } = {}): string {
   const out: string[] = [];
   const header = report.mode === 'apply' ? 'Apply' : report.mode === 'plan' ? 'Plan' : 'Report';
-  out.push(`${header} (controller "${report.controllerId}"${report.repository ? `, repository ${oneLine(report.repository)}` : ''}${report.gitRevision ? `, commit ${shortRevision(report.gitRevision)}` : ''}):`);
+  out.push(
+    `${header} (controller "${report.controllerId}"${report.repository ? `, repository ${oneLine(report.repository)}` : ''}${report.gitRevision ? `, commit ${shortRevision(report.gitRevision)}` : ''}):`,
+  );
   const { listed, hidden } = listedResources(report, opts.show ?? (opts.verbose ? 'all' : 'changed'));
   for (const r of listed) out.push(...resourceLines(r, opts.verbose ?? false));
   if (report.resources.length === 0) out.push('  (no resources)');
@@ -82,10 +96,14 @@ export function renderText(report: Report, opts: { verbose?: boolean; show?: Sho
   }
   if (!report.loadComplete) out.push('', 'Some manifests did not load: nothing is pruned until they do.');
   if (report.prune?.status === 'refused') out.push('', `Prune stage: ${report.prune.reason}`);
-  else if (report.prune?.status === 'planned' && report.prune.deletions > 0) out.push('', `Prune stage: ${report.prune.deletions} orphaned resource(s) deleted after every create and update succeeds (bound: --max-prune ${report.prune.maxPrune}, of ${report.prune.managed} managed).`);
+  else if (report.prune?.status === 'planned' && report.prune.deletions > 0)
+    out.push(
+      '',
+      `Prune stage: ${report.prune.deletions} orphaned resource(s) deleted after every create and update succeeds (bound: --max-prune ${report.prune.maxPrune}, of ${report.prune.managed} managed).`,
+    );
   out.push('', summaryLine(report));
   // text from live ECS and from file names reaches a terminal: no ESC sequence or control character does
-  return terminalText(out.join('\n')) + '\n';
+  return `${terminalText(out.join('\n'))}\n`;
 }
 
 export function summaryLine(report: Report): string {

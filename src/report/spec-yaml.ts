@@ -24,5 +24,5 @@ export function specYaml(value: unknown): string {
 
 export function specJsonLines(value: unknown): string {
   if (value === undefined) return '';
-  return JSON.stringify(withSortedKeys(value), null, 2) + '\n';
+  return `${JSON.stringify(withSortedKeys(value), null, 2)}\n`;
 }

@@ -23,7 +23,8 @@ function editScript(a: string[], b: string[]): Op[] {
   }
   // lcs[i][j]: length of the longest common subsequence of a[i..] and b[j..]
   const lcs: Uint32Array[] = Array.from({ length: n + 1 }, () => new Uint32Array(m + 1));
-  for (let i = n - 1; i >= 0; i--) for (let j = m - 1; j >= 0; j--) lcs[i]![j] = a[i] === b[j] ? lcs[i + 1]![j + 1]! + 1 : Math.max(lcs[i + 1]![j]!, lcs[i]![j + 1]!);
+  for (let i = n - 1; i >= 0; i--)
+    for (let j = m - 1; j >= 0; j--) lcs[i]![j] = a[i] === b[j] ? lcs[i + 1]![j + 1]! + 1 : Math.max(lcs[i + 1]![j]!, lcs[i]![j + 1]!);
   const ops: Op[] = [];
   let i = 0;
   let j = 0;
@@ -77,5 +78,5 @@ export function unifiedDiff(before: string, after: string, names: { before: stri
     out.push(colors.hunk(`@@ -${range(aStart, aCount)} +${range(bStart, bCount)} @@`));
     for (const o of hunk) out.push(o.kind === '-' ? colors.removed(`-${o.line}`) : o.kind === '+' ? colors.added(`+${o.line}`) : ` ${o.line}`);
   }
-  return out.join('\n') + '\n';
+  return `${out.join('\n')}\n`;
 }

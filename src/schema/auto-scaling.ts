@@ -57,11 +57,7 @@ export const CustomizedMetricSpecificationSchema = z
     dimensions: z.array(MetricDimensionSchema).optional(),
     statistic: z.enum(MetricStatistic).optional(),
     unit: z.string().optional(),
-    metrics: z
-      .array(TargetTrackingMetricDataQuerySchema)
-      .min(1)
-      .optional()
-      .describe('Metric math queries; instead of metricName/namespace/statistic.'),
+    metrics: z.array(TargetTrackingMetricDataQuerySchema).min(1).optional().describe('Metric math queries; instead of metricName/namespace/statistic.'),
   })
   .superRefine((m, ctx) => {
     if (m.metrics !== undefined) {
@@ -92,15 +88,8 @@ export const TargetTrackingPolicySchema = z
       .enum(EcsPredefinedMetricType)
       .optional()
       .describe('ECSServiceAverageCPUUtilization, ECSServiceAverageMemoryUtilization or ALBRequestCountPerTarget (and the HighResolution variants).'),
-    resourceLabel: z
-      .string()
-      .min(1)
-      .max(1023)
-      .optional()
-      .describe('For ALBRequestCountPerTarget only: app/<alb-name>/<id>/targetgroup/<tg-name>/<id>.'),
-    customizedMetricSpecification: CustomizedMetricSpecificationSchema.optional().describe(
-      'A CloudWatch metric to track, instead of predefinedMetricType.',
-    ),
+    resourceLabel: z.string().min(1).max(1023).optional().describe('For ALBRequestCountPerTarget only: app/<alb-name>/<id>/targetgroup/<tg-name>/<id>.'),
+    customizedMetricSpecification: CustomizedMetricSpecificationSchema.optional().describe('A CloudWatch metric to track, instead of predefinedMetricType.'),
     scaleInCooldown: int(0).optional().describe('Seconds after a scale-in before another scale-in.'),
     scaleOutCooldown: int(0).optional().describe('Seconds after a scale-out before another scale-out.'),
     disableScaleIn: z.boolean().optional().describe('If true, the policy never scales in.'),
@@ -138,11 +127,7 @@ export const StepAdjustmentSchema = z
     scalingAdjustment: z.number().int().describe('Tasks (or percent) to add; negative to remove.'),
   })
   .superRefine((s, ctx) => {
-    if (
-      s.metricIntervalLowerBound !== undefined &&
-      s.metricIntervalUpperBound !== undefined &&
-      s.metricIntervalUpperBound <= s.metricIntervalLowerBound
-    ) {
+    if (s.metricIntervalLowerBound !== undefined && s.metricIntervalUpperBound !== undefined && s.metricIntervalUpperBound <= s.metricIntervalLowerBound) {
       ctx.addIssue({
         code: 'custom',
         path: ['metricIntervalUpperBound'],
@@ -154,15 +139,11 @@ export const StepAdjustmentSchema = z
 export const StepScalingPolicySchema = z
   .strictObject({
     policyName: PolicyNameSchema,
-    adjustmentType: z
-      .enum(AdjustmentType)
-      .describe('ChangeInCapacity, ExactCapacity or PercentChangeInCapacity.'),
+    adjustmentType: z.enum(AdjustmentType).describe('ChangeInCapacity, ExactCapacity or PercentChangeInCapacity.'),
     stepAdjustments: z.array(StepAdjustmentSchema).min(1).describe('The steps, by breach size.'),
     cooldown: int(0).optional().describe('Seconds to wait after a scaling activity (default 300).'),
     metricAggregationType: z.enum(MetricAggregationType).optional().describe('Average (default), Minimum or Maximum.'),
-    minAdjustmentMagnitude: int(1)
-      .optional()
-      .describe('Minimum tasks to scale by, with PercentChangeInCapacity only.'),
+    minAdjustmentMagnitude: int(1).optional().describe('Minimum tasks to scale by, with PercentChangeInCapacity only.'),
   })
   .superRefine((p, ctx) => {
     if (p.minAdjustmentMagnitude !== undefined && p.adjustmentType !== 'PercentChangeInCapacity') {
@@ -185,12 +166,9 @@ export const StepScalingPolicySchema = z
     }
   });
 
-const SCHEDULE =
-  /^(at\(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\)|rate\(\d+ (minute|minutes|hour|hours|day|days)\)|cron\([^)]+\))$/;
+const SCHEDULE = /^(at\(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\)|rate\(\d+ (minute|minutes|hour|hours|day|days)\)|cron\([^)]+\))$/;
 
-const ScheduledActionNameSchema = z
-  .string()
-  .regex(SCHEDULED_ACTION_NAME, { error: got('expected 1-256 characters without ":", "/" or "|"') });
+const ScheduledActionNameSchema = z.string().regex(SCHEDULED_ACTION_NAME, { error: got('expected 1-256 characters without ":", "/" or "|"') });
 
 /** PutScheduledAction's ScalableTargetAction: the capacity bounds set at the scheduled time. */
 export const ScalableTargetActionSchema = z.strictObject({
@@ -207,9 +185,13 @@ export const ScalableTargetActionSchema = z.strictObject({
  */
 export const ScheduledActionSchema = z
   .strictObject({
-    scheduledActionName: ScheduledActionNameSchema.optional().describe('The scheduled action name (PutScheduledAction ScheduledActionName), unique within the service.'),
+    scheduledActionName: ScheduledActionNameSchema.optional().describe(
+      'The scheduled action name (PutScheduledAction ScheduledActionName), unique within the service.',
+    ),
     name: ScheduledActionNameSchema.optional().describe('Short alias of scheduledActionName.'),
-    scalableTargetAction: ScalableTargetActionSchema.optional().describe('The capacity bounds set at the scheduled time (PutScheduledAction ScalableTargetAction).'),
+    scalableTargetAction: ScalableTargetActionSchema.optional().describe(
+      'The capacity bounds set at the scheduled time (PutScheduledAction ScalableTargetAction).',
+    ),
     schedule: z
       .string()
       .regex(SCHEDULE, {
@@ -229,12 +211,24 @@ export const ScheduledActionSchema = z
       ctx.addIssue({ code: 'custom', path: ['scheduledActionName'], message: 'required field is missing (or its alias name)' });
     }
     if (raw.scalableTargetAction !== undefined && (raw.minCapacity !== undefined || raw.maxCapacity !== undefined)) {
-      ctx.addIssue({ code: 'custom', path: [raw.minCapacity !== undefined ? 'minCapacity' : 'maxCapacity'], message: 'give scalableTargetAction or the flat minCapacity/maxCapacity, not both' });
+      ctx.addIssue({
+        code: 'custom',
+        path: [raw.minCapacity !== undefined ? 'minCapacity' : 'maxCapacity'],
+        message: 'give scalableTargetAction or the flat minCapacity/maxCapacity, not both',
+      });
     }
-    const a = { ...raw, minCapacity: raw.scalableTargetAction?.minCapacity ?? raw.minCapacity, maxCapacity: raw.scalableTargetAction?.maxCapacity ?? raw.maxCapacity };
+    const a = {
+      ...raw,
+      minCapacity: raw.scalableTargetAction?.minCapacity ?? raw.minCapacity,
+      maxCapacity: raw.scalableTargetAction?.maxCapacity ?? raw.maxCapacity,
+    };
     const capacityPath = (k: 'minCapacity' | 'maxCapacity') => (raw.scalableTargetAction ? ['scalableTargetAction', k] : [k]);
     if (a.minCapacity === undefined && a.maxCapacity === undefined) {
-      ctx.addIssue({ code: 'custom', path: raw.scalableTargetAction ? ['scalableTargetAction', 'minCapacity'] : ['minCapacity'], message: 'give minCapacity, maxCapacity or both' });
+      ctx.addIssue({
+        code: 'custom',
+        path: raw.scalableTargetAction ? ['scalableTargetAction', 'minCapacity'] : ['minCapacity'],
+        message: 'give minCapacity, maxCapacity or both',
+      });
     }
     if (a.minCapacity !== undefined && a.maxCapacity !== undefined && a.minCapacity > a.maxCapacity) {
       ctx.addIssue({
@@ -288,8 +282,8 @@ export const AutoScalingSpecSchema = z
         });
       } else policies.set(name, `${list}[${i}]`);
     };
-    a.targetTracking?.forEach((p, i) => checkName('targetTracking', p.policyName, i));
-    a.stepScaling?.forEach((p, i) => checkName('stepScaling', p.policyName, i));
+    for (const [i, p] of (a.targetTracking ?? []).entries()) checkName('targetTracking', p.policyName, i);
+    for (const [i, p] of (a.stepScaling ?? []).entries()) checkName('stepScaling', p.policyName, i);
     const actions = new Map<string, number>();
     a.scheduled?.forEach((s, i) => {
       const first = actions.get(s.name);

@@ -55,10 +55,7 @@ export const ExecuteCommandLogConfigurationSchema = z.strictObject({
 export const ExecuteCommandConfigurationSchema = z
   .strictObject({
     kmsKeyId: z.string().optional().describe('KMS key to encrypt ECS Exec data between client and container.'),
-    logging: z
-      .enum(ExecuteCommandLogging)
-      .optional()
-      .describe('DEFAULT (awslogs of the task), NONE, or OVERRIDE (use logConfiguration).'),
+    logging: z.enum(ExecuteCommandLogging).optional().describe('DEFAULT (awslogs of the task), NONE, or OVERRIDE (use logConfiguration).'),
     logConfiguration: ExecuteCommandLogConfigurationSchema.optional(),
   })
   .superRefine((c, ctx) => {
@@ -73,10 +70,7 @@ export const ExecuteCommandConfigurationSchema = z
 
 export const ManagedStorageConfigurationSchema = z.strictObject({
   kmsKeyId: z.string().optional().describe('KMS key (single Region) for managed storage such as EBS volumes.'),
-  fargateEphemeralStorageKmsKeyId: z
-    .string()
-    .optional()
-    .describe('KMS key (single Region) for Fargate ephemeral storage.'),
+  fargateEphemeralStorageKmsKeyId: z.string().optional().describe('KMS key (single Region) for Fargate ephemeral storage.'),
 });
 
 export const ClusterConfigurationSchema = z.strictObject({
@@ -91,19 +85,11 @@ export const ClusterServiceConnectDefaultsSchema = z.strictObject({
 /** CreateCluster input, less clusterName (that is metadata.name). */
 export const ClusterSpecSchema = z.strictObject({
   tags: TagsSchema.optional(),
-  settings: z
-    .array(ClusterSettingSchema)
-    .optional()
-    .describe('Cluster settings, e.g. [{ name: containerInsights, value: enabled }].'),
+  settings: z.array(ClusterSettingSchema).optional().describe('Cluster settings, e.g. [{ name: containerInsights, value: enabled }].'),
   configuration: ClusterConfigurationSchema.optional().describe('ECS Exec and managed storage configuration.'),
-  capacityProviders: z
-    .array(str(255))
-    .optional()
-    .describe('Capacity providers to associate with the cluster, e.g. [FARGATE, FARGATE_SPOT].'),
+  capacityProviders: z.array(str(255)).optional().describe('Capacity providers to associate with the cluster, e.g. [FARGATE, FARGATE_SPOT].'),
   defaultCapacityProviderStrategy: CapacityProviderStrategySchema.optional(),
-  serviceConnectDefaults: ClusterServiceConnectDefaultsSchema.optional().describe(
-    'Default Service Connect namespace for services in this cluster.',
-  ),
+  serviceConnectDefaults: ClusterServiceConnectDefaultsSchema.optional().describe('Default Service Connect namespace for services in this cluster.'),
 });
 
 export type ClusterSpec = z.infer<typeof ClusterSpecSchema>;

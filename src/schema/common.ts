@@ -50,9 +50,7 @@ export const stringMap = ownKeysRecord(z.string());
  * A string that a YAML author may write unquoted as a number or boolean (`value: 3`,
  * `value: true`); the output is always the string ECS expects.
  */
-export const scalarString = z
-  .union([z.string(), z.number(), z.boolean()])
-  .transform((v) => String(v));
+export const scalarString = z.union([z.string(), z.number(), z.boolean()]).transform((v) => String(v));
 
 /** ECS name pattern for clusters, task definition families, services and containers. */
 export const ECS_NAME_PATTERN = /^[a-zA-Z0-9_-]{1,255}$/;

@@ -12,16 +12,7 @@ export const LaunchType = ['EC2', 'EXTERNAL', 'FARGATE', 'MANAGED_INSTANCES'] as
 export const Compatibility = ['EC2', 'EXTERNAL', 'FARGATE', 'MANAGED_INSTANCES'] as const;
 export const TransportProtocol = ['tcp', 'udp'] as const;
 export const ApplicationProtocol = ['grpc', 'http', 'http2'] as const;
-export const LogDriver = [
-  'awsfirelens',
-  'awslogs',
-  'fluentd',
-  'gelf',
-  'journald',
-  'json-file',
-  'splunk',
-  'syslog',
-] as const;
+export const LogDriver = ['awsfirelens', 'awslogs', 'fluentd', 'gelf', 'journald', 'json-file', 'splunk', 'syslog'] as const;
 export const ContainerCondition = ['COMPLETE', 'HEALTHY', 'START', 'SUCCESS'] as const;
 export const UlimitName = [
   'core',

@@ -2,63 +2,64 @@
  * The one schema of the manifests (zod 4): the TypeScript types (z.infer) and the JSON
  * Schema (manifestJsonSchema) both come from it.
  */
-export * from './enums.js';
-export { TagsSchema, TagMapSchema, TagListSchema, MAX_TAGS, CONTROLLER_TAG_PREFIX, type Tags } from './tags.js';
+
 export {
-  ClusterSpecSchema,
-  CapacityProviderStrategySchema,
-  CapacityProviderStrategyItemSchema,
-  type ClusterSpec,
-  type ClusterSpecInput,
-} from './cluster.js';
-export {
-  TaskDefinitionSpecSchema,
-  TaskDefinitionJsonFileSchema,
-  ContainerDefinitionSchema,
-  PortMappingSchema,
-  VolumeSchema,
-  LogConfigurationSchema,
-  TaskCpuSchema,
-  TaskMemorySchema,
-  FARGATE_CPU_MEMORY,
-  type ContainerDefinition,
-  type TaskDefinitionSpec,
-  type TaskDefinitionSpecInput,
-  type TaskDefinitionJsonFile,
-} from './task-definition.js';
-export {
-  AutoScalingSpecSchema,
-  TargetTrackingPolicySchema,
-  StepScalingPolicySchema,
-  ScheduledActionSchema,
   type AutoScalingSpec,
   type AutoScalingSpecInput,
-  type TargetTrackingPolicy,
-  type StepScalingPolicy,
+  AutoScalingSpecSchema,
   type ScheduledAction,
+  ScheduledActionSchema,
+  type StepScalingPolicy,
+  StepScalingPolicySchema,
+  type TargetTrackingPolicy,
+  TargetTrackingPolicySchema,
 } from './auto-scaling.js';
-export { ServiceSpecSchema, TaskDefinitionRefSchema, type ServiceSpec, type ServiceSpecInput } from './service.js';
 export {
-  API_VERSION,
-  KINDS,
+  CapacityProviderStrategyItemSchema,
+  CapacityProviderStrategySchema,
+  type ClusterSpec,
+  type ClusterSpecInput,
+  ClusterSpecSchema,
+} from './cluster.js';
+export { ECS_NAME_PATTERN } from './common.js';
+export * from './enums.js';
+export { MANIFEST_SCHEMA_ID, manifestJsonSchema } from './json-schema.js';
+export {
   ANNOTATION_PREFIX,
   ANNOTATIONS,
-  AnnotationsSchema,
-  RegionSchema,
-  ClusterMetadataSchema,
-  TaskDefinitionMetadataSchema,
-  ServiceMetadataSchema,
-  ManifestSchema,
-  ClusterManifestSchema,
-  TaskDefinitionManifestSchema,
-  ServiceManifestSchema,
-  type Kind,
   type Annotations,
+  AnnotationsSchema,
+  API_VERSION,
+  type ClusterManifest,
+  ClusterManifestSchema,
+  ClusterMetadataSchema,
+  KINDS,
+  type Kind,
   type Manifest,
   type ManifestInput,
-  type ClusterManifest,
-  type TaskDefinitionManifest,
+  ManifestSchema,
+  RegionSchema,
   type ServiceManifest,
+  ServiceManifestSchema,
+  ServiceMetadataSchema,
+  type TaskDefinitionManifest,
+  TaskDefinitionManifestSchema,
+  TaskDefinitionMetadataSchema,
 } from './manifest.js';
-export { manifestJsonSchema, MANIFEST_SCHEMA_ID } from './json-schema.js';
-export { ECS_NAME_PATTERN } from './common.js';
+export { type ServiceSpec, type ServiceSpecInput, ServiceSpecSchema, TaskDefinitionRefSchema } from './service.js';
+export { CONTROLLER_TAG_PREFIX, MAX_TAGS, TagListSchema, TagMapSchema, type Tags, TagsSchema } from './tags.js';
+export {
+  type ContainerDefinition,
+  ContainerDefinitionSchema,
+  FARGATE_CPU_MEMORY,
+  LogConfigurationSchema,
+  PortMappingSchema,
+  TaskCpuSchema,
+  type TaskDefinitionJsonFile,
+  TaskDefinitionJsonFileSchema,
+  type TaskDefinitionSpec,
+  type TaskDefinitionSpecInput,
+  TaskDefinitionSpecSchema,
+  TaskMemorySchema,
+  VolumeSchema,
+} from './task-definition.js';

@@ -1,9 +1,9 @@
 import { z } from 'zod';
+import { ANNOTATION } from '../model/resource.js';
 import { ClusterSpecSchema } from './cluster.js';
 import { ecsName, got, restoreProtoKeys } from './common.js';
 import { ServiceSpecSchema } from './service.js';
 import { TaskDefinitionJsonFileSchema, TaskDefinitionSpecSchema } from './task-definition.js';
-import { ANNOTATION } from '../model/resource.js';
 
 export { TaskDefinitionJsonFileSchema };
 
@@ -22,20 +22,11 @@ const boolString = z.enum(['true', 'false']);
 
 export const AnnotationsSchema = z
   .object({
-    [ANNOTATIONS.prune]: boolString
-      .optional()
-      .describe('"false": never delete this resource, even when its manifest goes.'),
-    [ANNOTATIONS.allowReplace]: boolString
-      .optional()
-      .describe('"true": may delete and re-create the resource when an immutable field changes.'),
+    [ANNOTATIONS.prune]: boolString.optional().describe('"false": never delete this resource, even when its manifest goes.'),
+    [ANNOTATIONS.allowReplace]: boolString.optional().describe('"true": may delete and re-create the resource when an immutable field changes.'),
     [ANNOTATIONS.suspend]: boolString.optional().describe('"true": report only; never change this resource.'),
-    [ANNOTATIONS.ignore]: z
-      .string()
-      .optional()
-      .describe('Field paths owned elsewhere, e.g. "containerDefinitions[name=web].image" (comma-separated).'),
-    [ANNOTATIONS.suspendScaleInDuringDeploy]: boolString
-      .optional()
-      .describe('"true": suspend auto scaling scale-in while a deployment runs.'),
+    [ANNOTATIONS.ignore]: z.string().optional().describe('Field paths owned elsewhere, e.g. "containerDefinitions[name=web].image" (comma-separated).'),
+    [ANNOTATIONS.suspendScaleInDuringDeploy]: boolString.optional().describe('"true": suspend auto scaling scale-in while a deployment runs.'),
   })
   .catchall(z.string())
   .superRefine((a, ctx) => {

@@ -37,9 +37,7 @@ export const TaskDefinitionRefSchema = z
   .regex(TASK_DEFINITION_REF, {
     error: got('expected a TaskDefinition manifest name, family:revision, or a task definition ARN'),
   })
-  .describe(
-    "A TaskDefinition manifest's name (the revision the controller registered), or family:revision / a full ARN to pin one.",
-  );
+  .describe("A TaskDefinition manifest's name (the revision the controller registered), or family:revision / a full ARN to pin one.");
 
 export const AdvancedConfigurationSchema = z.strictObject({
   alternateTargetGroupArn: z.string().optional().describe('Blue/green: the second target group.'),
@@ -115,9 +113,7 @@ export const DeploymentConfigurationSchema = z
   .strictObject({
     deploymentCircuitBreaker: DeploymentCircuitBreakerSchema.optional().describe('Deployment circuit breaker (rolling updates).'),
     maximumPercent: int(0).optional().describe('Upper limit of running tasks during a deployment, % of desiredCount (default 200).'),
-    minimumHealthyPercent: int(0, 100)
-      .optional()
-      .describe('Lower limit of healthy tasks during a deployment, % of desiredCount (default 100).'),
+    minimumHealthyPercent: int(0, 100).optional().describe('Lower limit of healthy tasks during a deployment, % of desiredCount (default 100).'),
     alarms: DeploymentAlarmsSchema.optional().describe('CloudWatch alarms that fail a deployment.'),
     strategy: z.enum(DeploymentStrategy).optional().describe('ROLLING (default), BLUE_GREEN, LINEAR or CANARY.'),
     bakeTimeInMinutes: int(0, 1440).optional().describe('Blue/green: minutes both revisions run after the shift, 0-1440.'),
@@ -127,11 +123,7 @@ export const DeploymentConfigurationSchema = z
     earlySuccessCriteria: DeploymentEarlySuccessCriteriaSchema.optional(),
   })
   .superRefine((d, ctx) => {
-    if (
-      d.maximumPercent !== undefined &&
-      d.minimumHealthyPercent !== undefined &&
-      d.maximumPercent < d.minimumHealthyPercent
-    ) {
+    if (d.maximumPercent !== undefined && d.minimumHealthyPercent !== undefined && d.maximumPercent < d.minimumHealthyPercent) {
       ctx.addIssue({
         code: 'custom',
         path: ['maximumPercent'],
@@ -308,10 +300,7 @@ const FARGATE_PROVIDERS = new Set(['FARGATE', 'FARGATE_SPOT']);
 export const ServiceSpecSchema = z
   .strictObject({
     taskDefinition: TaskDefinitionRefSchema.optional(),
-    availabilityZoneRebalancing: z
-      .enum(AvailabilityZoneRebalancing)
-      .optional()
-      .describe('ENABLED (default on create) or DISABLED.'),
+    availabilityZoneRebalancing: z.enum(AvailabilityZoneRebalancing).optional().describe('ENABLED (default on create) or DISABLED.'),
     loadBalancers: z
       .array(LoadBalancerSchema)
       // Amazon ECS service quotas: "Target groups per service: 5" (CreateService.loadBalancers)
@@ -320,10 +309,7 @@ export const ServiceSpecSchema = z
       .describe('Target groups (targetGroupArn + containerName + containerPort) to register tasks with (up to 5).'),
     serviceRegistries: z.array(ServiceRegistrySchema).max(1).optional().describe('Cloud Map service discovery (one registry).'),
     desiredCount: int(0).optional().describe('Number of tasks to run (REPLICA only).'),
-    launchType: z
-      .enum(LaunchType)
-      .optional()
-      .describe('FARGATE, EC2, EXTERNAL or MANAGED_INSTANCES; not together with capacityProviderStrategy.'),
+    launchType: z.enum(LaunchType).optional().describe('FARGATE, EC2, EXTERNAL or MANAGED_INSTANCES; not together with capacityProviderStrategy.'),
     capacityProviderStrategy: CapacityProviderStrategySchema.optional(),
     platformVersion: z.string().optional().describe('Fargate platform version, e.g. LATEST or 1.4.0.'),
     role: z.string().optional().describe('IAM role for the load balancer (only with loadBalancers, not in awsvpc).'),
@@ -331,13 +317,8 @@ export const ServiceSpecSchema = z
     placementConstraints: z.array(PlacementConstraintSchema).max(10).optional().describe('Up to 10 constraints.'),
     placementStrategy: z.array(PlacementStrategySchema).max(5).optional().describe('Up to 5 strategy rules.'),
     networkConfiguration: NetworkConfigurationSchema.optional().describe('Required for awsvpc task definitions.'),
-    healthCheckGracePeriodSeconds: int(0, 2147483647)
-      .optional()
-      .describe('Seconds to ignore failing load balancer / health checks after a task starts.'),
-    schedulingStrategy: z
-      .enum(SchedulingStrategy)
-      .optional()
-      .describe('REPLICA (default) or DAEMON (one task per container instance; EC2 only).'),
+    healthCheckGracePeriodSeconds: int(0, 2147483647).optional().describe('Seconds to ignore failing load balancer / health checks after a task starts.'),
+    schedulingStrategy: z.enum(SchedulingStrategy).optional().describe('REPLICA (default) or DAEMON (one task per container instance; EC2 only).'),
     deploymentController: DeploymentControllerSchema.optional(),
     tags: TagsSchema.optional(),
     enableECSManagedTags: z.boolean().optional().describe('Add the aws:ecs:* tags to the tasks.'),
@@ -350,54 +331,57 @@ export const ServiceSpecSchema = z
     monitoring: MonitoringConfigurationSchema.optional().describe('Metric resolution of the service.'),
     autoScaling: AutoScalingSpecSchema.optional(),
   })
-  .superRefine(everyRun((s, ctx) => {
-    const issue = (path: (string | number)[], message: string) => ctx.addIssue({ code: 'custom', path, message });
-    // [API] CreateService taskDefinition: "A task definition must be specified if the service
-    // uses either the ECS or CODE_DEPLOY deployment controllers." (EXTERNAL: its task sets carry them.)
-    if (s.taskDefinition === undefined && s.deploymentController?.type !== 'EXTERNAL') {
-      issue(['taskDefinition'], 'required field is missing (only a service with deploymentController type EXTERNAL may leave it out)');
-    }
-    if (s.launchType !== undefined && s.capacityProviderStrategy !== undefined) {
-      issue(['capacityProviderStrategy'], 'launchType and capacityProviderStrategy are mutually exclusive; ECS rejects both: remove one');
-    }
-    if (s.schedulingStrategy === 'DAEMON') {
-      if (s.desiredCount !== undefined) {
-        issue(['desiredCount'], 'DAEMON scheduling runs one task per container instance and takes no desiredCount');
+  .superRefine(
+    everyRun((s, ctx) => {
+      const issue = (path: (string | number)[], message: string) => ctx.addIssue({ code: 'custom', path, message });
+      // [API] CreateService taskDefinition: "A task definition must be specified if the service
+      // uses either the ECS or CODE_DEPLOY deployment controllers." (EXTERNAL: its task sets carry them.)
+      if (s.taskDefinition === undefined && s.deploymentController?.type !== 'EXTERNAL') {
+        issue(['taskDefinition'], 'required field is missing (only a service with deploymentController type EXTERNAL may leave it out)');
       }
-      if (s.launchType !== undefined && s.launchType !== 'EC2') {
-        issue(['launchType'], `DAEMON scheduling works only with the EC2 launch type; got ${s.launchType}`);
+      if (s.launchType !== undefined && s.capacityProviderStrategy !== undefined) {
+        issue(['capacityProviderStrategy'], 'launchType and capacityProviderStrategy are mutually exclusive; ECS rejects both: remove one');
       }
-      s.capacityProviderStrategy?.forEach((c, i) => {
-        if (FARGATE_PROVIDERS.has(c.capacityProvider)) {
-          issue(['capacityProviderStrategy', i, 'capacityProvider'], `DAEMON scheduling works only on EC2; got ${c.capacityProvider}`);
+      if (s.schedulingStrategy === 'DAEMON') {
+        if (s.desiredCount !== undefined) {
+          issue(['desiredCount'], 'DAEMON scheduling runs one task per container instance and takes no desiredCount');
+        }
+        if (s.launchType !== undefined && s.launchType !== 'EC2') {
+          issue(['launchType'], `DAEMON scheduling works only with the EC2 launch type; got ${s.launchType}`);
+        }
+        s.capacityProviderStrategy?.forEach((c, i) => {
+          if (FARGATE_PROVIDERS.has(c.capacityProvider)) {
+            issue(['capacityProviderStrategy', i, 'capacityProvider'], `DAEMON scheduling works only on EC2; got ${c.capacityProvider}`);
+          }
+        });
+        if (s.deploymentController !== undefined && s.deploymentController.type !== 'ECS') {
+          issue(['deploymentController', 'type'], `DAEMON scheduling works only with the ECS deployment controller; got ${s.deploymentController.type}`);
+        }
+        if (s.autoScaling !== undefined) {
+          issue(['autoScaling'], 'DAEMON services have no desiredCount to scale');
+        }
+      }
+      s.loadBalancers?.forEach((lb, i) => {
+        const hasTg = lb.targetGroupArn !== undefined;
+        const hasClb = lb.loadBalancerName !== undefined;
+        if (hasTg && hasClb) {
+          issue(['loadBalancers', i, 'loadBalancerName'], 'give targetGroupArn (ALB/NLB) or loadBalancerName (Classic), not both');
+        } else if (!hasTg && !hasClb) {
+          issue(['loadBalancers', i, 'targetGroupArn'], 'required (or loadBalancerName for a Classic Load Balancer)');
+        }
+        if (lb.containerName === undefined) {
+          issue(['loadBalancers', i, 'containerName'], 'required: the container to register with the load balancer');
+        }
+        if (lb.containerPort === undefined) {
+          issue(['loadBalancers', i, 'containerPort'], 'required: the container port to register with the load balancer');
         }
       });
-      if (s.deploymentController !== undefined && s.deploymentController.type !== 'ECS') {
-        issue(['deploymentController', 'type'], `DAEMON scheduling works only with the ECS deployment controller; got ${s.deploymentController.type}`);
+      if (s.role !== undefined && (s.loadBalancers === undefined || s.loadBalancers.length === 0)) {
+        issue(['role'], 'only allowed together with loadBalancers');
       }
-      if (s.autoScaling !== undefined) {
-        issue(['autoScaling'], 'DAEMON services have no desiredCount to scale');
-      }
-    }
-    s.loadBalancers?.forEach((lb, i) => {
-      const hasTg = lb.targetGroupArn !== undefined;
-      const hasClb = lb.loadBalancerName !== undefined;
-      if (hasTg && hasClb) {
-        issue(['loadBalancers', i, 'loadBalancerName'], 'give targetGroupArn (ALB/NLB) or loadBalancerName (Classic), not both');
-      } else if (!hasTg && !hasClb) {
-        issue(['loadBalancers', i, 'targetGroupArn'], 'required (or loadBalancerName for a Classic Load Balancer)');
-      }
-      if (lb.containerName === undefined) {
-        issue(['loadBalancers', i, 'containerName'], 'required: the container to register with the load balancer');
-      }
-      if (lb.containerPort === undefined) {
-        issue(['loadBalancers', i, 'containerPort'], 'required: the container port to register with the load balancer');
-      }
-    });
-    if (s.role !== undefined && (s.loadBalancers === undefined || s.loadBalancers.length === 0)) {
-      issue(['role'], 'only allowed together with loadBalancers');
-    }
-  }), EVERY_RUN);
+    }),
+    EVERY_RUN,
+  );
 
 export type ServiceSpec = z.infer<typeof ServiceSpecSchema>;
 export type ServiceSpecInput = z.input<typeof ServiceSpecSchema>;

@@ -20,9 +20,7 @@ export const MAX_TAG_VALUE_LENGTH = 256;
 /** Prefix of the controller's own ownership tags (ecs-reconciler:managed-by, ...). */
 export const CONTROLLER_TAG_PREFIX = 'ecs-reconciler:';
 
-const tagValue = z
-  .union([z.string(), z.number(), z.boolean()])
-  .transform((v) => String(v));
+const tagValue = z.union([z.string(), z.number(), z.boolean()]).transform((v) => String(v));
 
 /** `{ team: web }`: the map form. */
 export const TagMapSchema = ownKeysRecord(tagValue);

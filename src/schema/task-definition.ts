@@ -1,5 +1,19 @@
 import { z } from 'zod';
-import { ECS_NAME_MESSAGE, ECS_NAME_PATTERN, ecsName, EVERY_RUN, everyRun, got, int, placementExpression, scalarString, str, stringList, stringMap } from './common.js';
+import { readTaskSize, TASK_SIZE_PATTERN, type TaskSizeKind } from '../model/task-size.js';
+import {
+  ECS_NAME_MESSAGE,
+  ECS_NAME_PATTERN,
+  EVERY_RUN,
+  ecsName,
+  everyRun,
+  got,
+  int,
+  placementExpression,
+  scalarString,
+  str,
+  stringList,
+  stringMap,
+} from './common.js';
 import {
   ApplicationProtocol,
   Compatibility,
@@ -23,7 +37,6 @@ import {
   UlimitName,
   VersionConsistency,
 } from './enums.js';
-import { readTaskSize, TASK_SIZE_PATTERN, type TaskSizeKind } from '../model/task-size.js';
 import { TagsSchema } from './tags.js';
 
 // ---------------------------------------------------------------------------
@@ -33,9 +46,7 @@ import { TagsSchema } from './tags.js';
 /** Secret: an environment variable (or log option) filled from Secrets Manager or SSM. */
 export const SecretSchema = z.strictObject({
   name: str().describe('Name of the environment variable (or log option) to set.'),
-  valueFrom: str().describe(
-    'Secrets Manager secret ARN or SSM Parameter Store parameter ARN/name (full ARN if in another Region).',
-  ),
+  valueFrom: str().describe('Secrets Manager secret ARN or SSM Parameter Store parameter ARN/name (full ARN if in another Region).'),
 });
 
 /** KeyValuePair: `{ name, value }` (environment variables, proxy properties). */
@@ -46,12 +57,8 @@ export const KeyValuePairSchema = z.strictObject({
 
 /** LogConfiguration of a container (also used by Service Connect). */
 export const LogConfigurationSchema = z.strictObject({
-  logDriver: z
-    .enum(LogDriver)
-    .describe('Log driver: awslogs, awsfirelens, splunk (Fargate); also fluentd, gelf, json-file, journald, syslog on EC2.'),
-  options: stringMap
-    .optional()
-    .describe('Driver options, e.g. awslogs-group, awslogs-region, awslogs-stream-prefix.'),
+  logDriver: z.enum(LogDriver).describe('Log driver: awslogs, awsfirelens, splunk (Fargate); also fluentd, gelf, json-file, journald, syslog on EC2.'),
+  options: stringMap.optional().describe('Driver options, e.g. awslogs-group, awslogs-region, awslogs-stream-prefix.'),
   secretOptions: z.array(SecretSchema).optional().describe('Secrets passed to the log configuration.'),
 });
 
@@ -65,19 +72,14 @@ const PORT_RANGE = /^(\d{1,5})-(\d{1,5})$/;
 export const PortMappingSchema = z
   .strictObject({
     containerPort: int(0, 65535).optional().describe('Port number on the container bound to the host port.'),
-    hostPort: int(0, 65535)
-      .optional()
-      .describe('Port on the host. In awsvpc and host network mode: omit it or give the containerPort.'),
+    hostPort: int(0, 65535).optional().describe('Port on the host. In awsvpc and host network mode: omit it or give the containerPort.'),
     protocol: z.enum(TransportProtocol).optional().describe('tcp (default) or udp.'),
     name: z
       .string()
       .regex(PORT_NAME, { error: got('expected up to 64 lowercase letters, numbers, underscores and hyphens') })
       .optional()
       .describe('Name of the port mapping, used by Service Connect (up to 64 lowercase letters, numbers, _ and -).'),
-    appProtocol: z
-      .enum(ApplicationProtocol)
-      .optional()
-      .describe('Application protocol for Service Connect: http, http2 or grpc.'),
+    appProtocol: z.enum(ApplicationProtocol).optional().describe('Application protocol for Service Connect: http, http2 or grpc.'),
     containerPortRange: z
       .string()
       .regex(PORT_RANGE, { error: got('expected a port range "first-last", e.g. "8000-8010"') })
@@ -127,14 +129,8 @@ export const RepositoryCredentialsSchema = z.strictObject({
 
 export const ContainerRestartPolicySchema = z.strictObject({
   enabled: z.boolean().describe('Whether the container restarts when it exits.'),
-  ignoredExitCodes: z
-    .array(z.number().int())
-    .max(50)
-    .optional()
-    .describe('Exit codes that do not trigger a restart (up to 50).'),
-  restartAttemptPeriod: int(60, 1800)
-    .optional()
-    .describe('Seconds the container must run before a restart can be attempted, 60-1800 (default 300).'),
+  ignoredExitCodes: z.array(z.number().int()).max(50).optional().describe('Exit codes that do not trigger a restart (up to 50).'),
+  restartAttemptPeriod: int(60, 1800).optional().describe('Seconds the container must run before a restart can be attempted, 60-1800 (default 300).'),
 });
 
 export const EnvironmentFileSchema = z.strictObject({
@@ -182,9 +178,7 @@ export const LinuxParametersSchema = z.strictObject({
 
 export const ContainerDependencySchema = z.strictObject({
   containerName: str().describe('A container of this task definition.'),
-  condition: z
-    .enum(ContainerCondition)
-    .describe('START, COMPLETE, SUCCESS (exit 0) or HEALTHY (needs a healthCheck on that container).'),
+  condition: z.enum(ContainerCondition).describe('START, COMPLETE, SUCCESS (exit 0) or HEALTHY (needs a healthCheck on that container).'),
 });
 
 export const HostEntrySchema = z.strictObject({
@@ -247,45 +241,23 @@ export const ContainerDefinitionSchema = z.strictObject({
   repositoryCredentials: RepositoryCredentialsSchema.optional().describe('Private registry authentication.'),
   cpu: int(0).optional().describe('CPU units reserved for the container (1024 = 1 vCPU).'),
   memory: int(1).optional().describe('Hard memory limit in MiB; the container is killed above it.'),
-  memoryReservation: int(1)
-    .optional()
-    .describe('Soft memory limit (reservation) in MiB; must not exceed memory.'),
+  memoryReservation: int(1).optional().describe('Soft memory limit (reservation) in MiB; must not exceed memory.'),
   links: stringList.optional().describe('Links to other containers, name or name:alias (bridge mode only).'),
   portMappings: z.array(PortMappingSchema).optional().describe('Port mappings of the container.'),
-  essential: z
-    .boolean()
-    .optional()
-    .describe('If true (default), the task stops when this container stops. At least one container must be essential.'),
+  essential: z.boolean().optional().describe('If true (default), the task stops when this container stops. At least one container must be essential.'),
   restartPolicy: ContainerRestartPolicySchema.optional().describe('Restart the container in place when it exits.'),
   entryPoint: stringList.optional().describe('Overrides the image ENTRYPOINT.'),
   command: stringList.optional().describe('Overrides the image CMD.'),
   environment: z.array(KeyValuePairSchema).optional().describe('Environment variables, [{ name, value }].'),
-  environmentFiles: z
-    .array(EnvironmentFileSchema)
-    .max(10)
-    .optional()
-    .describe('S3 .env files with environment variables (up to 10).'),
+  environmentFiles: z.array(EnvironmentFileSchema).max(10).optional().describe('S3 .env files with environment variables (up to 10).'),
   mountPoints: z.array(MountPointSchema).optional().describe('Volumes to mount into the container.'),
   volumesFrom: z.array(VolumeFromSchema).optional().describe('Mount volumes from another container.'),
   linuxParameters: LinuxParametersSchema.optional().describe('Linux-specific settings (capabilities, devices, tmpfs, ...).'),
-  secrets: z
-    .array(SecretSchema)
-    .optional()
-    .describe('Environment variables from Secrets Manager or SSM, [{ name, valueFrom }].'),
-  dependsOn: z
-    .array(ContainerDependencySchema)
-    .optional()
-    .describe('Containers that must reach a condition before this one starts.'),
-  startTimeout: int(0)
-    .optional()
-    .describe('Seconds to wait for dependencies before giving up on this container (Fargate: 2-120).'),
-  stopTimeout: int(0)
-    .optional()
-    .describe('Seconds before the container is killed after SIGTERM (Fargate: up to 120, default 30).'),
-  versionConsistency: z
-    .enum(VersionConsistency)
-    .optional()
-    .describe('enabled (default): resolve the image tag to a digest at deployment.'),
+  secrets: z.array(SecretSchema).optional().describe('Environment variables from Secrets Manager or SSM, [{ name, valueFrom }].'),
+  dependsOn: z.array(ContainerDependencySchema).optional().describe('Containers that must reach a condition before this one starts.'),
+  startTimeout: int(0).optional().describe('Seconds to wait for dependencies before giving up on this container (Fargate: 2-120).'),
+  stopTimeout: int(0).optional().describe('Seconds before the container is killed after SIGTERM (Fargate: up to 120, default 30).'),
+  versionConsistency: z.enum(VersionConsistency).optional().describe('enabled (default): resolve the image tag to a digest at deployment.'),
   hostname: z.string().optional().describe('Container hostname (not in awsvpc mode).'),
   user: z.string().optional().describe('User to run as: user, user:group, uid, uid:gid, ...'),
   workingDirectory: z.string().optional(),
@@ -295,9 +267,7 @@ export const ContainerDefinitionSchema = z.strictObject({
   dnsServers: stringList.optional(),
   dnsSearchDomains: stringList.optional(),
   extraHosts: z.array(HostEntrySchema).optional().describe('Extra /etc/hosts entries (not in awsvpc mode).'),
-  dockerSecurityOptions: stringList
-    .optional()
-    .describe('"no-new-privileges" | "apparmor:PROFILE" | "label:value" | "credentialspec:path".'),
+  dockerSecurityOptions: stringList.optional().describe('"no-new-privileges" | "apparmor:PROFILE" | "label:value" | "credentialspec:path".'),
   interactive: z.boolean().optional(),
   pseudoTerminal: z.boolean().optional(),
   dockerLabels: stringMap.optional().describe('Docker labels, a map.'),
@@ -305,10 +275,7 @@ export const ContainerDefinitionSchema = z.strictObject({
   logConfiguration: LogConfigurationSchema.optional().describe('Where the container logs go.'),
   healthCheck: HealthCheckSchema.optional().describe('Container health check (docker HEALTHCHECK).'),
   systemControls: z.array(SystemControlSchema).optional().describe('Namespaced kernel parameters (sysctls).'),
-  resourceRequirements: z
-    .array(ResourceRequirementSchema)
-    .optional()
-    .describe('GPUs, Neuron devices or Elastic Inference accelerators for the container.'),
+  resourceRequirements: z.array(ResourceRequirementSchema).optional().describe('GPUs, Neuron devices or Elastic Inference accelerators for the container.'),
   firelensConfiguration: FirelensConfigurationSchema.optional().describe('FireLens log router configuration.'),
   credentialSpecs: stringList
     .max(1)
@@ -373,10 +340,7 @@ export const VolumeSchema = z.strictObject({
   efsVolumeConfiguration: EFSVolumeConfigurationSchema.optional(),
   s3filesVolumeConfiguration: S3FilesVolumeConfigurationSchema.optional(),
   fsxWindowsFileServerVolumeConfiguration: FSxWindowsFileServerVolumeConfigurationSchema.optional(),
-  configuredAtLaunch: z
-    .boolean()
-    .optional()
-    .describe('Volume configured when the task runs (e.g. EBS from the service volumeConfigurations).'),
+  configuredAtLaunch: z.boolean().optional().describe('Volume configured when the task runs (e.g. EBS from the service volumeConfigurations).'),
 });
 
 export const TaskDefinitionPlacementConstraintSchema = z.strictObject({
@@ -546,10 +510,7 @@ function checkTaskDefinition(td: TaskDefinitionShape, ctx: z.RefinementCtx): voi
     });
     c.mountPoints?.forEach((m, j) => {
       if (m.sourceVolume !== undefined && !volumeNames.has(m.sourceVolume)) {
-        issue(
-          at('mountPoints', j, 'sourceVolume'),
-          `no volume ${JSON.stringify(m.sourceVolume)} in this task definition's volumes`,
-        );
+        issue(at('mountPoints', j, 'sourceVolume'), `no volume ${JSON.stringify(m.sourceVolume)} in this task definition's volumes`);
       }
     });
     if (td.networkMode === 'awsvpc' || td.networkMode === 'host') {
@@ -582,14 +543,8 @@ function checkTaskDefinition(td: TaskDefinitionShape, ctx: z.RefinementCtx): voi
 
 const taskDefinitionShape = {
   taskRoleArn: z.string().optional().describe('IAM role the containers use to call AWS APIs.'),
-  executionRoleArn: z
-    .string()
-    .optional()
-    .describe('IAM role ECS uses to pull images, fetch secrets and write logs (ecsTaskExecutionRole).'),
-  networkMode: z
-    .enum(NetworkMode)
-    .optional()
-    .describe('awsvpc (required for Fargate), bridge (EC2 default), host or none.'),
+  executionRoleArn: z.string().optional().describe('IAM role ECS uses to pull images, fetch secrets and write logs (ecsTaskExecutionRole).'),
+  networkMode: z.enum(NetworkMode).optional().describe('awsvpc (required for Fargate), bridge (EC2 default), host or none.'),
   containerDefinitions: z
     .array(ContainerDefinitionSchema)
     .min(1)
@@ -612,10 +567,7 @@ const taskDefinitionShape = {
   pidMode: z.enum(PidMode).optional().describe('host or task.'),
   ipcMode: z.enum(IpcMode).optional().describe('host, task or none (not on Fargate).'),
   proxyConfiguration: ProxyConfigurationSchema.optional().describe('App Mesh proxy configuration.'),
-  inferenceAccelerators: z
-    .array(InferenceAcceleratorSchema)
-    .optional()
-    .describe('Deprecated: Elastic Inference accelerators.'),
+  inferenceAccelerators: z.array(InferenceAcceleratorSchema).optional().describe('Deprecated: Elastic Inference accelerators.'),
   ephemeralStorage: EphemeralStorageSchema.optional().describe('Fargate ephemeral storage, 21-200 GiB.'),
   runtimePlatform: RuntimePlatformSchema.optional().describe('Operating system family and CPU architecture.'),
   enableFaultInjection: z.boolean().optional().describe('Allow fault injection requests from the task containers.'),

@@ -38,7 +38,10 @@ export class JsonLinesStore<T> {
   private lines = 0;
   private bytes = 0;
 
-  constructor(readonly file: string, private readonly opts: JsonLinesStoreOptions<T>) {}
+  constructor(
+    readonly file: string,
+    private readonly opts: JsonLinesStoreOptions<T>,
+  ) {}
 
   /**
    * Every record of the file, in order. Creates the folder (0700), narrows a file others
@@ -79,7 +82,7 @@ export class JsonLinesStore<T> {
 
   /** Appends one record; when the file has grown past its bound, rewrites it from `kept()` instead. */
   append(record: T, kept: () => readonly T[]): void {
-    const line = JSON.stringify(record) + '\n';
+    const line = `${JSON.stringify(record)}\n`;
     if (this.lines + 1 > this.opts.maxLines || (this.opts.maxBytes !== undefined && this.bytes + Buffer.byteLength(line) > this.opts.maxBytes)) {
       this.rewrite(kept());
       return;
@@ -106,7 +109,7 @@ export class JsonLinesStore<T> {
    * is in bounds with room to append.
    */
   rewrite(records: readonly T[]): void {
-    let lines = records.map((r) => JSON.stringify(r) + '\n');
+    let lines = records.map((r) => `${JSON.stringify(r)}\n`);
     if (lines.length > this.opts.maxLines) lines = lines.slice(lines.length - this.opts.maxLines);
     if (this.opts.maxBytes !== undefined) {
       // down to half the bound, so the appends that follow have room: a file kept just

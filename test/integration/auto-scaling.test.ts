@@ -12,7 +12,7 @@ import {
 import { DescribeServicesCommand, UpdateServiceCommand } from '@aws-sdk/client-ecs';
 import { describe, expect, it } from 'vitest';
 import { sdkClientConfig } from './emulator-helpers.js';
-import { REPO_ROOT, ecsClient, reconcile, scratchManifests, states } from './reconcile-helpers.js';
+import { ecsClient, REPO_ROOT, reconcile, scratchManifests, states } from './reconcile-helpers.js';
 
 const SERVICE = 'Service/us-east-1/scaling/scaled';
 const NS = { ServiceNamespace: 'ecs', ResourceId: 'service/scaling/scaled', ScalableDimension: 'ecs:service:DesiredCount' } as const;
@@ -65,7 +65,11 @@ describe('a service with target tracking, step scaling and a scheduled action', 
         ...NS,
         PolicyName: 'cpu60',
         PolicyType: 'TargetTrackingScaling',
-        TargetTrackingScalingPolicyConfiguration: { TargetValue: 90, PredefinedMetricSpecification: { PredefinedMetricType: 'ECSServiceAverageCPUUtilization' }, ScaleInCooldown: 120 },
+        TargetTrackingScalingPolicyConfiguration: {
+          TargetValue: 90,
+          PredefinedMetricSpecification: { PredefinedMetricType: 'ECSServiceAverageCPUUtilization' },
+          ScaleInCooldown: 120,
+        },
       }),
     );
     const plan = await reconcile(dir);
@@ -98,7 +102,13 @@ describe('ecs-reconciler/suspend-scale-in-during-deploy', () => {
     const dir = scratchManifests(join(REPO_ROOT, 'test', 'fixtures', 'scaling'));
     const file = join(dir, 'scaling.yaml');
     const text = readFileSync(file, 'utf8');
-    writeFileSync(file, text.replace('metadata: { name: scaled, cluster: scaling }', 'metadata:\n  name: scaled\n  cluster: scaling\n  annotations: { ecs-reconciler/suspend-scale-in-during-deploy: "true" }'));
+    writeFileSync(
+      file,
+      text.replace(
+        'metadata: { name: scaled, cluster: scaling }',
+        'metadata:\n  name: scaled\n  cluster: scaling\n  annotations: { ecs-reconciler/suspend-scale-in-during-deploy: "true" }',
+      ),
+    );
     await reconcile(dir, { mode: 'apply' });
     writeFileSync(file, readFileSync(file, 'utf8').replace('nginx:1.27', 'nginx:1.28'));
     const calls: string[] = [];

@@ -11,7 +11,10 @@ const OTHER_REGION = 'us-west-2';
 
 function folderWith(cluster: string): string {
   const dir = mkdtempSync(join(tmpdir(), 'ecs-reconciler-arn-'));
-  writeFileSync(join(dir, 'svc.yaml'), `apiVersion: ecs-reconciler/v1\nkind: Service\nmetadata:\n  name: far\n  cluster: ${cluster}\nspec:\n  taskDefinition: far:1\n  desiredCount: 0\n  launchType: EC2\n`);
+  writeFileSync(
+    join(dir, 'svc.yaml'),
+    `apiVersion: ecs-reconciler/v1\nkind: Service\nmetadata:\n  name: far\n  cluster: ${cluster}\nspec:\n  taskDefinition: far:1\n  desiredCount: 0\n  launchType: EC2\n`,
+  );
   return dir;
 }
 
@@ -31,7 +34,14 @@ describe('a cluster ARN in metadata.cluster', () => {
     const pass = await reconcile(folderWith('arn:aws:ecs:us-east-1:999999999999:cluster/theirs'), { mode: 'apply', prune: true });
     expect(pass.mutatingCalls).toBe(0);
     expect(pass.problems[0]).toEqual(
-      expect.objectContaining({ stage: 'validate', file: 'svc.yaml', line: 5, column: 12, path: 'metadata.cluster', message: expect.stringMatching(/cluster ARN is in account 999999999999, but these credentials are account 123456789012/) }),
+      expect.objectContaining({
+        stage: 'validate',
+        file: 'svc.yaml',
+        line: 5,
+        column: 12,
+        path: 'metadata.cluster',
+        message: expect.stringMatching(/cluster ARN is in account 999999999999, but these credentials are account 123456789012/),
+      }),
     );
     expect(pass.report.loadComplete).toBe(false);
     expect(pass.diffs.map((d) => [d.id, d.state])).toEqual([['Service/us-east-1/theirs/far', 'invalid']]);

@@ -8,8 +8,8 @@ import { DescribeServicesCommand, RegisterTaskDefinitionCommand, UpdateServiceCo
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TAG } from '../../src/model/resource.js';
 import { emulatorEnv } from './emulator-helpers.js';
-import { startFaultProxy, type FaultProxy } from './fault-proxy.js';
-import { ecsClient, reconcile, REPO_ROOT, scratchManifests, states } from './reconcile-helpers.js';
+import { type FaultProxy, startFaultProxy } from './fault-proxy.js';
+import { ecsClient, REPO_ROOT, reconcile, scratchManifests, states } from './reconcile-helpers.js';
 
 let proxy: FaultProxy;
 beforeAll(async () => {
@@ -23,10 +23,14 @@ afterAll(async () => {
 /** `ecs-reconciler plan` as its own process (asynchronously: the counting proxy runs in this one). */
 function planProcess(dir: string): Promise<{ status: number | null; stdout: string; stderr: string }> {
   const env = emulatorEnv();
-  const child = spawn(process.execPath, [join(REPO_ROOT, 'bin', 'ecs-reconciler.js'), 'plan', dir, '--format', 'json', '--endpoint', proxy.url, '--var-file', env.envFile, '--region', env.region], {
-    env: { ...process.env, AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test', ECS_RECONCILER_RATE_LIMITS: 'off' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    [join(REPO_ROOT, 'bin', 'ecs-reconciler.js'), 'plan', dir, '--format', 'json', '--endpoint', proxy.url, '--var-file', env.envFile, '--region', env.region],
+    {
+      env: { ...process.env, AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test', ECS_RECONCILER_RATE_LIMITS: 'off' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let stdout = '';
   let stderr = '';
   child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c));
@@ -61,10 +65,12 @@ describe('a cold plan after apply', () => {
 
   it('a revision registered by hand and deployed out of band is the one described (nobody recorded it), and is drift', async () => {
     const ecs = ecsClient();
-    const reg = await ecs.send(new RegisterTaskDefinitionCommand({
-      family: 'by-hand',
-      containerDefinitions: [{ name: 'web-server', image: 'public.ecr.aws/nginx/nginx:1.27', memory: 128 }],
-    }));
+    const reg = await ecs.send(
+      new RegisterTaskDefinitionCommand({
+        family: 'by-hand',
+        containerDefinitions: [{ name: 'web-server', image: 'public.ecr.aws/nginx/nginx:1.27', memory: 128 }],
+      }),
+    );
     await ecs.send(new UpdateServiceCommand({ cluster: 'prod', service: 'web', taskDefinition: reg.taskDefinition!.taskDefinitionArn! }));
     proxy.resetCounts();
     const run = await planProcess(dir);

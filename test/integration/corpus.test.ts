@@ -14,10 +14,10 @@ import { join } from 'node:path';
 import {
   CreateClusterCommand,
   CreateServiceCommand,
+  type CreateServiceCommandInput,
   ECSClient,
   ListTaskDefinitionsCommand,
   RegisterTaskDefinitionCommand,
-  type CreateServiceCommandInput,
   type RegisterTaskDefinitionCommandInput,
 } from '@aws-sdk/client-ecs';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -26,15 +26,15 @@ import { TASK_DEFINITION_READ_ONLY_FIELDS } from '../../src/manifests/parse.js';
 import {
   CORPUS_DIR,
   CORPUS_VARS,
+  type CorpusFile,
   corpusServices,
   corpusTaskDefinitions,
   parseCorpusFile,
   REFUSED_AS_ECS_REFUSES,
   SERVICE_TASK_DEFINITION,
-  type CorpusFile,
 } from '../corpus-fixtures.js';
 import { emulatorEnv, emulatorVar, resetEmulator, sdkClientConfig } from './emulator-helpers.js';
-import { reconcile, states, type PassRun } from './reconcile-helpers.js';
+import { type PassRun, reconcile, states } from './reconcile-helpers.js';
 
 type Json = Record<string, unknown>;
 
@@ -62,23 +62,32 @@ function networkId(name: string, region: string): string {
 function onEmulatorNetwork(file: CorpusFile, region: string): string {
   const subnets = [networkId('SUBNET_A', region), networkId('SUBNET_B', region)];
   const seen = new Map<string, string>();
-  return file.text
-    .replace(/"subnet-[A-Za-z0-9]+"/g, (id) => {
-      // each occurrence of a placeholder id stands for a subnet of its own
-      const key = /EXAMPLE/.test(id) ? `${id}#${seen.size}` : id;
-      if (!seen.has(key)) seen.set(key, subnets[seen.size % subnets.length]!);
-      return JSON.stringify(seen.get(key));
-    })
-    .replace(/"sg-[A-Za-z0-9]+"/g, () => JSON.stringify(networkId('SECURITY_GROUP', region)))
-    .replace(/"arn:aws:elasticloadbalancing:[^"]*:targetgroup\/[^"]+"/g, () => JSON.stringify(networkId('TARGET_GROUP_ARN', region)))
-    // The Service Connect tutorial writes one placeholder, "subnet-EXAMPLE", for each of
-    // three subnets; mapped, it would name one subnet three times. Its subnets are the
-    // emulator's two, once each. Likewise two published security groups both map to the
-    // emulator's one, named once.
-    .replace(/("(?:subnets|securityGroups)"\s*:\s*\[)([^\]]*)(\])/g, (_m, open: string, items: string, close: string) => {
-      const unique = [...new Set(items.split(',').map((i) => i.trim()).filter(Boolean))];
-      return `${open}${unique.join(', ')}${close}`;
-    });
+  return (
+    file.text
+      .replace(/"subnet-[A-Za-z0-9]+"/g, (id) => {
+        // each occurrence of a placeholder id stands for a subnet of its own
+        const key = /EXAMPLE/.test(id) ? `${id}#${seen.size}` : id;
+        if (!seen.has(key)) seen.set(key, subnets[seen.size % subnets.length]!);
+        return JSON.stringify(seen.get(key));
+      })
+      .replace(/"sg-[A-Za-z0-9]+"/g, () => JSON.stringify(networkId('SECURITY_GROUP', region)))
+      .replace(/"arn:aws:elasticloadbalancing:[^"]*:targetgroup\/[^"]+"/g, () => JSON.stringify(networkId('TARGET_GROUP_ARN', region)))
+      // The Service Connect tutorial writes one placeholder, "subnet-EXAMPLE", for each of
+      // three subnets; mapped, it would name one subnet three times. Its subnets are the
+      // emulator's two, once each. Likewise two published security groups both map to the
+      // emulator's one, named once.
+      .replace(/("(?:subnets|securityGroups)"\s*:\s*\[)([^\]]*)(\])/g, (_m, open: string, items: string, close: string) => {
+        const unique = [
+          ...new Set(
+            items
+              .split(',')
+              .map((i) => i.trim())
+              .filter(Boolean),
+          ),
+        ];
+        return `${open}${unique.join(', ')}${close}`;
+      })
+  );
 }
 
 /** The published JSON, `${VAR}`s filled in as the loader fills them, as a user would paste it. */
@@ -96,7 +105,7 @@ function tagList(tags: unknown): Array<{ key: string; value: string }> | undefin
 }
 
 function pinnedRevision(service: CorpusFile): { family: string; revision: number } | undefined {
-  const ref = String(parseCorpusFile(service, emulatorEnv().region).resources[0]?.spec['taskDefinition'] ?? '');
+  const ref = String(parseCorpusFile(service, emulatorEnv().region).resources[0]?.spec.taskDefinition ?? '');
   const m = /^([^:]+):(\d+)$/.exec(ref);
   return m ? { family: m[1]!, revision: Number(m[2]) } : undefined;
 }
@@ -112,8 +121,9 @@ async function revisionArns(ecs: ECSClient): Promise<string[]> {
  * (RegisterTaskDefinition takes neither the wrapper nor those fields).
  */
 function registrationOf(json: Json): Json {
-  const inner = json['taskDefinition'];
-  const unwrapped: Json = inner && typeof inner === 'object' && !Array.isArray(inner) ? { ...(inner as Json), ...(json['tags'] ? { tags: json['tags'] } : {}) } : { ...json };
+  const inner = json.taskDefinition;
+  const unwrapped: Json =
+    inner && typeof inner === 'object' && !Array.isArray(inner) ? { ...(inner as Json), ...(json.tags ? { tags: json.tags } : {}) } : { ...json };
   for (const field of TASK_DEFINITION_READ_ONLY_FIELDS) delete unwrapped[field];
   return unwrapped;
 }
@@ -121,7 +131,7 @@ function registrationOf(json: Json): Json {
 /** Registers the corpus task definition by hand, `times` times (ECS numbers them 1, 2, ...). */
 async function registerByHand(ecs: ECSClient, td: CorpusFile, region: string, times = 1): Promise<void> {
   const json = registrationOf(publishedJson(td, region));
-  const input = { ...json, ...(json['tags'] ? { tags: tagList(json['tags']) } : {}) } as unknown as RegisterTaskDefinitionCommandInput;
+  const input = { ...json, ...(json.tags ? { tags: tagList(json.tags) } : {}) } as unknown as RegisterTaskDefinitionCommandInput;
   for (let i = 0; i < times; i++) await ecs.send(new RegisterTaskDefinitionCommand(input));
 }
 
@@ -151,15 +161,15 @@ async function manifestsFor(file: CorpusFile, ecs: ECSClient): Promise<string> {
 /** What a console user does for a task definition alone: registers it and runs it as a service. */
 function serviceFor(td: CorpusFile, cluster: string, region: string): CreateServiceCommandInput {
   const json = publishedJson(td, region);
-  const family = String(json['family'] ?? (json['taskDefinition'] as Json | undefined)?.['family']);
-  const fargate = Array.isArray(json['requiresCompatibilities']) && (json['requiresCompatibilities'] as string[]).includes('FARGATE');
+  const family = String(json.family ?? (json.taskDefinition as Json | undefined)?.family);
+  const fargate = Array.isArray(json.requiresCompatibilities) && (json.requiresCompatibilities as string[]).includes('FARGATE');
   return {
     cluster,
     serviceName: `${family}-svc`,
     taskDefinition: family,
     desiredCount: 1,
     launchType: fargate ? 'FARGATE' : 'EC2',
-    ...(json['networkMode'] === 'awsvpc'
+    ...(json.networkMode === 'awsvpc'
       ? { networkConfiguration: { awsvpcConfiguration: { subnets: [networkId('SUBNET_A', region)], securityGroups: [networkId('SECURITY_GROUP', region)] } } }
       : {}),
   };
@@ -185,12 +195,12 @@ function exportedVariables(out: string, registered: readonly Json[]): Map<string
     const assignment = /^([A-Za-z_][A-Za-z0-9_]*)=$/.exec(line);
     if (assignment && use) {
       const [, family, container, where, key] = use;
-      const td = registered.find((t) => t['family'] === family);
-      const c = (td?.['containerDefinitions'] as Json[] | undefined)?.find((x) => x['name'] === container);
+      const td = registered.find((t) => t.family === family);
+      const c = (td?.containerDefinitions as Json[] | undefined)?.find((x) => x.name === container);
       const value =
         where === 'environment'
-          ? (c?.['environment'] as Array<{ name: string; value: string }> | undefined)?.find((e) => e.name === key)?.value
-          : ((c?.['logConfiguration'] as Json | undefined)?.['options'] as Record<string, string> | undefined)?.[key!];
+          ? (c?.environment as Array<{ name: string; value: string }> | undefined)?.find((e) => e.name === key)?.value
+          : ((c?.logConfiguration as Json | undefined)?.options as Record<string, string> | undefined)?.[key!];
       if (value !== undefined) values.set(assignment[1]!, value);
       use = null;
     }
@@ -201,7 +211,12 @@ function exportedVariables(out: string, registered: readonly Json[]): Map<string
 async function runCli(argv: string[], region: string): Promise<{ code: number; stdout: string; stderr: string }> {
   let stdout = '';
   let stderr = '';
-  const code = await main(argv, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), env: { ...process.env, AWS_REGION: region, ECS_RECONCILER_RATE_LIMITS: 'off' }, cwd: process.cwd() });
+  const code = await main(argv, {
+    stdout: (t) => (stdout += t),
+    stderr: (t) => (stderr += t),
+    env: { ...process.env, AWS_REGION: region, ECS_RECONCILER_RATE_LIMITS: 'off' },
+    cwd: process.cwd(),
+  });
   return { code, stdout, stderr };
 }
 
@@ -221,7 +236,10 @@ describe.each([...taskDefinitions, ...services].filter((f) => !REFUSED_AS_ECS_RE
     const plan = await reconcile(dir, { mode: 'plan', vars: vars() });
     expect(problems(plan), problems(plan).join('\n')).toEqual([]);
     for (const d of plan.diffs) expect(d.changes, `${d.id}: ${JSON.stringify(d.changes)}`).toEqual([]);
-    expect(Object.values(states(plan)).every((s) => s === 'in-sync'), JSON.stringify(states(plan))).toBe(true);
+    expect(
+      Object.values(states(plan)).every((s) => s === 'in-sync'),
+      JSON.stringify(states(plan)),
+    ).toBe(true);
     expect(plan.plan.actions).toEqual([]);
 
     const before = await revisionArns(ecs);
@@ -252,7 +270,14 @@ describe.each([...taskDefinitions, ...services].filter((f) => !REFUSED_AS_ECS_RE
         registered.push(registrationOf(publishedJson(byStem.get(td)!, region)));
       }
       const body = publishedJson(file, region);
-      await ecs.send(new CreateServiceCommand({ ...(body as unknown as CreateServiceCommandInput), cluster, serviceName: svc.name, ...(body['tags'] ? { tags: tagList(body['tags']) } : {}) }));
+      await ecs.send(
+        new CreateServiceCommand({
+          ...(body as unknown as CreateServiceCommandInput),
+          cluster,
+          serviceName: svc.name,
+          ...(body.tags ? { tags: tagList(body.tags) } : {}),
+        }),
+      );
     }
 
     const out = join(mkdtempSync(join(tmpdir(), 'ecs-reconciler-corpus-export-')), 'estate');
@@ -271,6 +296,9 @@ describe.each([...taskDefinitions, ...services].filter((f) => !REFUSED_AS_ECS_RE
     const plan = await reconcile(out, { mode: 'plan', region, vars: adoptVars });
     expect(problems(plan), problems(plan).join('\n')).toEqual([]);
     for (const d of plan.diffs) expect(d.changes, `${d.id}: ${JSON.stringify(d.changes)}`).toEqual([]);
-    expect(Object.values(states(plan)).every((s) => s === 'in-sync'), JSON.stringify(states(plan))).toBe(true);
+    expect(
+      Object.values(states(plan)).every((s) => s === 'in-sync'),
+      JSON.stringify(states(plan)),
+    ).toBe(true);
   });
 });

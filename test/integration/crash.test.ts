@@ -14,9 +14,9 @@ import {
   RegisterTaskDefinitionCommand,
 } from '@aws-sdk/client-ecs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isPass, startDaemon, type DaemonProcess, type LogLine } from './daemon-helpers.js';
+import { type DaemonProcess, isPass, type LogLine, startDaemon } from './daemon-helpers.js';
 import { emulatorEnv, emulatorVar, resetEmulator } from './emulator-helpers.js';
-import { inventory, startFaultProxy, type FaultProxy } from './fault-proxy.js';
+import { type FaultProxy, inventory, startFaultProxy } from './fault-proxy.js';
 import { ecsClient, reconcile, scratchManifests, states } from './reconcile-helpers.js';
 
 const FAMILIES = ['web', 'api', 'worker', 'legacy-task'];
@@ -71,7 +71,14 @@ async function unmanagedSnapshot(): Promise<unknown> {
   const td = await ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: 'legacy-task', include: ['TAGS'] }));
   return {
     cluster: { status: c?.status, tags: c?.tags, settings: c?.settings, capacityProviders: c?.capacityProviders },
-    service: { status: s?.status, taskDefinition: s?.taskDefinition, desiredCount: s?.desiredCount, launchType: s?.launchType, tags: s?.tags, networkConfiguration: s?.networkConfiguration },
+    service: {
+      status: s?.status,
+      taskDefinition: s?.taskDefinition,
+      desiredCount: s?.desiredCount,
+      launchType: s?.launchType,
+      tags: s?.tags,
+      networkConfiguration: s?.networkConfiguration,
+    },
     revisions: revs,
     taskDefinition: { revision: td.taskDefinition?.revision, containers: td.taskDefinition?.containerDefinitions, tags: td.tags },
   };
@@ -108,15 +115,58 @@ const SCENARIOS: Scenario[] = [
   { name: 'from empty', op: 'CreateService', n: 1 },
   { name: 'from empty', op: 'CreateService', n: 3 },
   { name: 'from empty', op: 'RegisterScalableTarget', n: 1 },
-  { name: 'new image', op: 'RegisterTaskDefinition', n: 1, edit: (d) => replaceIn(d, 'web/web.yaml', '${WEB_IMAGE_TAG:=1.27}', '1.31'), revisions: { ...ONE_EACH, web: 2 } },
-  { name: 'new image', op: 'UpdateService', n: 1, edit: (d) => replaceIn(d, 'web/web.yaml', '${WEB_IMAGE_TAG:=1.27}', '1.31'), revisions: { ...ONE_EACH, web: 2 } },
+  {
+    name: 'new image',
+    op: 'RegisterTaskDefinition',
+    n: 1,
+    edit: (d) => replaceIn(d, 'web/web.yaml', '${WEB_IMAGE_TAG:=1.27}', '1.31'),
+    revisions: { ...ONE_EACH, web: 2 },
+  },
+  {
+    name: 'new image',
+    op: 'UpdateService',
+    n: 1,
+    edit: (d) => replaceIn(d, 'web/web.yaml', '${WEB_IMAGE_TAG:=1.27}', '1.31'),
+    revisions: { ...ONE_EACH, web: 2 },
+  },
   { name: 'desiredCount', op: 'UpdateService', n: 1, edit: (d) => replaceIn(d, 'api/api.yaml', 'desiredCount: 3', 'desiredCount: 4') },
-  { name: 'cluster tags', op: 'TagResource', n: 1, edit: (d) => replaceIn(d, 'clusters/clusters.yaml', 'tags: { team: web, env: prod }', 'tags: { team: web2 }') },
-  { name: 'cluster tags', op: 'UntagResource', n: 1, edit: (d) => replaceIn(d, 'clusters/clusters.yaml', 'tags: { team: web, env: prod }', 'tags: { team: web2 }') },
+  {
+    name: 'cluster tags',
+    op: 'TagResource',
+    n: 1,
+    edit: (d) => replaceIn(d, 'clusters/clusters.yaml', 'tags: { team: web, env: prod }', 'tags: { team: web2 }'),
+  },
+  {
+    name: 'cluster tags',
+    op: 'UntagResource',
+    n: 1,
+    edit: (d) => replaceIn(d, 'clusters/clusters.yaml', 'tags: { team: web, env: prod }', 'tags: { team: web2 }'),
+  },
   { name: 'cluster settings', op: 'UpdateCluster', n: 1, edit: (d) => replaceIn(d, 'clusters/clusters.yaml', 'value: enabled', 'value: disabled') },
-  { name: 'capacity providers', op: 'PutClusterCapacityProviders', n: 1, edit: (d) => replaceIn(d, 'clusters/clusters.yaml', '{ capacityProvider: FARGATE_SPOT, weight: 4 }', '{ capacityProvider: FARGATE_SPOT, weight: 2 }') },
-  { name: 'prune api', op: 'DeleteService', n: 1, prune: true, edit: (d) => rmSync(join(d, 'api'), { recursive: true }), services: { batch: ['worker'], legacy: ['legacy-svc'], prod: ['web'] }, revisions: { ...ONE_EACH, api: 0 } },
-  { name: 'prune api', op: 'DeregisterTaskDefinition', n: 1, prune: true, edit: (d) => rmSync(join(d, 'api'), { recursive: true }), services: { batch: ['worker'], legacy: ['legacy-svc'], prod: ['web'] }, revisions: { ...ONE_EACH, api: 0 } },
+  {
+    name: 'capacity providers',
+    op: 'PutClusterCapacityProviders',
+    n: 1,
+    edit: (d) => replaceIn(d, 'clusters/clusters.yaml', '{ capacityProvider: FARGATE_SPOT, weight: 4 }', '{ capacityProvider: FARGATE_SPOT, weight: 2 }'),
+  },
+  {
+    name: 'prune api',
+    op: 'DeleteService',
+    n: 1,
+    prune: true,
+    edit: (d) => rmSync(join(d, 'api'), { recursive: true }),
+    services: { batch: ['worker'], legacy: ['legacy-svc'], prod: ['web'] },
+    revisions: { ...ONE_EACH, api: 0 },
+  },
+  {
+    name: 'prune api',
+    op: 'DeregisterTaskDefinition',
+    n: 1,
+    prune: true,
+    edit: (d) => rmSync(join(d, 'api'), { recursive: true }),
+    services: { batch: ['worker'], legacy: ['legacy-svc'], prod: ['web'] },
+    revisions: { ...ONE_EACH, api: 0 },
+  },
 ];
 
 async function runScenario(sc: Scenario): Promise<string> {
@@ -145,7 +195,23 @@ async function runScenario(sc: Scenario): Promise<string> {
     };
   });
   try {
-    await Promise.race([killed, new Promise((_, reject) => setTimeout(() => reject(new Error(`${sc.op} #${sc.n} never happened; requests ${JSON.stringify(proxy.requests)}, forwarded ${JSON.stringify(proxy.forwarded)}; the daemon said:\n${first.lines.slice(-8).map((l) => JSON.stringify(l).slice(0, 400)).join('\n')}\n${first.stderr.join('').slice(0, 2000)}`)), 30_000))]);
+    await Promise.race([
+      killed,
+      new Promise((_, reject) =>
+        setTimeout(
+          () =>
+            reject(
+              new Error(
+                `${sc.op} #${sc.n} never happened; requests ${JSON.stringify(proxy.requests)}, forwarded ${JSON.stringify(proxy.forwarded)}; the daemon said:\n${first.lines
+                  .slice(-8)
+                  .map((l) => JSON.stringify(l).slice(0, 400))
+                  .join('\n')}\n${first.stderr.join('').slice(0, 2000)}`,
+              ),
+            ),
+          30_000,
+        ),
+      ),
+    ]);
   } finally {
     proxy.onResponse = undefined;
     if (first.child.exitCode === null && first.child.signalCode === null) await first.stop('SIGKILL');

@@ -1,7 +1,7 @@
 // The daemon's harder edges: a git-sync sidecar swapping the checkout by symlink, the
 // git commit recorded, a failing resource backing off while the others converge, and
 // AWS refusing every call.
-import { resetEmulator } from './emulator-helpers.js';
+
 import { execFileSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, renameSync, symlinkSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
@@ -10,11 +10,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DescribeServicesCommand, DescribeTaskDefinitionCommand, UpdateServiceCommand } from '@aws-sdk/client-ecs';
 import { describe, expect, it } from 'vitest';
-import { isPass, startDaemon, type LogLine } from './daemon-helpers.js';
-import { REPO_ROOT, ecsClient } from './reconcile-helpers.js';
+import { isPass, type LogLine, startDaemon } from './daemon-helpers.js';
+import { resetEmulator } from './emulator-helpers.js';
+import { ecsClient, REPO_ROOT } from './reconcile-helpers.js';
 
 function git(dir: string, ...args: string[]): string {
-  return execFileSync('git', ['-C', dir, ...args], { env: { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@example.com', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@example.com' } }).toString().trim();
+  return execFileSync('git', ['-C', dir, ...args], {
+    env: { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@example.com', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@example.com' },
+  })
+    .toString()
+    .trim();
 }
 
 describe('a git-sync checkout', () => {
@@ -45,7 +50,11 @@ describe('a git-sync checkout', () => {
       symlinkSync('rev-2', join(root, 'current.tmp'));
       renameSync(join(root, 'current.tmp'), join(root, 'current'));
 
-      const update = await daemon.waitForNext((l) => l.action === 'update-service' && l.resource === 'Service/us-east-1/prod/web' && l.outcome === 'applied', 20_000, 'the new commit applied');
+      const update = await daemon.waitForNext(
+        (l) => l.action === 'update-service' && l.resource === 'Service/us-east-1/prod/web' && l.outcome === 'applied',
+        20_000,
+        'the new commit applied',
+      );
       expect(update.passId).toBeGreaterThan(1);
       const pass = await daemon.waitFor((l) => isPass(l) && l.passId === update.passId, 10_000, 'that pass');
       expect(pass.gitRevision).toBe(commit2);
@@ -63,7 +72,10 @@ describe('failures', () => {
     // the worker's subnet does not exist: ECS refuses the service, every time
     const svc = join(dir, 'worker', 'worker-service.yaml');
     // (a new name: the estate of the test before may hold a worker already)
-    writeFileSync(svc, readFileSync(svc, 'utf8').replace('${SUBNET_A:=subnet-0example00000000a}', 'subnet-00000000000000000').replace('name: worker', 'name: worker-broken'));
+    writeFileSync(
+      svc,
+      readFileSync(svc, 'utf8').replace('${SUBNET_A:=subnet-0example00000000a}', 'subnet-00000000000000000').replace('name: worker', 'name: worker-broken'),
+    );
     const daemon = startDaemon(dir, ['--interval', '300ms']);
     try {
       const isWorkerService = (l: LogLine) => l.action === 'create-service' && l.resource === 'Service/us-east-1/batch/worker-broken';
@@ -108,7 +120,10 @@ describe('failures', () => {
       const ready = await daemon.get('/readyz');
       expect(ready.status).toBe(503);
       expect(ready.text).toMatch(/AWS was not reachable/);
-      const report = JSON.parse((await daemon.get('/report')).text) as { problems: Array<{ stage: string; message: string }>; summary: { actionsPlanned: number } };
+      const report = JSON.parse((await daemon.get('/report')).text) as {
+        problems: Array<{ stage: string; message: string }>;
+        summary: { actionsPlanned: number };
+      };
       expect(report.problems.some((p) => p.stage === 'read' && /AccessDenied/.test(p.message))).toBe(true);
       expect(report.summary.actionsPlanned).toBe(0);
     } finally {
@@ -132,13 +147,13 @@ describe('--state-dir', () => {
       return m.reduce((n, l) => n + Number(l.split(' ').at(-1)), 0);
     };
     const first = startDaemon(dir, ['--interval', '60s', '--state-dir', stateDir]);
-    await first.waitFor(isPass, 30_000, 'the first daemon\'s pass');
+    await first.waitFor(isPass, 30_000, "the first daemon's pass");
     expect(await first.stop()).toBe(0);
     const second = startDaemon(dir, ['--interval', '60s', '--state-dir', stateDir]);
     try {
       const start = await second.waitFor((l) => typeof l.revisionsRestored === 'number', 20_000, 'the start line');
       expect(start.revisionsRestored).toBeGreaterThanOrEqual(3);
-      const pass = await second.waitFor(isPass, 30_000, 'the restarted daemon\'s pass');
+      const pass = await second.waitFor(isPass, 30_000, "the restarted daemon's pass");
       expect((pass.states as Record<string, number>)['in-sync']).toBe(8);
       expect(await describes(second)).toBe(0);
       expect(start.historyRestored).toBe(1);
@@ -158,7 +173,11 @@ describe('self-heal restores even a service deleted by hand', () => {
       await ecsClient().send(new UpdateServiceCommand({ cluster: 'prod', service: 'web', desiredCount: 0 }));
       const { DeleteServiceCommand } = await import('@aws-sdk/client-ecs');
       await ecsClient().send(new DeleteServiceCommand({ cluster: 'prod', service: 'web', force: true }));
-      await daemon.waitForNext((l) => l.action === 'create-service' && l.resource === 'Service/us-east-1/prod/web' && l.outcome === 'applied', 15_000, 'web re-created');
+      await daemon.waitForNext(
+        (l) => l.action === 'create-service' && l.resource === 'Service/us-east-1/prod/web' && l.outcome === 'applied',
+        15_000,
+        'web re-created',
+      );
       const r = await ecsClient().send(new DescribeServicesCommand({ cluster: 'prod', services: ['web'] }));
       expect(r.services?.find((s) => s.status === 'ACTIVE')?.desiredCount).toBe(2);
     } finally {

@@ -1,6 +1,6 @@
 // Starts `ecs-reconciler run` as a real child process (the compiled CLI in dist/, as
 // users run it) against the emulator, and reads its JSON log lines as they come.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -53,8 +53,25 @@ export class DaemonProcess {
     const seen = this.lines.find(pred);
     if (seen) return Promise.resolve(seen);
     return new Promise((resolve, reject) => {
-      const t = setTimeout(() => reject(new Error(`timed out waiting for ${what}; last lines:\n${this.lines.slice(-5).map((l) => JSON.stringify(l)).join('\n')}\n${this.stderr.join('')}`)), timeoutMs);
-      this.waiters.push({ pred, resolve: (l) => { clearTimeout(t); resolve(l); } });
+      const t = setTimeout(
+        () =>
+          reject(
+            new Error(
+              `timed out waiting for ${what}; last lines:\n${this.lines
+                .slice(-5)
+                .map((l) => JSON.stringify(l))
+                .join('\n')}\n${this.stderr.join('')}`,
+            ),
+          ),
+        timeoutMs,
+      );
+      this.waiters.push({
+        pred,
+        resolve: (l) => {
+          clearTimeout(t);
+          resolve(l);
+        },
+      });
     });
   }
 
@@ -79,7 +96,22 @@ export function startDaemon(dir: string, extra: string[] = []): DaemonProcess {
   const env = emulatorEnv();
   const child = spawn(
     process.execPath,
-    [join(REPO_ROOT, 'bin', 'ecs-reconciler.js'), 'run', dir, '--endpoint', env.endpoint, '--var-file', env.envFile, '--region', env.region, '--listen', '127.0.0.1:0', '--debounce', '100ms', ...extra],
+    [
+      join(REPO_ROOT, 'bin', 'ecs-reconciler.js'),
+      'run',
+      dir,
+      '--endpoint',
+      env.endpoint,
+      '--var-file',
+      env.envFile,
+      '--region',
+      env.region,
+      '--listen',
+      '127.0.0.1:0',
+      '--debounce',
+      '100ms',
+      ...extra,
+    ],
     { env: { ...process.env, AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test', ECS_RECONCILER_RATE_LIMITS: 'off' }, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   return new DaemonProcess(child);

@@ -6,7 +6,7 @@ import { readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { DescribeServicesCommand, UpdateServiceCommand } from '@aws-sdk/client-ecs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isPass, startDaemon, startWebhookReceiver, type DaemonProcess, type LogLine } from './daemon-helpers.js';
+import { type DaemonProcess, isPass, type LogLine, startDaemon, startWebhookReceiver } from './daemon-helpers.js';
 import { ecsClient, reconcile, scratchManifests } from './reconcile-helpers.js';
 
 interface WebhookPost {
@@ -86,7 +86,11 @@ describe('the daemon with a refused prune stage', () => {
     const postsBefore = posts.length;
 
     removeManifestFiles(dir);
-    await daemon.waitForNext((l) => l.stage === 'prune' && typeof l.msg === 'string' && l.msg.includes('yield no resources at all'), 20_000, 'the prune refusal logged');
+    await daemon.waitForNext(
+      (l) => l.stage === 'prune' && typeof l.msg === 'string' && l.msg.includes('yield no resources at all'),
+      20_000,
+      'the prune refusal logged',
+    );
     const passes = await passesAfter(daemon, 3);
     // every pass of the three saw the managed resources as orphans (the worker service,
     // annotated prune "false", as retained), and deleted none
@@ -107,7 +111,13 @@ describe('the daemon with a refused prune stage', () => {
     // (the batch cluster and the worker task definition, still in use, were never to go)
     const about = posts.slice(postsBefore);
     expect(about).toHaveLength(1);
-    expect(about[0]!.transitions.map((t) => t.resource).sort()).toEqual(['Cluster/us-east-1/prod', 'Service/us-east-1/prod/api', 'Service/us-east-1/prod/web', 'TaskDefinition/us-east-1/api', 'TaskDefinition/us-east-1/web']);
+    expect(about[0]!.transitions.map((t) => t.resource).sort()).toEqual([
+      'Cluster/us-east-1/prod',
+      'Service/us-east-1/prod/api',
+      'Service/us-east-1/prod/web',
+      'TaskDefinition/us-east-1/api',
+      'TaskDefinition/us-east-1/web',
+    ]);
     expect(about[0]!.transitions.every((t) => t.from === 'ok' && t.to === 'error' && t.state === 'orphaned')).toBe(true);
     expect(about[0]!.text).toContain('prune refused: the manifests yield no resources at all');
     expect(about[0]!.text).toContain('--allow-empty');
@@ -123,11 +133,19 @@ describe('the daemon with a refused prune stage', () => {
     rmSync(join(dir, 'web'), { recursive: true });
     const postsBefore = posts.length;
     daemon = startDaemon(dir, ['--prune', '--controller-id', 'default', '--max-prune', '1', '--interval', '1s', '--notify-webhook', hook]);
-    await daemon.waitFor((l) => l.stage === 'prune' && typeof l.msg === 'string' && l.msg.includes('more than --max-prune 1'), 30_000, 'the --max-prune refusal logged');
+    await daemon.waitFor(
+      (l) => l.stage === 'prune' && typeof l.msg === 'string' && l.msg.includes('more than --max-prune 1'),
+      30_000,
+      'the --max-prune refusal logged',
+    );
 
     // behind the daemon's back
     await ecsClient().send(new UpdateServiceCommand({ cluster: 'prod', service: 'api', desiredCount: 7 }));
-    const restored = await daemon.waitForNext((l) => l.action === 'update-service' && l.resource === 'Service/us-east-1/prod/api', 20_000, 'the UpdateService of api');
+    const restored = await daemon.waitForNext(
+      (l) => l.action === 'update-service' && l.resource === 'Service/us-east-1/prod/api',
+      20_000,
+      'the UpdateService of api',
+    );
     expect(restored.outcome).toBe('applied');
     expect(await desiredCountOf('prod', 'api')).toBe(3);
     await passesAfter(daemon, 3);
@@ -138,7 +156,9 @@ describe('the daemon with a refused prune stage', () => {
     expect(body.prune).toMatchObject({ status: 'refused', deletions: 2 });
     const pruneProblems = body.problems.filter((p) => p.stage === 'prune');
     expect(pruneProblems).toHaveLength(1);
-    expect(pruneProblems[0]!.message).toMatch(/^prune refused: it would delete 2 of the \d+ resource\(s\) this controller manages, more than --max-prune 1\. Check the plan; pass --max-prune 2 to go on/);
+    expect(pruneProblems[0]!.message).toMatch(
+      /^prune refused: it would delete 2 of the \d+ resource\(s\) this controller manages, more than --max-prune 1\. Check the plan; pass --max-prune 2 to go on/,
+    );
     const byId = new Map(body.resources.map((r) => [r.id, r.state]));
     expect(byId.get('Service/us-east-1/prod/web')).toBe('orphaned');
     expect(byId.get('TaskDefinition/us-east-1/web')).toBe('orphaned');
@@ -147,7 +167,12 @@ describe('the daemon with a refused prune stage', () => {
     // the two orphans entered error once; the api's drift and its repair are their own news
     const orphanPosts = posts.slice(postsBefore).filter((p) => p.transitions.some((t) => t.state === 'orphaned'));
     expect(orphanPosts).toHaveLength(1);
-    expect(orphanPosts[0]!.transitions.filter((t) => t.state === 'orphaned').map((t) => t.resource).sort()).toEqual(['Service/us-east-1/prod/web', 'TaskDefinition/us-east-1/web']);
+    expect(
+      orphanPosts[0]!.transitions
+        .filter((t) => t.state === 'orphaned')
+        .map((t) => t.resource)
+        .sort(),
+    ).toEqual(['Service/us-east-1/prod/web', 'TaskDefinition/us-east-1/web']);
     expect(orphanPosts[0]!.text).toContain('pass --max-prune 2 to go on');
   }, 120_000);
 });

@@ -1,10 +1,10 @@
 // The daemon as users run it: a child process on the emulator, watched through its
 // logs, its HTTP endpoints and the emulator's state.
-import { readFileSync, writeFileSync, unlinkSync } from 'node:fs';
+import { readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DescribeServicesCommand, UpdateServiceCommand } from '@aws-sdk/client-ecs';
 import { afterAll, describe, expect, it } from 'vitest';
-import { isPass, startDaemon, type DaemonProcess } from './daemon-helpers.js';
+import { type DaemonProcess, isPass, startDaemon } from './daemon-helpers.js';
 import { ecsClient, reconcile, scratchManifests, states } from './reconcile-helpers.js';
 
 /** Minimal Prometheus text-format parser: every sample line must parse. */
@@ -54,7 +54,11 @@ describe('the daemon in apply mode', () => {
     const file = join(dir, 'web', 'web.yaml');
     const written = performance.now();
     writeFileSync(file, readFileSync(file, 'utf8').replace('${WEB_IMAGE_TAG:=1.27}', '1.30'));
-    const line = await daemon.waitForNext((l) => l.action === 'update-service' && l.resource === 'Service/us-east-1/prod/web' && l.outcome === 'applied', 20_000, 'the UpdateService of web');
+    const line = await daemon.waitForNext(
+      (l) => l.action === 'update-service' && l.resource === 'Service/us-east-1/prod/web' && l.outcome === 'applied',
+      20_000,
+      'the UpdateService of web',
+    );
     const ms = Math.round(performance.now() - written);
     console.log(`file write to UpdateService applied: ${ms} ms`);
     expect(line.outcome).toBe('applied');
@@ -62,7 +66,12 @@ describe('the daemon in apply mode', () => {
 
   it('reverts a change made behind its back on the next resync', async () => {
     await ecsClient().send(new UpdateServiceCommand({ cluster: 'prod', service: 'api', desiredCount: 9 }));
-    await until(() => desiredCountOf('prod', 'api'), (n) => n === 3, 15_000, 'api desiredCount back to 3');
+    await until(
+      () => desiredCountOf('prod', 'api'),
+      (n) => n === 3,
+      15_000,
+      'api desiredCount back to 3',
+    );
     const drift = daemon.lines.find((l) => l.resource === 'Service/us-east-1/prod/api' && l.state === 'drifted');
     // one line with the field path and both values, logged before the UpdateService that fixes it
     expect(drift?.changes).toEqual([{ path: 'desiredCount', live: 9, desired: 3, cause: 'out-of-band' }]);
@@ -71,7 +80,11 @@ describe('the daemon in apply mode', () => {
     // the action's line is written when the action ends (its TagResource included), which
     // may come a moment after ECS already shows the restored count: wait for it
     const driftAt = daemon.lines.indexOf(drift!);
-    const fixLine = await daemon.waitFor((l) => l.resource === 'Service/us-east-1/prod/api' && l.action === 'update-service' && l.outcome === 'applied' && daemon.lines.indexOf(l) > driftAt, 10_000, 'the UpdateService that restores api');
+    const fixLine = await daemon.waitFor(
+      (l) => l.resource === 'Service/us-east-1/prod/api' && l.action === 'update-service' && l.outcome === 'applied' && daemon.lines.indexOf(l) > driftAt,
+      10_000,
+      'the UpdateService that restores api',
+    );
     expect(daemon.lines.indexOf(fixLine)).toBeGreaterThan(driftAt);
   });
 
@@ -84,11 +97,22 @@ describe('the daemon in apply mode', () => {
   });
 
   it('reports a broken manifest written mid-run and keeps converging the others', async () => {
-    writeFileSync(join(dir, 'broken.yaml'), 'apiVersion: ecs-reconciler/v1\nkind: Service\nmetadata: { name: ghost, cluster: prod }\nspec: { desiredCont: 1 }\n');
+    writeFileSync(
+      join(dir, 'broken.yaml'),
+      'apiVersion: ecs-reconciler/v1\nkind: Service\nmetadata: { name: ghost, cluster: prod }\nspec: { desiredCont: 1 }\n',
+    );
     await daemon.waitForNext((l) => typeof l.file === 'string' && l.file === 'broken.yaml', 15_000, 'the broken file reported');
     await ecsClient().send(new UpdateServiceCommand({ cluster: 'prod', service: 'api', desiredCount: 5 }));
-    await until(() => desiredCountOf('prod', 'api'), (n) => n === 3, 15_000, 'api restored while a file is broken');
-    const report = JSON.parse((await daemon.get('/report')).text) as { loadComplete: boolean; problems: Array<{ file?: string; line?: number; message: string }> };
+    await until(
+      () => desiredCountOf('prod', 'api'),
+      (n) => n === 3,
+      15_000,
+      'api restored while a file is broken',
+    );
+    const report = JSON.parse((await daemon.get('/report')).text) as {
+      loadComplete: boolean;
+      problems: Array<{ file?: string; line?: number; message: string }>;
+    };
     expect(report.loadComplete).toBe(false);
     expect(report.problems.find((p) => p.file === 'broken.yaml')).toMatchObject({ line: 4 });
     unlinkSync(join(dir, 'broken.yaml'));

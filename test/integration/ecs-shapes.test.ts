@@ -14,10 +14,10 @@ import {
   RegisterTaskDefinitionCommand,
   UpdateServiceCommand,
 } from '@aws-sdk/client-ecs';
-import { main } from '../../src/cli/main.js';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { main } from '../../src/cli/main.js';
 import { emulatorEnv, emulatorVar, resetEmulator } from './emulator-helpers.js';
-import { reconcile, REPO_ROOT, scratchManifests, states, ecsClient, type PassRun } from './reconcile-helpers.js';
+import { ecsClient, type PassRun, REPO_ROOT, reconcile, scratchManifests, states } from './reconcile-helpers.js';
 
 const ESTATES = join(REPO_ROOT, 'test', 'fixtures', 'ecs-shapes', 'estates');
 const ecs = ecsClient();
@@ -38,7 +38,10 @@ async function convergesAtOnce(estate: string): Promise<{ dir: string; applied: 
   expect(applied.problems, JSON.stringify(applied.problems)).toEqual([]);
   const plan = await reconcile(dir, { mode: 'plan' });
   expect(changesOf(plan)).toEqual([]);
-  expect(Object.values(states(plan)).every((s) => s === 'in-sync'), JSON.stringify(states(plan))).toBe(true);
+  expect(
+    Object.values(states(plan)).every((s) => s === 'in-sync'),
+    JSON.stringify(states(plan)),
+  ).toBe(true);
   const again = await reconcile(dir, { mode: 'apply' });
   expect(again.mutatingCalls, JSON.stringify(again.calls)).toBe(0);
   return { dir, applied, plan };
@@ -113,7 +116,13 @@ describe("class 8: auto scaling in the Application Auto Scaling API's names", ()
 
 describe('export of resources made by hand in these shapes never writes what the loader refuses', () => {
   it('exports, validates, adopts with ownership tags only, and is in sync', async () => {
-    await ecs.send(new CreateClusterCommand({ clusterName: 'by-hand', capacityProviders: ['FARGATE', 'FARGATE_SPOT'], defaultCapacityProviderStrategy: [{ capacityProvider: 'FARGATE', weight: 1, base: 0 }] }));
+    await ecs.send(
+      new CreateClusterCommand({
+        clusterName: 'by-hand',
+        capacityProviders: ['FARGATE', 'FARGATE_SPOT'],
+        defaultCapacityProviderStrategy: [{ capacityProvider: 'FARGATE', weight: 1, base: 0 }],
+      }),
+    );
     const td = await ecs.send(
       new RegisterTaskDefinitionCommand({
         family: 'by-hand-app',
@@ -138,7 +147,12 @@ describe('export of resources made by hand in these shapes never writes what the
     const out = join(mkdtempSync(join(tmpdir(), 'ecs-reconciler-shapes-export-')), 'estate');
     const env = emulatorEnv();
     let stderr = '';
-    const io = (extra: Record<string, string> = {}) => ({ stdout: () => undefined, stderr: (t: string) => (stderr += t), env: { ...process.env, AWS_REGION: env.region, ECS_RECONCILER_RATE_LIMITS: 'off', ...extra }, cwd: process.cwd() });
+    const io = (extra: Record<string, string> = {}) => ({
+      stdout: () => undefined,
+      stderr: (t: string) => (stderr += t),
+      env: { ...process.env, AWS_REGION: env.region, ECS_RECONCILER_RATE_LIMITS: 'off', ...extra },
+      cwd: process.cwd(),
+    });
     expect(await main(['export', '--cluster', 'by-hand', '--out', out, '--endpoint', env.endpoint], io()), stderr).toBe(0);
     expect(await main(['validate', out], io()), stderr).toBe(0);
     const adopted = await reconcile(out, { mode: 'apply', adopt: true });

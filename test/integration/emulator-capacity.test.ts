@@ -60,7 +60,9 @@ beforeEach(async () => {
 describe('start-up: the Auto Scaling group of the example estate', () => {
   it('writes the ASG name and ARN, the launch template and the EC2 cluster to the env file', () => {
     expect(emulatorVar('EC2_ASG_NAME')).toBe('ecs-reconciler-emulator-ec2');
-    expect(emulatorVar('EC2_ASG_ARN')).toMatch(/^arn:aws:autoscaling:[a-z0-9-]+:\d{12}:autoScalingGroup:[0-9a-f-]+:autoScalingGroupName\/ecs-reconciler-emulator-ec2$/);
+    expect(emulatorVar('EC2_ASG_ARN')).toMatch(
+      /^arn:aws:autoscaling:[a-z0-9-]+:\d{12}:autoScalingGroup:[0-9a-f-]+:autoScalingGroupName\/ecs-reconciler-emulator-ec2$/,
+    );
     expect(emulatorVar('EC2_LAUNCH_TEMPLATE_ID')).toMatch(/^lt-/);
     expect(emulatorVar('EC2_CLUSTER')).toBe('prod');
   });
@@ -88,7 +90,9 @@ describe('start-up: the Auto Scaling group of the example estate', () => {
 
 describe('capacity providers as the ECS API reference documents them', () => {
   it('[extension] CreateCapacityProvider fills the documented defaults, managedDraining ENABLED included, and resolves an ASG given by name', async () => {
-    const created = await ecs.send(new CreateCapacityProviderCommand({ name: 'ec2', autoScalingGroupProvider: { autoScalingGroupArn: emulatorVar('EC2_ASG_NAME') } }));
+    const created = await ecs.send(
+      new CreateCapacityProviderCommand({ name: 'ec2', autoScalingGroupProvider: { autoScalingGroupArn: emulatorVar('EC2_ASG_NAME') } }),
+    );
     expect(created.capacityProvider).toEqual({
       capacityProviderArn: expect.stringMatching(/:capacity-provider\/ec2$/),
       name: 'ec2',
@@ -113,30 +117,57 @@ describe('capacity providers as the ECS API reference documents them', () => {
     });
     expect(await failure(ecs.send(new CreateCapacityProviderCommand({ name: 'ec2-again', autoScalingGroupProvider: { autoScalingGroupArn: asg } })))).toEqual({
       name: 'ClientException',
-      message: 'The specified Auto Scaling group ARN is already being used by another capacity provider. Specify a unique Auto Scaling group ARN and try again.',
+      message:
+        'The specified Auto Scaling group ARN is already being used by another capacity provider. Specify a unique Auto Scaling group ARN and try again.',
     });
     for (const name of ['ecs-x', 'FargateX', 'aws_cp']) {
-      expect((await failure(ecs.send(new CreateCapacityProviderCommand({ name, autoScalingGroupProvider: { autoScalingGroupArn: 'other-asg' } }))))?.name).toBe('InvalidParameterException');
+      expect((await failure(ecs.send(new CreateCapacityProviderCommand({ name, autoScalingGroupProvider: { autoScalingGroupArn: 'other-asg' } }))))?.name).toBe(
+        'InvalidParameterException',
+      );
     }
     for (const targetCapacity of [0, 101]) {
-      const f = await failure(ecs.send(new CreateCapacityProviderCommand({ name: `t${targetCapacity}`, autoScalingGroupProvider: { autoScalingGroupArn: 'other-asg', managedScaling: { status: 'ENABLED', targetCapacity } } })));
+      const f = await failure(
+        ecs.send(
+          new CreateCapacityProviderCommand({
+            name: `t${targetCapacity}`,
+            autoScalingGroupProvider: { autoScalingGroupArn: 'other-asg', managedScaling: { status: 'ENABLED', targetCapacity } },
+          }),
+        ),
+      );
       expect(f?.name).toBe('InvalidParameterException');
     }
   });
 
   it('[extension] UpdateCapacityProvider changes managed scaling, termination protection and draining (UPDATE_IN_PROGRESS, then UPDATE_COMPLETE); an unknown provider is a ClientException', async () => {
-    await ecs.send(new CreateCapacityProviderCommand({ name: 'ec2', autoScalingGroupProvider: { autoScalingGroupArn: emulatorVar('EC2_ASG_ARN'), managedScaling: { status: 'ENABLED', targetCapacity: 100 } } }));
-    const updated = await ecs.send(new UpdateCapacityProviderCommand({ name: 'ec2', autoScalingGroupProvider: { managedScaling: { status: 'ENABLED', targetCapacity: 80 }, managedDraining: 'DISABLED' } }));
+    await ecs.send(
+      new CreateCapacityProviderCommand({
+        name: 'ec2',
+        autoScalingGroupProvider: { autoScalingGroupArn: emulatorVar('EC2_ASG_ARN'), managedScaling: { status: 'ENABLED', targetCapacity: 100 } },
+      }),
+    );
+    const updated = await ecs.send(
+      new UpdateCapacityProviderCommand({
+        name: 'ec2',
+        autoScalingGroupProvider: { managedScaling: { status: 'ENABLED', targetCapacity: 80 }, managedDraining: 'DISABLED' },
+      }),
+    );
     // the answer is the provider as it was, the update in progress; Describe shows it done
-    expect(updated.capacityProvider).toMatchObject({ updateStatus: 'UPDATE_IN_PROGRESS', autoScalingGroupProvider: { managedScaling: { targetCapacity: 100 }, managedDraining: 'ENABLED' } });
+    expect(updated.capacityProvider).toMatchObject({
+      updateStatus: 'UPDATE_IN_PROGRESS',
+      autoScalingGroupProvider: { managedScaling: { targetCapacity: 100 }, managedDraining: 'ENABLED' },
+    });
     expect((await describeProvider('ec2'))?.updateStatus).toBe('UPDATE_COMPLETE');
     expect((await describeProvider('ec2'))?.autoScalingGroupProvider).toMatchObject({
       managedScaling: { status: 'ENABLED', targetCapacity: 80, minimumScalingStepSize: 1, maximumScalingStepSize: 10000, instanceWarmupPeriod: 300 },
       managedDraining: 'DISABLED',
       autoScalingGroupArn: emulatorVar('EC2_ASG_ARN'),
     });
-    expect((await failure(ecs.send(new UpdateCapacityProviderCommand({ name: 'ec2', autoScalingGroupProvider: { managedScaling: { targetCapacity: 0 } } }))))?.name).toBe('InvalidParameterException');
-    expect((await failure(ecs.send(new UpdateCapacityProviderCommand({ name: 'nope', autoScalingGroupProvider: { managedDraining: 'ENABLED' } }))))?.name).toBe('ClientException');
+    expect(
+      (await failure(ecs.send(new UpdateCapacityProviderCommand({ name: 'ec2', autoScalingGroupProvider: { managedScaling: { targetCapacity: 0 } } }))))?.name,
+    ).toBe('InvalidParameterException');
+    expect((await failure(ecs.send(new UpdateCapacityProviderCommand({ name: 'nope', autoScalingGroupProvider: { managedDraining: 'ENABLED' } }))))?.name).toBe(
+      'ClientException',
+    );
   });
 
   it('[extension] DeleteCapacityProvider answers DELETE_FAILED while a cluster has it, then DELETE_IN_PROGRESS and INACTIVE once detached', async () => {
@@ -159,7 +190,13 @@ describe('capacity providers as the ECS API reference documents them', () => {
   });
 
   it('[extension] DescribeCapacityProviders lists FARGATE and FARGATE_SPOT, pages of at most 10, and tags only with include TAGS', async () => {
-    await ecs.send(new CreateCapacityProviderCommand({ name: 'ec2', autoScalingGroupProvider: { autoScalingGroupArn: emulatorVar('EC2_ASG_ARN') }, tags: [{ key: 'team', value: 'platform' }] }));
+    await ecs.send(
+      new CreateCapacityProviderCommand({
+        name: 'ec2',
+        autoScalingGroupProvider: { autoScalingGroupArn: emulatorVar('EC2_ASG_ARN') },
+        tags: [{ key: 'team', value: 'platform' }],
+      }),
+    );
     const all = await ecs.send(new DescribeCapacityProvidersCommand({}));
     expect(all.capacityProviders?.map((p) => p.name)).toEqual(['FARGATE', 'FARGATE_SPOT', 'ec2']);
     expect(all.capacityProviders?.[0]).toMatchObject({ name: 'FARGATE', status: 'ACTIVE', tags: [] });
@@ -194,10 +231,21 @@ describe('capacity providers as the ECS API reference documents them', () => {
 describe('strategies and associations', () => {
   it('[extension] PutClusterCapacityProviders refuses to remove a provider a service uses (ResourceInUseException), and allows it once the service is gone', async () => {
     const cluster = await ec2Cluster();
-    const putFargateOnly = () => ecs.send(new PutClusterCapacityProvidersCommand({ cluster, capacityProviders: ['FARGATE'], defaultCapacityProviderStrategy: [] }));
+    const putFargateOnly = () =>
+      ecs.send(new PutClusterCapacityProvidersCommand({ cluster, capacityProviders: ['FARGATE'], defaultCapacityProviderStrategy: [] }));
     const td = await registerBridge('web');
-    await ecs.send(new CreateServiceCommand({ cluster, serviceName: 'web', taskDefinition: td, desiredCount: 1, capacityProviderStrategy: [{ capacityProvider: 'ec2', weight: 1 }] }));
-    expect(await failure(ecs.send(new PutClusterCapacityProvidersCommand({ cluster, capacityProviders: ['FARGATE'], defaultCapacityProviderStrategy: [] })))).toEqual({
+    await ecs.send(
+      new CreateServiceCommand({
+        cluster,
+        serviceName: 'web',
+        taskDefinition: td,
+        desiredCount: 1,
+        capacityProviderStrategy: [{ capacityProvider: 'ec2', weight: 1 }],
+      }),
+    );
+    expect(
+      await failure(ecs.send(new PutClusterCapacityProvidersCommand({ cluster, capacityProviders: ['FARGATE'], defaultCapacityProviderStrategy: [] }))),
+    ).toEqual({
       name: 'ResourceInUseException',
       message: 'The specified capacity provider is in use and cannot be removed.',
     });
@@ -222,15 +270,49 @@ describe('strategies and associations', () => {
     await ecs.send(new CreateClusterCommand({ clusterName: 'fargate-only', capacityProviders: ['FARGATE'] }));
     const td = await registerBridge('web');
     const strategy = [{ capacityProvider: 'ec2', weight: 1 }];
-    expect((await failure(ecs.send(new CreateServiceCommand({ cluster: 'fargate-only', serviceName: 'web', taskDefinition: td, desiredCount: 1, capacityProviderStrategy: strategy }))))?.name).toBe('InvalidParameterException');
-    expect((await failure(ecs.send(new RunTaskCommand({ cluster: 'fargate-only', taskDefinition: td, capacityProviderStrategy: strategy }))))?.name).toBe('InvalidParameterException');
+    expect(
+      (
+        await failure(
+          ecs.send(
+            new CreateServiceCommand({ cluster: 'fargate-only', serviceName: 'web', taskDefinition: td, desiredCount: 1, capacityProviderStrategy: strategy }),
+          ),
+        )
+      )?.name,
+    ).toBe('InvalidParameterException');
+    expect((await failure(ecs.send(new RunTaskCommand({ cluster: 'fargate-only', taskDefinition: td, capacityProviderStrategy: strategy }))))?.name).toBe(
+      'InvalidParameterException',
+    );
     await ecs.send(new CreateServiceCommand({ cluster: 'fargate-only', serviceName: 'web', taskDefinition: td, desiredCount: 0, launchType: 'EC2' }));
-    expect((await failure(ecs.send(new UpdateServiceCommand({ cluster: 'fargate-only', service: 'web', capacityProviderStrategy: strategy }))))?.name).toBe('InvalidParameterException');
+    expect((await failure(ecs.send(new UpdateServiceCommand({ cluster: 'fargate-only', service: 'web', capacityProviderStrategy: strategy }))))?.name).toBe(
+      'InvalidParameterException',
+    );
     // a cluster may be given only providers that exist and are ACTIVE
-    expect((await failure(ecs.send(new CreateClusterCommand({ clusterName: 'ghost', capacityProviders: ['FARGATE', 'no-such-provider'] }))))?.name).toBe('InvalidParameterException');
-    expect((await failure(ecs.send(new PutClusterCapacityProvidersCommand({ cluster: 'fargate-only', capacityProviders: ['FARGATE', 'no-such-provider'], defaultCapacityProviderStrategy: [] }))))?.name).toBe('InvalidParameterException');
+    expect((await failure(ecs.send(new CreateClusterCommand({ clusterName: 'ghost', capacityProviders: ['FARGATE', 'no-such-provider'] }))))?.name).toBe(
+      'InvalidParameterException',
+    );
+    expect(
+      (
+        await failure(
+          ecs.send(
+            new PutClusterCapacityProvidersCommand({
+              cluster: 'fargate-only',
+              capacityProviders: ['FARGATE', 'no-such-provider'],
+              defaultCapacityProviderStrategy: [],
+            }),
+          ),
+        )
+      )?.name,
+    ).toBe('InvalidParameterException');
     // and a default strategy may name only the cluster's providers
-    expect((await failure(ecs.send(new PutClusterCapacityProvidersCommand({ cluster: 'fargate-only', capacityProviders: ['FARGATE'], defaultCapacityProviderStrategy: strategy }))))?.name).toBe('InvalidParameterException');
+    expect(
+      (
+        await failure(
+          ecs.send(
+            new PutClusterCapacityProvidersCommand({ cluster: 'fargate-only', capacityProviders: ['FARGATE'], defaultCapacityProviderStrategy: strategy }),
+          ),
+        )
+      )?.name,
+    ).toBe('InvalidParameterException');
   });
 
   it('[extension] a service on an EC2 provider strategy has no platformVersion (Fargate only) and keeps its placement constraints and strategy', async () => {
@@ -241,7 +323,17 @@ describe('strategies and associations', () => {
       { type: 'spread' as const, field: 'attribute:ecs.availability-zone' },
       { type: 'binpack' as const, field: 'memory' },
     ];
-    await ecs.send(new CreateServiceCommand({ cluster, serviceName: 'web', taskDefinition: td, desiredCount: 1, capacityProviderStrategy: [{ capacityProvider: 'ec2', weight: 1, base: 0 }], placementConstraints, placementStrategy }));
+    await ecs.send(
+      new CreateServiceCommand({
+        cluster,
+        serviceName: 'web',
+        taskDefinition: td,
+        desiredCount: 1,
+        capacityProviderStrategy: [{ capacityProvider: 'ec2', weight: 1, base: 0 }],
+        placementConstraints,
+        placementStrategy,
+      }),
+    );
     const svc = (await ecs.send(new DescribeServicesCommand({ cluster, services: ['web'] }))).services![0]!;
     expect(svc.platformVersion).toBeUndefined();
     expect(svc.launchType).toBeUndefined();
@@ -264,7 +356,10 @@ async function registerBridge(family: string, networkMode: 'bridge' | 'host' = '
           image: 'nginx',
           memory: 128,
           essential: true,
-          portMappings: networkMode === 'bridge' ? [{ containerPort: 80 }, { containerPort: 443, hostPort: 0 }, { containerPort: 9000, hostPort: 9000 }] : [{ containerPort: 8080 }],
+          portMappings:
+            networkMode === 'bridge'
+              ? [{ containerPort: 80 }, { containerPort: 443, hostPort: 0 }, { containerPort: 9000, hostPort: 9000 }]
+              : [{ containerPort: 8080 }],
         },
         { name: 'sidecar', image: 'busybox', memory: 64, essential: false },
       ],
@@ -291,7 +386,9 @@ describe('EC2 tasks: bridge and host mode, DAEMON services', () => {
   it('[extension] bridge mode: each container has network bindings, dynamic ports get distinct ephemeral host ports, the static one is reserved', async () => {
     const cluster = await ec2Cluster();
     const td = await registerBridge('web');
-    const run = await ecs.send(new RunTaskCommand({ cluster, taskDefinition: td, count: 2, capacityProviderStrategy: [{ capacityProvider: 'ec2', weight: 1 }] }));
+    const run = await ecs.send(
+      new RunTaskCommand({ cluster, taskDefinition: td, count: 2, capacityProviderStrategy: [{ capacityProvider: 'ec2', weight: 1 }] }),
+    );
     expect(run.tasks).toHaveLength(2);
     for (const t of run.tasks!) expect(t.lastStatus).toBe('RUNNING');
     const tasks = (await ecs.send(new DescribeTasksCommand({ cluster, tasks: run.tasks!.map((t) => t.taskArn!) }))).tasks!;
@@ -308,7 +405,8 @@ describe('EC2 tasks: bridge and host mode, DAEMON services', () => {
     }
     // the two tasks hold host port 9000: they are on different instances
     expect(new Set(tasks.map((t) => t.containerInstanceArn)).size).toBe(2);
-    const instances = (await ecs.send(new DescribeContainerInstancesCommand({ cluster, containerInstances: tasks.map((t) => t.containerInstanceArn!) }))).containerInstances!;
+    const instances = (await ecs.send(new DescribeContainerInstancesCommand({ cluster, containerInstances: tasks.map((t) => t.containerInstanceArn!) })))
+      .containerInstances!;
     for (const ci of instances) {
       const ports = ci.remainingResources?.find((r) => r.name === 'PORTS')?.stringSetValue ?? [];
       expect(ports).toContain('9000');
@@ -321,7 +419,11 @@ describe('EC2 tasks: bridge and host mode, DAEMON services', () => {
   it('[extension] bridge mode with only dynamic ports: several tasks share an instance; host mode binds the container port', async () => {
     const cluster = await ec2Cluster();
     const dyn = await ecs.send(
-      new RegisterTaskDefinitionCommand({ family: 'dyn', networkMode: 'bridge', containerDefinitions: [{ name: 'app', image: 'nginx', memory: 128, portMappings: [{ containerPort: 80 }] }] }),
+      new RegisterTaskDefinitionCommand({
+        family: 'dyn',
+        networkMode: 'bridge',
+        containerDefinitions: [{ name: 'app', image: 'nginx', memory: 128, portMappings: [{ containerPort: 80 }] }],
+      }),
     );
     const run = await ecs.send(new RunTaskCommand({ cluster, taskDefinition: dyn.taskDefinition!.taskDefinitionArn!, count: 4, launchType: 'EC2' }));
     expect(run.tasks).toHaveLength(4);

@@ -2,20 +2,7 @@
 // balancing scripts/emulator creates at start-up), driven with the AWS SDK clients only:
 // moto answering as the ECS and CodeDeploy API references document deployments. Each
 // test fails on plain moto (run with ECS_EMULATOR_NO_EXTENSIONS=1 to see it).
-import {
-  CreateClusterCommand,
-  CreateServiceCommand,
-  DescribeServicesCommand,
-  DescribeTasksCommand,
-  ECSClient,
-  ListTasksCommand,
-  RegisterTaskDefinitionCommand,
-  UpdateServiceCommand,
-  type Deployment,
-  type DeploymentConfiguration,
-  type Service,
-  type Task,
-} from '@aws-sdk/client-ecs';
+
 import {
   CodeDeployClient,
   CreateApplicationCommand,
@@ -23,6 +10,20 @@ import {
   CreateDeploymentGroupCommand,
   GetDeploymentCommand,
 } from '@aws-sdk/client-codedeploy';
+import {
+  CreateClusterCommand,
+  CreateServiceCommand,
+  type Deployment,
+  type DeploymentConfiguration,
+  DescribeServicesCommand,
+  DescribeTasksCommand,
+  ECSClient,
+  ListTasksCommand,
+  RegisterTaskDefinitionCommand,
+  type Service,
+  type Task,
+  UpdateServiceCommand,
+} from '@aws-sdk/client-ecs';
 import { DescribeRulesCommand, DescribeTargetGroupsCommand, ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { describe, expect, it } from 'vitest';
 import { emulatorVar, sdkClientConfig } from './emulator-helpers.js';
@@ -80,10 +81,24 @@ async function waitFor(cluster: string, name: string, what: string, done: (s: Se
 
 const primary = (s: Service): Deployment => s.deployments!.find((d) => d.status === 'PRIMARY')!;
 
-async function createRollingService(cluster: string, name: string, taskDefinition: string, deploymentConfiguration?: DeploymentConfiguration, desiredCount = 2): Promise<void> {
+async function createRollingService(
+  cluster: string,
+  name: string,
+  taskDefinition: string,
+  deploymentConfiguration?: DeploymentConfiguration,
+  desiredCount = 2,
+): Promise<void> {
   await ecs.send(new CreateClusterCommand({ clusterName: cluster }));
   await ecs.send(
-    new CreateServiceCommand({ cluster, serviceName: name, taskDefinition, desiredCount, launchType: 'FARGATE', networkConfiguration: networkConfiguration(), deploymentConfiguration }),
+    new CreateServiceCommand({
+      cluster,
+      serviceName: name,
+      taskDefinition,
+      desiredCount,
+      launchType: 'FARGATE',
+      networkConfiguration: networkConfiguration(),
+      deploymentConfiguration,
+    }),
   );
 }
 
@@ -130,7 +145,10 @@ describe('rollouts (ECS API reference: Deployment, Task; extension "Rollouts")',
     expect(done.deployments!.map((d) => d.taskDefinition)).toEqual([v2]);
     expect(done.taskDefinition).toBe(v2);
     const running = await serviceTasks('roll-update', 'web', 'RUNNING');
-    expect(running.map((t) => [t.lastStatus, t.taskDefinitionArn])).toEqual([['RUNNING', v2], ['RUNNING', v2]]);
+    expect(running.map((t) => [t.lastStatus, t.taskDefinitionArn])).toEqual([
+      ['RUNNING', v2],
+      ['RUNNING', v2],
+    ]);
     // ListTasks: "The default status filter is RUNNING"
     const byDefault = (await ecs.send(new ListTasksCommand({ cluster: 'roll-update', serviceName: 'web' }))).taskArns ?? [];
     expect(byDefault.sort()).toEqual(running.map((t) => t.taskArn).sort());
@@ -184,7 +202,12 @@ describe('-crashloop images and the deployment circuit breaker (DeploymentCircui
 
     await ecs.send(new UpdateServiceCommand({ cluster: 'crash-rollback', service: 'web', taskDefinition: bad }));
     const failedId = primary(await service('crash-rollback', 'web')).id!;
-    const rolledBack = await waitFor('crash-rollback', 'web', 'rollback COMPLETED', (s) => primary(s).rolloutState === 'COMPLETED' && primary(s).taskDefinition === good);
+    const rolledBack = await waitFor(
+      'crash-rollback',
+      'web',
+      'rollback COMPLETED',
+      (s) => primary(s).rolloutState === 'COMPLETED' && primary(s).taskDefinition === good,
+    );
     expect(rolledBack.taskDefinition).toBe(good);
     expect(primary(rolledBack).id).not.toBe(goodId);
     const events = rolledBack.events!.map((e) => e.message);
@@ -198,10 +221,13 @@ describe('-crashloop images and the deployment circuit breaker (DeploymentCircui
       expect(t.lastStatus).toBe('STOPPED');
       expect(t.containers![0]!.exitCode).toBe(1);
     }
-    expect((await serviceTasks('crash-rollback', 'web', 'RUNNING')).map((t) => [t.lastStatus, t.taskDefinitionArn])).toEqual([['RUNNING', good], ['RUNNING', good]]);
+    expect((await serviceTasks('crash-rollback', 'web', 'RUNNING')).map((t) => [t.lastStatus, t.taskDefinitionArn])).toEqual([
+      ['RUNNING', good],
+      ['RUNNING', good],
+    ]);
   });
 
-  it('the FAILED deployment is reported with ECS\'s reason while the rollback runs', async () => {
+  it("the FAILED deployment is reported with ECS's reason while the rollback runs", async () => {
     const good = await revision('public.ecr.aws/nginx/nginx:1.27', 'crash-observe');
     const bad = await revision('public.ecr.aws/nginx/nginx:1.28-crashloop', 'crash-observe');
     await createRollingService('crash-observe', 'web', good, { deploymentCircuitBreaker: { enable: true, rollback: true } });
@@ -224,7 +250,11 @@ describe('-crashloop images and the deployment circuit breaker (DeploymentCircui
     await waitFor('crash-norollback', 'web', 'FAILED', (s) => primary(s).rolloutState === 'FAILED');
     await sleep(2 * rolloutMs());
     const later = await service('crash-norollback', 'web');
-    expect(primary(later)).toMatchObject({ rolloutState: 'FAILED', taskDefinition: bad, rolloutStateReason: 'ECS deployment circuit breaker: tasks failed to start.' });
+    expect(primary(later)).toMatchObject({
+      rolloutState: 'FAILED',
+      taskDefinition: bad,
+      rolloutStateReason: 'ECS deployment circuit breaker: tasks failed to start.',
+    });
     expect(later.taskDefinition).toBe(bad);
     expect(later.deployments!.find((d) => d.status === 'ACTIVE')).toMatchObject({ taskDefinition: good, runningCount: 2 });
     // a FAILED deployment launches no new tasks
@@ -289,13 +319,29 @@ describe('CODE_DEPLOY services and CodeDeploy ECS deployments (extensions "Updat
   }
 
   const appSpec = (taskDefinition: string) =>
-    JSON.stringify({ version: 0.0, Resources: [{ TargetService: { Type: 'AWS::ECS::Service', Properties: { TaskDefinition: taskDefinition, LoadBalancerInfo: { ContainerName: 'app', ContainerPort: 80 } } } }] });
+    JSON.stringify({
+      version: 0.0,
+      Resources: [
+        {
+          TargetService: {
+            Type: 'AWS::ECS::Service',
+            Properties: { TaskDefinition: taskDefinition, LoadBalancerInfo: { ContainerName: 'app', ContainerPort: 80 } },
+          },
+        },
+      ],
+    });
 
   async function deploy(application: string, taskDefinition: string, yaml = false): Promise<string> {
     const content = yaml
       ? `version: 0.0\nResources:\n  - TargetService:\n      Type: AWS::ECS::Service\n      Properties:\n        TaskDefinition: "${taskDefinition}"\n        LoadBalancerInfo:\n          ContainerName: app\n          ContainerPort: 80\n`
       : appSpec(taskDefinition);
-    const out = await codeDeploy.send(new CreateDeploymentCommand({ applicationName: application, deploymentGroupName: 'web', revision: { revisionType: 'AppSpecContent', appSpecContent: { content } } }));
+    const out = await codeDeploy.send(
+      new CreateDeploymentCommand({
+        applicationName: application,
+        deploymentGroupName: 'web',
+        revision: { revisionType: 'AppSpecContent', appSpecContent: { content } },
+      }),
+    );
     return out.deploymentId!;
   }
 
@@ -309,7 +355,7 @@ describe('CODE_DEPLOY services and CodeDeploy ECS deployments (extensions "Updat
     }
   }
 
-  it('UpdateService with a taskDefinition is refused with ECS\'s error; desiredCount still updates', async () => {
+  it("UpdateService with a taskDefinition is refused with ECS's error; desiredCount still updates", async () => {
     const v1 = await revision('public.ecr.aws/nginx/nginx:1.27', 'cd-refuse');
     const v2 = await revision('public.ecr.aws/nginx/nginx:1.28', 'cd-refuse');
     await codeDeployService('cd-refuse', v1);
@@ -318,7 +364,9 @@ describe('CODE_DEPLOY services and CodeDeploy ECS deployments (extensions "Updat
       (e: Error) => e,
     );
     expect(err?.name).toBe('InvalidParameterException');
-    expect(err?.message).toBe('Unable to update task definition on services with a CODE_DEPLOY deployment controller. Use AWS CodeDeploy to trigger a new deployment.');
+    expect(err?.message).toBe(
+      'Unable to update task definition on services with a CODE_DEPLOY deployment controller. Use AWS CodeDeploy to trigger a new deployment.',
+    );
     expect((await service('cd-refuse', 'web')).taskDefinition).toBe(v1);
     const scaled = await ecs.send(new UpdateServiceCommand({ cluster: 'cd-refuse', service: 'web', desiredCount: 2 }));
     expect(scaled.service!.desiredCount).toBe(2);
@@ -333,7 +381,10 @@ describe('CODE_DEPLOY services and CodeDeploy ECS deployments (extensions "Updat
 
     const id = await deploy('cd-ok', v2, true);
     const during = await service('cd-ok', 'web');
-    expect(during.taskSets!.map((t) => [t.status, t.taskDefinition])).toEqual([['PRIMARY', v1], ['ACTIVE', v2]]);
+    expect(during.taskSets!.map((t) => [t.status, t.taskDefinition])).toEqual([
+      ['PRIMARY', v1],
+      ['ACTIVE', v2],
+    ]);
     const inProgress = (await codeDeploy.send(new GetDeploymentCommand({ deploymentId: id }))).deploymentInfo!;
     expect(inProgress.status).toBe('InProgress');
     // GetDeployment never returns the AppSpec content, only its sha256
@@ -367,7 +418,7 @@ describe('ECS-native blue/green, linear and canary fields (DeploymentConfigurati
     expect((await service('bg-default', 'web')).deploymentConfiguration?.strategy).toBe('ROLLING');
   });
 
-  it('BLUE_GREEN with bake time, lifecycle hooks and the load balancer\'s advancedConfiguration is kept as given and returned', async () => {
+  it("BLUE_GREEN with bake time, lifecycle hooks and the load balancer's advancedConfiguration is kept as given and returned", async () => {
     const td = await revision('public.ecr.aws/nginx/nginx:1.27');
     await ecs.send(new CreateClusterCommand({ clusterName: 'bg-native' }));
     const deploymentConfiguration: DeploymentConfiguration = {
@@ -375,7 +426,13 @@ describe('ECS-native blue/green, linear and canary fields (DeploymentConfigurati
       bakeTimeInMinutes: 5,
       maximumPercent: 200,
       minimumHealthyPercent: 100,
-      lifecycleHooks: [{ hookTargetArn: 'arn:aws:lambda:us-east-1:123456789012:function:smoke', roleArn: emulatorVar('ECS_LOAD_BALANCER_ROLE_ARN'), lifecycleStages: ['POST_TEST_TRAFFIC_SHIFT'] }],
+      lifecycleHooks: [
+        {
+          hookTargetArn: 'arn:aws:lambda:us-east-1:123456789012:function:smoke',
+          roleArn: emulatorVar('ECS_LOAD_BALANCER_ROLE_ARN'),
+          lifecycleStages: ['POST_TEST_TRAFFIC_SHIFT'],
+        },
+      ],
     };
     const advancedConfiguration = {
       alternateTargetGroupArn: emulatorVar('GREEN_TARGET_GROUP_ARN'),
@@ -397,9 +454,17 @@ describe('ECS-native blue/green, linear and canary fields (DeploymentConfigurati
     );
     const svc = await service('bg-native', 'web');
     expect(svc.deploymentConfiguration).toMatchObject(deploymentConfiguration);
-    expect(svc.loadBalancers).toEqual([{ targetGroupArn: emulatorVar('BLUE_TARGET_GROUP_ARN'), containerName: 'app', containerPort: 80, advancedConfiguration }]);
+    expect(svc.loadBalancers).toEqual([
+      { targetGroupArn: emulatorVar('BLUE_TARGET_GROUP_ARN'), containerName: 'app', containerPort: 80, advancedConfiguration },
+    ]);
     // an UpdateService that does not name the strategy keeps it
-    await ecs.send(new UpdateServiceCommand({ cluster: 'bg-native', service: 'web', deploymentConfiguration: { bakeTimeInMinutes: 2, lifecycleHooks: deploymentConfiguration.lifecycleHooks } }));
+    await ecs.send(
+      new UpdateServiceCommand({
+        cluster: 'bg-native',
+        service: 'web',
+        deploymentConfiguration: { bakeTimeInMinutes: 2, lifecycleHooks: deploymentConfiguration.lifecycleHooks },
+      }),
+    );
     expect((await service('bg-native', 'web')).deploymentConfiguration).toMatchObject({ strategy: 'BLUE_GREEN', bakeTimeInMinutes: 2 });
   });
 
@@ -408,14 +473,30 @@ describe('ECS-native blue/green, linear and canary fields (DeploymentConfigurati
     await ecs.send(new CreateClusterCommand({ clusterName: 'bg-invalid' }));
     const base = { cluster: 'bg-invalid', taskDefinition: td, desiredCount: 1, launchType: 'FARGATE' as const, networkConfiguration: networkConfiguration() };
     const noAdvanced = await ecs
-      .send(new CreateServiceCommand({ ...base, serviceName: 'a', deploymentConfiguration: { strategy: 'BLUE_GREEN', bakeTimeInMinutes: 1 }, loadBalancers: [{ targetGroupArn: emulatorVar('BLUE_TARGET_GROUP_ARN'), containerName: 'app', containerPort: 80 }] }))
-      .then(() => undefined, (e: Error) => e);
+      .send(
+        new CreateServiceCommand({
+          ...base,
+          serviceName: 'a',
+          deploymentConfiguration: { strategy: 'BLUE_GREEN', bakeTimeInMinutes: 1 },
+          loadBalancers: [{ targetGroupArn: emulatorVar('BLUE_TARGET_GROUP_ARN'), containerName: 'app', containerPort: 80 }],
+        }),
+      )
+      .then(
+        () => undefined,
+        (e: Error) => e,
+      );
     expect(noAdvanced?.name).toBe('InvalidParameterException');
     expect(noAdvanced?.message).toMatch(/advancedConfiguration/);
-    const noBakeTime = await ecs.send(new CreateServiceCommand({ ...base, serviceName: 'c', deploymentConfiguration: { strategy: 'BLUE_GREEN' } })).then(() => undefined, (e: Error) => e);
+    const noBakeTime = await ecs.send(new CreateServiceCommand({ ...base, serviceName: 'c', deploymentConfiguration: { strategy: 'BLUE_GREEN' } })).then(
+      () => undefined,
+      (e: Error) => e,
+    );
     expect(noBakeTime?.name).toBe('InvalidParameterException');
     expect(noBakeTime?.message).toMatch(/bakeTimeInMinutes/);
-    const noLinear = await ecs.send(new CreateServiceCommand({ ...base, serviceName: 'b', deploymentConfiguration: { strategy: 'LINEAR' } })).then(() => undefined, (e: Error) => e);
+    const noLinear = await ecs.send(new CreateServiceCommand({ ...base, serviceName: 'b', deploymentConfiguration: { strategy: 'LINEAR' } })).then(
+      () => undefined,
+      (e: Error) => e,
+    );
     expect(noLinear?.name).toBe('InvalidParameterException');
     expect(noLinear?.message).toMatch(/linearConfiguration/);
   });
@@ -431,9 +512,14 @@ describe('the blue/green load balancing scripts/emulator creates at start-up', (
       ['ecs-reconciler-blue', 'ip', emulatorVar('VPC_ID')],
       ['ecs-reconciler-green', 'ip', emulatorVar('VPC_ID')],
     ]);
-    const rules = (await elbv2.send(new DescribeRulesCommand({ RuleArns: [emulatorVar('PRODUCTION_LISTENER_RULE_ARN'), emulatorVar('TEST_LISTENER_RULE_ARN')] }))).Rules!;
+    const rules = (
+      await elbv2.send(new DescribeRulesCommand({ RuleArns: [emulatorVar('PRODUCTION_LISTENER_RULE_ARN'), emulatorVar('TEST_LISTENER_RULE_ARN')] }))
+    ).Rules!;
     const weights = rules.map((r) => Object.fromEntries(r.Actions![0]!.ForwardConfig!.TargetGroups!.map((t) => [t.TargetGroupArn, t.Weight])));
-    expect(weights).toEqual([{ [blue]: 100, [green]: 0 }, { [blue]: 0, [green]: 100 }]);
+    expect(weights).toEqual([
+      { [blue]: 100, [green]: 0 },
+      { [blue]: 0, [green]: 100 },
+    ]);
     expect(emulatorVar('ECS_LOAD_BALANCER_ROLE_ARN')).toMatch(/^arn:aws:iam::\d{12}:role\//);
   });
 });

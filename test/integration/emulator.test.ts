@@ -3,17 +3,16 @@
 // the behaviour the ECS API reference documents. Every test marked [extension] fails
 // against plain moto: run `ECS_EMULATOR_NO_EXTENSIONS=1 npx vitest run --project
 // integration test/integration/emulator.test.ts` to see them fail.
-import {
-  ApplicationAutoScalingClient,
-  DescribeScalableTargetsCommand,
-  RegisterScalableTargetCommand,
-} from '@aws-sdk/client-application-auto-scaling';
+import { ApplicationAutoScalingClient, DescribeScalableTargetsCommand, RegisterScalableTargetCommand } from '@aws-sdk/client-application-auto-scaling';
 import { CreateTableCommand, DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import {
   CreateClusterCommand,
   CreateServiceCommand,
+  type CreateServiceCommandInput,
   DeleteServiceCommand,
   DeregisterTaskDefinitionCommand,
+  DescribeClustersCommand,
+  type DescribeClustersCommandOutput,
   DescribeServicesCommand,
   DescribeTaskDefinitionCommand,
   ECSClient,
@@ -23,12 +22,9 @@ import {
   ListTaskDefinitionFamiliesCommand,
   ListTaskDefinitionsCommand,
   ListTasksCommand,
-  RunTaskCommand,
   RegisterTaskDefinitionCommand,
+  RunTaskCommand,
   UpdateServiceCommand,
-  type CreateServiceCommandInput,
-  type DescribeClustersCommandOutput,
-  DescribeClustersCommand,
 } from '@aws-sdk/client-ecs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { emulatorEnv, emulatorVar, resetEmulator, sdkClientConfig } from './emulator-helpers.js';
@@ -251,9 +247,7 @@ describe('[extension] CreateService keeps what ECS keeps', () => {
       { type: 'spread' as const, field: 'attribute:ecs.availability-zone' },
       { type: 'binpack' as const, field: 'memory' },
     ];
-    await ecs.send(
-      new CreateServiceCommand(fargateService('placed', { launchType: 'EC2', placementConstraints, placementStrategy })),
-    );
+    await ecs.send(new CreateServiceCommand(fargateService('placed', { launchType: 'EC2', placementConstraints, placementStrategy })));
     const svc = await describeOne('placed');
     expect(svc.placementConstraints).toEqual(placementConstraints);
     expect(svc.placementStrategy).toEqual(placementStrategy);
@@ -409,9 +403,7 @@ describe('[extension] pagination and listing', () => {
     const networkConfiguration = { awsvpcConfiguration: { subnets: [emulatorVar('SUBNET_A')] } };
     const svc = await ecs.send(new CreateServiceCommand({ ...fargateService('no-sg'), networkConfiguration }));
     expect(svc.service!.networkConfiguration!.awsvpcConfiguration!.subnets).toEqual([emulatorVar('SUBNET_A')]);
-    const run = await ecs.send(
-      new RunTaskCommand({ cluster: CLUSTER, taskDefinition: taskDefArn, launchType: 'FARGATE', networkConfiguration }),
-    );
+    const run = await ecs.send(new RunTaskCommand({ cluster: CLUSTER, taskDefinition: taskDefArn, launchType: 'FARGATE', networkConfiguration }));
     expect(run.tasks).toHaveLength(1);
   });
 
@@ -481,18 +473,14 @@ describe('tags (moto 5.2.5 already matches ECS)', () => {
     );
     const described = await ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: 'tagged-td', include: ['TAGS'] }));
     expect(described.tags).toEqual([{ key: 'owner', value: 'me' }]);
-    expect(
-      (await ecs.send(new ListTagsForResourceCommand({ resourceArn: td.taskDefinition!.taskDefinitionArn! }))).tags,
-    ).toEqual([{ key: 'owner', value: 'me' }]);
-    const clusters: DescribeClustersCommandOutput = await ecs.send(
-      new DescribeClustersCommand({ clusters: [CLUSTER], include: ['TAGS'] }),
-    );
+    expect((await ecs.send(new ListTagsForResourceCommand({ resourceArn: td.taskDefinition!.taskDefinitionArn! }))).tags).toEqual([
+      { key: 'owner', value: 'me' },
+    ]);
+    const clusters: DescribeClustersCommandOutput = await ecs.send(new DescribeClustersCommand({ clusters: [CLUSTER], include: ['TAGS'] }));
     // the cluster was re-created without tags by the reset test; create a tagged one
     expect(clusters.clusters![0]!.clusterName).toBe(CLUSTER);
     const tagged = await ecs.send(new CreateClusterCommand({ clusterName: 'tagged-cluster', tags: [{ key: 'env', value: 'dev' }] }));
-    expect(
-      (await ecs.send(new ListTagsForResourceCommand({ resourceArn: tagged.cluster!.clusterArn! }))).tags,
-    ).toEqual([{ key: 'env', value: 'dev' }]);
+    expect((await ecs.send(new ListTagsForResourceCommand({ resourceArn: tagged.cluster!.clusterArn! }))).tags).toEqual([{ key: 'env', value: 'dev' }]);
     const withTags = await ecs.send(new DescribeClustersCommand({ clusters: ['tagged-cluster'], include: ['TAGS'] }));
     expect(withTags.clusters![0]!.tags).toEqual([{ key: 'env', value: 'dev' }]);
   });

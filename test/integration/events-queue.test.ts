@@ -8,9 +8,9 @@ import { join } from 'node:path';
 import { DescribeServicesCommand, UpdateServiceCommand } from '@aws-sdk/client-ecs';
 import { CreateQueueCommand, GetQueueAttributesCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isPass, startDaemon, type DaemonProcess } from './daemon-helpers.js';
+import { type DaemonProcess, isPass, startDaemon } from './daemon-helpers.js';
 import { sdkClientConfig } from './emulator-helpers.js';
-import { ecsClient, reconcile, REPO_ROOT, scratchManifests } from './reconcile-helpers.js';
+import { ecsClient, REPO_ROOT, reconcile, scratchManifests } from './reconcile-helpers.js';
 
 const daemons: DaemonProcess[] = [];
 afterAll(async () => {
@@ -26,7 +26,9 @@ function cloudTrailUpdateService(cluster: string, service: string, desiredCount:
 }
 
 async function queueDepth(sqs: SQSClient, url: string): Promise<number> {
-  const r = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'] }));
+  const r = await sqs.send(
+    new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'] }),
+  );
   return Number(r.Attributes?.ApproximateNumberOfMessages ?? 0) + Number(r.Attributes?.ApproximateNumberOfMessagesNotVisible ?? 0);
 }
 
@@ -51,7 +53,11 @@ describe('the events queue', () => {
     await sqs.send(new SendMessageCommand({ QueueUrl: url, MessageBody: cloudTrailUpdateService('prod', 'api', 7) }));
     const healed = await daemon.waitForNext((l) => l.msg === 'update-service Service/us-east-1/prod/api applied', 30_000, 'the healing UpdateService');
     expect(Date.now() - sent).toBeLessThan(30_000);
-    const pass = await daemon.waitFor((l) => isPass(l) && (l.reasons as string[]).some((r) => r.startsWith('event:')) && daemon.lines.indexOf(l) > daemon.lines.indexOf(healed), 10_000, 'the event pass');
+    const pass = await daemon.waitFor(
+      (l) => isPass(l) && (l.reasons as string[]).some((r) => r.startsWith('event:')) && daemon.lines.indexOf(l) > daemon.lines.indexOf(healed),
+      10_000,
+      'the event pass',
+    );
     expect(pass.read).toBe('targeted');
     const svc = await ecs.send(new DescribeServicesCommand({ cluster: 'prod', services: ['api'] }));
     expect(svc.services?.[0]?.desiredCount).toBe(3);

@@ -4,14 +4,10 @@
 // one, a family two clusters' services share) is exported, planned (conflict, nothing
 // else), adopted (ownership tags only: no new revision, no deployment), planned again
 // (in-sync).
-import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  ApplicationAutoScalingClient,
-  PutScalingPolicyCommand,
-  RegisterScalableTargetCommand,
-} from '@aws-sdk/client-application-auto-scaling';
+import { ApplicationAutoScalingClient, PutScalingPolicyCommand, RegisterScalableTargetCommand } from '@aws-sdk/client-application-auto-scaling';
 import {
   CreateClusterCommand,
   CreateServiceCommand,
@@ -20,8 +16,8 @@ import {
   RegisterTaskDefinitionCommand,
   type RegisterTaskDefinitionCommandInput,
 } from '@aws-sdk/client-ecs';
-import { parseAllDocuments } from 'yaml';
 import { describe, expect, it } from 'vitest';
+import { parseAllDocuments } from 'yaml';
 import { AwsGateways, isMutatingOperation } from '../../src/aws/index.js';
 import { loadManifests } from '../../src/manifests/index.js';
 import { runReconcilePass } from '../../src/pipeline/reconcile-pass.js';
@@ -82,7 +78,9 @@ function checkout(image: string): RegisterTaskDefinitionCommandInput {
     requiresCompatibilities: ['FARGATE'],
     cpu: '256',
     memory: '512',
-    containerDefinitions: [{ name: 'app', image, portMappings: [{ containerPort: 9000 }], healthCheck: { command: ['CMD-SHELL', 'true'], interval: 30, timeout: 5, retries: 3 } }],
+    containerDefinitions: [
+      { name: 'app', image, portMappings: [{ containerPort: 9000 }], healthCheck: { command: ['CMD-SHELL', 'true'], interval: 30, timeout: 5, retries: 3 } },
+    ],
   };
 }
 
@@ -94,13 +92,22 @@ async function buildEstateByHand(): Promise<void> {
       capacityProviders: ['FARGATE', 'FARGATE_SPOT'],
       defaultCapacityProviderStrategy: [{ capacityProvider: 'FARGATE', weight: 1, base: 1 }],
       settings: [{ name: 'containerInsights', value: 'enabled' }],
-      tags: [{ key: 'team', value: 'shop' }, { key: 'cost-center', value: '42' }],
+      tags: [
+        { key: 'team', value: 'shop' },
+        { key: 'cost-center', value: '42' },
+      ],
     }),
   );
   await ecs.send(new CreateClusterCommand({ clusterName: 'ops', capacityProviders: ['FARGATE'] }));
   await ecs.send(new RegisterTaskDefinitionCommand(storefront('public.ecr.aws/nginx/nginx:1.27')));
   await ecs.send(new RegisterTaskDefinitionCommand(checkout('public.ecr.aws/shop/checkout:1.0')));
-  const network = { awsvpcConfiguration: { subnets: [emulatorVar('SUBNET_B'), emulatorVar('SUBNET_A')], securityGroups: [emulatorVar('SECURITY_GROUP')], assignPublicIp: 'DISABLED' as const } };
+  const network = {
+    awsvpcConfiguration: {
+      subnets: [emulatorVar('SUBNET_B'), emulatorVar('SUBNET_A')],
+      securityGroups: [emulatorVar('SECURITY_GROUP')],
+      assignPublicIp: 'DISABLED' as const,
+    },
+  };
   await ecs.send(
     new CreateServiceCommand({
       cluster: 'shop',
@@ -115,7 +122,10 @@ async function buildEstateByHand(): Promise<void> {
       loadBalancers: [{ targetGroupArn: emulatorVar('TARGET_GROUP_ARN'), containerName: 'web', containerPort: 8080 }],
       healthCheckGracePeriodSeconds: 30,
       deploymentConfiguration: { minimumHealthyPercent: 50, maximumPercent: 200, deploymentCircuitBreaker: { enable: true, rollback: true } },
-      tags: [{ key: 'team', value: 'shop' }, { key: 'tier', value: 'front' }],
+      tags: [
+        { key: 'team', value: 'shop' },
+        { key: 'tier', value: 'front' },
+      ],
     }),
   );
   await ecs.send(
@@ -150,7 +160,12 @@ async function buildEstateByHand(): Promise<void> {
       ...target,
       PolicyName: 'cpu60',
       PolicyType: 'TargetTrackingScaling',
-      TargetTrackingScalingPolicyConfiguration: { TargetValue: 60, PredefinedMetricSpecification: { PredefinedMetricType: 'ECSServiceAverageCPUUtilization' }, ScaleInCooldown: 300, ScaleOutCooldown: 60 },
+      TargetTrackingScalingPolicyConfiguration: {
+        TargetValue: 60,
+        PredefinedMetricSpecification: { PredefinedMetricType: 'ECSServiceAverageCPUUtilization' },
+        ScaleInCooldown: 300,
+        ScaleOutCooldown: 60,
+      },
     }),
   );
 }
@@ -185,7 +200,10 @@ async function revisions(): Promise<string[]> {
 
 async function deployments(): Promise<Record<string, string[]>> {
   const out: Record<string, string[]> = {};
-  for (const [cluster, services] of [['shop', ['storefront', 'checkout']], ['ops', ['storefront-canary']]] as const) {
+  for (const [cluster, services] of [
+    ['shop', ['storefront', 'checkout']],
+    ['ops', ['storefront-canary']],
+  ] as const) {
     const r = await ecsClient().send(new DescribeServicesCommand({ cluster, services: [...services] }));
     for (const s of r.services ?? []) out[`${cluster}/${s.serviceName}`] = (s.deployments ?? []).map((d) => `${d.id} ${d.status} ${d.taskDefinition}`);
   }
@@ -214,11 +232,27 @@ describe('export of an estate built by hand, then adoption', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('STOREFRONT_API_TOKEN');
     expect(r.stdout).toContain('Service/us-east-1/shop/checkout: checkout:1 (newest: checkout:2)');
-    for (const f of ['ops/cluster.yaml', 'ops/storefront-canary.yaml', 'shop/cluster.yaml', 'shop/storefront.yaml', 'shop/checkout.yaml', 'task-definitions/storefront.yaml', 'README.md', 'variables.env.example']) {
+    for (const f of [
+      'ops/cluster.yaml',
+      'ops/storefront-canary.yaml',
+      'shop/cluster.yaml',
+      'shop/storefront.yaml',
+      'shop/checkout.yaml',
+      'task-definitions/storefront.yaml',
+      'README.md',
+      'variables.env.example',
+    ]) {
       expect(existsSync(join(out, f)), f).toBe(true);
     }
     // every document validates against the manifest schema
-    for (const f of ['ops/cluster.yaml', 'ops/storefront-canary.yaml', 'shop/cluster.yaml', 'shop/storefront.yaml', 'shop/checkout.yaml', 'task-definitions/storefront.yaml']) {
+    for (const f of [
+      'ops/cluster.yaml',
+      'ops/storefront-canary.yaml',
+      'shop/cluster.yaml',
+      'shop/storefront.yaml',
+      'shop/checkout.yaml',
+      'task-definitions/storefront.yaml',
+    ]) {
       for (const doc of parseAllDocuments(readFileSync(join(out, f), 'utf8'))) {
         const json = (doc as { toJS(): unknown }).toJS() as Record<string, unknown>;
         expect(ManifestSchema.safeParse(json).success, f).toBe(true);
@@ -235,7 +269,18 @@ describe('export of an estate built by hand, then adoption', () => {
     expect(td).toContain('value: "${STOREFRONT_API_TOKEN}"');
     expect(td).toContain('valueFrom: arn:aws:ssm:us-east-1:123456789012:parameter/shop/db-password');
     expect(td).toContain('value: "hello $${name}"'); // a literal ${ stays literal
-    for (const dflt of ['essential: true', 'protocol: tcp', 'hostPort', 'cpu: 0', 'mountPoints', 'revision', 'status', 'registeredAt', 'compatibilities', 'ecs-reconciler:']) {
+    for (const dflt of [
+      'essential: true',
+      'protocol: tcp',
+      'hostPort',
+      'cpu: 0',
+      'mountPoints',
+      'revision',
+      'status',
+      'registeredAt',
+      'compatibilities',
+      'ecs-reconciler:',
+    ]) {
       expect(td, dflt).not.toContain(dflt);
     }
     expect(td.indexOf('name: API_TOKEN')).toBeLessThan(td.indexOf('name: GREETING'));

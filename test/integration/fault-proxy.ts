@@ -17,8 +17,8 @@
 // forwarded call of an operation and BEFORE the client gets that answer (the proxy
 // awaits it), so a test can SIGKILL the controller at exactly that moment.
 import http from 'node:http';
-import { DescribeServicesCommand, ListClustersCommand, ListServicesCommand, ListTaskDefinitionsCommand, type ECSClient } from '@aws-sdk/client-ecs';
 import type { AddressInfo } from 'node:net';
+import { DescribeServicesCommand, type ECSClient, ListClustersCommand, ListServicesCommand, ListTaskDefinitionsCommand } from '@aws-sdk/client-ecs';
 import { mulberry32 } from '../seeded-random.js';
 
 export type FaultKind = 'throttle' | 'e500' | 'e503' | 'drop' | 'slow';
@@ -199,7 +199,11 @@ export class FaultProxy {
         return true;
       }
       const { status, body: errBody } = errorBody(fault.kind);
-      res.writeHead(status, { 'content-type': 'application/x-amz-json-1.1', 'x-amzn-requestid': `fault-${this.injected.length}`, 'content-length': Buffer.byteLength(errBody) });
+      res.writeHead(status, {
+        'content-type': 'application/x-amz-json-1.1',
+        'x-amzn-requestid': `fault-${this.injected.length}`,
+        'content-length': Buffer.byteLength(errBody),
+      });
       res.end(errBody);
       return true;
     };
@@ -234,15 +238,12 @@ export class FaultProxy {
     return new Promise((resolve, reject) => {
       const headers = { ...req.headers, host: this.target.host };
       delete headers.connection;
-      const up = http.request(
-        { host: this.target.hostname, port: this.target.port, method: req.method, path: req.url, headers, agent: this.agent },
-        (r) => {
-          const chunks: Buffer[] = [];
-          r.on('data', (c: Buffer) => chunks.push(c));
-          r.on('end', () => resolve({ status: r.statusCode ?? 502, headers: r.headers, body: Buffer.concat(chunks) }));
-          r.on('error', reject);
-        },
-      );
+      const up = http.request({ host: this.target.hostname, port: this.target.port, method: req.method, path: req.url, headers, agent: this.agent }, (r) => {
+        const chunks: Buffer[] = [];
+        r.on('data', (c: Buffer) => chunks.push(c));
+        r.on('end', () => resolve({ status: r.statusCode ?? 502, headers: r.headers, body: Buffer.concat(chunks) }));
+        r.on('error', reject);
+      });
       up.on('error', reject);
       up.end(body);
     });
@@ -256,7 +257,6 @@ export async function startFaultProxy(opts: FaultProxyOptions): Promise<FaultPro
 }
 
 // ---- what the estate holds, for the no-duplicate checks ------------------------------
-
 
 export interface Inventory {
   /** cluster name -> service names (ACTIVE or DRAINING), sorted */

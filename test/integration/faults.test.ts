@@ -3,10 +3,9 @@
 // emulator did the work), and ends with exactly the services and task definition
 // revisions it should have: nothing duplicated by a retry.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isPass, startDaemon, type DaemonProcess, type LogLine } from './daemon-helpers.js';
-import { emulatorEnv } from './emulator-helpers.js';
-import { extraRevisions, inventory, startFaultProxy, type FaultProxy } from './fault-proxy.js';
-import { resetEmulator } from './emulator-helpers.js';
+import { type DaemonProcess, isPass, type LogLine, startDaemon } from './daemon-helpers.js';
+import { emulatorEnv, resetEmulator } from './emulator-helpers.js';
+import { extraRevisions, type FaultProxy, inventory, startFaultProxy } from './fault-proxy.js';
 import { ecsClient, reconcile, scratchManifests, states } from './reconcile-helpers.js';
 
 const FAMILIES = ['web', 'api', 'worker'];
@@ -31,7 +30,11 @@ async function convergeThroughProxy(extra: string[] = []): Promise<{ daemon: Dae
   // repeated string flag, so this --endpoint (the proxy) wins.
   const daemon = startDaemon(dir, ['--endpoint', proxy.url, '--interval', '1s', ...extra]);
   try {
-    const line = await daemon.waitFor((l) => isPass(l) && allInSync(l) && l.actionsApplied === 0 && l.actionsFailed === 0, 50_000, 'a clean pass with 8 in-sync');
+    const line = await daemon.waitFor(
+      (l) => isPass(l) && allInSync(l) && l.actionsApplied === 0 && l.actionsFailed === 0,
+      50_000,
+      'a clean pass with 8 in-sync',
+    );
     return { daemon, ms: Math.round(performance.now() - started), passes: Number(line.passId) };
   } catch (err) {
     await daemon.stop('SIGKILL');
@@ -42,7 +45,16 @@ async function convergeThroughProxy(extra: string[] = []): Promise<{ daemon: Dae
 describe('20% mixed faults on every operation, before and after forwarding', () => {
   const ROUNDS = Number(process.env.FAULT_ROUNDS ?? 5);
   it(`the daemon converges manifests/ from empty ${ROUNDS} times (seeds ${SEED}..${SEED + ROUNDS - 1}): no duplicate service, every resource in-sync`, async () => {
-    const totals = { requests: 0, faults: 0, byKind: {} as Record<string, number>, byPhase: {} as Record<string, number>, passes: 0, ms: 0, extraRevisions: 0, failedActions: 0 };
+    const totals = {
+      requests: 0,
+      faults: 0,
+      byKind: {} as Record<string, number>,
+      byPhase: {} as Record<string, number>,
+      passes: 0,
+      ms: 0,
+      extraRevisions: 0,
+      failedActions: 0,
+    };
     for (let round = 0; round < ROUNDS; round++) {
       const seed = SEED + round;
       await resetEmulator();

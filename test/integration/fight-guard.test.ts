@@ -7,7 +7,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DescribeServicesCommand } from '@aws-sdk/client-ecs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isPass, startDaemon, startWebhookReceiver, type DaemonProcess, type LogLine } from './daemon-helpers.js';
+import { type DaemonProcess, isPass, type LogLine, startDaemon, startWebhookReceiver } from './daemon-helpers.js';
 import { emulatorEnv } from './emulator-helpers.js';
 import { ecsClient, scratchManifests } from './reconcile-helpers.js';
 
@@ -15,7 +15,10 @@ const API = 'Service/us-east-1/prod/api';
 const isApiUpdate = (l: LogLine) => l.resource === API && typeof l.action === 'string' && l.outcome === 'applied' && l.action !== 'tag-resource';
 
 async function fighter(method: 'POST' | 'DELETE', body?: unknown): Promise<void> {
-  const res = await fetch(`${emulatorEnv().endpoint}/ecs-reconciler/test-hooks/fighter`, { method, ...(body ? { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } } : {}) });
+  const res = await fetch(`${emulatorEnv().endpoint}/ecs-reconciler/test-hooks/fighter`, {
+    method,
+    ...(body ? { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } } : {}),
+  });
   if (!res.ok) throw new Error(`test hook: HTTP ${res.status} ${await res.text()}`);
 }
 
@@ -59,7 +62,11 @@ describe('the fight guard stops a resource another tool keeps changing back', ()
     expect(updates.map((l) => l.action)).toEqual(['update-service', 'update-service', 'update-service']);
     // three more passes: not a single action on api
     const after = daemon.lines.indexOf(fighting);
-    await daemon.waitFor((l) => isPass(l) && daemon!.lines.indexOf(l) > after && (l.passId as number) >= (fighting.passId as number) + 3, 30_000, 'three more passes');
+    await daemon.waitFor(
+      (l) => isPass(l) && daemon!.lines.indexOf(l) > after && (l.passId as number) >= (fighting.passId as number) + 3,
+      30_000,
+      'three more passes',
+    );
     expect(daemon.lines.slice(after).filter((l) => l.resource === API && typeof l.action === 'string')).toEqual([]);
     expect(daemon.lines.slice(armedAt).filter(isApiUpdate)).toHaveLength(3);
     expect(await apiDesiredCount()).toBe(7);

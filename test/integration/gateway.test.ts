@@ -15,7 +15,11 @@ describe('the gateway', () => {
   it('creates a cluster and registers a task definition, then reads both back', async () => {
     const gw = gateway();
     await gw.createCluster({ clusterName: 'roundtrip', tags: [{ key: 'team', value: 'web' }], settings: [{ name: 'containerInsights', value: 'enabled' }] });
-    const registered = await gw.registerTaskDefinition({ family: 'roundtrip', containerDefinitions: [{ name: 'app', image: 'nginx', memory: 128 }], tags: [{ key: 'team', value: 'web' }] });
+    const registered = await gw.registerTaskDefinition({
+      family: 'roundtrip',
+      containerDefinitions: [{ name: 'app', image: 'nginx', memory: 128 }],
+      tags: [{ key: 'team', value: 'web' }],
+    });
     expect(registered.taskDefinition.taskDefinitionArn).toMatch(/task-definition\/roundtrip:1$/);
 
     const clusters = await gw.describeClusters(['roundtrip', 'no-such-cluster']);
@@ -63,7 +67,7 @@ describe('the gateway', () => {
     gw.destroy();
   });
 
-  it('follows the SDK\'s own AWS_ENDPOINT_URL when no --endpoint is given', async () => {
+  it("follows the SDK's own AWS_ENDPOINT_URL when no --endpoint is given", async () => {
     const env = emulatorEnv();
     const before = process.env.AWS_ENDPOINT_URL;
     process.env.AWS_ENDPOINT_URL = env.endpoint;
@@ -91,7 +95,10 @@ describe('a failed call', () => {
   it('keeps the AWS error code and the request id of the answer, for the logs', async () => {
     const gw = gateway();
     // ECS answers ClusterNotFoundException with an x-amzn-RequestId header, as every AWS answer has one
-    const err = await gw.deleteCluster('no-such-cluster-for-request-id').then(() => undefined, (e: unknown) => e);
+    const err = await gw.deleteCluster('no-such-cluster-for-request-id').then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     gw.destroy();
     expect(err).toBeInstanceOf(AwsCallError);
     const details = errorDetails(err);

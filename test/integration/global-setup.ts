@@ -10,8 +10,8 @@
 // env files are read from ECS_ENV_FILE_FOR_TESTS (as many, comma-separated), else from
 // .emulator.env at the repo root (one emulator only). ECS_TEST_WORKERS sets the number of
 // workers (vitest.config.ts; default 2).
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, existsSync } from 'node:fs';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -84,10 +84,7 @@ function startEmulator(envFile: string): Promise<{ child: ChildProcess; endpoint
     };
     const timer = setTimeout(() => {
       finish(
-        new Error(
-          `scripts/emulator did not print "ECS endpoint:" within ${START_TIMEOUT_MS / 1000}s.\n` +
-            `${HOW_TO_GET_IT}\n--- its output ---\n${output}`,
-        ),
+        new Error(`scripts/emulator did not print "ECS endpoint:" within ${START_TIMEOUT_MS / 1000}s.\n` + `${HOW_TO_GET_IT}\n--- its output ---\n${output}`),
       );
     }, START_TIMEOUT_MS);
 
@@ -114,12 +111,7 @@ function startEmulator(envFile: string): Promise<{ child: ChildProcess; endpoint
       finish(new Error(`could not run ${SCRIPT}: ${err.message}\n${HOW_TO_GET_IT}`));
     });
     child.on('exit', (code, signal) => {
-      finish(
-        new Error(
-          `scripts/emulator exited (${signal ?? `status ${code}`}) before it was ready.\n` +
-            `${HOW_TO_GET_IT}\n--- its output ---\n${output}`,
-        ),
-      );
+      finish(new Error(`scripts/emulator exited (${signal ?? `status ${code}`}) before it was ready.\n` + `${HOW_TO_GET_IT}\n--- its output ---\n${output}`));
     });
   });
 }
@@ -143,7 +135,10 @@ function workerCount(project: TestProject): number {
 }
 
 function externalEmulators(external: string, workers: number): EmulatorContext[] {
-  const endpoints = external.split(',').map((e) => e.trim().replace(/\/+$/, '')).filter(Boolean);
+  const endpoints = external
+    .split(',')
+    .map((e) => e.trim().replace(/\/+$/, ''))
+    .filter(Boolean);
   const envFiles = (process.env.ECS_ENV_FILE_FOR_TESTS ?? (endpoints.length === 1 ? join(REPO_ROOT, '.emulator.env') : '')).split(',').map((f) => f.trim());
   if (endpoints.length < workers) {
     throw new Error(
@@ -214,6 +209,9 @@ export default async function setup(project: TestProject): Promise<() => Promise
     await teardown();
     throw failed.reason;
   }
-  project.provide('emulators', started.map((e) => e.context));
+  project.provide(
+    'emulators',
+    started.map((e) => e.context),
+  );
   return teardown;
 }

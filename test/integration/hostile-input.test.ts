@@ -2,14 +2,14 @@
 // of the estate is still reconciled (a change made behind the controller's back is
 // restored in the same pass), and nothing is pruned, although prune is on and there are
 // orphaned managed resources to prune.
-import { mkdtempSync, mkdirSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync, openSync, writeSync, closeSync } from 'node:fs';
+import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DescribeClustersCommand, DescribeServicesCommand, UpdateServiceCommand } from '@aws-sdk/client-ecs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Problem } from '../../src/model/problem.js';
 import { isPass, startDaemon } from './daemon-helpers.js';
-import { ecsClient, reconcile, REPO_ROOT, scratchManifests, states, type PassRun } from './reconcile-helpers.js';
+import { ecsClient, type PassRun, REPO_ROOT, reconcile, scratchManifests, states } from './reconcile-helpers.js';
 
 const PRUNING_OPS = ['DeleteService', 'DeregisterTaskDefinition', 'DeleteCluster', 'DeregisterScalableTarget', 'DeleteScalingPolicy', 'DeleteScheduledAction'];
 const HOSTILE = join(REPO_ROOT, 'test', 'fixtures', 'hostile');
@@ -25,13 +25,19 @@ function nest(depth: number): string {
 }
 
 function aliasBomb(): string {
-  const lines = ['apiVersion: ecs-reconciler/v1', 'kind: Cluster', 'metadata: { name: bomb }', 'x:', '  a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]'];
+  const lines = [
+    'apiVersion: ecs-reconciler/v1',
+    'kind: Cluster',
+    'metadata: { name: bomb }',
+    'x:',
+    '  a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]',
+  ];
   for (let i = 1; i < 9; i++) {
     const prev = String.fromCharCode(96 + i);
     const cur = String.fromCharCode(97 + i);
     lines.push(`  ${cur}: &${cur} [${Array(9).fill(`*${prev}`).join(',')}]`);
   }
-  return lines.join('\n') + '\n';
+  return `${lines.join('\n')}\n`;
 }
 
 interface Case {
@@ -42,23 +48,89 @@ interface Case {
   line: boolean;
 }
 
-const TD_HEAD = 'apiVersion: ecs-reconciler/v1\nkind: TaskDefinition\nmetadata: { name: hostile }\nspec:\n  containerDefinitions: [{ name: a, image: busybox, memory: 128 }]\n';
+const TD_HEAD =
+  'apiVersion: ecs-reconciler/v1\nkind: TaskDefinition\nmetadata: { name: hostile }\nspec:\n  containerDefinitions: [{ name: a, image: busybox, memory: 128 }]\n';
 
 const CASES: Case[] = [
   { name: 'invalid YAML', line: true, make: (d) => (writeFileSync(join(d, 'bad-yaml.yaml'), readFileSync(join(HOSTILE, 'bad-yaml.yaml'))), 'bad-yaml.yaml') },
-  { name: 'wrong types', line: true, make: (d) => (writeFileSync(join(d, 'wrong-types.yaml'), readFileSync(join(HOSTILE, 'wrong-types.yaml'))), 'wrong-types.yaml') },
-  { name: 'unknown kind', line: true, make: (d) => (writeFileSync(join(d, 'unknown-kind.yaml'), 'apiVersion: ecs-reconciler/v1\nkind: Clustr\nmetadata: { name: k }\nspec: {}\n'), 'unknown-kind.yaml') },
-  { name: 'unknown field', line: true, make: (d) => (writeFileSync(join(d, 'unknown-field.yaml'), readFileSync(join(HOSTILE, 'unknown-field.yaml'))), 'unknown-field.yaml') },
-  { name: 'duplicate name', line: true, make: (d) => (writeFileSync(join(d, 'zz-duplicate.yaml'), 'apiVersion: ecs-reconciler/v1\nkind: Cluster\nmetadata:\n  name: prod\nspec: {}\n'), 'zz-duplicate.yaml') },
-  { name: 'duplicate key', line: true, make: (d) => (writeFileSync(join(d, 'dup-key.yaml'), 'apiVersion: ecs-reconciler/v1\nkind: Cluster\nmetadata: { name: dk }\nspec: {}\nspec: {}\n'), 'dup-key.yaml') },
-  { name: 'dangling reference', line: true, make: (d) => (writeFileSync(join(d, 'dangling.yaml'), readFileSync(join(HOSTILE, 'dangling.yaml'))), 'dangling.yaml') },
-  { name: 'undefined variable', line: true, make: (d) => (writeFileSync(join(d, 'undef-var.yaml'), TD_HEAD.replace('image: busybox', 'image: "busybox:${NO_SUCH_VARIABLE_X}"')), 'undef-var.yaml') },
+  {
+    name: 'wrong types',
+    line: true,
+    make: (d) => (writeFileSync(join(d, 'wrong-types.yaml'), readFileSync(join(HOSTILE, 'wrong-types.yaml'))), 'wrong-types.yaml'),
+  },
+  {
+    name: 'unknown kind',
+    line: true,
+    make: (d) => (
+      writeFileSync(join(d, 'unknown-kind.yaml'), 'apiVersion: ecs-reconciler/v1\nkind: Clustr\nmetadata: { name: k }\nspec: {}\n'), 'unknown-kind.yaml'
+    ),
+  },
+  {
+    name: 'unknown field',
+    line: true,
+    make: (d) => (writeFileSync(join(d, 'unknown-field.yaml'), readFileSync(join(HOSTILE, 'unknown-field.yaml'))), 'unknown-field.yaml'),
+  },
+  {
+    name: 'duplicate name',
+    line: true,
+    make: (d) => (
+      writeFileSync(join(d, 'zz-duplicate.yaml'), 'apiVersion: ecs-reconciler/v1\nkind: Cluster\nmetadata:\n  name: prod\nspec: {}\n'), 'zz-duplicate.yaml'
+    ),
+  },
+  {
+    name: 'duplicate key',
+    line: true,
+    make: (d) => (
+      writeFileSync(join(d, 'dup-key.yaml'), 'apiVersion: ecs-reconciler/v1\nkind: Cluster\nmetadata: { name: dk }\nspec: {}\nspec: {}\n'), 'dup-key.yaml'
+    ),
+  },
+  {
+    name: 'dangling reference',
+    line: true,
+    make: (d) => (writeFileSync(join(d, 'dangling.yaml'), readFileSync(join(HOSTILE, 'dangling.yaml'))), 'dangling.yaml'),
+  },
+  {
+    name: 'undefined variable',
+    line: true,
+    make: (d) => (writeFileSync(join(d, 'undef-var.yaml'), TD_HEAD.replace('image: busybox', 'image: "busybox:${NO_SUCH_VARIABLE_X}"')), 'undef-var.yaml'),
+  },
   { name: 'alias bomb', line: true, make: (d) => (writeFileSync(join(d, 'bomb.yaml'), aliasBomb()), 'bomb.yaml') },
-  { name: '200-level nesting', line: true, make: (d) => (writeFileSync(join(d, 'deep.yaml'), `apiVersion: ecs-reconciler/v1\nkind: Cluster\nmetadata: { name: deep }\nspec:\n${nest(200).replace(/^/gm, '  ')}\n`), 'deep.yaml') },
-  { name: '20000-level flow nesting', line: true, make: (d) => (writeFileSync(join(d, 'deep-flow.yaml'), `apiVersion: ecs-reconciler/v1\nkind: Cluster\nmetadata: { name: deepflow }\nspec: ${'['.repeat(20000)}${']'.repeat(20000)}\n`), 'deep-flow.yaml') },
+  {
+    name: '200-level nesting',
+    line: true,
+    make: (d) => (
+      writeFileSync(join(d, 'deep.yaml'), `apiVersion: ecs-reconciler/v1\nkind: Cluster\nmetadata: { name: deep }\nspec:\n${nest(200).replace(/^/gm, '  ')}\n`),
+      'deep.yaml'
+    ),
+  },
+  {
+    name: '20000-level flow nesting',
+    line: true,
+    make: (d) => (
+      writeFileSync(
+        join(d, 'deep-flow.yaml'),
+        `apiVersion: ecs-reconciler/v1\nkind: Cluster\nmetadata: { name: deepflow }\nspec: ${'['.repeat(20000)}${']'.repeat(20000)}\n`,
+      ),
+      'deep-flow.yaml'
+    ),
+  },
   { name: 'empty file', line: true, make: (d) => (writeFileSync(join(d, 'empty.yaml'), ''), 'empty.yaml') },
-  { name: 'invalid UTF-8', line: true, make: (d) => (writeFileSync(join(d, 'latin1.yaml'), Buffer.concat([Buffer.from('apiVersion: ecs-reconciler/v1\nkind: Cluster\nmetadata: { name: caf'), Buffer.from([0xe9]), Buffer.from(' }\n')])), 'latin1.yaml') },
-  { name: 'binary file', line: false, make: (d) => (writeFileSync(join(d, 'binary.yaml'), Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 131 + 7) % 256))), 'binary.yaml') },
+  {
+    name: 'invalid UTF-8',
+    line: true,
+    make: (d) => (
+      writeFileSync(
+        join(d, 'latin1.yaml'),
+        Buffer.concat([Buffer.from('apiVersion: ecs-reconciler/v1\nkind: Cluster\nmetadata: { name: caf'), Buffer.from([0xe9]), Buffer.from(' }\n')]),
+      ),
+      'latin1.yaml'
+    ),
+  },
+  {
+    name: 'binary file',
+    line: false,
+    make: (d) => (writeFileSync(join(d, 'binary.yaml'), Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 131 + 7) % 256))), 'binary.yaml'),
+  },
   {
     name: '50 MB file',
     line: false,
@@ -71,7 +143,11 @@ const CASES: Case[] = [
     },
   },
   { name: 'symlink loop (folder)', line: false, make: (d) => (mkdirSync(join(d, 'loopdir')), symlinkSync('..', join(d, 'loopdir', 'up')), 'loopdir/up') },
-  { name: 'symlink loop (files)', line: false, make: (d) => (symlinkSync('loop-b.yaml', join(d, 'loop-a.yaml')), symlinkSync('loop-a.yaml', join(d, 'loop-b.yaml')), 'loop-a.yaml') },
+  {
+    name: 'symlink loop (files)',
+    line: false,
+    make: (d) => (symlinkSync('loop-b.yaml', join(d, 'loop-a.yaml')), symlinkSync('loop-a.yaml', join(d, 'loop-b.yaml')), 'loop-a.yaml'),
+  },
   {
     name: 'link out of the folder',
     line: false,
@@ -117,10 +193,15 @@ describe('hostile input next to a good estate, prune on', () => {
     expect(await desiredCount('batch', 'worker')).toBe(1);
     expect(states(pass)['Service/us-east-1/batch/worker']).toBe('drifted');
     const st = states(await reconcile(dir));
-    for (const id of ['Cluster/us-east-1/batch', 'TaskDefinition/us-east-1/web', 'TaskDefinition/us-east-1/worker', 'Service/us-east-1/batch/worker']) expect(st[id], id).toBe('in-sync');
+    for (const id of ['Cluster/us-east-1/batch', 'TaskDefinition/us-east-1/web', 'TaskDefinition/us-east-1/worker', 'Service/us-east-1/batch/worker'])
+      expect(st[id], id).toBe('in-sync');
     expect(st['Service/us-east-1/prod/api']).toBe('orphaned');
     const problems = pass.report.problems;
-    for (const f of files) expect(problems.some((p) => p.file === f || (p.file !== undefined && p.message.includes(`${f}:`))), `a problem naming ${f}: ${JSON.stringify(problems)}`).toBe(true);
+    for (const f of files)
+      expect(
+        problems.some((p) => p.file === f || (p.file !== undefined && p.message.includes(`${f}:`))),
+        `a problem naming ${f}: ${JSON.stringify(problems)}`,
+      ).toBe(true);
     return { pass, problems };
   }
 
@@ -146,7 +227,9 @@ describe('hostile input next to a good estate, prune on', () => {
             expect(p.line!).toBeLessThanOrEqual(lines + 1);
           }
         }
-        figures.push(`${c.name}: ${mine.map((p) => `${p.file}${p.line ? `:${p.line}${p.column ? `:${p.column}` : ''}` : ''} ${p.path ? `${p.path}: ` : ''}${p.message}`.slice(0, 160)).join(' | ')}`);
+        figures.push(
+          `${c.name}: ${mine.map((p) => `${p.file}${p.line ? `:${p.line}${p.column ? `:${p.column}` : ''}` : ''} ${p.path ? `${p.path}: ` : ''}${p.message}`.slice(0, 160)).join(' | ')}`,
+        );
       } finally {
         rmSync(scratch, { recursive: true, force: true });
       }
@@ -199,7 +282,11 @@ describe('the daemon, prune on, while its folder misbehaves', () => {
       const gone = await daemon.waitForNext((l) => isPass(l) && l.loadComplete === false, 10_000, 'a pass without the folder');
       await daemon.waitForNext(isPass, 10_000, 'another pass without the folder');
       await daemon.waitForNext(isPass, 10_000, 'a third pass without the folder');
-      const report = JSON.parse((await daemon.get('/report')).text) as { loadComplete: boolean; problems: Problem[]; summary: { byState: Record<string, number> } };
+      const report = JSON.parse((await daemon.get('/report')).text) as {
+        loadComplete: boolean;
+        problems: Problem[];
+        summary: { byState: Record<string, number> };
+      };
       expect(report.loadComplete).toBe(false);
       expect(report.problems.some((p) => /manifests folder/.test(p.message))).toBe(true);
       // Still there, all of it.
@@ -208,10 +295,16 @@ describe('the daemon, prune on, while its folder misbehaves', () => {
       const cl = await ecsClient().send(new DescribeClustersCommand({ clusters: ['prod', 'batch'] }));
       expect(cl.clusters?.map((c) => c.status)).toEqual(['ACTIVE', 'ACTIVE']);
       renameSync(`${dir}.away`, dir);
-      await daemon.waitForNext((l) => isPass(l) && (l.states as Record<string, number>)['in-sync'] === 8 && l.loadComplete === true && l.actionsApplied === 0, 15_000, 'a clean pass after the folder came back');
+      await daemon.waitForNext(
+        (l) => isPass(l) && (l.states as Record<string, number>)['in-sync'] === 8 && l.loadComplete === true && l.actionsApplied === 0,
+        15_000,
+        'a clean pass after the folder came back',
+      );
       const metrics = (await daemon.get('/metrics')).text;
       for (const op of PRUNING_OPS) expect(metrics).not.toMatch(new RegExp(`operation="${op}"`));
-      figures.push(`folder removed for 3 passes: states while gone ${JSON.stringify(gone.states)}, problems ${gone.problems}; no pruning call; restored -> 8 in-sync`);
+      figures.push(
+        `folder removed for 3 passes: states while gone ${JSON.stringify(gone.states)}, problems ${gone.problems}; no pruning call; restored -> 8 in-sync`,
+      );
     } finally {
       expect(await daemon.stop()).toBe(0);
       rmSync(`${dir}.away`, { recursive: true, force: true });
@@ -224,7 +317,8 @@ describe('the daemon, prune on, while its folder misbehaves', () => {
     const daemon = startDaemon(dir, ['--prune', '--controller-id', 'default', '--interval', '60s', '--debounce', '10ms']);
     try {
       await daemon.waitFor((l) => isPass(l) && l.loadComplete === true, 20_000, 'a first pass');
-      const text = 'apiVersion: ecs-reconciler/v1\nkind: Cluster\nmetadata:\n  name: halfway\nspec:\n  settings:\n    - { name: containerInsights, value: enabled }\n  tags: { team: half }\n';
+      const text =
+        'apiVersion: ecs-reconciler/v1\nkind: Cluster\nmetadata:\n  name: halfway\nspec:\n  settings:\n    - { name: containerInsights, value: enabled }\n  tags: { team: half }\n';
       const file = join(dir, 'clusters', 'halfway.yaml');
       const cut = text.indexOf('name: halfway') + 6; // "metadata:\n  name: " and nothing after
       writeFileSync(file, text.slice(0, cut));
@@ -239,7 +333,12 @@ describe('the daemon, prune on, while its folder misbehaves', () => {
       const halfProblems = daemon.lines.filter((l) => l.file === 'clusters/halfway.yaml');
       const metrics = (await daemon.get('/metrics')).text;
       for (const op of PRUNING_OPS) expect(metrics).not.toMatch(new RegExp(`operation="${op}"`));
-      figures.push(`half-written file: ${halfProblems.length} problem line(s) logged while half (${halfProblems.map((l) => l.msg).join(' | ').slice(0, 160)}), then created; no pruning call`);
+      figures.push(
+        `half-written file: ${halfProblems.length} problem line(s) logged while half (${halfProblems
+          .map((l) => l.msg)
+          .join(' | ')
+          .slice(0, 160)}), then created; no pruning call`,
+      );
     } finally {
       expect(await daemon.stop()).toBe(0);
     }

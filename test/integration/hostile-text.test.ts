@@ -4,7 +4,7 @@
 // nothing is forged; the text is shown as text.
 import { existsSync } from 'node:fs';
 import MarkdownIt from 'markdown-it';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderMarkdown, renderPage } from '../../src/report/index.js';
 import { HOSTILE, hostileReport } from '../hostile-text-report.js';
@@ -14,8 +14,12 @@ const CHROMIUM = '/usr/bin/chromium';
 describe('hostile text in the page and the Markdown, in Chromium', () => {
   let browser: Browser;
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: install Debian's chromium (apt-get install chromium; scripts/ensure-chromium does it as root)`);
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
+    if (!existsSync(CHROMIUM))
+      throw new Error(`${CHROMIUM} is missing: install Debian's chromium (apt-get install chromium; scripts/ensure-chromium does it as root)`);
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
   }, 60_000);
   afterAll(async () => {
     await browser?.close();
@@ -66,7 +70,9 @@ describe('hostile text in the page and the Markdown, in Chromium', () => {
     const text = await page.locator('body').innerText();
     expect(text).toContain('[click](http://evil.example/)');
     // a mention outside a code span pings (GitHub skips code spans): none is left there
-    const prose = (await page.evaluate("(() => { const b = document.body.cloneNode(true); b.querySelectorAll('code').forEach((c) => c.remove()); return b.textContent; })()")) as string;
+    const prose = (await page.evaluate(
+      "(() => { const b = document.body.cloneNode(true); b.querySelectorAll('code').forEach((c) => c.remove()); return b.textContent; })()",
+    )) as string;
     expect(prose).toContain('@\u200bchannel');
     expect(prose).not.toMatch(/@(channel|here)\b/);
     expect(await page.locator('body').innerText()).toContain(HOSTILE.backticks);

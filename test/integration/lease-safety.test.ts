@@ -9,7 +9,7 @@ import { ListTaskDefinitionsCommand } from '@aws-sdk/client-ecs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AwsCallError, AwsGateway, AwsGateways } from '../../src/aws/index.js';
 import { Lease } from '../../src/daemon/lease.js';
-import { isPass, startDaemon, type DaemonProcess } from './daemon-helpers.js';
+import { type DaemonProcess, isPass, startDaemon } from './daemon-helpers.js';
 import { emulatorEnv } from './emulator-helpers.js';
 import { FaultProxy } from './fault-proxy.js';
 import { ecsClient, runCli, scratchManifests } from './reconcile-helpers.js';
@@ -26,7 +26,7 @@ function lease(store: AwsGateway, holder: string, clock: () => number, name: str
   return new Lease({ store, table: TABLE, name, holder, durationMs, logger: quiet, clock });
 }
 
-describe('the lease, judged by record version numbers and the taker\'s own clock', () => {
+describe("the lease, judged by record version numbers and the taker's own clock", () => {
   const gw = gateway();
   beforeAll(() => gw.ensureLeaseTable(TABLE));
   afterAll(() => gw.destroy());
@@ -72,7 +72,10 @@ describe('the lease, judged by record version numbers and the taker\'s own clock
       expect(await B.renew()).toBe(true);
       // A wakes up with a CreateCluster it was about to send
       expect(A.held()).toBe(false);
-      const err = await gwA.createCluster({ clusterName: 'frozen-holder' }).then(() => undefined, (e: unknown) => e);
+      const err = await gwA.createCluster({ clusterName: 'frozen-holder' }).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
       expect(err).toBeInstanceOf(AwsCallError);
       expect((err as AwsCallError).code).toBe('LeaseExpiring');
       expect((await gw.describeClusters(['frozen-holder'])).clusters).toEqual([]);
@@ -85,7 +88,10 @@ describe('the lease, judged by record version numbers and the taker\'s own clock
   });
 
   it('a mutating call in flight is cut off inside the lease, not answered after it', async () => {
-    const proxy = new FaultProxy({ target: emulatorEnv().endpoint, faults: { rate: 1, kinds: ['slow'], phases: ['after'], operations: ['CreateCluster'], slowMs: 20_000 } });
+    const proxy = new FaultProxy({
+      target: emulatorEnv().endpoint,
+      faults: { rate: 1, kinds: ['slow'], phases: ['after'], operations: ['CreateCluster'], slowMs: 20_000 },
+    });
     const endpoint = await proxy.start();
     const fence: { budgetMs?: () => number } = {};
     const gwA = gateway(endpoint, fence);
@@ -94,7 +100,10 @@ describe('the lease, judged by record version numbers and the taker\'s own clock
     try {
       expect(await A.renew()).toBe(true);
       const started = performance.now();
-      const err = await gwA.createCluster({ clusterName: 'slow-answer' }).then(() => undefined, (e: unknown) => e);
+      const err = await gwA.createCluster({ clusterName: 'slow-answer' }).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
       const took = performance.now() - started;
       expect(String(err)).toMatch(/abort/i);
       console.log(`a CreateCluster whose answer hung was cut off after ${Math.round(took)} ms (lease 3 s, margin 0.5 s)`);
@@ -132,7 +141,18 @@ describe('apply --lease-table', () => {
     try {
       expect(await holder.renew()).toBe(true);
       const env = emulatorEnv();
-      const r = await runCli(['apply', scratchManifests(), '--endpoint', env.endpoint, '--var-file', env.envFile, '--lease-table', TABLE, '--lease-wait', '1s']);
+      const r = await runCli([
+        'apply',
+        scratchManifests(),
+        '--endpoint',
+        env.endpoint,
+        '--var-file',
+        env.envFile,
+        '--lease-table',
+        TABLE,
+        '--lease-wait',
+        '1s',
+      ]);
       expect(r.code).toBe(1);
       expect(r.stderr).toContain('not applied: the lease "default" in table ecs-reconciler-lease-safety is held by a-daemon; waited 1s (--lease-wait)');
     } finally {
@@ -166,7 +186,11 @@ describe('a lease table out of reach at start-up', () => {
   it('is retried with backoff, reported by /healthz and /readyz, and the daemon applies once it is back', async () => {
     const endpoint = await proxy.start();
     daemon = startDaemon(scratchManifests(), ['--interval', '1s', '--endpoint', endpoint, '--lease-table', 'ecs-reconciler-startup', '--lease-duration', '3s']);
-    await daemon.waitFor((l) => typeof l.msg === 'string' && l.msg.startsWith('cannot create or read the lease table') && l.attempt === 2, 90_000, 'a second failed attempt');
+    await daemon.waitFor(
+      (l) => typeof l.msg === 'string' && l.msg.startsWith('cannot create or read the lease table') && l.attempt === 2,
+      90_000,
+      'a second failed attempt',
+    );
     const health = await daemon.get('/healthz');
     expect(health.status).toBe(503);
     expect(health.text).toContain('cannot create or read the lease table ecs-reconciler-startup');
@@ -189,6 +213,8 @@ describe('the write fence', () => {
     const gws = new AwsGateways({ endpoint: emulatorEnv().endpoint, rateLimits: 'off' });
     gws.writeFence.budgetMs = () => 0;
     const other = gws.forRegion('eu-west-1');
-    return expect(other.createCluster({ clusterName: 'fenced' })).rejects.toMatchObject({ code: 'LeaseExpiring' }).finally(() => gws.destroy());
+    return expect(other.createCluster({ clusterName: 'fenced' }))
+      .rejects.toMatchObject({ code: 'LeaseExpiring' })
+      .finally(() => gws.destroy());
   });
 });

@@ -37,7 +37,11 @@ describe('the lease', () => {
 
       // and the new holder converges what changes behind its back
       await ecsClient().send(new UpdateServiceCommand({ cluster: 'prod', service: 'api', desiredCount: 8 }));
-      await second.waitFor((l) => l.action === 'update-service' && l.resource === 'Service/us-east-1/prod/api' && l.outcome === 'applied', 20_000, 'the new holder restoring api');
+      await second.waitFor(
+        (l) => l.action === 'update-service' && l.resource === 'Service/us-east-1/prod/api' && l.outcome === 'applied',
+        20_000,
+        'the new holder restoring api',
+      );
       expect(await desiredCountOf('api')).toBe(3);
     } finally {
       await first.stop('SIGKILL');

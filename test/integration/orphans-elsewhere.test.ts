@@ -35,7 +35,10 @@ describe('orphans no manifest names any more are still found', () => {
     await ecs.send(new RegisterTaskDefinitionCommand({ family: 'sidecar', containerDefinitions: [{ name: 'x', image: 'busybox', memory: 64 }] }));
     const dir = mkdtempSync(join(tmpdir(), 'ecs-reconciler-elsewhere-'));
     writeFileSync(join(dir, 'keep.yaml'), 'apiVersion: ecs-reconciler/v1\nkind: Cluster\nmetadata: { name: keep2 }\nspec: {}\n');
-    writeFileSync(join(dir, 'svc.yaml'), `apiVersion: ecs-reconciler/v1\nkind: Service\nmetadata: { name: sidecar, cluster: "${ext.cluster!.clusterArn}" }\nspec: { taskDefinition: "sidecar:1", desiredCount: 0, launchType: EC2 }\n`);
+    writeFileSync(
+      join(dir, 'svc.yaml'),
+      `apiVersion: ecs-reconciler/v1\nkind: Service\nmetadata: { name: sidecar, cluster: "${ext.cluster!.clusterArn}" }\nspec: { taskDefinition: "sidecar:1", desiredCount: 0, launchType: EC2 }\n`,
+    );
     const applied = await reconcile(dir, { mode: 'apply' });
     expect(applied.results.filter((r) => r.outcome !== 'applied')).toEqual([]);
     unlinkSync(join(dir, 'svc.yaml'));

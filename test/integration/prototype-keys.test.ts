@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { DescribeClustersCommand, TagResourceCommand } from '@aws-sdk/client-ecs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { renderMarkdown, renderText } from '../../src/report/index.js';
-import { isPass, startDaemon, type DaemonProcess } from './daemon-helpers.js';
+import { type DaemonProcess, isPass, startDaemon } from './daemon-helpers.js';
 import { ecsClient, reconcile } from './reconcile-helpers.js';
 
 const CLUSTER = `proto-keys-${process.pid}`;
@@ -32,7 +32,7 @@ describe('tag keys named like Object.prototype members', () => {
     for (const d of daemons) await d.stop();
   });
 
-  it('the manifest\'s own toString, valueOf, hasOwnProperty and __proto__ tags are applied, then in-sync', async () => {
+  it("the manifest's own toString, valueOf, hasOwnProperty and __proto__ tags are applied, then in-sync", async () => {
     const applied = await reconcile(dir, { mode: 'apply' });
     expect(applied.results.map((r) => r.outcome)).toEqual(['applied']);
     expect(await liveTags()).toMatchObject({ team: 'web', toString: 'a', valueOf: 'b', hasOwnProperty: 'c', __proto__: 'd' });

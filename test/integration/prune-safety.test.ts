@@ -37,7 +37,9 @@ describe('the prune stage on the emulator', () => {
     expect(deletes(pass.calls)).toBe(0);
     expect(pass.mutatingCalls).toBe(0);
     expect(pass.plan.prune).toMatchObject({ status: 'refused' });
-    expect(pass.problems).toContainEqual(expect.objectContaining({ stage: 'prune', message: expect.stringMatching(/yield no resources at all.*--allow-empty/) }));
+    expect(pass.problems).toContainEqual(
+      expect.objectContaining({ stage: 'prune', message: expect.stringMatching(/yield no resources at all.*--allow-empty/) }),
+    );
     expect(pass.report.prune?.status).toBe('refused');
     expect((await serviceStatus('prod', 'web'))?.status).toBe('ACTIVE');
   });
@@ -46,17 +48,26 @@ describe('the prune stage on the emulator', () => {
     const api = join(dir, 'api', 'api.yaml');
     const original = readFileSync(api, 'utf8');
     // the new name, pinned to a revision that does not exist: CreateService fails
-    writeFileSync(api, original.replace(/metadata:\n  name: api\n  cluster: prod\nspec:\n  taskDefinition: api\n/, 'metadata:\n  name: api-v2\n  cluster: prod\nspec:\n  taskDefinition: api:999\n'));
+    writeFileSync(
+      api,
+      original.replace(
+        /metadata:\n {2}name: api\n {2}cluster: prod\nspec:\n {2}taskDefinition: api\n/,
+        'metadata:\n  name: api-v2\n  cluster: prod\nspec:\n  taskDefinition: api:999\n',
+      ),
+    );
     const pass = await reconcile(dir, { mode: 'apply', prune: true });
     expect(pass.results.find((r) => r.action.kind === 'create-service')?.outcome).toBe('failed');
     expect(pass.calls.DeleteService ?? 0).toBe(0);
     expect(pass.calls.UpdateService ?? 0).toBe(0);
-    expect(pass.results.find((r) => r.action.kind === 'delete-service')).toMatchObject({ outcome: 'skipped', message: expect.stringMatching(/prune skipped: 1 create or update/) });
+    expect(pass.results.find((r) => r.action.kind === 'delete-service')).toMatchObject({
+      outcome: 'skipped',
+      message: expect.stringMatching(/prune skipped: 1 create or update/),
+    });
     expect(pass.problems).toContainEqual(expect.objectContaining({ stage: 'prune' }));
     expect(await serviceStatus('prod', 'api')).toMatchObject({ status: 'ACTIVE', desiredCount: 3 });
 
     // fixed: the new one is created, then (and only then) the old one goes
-    writeFileSync(api, original.replace(/metadata:\n  name: api\n  cluster: prod\n/, 'metadata:\n  name: api-v2\n  cluster: prod\n'));
+    writeFileSync(api, original.replace(/metadata:\n {2}name: api\n {2}cluster: prod\n/, 'metadata:\n  name: api-v2\n  cluster: prod\n'));
     const fixed = await reconcile(dir, { mode: 'apply', prune: true });
     expect(fixed.results.filter((r) => r.outcome !== 'applied')).toEqual([]);
     expect(fixed.results.map((r) => r.action.kind)).toEqual(['create-service', 'delete-service']);
@@ -68,7 +79,14 @@ describe('the prune stage on the emulator', () => {
     await reconcile(dir, { mode: 'apply' });
     const ecs = ecsClient();
     const td = (await ecs.send(new DescribeServicesCommand({ cluster: 'prod', services: ['web'] }))).services![0]!.taskDefinition!;
-    const run = await ecs.send(new RunTaskCommand({ cluster: 'scratch', taskDefinition: td, launchType: 'FARGATE', networkConfiguration: { awsvpcConfiguration: { subnets: [emulatorVar('SUBNET_A')] } } }));
+    const run = await ecs.send(
+      new RunTaskCommand({
+        cluster: 'scratch',
+        taskDefinition: td,
+        launchType: 'FARGATE',
+        networkConfiguration: { awsvpcConfiguration: { subnets: [emulatorVar('SUBNET_A')] } },
+      }),
+    );
     expect(run.tasks).toHaveLength(1);
     unlinkSync(join(dir, 'scratch.yaml'));
 
@@ -76,7 +94,10 @@ describe('the prune stage on the emulator', () => {
     expect(kept.calls.DeleteCluster ?? 0).toBe(0);
     // moto's DescribeClusters does not count RunTask's tasks, so the plan sees an empty cluster: the
     // live read just before DeleteCluster finds the task (and real ECS would refuse: ClusterContainsTasksException)
-    expect(kept.results.find((r) => r.action.resource === 'Cluster/us-east-1/scratch')).toMatchObject({ outcome: 'skipped', message: expect.stringMatching(/kept for now: 1 task\(s\) still running/) });
+    expect(kept.results.find((r) => r.action.resource === 'Cluster/us-east-1/scratch')).toMatchObject({
+      outcome: 'skipped',
+      message: expect.stringMatching(/kept for now: 1 task\(s\) still running/),
+    });
     expect(await clusterStatus('scratch')).toBe('ACTIVE');
 
     await ecs.send(new StopTaskCommand({ cluster: 'scratch', task: run.tasks![0]!.taskArn! }));
@@ -110,7 +131,13 @@ describe('the prune stage on the emulator', () => {
     const b = scratchManifests(dir);
     const pass = await reconcile(b, { mode: 'apply', prune: true, repository: 'github.com/acme/b/manifests', implicitControllerId: true });
     expect(pass.calls.DeleteCluster ?? 0).toBe(0);
-    expect(pass.problems).toContainEqual(expect.objectContaining({ stage: 'prune', resource: 'Cluster/us-east-1/team-a', message: expect.stringMatching(/applied from the repository "github.com\/acme\/a\/manifests", not from this one/) }));
+    expect(pass.problems).toContainEqual(
+      expect.objectContaining({
+        stage: 'prune',
+        resource: 'Cluster/us-east-1/team-a',
+        message: expect.stringMatching(/applied from the repository "github.com\/acme\/a\/manifests", not from this one/),
+      }),
+    );
     expect(await clusterStatus('team-a')).toBe('ACTIVE');
     // its own repository prunes it
     const own = await reconcile(scratchManifests(dir), { mode: 'apply', prune: true, repository: 'github.com/acme/a/manifests', implicitControllerId: true });

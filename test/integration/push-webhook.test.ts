@@ -3,7 +3,7 @@
 // unsigned request is 401 and starts none.
 import { afterAll, describe, expect, it } from 'vitest';
 import { githubSignature } from '../../src/daemon/push-webhook.js';
-import { isPass, startDaemon, type DaemonProcess } from './daemon-helpers.js';
+import { type DaemonProcess, isPass, startDaemon } from './daemon-helpers.js';
 import { scratchManifests } from './reconcile-helpers.js';
 
 const SECRET = 'integration-webhook-secret-42';
@@ -15,7 +15,11 @@ describe('POST /reconcile on the daemon with a webhook secret', () => {
     await daemon?.stop();
   });
   const push = (headers: Record<string, string>, body: string) =>
-    fetch(`http://${daemon.address}/reconcile`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-github-event': 'push', ...headers }, body });
+    fetch(`http://${daemon.address}/reconcile`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-github-event': 'push', ...headers },
+      body,
+    });
 
   it('refuses a wrong secret and an unsigned request with 401, and starts a pass for the right one', async () => {
     // a resync far away: any pass after the first is the webhook's

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { emulatorEnv } from './emulator-helpers.js';
-import { reconcile, REPO_ROOT, scratchManifests, states } from './reconcile-helpers.js';
+import { REPO_ROOT, reconcile, scratchManifests, states } from './reconcile-helpers.js';
 
 const README = readFileSync(join(REPO_ROOT, 'README.md'), 'utf8');
 const hasAwsCli = spawnSync('aws', ['--version'], { stdio: 'ignore' }).status === 0;
@@ -27,10 +27,16 @@ describe("the README's drift example", () => {
     const shell = mkdtempSync(join(tmpdir(), 'ecs-reconciler-readme-shell-'));
     copyFileSync(emulatorEnv().envFile, join(shell, '.emulator.env'));
     // a clean shell: nothing but PATH and HOME, so the snippet's own variables are all it has
-    const out = execFileSync('bash', ['-euo', 'pipefail', '-c', driftSnippet()], { cwd: shell, env: { PATH: process.env.PATH!, HOME: shell }, encoding: 'utf8' });
+    const out = execFileSync('bash', ['-euo', 'pipefail', '-c', driftSnippet()], {
+      cwd: shell,
+      env: { PATH: process.env.PATH!, HOME: shell },
+      encoding: 'utf8',
+    });
     expect(out.trim()).toBe('9');
     const after = await reconcile(dir);
     expect(states(after)['Service/us-east-1/prod/api']).toBe('drifted');
-    expect(after.diffs.find((d) => d.id === 'Service/us-east-1/prod/api')?.changes).toEqual([{ path: 'desiredCount', live: 9, desired: 3, cause: 'out-of-band' }]);
+    expect(after.diffs.find((d) => d.id === 'Service/us-east-1/prod/api')?.changes).toEqual([
+      { path: 'desiredCount', live: 9, desired: 3, cause: 'out-of-band' },
+    ]);
   });
 });

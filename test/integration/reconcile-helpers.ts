@@ -5,9 +5,9 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { ECSClient } from '@aws-sdk/client-ecs';
 import { AwsGateways, isMutatingOperation } from '../../src/aws/index.js';
-import { loadManifests } from '../../src/manifests/index.js';
 import { main } from '../../src/cli/main.js';
-import { runReconcilePass, type PassOptions, type PassResult } from '../../src/pipeline/reconcile-pass.js';
+import { loadManifests } from '../../src/manifests/index.js';
+import { type PassOptions, type PassResult, runReconcilePass } from '../../src/pipeline/reconcile-pass.js';
 import { emulatorEnv, sdkClientConfig } from './emulator-helpers.js';
 
 export const REPO_ROOT = resolve(import.meta.dirname, '..', '..');
@@ -29,7 +29,9 @@ export interface PassRun extends PassResult {
 }
 
 /** The pass options a test sets beyond the common ones (prune safety, repository, release). */
-type ExtraPassOptions = Partial<Pick<PassOptions, 'allowEmpty' | 'maxPrune' | 'release' | 'repository' | 'implicitControllerId' | 'adoptCloudFormation' | 'regions'>>;
+type ExtraPassOptions = Partial<
+  Pick<PassOptions, 'allowEmpty' | 'maxPrune' | 'release' | 'repository' | 'implicitControllerId' | 'adoptCloudFormation' | 'regions'>
+>;
 
 interface ReconcileOptions extends ExtraPassOptions {
   mode?: 'plan' | 'apply' | 'report';
@@ -89,6 +91,11 @@ export async function runCli(argv: string[], extraEnv: NodeJS.ProcessEnv = {}): 
   let stdout = '';
   let stderr = '';
   const env = emulatorEnv();
-  const code = await main(argv, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), env: { ...process.env, AWS_REGION: env.region, ECS_RECONCILER_RATE_LIMITS: 'off', ...extraEnv }, cwd: process.cwd() });
+  const code = await main(argv, {
+    stdout: (t) => (stdout += t),
+    stderr: (t) => (stderr += t),
+    env: { ...process.env, AWS_REGION: env.region, ECS_RECONCILER_RATE_LIMITS: 'off', ...extraEnv },
+    cwd: process.cwd(),
+  });
   return { code, stdout, stderr };
 }

@@ -1,6 +1,6 @@
 // The reconcile engine end to end on the emulator: apply from empty, no false drift,
 // pending vs drifted, hands off unmanaged resources, prune only when safe.
-import { readFileSync, writeFileSync, unlinkSync } from 'node:fs';
+import { readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   CreateServiceCommand,
@@ -39,7 +39,12 @@ describe('apply of the example estate', () => {
     expect(Object.values(states(before)).every((s) => s === 'missing')).toBe(true);
     const applied = await reconcile(dir, { mode: 'apply' });
     expect(applied.results.filter((r) => r.outcome !== 'applied')).toEqual([]);
-    expect(applied.results.map((r) => r.action.kind).sort()).toEqual([...Array(2).fill("create-cluster"), ...Array(3).fill("create-service"), ...Array(3).fill("register-task-definition"), "update-scaling"]);
+    expect(applied.results.map((r) => r.action.kind).sort()).toEqual([
+      ...Array(2).fill('create-cluster'),
+      ...Array(3).fill('create-service'),
+      ...Array(3).fill('register-task-definition'),
+      'update-scaling',
+    ]);
   });
 
   it('then plans every resource in-sync: no false drift from server-filled defaults', async () => {
@@ -64,7 +69,12 @@ describe('apply of the example estate', () => {
     expect(states(plan)['Service/us-east-1/prod/web']).toBe('pending');
     const td = plan.diffs.find((d) => d.id === 'TaskDefinition/us-east-1/web')!;
     expect(td.changes).toEqual([
-      expect.objectContaining({ path: 'containerDefinitions[name=web-server].image', live: 'public.ecr.aws/nginx/nginx:1.27', desired: 'public.ecr.aws/nginx/nginx:1.28', cause: 'manifest' }),
+      expect.objectContaining({
+        path: 'containerDefinitions[name=web-server].image',
+        live: 'public.ecr.aws/nginx/nginx:1.27',
+        desired: 'public.ecr.aws/nginx/nginx:1.28',
+        cause: 'manifest',
+      }),
     ]);
     const before = await revisionsOf('web');
     const applied = await reconcile(dir, { mode: 'apply' });
@@ -138,10 +148,16 @@ describe('apply of the example estate', () => {
   it('a removed manifest is orphaned, deleted only by apply --prune, and never while a manifest is broken', async () => {
     unlinkSync(join(dir, 'worker', 'worker-service.yaml'));
     const api = join(dir, 'api', 'api.yaml');
-    writeFileSync(join(dir, 'worker', 'worker-service.yaml'), 'apiVersion: ecs-reconciler/v1\nkind: Service\nmetadata: { name: worker, cluster: batch }\nspec: { taskDefinition: worker, desiredCount: 1, capacityProviderStrategy: [{ capacityProvider: FARGATE_SPOT, weight: 1 }], networkConfiguration: { awsvpcConfiguration: { subnets: ["${SUBNET_A}"] } } }\n');
+    writeFileSync(
+      join(dir, 'worker', 'worker-service.yaml'),
+      'apiVersion: ecs-reconciler/v1\nkind: Service\nmetadata: { name: worker, cluster: batch }\nspec: { taskDefinition: worker, desiredCount: 1, capacityProviderStrategy: [{ capacityProvider: FARGATE_SPOT, weight: 1 }], networkConfiguration: { awsvpcConfiguration: { subnets: ["${SUBNET_A}"] } } }\n',
+    );
     // remove the api service (keep its task definition), and break an unrelated file
-    writeFileSync(api, readFileSync(api, 'utf8').split('\n---\n')[0] + '\n');
-    writeFileSync(join(dir, 'broken.yaml'), 'apiVersion: ecs-reconciler/v1\nkind: Cluster\nmetadata: { name: broken }\nspec: { capacityProvider: [FARGATE] }\n');
+    writeFileSync(api, `${readFileSync(api, 'utf8').split('\n---\n')[0]}\n`);
+    writeFileSync(
+      join(dir, 'broken.yaml'),
+      'apiVersion: ecs-reconciler/v1\nkind: Cluster\nmetadata: { name: broken }\nspec: { capacityProvider: [FARGATE] }\n',
+    );
     const plan = await reconcile(dir, { prune: true });
     expect(states(plan)['Service/us-east-1/prod/api']).toBe('orphaned');
     expect(plan.plan.actions.filter((a) => a.kind.startsWith('delete') || a.kind.startsWith('deregister'))).toEqual([]);

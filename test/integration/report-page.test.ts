@@ -4,10 +4,10 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { UpdateServiceCommand } from '@aws-sdk/client-ecs';
-import { chromium, type Browser } from 'playwright-core';
+import { type Browser, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isPass, startDaemon, startWebhookReceiver, type DaemonProcess } from './daemon-helpers.js';
-import { REPO_ROOT, ecsClient, reconcile, scratchManifests } from './reconcile-helpers.js';
+import { type DaemonProcess, isPass, startDaemon, startWebhookReceiver } from './daemon-helpers.js';
+import { ecsClient, REPO_ROOT, reconcile, scratchManifests } from './reconcile-helpers.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const EXPECTED = [
@@ -34,15 +34,37 @@ describe('the report page, the webhook and the history', () => {
   const dir = scratchManifests();
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: the report page test needs Chromium; install it with \`npm run setup:chromium\` (scripts/install-chromium: apt-get install chromium, as root or with sudo), then run the tests again`);
+    if (!existsSync(CHROMIUM))
+      throw new Error(
+        `${CHROMIUM} is missing: the report page test needs Chromium; install it with \`npm run setup:chromium\` (scripts/install-chromium: apt-get install chromium, as root or with sudo), then run the tests again`,
+      );
     receiver = await startWebhookReceiver((body) => received.push({ body: JSON.parse(body) }));
     const hook = receiver.url;
     await reconcile(dir, { mode: 'apply' });
-    daemon = startDaemon(dir, ['--mode', 'report', '--interval', '1s', '--state-dir', stateDir, '--notify-webhook', hook, '--public-url', 'https://reconciler.example/']);
+    daemon = startDaemon(dir, [
+      '--mode',
+      'report',
+      '--interval',
+      '1s',
+      '--state-dir',
+      stateDir,
+      '--notify-webhook',
+      hook,
+      '--public-url',
+      'https://reconciler.example/',
+    ]);
     await daemon.waitFor((l) => isPass(l) && (l.states as Record<string, number>)['in-sync'] === 8, 30_000, 'a pass with 8 in-sync');
     browser = await chromium.launch({
       executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
     });
   }, 120_000);
 
@@ -52,16 +74,28 @@ describe('the report page, the webhook and the history', () => {
     await receiver?.close();
   });
 
-  it('the page lists every resource of manifests/ with its state, and shows a drift made behind the daemon\'s back without a reload', async () => {
+  it("the page lists every resource of manifests/ with its state, and shows a drift made behind the daemon's back without a reload", async () => {
     const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
     // in-sync resources are counted, not listed, unless show=all (issue 18)
     await page.goto(`http://${daemon.address}/`);
-    await expect.poll(() => page.locator('#hidden').innerText().catch(() => '')).toContain('8 in-sync resource(s) not listed');
+    await expect
+      .poll(() =>
+        page
+          .locator('#hidden')
+          .innerText()
+          .catch(() => ''),
+      )
+      .toContain('8 in-sync resource(s) not listed');
     expect(await page.locator('tr.resource').count()).toBe(0);
     await page.goto(`http://${daemon.address}/?show=all`);
     const rows = page.locator('tr.resource');
     await expect.poll(() => rows.count()).toBe(8);
-    const listed = await rows.evaluateAll((trs) => trs.map((tr) => [(tr as unknown as { dataset: Record<string, string> }).dataset.id, (tr as unknown as { dataset: Record<string, string> }).dataset.state]));
+    const listed = await rows.evaluateAll((trs) =>
+      trs.map((tr) => [
+        (tr as unknown as { dataset: Record<string, string> }).dataset.id,
+        (tr as unknown as { dataset: Record<string, string> }).dataset.state,
+      ]),
+    );
     expect(Object.fromEntries(listed)).toEqual(Object.fromEntries(EXPECTED.map((id) => [id, 'in-sync'])));
 
     let navigations = 0;
@@ -86,7 +120,9 @@ describe('the report page, the webhook and the history', () => {
   it('the webhook is told once that the service entered drifted, with the report link', async () => {
     await daemon.waitForNext(isPass, 10_000, 'another pass');
     await daemon.waitForNext(isPass, 10_000, 'another pass');
-    const about = received.flatMap((r) => r.body.transitions.filter((t) => t.resource === 'Service/us-east-1/prod/api').map((t) => ({ ...t, text: r.body.text, url: r.body.reportUrl })));
+    const about = received.flatMap((r) =>
+      r.body.transitions.filter((t) => t.resource === 'Service/us-east-1/prod/api').map((t) => ({ ...t, text: r.body.text, url: r.body.reportUrl })),
+    );
     expect(about).toHaveLength(1);
     expect(about[0]).toMatchObject({ from: 'ok', to: 'drifted', fields: ['desiredCount'], url: 'https://reconciler.example/' });
     expect(about[0]!.text).toContain('Service/us-east-1/prod/api drifted (desiredCount)');
@@ -95,13 +131,21 @@ describe('the report page, the webhook and the history', () => {
 
   it('a resource that leaves drifted is announced once more', async () => {
     await ecsClient().send(new UpdateServiceCommand({ cluster: 'prod', service: 'api', desiredCount: 3 }));
-    await expect.poll(() => received.flatMap((r) => r.body.transitions).filter((t) => t.resource === 'Service/us-east-1/prod/api').length, { timeout: 15_000 }).toBe(2);
-    const last = received.flatMap((r) => r.body.transitions).filter((t) => t.resource === 'Service/us-east-1/prod/api').at(-1);
+    await expect
+      .poll(() => received.flatMap((r) => r.body.transitions).filter((t) => t.resource === 'Service/us-east-1/prod/api').length, { timeout: 15_000 })
+      .toBe(2);
+    const last = received
+      .flatMap((r) => r.body.transitions)
+      .filter((t) => t.resource === 'Service/us-east-1/prod/api')
+      .at(-1);
     expect(last).toMatchObject({ from: 'drifted', to: 'ok' });
   });
 
   it('each pass is appended to history.jsonl, and /report says since when and how often it drifted', async () => {
-    const lines = readFileSync(join(stateDir, 'history.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { pass: number; states: Record<string, string> });
+    const lines = readFileSync(join(stateDir, 'history.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { pass: number; states: Record<string, string> });
     expect(lines.length).toBeGreaterThanOrEqual(4);
     expect(lines.some((l) => l.states['Service/us-east-1/prod/api'] === 'drifted')).toBe(true);
     const report = JSON.parse((await daemon.get('/report')).text) as { resources: Array<{ id: string; history: { since: string; driftedPasses: number } }> };

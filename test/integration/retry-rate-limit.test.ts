@@ -7,7 +7,10 @@ import { emulatorEnv } from './emulator-helpers.js';
 import { FaultProxy } from './fault-proxy.js';
 
 describe('retries and the rate limiter', () => {
-  const proxy = new FaultProxy({ target: emulatorEnv().endpoint, faults: { rate: 1, kinds: ['throttle'], phases: ['before'], operations: ['ListClusters'], maxFaults: 3 } });
+  const proxy = new FaultProxy({
+    target: emulatorEnv().endpoint,
+    faults: { rate: 1, kinds: ['throttle'], phases: ['before'], operations: ['ListClusters'], maxFaults: 3 },
+  });
   afterAll(async () => {
     await proxy.close();
   });
@@ -15,7 +18,11 @@ describe('retries and the rate limiter', () => {
   it('every attempt of a throttled call takes a token, and waits for it', async () => {
     const endpoint = await proxy.start();
     // one ListClusters a second, no burst: four attempts need three seconds at least
-    const gw = new AwsGateway({ region: emulatorEnv().region, endpoint, rateLimits: { default: { rate: 50, burst: 50 }, ListClusters: { rate: 1, burst: 1 } } });
+    const gw = new AwsGateway({
+      region: emulatorEnv().region,
+      endpoint,
+      rateLimits: { default: { rate: 50, burst: 50 }, ListClusters: { rate: 1, burst: 1 } },
+    });
     try {
       const started = performance.now();
       await gw.listClusterArns();

@@ -5,8 +5,8 @@ import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DescribeServicesCommand, ListTaskDefinitionsCommand, UpdateServiceCommand } from '@aws-sdk/client-ecs';
 import { describe, expect, it } from 'vitest';
-import { main } from '../../src/cli/main.js';
 import type { CommandIO } from '../../src/cli/io.js';
+import { main } from '../../src/cli/main.js';
 import { emulatorEnv } from './emulator-helpers.js';
 import { ecsClient, scratchManifests } from './reconcile-helpers.js';
 
@@ -129,10 +129,13 @@ describe('the review workflow', () => {
     const terminal = await cli(['diff', dir], { stdoutIsTerminal: true });
     expect(terminal.code).toBe(0);
     expect(terminal.out).toContain('\u001b[31m-desiredCount: 1\u001b[0m');
-    const noColor = await cli(['diff', dir], { stdoutIsTerminal: true, env: { ...process.env, AWS_REGION: emulatorEnv().region, ECS_RECONCILER_RATE_LIMITS: 'off', NO_COLOR: '1' } });
+    const noColor = await cli(['diff', dir], {
+      stdoutIsTerminal: true,
+      env: { ...process.env, AWS_REGION: emulatorEnv().region, ECS_RECONCILER_RATE_LIMITS: 'off', NO_COLOR: '1' },
+    });
     expect(noColor.out).not.toContain('\u001b[');
     const json = await cli(['diff', dir, '--format', 'json']);
-    expect(json.out).toMatch(/^-  "desiredCount": 1,$/m);
+    expect(json.out).toMatch(/^- {2}"desiredCount": 1,$/m);
   });
 
   it('without a terminal, an apply that would delete is refused whole unless --yes; at a terminal only "yes" goes on', async () => {
@@ -167,5 +170,4 @@ describe('the review workflow', () => {
     expect(r.code).toBe(1);
     expect(r.out).toContain('--target Service/prod/wbe matches no resource');
   });
-
 });

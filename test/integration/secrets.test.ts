@@ -6,11 +6,11 @@
 // must be, in AWS itself, the emulator: that is not an output of ours.)
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { isPass, startDaemon, type DaemonProcess } from './daemon-helpers.js';
+import { type DaemonProcess, isPass, startDaemon } from './daemon-helpers.js';
 import { emulatorEnv } from './emulator-helpers.js';
 import { REPO_ROOT, scratchManifests } from './reconcile-helpers.js';
 
@@ -29,16 +29,21 @@ const checked: string[] = [];
 
 function leaks(where: string, text: string, secrets: string[] = Object.values(S)): void {
   checked.push(`${where} (${text.length} chars)`);
-  for (const s of secrets) expect(text.includes(s), `${where} shows the secret ${s}:\n${text.slice(Math.max(0, text.indexOf(s) - 300), text.indexOf(s) + 100)}`).toBe(false);
+  for (const s of secrets)
+    expect(text.includes(s), `${where} shows the secret ${s}:\n${text.slice(Math.max(0, text.indexOf(s) - 300), text.indexOf(s) + 100)}`).toBe(false);
 }
 
 function cli(args: string[], token: string): { status: number | null; out: string } {
   const env = emulatorEnv();
-  const r = spawnSync(process.execPath, [join(REPO_ROOT, 'bin', 'ecs-reconciler.js'), ...args, '--endpoint', env.endpoint, '--var-file', env.envFile, '--var-env', ENV_VAR, '--region', env.region], {
-    env: { ...process.env, AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test', [ENV_VAR]: token },
-    encoding: 'utf8',
-    timeout: 30_000,
-  });
+  const r = spawnSync(
+    process.execPath,
+    [join(REPO_ROOT, 'bin', 'ecs-reconciler.js'), ...args, '--endpoint', env.endpoint, '--var-file', env.envFile, '--var-env', ENV_VAR, '--region', env.region],
+    {
+      env: { ...process.env, AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test', [ENV_VAR]: token },
+      encoding: 'utf8',
+      timeout: 30_000,
+    },
+  );
   return { status: r.status, out: `${r.stdout}\n${r.stderr}` };
 }
 
@@ -47,11 +52,16 @@ function plant(dir: string, password: string): void {
   const text = readFileSync(file, 'utf8');
   const anchor = '        - { name: LOG_LEVEL, value: info }\n';
   const planted = `        - { name: DB_PASSWORD, value: "${password}" }\n        - { name: API_TOKEN, value: "\${${ENV_VAR}}" }\n`;
-  const base = (text.includes('DB_PASSWORD') ? text.replace(/        - \{ name: DB_PASSWORD.*\n        - \{ name: API_TOKEN.*\n(?:        - \{ name: "X\]_PASSWORD".*\n)?/, '') : text).replace(/      dockerLabels: .*\n/, '');
+  const base = (
+    text.includes('DB_PASSWORD') ? text.replace(/ {8}- \{ name: DB_PASSWORD.*\n {8}- \{ name: API_TOKEN.*\n(?: {8}- \{ name: "X\]_PASSWORD".*\n)?/, '') : text
+  ).replace(/ {6}dockerLabels: .*\n/, '');
   expect(base).toContain(anchor);
   // the same secret as a docker label and under a name the path parser once stopped at ("]")
-  const labelled = base.replace('      essential: true\n', `      essential: true\n      dockerLabels: { "com.example.db-password": "${password}-label", "com.example.team": web }\n`);
-  writeFileSync(file, labelled.replace(anchor, anchor + planted + `        - { name: "X]_PASSWORD", value: "${password}-bracket" }\n`));
+  const labelled = base.replace(
+    '      essential: true\n',
+    `      essential: true\n      dockerLabels: { "com.example.db-password": "${password}-label", "com.example.team": web }\n`,
+  );
+  writeFileSync(file, labelled.replace(anchor, `${anchor + planted}        - { name: "X]_PASSWORD", value: "${password}-bracket" }\n`));
 }
 
 describe('secret values in every output', () => {
@@ -126,7 +136,7 @@ describe('secret values in every output', () => {
     it(`error messages of an invalid manifest (${what}) never show it: validate, plan, daemon`, async () => {
       const bad = scratchManifests(dir);
       const file = join(bad, 'web', 'web.yaml');
-      const text = readFileSync(file, 'utf8').replace(/        - \{ name: DB_PASSWORD.*\n/, line);
+      const text = readFileSync(file, 'utf8').replace(/ {8}- \{ name: DB_PASSWORD.*\n/, line);
       writeFileSync(file, text);
       const v = cli(['validate', bad], S.token2);
       // a number is a valid value (ECS takes it as a string): then it is a change, redacted like any other

@@ -25,7 +25,13 @@ describe('two shards splitting an account', () => {
   it('each shard applies only its clusters, their services and task definitions', async () => {
     const prod = await reconcile(dir, { mode: 'apply', ...PROD });
     expect(prod.results.filter((r) => r.outcome !== 'applied')).toEqual([]);
-    expect(Object.keys(states(prod)).sort()).toEqual(['Cluster/us-east-1/prod', 'Service/us-east-1/prod/api', 'Service/us-east-1/prod/web', 'TaskDefinition/us-east-1/api', 'TaskDefinition/us-east-1/web']);
+    expect(Object.keys(states(prod)).sort()).toEqual([
+      'Cluster/us-east-1/prod',
+      'Service/us-east-1/prod/api',
+      'Service/us-east-1/prod/web',
+      'TaskDefinition/us-east-1/api',
+      'TaskDefinition/us-east-1/web',
+    ]);
     const batch = await reconcile(dir, { mode: 'apply', ...BATCH });
     expect(batch.results.filter((r) => r.outcome !== 'applied')).toEqual([]);
     expect(Object.keys(states(batch)).sort()).toEqual(['Cluster/us-east-1/batch', 'Service/us-east-1/batch/worker', 'TaskDefinition/us-east-1/worker']);
@@ -33,7 +39,7 @@ describe('two shards splitting an account', () => {
     expect(await managedBy('batch', ['worker'])).toEqual({ batch: 'shard-batch', 'batch/worker': 'shard-batch' });
   });
 
-  it('with prune on, neither shard sees the other\'s resources as orphans, and neither reads the other\'s services', async () => {
+  it("with prune on, neither shard sees the other's resources as orphans, and neither reads the other's services", async () => {
     for (const shard of [PROD, BATCH]) {
       const calls: string[] = [];
       const again = await reconcile(dir, { mode: 'apply', prune: true, ...shard, onCall: (op) => calls.push(op) });

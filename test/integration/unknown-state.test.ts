@@ -4,7 +4,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isPass, startDaemon, type DaemonProcess } from './daemon-helpers.js';
+import { type DaemonProcess, isPass, startDaemon } from './daemon-helpers.js';
 import { emulatorEnv } from './emulator-helpers.js';
 import { runCli, scratchManifests } from './reconcile-helpers.js';
 

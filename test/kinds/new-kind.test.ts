@@ -3,14 +3,14 @@
 // load, diff and plan it from plain data. No stage names it; they only ask the registry.
 import { describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
+import { diffFields } from '../../src/diff/field-diff.js';
+import { specHash } from '../../src/diff/hash.js';
+import { base, conflictOrMissing, isManaged, reasonFor, stateOf, withCause } from '../../src/diff/resource-diff.js';
 import type { ResourceKind } from '../../src/kinds/kind.js';
-import type { ActionKind } from '../../src/plan/types.js';
 import type { LiveEstate } from '../../src/model/live.js';
 import type { Kind } from '../../src/model/resource.js';
 import { TAG } from '../../src/model/resource.js';
-import { base, conflictOrMissing, isManaged, reasonFor, stateOf, withCause } from '../../src/diff/resource-diff.js';
-import { diffFields } from '../../src/diff/field-diff.js';
-import { specHash } from '../../src/diff/hash.js';
+import type { ActionKind } from '../../src/plan/types.js';
 
 interface LiveWidget {
   kind: 'Widget';
@@ -26,7 +26,12 @@ const widgetsOf = new WeakMap<LiveEstate, Map<string, LiveWidget>>();
 
 const widgetKind = {
   name: 'Widget' as Kind,
-  manifestSchema: z.strictObject({ apiVersion: z.literal('ecs-reconciler/v1'), kind: z.literal('Widget'), metadata: z.strictObject({ name: z.string(), region: z.string().optional() }), spec: z.strictObject({ size: z.number().int().positive() }) }),
+  manifestSchema: z.strictObject({
+    apiVersion: z.literal('ecs-reconciler/v1'),
+    kind: z.literal('Widget'),
+    metadata: z.strictObject({ name: z.string(), region: z.string().optional() }),
+    spec: z.strictObject({ size: z.number().int().positive() }),
+  }),
   specSchema: z.strictObject({ size: z.number() }),
   inCluster: false,
   clusterOf: () => undefined,
@@ -45,9 +50,19 @@ const widgetKind = {
     return { ...b, state, reason: reasonFor(state, changes.length), changes: withCause(changes, 'manifest'), live: live as never, target: d.spec };
   },
   planCreate: (d, add) => add(d, 'create-widget' as ActionKind, 'in the manifests, not live'),
-  planChange: (d, why, _plan, add) => add(d, 'resize-widget' as ActionKind, why, d.changes.map((c) => c.path)),
+  planChange: (d, why, _plan, add) =>
+    add(
+      d,
+      'resize-widget' as ActionKind,
+      why,
+      d.changes.map((c) => c.path),
+    ),
   planDelete: (d, _inUse, _plan, add) => add(d, 'delete-widget' as ActionKind, 'no longer in the manifests'),
-  actions: { ['create-widget' as ActionKind]: { order: 0, run: async () => 'made' }, ['resize-widget' as ActionKind]: { order: 1, run: async () => 'resized' }, ['delete-widget' as ActionKind]: { order: 2, run: async () => 'gone' } },
+  actions: {
+    ['create-widget' as ActionKind]: { order: 0, run: async () => 'made' },
+    ['resize-widget' as ActionKind]: { order: 1, run: async () => 'resized' },
+    ['delete-widget' as ActionKind]: { order: 2, run: async () => 'gone' },
+  },
   release: async (live: LiveWidget) => `${live.arn} released`,
 } satisfies ResourceKind<LiveWidget> as unknown as ResourceKind;
 
@@ -86,12 +101,20 @@ describe('a kind added in one place', () => {
 
     const live = emptyEstate();
     const tags = { [TAG.managedBy]: 'default', [TAG.appliedHash]: specHash({ size: 5 }) };
-    widgetsOf.set(live, new Map([
-      ['Widget/eu-west-1/green', { kind: 'Widget', region: 'eu-west-1', name: 'green', arn: 'arn:widget/green', tags, spec: { size: 4 } }],
-      ['Widget/eu-west-1/old', { kind: 'Widget', region: 'eu-west-1', name: 'old', arn: 'arn:widget/old', tags, spec: { size: 1 } }],
-    ]));
+    widgetsOf.set(
+      live,
+      new Map([
+        ['Widget/eu-west-1/green', { kind: 'Widget', region: 'eu-west-1', name: 'green', arn: 'arn:widget/green', tags, spec: { size: 4 } }],
+        ['Widget/eu-west-1/old', { kind: 'Widget', region: 'eu-west-1', name: 'old', arn: 'arn:widget/old', tags, spec: { size: 1 } }],
+      ]),
+    );
     const diffs = diffEstate({ desired: loaded.resources, invalid: loaded.invalid, live, controllerId: 'default', defaultRegion: 'eu-west-1' });
-    expect(diffs.map((d) => `${d.id} ${d.state}`)).toEqual(['Cluster/eu-west-1/prod missing', 'Widget/eu-west-1/blue missing', 'Widget/eu-west-1/green drifted', 'Widget/eu-west-1/old orphaned']);
+    expect(diffs.map((d) => `${d.id} ${d.state}`)).toEqual([
+      'Cluster/eu-west-1/prod missing',
+      'Widget/eu-west-1/blue missing',
+      'Widget/eu-west-1/green drifted',
+      'Widget/eu-west-1/old orphaned',
+    ]);
 
     const plan = planEstate(diffs, { prune: true, loadComplete: true, keepRevisions: 5, controllerId: 'default', repository: 'repo' });
     expect(plan.actions.map((a) => `${a.kind} ${a.resource}`)).toEqual([
@@ -105,7 +128,10 @@ describe('a kind added in one place', () => {
   });
 
   it('is named in the messages for an unknown kind', () => {
-    const loaded = parseManifestText('bad.yaml', 'apiVersion: ecs-reconciler/v1\nkind: Widgit\nmetadata: { name: x }\nspec: {}\n', { vars: new Map(), defaultRegion: 'eu-west-1' });
+    const loaded = parseManifestText('bad.yaml', 'apiVersion: ecs-reconciler/v1\nkind: Widgit\nmetadata: { name: x }\nspec: {}\n', {
+      vars: new Map(),
+      defaultRegion: 'eu-west-1',
+    });
     expect(loaded.problems[0]?.message).toContain('expected Cluster, TaskDefinition, Service or Widget');
     expect(loaded.problems[0]?.hint).toBe('did you mean "Widget"?');
   });

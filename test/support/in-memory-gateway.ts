@@ -23,26 +23,20 @@ import {
   AwsCallError,
   BATCH,
   CallCounter,
-  ECS_SCALABLE_DIMENSION,
-  PAGE,
-  TaskDefinitionCache,
-  THROTTLING_CODES,
-  chunk,
-  isMutatingOperation,
-  nameFromArn,
-  splitDescribedClusters,
-  splitDescribedServices,
-  tagsFromList,
-  tagsToList,
   type CreateClusterCommandInput,
   type CreateServiceCommandInput,
+  chunk,
+  ECS_SCALABLE_DIMENSION,
   type EventMessage,
   type Gateway,
   type Gateways,
+  isMutatingOperation,
   type LeaseRecord,
   type LiveCluster,
   type LiveService,
   type LiveTask,
+  nameFromArn,
+  PAGE,
   type PutClusterCapacityProvidersCommandInput,
   type PutScalingPolicyCommandInput,
   type PutScheduledActionCommandInput,
@@ -51,7 +45,13 @@ import {
   type ScalableTarget,
   type ScalingPolicy,
   type ScheduledAction,
+  splitDescribedClusters,
+  splitDescribedServices,
+  TaskDefinitionCache,
   type TaskDefinitionWithTags,
+  THROTTLING_CODES,
+  tagsFromList,
+  tagsToList,
   type UpdateClusterCommandInput,
   type UpdateServiceCommandInput,
   type WriteFence,
@@ -97,7 +97,16 @@ interface RegionState {
 }
 
 function newRegionState(): RegionState {
-  return { clusters: new Map(), services: new Map(), families: new Map(), targets: new Map(), policies: new Map(), scheduled: new Map(), runningTasks: new Map(), stoppedTasks: new Map() };
+  return {
+    clusters: new Map(),
+    services: new Map(),
+    families: new Map(),
+    targets: new Map(),
+    policies: new Map(),
+    scheduled: new Map(),
+    runningTasks: new Map(),
+    stoppedTasks: new Map(),
+  };
 }
 
 const clone = <T>(v: T): T => structuredClone(v);
@@ -241,7 +250,14 @@ export class InMemoryGateway implements Gateway {
       const throttled = THROTTLING_CODES.has(failure.code);
       this.account.counter.record(service, operation, failure.code, 1);
       if (throttled) this.account.counter.throttled++;
-      const error = new AwsCallError(operation, failure.code, `${operation}: ${failure.code}: ${failure.message ?? 'injected by the test'}`, throttled, failure.retryable ?? throttled, { httpStatusCode: throttled ? 400 : 500, requestId: `fake-${this.account.calls.length}` });
+      const error = new AwsCallError(
+        operation,
+        failure.code,
+        `${operation}: ${failure.code}: ${failure.message ?? 'injected by the test'}`,
+        throttled,
+        failure.retryable ?? throttled,
+        { httpStatusCode: throttled ? 400 : 500, requestId: `fake-${this.account.calls.length}` },
+      );
       if (!failure.afterEffect) throw error;
       return { ...failure };
     }
@@ -251,7 +267,14 @@ export class InMemoryGateway implements Gateway {
 
   /** Runs the effect, then throws the injected error whose call took effect ("the answer was lost"). */
   private finish<T>(operation: string, pending: InjectedFailure | undefined, result: T): T {
-    if (pending) throw new AwsCallError(operation, pending.code, `${operation}: ${pending.code}: ${pending.message ?? 'the answer was lost'}`, THROTTLING_CODES.has(pending.code), pending.retryable ?? true);
+    if (pending)
+      throw new AwsCallError(
+        operation,
+        pending.code,
+        `${operation}: ${pending.code}: ${pending.message ?? 'the answer was lost'}`,
+        THROTTLING_CODES.has(pending.code),
+        pending.retryable ?? true,
+      );
     return result;
   }
 
@@ -275,7 +298,8 @@ export class InMemoryGateway implements Gateway {
     this.requireCluster(operation, cluster);
     const s = this.state.services.get(nameFromArn(cluster))?.get(nameFromArn(name));
     if (!s || s.service.status === 'INACTIVE') throw this.error(operation, 'ServiceNotFoundException', "The specified service wasn't found.");
-    if (s.service.status !== 'ACTIVE') throw this.error(operation, 'ServiceNotActiveException', "The specified service isn't active. You can't update a service that's inactive.");
+    if (s.service.status !== 'ACTIVE')
+      throw this.error(operation, 'ServiceNotActiveException', "The specified service isn't active. You can't update a service that's inactive.");
     return s;
   }
 
@@ -320,7 +344,9 @@ export class InMemoryGateway implements Gateway {
   /** [ECS] ListServices lists ACTIVE and DRAINING services (an INACTIVE one is gone from the list). */
   async listServiceArns(cluster: string): Promise<string[]> {
     this.requireClusterLogged('ListServices', cluster);
-    const arns = [...(this.state.services.get(nameFromArn(cluster))?.values() ?? [])].filter((s) => s.service.status !== 'INACTIVE').map((s) => s.service.serviceArn!);
+    const arns = [...(this.state.services.get(nameFromArn(cluster))?.values() ?? [])]
+      .filter((s) => s.service.status !== 'INACTIVE')
+      .map((s) => s.service.serviceArn!);
     return this.page('ListServices', (nextToken) => ({ cluster, nextToken, maxResults: this.account.pageSize }), arns);
   }
 
@@ -358,7 +384,11 @@ export class InMemoryGateway implements Gateway {
       for (const r of revisions) if (r.taskDefinition.status === status) arns.push(r.taskDefinition.taskDefinitionArn!);
     }
     arns.sort((a, b) => Number(b.slice(b.lastIndexOf(':') + 1)) - Number(a.slice(a.lastIndexOf(':') + 1)));
-    return this.page('ListTaskDefinitions', (nextToken) => ({ familyPrefix: opts.familyPrefix, status, sort: 'DESC', nextToken, maxResults: this.account.pageSize }), arns);
+    return this.page(
+      'ListTaskDefinitions',
+      (nextToken) => ({ familyPrefix: opts.familyPrefix, status, sort: 'DESC', nextToken, maxResults: this.account.pageSize }),
+      arns,
+    );
   }
 
   /** Cached by revision ARN, as the SDK gateway caches it: a revision is read once per process. [ECS] ClientException "Unable to describe task definition." */
@@ -409,7 +439,13 @@ export class InMemoryGateway implements Gateway {
     for (const byName of this.state.services.values()) {
       for (const { service } of byName.values()) if (tagsFromList(service.tags)[key] === value) arns.push(service.serviceArn!);
     }
-    return this.page('GetResources', (PaginationToken) => ({ TagFilters: [{ Key: key, Values: [value] }], ResourceTypeFilters: ['ecs:service'], PaginationToken }), arns, 'tagging', PAGE.tagging);
+    return this.page(
+      'GetResources',
+      (PaginationToken) => ({ TagFilters: [{ Key: key, Values: [value] }], ResourceTypeFilters: ['ecs:service'], PaginationToken }),
+      arns,
+      'tagging',
+      PAGE.tagging,
+    );
   }
 
   async callerAccount(): Promise<string> {
@@ -469,8 +505,14 @@ export class InMemoryGateway implements Gateway {
     this.call('DeleteCluster', { cluster: name });
     const c = this.requireCluster('DeleteCluster', name);
     const services = [...(this.state.services.get(nameFromArn(name))?.values() ?? [])].filter((s) => s.service.status !== 'INACTIVE');
-    if (services.length) throw this.error('DeleteCluster', 'ClusterContainsServicesException', "You can't delete a cluster that contains services. First, update the service to reduce its desired task count to 0, and then delete the service.");
-    if ((this.state.runningTasks.get(nameFromArn(name)) ?? []).length) throw this.error('DeleteCluster', 'ClusterContainsTasksException', "You can't delete a cluster that has active tasks.");
+    if (services.length)
+      throw this.error(
+        'DeleteCluster',
+        'ClusterContainsServicesException',
+        "You can't delete a cluster that contains services. First, update the service to reduce its desired task count to 0, and then delete the service.",
+      );
+    if ((this.state.runningTasks.get(nameFromArn(name)) ?? []).length)
+      throw this.error('DeleteCluster', 'ClusterContainsTasksException', "You can't delete a cluster that has active tasks.");
     c.status = 'INACTIVE';
   }
 
@@ -487,7 +529,13 @@ export class InMemoryGateway implements Gateway {
     const revision = revisions.length + 1;
     const { tags, ...body } = input;
     const entry: TaskDefinitionWithTags = {
-      taskDefinition: { ...clone(body), taskDefinitionArn: this.arn(`task-definition/${input.family}:${revision}`), revision, status: 'ACTIVE', registeredAt: new Date(0) },
+      taskDefinition: {
+        ...clone(body),
+        taskDefinitionArn: this.arn(`task-definition/${input.family}:${revision}`),
+        revision,
+        status: 'ACTIVE',
+        registeredAt: new Date(0),
+      },
       tags: tagsFromList(tags),
     };
     revisions.push(entry);
@@ -542,7 +590,11 @@ export class InMemoryGateway implements Gateway {
       pendingCount: 0,
       launchType: input.launchType ?? (input.capacityProviderStrategy?.length ? undefined : 'FARGATE'),
       schedulingStrategy: input.schedulingStrategy ?? 'REPLICA',
-      deploymentConfiguration: input.deploymentConfiguration ?? { maximumPercent: 200, minimumHealthyPercent: 100, deploymentCircuitBreaker: { enable: false, rollback: false } },
+      deploymentConfiguration: input.deploymentConfiguration ?? {
+        maximumPercent: 200,
+        minimumHealthyPercent: 100,
+        deploymentCircuitBreaker: { enable: false, rollback: false },
+      },
       ...(taskDefinitionArn ? { taskDefinition: taskDefinitionArn } : {}),
       deployments: taskDefinitionArn ? [this.deployment(taskDefinitionArn, desiredCount)] : [],
       events: [],
@@ -621,15 +673,33 @@ export class InMemoryGateway implements Gateway {
   // ---- Application Auto Scaling ----------------------------------------------------
 
   async listScalableTargets(): Promise<ScalableTarget[]> {
-    return this.page('DescribeScalableTargets', (NextToken) => ({ ServiceNamespace: 'ecs', ScalableDimension: ECS_SCALABLE_DIMENSION, NextToken }), clone([...this.state.targets.values()]), 'application-autoscaling', PAGE.applicationAutoScaling);
+    return this.page(
+      'DescribeScalableTargets',
+      (NextToken) => ({ ServiceNamespace: 'ecs', ScalableDimension: ECS_SCALABLE_DIMENSION, NextToken }),
+      clone([...this.state.targets.values()]),
+      'application-autoscaling',
+      PAGE.applicationAutoScaling,
+    );
   }
 
   async listScalingPolicies(): Promise<ScalingPolicy[]> {
-    return this.page('DescribeScalingPolicies', (NextToken) => ({ ServiceNamespace: 'ecs', ScalableDimension: ECS_SCALABLE_DIMENSION, NextToken }), clone([...this.state.policies.values()]), 'application-autoscaling', PAGE.applicationAutoScaling);
+    return this.page(
+      'DescribeScalingPolicies',
+      (NextToken) => ({ ServiceNamespace: 'ecs', ScalableDimension: ECS_SCALABLE_DIMENSION, NextToken }),
+      clone([...this.state.policies.values()]),
+      'application-autoscaling',
+      PAGE.applicationAutoScaling,
+    );
   }
 
   async listScheduledActions(): Promise<ScheduledAction[]> {
-    return this.page('DescribeScheduledActions', (NextToken) => ({ ServiceNamespace: 'ecs', ScalableDimension: ECS_SCALABLE_DIMENSION, NextToken }), clone([...this.state.scheduled.values()]), 'application-autoscaling', PAGE.applicationAutoScaling);
+    return this.page(
+      'DescribeScheduledActions',
+      (NextToken) => ({ ServiceNamespace: 'ecs', ScalableDimension: ECS_SCALABLE_DIMENSION, NextToken }),
+      clone([...this.state.scheduled.values()]),
+      'application-autoscaling',
+      PAGE.applicationAutoScaling,
+    );
   }
 
   /**
@@ -644,17 +714,21 @@ export class InMemoryGateway implements Gateway {
     const svc = this.state.services.get(cluster ?? '')?.get(service ?? '');
     if (!svc || svc.service.status !== 'ACTIVE') throw this.error('RegisterScalableTarget', 'ValidationException', `ECS service doesn't exist: ${id}`);
     const existing = this.state.targets.get(id);
-    if (!existing && (input.MinCapacity === undefined || input.MaxCapacity === undefined)) throw this.error('RegisterScalableTarget', 'ValidationException', 'MinCapacity and MaxCapacity are required to register a new scalable target');
+    if (!existing && (input.MinCapacity === undefined || input.MaxCapacity === undefined))
+      throw this.error('RegisterScalableTarget', 'ValidationException', 'MinCapacity and MaxCapacity are required to register a new scalable target');
     const min = input.MinCapacity ?? existing?.MinCapacity;
     const max = input.MaxCapacity ?? existing?.MaxCapacity;
-    if (min !== undefined && max !== undefined && min > max) throw this.error('RegisterScalableTarget', 'ValidationException', 'Maximum capacity cannot be less than minimum capacity');
+    if (min !== undefined && max !== undefined && min > max)
+      throw this.error('RegisterScalableTarget', 'ValidationException', 'Maximum capacity cannot be less than minimum capacity');
     this.state.targets.set(id, {
       ServiceNamespace: 'ecs',
       ResourceId: id,
       ScalableDimension: ECS_SCALABLE_DIMENSION,
       MinCapacity: min,
       MaxCapacity: max,
-      RoleARN: existing?.RoleARN ?? `arn:aws:iam::${FAKE_ACCOUNT}:role/aws-service-role/ecs.application-autoscaling.amazonaws.com/AWSServiceRoleForApplicationAutoScaling_ECSService`,
+      RoleARN:
+        existing?.RoleARN ??
+        `arn:aws:iam::${FAKE_ACCOUNT}:role/aws-service-role/ecs.application-autoscaling.amazonaws.com/AWSServiceRoleForApplicationAutoScaling_ECSService`,
       CreationTime: existing?.CreationTime ?? new Date(0),
       SuspendedState: { ...existing?.SuspendedState, ...input.SuspendedState },
     });
@@ -662,8 +736,17 @@ export class InMemoryGateway implements Gateway {
 
   /** [AAS] DeregisterScalableTarget: ObjectNotFoundException when there is none; "Deregistering a scalable target deletes the scaling policies and the scheduled actions that are associated with it." */
   async deregisterScalableTarget(resourceId: string): Promise<void> {
-    this.call('DeregisterScalableTarget', { ServiceNamespace: 'ecs', ResourceId: resourceId, ScalableDimension: ECS_SCALABLE_DIMENSION }, 'application-autoscaling');
-    if (!this.state.targets.delete(resourceId)) throw this.error('DeregisterScalableTarget', 'ObjectNotFoundException', `No scalable target registered for service namespace: ecs, resource ID: ${resourceId}, scalable dimension: ${ECS_SCALABLE_DIMENSION}`);
+    this.call(
+      'DeregisterScalableTarget',
+      { ServiceNamespace: 'ecs', ResourceId: resourceId, ScalableDimension: ECS_SCALABLE_DIMENSION },
+      'application-autoscaling',
+    );
+    if (!this.state.targets.delete(resourceId))
+      throw this.error(
+        'DeregisterScalableTarget',
+        'ObjectNotFoundException',
+        `No scalable target registered for service namespace: ecs, resource ID: ${resourceId}, scalable dimension: ${ECS_SCALABLE_DIMENSION}`,
+      );
     for (const [k, p] of this.state.policies) if (p.ResourceId === resourceId) this.state.policies.delete(k);
     for (const [k, a] of this.state.scheduled) if (a.ResourceId === resourceId) this.state.scheduled.delete(k);
   }
@@ -680,7 +763,9 @@ export class InMemoryGateway implements Gateway {
       ResourceId: input.ResourceId,
       ScalableDimension: ECS_SCALABLE_DIMENSION,
       PolicyType: input.PolicyType ?? 'StepScaling',
-      ...(input.TargetTrackingScalingPolicyConfiguration ? { TargetTrackingScalingPolicyConfiguration: clone(input.TargetTrackingScalingPolicyConfiguration) } : {}),
+      ...(input.TargetTrackingScalingPolicyConfiguration
+        ? { TargetTrackingScalingPolicyConfiguration: clone(input.TargetTrackingScalingPolicyConfiguration) }
+        : {}),
       ...(input.StepScalingPolicyConfiguration ? { StepScalingPolicyConfiguration: clone(input.StepScalingPolicyConfiguration) } : {}),
       Alarms: [],
       CreationTime: new Date(0),
@@ -688,8 +773,17 @@ export class InMemoryGateway implements Gateway {
   }
 
   async deleteScalingPolicy(resourceId: string, policyName: string): Promise<void> {
-    this.call('DeleteScalingPolicy', { ServiceNamespace: 'ecs', ResourceId: resourceId, ScalableDimension: ECS_SCALABLE_DIMENSION, PolicyName: policyName }, 'application-autoscaling');
-    if (!this.state.policies.delete(`${resourceId}\u0000${policyName}`)) throw this.error('DeleteScalingPolicy', 'ObjectNotFoundException', `No scaling policy found for service namespace: ecs, resource ID: ${resourceId}, scalable dimension: ${ECS_SCALABLE_DIMENSION}, policy name: ${policyName}`);
+    this.call(
+      'DeleteScalingPolicy',
+      { ServiceNamespace: 'ecs', ResourceId: resourceId, ScalableDimension: ECS_SCALABLE_DIMENSION, PolicyName: policyName },
+      'application-autoscaling',
+    );
+    if (!this.state.policies.delete(`${resourceId}\u0000${policyName}`))
+      throw this.error(
+        'DeleteScalingPolicy',
+        'ObjectNotFoundException',
+        `No scaling policy found for service namespace: ecs, resource ID: ${resourceId}, scalable dimension: ${ECS_SCALABLE_DIMENSION}, policy name: ${policyName}`,
+      );
   }
 
   async putScheduledAction(input: PutScheduledActionCommandInput): Promise<void> {
@@ -711,8 +805,17 @@ export class InMemoryGateway implements Gateway {
   }
 
   async deleteScheduledAction(resourceId: string, name: string): Promise<void> {
-    this.call('DeleteScheduledAction', { ServiceNamespace: 'ecs', ResourceId: resourceId, ScalableDimension: ECS_SCALABLE_DIMENSION, ScheduledActionName: name }, 'application-autoscaling');
-    if (!this.state.scheduled.delete(`${resourceId}\u0000${name}`)) throw this.error('DeleteScheduledAction', 'ObjectNotFoundException', `No scheduled action found for service namespace: ecs, resource ID: ${resourceId}, scalable dimension: ${ECS_SCALABLE_DIMENSION}, scheduled action name: ${name}`);
+    this.call(
+      'DeleteScheduledAction',
+      { ServiceNamespace: 'ecs', ResourceId: resourceId, ScalableDimension: ECS_SCALABLE_DIMENSION, ScheduledActionName: name },
+      'application-autoscaling',
+    );
+    if (!this.state.scheduled.delete(`${resourceId}\u0000${name}`))
+      throw this.error(
+        'DeleteScheduledAction',
+        'ObjectNotFoundException',
+        `No scheduled action found for service namespace: ecs, resource ID: ${resourceId}, scalable dimension: ${ECS_SCALABLE_DIMENSION}, scheduled action name: ${name}`,
+      );
   }
 
   // ---- the lease (DynamoDB) and the events queue (SQS) -------------------------------
@@ -745,7 +848,10 @@ export class InMemoryGateway implements Gateway {
 
   async receiveEventMessages(queueUrl: string, waitSeconds: number): Promise<EventMessage[]> {
     this.call('ReceiveMessage', { QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: waitSeconds }, 'sqs');
-    return this.account.queue.filter((m) => !m.deleted).slice(0, 10).map(({ id, receiptHandle, body }) => ({ id, receiptHandle, body }));
+    return this.account.queue
+      .filter((m) => !m.deleted)
+      .slice(0, 10)
+      .map(({ id, receiptHandle, body }) => ({ id, receiptHandle, body }));
   }
 
   async deleteEventMessages(queueUrl: string, receiptHandles: readonly string[]): Promise<void> {
@@ -769,7 +875,12 @@ export class InMemoryGateway implements Gateway {
   }
 
   private requireTarget(operation: string, resourceId: string): void {
-    if (!this.state.targets.has(resourceId)) throw this.error(operation, 'ObjectNotFoundException', `No scalable target registered for service namespace: ecs, resource ID: ${resourceId}, scalable dimension: ${ECS_SCALABLE_DIMENSION}`);
+    if (!this.state.targets.has(resourceId))
+      throw this.error(
+        operation,
+        'ObjectNotFoundException',
+        `No scalable target registered for service namespace: ecs, resource ID: ${resourceId}, scalable dimension: ${ECS_SCALABLE_DIMENSION}`,
+      );
   }
 
   private leaseTable(operation: string, table: string): Map<string, LeaseRecord> {
@@ -782,7 +893,9 @@ export class InMemoryGateway implements Gateway {
     const tail = nameFromArn(arn);
     const i = tail.lastIndexOf(':');
     if (i < 0) return undefined;
-    return this.state.families.get(tail.slice(0, i))?.find((r) => r.taskDefinition.taskDefinitionArn === arn || r.taskDefinition.revision === Number(tail.slice(i + 1)));
+    return this.state.families
+      .get(tail.slice(0, i))
+      ?.find((r) => r.taskDefinition.taskDefinitionArn === arn || r.taskDefinition.revision === Number(tail.slice(i + 1)));
   }
 
   /** A family name means its newest ACTIVE revision ([ECS] CreateService taskDefinition: "If a revision isn't specified, the latest ACTIVE revision is used"). */
@@ -792,7 +905,19 @@ export class InMemoryGateway implements Gateway {
   }
 
   private deployment(taskDefinition: string, desiredCount: number): NonNullable<LiveService['deployments']>[number] {
-    return { id: `ecs-svc/${Math.random().toString().slice(2, 21)}`, status: 'PRIMARY', taskDefinition, desiredCount, runningCount: 0, pendingCount: 0, failedTasks: 0, rolloutState: 'COMPLETED', rolloutStateReason: 'ECS deployment completed.', createdAt: new Date(0), updatedAt: new Date(0) };
+    return {
+      id: `ecs-svc/${Math.random().toString().slice(2, 21)}`,
+      status: 'PRIMARY',
+      taskDefinition,
+      desiredCount,
+      runningCount: 0,
+      pendingCount: 0,
+      failedTasks: 0,
+      rolloutState: 'COMPLETED',
+      rolloutStateReason: 'ECS deployment completed.',
+      createdAt: new Date(0),
+      updatedAt: new Date(0),
+    };
   }
 
   private taggable(operation: string, arn: string): { get: () => Record<string, string>; set: (tags: Record<string, string>) => void } {

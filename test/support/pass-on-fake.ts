@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadManifestTexts } from '../../src/manifests/index.js';
-import { runReconcilePass, type PassOptions, type PassResult } from '../../src/pipeline/reconcile-pass.js';
+import { type PassOptions, type PassResult, runReconcilePass } from '../../src/pipeline/reconcile-pass.js';
 import type { InMemoryGateways } from './in-memory-gateway.js';
 
 export const FAKE_REGION = 'eu-west-1';
@@ -12,7 +12,11 @@ export function fixture(name: string): string {
   return readFileSync(join(import.meta.dirname, '..', 'fixtures', 'on-fake', name), 'utf8');
 }
 
-export async function passOnFake(fake: InMemoryGateways, texts: string | readonly string[], opts: Partial<Omit<PassOptions, 'gateways'>> & { vars?: Record<string, string> } = {}): Promise<PassResult> {
+export async function passOnFake(
+  fake: InMemoryGateways,
+  texts: string | readonly string[],
+  opts: Partial<Omit<PassOptions, 'gateways'>> & { vars?: Record<string, string> } = {},
+): Promise<PassResult> {
   const files = (typeof texts === 'string' ? [texts] : texts).map((text, i) => ({ file: `manifest-${i}.yaml`, text }));
   const { vars, ...rest } = opts;
   const load = loadManifestTexts(files, { defaultRegion: FAKE_REGION, vars: new Map(Object.entries(vars ?? {})) });

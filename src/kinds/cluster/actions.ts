@@ -1,6 +1,7 @@
 /** A Cluster's actions: what the plan asks for, and the handlers that carry them out. */
-import { nameFromArn, tagsToList, type Gateway as AwsGateway } from '../../aws/index.js';
-import { KeptForNow, releaseTags, syncTags, topLevel, type ActionRun } from '../../apply/action-run.js';
+
+import { type ActionRun, KeptForNow, releaseTags, syncTags, topLevel } from '../../apply/action-run.js';
+import { type Gateway as AwsGateway, nameFromArn, tagsToList } from '../../aws/index.js';
 import type { ResourceDiff } from '../../diff/types.js';
 import type { Json } from '../../model/json.js';
 import type { LiveCluster, LiveService } from '../../model/live.js';
@@ -48,8 +49,14 @@ export function keepNonEmptyClusters(candidates: PruneCandidate[], diffs: readon
         otherServices > 0 ? `${otherServices} service(s)${staying.length ? ` (${staying.map((d) => d.name).join(', ')})` : ''}` : '',
         otherTasks > 0 ? `${otherTasks} task(s)` : '',
         wanted.length ? `the manifests still want ${wanted.map((d) => d.name).join(', ')} in it` : '',
-      ].filter(Boolean).join(', ');
-      plan.skipped.push({ resource: c.diff.id, reason: `orphaned, kept: ${what} still in it, whoever owns them; a cluster is deleted only once it is empty`, error: false });
+      ]
+        .filter(Boolean)
+        .join(', ');
+      plan.skipped.push({
+        resource: c.diff.id,
+        reason: `orphaned, kept: ${what} still in it, whoever owns them; a cluster is deleted only once it is empty`,
+        error: false,
+      });
     }
   }
 }
@@ -66,7 +73,8 @@ async function updateCluster({ d, gw, action, allTags }: ActionRun): Promise<str
   const changed = new Set(action.fields.map(topLevel));
   const update: Json = {};
   // containerInsights dropped from the manifest means "disabled", which UpdateCluster must be told.
-  if (changed.has('settings')) update.settings = (target.settings as unknown[] | undefined)?.length ? target.settings : [{ name: 'containerInsights', value: 'disabled' }];
+  if (changed.has('settings'))
+    update.settings = (target.settings as unknown[] | undefined)?.length ? target.settings : [{ name: 'containerInsights', value: 'disabled' }];
   if (changed.has('configuration')) update.configuration = target.configuration ?? {};
   if (changed.has('serviceConnectDefaults') && target.serviceConnectDefaults) update.serviceConnectDefaults = target.serviceConnectDefaults;
   if (Object.keys(update).length) await gw.updateCluster({ cluster: d.name, ...update });
@@ -98,8 +106,13 @@ async function requireEmptyCluster(gw: AwsGateway, cluster: string): Promise<voi
   const services = serviceArns.length ? (await gw.describeServices(cluster, serviceArns)).services : [];
   const tasks = await gw.listClusterTaskArns(cluster);
   if (services.length || tasks.length) {
-    const names = services.map((s) => `${s.serviceName ?? nameFromArn(s.serviceArn ?? '?')} (${s.status})`).slice(0, 5).join(', ');
-    throw new KeptForNow(`kept for now: ${services.length ? `${services.length} service(s) still in it: ${names}` : ''}${services.length && tasks.length ? '; ' : ''}${tasks.length ? `${tasks.length} task(s) still running` : ''}. Deleted on a later pass once it is empty`);
+    const names = services
+      .map((s) => `${s.serviceName ?? nameFromArn(s.serviceArn ?? '?')} (${s.status})`)
+      .slice(0, 5)
+      .join(', ');
+    throw new KeptForNow(
+      `kept for now: ${services.length ? `${services.length} service(s) still in it: ${names}` : ''}${services.length && tasks.length ? '; ' : ''}${tasks.length ? `${tasks.length} task(s) still running` : ''}. Deleted on a later pass once it is empty`,
+    );
   }
 }
 

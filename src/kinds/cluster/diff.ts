@@ -1,14 +1,27 @@
 /** A Cluster manifest against the live cluster. */
-import type { LiveCluster } from '../../model/live.js';
-import { TAG, type DesiredResource } from '../../model/resource.js';
-import { omit } from '../../model/json.js';
+
 import { diffFields } from '../../diff/field-diff.js';
 import { specHash } from '../../diff/hash.js';
-import { applyIgnoreRules, withoutIgnored, type IgnoreRule } from '../../diff/ignore.js';
+import { applyIgnoreRules, type IgnoreRule, withoutIgnored } from '../../diff/ignore.js';
 import { clusterWithResolvedNamespace } from '../../diff/inherited.js';
 import { normalizeCluster } from '../../diff/normalize.js';
-import { base, conflictOrMissing, isManaged, reasonFor, specWithTags, staleRepository, stateOf, tagChanges, userTags, withCause, type DiffPass } from '../../diff/resource-diff.js';
+import {
+  base,
+  conflictOrMissing,
+  type DiffPass,
+  isManaged,
+  reasonFor,
+  specWithTags,
+  staleRepository,
+  stateOf,
+  tagChanges,
+  userTags,
+  withCause,
+} from '../../diff/resource-diff.js';
 import type { ResourceDiff } from '../../diff/types.js';
+import { omit } from '../../model/json.js';
+import type { LiveCluster } from '../../model/live.js';
+import { type DesiredResource, TAG } from '../../model/resource.js';
 
 export function diffCluster(d: DesiredResource, id: string, live: LiveCluster | undefined, rules: IgnoreRule[], pass: DiffPass): ResourceDiff {
   const { input } = pass;
@@ -18,7 +31,11 @@ export function diffCluster(d: DesiredResource, id: string, live: LiveCluster | 
   b.desiredHash = desiredHash;
   const early = conflictOrMissing(b, live, live ? isManaged(live.tags, input.controllerId) : false, input);
   if (!live || early) {
-    return { ...(early ?? { ...b, state: 'missing', reason: '' }), target: normalizeCluster(omit(manifest, 'tags')), targetTags: manifest.tags as Record<string, string> };
+    return {
+      ...(early ?? { ...b, state: 'missing', reason: '' }),
+      target: normalizeCluster(omit(manifest, 'tags')),
+      targetTags: manifest.tags as Record<string, string>,
+    };
   }
   const liveWithTags = { ...live.spec, tags: userTags(live.tags) };
   const { spec, ignored } = applyIgnoreRules(manifest, liveWithTags, rules);

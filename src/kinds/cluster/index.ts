@@ -1,8 +1,9 @@
 /** The Cluster kind: a regional resource, created first and deleted last. */
-import { ClusterManifestSchema } from '../../schema/manifest.js';
-import { ClusterSpecSchema } from '../../schema/cluster.js';
+
 import type { LiveCluster } from '../../model/live.js';
 import { TAG } from '../../model/resource.js';
+import { ClusterSpecSchema } from '../../schema/cluster.js';
+import { ClusterManifestSchema } from '../../schema/manifest.js';
 import type { ResourceKind } from '../kind.js';
 import { CLUSTER_ACTIONS, keepNonEmptyClusters, planClusterChange, planClusterCreate, planClusterDelete, releaseCluster } from './actions.js';
 import { diffCluster } from './diff.js';

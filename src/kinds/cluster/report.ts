@@ -11,5 +11,10 @@ export const ClusterHealthSchema = z.object({
 export type ClusterHealth = z.infer<typeof ClusterHealthSchema>;
 
 export function clusterHealth(c: LiveCluster): ClusterHealth {
-  return { capacityProviders: c.capacityProviders, runningTasks: c.runningTasksCount, pendingTasks: c.pendingTasksCount, activeServices: c.activeServicesCount };
+  return {
+    capacityProviders: c.capacityProviders,
+    runningTasks: c.runningTasksCount,
+    pendingTasks: c.pendingTasksCount,
+    activeServices: c.activeServicesCount,
+  };
 }

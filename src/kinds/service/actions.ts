@@ -1,15 +1,16 @@
 /** A Service's actions: create, update in place, replace, delete, tags, and its auto scaling. */
-import { tagsToList, type Gateway as AwsGateway, type LiveService as SdkService } from '../../aws/index.js';
-import { syncTags, releaseTags, topLevel, type ActionRun } from '../../apply/action-run.js';
-import { removeScaling, suspendScaleIn, syncScaling } from './scaling-apply.js';
+
+import { type ActionRun, releaseTags, syncTags, topLevel } from '../../apply/action-run.js';
+import { type Gateway as AwsGateway, type LiveService as SdkService, tagsToList } from '../../aws/index.js';
 import { specHash } from '../../diff/hash.js';
 import type { ResourceDiff } from '../../diff/types.js';
 import type { Json } from '../../model/json.js';
 import type { LiveService, LiveTaskDefinitionFamily } from '../../model/live.js';
-import { ANNOTATION, resourceId, TAG, type DesiredResource } from '../../model/resource.js';
+import { ANNOTATION, type DesiredResource, resourceId, TAG } from '../../model/resource.js';
 import { revisionRecordTags } from '../../model/revision-record.js';
 import type { AddAction } from '../../plan/prune.js';
 import type { Plan } from '../../plan/types.js';
+import { removeScaling, suspendScaleIn, syncScaling } from './scaling-apply.js';
 
 export function planServiceCreate(d: ResourceDiff, add: AddAction): void {
   add(d, 'create-service', 'in the manifests, not live');
@@ -37,7 +38,12 @@ export function planServiceChange(d: ResourceDiff, why: string, plan: Plan, add:
   // a scaling-only change still moves the service's applied-hash tag
   else add(d, 'tag-resource', why, rest.length ? rest : ['tags']);
   if (scalingFields.length) {
-    add(d, 'update-scaling', d.targetScaling ? `${why}: auto scaling (target before policies)` : `${why}: auto scaling removed (policies and scheduled actions, then the target)`, scalingFields);
+    add(
+      d,
+      'update-scaling',
+      d.targetScaling ? `${why}: auto scaling (target before policies)` : `${why}: auto scaling removed (policies and scheduled actions, then the target)`,
+      scalingFields,
+    );
   }
 }
 
@@ -110,7 +116,14 @@ async function replaceService(run: ActionRun): Promise<string | undefined> {
   await gw.deleteService(d.cluster!, d.name);
   await waitUntilGone(gw, d.cluster!, d.name, ctx.replaceTimeoutMs ?? 10 * 60_000);
   // remembered on the new service: a replacement is never repeated for the same manifest (src/pipeline/fight-guard.ts)
-  const created = await createService(d, gw, { ...serviceTags(run, resolveTaskDefinition(d, registered, byId)), [TAG.replacedFor]: d.desiredHash ?? '' }, registered, byId, true);
+  const created = await createService(
+    d,
+    gw,
+    { ...serviceTags(run, resolveTaskDefinition(d, registered, byId)), [TAG.replacedFor]: d.desiredHash ?? '' },
+    registered,
+    byId,
+    true,
+  );
   return created.serviceArn;
 }
 
@@ -149,7 +162,14 @@ function resolveTaskDefinition(d: ResourceDiff, registered: ReadonlyMap<string, 
   return ref;
 }
 
-async function createService(d: ResourceDiff, gw: AwsGateway, tags: Record<string, string>, registered: ReadonlyMap<string, string>, byId: ReadonlyMap<string, ResourceDiff>, replacing = false): Promise<SdkService> {
+async function createService(
+  d: ResourceDiff,
+  gw: AwsGateway,
+  tags: Record<string, string>,
+  registered: ReadonlyMap<string, string>,
+  byId: ReadonlyMap<string, ResourceDiff>,
+  replacing = false,
+): Promise<SdkService> {
   const desired = d.desired as DesiredResource;
   const { tags: _t, autoScaling: _a, taskDefinition: _td, ...rest } = desired.spec;
   // ECS makes CreateService idempotent by clientToken: a retried or restarted create never makes a second service.
@@ -197,7 +217,8 @@ async function waitUntilGone(gw: AwsGateway, cluster: string, service: string, t
   for (;;) {
     const r = await gw.describeServices(cluster, [service]);
     if (r.services.length === 0) return;
-    if (Date.now() > deadline) throw new Error(`service ${service} still ${r.services[0]?.status} after ${Math.round(timeoutMs / 1000)}s; cannot re-create it yet`);
+    if (Date.now() > deadline)
+      throw new Error(`service ${service} still ${r.services[0]?.status} after ${Math.round(timeoutMs / 1000)}s; cannot re-create it yet`);
     await new Promise((res) => setTimeout(res, 2000));
   }
 }

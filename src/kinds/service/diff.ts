@@ -1,17 +1,33 @@
 /** A Service manifest against the live service, its revision and its auto scaling. */
-import type { LiveRevision, LiveService } from '../../model/live.js';
-import { resourceId, TAG, type DesiredResource } from '../../model/resource.js';
-import { omit, type Json } from '../../model/json.js';
-import { revisionRecordTags } from '../../model/revision-record.js';
+
 import { diffFields } from '../../diff/field-diff.js';
 import { specHash } from '../../diff/hash.js';
 import { applyIgnoreRules, type IgnoreRule } from '../../diff/ignore.js';
-import { serviceWithClusterDefaults, type ClusterDefaults } from '../../diff/inherited.js';
-import { normalizeScaling } from './scaling-normalize.js';
+import { type ClusterDefaults, serviceWithClusterDefaults } from '../../diff/inherited.js';
 import { canonicalJson, normalizeService } from '../../diff/normalize.js';
-import { base, conflictOrMissing, isManaged, manifestHash, normalizedRevision, reasonFor, specWithTags, staleRepository, stateOf, tagChanges, userTags, withCause, type DiffInput, type DiffPass } from '../../diff/resource-diff.js';
+import {
+  base,
+  conflictOrMissing,
+  type DiffInput,
+  type DiffPass,
+  isManaged,
+  manifestHash,
+  normalizedRevision,
+  reasonFor,
+  specWithTags,
+  staleRepository,
+  stateOf,
+  tagChanges,
+  userTags,
+  withCause,
+} from '../../diff/resource-diff.js';
 import type { ResourceDiff } from '../../diff/types.js';
+import { type Json, omit } from '../../model/json.js';
+import type { LiveRevision, LiveService } from '../../model/live.js';
+import { type DesiredResource, resourceId, TAG } from '../../model/resource.js';
+import { revisionRecordTags } from '../../model/revision-record.js';
 import type { TaskDefinitionTarget } from '../task-definition/diff.js';
+import { normalizeScaling } from './scaling-normalize.js';
 
 /** The cluster a service inherits from: its live state, or (not created yet) its manifest. */
 function clusterDefaultsFor(d: DesiredResource, input: DiffInput): ClusterDefaults | undefined {
@@ -34,7 +50,9 @@ export function diffService(d: DesiredResource, id: string, live: LiveService | 
   // uses either the ECS or CODE_DEPLOY deployment controllers": an EXTERNAL one may have none.
   const hasTaskDefinition = tdRef !== '';
   const isManifestRef = hasTaskDefinition && !tdRef.startsWith('arn:') && !tdRef.includes(':');
-  const td = isManifestRef ? (pass.offers.get(resourceId({ kind: 'TaskDefinition', region: d.region, name: tdRef })) as TaskDefinitionTarget | undefined) : undefined;
+  const td = isManifestRef
+    ? (pass.offers.get(resourceId({ kind: 'TaskDefinition', region: d.region, name: tdRef })) as TaskDefinitionTarget | undefined)
+    : undefined;
   // The service hash covers the task definition it runs, so a changed image makes the service pending too.
   const desiredHash = specHash({ service: manifestHash(d, omit(manifest, 'taskDefinition'), rules, normalizeService), taskDefinition: td?.hash ?? tdRef });
   b.desiredHash = desiredHash;
@@ -93,7 +111,11 @@ export function diffService(d: DesiredResource, id: string, live: LiveService | 
     if (primary && !primary.spec && !byRecord) unresolved.push(primary.arn);
     const sameContent = byRecord ?? (primary?.spec !== undefined && normalizedRevision(primary.spec).canonical === (td.canonical ?? canonicalJson(td.target)));
     if (!sameFamily || !sameContent) {
-      diffs.push({ path: 'taskDefinition', live: revisionLabel(primary), desired: td?.matchingRevision ? revisionLabel(td.matchingRevision) : `${tdRef} (a new revision)` });
+      diffs.push({
+        path: 'taskDefinition',
+        live: revisionLabel(primary),
+        desired: td?.matchingRevision ? revisionLabel(td.matchingRevision) : `${tdRef} (a new revision)`,
+      });
     }
   } else if (hasTaskDefinition && !isManifestRef) {
     const liveRef = tdRef.startsWith('arn:') ? primary?.arn : revisionLabel(primary);

@@ -1,8 +1,9 @@
 /** The Service kind: lives in a cluster, runs a task definition revision, may carry auto scaling. */
-import { ServiceManifestSchema } from '../../schema/manifest.js';
-import { ServiceSpecSchema } from '../../schema/service.js';
+
 import type { LiveService } from '../../model/live.js';
 import { resourceId, TAG } from '../../model/resource.js';
+import { ServiceManifestSchema } from '../../schema/manifest.js';
+import { ServiceSpecSchema } from '../../schema/service.js';
 import type { ResourceKind } from '../kind.js';
 import { planServiceChange, planServiceCreate, planServiceDelete, releaseService, SERVICE_ACTIONS } from './actions.js';
 import { diffService } from './diff.js';

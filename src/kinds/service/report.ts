@@ -20,7 +20,9 @@ export const ServiceHealthSchema = z.object({
   pendingCount: z.number(),
   deployments: z.number().describe('deployments under way (1 when steady)'),
   failedTasks: z.number().describe('tasks the PRIMARY deployment failed to start'),
-  tasks: z.record(z.string(), z.number()).describe('tasks by last status: PENDING, RUNNING (from the service), STOPPING, STOPPED (read when a deployment reports failed tasks)'),
+  tasks: z
+    .record(z.string(), z.number())
+    .describe('tasks by last status: PENDING, RUNNING (from the service), STOPPING, STOPPED (read when a deployment reports failed tasks)'),
   stoppedReasons: z.array(z.object({ task: z.string(), reason: z.string(), stoppedAt: z.string().optional() })),
   events: z.array(z.object({ at: z.string().optional(), message: z.string() })).describe('the latest service events, newest first'),
 });
@@ -48,10 +50,15 @@ export function serviceHealth(s: LiveService): ServiceHealth {
   };
 }
 
-
 export function serviceScaling(d: ResourceDiff & { live: LiveService }): ReportScaling | undefined {
   if (!d.live.scaling) return undefined;
-  const s = d.live.scaling as { minCapacity?: number; maxCapacity?: number; targetTracking?: Array<{ policyName: string }>; stepScaling?: Array<{ policyName: string }>; scheduled?: Array<{ name: string }> };
+  const s = d.live.scaling as {
+    minCapacity?: number;
+    maxCapacity?: number;
+    targetTracking?: Array<{ policyName: string }>;
+    stepScaling?: Array<{ policyName: string }>;
+    scheduled?: Array<{ name: string }>;
+  };
   const changed = d.changes.find((c) => c.path === 'desiredCount');
   const owned = d.ignored.find((c) => c.path === 'desiredCount' && c.cause === 'autoscaler');
   return {

@@ -39,7 +39,14 @@ export function policyInput(resourceId: string, p: Json, type: 'TargetTrackingSc
       PolicyType: type,
       TargetTrackingScalingPolicyConfiguration: {
         TargetValue: Number(p.targetValue),
-        ...(p.predefinedMetricType ? { PredefinedMetricSpecification: { PredefinedMetricType: p.predefinedMetricType as never, ...(p.resourceLabel ? { ResourceLabel: String(p.resourceLabel) } : {}) } } : {}),
+        ...(p.predefinedMetricType
+          ? {
+              PredefinedMetricSpecification: {
+                PredefinedMetricType: p.predefinedMetricType as never,
+                ...(p.resourceLabel ? { ResourceLabel: String(p.resourceLabel) } : {}),
+              },
+            }
+          : {}),
         ...(p.customizedMetricSpecification ? { CustomizedMetricSpecification: pascal(p.customizedMetricSpecification) as never } : {}),
         ...(p.scaleInCooldown !== undefined ? { ScaleInCooldown: Number(p.scaleInCooldown) } : {}),
         ...(p.scaleOutCooldown !== undefined ? { ScaleOutCooldown: Number(p.scaleOutCooldown) } : {}),
@@ -92,7 +99,10 @@ export async function syncScaling(gw: AwsGateway, cluster: string, service: stri
     await registerTarget(gw, id, desired);
     done.push('target');
   }
-  for (const [key, type] of [['targetTracking', 'TargetTrackingScaling'], ['stepScaling', 'StepScaling']] as const) {
+  for (const [key, type] of [
+    ['targetTracking', 'TargetTrackingScaling'],
+    ['stepScaling', 'StepScaling'],
+  ] as const) {
     const want = byName(desired[key], 'policyName');
     const have = byName(live?.[key], 'policyName');
     for (const [name, p] of want) {

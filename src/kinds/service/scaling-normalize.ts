@@ -6,7 +6,6 @@
 import type { Json } from '../../model/json.js';
 import { isObject } from '../../model/json.js';
 
-
 function prune(value: unknown): unknown {
   if (Array.isArray(value)) {
     const items = value.map(prune).filter((v) => v !== undefined);
@@ -43,33 +42,41 @@ export function normalizeScaling(spec: unknown): Json | undefined {
     for (const k of ['dynamicScalingInSuspended', 'dynamicScalingOutSuspended', 'scheduledScalingSuspended']) dropIf(s.suspendedState, k, false);
   }
   if (Array.isArray(s.targetTracking)) {
-    s.targetTracking = (s.targetTracking as Json[]).map((p) => {
-      const q = { ...p };
-      // TargetTrackingScalingPolicyConfiguration: DisableScaleIn defaults to false; ECS cooldowns default to 300 s
-      dropIf(q, 'disableScaleIn', false);
-      dropIf(q, 'scaleInCooldown', 300);
-      dropIf(q, 'scaleOutCooldown', 300);
-      return q;
-    }).sort(byKey('policyName'));
+    s.targetTracking = (s.targetTracking as Json[])
+      .map((p) => {
+        const q = { ...p };
+        // TargetTrackingScalingPolicyConfiguration: DisableScaleIn defaults to false; ECS cooldowns default to 300 s
+        dropIf(q, 'disableScaleIn', false);
+        dropIf(q, 'scaleInCooldown', 300);
+        dropIf(q, 'scaleOutCooldown', 300);
+        return q;
+      })
+      .sort(byKey('policyName'));
   }
   if (Array.isArray(s.stepScaling)) {
-    s.stepScaling = (s.stepScaling as Json[]).map((p) => {
-      const q = { ...p };
-      // StepScalingPolicyConfiguration: MetricAggregationType defaults to Average
-      dropIf(q, 'metricAggregationType', 'Average');
-      if (Array.isArray(q.stepAdjustments)) {
-        q.stepAdjustments = [...(q.stepAdjustments as Json[])].sort((a, b) => Number(a.metricIntervalLowerBound ?? -Infinity) - Number(b.metricIntervalLowerBound ?? -Infinity));
-      }
-      return q;
-    }).sort(byKey('policyName'));
+    s.stepScaling = (s.stepScaling as Json[])
+      .map((p) => {
+        const q = { ...p };
+        // StepScalingPolicyConfiguration: MetricAggregationType defaults to Average
+        dropIf(q, 'metricAggregationType', 'Average');
+        if (Array.isArray(q.stepAdjustments)) {
+          q.stepAdjustments = [...(q.stepAdjustments as Json[])].sort(
+            (a, b) => Number(a.metricIntervalLowerBound ?? -Infinity) - Number(b.metricIntervalLowerBound ?? -Infinity),
+          );
+        }
+        return q;
+      })
+      .sort(byKey('policyName'));
   }
   if (Array.isArray(s.scheduled)) {
-    s.scheduled = (s.scheduled as Json[]).map((a) => {
-      const q: Json = { ...a, startTime: isoOrSame(a.startTime), endTime: isoOrSame(a.endTime) };
-      // PutScheduledAction: Timezone defaults to UTC
-      dropIf(q, 'timezone', 'UTC');
-      return q;
-    }).sort(byKey('name'));
+    s.scheduled = (s.scheduled as Json[])
+      .map((a) => {
+        const q: Json = { ...a, startTime: isoOrSame(a.startTime), endTime: isoOrSame(a.endTime) };
+        // PutScheduledAction: Timezone defaults to UTC
+        dropIf(q, 'timezone', 'UTC');
+        return q;
+      })
+      .sort(byKey('name'));
   }
   return (prune(s) as Json | undefined) ?? {};
 }

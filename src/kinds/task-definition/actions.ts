@@ -1,7 +1,8 @@
 /** A TaskDefinition's actions: a new revision, tags on the newest, deregistering old or orphaned revisions. */
-import { AwsCallError, type Gateway as AwsGateway } from '../../aws/index.js';
-import { syncTags, type ActionRun } from '../../apply/action-run.js';
+
+import { type ActionRun, syncTags } from '../../apply/action-run.js';
 import { OWNERSHIP_KEYS } from '../../apply/ownership.js';
+import { AwsCallError, type Gateway as AwsGateway, tagsToList } from '../../aws/index.js';
 import type { ResourceDiff } from '../../diff/types.js';
 import type { Json } from '../../model/json.js';
 import type { LiveTaskDefinitionFamily } from '../../model/live.js';
@@ -9,7 +10,6 @@ import { TAG } from '../../model/resource.js';
 import { revisionOf } from '../../model/revision-arn.js';
 import type { AddAction, PlanOptions } from '../../plan/prune.js';
 import type { Plan } from '../../plan/types.js';
-import { tagsToList } from '../../aws/index.js';
 
 export function planTaskDefinitionCreate(d: ResourceDiff, add: AddAction): void {
   add(d, 'register-task-definition', 'in the manifests, not live');
@@ -31,7 +31,13 @@ export function planTaskDefinitionDelete(d: ResourceDiff, inUse: ReadonlySet<str
     plan.skipped.push({ resource: d.id, reason: 'orphaned, kept: a service still runs its revisions', error: false });
     return;
   }
-  add(d, 'deregister-task-definition', `no longer in the manifests: every ACTIVE revision deregistered${kept ? ` but the ${kept} a service still runs` : ''}`, [], revisions);
+  add(
+    d,
+    'deregister-task-definition',
+    `no longer in the manifests: every ACTIVE revision deregistered${kept ? ` but the ${kept} a service still runs` : ''}`,
+    [],
+    revisions,
+  );
 }
 
 /** Old revisions of a managed family beyond --keep-revisions, never one a service still runs. */
@@ -102,7 +108,10 @@ export async function releaseTaskDefinition(fam: LiveTaskDefinitionFamily, gw: A
   for (const arn of fam.activeRevisionArns) {
     const { tags } = await gw.describeTaskDefinition(arn);
     if (tags[TAG.managedBy] !== controllerId) continue;
-    await gw.untagResource(arn, OWNERSHIP_KEYS.filter((k) => k in tags));
+    await gw.untagResource(
+      arn,
+      OWNERSHIP_KEYS.filter((k) => k in tags),
+    );
     n++;
   }
   return `${n} revision(s) released`;

@@ -1,13 +1,28 @@
 /** A TaskDefinition manifest against the family's newest revision. */
-import type { LiveTaskDefinitionFamily, LiveRevision } from '../../model/live.js';
-import { TAG, type DesiredResource } from '../../model/resource.js';
-import { omit, type Json } from '../../model/json.js';
+
 import { diffFields } from '../../diff/field-diff.js';
 import { applyIgnoreRules, type IgnoreRule } from '../../diff/ignore.js';
 import { accountOfArn, taskDefinitionWithRoleArns } from '../../diff/inherited.js';
 import { canonicalJson, normalizeTaskDefinition } from '../../diff/normalize.js';
-import { base, conflictOrMissing, isManaged, manifestHash, normalizedRevision, reasonFor, specWithTags, staleRepository, stateOf, tagChanges, userTags, withCause, type DiffPass } from '../../diff/resource-diff.js';
+import {
+  base,
+  conflictOrMissing,
+  type DiffPass,
+  isManaged,
+  manifestHash,
+  normalizedRevision,
+  reasonFor,
+  specWithTags,
+  staleRepository,
+  stateOf,
+  tagChanges,
+  userTags,
+  withCause,
+} from '../../diff/resource-diff.js';
 import type { ResourceDiff } from '../../diff/types.js';
+import { type Json, omit } from '../../model/json.js';
+import type { LiveRevision, LiveTaskDefinitionFamily } from '../../model/live.js';
+import { type DesiredResource, TAG } from '../../model/resource.js';
 
 export interface TaskDefinitionTarget {
   /** normalized content to register (ignored fields from live) */
@@ -24,7 +39,13 @@ export interface TaskDefinitionTarget {
   recordHash?: string;
 }
 
-export function diffTaskDefinition(d: DesiredResource, id: string, live: LiveTaskDefinitionFamily | undefined, rules: IgnoreRule[], pass: DiffPass): { diff: ResourceDiff; target: TaskDefinitionTarget } {
+export function diffTaskDefinition(
+  d: DesiredResource,
+  id: string,
+  live: LiveTaskDefinitionFamily | undefined,
+  rules: IgnoreRule[],
+  pass: DiffPass,
+): { diff: ResourceDiff; target: TaskDefinitionTarget } {
   const { input } = pass;
   const b = base(d, id);
   const manifest = specWithTags(d);
@@ -49,7 +70,16 @@ export function diffTaskDefinition(d: DesiredResource, id: string, live: LiveTas
     if (rules.length === 0 && current.recordedHash === desiredHash) {
       const target = normalizeTaskDefinition(omit(manifest, 'tags'));
       return {
-        diff: { ...b, state: 'in-sync', reason: `revision ${current.revision} matches the manifest (by its recorded hash)`, live, target, targetTags: manifest.tags as Record<string, string>, appliedHash: desiredHash, staleHash: false },
+        diff: {
+          ...b,
+          state: 'in-sync',
+          reason: `revision ${current.revision} matches the manifest (by its recorded hash)`,
+          live,
+          target,
+          targetTags: manifest.tags as Record<string, string>,
+          appliedHash: desiredHash,
+          staleHash: false,
+        },
         target: { target, hash: desiredHash, canonical: canonicalJson(target), matchingRevision: current, recordHash: desiredHash },
       };
     }
@@ -66,7 +96,9 @@ export function diffTaskDefinition(d: DesiredResource, id: string, live: LiveTas
   const diffs = [...contentDiffs, ...tagChanges(userTags(current.tags), targetTags)];
   const appliedHash = (live.latestManaged ?? current).tags[TAG.appliedHash];
   const state = stateOf(diffs, appliedHash, desiredHash);
-  const stale = state === 'in-sync' && (current.tags[TAG.appliedHash] !== desiredHash || !isManaged(current.tags, input.controllerId) || staleRepository(current.tags, input));
+  const stale =
+    state === 'in-sync' &&
+    (current.tags[TAG.appliedHash] !== desiredHash || !isManaged(current.tags, input.controllerId) || staleRepository(current.tags, input));
   return {
     diff: {
       ...b,
@@ -82,6 +114,12 @@ export function diffTaskDefinition(d: DesiredResource, id: string, live: LiveTas
       staleHash: stale,
       ...(unresolved.length ? { unresolvedRevisions: unresolved } : {}),
     },
-    target: { target, hash: desiredHash, canonical: targetCanonical, ...(contentDiffs.length === 0 ? { matchingRevision: current } : {}), ...(rules.length === 0 ? { recordHash: desiredHash } : {}) },
+    target: {
+      target,
+      hash: desiredHash,
+      canonical: targetCanonical,
+      ...(contentDiffs.length === 0 ? { matchingRevision: current } : {}),
+      ...(rules.length === 0 ? { recordHash: desiredHash } : {}),
+    },
   };
 }

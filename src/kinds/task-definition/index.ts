@@ -1,9 +1,17 @@
 /** The TaskDefinition kind: a family of immutable revisions; a manifest change registers a new one. */
+
+import type { LiveTaskDefinitionFamily } from '../../model/live.js';
 import { TaskDefinitionManifestSchema } from '../../schema/manifest.js';
 import { TaskDefinitionSpecSchema } from '../../schema/task-definition.js';
-import type { LiveTaskDefinitionFamily } from '../../model/live.js';
 import type { ResourceKind } from '../kind.js';
-import { planRevisionPrune, planTaskDefinitionChange, planTaskDefinitionCreate, planTaskDefinitionDelete, releaseTaskDefinition, TASK_DEFINITION_ACTIONS } from './actions.js';
+import {
+  planRevisionPrune,
+  planTaskDefinitionChange,
+  planTaskDefinitionCreate,
+  planTaskDefinitionDelete,
+  releaseTaskDefinition,
+  TASK_DEFINITION_ACTIONS,
+} from './actions.js';
 import { diffTaskDefinition } from './diff.js';
 
 export const taskDefinitionKind: ResourceKind<LiveTaskDefinitionFamily> = {

@@ -17,6 +17,10 @@
 //   node bench/run.mjs --quick   (100 services, 1k in memory, a 1,000-service large
 //                                 estate: every row, in a few minutes)
 //   --large 0 skips the large estate; --sizes '' skips the 100/1,000 rows.
+//   Creating 10,000 services on the emulator takes a while on a small machine; to
+//   measure more than once on one estate, apply it once and keep the emulator up:
+//   node bench/run.mjs --endpoint URL --env-file PATH --large-apply-only apply.json
+//   node bench/run.mjs --endpoint URL --env-file PATH --large-applied apply.json
 //   node bench/run.mjs --table-only bench/results.json   (print the table of a results file)
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
@@ -26,7 +30,7 @@ import { parseArgs } from 'node:util';
 import { performance } from 'node:perf_hooks';
 import { CLUSTERS, estateCounts, LOWER_BOUND_FORMULA, lowerBound, serviceName, servicePath, serviceShape, serviceText, writeEstate } from './estate.mjs';
 import { Daemon, isPassLine, procCpuSeconds, procMemoryMb, runCli, subtractCalls } from './daemon.mjs';
-import { benchLargeEstate, READS_PER_HOUR_FORMULA } from './large.mjs';
+import { applyLargeEstate, benchLargeEstate } from './large.mjs';
 import { measurePureStages } from './pure.mjs';
 
 const ROOT = resolve(import.meta.dirname, '..');
@@ -41,6 +45,8 @@ const { values: args } = parseArgs({
     'large-clusters': { type: 'string', default: '10' },
     'read-budget': { type: 'string', default: '20' },
     quick: { type: 'boolean', default: false },
+    'large-apply-only': { type: 'string' },
+    'large-applied': { type: 'string' },
     endpoint: { type: 'string' },
     'env-file': { type: 'string' },
     'no-emulator': { type: 'boolean', default: false },
@@ -380,13 +386,17 @@ async function main() {
     }
     readEnvFile(emu.envFile);
     try {
-      for (const n of sizes) results.runs.push(await benchSize(n, emu));
-      if (largeSize) {
+      // The large estate first when it is already applied on --endpoint (the rows below reset the emulator).
+      const large = async () => {
         const env = { ...process.env, AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test', AWS_REGION: REGION, ECS_RECONCILER_RATE_LIMITS: 'off' };
+        const applied = args['large-applied'] ? JSON.parse(readFileSync(args['large-applied'], 'utf8')) : undefined;
         const started = performance.now();
-        results.large = await benchLargeEstate(largeSize, emu, { root: ROOT, region: REGION, clusters: largeClusters, readBudget, env, daemonEnv: { ...env, ...imageNodeOptions() }, log });
+        results.large = await benchLargeEstate(largeSize, emu, { root: ROOT, region: REGION, clusters: largeClusters, readBudget, env, daemonEnv: { ...env, ...imageNodeOptions() }, log, ...(applied ? { applied } : {}) });
         results.large.benchSeconds = round((performance.now() - started) / 1000);
-      }
+      };
+      if (largeSize && args['large-applied']) await large();
+      for (const n of sizes) results.runs.push(await benchSize(n, emu));
+      if (largeSize && !args['large-applied']) await large();
     } finally {
       await stopEmulator();
     }
@@ -401,7 +411,17 @@ async function main() {
   log(`wrote ${args.out} (${results.totalSeconds} s in all)`);
 }
 
-if (args['table-only']) {
+async function applyOnly() {
+  if (!args.endpoint || !args['env-file']) throw new Error('--large-apply-only needs --endpoint and --env-file (an emulator that stays up for the run that follows)');
+  const env = { ...process.env, AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test', AWS_REGION: REGION, ECS_RECONCILER_RATE_LIMITS: 'off' };
+  const record = await applyLargeEstate(largeSize, { endpoint: args.endpoint, envFile: resolve(args['env-file']) }, { root: ROOT, region: REGION, clusters: largeClusters, env, log });
+  writeFileSync(args['large-apply-only'], JSON.stringify(record, null, 2) + '\n');
+  log(`wrote ${args['large-apply-only']}: pass it as --large-applied to measure on that estate`);
+}
+
+if (args['large-apply-only']) {
+  await applyOnly();
+} else if (args['table-only']) {
   const results = JSON.parse(readFileSync(args['table-only'], 'utf8'));
   process.stdout.write(renderTable(results));
 } else {

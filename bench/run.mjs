@@ -22,6 +22,7 @@
 //   node bench/run.mjs --endpoint URL --env-file PATH --large-apply-only apply.json
 //   node bench/run.mjs --endpoint URL --env-file PATH --large-applied apply.json
 //   node bench/run.mjs --table-only bench/results.json   (print the table of a results file)
+//   node bench/run.mjs --combine A.json,B.json [--out FILE]   (the rows of A, the large estate of B)
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -47,6 +48,7 @@ const { values: args } = parseArgs({
     quick: { type: 'boolean', default: false },
     'large-apply-only': { type: 'string' },
     'large-applied': { type: 'string' },
+    combine: { type: 'string' },
     endpoint: { type: 'string' },
     'env-file': { type: 'string' },
     'no-emulator': { type: 'boolean', default: false },
@@ -419,8 +421,21 @@ async function applyOnly() {
   log(`wrote ${args['large-apply-only']}: pass it as --large-applied to measure on that estate`);
 }
 
+/** --combine A.json,B.json: the rows of A with the large estate of B (two runs, one results file). */
+function combine() {
+  const [a, b] = args.combine.split(',').map((f) => JSON.parse(readFileSync(f, 'utf8')));
+  if (!b.large) throw new Error('--combine A,B: B has no large estate');
+  const results = { ...a, large: b.large, parts: [{ generatedAt: a.generatedAt, totalSeconds: a.totalSeconds, rows: 'in memory, 100 and 1,000 services' }, { generatedAt: b.generatedAt, totalSeconds: b.totalSeconds, rows: `the ${b.large.services}-service estate` }] };
+  results.targets = targetsOf(results);
+  process.stdout.write(renderTable(results));
+  writeFileSync(args.out, JSON.stringify(results, null, 2) + '\n');
+  log(`wrote ${args.out}`);
+}
+
 if (args['large-apply-only']) {
   await applyOnly();
+} else if (args.combine) {
+  combine();
 } else if (args['table-only']) {
   const results = JSON.parse(readFileSync(args['table-only'], 'utf8'));
   process.stdout.write(renderTable(results));

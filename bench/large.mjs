@@ -172,6 +172,7 @@ export async function benchLargeEstate(n, emu, o) {
       applyPeakRssMb: apply.applyPeakRssMb,
       ...(o.applied ? { appliedBy: `an earlier \`--large-apply-only\` run (${apply.appliedAt})` } : {}),
       daemonArgs: `run --events-queue URL --read-budget ${readBudget} (--interval: the default with events, 30m)`,
+      daemonNodeOptions: o.daemonEnv.NODE_OPTIONS ?? '',
       readBudget,
       startPass: { durationMs: p1.durationMs, awsCalls: p1.awsCalls, cpuSeconds: round(cpu1, 2), peakRssMb: round(mem1.peakRssMb), states: p1.states },
       warmCalls: sum(warmEcsCalls),

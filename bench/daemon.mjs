@@ -1,7 +1,11 @@
-// The daemon as a child process: its JSON log lines, its /metrics, and its CPU and
-// memory from /proc (Linux), so the figures are the controller's alone.
+// The controller as child processes: one CLI command (bench/cli-child.mjs), and the
+// daemon with its JSON log lines, its /metrics, and its CPU and memory from /proc
+// (Linux), so the figures are the controller's alone.
 import { execFileSync, spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
 
 const CLK_TCK = (() => {
   try {
@@ -28,13 +32,25 @@ export function procMemoryMb(pid) {
   return { peakRssMb: kb('VmHWM') / 1024, rssMb: kb('VmRSS') / 1024 };
 }
 
-/** ecs_reconciler_aws_calls_total summed over service and outcome, by operation */
+/**
+ * ecs_reconciler_aws_calls_total summed over outcome, by operation; SQS's own calls
+ * (ReceiveMessage, DeleteMessageBatch of the events queue) apart, as `sqs:Operation`:
+ * they are not ECS or Application Auto Scaling reads and draw on no budget of theirs.
+ */
 export function callsFromMetrics(text) {
   const out = {};
-  for (const m of text.matchAll(/^ecs_reconciler_aws_calls_total\{[^}]*operation="([^"]+)"[^}]*\} (\d+)$/gm)) {
-    out[m[1]] = (out[m[1]] ?? 0) + Number(m[2]);
+  for (const m of text.matchAll(/^ecs_reconciler_aws_calls_total\{([^}]*)\} (\d+)$/gm)) {
+    const operation = /operation="([^"]+)"/.exec(m[1])?.[1];
+    if (!operation) continue;
+    const key = /service="sqs"/.test(m[1]) ? `sqs:${operation}` : operation;
+    out[key] = (out[key] ?? 0) + Number(m[2]);
   }
   return out;
+}
+
+/** the ECS, Application Auto Scaling and tagging reads among calls by operation (not SQS) */
+export function awsReads(calls) {
+  return Object.entries(calls).reduce((n, [op, k]) => n + (!op.startsWith('sqs:') && /^(Describe|List|Get)/.test(op) ? k : 0), 0);
 }
 
 export function subtractCalls(after, before) {
@@ -129,4 +145,29 @@ export class Daemon {
     if (this.child.exitCode === null) this.child.kill('SIGTERM');
     return this.exited;
   }
+}
+
+/** One CLI command in a new process (bench/cli-child.mjs): its calls, CPU, peak RSS, wall time. */
+export function runCli(root, cliArgs, env) {
+  const resultFile = join(tmpdir(), `ecs-reconciler-bench-${process.pid}-${Date.now()}.json`);
+  const started = performance.now();
+  return new Promise((resolveRun, reject) => {
+    const child = spawn(process.execPath, [join(root, 'bench', 'cli-child.mjs'), ...cliArgs], {
+      env: { ...env, BENCH_RESULT_FILE: resultFile },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let err = '';
+    child.stderr.on('data', (c) => (err += c));
+    child.on('exit', (code) => {
+      const wallMs = performance.now() - started;
+      try {
+        const r = JSON.parse(readFileSync(resultFile, 'utf8'));
+        rmSync(resultFile, { force: true });
+        if (r.error) return reject(new Error(`${cliArgs[0]} failed: ${r.error}\n${err}`));
+        resolveRun({ ...r, wallMs, exit: code, stderr: err });
+      } catch (e) {
+        reject(new Error(`${cliArgs[0]} (exit ${code}) left no result: ${e.message}\n${err}`));
+      }
+    });
+  });
 }

@@ -7,17 +7,33 @@
 // to UpdateService). In memory, without the emulator: load, diff and plan of 1k, 5k
 // and 10k generated resources. Prints one table, writes bench/results.json.
 //
+// Then the large estate (bench/large.mjs): 10,000 services over 10 clusters, applied
+// once, and one daemon with --events-queue: its warm full pass, an event-driven heal,
+// and the read calls an hour against 60-second polling.
+//
 //   node bench/run.mjs [--sizes 100,1000] [--pure-sizes 1000,5000,10000]
+//                      [--large 10000] [--large-clusters 10] [--read-budget 20]
 //                      [--endpoint URL --env-file PATH] [--no-emulator] [--out FILE]
+//   node bench/run.mjs --quick   (100 services, 1k in memory, a 1,000-service large
+//                                 estate: every row, in a few minutes)
+//   --large 0 skips the large estate; --sizes '' skips the 100/1,000 rows.
+//   Creating 10,000 services on the emulator takes a while on a small machine; to
+//   measure more than once on one estate, apply it once and keep the emulator up:
+//   node bench/run.mjs --endpoint URL --env-file PATH --large-apply-only apply.json
+//   node bench/run.mjs --endpoint URL --env-file PATH --large-applied apply.json
+//   --large-heap-mb N: the large estate's daemon with --max-old-space-size=N instead of the
+//   image's NODE_OPTIONS (at 10,000 services the image's 160 MB heap runs out: see README)
 //   node bench/run.mjs --table-only bench/results.json   (print the table of a results file)
+//   node bench/run.mjs --combine A.json,B.json [--out FILE]   (the rows of A, the large estate of B)
 import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
-import { Daemon, isPassLine, procCpuSeconds, procMemoryMb, subtractCalls } from './daemon.mjs';
-import { CLUSTERS, estateCounts, serviceName, servicePath, serviceShape, serviceText, writeEstate } from './estate.mjs';
+import { Daemon, isPassLine, procCpuSeconds, procMemoryMb, runCli, subtractCalls } from './daemon.mjs';
+import { CLUSTERS, estateCounts, LOWER_BOUND_FORMULA, lowerBound, serviceName, servicePath, serviceShape, serviceText, writeEstate } from './estate.mjs';
+import { applyLargeEstate, benchLargeEstate } from './large.mjs';
 import { measurePureStages } from './pure.mjs';
 
 const ROOT = resolve(import.meta.dirname, '..');
@@ -28,6 +44,14 @@ const { values: args } = parseArgs({
   options: {
     sizes: { type: 'string', default: '100,1000' },
     'pure-sizes': { type: 'string', default: '1000,5000,10000' },
+    large: { type: 'string', default: '10000' },
+    'large-clusters': { type: 'string', default: '10' },
+    'read-budget': { type: 'string', default: '20' },
+    quick: { type: 'boolean', default: false },
+    'large-apply-only': { type: 'string' },
+    'large-applied': { type: 'string' },
+    combine: { type: 'string' },
+    'large-heap-mb': { type: 'string' },
     endpoint: { type: 'string' },
     'env-file': { type: 'string' },
     'no-emulator': { type: 'boolean', default: false },
@@ -46,8 +70,13 @@ if (args.help) {
   );
   process.exit(0);
 }
+// --quick: a smoke run of every row in a few minutes (the figures mean little at that size)
+if (args.quick) Object.assign(args, { sizes: '100', 'pure-sizes': '1000', large: '1000' });
 const sizes = args['no-emulator'] ? [] : args.sizes.split(',').filter(Boolean).map(Number);
 const pureSizes = args['pure-sizes'].split(',').filter(Boolean).map(Number);
+const largeSize = args['no-emulator'] ? 0 : Number(args.large);
+const largeClusters = Number(args['large-clusters']);
+const readBudget = Number(args['read-budget']);
 
 const log = (msg) => process.stderr.write(`[bench] ${msg}\n`);
 const round = (x, d = 0) => (x === undefined || x === null || Number.isNaN(x) ? x : Math.round(x * 10 ** d) / 10 ** d);
@@ -94,59 +123,7 @@ function readEnvFile(file) {
   return vars;
 }
 
-// ---- the lower bound of calls ------------------------------------------------------
-
-export const LOWER_BOUND_FORMULA =
-  'ceil(C/100) ListClusters + ceil(C/100) DescribeClusters + Σc ceil(Nc/100) ListServices + Σc ceil(Nc/10) DescribeServices' +
-  ' + ceil(R/100) ListTaskDefinitions + ceil(T/50) DescribeScalableTargets + [T>0]·max(1, ceil(P/50)) DescribeScalingPolicies + [T>0]·max(1, ceil(S/50)) DescribeScheduledActions';
-
-/**
- * The fewest calls that see the whole live state of the estate when nothing changed,
- * each term at the API's page or batch maximum (C clusters, Nc services in cluster c,
- * R ACTIVE task definition revisions, T scalable targets, P scaling policies, S
- * scheduled actions; revision bodies are immutable, so no DescribeTaskDefinition once
- * cached).
- */
-export function lowerBound(counts) {
-  const c = Math.ceil;
-  const terms = {
-    ListClusters: c(counts.clusters / 100),
-    DescribeClusters: c(counts.clusters / 100),
-    ListServices: counts.perCluster.reduce((n, k) => n + Math.max(1, c(k / 100)), 0),
-    DescribeServices: counts.perCluster.reduce((n, k) => n + c(k / 10), 0),
-    ListTaskDefinitions: Math.max(1, c(counts.taskDefinitionRevisions / 100)),
-    DescribeScalableTargets: Math.max(1, c(counts.scalableTargets / 50)),
-    DescribeScalingPolicies: counts.scalableTargets ? Math.max(1, c(counts.scalingPolicies / 50)) : 0,
-    DescribeScheduledActions: counts.scalableTargets ? Math.max(1, c(counts.scheduledActions / 50)) : 0,
-  };
-  return { total: sum(terms), terms };
-}
-
 // ---- one estate size ---------------------------------------------------------------
-
-function runCli(cliArgs, env) {
-  const resultFile = join(tmpdir(), `ecs-reconciler-bench-${process.pid}-${Date.now()}.json`);
-  const started = performance.now();
-  return new Promise((resolveRun, reject) => {
-    const child = spawn(process.execPath, [join(ROOT, 'bench', 'cli-child.mjs'), ...cliArgs], {
-      env: { ...env, BENCH_RESULT_FILE: resultFile },
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
-    let err = '';
-    child.stderr.on('data', (c) => (err += c));
-    child.on('exit', (code) => {
-      const wallMs = performance.now() - started;
-      try {
-        const r = JSON.parse(readFileSync(resultFile, 'utf8'));
-        rmSync(resultFile, { force: true });
-        if (r.error) return reject(new Error(`${cliArgs[0]} failed: ${r.error}\n${err}`));
-        resolveRun({ ...r, wallMs, exit: code, stderr: err });
-      } catch (e) {
-        reject(new Error(`${cliArgs[0]} (exit ${code}) left no result: ${e.message}\n${err}`));
-      }
-    });
-  });
-}
 
 async function benchSize(n, emu) {
   const counts = estateCounts(n);
@@ -159,12 +136,12 @@ async function benchSize(n, emu) {
   if (!reset.ok) throw new Error(`emulator reset failed: HTTP ${reset.status}`);
 
   log(`${n} services: applying the estate (${counts.clusters} clusters, ${n} task definitions, ${n} services, ${counts.scalableTargets} with auto scaling)`);
-  const apply = await runCli(['apply', dir, ...common, '--format', 'json', '--out', join(dir, '..', `apply-${n}.json`)], env);
+  const apply = await runCli(ROOT, ['apply', dir, ...common, '--format', 'json', '--out', join(dir, '..', `apply-${n}.json`)], env);
   if (apply.exitCode !== 0) throw new Error(`apply exited ${apply.exitCode}:\n${apply.stderr.slice(-2000)}`);
   log(`${n} services: applied in ${round(apply.wallMs / 1000, 1)} s (${sum(apply.calls)} calls)`);
 
   const planFile = join(dir, '..', `plan-${n}.json`);
-  const cold = await runCli(['plan', dir, ...common, '--format', 'json', '--out', planFile], env);
+  const cold = await runCli(ROOT, ['plan', dir, ...common, '--format', 'json', '--out', planFile], env);
   const planReport = JSON.parse(readFileSync(planFile, 'utf8'));
   rmSync(planFile, { force: true });
   rmSync(join(dir, '..', `apply-${n}.json`), { force: true });
@@ -283,6 +260,13 @@ const TARGETS = {
   peakRssMb: 200,
   writeToUpdateMs: 1000,
   loadDiff10kMs: 3000,
+  // issue 19
+  coldToLowerBound: 1.2,
+  largeWarmToLowerBound: 1.2,
+  largeWarmCpuSeconds: 3,
+  largePeakRssMb: 300,
+  eventToUpdateMs: 2000,
+  readsPerHourRatio: 20,
 };
 
 function verdict(ok) {
@@ -327,9 +311,79 @@ function targetsOf(results) {
       met: big.daemonPeakRssMb < TARGETS.peakRssMb,
     });
   }
+  const cold = results.runs.find((r) => r.services === 1000);
+  if (cold)
+    out.push({
+      target: 'cold plan ≤ 1.2× lower bound (1000)',
+      value: `${cold.coldCalls} calls, ${round(cold.coldCalls / cold.lowerBoundCalls, 2)}×`,
+      met: cold.coldCalls / cold.lowerBoundCalls <= TARGETS.coldToLowerBound,
+    });
+  const L = results.large;
+  if (L) {
+    const at = L.services.toLocaleString('en-US');
+    out.push({
+      target: `warm pass ≤ 1.2× lower bound (${at}, daemon with events)`,
+      value: `${L.warmCalls} calls, ${L.warmToLowerBound}×`,
+      met: L.warmToLowerBound <= TARGETS.largeWarmToLowerBound,
+    });
+    out.push({ target: `controller CPU ≤ 3 s, warm ${at}-service pass`, value: `${L.warmCpuSeconds} s`, met: L.warmCpuSeconds <= TARGETS.largeWarmCpuSeconds });
+    out.push({ target: `peak RSS < 300 MB at ${at} services, daemon`, value: `${L.daemonPeakRssMb} MB`, met: L.daemonPeakRssMb < TARGETS.largePeakRssMb });
+    out.push({
+      target: `event sent → healing UpdateService < 2 s (${at}, resync 30 min away)`,
+      value: `${L.eventToUpdateMs} ms`,
+      met: L.eventToUpdateMs < TARGETS.eventToUpdateMs,
+    });
+    out.push({
+      target: `read calls an hour ≥ 20× fewer than 60 s polling (${at}, ${L.readsPerHour.assumedEventsPerHour} events an hour)`,
+      value: `${L.readsPerHour.ratio}× fewer`,
+      met: L.readsPerHour.ratio >= TARGETS.readsPerHourRatio,
+    });
+  }
   if (results.loadDiff10kMs !== undefined)
     out.push({ target: 'load + diff of 10,000 resources < 3 s', value: `${results.loadDiff10kMs} ms`, met: results.loadDiff10kMs < TARGETS.loadDiff10kMs });
   return out;
+}
+
+function renderLarge(L) {
+  const at = L.services.toLocaleString('en-US');
+  const calls = (c) =>
+    Object.entries(c)
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ');
+  const h = L.readsPerHour;
+  const rows = [
+    [`create the estate: ${L.created}`, `${L.applySeconds} s, ${L.applyCalls} calls, ${L.applyCpuSeconds} s CPU, peak RSS ${L.applyPeakRssMb} MB`],
+    [
+      'daemon start pass (its own cold pass, paced): time, calls, CPU since start, peak RSS',
+      `${L.startPass.durationMs} ms, ${L.startPass.awsCalls}, ${L.startPass.cpuSeconds} s, ${L.startPass.peakRssMb} MB`,
+    ],
+    ['warm full pass (nothing changed): calls', String(L.warmCalls)],
+    ['  lower bound, ratio', `${L.lowerBoundCalls}, ${L.warmToLowerBound}×`],
+    [
+      '  of which DescribeTaskDefinition, GetResources',
+      `${L.warmDescribeTaskDefinitionCalls}, ${L.warmCallsByOperation.GetResources ?? 0} (bound ${L.lowerBoundTerms.GetResources})`,
+    ],
+    [`  wall time (--read-budget ${L.readBudget}), controller CPU`, `${L.warmWallMs} ms, ${L.warmCpuSeconds} s`],
+    ['  at the default --read-budget 5 its Describe/List reads take at least', `${L.warmPacedSecondsAtDefaultBudget} s`],
+    ['daemon peak RSS: after the warm pass, at the end', `${L.peakRssAfterWarmPassMb} MB, ${L.daemonPeakRssMb} MB`],
+    ['out-of-band UpdateService, its CloudTrail event sent → healing UpdateService', `${L.eventToUpdateMs} ms`],
+    ['  the event pass: read, reads, all calls', `${L.event.read}, ${L.event.reads}, ${calls(L.event.calls)}`],
+    ['read calls an hour, 60 s polling: 60 × F', `60 × ${h.fullPassReads} = ${h.polling60s.toLocaleString('en-US')}`],
+    [
+      `read calls an hour, events + 30 min resync: 2 × F + E × e (E = ${h.assumedEventsPerHour})`,
+      `2 × ${h.fullPassReads} + ${h.assumedEventsPerHour} × ${h.eventPassReads} = ${h.eventsAndResync30m.toLocaleString('en-US')}, ${h.ratio}× fewer`,
+    ],
+    ['  events an hour at which it is still 20× fewer (E = F / e)', String(h.eventsPerHourAt20x)],
+  ];
+  return [
+    `| ${at} services, ${L.clusters} clusters: \`${L.daemonArgs}\` | |`,
+    '| --- | --- |',
+    ...rows.map((r) => `| ${r.join(' | ')} |`),
+    '',
+    `Warm full pass calls at ${at} services: ${calls(L.warmCallsByOperation)}.`,
+    `Lower bound: ${calls(L.lowerBoundTerms)} = ${L.lowerBoundCalls}.`,
+    `Reads an hour: ${h.formula}.`,
+  ];
 }
 
 export function renderTable(results) {
@@ -366,6 +420,7 @@ export function renderTable(results) {
     lines.push(`Lower bound = ${LOWER_BOUND_FORMULA}.`);
     lines.push('');
   }
+  if (results.large) lines.push(...renderLarge(results.large), '');
   if (results.pure?.length) {
     lines.push(
       '| in memory, no AWS | resources | YAML parse (one thread) | load: parse on every core, validate, references | load on one thread | diff (all in-sync) | plan | load + diff | per 1,000 resources |',
@@ -381,7 +436,7 @@ export function renderTable(results) {
   lines.push('| target | value | |');
   lines.push('| --- | --- | --- |');
   for (const t of targetsOf(results)) lines.push(`| ${t.target} | ${t.value} | ${verdict(t.met)} |`);
-  return `${lines.join('\n')}\n`;
+  return lines.join('\n') + '\n';
 }
 
 // ---- main --------------------------------------------------------------------------
@@ -405,7 +460,7 @@ async function main() {
   const tenK = results.pure.find((p) => p.resources === 10000);
   if (tenK) results.loadDiff10kMs = tenK.loadDiffMs;
 
-  if (sizes.length) {
+  if (sizes.length || largeSize) {
     let emu;
     let stopEmulator = async () => {};
     if (args.endpoint) {
@@ -424,7 +479,26 @@ async function main() {
     }
     readEnvFile(emu.envFile);
     try {
+      // The large estate first when it is already applied on --endpoint (the rows below reset the emulator).
+      const large = async () => {
+        const env = { ...process.env, AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test', AWS_REGION: REGION, ECS_RECONCILER_RATE_LIMITS: 'off' };
+        const applied = args['large-applied'] ? JSON.parse(readFileSync(args['large-applied'], 'utf8')) : undefined;
+        const started = performance.now();
+        results.large = await benchLargeEstate(largeSize, emu, {
+          root: ROOT,
+          region: REGION,
+          clusters: largeClusters,
+          readBudget,
+          env,
+          daemonEnv: { ...env, ...(args['large-heap-mb'] ? { NODE_OPTIONS: `--max-old-space-size=${Number(args['large-heap-mb'])}` } : imageNodeOptions()) },
+          log,
+          ...(applied ? { applied } : {}),
+        });
+        results.large.benchSeconds = round((performance.now() - started) / 1000);
+      };
+      if (largeSize && args['large-applied']) await large();
       for (const n of sizes) results.runs.push(await benchSize(n, emu));
+      if (largeSize && !args['large-applied']) await large();
     } finally {
       await stopEmulator();
     }
@@ -433,13 +507,48 @@ async function main() {
   results.targets = targetsOf(results);
 
   const table = renderTable(results);
-  process.stdout.write(`\n${table}`);
+  process.stdout.write('\n' + table);
   mkdirSync(dirname(args.out), { recursive: true });
-  writeFileSync(args.out, `${JSON.stringify(results, null, 2)}\n`);
+  writeFileSync(args.out, JSON.stringify(results, null, 2) + '\n');
   log(`wrote ${args.out} (${results.totalSeconds} s in all)`);
 }
 
-if (args['table-only']) {
+async function applyOnly() {
+  if (!args.endpoint || !args['env-file'])
+    throw new Error('--large-apply-only needs --endpoint and --env-file (an emulator that stays up for the run that follows)');
+  const env = { ...process.env, AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test', AWS_REGION: REGION, ECS_RECONCILER_RATE_LIMITS: 'off' };
+  const record = await applyLargeEstate(
+    largeSize,
+    { endpoint: args.endpoint, envFile: resolve(args['env-file']) },
+    { root: ROOT, region: REGION, clusters: largeClusters, env, log },
+  );
+  writeFileSync(args['large-apply-only'], JSON.stringify(record, null, 2) + '\n');
+  log(`wrote ${args['large-apply-only']}: pass it as --large-applied to measure on that estate`);
+}
+
+/** --combine A.json,B.json: the rows of A with the large estate of B (two runs, one results file). */
+function combine() {
+  const [a, b] = args.combine.split(',').map((f) => JSON.parse(readFileSync(f, 'utf8')));
+  if (!b.large) throw new Error('--combine A,B: B has no large estate');
+  const results = {
+    ...a,
+    large: b.large,
+    parts: [
+      { generatedAt: a.generatedAt, totalSeconds: a.totalSeconds, rows: 'in memory, 100 and 1,000 services' },
+      { generatedAt: b.generatedAt, totalSeconds: b.totalSeconds, rows: `the ${b.large.services}-service estate` },
+    ],
+  };
+  results.targets = targetsOf(results);
+  process.stdout.write(renderTable(results));
+  writeFileSync(args.out, JSON.stringify(results, null, 2) + '\n');
+  log(`wrote ${args.out}`);
+}
+
+if (args['large-apply-only']) {
+  await applyOnly();
+} else if (args.combine) {
+  combine();
+} else if (args['table-only']) {
   const results = JSON.parse(readFileSync(args['table-only'], 'utf8'));
   process.stdout.write(renderTable(results));
 } else {

@@ -78,8 +78,7 @@ export class Daemon {
     let buf = '';
     this.child.stdout.setEncoding('utf8').on('data', (chunk) => {
       buf += chunk;
-      let i;
-      while ((i = buf.indexOf('\n')) >= 0) {
+      for (let i = buf.indexOf('\n'); i >= 0; i = buf.indexOf('\n')) {
         const text = buf.slice(0, i);
         buf = buf.slice(i + 1);
         let line;

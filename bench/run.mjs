@@ -436,7 +436,7 @@ export function renderTable(results) {
   lines.push('| target | value | |');
   lines.push('| --- | --- | --- |');
   for (const t of targetsOf(results)) lines.push(`| ${t.target} | ${t.value} | ${verdict(t.met)} |`);
-  return lines.join('\n') + '\n';
+  return `${lines.join('\n')}\n`;
 }
 
 // ---- main --------------------------------------------------------------------------
@@ -507,9 +507,9 @@ async function main() {
   results.targets = targetsOf(results);
 
   const table = renderTable(results);
-  process.stdout.write('\n' + table);
+  process.stdout.write(`\n${table}`);
   mkdirSync(dirname(args.out), { recursive: true });
-  writeFileSync(args.out, JSON.stringify(results, null, 2) + '\n');
+  writeFileSync(args.out, `${JSON.stringify(results, null, 2)}\n`);
   log(`wrote ${args.out} (${results.totalSeconds} s in all)`);
 }
 
@@ -522,7 +522,7 @@ async function applyOnly() {
     { endpoint: args.endpoint, envFile: resolve(args['env-file']) },
     { root: ROOT, region: REGION, clusters: largeClusters, env, log },
   );
-  writeFileSync(args['large-apply-only'], JSON.stringify(record, null, 2) + '\n');
+  writeFileSync(args['large-apply-only'], `${JSON.stringify(record, null, 2)}\n`);
   log(`wrote ${args['large-apply-only']}: pass it as --large-applied to measure on that estate`);
 }
 
@@ -540,7 +540,7 @@ function combine() {
   };
   results.targets = targetsOf(results);
   process.stdout.write(renderTable(results));
-  writeFileSync(args.out, JSON.stringify(results, null, 2) + '\n');
+  writeFileSync(args.out, `${JSON.stringify(results, null, 2)}\n`);
   log(`wrote ${args.out}`);
 }
 

@@ -64,7 +64,7 @@ describe('the real-world corpus', () => {
   });
 });
 
-describe.each(all.filter((f) => !REFUSED_AS_ECS_REFUSES.has(f.path)).map((f) => [f.path, f] as const))('%s', (path, file) => {
+describe.each(all.filter((f) => !REFUSED_AS_ECS_REFUSES.has(f.path)).map((f) => [f.path, f] as const))('%s', (_path, file) => {
   it('loads as one manifest, with no problem', () => {
     loaded(file);
   });
@@ -105,7 +105,7 @@ function tagMap(list: unknown): Record<string, string> {
 }
 
 describe('published outputs: the response AWS printed for a corpus input diffs to nothing against that input', () => {
-  describe.each(publishedOutputs().map((p) => [p.path, p] as const))('%s', (path, published) => {
+  describe.each(publishedOutputs().map((p) => [p.path, p] as const))('%s', (_path, published) => {
     const input = byStem(published.inputStem);
     it(`is in sync with ${input.path}`, () => {
       const desired = loaded(input);

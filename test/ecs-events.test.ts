@@ -4,9 +4,12 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseEcsEvent } from '../src/daemon/ecs-events.js';
 
+// biome-ignore lint/suspicious/noExplicitAny: the tests edit parsed EventBridge JSON at arbitrary paths
+type EventJson = Record<string, any>;
+
 const fixture = (name: string) => readFileSync(join(import.meta.dirname, 'fixtures', 'events', name), 'utf8');
-const edited = (name: string, edit: (e: Record<string, any>) => void) => {
-  const e = JSON.parse(fixture(name)) as Record<string, any>;
+const edited = (name: string, edit: (e: EventJson) => void) => {
+  const e = JSON.parse(fixture(name)) as EventJson;
   edit(e);
   return JSON.stringify(e);
 };

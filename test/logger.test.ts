@@ -11,8 +11,7 @@ function capture(format: 'json' | 'pretty') {
   const destination = new Writable({
     write(chunk, _enc, cb) {
       buf += String(chunk);
-      let i;
-      while ((i = buf.indexOf('\n')) >= 0) {
+      for (let i = buf.indexOf('\n'); i >= 0; i = buf.indexOf('\n')) {
         lines.push(buf.slice(0, i));
         buf = buf.slice(i + 1);
       }

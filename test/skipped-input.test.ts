@@ -72,7 +72,7 @@ describe('__proto__ keys are kept, never dropped (null-prototype maps end to end
     const text = 'apiVersion: ecs-reconciler/v1\nkind: Cluster\nmetadata:\n  name: prod\nspec:\n  tags:\n    team: web\n    __proto__: evil\n';
     const r = loadManifestTexts([{ file: 'c.yaml', text }], { defaultRegion: 'us-east-1' });
     expect(r.problems).toEqual([]);
-    const tags = (r.resources[0]?.spec as { tags: Record<string, string> }).tags;
+    const tags = (r.resources[0]!.spec as { tags: Record<string, string> }).tags;
     expect(Object.keys(tags).sort()).toEqual(['__proto__', 'team']);
     expect(Object.getOwnPropertyDescriptor(tags, '__proto__')?.value).toBe('evil');
   });
@@ -89,7 +89,7 @@ describe('__proto__ keys are kept, never dropped (null-prototype maps end to end
       'apiVersion: ecs-reconciler/v1\nkind: TaskDefinition\nmetadata: { name: app }\nspec:\n  containerDefinitions:\n    - name: app\n      image: nginx\n      memory: 64\n      dockerLabels: { __proto__: x, team: web }\n';
     const r = loadManifestTexts([{ file: 't.yaml', text }], { defaultRegion: 'us-east-1' });
     expect(r.problems).toEqual([]);
-    const labels = (r.resources[0]?.spec as { containerDefinitions: Array<{ dockerLabels: Record<string, string> }> }).containerDefinitions[0]!.dockerLabels;
+    const labels = (r.resources[0]!.spec as { containerDefinitions: Array<{ dockerLabels: Record<string, string> }> }).containerDefinitions[0]!.dockerLabels;
     expect(Object.keys(labels).sort()).toEqual(['__proto__', 'team']);
   });
 });

@@ -120,7 +120,8 @@ export class Controller {
   /** Queue a request; resolves true when the pass that covers it has ended, false when the controller stopped before running one. */
   request(req: ControllerRequest): Promise<boolean> {
     if (this.closed) return Promise.resolve(false);
-    const p = (this.pending ??= emptyPending());
+    this.pending ??= emptyPending();
+    const p = this.pending;
     p.reasons.add(req.reason);
     if (req.scope === 'full') {
       p.full = true;

@@ -3,6 +3,7 @@
  * are skipped; symlinks are followed only while they stay inside the folder; a file
  * over the size limit, or not UTF-8 text, is refused with a problem naming it.
  */
+import type { Dirent, Stats } from 'node:fs';
 import { readdir, readFile, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Problem } from '../model/problem.js';
@@ -45,7 +46,7 @@ export async function readManifestFiles(dir: string, opts: { maxFileBytes?: numb
 
   async function walk(absDir: string, shownDir: string): Promise<void> {
     seenDirs.set(absDir, shownDir || '.');
-    let entries;
+    let entries: Dirent[];
     try {
       entries = await readdir(absDir, { withFileTypes: true });
     } catch (err) {
@@ -89,7 +90,7 @@ export async function readManifestFiles(dir: string, opts: { maxFileBytes?: numb
           problems.push({ stage: 'load', file: shown, line: 1, column: 1, message: `symlink points outside the manifests folder (to ${target}): refused` });
           continue;
         }
-        let st;
+        let st: Stats;
         try {
           st = await stat(target);
         } catch (err) {

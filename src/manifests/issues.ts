@@ -80,11 +80,14 @@ export function schemasAt(schema: z.ZodType, path: readonly PathSegment[]): unkn
       case 'readonly':
       case 'catch':
       case 'nonoptional':
-        return visit(def.innerType, rest, depth + 1);
+        visit(def.innerType, rest, depth + 1);
+        return;
       case 'pipe':
-        return visit(def.in, rest, depth + 1);
+        visit(def.in, rest, depth + 1);
+        return;
       case 'lazy':
-        return visit((def.getter as () => unknown)(), rest, depth + 1);
+        visit((def.getter as () => unknown)(), rest, depth + 1);
+        return;
       case 'union':
         for (const o of def.options as unknown[]) visit(o, rest, depth + 1);
         return;

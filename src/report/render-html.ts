@@ -74,7 +74,7 @@ function resourceRows(r: ReportResource, hiddenRow = false): string {
 <td><span class="badge">${escapeHtml(r.state)}</span>${r.suspended ? ' <small>suspended</small>' : ''}${hist}</td>
 <td>${escapeHtml(r.kind)}</td><td><code>${escapeHtml(r.id)}</code>${r.source ? `<br><small>${escapeHtml(r.source)}</small>` : ''}</td>
 <td>${healthCell(r)}${scaling}</td>
-<td>${escapeHtml(r.reason)}${changes ? `<ul class="changes">${changes}</ul>` : ''}${creates}${actions ? `<ul class="actions">${actions}</ul>` : ''}${r.fight ? `<p class="error fight">fighting since <time>${escapeHtml(r.fight.since)}</time>: applied on ${r.fight.applied} passes in a row, came back each time: ${r.fight.fields.map((f) => `<code>${escapeHtml(f)}</code>`).join(', ')}</p>` : ''}${r.skipped && r.skipped.error && !r.fight ? `<p class="error">${escapeHtml(r.skipped.reason)}</p>` : ''}</td></tr>`;
+<td>${escapeHtml(r.reason)}${changes ? `<ul class="changes">${changes}</ul>` : ''}${creates}${actions ? `<ul class="actions">${actions}</ul>` : ''}${r.fight ? `<p class="error fight">fighting since <time>${escapeHtml(r.fight.since)}</time>: applied on ${r.fight.applied} passes in a row, came back each time: ${r.fight.fields.map((f) => `<code>${escapeHtml(f)}</code>`).join(', ')}</p>` : ''}${r.skipped?.error && !r.fight ? `<p class="error">${escapeHtml(r.skipped.reason)}</p>` : ''}</td></tr>`;
 }
 
 export function renderPageContent(report: Report | undefined, f: PageFilters, staticPage = false): string {

@@ -25,8 +25,7 @@ export class DaemonProcess {
     let buf = '';
     child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
       buf += chunk;
-      let i: number;
-      while ((i = buf.indexOf('\n')) >= 0) {
+      for (let i = buf.indexOf('\n'); i >= 0; i = buf.indexOf('\n')) {
         const text = buf.slice(0, i);
         buf = buf.slice(i + 1);
         let line: LogLine;

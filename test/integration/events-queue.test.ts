@@ -18,7 +18,10 @@ afterAll(async () => {
 });
 
 function cloudTrailUpdateService(cluster: string, service: string, desiredCount: number): string {
-  const e = JSON.parse(readFileSync(join(REPO_ROOT, 'test', 'fixtures', 'events', 'cloudtrail-update-service.json'), 'utf8')) as Record<string, any>;
+  const e = JSON.parse(readFileSync(join(REPO_ROOT, 'test', 'fixtures', 'events', 'cloudtrail-update-service.json'), 'utf8')) as {
+    region: string;
+    detail: { awsRegion: string; requestParameters: unknown };
+  };
   e.region = sdkClientConfig().region;
   e.detail.awsRegion = sdkClientConfig().region;
   e.detail.requestParameters = { cluster, service, desiredCount };

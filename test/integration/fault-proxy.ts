@@ -184,7 +184,8 @@ export class FaultProxy {
     for await (const c of req) chunks.push(c as Buffer);
     const body = Buffer.concat(chunks);
     const operation = operationOf(req.headers);
-    const n = (this.requests[operation] = (this.requests[operation] ?? 0) + 1);
+    const n = (this.requests[operation] ?? 0) + 1;
+    this.requests[operation] = n;
     const fault = this.decide(operation, n);
     const slowMs = this.faults?.slowMs ?? 1500;
 
@@ -221,7 +222,8 @@ export class FaultProxy {
       return;
     }
     if (operation !== 'Other') {
-      const done = (this.forwarded[operation] = (this.forwarded[operation] ?? 0) + 1);
+      const done = (this.forwarded[operation] ?? 0) + 1;
+      this.forwarded[operation] = done;
       if (this.onResponse) await this.onResponse(operation, done);
     }
     if (fault?.phase === 'after' && (await strike())) return;

@@ -92,8 +92,7 @@ function startEmulator(envFile: string): Promise<{ child: ChildProcess; endpoint
     child.stdout!.on('data', (chunk: string) => {
       output += chunk;
       stdoutBuf += chunk;
-      let nl: number;
-      while ((nl = stdoutBuf.indexOf('\n')) >= 0) {
+      for (let nl = stdoutBuf.indexOf('\n'); nl >= 0; nl = stdoutBuf.indexOf('\n')) {
         const line = stdoutBuf.slice(0, nl).trim();
         stdoutBuf = stdoutBuf.slice(nl + 1);
         const m = /^ECS endpoint: (http:\/\/127\.0\.0\.1:\d+)$/.exec(line);

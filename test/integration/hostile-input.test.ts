@@ -52,84 +52,123 @@ const TD_HEAD =
   'apiVersion: ecs-reconciler/v1\nkind: TaskDefinition\nmetadata: { name: hostile }\nspec:\n  containerDefinitions: [{ name: a, image: busybox, memory: 128 }]\n';
 
 const CASES: Case[] = [
-  { name: 'invalid YAML', line: true, make: (d) => (writeFileSync(join(d, 'bad-yaml.yaml'), readFileSync(join(HOSTILE, 'bad-yaml.yaml'))), 'bad-yaml.yaml') },
+  {
+    name: 'invalid YAML',
+    line: true,
+    make: (d) => {
+      writeFileSync(join(d, 'bad-yaml.yaml'), readFileSync(join(HOSTILE, 'bad-yaml.yaml')));
+      return 'bad-yaml.yaml';
+    },
+  },
   {
     name: 'wrong types',
     line: true,
-    make: (d) => (writeFileSync(join(d, 'wrong-types.yaml'), readFileSync(join(HOSTILE, 'wrong-types.yaml'))), 'wrong-types.yaml'),
+    make: (d) => {
+      writeFileSync(join(d, 'wrong-types.yaml'), readFileSync(join(HOSTILE, 'wrong-types.yaml')));
+      return 'wrong-types.yaml';
+    },
   },
   {
     name: 'unknown kind',
     line: true,
-    make: (d) => (
-      writeFileSync(join(d, 'unknown-kind.yaml'), 'apiVersion: ecs-reconciler/v1\nkind: Clustr\nmetadata: { name: k }\nspec: {}\n'), 'unknown-kind.yaml'
-    ),
+    make: (d) => {
+      writeFileSync(join(d, 'unknown-kind.yaml'), 'apiVersion: ecs-reconciler/v1\nkind: Clustr\nmetadata: { name: k }\nspec: {}\n');
+      return 'unknown-kind.yaml';
+    },
   },
   {
     name: 'unknown field',
     line: true,
-    make: (d) => (writeFileSync(join(d, 'unknown-field.yaml'), readFileSync(join(HOSTILE, 'unknown-field.yaml'))), 'unknown-field.yaml'),
+    make: (d) => {
+      writeFileSync(join(d, 'unknown-field.yaml'), readFileSync(join(HOSTILE, 'unknown-field.yaml')));
+      return 'unknown-field.yaml';
+    },
   },
   {
     name: 'duplicate name',
     line: true,
-    make: (d) => (
-      writeFileSync(join(d, 'zz-duplicate.yaml'), 'apiVersion: ecs-reconciler/v1\nkind: Cluster\nmetadata:\n  name: prod\nspec: {}\n'), 'zz-duplicate.yaml'
-    ),
+    make: (d) => {
+      writeFileSync(join(d, 'zz-duplicate.yaml'), 'apiVersion: ecs-reconciler/v1\nkind: Cluster\nmetadata:\n  name: prod\nspec: {}\n');
+      return 'zz-duplicate.yaml';
+    },
   },
   {
     name: 'duplicate key',
     line: true,
-    make: (d) => (
-      writeFileSync(join(d, 'dup-key.yaml'), 'apiVersion: ecs-reconciler/v1\nkind: Cluster\nmetadata: { name: dk }\nspec: {}\nspec: {}\n'), 'dup-key.yaml'
-    ),
+    make: (d) => {
+      writeFileSync(join(d, 'dup-key.yaml'), 'apiVersion: ecs-reconciler/v1\nkind: Cluster\nmetadata: { name: dk }\nspec: {}\nspec: {}\n');
+      return 'dup-key.yaml';
+    },
   },
   {
     name: 'dangling reference',
     line: true,
-    make: (d) => (writeFileSync(join(d, 'dangling.yaml'), readFileSync(join(HOSTILE, 'dangling.yaml'))), 'dangling.yaml'),
+    make: (d) => {
+      writeFileSync(join(d, 'dangling.yaml'), readFileSync(join(HOSTILE, 'dangling.yaml')));
+      return 'dangling.yaml';
+    },
   },
   {
     name: 'undefined variable',
     line: true,
-    make: (d) => (writeFileSync(join(d, 'undef-var.yaml'), TD_HEAD.replace('image: busybox', 'image: "busybox:${NO_SUCH_VARIABLE_X}"')), 'undef-var.yaml'),
+    make: (d) => {
+      writeFileSync(join(d, 'undef-var.yaml'), TD_HEAD.replace('image: busybox', 'image: "busybox:${NO_SUCH_VARIABLE_X}"'));
+      return 'undef-var.yaml';
+    },
   },
-  { name: 'alias bomb', line: true, make: (d) => (writeFileSync(join(d, 'bomb.yaml'), aliasBomb()), 'bomb.yaml') },
+  {
+    name: 'alias bomb',
+    line: true,
+    make: (d) => {
+      writeFileSync(join(d, 'bomb.yaml'), aliasBomb());
+      return 'bomb.yaml';
+    },
+  },
   {
     name: '200-level nesting',
     line: true,
-    make: (d) => (
-      writeFileSync(join(d, 'deep.yaml'), `apiVersion: ecs-reconciler/v1\nkind: Cluster\nmetadata: { name: deep }\nspec:\n${nest(200).replace(/^/gm, '  ')}\n`),
-      'deep.yaml'
-    ),
+    make: (d) => {
+      writeFileSync(join(d, 'deep.yaml'), `apiVersion: ecs-reconciler/v1\nkind: Cluster\nmetadata: { name: deep }\nspec:\n${nest(200).replace(/^/gm, '  ')}\n`);
+      return 'deep.yaml';
+    },
   },
   {
     name: '20000-level flow nesting',
     line: true,
-    make: (d) => (
+    make: (d) => {
       writeFileSync(
         join(d, 'deep-flow.yaml'),
         `apiVersion: ecs-reconciler/v1\nkind: Cluster\nmetadata: { name: deepflow }\nspec: ${'['.repeat(20000)}${']'.repeat(20000)}\n`,
-      ),
-      'deep-flow.yaml'
-    ),
+      );
+      return 'deep-flow.yaml';
+    },
   },
-  { name: 'empty file', line: true, make: (d) => (writeFileSync(join(d, 'empty.yaml'), ''), 'empty.yaml') },
+  {
+    name: 'empty file',
+    line: true,
+    make: (d) => {
+      writeFileSync(join(d, 'empty.yaml'), '');
+      return 'empty.yaml';
+    },
+  },
   {
     name: 'invalid UTF-8',
     line: true,
-    make: (d) => (
+    make: (d) => {
       writeFileSync(
         join(d, 'latin1.yaml'),
         Buffer.concat([Buffer.from('apiVersion: ecs-reconciler/v1\nkind: Cluster\nmetadata: { name: caf'), Buffer.from([0xe9]), Buffer.from(' }\n')]),
-      ),
-      'latin1.yaml'
-    ),
+      );
+      return 'latin1.yaml';
+    },
   },
   {
     name: 'binary file',
     line: false,
-    make: (d) => (writeFileSync(join(d, 'binary.yaml'), Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 131 + 7) % 256))), 'binary.yaml'),
+    make: (d) => {
+      writeFileSync(join(d, 'binary.yaml'), Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 131 + 7) % 256)));
+      return 'binary.yaml';
+    },
   },
   {
     name: '50 MB file',
@@ -142,11 +181,23 @@ const CASES: Case[] = [
       return 'huge.yaml';
     },
   },
-  { name: 'symlink loop (folder)', line: false, make: (d) => (mkdirSync(join(d, 'loopdir')), symlinkSync('..', join(d, 'loopdir', 'up')), 'loopdir/up') },
+  {
+    name: 'symlink loop (folder)',
+    line: false,
+    make: (d) => {
+      mkdirSync(join(d, 'loopdir'));
+      symlinkSync('..', join(d, 'loopdir', 'up'));
+      return 'loopdir/up';
+    },
+  },
   {
     name: 'symlink loop (files)',
     line: false,
-    make: (d) => (symlinkSync('loop-b.yaml', join(d, 'loop-a.yaml')), symlinkSync('loop-a.yaml', join(d, 'loop-b.yaml')), 'loop-a.yaml'),
+    make: (d) => {
+      symlinkSync('loop-b.yaml', join(d, 'loop-a.yaml'));
+      symlinkSync('loop-a.yaml', join(d, 'loop-b.yaml'));
+      return 'loop-a.yaml';
+    },
   },
   {
     name: 'link out of the folder',

@@ -150,7 +150,13 @@ describe('the review workflow', () => {
     expect(await serviceExists('prod', 'api')).toBe(true);
 
     const questions: string[] = [];
-    const declined = await cli(['apply', dir, '--prune', '--controller-id', 'default'], { interactive: true, ask: async (q) => (questions.push(q), 'y') });
+    const declined = await cli(['apply', dir, '--prune', '--controller-id', 'default'], {
+      interactive: true,
+      ask: async (q) => {
+        questions.push(q);
+        return 'y';
+      },
+    });
     expect(declined.code).toBe(1);
     expect(questions).toHaveLength(1);
     expect(declined.err).toContain('apply cancelled');

@@ -712,7 +712,7 @@ export class InMemoryGateway implements Gateway {
     const id = input.ResourceId!;
     const [, cluster, service] = id.split('/');
     const svc = this.state.services.get(cluster ?? '')?.get(service ?? '');
-    if (!svc || svc.service.status !== 'ACTIVE') throw this.error('RegisterScalableTarget', 'ValidationException', `ECS service doesn't exist: ${id}`);
+    if (svc?.service.status !== 'ACTIVE') throw this.error('RegisterScalableTarget', 'ValidationException', `ECS service doesn't exist: ${id}`);
     const existing = this.state.targets.get(id);
     if (!existing && (input.MinCapacity === undefined || input.MaxCapacity === undefined))
       throw this.error('RegisterScalableTarget', 'ValidationException', 'MinCapacity and MaxCapacity are required to register a new scalable target');

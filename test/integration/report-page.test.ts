@@ -84,12 +84,14 @@ describe('the report page, the webhook and the history', () => {
           .locator('#hidden')
           .innerText()
           .catch(() => ''),
+        // the first pass may still be reading when the page is first asked for (a loaded machine)
+        { timeout: 20_000 },
       )
       .toContain('8 in-sync resource(s) not listed');
     expect(await page.locator('tr.resource').count()).toBe(0);
     await page.goto(`http://${daemon.address}/?show=all`);
     const rows = page.locator('tr.resource');
-    await expect.poll(() => rows.count()).toBe(8);
+    await expect.poll(() => rows.count(), { timeout: 20_000 }).toBe(8);
     const listed = await rows.evaluateAll((trs) =>
       trs.map((tr) => [
         (tr as unknown as { dataset: Record<string, string> }).dataset.id,

@@ -13,7 +13,12 @@ import { parseArgs } from 'node:util';
 import { writeEstate } from './estate.mjs';
 
 const { values: args } = parseArgs({
-  options: { services: { type: 'string', default: '10000' }, clusters: { type: 'string', default: '10' }, json: { type: 'string' } },
+  options: {
+    profile: { type: 'string' },
+    services: { type: 'string', default: '10000' },
+    clusters: { type: 'string', default: '10' },
+    json: { type: 'string' },
+  },
 });
 const n = Number(args.services);
 const clusters = Number(args.clusters);
@@ -49,13 +54,23 @@ try {
     keepRevisions: 5,
     now: () => new Date(),
   };
+  const inspector = args.profile ? new (await import('node:inspector/promises')).Session() : undefined;
+  if (inspector) {
+    inspector.connect();
+    await inspector.post('Profiler.enable');
+  }
   async function pass(label, extra = {}, gateways = fake) {
     globalThis.gc?.();
+    if (inspector) await inspector.post('Profiler.start');
     const c0 = cpu();
     const t0 = performance.now();
     const callsBefore = gateways.counter.total();
     const before = { ...diffCache.stats };
     const r = await runReconcilePass(source, { ...base, gateways, mode: 'apply', diffCache, ...extra });
+    if (inspector) {
+      const { profile } = await inspector.post('Profiler.stop');
+      (await import('node:fs')).writeFileSync(join(args.profile, `${label.replace(/[^a-z0-9]+/gi, '-')}.cpuprofile`), JSON.stringify(profile));
+    }
     const row = {
       cpuSeconds: round(cpu() - c0),
       wallMs: Math.round(performance.now() - t0),

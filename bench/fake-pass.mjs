@@ -10,7 +10,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { writeEstate } from './estate.mjs';
+import { estateCounts, lowerBound, writeEstate } from './estate.mjs';
 
 const { values: args } = parseArgs({
   options: {
@@ -102,6 +102,8 @@ try {
     },
     restarted,
   );
+  rows.lowerBoundCalls = lowerBound(estateCounts(n, clusters)).total;
+  rows.loadAverage = (await import('node:os')).loadavg().map((l) => round(l, 1));
   rows.peakRssMb = mb(process.resourceUsage().maxRSS * 1024);
   process.stderr.write(`[fake-pass] peak RSS ${rows.peakRssMb} MB\n`);
   if (args.json) (await import('node:fs')).writeFileSync(args.json, `${JSON.stringify({ services: n, clusters, rows }, null, 2)}\n`);

@@ -51,7 +51,7 @@ describe('GetResources pages by ResourcesPerPage (Resource Groups Tagging API re
           taskDefinition: td.taskDefinition!.taskDefinitionArn!,
           desiredCount: 0,
           launchType: 'FARGATE',
-          networkConfiguration: { awsvpcConfiguration: { subnets: [emulatorVar('SUBNET_A')] } },
+          networkConfiguration: { awsvpcConfiguration: { subnets: [emulatorVar('SUBNET_A')], securityGroups: [emulatorVar('SECURITY_GROUP')] } },
           tags: [{ key: 'owner', value: 'tagging-gap' }, ...Array.from({ length: TAGS_EACH - 1 }, (_, t) => ({ key: `t${t}`, value: String(i) }))],
         }),
       );

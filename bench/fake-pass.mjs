@@ -102,6 +102,18 @@ try {
     },
     restarted,
   );
+  // an out-of-band change and its event: the targeted pass heals it (UpdateService); the
+  // time is the pass's, from the event's arrival (SQS's own delivery not included)
+  const [, , cluster, name] = target.id.split('/');
+  await restarted.forRegion(REGION).updateService({ cluster, service: name, desiredCount: 9 });
+  const healed = await pass(
+    'event-driven heal (targeted pass after an out-of-band UpdateService)',
+    {
+      live: () => refreshLiveResources(restarted, warm.live, [{ kind: target.kind, region: target.region, name: target.name, cluster: target.cluster }], 'default'),
+    },
+    restarted,
+  );
+  rows.healActions = healed.results.map((r) => `${r.action.kind} ${r.action.resource}: ${r.outcome}`);
   rows.lowerBoundCalls = lowerBound(estateCounts(n, clusters)).total;
   rows.loadAverage = (await import('node:os')).loadavg().map((l) => round(l, 1));
   rows.peakRssMb = mb(process.resourceUsage().maxRSS * 1024);

@@ -11,14 +11,14 @@ import type { DiffInput, DiffPass } from '../diff/resource-diff.js';
 import type { LiveResource, ResourceDiff } from '../diff/types.js';
 import { findKind, REGISTRY, rankOf } from '../kinds/registry.js';
 import { ANNOTATION, resourceId, TAG } from '../model/resource.js';
-import { DiffCache } from './diff-cache.js';
+import type { DiffCache } from './diff-cache.js';
 
 /**
  * `cache`: the daemon's memory of the last pass (diff-cache.ts): a resource whose manifest
- * and everything its diff read are unchanged is not diffed again. Without one, a cache for
- * this call alone (every resource diffed once).
+ * and everything its diff read are unchanged is not diffed again. Without one (a CLI run,
+ * one pass) every resource is diffed, with no recording of its reads.
  */
-export function diffEstate(input: DiffInput, cache: DiffCache = new DiffCache()): ResourceDiff[] {
+export function diffEstate(input: DiffInput, cache?: DiffCache): ResourceDiff[] {
   const out: ResourceDiff[] = [];
   const desiredIds = new Set<string>();
   // the region's account is found by walking the live estate: once per region and pass, not once per resource
@@ -27,7 +27,10 @@ export function diffEstate(input: DiffInput, cache: DiffCache = new DiffCache())
     if (!accounts.has(region)) accounts.set(region, regionAccount(input, region));
     return accounts.get(region);
   };
-  const { diffOne } = cache.begin(input, accountOf);
+  const plainPass: DiffPass = { input, offers: new Map(), regionAccount: accountOf };
+  const { diffOne } = cache
+    ? cache.begin(input, accountOf)
+    : { diffOne: (_id: string, _d: unknown, _live: unknown, run: (pass: DiffPass) => ResourceDiff) => run(plainPass) };
 
   const ordered = [...input.desired].sort((a, b) => rankOf(a.kind) - rankOf(b.kind));
   for (const d of ordered) {
@@ -105,7 +108,7 @@ export function diffEstate(input: DiffInput, cache: DiffCache = new DiffCache())
     }
   }
 
-  cache.endPass();
+  cache?.endPass();
   return out.sort((a, b) => rankOf(a.kind) - rankOf(b.kind) || a.id.localeCompare(b.id));
 }
 

@@ -16,7 +16,7 @@ import { stageOf } from '../plan/types.js';
 import { buildReport, type Redactor, type Report } from '../report/index.js';
 import { applyPlan } from './apply.js';
 import { diffEstate } from './diff.js';
-import { DiffCache } from './diff-cache.js';
+import type { DiffCache } from './diff-cache.js';
 import { guardFights } from './fight-guard.js';
 import { isManifestSource, loadDesired, type ManifestSource } from './load-desired.js';
 import { planEstate } from './plan.js';
@@ -60,7 +60,7 @@ export interface PassOptions {
   shouldStop?: () => boolean;
   /** resources in backoff after failures: their actions wait, the others go on */
   holdBack?: (resourceId: string) => string | undefined;
-  /** the daemon's diff cache (diff-cache.ts): unchanged resources are not diffed again; one for this pass when absent */
+  /** the daemon's diff cache (diff-cache.ts): unchanged resources are not diffed again; none in a CLI run */
   diffCache?: DiffCache;
   /** --cluster selectors: this controller's shard of the account (pipeline/shard.ts) */
   clusters?: ClusterSelector;
@@ -199,7 +199,8 @@ export async function runReconcilePass(manifests: ManifestSource | LoadResult, o
     ...(opts.adoptCloudFormation ? { adoptCloudFormation: true } : {}),
     ...(opts.repository ? { repository: opts.repository } : {}),
   };
-  const diffCache = opts.diffCache ?? new DiffCache();
+  // the daemon's cache across passes; a CLI run diffs once (twice with unresolved revisions), uncached
+  const diffCache = opts.diffCache;
   let plainDiffs = diffEstate(diffInput, diffCache);
   // Revisions known only by a service's record are read when a diff needs their fields
   // (a changed manifest, an ignored field taken from live), and only those.

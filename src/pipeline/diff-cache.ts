@@ -26,7 +26,7 @@ import type { LiveEstate } from '../model/live.js';
 import type { DesiredResource } from '../model/resource.js';
 
 /** Most resources one cache holds: far past any estate one controller reads (issue 19: 10,000 services). */
-export const DIFF_CACHE_MAX_ENTRIES = 200_000;
+const DIFF_CACHE_MAX_ENTRIES = 200_000;
 
 interface Read {
   /** which collection of the live estate, an offer, a region's account, or a pass-wide option */
@@ -45,7 +45,7 @@ interface Entry {
 }
 
 /** Why a resource was diffed again, counted (tests and the bench read them). */
-export interface DiffCacheStats {
+interface DiffCacheStats {
   hits: number;
   misses: number;
   /** diffs that read a whole collection and so are not cached */
@@ -66,7 +66,7 @@ const MISSING = '\u0000missing';
  * record whose own fields are the same objects as when it was fingerprinted is unchanged.
  */
 const liveFingerprints = new WeakMap<object, { fields: unknown[]; fingerprint: string }>();
-export function liveFingerprint(value: unknown): string {
+function liveFingerprint(value: unknown): string {
   if (value === undefined) return MISSING;
   if (value === null || typeof value !== 'object') return JSON.stringify(value);
   const fields = Object.values(value);

@@ -109,7 +109,8 @@ try {
   const healed = await pass(
     'event-driven heal (targeted pass after an out-of-band UpdateService)',
     {
-      live: () => refreshLiveResources(restarted, warm.live, [{ kind: target.kind, region: target.region, name: target.name, cluster: target.cluster }], 'default'),
+      live: () =>
+        refreshLiveResources(restarted, warm.live, [{ kind: target.kind, region: target.region, name: target.name, cluster: target.cluster }], 'default'),
     },
     restarted,
   );

@@ -9,10 +9,10 @@ import { CLUSTERS, estateFiles } from './estate.mjs';
 const dist = new URL('../dist/', import.meta.url);
 const { loadManifestTexts } = await import(new URL('manifests/load.js', dist));
 const { parseFilesInParallel } = await import(new URL('manifests/parallel-parse.js', dist));
-const { diffEstate } = await import(new URL('diff/diff-estate.js', dist));
-const { planEstate } = await import(new URL('plan/plan-estate.js', dist));
+const { diffEstate } = await import(new URL('pipeline/diff.js', dist));
+const { planEstate } = await import(new URL('pipeline/plan.js', dist));
 const { projectLiveCluster, projectLiveService, projectLiveTaskDefinition } = await import(new URL('diff/projection.js', dist));
-const { scalingFromApi } = await import(new URL('live/scaling.js', dist));
+const { scalingFromApi } = await import(new URL('kinds/service/scaling-read.js', dist));
 const { resourceId, TAG } = await import(new URL('model/resource.js', dist));
 
 const REGION = 'us-east-1';

@@ -134,3 +134,43 @@ describe('reading the manifests folder', () => {
     expect(r.complete).toBe(false);
   });
 });
+
+describe("the daemon's file texts (FileTexts): an unchanged file is not read again", () => {
+  const past = new Date(Date.now() - 60_000);
+  it('reuses the text of a file whose stat is unchanged, reads a changed one, forgets a removed one', async () => {
+    const { FileTexts } = await import('../src/manifests/files.js');
+    const { utimes } = await import('node:fs/promises');
+    await writeFile(join(dir, 'one.yaml'), CLUSTER('one'));
+    await writeFile(join(dir, 'two.yaml'), CLUSTER('two'));
+    // modified a minute ago: past the racy window, so the first read is trusted next time
+    await utimes(join(dir, 'one.yaml'), past, past);
+    await utimes(join(dir, 'two.yaml'), past, past);
+    const texts = new FileTexts();
+    await readManifestFiles(dir, { texts });
+    expect(texts.counts).toEqual({ read: 2, reused: 0 });
+    const again = await readManifestFiles(dir, { texts });
+    expect(texts.counts).toEqual({ read: 0, reused: 2 });
+    expect(again.files.map((f) => f.text)).toEqual([CLUSTER('one'), CLUSTER('two')]);
+    // same size, same (old) mtime given back: the ctime still moves, so it is read again
+    await writeFile(join(dir, 'two.yaml'), CLUSTER('TWO'));
+    await utimes(join(dir, 'two.yaml'), past, past);
+    const edited = await readManifestFiles(dir, { texts });
+    expect(texts.counts).toEqual({ read: 1, reused: 1 });
+    expect(edited.files.map((f) => f.text)).toEqual([CLUSTER('one'), CLUSTER('TWO')]);
+    await rm(join(dir, 'one.yaml'));
+    await readManifestFiles(dir, { texts });
+    await writeFile(join(dir, 'one.yaml'), CLUSTER('one'));
+    await utimes(join(dir, 'one.yaml'), past, past);
+    await readManifestFiles(dir, { texts });
+    expect(texts.counts).toEqual({ read: 1, reused: 1 });
+  });
+
+  it('a file modified just before it was read is read again next time (a second write in the same tick would not show in its stat)', async () => {
+    const { FileTexts } = await import('../src/manifests/files.js');
+    await writeFile(join(dir, 'fresh.yaml'), CLUSTER('fresh'));
+    const texts = new FileTexts();
+    await readManifestFiles(dir, { texts });
+    await readManifestFiles(dir, { texts });
+    expect(texts.counts).toEqual({ read: 1, reused: 0 });
+  });
+});

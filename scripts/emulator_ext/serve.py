@@ -295,6 +295,10 @@ def main() -> int:
 
         for name in prune_gaps.apply():
             log(f"extension: {name}")
+        import tagging_gaps
+
+        for name in tagging_gaps.apply():
+            log(f"extension: {name}")
         import capacity
 
         for name in capacity.apply():

@@ -37,6 +37,15 @@ export class ResourceBackoff {
     this.entries.delete(resource);
   }
 
+  /** Forgets resources no longer in the estate (a failing manifest removed): bounded by the estate, not by history. */
+  retain(present: ReadonlySet<string>): void {
+    for (const id of this.entries.keys()) if (!present.has(id)) this.entries.delete(id);
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+
   /** Why a resource is held back now, or undefined. */
   heldBack(resource: string, now: number): string | undefined {
     const e = this.entries.get(resource);

@@ -176,7 +176,12 @@ export class Controller {
       for (const id of result.requeue.succeeded) this.backoff.recordSuccess(id);
       // Throttling slows the whole loop down rather than failing it: the account's budget is shared.
       this.slowFactor = result.requeue.throttledCalls > 0 ? Math.min(MAX_SLOW_FACTOR, this.slowFactor * 2) : 1;
-      if (result.ok) this.known = result.resources;
+      if (result.ok) {
+        this.known = result.resources;
+        // a resource gone from the estate (as a full read sees it) has no retry to wait for: its backoff entry goes too
+        if (result.read === 'full')
+          this.backoff.retain(new Set([...result.resources.map((r) => resourceId(r)), ...result.requeue.failed.map((f) => f.resource)]));
+      }
     }
     const ok = result?.ok === true;
     this.failedPasses = ok ? 0 : this.failedPasses + 1;

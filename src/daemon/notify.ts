@@ -31,8 +31,15 @@ export function transitionsOf(report: Report, notified: Map<string, Condition>):
     const to = conditionOf(r);
     const from = notified.get(r.id) ?? 'ok';
     if (to === from) continue;
-    notified.set(r.id, to);
+    // 'ok' is what an unknown resource is: only the others are remembered
+    if (to === 'ok') notified.delete(r.id);
+    else notified.set(r.id, to);
     out.push({ resource: r.id, from, to, state: r.state, fields: r.fight?.fields ?? r.changes.map((c) => c.path) });
+  }
+  // bounded by the estate: a resource the report no longer has is forgotten
+  if (notified.size) {
+    const present = new Set(report.resources.map((r) => r.id));
+    for (const id of notified.keys()) if (!present.has(id)) notified.delete(id);
   }
   return out;
 }

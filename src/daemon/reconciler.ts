@@ -11,6 +11,7 @@ import { type LiveEstate, refreshLiveResources } from '../live/index.js';
 import { gitRevisionOf, ParseCache, repositoryOf } from '../manifests/index.js';
 import { formatProblem } from '../model/problem.js';
 import { type DesiredResource, resourceId } from '../model/resource.js';
+import { DiffCache } from '../pipeline/diff-cache.js';
 import type { ManifestSource } from '../pipeline/load-desired.js';
 import { type PassResult, type Requeue, runReconcilePass } from '../pipeline/reconcile-pass.js';
 import type { ClusterSelector } from '../pipeline/shard.js';
@@ -82,6 +83,8 @@ const NO_REQUEUE: Requeue = { failed: [], succeeded: [], throttledCalls: 0 };
 
 export class EstateReconciler implements Reconciler {
   private readonly parseCache = new ParseCache();
+  /** the last pass's diffs: an unchanged resource is not diffed again (bounded by the estate: diff-cache.ts) */
+  readonly diffCache = new DiffCache();
   private noticesSaid = new Set<string>();
   private readonly driftLog: DriftLog;
   /** the last pass's live estate and desired resources, for a targeted pass */
@@ -132,6 +135,7 @@ export class EstateReconciler implements Reconciler {
           now: () => new Date(),
           redactor: this.opts.redactor,
           ...(this.opts.clusters ? { clusters: this.opts.clusters } : {}),
+          diffCache: this.diffCache,
           signal,
           shouldStop: this.opts.shouldStop,
           holdBack: request.heldBack,

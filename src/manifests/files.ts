@@ -27,8 +27,46 @@ function isInside(root: string, abs: string): boolean {
   return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
 }
 
-export async function readManifestFiles(dir: string, opts: { maxFileBytes?: number } = {}): Promise<ReadResult> {
+/**
+ * The daemon's memory of file texts between passes: a file whose stat (inode, size, mtime
+ * and ctime in nanoseconds) is what it was is not read again. As git's index does, a file
+ * modified less than RACY_MS before it was read is read again next time (a second write
+ * within the same timestamp tick would otherwise go unseen). Keeps the files of the last
+ * read only (bounded by the folder).
+ */
+export class FileTexts {
+  private entries = new Map<string, { signature: string; text: string; readAtNs: bigint }>();
+  private next = new Map<string, { signature: string; text: string; readAtNs: bigint }>();
+  /** files read from disk and files whose text was reused, in the last read (tests) */
+  readonly counts = { read: 0, reused: 0 };
+
+  lookup(abs: string, signature: string): string | undefined {
+    const e = this.entries.get(abs);
+    if (!e || e.signature !== signature) return undefined;
+    this.next.set(abs, e);
+    return e.text;
+  }
+
+  remember(abs: string, signature: string, text: string, mtimeNs: bigint, readAtNs: bigint): void {
+    // modified within RACY_MS of the read: not trusted next time
+    if (readAtNs - mtimeNs > RACY_NS) this.next.set(abs, { signature, text, readAtNs });
+  }
+
+  /** Called once a folder read is over: only its files are kept. */
+  endRead(): void {
+    this.entries = this.next;
+    this.next = new Map();
+  }
+}
+const RACY_NS = 1_000_000_000n;
+
+export async function readManifestFiles(dir: string, opts: { maxFileBytes?: number; texts?: FileTexts } = {}): Promise<ReadResult> {
   const maxBytes = opts.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
+  const texts = opts.texts;
+  if (texts) {
+    texts.counts.read = 0;
+    texts.counts.reused = 0;
+  }
   const problems: Problem[] = [];
   const files: ManifestFile[] = [];
   let root: string;
@@ -114,7 +152,7 @@ export async function readManifestFiles(dir: string, opts: { maxFileBytes?: numb
         problems.push({ stage: 'load', file: shown, line: 1, column: 1, message: `not a regular file (${await specialKind(target)}): skipped` });
         continue;
       }
-      const read = await readOneFile(target, shown, maxBytes);
+      const read = await readOneFile(target, shown, maxBytes, texts);
       if ('problem' in read) problems.push(read.problem);
       else files.push(read.file);
     }
@@ -141,6 +179,7 @@ export async function readManifestFiles(dir: string, opts: { maxFileBytes?: numb
     }
     await walk(link.target, link.shown);
   }
+  texts?.endRead();
   return { files, problems };
 }
 
@@ -157,20 +196,28 @@ async function specialKind(abs: string): Promise<string> {
   return 'not a file';
 }
 
-async function readOneFile(abs: string, shown: string, maxBytes: number): Promise<{ file: ManifestFile } | { problem: Problem }> {
+async function readOneFile(abs: string, shown: string, maxBytes: number, texts?: FileTexts): Promise<{ file: ManifestFile } | { problem: Problem }> {
   try {
-    const st = await stat(abs);
-    if (st.size > maxBytes) {
+    const st = await stat(abs, { bigint: true });
+    const signature = `${st.ino}:${st.size}:${st.mtimeNs}:${st.ctimeNs}`;
+    const known = texts?.lookup(abs, signature);
+    if (known !== undefined) {
+      texts!.counts.reused++;
+      return { file: { file: shown, text: known } };
+    }
+    if (st.size > BigInt(maxBytes)) {
       return {
         problem: {
           stage: 'load',
           file: shown,
           line: 1,
           column: 1,
-          message: `file is ${formatBytes(st.size)}, over the ${formatBytes(maxBytes)} limit: refused`,
+          message: `file is ${formatBytes(Number(st.size))}, over the ${formatBytes(maxBytes)} limit: refused`,
         },
       };
     }
+    // the wall clock, as mtime is: how long the file had been as it is when it was read
+    const readAtNs = BigInt(Date.now()) * 1_000_000n;
     const bytes = await readFile(abs);
     if (bytes.length > maxBytes) {
       return {
@@ -185,6 +232,10 @@ async function readOneFile(abs: string, shown: string, maxBytes: number): Promis
     }
     const decoded = decodeManifestBytes(bytes);
     if ('error' in decoded) return { problem: { stage: 'load', file: shown, line: decoded.line, column: decoded.column, message: decoded.error } };
+    if (texts) {
+      texts.counts.read++;
+      texts.remember(abs, signature, decoded.text, st.mtimeNs, readAtNs);
+    }
     return { file: { file: shown, text: decoded.text } };
   } catch (err) {
     return { problem: { stage: 'load', file: shown, line: 1, column: 1, message: `cannot read file: ${describeFsError(err)}` } };

@@ -6,7 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import type { Problem } from '../model/problem.js';
 import type { DesiredResource, InvalidResource } from '../model/resource.js';
-import { describeFsError, type ManifestFile, readManifestFiles } from './files.js';
+import { describeFsError, FileTexts, type ManifestFile, readManifestFiles } from './files.js';
 import { parseFilesInParallel } from './parallel-parse.js';
 import { type ParsedFile, parseManifestText } from './parse.js';
 import { checkReferences } from './references.js';
@@ -37,6 +37,8 @@ export interface LoadOptions {
  */
 export class ParseCache {
   private entries = new Map<string, { key: string; parsed: ParsedFile }>();
+  /** the files' texts by stat: an unchanged file is not even read again (files.ts) */
+  readonly texts = new FileTexts();
 
   get(file: string, key: string): ParsedFile | undefined {
     const e = this.entries.get(file);
@@ -93,7 +95,10 @@ export function loadManifestTexts(
 }
 
 export async function loadManifests(dir: string, opts: LoadOptions): Promise<LoadResult> {
-  const read = await readManifestFiles(dir, opts.maxFileBytes !== undefined ? { maxFileBytes: opts.maxFileBytes } : {});
+  const read = await readManifestFiles(dir, {
+    ...(opts.maxFileBytes !== undefined ? { maxFileBytes: opts.maxFileBytes } : {}),
+    ...(opts.cache ? { texts: opts.cache.texts } : {}),
+  });
   // a first load of a big folder parses on every core; the daemon's later passes hit the cache
   const preParsed = opts.cache ? undefined : await parseFilesInParallel(read.files, { vars: opts.vars ?? new Map(), defaultRegion: opts.defaultRegion });
   return loadManifestTexts(read.files, opts, read.problems, preParsed);

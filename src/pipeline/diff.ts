@@ -11,19 +11,35 @@ import type { DiffInput, DiffPass } from '../diff/resource-diff.js';
 import type { LiveResource, ResourceDiff } from '../diff/types.js';
 import { findKind, REGISTRY, rankOf } from '../kinds/registry.js';
 import { ANNOTATION, resourceId, TAG } from '../model/resource.js';
+import type { DiffCache } from './diff-cache.js';
 
-export function diffEstate(input: DiffInput): ResourceDiff[] {
+/**
+ * `cache`: the daemon's memory of the last pass (diff-cache.ts): a resource whose manifest
+ * and everything its diff read are unchanged is not diffed again. Without one (a CLI run,
+ * one pass) every resource is diffed, with no recording of its reads.
+ */
+export function diffEstate(input: DiffInput, cache?: DiffCache): ResourceDiff[] {
   const out: ResourceDiff[] = [];
   const desiredIds = new Set<string>();
-  const pass: DiffPass = { input, offers: new Map(), regionAccount: (region) => regionAccount(input, region) };
+  // the region's account is found by walking the live estate: once per region and pass, not once per resource
+  const accounts = new Map<string, AccountOfArn | undefined>();
+  const accountOf = (region: string): AccountOfArn | undefined => {
+    if (!accounts.has(region)) accounts.set(region, regionAccount(input, region));
+    return accounts.get(region);
+  };
+  const plainPass: DiffPass = { input, offers: new Map(), regionAccount: accountOf };
+  const { diffOne } = cache
+    ? cache.begin(input, accountOf)
+    : { diffOne: (_id: string, _d: unknown, _live: unknown, run: (pass: DiffPass) => ResourceDiff) => run(plainPass) };
 
   const ordered = [...input.desired].sort((a, b) => rankOf(a.kind) - rankOf(b.kind));
   for (const d of ordered) {
     const kind = findKind(d.kind)!;
     const id = resourceId(d);
     desiredIds.add(id);
-    const rules = parseIgnoreRules(d.annotations[ANNOTATION.ignore]).rules;
-    let diff = kind.diff(d, id, kind.liveOf(input.live).get(id), rules, pass);
+    // its own live record is fingerprinted by the cache; what else it reads, through `pass`
+    const live = kind.liveOf(input.live).get(id);
+    let diff = diffOne(id, d, live, (pass: DiffPass) => kind.diff(d, id, live, parseIgnoreRules(d.annotations[ANNOTATION.ignore]).rules, pass));
     // A region that could not be read says nothing about its resources: not missing, not drifted (issue 13, 5).
     const unreadable = input.live.unreadable.get(d.region);
     if (unreadable !== undefined)
@@ -92,6 +108,7 @@ export function diffEstate(input: DiffInput): ResourceDiff[] {
     }
   }
 
+  cache?.endPass();
   return out.sort((a, b) => rankOf(a.kind) - rankOf(b.kind) || a.id.localeCompare(b.id));
 }
 

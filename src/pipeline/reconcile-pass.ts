@@ -16,6 +16,7 @@ import { stageOf } from '../plan/types.js';
 import { buildReport, type Redactor, type Report } from '../report/index.js';
 import { applyPlan } from './apply.js';
 import { diffEstate } from './diff.js';
+import type { DiffCache } from './diff-cache.js';
 import { guardFights } from './fight-guard.js';
 import { isManifestSource, loadDesired, type ManifestSource } from './load-desired.js';
 import { planEstate } from './plan.js';
@@ -59,6 +60,8 @@ export interface PassOptions {
   shouldStop?: () => boolean;
   /** resources in backoff after failures: their actions wait, the others go on */
   holdBack?: (resourceId: string) => string | undefined;
+  /** the daemon's diff cache (diff-cache.ts): unchanged resources are not diffed again; none in a CLI run */
+  diffCache?: DiffCache;
   /** --cluster selectors: this controller's shard of the account (pipeline/shard.ts) */
   clusters?: ClusterSelector;
   /**
@@ -196,7 +199,9 @@ export async function runReconcilePass(manifests: ManifestSource | LoadResult, o
     ...(opts.adoptCloudFormation ? { adoptCloudFormation: true } : {}),
     ...(opts.repository ? { repository: opts.repository } : {}),
   };
-  let plainDiffs = diffEstate(diffInput);
+  // the daemon's cache across passes; a CLI run diffs once (twice with unresolved revisions), uncached
+  const diffCache = opts.diffCache;
+  let plainDiffs = diffEstate(diffInput, diffCache);
   // Revisions known only by a service's record are read when a diff needs their fields
   // (a changed manifest, an ignored field taken from live), and only those.
   const unresolved = new Set(plainDiffs.flatMap((d) => d.unresolvedRevisions ?? []));
@@ -205,7 +210,7 @@ export async function runReconcilePass(manifests: ManifestSource | LoadResult, o
     await describeRecordedRevisions(opts.gateways, live, unresolved);
     for (const [region, reason] of live.unreadable)
       if (!unreadableBefore.has(region)) problems.push({ stage: 'read', message: `cannot read live state in ${region}: ${reason}` });
-    plainDiffs = diffEstate(diffInput);
+    plainDiffs = diffEstate(diffInput, diffCache);
   }
   // The fight guard reads what earlier passes applied from the resources' own tags.
   const diffs = guardFights(plainDiffs, opts.now());

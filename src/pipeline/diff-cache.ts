@@ -1,0 +1,282 @@
+/**
+ * The diff stage's memory between passes (issue 19, item 4): a resource whose manifest and
+ * live record are both unchanged since the last pass is not normalized and diffed again.
+ *
+ * Kind-agnostic: the cache does not know what a kind's diff reads, it watches it. While a
+ * resource is diffed, the diff sees the pass through recording views: every live record it
+ * looks up (its own, its cluster's, any other), every offer it takes from the resources
+ * before it (a TaskDefinition's target, which a Service compares with), every region's
+ * account it asks for, and the pass-wide options it reads (controller id, adopt,
+ * repository, ...). The entry keeps a fingerprint of each of those; on the next pass the
+ * entry is used only when the manifest is the same object (the parse cache hands back the
+ * same DesiredResource while its file, the variables and the region are unchanged: ignore
+ * rules and annotations are part of it) and every recorded read answers the same. The
+ * offers the resource made are replayed, so the resources after it see what they saw.
+ * A diff that walks a whole collection (the desired list, a live Map) cannot be fingerprinted
+ * by its reads and is never cached.
+ *
+ * Bounded: after every pass the cache keeps only the resources that pass diffed, so it
+ * grows with the estate, not with the number of passes, and never beyond `maxEntries`.
+ */
+import { createHash } from 'node:crypto';
+import type { AccountOfArn } from '../diff/inherited.js';
+import type { DiffInput, DiffPass } from '../diff/resource-diff.js';
+import type { ResourceDiff } from '../diff/types.js';
+import type { LiveEstate } from '../model/live.js';
+import type { DesiredResource } from '../model/resource.js';
+
+/** Most resources one cache holds: far past any estate one controller reads (issue 19: 10,000 services). */
+const DIFF_CACHE_MAX_ENTRIES = 200_000;
+
+interface Read {
+  /** which collection of the live estate, an offer, a region's account, or a pass-wide option */
+  source: string;
+  key: string;
+  fingerprint: string;
+}
+
+interface Entry {
+  desired: DesiredResource;
+  /** the fingerprint of the resource's own live record */
+  own: string;
+  reads: Read[];
+  offersMade: Array<[string, unknown]>;
+  diff: ResourceDiff;
+}
+
+/** Why a resource was diffed again, counted (tests and the bench read them). */
+interface DiffCacheStats {
+  hits: number;
+  misses: number;
+  /** diffs that read a whole collection and so are not cached */
+  uncacheable: number;
+}
+
+const MISSING = '\u0000missing';
+
+/**
+ * A fingerprint of a live record: SHA-1 of its JSON. Live records are plain data built
+ * from the API's answers (strings, numbers, arrays, records: no Map, no Set, no undefined
+ * that would matter); two answers with the same content give the same JSON (or, when a
+ * field comes back in another order, a different one: a miss, never a wrong hit).
+ *
+ * Memoized by object identity, checked against a shallow snapshot: the live read replaces
+ * what it fills in later (describeRecordedRevisions sets a new primaryRevision, a
+ * refreshed service gets the last scaling) rather than editing nested objects, so a
+ * record whose own fields are the same objects as when it was fingerprinted is unchanged.
+ */
+const liveFingerprints = new WeakMap<object, { fields: unknown[]; fingerprint: string }>();
+function liveFingerprint(value: unknown): string {
+  if (value === undefined) return MISSING;
+  if (value === null || typeof value !== 'object') return JSON.stringify(value);
+  const fields = Object.values(value);
+  const memo = liveFingerprints.get(value);
+  if (memo && memo.fields.length === fields.length && memo.fields.every((f, i) => f === fields[i])) return memo.fingerprint;
+  const fingerprint = createHash('sha1').update(JSON.stringify(value)).digest('base64');
+  liveFingerprints.set(value, { fields, fingerprint });
+  return fingerprint;
+}
+
+/** Offers are compared by identity: a replayed offer is the same object, a re-diffed one a new one (a miss, never a wrong hit). */
+const offerIds = new WeakMap<object, number>();
+let nextOfferId = 1;
+function offerFingerprint(value: unknown): string {
+  if (value === undefined) return MISSING;
+  if (value === null || typeof value !== 'object') return `v:${JSON.stringify(value)}`;
+  let id = offerIds.get(value);
+  if (id === undefined) {
+    id = nextOfferId++;
+    offerIds.set(value, id);
+  }
+  return `o:${id}`;
+}
+
+function accountFingerprint(a: AccountOfArn | undefined): string {
+  return a ? JSON.stringify(a) : MISSING;
+}
+
+/** The DiffInput fields a diff may read as pass-wide options (anything else it reads makes it uncacheable). */
+const PASS_OPTIONS = new Set<string>(['controllerId', 'defaultRegion', 'adopt', 'adoptCloudFormation', 'repository']);
+
+class Recorder {
+  reads: Read[] = [];
+  offersMade: Array<[string, unknown]> = [];
+  wholeRead = false;
+}
+
+/** A Map that tells the current recorder what was looked up in it; a walk over it is a whole read. */
+class RecordingMap<K, V> extends Map<K, V> {
+  constructor(
+    private readonly inner: Map<K, V>,
+    private readonly source: string,
+    private readonly recorder: () => Recorder | undefined,
+    private readonly fingerprint: (v: V | undefined) => string,
+  ) {
+    super();
+  }
+  override get(key: K): V | undefined {
+    const v = this.inner.get(key);
+    this.recorder()?.reads.push({ source: this.source, key: String(key), fingerprint: this.fingerprint(v) });
+    return v;
+  }
+  override has(key: K): boolean {
+    return this.get(key) !== undefined || this.inner.has(key);
+  }
+  override get size(): number {
+    this.whole();
+    return this.inner.size;
+  }
+  override set(key: K, value: V): this {
+    this.inner.set(key, value);
+    return this;
+  }
+  override delete(key: K): boolean {
+    this.whole();
+    return this.inner.delete(key);
+  }
+  override keys(): MapIterator<K> {
+    this.whole();
+    return this.inner.keys();
+  }
+  override values(): MapIterator<V> {
+    this.whole();
+    return this.inner.values();
+  }
+  override entries(): MapIterator<[K, V]> {
+    this.whole();
+    return this.inner.entries();
+  }
+  override [Symbol.iterator](): MapIterator<[K, V]> {
+    return this.entries();
+  }
+  override forEach(fn: (value: V, key: K, map: Map<K, V>) => void): void {
+    this.whole();
+    for (const [k, v] of this.inner) fn(v, k, this);
+  }
+  private whole(): void {
+    const r = this.recorder();
+    if (r) r.wholeRead = true;
+  }
+}
+
+/** The offers map: gets recorded as reads, sets recorded as offers made (replayed on a hit). */
+class OffersMap extends RecordingMap<string, unknown> {
+  constructor(
+    private readonly store: Map<string, unknown>,
+    private readonly current: () => Recorder | undefined,
+  ) {
+    super(store, 'offer', current, offerFingerprint);
+  }
+  override set(key: string, value: unknown): this {
+    this.store.set(key, value);
+    this.current()?.offersMade.push([key, value]);
+    return this;
+  }
+}
+
+export class DiffCache {
+  private entries = new Map<string, Entry>();
+  private seen = new Set<string>();
+  readonly stats: DiffCacheStats = { hits: 0, misses: 0, uncacheable: 0 };
+
+  constructor(readonly maxEntries = DIFF_CACHE_MAX_ENTRIES) {}
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  /**
+   * The pass as the kinds' diffs see it, recording their reads, and the function that diffs
+   * one resource through the cache.
+   */
+  begin(
+    input: DiffInput,
+    regionAccount: (region: string) => AccountOfArn | undefined,
+  ): {
+    pass: DiffPass;
+    diffOne: (id: string, d: DesiredResource, live: unknown, run: (pass: DiffPass) => ResourceDiff) => ResourceDiff;
+  } {
+    let current: Recorder | undefined;
+    const recorder = () => current;
+    const offers = new Map<string, unknown>();
+    const liveView = recordingLive(input.live, recorder);
+    // pass-wide options are recorded as they are read; the desired and invalid lists are collections
+    const inputView = new Proxy(input, {
+      get(target, prop, receiver) {
+        if (prop === 'live') return liveView;
+        const value = Reflect.get(target, prop, receiver);
+        const r = current;
+        if (r && typeof prop === 'string') {
+          if (PASS_OPTIONS.has(prop)) r.reads.push({ source: 'option', key: prop, fingerprint: JSON.stringify(value ?? null) });
+          else r.wholeRead = true;
+        }
+        return value;
+      },
+    });
+    const pass: DiffPass = {
+      input: inputView,
+      offers: new OffersMap(offers, recorder),
+      regionAccount: (region) => {
+        const a = regionAccount(region);
+        current?.reads.push({ source: 'account', key: region, fingerprint: accountFingerprint(a) });
+        return a;
+      },
+    };
+    const answer = (read: Read): string => {
+      if (read.source === 'offer') return offerFingerprint(offers.get(read.key));
+      if (read.source === 'account') return accountFingerprint(regionAccount(read.key));
+      if (read.source === 'option') return JSON.stringify((input as unknown as Record<string, unknown>)[read.key] ?? null);
+      return liveFingerprint(liveCollection(input.live, read.source)?.get(read.key));
+    };
+    const diffOne = (id: string, d: DesiredResource, live: unknown, run: (pass: DiffPass) => ResourceDiff): ResourceDiff => {
+      this.seen.add(id);
+      const cached = this.entries.get(id);
+      const own = liveFingerprint(live);
+      if (cached && cached.desired === d && cached.own === own && cached.reads.every((r) => answer(r) === r.fingerprint)) {
+        this.stats.hits++;
+        for (const [k, v] of cached.offersMade) offers.set(k, v);
+        // the diff of this pass names this pass's live record (same content): the last one is let go
+        const diff = live === undefined ? cached.diff : { ...cached.diff, live: live as ResourceDiff['live'] };
+        cached.diff = diff;
+        return diff;
+      }
+      const r = new Recorder();
+      current = r;
+      let diff: ResourceDiff;
+      try {
+        diff = run(pass);
+      } finally {
+        current = undefined;
+      }
+      if (r.wholeRead) {
+        this.stats.uncacheable++;
+        this.entries.delete(id);
+        return diff;
+      }
+      this.stats.misses++;
+      this.entries.delete(id); // re-inserted last: the oldest entries go first when the bound is reached
+      this.entries.set(id, { desired: d, own, reads: r.reads, offersMade: r.offersMade, diff });
+      if (this.entries.size > this.maxEntries) this.entries.delete(this.entries.keys().next().value!);
+      return diff;
+    };
+    return { pass, diffOne };
+  }
+
+  /** After a pass: only the resources it diffed are kept (a removed manifest's entry goes). */
+  endPass(): void {
+    for (const id of this.entries.keys()) if (!this.seen.has(id)) this.entries.delete(id);
+    this.seen = new Set();
+  }
+}
+
+function liveCollection(live: LiveEstate, source: string): Map<string, unknown> | undefined {
+  const v = (live as unknown as Record<string, unknown>)[source];
+  return v instanceof Map ? v : undefined;
+}
+
+/** The live estate with every Map recording the lookups made in it (the estate may gain collections: each Map is wrapped). */
+function recordingLive(live: LiveEstate, recorder: () => Recorder | undefined): LiveEstate {
+  const view: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(live)) view[k] = v instanceof Map ? new RecordingMap(v, k, recorder, liveFingerprint) : v;
+  return view as unknown as LiveEstate;
+}

@@ -1,0 +1,248 @@
+// The diff stage's cache (src/pipeline/diff-cache.ts, issue 19 item 4): an unchanged
+// resource is not diffed again; any change on either side (the manifest, its live record,
+// what it inherits from its cluster, its task definition, the scaling target, ignore
+// rules, the controller id) diffs it again; cached and uncached diffs agree; the cache
+// holds the last pass's resources only.
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { DiffInput } from '../src/diff/resource-diff.js';
+import { REGISTRY } from '../src/kinds/registry.js';
+import { readLiveEstate } from '../src/live/index.js';
+import { type LoadResult, loadManifestTexts } from '../src/manifests/index.js';
+import type { LiveEstate } from '../src/model/live.js';
+import { diffEstate } from '../src/pipeline/diff.js';
+import { DiffCache } from '../src/pipeline/diff-cache.js';
+import { mulberry32 } from './seeded-random.js';
+import { InMemoryGateways } from './support/in-memory-gateway.js';
+import { FAKE_REGION, fixture, passOnFake } from './support/pass-on-fake.js';
+
+const CONTROLLER = 'default';
+
+function load(texts: string[], vars: Record<string, string> = {}): LoadResult {
+  return loadManifestTexts(
+    texts.map((text, i) => ({ file: `m-${i}.yaml`, text })),
+    { defaultRegion: FAKE_REGION, vars: new Map(Object.entries(vars)) },
+  );
+}
+
+function inputOf(loaded: LoadResult, live: LiveEstate, extra: Partial<DiffInput> = {}): DiffInput {
+  return { desired: loaded.resources, invalid: loaded.invalid, live, controllerId: CONTROLLER, defaultRegion: FAKE_REGION, ...extra };
+}
+
+async function read(fake: InMemoryGateways, loaded: LoadResult): Promise<LiveEstate> {
+  return readLiveEstate(fake, { controllerId: CONTROLLER, regions: [FAKE_REGION], desired: loaded.resources });
+}
+
+/** Counts the kinds' diff calls (what the cache saves: each is a normalize and a field diff). */
+function countDiffs(): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const kind of REGISTRY) {
+    const original = kind.diff.bind(kind);
+    vi.spyOn(kind, 'diff').mockImplementation((...args: Parameters<typeof kind.diff>) => {
+      counts.set(kind.name, (counts.get(kind.name) ?? 0) + 1);
+      return original(...args);
+    });
+  }
+  return counts;
+}
+
+/** An estate of one cluster, two task definitions and two services, applied on the fake. */
+function estateTexts(opts: { image?: string; desiredCount?: number; ignore?: string } = {}): string[] {
+  const base = fixture('estate.yaml');
+  const api = `apiVersion: ecs-reconciler/v1
+kind: TaskDefinition
+metadata: { name: api }
+spec:
+  networkMode: awsvpc
+  requiresCompatibilities: [FARGATE]
+  cpu: "256"
+  memory: "512"
+  containerDefinitions:
+    - { name: api, image: "${opts.image ?? 'public.ecr.aws/docker/library/httpd:2.4'}", essential: true }
+---
+apiVersion: ecs-reconciler/v1
+kind: Service
+metadata:
+  name: api
+  cluster: prod
+${opts.ignore ? `  annotations: { ecs-reconciler/ignore: "${opts.ignore}" }\n` : ''}spec:
+  taskDefinition: api
+  desiredCount: ${opts.desiredCount ?? 1}
+  launchType: FARGATE
+  networkConfiguration:
+    awsvpcConfiguration: { subnets: [subnet-0example00000000a], securityGroups: [sg-0example000000000] }
+  tags: { team: api }
+`;
+  return [base, api];
+}
+
+async function appliedEstate(): Promise<{ fake: InMemoryGateways; loaded: LoadResult }> {
+  const fake = new InMemoryGateways();
+  const texts = estateTexts();
+  const applied = await passOnFake(fake, texts);
+  expect(applied.results.every((r) => r.outcome === 'applied')).toBe(true);
+  return { fake, loaded: load(texts) };
+}
+
+afterEach(() => vi.restoreAllMocks());
+
+describe('the diff cache', () => {
+  it('an unchanged estate (same manifests, same DescribeServices answers) is not diffed again', async () => {
+    const { fake, loaded } = await appliedEstate();
+    const cache = new DiffCache();
+    const first = diffEstate(inputOf(loaded, await read(fake, loaded)), cache);
+    expect(first.map((d) => d.state)).toEqual(first.map(() => 'in-sync'));
+    const counts = countDiffs();
+    // a new live read: new objects with the same content, as every pass gets
+    const second = diffEstate(inputOf(loaded, await read(fake, loaded)), cache);
+    expect([...counts.values()].reduce((a, b) => a + b, 0)).toBe(0);
+    expect(cache.stats.hits).toBe(first.length);
+    expect(second).toEqual(first.map((d) => ({ ...d, live: expect.anything() })));
+    expect(second.map((d) => d.state)).toEqual(first.map((d) => d.state));
+  });
+
+  it('a live change (an out-of-band UpdateService) re-diffs that service only, and it is drifted', async () => {
+    const { fake, loaded } = await appliedEstate();
+    const cache = new DiffCache();
+    diffEstate(inputOf(loaded, await read(fake, loaded)), cache);
+    await fake.forRegion(FAKE_REGION).updateService({ cluster: 'prod', service: 'api', desiredCount: 5 });
+    const counts = countDiffs();
+    const diffs = diffEstate(inputOf(loaded, await read(fake, loaded)), cache);
+    expect(Object.fromEntries(counts)).toEqual({ Service: 1 });
+    expect(diffs.find((d) => d.id === 'Service/eu-west-1/prod/api')!.state).toBe('drifted');
+  });
+
+  it('a changed tag on the live service re-diffs it', async () => {
+    const { fake, loaded } = await appliedEstate();
+    const cache = new DiffCache();
+    const first = diffEstate(inputOf(loaded, await read(fake, loaded)), cache);
+    const arn = (first.find((d) => d.id === 'Service/eu-west-1/prod/web')!.live as { arn: string }).arn;
+    await fake.forRegion(FAKE_REGION).tagResource(arn, { team: 'someone-else' });
+    const counts = countDiffs();
+    const diffs = diffEstate(inputOf(loaded, await read(fake, loaded)), cache);
+    expect(Object.fromEntries(counts)).toEqual({ Service: 1 });
+    expect(diffs.find((d) => d.id === 'Service/eu-west-1/prod/web')!.changes.map((c) => c.path)).toEqual(['tags.team']);
+  });
+
+  it('a changed task definition manifest re-diffs the family and the service that names it, not the others', async () => {
+    const { fake, loaded } = await appliedEstate();
+    const cache = new DiffCache();
+    diffEstate(inputOf(loaded, await read(fake, loaded)), cache);
+    const edited = load(estateTexts({ image: 'public.ecr.aws/docker/library/httpd:2.5' }));
+    const counts = countDiffs();
+    const diffs = diffEstate(inputOf(edited, await read(fake, edited)), cache);
+    // the first file (cluster, web) is a new load too: its objects are new, so they are diffed; the
+    // point is that api's service sees the new target: pending
+    expect(diffs.find((d) => d.id === 'Service/eu-west-1/prod/api')!.state).toBe('pending');
+    expect(diffs.find((d) => d.id === 'TaskDefinition/eu-west-1/api')!.state).toBe('pending');
+    expect(counts.get('Service')).toBe(2);
+  });
+
+  it('a task definition offer re-diffed with the same manifest object still re-diffs the services reading it', async () => {
+    const { fake, loaded } = await appliedEstate();
+    const cache = new DiffCache();
+    diffEstate(inputOf(loaded, await read(fake, loaded)), cache);
+    // a new revision registered outside git: the family's live record changes, the manifests do not
+    await fake.forRegion(FAKE_REGION).registerTaskDefinition({ family: 'api', containerDefinitions: [{ name: 'api', image: 'busybox' }] });
+    const counts = countDiffs();
+    diffEstate(inputOf(loaded, await read(fake, loaded)), cache);
+    expect(counts.get('TaskDefinition')).toBe(1);
+    // the api service read the api family's offer, which is a new object now
+    expect(counts.get('Service')).toBe(1);
+  });
+
+  it('a cluster change re-diffs the services that inherit from it', async () => {
+    const { fake, loaded } = await appliedEstate();
+    const cache = new DiffCache();
+    const first = diffEstate(inputOf(loaded, await read(fake, loaded)), cache);
+    const clusterArn = (first.find((d) => d.kind === 'Cluster')!.live as { arn: string }).arn;
+    await fake.forRegion(FAKE_REGION).tagResource(clusterArn, { extra: 'x' });
+    const counts = countDiffs();
+    diffEstate(inputOf(loaded, await read(fake, loaded)), cache);
+    expect(counts.get('Cluster')).toBe(1);
+    expect(counts.get('Service')).toBe(2);
+    expect(counts.get('TaskDefinition')).toBeUndefined();
+  });
+
+  it('the scaling target changed live re-diffs the scaled service', async () => {
+    const { fake, loaded } = await appliedEstate();
+    const cache = new DiffCache();
+    diffEstate(inputOf(loaded, await read(fake, loaded)), cache);
+    await fake.forRegion(FAKE_REGION).registerScalableTarget({
+      ServiceNamespace: 'ecs',
+      ScalableDimension: 'ecs:service:DesiredCount',
+      ResourceId: 'service/prod/web',
+      MinCapacity: 2,
+      MaxCapacity: 20,
+    });
+    const counts = countDiffs();
+    const diffs = diffEstate(inputOf(loaded, await read(fake, loaded)), cache);
+    expect(Object.fromEntries(counts)).toEqual({ Service: 1 });
+    expect(diffs.find((d) => d.id === 'Service/eu-west-1/prod/web')!.changes.map((c) => c.path)).toContain('autoScaling.maxCapacity');
+  });
+
+  it('an ignore rule (a new manifest object) and another controller id re-diff', async () => {
+    const { fake, loaded } = await appliedEstate();
+    const cache = new DiffCache();
+    const live = await read(fake, loaded);
+    diffEstate(inputOf(loaded, live), cache);
+    let counts = countDiffs();
+    const other = diffEstate(inputOf(loaded, live, { controllerId: 'other' }), cache);
+    // every diff that read the controller id is made again (one whose answer did not depend
+    // on it, a task definition whose hash already differs, may be kept): the result is the uncached one
+    expect(counts.get('Service')).toBe(2);
+    expect(counts.get('Cluster')).toBe(1);
+    expect(other).toEqual(diffEstate(inputOf(loaded, live, { controllerId: 'other' })));
+    expect(other.filter((d) => d.kind === 'Service').map((d) => d.state)).toEqual(['conflict', 'conflict']);
+    vi.restoreAllMocks();
+    const ignoring = load(estateTexts({ ignore: 'desiredCount' }));
+    counts = countDiffs();
+    diffEstate(inputOf(ignoring, live), cache);
+    expect(counts.get('Service')).toBe(2);
+  });
+
+  it('cached and uncached diffs agree on random edits of either side (seeded)', async () => {
+    const { fake, loaded: first } = await appliedEstate();
+    const random = mulberry32(19);
+    const cache = new DiffCache();
+    let loaded = first;
+    const gw = fake.forRegion(FAKE_REGION);
+    let arns: Record<string, string> = {};
+    for (let round = 0; round < 40; round++) {
+      const edit = Math.floor(random() * 6);
+      if (edit === 0) loaded = load(estateTexts({ image: `public.ecr.aws/docker/library/httpd:2.${Math.floor(random() * 3)}` }));
+      else if (edit === 1) loaded = load(estateTexts({ desiredCount: 1 + Math.floor(random() * 3) }));
+      else if (edit === 2) await gw.updateService({ cluster: 'prod', service: random() < 0.5 ? 'api' : 'web', desiredCount: 1 + Math.floor(random() * 9) });
+      else if (edit === 3 && arns.web) await gw.tagResource(arns.web, { team: random() < 0.5 ? 'web' : 'ops' });
+      else if (edit === 4) loaded = load(estateTexts(random() < 0.5 ? { ignore: 'desiredCount' } : {}));
+      // edit 5: nothing changes
+      const live = await read(fake, loaded);
+      const cached = diffEstate(inputOf(loaded, live), cache);
+      const uncached = diffEstate(inputOf(loaded, live));
+      expect(cached).toEqual(uncached);
+      arns = Object.fromEntries(cached.filter((d) => d.live).map((d) => [d.name, (d.live as { arn: string }).arn]));
+    }
+    expect(cache.stats.hits).toBeGreaterThan(0);
+    expect(cache.stats.misses).toBeGreaterThan(0);
+  });
+});
+
+describe('the diff cache is bounded by the estate, not by the passes', () => {
+  it('holds the resources of the last pass only: a removed manifest leaves it', async () => {
+    const { fake, loaded } = await appliedEstate();
+    const cache = new DiffCache();
+    const live = await read(fake, loaded);
+    for (let pass = 0; pass < 5; pass++) diffEstate(inputOf(loaded, live), cache);
+    // cluster, 2 task definitions, 2 services
+    expect(cache.size).toBe(5);
+    const onlyFirstFile = load([estateTexts()[0]!]);
+    diffEstate(inputOf(onlyFirstFile, live), cache);
+    expect(cache.size).toBe(3);
+  });
+
+  it('never holds more than maxEntries (the oldest entry goes first)', async () => {
+    const { fake, loaded } = await appliedEstate();
+    const cache = new DiffCache(2);
+    diffEstate(inputOf(loaded, await read(fake, loaded)), cache);
+    expect(cache.size).toBe(2);
+  });
+});

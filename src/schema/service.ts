@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { schedulingIssues } from '../kinds/service/placement.js';
 import { AutoScalingSpecSchema } from './auto-scaling.js';
 import { CapacityProviderStrategySchema } from './cluster.js';
 import { EVERY_RUN, everyRun, got, int, placementExpression, str } from './common.js';
@@ -361,6 +362,8 @@ export const ServiceSpecSchema = z
           issue(['autoScaling'], 'DAEMON services have no desiredCount to scale');
         }
       }
+      // EC2 scheduling and placement as ECS refuses them (kinds/service/placement.ts)
+      for (const p of schedulingIssues(s)) issue(p.path, p.message);
       s.loadBalancers?.forEach((lb, i) => {
         const hasTg = lb.targetGroupArn !== undefined;
         const hasClb = lb.loadBalancerName !== undefined;

@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { schedulingIssues } from '../kinds/service/placement.js';
 import { AutoScalingSpecSchema } from './auto-scaling.js';
 import { CapacityProviderStrategySchema } from './cluster.js';
 import { EVERY_RUN, everyRun, got, int, placementExpression, str } from './common.js';
@@ -26,6 +25,7 @@ import {
   TaskFilesystemType,
   ThresholdType,
 } from './enums.js';
+import { schedulingIssues } from './service-placement.js';
 import { TagsSchema } from './tags.js';
 import { LogConfigurationSchema } from './task-definition.js';
 
@@ -362,7 +362,7 @@ export const ServiceSpecSchema = z
           issue(['autoScaling'], 'DAEMON services have no desiredCount to scale');
         }
       }
-      // EC2 scheduling and placement as ECS refuses them (kinds/service/placement.ts)
+      // EC2 scheduling and placement as ECS refuses them (service-placement.ts)
       for (const p of schedulingIssues(s)) issue(p.path, p.message);
       s.loadBalancers?.forEach((lb, i) => {
         const hasTg = lb.targetGroupArn !== undefined;

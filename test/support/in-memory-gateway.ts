@@ -32,7 +32,9 @@ import {
   type Gateways,
   isMutatingOperation,
   type LeaseRecord,
+  type LiveCapacityProvider,
   type LiveCluster,
+  type LiveContainerInstance,
   type LiveService,
   type LiveTask,
   nameFromArn,
@@ -94,6 +96,10 @@ interface RegionState {
   scheduled: Map<string, ScheduledAction>;
   runningTasks: Map<string, string[]>;
   stoppedTasks: Map<string, LiveTask[]>;
+  /** by cluster name: the instances the ECS agent registered (a test puts them there) */
+  containerInstances: Map<string, LiveContainerInstance[]>;
+  /** by name: capacity providers (a test puts them there) */
+  capacityProviders: Map<string, LiveCapacityProvider>;
 }
 
 function newRegionState(): RegionState {
@@ -106,6 +112,8 @@ function newRegionState(): RegionState {
     scheduled: new Map(),
     runningTasks: new Map(),
     stoppedTasks: new Map(),
+    containerInstances: new Map(),
+    capacityProviders: new Map(),
   };
 }
 
@@ -422,6 +430,50 @@ export class InMemoryGateway implements Gateway {
       out.push(...all.filter((t) => batch.includes(t.taskArn!)).map(clone));
     }
     return out;
+  }
+
+  /** [ECS] ListContainerInstances lists every status but INACTIVE; DescribeContainerInstances takes 100 a call. */
+  async describeContainerInstances(cluster: string): Promise<LiveContainerInstance[]> {
+    const listed = (this.state.containerInstances.get(nameFromArn(cluster)) ?? []).filter((ci) => ci.status !== 'INACTIVE');
+    const arns = this.page(
+      'ListContainerInstances',
+      (nextToken) => ({ cluster, nextToken }),
+      listed.map((ci) => ci.containerInstanceArn!),
+    );
+    const out: LiveContainerInstance[] = [];
+    for (const batch of chunk(arns, BATCH.DescribeContainerInstances)) {
+      this.call('DescribeContainerInstances', { cluster, containerInstances: batch });
+      out.push(...listed.filter((ci) => batch.includes(ci.containerInstanceArn!)).map(clone));
+    }
+    return out;
+  }
+
+  /** [ECS] DescribeCapacityProviders: a name it does not know is left out of the answer. */
+  async describeCapacityProviders(names: readonly string[]): Promise<LiveCapacityProvider[]> {
+    const out: LiveCapacityProvider[] = [];
+    for (const batch of chunk(names, BATCH.DescribeCapacityProviders)) {
+      this.call('DescribeCapacityProviders', { capacityProviders: batch });
+      for (const n of batch) {
+        const p = this.state.capacityProviders.get(n);
+        if (p) out.push(clone(p));
+      }
+    }
+    return out;
+  }
+
+  /** Test seam: container instances the ECS agent registered into a cluster (registeredContainerInstancesCount follows). */
+  registerContainerInstances(cluster: string, instances: readonly LiveContainerInstance[]): void {
+    const list = this.state.containerInstances.get(cluster) ?? [];
+    list.push(...instances.map(clone));
+    this.state.containerInstances.set(cluster, list);
+    const c = this.state.clusters.get(cluster);
+    // [API] Cluster.registeredContainerInstancesCount: "both ACTIVE and DRAINING"
+    if (c) c.registeredContainerInstancesCount = list.filter((ci) => ci.status === 'ACTIVE' || ci.status === 'DRAINING').length;
+  }
+
+  /** Test seam: a capacity provider (as CreateCapacityProvider would leave it). */
+  putCapacityProvider(provider: LiveCapacityProvider): void {
+    this.state.capacityProviders.set(provider.name!, clone(provider));
   }
 
   /** Cached under the caller's key, as the SDK gateway caches it: a steady failure is read once. */

@@ -8,8 +8,9 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DescribeServicesCommand, DescribeTaskDefinitionCommand, ListTasksCommand } from '@aws-sdk/client-ecs';
+import { CreateCapacityProviderCommand, DescribeServicesCommand, DescribeTaskDefinitionCommand, ListTasksCommand } from '@aws-sdk/client-ecs';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { renderText } from '../../src/report/index.js';
 import { emulatorEnv, emulatorVar, resetEmulator } from './emulator-helpers.js';
 import { ecsClient, type PassRun, REPO_ROOT, reconcile, runCli, scratchManifests, states } from './reconcile-helpers.js';
 
@@ -145,5 +146,37 @@ describe('export of EC2 services', () => {
         .map((d) => d.name)
         .sort(),
     ).toEqual(['api-placed', 'log-agent', 'metrics-host', 'web-bridge']);
+  });
+});
+
+describe('capacity by provider in the report (issue 17 item 6)', () => {
+  it("the cluster's container instances and the provider's managed scaling target are reported; the service's launch type is what it runs on", async () => {
+    // the provider over the emulator's Auto Scaling group, made as another tool would (the
+    // CapacityProvider kind is not in these estates); its instances register into `prod`
+    await ecs.send(
+      new CreateCapacityProviderCommand({
+        name: 'ec2',
+        autoScalingGroupProvider: { autoScalingGroupArn: emulatorVar('EC2_ASG_ARN'), managedScaling: { status: 'ENABLED', targetCapacity: 80 } },
+      }),
+    );
+    const dir = scratchManifests(join(ESTATES, 'bridge'));
+    const { writeFileSync, readFileSync } = await import('node:fs');
+    const file = join(dir, 'all.yaml');
+    writeFileSync(
+      file,
+      readFileSync(file, 'utf8').replace('metadata: { name: prod }\nspec: {}', 'metadata: { name: prod }\nspec:\n  capacityProviders: [ec2]'),
+    );
+    const applied = await reconcile(dir, { mode: 'apply' });
+    expect(applied.problems, JSON.stringify(applied.problems)).toEqual([]);
+    const plan = await reconcile(dir, { mode: 'plan' });
+    expect(changesOf(plan)).toEqual([]);
+    const cluster = plan.report.resources.find((r) => r.kind === 'Cluster')!;
+    expect(cluster.health).toMatchObject({
+      registeredContainerInstances: 2,
+      capacity: [{ provider: 'ec2', containerInstances: 2, targetCapacity: 80 }],
+    });
+    expect(plan.calls.DescribeContainerInstances).toBe(1);
+    expect(plan.report.resources.find((r) => r.kind === 'Service')!.health).toMatchObject({ runsOn: ['EC2'] });
+    expect(renderText(plan.report, { show: 'all' })).toMatch(/capacity: ec2: 2 instance\(s\), \d+ task\(s\) running, target 80%/);
   });
 });

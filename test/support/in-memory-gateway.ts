@@ -119,6 +119,24 @@ function newRegionState(): RegionState {
 
 const clone = <T>(v: T): T => structuredClone(v);
 
+/**
+ * [ECS] DescribeTaskDefinition answers an EC2 port mapping with protocol tcp ("The default is
+ * tcp") and, hostPort left out, hostPort 0 in bridge mode (the dynamic mapping; published in
+ * terraform-provider-aws's equivalency test, test/fixtures/ecs-shapes/ec2-container-definitions-bridge-dynamic.json)
+ * or the container port in host mode. bridge is the default network mode of an EC2 task definition.
+ */
+function withEc2PortMappings(td: RegisterTaskDefinitionCommandInput): RegisterTaskDefinitionCommandInput {
+  const mode = td.networkMode ?? (td.requiresCompatibilities?.includes('FARGATE') ? undefined : 'bridge');
+  if (mode !== 'bridge' && mode !== 'host') return td;
+  for (const cd of td.containerDefinitions ?? [])
+    for (const pm of cd.portMappings ?? []) {
+      if (pm.containerPortRange !== undefined) continue;
+      pm.protocol ??= 'tcp';
+      pm.hostPort ??= mode === 'bridge' ? 0 : pm.containerPort;
+    }
+  return td;
+}
+
 /** The process's fake AWS: one InMemoryGateway per region, one call log, shared counters. */
 export class InMemoryGateways implements Gateways {
   readonly counter = new CallCounter();
@@ -582,7 +600,7 @@ export class InMemoryGateway implements Gateway {
     const { tags, ...body } = input;
     const entry: TaskDefinitionWithTags = {
       taskDefinition: {
-        ...clone(body),
+        ...withEc2PortMappings(clone(body)),
         taskDefinitionArn: this.arn(`task-definition/${input.family}:${revision}`),
         revision,
         status: 'ACTIVE',
@@ -640,7 +658,13 @@ export class InMemoryGateway implements Gateway {
       desiredCount,
       runningCount: 0,
       pendingCount: 0,
-      launchType: input.launchType ?? (input.capacityProviderStrategy?.length ? undefined : 'FARGATE'),
+      // [API] CreateService: with neither launchType nor strategy "the defaultCapacityProviderStrategy for
+      // the cluster is used"; with no cluster default ECS answers launchType EC2 (aws-cli create-service
+      // Example 2, test/fixtures/ecs-shapes/ec2-create-service-ec2.json)
+      ...(input.launchType === undefined && !input.capacityProviderStrategy?.length && cluster.defaultCapacityProviderStrategy?.length
+        ? { capacityProviderStrategy: clone(cluster.defaultCapacityProviderStrategy) }
+        : {}),
+      launchType: input.launchType ?? (input.capacityProviderStrategy?.length || cluster.defaultCapacityProviderStrategy?.length ? undefined : 'EC2'),
       schedulingStrategy: input.schedulingStrategy ?? 'REPLICA',
       deploymentConfiguration: input.deploymentConfiguration ?? {
         maximumPercent: 200,

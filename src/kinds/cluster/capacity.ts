@@ -28,7 +28,7 @@ import type { LiveCluster, ProviderCapacity } from '../../model/live.js';
 
 const FARGATE_PROVIDERS = new Set(['FARGATE', 'FARGATE_SPOT']);
 /** Instances registered by the EC2 launch type, with no capacity provider. */
-export const EC2_LAUNCH_TYPE_CAPACITY = 'EC2';
+const EC2_LAUNCH_TYPE_CAPACITY = 'EC2';
 
 /** The capacity a service runs on: its strategy's providers, or its launch type (ECS reports one or the other). */
 export function serviceCapacityProviders(spec: { capacityProviderStrategy?: unknown; launchType?: unknown }): string[] {

@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import type { LiveCluster, ProviderCapacity } from '../../model/live.js';
 
-export const ProviderCapacitySchema = z.object({
+const ProviderCapacitySchema = z.object({
   provider: z.string().describe('a capacity provider of the cluster, or EC2 for instances registered with no provider'),
   containerInstances: z.number().optional().describe('ACTIVE and DRAINING container instances (EC2 capacity)'),
   runningTasks: z.number().describe('EC2: the instances\u2019 running tasks; Fargate: the running tasks of the services on that provider alone'),

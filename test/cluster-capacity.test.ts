@@ -151,4 +151,17 @@ describe('capacity in the live read and the report, on the fake gateway', () => 
     expect(renderMarkdown(all, { show: 'all' })).toContain('ec2: 2 instance(s), 2 task(s) running, target 80%');
     expect(renderPage(all, { show: 'all' })).toContain('<li><small>ec2: 2 instance(s), 2 task(s) running, target 80%</small></li>');
   });
+
+  it('a capacity read that fails (an IAM policy without the new reads) leaves the capacity out and the region readable', async () => {
+    const fake = new InMemoryGateways();
+    const gw = fake.forRegion(FAKE_REGION);
+    await gw.createCluster({ clusterName: 'prod' });
+    gw.registerContainerInstances('prod', [{ containerInstanceArn: 'arn:aws:ecs:eu-west-1:123456789012:container-instance/prod/a', status: 'ACTIVE' }]);
+    gw.failNext('ListContainerInstances', { code: 'AccessDeniedException', message: 'not authorized to perform: ecs:ListContainerInstances' });
+    const estate = await readLiveEstate(fake, { controllerId: 'default', regions: [], desired: [{ kind: 'Cluster', name: 'prod', region: FAKE_REGION }] });
+    expect([...estate.unreadable.values()]).toEqual([]);
+    const cluster = [...estate.clusters.values()][0]!;
+    expect(cluster.registeredContainerInstancesCount).toBe(1);
+    expect(cluster.capacity).toBeUndefined();
+  });
 });

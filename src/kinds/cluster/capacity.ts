@@ -82,9 +82,21 @@ function targetOf(p: LiveCapacityProvider): number | undefined {
   return scaling?.status === 'ENABLED' && typeof scaling.targetCapacity === 'number' ? scaling.targetCapacity : undefined;
 }
 
+/** The call's answer, or undefined when it failed: capacity is for the report, never a reason to fail the read. */
+async function orNone<T>(read: Promise<T>): Promise<T | undefined> {
+  try {
+    return await read;
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * Reads the capacity of the region's clusters (see the header for the calls) and sets each
  * cluster's `capacity`. The services are those of the same read (DescribeServices answers).
+ * A failed read (an IAM policy from before these calls, without ecs:DescribeContainerInstances,
+ * say) leaves that cluster's capacity, or the target, out and never makes the region
+ * unreadable: a region whose read fails has nothing concluded about any of its resources.
  */
 export async function readClusterCapacity(
   gw: Gateway,
@@ -95,7 +107,7 @@ export async function readClusterCapacity(
   for (const c of clusters) for (const p of c.capacityProviders) if (!FARGATE_PROVIDERS.has(p)) ec2Providers.add(p);
   const targets = new Map<string, number>();
   if (ec2Providers.size > 0) {
-    for (const p of await gw.describeCapacityProviders([...ec2Providers].sort())) {
+    for (const p of (await orNone(gw.describeCapacityProviders([...ec2Providers].sort()))) ?? []) {
       const t = targetOf(p);
       if (p.name && t !== undefined) targets.set(p.name, t);
     }
@@ -107,7 +119,8 @@ export async function readClusterCapacity(
     servicesByCluster.set(cluster, list);
   }
   for (const c of clusters) {
-    const instances = (c.registeredContainerInstancesCount ?? 0) > 0 ? await gw.describeContainerInstances(c.name) : [];
+    const instances = (c.registeredContainerInstancesCount ?? 0) > 0 ? await orNone(gw.describeContainerInstances(c.name)) : [];
+    if (!instances) continue;
     c.capacity = capacityByProvider({ capacityProviders: c.capacityProviders, instances, services: servicesByCluster.get(c.name) ?? [], targets });
   }
 }

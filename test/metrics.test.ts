@@ -84,8 +84,30 @@ describe('/metrics', () => {
       ecs_reconciler_aws_calls_total: 'counter',
       ecs_reconciler_aws_throttled_total: 'counter',
       ecs_reconciler_service_capacity: 'gauge',
+      ecs_reconciler_cluster_capacity: 'gauge',
       ecs_reconciler_last_successful_pass_timestamp_seconds: 'gauge',
     });
+  });
+
+  it('has a cluster_capacity{cluster,provider,value} gauge per provider of each cluster: instances, running tasks, the managed scaling target', async () => {
+    const metrics = new DaemonMetrics(new CallCounter());
+    const r = report();
+    const cluster = r.resources.find((x) => x.id === CLUSTER_ID)!;
+    cluster.health = {
+      capacityProviders: ['FARGATE', 'ec2'],
+      runningTasks: 5,
+      pendingTasks: 0,
+      activeServices: 2,
+      capacity: [
+        { provider: 'FARGATE', runningTasks: 2 },
+        { provider: 'ec2', containerInstances: 2, runningTasks: 3, targetCapacity: 80 },
+      ],
+    };
+    metrics.observeReport(r, 1_767_225_600);
+    const { samples } = await scrape(metrics);
+    const capacity = samples.filter((s) => s.name === 'ecs_reconciler_cluster_capacity').map((s) => `${s.labels.provider} ${s.labels.value} ${s.value}`);
+    expect(capacity.sort()).toEqual(['FARGATE running_tasks 2', 'ec2 container_instances 2', 'ec2 running_tasks 3', 'ec2 target_capacity 80']);
+    expect(samples.filter((s) => s.name === 'ecs_reconciler_cluster_capacity').every((s) => s.labels.cluster === CLUSTER_ID)).toBe(true);
   });
 
   it('has one resource_info{kind,id,state} series per resource of the last pass, and resources{state} for every state', async () => {

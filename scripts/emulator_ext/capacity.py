@@ -23,7 +23,7 @@ from typing import Any, Callable
 
 import moto
 from moto.core.responses import ActionResult
-from moto.ecs.exceptions import ECSException, InvalidParameterException
+from moto.ecs.exceptions import ECSException, InvalidParameterException, TaskDefinitionMemoryError, TaskDefinitionMissingPropertyError
 from moto.ecs.exceptions import EcsClientException as ClientException
 from moto.ecs.models import Container, EC2ContainerServiceBackend
 from moto.ecs.responses import EC2ContainerServiceResponse as R
@@ -755,6 +755,27 @@ def _ec2_tasks() -> list[str]:
         return original(self)
 
     applied.append("RegisterTaskDefinition: bridge hostPort 0 / host hostPort = containerPort, tcp")
+
+    # CAPACITY GAP 14 - container memory on EC2. moto refuses an EC2 task definition
+    # without task-level memory whose container gives memoryReservation only ("At least
+    # one of 'memory' or 'memoryReservation' must be specified", although it was). ECS
+    # (ContainerDefinition.memoryReservation): "If a task-level memory value is not
+    # specified, you must specify a non-zero integer for one or both of memory or
+    # memoryReservation in a container definition"; the soft limit alone is the usual EC2
+    # form. The check is kept for a container that gives neither.
+    def validate_container_defs(
+        memory: str | None, container_definitions: list[dict[str, Any]], requires_compatibilities: list[str] | None
+    ) -> None:
+        for cd in container_definitions:
+            if "name" not in cd and "Name" not in cd:
+                raise TaskDefinitionMissingPropertyError("name")
+            if "image" not in cd and "Image" not in cd:
+                raise TaskDefinitionMissingPropertyError("image")
+            if not memory and not any(cd.get(k) for k in ("memory", "Memory", "memoryReservation", "MemoryReservation")):
+                raise TaskDefinitionMemoryError(cd["name"])
+
+    EC2ContainerServiceBackend._validate_container_defs = staticmethod(validate_container_defs)  # type: ignore[method-assign]
+    applied.append("RegisterTaskDefinition on EC2 takes a container's memoryReservation alone")
 
     # CAPACITY GAP 12 - DAEMON services. CreateService schedulingStrategy: "DAEMON-The
     # daemon scheduling strategy deploys exactly one task on each active container

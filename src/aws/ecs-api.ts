@@ -17,6 +17,10 @@ export const BATCH = {
   DescribeServices: 10,
   DescribeClusters: 100,
   DescribeTasks: 100,
+  // [API] DescribeContainerInstances: "A list of up to 100 container instance IDs or full ARN entries"
+  DescribeContainerInstances: 100,
+  // [API] DescribeCapacityProviders capacityProviders: "Up to 100 capacity providers can be described in an action"
+  DescribeCapacityProviders: 100,
   DeleteMessageBatch: 10,
 } as const;
 

@@ -13,7 +13,9 @@ import type {
   CreateServiceCommandInput,
   EventMessage,
   LeaseRecord,
+  LiveCapacityProvider,
   LiveCluster,
+  LiveContainerInstance,
   LiveService,
   LiveTask,
   PutClusterCapacityProvidersCommandInput,
@@ -60,6 +62,10 @@ export interface Gateway extends LeaseGateway, EventsQueueGateway {
   listClusterTaskArns(cluster: string): Promise<string[]>;
   listTaskArns(cluster: string, serviceName: string, desiredStatus?: 'RUNNING' | 'STOPPED'): Promise<string[]>;
   describeTasks(cluster: string, tasks: readonly string[]): Promise<LiveTask[]>;
+  /** The cluster's container instances (every status but INACTIVE, as ListContainerInstances lists them). */
+  describeContainerInstances(cluster: string): Promise<LiveContainerInstance[]>;
+  /** The capacity providers of these names (FARGATE / FARGATE_SPOT included when named). */
+  describeCapacityProviders(names: readonly string[]): Promise<LiveCapacityProvider[]>;
   describeStoppedTasks(cluster: string, serviceName: string, cacheKey: string): Promise<LiveTask[]>;
   findTaggedServiceArns(key: string, value: string): Promise<string[]>;
   callerAccount(): Promise<string>;

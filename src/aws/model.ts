@@ -15,7 +15,9 @@ import type {
   ScheduledAction,
 } from '@aws-sdk/client-application-auto-scaling';
 import type {
+  CapacityProvider,
   Cluster,
+  ContainerInstance,
   CreateClusterCommandInput,
   CreateServiceCommandInput,
   PutClusterCapacityProvidersCommandInput,
@@ -31,6 +33,8 @@ export type LiveCluster = Cluster;
 export type LiveService = Service;
 export type LiveTaskDefinition = TaskDefinition;
 export type LiveTask = Task;
+export type LiveContainerInstance = ContainerInstance;
+export type LiveCapacityProvider = CapacityProvider;
 export type {
   CreateClusterCommandInput,
   CreateServiceCommandInput,

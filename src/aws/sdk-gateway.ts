@@ -34,7 +34,9 @@ import {
   PutItemCommand,
 } from '@aws-sdk/client-dynamodb';
 import {
+  type CapacityProvider,
   type Cluster,
+  type ContainerInstance,
   CreateClusterCommand,
   type CreateClusterCommandInput,
   CreateServiceCommand,
@@ -42,12 +44,15 @@ import {
   DeleteClusterCommand,
   DeleteServiceCommand,
   DeregisterTaskDefinitionCommand,
+  DescribeCapacityProvidersCommand,
   DescribeClustersCommand,
+  DescribeContainerInstancesCommand,
   DescribeServicesCommand,
   DescribeTaskDefinitionCommand,
   DescribeTasksCommand,
   ECSClient,
   ListClustersCommand,
+  ListContainerInstancesCommand,
   ListServicesCommand,
   ListTaskDefinitionsCommand,
   ListTasksCommand,
@@ -531,6 +536,39 @@ export class AwsGateway implements Gateway {
     for (const batch of chunk(tasks, BATCH.DescribeTasks)) {
       const r = await this.send<{ tasks?: Task[] }>(this.ecs, new DescribeTasksCommand({ cluster, tasks: batch }));
       out.push(...(r.tasks ?? []));
+    }
+    return out;
+  }
+
+  /** ListContainerInstances (every page), then DescribeContainerInstances, 100 a call. */
+  async describeContainerInstances(cluster: string): Promise<ContainerInstance[]> {
+    const arns = await this.paginate(
+      this.ecs,
+      (nextToken) => new ListContainerInstancesCommand({ cluster, nextToken, maxResults: PAGE.ecs }),
+      (r: { containerInstanceArns?: string[] }) => r.containerInstanceArns,
+    );
+    const out: ContainerInstance[] = [];
+    for (const batch of chunk(arns, BATCH.DescribeContainerInstances)) {
+      const r = await this.send<{ containerInstances?: ContainerInstance[] }>(
+        this.ecs,
+        new DescribeContainerInstancesCommand({ cluster, containerInstances: batch }),
+      );
+      out.push(...(r.containerInstances ?? []));
+    }
+    return out;
+  }
+
+  /** DescribeCapacityProviders, 100 names a call, every page of each. */
+  async describeCapacityProviders(names: readonly string[]): Promise<CapacityProvider[]> {
+    const out: CapacityProvider[] = [];
+    for (const batch of chunk(names, BATCH.DescribeCapacityProviders)) {
+      out.push(
+        ...(await this.paginate(
+          this.ecs,
+          (nextToken) => new DescribeCapacityProvidersCommand({ capacityProviders: batch, nextToken }),
+          (r: { capacityProviders?: CapacityProvider[] }) => r.capacityProviders,
+        )),
+      );
     }
     return out;
   }

@@ -22,6 +22,7 @@ export class DaemonMetrics {
   private readonly driftDetected: Counter;
   private readonly actions: Counter<'kind' | 'result'>;
   private readonly serviceCapacity: Gauge<'resource' | 'value' | 'cause'>;
+  private readonly clusterCapacity: Gauge<'cluster' | 'provider' | 'value'>;
   private readonly lastSuccessfulPass: Gauge;
 
   constructor(calls: CallCounter) {
@@ -82,6 +83,12 @@ export class DaemonMetrics {
       labelNames: ['resource', 'value', 'cause'],
       registers,
     });
+    this.clusterCapacity = new Gauge({
+      name: 'ecs_reconciler_cluster_capacity',
+      help: 'Capacity of each cluster (its resource id) by provider (EC2: instances with no provider): value="container_instances", "running_tasks", and "target_capacity" (managed scaling target, percent) when the provider has one.',
+      labelNames: ['cluster', 'provider', 'value'],
+      registers,
+    });
     this.lastSuccessfulPass = new Gauge({
       name: 'ecs_reconciler_last_successful_pass_timestamp_seconds',
       help: 'Unix time of the last pass with no failed action and AWS reachable.',
@@ -106,6 +113,16 @@ export class DaemonMetrics {
       this.serviceCapacity.set({ resource: r.id, value: 'desired', cause }, r.scaling.desiredCount);
       if (r.scaling.minCapacity !== undefined) this.serviceCapacity.set({ resource: r.id, value: 'min', cause }, r.scaling.minCapacity);
       if (r.scaling.maxCapacity !== undefined) this.serviceCapacity.set({ resource: r.id, value: 'max', cause }, r.scaling.maxCapacity);
+    }
+    this.clusterCapacity.reset();
+    for (const r of report.resources) {
+      const capacity = r.health && 'capacity' in r.health ? r.health.capacity : undefined;
+      for (const c of capacity ?? []) {
+        const at = { cluster: r.id, provider: c.provider };
+        if (c.containerInstances !== undefined) this.clusterCapacity.set({ ...at, value: 'container_instances' }, c.containerInstances);
+        this.clusterCapacity.set({ ...at, value: 'running_tasks' }, c.runningTasks);
+        if (c.targetCapacity !== undefined) this.clusterCapacity.set({ ...at, value: 'target_capacity' }, c.targetCapacity);
+      }
     }
     this.driftDetected.inc(report.summary.byState.drifted ?? 0);
     for (const r of report.resources) {

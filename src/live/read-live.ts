@@ -13,6 +13,7 @@ import {
   type LiveService as SdkService,
 } from '../aws/index.js';
 import { projectLiveCluster, projectLiveService, projectLiveTaskDefinition } from '../diff/projection.js';
+import { readClusterCapacity } from '../kinds/cluster/capacity.js';
 import { kindOf } from '../kinds/registry.js';
 import { scalingFromApi, scalingResourceId } from '../kinds/service/scaling-read.js';
 import type { Json, LiveCluster, LiveDeployment, LiveEstate, LiveRevision, LiveService, LiveTaskDefinitionFamily } from '../model/live.js';
@@ -121,6 +122,12 @@ async function readRegion(gw: AwsGateway, region: string, opts: ReadLiveOptions,
     for (const svc of r.services) if (isManagedBy(tagMap(svc.tags), opts.controllerId)) services.push({ cluster, svc });
   }
   progress(`${region}: ${services.length} service(s)`);
+  // Capacity by provider for the report (container instances only where a cluster has some)
+  await readClusterCapacity(
+    gw,
+    [...estate.clusters.values()].filter((c) => c.region === region),
+    services,
+  );
 
   // Revisions the services record (ARN and content hash, written at apply): known without a
   // read. A record stays true after the service moved on, since the revision cannot change.
@@ -315,6 +322,7 @@ function toLiveCluster(c: SdkCluster, region: string): LiveCluster {
     runningTasksCount: c.runningTasksCount ?? 0,
     pendingTasksCount: c.pendingTasksCount ?? 0,
     activeServicesCount: c.activeServicesCount ?? 0,
+    registeredContainerInstancesCount: c.registeredContainerInstancesCount ?? 0,
     capacityProviders: c.capacityProviders ?? [],
   };
 }

@@ -18,6 +18,20 @@ export interface LiveCluster {
   pendingTasksCount: number;
   activeServicesCount: number;
   capacityProviders: string[];
+  /** [API] Cluster.registeredContainerInstancesCount (ACTIVE and DRAINING instances); absent when not read */
+  registeredContainerInstancesCount?: number;
+  /** capacity by provider (kinds/cluster/capacity.ts), when the live read took it */
+  capacity?: ProviderCapacity[];
+}
+
+/** One capacity provider's share of a cluster (or "EC2": instances registered with no provider). */
+export interface ProviderCapacity {
+  provider: string;
+  /** ACTIVE and DRAINING container instances (EC2 capacity only) */
+  containerInstances?: number;
+  runningTasks: number;
+  /** managedScaling.targetCapacity, when the provider's managed scaling is ENABLED */
+  targetCapacity?: number;
 }
 
 export interface LiveRevision {

@@ -2,7 +2,9 @@
  * The daemon's page: plain server-rendered HTML, usable without JavaScript (filters are
  * a GET form), with a few lines of script that refresh the content without a reload.
  */
+
 import { RESOURCE_STATES } from '../diff/types.js';
+import { capacityLineText } from '../kinds/cluster/report.js';
 import { findKind } from '../kinds/registry.js';
 import type { Report, ReportResource } from './model.js';
 import { formatValue, shortRevision, summaryLine } from './render-text.js';
@@ -45,9 +47,15 @@ function healthCell(r: ReportResource): string {
     const events = h.events.length
       ? `<details><summary><small>events</small></summary><ul>${h.events.map((e) => `<li><small>${escapeHtml(e.at ?? '')} ${escapeHtml(e.message)}</small></li>`).join('')}</ul></details>`
       : '';
-    return `<span class="health">${h.runningCount}/${h.desiredCount} running${h.pendingCount ? `, ${h.pendingCount} pending` : ''}</span>${h.rolloutState ? `<br><small>rollout ${escapeHtml(h.rolloutState)}${h.deployments > 1 ? ` (${h.deployments} deployments)` : ''}</small>` : ''}${h.failedTasks ? `<br><small>${h.failedTasks} failed task(s)</small>` : ''}${stopped}${events}`;
+    const runsOn = h.runsOn?.length ? `<br><small>on ${h.runsOn.map(escapeHtml).join(' + ')}</small>` : '';
+    return `<span class="health">${h.runningCount}/${h.desiredCount} running${h.pendingCount ? `, ${h.pendingCount} pending` : ''}</span>${runsOn}${h.rolloutState ? `<br><small>rollout ${escapeHtml(h.rolloutState)}${h.deployments > 1 ? ` (${h.deployments} deployments)` : ''}</small>` : ''}${h.failedTasks ? `<br><small>${h.failedTasks} failed task(s)</small>` : ''}${stopped}${events}`;
   }
-  return `<span class="health">${h.runningTasks} task(s) running, ${h.activeServices} service(s)</span>${h.capacityProviders.length ? `<br><small>${h.capacityProviders.map(escapeHtml).join(', ')}</small>` : ''}`;
+  const capacity = h.capacity?.length
+    ? `<ul class="capacity">${h.capacity.map((c) => `<li><small>${escapeHtml(capacityLineText(c))}</small></li>`).join('')}</ul>`
+    : h.capacityProviders.length
+      ? `<br><small>${h.capacityProviders.map(escapeHtml).join(', ')}</small>`
+      : '';
+  return `<span class="health">${h.runningTasks} task(s) running, ${h.activeServices} service(s)</span>${capacity}`;
 }
 
 function resourceRows(r: ReportResource, hiddenRow = false): string {

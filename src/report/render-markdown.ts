@@ -5,6 +5,7 @@
  * when the whole does not fit, the biggest parts are cut with a line saying what was
  * left out and where the full plan is (the JSON report).
  */
+import { capacityLineText } from '../kinds/cluster/report.js';
 import { formatProblem } from '../model/problem.js';
 import { markdownCode, markdownText, oneLine } from './escape.js';
 import type { Report, ReportResource } from './model.js';
@@ -34,7 +35,7 @@ function healthText(r: Report['resources'][number]): string {
   if (!h) return '—';
   if ('runningCount' in h)
     return `${h.runningCount}/${h.desiredCount} running${h.rolloutState ? `, ${h.rolloutState.toLowerCase()}` : ''}${h.failedTasks ? `, ${h.failedTasks} failed` : ''}`;
-  return `${h.runningTasks} task(s)`;
+  return `${h.runningTasks} task(s)${h.capacity?.length ? `; ${h.capacity.map(capacityLineText).join('; ')}` : ''}`;
 }
 
 function tableRow(r: ReportResource): string {
@@ -79,6 +80,7 @@ function resourceSection(r: ReportResource, fullReport: string): string | undefi
   }
   const h = r.health;
   if (h && 'runningCount' in h) {
+    if (h.runsOn?.length) out.push(`- runs on: ${h.runsOn.map((p) => markdownCode(p)).join(' + ')}`);
     for (const x of h.stoppedReasons) out.push(`- stopped task ${markdownText(x.task)}: ${markdownText(x.reason)}`);
     for (const e of h.events.slice(0, 3)) out.push(`- event: ${markdownText(e.message)}`);
   }

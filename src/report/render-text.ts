@@ -1,4 +1,5 @@
 /** The terminal format: one line per resource with its state, then `path: live → desired`. */
+import { capacityLineText } from '../kinds/cluster/report.js';
 import { formatProblem } from '../model/problem.js';
 import { oneLine, terminalText } from './escape.js';
 import type { Report, ReportChange, ReportResource } from './model.js';
@@ -56,6 +57,10 @@ function resourceLines(r: ReportResource, verbose: boolean): string[] {
     );
     for (const x of h.stoppedReasons) lines.push(`        stopped ${oneLine(x.task)}: ${oneLine(x.reason)}`);
   }
+  // capacity: a cluster's by provider (always when it has EC2 instances), a service's provider
+  if (h && 'runningTasks' in h && h.capacity?.length && (verbose || h.capacity.some((c) => c.containerInstances !== undefined)))
+    lines.push(`      capacity: ${h.capacity.map((c) => oneLine(capacityLineText(c))).join('; ')}`);
+  if (h && 'runningCount' in h && h.runsOn?.length) lines.push(`      runs on: ${oneLine(h.runsOn.join(' + '))}`);
   if (r.fight)
     lines.push(`      fighting since ${r.fight.since}: applied on ${r.fight.applied} passes in a row, came back each time: ${r.fight.fields.join(', ')}`);
   if (r.history?.flapping) lines.push(`      flapping: ${r.history.driftedPasses} drifted pass(es) recently`);

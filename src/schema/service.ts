@@ -25,6 +25,7 @@ import {
   TaskFilesystemType,
   ThresholdType,
 } from './enums.js';
+import { schedulingIssues } from './service-placement.js';
 import { TagsSchema } from './tags.js';
 import { LogConfigurationSchema } from './task-definition.js';
 
@@ -361,6 +362,8 @@ export const ServiceSpecSchema = z
           issue(['autoScaling'], 'DAEMON services have no desiredCount to scale');
         }
       }
+      // EC2 scheduling and placement as ECS refuses them (service-placement.ts)
+      for (const p of schedulingIssues(s)) issue(p.path, p.message);
       s.loadBalancers?.forEach((lb, i) => {
         const hasTg = lb.targetGroupArn !== undefined;
         const hasClb = lb.loadBalancerName !== undefined;

@@ -439,6 +439,30 @@ describe('EC2 tasks: bridge and host mode, DAEMON services', () => {
     expect(hosted.tasks?.[0]?.containers?.[0]?.networkBindings).toEqual([{ bindIP: '0.0.0.0', containerPort: 8080, hostPort: 8080, protocol: 'tcp' }]);
   });
 
+  it('[extension] an EC2 task definition without task memory takes a container memoryReservation alone; neither is refused', async () => {
+    // ContainerDefinition.memoryReservation: "If a task-level memory value is not specified, you must
+    // specify a non-zero integer for one or both of memory or memoryReservation in a container definition."
+    const soft = await ecs.send(
+      new RegisterTaskDefinitionCommand({
+        family: 'soft-limit',
+        requiresCompatibilities: ['EC2'],
+        containerDefinitions: [{ name: 'app', image: 'nginx:1.27', memoryReservation: 64 }],
+      }),
+    );
+    expect(soft.taskDefinition?.containerDefinitions?.[0]?.memoryReservation).toBe(64);
+    const neither = await failure(
+      ecs.send(
+        new RegisterTaskDefinitionCommand({
+          family: 'no-memory',
+          requiresCompatibilities: ['EC2'],
+          containerDefinitions: [{ name: 'app', image: 'nginx:1.27' }],
+        }),
+      ),
+    );
+    expect(neither?.name).toBe('ClientException');
+    expect(neither?.message).toContain("'memory' or 'memoryReservation'");
+  });
+
   it('[extension] a DAEMON service wants one task per active container instance', async () => {
     const cluster = await ec2Cluster();
     const td = await registerBridge('agent');

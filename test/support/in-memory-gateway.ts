@@ -32,7 +32,9 @@ import {
   type Gateways,
   isMutatingOperation,
   type LeaseRecord,
+  type LiveCapacityProvider,
   type LiveCluster,
+  type LiveContainerInstance,
   type LiveService,
   type LiveTask,
   nameFromArn,
@@ -94,6 +96,10 @@ interface RegionState {
   scheduled: Map<string, ScheduledAction>;
   runningTasks: Map<string, string[]>;
   stoppedTasks: Map<string, LiveTask[]>;
+  /** by cluster name: the instances the ECS agent registered (a test puts them there) */
+  containerInstances: Map<string, LiveContainerInstance[]>;
+  /** by name: capacity providers (a test puts them there) */
+  capacityProviders: Map<string, LiveCapacityProvider>;
 }
 
 function newRegionState(): RegionState {
@@ -106,10 +112,30 @@ function newRegionState(): RegionState {
     scheduled: new Map(),
     runningTasks: new Map(),
     stoppedTasks: new Map(),
+    containerInstances: new Map(),
+    capacityProviders: new Map(),
   };
 }
 
 const clone = <T>(v: T): T => structuredClone(v);
+
+/**
+ * [ECS] DescribeTaskDefinition answers an EC2 port mapping with protocol tcp ("The default is
+ * tcp") and, hostPort left out, hostPort 0 in bridge mode (the dynamic mapping; published in
+ * terraform-provider-aws's equivalency test, test/fixtures/ecs-shapes/ec2-container-definitions-bridge-dynamic.json)
+ * or the container port in host mode. bridge is the default network mode of an EC2 task definition.
+ */
+function withEc2PortMappings(td: RegisterTaskDefinitionCommandInput): RegisterTaskDefinitionCommandInput {
+  const mode = td.networkMode ?? (td.requiresCompatibilities?.includes('FARGATE') ? undefined : 'bridge');
+  if (mode !== 'bridge' && mode !== 'host') return td;
+  for (const cd of td.containerDefinitions ?? [])
+    for (const pm of cd.portMappings ?? []) {
+      if (pm.containerPortRange !== undefined) continue;
+      pm.protocol ??= 'tcp';
+      pm.hostPort ??= mode === 'bridge' ? 0 : pm.containerPort;
+    }
+  return td;
+}
 
 /** The process's fake AWS: one InMemoryGateway per region, one call log, shared counters. */
 export class InMemoryGateways implements Gateways {
@@ -424,6 +450,50 @@ export class InMemoryGateway implements Gateway {
     return out;
   }
 
+  /** [ECS] ListContainerInstances lists every status but INACTIVE; DescribeContainerInstances takes 100 a call. */
+  async describeContainerInstances(cluster: string): Promise<LiveContainerInstance[]> {
+    const listed = (this.state.containerInstances.get(nameFromArn(cluster)) ?? []).filter((ci) => ci.status !== 'INACTIVE');
+    const arns = this.page(
+      'ListContainerInstances',
+      (nextToken) => ({ cluster, nextToken }),
+      listed.map((ci) => ci.containerInstanceArn!),
+    );
+    const out: LiveContainerInstance[] = [];
+    for (const batch of chunk(arns, BATCH.DescribeContainerInstances)) {
+      this.call('DescribeContainerInstances', { cluster, containerInstances: batch });
+      out.push(...listed.filter((ci) => batch.includes(ci.containerInstanceArn!)).map(clone));
+    }
+    return out;
+  }
+
+  /** [ECS] DescribeCapacityProviders: a name it does not know is left out of the answer. */
+  async describeCapacityProviders(names: readonly string[]): Promise<LiveCapacityProvider[]> {
+    const out: LiveCapacityProvider[] = [];
+    for (const batch of chunk(names, BATCH.DescribeCapacityProviders)) {
+      this.call('DescribeCapacityProviders', { capacityProviders: batch });
+      for (const n of batch) {
+        const p = this.state.capacityProviders.get(n);
+        if (p) out.push(clone(p));
+      }
+    }
+    return out;
+  }
+
+  /** Test seam: container instances the ECS agent registered into a cluster (registeredContainerInstancesCount follows). */
+  registerContainerInstances(cluster: string, instances: readonly LiveContainerInstance[]): void {
+    const list = this.state.containerInstances.get(cluster) ?? [];
+    list.push(...instances.map(clone));
+    this.state.containerInstances.set(cluster, list);
+    const c = this.state.clusters.get(cluster);
+    // [API] Cluster.registeredContainerInstancesCount: "both ACTIVE and DRAINING"
+    if (c) c.registeredContainerInstancesCount = list.filter((ci) => ci.status === 'ACTIVE' || ci.status === 'DRAINING').length;
+  }
+
+  /** Test seam: a capacity provider (as CreateCapacityProvider would leave it). */
+  putCapacityProvider(provider: LiveCapacityProvider): void {
+    this.state.capacityProviders.set(provider.name!, clone(provider));
+  }
+
   /** Cached under the caller's key, as the SDK gateway caches it: a steady failure is read once. */
   async describeStoppedTasks(cluster: string, serviceName: string, cacheKey: string): Promise<LiveTask[]> {
     const cached = this.stoppedTaskReads.get(cacheKey);
@@ -530,7 +600,7 @@ export class InMemoryGateway implements Gateway {
     const { tags, ...body } = input;
     const entry: TaskDefinitionWithTags = {
       taskDefinition: {
-        ...clone(body),
+        ...withEc2PortMappings(clone(body)),
         taskDefinitionArn: this.arn(`task-definition/${input.family}:${revision}`),
         revision,
         status: 'ACTIVE',
@@ -588,7 +658,13 @@ export class InMemoryGateway implements Gateway {
       desiredCount,
       runningCount: 0,
       pendingCount: 0,
-      launchType: input.launchType ?? (input.capacityProviderStrategy?.length ? undefined : 'FARGATE'),
+      // [API] CreateService: with neither launchType nor strategy "the defaultCapacityProviderStrategy for
+      // the cluster is used"; with no cluster default ECS answers launchType EC2 (aws-cli create-service
+      // Example 2, test/fixtures/ecs-shapes/ec2-create-service-ec2.json)
+      ...(input.launchType === undefined && !input.capacityProviderStrategy?.length && cluster.defaultCapacityProviderStrategy?.length
+        ? { capacityProviderStrategy: clone(cluster.defaultCapacityProviderStrategy) }
+        : {}),
+      launchType: input.launchType ?? (input.capacityProviderStrategy?.length || cluster.defaultCapacityProviderStrategy?.length ? undefined : 'EC2'),
       schedulingStrategy: input.schedulingStrategy ?? 'REPLICA',
       deploymentConfiguration: input.deploymentConfiguration ?? {
         maximumPercent: 200,

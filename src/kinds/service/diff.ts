@@ -27,6 +27,7 @@ import type { LiveRevision, LiveService } from '../../model/live.js';
 import { type DesiredResource, resourceId, TAG } from '../../model/resource.js';
 import { revisionRecordTags } from '../../model/revision-record.js';
 import type { TaskDefinitionTarget } from '../task-definition/diff.js';
+import { servicePlacementForDiff } from './placement.js';
 import { normalizeScaling } from './scaling-normalize.js';
 
 /** The cluster a service inherits from: its live state, or (not created yet) its manifest. */
@@ -94,8 +95,8 @@ export function diffService(d: DesiredResource, id: string, live: LiveService | 
   // desiredCount left out: "keep what it has". UpdateService leaves the count alone when it
   // is not sent, and a DAEMON service's count is ECS's (one task per instance).
   if (desiredCmp.desiredCount === undefined) liveCmp = omit(liveCmp, 'desiredCount');
-  const target = normalizeService(desiredCmp);
-  const liveNormalized = normalizeService(liveCmp);
+  const target = normalizeService(servicePlacementForDiff(desiredCmp));
+  const liveNormalized = normalizeService(servicePlacementForDiff(liveCmp));
   const diffs = diffFields(liveNormalized, target);
 
   // The task definition is compared by content: a service on revision 5 while revision 6

@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { CHANGE_CAUSES, type ResourceDiff } from '../../diff/types.js';
 import type { LiveService } from '../../model/live.js';
+import { serviceCapacityProviders } from '../cluster/capacity.js';
 
 export const ReportScalingSchema = z.object({
   desiredCount: z.number(),
@@ -25,6 +26,7 @@ export const ServiceHealthSchema = z.object({
     .describe('tasks by last status: PENDING, RUNNING (from the service), STOPPING, STOPPED (read when a deployment reports failed tasks)'),
   stoppedReasons: z.array(z.object({ task: z.string(), reason: z.string(), stoppedAt: z.string().optional() })),
   events: z.array(z.object({ at: z.string().optional(), message: z.string() })).describe('the latest service events, newest first'),
+  runsOn: z.array(z.string()).optional().describe("the capacity it runs on: its strategy's providers (the cluster default included), or its launch type"),
 });
 export type ReportScaling = z.infer<typeof ReportScalingSchema>;
 export type ServiceHealth = z.infer<typeof ServiceHealthSchema>;
@@ -47,6 +49,8 @@ export function serviceHealth(s: LiveService): ServiceHealth {
       .slice(0, 5)
       .map((t) => ({ task: t.arn.slice(t.arn.lastIndexOf('/') + 1), reason: t.stoppedReason!, ...(t.stoppedAt ? { stoppedAt: t.stoppedAt } : {}) })),
     events: s.events.slice(0, 5).map((e) => ({ ...(e.createdAt ? { at: e.createdAt } : {}), message: e.message })),
+    // ECS reports the strategy it placed the service with (a cluster default included) or its launch type
+    runsOn: serviceCapacityProviders(s.spec),
   };
 }
 

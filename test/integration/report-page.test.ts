@@ -79,11 +79,12 @@ describe('the report page, the webhook and the history', () => {
     // in-sync resources are counted, not listed, unless show=all (issue 18)
     await page.goto(`http://${daemon.address}/`);
     await expect
-      .poll(() =>
-        page
-          .locator('#hidden')
-          .innerText()
-          .catch(() => ''),
+      .poll(
+        () =>
+          page
+            .locator('#hidden')
+            .innerText()
+            .catch(() => ''),
         // the first pass may still be reading when the page is first asked for (a loaded machine)
         { timeout: 20_000 },
       )

@@ -75,6 +75,10 @@ export interface PassOptions {
    * gateways' read pacing is interrupted through the same signal (ReadBudget.signal).
    */
   signal?: AbortSignal;
+  /** `apply --retry-failed`: degraded services are deployed again */
+  retryFailed?: boolean;
+  /** `--self-heal-during-foreign-rollouts`: a rollout this controller did not start holds nothing back */
+  selfHealDuringForeignRollouts?: boolean;
 }
 
 /**
@@ -195,6 +199,8 @@ export async function runReconcilePass(manifests: ManifestSource | LoadResult, o
     adopt: opts.adopt,
     ...(opts.adoptCloudFormation ? { adoptCloudFormation: true } : {}),
     ...(opts.repository ? { repository: opts.repository } : {}),
+    ...(opts.retryFailed ? { retryFailed: true } : {}),
+    ...(opts.selfHealDuringForeignRollouts ? { selfHealDuringForeignRollouts: true } : {}),
   };
   let plainDiffs = diffEstate(diffInput);
   // Revisions known only by a service's record are read when a diff needs their fields

@@ -14,6 +14,7 @@ const STATE_MARK: Record<string, string> = {
   conflict: 'x',
   invalid: '?',
   unknown: '.',
+  degraded: 'v',
   fighting: '#',
   retained: 'k',
 };

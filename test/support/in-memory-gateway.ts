@@ -211,6 +211,38 @@ export class InMemoryGateway implements Gateway {
     this.state.stoppedTasks.set(`${cluster}/${service}`, tasks);
   }
 
+  /**
+   * ECS's deployment circuit breaker with rollback on ([API] DeploymentCircuitBreaker: "the
+   * service is rolled back to the last deployment that completed successfully"): the PRIMARY
+   * deployment turns FAILED and ACTIVE, and a new PRIMARY of `previousArn` rolls out.
+   */
+  rollBack(cluster: string, name: string, previousArn: string, reason = 'ECS deployment circuit breaker: tasks failed to start.'): void {
+    const svc = this.state.services.get(cluster)?.get(name)?.service;
+    if (!svc) throw new Error(`no service ${cluster}/${name}`);
+    const failed = svc.deployments?.find((d) => d.status === 'PRIMARY');
+    if (failed) Object.assign(failed, { status: 'ACTIVE', rolloutState: 'FAILED', rolloutStateReason: reason, failedTasks: 3, updatedAt: new Date(60_000) });
+    const back = { ...this.deployment(previousArn, svc.desiredCount ?? 0), rolloutState: 'IN_PROGRESS' as const, createdAt: new Date(61_000) };
+    back.rolloutStateReason = `ECS deployment circuit breaker: rolling back to deploymentId ${failed?.id ?? '?'}.`;
+    svc.deployments = [back, ...(failed ? [failed] : [])];
+    svc.taskDefinition = previousArn;
+  }
+
+  /** Someone else's UpdateService (CI, the console): a new PRIMARY deployment of `arn`, IN_PROGRESS, the old one ACTIVE. */
+  startRollout(cluster: string, name: string, arn: string): void {
+    const svc = this.state.services.get(cluster)?.get(name)?.service;
+    if (!svc) throw new Error(`no service ${cluster}/${name}`);
+    for (const d of svc.deployments ?? []) d.status = 'ACTIVE';
+    svc.deployments = [{ ...this.deployment(arn, svc.desiredCount ?? 0), rolloutState: 'IN_PROGRESS' }, ...(svc.deployments ?? [])];
+    svc.taskDefinition = arn;
+  }
+
+  /** Every rollout of the service ends: its PRIMARY COMPLETED, the others INACTIVE (gone from the list). */
+  finishRollouts(cluster: string, name: string): void {
+    const svc = this.state.services.get(cluster)?.get(name)?.service;
+    if (!svc) throw new Error(`no service ${cluster}/${name}`);
+    svc.deployments = (svc.deployments ?? []).filter((d) => d.status === 'PRIMARY').map((d) => ({ ...d, rolloutState: 'COMPLETED' }));
+  }
+
   /** What ECS holds now (copies), for assertions. */
   cluster(name: string): LiveCluster | undefined {
     const c = this.state.clusters.get(name);

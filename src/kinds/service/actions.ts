@@ -134,6 +134,12 @@ async function updateScaling({ d, gw }: ActionRun): Promise<string | undefined> 
 
 async function tagService(run: ActionRun): Promise<string | undefined> {
   const live = run.d.live as LiveService;
+  // degraded: only the failure is recorded; the revision record keeps naming the revision
+  // this controller gave it (the one that failed), never the one ECS rolled back to
+  if (run.d.state === 'degraded' && run.d.degradedTag) {
+    await run.gw.tagResource(live.arn, { [TAG.degraded]: run.d.degradedTag });
+    return `${live.arn}: failed deployment recorded`;
+  }
   await syncTags(run.gw, live.arn, live.tags, serviceTags(run, live.primaryRevision?.arn));
   return live.arn;
 }

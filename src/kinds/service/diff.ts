@@ -27,6 +27,7 @@ import type { LiveRevision, LiveService } from '../../model/live.js';
 import { type DesiredResource, resourceId, TAG } from '../../model/resource.js';
 import { revisionRecordTags } from '../../model/revision-record.js';
 import type { TaskDefinitionTarget } from '../task-definition/diff.js';
+import { degradedReason, judgeRollout } from './rollout.js';
 import { normalizeScaling } from './scaling-normalize.js';
 
 /** The cluster a service inherits from: its live state, or (not created yet) its manifest. */
@@ -128,7 +129,14 @@ export function diffService(d: DesiredResource, id: string, live: LiveService | 
   diffs.push(...tagChanges(userTags(live.tags), targetTags));
 
   const appliedHash = live.tags[TAG.appliedHash];
-  const state = stateOf(diffs, appliedHash, desiredHash);
+  const plainState = stateOf(diffs, appliedHash, desiredHash);
+  const rollout = judgeRollout(live, d, {
+    desiredHash,
+    appliedHash,
+    ...(input.retryFailed ? { retryFailed: true } : {}),
+    ...(input.selfHealDuringForeignRollouts ? { selfHealDuringForeignRollouts: true } : {}),
+  });
+  const state = rollout.degraded ? 'degraded' : plainState;
   const tdChange = diffs.find((c) => c.path === 'taskDefinition');
   const liveTd = tdChange ? tdChange.live : revisionLabel(primary);
   const compared = {
@@ -143,8 +151,11 @@ export function diffService(d: DesiredResource, id: string, live: LiveService | 
   return {
     ...b,
     state,
-    reason: reasonFor(state, diffs.length),
+    reason: rollout.degraded ? degradedReason(rollout.degraded) : reasonFor(state, diffs.length),
     changes: withCause(diffs, state === 'drifted' ? 'out-of-band' : 'manifest'),
+    ...(rollout.degraded ? { degraded: rollout.degraded } : {}),
+    ...(rollout.degradedTag ? { degradedTag: rollout.degradedTag } : {}),
+    ...(rollout.foreignRollout && (state === 'drifted' || state === 'pending') ? { heldBack: rollout.foreignRollout } : {}),
     ignored: ignoredChanges,
     replacementFields,
     live,

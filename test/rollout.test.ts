@@ -113,7 +113,9 @@ describe('a rollout this controller did not start', () => {
     await passOnFake(fake, ESTATE);
     // CI registered its own revision and rolled it out
     const gw = fake.forRegion(FAKE_REGION);
-    const theirs = (await gw.registerTaskDefinition({ ...(gw.revisions('web')[0]!.taskDefinition as never), family: 'web' })).taskDefinition.taskDefinitionArn!;
+    const ours = gw.revisions('web')[0]!.taskDefinition;
+    const theirs = (await gw.registerTaskDefinition({ family: 'web', containerDefinitions: ours.containerDefinitions ?? [] })).taskDefinition
+      .taskDefinitionArn!;
     gw.startRollout('prod', 'web', theirs);
     fake.clearCalls();
     return fake;

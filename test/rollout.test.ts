@@ -89,6 +89,32 @@ describe('a deployment of ours that ECS rolled back', () => {
     expect(states(after)[SERVICE_ID]).toBe('in-sync');
   });
 
+  it('is degraded when ECS finished the rollback and dropped the failed deployment before the next pass (known from the events)', async () => {
+    const { fake } = await rolledBack();
+    fake.forRegion(FAKE_REGION).finishRollouts('prod', 'web');
+    const pass = await passOnFake(fake, ESTATE, { vars: { TAG: '1.28' } });
+    expect(states(pass)[SERVICE_ID]).toBe('degraded');
+    expect(pass.diffs.find((x) => x.id === SERVICE_ID)!.degraded).toMatchObject({
+      revision: 'web:2',
+      rolledBack: true,
+      reason: 'deployment failed: tasks failed to start.',
+    });
+    expect(deploysOf(fake)).toBe(0);
+  });
+
+  it('an old failure in the events of a deployment this controller did not start is not ours', async () => {
+    const { fake } = await rolledBack();
+    fake.forRegion(FAKE_REGION).finishRollouts('prod', 'web');
+    const ours = tagsOf(fake)[TAG.deployment];
+    expect(ours).toBeDefined();
+    await fake
+      .forRegion(FAKE_REGION)
+      .tagResource(fake.forRegion(FAKE_REGION).service('prod', 'web')!.serviceArn!, { [TAG.deployment]: 'ecs-svc/someone-else' });
+    fake.clearCalls();
+    const pass = await passOnFake(fake, ESTATE, { vars: { TAG: '1.28' } });
+    expect(states(pass)[SERVICE_ID]).toBe('drifted');
+  });
+
   it('is remembered by a new process (the record is a tag on the service)', async () => {
     const { fake } = await rolledBack();
     await passOnFake(fake, ESTATE, { vars: { TAG: '1.28' } });

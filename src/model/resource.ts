@@ -82,4 +82,6 @@ export const TAG = {
   taskDefinitionHash: 'ecs-reconciler:task-definition-hash',
   /** on a service: the failed deployment of this controller's that ECS rolled back, for which manifest (src/kinds/service/rollout.ts) */
   degraded: 'ecs-reconciler:degraded',
+  /** on a service: the id of the deployment this controller's last UpdateService or CreateService started */
+  deployment: 'ecs-reconciler:deployment',
 } as const;

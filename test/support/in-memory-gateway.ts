@@ -225,6 +225,12 @@ export class InMemoryGateway implements Gateway {
     back.rolloutStateReason = `ECS deployment circuit breaker: rolling back to deploymentId ${failed?.id ?? '?'}.`;
     svc.deployments = [back, ...(failed ? [failed] : [])];
     svc.taskDefinition = previousArn;
+    // newest first, in ECS's words ("Service event messages")
+    svc.events = [
+      { id: 'rollback', createdAt: new Date(61_000), message: `(service ${name}) rolling back to deployment ${back.id}.` },
+      { id: 'failed', createdAt: new Date(60_000), message: `(service ${name}) (deployment ${failed?.id ?? '?'}) deployment failed: tasks failed to start.` },
+      ...(svc.events ?? []),
+    ];
   }
 
   /** Someone else's UpdateService (CI, the console): a new PRIMARY deployment of `arn`, IN_PROGRESS, the old one ACTIVE. */

@@ -69,9 +69,18 @@ const EMPTY_SERVICE_VALUES: Json = {
 };
 
 /** A service also records the revision it is given and that revision's content hash, so a new process need not describe it. */
-function serviceTags({ d, allTags }: ActionRun, runsArn: string | undefined): Record<string, string> {
-  return { ...allTags(), ...revisionRecordTags(runsArn, d.taskDefinitionHash, Object.keys(d.targetTags ?? {}).length) };
+function serviceTags({ d, allTags }: ActionRun, runsArn: string | undefined, deploymentId?: string): Record<string, string> {
+  // the deployment this controller started (ECS's Deployment has no "started by"): how
+  // its failure is told from someone else's (src/kinds/service/rollout.ts)
+  const started = deploymentId ?? (d.live as LiveService | undefined)?.tags[TAG.deployment];
+  return {
+    ...allTags(),
+    ...revisionRecordTags(runsArn, d.taskDefinitionHash, Object.keys(d.targetTags ?? {}).length),
+    ...(started ? { [TAG.deployment]: started } : {}),
+  };
 }
+
+const primaryDeploymentId = (svc: SdkService): string | undefined => svc.deployments?.find((x) => x.status === 'PRIMARY')?.id;
 
 async function createServiceAction(run: ActionRun): Promise<string | undefined> {
   const { d, gw, registered, byId } = run;
@@ -94,6 +103,7 @@ async function updateService(run: ActionRun): Promise<string | undefined> {
     update[field] = target[field] ?? EMPTY_SERVICE_VALUES[field];
   }
   const deploys = action.fields.some((f) => f === 'taskDefinition');
+  let deploymentId: string | undefined;
   if (deploys) update.taskDefinition = resolveTaskDefinition(d, registered, byId);
   if (Object.keys(update).length) {
     // ecspresso's --suspend-auto-scaling: no scale-in while the new revision rolls out;
@@ -101,13 +111,14 @@ async function updateService(run: ActionRun): Promise<string | undefined> {
     const suspendScaleInFor = deploys && d.targetScaling && live.scaling && d.desired?.annotations[ANNOTATION.suspendScaleInDuringDeploy] === 'true';
     const resume = suspendScaleInFor ? await suspendScaleIn(gw, d.cluster!, d.name, d.targetScaling!) : undefined;
     try {
-      await gw.updateService({ cluster: d.cluster!, service: d.name, ...update });
+      const updated = await gw.updateService({ cluster: d.cluster!, service: d.name, ...update });
+      if (deploys) deploymentId = primaryDeploymentId(updated);
       if (resume) await waitForRollout(gw, d.cluster!, d.name, ctx.rolloutTimeoutMs ?? 10 * 60_000);
     } finally {
       await resume?.();
     }
   }
-  await syncTags(gw, live.arn, live.tags, serviceTags(run, deploys ? String(update.taskDefinition) : live.primaryRevision?.arn));
+  await syncTags(gw, live.arn, live.tags, serviceTags(run, deploys ? String(update.taskDefinition) : live.primaryRevision?.arn, deploymentId));
   return Object.keys(update).join(', ') || 'tags';
 }
 

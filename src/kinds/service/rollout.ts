@@ -11,7 +11,8 @@
  * under way.
  *
  * Which deployment is ours: ECS's Deployment has no "started by" member, so the
- * controller recognises its own by the revision it gave the service, recorded on the
+ * controller recognises its own by the id of the deployment it started
+ * (`ecs-reconciler:deployment`, for the events) and the revision it gave the service, recorded on the
  * service at apply (`ecs-reconciler:task-definition`, model/revision-record.ts), or, for a
  * manifest that pins a revision by ARN, by that ARN.
  *
@@ -88,6 +89,35 @@ function failedDeploymentOfOurs(live: LiveService, d: DesiredResource | undefine
   return newest?.rolloutState === 'FAILED' ? newest : undefined;
 }
 
+/**
+ * A failed deployment of ours that ECS has already rolled back and dropped from the list
+ * (it goes INACTIVE once the rollback completes, which may be before the next pass): known
+ * from the service's events, newest first, as ECS words them ("Service event messages":
+ * "(service NAME) (deployment ID) deployment failed: tasks failed to start.", then
+ * "(service NAME) rolling back to deployment ID."). Only while the service runs another
+ * revision than the one this controller gave it and none of ours is listed.
+ */
+function failureFromEvents(
+  live: LiveService,
+  d: DesiredResource | undefined,
+): { deploymentId: string; reason: string; at?: string; rolledBack: boolean } | undefined {
+  const ours = ourRevisionArn(live, d);
+  const started = live.tags[TAG.deployment];
+  if (!ours || !started || live.deployments.some((dep) => dep.taskDefinitionArn === ours)) return undefined;
+  for (const e of live.events) {
+    const m = /\(deployment (\S+)\) deployment failed(?:: (.*))?/.exec(e.message);
+    // only the deployment this controller started (recorded at apply): an older failure's events stay listed for long
+    if (m && m[1] === started)
+      return {
+        deploymentId: m[1]!,
+        reason: m[2] ? `deployment failed: ${m[2]}` : 'deployment failed',
+        ...(e.createdAt ? { at: e.createdAt } : {}),
+        rolledBack: live.events.some((x) => /rolling back to deployment/.test(x.message)),
+      };
+  }
+  return undefined;
+}
+
 export interface RolloutJudgement {
   degraded?: DegradedSummary;
   /** the record to write: a failure seen for the first time */
@@ -125,6 +155,29 @@ export function judgeRollout(live: LiveService, d: DesiredResource | undefined, 
           since: record.since,
           stoppedReasons,
         },
+      };
+    }
+    // Known from the events only: ECS already rolled it back and dropped it from the list.
+    const fromEvents = failed ? undefined : failureFromEvents(live, d);
+    if (fromEvents && !(record && record.deploymentId === fromEvents.deploymentId) && opts.appliedHash === opts.desiredHash) {
+      const next: DegradedRecord = {
+        desiredHash: opts.desiredHash,
+        retryHash,
+        since: fromEvents.at ?? new Date(0).toISOString(),
+        deploymentId: fromEvents.deploymentId,
+        revision: revisionLabel(ourRevisionArn(live, d) ?? ''),
+        rolledBack: fromEvents.rolledBack,
+      };
+      return {
+        degraded: {
+          revision: next.revision,
+          deploymentId: next.deploymentId,
+          reason: fromEvents.reason,
+          rolledBack: next.rolledBack,
+          since: next.since,
+          stoppedReasons,
+        },
+        degradedTag: formatDegradedTag(next),
       };
     }
     // Seen now: a failed deployment of the manifest last applied, not one a retry value already answered.

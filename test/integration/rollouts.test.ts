@@ -1,0 +1,141 @@
+// Rollouts on the emulator (issue 16, "Done when"): scripts/emulator_ext/deployments.py
+// rolls services out as ECS documents it (IN_PROGRESS, COMPLETED after
+// ECS_EMULATOR_ROLLOUT_SECONDS; a `-crashloop` image never becomes healthy and the circuit
+// breaker rolls it back). The controller must deploy a failing revision once, report the
+// service degraded, and never deploy it again for the same manifest.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DescribeServicesCommand } from '@aws-sdk/client-ecs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { emulatorEnv, resetEmulator } from './emulator-helpers.js';
+import { ecsClient, emulatorVars, reconcile, runCli, states } from './reconcile-helpers.js';
+
+const SERVICE = 'rollout-web';
+const CLUSTER = 'rollouts';
+
+function estate(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'ecs-reconciler-rollouts-'));
+  writeFileSync(
+    join(dir, 'estate.yaml'),
+    `apiVersion: ecs-reconciler/v1
+kind: Cluster
+metadata: { name: ${CLUSTER} }
+spec: {}
+---
+apiVersion: ecs-reconciler/v1
+kind: TaskDefinition
+metadata: { name: rollout-web }
+spec:
+  networkMode: awsvpc
+  requiresCompatibilities: [FARGATE]
+  cpu: "256"
+  memory: "512"
+  containerDefinitions:
+    - { name: app, image: "public.ecr.aws/nginx/nginx:\${IMAGE_TAG}", essential: true, portMappings: [{ containerPort: 80 }] }
+---
+apiVersion: ecs-reconciler/v1
+kind: Service
+metadata: { name: ${SERVICE}, cluster: ${CLUSTER} }
+spec:
+  taskDefinition: rollout-web
+  desiredCount: 1
+  launchType: FARGATE
+  networkConfiguration:
+    awsvpcConfiguration: { subnets: ["\${SUBNET_A}"] }
+  deploymentConfiguration:
+    deploymentCircuitBreaker: { enable: true, rollback: true }
+`,
+  );
+  return dir;
+}
+
+const serviceId = () => `Service/${emulatorEnv().region}/${CLUSTER}/${SERVICE}`;
+const withTag = (tag: string) => new Map([...emulatorVars(), ['IMAGE_TAG', tag]]);
+const cli = (dir: string, tag: string, extra: string[] = []) =>
+  runCli(['apply', dir, '--endpoint', emulatorEnv().endpoint, '--var-file', emulatorEnv().envFile, '--var', `IMAGE_TAG=${tag}`, ...extra]);
+
+async function deploymentsNow() {
+  const out = await ecsClient().send(new DescribeServicesCommand({ cluster: CLUSTER, services: [SERVICE] }));
+  return out.services?.[0]?.deployments ?? [];
+}
+
+describe('rollouts on the emulator', () => {
+  beforeAll(async () => {
+    await resetEmulator();
+  });
+
+  it('apply --wait exits 0 on a good rollout and 1 on a -crashloop one, with progress lines; the failed revision is degraded and not deployed again over 5 passes; a fixed manifest deploys', async () => {
+    const dir = estate();
+    const good = await cli(dir, '1.27', ['--wait', '--wait-timeout', '60s']);
+    expect(good.stderr).toMatch(/waiting for 1 resource\(s\) to be steady/);
+    expect(good.stderr).toMatch(new RegExp(`${CLUSTER}/${SERVICE}: steady, 1/1 running`));
+    expect(good.code).toBe(0);
+
+    const bad = await cli(dir, '1.28-crashloop', ['--wait', '--wait-timeout', '60s']);
+    expect(bad.stderr).toMatch(/running, \d+ pending, \d+ deployment\(s\), rollout IN_PROGRESS/);
+    expect(bad.stderr).toMatch(/not steady: .*the rollout failed and was rolled back/);
+    expect(bad.code).toBe(1);
+    // (the emulator, as ECS, may already have dropped the failed deployment once the rollback completed: the events still say it)
+
+    let updates = 0;
+    const count = (op: string) => {
+      if (op === 'UpdateService') updates++;
+    };
+    for (let i = 0; i < 5; i++) {
+      const pass = await reconcile(dir, { mode: 'apply', vars: withTag('1.28-crashloop'), onCall: count });
+      expect(states(pass)[serviceId()]).toBe('degraded');
+      const d = pass.diffs.find((x) => x.id === serviceId())!;
+      expect(d.degraded).toMatchObject({ revision: 'rollout-web:2', rolledBack: true });
+    }
+    expect(updates).toBe(0);
+
+    const fixed = await reconcile(dir, { mode: 'apply', vars: withTag('1.29'), onCall: count });
+    expect(states(fixed)[serviceId()]).toBe('pending');
+    expect(fixed.problems).toEqual([]);
+    expect(updates).toBe(1);
+  }, 120_000);
+
+  it('a rollout someone else started is left alone until it completes', async () => {
+    const dir = estate();
+    expect((await cli(dir, '1.27', ['--wait', '--wait-timeout', '60s'])).code).toBe(0);
+    // CI rolls out its own revision with the console's force-new-deployment and another desired count
+    const { RegisterTaskDefinitionCommand, UpdateServiceCommand } = await import('@aws-sdk/client-ecs');
+    const theirs = await ecsClient().send(
+      new RegisterTaskDefinitionCommand({
+        family: 'rollout-web',
+        networkMode: 'awsvpc',
+        requiresCompatibilities: ['FARGATE'],
+        cpu: '256',
+        memory: '512',
+        containerDefinitions: [{ name: 'app', image: 'public.ecr.aws/nginx/nginx:ci-build', essential: true }],
+      }),
+    );
+    await ecsClient().send(new UpdateServiceCommand({ cluster: CLUSTER, service: SERVICE, taskDefinition: theirs.taskDefinition!.taskDefinitionArn! }));
+    let updates = 0;
+    const during = await reconcile(dir, {
+      mode: 'apply',
+      vars: withTag('1.27'),
+      onCall: (op) => {
+        if (op === 'UpdateService') updates++;
+      },
+    });
+    expect(during.plan.skipped.find((s) => s.resource === serviceId())?.reason).toMatch(/a rollout this controller did not start is under way/);
+    expect(updates).toBe(0);
+    // after the rollout time the emulator completes it: the drift is then restored
+    const deadline = Date.now() + 30_000;
+    while ((await deploymentsNow()).length > 1 || (await deploymentsNow())[0]?.rolloutState !== 'COMPLETED') {
+      if (Date.now() > deadline) throw new Error('the foreign rollout did not complete');
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    const after = await reconcile(dir, {
+      mode: 'apply',
+      vars: withTag('1.27'),
+      onCall: (op) => {
+        if (op === 'UpdateService') updates++;
+      },
+    });
+    expect(states(after)[serviceId()]).toBe('drifted');
+    expect(updates).toBe(1);
+  }, 120_000);
+});

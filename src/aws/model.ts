@@ -14,6 +14,7 @@ import type {
   ScalingPolicy,
   ScheduledAction,
 } from '@aws-sdk/client-application-auto-scaling';
+import type { CreateDeploymentCommandInput as CodeDeployCreateDeploymentInput, DeploymentInfo } from '@aws-sdk/client-codedeploy';
 import type {
   Cluster,
   CreateClusterCommandInput,
@@ -31,6 +32,9 @@ export type LiveCluster = Cluster;
 export type LiveService = Service;
 export type LiveTaskDefinition = TaskDefinition;
 export type LiveTask = Task;
+/** CodeDeploy's CreateDeployment input and GetDeployment's deploymentInfo (blue/green of CODE_DEPLOY services) */
+export type { CodeDeployCreateDeploymentInput };
+export type CodeDeployDeployment = DeploymentInfo;
 export type {
   CreateClusterCommandInput,
   CreateServiceCommandInput,

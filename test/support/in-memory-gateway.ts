@@ -23,6 +23,8 @@ import {
   AwsCallError,
   BATCH,
   CallCounter,
+  type CodeDeployCreateDeploymentInput,
+  type CodeDeployDeployment,
   type CreateClusterCommandInput,
   type CreateServiceCommandInput,
   chunk,
@@ -94,6 +96,8 @@ interface RegionState {
   scheduled: Map<string, ScheduledAction>;
   runningTasks: Map<string, string[]>;
   stoppedTasks: Map<string, LiveTask[]>;
+  /** CodeDeploy deployments by id */
+  codeDeployments: Map<string, CodeDeployDeployment>;
 }
 
 function newRegionState(): RegionState {
@@ -106,6 +110,7 @@ function newRegionState(): RegionState {
     scheduled: new Map(),
     runningTasks: new Map(),
     stoppedTasks: new Map(),
+    codeDeployments: new Map(),
   };
 }
 
@@ -854,6 +859,43 @@ export class InMemoryGateway implements Gateway {
         'ObjectNotFoundException',
         `No scheduled action found for service namespace: ecs, resource ID: ${resourceId}, scalable dimension: ${ECS_SCALABLE_DIMENSION}, scheduled action name: ${name}`,
       );
+  }
+
+  // ---- CodeDeploy (blue/green of CODE_DEPLOY services) ---------------------------------
+
+  /**
+   * [CodeDeploy] CreateDeployment with an ECS AppSpec: the fake has no task sets, so the
+   * deployment is Succeeded at once and the service runs the AppSpec's TaskDefinition.
+   * The service is found by the deployment group's name (the fake keeps no groups): the
+   * test names the group after the service, as cluster/service.
+   */
+  async createCodeDeployDeployment(input: CodeDeployCreateDeploymentInput): Promise<string> {
+    this.call('CreateDeployment', input, 'codedeploy');
+    const appSpec = JSON.parse(input.revision?.appSpecContent?.content ?? '{}') as {
+      Resources?: Array<{ TargetService?: { Type?: string; Properties?: { TaskDefinition?: string } } }>;
+    };
+    const arn = appSpec.Resources?.[0]?.TargetService?.Properties?.TaskDefinition;
+    if (!arn) throw this.error('CreateDeployment', 'InvalidRevisionException', 'The AppSpec TargetService has no TaskDefinition.');
+    const [cluster, name] = (input.deploymentGroupName ?? '').split('/');
+    const svc = this.state.services.get(cluster ?? '')?.get(name ?? '')?.service;
+    if (!svc) throw this.error('CreateDeployment', 'InvalidECSServiceException', `no service for deployment group ${input.deploymentGroupName}`);
+    svc.taskDefinition = arn;
+    svc.deployments = [this.deployment(arn, svc.desiredCount ?? 0)];
+    const id = `d-FAKE${this.state.codeDeployments.size + 1}`;
+    this.state.codeDeployments.set(id, {
+      deploymentId: id,
+      status: 'Succeeded',
+      applicationName: input.applicationName,
+      deploymentGroupName: input.deploymentGroupName,
+    });
+    return id;
+  }
+
+  async getCodeDeployDeployment(deploymentId: string): Promise<CodeDeployDeployment> {
+    this.call('GetDeployment', { deploymentId }, 'codedeploy');
+    const found = this.state.codeDeployments.get(deploymentId);
+    if (!found) throw this.error('GetDeployment', 'DeploymentDoesNotExistException', `The deployment ${deploymentId} could not be found.`);
+    return clone(found);
   }
 
   // ---- the lease (DynamoDB) and the events queue (SQS) -------------------------------

@@ -10,6 +10,7 @@ import { ANNOTATION, type DesiredResource, resourceId, TAG } from '../../model/r
 import { revisionRecordTags } from '../../model/revision-record.js';
 import type { AddAction } from '../../plan/prune.js';
 import type { Plan } from '../../plan/types.js';
+import { type CodeDeployBlock, deployThroughCodeDeploy, usesCodeDeploy } from './codedeploy.js';
 import { removeScaling, suspendScaleIn, syncScaling } from './scaling-apply.js';
 
 export function planServiceCreate(d: ResourceDiff, add: AddAction): void {
@@ -104,7 +105,18 @@ async function updateService(run: ActionRun): Promise<string | undefined> {
   }
   const deploys = action.fields.some((f) => f === 'taskDefinition');
   let deploymentId: string | undefined;
-  if (deploys) update.taskDefinition = resolveTaskDefinition(d, registered, byId);
+  const newRevision = deploys ? resolveTaskDefinition(d, registered, byId) : undefined;
+  // CODE_DEPLOY: the revision goes through CodeDeploy, never UpdateService (codedeploy.ts)
+  const throughCodeDeploy = deploys && usesCodeDeploy(live.spec);
+  if (deploys && !throughCodeDeploy) update.taskDefinition = newRevision;
+  if (throughCodeDeploy) {
+    const block = d.desired?.spec.codeDeploy as CodeDeployBlock | undefined;
+    if (!block)
+      throw new Error(
+        `${d.name} uses the CODE_DEPLOY deployment controller: ECS takes a new task definition only through CodeDeploy; give the Service a codeDeploy: { applicationName, deploymentGroupName } block`,
+      );
+    deploymentId = await deployThroughCodeDeploy(gw, newRevision!, { ...live.spec, ...target }, block);
+  }
   if (Object.keys(update).length) {
     // ecspresso's --suspend-auto-scaling: no scale-in while the new revision rolls out;
     // the resume runs whatever happens (and a crash leaves a drift the next pass restores).
@@ -112,13 +124,14 @@ async function updateService(run: ActionRun): Promise<string | undefined> {
     const resume = suspendScaleInFor ? await suspendScaleIn(gw, d.cluster!, d.name, d.targetScaling!) : undefined;
     try {
       const updated = await gw.updateService({ cluster: d.cluster!, service: d.name, ...update });
-      if (deploys) deploymentId = primaryDeploymentId(updated);
+      if (deploys && !throughCodeDeploy) deploymentId = primaryDeploymentId(updated);
       if (resume) await waitForRollout(gw, d.cluster!, d.name, ctx.rolloutTimeoutMs ?? 10 * 60_000);
     } finally {
       await resume?.();
     }
   }
-  await syncTags(gw, live.arn, live.tags, serviceTags(run, deploys ? String(update.taskDefinition) : live.primaryRevision?.arn, deploymentId));
+  await syncTags(gw, live.arn, live.tags, serviceTags(run, deploys ? newRevision : live.primaryRevision?.arn, deploymentId));
+  if (throughCodeDeploy) return [`CodeDeploy deployment ${deploymentId}`, ...Object.keys(update)].join(', ');
   return Object.keys(update).join(', ') || 'tags';
 }
 
@@ -188,7 +201,7 @@ async function createService(
   replacing = false,
 ): Promise<SdkService> {
   const desired = d.desired as DesiredResource;
-  const { tags: _t, autoScaling: _a, taskDefinition: _td, ...rest } = desired.spec;
+  const { tags: _t, autoScaling: _a, taskDefinition: _td, codeDeploy: _cd, ...rest } = desired.spec;
   // ECS makes CreateService idempotent by clientToken: a retried or restarted create never makes a second service.
   const clientToken = specHash({ cluster: d.cluster, service: d.name, hash: d.desiredHash, replacing });
   return gw.createService({

@@ -62,7 +62,7 @@ export function diffService(d: DesiredResource, id: string, live: LiveService | 
     const targetScaling = normalizeScaling(manifest.autoScaling);
     return {
       ...(early ?? { ...b, state: 'missing', reason: '' }),
-      target: normalizeService(omit(manifest, 'tags', 'autoScaling', 'taskDefinition')),
+      target: normalizeService(omit(manifest, 'tags', 'autoScaling', 'taskDefinition', 'codeDeploy')),
       targetTags: manifest.tags as Record<string, string>,
       ...(targetScaling ? { targetScaling } : {}),
       ...(live ? { live } : {}),
@@ -75,7 +75,8 @@ export function diffService(d: DesiredResource, id: string, live: LiveService | 
 
   // Launch type or strategy and the Service Connect namespace left out are what ECS
   // inherits from the cluster (inherited.ts), compared as such and never as "unset".
-  let desiredCmp = serviceWithClusterDefaults(omit(spec, 'tags', 'autoScaling', 'taskDefinition'), clusterDefaultsFor(d, input), live.spec);
+  // codeDeploy says how a new revision is deployed (src/kinds/service/codedeploy.ts): no field of the service itself
+  let desiredCmp = serviceWithClusterDefaults(omit(spec, 'tags', 'autoScaling', 'taskDefinition', 'codeDeploy'), clusterDefaultsFor(d, input), live.spec);
   let liveCmp = omit(live.spec, 'taskDefinition');
   // Application Auto Scaling owns desiredCount at run time: inside [min, max] it is shown, never fought.
   const scaling = spec.autoScaling as { minCapacity?: number; maxCapacity?: number } | undefined;

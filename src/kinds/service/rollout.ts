@@ -27,6 +27,7 @@ import type { DegradedSummary } from '../../diff/types.js';
 import type { LiveDeployment, LiveService } from '../../model/live.js';
 import { ANNOTATION, type DesiredResource, TAG } from '../../model/resource.js';
 import { revisionOf } from '../../model/revision-arn.js';
+import { usesCodeDeploy } from './codedeploy.js';
 
 export interface DegradedRecord {
   desiredHash: string;
@@ -205,6 +206,22 @@ export function judgeRollout(live: LiveService, d: DesiredResource | undefined, 
         degradedTag: formatDegradedTag(next),
       };
     }
+  }
+  // CODE_DEPLOY: the service runs the new revision only once CodeDeploy's deployment has
+  // succeeded; until then (or when it failed) the same manifest is not deployed again
+  const started = live.tags[TAG.deployment];
+  const given = ourRevisionArn(live, d);
+  if (
+    usesCodeDeploy(live.spec) &&
+    started?.startsWith('d-') &&
+    given &&
+    (live.primaryRevision?.arn ?? primary?.taskDefinitionArn) !== given &&
+    opts.appliedHash === opts.desiredHash &&
+    !opts.retryFailed
+  ) {
+    return {
+      foreignRollout: `the CodeDeploy deployment ${started} this controller started for this manifest has not put ${revisionLabel(given)} in place (under way, or failed): not deployed again for the same manifest (apply --retry-failed to try again)`,
+    };
   }
   // ECS's own rollback of a failed deployment of ours is no one else's rollout: a new manifest (or a retry) may replace it
   const rollingBack = failed !== undefined && primary !== failed;

@@ -2,6 +2,7 @@
 // through CodeDeploy's CreateDeployment with an AppSpec, never UpdateService's taskDefinition.
 import { describe, expect, it } from 'vitest';
 import { appSpecFor } from '../src/kinds/service/codedeploy.js';
+import { awaitServicesSteady } from '../src/kinds/service/rollout-wait.js';
 import { InMemoryGateways } from './support/in-memory-gateway.js';
 import { FAKE_REGION, passOnFake, states } from './support/pass-on-fake.js';
 
@@ -83,6 +84,20 @@ describe('a CODE_DEPLOY service', () => {
     const pass = await passOnFake(fake, ESTATE, { vars: { TAG: '1.28' } });
     expect(pass.plan.skipped.find((s) => s.resource === SERVICE_ID)?.reason).toMatch(/the CodeDeploy deployment d-FAKE1 this controller started/);
     expect(fake.callsOf('CreateDeployment')).toEqual([]);
+  });
+
+  it('apply --wait follows the CodeDeploy deployment to its end', async () => {
+    const fake = new InMemoryGateways();
+    await passOnFake(fake, ESTATE);
+    await passOnFake(fake, ESTATE, { vars: { TAG: '1.28' } });
+    const lines: string[] = [];
+    const outcome = await awaitServicesSteady(fake.forRegion(FAKE_REGION), [{ cluster: 'prod', name: 'bg' }], {
+      timeoutMs: 1000,
+      onProgress: (l) => lines.push(l),
+    });
+    expect(outcome).toEqual({ ok: true, failures: [], interrupted: false });
+    expect(lines).toEqual(['prod/bg: CodeDeploy deployment d-FAKE1 Succeeded, 0/1 running']);
+    expect(fake.callsOf('GetDeployment')).toHaveLength(1);
   });
 
   it('the AppSpec names the platform version when the service gives one', () => {

@@ -2,6 +2,7 @@
 // ECS rolled back is `degraded` and not deployed again for the same manifest; a rollout
 // someone else started is left to finish.
 import { describe, expect, it } from 'vitest';
+import { awaitServicesSteady } from '../src/kinds/service/rollout-wait.js';
 import { TAG } from '../src/model/resource.js';
 import { InMemoryGateways } from './support/in-memory-gateway.js';
 import { FAKE_REGION, fixture, passOnFake, states } from './support/pass-on-fake.js';
@@ -167,5 +168,34 @@ describe('a rollout this controller did not start', () => {
     const fake = await foreign();
     await passOnFake(fake, ESTATE.replace('sg-0example000000000', 'sg-0example000000001'), { selfHealDuringForeignRollouts: true });
     expect(fake.callsOf('UpdateService').length).toBe(1);
+  });
+});
+
+describe('apply --wait', () => {
+  it('fails with the reason when ECS rolled the deployment back', async () => {
+    const fake = new InMemoryGateways();
+    await passOnFake(fake, ESTATE);
+    const gw = fake.forRegion(FAKE_REGION);
+    const good = gw.service('prod', 'web')!.taskDefinition!;
+    await passOnFake(fake, ESTATE, { vars: { TAG: '1.28' } });
+    const waiting = awaitServicesSteady(gw, [{ cluster: 'prod', name: 'web' }], { timeoutMs: 5000, intervalMs: 10 });
+    gw.rollBack('prod', 'web', good);
+    const outcome = await waiting;
+    expect(outcome.ok).toBe(false);
+    expect(outcome.failures[0]).toMatch(/prod\/web: the rollout failed and was rolled back: ECS deployment circuit breaker: tasks failed to start\./);
+  });
+
+  it('times out with the reason, and Ctrl-C stops the waiting only', async () => {
+    const fake = new InMemoryGateways();
+    await passOnFake(fake, ESTATE);
+    const gw = fake.forRegion(FAKE_REGION);
+    gw.startRollout('prod', 'web', gw.service('prod', 'web')!.taskDefinition!);
+    const timedOut = await awaitServicesSteady(gw, [{ cluster: 'prod', name: 'web' }], { timeoutMs: 30, intervalMs: 10 });
+    expect(timedOut.failures).toEqual(['prod/web: not steady within 0s (--wait-timeout)']);
+    const abort = new AbortController();
+    abort.abort();
+    const stopped = await awaitServicesSteady(gw, [{ cluster: 'prod', name: 'web' }], { timeoutMs: 5000, signal: abort.signal });
+    expect(stopped.interrupted).toBe(true);
+    expect(fake.mutatingOperations().filter((o) => o === 'UpdateService' || o === 'DeleteService')).toEqual([]);
   });
 });

@@ -6,10 +6,12 @@
  * does not see: the deployment the apply started FAILED ([API] Deployment rolloutState:
  * "If the service fails to reach a steady state and circuit breaker is turned on, the
  * deployment transitions to a FAILED state"), or ECS rolled it back (a newer PRIMARY of
- * another revision started by the circuit breaker). Ctrl-C ends the wait, never the
+ * another revision started by the circuit breaker). A CODE_DEPLOY service waits for its
+ * CodeDeploy deployment (GetDeployment: Succeeded; Failed or Stopped fail). Ctrl-C ends the wait, never the
  * deployments: the signal only stops the polling.
  */
-import type { Gateway as AwsGateway } from '../../aws/index.js';
+import { type Gateway as AwsGateway, tagsFromList } from '../../aws/index.js';
+import { TAG } from '../../model/resource.js';
 
 export interface AwaitedService {
   cluster: string;
@@ -74,6 +76,23 @@ export async function awaitServicesSteady(gw: AwsGateway, services: readonly Awa
         const running = svc.runningCount ?? 0;
         const desired = svc.desiredCount ?? 0;
         const line = `${key}: ${running}/${desired} running, ${svc.pendingCount ?? 0} pending, ${deployments.length} deployment(s), rollout ${primary?.rolloutState ?? 'unknown'}`;
+        const codeDeployId = svc.deploymentController?.type === 'CODE_DEPLOY' ? tagsFromList(svc.tags)[TAG.deployment] : undefined;
+        if (codeDeployId?.startsWith('d-')) {
+          // a CODE_DEPLOY service's rollout is CodeDeploy's deployment (codedeploy.ts): its status is the outcome
+          const info = await gw.getCodeDeployDeployment(codeDeployId);
+          if (info.status === 'Succeeded') {
+            opts.onProgress?.(`${key}: CodeDeploy deployment ${codeDeployId} Succeeded, ${running}/${desired} running`);
+            pending.delete(key);
+          } else if (info.status === 'Failed' || info.status === 'Stopped') {
+            failures.push(`${key}: the CodeDeploy deployment ${codeDeployId} ${info.status}: ${info.errorInformation?.message ?? 'no reason given'}`);
+            pending.delete(key);
+          } else {
+            const cdLine = `${key}: ${running}/${desired} running, CodeDeploy deployment ${codeDeployId} ${info.status ?? 'unknown'}`;
+            if (lastLine.get(key) !== cdLine) opts.onProgress?.(cdLine);
+            lastLine.set(key, cdLine);
+          }
+          continue;
+        }
         if (svc.status && svc.status !== 'ACTIVE') {
           failures.push(`${key}: ${svc.status}`);
           pending.delete(key);

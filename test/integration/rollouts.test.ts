@@ -6,9 +6,10 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { CodeDeployClient, CreateApplicationCommand, CreateDeploymentGroupCommand } from '@aws-sdk/client-codedeploy';
 import { DescribeServicesCommand } from '@aws-sdk/client-ecs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { emulatorEnv, resetEmulator } from './emulator-helpers.js';
+import { emulatorEnv, emulatorVar, resetEmulator, sdkClientConfig } from './emulator-helpers.js';
 import { ecsClient, emulatorVars, reconcile, runCli, states } from './reconcile-helpers.js';
 
 const SERVICE = 'rollout-web';
@@ -137,5 +138,87 @@ describe('rollouts on the emulator', () => {
     });
     expect(states(after)[serviceId()]).toBe('drifted');
     expect(updates).toBe(1);
+  }, 120_000);
+});
+
+describe('a CODE_DEPLOY service on the emulator', () => {
+  const CD_CLUSTER = 'codedeploy-rollouts';
+  function codeDeployEstate(): string {
+    const dir = mkdtempSync(join(tmpdir(), 'ecs-reconciler-codedeploy-'));
+    writeFileSync(
+      join(dir, 'estate.yaml'),
+      `apiVersion: ecs-reconciler/v1
+kind: Cluster
+metadata: { name: ${CD_CLUSTER} }
+spec: {}
+---
+apiVersion: ecs-reconciler/v1
+kind: TaskDefinition
+metadata: { name: cd-web }
+spec:
+  networkMode: awsvpc
+  requiresCompatibilities: [FARGATE]
+  cpu: "256"
+  memory: "512"
+  containerDefinitions:
+    - { name: app, image: "public.ecr.aws/nginx/nginx:\${IMAGE_TAG}", essential: true, portMappings: [{ containerPort: 80 }] }
+---
+apiVersion: ecs-reconciler/v1
+kind: Service
+metadata: { name: web, cluster: ${CD_CLUSTER} }
+spec:
+  taskDefinition: cd-web
+  desiredCount: 1
+  launchType: FARGATE
+  deploymentController: { type: CODE_DEPLOY }
+  networkConfiguration:
+    awsvpcConfiguration: { subnets: ["\${SUBNET_A}"] }
+  loadBalancers:
+    - { targetGroupArn: "\${BLUE_TARGET_GROUP_ARN}", containerName: app, containerPort: 80 }
+  codeDeploy:
+    applicationName: ${CD_CLUSTER}
+    deploymentGroupName: web
+`,
+    );
+    return dir;
+  }
+
+  it('an image change makes one CodeDeploy deployment and no UpdateService with a taskDefinition; once CodeDeploy put the revision in place it plans in sync', async () => {
+    const dir = codeDeployEstate();
+    expect((await reconcile(dir, { mode: 'apply', vars: withTag('1.27') })).problems).toEqual([]);
+    const codeDeploy = new CodeDeployClient(sdkClientConfig());
+    await codeDeploy.send(new CreateApplicationCommand({ applicationName: CD_CLUSTER, computePlatform: 'ECS' }));
+    await codeDeploy.send(
+      new CreateDeploymentGroupCommand({
+        applicationName: CD_CLUSTER,
+        deploymentGroupName: 'web',
+        serviceRoleArn: emulatorVar('ECS_LOAD_BALANCER_ROLE_ARN'),
+        deploymentStyle: { deploymentType: 'BLUE_GREEN', deploymentOption: 'WITH_TRAFFIC_CONTROL' },
+        ecsServices: [{ clusterName: CD_CLUSTER, serviceName: 'web' }],
+        loadBalancerInfo: {
+          targetGroupPairInfoList: [
+            {
+              targetGroups: [{ name: 'ecs-reconciler-blue' }, { name: 'ecs-reconciler-green' }],
+              prodTrafficRoute: { listenerArns: [emulatorVar('PRODUCTION_LISTENER_ARN')] },
+            },
+          ],
+        },
+      }),
+    );
+    const ops: string[] = [];
+    const changed = await reconcile(dir, { mode: 'apply', vars: withTag('1.28'), onCall: (op) => ops.push(op) });
+    expect(changed.problems).toEqual([]);
+    expect(ops.filter((o) => o === 'CreateDeployment')).toHaveLength(1);
+    expect(ops.filter((o) => o === 'UpdateService')).toEqual([]);
+
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      const svc = (await ecsClient().send(new DescribeServicesCommand({ cluster: CD_CLUSTER, services: ['web'] }))).services![0]!;
+      if (svc.taskDefinition?.endsWith('/cd-web:2')) break;
+      if (Date.now() > deadline) throw new Error(`CodeDeploy did not put cd-web:2 in place: ${svc.taskDefinition}`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    const after = await reconcile(dir, { mode: 'plan', vars: withTag('1.28') });
+    expect(states(after)[`Service/${emulatorEnv().region}/${CD_CLUSTER}/web`]).toBe('in-sync');
   }, 120_000);
 });

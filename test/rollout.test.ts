@@ -4,6 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { awaitServicesSteady } from '../src/kinds/service/rollout-wait.js';
 import { TAG } from '../src/model/resource.js';
+import { renderPage, renderText } from '../src/report/index.js';
 import { InMemoryGateways } from './support/in-memory-gateway.js';
 import { FAKE_REGION, fixture, passOnFake, states } from './support/pass-on-fake.js';
 
@@ -42,6 +43,27 @@ describe('a deployment of ours that ECS rolled back', () => {
     expect(pass.problems.some((p) => p.resource === SERVICE_ID)).toBe(true);
     const reported = pass.report.resources.find((r) => r.id === SERVICE_ID)!;
     expect(reported.state).toBe('degraded');
+  });
+
+  it('the report carries the degraded block and the rollout, and the page shows tasks by state', async () => {
+    const { fake } = await rolledBack();
+    fake
+      .forRegion(FAKE_REGION)
+      .stopTasks('prod', 'web', [
+        { taskArn: 'arn:aws:ecs:eu-west-1:1:task/prod/abc', lastStatus: 'STOPPED', stoppedReason: 'Essential container in task exited' },
+      ]);
+    const pass = await passOnFake(fake, ESTATE, { vars: { TAG: '1.28' }, mode: 'plan' });
+    const r = pass.report.resources.find((x) => x.id === SERVICE_ID)!;
+    expect(r.degraded).toMatchObject({ revision: 'web:2', rolledBack: true, stoppedReasons: ['Essential container in task exited'] });
+    expect(r.health).toMatchObject({
+      primaryDeployment: { revision: 'web:1', rolloutState: 'IN_PROGRESS', startedByThisController: false },
+      tasks: { STOPPED: 1 },
+    });
+    const page = renderPage(pass.report, {}, { static: true });
+    expect(page).toMatch(/tasks: [^<]*STOPPED 1/);
+    const text = renderText(pass.report);
+    expect(text).toMatch(/deployment: ecs-svc\/\S+ of web:1 \(not started by this controller\)/);
+    expect(text).toMatch(/stopped abc: Essential container in task exited/);
   });
 
   it('stays degraded over later passes, after ECS has dropped the failed deployment from the list too', async () => {

@@ -2,6 +2,7 @@
 // ECS rolled back is `degraded` and not deployed again for the same manifest; a rollout
 // someone else started is left to finish.
 import { describe, expect, it } from 'vitest';
+import { transitionsOf, webhookBody } from '../src/daemon/notify.js';
 import { awaitServicesSteady } from '../src/kinds/service/rollout-wait.js';
 import { TAG } from '../src/model/resource.js';
 import { renderPage, renderText } from '../src/report/index.js';
@@ -64,6 +65,17 @@ describe('a deployment of ours that ECS rolled back', () => {
     const text = renderText(pass.report);
     expect(text).toMatch(/deployment: ecs-svc\/\S+ of web:1 \(not started by this controller\)/);
     expect(text).toMatch(/stopped abc: Essential container in task exited/);
+  });
+
+  it('fires the webhook once, when it becomes degraded, not on every pass', async () => {
+    const { fake } = await rolledBack();
+    const notified = new Map();
+    const first = await passOnFake(fake, ESTATE, { vars: { TAG: '1.28' } });
+    const transitions = transitionsOf(first.report, notified);
+    expect(transitions.filter((t) => t.resource === SERVICE_ID)).toMatchObject([{ to: 'degraded' }]);
+    expect(String(webhookBody(first.report, transitions, 'http://x/').text)).toMatch(/is degraded: web:2 rolled back/);
+    const second = await passOnFake(fake, ESTATE, { vars: { TAG: '1.28' } });
+    expect(transitionsOf(second.report, notified)).toEqual([]);
   });
 
   it('stays degraded over later passes, after ECS has dropped the failed deployment from the list too', async () => {

@@ -222,3 +222,67 @@ spec:
     expect(states(after)[`Service/${emulatorEnv().region}/${CD_CLUSTER}/web`]).toBe('in-sync');
   }, 120_000);
 });
+
+describe('an ECS-native BLUE_GREEN service on the emulator', () => {
+  it('with an alternate target group, listener rules and lifecycle hooks converges and then plans in sync', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ecs-reconciler-bluegreen-'));
+    writeFileSync(
+      join(dir, 'estate.yaml'),
+      `apiVersion: ecs-reconciler/v1
+kind: Cluster
+metadata: { name: bluegreen }
+spec: {}
+---
+apiVersion: ecs-reconciler/v1
+kind: TaskDefinition
+metadata: { name: bg-native }
+spec:
+  networkMode: awsvpc
+  requiresCompatibilities: [FARGATE]
+  cpu: "256"
+  memory: "512"
+  containerDefinitions:
+    - { name: app, image: "public.ecr.aws/nginx/nginx:\${IMAGE_TAG}", essential: true, portMappings: [{ containerPort: 80 }] }
+---
+apiVersion: ecs-reconciler/v1
+kind: Service
+metadata: { name: web, cluster: bluegreen }
+spec:
+  taskDefinition: bg-native
+  desiredCount: 1
+  launchType: FARGATE
+  networkConfiguration:
+    awsvpcConfiguration: { subnets: ["\${SUBNET_A}"] }
+  loadBalancers:
+    - targetGroupArn: "\${BLUE_TARGET_GROUP_ARN}"
+      containerName: app
+      containerPort: 80
+      advancedConfiguration:
+        alternateTargetGroupArn: "\${GREEN_TARGET_GROUP_ARN}"
+        productionListenerRule: "\${PRODUCTION_LISTENER_RULE_ARN}"
+        testListenerRule: "\${TEST_LISTENER_RULE_ARN}"
+        roleArn: "\${ECS_LOAD_BALANCER_ROLE_ARN}"
+  deploymentConfiguration:
+    strategy: BLUE_GREEN
+    bakeTimeInMinutes: 5
+    lifecycleHooks:
+      - hookTargetArn: arn:aws:lambda:us-east-1:123456789012:function:smoke
+        roleArn: "\${ECS_LOAD_BALANCER_ROLE_ARN}"
+        lifecycleStages: [POST_TEST_TRAFFIC_SHIFT]
+`,
+    );
+    const id = `Service/${emulatorEnv().region}/bluegreen/web`;
+    const created = await reconcile(dir, { mode: 'apply', vars: withTag('1.27') });
+    expect(created.problems).toEqual([]);
+    expect(states(created)[id]).toBe('missing');
+    const planned = await reconcile(dir, { mode: 'plan', vars: withTag('1.27') });
+    expect(states(planned)[id]).toBe('in-sync');
+    expect(planned.plan.actions).toEqual([]);
+    // a new revision is one UpdateService, and then in sync again
+    const ops: string[] = [];
+    const changed = await reconcile(dir, { mode: 'apply', vars: withTag('1.28'), onCall: (op) => ops.push(op) });
+    expect(changed.problems).toEqual([]);
+    expect(ops.filter((o) => o === 'UpdateService')).toHaveLength(1);
+    expect(states(await reconcile(dir, { mode: 'plan', vars: withTag('1.28') }))[id]).toBe('in-sync');
+  }, 120_000);
+});

@@ -49,7 +49,7 @@ export const ReportFightSchema = z
     'state fighting: the same change was applied on passes in a row and came back each time; no longer applied until the manifest changes or live stops changing back',
   );
 
-export const ReportDegradedSchema = z
+const ReportDegradedSchema = z
   .object({
     revision: z.string().describe('the revision that failed (family:revision)'),
     deploymentId: z.string(),

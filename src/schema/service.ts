@@ -304,7 +304,7 @@ const FARGATE_PROVIDERS = new Set(['FARGATE', 'FARGATE_SPOT']);
  * function per lifecycle event).
  */
 const CODE_DEPLOY_HOOK_EVENTS = ['BeforeInstall', 'AfterInstall', 'AfterAllowTestTraffic', 'BeforeAllowTraffic', 'AfterAllowTraffic'] as const;
-export const CodeDeploySchema = z
+const CodeDeploySchema = z
   .strictObject({
     applicationName: z.string().min(1).max(100).describe('The CodeDeploy application (compute platform ECS).'),
     deploymentGroupName: z.string().min(1).max(100).describe("The application's deployment group that names this service."),

@@ -29,7 +29,7 @@ import { ANNOTATION, type DesiredResource, TAG } from '../../model/resource.js';
 import { revisionOf } from '../../model/revision-arn.js';
 import { usesCodeDeploy } from './codedeploy.js';
 
-export interface DegradedRecord {
+interface DegradedRecord {
   desiredHash: string;
   retryHash: string;
   since: string;
@@ -38,18 +38,18 @@ export interface DegradedRecord {
   rolledBack: boolean;
 }
 
-export function formatDegradedTag(r: DegradedRecord): string {
+function formatDegradedTag(r: DegradedRecord): string {
   return `${r.desiredHash} ${r.retryHash} ${r.since} ${r.deploymentId} ${r.revision} ${r.rolledBack ? 'rolled-back' : 'failed'}`;
 }
 
-export function parseDegradedTag(value: string | undefined): DegradedRecord | undefined {
+function parseDegradedTag(value: string | undefined): DegradedRecord | undefined {
   const m = /^([0-9a-f]+) ([0-9a-f]+) (\S+) (\S+) (\S+) (rolled-back|failed)$/.exec(value ?? '');
   if (!m || Number.isNaN(Date.parse(m[3]!))) return undefined;
   return { desiredHash: m[1]!, retryHash: m[2]!, since: m[3]!, deploymentId: m[4]!, revision: m[5]!, rolledBack: m[6] === 'rolled-back' };
 }
 
 /** The retry annotation's value as the record keeps it (any string: hashed, so the tag stays within ECS's tag characters). */
-export function retryHashOf(d: Pick<DesiredResource, 'annotations'> | undefined): string {
+function retryHashOf(d: Pick<DesiredResource, 'annotations'> | undefined): string {
   return specHash(d?.annotations[ANNOTATION.retry] ?? '');
 }
 

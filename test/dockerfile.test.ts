@@ -253,6 +253,7 @@ const IAM_PREFIX: Record<string, string> = {
   '@aws-sdk/client-resource-groups-tagging-api': 'tag',
   '@aws-sdk/client-sts': 'sts',
   '@aws-sdk/client-sqs': 'sqs',
+  '@aws-sdk/client-codedeploy': 'codedeploy',
 };
 
 /** Every `new XxxCommand(` in the gateway as the IAM action it needs, e.g. ecs:DescribeServices. */

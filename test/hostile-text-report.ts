@@ -56,7 +56,7 @@ export function hostileReport(): Report {
     loadComplete: true,
     summary: {
       resources: 1,
-      byState: { 'in-sync': 0, pending: 0, drifted: 1, missing: 0, orphaned: 0, conflict: 0, invalid: 0, unknown: 0, fighting: 0, retained: 0 },
+      byState: { 'in-sync': 0, pending: 0, drifted: 1, missing: 0, orphaned: 0, conflict: 0, invalid: 0, unknown: 0, degraded: 0, fighting: 0, retained: 0 },
       actionsPlanned: 1,
       actionsApplied: 0,
       actionsFailed: 1,

@@ -143,6 +143,7 @@ describe('json', () => {
       conflict: 0,
       invalid: 0,
       unknown: 0,
+      degraded: 0,
       fighting: 0,
       retained: 0,
     });

@@ -72,10 +72,6 @@ describe("the repository's copy of the design contract", () => {
     const table = /^\| state \| meaning \|\n\| --- \| --- \|\n((?:\|.*\|\n)+)/m.exec(design)?.[1] ?? '';
     const contractStates = [...table.matchAll(/^\| ([a-z-]+) \|/gm)].map((m) => m[1]!);
     expect(contractStates).toContain('in-sync');
-    // The contract's `degraded` (a deployment ECS failed or rolled back) has no state in
-    // the code yet. Named here so that the day it lands this line has to go, and until
-    // then every other state must match exactly.
-    const notYetInCode = new Set(['degraded']);
-    expect([...RESOURCE_STATES].sort()).toEqual(contractStates.filter((s) => !notYetInCode.has(s)).sort());
+    expect([...RESOURCE_STATES].sort()).toEqual([...contractStates].sort());
   });
 });

@@ -324,13 +324,13 @@ describe('tags', () => {
     expect(issues[0]?.message).toMatch(/controller/);
   });
 
-  it('accepts 40 tags and refuses 41: ECS allows 50 per resource, and the controller adds up to 10 ownership tags', () => {
+  it('accepts 38 tags and refuses 39: ECS allows 50 per resource, and the controller adds up to 12 ownership tags', () => {
     const tags = (n: number) => Object.fromEntries(Array.from({ length: n }, (_, i) => [`k${i}`, 'v']));
-    expectOk(TagsSchema, tags(40));
-    const message = 'at most 40 tags, got 41: ECS allows 50 per resource and the controller adds up to 10 ownership tags of its own (ecs-reconciler:*)';
-    expect(issuesOf(TagsSchema, tags(41))[0]?.message).toBe(message);
-    expect(issuesOf(TagsSchema, tags(50))[0]?.message).toMatch(/^at most 40 tags, got 50/);
-    const list = Array.from({ length: 41 }, (_, i) => ({ key: `k${i}`, value: 'v' }));
+    expectOk(TagsSchema, tags(38));
+    const message = 'at most 38 tags, got 39: ECS allows 50 per resource and the controller adds up to 12 ownership tags of its own (ecs-reconciler:*)';
+    expect(issuesOf(TagsSchema, tags(39))[0]?.message).toBe(message);
+    expect(issuesOf(TagsSchema, tags(50))[0]?.message).toMatch(/^at most 38 tags, got 50/);
+    const list = Array.from({ length: 39 }, (_, i) => ({ key: `k${i}`, value: 'v' }));
     expect(issuesOf(TagsSchema, list)[0]?.message).toBe(message);
   });
 

@@ -54,6 +54,7 @@ export function actionRun(
       ...(d.desired ? { desired: d.desired } : {}),
       ...(ctx.gitRevision ? { gitRevision: ctx.gitRevision } : {}),
       ...(d.fightTag ? { fightTag: d.fightTag } : {}),
+      ...(d.degradedTag ? { degradedTag: d.degradedTag } : {}),
       ...(ctx.repository ? { repository: ctx.repository } : {}),
     });
   return { action, d, gw, ctx, registered, byId, allTags: () => ({ ...(d.targetTags ?? {}), ...owned() }) };

@@ -13,6 +13,7 @@ export function ownershipTags(opts: {
   desired?: DesiredResource;
   gitRevision?: string;
   fightTag?: string;
+  degradedTag?: string;
   repository?: string;
 }): Record<string, string> {
   const tags: Record<string, string> = {
@@ -23,13 +24,15 @@ export function ownershipTags(opts: {
   if (opts.gitRevision) tags[TAG.revision] = tagSafe(opts.gitRevision);
   if (opts.desired?.annotations[ANNOTATION.prune] === 'false') tags[TAG.prune] = 'false';
   if (opts.fightTag) tags[TAG.fight] = tagSafe(opts.fightTag);
+  if (opts.degradedTag) tags[TAG.degraded] = tagSafe(opts.degradedTag);
   if (opts.repository) tags[TAG.repository] = tagSafe(opts.repository);
   return tags;
 }
 
 /** Ownership keys that a later apply must remove when the manifest dropped them (or the revision record no longer fits). */
 // (the fight record is never removed, which would cost a call: it outdates, src/pipeline/fight-guard.ts)
-export const OPTIONAL_OWNERSHIP_KEYS = [TAG.prune, TAG.revision, TAG.repository, ...REVISION_RECORD_KEYS] as const;
+// (the degraded record goes with any other tag sync: only a degraded service's own tag action keeps it, src/kinds/service/rollout.ts)
+export const OPTIONAL_OWNERSHIP_KEYS = [TAG.prune, TAG.revision, TAG.repository, TAG.degraded, ...REVISION_RECORD_KEYS] as const;
 
 /** Every ownership key; releasing a resource removes them all (it is then unmanaged). */
 export const OWNERSHIP_KEYS = Object.values(TAG);

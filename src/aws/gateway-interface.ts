@@ -9,6 +9,8 @@
  */
 import type { CallCounter } from './call-counter.js';
 import type {
+  CodeDeployCreateDeploymentInput,
+  CodeDeployDeployment,
   CreateClusterCommandInput,
   CreateServiceCommandInput,
   EventMessage,
@@ -93,6 +95,11 @@ export interface Gateway extends LeaseGateway, EventsQueueGateway {
   deleteScalingPolicy(resourceId: string, policyName: string): Promise<void>;
   putScheduledAction(input: PutScheduledActionCommandInput): Promise<void>;
   deleteScheduledAction(resourceId: string, name: string): Promise<void>;
+
+  // CodeDeploy: the blue/green deployments of services with the CODE_DEPLOY deployment controller
+  /** CreateDeployment; its deploymentId */
+  createCodeDeployDeployment(input: CodeDeployCreateDeploymentInput): Promise<string>;
+  getCodeDeployDeployment(deploymentId: string): Promise<CodeDeployDeployment>;
 
   destroy(): void;
 }

@@ -14,6 +14,7 @@ import type {
   ScalingPolicy,
   ScheduledAction,
 } from '@aws-sdk/client-application-auto-scaling';
+import type { CreateDeploymentCommandInput as CodeDeployCreateDeploymentInput, DeploymentInfo } from '@aws-sdk/client-codedeploy';
 import type {
   CapacityProvider,
   Cluster,
@@ -35,6 +36,9 @@ export type LiveTaskDefinition = TaskDefinition;
 export type LiveTask = Task;
 export type LiveContainerInstance = ContainerInstance;
 export type LiveCapacityProvider = CapacityProvider;
+/** CodeDeploy's CreateDeployment input and GetDeployment's deploymentInfo (blue/green of CODE_DEPLOY services) */
+export type { CodeDeployCreateDeploymentInput };
+export type CodeDeployDeployment = DeploymentInfo;
 export type {
   CreateClusterCommandInput,
   CreateServiceCommandInput,

@@ -25,6 +25,7 @@ import {
   type ScalingPolicy,
   type ScheduledAction,
 } from '@aws-sdk/client-application-auto-scaling';
+import { CodeDeployClient, CreateDeploymentCommand, type DeploymentInfo, GetDeploymentCommand } from '@aws-sdk/client-codedeploy';
 import {
   ConditionalCheckFailedException,
   CreateTableCommand,
@@ -87,7 +88,7 @@ import {
 } from './ecs-api.js';
 import { AwsCallError, THROTTLING_CODES } from './errors.js';
 import type { Gateway, Gateways } from './gateway-interface.js';
-import type { EventMessage, LeaseRecord, TaskDefinitionWithTags, WriteFence } from './model.js';
+import type { CodeDeployCreateDeploymentInput, EventMessage, LeaseRecord, TaskDefinitionWithTags, WriteFence } from './model.js';
 import { ECS_RATE_LIMITS, RateLimiter, type RateLimits, type RateLimitWaitListener, type ReadBudget } from './rate-limit.js';
 import { TaskDefinitionCache } from './revision-cache.js';
 
@@ -126,6 +127,7 @@ export class AwsGateway implements Gateway {
   readonly limiter: RateLimiter;
   private readonly stoppedTasks = new Map<string, Task[]>();
   private dynamo: DynamoDBClient | undefined;
+  private codeDeploy: CodeDeployClient | undefined;
   private sts: STSClient | undefined;
   private tagging: ResourceGroupsTaggingAPIClient | undefined;
   private account: Promise<string> | undefined;
@@ -273,6 +275,7 @@ export class AwsGateway implements Gateway {
     this.ecsOnce.destroy();
     this.scaling.destroy();
     this.dynamo?.destroy();
+    this.codeDeploy?.destroy();
     this.sts?.destroy();
     this.tagging?.destroy();
     this.sqs?.destroy();
@@ -322,6 +325,25 @@ export class AwsGateway implements Gateway {
   }
 
   // ---- SQS: the events queue an EventBridge rule feeds (--events-queue) ---------------
+
+  /** made on first use: most estates have no CODE_DEPLOY service */
+  private codeDeployClient(): CodeDeployClient {
+    if (!this.codeDeploy) {
+      this.codeDeploy = new CodeDeployClient(this.clientConfig);
+      this.instrument(this.codeDeploy as unknown as ECSClient, 'codedeploy');
+    }
+    return this.codeDeploy;
+  }
+
+  async createCodeDeployDeployment(input: CodeDeployCreateDeploymentInput): Promise<string> {
+    const r = await this.send<{ deploymentId?: string }>(this.codeDeployClient(), new CreateDeploymentCommand(input));
+    return r.deploymentId ?? '';
+  }
+
+  async getCodeDeployDeployment(deploymentId: string): Promise<DeploymentInfo> {
+    const r = await this.send<{ deploymentInfo?: DeploymentInfo }>(this.codeDeployClient(), new GetDeploymentCommand({ deploymentId }));
+    return r.deploymentInfo ?? {};
+  }
 
   private sqsClient(): SQSClient {
     if (!this.sqs) {

@@ -36,6 +36,11 @@ manifests by applied-hash, the same live differences), otherwise it refuses and 
 what differs. A reviewed saved plan needs no confirmation; its prune, adopt,
 keep-revisions and target settings come from the file.
 
+Deployments: a service whose deployment of this controller's ECS failed or rolled back
+(the circuit breaker, alarms) is "degraded": reported, never deployed again for the same
+manifest until the manifest changes, ecs-reconciler/retry gets a new value, or
+--retry-failed. A rollout someone else started is left to finish.
+
 Exit status: 0 converged; 1 any error (a manifest that does not load, a failed action,
 a refused or unconfirmed apply); 130 interrupted by Ctrl-C.
 
@@ -63,6 +68,15 @@ Flags:
                         the lease is taken, and applying stops if it is lost
   --lease-wait D        how long to wait for the lease (default 5m), then exit 1
   --lease-duration D    lease length while applying (default 30s; renewed every third)
+  --wait                after the changes, wait until every service it touched is steady
+                        (one deployment, running = desired); a FAILED rollout or an ECS
+                        rollback fails it. Progress goes to stderr; Ctrl-C stops waiting,
+                        never the deployments
+  --wait-timeout D      how long --wait waits (default 10m), then exit 1
+  --retry-failed        deploy degraded services again (a deployment ECS failed or rolled
+                        back is otherwise not deployed again for the same manifest)
+  --self-heal-during-foreign-rollouts  converge services even while a rollout this
+                        controller did not start is under way (left alone by default)
   ${TARGET_HELP}
   --format text|json|markdown, --out FILE   as for plan
 
@@ -88,6 +102,9 @@ export async function applyCommand(argv: string[], io: CommandIO): Promise<numbe
       'lease-table': { type: 'string' },
       'lease-wait': { type: 'string' },
       'lease-duration': { type: 'string' },
+      'retry-failed': { type: 'boolean' },
+      wait: { type: 'boolean' },
+      'wait-timeout': { type: 'string' },
     },
     { min: 1, max: 1, names: 'DIR (the manifests folder)' },
   );

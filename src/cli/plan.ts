@@ -1,8 +1,11 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import type { Gateways as AwsGateways } from '../aws/index.js';
 import { Lease, leaseHolderName } from '../daemon/lease.js';
+import type { ResourceDiff } from '../diff/index.js';
+import { kindOf } from '../kinds/registry.js';
 import { gitRevisionOf, repositoryOf } from '../manifests/index.js';
-import { runReconcilePass } from '../pipeline/reconcile-pass.js';
+import { type PassResult, runReconcilePass } from '../pipeline/reconcile-pass.js';
 import { clusterSelector } from '../pipeline/shard.js';
 import { parseTarget, TARGET_HELP, type TargetPattern } from '../pipeline/target.js';
 import { compareSavedPlan, isDeletionOrReplacement, type Plan, parseSavedPlan, type SavedPlan, type SavedPlanOptions, savedPlanOf } from '../plan/index.js';
@@ -83,6 +86,7 @@ export const PASS_OPTIONS = {
   'keep-revisions': { type: 'string' },
   redact: { type: 'string', multiple: true },
   cluster: { type: 'string', multiple: true },
+  'self-heal-during-foreign-rollouts': { type: 'boolean' },
 } as const;
 
 export function renderReport(report: Report, format: 'text' | 'json' | 'markdown' | 'html', opts: { show?: ShowMode } = {}): string {
@@ -138,6 +142,12 @@ export interface PassCommandFlags {
   'lease-wait'?: string;
   'lease-duration'?: string;
   cluster?: string[];
+  'self-heal-during-foreign-rollouts'?: boolean;
+  /** apply: deploy degraded services again */
+  'retry-failed'?: boolean;
+  /** apply: wait for the touched services to be steady */
+  wait?: boolean;
+  'wait-timeout'?: string;
 }
 
 export function parseTargets(flags: readonly string[] | undefined): TargetPattern[] {
@@ -294,6 +304,8 @@ export async function runPassCommand(mode: 'plan' | 'apply', dir: string, values
       now: () => new Date(),
       redactor: redactorFrom(values.redact),
       ...(values.cluster?.length ? { clusters: clusterSelector(values.cluster)! } : {}),
+      ...(values['retry-failed'] ? { retryFailed: true } : {}),
+      ...(values['self-heal-during-foreign-rollouts'] ? { selfHealDuringForeignRollouts: true } : {}),
       shouldStop: () => interrupted || (lease !== undefined && !lease.held()),
       beforeApply: approval(values, io, saved, options),
       ...(showProgress ? { onActionStart: (a, i, n) => progress.actionStarted(a, i, n), onAction: (r) => progress.actionEnded(r) } : {}),
@@ -319,12 +331,56 @@ export async function runPassCommand(mode: 'plan' | 'apply', dir: string, values
       io.stderr(interruptionSummary(pass.plan.actions, pass.results));
       return 130;
     }
-    if (pass.readFailed || pass.problems.length > 0) return 1;
+    const waited = actualMode === 'apply' && values.wait ? await waitForRollouts(pass, gateways, values, io, () => interrupted) : 0;
+    if (waited === 130) return 130;
+    if (pass.readFailed || pass.problems.length > 0 || waited !== 0) return 1;
     if (mode === 'apply' && actualMode === 'apply') return pass.results.some((r) => r.outcome === 'failed') ? 1 : 0;
     return detailedExitCode && pass.plan.actions.length > 0 ? 2 : 0;
   } finally {
     stopListening?.();
     await lease?.stop();
     gateways.destroy();
+  }
+}
+
+/**
+ * apply --wait: every resource an action of this apply changed, waited on by its kind
+ * (a kind with no rollout has nothing to wait for). 0 steady, 1 failed or timed out, 130
+ * Ctrl-C (the deployments go on; only the waiting stops).
+ */
+async function waitForRollouts(pass: PassResult, gateways: AwsGateways, values: PassCommandFlags, io: CommandIO, interrupted: () => boolean): Promise<number> {
+  const timeoutMs = durationMs('wait-timeout', values['wait-timeout'], 10 * 60_000);
+  const touched = new Set(pass.results.filter((r) => r.outcome === 'applied').map((r) => r.action.resource));
+  const groups = new Map<string, ResourceDiff[]>();
+  for (const d of pass.diffs) {
+    if (!touched.has(d.id) || !kindOf(d.kind).awaitSteady) continue;
+    const key = `${d.kind} ${d.region}`;
+    groups.set(key, [...(groups.get(key) ?? []), d]);
+  }
+  if (groups.size === 0) return 0;
+  const abort = new AbortController();
+  const poll = setInterval(() => {
+    if (interrupted()) abort.abort();
+  }, 200);
+  try {
+    io.stderr(`waiting for ${[...groups.values()].flat().length} resource(s) to be steady (--wait-timeout ${Math.round(timeoutMs / 1000)}s)\n`);
+    const failures: string[] = [];
+    for (const ds of groups.values()) {
+      const first = ds[0]!;
+      const outcome = await kindOf(first.kind).awaitSteady!(gateways.forRegion(first.region), ds, {
+        timeoutMs,
+        signal: abort.signal,
+        onProgress: (line) => io.stderr(`  ${line}\n`),
+      });
+      failures.push(...outcome.failures);
+      if (outcome.interrupted) {
+        io.stderr('wait interrupted: the deployments go on; nothing was stopped\n');
+        return 130;
+      }
+    }
+    for (const f of failures) io.stderr(`not steady: ${f}\n`);
+    return failures.length ? 1 : 0;
+  } finally {
+    clearInterval(poll);
   }
 }

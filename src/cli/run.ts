@@ -71,6 +71,8 @@ Flags:
   --keep-revisions N    with --prune: ACTIVE revisions kept per family (default 5)
   --adopt               take over same-named unmanaged resources
   --adopt-cloudformation  with --adopt: also resources a CloudFormation stack owns
+  --self-heal-during-foreign-rollouts  converge a service even while a rollout this
+                        controller did not start is under way (left alone by default)
   --log-format json|pretty   pino JSON lines (default) or readable lines for a terminal
   --shutdown-timeout DURATION  how long SIGTERM waits for the action under way (default 30s)
   --history N           passes remembered for drift over time: since when each resource is
@@ -130,6 +132,7 @@ export async function runCommand(argv: string[], io: CommandIO): Promise<number>
       'max-prune': { type: 'string' },
       adopt: { type: 'boolean' },
       'adopt-cloudformation': { type: 'boolean' },
+      'self-heal-during-foreign-rollouts': { type: 'boolean' },
       'keep-revisions': { type: 'string' },
       'log-format': { type: 'string' },
       'shutdown-timeout': { type: 'string' },
@@ -205,6 +208,7 @@ export async function runCommand(argv: string[], io: CommandIO): Promise<number>
     prune: values.prune ?? false,
     adopt: values.adopt ?? false,
     ...(values['adopt-cloudformation'] ? { adoptCloudFormation: true } : {}),
+    ...(values['self-heal-during-foreign-rollouts'] ? { selfHealDuringForeignRollouts: true } : {}),
     ...(values['allow-empty'] ? { allowEmpty: true } : {}),
     ...(values.regions?.length ? { regions: regionsFrom(values.regions) } : {}),
     ...(values['max-prune'] !== undefined ? { maxPrune: positiveInt('max-prune', values['max-prune'], 0) } : {}),

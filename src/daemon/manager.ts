@@ -47,6 +47,8 @@ export interface ManagerOptions {
   allowEmpty?: boolean;
   maxPrune?: number;
   adoptCloudFormation?: boolean;
+  /** --self-heal-during-foreign-rollouts (see PassOptions) */
+  selfHealDuringForeignRollouts?: boolean;
   implicitControllerId?: boolean;
   /** --regions: read every pass, for orphans, even when no manifest names them */
   regions?: readonly string[];
@@ -117,6 +119,7 @@ export class Manager {
       ...(opts.allowEmpty ? { allowEmpty: true } : {}),
       ...(opts.maxPrune !== undefined ? { maxPrune: opts.maxPrune } : {}),
       ...(opts.adoptCloudFormation ? { adoptCloudFormation: true } : {}),
+      ...(opts.selfHealDuringForeignRollouts ? { selfHealDuringForeignRollouts: true } : {}),
       ...(opts.implicitControllerId ? { implicitControllerId: true } : {}),
       ...(opts.regions?.length ? { regions: opts.regions } : {}),
       ...(opts.clusters ? { clusters: opts.clusters } : {}),

@@ -1,16 +1,18 @@
 /**
  * Webhook notifications: a JSON summary when a resource enters or leaves drifted,
- * fighting or error, at most once per resource per state change. The body is Slack-compatible
+ * fighting, degraded or error, at most once per resource per state change. The body is Slack-compatible
  * (a `text` field) and links the report.
  */
 import { FIGHT_LIMIT } from '../pipeline/fight-guard.js';
 import { slackText } from '../report/escape.js';
 import type { Report, ReportResource } from '../report/model.js';
 
-export type Condition = 'ok' | 'drifted' | 'fighting' | 'error';
+export type Condition = 'ok' | 'drifted' | 'fighting' | 'degraded' | 'error';
 
 export function conditionOf(r: ReportResource): Condition {
   if (r.state === 'fighting') return 'fighting';
+  // a deployment ECS failed or rolled back: once, when it happens (not once per pass)
+  if (r.state === 'degraded') return 'degraded';
   if (r.state === 'invalid' || r.actions.some((a) => a.outcome === 'failed') || r.skipped?.error) return 'error';
   if (r.state === 'drifted') return 'drifted';
   return 'ok';
@@ -22,6 +24,8 @@ export interface Transition {
   to: Condition;
   state: ReportResource['state'];
   fields: string[];
+  /** degraded: the failed revision and ECS's reason */
+  reason?: string;
 }
 
 /** Pure: the transitions since the last notified conditions (updated in place). */
@@ -34,7 +38,16 @@ export function transitionsOf(report: Report, notified: Map<string, Condition>):
     // 'ok' is what an unknown resource is: only the others are remembered
     if (to === 'ok') notified.delete(r.id);
     else notified.set(r.id, to);
-    out.push({ resource: r.id, from, to, state: r.state, fields: r.fight?.fields ?? r.changes.map((c) => c.path) });
+    out.push({
+      resource: r.id,
+      from,
+      to,
+      state: r.state,
+      fields: r.fight?.fields ?? r.changes.map((c) => c.path),
+      ...(r.degraded
+        ? { reason: `${r.degraded.revision} ${r.degraded.rolledBack ? 'rolled back' : 'failed'}${r.degraded.reason ? ` (${r.degraded.reason})` : ''}` }
+        : {}),
+    });
   }
   // bounded by the estate: a resource the report no longer has is forgotten
   if (notified.size) {
@@ -51,9 +64,11 @@ export function webhookBody(report: Report, transitions: readonly Transition[], 
         ? `is back to ${t.state}`
         : t.to === 'fighting'
           ? `is fighting: the same change came back after ${FIGHT_LIMIT} applies (${t.fields.slice(0, 5).join(', ')}); no longer applied`
-          : t.to === 'drifted'
-            ? `drifted${t.fields.length ? ` (${t.fields.slice(0, 5).join(', ')})` : ''}`
-            : `is in error (${t.state})`;
+          : t.to === 'degraded'
+            ? `is degraded: ${t.reason ?? 'its deployment failed or was rolled back'}; not deployed again for this manifest`
+            : t.to === 'drifted'
+              ? `drifted${t.fields.length ? ` (${t.fields.slice(0, 5).join(', ')})` : ''}`
+              : `is in error (${t.state})`;
     return `• ${t.resource} ${what}`;
   });
   // Orphans held back by a refused prune stage enter error together: the post says why and

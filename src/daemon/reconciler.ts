@@ -71,6 +71,7 @@ export interface EstateReconcilerOptions {
   allowEmpty?: boolean;
   maxPrune?: number;
   adoptCloudFormation?: boolean;
+  selfHealDuringForeignRollouts?: boolean;
   implicitControllerId?: boolean;
   regions?: readonly string[];
   clusters?: ClusterSelector;
@@ -128,6 +129,7 @@ export class EstateReconciler implements Reconciler {
           ...(this.opts.allowEmpty ? { allowEmpty: true } : {}),
           ...(this.opts.maxPrune !== undefined ? { maxPrune: this.opts.maxPrune } : {}),
           ...(this.opts.adoptCloudFormation ? { adoptCloudFormation: true } : {}),
+          ...(this.opts.selfHealDuringForeignRollouts ? { selfHealDuringForeignRollouts: true } : {}),
           ...(this.opts.implicitControllerId ? { implicitControllerId: true } : {}),
           ...(this.opts.regions?.length ? { regions: this.opts.regions } : {}),
           ...(repository ? { repository } : {}),

@@ -28,6 +28,10 @@ export interface DiffInput {
   adoptCloudFormation?: boolean;
   /** this run's repository: a managed resource recording none (or another) gets its ownership tags brought up to date */
   repository?: string;
+  /** `apply --retry-failed`: a `degraded` service is deployed again (src/kinds/service/rollout.ts) */
+  retryFailed?: boolean;
+  /** `--self-heal-during-foreign-rollouts`: a rollout this controller did not start does not hold a service back */
+  selfHealDuringForeignRollouts?: boolean;
 }
 
 /** One diff pass as a kind's diff sees it: the input, and what diffed resources offer to those after them. */

@@ -1,7 +1,19 @@
 import type { LiveCluster, LiveService, LiveTaskDefinitionFamily } from '../model/live.js';
 import type { DesiredResource, Kind } from '../model/resource.js';
 
-export const RESOURCE_STATES = ['in-sync', 'pending', 'drifted', 'missing', 'orphaned', 'conflict', 'invalid', 'unknown', 'fighting', 'retained'] as const;
+export const RESOURCE_STATES = [
+  'in-sync',
+  'pending',
+  'drifted',
+  'missing',
+  'orphaned',
+  'conflict',
+  'invalid',
+  'unknown',
+  'degraded',
+  'fighting',
+  'retained',
+] as const;
 export type ResourceState = (typeof RESOURCE_STATES)[number];
 
 export const CHANGE_CAUSES = ['manifest', 'out-of-band', 'autoscaler'] as const;
@@ -54,6 +66,27 @@ export interface ResourceDiff {
   fight?: FightSummary;
   /** the fight-guard tag to write with this apply: how often this same change was applied */
   fightTag?: string;
+  /** state `degraded`: the deployment of this controller's that ECS failed or rolled back */
+  degraded?: DegradedSummary;
+  /** the degraded record to write on the resource (a failure seen for the first time) */
+  degradedTag?: string;
+  /** why the resource's changes wait this pass (a rollout someone else started is under way): reported, not applied */
+  heldBack?: string;
+}
+
+export interface DegradedSummary {
+  /** the revision that failed (family:revision) */
+  revision: string;
+  /** the failed deployment's id */
+  deploymentId: string;
+  /** ECS's rolloutStateReason, when the deployment is still listed */
+  reason?: string;
+  /** the deployment was rolled back to the previous revision (circuit breaker or alarms) */
+  rolledBack: boolean;
+  /** when the controller first saw it failed (ISO time) */
+  since: string;
+  /** stopped reasons of the failed tasks, when read */
+  stoppedReasons: string[];
 }
 
 export interface FightSummary {

@@ -15,6 +15,7 @@ import type { AddAction, PlanOptions } from '../plan/prune.js';
 import type { ActionKind, Plan, PlannedAction } from '../plan/types.js';
 import type { ClusterHealth } from './cluster/report.js';
 import type { ReportScaling, ServiceHealth } from './service/report.js';
+import type { WaitOptions, WaitOutcome } from './service/rollout-wait.js';
 
 /** The report's health blocks the kinds give (each kind's report.ts holds its zod schema). */
 export type KindHealth = ServiceHealth | ClusterHealth;
@@ -78,6 +79,8 @@ export interface ResourceKind<L extends { kind: string; region: string; name: st
 
   /** The report's health block for a live resource, when the kind has one. */
   health?(live: L): KindHealth;
+  /** `apply --wait`: until the resources an apply touched are steady (a kind that rolls out). */
+  awaitSteady?(gw: AwsGateway, touched: readonly ResourceDiff[], opts: WaitOptions): Promise<WaitOutcome>;
   /** The report's auto scaling block, when the kind scales. */
   scaling?(d: ResourceDiff & { live: L }): ReportScaling | undefined;
 }

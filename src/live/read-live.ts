@@ -239,7 +239,8 @@ async function serviceFromApi(
       recorded?.get(primaryArn) ?? (rec ? recordedRevision(rec.arn, rec.hash, live.tags[TAG.managedBy]) : await readRevision(gw, primaryArn));
   }
   // Health detail costs calls: only for a deployment that reports failed tasks (cached per failure count).
-  const failing = live.deployments.find((d) => d.status === 'PRIMARY' && d.failedTasks > 0);
+  // (after a circuit-breaker rollback the failed tasks are the ACTIVE deployment's, not the PRIMARY's)
+  const failing = live.deployments.find((d) => d.status === 'PRIMARY' && d.failedTasks > 0) ?? live.deployments.find((d) => d.failedTasks > 0);
   if (failing) {
     const tasks = await gw.describeStoppedTasks(cluster, live.name, `${live.arn}|${failing.id ?? failing.taskDefinitionArn}|${failing.failedTasks}`);
     live.stoppedTasks = tasks.map((t) => ({

@@ -59,6 +59,8 @@ export const ANNOTATION = {
   suspend: 'ecs-reconciler/suspend',
   ignore: 'ecs-reconciler/ignore',
   suspendScaleInDuringDeploy: 'ecs-reconciler/suspend-scale-in-during-deploy',
+  /** a new value deploys a `degraded` service's manifest once more (src/kinds/service/rollout.ts) */
+  retry: 'ecs-reconciler/retry',
 } as const;
 
 export const TAG = {
@@ -78,4 +80,8 @@ export const TAG = {
   taskDefinition: 'ecs-reconciler:task-definition',
   /** on a service: the content hash (the TaskDefinition manifest's applied-hash) of that revision */
   taskDefinitionHash: 'ecs-reconciler:task-definition-hash',
+  /** on a service: the failed deployment of this controller's that ECS rolled back, for which manifest (src/kinds/service/rollout.ts) */
+  degraded: 'ecs-reconciler:degraded',
+  /** on a service: the id of the deployment this controller's last UpdateService or CreateService started */
+  deployment: 'ecs-reconciler:deployment',
 } as const;

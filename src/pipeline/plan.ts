@@ -68,6 +68,11 @@ export function planEstate(diffs: readonly ResourceDiff[], opts: PlanOptions): P
           plan.skipped.push({ resource: d.id, reason: d.reason, error: false });
           break;
         }
+        // its kind says the changes wait (a rollout someone else started): reported, tried next pass
+        if (d.heldBack) {
+          plan.skipped.push({ resource: d.id, reason: d.heldBack, error: false });
+          break;
+        }
         kind.planChange(d, changeReason(d), plan, add);
         break;
       }
@@ -84,6 +89,11 @@ export function planEstate(diffs: readonly ResourceDiff[], opts: PlanOptions): P
         break;
       case 'retained':
         plan.skipped.push({ resource: d.id, reason: d.reason, error: false });
+        break;
+      case 'degraded': // a deployment ECS failed or rolled back: reported, not deployed again for this manifest
+        plan.skipped.push({ resource: d.id, reason: d.reason, error: true });
+        // a failure seen for the first time is remembered on the resource (its degraded record)
+        if (d.degradedTag) add(d, 'tag-resource', 'record the failed deployment, so that no pass deploys it again', ['tags']);
         break;
       case 'invalid':
       case 'fighting': // src/pipeline/fight-guard.ts: reported, not applied again

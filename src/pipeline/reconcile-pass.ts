@@ -78,6 +78,10 @@ export interface PassOptions {
    * gateways' read pacing is interrupted through the same signal (ReadBudget.signal).
    */
   signal?: AbortSignal;
+  /** `apply --retry-failed`: degraded services are deployed again */
+  retryFailed?: boolean;
+  /** `--self-heal-during-foreign-rollouts`: a rollout this controller did not start holds nothing back */
+  selfHealDuringForeignRollouts?: boolean;
 }
 
 /**
@@ -198,6 +202,8 @@ export async function runReconcilePass(manifests: ManifestSource | LoadResult, o
     adopt: opts.adopt,
     ...(opts.adoptCloudFormation ? { adoptCloudFormation: true } : {}),
     ...(opts.repository ? { repository: opts.repository } : {}),
+    ...(opts.retryFailed ? { retryFailed: true } : {}),
+    ...(opts.selfHealDuringForeignRollouts ? { selfHealDuringForeignRollouts: true } : {}),
   };
   // the daemon's cache across passes; a CLI run diffs once (twice with unresolved revisions), uncached
   const diffCache = opts.diffCache;

@@ -100,6 +100,7 @@ export function buildReport(input: BuildReportInput): Report {
       ...(scaling ? { scaling } : {}),
       ...(health ? { health } : {}),
       ...(d.fight ? { fight: { fields: [...d.fight.fields], since: d.fight.since, applied: d.fight.applied } } : {}),
+      ...(d.degraded ? { degraded: { ...d.degraded, stoppedReasons: [...d.degraded.stoppedReasons] } } : {}),
     };
   });
   const results = input.results ?? [];

@@ -49,6 +49,17 @@ export const ReportFightSchema = z
     'state fighting: the same change was applied on passes in a row and came back each time; no longer applied until the manifest changes or live stops changing back',
   );
 
+const ReportDegradedSchema = z
+  .object({
+    revision: z.string().describe('the revision that failed (family:revision)'),
+    deploymentId: z.string(),
+    reason: z.string().optional().describe("ECS's rolloutStateReason, while the deployment is listed"),
+    rolledBack: z.boolean().describe('ECS rolled the service back to the previous revision (circuit breaker or alarms)'),
+    since: z.string(),
+    stoppedReasons: z.array(z.string()),
+  })
+  .describe('state degraded: a deployment of this controller failed or was rolled back; not deployed again for the same manifest');
+
 export const ReportResourceSchema = z.object({
   id: z.string(),
   kind: z.enum(['Cluster', 'TaskDefinition', 'Service']),
@@ -73,6 +84,7 @@ export const ReportResourceSchema = z.object({
   health: z.union([ServiceHealthSchema, ClusterHealthSchema]).optional(),
   history: ReportHistorySchema.optional(),
   fight: ReportFightSchema.optional(),
+  degraded: ReportDegradedSchema.optional(),
 });
 
 export const ProblemSchema = z.object({

@@ -48,7 +48,13 @@ function healthCell(r: ReportResource): string {
       ? `<details><summary><small>events</small></summary><ul>${h.events.map((e) => `<li><small>${escapeHtml(e.at ?? '')} ${escapeHtml(e.message)}</small></li>`).join('')}</ul></details>`
       : '';
     const runsOn = h.runsOn?.length ? `<br><small>on ${h.runsOn.map(escapeHtml).join(' + ')}</small>` : '';
-    return `<span class="health">${h.runningCount}/${h.desiredCount} running${h.pendingCount ? `, ${h.pendingCount} pending` : ''}</span>${runsOn}${h.rolloutState ? `<br><small>rollout ${escapeHtml(h.rolloutState)}${h.deployments > 1 ? ` (${h.deployments} deployments)` : ''}</small>` : ''}${h.failedTasks ? `<br><small>${h.failedTasks} failed task(s)</small>` : ''}${stopped}${events}`;
+    const byState = Object.entries(h.tasks).filter(([, n]) => n > 0);
+    const tasks = byState.length ? `<br><small class="tasks">tasks: ${byState.map(([st, n]) => `${escapeHtml(st)} ${n}`).join(', ')}</small>` : '';
+    const dep = h.primaryDeployment;
+    const rollout = dep
+      ? `<br><small class="deployment">${escapeHtml(dep.revision)} (${escapeHtml(dep.id)}${dep.startedByThisController ? '' : ', not started by this controller'})</small>`
+      : '';
+    return `<span class="health">${h.runningCount}/${h.desiredCount} running${h.pendingCount ? `, ${h.pendingCount} pending` : ''}</span>${runsOn}${tasks}${rollout}${h.rolloutState ? `<br><small>rollout ${escapeHtml(h.rolloutState)}${h.deployments > 1 ? ` (${h.deployments} deployments)` : ''}</small>` : ''}${h.failedTasks ? `<br><small>${h.failedTasks} failed task(s)</small>` : ''}${stopped}${events}`;
   }
   const capacity = h.capacity?.length
     ? `<ul class="capacity">${h.capacity.map((c) => `<li><small>${escapeHtml(capacityLineText(c))}</small></li>`).join('')}</ul>`

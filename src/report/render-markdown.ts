@@ -34,7 +34,7 @@ function healthText(r: Report['resources'][number]): string {
   const h = r.health;
   if (!h) return '—';
   if ('runningCount' in h)
-    return `${h.runningCount}/${h.desiredCount} running${h.rolloutState ? `, ${h.rolloutState.toLowerCase()}` : ''}${h.failedTasks ? `, ${h.failedTasks} failed` : ''}`;
+    return `${h.runningCount}/${h.desiredCount} running${h.rolloutState ? `, ${h.rolloutState.toLowerCase()}` : ''}${h.primaryDeployment && !h.primaryDeployment.startedByThisController ? ' (a rollout not started by this controller)' : ''}${h.failedTasks ? `, ${h.failedTasks} failed` : ''}`;
   return `${h.runningTasks} task(s)${h.capacity?.length ? `; ${h.capacity.map(capacityLineText).join('; ')}` : ''}`;
 }
 

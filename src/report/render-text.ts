@@ -15,6 +15,7 @@ const STATE_MARK: Record<string, string> = {
   conflict: 'x',
   invalid: '?',
   unknown: '.',
+  degraded: 'v',
   fighting: '#',
   retained: 'k',
 };
@@ -51,10 +52,15 @@ function resourceLines(r: ReportResource, verbose: boolean): string[] {
   if (verbose || r.state !== 'in-sync')
     for (const c of r.ignored) lines.push(changeLine(c, c.cause === 'autoscaler' ? 'owned by the autoscaler, not reverted' : 'ignored'));
   const h = r.health;
-  if (h && 'runningCount' in h && (verbose || h.failedTasks > 0 || h.rolloutState === 'FAILED')) {
+  if (h && 'runningCount' in h && (verbose || h.failedTasks > 0 || h.rolloutState === 'FAILED' || r.state === 'degraded')) {
     lines.push(
       `      health: ${h.runningCount}/${h.desiredCount} running, ${h.pendingCount} pending${h.rolloutState ? `, rollout ${h.rolloutState}` : ''}${h.failedTasks ? `, ${h.failedTasks} failed task(s)` : ''}`,
     );
+    const dep = h.primaryDeployment;
+    if (dep)
+      lines.push(
+        `      deployment: ${oneLine(dep.id)} of ${oneLine(dep.revision)}${dep.startedByThisController ? '' : ' (not started by this controller)'}${dep.since ? ` since ${dep.since}` : ''}`,
+      );
     for (const x of h.stoppedReasons) lines.push(`        stopped ${oneLine(x.task)}: ${oneLine(x.reason)}`);
   }
   // capacity: a cluster's by provider (always when it has EC2 instances), a service's provider

@@ -297,6 +297,27 @@ export const MonitoringConfigurationSchema = z.strictObject({
 
 const FARGATE_PROVIDERS = new Set(['FARGATE', 'FARGATE_SPOT']);
 
+/**
+ * A CODE_DEPLOY service's deployments (src/kinds/service/codedeploy.ts), in CodeDeploy's
+ * own names: CreateDeployment's applicationName, deploymentGroupName (each "Length
+ * Constraints: Minimum length of 1. Maximum length of 100"), deploymentConfigName, and the
+ * AppSpec's Hooks (AppSpec "hooks" section for an Amazon ECS deployment: a Lambda
+ * function per lifecycle event).
+ */
+const CODE_DEPLOY_HOOK_EVENTS = ['BeforeInstall', 'AfterInstall', 'AfterAllowTestTraffic', 'BeforeAllowTraffic', 'AfterAllowTraffic'] as const;
+const CodeDeploySchema = z
+  .strictObject({
+    applicationName: z.string().min(1).max(100).describe('The CodeDeploy application (compute platform ECS).'),
+    deploymentGroupName: z.string().min(1).max(100).describe("The application's deployment group that names this service."),
+    deploymentConfigName: z.string().min(1).max(100).optional().describe("e.g. CodeDeployDefault.ECSAllAtOnce; default: the group's."),
+    description: z.string().max(1000).optional(),
+    hooks: z
+      .array(z.partialRecord(z.enum(CODE_DEPLOY_HOOK_EVENTS), z.string().min(1)))
+      .optional()
+      .describe('AppSpec Hooks: [{ BeforeAllowTraffic: "arn:aws:lambda:...:function:check" }], one event a hook.'),
+  })
+  .describe('Deployments through CodeDeploy (deploymentController CODE_DEPLOY): a new revision is deployed with CreateDeployment and an AppSpec.');
+
 /** CreateService input, less serviceName, cluster and clientToken; plus autoScaling. */
 export const ServiceSpecSchema = z
   .strictObject({
@@ -331,6 +352,7 @@ export const ServiceSpecSchema = z
     gatewayConnectors: z.array(GatewayConnectorSchema).optional(),
     monitoring: MonitoringConfigurationSchema.optional().describe('Metric resolution of the service.'),
     autoScaling: AutoScalingSpecSchema.optional(),
+    codeDeploy: CodeDeploySchema.optional(),
   })
   .superRefine(
     everyRun((s, ctx) => {
@@ -339,6 +361,13 @@ export const ServiceSpecSchema = z
       // uses either the ECS or CODE_DEPLOY deployment controllers." (EXTERNAL: its task sets carry them.)
       if (s.taskDefinition === undefined && s.deploymentController?.type !== 'EXTERNAL') {
         issue(['taskDefinition'], 'required field is missing (only a service with deploymentController type EXTERNAL may leave it out)');
+      }
+      // a CODE_DEPLOY service takes a new revision only through CodeDeploy (UpdateService refuses it): the block says where
+      if (s.codeDeploy !== undefined && s.deploymentController?.type !== 'CODE_DEPLOY') {
+        issue(['codeDeploy'], 'goes with deploymentController: { type: CODE_DEPLOY }');
+      }
+      if (s.codeDeploy !== undefined && !s.loadBalancers?.length) {
+        issue(['loadBalancers'], "required with codeDeploy: the AppSpec's LoadBalancerInfo takes its containerName and containerPort");
       }
       if (s.launchType !== undefined && s.capacityProviderStrategy !== undefined) {
         issue(['capacityProviderStrategy'], 'launchType and capacityProviderStrategy are mutually exclusive; ECS rejects both: remove one');

@@ -8,7 +8,7 @@ export const MAX_TAGS = 50;
  * The ownership tags the controller may add to a resource it applies, at most: every key
  * of src/model/resource.ts TAG (managed-by, applied-hash, source, revision, repository,
  * prune when the annotation says "false", the fight guard's two, a service's revision
- * record). They count against ECS's 50, so the manifest's own share is what is left.
+ * record, its degraded record and the id of the deployment it started). They count against ECS's 50, so the manifest's own share is what is left.
  */
 export const OWNERSHIP_TAG_COUNT = Object.keys(TAG).length;
 /** What a manifest may carry: ECS's 50 less the controller's own. */

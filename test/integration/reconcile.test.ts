@@ -111,6 +111,20 @@ describe('apply of the example estate', () => {
 
     const applied = await reconcile(dir, { mode: 'apply' });
     expect(applied.results.filter((r) => r.outcome !== 'applied')).toEqual([]);
+    // The worker's UpdateService by hand started a rollout this controller did not start: it
+    // is left to finish (issue 16, item 3), then restored by the next apply.
+    expect(applied.plan.skipped.find((x) => x.resource === 'Service/us-east-1/batch/worker')?.reason).toMatch(
+      /a rollout this controller did not start is under way/,
+    );
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      const deployments = (await ecs.send(new DescribeServicesCommand({ cluster: 'batch', services: ['worker'] }))).services![0]!.deployments ?? [];
+      if (deployments.length === 1 && deployments[0]!.rolloutState === 'COMPLETED') break;
+      if (Date.now() > deadline) throw new Error(`the worker's rollout did not complete: ${JSON.stringify(deployments)}`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    const restored = await reconcile(dir, { mode: 'apply' });
+    expect(restored.results.filter((r) => r.outcome !== 'applied')).toEqual([]);
     expect(states(await reconcile(dir))).toEqual(ALL_EIGHT);
   });
 

@@ -23,6 +23,8 @@ import {
   AwsCallError,
   BATCH,
   CallCounter,
+  type CodeDeployCreateDeploymentInput,
+  type CodeDeployDeployment,
   type CreateClusterCommandInput,
   type CreateServiceCommandInput,
   chunk,
@@ -100,6 +102,8 @@ interface RegionState {
   containerInstances: Map<string, LiveContainerInstance[]>;
   /** by name: capacity providers (a test puts them there) */
   capacityProviders: Map<string, LiveCapacityProvider>;
+  /** CodeDeploy deployments by id */
+  codeDeployments: Map<string, CodeDeployDeployment>;
 }
 
 function newRegionState(): RegionState {
@@ -114,6 +118,7 @@ function newRegionState(): RegionState {
     stoppedTasks: new Map(),
     containerInstances: new Map(),
     capacityProviders: new Map(),
+    codeDeployments: new Map(),
   };
 }
 
@@ -235,6 +240,44 @@ export class InMemoryGateway implements Gateway {
   /** A service's stopped tasks (what describeStoppedTasks finds for a failing deployment). */
   stopTasks(cluster: string, service: string, tasks: LiveTask[]): void {
     this.state.stoppedTasks.set(`${cluster}/${service}`, tasks);
+  }
+
+  /**
+   * ECS's deployment circuit breaker with rollback on ([API] DeploymentCircuitBreaker: "the
+   * service is rolled back to the last deployment that completed successfully"): the PRIMARY
+   * deployment turns FAILED and ACTIVE, and a new PRIMARY of `previousArn` rolls out.
+   */
+  rollBack(cluster: string, name: string, previousArn: string, reason = 'ECS deployment circuit breaker: tasks failed to start.'): void {
+    const svc = this.state.services.get(cluster)?.get(name)?.service;
+    if (!svc) throw new Error(`no service ${cluster}/${name}`);
+    const failed = svc.deployments?.find((d) => d.status === 'PRIMARY');
+    if (failed) Object.assign(failed, { status: 'ACTIVE', rolloutState: 'FAILED', rolloutStateReason: reason, failedTasks: 3, updatedAt: new Date(60_000) });
+    const back = { ...this.deployment(previousArn, svc.desiredCount ?? 0), rolloutState: 'IN_PROGRESS' as const, createdAt: new Date(61_000) };
+    back.rolloutStateReason = `ECS deployment circuit breaker: rolling back to deploymentId ${failed?.id ?? '?'}.`;
+    svc.deployments = [back, ...(failed ? [failed] : [])];
+    svc.taskDefinition = previousArn;
+    // newest first, in ECS's words ("Service event messages")
+    svc.events = [
+      { id: 'rollback', createdAt: new Date(61_000), message: `(service ${name}) rolling back to deployment ${back.id}.` },
+      { id: 'failed', createdAt: new Date(60_000), message: `(service ${name}) (deployment ${failed?.id ?? '?'}) deployment failed: tasks failed to start.` },
+      ...(svc.events ?? []),
+    ];
+  }
+
+  /** Someone else's UpdateService (CI, the console): a new PRIMARY deployment of `arn`, IN_PROGRESS, the old one ACTIVE. */
+  startRollout(cluster: string, name: string, arn: string): void {
+    const svc = this.state.services.get(cluster)?.get(name)?.service;
+    if (!svc) throw new Error(`no service ${cluster}/${name}`);
+    for (const d of svc.deployments ?? []) d.status = 'ACTIVE';
+    svc.deployments = [{ ...this.deployment(arn, svc.desiredCount ?? 0), rolloutState: 'IN_PROGRESS' }, ...(svc.deployments ?? [])];
+    svc.taskDefinition = arn;
+  }
+
+  /** Every rollout of the service ends: its PRIMARY COMPLETED, the others INACTIVE (gone from the list). */
+  finishRollouts(cluster: string, name: string): void {
+    const svc = this.state.services.get(cluster)?.get(name)?.service;
+    if (!svc) throw new Error(`no service ${cluster}/${name}`);
+    svc.deployments = (svc.deployments ?? []).filter((d) => d.status === 'PRIMARY').map((d) => ({ ...d, rolloutState: 'COMPLETED' }));
   }
 
   /** What ECS holds now (copies), for assertions. */
@@ -892,6 +935,43 @@ export class InMemoryGateway implements Gateway {
         'ObjectNotFoundException',
         `No scheduled action found for service namespace: ecs, resource ID: ${resourceId}, scalable dimension: ${ECS_SCALABLE_DIMENSION}, scheduled action name: ${name}`,
       );
+  }
+
+  // ---- CodeDeploy (blue/green of CODE_DEPLOY services) ---------------------------------
+
+  /**
+   * [CodeDeploy] CreateDeployment with an ECS AppSpec: the fake has no task sets, so the
+   * deployment is Succeeded at once and the service runs the AppSpec's TaskDefinition.
+   * The service is found by the deployment group's name (the fake keeps no groups): the
+   * test names the group after the service, as cluster/service.
+   */
+  async createCodeDeployDeployment(input: CodeDeployCreateDeploymentInput): Promise<string> {
+    this.call('CreateDeployment', input, 'codedeploy');
+    const appSpec = JSON.parse(input.revision?.appSpecContent?.content ?? '{}') as {
+      Resources?: Array<{ TargetService?: { Type?: string; Properties?: { TaskDefinition?: string } } }>;
+    };
+    const arn = appSpec.Resources?.[0]?.TargetService?.Properties?.TaskDefinition;
+    if (!arn) throw this.error('CreateDeployment', 'InvalidRevisionException', 'The AppSpec TargetService has no TaskDefinition.');
+    const [cluster, name] = (input.deploymentGroupName ?? '').split('/');
+    const svc = this.state.services.get(cluster ?? '')?.get(name ?? '')?.service;
+    if (!svc) throw this.error('CreateDeployment', 'InvalidECSServiceException', `no service for deployment group ${input.deploymentGroupName}`);
+    svc.taskDefinition = arn;
+    svc.deployments = [this.deployment(arn, svc.desiredCount ?? 0)];
+    const id = `d-FAKE${this.state.codeDeployments.size + 1}`;
+    this.state.codeDeployments.set(id, {
+      deploymentId: id,
+      status: 'Succeeded',
+      applicationName: input.applicationName,
+      deploymentGroupName: input.deploymentGroupName,
+    });
+    return id;
+  }
+
+  async getCodeDeployDeployment(deploymentId: string): Promise<CodeDeployDeployment> {
+    this.call('GetDeployment', { deploymentId }, 'codedeploy');
+    const found = this.state.codeDeployments.get(deploymentId);
+    if (!found) throw this.error('GetDeployment', 'DeploymentDoesNotExistException', `The deployment ${deploymentId} could not be found.`);
+    return clone(found);
   }
 
   // ---- the lease (DynamoDB) and the events queue (SQS) -------------------------------

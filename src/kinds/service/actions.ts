@@ -10,6 +10,7 @@ import { ANNOTATION, type DesiredResource, resourceId, TAG } from '../../model/r
 import { revisionRecordTags } from '../../model/revision-record.js';
 import type { AddAction } from '../../plan/prune.js';
 import type { Plan } from '../../plan/types.js';
+import { type CodeDeployBlock, deployThroughCodeDeploy, usesCodeDeploy } from './codedeploy.js';
 import { removeScaling, suspendScaleIn, syncScaling } from './scaling-apply.js';
 
 export function planServiceCreate(d: ResourceDiff, add: AddAction): void {
@@ -69,9 +70,18 @@ const EMPTY_SERVICE_VALUES: Json = {
 };
 
 /** A service also records the revision it is given and that revision's content hash, so a new process need not describe it. */
-function serviceTags({ d, allTags }: ActionRun, runsArn: string | undefined): Record<string, string> {
-  return { ...allTags(), ...revisionRecordTags(runsArn, d.taskDefinitionHash, Object.keys(d.targetTags ?? {}).length) };
+function serviceTags({ d, allTags }: ActionRun, runsArn: string | undefined, deploymentId?: string): Record<string, string> {
+  // the deployment this controller started (ECS's Deployment has no "started by"): how
+  // its failure is told from someone else's (src/kinds/service/rollout.ts)
+  const started = deploymentId ?? (d.live as LiveService | undefined)?.tags[TAG.deployment];
+  return {
+    ...allTags(),
+    ...revisionRecordTags(runsArn, d.taskDefinitionHash, Object.keys(d.targetTags ?? {}).length),
+    ...(started ? { [TAG.deployment]: started } : {}),
+  };
 }
+
+const primaryDeploymentId = (svc: SdkService): string | undefined => svc.deployments?.find((x) => x.status === 'PRIMARY')?.id;
 
 async function createServiceAction(run: ActionRun): Promise<string | undefined> {
   const { d, gw, registered, byId } = run;
@@ -94,20 +104,34 @@ async function updateService(run: ActionRun): Promise<string | undefined> {
     update[field] = target[field] ?? EMPTY_SERVICE_VALUES[field];
   }
   const deploys = action.fields.some((f) => f === 'taskDefinition');
-  if (deploys) update.taskDefinition = resolveTaskDefinition(d, registered, byId);
+  let deploymentId: string | undefined;
+  const newRevision = deploys ? resolveTaskDefinition(d, registered, byId) : undefined;
+  // CODE_DEPLOY: the revision goes through CodeDeploy, never UpdateService (codedeploy.ts)
+  const throughCodeDeploy = deploys && usesCodeDeploy(live.spec);
+  if (deploys && !throughCodeDeploy) update.taskDefinition = newRevision;
+  if (throughCodeDeploy) {
+    const block = d.desired?.spec.codeDeploy as CodeDeployBlock | undefined;
+    if (!block)
+      throw new Error(
+        `${d.name} uses the CODE_DEPLOY deployment controller: ECS takes a new task definition only through CodeDeploy; give the Service a codeDeploy: { applicationName, deploymentGroupName } block`,
+      );
+    deploymentId = await deployThroughCodeDeploy(gw, newRevision!, { ...live.spec, ...target }, block);
+  }
   if (Object.keys(update).length) {
     // ecspresso's --suspend-auto-scaling: no scale-in while the new revision rolls out;
     // the resume runs whatever happens (and a crash leaves a drift the next pass restores).
     const suspendScaleInFor = deploys && d.targetScaling && live.scaling && d.desired?.annotations[ANNOTATION.suspendScaleInDuringDeploy] === 'true';
     const resume = suspendScaleInFor ? await suspendScaleIn(gw, d.cluster!, d.name, d.targetScaling!) : undefined;
     try {
-      await gw.updateService({ cluster: d.cluster!, service: d.name, ...update });
+      const updated = await gw.updateService({ cluster: d.cluster!, service: d.name, ...update });
+      if (deploys && !throughCodeDeploy) deploymentId = primaryDeploymentId(updated);
       if (resume) await waitForRollout(gw, d.cluster!, d.name, ctx.rolloutTimeoutMs ?? 10 * 60_000);
     } finally {
       await resume?.();
     }
   }
-  await syncTags(gw, live.arn, live.tags, serviceTags(run, deploys ? String(update.taskDefinition) : live.primaryRevision?.arn));
+  await syncTags(gw, live.arn, live.tags, serviceTags(run, deploys ? newRevision : live.primaryRevision?.arn, deploymentId));
+  if (throughCodeDeploy) return [`CodeDeploy deployment ${deploymentId}`, ...Object.keys(update)].join(', ');
   return Object.keys(update).join(', ') || 'tags';
 }
 
@@ -134,6 +158,12 @@ async function updateScaling({ d, gw }: ActionRun): Promise<string | undefined> 
 
 async function tagService(run: ActionRun): Promise<string | undefined> {
   const live = run.d.live as LiveService;
+  // degraded: only the failure is recorded; the revision record keeps naming the revision
+  // this controller gave it (the one that failed), never the one ECS rolled back to
+  if (run.d.state === 'degraded' && run.d.degradedTag) {
+    await run.gw.tagResource(live.arn, { [TAG.degraded]: run.d.degradedTag });
+    return `${live.arn}: failed deployment recorded`;
+  }
   await syncTags(run.gw, live.arn, live.tags, serviceTags(run, live.primaryRevision?.arn));
   return live.arn;
 }
@@ -171,7 +201,7 @@ async function createService(
   replacing = false,
 ): Promise<SdkService> {
   const desired = d.desired as DesiredResource;
-  const { tags: _t, autoScaling: _a, taskDefinition: _td, ...rest } = desired.spec;
+  const { tags: _t, autoScaling: _a, taskDefinition: _td, codeDeploy: _cd, ...rest } = desired.spec;
   // ECS makes CreateService idempotent by clientToken: a retried or restarted create never makes a second service.
   const clientToken = specHash({ cluster: d.cluster, service: d.name, hash: d.desiredHash, replacing });
   return gw.createService({

@@ -28,6 +28,7 @@ import { type DesiredResource, resourceId, TAG } from '../../model/resource.js';
 import { revisionRecordTags } from '../../model/revision-record.js';
 import type { TaskDefinitionTarget } from '../task-definition/diff.js';
 import { servicePlacementForDiff } from './placement.js';
+import { degradedReason, judgeRollout } from './rollout.js';
 import { normalizeScaling } from './scaling-normalize.js';
 
 /** The cluster a service inherits from: its live state, or (not created yet) its manifest. */
@@ -62,7 +63,7 @@ export function diffService(d: DesiredResource, id: string, live: LiveService | 
     const targetScaling = normalizeScaling(manifest.autoScaling);
     return {
       ...(early ?? { ...b, state: 'missing', reason: '' }),
-      target: normalizeService(omit(manifest, 'tags', 'autoScaling', 'taskDefinition')),
+      target: normalizeService(omit(manifest, 'tags', 'autoScaling', 'taskDefinition', 'codeDeploy')),
       targetTags: manifest.tags as Record<string, string>,
       ...(targetScaling ? { targetScaling } : {}),
       ...(live ? { live } : {}),
@@ -75,7 +76,8 @@ export function diffService(d: DesiredResource, id: string, live: LiveService | 
 
   // Launch type or strategy and the Service Connect namespace left out are what ECS
   // inherits from the cluster (inherited.ts), compared as such and never as "unset".
-  let desiredCmp = serviceWithClusterDefaults(omit(spec, 'tags', 'autoScaling', 'taskDefinition'), clusterDefaultsFor(d, input), live.spec);
+  // codeDeploy says how a new revision is deployed (src/kinds/service/codedeploy.ts): no field of the service itself
+  let desiredCmp = serviceWithClusterDefaults(omit(spec, 'tags', 'autoScaling', 'taskDefinition', 'codeDeploy'), clusterDefaultsFor(d, input), live.spec);
   let liveCmp = omit(live.spec, 'taskDefinition');
   // Application Auto Scaling owns desiredCount at run time: inside [min, max] it is shown, never fought.
   const scaling = spec.autoScaling as { minCapacity?: number; maxCapacity?: number } | undefined;
@@ -129,7 +131,14 @@ export function diffService(d: DesiredResource, id: string, live: LiveService | 
   diffs.push(...tagChanges(userTags(live.tags), targetTags));
 
   const appliedHash = live.tags[TAG.appliedHash];
-  const state = stateOf(diffs, appliedHash, desiredHash);
+  const plainState = stateOf(diffs, appliedHash, desiredHash);
+  const rollout = judgeRollout(live, d, {
+    desiredHash,
+    appliedHash,
+    ...(input.retryFailed ? { retryFailed: true } : {}),
+    ...(input.selfHealDuringForeignRollouts ? { selfHealDuringForeignRollouts: true } : {}),
+  });
+  const state = rollout.degraded ? 'degraded' : plainState;
   const tdChange = diffs.find((c) => c.path === 'taskDefinition');
   const liveTd = tdChange ? tdChange.live : revisionLabel(primary);
   const compared = {
@@ -144,8 +153,11 @@ export function diffService(d: DesiredResource, id: string, live: LiveService | 
   return {
     ...b,
     state,
-    reason: reasonFor(state, diffs.length),
+    reason: rollout.degraded ? degradedReason(rollout.degraded) : reasonFor(state, diffs.length),
     changes: withCause(diffs, state === 'drifted' ? 'out-of-band' : 'manifest'),
+    ...(rollout.degraded ? { degraded: rollout.degraded } : {}),
+    ...(rollout.degradedTag ? { degradedTag: rollout.degradedTag } : {}),
+    ...(rollout.foreignRollout && (state === 'drifted' || state === 'pending') ? { heldBack: rollout.foreignRollout } : {}),
     ignored: ignoredChanges,
     replacementFields,
     live,

@@ -8,6 +8,7 @@ import type { ResourceKind } from '../kind.js';
 import { planServiceChange, planServiceCreate, planServiceDelete, releaseService, SERVICE_ACTIONS } from './actions.js';
 import { diffService } from './diff.js';
 import { serviceHealth, serviceScaling } from './report.js';
+import { awaitServicesSteady } from './rollout-wait.js';
 
 export const serviceKind: ResourceKind<LiveService> = {
   name: 'Service',
@@ -38,4 +39,10 @@ export const serviceKind: ResourceKind<LiveService> = {
   release: releaseService,
   health: serviceHealth,
   scaling: serviceScaling,
+  awaitSteady: (gw, touched, opts) =>
+    awaitServicesSteady(
+      gw,
+      touched.map((d) => ({ cluster: d.cluster ?? '', name: d.name })),
+      opts,
+    ),
 };

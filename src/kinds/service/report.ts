@@ -3,6 +3,8 @@ import { z } from 'zod';
 import { CHANGE_CAUSES, type ResourceDiff } from '../../diff/types.js';
 import type { LiveService } from '../../model/live.js';
 import { serviceCapacityProviders } from '../cluster/capacity.js';
+import { revisionOf } from '../../model/revision-arn.js';
+import { isOurDeployment, primaryDeployment } from './rollout.js';
 
 export const ReportScalingSchema = z.object({
   desiredCount: z.number(),
@@ -16,6 +18,17 @@ export const ReportScalingSchema = z.object({
 export const ServiceHealthSchema = z.object({
   rolloutState: z.string().optional().describe('of the PRIMARY deployment: IN_PROGRESS, COMPLETED, FAILED'),
   rolloutStateReason: z.string().optional(),
+  primaryDeployment: z
+    .object({
+      id: z.string(),
+      revision: z.string().describe('family:revision'),
+      rolloutState: z.string().optional(),
+      rolloutStateReason: z.string().optional(),
+      startedByThisController: z.boolean().describe('its revision (and deployment id) are the ones this controller recorded at apply'),
+      since: z.string().optional().describe('when ECS created it (ISO time)'),
+    })
+    .optional()
+    .describe('the PRIMARY deployment: the one ECS is rolling out, or has rolled out'),
   desiredCount: z.number(),
   runningCount: z.number(),
   pendingCount: z.number(),
@@ -32,10 +45,23 @@ export type ReportScaling = z.infer<typeof ReportScalingSchema>;
 export type ServiceHealth = z.infer<typeof ServiceHealthSchema>;
 
 export function serviceHealth(s: LiveService): ServiceHealth {
-  const primary = s.deployments.find((x) => x.status === 'PRIMARY');
+  const primary = primaryDeployment(s);
   const tasks: Record<string, number> = { PENDING: s.pendingCount, RUNNING: s.runningCount };
   for (const t of s.stoppedTasks ?? []) tasks[t.lastStatus] = (tasks[t.lastStatus] ?? 0) + 1;
+  const arn = primary?.taskDefinitionArn ?? '';
   return {
+    ...(primary
+      ? {
+          primaryDeployment: {
+            id: primary.id ?? '',
+            revision: arn.startsWith('arn:') ? `${revisionOf(arn).family}:${revisionOf(arn).revision}` : arn,
+            ...(primary.rolloutState ? { rolloutState: primary.rolloutState } : {}),
+            ...(primary.rolloutStateReason ? { rolloutStateReason: primary.rolloutStateReason } : {}),
+            startedByThisController: isOurDeployment(s, primary, undefined),
+            ...(primary.createdAt ? { since: primary.createdAt } : {}),
+          },
+        }
+      : {}),
     ...(primary?.rolloutState ? { rolloutState: primary.rolloutState } : {}),
     ...(primary?.rolloutStateReason ? { rolloutStateReason: primary.rolloutStateReason } : {}),
     desiredCount: s.desiredCount,

@@ -1,0 +1,118 @@
+// CODE_DEPLOY services on the in-memory gateway (issue 16, item 6): a new revision goes
+// through CodeDeploy's CreateDeployment with an AppSpec, never UpdateService's taskDefinition.
+import { describe, expect, it } from 'vitest';
+import { appSpecFor } from '../src/kinds/service/codedeploy.js';
+import { awaitServicesSteady } from '../src/kinds/service/rollout-wait.js';
+import { InMemoryGateways } from './support/in-memory-gateway.js';
+import { FAKE_REGION, passOnFake, states } from './support/pass-on-fake.js';
+
+const ESTATE = `apiVersion: ecs-reconciler/v1
+kind: Cluster
+metadata: { name: prod }
+spec: {}
+---
+apiVersion: ecs-reconciler/v1
+kind: TaskDefinition
+metadata: { name: bg }
+spec:
+  networkMode: awsvpc
+  requiresCompatibilities: [FARGATE]
+  cpu: "256"
+  memory: "512"
+  containerDefinitions:
+    - { name: web, image: "nginx:\${TAG:=1.27}", essential: true, portMappings: [{ containerPort: 80 }] }
+---
+apiVersion: ecs-reconciler/v1
+kind: Service
+metadata: { name: bg, cluster: prod }
+spec:
+  taskDefinition: bg
+  desiredCount: 1
+  launchType: FARGATE
+  deploymentController: { type: CODE_DEPLOY }
+  networkConfiguration:
+    awsvpcConfiguration: { subnets: [subnet-0example00000000a] }
+  loadBalancers:
+    - { targetGroupArn: "arn:aws:elasticloadbalancing:eu-west-1:123456789012:targetgroup/blue/0123456789abcdef", containerName: web, containerPort: 80 }
+  codeDeploy:
+    applicationName: bg-app
+    deploymentGroupName: prod/bg
+    hooks:
+      - { BeforeAllowTraffic: "arn:aws:lambda:eu-west-1:123456789012:function:smoke" }
+`;
+const SERVICE_ID = `Service/${FAKE_REGION}/prod/bg`;
+
+describe('a CODE_DEPLOY service', () => {
+  it('takes an image change as one CodeDeploy deployment with an AppSpec, and no UpdateService with a taskDefinition', async () => {
+    const fake = new InMemoryGateways();
+    expect((await passOnFake(fake, ESTATE)).problems).toEqual([]);
+    fake.clearCalls();
+    const pass = await passOnFake(fake, ESTATE, { vars: { TAG: '1.28' } });
+    expect(pass.problems).toEqual([]);
+    expect(fake.callsOf('UpdateService').filter((c) => c.input.taskDefinition !== undefined)).toEqual([]);
+    const deployments = fake.callsOf('CreateDeployment');
+    expect(deployments).toHaveLength(1);
+    const input = deployments[0]!.input as {
+      applicationName: string;
+      deploymentGroupName: string;
+      revision: { revisionType: string; appSpecContent: { content: string } };
+    };
+    expect(input).toMatchObject({ applicationName: 'bg-app', deploymentGroupName: 'prod/bg', revision: { revisionType: 'AppSpecContent' } });
+    const appSpec = JSON.parse(input.revision.appSpecContent.content);
+    expect(appSpec.Resources[0].TargetService).toMatchObject({
+      Type: 'AWS::ECS::Service',
+      Properties: { TaskDefinition: expect.stringMatching(/task-definition\/bg:2$/), LoadBalancerInfo: { ContainerName: 'web', ContainerPort: 80 } },
+    });
+    expect(appSpec.Hooks).toEqual([{ BeforeAllowTraffic: 'arn:aws:lambda:eu-west-1:123456789012:function:smoke' }]);
+    // once CodeDeploy put the revision in place, the service is in sync and nothing more is deployed
+    fake.clearCalls();
+    const after = await passOnFake(fake, ESTATE, { vars: { TAG: '1.28' } });
+    expect(states(after)[SERVICE_ID]).toBe('in-sync');
+    expect(fake.callsOf('CreateDeployment')).toEqual([]);
+  });
+
+  it('is not deployed again while the CodeDeploy deployment has not put the revision in place', async () => {
+    const fake = new InMemoryGateways();
+    await passOnFake(fake, ESTATE);
+    await passOnFake(fake, ESTATE, { vars: { TAG: '1.28' } });
+    // CodeDeploy failed and rolled back: the service runs revision 1 again
+    const gw = fake.forRegion(FAKE_REGION);
+    const first = gw.revisions('bg')[0]!.taskDefinition.taskDefinitionArn!;
+    gw.startRollout('prod', 'bg', first);
+    gw.finishRollouts('prod', 'bg');
+    fake.clearCalls();
+    const pass = await passOnFake(fake, ESTATE, { vars: { TAG: '1.28' } });
+    expect(pass.plan.skipped.find((s) => s.resource === SERVICE_ID)?.reason).toMatch(/the CodeDeploy deployment d-FAKE1 this controller started/);
+    expect(fake.callsOf('CreateDeployment')).toEqual([]);
+  });
+
+  it('apply --wait follows the CodeDeploy deployment to its end', async () => {
+    const fake = new InMemoryGateways();
+    await passOnFake(fake, ESTATE);
+    await passOnFake(fake, ESTATE, { vars: { TAG: '1.28' } });
+    const lines: string[] = [];
+    const outcome = await awaitServicesSteady(fake.forRegion(FAKE_REGION), [{ cluster: 'prod', name: 'bg' }], {
+      timeoutMs: 1000,
+      onProgress: (l) => lines.push(l),
+    });
+    expect(outcome).toEqual({ ok: true, failures: [], interrupted: false });
+    expect(lines).toEqual(['prod/bg: CodeDeploy deployment d-FAKE1 Succeeded, 0/1 running']);
+    expect(fake.callsOf('GetDeployment')).toHaveLength(1);
+  });
+
+  it('the AppSpec names the platform version when the service gives one', () => {
+    const spec = JSON.parse(
+      appSpecFor(
+        'arn:aws:ecs:eu-west-1:1:task-definition/bg:3',
+        { platformVersion: '1.4.0', loadBalancers: [{ containerName: 'web', containerPort: 8080 }] },
+        { applicationName: 'a', deploymentGroupName: 'g' },
+      ),
+    );
+    expect(spec.Resources[0].TargetService.Properties).toEqual({
+      TaskDefinition: 'arn:aws:ecs:eu-west-1:1:task-definition/bg:3',
+      LoadBalancerInfo: { ContainerName: 'web', ContainerPort: 8080 },
+      PlatformVersion: '1.4.0',
+    });
+    expect(spec.Hooks).toBeUndefined();
+  });
+});

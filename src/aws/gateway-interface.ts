@@ -9,10 +9,12 @@
  */
 import type { CallCounter } from './call-counter.js';
 import type {
+  CreateCapacityProviderCommandInput,
   CreateClusterCommandInput,
   CreateServiceCommandInput,
   EventMessage,
   LeaseRecord,
+  LiveCapacityProvider,
   LiveCluster,
   LiveService,
   LiveTask,
@@ -25,6 +27,7 @@ import type {
   ScalingPolicy,
   ScheduledAction,
   TaskDefinitionWithTags,
+  UpdateCapacityProviderCommandInput,
   UpdateClusterCommandInput,
   UpdateServiceCommandInput,
   WriteFence,
@@ -63,12 +66,19 @@ export interface Gateway extends LeaseGateway, EventsQueueGateway {
   describeStoppedTasks(cluster: string, serviceName: string, cacheKey: string): Promise<LiveTask[]>;
   findTaggedServiceArns(key: string, value: string): Promise<string[]>;
   callerAccount(): Promise<string>;
+  /** every ACTIVE capacity provider of the region with its tags (FARGATE and FARGATE_SPOT among them), pages of 10 */
+  describeCapacityProviders(): Promise<LiveCapacityProvider[]>;
 
   // ECS writes
   createCluster(input: CreateClusterCommandInput): Promise<LiveCluster>;
   updateCluster(input: UpdateClusterCommandInput): Promise<void>;
   putClusterCapacityProviders(input: PutClusterCapacityProvidersCommandInput): Promise<void>;
   deleteCluster(cluster: string): Promise<void>;
+  createCapacityProvider(input: CreateCapacityProviderCommandInput): Promise<LiveCapacityProvider>;
+  /** asynchronous in ECS: the answer is the provider as it was (updateStatus UPDATE_IN_PROGRESS) */
+  updateCapacityProvider(input: UpdateCapacityProviderCommandInput): Promise<void>;
+  /** ECS's answer: a provider still associated with a cluster comes back with updateStatus DELETE_FAILED, not an error */
+  deleteCapacityProvider(name: string): Promise<LiveCapacityProvider>;
   registerTaskDefinition(input: RegisterTaskDefinitionCommandInput): Promise<TaskDefinitionWithTags>;
   deregisterTaskDefinition(arn: string): Promise<void>;
   createService(input: CreateServiceCommandInput): Promise<LiveService>;

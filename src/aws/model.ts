@@ -15,7 +15,9 @@ import type {
   ScheduledAction,
 } from '@aws-sdk/client-application-auto-scaling';
 import type {
+  CapacityProvider,
   Cluster,
+  CreateCapacityProviderCommandInput,
   CreateClusterCommandInput,
   CreateServiceCommandInput,
   PutClusterCapacityProvidersCommandInput,
@@ -23,15 +25,18 @@ import type {
   Service,
   Task,
   TaskDefinition,
+  UpdateCapacityProviderCommandInput,
   UpdateClusterCommandInput,
   UpdateServiceCommandInput,
 } from '@aws-sdk/client-ecs';
 
+export type LiveCapacityProvider = CapacityProvider;
 export type LiveCluster = Cluster;
 export type LiveService = Service;
 export type LiveTaskDefinition = TaskDefinition;
 export type LiveTask = Task;
 export type {
+  CreateCapacityProviderCommandInput,
   CreateClusterCommandInput,
   CreateServiceCommandInput,
   PutClusterCapacityProvidersCommandInput,
@@ -42,6 +47,7 @@ export type {
   ScalableTarget,
   ScalingPolicy,
   ScheduledAction,
+  UpdateCapacityProviderCommandInput,
   UpdateClusterCommandInput,
   UpdateServiceCommandInput,
 };

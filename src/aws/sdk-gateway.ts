@@ -34,14 +34,19 @@ import {
   PutItemCommand,
 } from '@aws-sdk/client-dynamodb';
 import {
+  type CapacityProvider,
   type Cluster,
+  CreateCapacityProviderCommand,
+  type CreateCapacityProviderCommandInput,
   CreateClusterCommand,
   type CreateClusterCommandInput,
   CreateServiceCommand,
   type CreateServiceCommandInput,
+  DeleteCapacityProviderCommand,
   DeleteClusterCommand,
   DeleteServiceCommand,
   DeregisterTaskDefinitionCommand,
+  DescribeCapacityProvidersCommand,
   DescribeClustersCommand,
   DescribeServicesCommand,
   DescribeTaskDefinitionCommand,
@@ -60,6 +65,8 @@ import {
   type Task,
   type TaskDefinition,
   UntagResourceCommand,
+  UpdateCapacityProviderCommand,
+  type UpdateCapacityProviderCommandInput,
   UpdateClusterCommand,
   type UpdateClusterCommandInput,
   UpdateServiceCommand,
@@ -459,6 +466,15 @@ export class AwsGateway implements Gateway {
     return { clusters, missing };
   }
 
+  /** DescribeCapacityProviders "returns up to 10 results and a nextToken value" (API reference); tags only with include TAGS. */
+  async describeCapacityProviders(): Promise<CapacityProvider[]> {
+    return this.paginate(
+      this.ecs,
+      (nextToken) => new DescribeCapacityProvidersCommand({ include: ['TAGS'], maxResults: PAGE.capacityProviders, ...(nextToken ? { nextToken } : {}) }),
+      (r: { capacityProviders?: CapacityProvider[] }) => r.capacityProviders,
+    );
+  }
+
   async listServiceArns(cluster: string): Promise<string[]> {
     return this.paginate(
       this.ecs,
@@ -563,6 +579,20 @@ export class AwsGateway implements Gateway {
 
   async putClusterCapacityProviders(input: PutClusterCapacityProvidersCommandInput): Promise<void> {
     await this.send(this.ecs, new PutClusterCapacityProvidersCommand(input));
+  }
+
+  async createCapacityProvider(input: CreateCapacityProviderCommandInput): Promise<CapacityProvider> {
+    const r = await this.send<{ capacityProvider?: CapacityProvider }>(this.ecs, new CreateCapacityProviderCommand(input));
+    return r.capacityProvider ?? {};
+  }
+
+  async updateCapacityProvider(input: UpdateCapacityProviderCommandInput): Promise<void> {
+    await this.send(this.ecs, new UpdateCapacityProviderCommand(input));
+  }
+
+  async deleteCapacityProvider(name: string): Promise<CapacityProvider> {
+    const r = await this.send<{ capacityProvider?: CapacityProvider }>(this.ecs, new DeleteCapacityProviderCommand({ capacityProvider: name }));
+    return r.capacityProvider ?? {};
   }
 
   async deleteCluster(cluster: string): Promise<void> {

@@ -27,7 +27,7 @@ import { ANNOTATION, type DesiredResource, type InvalidResource, type Kind, reso
 import { dropUnsetValues } from '../model/unset-values.js';
 import { standInProtoKeys } from '../schema/common.js';
 import { API_VERSION, TaskDefinitionJsonFileSchema } from '../schema/index.js';
-import { closestWord } from './did-you-mean.js';
+import { closestWord } from '../model/did-you-mean.js';
 import { checkIgnoreRules } from './ignore-rules.js';
 import { formatPath, type PathSegment, type RenderedIssue, renderIssues } from './issues.js';
 import { blankJsonComments } from './json-comments.js';

@@ -67,7 +67,26 @@ async function createCluster({ d, gw, allTags }: ActionRun): Promise<string | un
   return c.clusterArn;
 }
 
-async function updateCluster({ d, gw, action, allTags }: ActionRun): Promise<string | undefined> {
+/**
+ * Capacity providers the manifest drops that a live service of the cluster still names in
+ * its strategy (one this pass deletes in its prune stage, say): ECS refuses to detach them
+ * ("You can only disassociate an existing capacity provider from a cluster if it's not
+ * being used by any existing tasks", PutClusterCapacityProviders; ResourceInUseException),
+ * and a refused update would hold back that very prune. They stay associated this pass.
+ */
+function providersStillUsed(live: LiveCluster, wanted: readonly string[], byId: ActionRun['byId']): string[] {
+  const dropped = live.capacityProviders.filter((p) => !wanted.includes(p));
+  if (!dropped.length) return [];
+  const used = new Set<string>();
+  for (const other of byId.values()) {
+    if (other.kind !== 'Service' || other.region !== live.region || other.cluster !== live.name || !other.live) continue;
+    const strategy = ((other.live as LiveService).spec.capacityProviderStrategy as Array<{ capacityProvider?: string }> | undefined) ?? [];
+    for (const item of strategy) if (item.capacityProvider) used.add(item.capacityProvider);
+  }
+  return dropped.filter((p) => used.has(p));
+}
+
+async function updateCluster({ d, gw, action, allTags, byId }: ActionRun): Promise<string | undefined> {
   const live = d.live as LiveCluster;
   const target = d.target ?? {};
   const changed = new Set(action.fields.map(topLevel));
@@ -78,15 +97,18 @@ async function updateCluster({ d, gw, action, allTags }: ActionRun): Promise<str
   if (changed.has('configuration')) update.configuration = target.configuration ?? {};
   if (changed.has('serviceConnectDefaults') && target.serviceConnectDefaults) update.serviceConnectDefaults = target.serviceConnectDefaults;
   if (Object.keys(update).length) await gw.updateCluster({ cluster: d.name, ...update });
+  let kept: string[] = [];
   if (changed.has('capacityProviders') || changed.has('defaultCapacityProviderStrategy')) {
+    const wanted = (target.capacityProviders as string[] | undefined) ?? [];
+    kept = providersStillUsed(live, wanted, byId);
     await gw.putClusterCapacityProviders({
       cluster: d.name,
-      capacityProviders: (target.capacityProviders as string[] | undefined) ?? [],
+      capacityProviders: [...wanted, ...kept],
       defaultCapacityProviderStrategy: (target.defaultCapacityProviderStrategy as never[] | undefined) ?? [],
     });
   }
   await syncTags(gw, live.arn, live.tags, allTags());
-  return undefined;
+  return kept.length ? `kept associated for now: ${kept.join(', ')} (a service still runs on it; detached on a later pass once it is gone)` : undefined;
 }
 
 async function tagCluster({ d, gw, allTags }: ActionRun): Promise<string | undefined> {

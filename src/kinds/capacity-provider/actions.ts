@@ -1,6 +1,6 @@
 /** A CapacityProvider's actions: what the plan asks for, and the handlers that carry them out. */
 
-import { type ActionRun, releaseTags, syncTags } from '../../apply/action-run.js';
+import { type ActionRun, KeptForNow, releaseTags, syncTags } from '../../apply/action-run.js';
 import { AwsCallError, type Gateway as AwsGateway, tagsToList } from '../../aws/index.js';
 import type { ResourceDiff } from '../../diff/types.js';
 import { isObject, type Json } from '../../model/json.js';
@@ -127,8 +127,11 @@ async function tagCapacityProvider({ d, gw, allTags }: ActionRun): Promise<strin
  */
 async function deleteProvider(gw: AwsGateway, name: string): Promise<void> {
   const answer = await gw.deleteCapacityProvider(name);
-  if (answer.updateStatus === 'DELETE_FAILED')
-    throw new AwsCallError('DeleteCapacityProvider', 'DELETE_FAILED', `DeleteCapacityProvider: DELETE_FAILED: ${answer.updateStatusReason ?? 'ECS did not say why'}`, false, false);
+  if (answer.updateStatus !== 'DELETE_FAILED') return;
+  const reason = answer.updateStatusReason ?? 'ECS did not say why';
+  // still associated (a cluster keeps it while tasks run on it): deleted on a later pass
+  if (/associated with cluster/i.test(reason)) throw new KeptForNow(`kept for now: ${reason}`);
+  throw new AwsCallError('DeleteCapacityProvider', 'DELETE_FAILED', `DeleteCapacityProvider: DELETE_FAILED: ${reason}`, false, false);
 }
 
 async function deleteCapacityProvider({ d, gw }: ActionRun): Promise<string | undefined> {

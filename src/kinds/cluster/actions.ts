@@ -1,7 +1,7 @@
 /** A Cluster's actions: what the plan asks for, and the handlers that carry them out. */
 
 import { type ActionRun, KeptForNow, releaseTags, syncTags, topLevel } from '../../apply/action-run.js';
-import { type Gateway as AwsGateway, nameFromArn, tagsToList } from '../../aws/index.js';
+import { AwsCallError, type Gateway as AwsGateway, nameFromArn, tagsToList } from '../../aws/index.js';
 import type { ResourceDiff } from '../../diff/types.js';
 import type { Json } from '../../model/json.js';
 import type { LiveCluster, LiveService } from '../../model/live.js';
@@ -74,7 +74,7 @@ async function createCluster({ d, gw, allTags }: ActionRun): Promise<string | un
  * being used by any existing tasks", PutClusterCapacityProviders; ResourceInUseException),
  * and a refused update would hold back that very prune. They stay associated this pass.
  */
-function providersStillUsed(live: LiveCluster, wanted: readonly string[], byId: ActionRun['byId']): string[] {
+async function providersStillUsed(gw: AwsGateway, live: LiveCluster, wanted: readonly string[], byId: ActionRun['byId']): Promise<string[]> {
   const dropped = live.capacityProviders.filter((p) => !wanted.includes(p));
   if (!dropped.length) return [];
   const used = new Set<string>();
@@ -83,6 +83,10 @@ function providersStillUsed(live: LiveCluster, wanted: readonly string[], byId: 
     const strategy = ((other.live as LiveService).spec.capacityProviderStrategy as Array<{ capacityProvider?: string }> | undefined) ?? [];
     for (const item of strategy) if (item.capacityProvider) used.add(item.capacityProvider);
   }
+  // tasks still on it (a deleted service's, stopping): read live, only when a provider is dropped
+  const taskArns = await gw.listClusterTaskArns(live.name);
+  if (taskArns.length)
+    for (const t of await gw.describeTasks(live.name, taskArns)) if (t.lastStatus !== 'STOPPED' && t.capacityProviderName) used.add(t.capacityProviderName);
   return dropped.filter((p) => used.has(p));
 }
 
@@ -100,15 +104,24 @@ async function updateCluster({ d, gw, action, allTags, byId }: ActionRun): Promi
   let kept: string[] = [];
   if (changed.has('capacityProviders') || changed.has('defaultCapacityProviderStrategy')) {
     const wanted = (target.capacityProviders as string[] | undefined) ?? [];
-    kept = providersStillUsed(live, wanted, byId);
-    await gw.putClusterCapacityProviders({
-      cluster: d.name,
-      capacityProviders: [...wanted, ...kept],
-      defaultCapacityProviderStrategy: (target.defaultCapacityProviderStrategy as never[] | undefined) ?? [],
-    });
+    kept = await providersStillUsed(gw, live, wanted, byId);
+    const put = (providers: string[]) =>
+      gw.putClusterCapacityProviders({
+        cluster: d.name,
+        capacityProviders: providers,
+        defaultCapacityProviderStrategy: (target.defaultCapacityProviderStrategy as never[] | undefined) ?? [],
+      });
+    try {
+      await put([...wanted, ...kept]);
+    } catch (err) {
+      // a task ListTasks does not show (desired STOPPED, still stopping) holds a provider: keep every dropped one this pass
+      if (!(err instanceof AwsCallError && err.code === 'ResourceInUseException')) throw err;
+      kept = live.capacityProviders.filter((p) => !wanted.includes(p));
+      await put([...wanted, ...kept]);
+    }
   }
   await syncTags(gw, live.arn, live.tags, allTags());
-  return kept.length ? `kept associated for now: ${kept.join(', ')} (a service still runs on it; detached on a later pass once it is gone)` : undefined;
+  return kept.length ? `kept associated for now: ${kept.join(', ')} (a service or task still runs on it; detached on a later pass once none does)` : undefined;
 }
 
 async function tagCluster({ d, gw, allTags }: ActionRun): Promise<string | undefined> {

@@ -7,8 +7,8 @@
  */
 import { type Gateways as AwsGateways, nameFromArn } from '../aws/index.js';
 import { projectLiveTaskDefinition } from '../diff/projection.js';
-import { describeRecordedRevisions, readLiveEstate } from '../live/read-live.js';
 import { REGISTRY } from '../kinds/registry.js';
+import { describeRecordedRevisions, readLiveEstate } from '../live/read-live.js';
 import { type Json, type LiveEstate, type LiveRevision, liveMapOf } from '../model/live.js';
 import { resourceId } from '../model/resource.js';
 import { revisionOf } from '../model/revision-arn.js';
@@ -42,7 +42,8 @@ export async function readForExport(gateways: AwsGateways, opts: ReadForExportOp
   for (const kind of REGISTRY) {
     if (!kind.readLive || !kind.exportFor) continue;
     const map = liveMapOf(live, kind.name);
-    for (const l of await kind.readLive(gw, region, { wanted: new Set(), controllerId: opts.controllerId, all: true })) map.set(resourceId({ ...l, kind: kind.name }), l);
+    for (const l of await kind.readLive(gw, region, { wanted: new Set(), controllerId: opts.controllerId, all: true }))
+      map.set(resourceId({ ...l, kind: kind.name }), l);
   }
   // an export writes every revision out whole: none is taken from a service's record
   await describeRecordedRevisions(gateways, live, 'all');

@@ -9,9 +9,9 @@ import {
   type Gateway as AwsGateway,
   type Gateways as AwsGateways,
   nameFromArn,
-  tagsFromList,
   type LiveCluster as SdkCluster,
   type LiveService as SdkService,
+  tagsFromList,
 } from '../aws/index.js';
 import { projectLiveCluster, projectLiveService, projectLiveTaskDefinition } from '../diff/projection.js';
 import { kindOf, REGISTRY } from '../kinds/registry.js';
@@ -64,7 +64,6 @@ export function emptyEstate(): LiveEstate {
 function isManagedBy(tags: Record<string, string>, controllerId: string): boolean {
   return tags[TAG.managedBy] === controllerId;
 }
-
 
 export async function readLiveEstate(gateways: AwsGateways, opts: ReadLiveOptions): Promise<LiveEstate> {
   const estate = emptyEstate();

@@ -3,9 +3,9 @@
  * naming a TaskDefinition or Cluster that no manifest defines.
  */
 import { findKind } from '../kinds/registry.js';
+import { closestWord } from '../model/did-you-mean.js';
 import type { Problem } from '../model/problem.js';
 import { type DesiredResource, type InvalidResource, resourceId } from '../model/resource.js';
-import { closestWord } from '../model/did-you-mean.js';
 
 /** `family:revision` and ARNs pin a revision made elsewhere; a bare name is a TaskDefinition manifest. */
 export function at(r: DesiredResource, field: string): { file: string; line: number; column: number } {

@@ -92,7 +92,10 @@ describe('the example estate with an EC2 capacity provider', () => {
     // later passes: once the service's tasks have stopped nothing uses it: detached (apply stage), then deleted (prune stage)
     let second = await reconcile(dir, { mode: 'apply', prune: true });
     for (let i = 0; i < 30 && !second.results.some((r) => r.action.kind === 'delete-capacity-provider' && r.outcome === 'applied'); i++) {
-      expect(second.results.filter((r) => r.outcome === "failed"), JSON.stringify(second.problems)).toEqual([]);
+      expect(
+        second.results.filter((r) => r.outcome === 'failed'),
+        JSON.stringify(second.problems),
+      ).toEqual([]);
       await new Promise((done) => setTimeout(done, 1000));
       second = await reconcile(dir, { mode: 'apply', prune: true });
     }
@@ -134,7 +137,9 @@ describe('export of a cluster with an EC2 provider', () => {
     expect(prodFile).not.toMatch(/name: FARGATE/);
     expect(readdirSync(join(out, 'prod'))).toContain('cache.yaml');
     const plan = await reconcile(out, { adopt: true });
-    const notInSync = plan.diffs.filter((d) => d.desired && d.state !== 'in-sync').map((d) => ({ id: d.id, state: d.state, reason: d.reason, changes: d.changes }));
+    const notInSync = plan.diffs
+      .filter((d) => d.desired && d.state !== 'in-sync')
+      .map((d) => ({ id: d.id, state: d.state, reason: d.reason, changes: d.changes }));
     expect(notInSync, JSON.stringify(notInSync)).toEqual([]);
     expect(states(plan)[PROVIDER]).toBe('in-sync');
   });

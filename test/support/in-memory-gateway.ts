@@ -468,7 +468,13 @@ export class InMemoryGateway implements Gateway {
       tags: [],
     })) as LiveCapacityProvider[];
     const items = [...reserved, ...[...this.state.capacityProviders.values()].filter((p) => p.status === 'ACTIVE').map(clone)];
-    return this.page('DescribeCapacityProviders', (nextToken) => ({ include: ['TAGS'], maxResults: PAGE.capacityProviders, nextToken }), items, 'ecs', PAGE.capacityProviders);
+    return this.page(
+      'DescribeCapacityProviders',
+      (nextToken) => ({ include: ['TAGS'], maxResults: PAGE.capacityProviders, nextToken }),
+      items,
+      'ecs',
+      PAGE.capacityProviders,
+    );
   }
 
   // ---- ECS writes ------------------------------------------------------------------
@@ -490,7 +496,12 @@ export class InMemoryGateway implements Gateway {
         'The specified capacity provider already exists. To change the configuration of an existing capacity provider, update the capacity provider.',
       );
     const asg = input.autoScalingGroupProvider;
-    if (asg && [...this.state.capacityProviders.values()].some((p) => p.status === 'ACTIVE' && p.autoScalingGroupProvider?.autoScalingGroupArn === asg.autoScalingGroupArn))
+    if (
+      asg &&
+      [...this.state.capacityProviders.values()].some(
+        (p) => p.status === 'ACTIVE' && p.autoScalingGroupProvider?.autoScalingGroupArn === asg.autoScalingGroupArn,
+      )
+    )
       throw this.error(
         'CreateCapacityProvider',
         'ClientException',
@@ -529,7 +540,7 @@ export class InMemoryGateway implements Gateway {
   async updateCapacityProvider(input: UpdateCapacityProviderCommandInput): Promise<void> {
     this.call('UpdateCapacityProvider', input);
     const p = this.state.capacityProviders.get(nameFromArn(input.name ?? ''));
-    if (!p || p.status !== 'ACTIVE') throw this.error('UpdateCapacityProvider', 'ClientException', 'The specified capacity provider does not exist.');
+    if (p?.status !== 'ACTIVE') throw this.error('UpdateCapacityProvider', 'ClientException', 'The specified capacity provider does not exist.');
     const asg = input.autoScalingGroupProvider;
     if (asg && p.autoScalingGroupProvider) {
       const cur = p.autoScalingGroupProvider;
@@ -546,9 +557,13 @@ export class InMemoryGateway implements Gateway {
     this.call('DeleteCapacityProvider', { capacityProvider: name });
     const short = nameFromArn(name);
     if (short === 'FARGATE' || short === 'FARGATE_SPOT')
-      throw this.error('DeleteCapacityProvider', 'InvalidParameterException', "The FARGATE and FARGATE_SPOT capacity providers are reserved and can't be deleted.");
+      throw this.error(
+        'DeleteCapacityProvider',
+        'InvalidParameterException',
+        "The FARGATE and FARGATE_SPOT capacity providers are reserved and can't be deleted.",
+      );
     const p = this.state.capacityProviders.get(short);
-    if (!p || p.status !== 'ACTIVE') throw this.error('DeleteCapacityProvider', 'ClientException', 'The specified capacity provider does not exist.');
+    if (p?.status !== 'ACTIVE') throw this.error('DeleteCapacityProvider', 'ClientException', 'The specified capacity provider does not exist.');
     const cluster = [...this.state.clusters.values()].find(
       (c) =>
         c.status === 'ACTIVE' &&
@@ -1052,7 +1067,7 @@ export class InMemoryGateway implements Gateway {
     }
     if (m[1] === 'capacity-provider') {
       const p = this.state.capacityProviders.get(m[2]!);
-      if (!p || p.status !== 'ACTIVE') throw notFound();
+      if (p?.status !== 'ACTIVE') throw notFound();
       return { get: () => tagsFromList(p.tags), set: (t) => (p.tags = tagsToList(t)) };
     }
     if (m[1] === 'service') {

@@ -1,7 +1,7 @@
 /** A CapacityProvider's actions: what the plan asks for, and the handlers that carry them out. */
 
 import { type ActionRun, KeptForNow, releaseTags, syncTags } from '../../apply/action-run.js';
-import { AwsCallError, type Gateway as AwsGateway, tagsToList } from '../../aws/index.js';
+import { AwsCallError, type Gateway as AwsGateway, type CreateCapacityProviderCommandInput, tagsToList } from '../../aws/index.js';
 import type { ResourceDiff } from '../../diff/types.js';
 import { isObject, type Json } from '../../model/json.js';
 import type { LiveCapacityProvider } from '../../model/live.js';
@@ -9,6 +9,7 @@ import { ANNOTATION } from '../../model/resource.js';
 import type { AddAction } from '../../plan/prune.js';
 import type { Plan } from '../../plan/types.js';
 import type { PruneCandidate } from '../kind.js';
+import type { CapacityProviderSpec } from './schema.js';
 
 export function planCapacityProviderCreate(d: ResourceDiff, add: AddAction): void {
   add(d, 'create-capacity-provider', 'in the manifests, not live');
@@ -18,7 +19,12 @@ export function planCapacityProviderChange(d: ResourceDiff, why: string, plan: P
   const fields = d.changes.map((c) => c.path);
   if (d.replacementFields.length) {
     if (d.desired?.annotations[ANNOTATION.allowReplace] === 'true') {
-      add(d, 'replace-capacity-provider', `${d.replacementFields.join(', ')} cannot change in place: delete and re-create (${ANNOTATION.allowReplace})`, fields);
+      add(
+        d,
+        'replace-capacity-provider',
+        `${d.replacementFields.join(', ')} cannot change in place: delete and re-create (${ANNOTATION.allowReplace})`,
+        fields,
+      );
     } else {
       plan.skipped.push({
         resource: d.id,
@@ -83,13 +89,14 @@ function deletedWith(candidates: readonly PruneCandidate[], id: string): boolean
 }
 
 /** The CreateCapacityProvider input of a manifest (its spec as written: ECS fills in the defaults). */
-function createInput(run: ActionRun): Json {
-  const { tags: _t, ...spec } = run.d.desired!.spec;
-  return { ...spec, name: run.d.name, tags: tagsToList(run.allTags()) };
+function createInput(run: ActionRun): CreateCapacityProviderCommandInput {
+  // the spec as the schema parsed it (zod's type): CreateCapacityProvider's input less name
+  const { tags: _t, ...spec } = run.d.desired!.spec as CapacityProviderSpec;
+  return { ...(spec as Omit<CreateCapacityProviderCommandInput, 'name'>), name: run.d.name, tags: tagsToList(run.allTags()) };
 }
 
 async function createCapacityProvider(run: ActionRun): Promise<string | undefined> {
-  const p = await run.gw.createCapacityProvider(createInput(run) as never);
+  const p = await run.gw.createCapacityProvider(createInput(run));
   return p.capacityProviderArn;
 }
 

@@ -76,7 +76,13 @@ function replacementNeeded(changes: ReadonlyArray<{ path: string }>): string[] {
   return [...out];
 }
 
-export function diffCapacityProvider(d: DesiredResource, id: string, live: LiveCapacityProvider | undefined, rules: IgnoreRule[], pass: DiffPass): ResourceDiff {
+export function diffCapacityProvider(
+  d: DesiredResource,
+  id: string,
+  live: LiveCapacityProvider | undefined,
+  rules: IgnoreRule[],
+  pass: DiffPass,
+): ResourceDiff {
   const { input } = pass;
   const b = base(d, id);
   const manifest = specWithTags(d);

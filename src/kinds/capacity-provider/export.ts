@@ -11,7 +11,7 @@ import { resourceId } from '../../model/resource.js';
 import { normalizeCapacityProvider } from './diff.js';
 import { RESERVED_PROVIDERS } from './read.js';
 
-export function providersUsedBy(cluster: LiveCluster): string[] {
+function providersUsedBy(cluster: LiveCluster): string[] {
   const strategy = (cluster.spec.defaultCapacityProviderStrategy as Array<{ capacityProvider?: string }> | undefined) ?? [];
   const names = new Set([...cluster.capacityProviders, ...strategy.map((i) => i.capacityProvider ?? '')]);
   return [...names].filter((n) => n && !RESERVED_PROVIDERS.has(n)).sort();

@@ -19,7 +19,7 @@ const SCALING_KEYS = ['status', 'targetCapacity', 'minimumScalingStepSize', 'max
  * manifest has are kept: ECS adds read-only ones (managedScaling.scalingApproach in newer
  * answers, EC2-NOTES.md) that are never drift.
  */
-export function projectCapacityProvider(p: SdkCapacityProvider): Json {
+function projectCapacityProvider(p: SdkCapacityProvider): Json {
   const spec: Json = {};
   const asg = p.autoScalingGroupProvider;
   if (asg) {
@@ -40,7 +40,7 @@ export function projectCapacityProvider(p: SdkCapacityProvider): Json {
   return spec;
 }
 
-export function toLiveCapacityProvider(p: SdkCapacityProvider, region: string): LiveCapacityProvider {
+function toLiveCapacityProvider(p: SdkCapacityProvider, region: string): LiveCapacityProvider {
   return {
     kind: 'CapacityProvider',
     region,
@@ -55,11 +55,7 @@ export function toLiveCapacityProvider(p: SdkCapacityProvider, region: string): 
 }
 
 /** The region's providers the manifests name or this controller manages. */
-export async function readCapacityProviders(
-  gw: AwsGateway,
-  region: string,
-  scope: LiveReadScope,
-): Promise<LiveCapacityProvider[]> {
+export async function readCapacityProviders(gw: AwsGateway, region: string, scope: LiveReadScope): Promise<LiveCapacityProvider[]> {
   const out: LiveCapacityProvider[] = [];
   for (const p of await gw.describeCapacityProviders()) {
     if (!p.name || RESERVED_PROVIDERS.has(p.name) || p.status !== 'ACTIVE') continue;

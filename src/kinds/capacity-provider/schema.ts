@@ -11,7 +11,7 @@ import { TagsSchema } from '../../schema/tags.js';
 const EnabledDisabled = ['ENABLED', 'DISABLED'] as const;
 
 /** ManagedScaling: every number has ECS's documented range; the defaults are ECS's (diff.ts fills them). */
-export const ManagedScalingSchema = z.strictObject({
+const ManagedScalingSchema = z.strictObject({
   status: z.enum(EnabledDisabled).optional().describe('ENABLED: ECS scales the Auto Scaling group to the target capacity.'),
   targetCapacity: int(1, 100).optional().describe('Target utilization of the group, 1-100 percent (default 100).'),
   minimumScalingStepSize: int(1, 10000).optional().describe('Fewest instances one scale-out adds, 1-10000 (default 1).'),
@@ -19,14 +19,16 @@ export const ManagedScalingSchema = z.strictObject({
   instanceWarmupPeriod: int(0, 10000).optional().describe('Seconds a new instance takes to count in the group metrics, 0-10000 (default 300).'),
 });
 
-export const AutoScalingGroupProviderSchema = z
+const AutoScalingGroupProviderSchema = z
   .strictObject({
-    autoScalingGroupArn: str(1600).describe('The Auto Scaling group ARN (a name is taken too; ECS answers the ARN). Cannot change: a new group is a new provider.'),
+    autoScalingGroupArn: str(1600).describe(
+      'The Auto Scaling group ARN (a name is taken too; ECS answers the ARN). Cannot change: a new group is a new provider.',
+    ),
     managedScaling: ManagedScalingSchema.optional(),
     managedTerminationProtection: z
       .enum(EnabledDisabled)
       .optional()
-      .describe('ENABLED: instances running tasks are protected from scale-in (needs managed scaling and the group\'s scale-in protection; default DISABLED).'),
+      .describe("ENABLED: instances running tasks are protected from scale-in (needs managed scaling and the group's scale-in protection; default DISABLED)."),
     managedDraining: z.enum(EnabledDisabled).optional().describe('ENABLED (the default): ECS drains an instance before the group terminates it.'),
   })
   .superRefine((p, ctx) => {
@@ -46,7 +48,7 @@ const ManagedInstancesNetworkSchema = z.strictObject({
 });
 
 /** CreateManagedInstancesProviderConfiguration (ECS Managed Instances). */
-export const ManagedInstancesProviderSchema = z.strictObject({
+const ManagedInstancesProviderSchema = z.strictObject({
   infrastructureRoleArn: str(1600).describe('The role ECS uses to manage the instances.'),
   instanceLaunchTemplate: z.strictObject({
     ec2InstanceProfileArn: str(1600).describe('The instance profile the instances run with.'),

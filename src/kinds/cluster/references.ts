@@ -12,7 +12,7 @@ import { type DesiredResource, resourceId } from '../../model/resource.js';
 const RESERVED = new Set(['FARGATE', 'FARGATE_SPOT']);
 
 /** The capacity provider names a cluster spec uses, with the field each is at. */
-export function clusterProviderNames(spec: Record<string, unknown>): Array<{ name: string; path: string }> {
+function clusterProviderNames(spec: Record<string, unknown>): Array<{ name: string; path: string }> {
   const out: Array<{ name: string; path: string }> = [];
   const listed = Array.isArray(spec.capacityProviders) ? (spec.capacityProviders as unknown[]) : [];
   listed.forEach((n, i) => {
@@ -20,7 +20,8 @@ export function clusterProviderNames(spec: Record<string, unknown>): Array<{ nam
   });
   const strategy = Array.isArray(spec.defaultCapacityProviderStrategy) ? (spec.defaultCapacityProviderStrategy as Array<{ capacityProvider?: unknown }>) : [];
   strategy.forEach((item, i) => {
-    if (typeof item?.capacityProvider === 'string') out.push({ name: item.capacityProvider, path: `spec.defaultCapacityProviderStrategy[${i}].capacityProvider` });
+    if (typeof item?.capacityProvider === 'string')
+      out.push({ name: item.capacityProvider, path: `spec.defaultCapacityProviderStrategy[${i}].capacityProvider` });
   });
   return out;
 }
@@ -38,7 +39,7 @@ export function clusterReferenceProblems(d: DesiredResource, all: readonly Desir
     if (RESERVED.has(name) || manifests.includes(name)) continue;
     const guess = closestWord(name, [...manifests, ...RESERVED]);
     if (!guess) continue;
-    const pos = d.fieldLocations?.[path] ?? d.fieldLocations?.['spec'];
+    const pos = d.fieldLocations?.[path] ?? d.fieldLocations?.spec;
     problems.push({
       stage: 'validate',
       file: d.source.file,

@@ -338,6 +338,13 @@ function parseOneDocument(doc: Document, isJson: boolean, source: string, ctx: P
     return;
   }
 
+  // an alias inside the node its anchor names makes a cyclic value, which no manifest is
+  if (isCyclic(raw)) {
+    out.problems.push({ stage: 'load', file: loc.file, ...docLoc, message: 'a YAML alias refers to a node that contains it (a cycle): refused' });
+    out.invalid.push({ source: { file: loc.file, ...docLoc } });
+    return;
+  }
+
   const identity = identify(raw, isJson);
   const source0: SourceLocation = { file: loc.file, ...docLoc };
   const invalid: InvalidResource = { ...identity, source: source0 };
@@ -722,4 +729,14 @@ export function parseClusterArn(value: string): { region: string; account: strin
 export function clusterNameOf(value: string): string {
   const m = /^arn:aws[\w-]*:ecs:[^:]+:\d+:cluster\/(.+)$/.exec(value);
   return m ? m[1]! : value;
+}
+
+/** A value that contains itself (through an alias inside its own anchor). */
+function isCyclic(value: unknown, ancestors: Set<object> = new Set()): boolean {
+  if (value === null || typeof value !== 'object') return false;
+  if (ancestors.has(value)) return true;
+  ancestors.add(value);
+  for (const child of Object.values(value)) if (isCyclic(child, ancestors)) return true;
+  ancestors.delete(value);
+  return false;
 }

@@ -82,7 +82,7 @@ describe('20% mixed faults on every operation, before and after forwarding', () 
 
       // Straight to the emulator: every resource in-sync, nothing left to do.
       const check = await reconcile(scratchManifests());
-      expect(check.diffs).toHaveLength(8);
+      expect(check.diffs).toHaveLength(11);
       expect(states(check)).toEqual(Object.fromEntries(check.diffs.map((d) => [d.id, 'in-sync'])));
       expect(check.plan.actions).toEqual([]);
 

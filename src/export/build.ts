@@ -347,9 +347,9 @@ export function buildExport(live: LiveEstate, opts: ExportOptions): ExportResult
       manifests: [tdManifest(family)],
     });
   }
-  // A service named "cluster" would collide with its cluster's file.
+  // A service (a resource in a cluster) named "cluster" would collide with its cluster's file.
   for (const f of files) {
-    if (f.manifests[0]?.kind === 'Service' && f.path.endsWith('/cluster.yaml')) f.path = f.path.replace(/cluster\.yaml$/, 'cluster.service.yaml');
+    if (findKind(f.manifests[0]?.kind)?.inCluster && f.path.endsWith('/cluster.yaml')) f.path = f.path.replace(/cluster\.yaml$/, 'cluster.service.yaml');
   }
 
   const problems: string[] = [];

@@ -53,7 +53,7 @@ describe('the report page, the webhook and the history', () => {
       '--public-url',
       'https://reconciler.example/',
     ]);
-    await daemon.waitFor((l) => isPass(l) && (l.states as Record<string, number>)['in-sync'] === 8, 30_000, 'a pass with 8 in-sync');
+    await daemon.waitFor((l) => isPass(l) && (l.states as Record<string, number>)['in-sync'] === 11, 30_000, 'a pass with 11 in-sync');
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       args: [
@@ -85,11 +85,11 @@ describe('the report page, the webhook and the history', () => {
           .innerText()
           .catch(() => ''),
       )
-      .toContain('8 in-sync resource(s) not listed');
+      .toContain('11 in-sync resource(s) not listed');
     expect(await page.locator('tr.resource').count()).toBe(0);
     await page.goto(`http://${daemon.address}/?show=all`);
     const rows = page.locator('tr.resource');
-    await expect.poll(() => rows.count()).toBe(8);
+    await expect.poll(() => rows.count()).toBe(11);
     const listed = await rows.evaluateAll((trs) =>
       trs.map((tr) => [
         (tr as unknown as { dataset: Record<string, string> }).dataset.id,

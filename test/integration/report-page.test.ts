@@ -11,13 +11,16 @@ import { ecsClient, REPO_ROOT, reconcile, scratchManifests } from './reconcile-h
 
 const CHROMIUM = '/usr/bin/chromium';
 const EXPECTED = [
+  'CapacityProvider/us-east-1/prod-ec2',
   'Cluster/us-east-1/batch',
   'Cluster/us-east-1/prod',
   'TaskDefinition/us-east-1/api',
+  'TaskDefinition/us-east-1/cache',
   'TaskDefinition/us-east-1/web',
   'TaskDefinition/us-east-1/worker',
   'Service/us-east-1/batch/worker',
   'Service/us-east-1/prod/api',
+  'Service/us-east-1/prod/cache',
   'Service/us-east-1/prod/web',
 ];
 

@@ -21,7 +21,7 @@ afterAll(async () => {
   await proxy?.close();
 });
 
-const allInSync = (l: LogLine) => (l.states as Record<string, number> | undefined)?.['in-sync'] === 8;
+const allInSync = (l: LogLine) => (l.states as Record<string, number> | undefined)?.['in-sync'] === 11;
 
 async function convergeThroughProxy(extra: string[] = []): Promise<{ daemon: DaemonProcess; ms: number; passes: number }> {
   const dir = scratchManifests();

@@ -9,7 +9,7 @@ import { extraRevisions, type FaultProxy, inventory, startFaultProxy } from './f
 import { ecsClient, reconcile, scratchManifests, states } from './reconcile-helpers.js';
 
 const FAMILIES = ['web', 'api', 'worker'];
-const EXPECTED_SERVICES = { batch: ['worker'], prod: ['api', 'web'] };
+const EXPECTED_SERVICES = { batch: ['worker'], prod: ['api', 'cache', 'web'] };
 const ONE_EACH = { web: 1, api: 1, worker: 1 };
 const SEED = Number(process.env.FAULT_SEED ?? 20240611);
 

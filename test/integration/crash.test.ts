@@ -20,7 +20,7 @@ import { type FaultProxy, inventory, startFaultProxy } from './fault-proxy.js';
 import { ecsClient, reconcile, scratchManifests, states } from './reconcile-helpers.js';
 
 const FAMILIES = ['web', 'api', 'worker', 'legacy-task'];
-const FULL_SERVICES = { batch: ['worker'], legacy: ['legacy-svc'], prod: ['api', 'web'] };
+const FULL_SERVICES = { batch: ['worker'], legacy: ['legacy-svc'], prod: ['api', 'cache', 'web'] };
 const ONE_EACH = { web: 1, api: 1, worker: 1, 'legacy-task': 1 };
 
 let proxy: FaultProxy;

@@ -19,7 +19,7 @@ import { emulatorEnv, emulatorVar, resetEmulator } from './emulator-helpers.js';
 import { type FaultProxy, inventory, startFaultProxy } from './fault-proxy.js';
 import { ecsClient, reconcile, scratchManifests, states } from './reconcile-helpers.js';
 
-const FAMILIES = ['web', 'api', 'worker', 'legacy-task'];
+const FAMILIES = ['web', 'api', 'cache', 'worker', 'legacy-task'];
 const FULL_SERVICES = { batch: ['worker'], legacy: ['legacy-svc'], prod: ['api', 'cache', 'web'] };
 const ONE_EACH = { web: 1, api: 1, cache: 1, worker: 1, 'legacy-task': 1 };
 

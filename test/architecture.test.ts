@@ -74,13 +74,14 @@ describe('the source layout', () => {
 
   it('branches on a resource kind only inside src/kinds/: every stage asks the registry', () => {
     const outside = files.filter((f) => !f.rel.startsWith('kinds/')).flatMap((f) => kindBranches(f.rel, f.text));
-    // Left to move into src/kinds/ (reported as not done): the live read, the manifest
-    // parser's describe-output and reference handling, and export's file naming.
-    const notYetMoved = ['live/read-live.ts', 'manifests/parse.ts', 'manifests/references.ts', 'export/build.ts'];
+    // Left to move into src/kinds/ (reported as not done): the live read of Cluster,
+    // TaskDefinition and Service (a kind may read itself: readLive, as CapacityProvider
+    // does), the manifest parser's describe-output and Service reference handling.
+    const notYetMoved = ['live/read-live.ts', 'manifests/parse.ts', 'manifests/references.ts'];
     const unexpected = outside.filter((line) => !notYetMoved.some((f) => line.startsWith(`${f}:`)));
     expect(unexpected).toEqual([]);
     // the allowance only shrinks: these files hold no more branches than they did when it was written
-    expect(outside.length).toBeLessThanOrEqual(12);
+    expect(outside.length).toBeLessThanOrEqual(11);
   });
 
   it('recognizes a kind branch (the check itself works)', () => {

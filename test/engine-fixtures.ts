@@ -133,6 +133,7 @@ export function estate(
     clusters: new Map((parts.clusters ?? []).map((c) => [resourceId(c), c])),
     services: new Map((parts.services ?? []).map((s) => [resourceId(s), s])),
     families: new Map((parts.families ?? []).map((f) => [resourceId(f), f])),
+    byKind: new Map(),
     unreadable: new Map(Object.entries(parts.unreadable ?? {})),
   };
 }

@@ -133,6 +133,7 @@ function estate(clusters: LiveCluster[], services: LiveService[], families: Live
     clusters: new Map(clusters.map((c) => [resourceId(c), c])),
     services: new Map(services.map((s) => [resourceId(s), s])),
     families: new Map(families.map((f) => [resourceId(f), f])),
+    byKind: new Map(),
     unreadable: new Map(),
   };
 }

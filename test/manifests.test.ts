@@ -56,7 +56,7 @@ describe('schema errors are located at the field and read well', () => {
   it('reports an unknown kind with a did-you-mean at the kind value', () => {
     const p = onlyProblem(parseFixture('unknown-kind.yaml').problems);
     expect(p).toMatchObject({ file: 'unknown-kind.yaml', line: 2, column: 7, path: 'kind', hint: 'did you mean "Service"?' });
-    expect(p.message).toBe('unknown kind "Servce": expected Cluster, TaskDefinition or Service');
+    expect(p.message).toBe('unknown kind "Servce": expected CapacityProvider, Cluster, TaskDefinition or Service');
   });
 
   it('reports a wrong apiVersion with the value it expected', () => {
@@ -388,14 +388,17 @@ describe('across manifests', () => {
     expect(r.problems).toEqual([]);
     expect(r.complete).toBe(true);
     expect(r.invalid).toEqual([]);
-    expect(r.fileCount).toBe(5);
+    expect(r.fileCount).toBe(7);
     expect(r.resources.map((x) => `${x.kind}/${x.name}`).sort()).toEqual([
+      'CapacityProvider/prod-ec2',
       'Cluster/batch',
       'Cluster/prod',
       'Service/api',
+      'Service/cache',
       'Service/web',
       'Service/worker',
       'TaskDefinition/api',
+      'TaskDefinition/cache',
       'TaskDefinition/web',
       'TaskDefinition/worker',
     ]);
@@ -438,7 +441,7 @@ describe('the validate command, in-process', () => {
   it('returns 0 for the example estate', async () => {
     const o = io();
     expect(await main(['validate', 'manifests/'], o)).toBe(0);
-    expect(o.out.join('')).toMatch(/2 cluster\(s\), 3 task definition\(s\), 3 service\(s\) valid\./);
+    expect(o.out.join('')).toMatch(/7 file\(s\): 2 cluster\(s\), 4 task definition\(s\), 4 service\(s\), 1 capacity provider\(s\) valid\./);
     expect(o.err).toEqual([]);
   });
 

@@ -30,7 +30,7 @@ describe('--target patterns', () => {
   });
 
   it('a malformed pattern says what the forms are', () => {
-    expect(parseTarget('Deployment/web')).toContain('KIND one of Cluster, TaskDefinition, Service');
+    expect(parseTarget('Deployment/web')).toContain('KIND one of CapacityProvider, Cluster, TaskDefinition, Service');
     expect(parseTarget('Cluster/a/b/c')).toContain('Cluster/NAME or Cluster/REGION/NAME');
     expect(parseTarget('Service//web')).toContain('an empty part');
   });

@@ -508,7 +508,7 @@ def _strategies() -> list[str]:
             for svc in backend.services.values():
                 if svc.cluster_name != cluster.name or svc.status not in ("ACTIVE", "DRAINING"):
                     continue
-                used = {_short_name(n) for n in _provider_names(svc.capacity_provider_strategy)}
+                used = {_short_name(n) for n in _provider_names(getattr(svc, "capacity_provider_strategy", None))}  # only services created with a strategy have one
                 if used & removed:
                     raise ResourceInUseException(
                         "The specified capacity provider is in use and cannot be removed."

@@ -28,6 +28,8 @@ export const PAGE = {
   ecs: 100,
   applicationAutoScaling: 50,
   tagging: 100,
+  /** DescribeCapacityProviders: maxResults "can be between 1 and 10" (API reference) */
+  capacityProviders: 10,
 } as const;
 
 /** The one dimension of an ECS service that Application Auto Scaling scales. */

@@ -11,6 +11,7 @@ import type { CallCounter } from './call-counter.js';
 import type {
   CodeDeployCreateDeploymentInput,
   CodeDeployDeployment,
+  CreateCapacityProviderCommandInput,
   CreateClusterCommandInput,
   CreateServiceCommandInput,
   EventMessage,
@@ -29,6 +30,7 @@ import type {
   ScalingPolicy,
   ScheduledAction,
   TaskDefinitionWithTags,
+  UpdateCapacityProviderCommandInput,
   UpdateClusterCommandInput,
   UpdateServiceCommandInput,
   WriteFence,
@@ -67,16 +69,24 @@ export interface Gateway extends LeaseGateway, EventsQueueGateway {
   /** The cluster's container instances (every status but INACTIVE, as ListContainerInstances lists them). */
   describeContainerInstances(cluster: string): Promise<LiveContainerInstance[]>;
   /** The capacity providers of these names (FARGATE / FARGATE_SPOT included when named). */
-  describeCapacityProviders(names: readonly string[]): Promise<LiveCapacityProvider[]>;
+  /** the named providers only (the report's capacity by provider): 100 names a call */
+  describeCapacityProvidersNamed(names: readonly string[]): Promise<LiveCapacityProvider[]>;
   describeStoppedTasks(cluster: string, serviceName: string, cacheKey: string): Promise<LiveTask[]>;
   findTaggedServiceArns(key: string, value: string): Promise<string[]>;
   callerAccount(): Promise<string>;
+  /** every ACTIVE capacity provider of the region with its tags (FARGATE and FARGATE_SPOT among them), pages of 10 */
+  describeCapacityProviders(): Promise<LiveCapacityProvider[]>;
 
   // ECS writes
   createCluster(input: CreateClusterCommandInput): Promise<LiveCluster>;
   updateCluster(input: UpdateClusterCommandInput): Promise<void>;
   putClusterCapacityProviders(input: PutClusterCapacityProvidersCommandInput): Promise<void>;
   deleteCluster(cluster: string): Promise<void>;
+  createCapacityProvider(input: CreateCapacityProviderCommandInput): Promise<LiveCapacityProvider>;
+  /** asynchronous in ECS: the answer is the provider as it was (updateStatus UPDATE_IN_PROGRESS) */
+  updateCapacityProvider(input: UpdateCapacityProviderCommandInput): Promise<void>;
+  /** ECS's answer: a provider still associated with a cluster comes back with updateStatus DELETE_FAILED, not an error */
+  deleteCapacityProvider(name: string): Promise<LiveCapacityProvider>;
   registerTaskDefinition(input: RegisterTaskDefinitionCommandInput): Promise<TaskDefinitionWithTags>;
   deregisterTaskDefinition(arn: string): Promise<void>;
   createService(input: CreateServiceCommandInput): Promise<LiveService>;

@@ -19,6 +19,7 @@ import type {
   CapacityProvider,
   Cluster,
   ContainerInstance,
+  CreateCapacityProviderCommandInput,
   CreateClusterCommandInput,
   CreateServiceCommandInput,
   PutClusterCapacityProvidersCommandInput,
@@ -26,20 +27,22 @@ import type {
   Service,
   Task,
   TaskDefinition,
+  UpdateCapacityProviderCommandInput,
   UpdateClusterCommandInput,
   UpdateServiceCommandInput,
 } from '@aws-sdk/client-ecs';
 
+export type LiveCapacityProvider = CapacityProvider;
 export type LiveCluster = Cluster;
 export type LiveService = Service;
 export type LiveTaskDefinition = TaskDefinition;
 export type LiveTask = Task;
 export type LiveContainerInstance = ContainerInstance;
-export type LiveCapacityProvider = CapacityProvider;
 /** CodeDeploy's CreateDeployment input and GetDeployment's deploymentInfo (blue/green of CODE_DEPLOY services) */
 export type { CodeDeployCreateDeploymentInput };
 export type CodeDeployDeployment = DeploymentInfo;
 export type {
+  CreateCapacityProviderCommandInput,
   CreateClusterCommandInput,
   CreateServiceCommandInput,
   PutClusterCapacityProvidersCommandInput,
@@ -50,6 +53,7 @@ export type {
   ScalableTarget,
   ScalingPolicy,
   ScheduledAction,
+  UpdateCapacityProviderCommandInput,
   UpdateClusterCommandInput,
   UpdateServiceCommandInput,
 };

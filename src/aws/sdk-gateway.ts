@@ -38,10 +38,13 @@ import {
   type CapacityProvider,
   type Cluster,
   type ContainerInstance,
+  CreateCapacityProviderCommand,
+  type CreateCapacityProviderCommandInput,
   CreateClusterCommand,
   type CreateClusterCommandInput,
   CreateServiceCommand,
   type CreateServiceCommandInput,
+  DeleteCapacityProviderCommand,
   DeleteClusterCommand,
   DeleteServiceCommand,
   DeregisterTaskDefinitionCommand,
@@ -66,6 +69,8 @@ import {
   type Task,
   type TaskDefinition,
   UntagResourceCommand,
+  UpdateCapacityProviderCommand,
+  type UpdateCapacityProviderCommandInput,
   UpdateClusterCommand,
   type UpdateClusterCommandInput,
   UpdateServiceCommand,
@@ -486,6 +491,15 @@ export class AwsGateway implements Gateway {
     return { clusters, missing };
   }
 
+  /** DescribeCapacityProviders "returns up to 10 results and a nextToken value" (API reference); tags only with include TAGS. */
+  async describeCapacityProviders(): Promise<CapacityProvider[]> {
+    return this.paginate(
+      this.ecs,
+      (nextToken) => new DescribeCapacityProvidersCommand({ include: ['TAGS'], maxResults: PAGE.capacityProviders, ...(nextToken ? { nextToken } : {}) }),
+      (r: { capacityProviders?: CapacityProvider[] }) => r.capacityProviders,
+    );
+  }
+
   async listServiceArns(cluster: string): Promise<string[]> {
     return this.paginate(
       this.ecs,
@@ -581,7 +595,7 @@ export class AwsGateway implements Gateway {
   }
 
   /** DescribeCapacityProviders, 100 names a call, every page of each. */
-  async describeCapacityProviders(names: readonly string[]): Promise<CapacityProvider[]> {
+  async describeCapacityProvidersNamed(names: readonly string[]): Promise<CapacityProvider[]> {
     const out: CapacityProvider[] = [];
     for (const batch of chunk(names, BATCH.DescribeCapacityProviders)) {
       out.push(
@@ -623,6 +637,20 @@ export class AwsGateway implements Gateway {
 
   async putClusterCapacityProviders(input: PutClusterCapacityProvidersCommandInput): Promise<void> {
     await this.send(this.ecs, new PutClusterCapacityProvidersCommand(input));
+  }
+
+  async createCapacityProvider(input: CreateCapacityProviderCommandInput): Promise<CapacityProvider> {
+    const r = await this.send<{ capacityProvider?: CapacityProvider }>(this.ecs, new CreateCapacityProviderCommand(input));
+    return r.capacityProvider ?? {};
+  }
+
+  async updateCapacityProvider(input: UpdateCapacityProviderCommandInput): Promise<void> {
+    await this.send(this.ecs, new UpdateCapacityProviderCommand(input));
+  }
+
+  async deleteCapacityProvider(name: string): Promise<CapacityProvider> {
+    const r = await this.send<{ capacityProvider?: CapacityProvider }>(this.ecs, new DeleteCapacityProviderCommand({ capacityProvider: name }));
+    return r.capacityProvider ?? {};
   }
 
   async deleteCluster(cluster: string): Promise<void> {

@@ -129,10 +129,10 @@ export async function exportCommand(argv: string[], io: CommandIO): Promise<numb
       throw err;
     }
 
-    const counts = { Cluster: 0, TaskDefinition: 0, Service: 0 };
+    const counts = { CapacityProvider: 0, Cluster: 0, TaskDefinition: 0, Service: 0 };
     for (const f of result.files) for (const m of f.manifests) counts[m.kind]++;
     const lines = [
-      `Exported ${counts.Cluster} cluster(s), ${counts.Service} service(s), ${counts.TaskDefinition} task definition(s) from ${region} to ${values.out}:`,
+      `Exported ${counts.Cluster} cluster(s), ${counts.Service} service(s), ${counts.TaskDefinition} task definition(s)${counts.CapacityProvider ? `, ${counts.CapacityProvider} capacity provider(s)` : ''} from ${region} to ${values.out}:`,
       ...written.map((f) => `  ${f}`),
     ];
     if (result.pinned.length) {

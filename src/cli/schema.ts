@@ -1,3 +1,4 @@
+import { REGISTRY } from '../kinds/registry.js';
 import { reportJsonSchema } from '../report/index.js';
 import { manifestJsonSchema } from '../schema/index.js';
 import { parseCommandArgs } from './flags.js';
@@ -5,8 +6,8 @@ import type { CommandIO } from './io.js';
 
 export const SCHEMA_HELP = `Usage: ecs-reconciler schema [--report] [--out FILE]
 
-Prints the JSON Schema (draft 2020-12) of one manifest document: every Cluster,
-TaskDefinition and Service field with ECS's own enums and limits. Editors that run
+Prints the JSON Schema (draft 2020-12) of one manifest document: every
+CapacityProvider, Cluster, TaskDefinition and Service field with ECS's own enums and limits. Editors that run
 the YAML language server complete and check manifests with it; put this line at the
 top of a manifest:
 
@@ -26,7 +27,7 @@ export async function schemaCommand(argv: string[], io: CommandIO): Promise<numb
     io.stdout(SCHEMA_HELP);
     return 0;
   }
-  const text = `${JSON.stringify(values.report ? reportJsonSchema() : manifestJsonSchema(), null, 2)}\n`;
+  const text = `${JSON.stringify(values.report ? reportJsonSchema() : manifestJsonSchema(REGISTRY.map((k) => k.manifestSchema)), null, 2)}\n`;
   if (values.out) {
     const { writeFile } = await import('node:fs/promises');
     await writeFile(values.out, text);

@@ -10,9 +10,10 @@
  * (level triggered), so an event that is late, repeated or out of order is harmless.
  */
 import { CONTROLLER_USER_AGENT } from '../aws/index.js';
+import type { Kind } from '../model/resource.js';
 
 export interface EventTarget {
-  kind: 'Cluster' | 'Service' | 'TaskDefinition';
+  kind: Kind;
   region: string;
   name: string;
   cluster?: string;

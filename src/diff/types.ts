@@ -1,4 +1,4 @@
-import type { LiveCluster, LiveService, LiveTaskDefinitionFamily } from '../model/live.js';
+import type { LiveCapacityProvider, LiveCluster, LiveService, LiveTaskDefinitionFamily } from '../model/live.js';
 import type { DesiredResource, Kind } from '../model/resource.js';
 
 export const RESOURCE_STATES = [
@@ -27,7 +27,7 @@ export interface FieldChange {
   cause: ChangeCause;
 }
 
-export type LiveResource = LiveCluster | LiveService | LiveTaskDefinitionFamily;
+export type LiveResource = LiveCapacityProvider | LiveCluster | LiveService | LiveTaskDefinitionFamily;
 
 export interface ResourceDiff {
   id: string;

@@ -18,6 +18,7 @@
 
 import { canonicalJson, normalizeCluster, normalizeService, normalizeTaskDefinition } from '../diff/normalize.js';
 import { cloudFormationOwner, userTags } from '../diff/resource-diff.js';
+import { findKind, REGISTRY } from '../kinds/registry.js';
 import { normalizeScaling } from '../kinds/service/scaling-normalize.js';
 import { omit } from '../model/json.js';
 import type { Json, LiveCluster, LiveEstate, LiveRevision, LiveService, LiveTaskDefinitionFamily } from '../model/live.js';
@@ -291,6 +292,12 @@ export function buildExport(live: LiveEstate, opts: ExportOptions): ExportResult
   const shared = new Set([...users].filter(([, ids]) => ids.length > 1).map(([f]) => f));
 
   const files: ExportFile[] = [];
+  // the resources of other kinds a cluster uses (its capacity providers), each written once, before the cluster
+  const usedWritten = new Set<string>();
+  const usedBy = (c: LiveCluster): ExportedManifest[] =>
+    REGISTRY.flatMap((k) =>
+      (k.exportFor?.([c], live) ?? []).map((m) => manifest(k.name, { name: m.name, region: m.region }, escapeStrings(m.spec) as Json, {}, m.tags)),
+    ).filter((m) => !usedWritten.has(m.id) && usedWritten.add(m.id));
   for (const c of clusters) {
     const owner = otherOwner(c.tags);
     if (owner) notes.push(`Cluster ${c.name} is managed by controller "${owner}": --adopt leaves it alone.`);
@@ -299,7 +306,7 @@ export function buildExport(live: LiveEstate, opts: ExportOptions): ExportResult
     files.push({
       path: `${c.name}/cluster.yaml`,
       header: header(`cluster ${c.name}`),
-      manifests: [manifest('Cluster', { name: c.name, region }, clusterSpec(c), {}, c.tags)],
+      manifests: [...usedBy(c), manifest('Cluster', { name: c.name, region }, clusterSpec(c), {}, c.tags)],
     });
     for (const s of servicesOf.get(c.name) ?? []) {
       const id = resourceId(s);
@@ -340,15 +347,15 @@ export function buildExport(live: LiveEstate, opts: ExportOptions): ExportResult
       manifests: [tdManifest(family)],
     });
   }
-  // A service named "cluster" would collide with its cluster's file.
+  // A service (a resource in a cluster) named "cluster" would collide with its cluster's file.
   for (const f of files) {
-    if (f.manifests[0]?.kind === 'Service' && f.path.endsWith('/cluster.yaml')) f.path = f.path.replace(/cluster\.yaml$/, 'cluster.service.yaml');
+    if (findKind(f.manifests[0]?.kind)?.inCluster && f.path.endsWith('/cluster.yaml')) f.path = f.path.replace(/cluster\.yaml$/, 'cluster.service.yaml');
   }
 
   const problems: string[] = [];
   for (const f of files) {
     for (const m of f.manifests) {
-      const r = ManifestSchema.safeParse(m.doc);
+      const r = (findKind(m.kind)?.manifestSchema ?? ManifestSchema).safeParse(m.doc);
       if (!r.success) for (const i of r.error.issues) problems.push(`${f.path}: ${m.id} ${i.path.join('.')}: ${i.message}`);
     }
   }

@@ -17,6 +17,11 @@ const METADATA = ['name', 'cluster', 'region', 'annotations'];
 const C = 'containerDefinitions[]';
 
 const TABLES: Record<Kind, Record<string, readonly string[]>> = {
+  CapacityProvider: {
+    '': ['autoScalingGroupProvider', 'managedInstancesProvider'],
+    autoScalingGroupProvider: ['autoScalingGroupArn', 'managedScaling', 'managedTerminationProtection', 'managedDraining'],
+    'autoScalingGroupProvider.managedScaling': ['status', 'targetCapacity', 'minimumScalingStepSize', 'maximumScalingStepSize', 'instanceWarmupPeriod'],
+  },
   Cluster: {
     '': ['capacityProviders', 'defaultCapacityProviderStrategy', 'settings', 'configuration', 'serviceConnectDefaults'],
     'defaultCapacityProviderStrategy[]': ['capacityProvider', 'weight', 'base'],

@@ -7,8 +7,9 @@
  */
 import { type Gateways as AwsGateways, nameFromArn } from '../aws/index.js';
 import { projectLiveTaskDefinition } from '../diff/projection.js';
+import { REGISTRY } from '../kinds/registry.js';
 import { describeRecordedRevisions, readLiveEstate } from '../live/read-live.js';
-import type { Json, LiveEstate, LiveRevision } from '../model/live.js';
+import { type Json, type LiveEstate, type LiveRevision, liveMapOf } from '../model/live.js';
 import { resourceId } from '../model/resource.js';
 import { revisionOf } from '../model/revision-arn.js';
 
@@ -37,6 +38,13 @@ export async function readForExport(gateways: AwsGateways, opts: ReadForExportOp
     desired: names.map((name) => ({ kind: 'Cluster' as const, name, region })),
     ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
   });
+  // the kinds that read themselves and export what the clusters use (capacity providers): every one of the region
+  for (const kind of REGISTRY) {
+    if (!kind.readLive || !kind.exportFor) continue;
+    const map = liveMapOf(live, kind.name);
+    for (const l of await kind.readLive(gw, region, { wanted: new Set(), controllerId: opts.controllerId, all: true }))
+      map.set(resourceId({ ...l, kind: kind.name }), l);
+  }
   // an export writes every revision out whole: none is taken from a service's record
   await describeRecordedRevisions(gateways, live, 'all');
   const unreadable = live.unreadable.get(region);

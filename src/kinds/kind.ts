@@ -9,7 +9,8 @@ import type { Gateway as AwsGateway } from '../aws/index.js';
 import type { IgnoreRule } from '../diff/ignore.js';
 import type { DiffPass } from '../diff/resource-diff.js';
 import type { LiveResource, ResourceDiff } from '../diff/types.js';
-import type { LiveEstate } from '../model/live.js';
+import type { Json, LiveCluster, LiveEstate } from '../model/live.js';
+import type { Problem } from '../model/problem.js';
 import type { DesiredResource, Kind, ResourceRef } from '../model/resource.js';
 import type { AddAction, PlanOptions } from '../plan/prune.js';
 import type { ActionKind, Plan, PlannedAction } from '../plan/types.js';
@@ -19,6 +20,14 @@ import type { WaitOptions, WaitOutcome } from './service/rollout-wait.js';
 
 /** The report's health blocks the kinds give (each kind's report.ts holds its zod schema). */
 export type KindHealth = ServiceHealth | ClusterHealth;
+
+/** What a kind's own live read keeps: the names the manifests want, this controller's, or (export) every one. */
+export interface LiveReadScope {
+  wanted: ReadonlySet<string>;
+  controllerId: string;
+  /** export: every resource of the kind, whoever owns it */
+  all?: boolean;
+}
 
 /** A deletion held back until the prune stage is judged as a whole. */
 export interface PruneCandidate {
@@ -47,6 +56,19 @@ export interface ResourceKind<L extends { kind: string; region: string; name: st
 
   /** This kind's part of the live estate, by resource id. */
   liveOf(estate: LiveEstate): Map<string, L>;
+  /**
+   * The kind's own live read of one region (src/kinds/<kind>/read.ts): the resources the
+   * manifests name (`wanted`) and those this controller manages. A kind with this hook is
+   * kept in the estate's byKind part; the others are still read by src/live/read-live.ts.
+   */
+  readLive?(gw: AwsGateway, region: string, scope: LiveReadScope): Promise<L[]>;
+  /**
+   * Problems in what this resource names in other manifests (a Cluster's capacity providers);
+   * `all` is every manifest that loaded. A problem rejects the resource (state invalid).
+   */
+  referenceProblems?(d: DesiredResource, all: readonly DesiredResource[]): Problem[];
+  /** export: the manifests of the kind's resources the exported clusters use, with their file names (src/kinds/<kind>/export.ts) */
+  exportFor?(clusters: readonly LiveCluster[], estate: LiveEstate): Array<{ name: string; region: string; spec: Json; tags: Record<string, string> }>;
   /** The ARN tags and ownership are kept on (a family's: its newest revision). */
   arnOf(live: L): string;
   /** The tags that say whose it is and how it was applied (a family: its newest managed revision's). */

@@ -1,9 +1,10 @@
 /**
  * The one list of kinds, in dependency order: a kind is created after the kinds before
- * it (a Service needs its Cluster and its TaskDefinition) and deleted before them. Every
+ * it (a Cluster needs its CapacityProviders, a Service its Cluster and its TaskDefinition) and deleted before them. Every
  * stage runs over this list; a new kind is a folder beside these and one line here.
  */
 import type { Kind } from '../model/resource.js';
+import { capacityProviderKind } from './capacity-provider/index.js';
 import { clusterKind } from './cluster/index.js';
 import type { ResourceKind } from './kind.js';
 import { serviceKind } from './service/index.js';
@@ -35,6 +36,6 @@ export function createRegistry(kinds: readonly ResourceKind[]): Registry {
 }
 
 // The variance of a kind's own live type (a Map of it) keeps it from widening on its own.
-const registry = createRegistry([clusterKind, taskDefinitionKind, serviceKind] as unknown as readonly ResourceKind[]);
+const registry = createRegistry([capacityProviderKind, clusterKind, taskDefinitionKind, serviceKind] as unknown as readonly ResourceKind[]);
 
 export const { REGISTRY, findKind, kindOf, rankOf } = registry;

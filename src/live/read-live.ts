@@ -11,13 +11,22 @@ import {
   nameFromArn,
   type LiveCluster as SdkCluster,
   type LiveService as SdkService,
+  tagsFromList,
 } from '../aws/index.js';
 import { projectLiveCluster, projectLiveService, projectLiveTaskDefinition } from '../diff/projection.js';
 import { readClusterCapacity } from '../kinds/cluster/capacity.js';
-import { kindOf } from '../kinds/registry.js';
+import { kindOf, REGISTRY } from '../kinds/registry.js';
 import { scalingFromApi, scalingResourceId } from '../kinds/service/scaling-read.js';
-import type { Json, LiveCluster, LiveDeployment, LiveEstate, LiveRevision, LiveService, LiveTaskDefinitionFamily } from '../model/live.js';
-import { emptyRecord } from '../model/own-keys.js';
+import {
+  type Json,
+  type LiveCluster,
+  type LiveDeployment,
+  type LiveEstate,
+  type LiveRevision,
+  type LiveService,
+  type LiveTaskDefinitionFamily,
+  liveMapOf,
+} from '../model/live.js';
 import { type DesiredResource, resourceId, TAG } from '../model/resource.js';
 import { revisionOf } from '../model/revision-arn.js';
 import { recordedRevision, recordedRevisionOf } from '../model/revision-record.js';
@@ -50,17 +59,11 @@ function projectedRevision(td: Json): Json {
 }
 
 export function emptyEstate(): LiveEstate {
-  return { clusters: new Map(), services: new Map(), families: new Map(), unreadable: new Map() };
+  return { clusters: new Map(), services: new Map(), families: new Map(), byKind: new Map(), unreadable: new Map() };
 }
 
 function isManagedBy(tags: Record<string, string>, controllerId: string): boolean {
   return tags[TAG.managedBy] === controllerId;
-}
-
-function tagMap(list: ReadonlyArray<{ key?: string | undefined; value?: string | undefined }> | undefined): Record<string, string> {
-  const out: Record<string, string> = emptyRecord();
-  for (const t of list ?? []) if (t.key !== undefined) out[t.key] = t.value ?? '';
-  return out;
 }
 
 export async function readLiveEstate(gateways: AwsGateways, opts: ReadLiveOptions): Promise<LiveEstate> {
@@ -80,6 +83,14 @@ export async function readLiveEstate(gateways: AwsGateways, opts: ReadLiveOption
 async function readRegion(gw: AwsGateway, region: string, opts: ReadLiveOptions, estate: LiveEstate): Promise<void> {
   const desired = opts.desired.filter((d) => d.region === region);
   const progress = opts.onProgress ?? (() => undefined);
+
+  // The kinds that read themselves (src/kinds/<kind>/read.ts), in registry order.
+  for (const kind of REGISTRY) {
+    if (!kind.readLive) continue;
+    const wanted = new Set(desired.filter((d) => d.kind === kind.name).map((d) => d.name));
+    const map = liveMapOf(estate, kind.name);
+    for (const live of await kind.readLive(gw, region, { wanted, controllerId: opts.controllerId })) map.set(resourceId({ ...live, kind: kind.name }), live);
+  }
 
   // Clusters: every cluster of the region, 100 a call, so managed orphans are found too.
   const clusterArns = await gw.listClusterArns();
@@ -119,7 +130,7 @@ async function readRegion(gw: AwsGateway, region: string, opts: ReadLiveOptions,
   }
   for (const [cluster, names] of [...elsewhere].sort(([a], [b]) => a.localeCompare(b))) {
     const r = await gw.describeServices(cluster, names);
-    for (const svc of r.services) if (isManagedBy(tagMap(svc.tags), opts.controllerId)) services.push({ cluster, svc });
+    for (const svc of r.services) if (isManagedBy(tagsFromList(svc.tags), opts.controllerId)) services.push({ cluster, svc });
   }
   progress(`${region}: ${services.length} service(s)`);
   // Capacity by provider for the report (container instances only where a cluster has some)
@@ -133,7 +144,7 @@ async function readRegion(gw: AwsGateway, region: string, opts: ReadLiveOptions,
   // read. A record stays true after the service moved on, since the revision cannot change.
   const recorded = new Map<string, LiveRevision>();
   for (const { svc } of services) {
-    const tags = tagMap(svc.tags);
+    const tags = tagsFromList(svc.tags);
     const rec = recordedRevisionOf(tags, tags[TAG.taskDefinition]);
     if (rec && !recorded.has(rec.arn)) recorded.set(rec.arn, recordedRevision(rec.arn, rec.hash, tags[TAG.managedBy]));
   }
@@ -268,12 +279,20 @@ export async function refreshLiveResources(
     clusters: new Map(base.clusters),
     services: new Map(base.services),
     families: new Map(base.families),
+    byKind: new Map([...base.byKind].map(([kind, m]) => [kind, new Map(m)])),
     unreadable: new Map(base.unreadable),
   };
   const regions = [...new Set(refs.map((r) => r.region))];
   for (const region of regions) {
     const gw = gateways.forRegion(region);
     const mine = refs.filter((r) => r.region === region);
+    for (const kind of REGISTRY) {
+      if (!kind.readLive || !mine.some((r) => r.kind === kind.name)) continue;
+      const map = liveMapOf(estate, kind.name);
+      for (const [id, live] of map) if (live.region === region) map.delete(id);
+      const wanted = new Set(mine.filter((r) => r.kind === kind.name).map((r) => r.name));
+      for (const live of await kind.readLive(gw, region, { wanted, controllerId })) map.set(resourceId({ ...live, kind: kind.name }), live);
+    }
     const clusterNames = [...new Set(mine.filter((r) => r.kind === 'Cluster').map((r) => r.name))];
     if (clusterNames.length) {
       const r = await gw.describeClusters(clusterNames);
@@ -318,7 +337,7 @@ function toLiveCluster(c: SdkCluster, region: string): LiveCluster {
     region,
     name: c.clusterName ?? nameFromArn(c.clusterArn ?? ''),
     arn: c.clusterArn ?? '',
-    tags: tagMap(c.tags),
+    tags: tagsFromList(c.tags),
     spec: projectLiveCluster(c as Json),
     runningTasksCount: c.runningTasksCount ?? 0,
     pendingTasksCount: c.pendingTasksCount ?? 0,
@@ -354,7 +373,7 @@ function toLiveService(svc: SdkService, cluster: string, region: string): LiveSe
     cluster,
     name: svc.serviceName ?? nameFromArn(svc.serviceArn ?? ''),
     arn: svc.serviceArn ?? '',
-    tags: tagMap(svc.tags),
+    tags: tagsFromList(svc.tags),
     spec: projectLiveService(svc as Json, primaryArn ? { primaryTaskDefinitionArn: primaryArn } : {}),
     status: svc.status ?? 'UNKNOWN',
     desiredCount: svc.desiredCount ?? 0,

@@ -7,7 +7,7 @@
  */
 import type { z } from 'zod';
 import { parseIgnoreRules, type Segment } from '../diff/ignore.js';
-import { closestWord } from './did-you-mean.js';
+import { closestWord } from '../model/did-you-mean.js';
 
 interface ZodDef {
   type: string;

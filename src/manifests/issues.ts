@@ -3,7 +3,7 @@
  * expected, what was found, and a did-you-mean for unknown fields and enum values.
  */
 import type { z } from 'zod';
-import { closestWord } from './did-you-mean.js';
+import { closestWord } from '../model/did-you-mean.js';
 
 export type PathSegment = string | number;
 

@@ -22,12 +22,12 @@ import {
 } from 'yaml';
 import type { z } from 'zod';
 import { findKind, kindOf, REGISTRY } from '../kinds/registry.js';
+import { closestWord } from '../model/did-you-mean.js';
 import type { Problem } from '../model/problem.js';
 import { ANNOTATION, type DesiredResource, type InvalidResource, type Kind, resourceId, type SourceLocation } from '../model/resource.js';
 import { dropUnsetValues } from '../model/unset-values.js';
 import { standInProtoKeys } from '../schema/common.js';
 import { API_VERSION, TaskDefinitionJsonFileSchema } from '../schema/index.js';
-import { closestWord } from './did-you-mean.js';
 import { checkIgnoreRules } from './ignore-rules.js';
 import { formatPath, type PathSegment, type RenderedIssue, renderIssues } from './issues.js';
 import { blankJsonComments } from './json-comments.js';
@@ -334,6 +334,13 @@ function parseOneDocument(doc: Document, isJson: boolean, source: string, ctx: P
           ? `YAML aliases expand to more than ${MAX_ALIAS_COUNT} nodes (an alias bomb?): refused`
           : `cannot read document: ${msg}`,
     });
+    out.invalid.push({ source: { file: loc.file, ...docLoc } });
+    return;
+  }
+
+  // an alias inside the node its anchor names makes a cyclic value, which no manifest is
+  if (isCyclic(raw)) {
+    out.problems.push({ stage: 'load', file: loc.file, ...docLoc, message: 'a YAML alias refers to a node that contains it (a cycle): refused' });
     out.invalid.push({ source: { file: loc.file, ...docLoc } });
     return;
   }
@@ -722,4 +729,14 @@ export function parseClusterArn(value: string): { region: string; account: strin
 export function clusterNameOf(value: string): string {
   const m = /^arn:aws[\w-]*:ecs:[^:]+:\d+:cluster\/(.+)$/.exec(value);
   return m ? m[1]! : value;
+}
+
+/** A value that contains itself (through an alias inside its own anchor). */
+function isCyclic(value: unknown, ancestors: Set<object> = new Set()): boolean {
+  if (value === null || typeof value !== 'object') return false;
+  if (ancestors.has(value)) return true;
+  ancestors.add(value);
+  for (const child of Object.values(value)) if (isCyclic(child, ancestors)) return true;
+  ancestors.delete(value);
+  return false;
 }

@@ -2,9 +2,10 @@
  * Pure checks across documents: two manifests claiming one resource, and Services
  * naming a TaskDefinition or Cluster that no manifest defines.
  */
+import { findKind } from '../kinds/registry.js';
+import { closestWord } from '../model/did-you-mean.js';
 import type { Problem } from '../model/problem.js';
 import { type DesiredResource, type InvalidResource, resourceId } from '../model/resource.js';
-import { closestWord } from './did-you-mean.js';
 
 /** `family:revision` and ARNs pin a revision made elsewhere; a bare name is a TaskDefinition manifest. */
 export function at(r: DesiredResource, field: string): { file: string; line: number; column: number } {
@@ -81,6 +82,13 @@ export function checkReferences(
         rejected.push(asInvalid(r));
         continue;
       }
+    }
+    // what the kind itself checks of the manifests it names (a Cluster's capacity providers)
+    const own = findKind(r.kind)?.referenceProblems?.(r, resources) ?? [];
+    if (own.length) {
+      problems.push(...own);
+      rejected.push(asInvalid(r));
+      continue;
     }
     kept.push(r);
   }

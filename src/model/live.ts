@@ -34,6 +34,20 @@ export interface ProviderCapacity {
   targetCapacity?: number;
 }
 
+/** An EC2 Auto Scaling group (or Managed Instances) capacity provider; FARGATE and FARGATE_SPOT are never read. */
+export interface LiveCapacityProvider {
+  kind: 'CapacityProvider';
+  region: string;
+  name: string;
+  arn: string;
+  tags: Record<string, string>;
+  /** CreateCapacityProvider input shape, name and tags dropped */
+  spec: Json;
+  status: string;
+  updateStatus?: string;
+  updateStatusReason?: string;
+}
+
 export interface LiveRevision {
   arn: string;
   family: string;
@@ -103,6 +117,18 @@ export interface LiveEstate {
   clusters: Map<string, LiveCluster>;
   services: Map<string, LiveService>;
   families: Map<string, LiveTaskDefinitionFamily>;
+  /** the kinds that read themselves (src/kinds/<kind>/read.ts), by kind name then resource id: see liveMapOf */
+  byKind: Map<string, Map<string, { kind: string; region: string; name: string }>>;
   /** regions whose read failed, with the reason: nothing there may be judged missing or orphaned */
   unreadable: Map<string, string>;
+}
+
+/** The part of the estate a kind that reads itself keeps, made on first use (src/kinds/<kind>/read.ts fills it). */
+export function liveMapOf<L extends { kind: string; region: string; name: string }>(estate: LiveEstate, kind: string): Map<string, L> {
+  let map = estate.byKind.get(kind);
+  if (!map) {
+    map = new Map();
+    estate.byKind.set(kind, map);
+  }
+  return map as Map<string, L>;
 }

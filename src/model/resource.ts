@@ -1,6 +1,6 @@
 /** The desired model: what the manifests say, independent of YAML and of AWS types. */
 /** The names of the kinds (src/kinds/registry.ts holds the kinds themselves, in the same order). */
-export const KINDS = ['Cluster', 'TaskDefinition', 'Service'] as const;
+export const KINDS = ['CapacityProvider', 'Cluster', 'TaskDefinition', 'Service'] as const;
 export type Kind = (typeof KINDS)[number];
 
 export interface ResourceRef {

@@ -3,6 +3,9 @@ import type { Kind } from '../model/resource.js';
 
 /** Every action a plan can hold; all of them change something in AWS. */
 export const ACTION_KINDS = [
+  'create-capacity-provider',
+  'update-capacity-provider',
+  'replace-capacity-provider',
   'create-cluster',
   'update-cluster',
   'register-task-definition',
@@ -14,6 +17,7 @@ export const ACTION_KINDS = [
   'delete-service',
   'deregister-task-definition',
   'delete-cluster',
+  'delete-capacity-provider',
   'release-resource',
 ] as const;
 
@@ -24,7 +28,7 @@ export type ActionKind = (typeof ACTION_KINDS)[number];
  * apply, and is skipped whenever anything before it failed).
  */
 export type ActionStage = 'apply' | 'prune';
-const PRUNE_ACTIONS: ReadonlySet<ActionKind> = new Set(['delete-service', 'deregister-task-definition', 'delete-cluster']);
+const PRUNE_ACTIONS: ReadonlySet<ActionKind> = new Set(['delete-service', 'deregister-task-definition', 'delete-cluster', 'delete-capacity-provider']);
 export function stageOf(kind: ActionKind): ActionStage {
   return PRUNE_ACTIONS.has(kind) ? 'prune' : 'apply';
 }
@@ -73,6 +77,8 @@ export const DESTRUCTIVE_ACTION_KINDS: ReadonlySet<ActionKind> = new Set<ActionK
   'delete-service',
   'deregister-task-definition',
   'delete-cluster',
+  'replace-capacity-provider',
+  'delete-capacity-provider',
 ]);
 
 export function isDeletionOrReplacement(a: { kind: ActionKind }): boolean {

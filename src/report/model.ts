@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { CHANGE_CAUSES, RESOURCE_STATES } from '../diff/types.js';
 import { ClusterHealthSchema } from '../kinds/cluster/report.js';
 import { ReportScalingSchema, ServiceHealthSchema } from '../kinds/service/report.js';
+import { KINDS } from '../model/resource.js';
 import { ACTION_KINDS } from '../plan/types.js';
 
 export const REPORT_SCHEMA_VERSION = 1;
@@ -62,7 +63,7 @@ const ReportDegradedSchema = z
 
 export const ReportResourceSchema = z.object({
   id: z.string(),
-  kind: z.enum(['Cluster', 'TaskDefinition', 'Service']),
+  kind: z.enum(KINDS),
   region: z.string(),
   cluster: z.string().optional(),
   name: z.string(),

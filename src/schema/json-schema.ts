@@ -8,8 +8,10 @@ export const MANIFEST_SCHEMA_ID = 'https://ecs-reconciler.dev/schema/manifest-v1
  * ManifestSchema (the input side: what a user writes), for editors' YAML language
  * servers (`ecs-reconciler schema`).
  */
-export function manifestJsonSchema(): Record<string, unknown> {
-  const generated = z.toJSONSchema(ManifestSchema, {
+export function manifestJsonSchema(manifestSchemas?: readonly z.ZodType[]): Record<string, unknown> {
+  // the registry's kinds (src/cli/schema.ts passes them: src/schema cannot import src/kinds)
+  const schema = manifestSchemas?.length ? z.union(manifestSchemas as [z.ZodType, z.ZodType, ...z.ZodType[]]) : ManifestSchema;
+  const generated = z.toJSONSchema(schema, {
     target: 'draft-2020-12',
     io: 'input',
   }) as Record<string, unknown>;

@@ -49,7 +49,8 @@ export const RegionSchema = z
   .regex(/^[a-z]{2}(-[a-z]+)+-\d{1,2}$/, { error: got('expected an AWS region such as eu-west-1') })
   .describe('AWS region, e.g. eu-west-1; default from --region or AWS_REGION.');
 
-const metadataCommon = {
+/** region and annotations: what every kind's metadata has besides its name */
+export const metadataCommon = {
   region: RegionSchema.optional(),
   annotations: AnnotationsSchema.optional(),
 };
@@ -75,7 +76,7 @@ export const ServiceMetadataSchema = z.strictObject({
   ...metadataCommon,
 });
 
-const apiVersion = z.literal(API_VERSION).describe(`Always ${API_VERSION}.`);
+export const apiVersion = z.literal(API_VERSION).describe(`Always ${API_VERSION}.`);
 
 export const ClusterManifestSchema = z.strictObject({
   apiVersion,

@@ -57,7 +57,7 @@ describe('a cold plan after apply', () => {
     expect(run.stderr).not.toMatch(/Error/);
     expect(run.status).toBe(0);
     const report = JSON.parse(run.stdout) as { resources: Array<{ id: string; state: string }> };
-    expect(report.resources).toHaveLength(8);
+    expect(report.resources).toHaveLength(11);
     expect(report.resources.filter((r) => r.state !== 'in-sync')).toEqual([]);
     expect(proxy.requests.DescribeTaskDefinition ?? 0).toBe(0);
     expect(Object.keys(proxy.requests).length).toBeGreaterThan(0);

@@ -19,9 +19,9 @@ import { emulatorEnv, emulatorVar, resetEmulator } from './emulator-helpers.js';
 import { type FaultProxy, inventory, startFaultProxy } from './fault-proxy.js';
 import { ecsClient, reconcile, scratchManifests, states } from './reconcile-helpers.js';
 
-const FAMILIES = ['web', 'api', 'worker', 'legacy-task'];
-const FULL_SERVICES = { batch: ['worker'], legacy: ['legacy-svc'], prod: ['api', 'web'] };
-const ONE_EACH = { web: 1, api: 1, worker: 1, 'legacy-task': 1 };
+const FAMILIES = ['web', 'api', 'cache', 'worker', 'legacy-task'];
+const FULL_SERVICES = { batch: ['worker'], legacy: ['legacy-svc'], prod: ['api', 'cache', 'web'] };
+const ONE_EACH = { web: 1, api: 1, cache: 1, worker: 1, 'legacy-task': 1 };
 
 let proxy: FaultProxy;
 const figures = { kills: 0, restarts: 0, scenarios: 0 };
@@ -155,7 +155,7 @@ const SCENARIOS: Scenario[] = [
     n: 1,
     prune: true,
     edit: (d) => rmSync(join(d, 'api'), { recursive: true }),
-    services: { batch: ['worker'], legacy: ['legacy-svc'], prod: ['web'] },
+    services: { batch: ['worker'], legacy: ['legacy-svc'], prod: ['cache', 'web'] },
     revisions: { ...ONE_EACH, api: 0 },
   },
   {
@@ -164,7 +164,7 @@ const SCENARIOS: Scenario[] = [
     n: 1,
     prune: true,
     edit: (d) => rmSync(join(d, 'api'), { recursive: true }),
-    services: { batch: ['worker'], legacy: ['legacy-svc'], prod: ['web'] },
+    services: { batch: ['worker'], legacy: ['legacy-svc'], prod: ['cache', 'web'] },
     revisions: { ...ONE_EACH, api: 0 },
   },
 ];

@@ -82,7 +82,7 @@ describe('the daemon with a refused prune stage', () => {
   it('an emptied folder deletes nothing over several passes: /report holds the refusal and --allow-empty, the webhook is told once', async () => {
     const dir = scratchManifests();
     daemon = startDaemon(dir, ['--prune', '--controller-id', 'default', '--interval', '1s', '--notify-webhook', hook]);
-    await daemon.waitFor((l) => isPass(l) && (l.states as Record<string, number>)['in-sync'] === 8, 60_000, 'a pass with 8 in-sync');
+    await daemon.waitFor((l) => isPass(l) && (l.states as Record<string, number>)['in-sync'] === 11, 60_000, 'a pass with 11 in-sync');
     const postsBefore = posts.length;
 
     removeManifestFiles(dir);

@@ -43,11 +43,11 @@ describe('the daemon in apply mode', () => {
 
   it('converges manifests/ from empty and becomes ready', async () => {
     daemon = startDaemon(dir, ['--interval', '1s']);
-    await daemon.waitFor((l) => isPass(l) && (l.states as Record<string, number>)['in-sync'] === 8, 30_000, 'a pass with 8 in-sync');
+    await daemon.waitFor((l) => isPass(l) && (l.states as Record<string, number>)['in-sync'] === 11, 30_000, 'a pass with 11 in-sync');
     expect((await daemon.get('/healthz')).status).toBe(200);
     expect((await daemon.get('/readyz')).status).toBe(200);
     const report = JSON.parse((await daemon.get('/report')).text) as { summary: { byState: Record<string, number> } };
-    expect(report.summary.byState['in-sync']).toBe(8);
+    expect(report.summary.byState['in-sync']).toBe(11);
   });
 
   it('applies an edited manifest soon after the write (time printed)', async () => {

@@ -9,7 +9,7 @@ import { extraRevisions, type FaultProxy, inventory, startFaultProxy } from './f
 import { ecsClient, reconcile, scratchManifests, states } from './reconcile-helpers.js';
 
 const FAMILIES = ['web', 'api', 'worker'];
-const EXPECTED_SERVICES = { batch: ['worker'], prod: ['api', 'web'] };
+const EXPECTED_SERVICES = { batch: ['worker'], prod: ['api', 'cache', 'web'] };
 const ONE_EACH = { web: 1, api: 1, worker: 1 };
 const SEED = Number(process.env.FAULT_SEED ?? 20240611);
 
@@ -21,7 +21,7 @@ afterAll(async () => {
   await proxy?.close();
 });
 
-const allInSync = (l: LogLine) => (l.states as Record<string, number> | undefined)?.['in-sync'] === 8;
+const allInSync = (l: LogLine) => (l.states as Record<string, number> | undefined)?.['in-sync'] === 11;
 
 async function convergeThroughProxy(extra: string[] = []): Promise<{ daemon: DaemonProcess; ms: number; passes: number }> {
   const dir = scratchManifests();
@@ -82,7 +82,7 @@ describe('20% mixed faults on every operation, before and after forwarding', () 
 
       // Straight to the emulator: every resource in-sync, nothing left to do.
       const check = await reconcile(scratchManifests());
-      expect(check.diffs).toHaveLength(8);
+      expect(check.diffs).toHaveLength(11);
       expect(states(check)).toEqual(Object.fromEntries(check.diffs.map((d) => [d.id, 'in-sync'])));
       expect(check.plan.actions).toEqual([]);
 

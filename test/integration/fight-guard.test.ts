@@ -50,7 +50,7 @@ describe('the fight guard stops a resource another tool keeps changing back', ()
 
   it('applies the same change 3 times, then no more, with the state reported everywhere', async () => {
     daemon = startDaemon(dir, ['--interval', '1s', '--notify-webhook', hook]);
-    await daemon.waitFor((l) => isPass(l) && (l.states as Record<string, number>)['in-sync'] === 8, 60_000, 'a pass with 8 in-sync');
+    await daemon.waitFor((l) => isPass(l) && (l.states as Record<string, number>)['in-sync'] === 11, 60_000, 'a pass with 11 in-sync');
     const armedAt = daemon.lines.length;
     await fighter('POST', { region: 'us-east-1', cluster: 'prod', service: 'api', field: 'desiredCount', value: 7 });
     // a commit asks for 5 tasks; from now on the other tool undoes every UpdateService

@@ -328,7 +328,7 @@ describe('the daemon, prune on, while its folder misbehaves', () => {
     await reconcile(dir, { mode: 'apply' });
     const daemon = startDaemon(dir, ['--prune', '--controller-id', 'default', '--interval', '300ms']);
     try {
-      await daemon.waitFor((l) => isPass(l) && (l.states as Record<string, number>)['in-sync'] === 8 && l.loadComplete === true, 20_000, 'a clean pass');
+      await daemon.waitFor((l) => isPass(l) && (l.states as Record<string, number>)['in-sync'] === 11 && l.loadComplete === true, 20_000, 'a clean pass');
       renameSync(dir, `${dir}.away`);
       const gone = await daemon.waitForNext((l) => isPass(l) && l.loadComplete === false, 10_000, 'a pass without the folder');
       await daemon.waitForNext(isPass, 10_000, 'another pass without the folder');
@@ -347,7 +347,7 @@ describe('the daemon, prune on, while its folder misbehaves', () => {
       expect(cl.clusters?.map((c) => c.status)).toEqual(['ACTIVE', 'ACTIVE']);
       renameSync(`${dir}.away`, dir);
       await daemon.waitForNext(
-        (l) => isPass(l) && (l.states as Record<string, number>)['in-sync'] === 8 && l.loadComplete === true && l.actionsApplied === 0,
+        (l) => isPass(l) && (l.states as Record<string, number>)['in-sync'] === 11 && l.loadComplete === true && l.actionsApplied === 0,
         15_000,
         'a clean pass after the folder came back',
       );

@@ -202,7 +202,7 @@ describe('a lease table out of reach at start-up', () => {
 
     proxy.setFaults(undefined);
     await daemon.waitFor((l) => l.held === true, 60_000, 'the lease taken once DynamoDB answers');
-    await daemon.waitFor((l) => isPass(l) && (l.states as Record<string, number>)['in-sync'] === 8, 60_000, 'the estate converged');
+    await daemon.waitFor((l) => isPass(l) && (l.states as Record<string, number>)['in-sync'] === 11, 60_000, 'the estate converged');
     expect((await daemon.get('/healthz')).status).toBe(200);
   }, 200_000);
 });

@@ -20,7 +20,7 @@ describe('the lease', () => {
     const second = startDaemon(dir, LEASE);
     try {
       await second.waitFor((l) => l.held === false, 20_000, 'the second daemon seeing the lease taken');
-      await first.waitFor((l) => isPass(l) && (l.states as Record<string, number>)['in-sync'] === 8, 30_000, 'the holder converging');
+      await first.waitFor((l) => isPass(l) && (l.states as Record<string, number>)['in-sync'] === 11, 30_000, 'the holder converging');
       await second.waitForNext(isPass, 10_000, 'a pass of the second');
       await second.waitForNext(isPass, 10_000, 'another pass of the second');
       expect(second.lines.filter((l) => typeof l.action === 'string')).toEqual([]);

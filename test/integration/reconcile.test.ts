@@ -15,14 +15,18 @@ import { describe, expect, it } from 'vitest';
 import { emulatorVar } from './emulator-helpers.js';
 import { ecsClient, reconcile, scratchManifests, states } from './reconcile-helpers.js';
 
-const ALL_EIGHT = {
+// the example estate: two clusters, prod with Fargate and EC2 (the prod-ec2 capacity provider, the cache service) side by side
+const ALL_ELEVEN = {
+  'CapacityProvider/us-east-1/prod-ec2': 'in-sync',
   'Cluster/us-east-1/batch': 'in-sync',
   'Cluster/us-east-1/prod': 'in-sync',
   'TaskDefinition/us-east-1/api': 'in-sync',
+  'TaskDefinition/us-east-1/cache': 'in-sync',
   'TaskDefinition/us-east-1/web': 'in-sync',
   'TaskDefinition/us-east-1/worker': 'in-sync',
   'Service/us-east-1/batch/worker': 'in-sync',
   'Service/us-east-1/prod/api': 'in-sync',
+  'Service/us-east-1/prod/cache': 'in-sync',
   'Service/us-east-1/prod/web': 'in-sync',
 };
 
@@ -40,9 +44,10 @@ describe('apply of the example estate', () => {
     const applied = await reconcile(dir, { mode: 'apply' });
     expect(applied.results.filter((r) => r.outcome !== 'applied')).toEqual([]);
     expect(applied.results.map((r) => r.action.kind).sort()).toEqual([
+      'create-capacity-provider',
       ...Array(2).fill('create-cluster'),
-      ...Array(3).fill('create-service'),
-      ...Array(3).fill('register-task-definition'),
+      ...Array(4).fill('create-service'),
+      ...Array(4).fill('register-task-definition'),
       'update-scaling',
     ]);
   });
@@ -51,7 +56,7 @@ describe('apply of the example estate', () => {
     const plan = await reconcile(dir);
     const drift = plan.diffs.filter((d) => d.state !== 'in-sync').map((d) => ({ id: d.id, changes: d.changes }));
     expect(drift).toEqual([]);
-    expect(states(plan)).toEqual(ALL_EIGHT);
+    expect(states(plan)).toEqual(ALL_ELEVEN);
   });
 
   it('and a second apply makes no mutating call at all', async () => {
@@ -84,7 +89,7 @@ describe('apply of the example estate', () => {
     expect(await revisionsOf('web')).toHaveLength(before.length + 1);
     const svc = await ecsClient().send(new DescribeServicesCommand({ cluster: 'prod', services: ['web'] }));
     expect(svc.services?.[0]?.taskDefinition).toMatch(/task-definition\/web:2$/);
-    expect(states(await reconcile(dir))).toEqual(ALL_EIGHT);
+    expect(states(await reconcile(dir))).toEqual(ALL_ELEVEN);
   });
 
   it('changes behind its back are drifted with field and cause, and apply restores them', async () => {
@@ -125,7 +130,7 @@ describe('apply of the example estate', () => {
     }
     const restored = await reconcile(dir, { mode: 'apply' });
     expect(restored.results.filter((r) => r.outcome !== 'applied')).toEqual([]);
-    expect(states(await reconcile(dir))).toEqual(ALL_EIGHT);
+    expect(states(await reconcile(dir))).toEqual(ALL_ELEVEN);
   });
 
   it('a service and a task definition family made by hand are reported and never touched, with or without --prune', async () => {

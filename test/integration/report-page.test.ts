@@ -11,13 +11,16 @@ import { ecsClient, REPO_ROOT, reconcile, scratchManifests } from './reconcile-h
 
 const CHROMIUM = '/usr/bin/chromium';
 const EXPECTED = [
+  'CapacityProvider/us-east-1/prod-ec2',
   'Cluster/us-east-1/batch',
   'Cluster/us-east-1/prod',
   'TaskDefinition/us-east-1/api',
+  'TaskDefinition/us-east-1/cache',
   'TaskDefinition/us-east-1/web',
   'TaskDefinition/us-east-1/worker',
   'Service/us-east-1/batch/worker',
   'Service/us-east-1/prod/api',
+  'Service/us-east-1/prod/cache',
   'Service/us-east-1/prod/web',
 ];
 
@@ -53,7 +56,7 @@ describe('the report page, the webhook and the history', () => {
       '--public-url',
       'https://reconciler.example/',
     ]);
-    await daemon.waitFor((l) => isPass(l) && (l.states as Record<string, number>)['in-sync'] === 8, 30_000, 'a pass with 8 in-sync');
+    await daemon.waitFor((l) => isPass(l) && (l.states as Record<string, number>)['in-sync'] === 11, 30_000, 'a pass with 11 in-sync');
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       args: [
@@ -88,11 +91,11 @@ describe('the report page, the webhook and the history', () => {
         // the first pass may still be reading when the page is first asked for (a loaded machine)
         { timeout: 20_000 },
       )
-      .toContain('8 in-sync resource(s) not listed');
+      .toContain('11 in-sync resource(s) not listed');
     expect(await page.locator('tr.resource').count()).toBe(0);
     await page.goto(`http://${daemon.address}/?show=all`);
     const rows = page.locator('tr.resource');
-    await expect.poll(() => rows.count(), { timeout: 20_000 }).toBe(8);
+    await expect.poll(() => rows.count(), { timeout: 20_000 }).toBe(11);
     const listed = await rows.evaluateAll((trs) =>
       trs.map((tr) => [
         (tr as unknown as { dataset: Record<string, string> }).dataset.id,

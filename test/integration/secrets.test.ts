@@ -117,7 +117,7 @@ describe('secret values in every output', () => {
     daemons.push(d);
     delete process.env[ENV_VAR];
     await d.waitFor((l) => l.action === 'register-task-definition' && l.outcome === 'applied', 20_000, 'the new revision');
-    await d.waitFor((l) => isPass(l) && (l.states as Record<string, number>)['in-sync'] === 8 && l.actionsApplied === 0, 20_000, 'a clean pass');
+    await d.waitFor((l) => isPass(l) && (l.states as Record<string, number>)['in-sync'] === 11 && l.actionsApplied === 0, 20_000, 'a clean pass');
     leaks('/report (apply mode)', (await d.get('/report')).text);
     expect(await d.stop()).toBe(0);
     leaks('daemon stdout (apply mode)', d.lines.map((l) => JSON.stringify(l)).join('\n'));

@@ -26,10 +26,14 @@ describe('two shards splitting an account', () => {
     const prod = await reconcile(dir, { mode: 'apply', ...PROD });
     expect(prod.results.filter((r) => r.outcome !== 'applied')).toEqual([]);
     expect(Object.keys(states(prod)).sort()).toEqual([
+      // the cluster's capacity provider goes with the shard of the cluster that associates it
+      'CapacityProvider/us-east-1/prod-ec2',
       'Cluster/us-east-1/prod',
       'Service/us-east-1/prod/api',
+      'Service/us-east-1/prod/cache',
       'Service/us-east-1/prod/web',
       'TaskDefinition/us-east-1/api',
+      'TaskDefinition/us-east-1/cache',
       'TaskDefinition/us-east-1/web',
     ]);
     const batch = await reconcile(dir, { mode: 'apply', ...BATCH });

@@ -33,7 +33,7 @@ describe('an unreadable region', () => {
     expect(r.code).toBe(1);
     const report = JSON.parse(r.stdout) as { summary: { byState: Record<string, number> }; resources: Array<{ state: string; reason: string }> };
     expect(report.summary.byState.missing).toBe(0);
-    expect(report.summary.byState.unknown).toBe(8);
+    expect(report.summary.byState.unknown).toBe(11);
     for (const res of report.resources) {
       expect(res.state).toBe('unknown');
       expect(res.reason).toMatch(/^cannot read us-east-1: .+; nothing is concluded about it this pass$/);
@@ -47,6 +47,6 @@ describe('an unreadable region', () => {
     const metrics = (await daemon.get('/metrics')).text;
     expect(metrics).toContain('ecs_reconciler_resources{state="missing"} 0');
     expect(metrics).toContain('ecs_reconciler_resources{state="orphaned"} 0');
-    expect(metrics).toContain('ecs_reconciler_resources{state="unknown"} 8');
+    expect(metrics).toContain('ecs_reconciler_resources{state="unknown"} 11');
   }, 150_000);
 });

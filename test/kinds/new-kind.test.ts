@@ -132,7 +132,7 @@ describe('a kind added in one place', () => {
       vars: new Map(),
       defaultRegion: 'eu-west-1',
     });
-    expect(loaded.problems[0]?.message).toContain('expected Cluster, TaskDefinition, Service or Widget');
+    expect(loaded.problems[0]?.message).toContain('expected CapacityProvider, Cluster, TaskDefinition, Service or Widget');
     expect(loaded.problems[0]?.hint).toBe('did you mean "Widget"?');
   });
 });

@@ -25,6 +25,7 @@ import {
   CallCounter,
   type CodeDeployCreateDeploymentInput,
   type CodeDeployDeployment,
+  type CreateCapacityProviderCommandInput,
   type CreateClusterCommandInput,
   type CreateServiceCommandInput,
   chunk,
@@ -56,6 +57,7 @@ import {
   THROTTLING_CODES,
   tagsFromList,
   tagsToList,
+  type UpdateCapacityProviderCommandInput,
   type UpdateClusterCommandInput,
   type UpdateServiceCommandInput,
   type WriteFence,
@@ -91,6 +93,7 @@ interface StoredService {
 
 interface RegionState {
   clusters: Map<string, LiveCluster>;
+  capacityProviders: Map<string, LiveCapacityProvider>;
   services: Map<string, Map<string, StoredService>>;
   families: Map<string, TaskDefinitionWithTags[]>;
   targets: Map<string, ScalableTarget>;
@@ -100,8 +103,6 @@ interface RegionState {
   stoppedTasks: Map<string, LiveTask[]>;
   /** by cluster name: the instances the ECS agent registered (a test puts them there) */
   containerInstances: Map<string, LiveContainerInstance[]>;
-  /** by name: capacity providers (a test puts them there) */
-  capacityProviders: Map<string, LiveCapacityProvider>;
   /** CodeDeploy deployments by id */
   codeDeployments: Map<string, CodeDeployDeployment>;
 }
@@ -109,6 +110,7 @@ interface RegionState {
 function newRegionState(): RegionState {
   return {
     clusters: new Map(),
+    capacityProviders: new Map(),
     services: new Map(),
     families: new Map(),
     targets: new Map(),
@@ -117,7 +119,6 @@ function newRegionState(): RegionState {
     runningTasks: new Map(),
     stoppedTasks: new Map(),
     containerInstances: new Map(),
-    capacityProviders: new Map(),
     codeDeployments: new Map(),
   };
 }
@@ -510,7 +511,7 @@ export class InMemoryGateway implements Gateway {
   }
 
   /** [ECS] DescribeCapacityProviders: a name it does not know is left out of the answer. */
-  async describeCapacityProviders(names: readonly string[]): Promise<LiveCapacityProvider[]> {
+  async describeCapacityProvidersNamed(names: readonly string[]): Promise<LiveCapacityProvider[]> {
     const out: LiveCapacityProvider[] = [];
     for (const batch of chunk(names, BATCH.DescribeCapacityProviders)) {
       this.call('DescribeCapacityProviders', { capacityProviders: batch });
@@ -566,7 +567,127 @@ export class InMemoryGateway implements Gateway {
     return FAKE_ACCOUNT;
   }
 
+  /** [ECS] DescribeCapacityProviders: FARGATE and FARGATE_SPOT are listed too; pages of at most 10. */
+  async describeCapacityProviders(): Promise<LiveCapacityProvider[]> {
+    const reserved = ['FARGATE', 'FARGATE_SPOT'].map((name) => ({
+      capacityProviderArn: this.arn(`capacity-provider/${name}`),
+      name,
+      status: 'ACTIVE',
+      type: name,
+      tags: [],
+    })) as LiveCapacityProvider[];
+    const items = [...reserved, ...[...this.state.capacityProviders.values()].filter((p) => p.status === 'ACTIVE').map(clone)];
+    return this.page(
+      'DescribeCapacityProviders',
+      (nextToken) => ({ include: ['TAGS'], maxResults: PAGE.capacityProviders, nextToken }),
+      items,
+      'ecs',
+      PAGE.capacityProviders,
+    );
+  }
+
   // ---- ECS writes ------------------------------------------------------------------
+
+  /**
+   * [ECS] CreateCapacityProvider: fills ManagedScaling's documented defaults
+   * (targetCapacity 100, step sizes 1 / 10000, warm-up 300), managedTerminationProtection
+   * DISABLED and managedDraining ENABLED (test/fixtures/ecs-shapes/EC2-NOTES.md); refuses
+   * a name in use and a group another provider has (ClientException).
+   */
+  async createCapacityProvider(input: CreateCapacityProviderCommandInput): Promise<LiveCapacityProvider> {
+    this.call('CreateCapacityProvider', input);
+    const name = input.name ?? '';
+    const existing = this.state.capacityProviders.get(name);
+    if (existing?.status === 'ACTIVE')
+      throw this.error(
+        'CreateCapacityProvider',
+        'ClientException',
+        'The specified capacity provider already exists. To change the configuration of an existing capacity provider, update the capacity provider.',
+      );
+    const asg = input.autoScalingGroupProvider;
+    if (
+      asg &&
+      [...this.state.capacityProviders.values()].some(
+        (p) => p.status === 'ACTIVE' && p.autoScalingGroupProvider?.autoScalingGroupArn === asg.autoScalingGroupArn,
+      )
+    )
+      throw this.error(
+        'CreateCapacityProvider',
+        'ClientException',
+        'The specified Auto Scaling group ARN is already being used by another capacity provider. Specify a unique Auto Scaling group ARN and try again.',
+      );
+    const provider: LiveCapacityProvider = {
+      capacityProviderArn: this.arn(`capacity-provider/${name}`),
+      name,
+      status: 'ACTIVE',
+      type: asg ? 'EC2_AUTOSCALING' : 'MANAGED_INSTANCES',
+      ...(asg
+        ? {
+            autoScalingGroupProvider: {
+              autoScalingGroupArn: asg.autoScalingGroupArn,
+              managedScaling: {
+                status: 'DISABLED',
+                targetCapacity: 100,
+                minimumScalingStepSize: 1,
+                maximumScalingStepSize: 10000,
+                instanceWarmupPeriod: 300,
+                ...asg.managedScaling,
+              },
+              managedTerminationProtection: asg.managedTerminationProtection ?? 'DISABLED',
+              managedDraining: asg.managedDraining ?? 'ENABLED',
+            },
+          }
+        : {}),
+      ...(input.managedInstancesProvider ? { managedInstancesProvider: clone(input.managedInstancesProvider) } : {}),
+      tags: input.tags ?? [],
+    };
+    this.state.capacityProviders.set(name, provider);
+    return clone(provider);
+  }
+
+  /** [ECS] UpdateCapacityProvider changes managedScaling, managedTerminationProtection and managedDraining, never the group. */
+  async updateCapacityProvider(input: UpdateCapacityProviderCommandInput): Promise<void> {
+    this.call('UpdateCapacityProvider', input);
+    const p = this.state.capacityProviders.get(nameFromArn(input.name ?? ''));
+    if (p?.status !== 'ACTIVE') throw this.error('UpdateCapacityProvider', 'ClientException', 'The specified capacity provider does not exist.');
+    const asg = input.autoScalingGroupProvider;
+    if (asg && p.autoScalingGroupProvider) {
+      const cur = p.autoScalingGroupProvider;
+      if (asg.managedScaling) cur.managedScaling = { ...cur.managedScaling, ...asg.managedScaling };
+      if (asg.managedTerminationProtection) cur.managedTerminationProtection = asg.managedTerminationProtection;
+      if (asg.managedDraining) cur.managedDraining = asg.managedDraining;
+    }
+    if (input.managedInstancesProvider) p.managedInstancesProvider = { ...p.managedInstancesProvider, ...clone(input.managedInstancesProvider) } as never;
+    p.updateStatus = 'UPDATE_COMPLETE';
+  }
+
+  /** [ECS] DeleteCapacityProvider: still associated with a cluster, the answer is updateStatus DELETE_FAILED (not an error). */
+  async deleteCapacityProvider(name: string): Promise<LiveCapacityProvider> {
+    this.call('DeleteCapacityProvider', { capacityProvider: name });
+    const short = nameFromArn(name);
+    if (short === 'FARGATE' || short === 'FARGATE_SPOT')
+      throw this.error(
+        'DeleteCapacityProvider',
+        'InvalidParameterException',
+        "The FARGATE and FARGATE_SPOT capacity providers are reserved and can't be deleted.",
+      );
+    const p = this.state.capacityProviders.get(short);
+    if (p?.status !== 'ACTIVE') throw this.error('DeleteCapacityProvider', 'ClientException', 'The specified capacity provider does not exist.');
+    const cluster = [...this.state.clusters.values()].find(
+      (c) =>
+        c.status === 'ACTIVE' &&
+        ((c.capacityProviders ?? []).includes(short) || (c.defaultCapacityProviderStrategy ?? []).some((i) => i.capacityProvider === short)),
+    );
+    if (cluster)
+      return clone({
+        ...p,
+        updateStatus: 'DELETE_FAILED',
+        updateStatusReason: `The capacity provider cannot be deleted because it is associated with cluster: ${cluster.clusterName}. Remove the capacity provider from the cluster and try again.`,
+      });
+    p.status = 'INACTIVE';
+    p.updateStatus = 'DELETE_COMPLETE';
+    return clone({ ...p, status: 'ACTIVE', updateStatus: 'DELETE_IN_PROGRESS' });
+  }
 
   /** [ECS] CreateCluster is idempotent by name: an ACTIVE cluster of that name is returned as it is. */
   async createCluster(input: CreateClusterCommandInput): Promise<LiveCluster> {
@@ -604,7 +725,18 @@ export class InMemoryGateway implements Gateway {
   async putClusterCapacityProviders(input: PutClusterCapacityProvidersCommandInput): Promise<void> {
     this.call('PutClusterCapacityProviders', input);
     const c = this.requireCluster('PutClusterCapacityProviders', input.cluster!);
-    c.capacityProviders = input.capacityProviders ?? [];
+    const wanted = input.capacityProviders ?? [];
+    for (const name of wanted) {
+      if (name === 'FARGATE' || name === 'FARGATE_SPOT') continue;
+      if (this.state.capacityProviders.get(name)?.status !== 'ACTIVE')
+        throw this.error('PutClusterCapacityProviders', 'InvalidParameterException', `The specified capacity provider ${name} is not in an ACTIVE state.`);
+    }
+    // [ECS] "You can only disassociate an existing capacity provider from a cluster if it's not being used by any existing tasks"
+    const removed = (c.capacityProviders ?? []).filter((n) => !wanted.includes(n));
+    const services = [...(this.state.services.get(c.clusterName!)?.values() ?? [])].filter((s) => s.service.status !== 'INACTIVE');
+    if (services.some((s) => (s.service.capacityProviderStrategy ?? []).some((i) => removed.includes(i.capacityProvider ?? ''))))
+      throw this.error('PutClusterCapacityProviders', 'ResourceInUseException', 'The specified capacity provider is in use and cannot be removed.');
+    c.capacityProviders = wanted;
     c.defaultCapacityProviderStrategy = input.defaultCapacityProviderStrategy ?? [];
   }
 
@@ -1077,13 +1209,18 @@ export class InMemoryGateway implements Gateway {
   }
 
   private taggable(operation: string, arn: string): { get: () => Record<string, string>; set: (tags: Record<string, string>) => void } {
-    const m = /^arn:aws:ecs:[^:]+:\d+:(cluster|service|task-definition)\/(.+)$/.exec(arn);
+    const m = /^arn:aws:ecs:[^:]+:\d+:(cluster|service|task-definition|capacity-provider)\/(.+)$/.exec(arn);
     const notFound = () => this.error(operation, 'ResourceNotFoundException', "The specified resource wasn't found.");
     if (!m) throw this.error(operation, 'InvalidParameterException', 'The ARN provided is invalid.');
     if (m[1] === 'cluster') {
       const c = this.state.clusters.get(m[2]!);
       if (!c || c.status === 'INACTIVE') throw notFound();
       return { get: () => tagsFromList(c.tags), set: (t) => (c.tags = tagsToList(t)) };
+    }
+    if (m[1] === 'capacity-provider') {
+      const p = this.state.capacityProviders.get(m[2]!);
+      if (p?.status !== 'ACTIVE') throw notFound();
+      return { get: () => tagsFromList(p.tags), set: (t) => (p.tags = tagsToList(t)) };
     }
     if (m[1] === 'service') {
       const [cluster, name] = m[2]!.split('/');

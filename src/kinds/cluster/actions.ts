@@ -1,7 +1,7 @@
 /** A Cluster's actions: what the plan asks for, and the handlers that carry them out. */
 
 import { type ActionRun, KeptForNow, releaseTags, syncTags, topLevel } from '../../apply/action-run.js';
-import { type Gateway as AwsGateway, nameFromArn, tagsToList } from '../../aws/index.js';
+import { AwsCallError, type Gateway as AwsGateway, nameFromArn, tagsToList } from '../../aws/index.js';
 import type { ResourceDiff } from '../../diff/types.js';
 import type { Json } from '../../model/json.js';
 import type { LiveCluster, LiveService } from '../../model/live.js';
@@ -67,7 +67,30 @@ async function createCluster({ d, gw, allTags }: ActionRun): Promise<string | un
   return c.clusterArn;
 }
 
-async function updateCluster({ d, gw, action, allTags }: ActionRun): Promise<string | undefined> {
+/**
+ * Capacity providers the manifest drops that a live service of the cluster still names in
+ * its strategy (one this pass deletes in its prune stage, say): ECS refuses to detach them
+ * ("You can only disassociate an existing capacity provider from a cluster if it's not
+ * being used by any existing tasks", PutClusterCapacityProviders; ResourceInUseException),
+ * and a refused update would hold back that very prune. They stay associated this pass.
+ */
+async function providersStillUsed(gw: AwsGateway, live: LiveCluster, wanted: readonly string[], byId: ActionRun['byId']): Promise<string[]> {
+  const dropped = live.capacityProviders.filter((p) => !wanted.includes(p));
+  if (!dropped.length) return [];
+  const used = new Set<string>();
+  for (const other of byId.values()) {
+    if (other.kind !== 'Service' || other.region !== live.region || other.cluster !== live.name || !other.live) continue;
+    const strategy = ((other.live as LiveService).spec.capacityProviderStrategy as Array<{ capacityProvider?: string }> | undefined) ?? [];
+    for (const item of strategy) if (item.capacityProvider) used.add(item.capacityProvider);
+  }
+  // tasks still on it (a deleted service's, stopping): read live, only when a provider is dropped
+  const taskArns = await gw.listClusterTaskArns(live.name);
+  if (taskArns.length)
+    for (const t of await gw.describeTasks(live.name, taskArns)) if (t.lastStatus !== 'STOPPED' && t.capacityProviderName) used.add(t.capacityProviderName);
+  return dropped.filter((p) => used.has(p));
+}
+
+async function updateCluster({ d, gw, action, allTags, byId }: ActionRun): Promise<string | undefined> {
   const live = d.live as LiveCluster;
   const target = d.target ?? {};
   const changed = new Set(action.fields.map(topLevel));
@@ -78,15 +101,27 @@ async function updateCluster({ d, gw, action, allTags }: ActionRun): Promise<str
   if (changed.has('configuration')) update.configuration = target.configuration ?? {};
   if (changed.has('serviceConnectDefaults') && target.serviceConnectDefaults) update.serviceConnectDefaults = target.serviceConnectDefaults;
   if (Object.keys(update).length) await gw.updateCluster({ cluster: d.name, ...update });
+  let kept: string[] = [];
   if (changed.has('capacityProviders') || changed.has('defaultCapacityProviderStrategy')) {
-    await gw.putClusterCapacityProviders({
-      cluster: d.name,
-      capacityProviders: (target.capacityProviders as string[] | undefined) ?? [],
-      defaultCapacityProviderStrategy: (target.defaultCapacityProviderStrategy as never[] | undefined) ?? [],
-    });
+    const wanted = (target.capacityProviders as string[] | undefined) ?? [];
+    kept = await providersStillUsed(gw, live, wanted, byId);
+    const put = (providers: string[]) =>
+      gw.putClusterCapacityProviders({
+        cluster: d.name,
+        capacityProviders: providers,
+        defaultCapacityProviderStrategy: (target.defaultCapacityProviderStrategy as never[] | undefined) ?? [],
+      });
+    try {
+      await put([...wanted, ...kept]);
+    } catch (err) {
+      // a task ListTasks does not show (desired STOPPED, still stopping) holds a provider: keep every dropped one this pass
+      if (!(err instanceof AwsCallError && err.code === 'ResourceInUseException')) throw err;
+      kept = live.capacityProviders.filter((p) => !wanted.includes(p));
+      await put([...wanted, ...kept]);
+    }
   }
   await syncTags(gw, live.arn, live.tags, allTags());
-  return undefined;
+  return kept.length ? `kept associated for now: ${kept.join(', ')} (a service or task still runs on it; detached on a later pass once none does)` : undefined;
 }
 
 async function tagCluster({ d, gw, allTags }: ActionRun): Promise<string | undefined> {

@@ -107,7 +107,7 @@ export async function readClusterCapacity(
   for (const c of clusters) for (const p of c.capacityProviders) if (!FARGATE_PROVIDERS.has(p)) ec2Providers.add(p);
   const targets = new Map<string, number>();
   if (ec2Providers.size > 0) {
-    for (const p of (await orNone(gw.describeCapacityProviders([...ec2Providers].sort()))) ?? []) {
+    for (const p of (await orNone(gw.describeCapacityProvidersNamed([...ec2Providers].sort()))) ?? []) {
       const t = targetOf(p);
       if (p.name && t !== undefined) targets.set(p.name, t);
     }

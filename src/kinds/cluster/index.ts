@@ -7,6 +7,7 @@ import { ClusterManifestSchema } from '../../schema/manifest.js';
 import type { ResourceKind } from '../kind.js';
 import { CLUSTER_ACTIONS, keepNonEmptyClusters, planClusterChange, planClusterCreate, planClusterDelete, releaseCluster } from './actions.js';
 import { diffCluster } from './diff.js';
+import { clusterProviderIds, clusterReferenceProblems } from './references.js';
 import { clusterHealth } from './report.js';
 
 export const clusterKind: ResourceKind<LiveCluster> = {
@@ -15,7 +16,8 @@ export const clusterKind: ResourceKind<LiveCluster> = {
   specSchema: ClusterSpecSchema,
   inCluster: false,
   clusterOf: (ref) => ref.name,
-  dependsOn: () => [],
+  dependsOn: clusterProviderIds,
+  referenceProblems: clusterReferenceProblems,
   liveOf: (estate) => estate.clusters,
   arnOf: (live) => live.arn,
   ownershipTagsOf: (live) => live.tags,

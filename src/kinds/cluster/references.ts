@@ -1,0 +1,55 @@
+/**
+ * What a Cluster manifest names in other manifests: its capacity providers. FARGATE and
+ * FARGATE_SPOT are ECS's own; another name is a CapacityProvider manifest of the region,
+ * or a provider made elsewhere. A name that is neither but close to a manifest's is a
+ * typo: rejected with a did-you-mean (ECS would refuse it at apply: "the capacity
+ * provider must already be created", PutClusterCapacityProviders).
+ */
+import { closestWord } from '../../model/did-you-mean.js';
+import type { Problem } from '../../model/problem.js';
+import { type DesiredResource, resourceId } from '../../model/resource.js';
+
+const RESERVED = new Set(['FARGATE', 'FARGATE_SPOT']);
+
+/** The capacity provider names a cluster spec uses, with the field each is at. */
+function clusterProviderNames(spec: Record<string, unknown>): Array<{ name: string; path: string }> {
+  const out: Array<{ name: string; path: string }> = [];
+  const listed = Array.isArray(spec.capacityProviders) ? (spec.capacityProviders as unknown[]) : [];
+  listed.forEach((n, i) => {
+    if (typeof n === 'string') out.push({ name: n, path: `spec.capacityProviders[${i}]` });
+  });
+  const strategy = Array.isArray(spec.defaultCapacityProviderStrategy) ? (spec.defaultCapacityProviderStrategy as Array<{ capacityProvider?: unknown }>) : [];
+  strategy.forEach((item, i) => {
+    if (typeof item?.capacityProvider === 'string')
+      out.push({ name: item.capacityProvider, path: `spec.defaultCapacityProviderStrategy[${i}].capacityProvider` });
+  });
+  return out;
+}
+
+/** The ids of the CapacityProvider resources a cluster associates (created before it, deleted after it). */
+export function clusterProviderIds(d: DesiredResource): string[] {
+  const names = new Set(clusterProviderNames(d.spec).map((p) => p.name));
+  return [...names].filter((n) => !RESERVED.has(n)).map((name) => resourceId({ kind: 'CapacityProvider', region: d.region, name }));
+}
+
+export function clusterReferenceProblems(d: DesiredResource, all: readonly DesiredResource[]): Problem[] {
+  const manifests = all.filter((r) => r.kind === 'CapacityProvider' && r.region === d.region).map((r) => r.name);
+  const problems: Problem[] = [];
+  for (const { name, path } of clusterProviderNames(d.spec)) {
+    if (RESERVED.has(name) || manifests.includes(name)) continue;
+    const guess = closestWord(name, [...manifests, ...RESERVED]);
+    if (!guess) continue;
+    const pos = d.fieldLocations?.[path] ?? d.fieldLocations?.spec;
+    problems.push({
+      stage: 'validate',
+      file: d.source.file,
+      line: pos?.line ?? d.source.line,
+      column: pos?.column ?? d.source.column,
+      path,
+      resource: resourceId(d),
+      message: `capacity provider "${name}" is not defined by any CapacityProvider manifest in ${d.region}`,
+      hint: `did you mean "${guess}"?`,
+    });
+  }
+  return problems;
+}

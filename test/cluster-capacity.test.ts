@@ -88,14 +88,17 @@ describe('capacity by provider, on plain data', () => {
 });
 
 describe('capacity in the live read and the report, on the fake gateway', () => {
-  it('a Fargate-only cluster costs no container-instance or provider read', async () => {
+  it('a Fargate-only cluster costs no container-instance read and no provider read by name', async () => {
     const fake = new InMemoryGateways();
     await fake.forRegion(FAKE_REGION).createCluster({ clusterName: 'web', capacityProviders: ['FARGATE'] });
     fake.clearCalls();
     const estate = await readLiveEstate(fake, { controllerId: 'default', regions: [], desired: [{ kind: 'Cluster', name: 'web', region: FAKE_REGION }] });
     expect(fake.callsOf('ListContainerInstances')).toEqual([]);
     expect(fake.callsOf('DescribeContainerInstances')).toEqual([]);
-    expect(fake.callsOf('DescribeCapacityProviders')).toEqual([]);
+    // the one regional listing is the CapacityProvider kind's own read (orphans, ownership);
+    // the report asks for no provider by name
+    expect(fake.callsOf('DescribeCapacityProviders').filter((c) => c.input.capacityProviders !== undefined)).toEqual([]);
+    expect(fake.callsOf('DescribeCapacityProviders')).toHaveLength(1);
     expect([...estate.clusters.values()][0]!.capacity).toEqual([{ provider: 'FARGATE', runningTasks: 0 }]);
   });
 
@@ -131,7 +134,8 @@ describe('capacity in the live read and the report, on the fake gateway', () => 
     const second = await passOnFake(fake, EC2_ESTATE, { mode: 'plan' });
     expect(Object.values(Object.fromEntries(second.diffs.map((d) => [d.id, d.state])))).toEqual(['in-sync', 'in-sync', 'in-sync']);
     expect(fake.callsOf('DescribeContainerInstances')).toHaveLength(1);
-    expect(fake.callsOf('DescribeCapacityProviders').map((c) => c.input.capacityProviders)).toEqual([['ec2']]);
+    // the CapacityProvider kind's listing (no names), then the report's read of the provider the cluster names
+    expect(fake.callsOf('DescribeCapacityProviders').map((c) => c.input.capacityProviders)).toEqual([undefined, ['ec2']]);
 
     const cluster = second.report.resources.find((r) => r.kind === 'Cluster')!;
     expect(cluster.health).toMatchObject({

@@ -96,7 +96,15 @@ function accountFingerprint(a: AccountOfArn | undefined): string {
 }
 
 /** The DiffInput fields a diff may read as pass-wide options (anything else it reads makes it uncacheable). */
-const PASS_OPTIONS = new Set<string>(['controllerId', 'defaultRegion', 'adopt', 'adoptCloudFormation', 'repository', 'retryFailed', 'selfHealDuringForeignRollouts']);
+const PASS_OPTIONS = new Set<string>([
+  'controllerId',
+  'defaultRegion',
+  'adopt',
+  'adoptCloudFormation',
+  'repository',
+  'retryFailed',
+  'selfHealDuringForeignRollouts',
+]);
 
 class Recorder {
   reads: Read[] = [];

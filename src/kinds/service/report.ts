@@ -2,8 +2,8 @@
 import { z } from 'zod';
 import { CHANGE_CAUSES, type ResourceDiff } from '../../diff/types.js';
 import type { LiveService } from '../../model/live.js';
-import { serviceCapacityProviders } from '../cluster/capacity.js';
 import { revisionOf } from '../../model/revision-arn.js';
+import { serviceCapacityProviders } from '../cluster/capacity.js';
 import { isOurDeployment, primaryDeployment } from './rollout.js';
 
 export const ReportScalingSchema = z.object({

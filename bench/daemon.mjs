@@ -37,7 +37,7 @@ export function procMemoryMb(pid) {
  * (ReceiveMessage, DeleteMessageBatch of the events queue) apart, as `sqs:Operation`:
  * they are not ECS or Application Auto Scaling reads and draw on no budget of theirs.
  */
-export function callsFromMetrics(text) {
+function callsFromMetrics(text) {
   const out = {};
   for (const m of text.matchAll(/^ecs_reconciler_aws_calls_total\{([^}]*)\} (\d+)$/gm)) {
     const operation = /operation="([^"]+)"/.exec(m[1])?.[1];

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 
 export const CLUSTERS = 10;
 
-export function clusterName(c) {
+function clusterName(c) {
   return `bench-${String(c).padStart(2, '0')}`;
 }
 
@@ -22,7 +22,7 @@ export function serviceShape(i, clusters = CLUSTERS) {
   return { cluster: clusterName(i % clusters), autoScaling, scheduled: autoScaling && i % 50 === 0 };
 }
 
-export function clustersText(clusters = CLUSTERS) {
+function clustersText(clusters = CLUSTERS) {
   const docs = [];
   for (let c = 0; c < clusters; c++) {
     docs.push(`apiVersion: ecs-reconciler/v1

@@ -25,17 +25,17 @@ const sortCalls = (calls) => Object.fromEntries(Object.entries(calls).sort(([a],
 const lineTime = (l) => (typeof l.time === 'number' ? l.time : Date.parse(l.time));
 
 /** 60-second polling: a full pass a minute. */
-export const POLL_PASSES_PER_HOUR = 60;
+const POLL_PASSES_PER_HOUR = 60;
 /** events on: the resync every 30 minutes (spread across the interval by --read-budget) */
-export const RESYNC_PASSES_PER_HOUR = 2;
+const RESYNC_PASSES_PER_HOUR = 2;
 /**
  * Out-of-band changes an hour the event-driven figure assumes (each one event-driven
  * pass; the controller's own writes cause none). An assumption, stated beside the
  * figure with the number of events an hour at which the 20× target stops holding.
  */
-export const ASSUMED_EVENTS_PER_HOUR = 60;
+const ASSUMED_EVENTS_PER_HOUR = 60;
 
-export const READS_PER_HOUR_FORMULA = `polling = ${POLL_PASSES_PER_HOUR} × F; events = ${RESYNC_PASSES_PER_HOUR} × F + E × e; F = reads of one full pass, e = reads of one event-driven pass (both measured), E = events an hour (assumed ${ASSUMED_EVENTS_PER_HOUR})`;
+const READS_PER_HOUR_FORMULA = `polling = ${POLL_PASSES_PER_HOUR} × F; events = ${RESYNC_PASSES_PER_HOUR} × F + E × e; F = reads of one full pass, e = reads of one event-driven pass (both measured), E = events an hour (assumed ${ASSUMED_EVENTS_PER_HOUR})`;
 
 function cloudTrailUpdateService(root, region, cluster, service, desiredCount) {
   const e = JSON.parse(readFileSync(join(root, 'test', 'fixtures', 'events', 'cloudtrail-update-service.json'), 'utf8'));

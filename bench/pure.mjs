@@ -39,7 +39,7 @@ function without(obj, ...keys) {
  * version, deployment controller...) and projected by the product's own projection,
  * with ownership tags carrying each resource's desired hash, as after an apply.
  */
-export function synthesizeLive(resources) {
+function synthesizeLive(resources) {
   const hashes = new Map(
     diffEstate({ desired: resources, invalid: [], live: emptyEstate(), controllerId: CONTROLLER, defaultRegion: REGION }).map((d) => [d.id, d.desiredHash]),
   );

@@ -14,8 +14,6 @@ export const HOSTILE = {
   newline: 'one\n  ✓ in-sync   Service/eu-west-1/prod/forged',
 };
 
-export const ALL_HOSTILE = Object.values(HOSTILE).join(' ');
-
 export function hostileReport(): Report {
   const web: ReportResource = {
     id: 'Service/eu-west-1/prod/web',

@@ -1,2 +1,1 @@
 export type { ApplyContext } from './action-run.js';
-export { ownershipTags } from './ownership.js';

@@ -67,8 +67,3 @@ export const THROTTLING_CODES: ReadonlySet<string> = new Set([
   'RequestLimitExceeded',
   'ProvisionedThroughputExceededException',
 ]);
-
-export function isThrottlingError(err: unknown): boolean {
-  const name = (err as { name?: string })?.name;
-  return (err instanceof AwsCallError && err.throttled) || (name !== undefined && THROTTLING_CODES.has(name));
-}

@@ -38,7 +38,7 @@ import type {
 import type { TaskDefinitionCache } from './revision-cache.js';
 
 /** The DynamoDB lease (src/daemon/lease.ts): a conditional put on the record version number. */
-export interface LeaseGateway {
+interface LeaseGateway {
   ensureLeaseTable(table: string): Promise<void>;
   readLease(table: string, name: string): Promise<LeaseRecord | undefined>;
   /** false when the condition fails: someone else wrote the item since */
@@ -47,7 +47,7 @@ export interface LeaseGateway {
 }
 
 /** The events queue an EventBridge rule feeds (--events-queue). */
-export interface EventsQueueGateway {
+interface EventsQueueGateway {
   receiveEventMessages(queueUrl: string, waitSeconds: number, abortSignal?: AbortSignal): Promise<EventMessage[]>;
   deleteEventMessages(queueUrl: string, receiptHandles: readonly string[]): Promise<void>;
 }

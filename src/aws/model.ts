@@ -35,7 +35,6 @@ import type {
 export type LiveCapacityProvider = CapacityProvider;
 export type LiveCluster = Cluster;
 export type LiveService = Service;
-export type LiveTaskDefinition = TaskDefinition;
 export type LiveTask = Task;
 export type LiveContainerInstance = ContainerInstance;
 /** CodeDeploy's CreateDeployment input and GetDeployment's deploymentInfo (blue/green of CODE_DEPLOY services) */

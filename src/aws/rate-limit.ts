@@ -73,7 +73,7 @@ export class TokenBucket {
 export type RateLimitWaitListener = (operation: string, spec: BucketSpec) => void;
 
 /** A wait shorter than this is not worth a word. */
-export const RATE_LIMIT_WAIT_NOTICE_MS = 500;
+const RATE_LIMIT_WAIT_NOTICE_MS = 500;
 
 export class RateLimiter {
   private readonly buckets = new Map<string, { bucket: TokenBucket; spec: BucketSpec }>();

@@ -3,7 +3,7 @@ import { COMMON_HELP, parseCommandArgs } from './flags.js';
 import type { CommandIO } from './io.js';
 import { PASS_OPTIONS, runPassCommand } from './plan.js';
 
-export const APPLY_HELP = `Usage: ecs-reconciler apply DIR [--prune] [--adopt] [--dry-run] [--target KIND/NAME] [--plan FILE] [--yes]
+const APPLY_HELP = `Usage: ecs-reconciler apply DIR [--prune] [--adopt] [--dry-run] [--target KIND/NAME] [--plan FILE] [--yes]
 
 Plans as "plan" does, then converges: creates and updates clusters, registers task
 definition revisions (a changed task definition registers a new revision; an

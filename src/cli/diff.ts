@@ -13,7 +13,7 @@ import { manifestSourceOf, noticesToStderr } from './load-desired.js';
 import { parseTargets } from './plan.js';
 import { DEFAULT_CONTROLLER_ID, makeGateways, redactorFrom, requireRegion } from './reconcile-flags.js';
 
-export const DIFF_HELP = `Usage: ecs-reconciler diff DIR [--format yaml|json] [--target KIND/NAME] [--exit-code]
+const DIFF_HELP = `Usage: ecs-reconciler diff DIR [--format yaml|json] [--target KIND/NAME] [--exit-code]
 
 Reads live ECS (read-only calls) and prints, for each resource whose live state differs
 from its manifest, a unified diff (as "diff -u" and "git diff") from the live spec to
@@ -42,11 +42,7 @@ Examples:
 `;
 
 /** Which resources `diff` shows, and their two sides (redacted). */
-export function diffSides(
-  diffs: readonly ResourceDiff[],
-  report: Report,
-  redactor: Redactor,
-): Array<{ id: string; state: string; live: unknown; desired: unknown }> {
+function diffSides(diffs: readonly ResourceDiff[], report: Report, redactor: Redactor): Array<{ id: string; state: string; live: unknown; desired: unknown }> {
   const creates = new Map(report.resources.map((r) => [r.id, r.creates]));
   const out: Array<{ id: string; state: string; live: unknown; desired: unknown }> = [];
   for (const d of diffs) {

@@ -6,7 +6,7 @@ import { type ParseArgsConfig, parseArgs } from 'node:util';
 
 export type OptionSpec = NonNullable<ParseArgsConfig['options']>;
 
-export const COMMON_OPTIONS = {
+const COMMON_OPTIONS = {
   help: { type: 'boolean', short: 'h' },
   var: { type: 'string', multiple: true },
   'var-file': { type: 'string', multiple: true },

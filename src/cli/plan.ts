@@ -16,7 +16,7 @@ import type { CommandIO } from './io.js';
 import { manifestSourceOf, noticesToStderr } from './load-desired.js';
 import { DEFAULT_CONTROLLER_ID, makeGateways, redactorFrom, regionsFrom, requireRegion } from './reconcile-flags.js';
 
-export const PLAN_HELP = `Usage: ecs-reconciler plan DIR [--format text|json|markdown] [--out FILE] [--show changed|all] [--target KIND/NAME] [--out-plan FILE] [--detailed-exitcode]
+const PLAN_HELP = `Usage: ecs-reconciler plan DIR [--format text|json|markdown] [--out FILE] [--show changed|all] [--target KIND/NAME] [--out-plan FILE] [--detailed-exitcode]
 
 Loads the manifests under DIR, reads live ECS (read-only calls), and shows what
 apply would do: one line per changed resource with its state, then its field changes

@@ -6,7 +6,7 @@ import { COMMON_HELP, oneOf, parseCommandArgs, UsageError } from './flags.js';
 import type { CommandIO } from './io.js';
 import { renderReport } from './plan.js';
 
-export const REPORT_HELP = `Usage: ecs-reconciler report --from URL|FILE [--format text|json|markdown|html] [--out FILE]
+const REPORT_HELP = `Usage: ecs-reconciler report --from URL|FILE [--format text|json|markdown|html] [--out FILE]
 
 Prints a saved or live report in any format: a daemon's /report (e.g.
 http://127.0.0.1:8080/report), or a file written by "plan --format json" or saved from

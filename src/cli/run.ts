@@ -11,7 +11,7 @@ import type { CommandIO } from './io.js';
 import { manifestSourceOf } from './load-desired.js';
 import { DEFAULT_CONTROLLER_ID, makeGateways, redactorFrom, regionsFrom, requireRegion } from './reconcile-flags.js';
 
-export const RUN_HELP = `Usage: ecs-reconciler run DIR [--mode apply|report] [--interval 60s] [--listen 127.0.0.1:8080]
+const RUN_HELP = `Usage: ecs-reconciler run DIR [--mode apply|report] [--interval 60s] [--listen 127.0.0.1:8080]
 
 The controller daemon. Watches DIR (a git checkout of manifests; a git-sync sidecar's
 symlink swap is seen too) and reconciles on every change, debounced, and on a resync

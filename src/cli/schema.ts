@@ -4,7 +4,7 @@ import { manifestJsonSchema } from '../schema/index.js';
 import { parseCommandArgs } from './flags.js';
 import type { CommandIO } from './io.js';
 
-export const SCHEMA_HELP = `Usage: ecs-reconciler schema [--report] [--out FILE]
+const SCHEMA_HELP = `Usage: ecs-reconciler schema [--report] [--out FILE]
 
 Prints the JSON Schema (draft 2020-12) of one manifest document: every
 CapacityProvider, Cluster, TaskDefinition and Service field with ECS's own enums and limits. Editors that run

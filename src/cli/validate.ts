@@ -4,7 +4,7 @@ import { COMMON_HELP, oneOf, parseCommandArgs, resolveRegion } from './flags.js'
 import type { CommandIO } from './io.js';
 import { loadDesired } from './load-desired.js';
 
-export const VALIDATE_HELP = `Usage: ecs-reconciler validate DIR [--format text|json] [--var K=V] [--var-file PATH]
+const VALIDATE_HELP = `Usage: ecs-reconciler validate DIR [--format text|json] [--var K=V] [--var-file PATH]
 
 Loads every manifest under DIR (.yaml, .yml and register-task-definition .json files,
 hidden folders skipped) and checks it against the schema and against the other

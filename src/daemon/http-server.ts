@@ -62,7 +62,7 @@ const PAGE_HEADERS = {
   'referrer-policy': 'no-referrer',
 };
 
-export function parseListen(listen: string): { host: string; port: number } {
+function parseListen(listen: string): { host: string; port: number } {
   const m = /^(?:\[([^\]]+)\]|([^:]+)):(\d+)$/.exec(listen.trim());
   if (!m) throw new Error(`--listen must be HOST:PORT, e.g. 127.0.0.1:8080; got "${listen}"`);
   return { host: m[1] ?? m[2]!, port: Number(m[3]) };

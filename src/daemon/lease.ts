@@ -24,13 +24,13 @@ import { hostname } from 'node:os';
 import type { LeaseRecord } from '../aws/index.js';
 
 /** pino's Logger, or the CLI's few lines on stderr */
-export interface LeaseLogger {
+interface LeaseLogger {
   info(fields: object, message: string): void;
   warn(fields: object, message: string): void;
 }
 
 /** What the lease needs from the gateway (DynamoDB). */
-export interface LeaseStore {
+interface LeaseStore {
   ensureLeaseTable(table: string): Promise<void>;
   readLease(table: string, name: string): Promise<LeaseRecord | undefined>;
   /** a conditional put: on `expectedRvn` (undefined: on no item); false when the condition fails */

@@ -11,14 +11,14 @@ import { errorDetails } from '../aws/errors.js';
 export type LogFormat = 'json' | 'pretty';
 
 /** `err` in any log line: an Error (an AWS one with code and request id) or whatever was thrown. */
-export function serializeError(err: unknown): unknown {
+function serializeError(err: unknown): unknown {
   if (!(err instanceof Error)) return err;
   const details = errorDetails(err);
   return { type: details.name, ...details, ...(err.stack ? { stack: err.stack } : {}) };
 }
 
 /** The pretty line: the message, and what an error adds to it; never the JSON object. */
-export function prettyMessage(log: Record<string, unknown>, messageKey: string): string {
+function prettyMessage(log: Record<string, unknown>, messageKey: string): string {
   const msg = String(log[messageKey] ?? '');
   const err = log.err as { code?: string; type?: string; message?: string; requestId?: string } | string | undefined;
   if (err && typeof err === 'object') {

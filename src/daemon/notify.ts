@@ -9,7 +9,7 @@ import type { Report, ReportResource } from '../report/model.js';
 
 export type Condition = 'ok' | 'drifted' | 'fighting' | 'degraded' | 'error';
 
-export function conditionOf(r: ReportResource): Condition {
+function conditionOf(r: ReportResource): Condition {
   if (r.state === 'fighting') return 'fighting';
   // a deployment ECS failed or rolled back: once, when it happens (not once per pass)
   if (r.state === 'degraded') return 'degraded';
@@ -131,7 +131,7 @@ export function parseWebhookUrl(text: string): { ok: true; target: WebhookTarget
 }
 
 /** Backoff of webhook posts while the endpoint is down: 10 s, 20 s, 40 s ... at most 15 minutes. */
-export const WEBHOOK_BACKOFF = { baseMs: 10_000, capMs: 15 * 60_000 };
+const WEBHOOK_BACKOFF = { baseMs: 10_000, capMs: 15 * 60_000 };
 
 export interface NotifyResult {
   sent: number;

@@ -18,7 +18,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 /** GitHub caps a webhook payload at 25 MB; a push payload is far smaller. More is refused, unread. */
 export const MAX_WEBHOOK_BODY_BYTES = 5 * 1024 * 1024;
 
-export type PushSource = 'github' | 'gitlab' | 'manual';
+type PushSource = 'github' | 'gitlab' | 'manual';
 
 export type ReconcileRequestVerdict =
   /** start a pass */

@@ -20,7 +20,7 @@ import { DriftLog } from './drift-log.js';
 import type { EventTarget } from './ecs-events.js';
 
 /** ECS's own events after a write of ours (deployment started, steady state) within this window are its echo. */
-export const RECENT_WRITE_MS = 120_000;
+const RECENT_WRITE_MS = 120_000;
 
 export interface ReconcileRequest {
   passId: number;

@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { chmod, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 
-export const REDACTION_KEY_FILE = 'redaction.key';
+const REDACTION_KEY_FILE = 'redaction.key';
 
 export type RedactionKey = { key: Buffer; source: 'state-dir'; file: string; created: boolean } | { key: Buffer; source: 'process' };
 
@@ -33,13 +33,4 @@ async function keyFrom(file: string): Promise<Buffer> {
   if (!/^[0-9a-f]{64}$/.test(text))
     throw new Error(`${file}: expected 64 hex digits (a redaction key written by ecs-reconciler); remove the file to make a new one`);
   return Buffer.from(text, 'hex');
-}
-
-/** State files hold report data: only this user reads them (files made before this release are narrowed too). */
-export async function restrictToOwner(file: string): Promise<void> {
-  try {
-    if (((await stat(file)).mode & 0o077) !== 0) await chmod(file, 0o600);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
-  }
 }

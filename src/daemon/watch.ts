@@ -11,7 +11,7 @@ import chokidar, { type FSWatcher } from 'chokidar';
 
 const EDITOR_TEMP = [/\.sw[a-p]$/, /~$/, /(^|\/)\.#/, /(^|\/)4913$/, /\.tmp$/, /\.part$/, /(^|\/)#.*#$/];
 
-export function isIgnoredPath(p: string): boolean {
+function isIgnoredPath(p: string): boolean {
   const parts = p.split(path.sep);
   if (parts.some((s) => s === '.git' || s === 'node_modules')) return true;
   return EDITOR_TEMP.some((re) => re.test(p));

@@ -89,7 +89,7 @@ export interface DegradedSummary {
   stoppedReasons: string[];
 }
 
-export interface FightSummary {
+interface FightSummary {
   /** the field paths that came back after each apply */
   fields: string[];
   /** when the controller first applied this change (ISO time) */

@@ -47,7 +47,7 @@ export interface ExportOptions {
   redactor?: Redactor;
 }
 
-export interface ExportedManifest {
+interface ExportedManifest {
   kind: Kind;
   id: string;
   /** apiVersion, kind, metadata, spec; keys in reading order */
@@ -63,7 +63,7 @@ export interface ExportFile {
   manifests: ExportedManifest[];
 }
 
-export interface PinnedService {
+interface PinnedService {
   service: string;
   /** `family:revision` the PRIMARY deployment runs */
   runs: string;
@@ -151,7 +151,7 @@ export function serviceSpec(s: LiveService, taskDefinition: string): Json {
 }
 
 /** Would a service naming the family run the revision it runs now? (the engine compares content with the newest) */
-export function runsNewestContent(primary: LiveRevision, family: LiveTaskDefinitionFamily | undefined): boolean {
+function runsNewestContent(primary: LiveRevision, family: LiveTaskDefinitionFamily | undefined): boolean {
   if (!family) return false;
   return canonicalJson(normalizeTaskDefinition(revisionBody(primary))) === canonicalJson(normalizeTaskDefinition(revisionBody(family.latest)));
 }

@@ -54,7 +54,7 @@ export function escapeDollar(s: string): string {
   return s.replaceAll('${', () => '$${');
 }
 
-export function unescapeDollar(s: string): string {
+function unescapeDollar(s: string): string {
   return s.replaceAll('$${', () => '${');
 }
 

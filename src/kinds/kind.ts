@@ -38,7 +38,7 @@ export interface PruneCandidate {
 }
 
 /** Runs one planned action of the kind through the gateway; the message is what the report shows. */
-export type ActionHandler = (run: ActionRun) => Promise<string | undefined>;
+type ActionHandler = (run: ActionRun) => Promise<string | undefined>;
 
 export interface ResourceKind<L extends { kind: string; region: string; name: string } = LiveResource> {
   readonly name: Kind;

@@ -27,7 +27,7 @@ export function formatPath(path: readonly PathSegment[]): string {
   return out;
 }
 
-export function describeValue(value: unknown): string {
+function describeValue(value: unknown): string {
   if (value === undefined) return 'nothing';
   if (value === null) return 'an empty value';
   if (typeof value === 'string') return JSON.stringify(value.length > 60 ? `${value.slice(0, 57)}...` : value);
@@ -66,7 +66,7 @@ function defOf(s: unknown): Def | undefined {
  * The schemas that describe the value at `path`, found by walking zod's definitions
  * (wrappers unwrapped; every branch of a union).
  */
-export function schemasAt(schema: z.ZodType, path: readonly PathSegment[]): unknown[] {
+function schemasAt(schema: z.ZodType, path: readonly PathSegment[]): unknown[] {
   const found: unknown[] = [];
   const visit = (s: unknown, rest: readonly PathSegment[], depth: number): void => {
     if (!s || depth > 64) return;
@@ -125,7 +125,7 @@ export function schemasAt(schema: z.ZodType, path: readonly PathSegment[]): unkn
 }
 
 /** Known keys of the object schema at `path`. */
-export function knownKeysAt(schema: z.ZodType, path: readonly PathSegment[]): string[] {
+function knownKeysAt(schema: z.ZodType, path: readonly PathSegment[]): string[] {
   const found = new Set<string>();
   for (const s of schemasAt(schema, path)) {
     const def = defOf(s);
@@ -138,7 +138,7 @@ export function knownKeysAt(schema: z.ZodType, path: readonly PathSegment[]): st
  * "a whole number >= 0", "a whole number from 0 to 65535", "a number > 0": what the
  * number schema at `path` takes, in words (undefined when there is no number schema).
  */
-export function describeNumberAt(schema: z.ZodType, path: readonly PathSegment[]): string | undefined {
+function describeNumberAt(schema: z.ZodType, path: readonly PathSegment[]): string | undefined {
   const numbers = schemasAt(schema, path).filter((s) => defOf(s)?.type === 'number');
   if (numbers.length !== 1) return undefined;
   const checks = ((defOf(numbers[0])!.checks ?? []) as Array<{ _zod: { def: Record<string, unknown> } }>).map((c) => c._zod.def);

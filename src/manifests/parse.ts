@@ -34,9 +34,9 @@ import { blankJsonComments } from './json-comments.js';
 import { substituteVariables, type Variables } from './variables.js';
 
 /** Aliases expanded per document; far above any honest manifest, far below a billion laughs. */
-export const MAX_ALIAS_COUNT = 100;
+const MAX_ALIAS_COUNT = 100;
 /** Nesting deeper than this is refused before it can exhaust the stack. */
-export const MAX_DEPTH = 64;
+const MAX_DEPTH = 64;
 
 export interface ParseContext {
   vars: Variables;
@@ -102,7 +102,7 @@ function fromDescribeOutput(raw: Record<string, unknown>): { taskDefinition: Rec
  * CreateServiceRequest nor UpdateServiceRequest has the member); ecspresso writes it in
  * the service definition it keeps (`ecspresso init`), so ecspresso users' files carry it.
  */
-export const SERVICE_READ_ONLY_FIELDS = ['platformFamily'] as const;
+const SERVICE_READ_ONLY_FIELDS = ['platformFamily'] as const;
 
 const DESCRIBE_SERVICES_NOTICE = 'read as describe-services output';
 
@@ -720,7 +720,7 @@ function toDesired(data: Record<string, unknown>, isJson: boolean, ctx: ParseCon
 }
 
 /** `arn:aws:ecs:eu-west-1:123456789012:cluster/prod` -> its region, account and name. */
-export function parseClusterArn(value: string): { region: string; account: string; name: string } | undefined {
+function parseClusterArn(value: string): { region: string; account: string; name: string } | undefined {
   const m = /^arn:aws[\w-]*:ecs:([^:]+):(\d+):cluster\/(.+)$/.exec(value);
   return m ? { region: m[1]!, account: m[2]!, name: m[3]! } : undefined;
 }

@@ -8,7 +8,7 @@ import type { Problem } from '../model/problem.js';
 import { type DesiredResource, type InvalidResource, resourceId } from '../model/resource.js';
 
 /** `family:revision` and ARNs pin a revision made elsewhere; a bare name is a TaskDefinition manifest. */
-export function at(r: DesiredResource, field: string): { file: string; line: number; column: number } {
+function at(r: DesiredResource, field: string): { file: string; line: number; column: number } {
   const pos = r.fieldLocations?.[field];
   return { file: r.source.file, line: pos?.line ?? r.source.line, column: pos?.column ?? r.source.column };
 }

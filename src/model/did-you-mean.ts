@@ -15,7 +15,7 @@ export function closestWord(word: string, candidates: Iterable<string>): string 
   return bestDistance <= limit ? best : undefined;
 }
 
-export function editDistance(a: string, b: string): number {
+function editDistance(a: string, b: string): number {
   if (a === b) return 0;
   const prev = new Array<number>(b.length + 1);
   for (let j = 0; j <= b.length; j++) prev[j] = j;

@@ -2,7 +2,7 @@
  * An error as a value: where it happened and why. Rendered once, at the edge
  * (CLI or report), in the user's chosen format.
  */
-export type Stage = 'load' | 'validate' | 'read' | 'diff' | 'plan' | 'apply' | 'prune';
+type Stage = 'load' | 'validate' | 'read' | 'diff' | 'plan' | 'apply' | 'prune';
 
 export interface Problem {
   stage: Stage;

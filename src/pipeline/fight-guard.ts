@@ -77,7 +77,7 @@ export function changeHash(changes: readonly FieldChange[]): string {
 }
 
 /** The tags the fight record is read from: the resource's own, or a family's newest revision's. */
-export function fightTagsOf(d: ResourceDiff): Record<string, string> | undefined {
+function fightTagsOf(d: ResourceDiff): Record<string, string> | undefined {
   return d.live ? kindOf(d.kind).fightTagsOf(d.live) : undefined;
 }
 

@@ -12,7 +12,7 @@ import type { ResourceDiff } from '../diff/types.js';
 import type { Plan, PlannedAction } from './types.js';
 import { ACTION_KINDS } from './types.js';
 
-export const SAVED_PLAN_VERSION = 1;
+const SAVED_PLAN_VERSION = 1;
 
 const SavedPlanSchema = z.object({
   format: z.literal('ecs-reconciler-plan'),

@@ -46,7 +46,7 @@ export interface PlannedAction {
   revisions?: string[];
 }
 
-export interface SkippedResource {
+interface SkippedResource {
   resource: string;
   reason: string;
   /** a skip that is an error (replacement refused, prune refused) rather than a choice */
@@ -54,7 +54,7 @@ export interface SkippedResource {
 }
 
 /** What became of the prune stage: not asked for, planned, or refused as a whole (with why and how to go on). */
-export interface PruneStage {
+interface PruneStage {
   status: 'off' | 'planned' | 'refused';
   reason?: string;
   /** orphaned resources the stage deletes (or would have deleted, when refused) */
@@ -72,7 +72,7 @@ export interface Plan {
 }
 
 /** Actions that remove something from AWS: apply asks before them (or needs --yes). */
-export const DESTRUCTIVE_ACTION_KINDS: ReadonlySet<ActionKind> = new Set<ActionKind>([
+const DESTRUCTIVE_ACTION_KINDS: ReadonlySet<ActionKind> = new Set<ActionKind>([
   'replace-service',
   'delete-service',
   'deregister-task-definition',

@@ -14,8 +14,8 @@ export interface PassRecord {
 }
 
 /** A resource whose state changed this many times within FLAP_WINDOW passes flaps. */
-export const FLAP_CHANGES = 4;
-export const FLAP_WINDOW = 10;
+const FLAP_CHANGES = 4;
+const FLAP_WINDOW = 10;
 
 export function passRecordOf(report: Report, pass: number): PassRecord {
   return {

@@ -11,20 +11,20 @@ import { KINDS } from '../model/resource.js';
 import { ACTION_KINDS } from '../plan/types.js';
 
 export const REPORT_SCHEMA_VERSION = 1;
-export const REPORT_SCHEMA_ID = 'https://ecs-reconciler.dev/schema/report-v1.json';
+const REPORT_SCHEMA_ID = 'https://ecs-reconciler.dev/schema/report-v1.json';
 
 const State = z.enum(RESOURCE_STATES);
 const Cause = z.enum(CHANGE_CAUSES);
 const ActionKindSchema = z.enum(ACTION_KINDS);
 
-export const ReportChangeSchema = z.object({
+const ReportChangeSchema = z.object({
   path: z.string().describe('field path, lists keyed by name: containerDefinitions[name=web].image'),
   live: z.unknown().optional().describe('absent when the field is unset live'),
   desired: z.unknown().optional().describe('absent when the manifest unsets the field'),
   cause: Cause,
 });
 
-export const ReportActionSchema = z.object({
+const ReportActionSchema = z.object({
   kind: ActionKindSchema,
   stage: z.enum(['apply', 'prune']).optional().describe('deletions are the prune stage: they run only after every create and update succeeded'),
   reason: z.string(),
@@ -33,14 +33,14 @@ export const ReportActionSchema = z.object({
   message: z.string().optional(),
 });
 
-export const ReportHistorySchema = z.object({
+const ReportHistorySchema = z.object({
   since: z.string().describe('when the resource entered its current state (ISO time), as far back as the history goes'),
   passesInState: z.number(),
   driftedPasses: z.number().describe('passes in the history that saw it drifted'),
   flapping: z.boolean().describe('its state changed often in the recent passes'),
 });
 
-export const ReportFightSchema = z
+const ReportFightSchema = z
   .object({
     fields: z.array(z.string()).describe('the field paths that came back after each apply'),
     since: z.string().describe('when the controller first applied this change (ISO time)'),
@@ -61,7 +61,7 @@ const ReportDegradedSchema = z
   })
   .describe('state degraded: a deployment of this controller failed or was rolled back; not deployed again for the same manifest');
 
-export const ReportResourceSchema = z.object({
+const ReportResourceSchema = z.object({
   id: z.string(),
   kind: z.enum(KINDS),
   region: z.string(),
@@ -88,7 +88,7 @@ export const ReportResourceSchema = z.object({
   degraded: ReportDegradedSchema.optional(),
 });
 
-export const ProblemSchema = z.object({
+const ProblemSchema = z.object({
   stage: z.enum(['load', 'validate', 'read', 'diff', 'plan', 'apply', 'prune']),
   message: z.string(),
   file: z.string().optional(),
@@ -134,9 +134,7 @@ export const ReportSchema = z.object({
 
 export type ReportChange = z.infer<typeof ReportChangeSchema>;
 export type ReportAction = z.infer<typeof ReportActionSchema>;
-export type { ClusterHealth } from '../kinds/cluster/report.js';
-export type { ReportScaling, ServiceHealth } from '../kinds/service/report.js';
-export type ReportHistory = z.infer<typeof ReportHistorySchema>;
+export type { ReportScaling } from '../kinds/service/report.js';
 export type ReportResource = z.infer<typeof ReportResourceSchema>;
 export type Report = z.infer<typeof ReportSchema>;
 

@@ -16,7 +16,7 @@ import { nameKeyOf } from '../diff/field-diff.js';
 
 export const DEFAULT_REDACT_PATTERNS = ['PASSWORD', 'SECRET', 'TOKEN', 'KEY', 'CREDENTIAL'];
 
-export const MASK_PREFIX = 'redacted:hmac:';
+const MASK_PREFIX = 'redacted:hmac:';
 
 /** Used when no key is given (no --state-dir): masks agree within this process only. */
 const PROCESS_KEY = randomBytes(32);

@@ -31,7 +31,7 @@ function clusterOf(r: ReportResource): string {
   return findKind(r.kind)?.clusterOf(r) ?? '';
 }
 
-export function filterResources(report: Report, f: PageFilters): ReportResource[] {
+function filterResources(report: Report, f: PageFilters): ReportResource[] {
   // a state asked for by name is shown even when it is in-sync
   const show = f.state ? 'all' : (f.show ?? 'changed');
   return report.resources.filter(

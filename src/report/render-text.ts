@@ -82,7 +82,7 @@ function resourceLines(r: ReportResource, verbose: boolean): string[] {
 }
 
 /** A create's fields, nested as YAML under `+ `, as Terraform lists a new resource's attributes. */
-export function createdLines(r: ReportResource, indent = '      '): string[] {
+function createdLines(r: ReportResource, indent = '      '): string[] {
   if (!r.creates) return [];
   if (Object.keys(r.creates).length === 0) return [`${indent}+ (no fields set: ECS's defaults)`];
   return specYaml(r.creates)

@@ -6,7 +6,7 @@
  */
 import { stringify } from 'yaml';
 
-export function withSortedKeys(value: unknown): unknown {
+function withSortedKeys(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(withSortedKeys);
   if (value && typeof value === 'object') {
     const out: Record<string, unknown> = Object.create(null) as Record<string, unknown>;

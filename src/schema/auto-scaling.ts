@@ -11,29 +11,29 @@ const POLICY_NAME = /^[^:/]{1,256}$/;
 const POLICY_NAME_MESSAGE = 'expected 1-256 characters without ":" or "/"';
 const SCHEDULED_ACTION_NAME = /^[^:/|]{1,256}$/;
 
-export const PolicyNameSchema = z
+const PolicyNameSchema = z
   .string()
   .regex(POLICY_NAME, { error: got(POLICY_NAME_MESSAGE) })
   .describe('Scaling policy name: 1-256 characters, no ":" or "/"; unique within the service.');
 
-export const MetricDimensionSchema = z.strictObject({
+const MetricDimensionSchema = z.strictObject({
   name: str(),
   value: str(),
 });
 
-export const TargetTrackingMetricSchema = z.strictObject({
+const TargetTrackingMetricSchema = z.strictObject({
   dimensions: z.array(MetricDimensionSchema).optional(),
   metricName: z.string().optional(),
   namespace: z.string().optional(),
 });
 
-export const TargetTrackingMetricStatSchema = z.strictObject({
+const TargetTrackingMetricStatSchema = z.strictObject({
   metric: TargetTrackingMetricSchema,
   stat: str().describe('CloudWatch statistic, e.g. Average, Sum, p90.'),
   unit: z.string().optional(),
 });
 
-export const TargetTrackingMetricDataQuerySchema = z
+const TargetTrackingMetricDataQuerySchema = z
   .strictObject({
     id: z
       .string()
@@ -50,7 +50,7 @@ export const TargetTrackingMetricDataQuerySchema = z
     }
   });
 
-export const CustomizedMetricSpecificationSchema = z
+const CustomizedMetricSpecificationSchema = z
   .strictObject({
     metricName: z.string().optional(),
     namespace: z.string().optional(),
@@ -80,7 +80,7 @@ export const CustomizedMetricSpecificationSchema = z
     }
   });
 
-export const TargetTrackingPolicySchema = z
+const TargetTrackingPolicySchema = z
   .strictObject({
     policyName: PolicyNameSchema,
     targetValue: z.number().positive().describe('The metric value to keep the service at, e.g. 60 (% CPU).'),
@@ -120,7 +120,7 @@ export const TargetTrackingPolicySchema = z
     }
   });
 
-export const StepAdjustmentSchema = z
+const StepAdjustmentSchema = z
   .strictObject({
     metricIntervalLowerBound: z.number().optional().describe('Lower bound of the breach (metric - threshold); none = -infinity.'),
     metricIntervalUpperBound: z.number().optional().describe('Upper bound of the breach; none = +infinity.'),
@@ -136,7 +136,7 @@ export const StepAdjustmentSchema = z
     }
   });
 
-export const StepScalingPolicySchema = z
+const StepScalingPolicySchema = z
   .strictObject({
     policyName: PolicyNameSchema,
     adjustmentType: z.enum(AdjustmentType).describe('ChangeInCapacity, ExactCapacity or PercentChangeInCapacity.'),
@@ -171,7 +171,7 @@ const SCHEDULE = /^(at\(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\)|rate\(\d+ (minute|
 const ScheduledActionNameSchema = z.string().regex(SCHEDULED_ACTION_NAME, { error: got('expected 1-256 characters without ":", "/" or "|"') });
 
 /** PutScheduledAction's ScalableTargetAction: the capacity bounds set at the scheduled time. */
-export const ScalableTargetActionSchema = z.strictObject({
+const ScalableTargetActionSchema = z.strictObject({
   minCapacity: int(0).optional().describe('New minimum capacity at the scheduled time.'),
   maxCapacity: int(0).optional().describe('New maximum capacity at the scheduled time.'),
 });
@@ -183,7 +183,7 @@ export const ScalableTargetActionSchema = z.strictObject({
  * describe-scheduled-actions`; `name` and flat minCapacity/maxCapacity are the short
  * alias. Read into the short form.
  */
-export const ScheduledActionSchema = z
+const ScheduledActionSchema = z
   .strictObject({
     scheduledActionName: ScheduledActionNameSchema.optional().describe(
       'The scheduled action name (PutScheduledAction ScheduledActionName), unique within the service.',
@@ -248,7 +248,7 @@ export const ScheduledActionSchema = z
     ...((scalableTargetAction?.maxCapacity ?? maxCapacity) !== undefined ? { maxCapacity: (scalableTargetAction?.maxCapacity ?? maxCapacity)! } : {}),
   }));
 
-export const SuspendedStateSchema = z.strictObject({
+const SuspendedStateSchema = z.strictObject({
   dynamicScalingInSuspended: z.boolean().optional().describe('Suspend scale-in by scaling policies.'),
   dynamicScalingOutSuspended: z.boolean().optional().describe('Suspend scale-out by scaling policies.'),
   scheduledScalingSuspended: z.boolean().optional().describe('Suspend scheduled actions.'),
@@ -299,7 +299,3 @@ export const AutoScalingSpecSchema = z
   .describe('Application Auto Scaling of the service desiredCount (our addition to the CreateService input).');
 
 export type AutoScalingSpec = z.infer<typeof AutoScalingSpecSchema>;
-export type AutoScalingSpecInput = z.input<typeof AutoScalingSpecSchema>;
-export type TargetTrackingPolicy = z.infer<typeof TargetTrackingPolicySchema>;
-export type StepScalingPolicy = z.infer<typeof StepScalingPolicySchema>;
-export type ScheduledAction = z.infer<typeof ScheduledActionSchema>;

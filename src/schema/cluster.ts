@@ -4,7 +4,7 @@ import { ClusterSettingName, ContainerInsightsValue, ExecuteCommandLogging } fro
 import { TagsSchema } from './tags.js';
 
 /** CapacityProviderStrategyItem (shared with services). */
-export const CapacityProviderStrategyItemSchema = z.strictObject({
+const CapacityProviderStrategyItemSchema = z.strictObject({
   capacityProvider: str(255).describe('Capacity provider name, e.g. FARGATE, FARGATE_SPOT or an Auto Scaling group provider.'),
   weight: int(0, 1000).optional().describe('Relative share of tasks for this provider, 0-1000 (default 0).'),
   base: int(0, 100000).optional().describe('Minimum number of tasks on this provider, 0-100000 (default 0). Only one provider in a strategy may have a base.'),
@@ -39,12 +39,12 @@ export const CapacityProviderStrategySchema = z
   })
   .describe('Capacity provider strategy: up to 20 providers with weight (0-1000) and base (0-100000).');
 
-export const ClusterSettingSchema = z.strictObject({
+const ClusterSettingSchema = z.strictObject({
   name: z.enum(ClusterSettingName).describe('The setting name: containerInsights.'),
   value: z.enum(ContainerInsightsValue).describe('containerInsights: enabled, disabled or enhanced.'),
 });
 
-export const ExecuteCommandLogConfigurationSchema = z.strictObject({
+const ExecuteCommandLogConfigurationSchema = z.strictObject({
   cloudWatchLogGroupName: z.string().optional().describe('CloudWatch log group for ECS Exec logs (must exist).'),
   cloudWatchEncryptionEnabled: z.boolean().optional(),
   s3BucketName: z.string().optional().describe('S3 bucket for ECS Exec logs (must exist).'),
@@ -52,7 +52,7 @@ export const ExecuteCommandLogConfigurationSchema = z.strictObject({
   s3KeyPrefix: z.string().optional(),
 });
 
-export const ExecuteCommandConfigurationSchema = z
+const ExecuteCommandConfigurationSchema = z
   .strictObject({
     kmsKeyId: z.string().optional().describe('KMS key to encrypt ECS Exec data between client and container.'),
     logging: z.enum(ExecuteCommandLogging).optional().describe('DEFAULT (awslogs of the task), NONE, or OVERRIDE (use logConfiguration).'),
@@ -68,17 +68,17 @@ export const ExecuteCommandConfigurationSchema = z
     }
   });
 
-export const ManagedStorageConfigurationSchema = z.strictObject({
+const ManagedStorageConfigurationSchema = z.strictObject({
   kmsKeyId: z.string().optional().describe('KMS key (single Region) for managed storage such as EBS volumes.'),
   fargateEphemeralStorageKmsKeyId: z.string().optional().describe('KMS key (single Region) for Fargate ephemeral storage.'),
 });
 
-export const ClusterConfigurationSchema = z.strictObject({
+const ClusterConfigurationSchema = z.strictObject({
   executeCommandConfiguration: ExecuteCommandConfigurationSchema.optional(),
   managedStorageConfiguration: ManagedStorageConfigurationSchema.optional(),
 });
 
-export const ClusterServiceConnectDefaultsSchema = z.strictObject({
+const ClusterServiceConnectDefaultsSchema = z.strictObject({
   namespace: str(1024).describe('Cloud Map namespace name or ARN used by Service Connect by default (up to 1024 characters).'),
 });
 
@@ -93,4 +93,3 @@ export const ClusterSpecSchema = z.strictObject({
 });
 
 export type ClusterSpec = z.infer<typeof ClusterSpecSchema>;
-export type ClusterSpecInput = z.input<typeof ClusterSpecSchema>;

@@ -63,15 +63,8 @@ export function ecsName(what: string) {
     .describe(`The ${what}: up to 255 letters (uppercase and lowercase), numbers, hyphens and underscores.`);
 }
 
-export const arn = z.string().min(1);
-
 /** Placement constraint as used by both task definitions (memberOf) and services. */
 export const placementExpression = z.string().max(2000);
-
-/** Quote a value for a message: strings in double quotes, other values as JSON. */
-export function show(v: unknown): string {
-  return typeof v === 'string' ? JSON.stringify(v) : String(v);
-}
 
 /** A regex error message that ends with the offending value: `expected ..., got "x"`. */
 export function got(expected: string) {

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { ManifestSchema } from './manifest.js';
 
-export const MANIFEST_SCHEMA_ID = 'https://ecs-reconciler.dev/schema/manifest-v1.json';
+const MANIFEST_SCHEMA_ID = 'https://ecs-reconciler.dev/schema/manifest-v1.json';
 
 /**
  * The JSON Schema (draft 2020-12) of one manifest document, generated from

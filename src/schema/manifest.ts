@@ -3,24 +3,20 @@ import { ANNOTATION } from '../model/resource.js';
 import { ClusterSpecSchema } from './cluster.js';
 import { ecsName, got, restoreProtoKeys } from './common.js';
 import { ServiceSpecSchema } from './service.js';
-import { TaskDefinitionJsonFileSchema, TaskDefinitionSpecSchema } from './task-definition.js';
-
-export { TaskDefinitionJsonFileSchema };
+import { TaskDefinitionSpecSchema } from './task-definition.js';
 
 export const API_VERSION = 'ecs-reconciler/v1' as const;
-// one source: the model's (src/model/resource.ts); the kinds themselves are src/kinds/registry.ts
-export { KINDS, type Kind } from '../model/resource.js';
 
 /** Prefix of the controller's own annotation keys. */
-export const ANNOTATION_PREFIX = 'ecs-reconciler/';
+const ANNOTATION_PREFIX = 'ecs-reconciler/';
 
-export const ANNOTATIONS = ANNOTATION;
+const ANNOTATIONS = ANNOTATION;
 
 const KNOWN_ANNOTATIONS: readonly string[] = Object.values(ANNOTATIONS);
 
 const boolString = z.enum(['true', 'false']);
 
-export const AnnotationsSchema = z
+const AnnotationsSchema = z
   .object({
     [ANNOTATIONS.prune]: boolString.optional().describe('"false": never delete this resource, even when its manifest goes.'),
     [ANNOTATIONS.allowReplace]: boolString.optional().describe('"true": may delete and re-create the resource when an immutable field changes.'),
@@ -44,7 +40,7 @@ export const AnnotationsSchema = z
   .transform((a) => restoreProtoKeys(a as Record<string, string>) as typeof a)
   .describe(`Behaviour knobs, all strings. Keys under "${ANNOTATION_PREFIX}" are the controller's; other keys are free.`);
 
-export const RegionSchema = z
+const RegionSchema = z
   .string()
   .regex(/^[a-z]{2}(-[a-z]+)+-\d{1,2}$/, { error: got('expected an AWS region such as eu-west-1') })
   .describe('AWS region, e.g. eu-west-1; default from --region or AWS_REGION.');
@@ -55,17 +51,17 @@ export const metadataCommon = {
   annotations: AnnotationsSchema.optional(),
 };
 
-export const ClusterMetadataSchema = z.strictObject({
+const ClusterMetadataSchema = z.strictObject({
   name: ecsName('cluster name'),
   ...metadataCommon,
 });
 
-export const TaskDefinitionMetadataSchema = z.strictObject({
+const TaskDefinitionMetadataSchema = z.strictObject({
   name: ecsName('task definition family'),
   ...metadataCommon,
 });
 
-export const ServiceMetadataSchema = z.strictObject({
+const ServiceMetadataSchema = z.strictObject({
   name: ecsName('service name'),
   cluster: z
     .union([
@@ -105,8 +101,5 @@ export const ManifestSchema = z
   .describe('An ecs-reconciler manifest: kind Cluster, TaskDefinition or Service.');
 
 export type Annotations = z.infer<typeof AnnotationsSchema>;
-export type ClusterManifest = z.infer<typeof ClusterManifestSchema>;
-export type TaskDefinitionManifest = z.infer<typeof TaskDefinitionManifestSchema>;
-export type ServiceManifest = z.infer<typeof ServiceManifestSchema>;
 export type Manifest = z.infer<typeof ManifestSchema>;
 export type ManifestInput = z.input<typeof ManifestSchema>;

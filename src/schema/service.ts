@@ -33,21 +33,21 @@ import { LogConfigurationSchema } from './task-definition.js';
 const TASK_DEFINITION_REF =
   /^([a-zA-Z0-9_-]{1,255}(:[1-9][0-9]*)?|arn:aws[a-zA-Z-]*:ecs:[a-z0-9-]+:\d{12}:task-definition\/[a-zA-Z0-9_-]{1,255}(:[1-9][0-9]*)?)$/;
 
-export const TaskDefinitionRefSchema = z
+const TaskDefinitionRefSchema = z
   .string()
   .regex(TASK_DEFINITION_REF, {
     error: got('expected a TaskDefinition manifest name, family:revision, or a task definition ARN'),
   })
   .describe("A TaskDefinition manifest's name (the revision the controller registered), or family:revision / a full ARN to pin one.");
 
-export const AdvancedConfigurationSchema = z.strictObject({
+const AdvancedConfigurationSchema = z.strictObject({
   alternateTargetGroupArn: z.string().optional().describe('Blue/green: the second target group.'),
   productionListenerRule: z.string().optional(),
   testListenerRule: z.string().optional(),
   roleArn: z.string().optional(),
 });
 
-export const LoadBalancerSchema = z.strictObject({
+const LoadBalancerSchema = z.strictObject({
   targetGroupArn: z.string().optional().describe('ALB/NLB target group ARN (target type ip for awsvpc).'),
   loadBalancerName: z.string().optional().describe('Classic Load Balancer name (instead of targetGroupArn).'),
   containerName: z.string().optional().describe('Container (in the task definition) to register.'),
@@ -55,37 +55,37 @@ export const LoadBalancerSchema = z.strictObject({
   advancedConfiguration: AdvancedConfigurationSchema.optional().describe('Blue/green deployment settings.'),
 });
 
-export const ServiceRegistrySchema = z.strictObject({
+const ServiceRegistrySchema = z.strictObject({
   registryArn: z.string().optional().describe('Cloud Map service ARN.'),
   port: int(0, 65535).optional(),
   containerName: z.string().optional(),
   containerPort: int(0, 65535).optional(),
 });
 
-export const ThresholdConfigurationSchema = z.strictObject({
+const ThresholdConfigurationSchema = z.strictObject({
   type: z.enum(ThresholdType),
   value: int(0).describe('Failure threshold (default 50).'),
 });
 
-export const DeploymentCircuitBreakerSchema = z.strictObject({
+const DeploymentCircuitBreakerSchema = z.strictObject({
   enable: z.boolean().describe('Stop a deployment whose tasks keep failing.'),
   rollback: z.boolean().describe('Roll back to the last completed deployment when the breaker trips.'),
   resetOnHealthyTask: z.boolean().optional(),
   thresholdConfiguration: ThresholdConfigurationSchema.optional(),
 });
 
-export const DeploymentAlarmsSchema = z.strictObject({
+const DeploymentAlarmsSchema = z.strictObject({
   alarmNames: z.array(z.string()).describe('CloudWatch alarms that fail the deployment.'),
   rollback: z.boolean(),
   enable: z.boolean(),
 });
 
-export const DeploymentLifecycleHookTimeoutConfigurationSchema = z.strictObject({
+const DeploymentLifecycleHookTimeoutConfigurationSchema = z.strictObject({
   timeoutInMinutes: int(1).optional().describe('Default 1440 (24 hours).'),
   action: z.enum(DeploymentLifecycleHookAction).optional().describe('CONTINUE or ROLLBACK on timeout.'),
 });
 
-export const DeploymentLifecycleHookSchema = z.strictObject({
+const DeploymentLifecycleHookSchema = z.strictObject({
   targetType: z.enum(DeploymentLifecycleHookTargetType).optional().describe('AWS_LAMBDA or PAUSE.'),
   hookTargetArn: z.string().optional().describe('Lambda function ARN (AWS_LAMBDA).'),
   roleArn: z.string().optional(),
@@ -94,23 +94,23 @@ export const DeploymentLifecycleHookSchema = z.strictObject({
   timeoutConfiguration: DeploymentLifecycleHookTimeoutConfigurationSchema.optional(),
 });
 
-export const LinearConfigurationSchema = z.strictObject({
+const LinearConfigurationSchema = z.strictObject({
   stepPercent: z.number().min(3).max(100).optional().describe('Traffic shifted per step, 3.0-100.0 (default 10).'),
   stepBakeTimeInMinutes: int(0, 1440).optional().describe('Minutes between steps, 0-1440 (default 6).'),
 });
 
-export const CanaryConfigurationSchema = z.strictObject({
+const CanaryConfigurationSchema = z.strictObject({
   canaryPercent: z.number().min(0.1).max(100).optional().describe('Traffic to the canary, 0.1-100.0 (default 5).'),
   canaryBakeTimeInMinutes: int(0, 1440).optional().describe('Minutes before shifting the rest, 0-1440 (default 10).'),
 });
 
-export const DeploymentEarlySuccessCriteriaSchema = z.strictObject({
+const DeploymentEarlySuccessCriteriaSchema = z.strictObject({
   enable: z.boolean(),
   healthyPercent: int(0, 100).optional(),
   sourceServiceRevisionCleanup: z.enum(ServiceRevisionCleanup).optional(),
 });
 
-export const DeploymentConfigurationSchema = z
+const DeploymentConfigurationSchema = z
   .strictObject({
     deploymentCircuitBreaker: DeploymentCircuitBreakerSchema.optional().describe('Deployment circuit breaker (rolling updates).'),
     maximumPercent: int(0).optional().describe('Upper limit of running tasks during a deployment, % of desiredCount (default 200).'),
@@ -133,65 +133,65 @@ export const DeploymentConfigurationSchema = z
     }
   });
 
-export const PlacementConstraintSchema = z.strictObject({
+const PlacementConstraintSchema = z.strictObject({
   type: z.enum(PlacementConstraintType).optional().describe('distinctInstance or memberOf.'),
   expression: placementExpression.optional().describe('Cluster query language expression (memberOf), up to 2000 characters.'),
 });
 
-export const PlacementStrategySchema = z.strictObject({
+const PlacementStrategySchema = z.strictObject({
   type: z.enum(PlacementStrategyType).optional().describe('binpack, random or spread.'),
   field: z.string().optional().describe('spread: instanceId, host or attribute:...; binpack: cpu or memory.'),
 });
 
-export const AwsVpcConfigurationSchema = z.strictObject({
+const AwsVpcConfigurationSchema = z.strictObject({
   subnets: z.array(str()).min(1).max(16).describe('Subnet ids (1-16, one VPC).'),
   securityGroups: z.array(str()).max(5).optional().describe('Security group ids (up to 5, same VPC).'),
   assignPublicIp: z.enum(AssignPublicIp).optional().describe('ENABLED or DISABLED (default).'),
 });
 
-export const NetworkConfigurationSchema = z.strictObject({
+const NetworkConfigurationSchema = z.strictObject({
   awsvpcConfiguration: AwsVpcConfigurationSchema.optional().describe('Subnets and security groups for awsvpc tasks.'),
 });
 
-export const DeploymentControllerSchema = z.strictObject({
+const DeploymentControllerSchema = z.strictObject({
   type: z.enum(DeploymentControllerType).describe('ECS (default), CODE_DEPLOY or EXTERNAL.'),
 });
 
-export const ServiceConnectTestTrafficHeaderMatchRulesSchema = z.strictObject({
+const ServiceConnectTestTrafficHeaderMatchRulesSchema = z.strictObject({
   exact: z.string(),
 });
 
-export const ServiceConnectTestTrafficHeaderRulesSchema = z.strictObject({
+const ServiceConnectTestTrafficHeaderRulesSchema = z.strictObject({
   name: str(),
   value: ServiceConnectTestTrafficHeaderMatchRulesSchema.optional(),
 });
 
-export const ServiceConnectTestTrafficRulesSchema = z.strictObject({
+const ServiceConnectTestTrafficRulesSchema = z.strictObject({
   header: ServiceConnectTestTrafficHeaderRulesSchema,
 });
 
-export const ServiceConnectClientAliasSchema = z.strictObject({
+const ServiceConnectClientAliasSchema = z.strictObject({
   port: int(0, 65535).describe('Port clients use to reach this service.'),
   dnsName: z.string().max(127).optional().describe('DNS name clients use (up to 127 characters).'),
   testTrafficRules: ServiceConnectTestTrafficRulesSchema.optional(),
 });
 
-export const TimeoutConfigurationSchema = z.strictObject({
+const TimeoutConfigurationSchema = z.strictObject({
   idleTimeoutSeconds: int(0).optional().describe('0 disables.'),
   perRequestTimeoutSeconds: int(0).optional().describe('0 disables.'),
 });
 
-export const ServiceConnectTlsCertificateAuthoritySchema = z.strictObject({
+const ServiceConnectTlsCertificateAuthoritySchema = z.strictObject({
   awsPcaAuthorityArn: z.string().optional(),
 });
 
-export const ServiceConnectTlsConfigurationSchema = z.strictObject({
+const ServiceConnectTlsConfigurationSchema = z.strictObject({
   issuerCertificateAuthority: ServiceConnectTlsCertificateAuthoritySchema,
   kmsKey: z.string().optional(),
   roleArn: z.string().optional(),
 });
 
-export const ServiceConnectServiceSchema = z.strictObject({
+const ServiceConnectServiceSchema = z.strictObject({
   portName: str().describe('The name of a portMappings entry of the task definition.'),
   discoveryName: z
     .string()
@@ -203,17 +203,17 @@ export const ServiceConnectServiceSchema = z.strictObject({
   tls: ServiceConnectTlsConfigurationSchema.optional(),
 });
 
-export const ServiceConnectAccessLogConfigurationSchema = z.strictObject({
+const ServiceConnectAccessLogConfigurationSchema = z.strictObject({
   format: z.enum(ServiceConnectAccessLoggingFormat),
   includeQueryParameters: z.enum(ServiceConnectIncludeQueryParameters).optional(),
 });
 
 /** ServiceConnectContainerConfiguration: a tagged union with one member (logLevel). */
-export const ServiceConnectContainerConfigurationSchema = z.strictObject({
+const ServiceConnectContainerConfigurationSchema = z.strictObject({
   logLevel: z.enum(ServiceConnectContainerLogLevel).describe('Service Connect proxy log level: info (default) or debug.'),
 });
 
-export const ServiceConnectConfigurationSchema = z.strictObject({
+const ServiceConnectConfigurationSchema = z.strictObject({
   enabled: z.boolean(),
   namespace: z.string().optional().describe('Cloud Map namespace (default: the cluster serviceConnectDefaults).'),
   services: z.array(ServiceConnectServiceSchema).optional(),
@@ -222,13 +222,13 @@ export const ServiceConnectConfigurationSchema = z.strictObject({
   containerConfigurations: z.array(ServiceConnectContainerConfigurationSchema).optional(),
 });
 
-export const EBSTagSpecificationSchema = z.strictObject({
+const EBSTagSpecificationSchema = z.strictObject({
   resourceType: z.enum(EBSResourceType),
   tags: TagsSchema.optional(),
   propagateTags: z.enum(PropagateTags).optional(),
 });
 
-export const ServiceManagedEBSVolumeConfigurationSchema = z.strictObject({
+const ServiceManagedEBSVolumeConfigurationSchema = z.strictObject({
   encrypted: z.boolean().optional(),
   kmsKeyId: z.string().optional(),
   volumeType: z.string().optional().describe('gp2, gp3, io1, io2, st1, sc1 or standard.'),
@@ -242,30 +242,30 @@ export const ServiceManagedEBSVolumeConfigurationSchema = z.strictObject({
   filesystemType: z.enum(TaskFilesystemType).optional(),
 });
 
-export const ServiceVolumeConfigurationSchema = z.strictObject({
+const ServiceVolumeConfigurationSchema = z.strictObject({
   name: str().describe('A volume of the task definition with configuredAtLaunch: true.'),
   managedEBSVolume: ServiceManagedEBSVolumeConfigurationSchema.optional(),
 });
 
-export const VpcLatticeAdvancedConfigurationSchema = z.strictObject({
+const VpcLatticeAdvancedConfigurationSchema = z.strictObject({
   alternateTargetGroupArn: z.string().optional(),
   productionListenerRule: z.string().optional(),
   testListenerRule: z.string().optional(),
 });
 
-export const VpcLatticeConfigurationSchema = z.strictObject({
+const VpcLatticeConfigurationSchema = z.strictObject({
   roleArn: str(),
   targetGroupArn: str(),
   portName: str(),
   advancedConfiguration: VpcLatticeAdvancedConfigurationSchema.optional(),
 });
 
-export const GatewayConnectorHealthCheckMatcherSchema = z.strictObject({
+const GatewayConnectorHealthCheckMatcherSchema = z.strictObject({
   httpCode: z.string().optional(),
   grpcCode: z.string().optional(),
 });
 
-export const GatewayConnectorHealthCheckSchema = z.strictObject({
+const GatewayConnectorHealthCheckSchema = z.strictObject({
   healthCheckProtocol: z.enum(GatewayConnectorHealthCheckProtocol).optional(),
   healthCheckPort: int(1, 65535).optional(),
   healthCheckPath: z.string().optional(),
@@ -276,22 +276,22 @@ export const GatewayConnectorHealthCheckSchema = z.strictObject({
   matcher: GatewayConnectorHealthCheckMatcherSchema.optional(),
 });
 
-export const GatewayConnectorFiltersSchema = z.strictObject({
+const GatewayConnectorFiltersSchema = z.strictObject({
   accessTypes: z.array(z.enum(AccessType)).optional(),
 });
 
-export const GatewayConnectorSchema = z.strictObject({
+const GatewayConnectorSchema = z.strictObject({
   portName: str(),
   healthCheck: GatewayConnectorHealthCheckSchema.optional(),
   filters: GatewayConnectorFiltersSchema.optional(),
 });
 
-export const MetricConfigurationSchema = z.strictObject({
+const MetricConfigurationSchema = z.strictObject({
   metricNames: z.array(z.string()).describe('Metrics to publish at this resolution.'),
   resolutionSeconds: z.union([z.literal(20), z.literal(60)]).describe('20 or 60 seconds.'),
 });
 
-export const MonitoringConfigurationSchema = z.strictObject({
+const MonitoringConfigurationSchema = z.strictObject({
   metricConfigurations: z.array(MetricConfigurationSchema).optional(),
 });
 
@@ -416,4 +416,3 @@ export const ServiceSpecSchema = z
   );
 
 export type ServiceSpec = z.infer<typeof ServiceSpecSchema>;
-export type ServiceSpecInput = z.input<typeof ServiceSpecSchema>;

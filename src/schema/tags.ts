@@ -3,7 +3,7 @@ import { TAG } from '../model/resource.js';
 import { ownKeysRecord } from './common.js';
 
 /** ECS tag limits (TagResource / Tag in the ECS API reference: "Maximum number of tags per resource - 50"). */
-export const MAX_TAGS = 50;
+const MAX_TAGS = 50;
 /**
  * The ownership tags the controller may add to a resource it applies, at most: every key
  * of src/model/resource.ts TAG (managed-by, applied-hash, source, revision, repository,
@@ -15,18 +15,18 @@ export const OWNERSHIP_TAG_COUNT = Object.keys(TAG).length;
 export const MAX_USER_TAGS = MAX_TAGS - OWNERSHIP_TAG_COUNT;
 const tooManyTags = (n: number) =>
   `at most ${MAX_USER_TAGS} tags, got ${n}: ECS allows ${MAX_TAGS} per resource and the controller adds up to ${OWNERSHIP_TAG_COUNT} ownership tags of its own (ecs-reconciler:*)`;
-export const MAX_TAG_KEY_LENGTH = 128;
-export const MAX_TAG_VALUE_LENGTH = 256;
+const MAX_TAG_KEY_LENGTH = 128;
+const MAX_TAG_VALUE_LENGTH = 256;
 /** Prefix of the controller's own ownership tags (ecs-reconciler:managed-by, ...). */
-export const CONTROLLER_TAG_PREFIX = 'ecs-reconciler:';
+const CONTROLLER_TAG_PREFIX = 'ecs-reconciler:';
 
 const tagValue = z.union([z.string(), z.number(), z.boolean()]).transform((v) => String(v));
 
 /** `{ team: web }`: the map form. */
-export const TagMapSchema = ownKeysRecord(tagValue);
+const TagMapSchema = ownKeysRecord(tagValue);
 
 /** `[{ key: team, value: web }]`: the ECS API's list form. */
-export const TagListSchema = z.array(
+const TagListSchema = z.array(
   z.strictObject({
     key: z.string().describe('Tag key, 1-128 characters.'),
     value: tagValue.optional().describe('Tag value, 0-256 characters.'),
@@ -110,5 +110,3 @@ export const TagsSchema = z
   .describe(
     `Tags: a map { key: value } or the ECS list [{ key, value }]. At most ${MAX_USER_TAGS} (ECS allows ${MAX_TAGS}; the controller adds up to ${OWNERSHIP_TAG_COUNT} ownership tags); key 1-128 characters, value 0-256; "aws:" and "ecs-reconciler:" prefixes are reserved.`,
   );
-
-export type Tags = z.infer<typeof TagsSchema>;

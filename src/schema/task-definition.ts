@@ -44,13 +44,13 @@ import { TagsSchema } from './tags.js';
 // ---------------------------------------------------------------------------
 
 /** Secret: an environment variable (or log option) filled from Secrets Manager or SSM. */
-export const SecretSchema = z.strictObject({
+const SecretSchema = z.strictObject({
   name: str().describe('Name of the environment variable (or log option) to set.'),
   valueFrom: str().describe('Secrets Manager secret ARN or SSM Parameter Store parameter ARN/name (full ARN if in another Region).'),
 });
 
 /** KeyValuePair: `{ name, value }` (environment variables, proxy properties). */
-export const KeyValuePairSchema = z.strictObject({
+const KeyValuePairSchema = z.strictObject({
   name: str().describe('Name (for environment variables: the variable name).'),
   value: scalarString.optional().describe('Value; numbers and booleans are turned into strings.'),
 });
@@ -69,7 +69,7 @@ export const LogConfigurationSchema = z.strictObject({
 const PORT_NAME = /^[a-z0-9_-]{1,64}$/;
 const PORT_RANGE = /^(\d{1,5})-(\d{1,5})$/;
 
-export const PortMappingSchema = z
+const PortMappingSchema = z
   .strictObject({
     containerPort: int(0, 65535).optional().describe('Port number on the container bound to the host port.'),
     hostPort: int(0, 65535).optional().describe('Port on the host. In awsvpc and host network mode: omit it or give the containerPort.'),
@@ -123,50 +123,50 @@ export const PortMappingSchema = z
     }
   });
 
-export const RepositoryCredentialsSchema = z.strictObject({
+const RepositoryCredentialsSchema = z.strictObject({
   credentialsParameter: str().describe('ARN of the Secrets Manager secret holding the private registry credentials.'),
 });
 
-export const ContainerRestartPolicySchema = z.strictObject({
+const ContainerRestartPolicySchema = z.strictObject({
   enabled: z.boolean().describe('Whether the container restarts when it exits.'),
   ignoredExitCodes: z.array(z.number().int()).max(50).optional().describe('Exit codes that do not trigger a restart (up to 50).'),
   restartAttemptPeriod: int(60, 1800).optional().describe('Seconds the container must run before a restart can be attempted, 60-1800 (default 300).'),
 });
 
-export const EnvironmentFileSchema = z.strictObject({
+const EnvironmentFileSchema = z.strictObject({
   value: str().describe('ARN of the S3 object holding the .env file.'),
   type: z.enum(EnvironmentFileType).describe('Only s3.'),
 });
 
-export const MountPointSchema = z.strictObject({
+const MountPointSchema = z.strictObject({
   sourceVolume: z.string().optional().describe('Name of a volume of this task definition.'),
   containerPath: z.string().optional().describe('Path in the container to mount the volume at.'),
   readOnly: z.boolean().optional(),
 });
 
-export const VolumeFromSchema = z.strictObject({
+const VolumeFromSchema = z.strictObject({
   sourceContainer: z.string().optional().describe('Container to mount volumes from.'),
   readOnly: z.boolean().optional(),
 });
 
-export const KernelCapabilitiesSchema = z.strictObject({
+const KernelCapabilitiesSchema = z.strictObject({
   add: stringList.optional().describe('Linux capabilities to add, e.g. SYS_PTRACE (Fargate: only SYS_PTRACE).'),
   drop: stringList.optional().describe('Linux capabilities to drop.'),
 });
 
-export const DeviceSchema = z.strictObject({
+const DeviceSchema = z.strictObject({
   hostPath: str().describe('Path of the device on the host.'),
   containerPath: z.string().optional(),
   permissions: z.array(z.enum(DeviceCgroupPermission)).optional().describe('read, write, mknod.'),
 });
 
-export const TmpfsSchema = z.strictObject({
+const TmpfsSchema = z.strictObject({
   containerPath: str().describe('Absolute path in the container of the tmpfs mount.'),
   size: int(1).describe('Maximum size of the tmpfs volume in MiB.'),
   mountOptions: stringList.optional(),
 });
 
-export const LinuxParametersSchema = z.strictObject({
+const LinuxParametersSchema = z.strictObject({
   capabilities: KernelCapabilitiesSchema.optional(),
   devices: z.array(DeviceSchema).optional(),
   initProcessEnabled: z.boolean().optional().describe('Run an init process in the container (docker run --init).'),
@@ -176,23 +176,23 @@ export const LinuxParametersSchema = z.strictObject({
   swappiness: int(0, 100).optional().describe('0-100 (default 60); needs maxSwap.'),
 });
 
-export const ContainerDependencySchema = z.strictObject({
+const ContainerDependencySchema = z.strictObject({
   containerName: str().describe('A container of this task definition.'),
   condition: z.enum(ContainerCondition).describe('START, COMPLETE, SUCCESS (exit 0) or HEALTHY (needs a healthCheck on that container).'),
 });
 
-export const HostEntrySchema = z.strictObject({
+const HostEntrySchema = z.strictObject({
   hostname: str(),
   ipAddress: str(),
 });
 
-export const UlimitSchema = z.strictObject({
+const UlimitSchema = z.strictObject({
   name: z.enum(UlimitName),
   softLimit: z.number().int(),
   hardLimit: z.number().int(),
 });
 
-export const HealthCheckSchema = z.strictObject({
+const HealthCheckSchema = z.strictObject({
   command: z
     .array(z.string())
     .min(1)
@@ -206,33 +206,33 @@ export const HealthCheckSchema = z.strictObject({
   startPeriod: int(0, 300).optional().describe('Grace period in seconds before failures count, 0-300 (default off).'),
 });
 
-export const SystemControlSchema = z.strictObject({
+const SystemControlSchema = z.strictObject({
   namespace: z.string().optional().describe('Kernel parameter, e.g. net.ipv4.tcp_keepalive_time.'),
   value: z.string().optional(),
 });
 
-export const NvidiaMpsAllocationSchema = z.strictObject({
+const NvidiaMpsAllocationSchema = z.strictObject({
   memory: int(1).describe('GPU memory in MiB for the container.'),
   maxComputePercent: int(1, 100).optional().describe('Maximum percentage of the GPU compute capacity (default 100).'),
 });
 
 /** SharingStrategy: a tagged union with exactly one member (nvidiaMps). */
-export const SharingStrategySchema = z.strictObject({
+const SharingStrategySchema = z.strictObject({
   nvidiaMps: NvidiaMpsAllocationSchema,
 });
 
-export const ResourceRequirementSchema = z.strictObject({
+const ResourceRequirementSchema = z.strictObject({
   value: z.string().optional().describe('GPU count (or ALL), NeuronDevice ALL, or an InferenceAccelerator deviceName.'),
   type: z.enum(ResourceType),
   sharingStrategy: SharingStrategySchema.optional().describe('GPU sharing (NVIDIA MPS); instead of value.'),
 });
 
-export const FirelensConfigurationSchema = z.strictObject({
+const FirelensConfigurationSchema = z.strictObject({
   type: z.enum(FirelensConfigurationType).describe('fluentbit or fluentd.'),
   options: stringMap.optional().describe('e.g. enable-ecs-log-metadata, config-file-type, config-file-value.'),
 });
 
-export const ContainerDefinitionSchema = z.strictObject({
+const ContainerDefinitionSchema = z.strictObject({
   name: z
     .string()
     .regex(ECS_NAME_PATTERN, { error: got(ECS_NAME_MESSAGE) })
@@ -287,11 +287,11 @@ export const ContainerDefinitionSchema = z.strictObject({
 // Volumes and the rest of RegisterTaskDefinition
 // ---------------------------------------------------------------------------
 
-export const HostVolumePropertiesSchema = z.strictObject({
+const HostVolumePropertiesSchema = z.strictObject({
   sourcePath: z.string().optional().describe('Path on the host (bind mount); empty for a Docker-managed path.'),
 });
 
-export const DockerVolumeConfigurationSchema = z.strictObject({
+const DockerVolumeConfigurationSchema = z.strictObject({
   scope: z.enum(Scope).optional().describe('task (deleted with the task) or shared (persists).'),
   autoprovision: z.boolean().optional().describe('Create the volume if it does not exist (scope shared only).'),
   driver: z.string().optional(),
@@ -299,12 +299,12 @@ export const DockerVolumeConfigurationSchema = z.strictObject({
   labels: stringMap.optional(),
 });
 
-export const EFSAuthorizationConfigSchema = z.strictObject({
+const EFSAuthorizationConfigSchema = z.strictObject({
   accessPointId: z.string().optional(),
   iam: z.enum(EFSAuthorizationConfigIAM).optional(),
 });
 
-export const EFSVolumeConfigurationSchema = z.strictObject({
+const EFSVolumeConfigurationSchema = z.strictObject({
   fileSystemId: str().describe('EFS file system id, fs-...'),
   rootDirectory: z.string().optional(),
   transitEncryption: z.enum(EFSTransitEncryption).optional(),
@@ -312,25 +312,25 @@ export const EFSVolumeConfigurationSchema = z.strictObject({
   authorizationConfig: EFSAuthorizationConfigSchema.optional(),
 });
 
-export const S3FilesVolumeConfigurationSchema = z.strictObject({
+const S3FilesVolumeConfigurationSchema = z.strictObject({
   fileSystemArn: str().describe('ARN of the S3 Files file system.'),
   rootDirectory: z.string().optional(),
   transitEncryptionPort: int(0, 65535).optional(),
   accessPointArn: z.string().optional(),
 });
 
-export const FSxWindowsFileServerAuthorizationConfigSchema = z.strictObject({
+const FSxWindowsFileServerAuthorizationConfigSchema = z.strictObject({
   credentialsParameter: str(),
   domain: str(),
 });
 
-export const FSxWindowsFileServerVolumeConfigurationSchema = z.strictObject({
+const FSxWindowsFileServerVolumeConfigurationSchema = z.strictObject({
   fileSystemId: str(),
   rootDirectory: str(),
   authorizationConfig: FSxWindowsFileServerAuthorizationConfigSchema,
 });
 
-export const VolumeSchema = z.strictObject({
+const VolumeSchema = z.strictObject({
   name: z
     .string()
     .regex(ECS_NAME_PATTERN, { error: got(ECS_NAME_MESSAGE) })
@@ -343,27 +343,27 @@ export const VolumeSchema = z.strictObject({
   configuredAtLaunch: z.boolean().optional().describe('Volume configured when the task runs (e.g. EBS from the service volumeConfigurations).'),
 });
 
-export const TaskDefinitionPlacementConstraintSchema = z.strictObject({
+const TaskDefinitionPlacementConstraintSchema = z.strictObject({
   type: z.enum(TaskDefinitionPlacementConstraintType).optional(),
   expression: placementExpression.optional().describe('Cluster query language expression (up to 2000 characters).'),
 });
 
-export const ProxyConfigurationSchema = z.strictObject({
+const ProxyConfigurationSchema = z.strictObject({
   type: z.enum(ProxyConfigurationType).optional(),
   containerName: str(),
   properties: z.array(KeyValuePairSchema).optional(),
 });
 
-export const InferenceAcceleratorSchema = z.strictObject({
+const InferenceAcceleratorSchema = z.strictObject({
   deviceName: str(),
   deviceType: str(),
 });
 
-export const EphemeralStorageSchema = z.strictObject({
+const EphemeralStorageSchema = z.strictObject({
   sizeInGiB: int(21, 200).describe('Fargate ephemeral storage in GiB, 21-200.'),
 });
 
-export const RuntimePlatformSchema = z.strictObject({
+const RuntimePlatformSchema = z.strictObject({
   cpuArchitecture: z.enum(CPUArchitecture).optional().describe('X86_64 or ARM64.'),
   operatingSystemFamily: z.enum(OSFamily).optional().describe('LINUX or a WINDOWS_SERVER_* family.'),
 });
@@ -576,7 +576,7 @@ const taskDefinitionShape = {
 export const TaskDefinitionSpecSchema = z.strictObject(taskDefinitionShape).superRefine(everyRun(checkTaskDefinition), EVERY_RUN);
 
 /** The family name: the task definition's metadata.name. */
-export const FamilySchema = ecsName('task definition family');
+const FamilySchema = ecsName('task definition family');
 
 /**
  * A plain register-task-definition JSON file (`aws ecs register-task-definition
@@ -588,5 +588,3 @@ export const TaskDefinitionJsonFileSchema = z
 
 export type ContainerDefinition = z.infer<typeof ContainerDefinitionSchema>;
 export type TaskDefinitionSpec = z.infer<typeof TaskDefinitionSpecSchema>;
-export type TaskDefinitionSpecInput = z.input<typeof TaskDefinitionSpecSchema>;
-export type TaskDefinitionJsonFile = z.infer<typeof TaskDefinitionJsonFileSchema>;

@@ -21,9 +21,9 @@ import type { AddressInfo } from 'node:net';
 import { DescribeServicesCommand, type ECSClient, ListClustersCommand, ListServicesCommand, ListTaskDefinitionsCommand } from '@aws-sdk/client-ecs';
 import { mulberry32 } from '../seeded-random.js';
 
-export type FaultKind = 'throttle' | 'e500' | 'e503' | 'drop' | 'slow';
-export type FaultPhase = 'before' | 'after';
-export const FAULT_KINDS: readonly FaultKind[] = ['throttle', 'e500', 'e503', 'drop', 'slow'];
+type FaultKind = 'throttle' | 'e500' | 'e503' | 'drop' | 'slow';
+type FaultPhase = 'before' | 'after';
+const FAULT_KINDS: readonly FaultKind[] = ['throttle', 'e500', 'e503', 'drop', 'slow'];
 
 export interface FaultConfig {
   /** probability (0..1) that a matching call gets a fault */
@@ -57,17 +57,12 @@ export interface InjectedFault {
   n: number;
 }
 
-export function operationOf(headers: http.IncomingHttpHeaders): string {
+function operationOf(headers: http.IncomingHttpHeaders): string {
   const target = headers['x-amz-target'];
   const value = Array.isArray(target) ? target[0] : target;
   if (!value) return 'Other';
   const dot = value.lastIndexOf('.');
   return dot >= 0 ? value.slice(dot + 1) : value;
-}
-
-const MUTATING = /^(Create|Register|Update|Put|Delete|Deregister|Tag|Untag)/;
-export function isMutating(operation: string): boolean {
-  return MUTATING.test(operation);
 }
 
 function errorBody(kind: FaultKind): { status: number; body: string } {

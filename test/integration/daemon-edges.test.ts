@@ -35,7 +35,7 @@ describe('a git-sync checkout', () => {
 
     const daemon = startDaemon(join(root, 'current'), ['--interval', '60s']);
     try {
-      const first = await daemon.waitFor((l) => isPass(l) && (l.states as Record<string, number>).missing === 8, 30_000, 'the first pass');
+      const first = await daemon.waitFor((l) => isPass(l) && (l.states as Record<string, number>).missing === 11, 30_000, 'the first pass');
       expect(first.gitRevision).toBe(commit1);
       const td = await ecsClient().send(new DescribeTaskDefinitionCommand({ taskDefinition: 'web:1', include: ['TAGS'] }));
       expect(td.tags).toContainEqual({ key: 'ecs-reconciler:revision', value: commit1 });
@@ -85,7 +85,7 @@ describe('failures', () => {
       const backoff = await daemon.waitFor(isWorkerBackoff, 10_000, 'the worker backing off');
       expect(backoff.retryInMs).toBeGreaterThanOrEqual(4000);
       expect(backoff.retryInMs).toBeLessThanOrEqual(5000);
-      await daemon.waitFor((l) => isPass(l) && (l.states as Record<string, number>)['in-sync'] === 7, 30_000, 'the other 7 in sync');
+      await daemon.waitFor((l) => isPass(l) && (l.states as Record<string, number>)['in-sync'] === 10, 30_000, 'the other 10 in sync');
       // passes go on every 300 ms, but the worker is not retried before its backoff is over
       await daemon.waitForNext(isPass, 5_000, 'a pass during the backoff');
       const attempts = daemon.lines.filter(isWorkerService);
@@ -154,7 +154,7 @@ describe('--state-dir', () => {
       const start = await second.waitFor((l) => typeof l.revisionsRestored === 'number', 20_000, 'the start line');
       expect(start.revisionsRestored).toBeGreaterThanOrEqual(3);
       const pass = await second.waitFor(isPass, 30_000, "the restarted daemon's pass");
-      expect((pass.states as Record<string, number>)['in-sync']).toBe(8);
+      expect((pass.states as Record<string, number>)['in-sync']).toBe(11);
       expect(await describes(second)).toBe(0);
       expect(start.historyRestored).toBe(1);
     } finally {
@@ -169,7 +169,7 @@ describe('self-heal restores even a service deleted by hand', () => {
     cpSync(join(REPO_ROOT, 'manifests'), dir, { recursive: true });
     const daemon = startDaemon(dir, ['--interval', '500ms']);
     try {
-      await daemon.waitFor((l) => isPass(l) && (l.states as Record<string, number>)['in-sync'] === 8, 30_000, '8 in sync');
+      await daemon.waitFor((l) => isPass(l) && (l.states as Record<string, number>)['in-sync'] === 11, 30_000, '11 in sync');
       await ecsClient().send(new UpdateServiceCommand({ cluster: 'prod', service: 'web', desiredCount: 0 }));
       const { DeleteServiceCommand } = await import('@aws-sdk/client-ecs');
       await ecsClient().send(new DeleteServiceCommand({ cluster: 'prod', service: 'web', force: true }));

@@ -94,14 +94,15 @@ describe('the daemon with a refused prune stage', () => {
     const passes = await passesAfter(daemon, 3);
     // every pass of the three saw the managed resources as orphans (the worker service,
     // annotated prune "false", as retained), and deleted none
-    for (const p of passes) expect(p.states).toMatchObject({ orphaned: 7, retained: 1 });
+    for (const p of passes) expect(p.states).toMatchObject({ orphaned: 10, retained: 1 });
     expect(await deletingCalls(daemon)).toBe(0);
     expect(daemon.lines.filter((l) => typeof l.action === 'string' && l.action.startsWith('de'))).toEqual([]);
     expect(await desiredCountOf('prod', 'api')).toBe(3);
 
     const body = await report(daemon);
-    // the worker service (prune "false") keeps its task definition and the batch cluster: 5 of the 7 orphans would go
-    expect(body.prune).toMatchObject({ status: 'refused', deletions: 5 });
+    // the worker service (prune "false") keeps its task definition and the batch cluster, and the
+    // capacity provider waits for the service on it (issue 17): 7 of the 10 orphans would go
+    expect(body.prune).toMatchObject({ status: 'refused', deletions: 7 });
     const pruneProblems = body.problems.filter((p) => p.stage === 'prune');
     // one problem for the stage, not one per orphan
     expect(pruneProblems).toHaveLength(1);
@@ -112,10 +113,13 @@ describe('the daemon with a refused prune stage', () => {
     const about = posts.slice(postsBefore);
     expect(about).toHaveLength(1);
     expect(about[0]!.transitions.map((t) => t.resource).sort()).toEqual([
+      'CapacityProvider/us-east-1/prod-ec2',
       'Cluster/us-east-1/prod',
       'Service/us-east-1/prod/api',
+      'Service/us-east-1/prod/cache',
       'Service/us-east-1/prod/web',
       'TaskDefinition/us-east-1/api',
+      'TaskDefinition/us-east-1/cache',
       'TaskDefinition/us-east-1/web',
     ]);
     expect(about[0]!.transitions.every((t) => t.from === 'ok' && t.to === 'error' && t.state === 'orphaned')).toBe(true);

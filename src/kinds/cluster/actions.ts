@@ -5,6 +5,7 @@ import { AwsCallError, type Gateway as AwsGateway, nameFromArn, tagsToList } fro
 import type { ResourceDiff } from '../../diff/types.js';
 import type { Json } from '../../model/json.js';
 import type { LiveCluster, LiveService } from '../../model/live.js';
+import { TAG } from '../../model/resource.js';
 import type { AddAction } from '../../plan/prune.js';
 import type { Plan } from '../../plan/types.js';
 import type { PruneCandidate } from '../kind.js';
@@ -120,7 +121,15 @@ async function updateCluster({ d, gw, action, allTags, byId }: ActionRun): Promi
       await put([...wanted, ...kept]);
     }
   }
-  await syncTags(gw, live.arn, live.tags, allTags());
+  const tags = allTags();
+  if (kept.length) {
+    // A provider kept on purpose (something still runs on it) is not a change that came
+    // back: the fight guard's record is left as it was, or the wait would read as a fight.
+    const before = live.tags[TAG.fight];
+    if (before === undefined) delete tags[TAG.fight];
+    else tags[TAG.fight] = before;
+  }
+  await syncTags(gw, live.arn, live.tags, tags);
   return kept.length ? `kept associated for now: ${kept.join(', ')} (a service or task still runs on it; detached on a later pass once none does)` : undefined;
 }
 

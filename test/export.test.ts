@@ -22,12 +22,12 @@ import {
   variableName,
   verifyExport,
 } from '../src/export/index.js';
+import { ManifestSchema } from '../src/kinds/registry.js';
 import { normalizeScaling } from '../src/kinds/service/scaling-normalize.js';
 import { scalingFromApi } from '../src/kinds/service/scaling-read.js';
 import { loadManifestTexts } from '../src/manifests/index.js';
 import type { Json, LiveCluster, LiveEstate, LiveRevision, LiveService, LiveTaskDefinitionFamily } from '../src/model/live.js';
 import { resourceId } from '../src/model/resource.js';
-import { ManifestSchema } from '../src/schema/index.js';
 
 const REGION = 'eu-west-1';
 

@@ -18,14 +18,14 @@
 
 import { canonicalJson, normalizeCluster, normalizeService, normalizeTaskDefinition } from '../diff/normalize.js';
 import { cloudFormationOwner, userTags } from '../diff/resource-diff.js';
-import { findKind, REGISTRY } from '../kinds/registry.js';
+import { findKind, kindOf, REGISTRY } from '../kinds/registry.js';
 import { normalizeScaling } from '../kinds/service/scaling-normalize.js';
 import { omit } from '../model/json.js';
 import type { Json, LiveCluster, LiveEstate, LiveRevision, LiveService, LiveTaskDefinitionFamily } from '../model/live.js';
 import { emptyRecord, ownValue } from '../model/own-keys.js';
 import { ANNOTATION, type Kind, resourceId, TAG } from '../model/resource.js';
 import { Redactor } from '../report/redact.js';
-import { API_VERSION, ManifestSchema } from '../schema/index.js';
+import { API_VERSION } from '../schema/index.js';
 import { orderManifest } from './order.js';
 import { escapeDollar, type Placeholder, replaceSensitiveValues } from './placeholders.js';
 
@@ -355,7 +355,7 @@ export function buildExport(live: LiveEstate, opts: ExportOptions): ExportResult
   const problems: string[] = [];
   for (const f of files) {
     for (const m of f.manifests) {
-      const r = (findKind(m.kind)?.manifestSchema ?? ManifestSchema).safeParse(m.doc);
+      const r = kindOf(m.kind).manifestSchema.safeParse(m.doc);
       if (!r.success) for (const i of r.error.issues) problems.push(`${f.path}: ${m.id} ${i.path.join('.')}: ${i.message}`);
     }
   }

@@ -3,6 +3,7 @@
  * it (a Cluster needs its CapacityProviders, a Service its Cluster and its TaskDefinition) and deleted before them. Every
  * stage runs over this list; a new kind is a folder beside these and one line here.
  */
+import { z } from 'zod';
 import type { Kind } from '../model/resource.js';
 import { capacityProviderKind } from './capacity-provider/index.js';
 import { clusterKind } from './cluster/index.js';
@@ -38,7 +39,21 @@ export function createRegistry(kinds: readonly ResourceKind[]): Registry {
   };
 }
 
+/** The kinds, in dependency order, each with its own types (its schemas, its live type). */
+const KIND_LIST = [capacityProviderKind, clusterKind, taskDefinitionKind, serviceKind] as const;
+type RegisteredKind = (typeof KIND_LIST)[number];
+
 // The variance of a kind's own live type (a Map of it) keeps it from widening on its own.
-const registry = createRegistry([capacityProviderKind, clusterKind, taskDefinitionKind, serviceKind] as unknown as readonly ResourceKind[]);
+const registry = createRegistry(KIND_LIST as unknown as readonly ResourceKind[]);
 
 export const { REGISTRY, findKind, kindOf, rankOf } = registry;
+
+/** One manifest document of any registered kind, as parsed (each kind's manifestSchema). */
+export type Manifest = z.infer<RegisteredKind['manifestSchema']>;
+/** One manifest document as a user writes it (the input side of the schemas). */
+export type ManifestInput = z.input<RegisteredKind['manifestSchema']>;
+
+/** The union of the kinds' manifest schemas: any one manifest document. */
+export const ManifestSchema = z
+  .discriminatedUnion('kind', REGISTRY.map((k) => k.manifestSchema) as unknown as [RegisteredKind['manifestSchema'], ...RegisteredKind['manifestSchema'][]])
+  .describe(`An ecs-reconciler manifest: kind ${REGISTRY.map((k) => k.name).join(', ')}.`) as unknown as z.ZodType<Manifest, ManifestInput>;

@@ -22,12 +22,13 @@ import {
 } from 'yaml';
 import type { z } from 'zod';
 import { findKind, kindOf, REGISTRY } from '../kinds/registry.js';
+import { TaskDefinitionJsonFileSchema } from '../kinds/task-definition/schema.js';
 import { closestWord } from '../model/did-you-mean.js';
 import type { Problem } from '../model/problem.js';
 import { ANNOTATION, type DesiredResource, type InvalidResource, type Kind, resourceId, type SourceLocation } from '../model/resource.js';
 import { dropUnsetValues } from '../model/unset-values.js';
 import { standInProtoKeys } from '../schema/common.js';
-import { API_VERSION, TaskDefinitionJsonFileSchema } from '../schema/index.js';
+import { API_VERSION } from '../schema/index.js';
 import { checkIgnoreRules } from './ignore-rules.js';
 import { formatPath, type PathSegment, type RenderedIssue, renderIssues } from './issues.js';
 import { blankJsonComments } from './json-comments.js';

@@ -21,7 +21,7 @@ import { exportCapacityProviders } from './export.js';
 import { readCapacityProviders } from './read.js';
 import { CapacityProviderManifestSchema, CapacityProviderSpecSchema } from './schema.js';
 
-export const capacityProviderKind: ResourceKind<LiveCapacityProvider> = {
+export const capacityProviderKind = {
   name: 'CapacityProvider',
   manifestSchema: CapacityProviderManifestSchema,
   specSchema: CapacityProviderSpecSchema,
@@ -42,4 +42,4 @@ export const capacityProviderKind: ResourceKind<LiveCapacityProvider> = {
   actions: CAPACITY_PROVIDER_ACTIONS,
   release: releaseCapacityProvider,
   exportFor: exportCapacityProviders,
-};
+} satisfies ResourceKind<LiveCapacityProvider>;

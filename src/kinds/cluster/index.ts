@@ -2,15 +2,14 @@
 
 import type { LiveCluster } from '../../model/live.js';
 import { TAG } from '../../model/resource.js';
-import { ClusterSpecSchema } from '../../schema/cluster.js';
-import { ClusterManifestSchema } from '../../schema/manifest.js';
 import type { ResourceKind } from '../kind.js';
 import { CLUSTER_ACTIONS, keepNonEmptyClusters, planClusterChange, planClusterCreate, planClusterDelete, releaseCluster } from './actions.js';
 import { diffCluster } from './diff.js';
 import { clusterProviderIds, clusterReferenceProblems } from './references.js';
 import { clusterHealth } from './report.js';
+import { ClusterManifestSchema, ClusterSpecSchema } from './schema.js';
 
-export const clusterKind: ResourceKind<LiveCluster> = {
+export const clusterKind = {
   name: 'Cluster',
   manifestSchema: ClusterManifestSchema,
   specSchema: ClusterSpecSchema,
@@ -31,4 +30,4 @@ export const clusterKind: ResourceKind<LiveCluster> = {
   actions: CLUSTER_ACTIONS,
   release: releaseCluster,
   health: clusterHealth,
-};
+} satisfies ResourceKind<LiveCluster>;

@@ -2,15 +2,14 @@
 
 import type { LiveService } from '../../model/live.js';
 import { resourceId, TAG } from '../../model/resource.js';
-import { ServiceManifestSchema } from '../../schema/manifest.js';
-import { ServiceSpecSchema } from '../../schema/service.js';
 import type { ResourceKind } from '../kind.js';
 import { planServiceChange, planServiceCreate, planServiceDelete, releaseService, SERVICE_ACTIONS } from './actions.js';
 import { diffService } from './diff.js';
 import { serviceHealth, serviceScaling } from './report.js';
 import { awaitServicesSteady } from './rollout-wait.js';
+import { ServiceManifestSchema, ServiceSpecSchema } from './schema.js';
 
-export const serviceKind: ResourceKind<LiveService> = {
+export const serviceKind = {
   name: 'Service',
   manifestSchema: ServiceManifestSchema,
   specSchema: ServiceSpecSchema,
@@ -45,4 +44,4 @@ export const serviceKind: ResourceKind<LiveService> = {
       touched.map((d) => ({ cluster: d.cluster ?? '', name: d.name })),
       opts,
     ),
-};
+} satisfies ResourceKind<LiveService>;

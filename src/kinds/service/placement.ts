@@ -12,7 +12,7 @@
  *          DiffSuppressFunc SuppressEquivalentStringCaseInsensitive.
  */
 import type { Json } from '../../model/json.js';
-import { BINPACK_FIELDS } from '../../schema/service-placement.js';
+import { BINPACK_FIELDS } from './placement-schema.js';
 
 // [API] PlacementStrategy.field (the binpack fields: schema/service-placement.ts): "For the spread placement
 // strategy, valid values are instanceId (or host, which has the same effect)". "For the random

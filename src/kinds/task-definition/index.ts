@@ -1,8 +1,6 @@
 /** The TaskDefinition kind: a family of immutable revisions; a manifest change registers a new one. */
 
 import type { LiveTaskDefinitionFamily } from '../../model/live.js';
-import { TaskDefinitionManifestSchema } from '../../schema/manifest.js';
-import { TaskDefinitionSpecSchema } from '../../schema/task-definition.js';
 import type { ResourceKind } from '../kind.js';
 import {
   planRevisionPrune,
@@ -13,8 +11,9 @@ import {
   TASK_DEFINITION_ACTIONS,
 } from './actions.js';
 import { diffTaskDefinition } from './diff.js';
+import { TaskDefinitionManifestSchema, TaskDefinitionSpecSchema } from './schema.js';
 
-export const taskDefinitionKind: ResourceKind<LiveTaskDefinitionFamily> = {
+export const taskDefinitionKind = {
   name: 'TaskDefinition',
   manifestSchema: TaskDefinitionManifestSchema,
   specSchema: TaskDefinitionSpecSchema,
@@ -40,4 +39,4 @@ export const taskDefinitionKind: ResourceKind<LiveTaskDefinitionFamily> = {
   planInSyncPrune: planRevisionPrune,
   actions: TASK_DEFINITION_ACTIONS,
   release: releaseTaskDefinition,
-};
+} satisfies ResourceKind<LiveTaskDefinitionFamily>;

@@ -1,7 +1,8 @@
 import { z } from 'zod';
-import { int, str } from './common.js';
-import { ClusterSettingName, ContainerInsightsValue, ExecuteCommandLogging } from './enums.js';
-import { TagsSchema } from './tags.js';
+import { ecsName, int, str } from '../../schema/common.js';
+import { ClusterSettingName, ContainerInsightsValue, ExecuteCommandLogging } from '../../schema/enums.js';
+import { apiVersion, metadataCommon } from '../../schema/manifest.js';
+import { TagsSchema } from '../../schema/tags.js';
 
 /** CapacityProviderStrategyItem (shared with services). */
 const CapacityProviderStrategyItemSchema = z.strictObject({
@@ -93,3 +94,13 @@ export const ClusterSpecSchema = z.strictObject({
 });
 
 export type ClusterSpec = z.infer<typeof ClusterSpecSchema>;
+
+export const ClusterManifestSchema = z.strictObject({
+  apiVersion,
+  kind: z.literal('Cluster'),
+  metadata: z.strictObject({
+    name: ecsName('cluster name'),
+    ...metadataCommon,
+  }),
+  spec: ClusterSpecSchema.describe('CreateCluster input, less clusterName.'),
+});

@@ -5,7 +5,7 @@
  */
 import type { z } from 'zod';
 import type { ActionRun } from '../apply/action-run.js';
-import type { Gateway as AwsGateway } from '../aws/index.js';
+import type { Gateway as AwsGateway, Gateways as AwsGateways } from '../aws/index.js';
 import type { IgnoreRule } from '../diff/ignore.js';
 import type { DiffPass } from '../diff/resource-diff.js';
 import type { LiveResource, ResourceDiff } from '../diff/types.js';
@@ -27,6 +27,22 @@ export interface LiveReadScope {
   controllerId: string;
   /** export: every resource of the kind, whoever owns it */
   all?: boolean;
+  /** the clusters the manifests name or that a wanted resource sits in (every kind's clusterOf): read even when unmanaged */
+  wantedClusters?: ReadonlySet<string>;
+  /** --cluster selectors (pipeline/shard.ts): other clusters, and what sits in them, are not read at all */
+  clusterSelected?: (clusterName: string) => boolean;
+  /** what the kinds read before this one in this region (registry order, and readAfter): a service is listed in the clusters read */
+  estate?: LiveEstate;
+  /** a line of progress for a long read */
+  progress?: (message: string) => void;
+}
+
+/** What a targeted read (a pass a file change started) takes: the named resources of the kind, and what the last full read had. */
+export interface NamedReadScope<L> {
+  refs: ReadonlyArray<Pick<ResourceRef, 'name' | 'cluster'>>;
+  controllerId: string;
+  /** the kind's part of the last full read (a Service keeps its auto scaling from it) */
+  before: ReadonlyMap<string, L>;
 }
 
 /** A deletion held back until the prune stage is judged as a whole. */
@@ -58,10 +74,21 @@ export interface ResourceKind<L extends { kind: string; region: string; name: st
   liveOf(estate: LiveEstate): Map<string, L>;
   /**
    * The kind's own live read of one region (src/kinds/<kind>/read.ts): the resources the
-   * manifests name (`wanted`) and those this controller manages. A kind with this hook is
-   * kept in the estate's byKind part; the others are still read by src/live/read-live.ts.
+   * manifests name (`wanted`) and those this controller manages, kept in liveOf(estate).
    */
-  readLive?(gw: AwsGateway, region: string, scope: LiveReadScope): Promise<L[]>;
+  readLive(gw: AwsGateway, region: string, scope: LiveReadScope): Promise<L[]>;
+  /** The kinds whose read this kind's read takes from scope.estate (read first, whatever the registry order). */
+  readonly readAfter?: readonly Kind[];
+  /**
+   * A targeted read of the named resources only (a few calls instead of the whole region);
+   * without it the kind's region is read again with readLive. A resource not returned is gone.
+   */
+  readNamed?(gw: AwsGateway, region: string, scope: NamedReadScope<L>): Promise<L[]>;
+  /**
+   * Describes what the estate knows only by record (a revision ARN and hash), for the ids in
+   * `wanted` or all of them (export), through one shared cache; a read that fails marks the region unreadable.
+   */
+  describeRecorded?(gateways: AwsGateways, estate: LiveEstate, wanted: ReadonlySet<string> | 'all'): Promise<void>;
   /**
    * Problems in what this resource names in other manifests (a Cluster's capacity providers);
    * `all` is every manifest that loaded. A problem rejects the resource (state invalid).

@@ -7,7 +7,7 @@ import { diffFields } from '../../src/diff/field-diff.js';
 import { specHash } from '../../src/diff/hash.js';
 import { base, conflictOrMissing, isManaged, reasonFor, stateOf, withCause } from '../../src/diff/resource-diff.js';
 import type { ResourceKind } from '../../src/kinds/kind.js';
-import type { LiveEstate } from '../../src/model/live.js';
+import { type LiveEstate, liveMapOf } from '../../src/model/live.js';
 import type { Kind } from '../../src/model/resource.js';
 import { TAG } from '../../src/model/resource.js';
 import type { ActionKind } from '../../src/plan/types.js';
@@ -21,8 +21,8 @@ interface LiveWidget {
   spec: { size: number };
 }
 
-/** Where the fake kind keeps its part of a live estate (a real kind has its own map in LiveEstate). */
-const widgetsOf = new WeakMap<LiveEstate, Map<string, LiveWidget>>();
+/** The widgets "in AWS", by region: what the kind's own live read finds. */
+const WIDGETS_IN_AWS = new Map<string, LiveWidget[]>();
 
 const widgetKind = {
   name: 'Widget' as Kind,
@@ -36,7 +36,10 @@ const widgetKind = {
   inCluster: false,
   clusterOf: () => undefined,
   dependsOn: () => [],
-  liveOf: (estate: LiveEstate) => widgetsOf.get(estate) ?? new Map<string, LiveWidget>(),
+  // its part of the estate is the byKind map every kind without a field of its own gets
+  liveOf: (estate: LiveEstate) => liveMapOf<LiveWidget>(estate, 'Widget'),
+  readLive: async (_gw, region, scope) =>
+    (WIDGETS_IN_AWS.get(region) ?? []).filter((w) => scope.wanted.has(w.name) || w.tags[TAG.managedBy] === scope.controllerId),
   arnOf: (live: LiveWidget) => live.arn,
   ownershipTagsOf: (live: LiveWidget) => live.tags,
   fightTagsOf: (live: LiveWidget) => live.tags,
@@ -75,7 +78,8 @@ vi.mock('../../src/kinds/registry.js', async (importOriginal) => {
 const { parseManifestText } = await import('../../src/manifests/parse.js');
 const { diffEstate } = await import('../../src/pipeline/diff.js');
 const { planEstate } = await import('../../src/pipeline/plan.js');
-const { emptyEstate } = await import('../../src/live/index.js');
+const { readLiveEstate } = await import('../../src/live/index.js');
+const { InMemoryGateways } = await import('../support/in-memory-gateway.js');
 
 const MANIFESTS = `apiVersion: ecs-reconciler/v1
 kind: Cluster
@@ -94,20 +98,26 @@ spec: { size: 5 }
 `;
 
 describe('a kind added in one place', () => {
-  it('is loaded, diffed and planned by the unchanged stages, in registry order after the real kinds', () => {
+  it('is read, loaded, diffed and planned by the unchanged stages, in registry order after the real kinds', async () => {
     const loaded = parseManifestText('estate.yaml', MANIFESTS, { vars: new Map(), defaultRegion: 'eu-west-1' });
     expect(loaded.problems).toEqual([]);
     expect(loaded.resources.map((r) => `${r.kind}/${r.name}`)).toEqual(['Cluster/prod', 'Widget/blue', 'Widget/green']);
 
-    const live = emptyEstate();
     const tags = { [TAG.managedBy]: 'default', [TAG.appliedHash]: specHash({ size: 5 }) };
-    widgetsOf.set(
-      live,
-      new Map([
-        ['Widget/eu-west-1/green', { kind: 'Widget', region: 'eu-west-1', name: 'green', arn: 'arn:widget/green', tags, spec: { size: 4 } }],
-        ['Widget/eu-west-1/old', { kind: 'Widget', region: 'eu-west-1', name: 'old', arn: 'arn:widget/old', tags, spec: { size: 1 } }],
-      ]),
-    );
+    WIDGETS_IN_AWS.set('eu-west-1', [
+      { kind: 'Widget', region: 'eu-west-1', name: 'green', arn: 'arn:widget/green', tags, spec: { size: 4 } },
+      { kind: 'Widget', region: 'eu-west-1', name: 'old', arn: 'arn:widget/old', tags, spec: { size: 1 } },
+      // neither named by a manifest nor this controller's: the kind's read leaves it out
+      { kind: 'Widget', region: 'eu-west-1', name: 'theirs', arn: 'arn:widget/theirs', tags: {}, spec: { size: 9 } },
+    ]);
+    // the unchanged live read runs the kind's readLive beside the real kinds' (on the fake AWS)
+    const live = await readLiveEstate(new InMemoryGateways({ regions: ['eu-west-1'] }), {
+      controllerId: 'default',
+      regions: ['eu-west-1'],
+      desired: loaded.resources,
+    });
+    expect(live.unreadable).toEqual(new Map());
+    expect([...liveMapOf(live, 'Widget').keys()]).toEqual(['Widget/eu-west-1/green', 'Widget/eu-west-1/old']);
     const diffs = diffEstate({ desired: loaded.resources, invalid: loaded.invalid, live, controllerId: 'default', defaultRegion: 'eu-west-1' });
     expect(diffs.map((d) => `${d.id} ${d.state}`)).toEqual([
       'Cluster/eu-west-1/prod missing',

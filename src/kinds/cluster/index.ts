@@ -5,6 +5,7 @@ import { TAG } from '../../model/resource.js';
 import type { ResourceKind } from '../kind.js';
 import { CLUSTER_ACTIONS, keepNonEmptyClusters, planClusterChange, planClusterCreate, planClusterDelete, releaseCluster } from './actions.js';
 import { diffCluster } from './diff.js';
+import { readClusters, readNamedClusters } from './read.js';
 import { clusterProviderIds, clusterReferenceProblems } from './references.js';
 import { clusterHealth } from './report.js';
 import { ClusterManifestSchema, ClusterSpecSchema } from './schema.js';
@@ -18,6 +19,8 @@ export const clusterKind = {
   dependsOn: clusterProviderIds,
   referenceProblems: clusterReferenceProblems,
   liveOf: (estate) => estate.clusters,
+  readLive: readClusters,
+  readNamed: readNamedClusters,
   arnOf: (live) => live.arn,
   ownershipTagsOf: (live) => live.tags,
   fightTagsOf: (live) => live.tags,

@@ -5,6 +5,7 @@ import { resourceId, TAG } from '../../model/resource.js';
 import type { ResourceKind } from '../kind.js';
 import { planServiceChange, planServiceCreate, planServiceDelete, releaseService, SERVICE_ACTIONS } from './actions.js';
 import { diffService } from './diff.js';
+import { readNamedServices, readServices } from './read.js';
 import { serviceHealth, serviceScaling } from './report.js';
 import { awaitServicesSteady } from './rollout-wait.js';
 import { ServiceManifestSchema, ServiceSpecSchema } from './schema.js';
@@ -25,6 +26,10 @@ export const serviceKind = {
     return ids;
   },
   liveOf: (estate) => estate.services,
+  readLive: readServices,
+  // a service is listed in the clusters the Cluster read kept
+  readAfter: ['Cluster'],
+  readNamed: readNamedServices,
   arnOf: (live) => live.arn,
   ownershipTagsOf: (live) => live.tags,
   fightTagsOf: (live) => live.tags,

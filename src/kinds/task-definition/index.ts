@@ -11,6 +11,7 @@ import {
   TASK_DEFINITION_ACTIONS,
 } from './actions.js';
 import { diffTaskDefinition } from './diff.js';
+import { describeRecordedRevisions, readFamilies, readNamedFamilies } from './read.js';
 import { TaskDefinitionManifestSchema, TaskDefinitionSpecSchema } from './schema.js';
 
 export const taskDefinitionKind = {
@@ -22,6 +23,11 @@ export const taskDefinitionKind = {
   clusterOf: () => undefined,
   dependsOn: () => [],
   liveOf: (estate) => estate.families,
+  readLive: readFamilies,
+  // a family's newest revision may be known from a service's record: no DescribeTaskDefinition
+  readAfter: ['Service'],
+  readNamed: readNamedFamilies,
+  describeRecorded: describeRecordedRevisions,
   arnOf: (live) => live.latest.arn,
   // a family is ours when one of its revisions carries our managed-by tag
   ownershipTagsOf: (live) => live.latestManaged?.tags,

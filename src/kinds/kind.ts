@@ -45,6 +45,39 @@ export interface NamedReadScope<L> {
   before: ReadonlyMap<string, L>;
 }
 
+/** What the loader says once a file about a document it read in a kept form (not an error: the file loads). */
+export interface ManifestNotice {
+  /** the notice is given once a file: the first one whose message starts with this */
+  prefix: string;
+  message: string;
+}
+
+/** A plain `.json` file is a document of the kind that says so (a register-task-definition input). */
+export interface PlainJsonFile {
+  /** the schema of the file's object */
+  schema: z.ZodType;
+  /** the field that names the resource */
+  nameField: string;
+  /** the member a described form wraps the object in (describe-task-definition output's `taskDefinition`) */
+  wrapper?: string;
+  /** what the file is expected to hold, for the problem when it holds something else */
+  expected: string;
+  /** what a .json file is read as, for the problem when it holds a manifest */
+  readAs: string;
+  /** the object as the schema takes it: under `at` when a wrapper was taken off, with a notice for the file */
+  read(raw: Record<string, unknown>): { input: Record<string, unknown>; at: string[]; notice?: ManifestNotice };
+}
+
+/** What a kind's reference check sees of the other manifests. */
+export interface ReferenceCheck {
+  /** every manifest that loaded, even those claimed twice */
+  all: readonly DesiredResource[];
+  /** the manifests that loaded and are kept (not claimed twice): what a reference may name */
+  loaded: readonly DesiredResource[];
+  /** `Kind/region/name` of documents that do not load (broken, or claimed twice): a reference to one refuses without a second problem */
+  broken: ReadonlySet<string>;
+}
+
 /** A deletion held back until the prune stage is judged as a whole. */
 export interface PruneCandidate {
   diff: ResourceDiff;
@@ -90,10 +123,18 @@ export interface ResourceKind<L extends { kind: string; region: string; name: st
    */
   describeRecorded?(gateways: AwsGateways, estate: LiveEstate, wanted: ReadonlySet<string> | 'all'): Promise<void>;
   /**
-   * Problems in what this resource names in other manifests (a Cluster's capacity providers);
-   * `all` is every manifest that loaded. A problem rejects the resource (state invalid).
+   * Problems in what this resource names in other manifests (a Cluster's capacity providers,
+   * a Service's cluster and task definition). Not ok rejects the resource (state invalid),
+   * with or without a problem of its own. Also run on a document of the kind that does not
+   * load, with what it still names (referenceFields), so one run reports every problem.
    */
-  referenceProblems?(d: DesiredResource, all: readonly DesiredResource[]): Problem[];
+  referenceProblems?(d: DesiredResource, check: ReferenceCheck): { ok: boolean; problems: Problem[] };
+  /** The spec fields (`spec.x`) this kind names other manifests by: located in the file, and read from a document that does not load. */
+  readonly referenceFields?: readonly string[];
+  /** The spec as the schema takes it, from the spec as a user may keep it (describe output, read-only members); undefined when nothing changes. */
+  readSpec?(spec: Record<string, unknown>, name: string | undefined): { spec: Record<string, unknown>; notice: ManifestNotice } | undefined;
+  /** A plain .json file is a document of this kind (one kind of the registry says so). */
+  readonly plainJson?: PlainJsonFile;
   /** export: the manifests of the kind's resources the exported clusters use, with their file names (src/kinds/<kind>/export.ts) */
   exportFor?(clusters: readonly LiveCluster[], estate: LiveEstate): Array<{ name: string; region: string; spec: Json; tags: Record<string, string> }>;
   /** The ARN tags and ownership are kept on (a family's: its newest revision). */

@@ -49,8 +49,14 @@ export interface InvalidResource {
   region?: string;
   cluster?: string;
   source: SourceLocation;
-  /** a Service document that does not load: what it names, checked in the same run as its other problems */
-  references?: { cluster?: string; externalCluster?: boolean; taskDefinition?: string; fieldLocations: Record<string, { line: number; column: number }> };
+  /** a document that does not load: what it still names (its kind's referenceFields), checked in the same run as its other problems */
+  references?: {
+    cluster?: string;
+    externalCluster?: boolean;
+    /** the reference fields' values, where usable (a string, no ${VAR}) */
+    spec: Record<string, unknown>;
+    fieldLocations: Record<string, { line: number; column: number }>;
+  };
 }
 
 export const ANNOTATION = {

@@ -17,7 +17,10 @@ export const clusterKind = {
   inCluster: false,
   clusterOf: (ref) => ref.name,
   dependsOn: clusterProviderIds,
-  referenceProblems: clusterReferenceProblems,
+  referenceProblems: (d, check) => {
+    const problems = clusterReferenceProblems(d, check.all);
+    return { ok: problems.length === 0, problems };
+  },
   liveOf: (estate) => estate.clusters,
   readLive: readClusters,
   readNamed: readNamedClusters,

@@ -5,7 +5,9 @@ import { resourceId, TAG } from '../../model/resource.js';
 import type { ResourceKind } from '../kind.js';
 import { planServiceChange, planServiceCreate, planServiceDelete, releaseService, SERVICE_ACTIONS } from './actions.js';
 import { diffService } from './diff.js';
+import { readServiceSpec } from './parse.js';
 import { readNamedServices, readServices } from './read.js';
+import { SERVICE_REFERENCE_FIELDS, serviceReferenceProblems } from './references.js';
 import { serviceHealth, serviceScaling } from './report.js';
 import { awaitServicesSteady } from './rollout-wait.js';
 import { ServiceManifestSchema, ServiceSpecSchema } from './schema.js';
@@ -25,6 +27,9 @@ export const serviceKind = {
     if (typeof td === 'string' && td !== '' && !td.includes(':')) ids.push(resourceId({ kind: 'TaskDefinition', region: d.region, name: td }));
     return ids;
   },
+  referenceProblems: serviceReferenceProblems,
+  referenceFields: SERVICE_REFERENCE_FIELDS,
+  readSpec: readServiceSpec,
   liveOf: (estate) => estate.services,
   readLive: readServices,
   // a service is listed in the clusters the Cluster read kept

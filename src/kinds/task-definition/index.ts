@@ -11,6 +11,7 @@ import {
   TASK_DEFINITION_ACTIONS,
 } from './actions.js';
 import { diffTaskDefinition } from './diff.js';
+import { readTaskDefinitionSpec, TASK_DEFINITION_JSON_FILE } from './parse.js';
 import { describeRecordedRevisions, readFamilies, readNamedFamilies } from './read.js';
 import { TaskDefinitionManifestSchema, TaskDefinitionSpecSchema } from './schema.js';
 
@@ -22,6 +23,8 @@ export const taskDefinitionKind = {
   // a family serves the clusters of the services naming it: it follows them into a shard
   clusterOf: () => undefined,
   dependsOn: () => [],
+  readSpec: readTaskDefinitionSpec,
+  plainJson: TASK_DEFINITION_JSON_FILE,
   liveOf: (estate) => estate.families,
   readLive: readFamilies,
   // a family's newest revision may be known from a service's record: no DescribeTaskDefinition

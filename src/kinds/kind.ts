@@ -13,13 +13,17 @@ import type { Json, LiveCluster, LiveEstate } from '../model/live.js';
 import type { Problem } from '../model/problem.js';
 import type { DesiredResource, Kind, ResourceRef } from '../model/resource.js';
 import type { AddAction, PlanOptions } from '../plan/prune.js';
-import type { ActionKind, Plan, PlannedAction } from '../plan/types.js';
-import type { ClusterHealth } from './cluster/report.js';
-import type { ReportScaling, ServiceHealth } from './service/report.js';
+import type { ActionKind, ActionStage, Plan, PlannedAction } from '../plan/types.js';
+import type { ReportScaling } from './service/report.js';
 import type { WaitOptions, WaitOutcome } from './service/rollout-wait.js';
 
-/** The report's health blocks the kinds give (each kind's report.ts holds its zod schema). */
-export type KindHealth = ServiceHealth | ClusterHealth;
+/**
+ * The report's health blocks, by kind: a kind that has one adds its type from its folder
+ * (declaration merging in its report.ts) and gives its zod schema as healthSchema.
+ */
+// biome-ignore lint/suspicious/noEmptyInterface: each kind's folder fills it (declaration merging)
+export interface KindHealthTypes {}
+export type KindHealth = KindHealthTypes[keyof KindHealthTypes];
 
 /** What a kind's own live read keeps: the names the manifests want, this controller's, or (export) every one. */
 export interface LiveReadScope {
@@ -88,6 +92,16 @@ export interface PruneCandidate {
 
 /** Runs one planned action of the kind through the gateway; the message is what the report shows. */
 type ActionHandler = (run: ActionRun) => Promise<string | undefined>;
+
+/** One action of a kind's table: its order within the kind, its handler, and what it is. */
+export interface KindAction {
+  order: number;
+  run: ActionHandler;
+  /** a deletion: runs in the prune stage (after every apply, skipped when anything before failed) */
+  stage?: ActionStage;
+  /** it removes something from AWS: apply asks before it (or needs --yes) */
+  destructive?: boolean;
+}
 
 export interface ResourceKind<L extends { kind: string; region: string; name: string } = LiveResource> {
   readonly name: Kind;
@@ -163,12 +177,14 @@ export interface ResourceKind<L extends { kind: string; region: string; name: st
   keepOnPrune?(candidates: PruneCandidate[], diffs: readonly ResourceDiff[], plan: Plan): void;
 
   /** Apply: one handler per action type the kind plans, and the order of those actions within the kind. */
-  readonly actions: Readonly<Partial<Record<ActionKind, { order: number; run: ActionHandler }>>>;
+  readonly actions: Readonly<Partial<Record<ActionKind, KindAction>>>;
   /** Removes this controller's ownership tags (release-resource): the resource stays, unmanaged. */
   release(live: L, gw: AwsGateway, controllerId: string): Promise<string>;
 
   /** The report's health block for a live resource, when the kind has one. */
   health?(live: L): KindHealth;
+  /** The zod schema of that block (the report's schema is the union of the kinds'). */
+  readonly healthSchema?: z.ZodType;
   /** `apply --wait`: until the resources an apply touched are steady (a kind that rolls out). */
   awaitSteady?(gw: AwsGateway, touched: readonly ResourceDiff[], opts: WaitOptions): Promise<WaitOutcome>;
   /** The report's auto scaling block, when the kind scales. */

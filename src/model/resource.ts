@@ -1,7 +1,13 @@
 /** The desired model: what the manifests say, independent of YAML and of AWS types. */
-/** The names of the kinds (src/kinds/registry.ts holds the kinds themselves, in the same order). */
-export const KINDS = ['CapacityProvider', 'Cluster', 'TaskDefinition', 'Service'] as const;
-export type Kind = (typeof KINDS)[number];
+/**
+ * The kinds by name, each with its live type. Every kind adds its own entry from its folder
+ * (declaration merging in src/kinds/<kind>/index.ts), so the names and the live union
+ * (LiveResource, src/diff/types.ts) follow the registry with no list here; the runtime list
+ * is the registry's (src/kinds/registry.ts, in dependency order).
+ */
+// biome-ignore lint/suspicious/noEmptyInterface: each kind's folder fills it (declaration merging)
+export interface KindLiveTypes {}
+export type Kind = keyof KindLiveTypes & string;
 
 export interface ResourceRef {
   kind: Kind;

@@ -158,10 +158,20 @@ export async function releaseCapacityProvider(live: LiveCapacityProvider, gw: Aw
 }
 
 /** Order within a pass: creates and updates first, deletions last (ranked against every kind's in src/pipeline/plan.ts). */
+// The kind's action names join the plan's (src/plan/types.ts ActionNames): no list outside this folder.
+declare module '../../plan/types.js' {
+  interface ActionNames {
+    'create-capacity-provider': true;
+    'update-capacity-provider': true;
+    'replace-capacity-provider': true;
+    'delete-capacity-provider': true;
+  }
+}
+
 export const CAPACITY_PROVIDER_ACTIONS = {
   'create-capacity-provider': { order: 0, run: createCapacityProvider },
   'update-capacity-provider': { order: 1, run: updateCapacityProvider },
-  'replace-capacity-provider': { order: 2, run: replaceCapacityProvider },
+  'replace-capacity-provider': { order: 2, run: replaceCapacityProvider, destructive: true },
   'tag-resource': { order: 3, run: tagCapacityProvider },
-  'delete-capacity-provider': { order: 10, run: deleteCapacityProvider },
+  'delete-capacity-provider': { order: 10, run: deleteCapacityProvider, stage: 'prune', destructive: true },
 } as const;

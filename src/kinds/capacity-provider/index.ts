@@ -21,6 +21,13 @@ import { exportCapacityProviders } from './export.js';
 import { readCapacityProviders } from './read.js';
 import { CapacityProviderManifestSchema, CapacityProviderSpecSchema } from './schema.js';
 
+// The kind's name and live type join the model's (src/model/resource.ts KindLiveTypes): no list outside this folder.
+declare module '../../model/resource.js' {
+  interface KindLiveTypes {
+    CapacityProvider: LiveCapacityProvider;
+  }
+}
+
 export const capacityProviderKind = {
   name: 'CapacityProvider',
   manifestSchema: CapacityProviderManifestSchema,

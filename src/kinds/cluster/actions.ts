@@ -172,9 +172,18 @@ export async function releaseCluster(live: LiveCluster, gw: AwsGateway): Promise
 }
 
 /** Order within a pass: creates and updates first, deletions last (ranked against every kind's in src/pipeline/plan.ts). */
+// The kind's action names join the plan's (src/plan/types.ts ActionNames): no list outside this folder.
+declare module '../../plan/types.js' {
+  interface ActionNames {
+    'create-cluster': true;
+    'update-cluster': true;
+    'delete-cluster': true;
+  }
+}
+
 export const CLUSTER_ACTIONS = {
   'create-cluster': { order: 0, run: createCluster },
   'update-cluster': { order: 1, run: updateCluster },
   'tag-resource': { order: 3, run: tagCluster },
-  'delete-cluster': { order: 10, run: deleteCluster },
+  'delete-cluster': { order: 10, run: deleteCluster, stage: 'prune', destructive: true },
 } as const;

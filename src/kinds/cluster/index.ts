@@ -7,8 +7,15 @@ import { CLUSTER_ACTIONS, keepNonEmptyClusters, planClusterChange, planClusterCr
 import { diffCluster } from './diff.js';
 import { readClusters, readNamedClusters } from './read.js';
 import { clusterProviderIds, clusterReferenceProblems } from './references.js';
-import { clusterHealth } from './report.js';
+import { ClusterHealthSchema, clusterHealth } from './report.js';
 import { ClusterManifestSchema, ClusterSpecSchema } from './schema.js';
+
+// The kind's name and live type join the model's (src/model/resource.ts KindLiveTypes): no list outside this folder.
+declare module '../../model/resource.js' {
+  interface KindLiveTypes {
+    Cluster: LiveCluster;
+  }
+}
 
 export const clusterKind = {
   name: 'Cluster',
@@ -36,4 +43,5 @@ export const clusterKind = {
   actions: CLUSTER_ACTIONS,
   release: releaseCluster,
   health: clusterHealth,
+  healthSchema: ClusterHealthSchema,
 } satisfies ResourceKind<LiveCluster>;

@@ -253,11 +253,22 @@ async function waitUntilGone(gw: AwsGateway, cluster: string, service: string, t
   }
 }
 
+// The kind's action names join the plan's (src/plan/types.ts ActionNames): no list outside this folder.
+declare module '../../plan/types.js' {
+  interface ActionNames {
+    'create-service': true;
+    'update-service': true;
+    'replace-service': true;
+    'update-scaling': true;
+    'delete-service': true;
+  }
+}
+
 export const SERVICE_ACTIONS = {
   'tag-resource': { order: 3, run: tagService },
   'create-service': { order: 4, run: createServiceAction },
   'update-service': { order: 5, run: updateService },
-  'replace-service': { order: 6, run: replaceService },
+  'replace-service': { order: 6, run: replaceService, destructive: true },
   'update-scaling': { order: 7, run: updateScaling },
-  'delete-service': { order: 8, run: deleteService },
+  'delete-service': { order: 8, run: deleteService, stage: 'prune', destructive: true },
 } as const;

@@ -8,9 +8,16 @@ import { diffService } from './diff.js';
 import { readServiceSpec } from './parse.js';
 import { readNamedServices, readServices } from './read.js';
 import { SERVICE_REFERENCE_FIELDS, serviceReferenceProblems } from './references.js';
-import { serviceHealth, serviceScaling } from './report.js';
+import { ServiceHealthSchema, serviceHealth, serviceScaling } from './report.js';
 import { awaitServicesSteady } from './rollout-wait.js';
 import { ServiceManifestSchema, ServiceSpecSchema } from './schema.js';
+
+// The kind's name and live type join the model's (src/model/resource.ts KindLiveTypes): no list outside this folder.
+declare module '../../model/resource.js' {
+  interface KindLiveTypes {
+    Service: LiveService;
+  }
+}
 
 export const serviceKind = {
   name: 'Service',
@@ -47,6 +54,7 @@ export const serviceKind = {
   actions: SERVICE_ACTIONS,
   release: releaseService,
   health: serviceHealth,
+  healthSchema: ServiceHealthSchema,
   scaling: serviceScaling,
   awaitSteady: (gw, touched, opts) =>
     awaitServicesSteady(

@@ -15,6 +15,13 @@ import { readTaskDefinitionSpec, TASK_DEFINITION_JSON_FILE } from './parse.js';
 import { describeRecordedRevisions, readFamilies, readNamedFamilies } from './read.js';
 import { TaskDefinitionManifestSchema, TaskDefinitionSpecSchema } from './schema.js';
 
+// The kind's name and live type join the model's (src/model/resource.ts KindLiveTypes): no list outside this folder.
+declare module '../../model/resource.js' {
+  interface KindLiveTypes {
+    TaskDefinition: LiveTaskDefinitionFamily;
+  }
+}
+
 export const taskDefinitionKind = {
   name: 'TaskDefinition',
   manifestSchema: TaskDefinitionManifestSchema,

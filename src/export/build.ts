@@ -16,10 +16,13 @@
  * manifest is always its newest revision, which therefore registers nothing.
  */
 
-import { canonicalJson, normalizeCluster, normalizeService, normalizeTaskDefinition } from '../diff/normalize.js';
+import { canonicalJson } from '../diff/normalize.js';
 import { cloudFormationOwner, userTags } from '../diff/resource-diff.js';
+import { normalizeCluster } from '../kinds/cluster/normalize.js';
 import { findKind, kindOf, REGISTRY } from '../kinds/registry.js';
+import { normalizeService } from '../kinds/service/normalize.js';
 import { normalizeScaling } from '../kinds/service/scaling-normalize.js';
+import { normalizeTaskDefinition } from '../kinds/task-definition/normalize.js';
 import { omit } from '../model/json.js';
 import type { Json, LiveCluster, LiveEstate, LiveRevision, LiveService, LiveTaskDefinitionFamily } from '../model/live.js';
 import { emptyRecord, ownValue } from '../model/own-keys.js';

@@ -151,6 +151,8 @@ export interface ResourceKind<L extends { kind: string; region: string; name: st
   readonly plainJson?: PlainJsonFile;
   /** export: the manifests of the kind's resources the exported clusters use, with their file names (src/kinds/<kind>/export.ts) */
   exportFor?(clusters: readonly LiveCluster[], estate: LiveEstate): Array<{ name: string; region: string; spec: Json; tags: Record<string, string> }>;
+  /** export: the spec's keys in reading order, by path (src/kinds/<kind>/export.ts) */
+  readonly exportKeyOrder?: Readonly<Record<string, readonly string[]>>;
   /** The ARN tags and ownership are kept on (a family's: its newest revision). */
   arnOf(live: L): string;
   /** The tags that say whose it is and how it was applied (a family: its newest managed revision's). */

@@ -36,3 +36,10 @@ export function exportCapacityProviders(
   }
   return out;
 }
+
+/** export: the spec's keys in reading order, by path (`''` the spec itself, `[]` a list's items); other keys follow alphabetically, tags last. */
+export const CAPACITY_PROVIDER_KEY_ORDER: Readonly<Record<string, readonly string[]>> = {
+  '': ['autoScalingGroupProvider', 'managedInstancesProvider'],
+  autoScalingGroupProvider: ['autoScalingGroupArn', 'managedScaling', 'managedTerminationProtection', 'managedDraining'],
+  'autoScalingGroupProvider.managedScaling': ['status', 'targetCapacity', 'minimumScalingStepSize', 'maximumScalingStepSize', 'instanceWarmupPeriod'],
+};

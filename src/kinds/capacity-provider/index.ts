@@ -17,7 +17,7 @@ import {
   releaseCapacityProvider,
 } from './actions.js';
 import { diffCapacityProvider } from './diff.js';
-import { exportCapacityProviders } from './export.js';
+import { CAPACITY_PROVIDER_KEY_ORDER, exportCapacityProviders } from './export.js';
 import { readCapacityProviders } from './read.js';
 import { CapacityProviderManifestSchema, CapacityProviderSpecSchema } from './schema.js';
 
@@ -49,4 +49,5 @@ export const capacityProviderKind = {
   actions: CAPACITY_PROVIDER_ACTIONS,
   release: releaseCapacityProvider,
   exportFor: exportCapacityProviders,
+  exportKeyOrder: CAPACITY_PROVIDER_KEY_ORDER,
 } satisfies ResourceKind<LiveCapacityProvider>;

@@ -9,7 +9,7 @@ import { ANNOTATION } from '../../model/resource.js';
 import type { AddAction } from '../../plan/prune.js';
 import type { Plan } from '../../plan/types.js';
 import type { PruneCandidate } from '../kind.js';
-import type { CapacityProviderSpec } from './schema.js';
+import { capacityProviderSpecOf } from './schema.js';
 
 export function planCapacityProviderCreate(d: ResourceDiff, add: AddAction): void {
   add(d, 'create-capacity-provider', 'in the manifests, not live');
@@ -91,7 +91,7 @@ function deletedWith(candidates: readonly PruneCandidate[], id: string): boolean
 /** The CreateCapacityProvider input of a manifest (its spec as written: ECS fills in the defaults). */
 function createInput(run: ActionRun): CreateCapacityProviderCommandInput {
   // the spec as the schema parsed it (zod's type): CreateCapacityProvider's input less name
-  const { tags: _t, ...spec } = run.d.desired!.spec as CapacityProviderSpec;
+  const { tags: _t, ...spec } = capacityProviderSpecOf(run.d.desired!);
   return { ...(spec as Omit<CreateCapacityProviderCommandInput, 'name'>), name: run.d.name, tags: tagsToList(run.allTags()) };
 }
 

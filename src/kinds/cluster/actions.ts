@@ -9,6 +9,7 @@ import { TAG } from '../../model/resource.js';
 import type { AddAction } from '../../plan/prune.js';
 import type { Plan } from '../../plan/types.js';
 import type { PruneCandidate } from '../kind.js';
+import { clusterSpecOf } from './schema.js';
 
 export function planClusterCreate(d: ResourceDiff, add: AddAction): void {
   add(d, 'create-cluster', 'in the manifests, not live');
@@ -63,7 +64,7 @@ export function keepNonEmptyClusters(candidates: PruneCandidate[], diffs: readon
 }
 
 async function createCluster({ d, gw, allTags }: ActionRun): Promise<string | undefined> {
-  const { tags: _t, ...rest } = d.desired!.spec;
+  const { tags: _t, ...rest } = clusterSpecOf(d.desired!);
   const c = await gw.createCluster({ ...(rest as Json), clusterName: d.name, tags: tagsToList(allTags()) });
   return c.clusterArn;
 }

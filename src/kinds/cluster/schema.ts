@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { DesiredResource } from '../../model/resource.js';
 import { ecsName, int, str } from '../../schema/common.js';
 import { ClusterSettingName, ContainerInsightsValue, ExecuteCommandLogging } from '../../schema/enums.js';
 import { apiVersion, metadataCommon } from '../../schema/manifest.js';
@@ -104,3 +105,8 @@ export const ClusterManifestSchema = z.strictObject({
   }),
   spec: ClusterSpecSchema.describe('CreateCluster input, less clusterName.'),
 });
+
+/** A Cluster resource's spec as its manifest schema parsed it (the load stage ran ClusterManifestSchema on it): the spec's zod type. */
+export function clusterSpecOf(d: Pick<DesiredResource, 'spec'>): ClusterSpec {
+  return d.spec as ClusterSpec;
+}

@@ -11,7 +11,7 @@ import { readNamedServices, readServices } from './read.js';
 import { SERVICE_REFERENCE_FIELDS, serviceReferenceProblems } from './references.js';
 import { ServiceHealthSchema, serviceHealth, serviceScaling } from './report.js';
 import { awaitServicesSteady } from './rollout-wait.js';
-import { ServiceManifestSchema, ServiceSpecSchema } from './schema.js';
+import { ServiceManifestSchema, ServiceSpecSchema, serviceSpecOf } from './schema.js';
 
 // The kind's name and live type join the model's (src/model/resource.ts KindLiveTypes): no list outside this folder.
 declare module '../../model/resource.js' {
@@ -30,7 +30,7 @@ export const serviceKind = {
     const ids: string[] = [];
     // a cluster named by ARN is managed elsewhere: nothing of ours to wait for
     if (!d.externalCluster) ids.push(resourceId({ kind: 'Cluster', region: d.region, name: d.cluster ?? '' }));
-    const td = d.spec.taskDefinition;
+    const td = serviceSpecOf(d).taskDefinition;
     // family:revision and ARNs pin a revision made elsewhere
     if (typeof td === 'string' && td !== '' && !td.includes(':')) ids.push(resourceId({ kind: 'TaskDefinition', region: d.region, name: td }));
     return ids;

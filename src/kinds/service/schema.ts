@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { DesiredResource } from '../../model/resource.js';
 import { EVERY_RUN, ecsName, everyRun, got, int, placementExpression, str } from '../../schema/common.js';
 import {
   AccessType,
@@ -435,3 +436,8 @@ export const ServiceManifestSchema = z.strictObject({
   metadata: ServiceMetadataSchema,
   spec: ServiceSpecSchema.describe('CreateService input, less serviceName and cluster; plus autoScaling.'),
 });
+
+/** A Service resource's spec as its manifest schema parsed it (the load stage ran ServiceManifestSchema on it): the spec's zod type. */
+export function serviceSpecOf(d: Pick<DesiredResource, 'spec'>): ServiceSpec {
+  return d.spec as ServiceSpec;
+}

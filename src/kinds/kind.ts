@@ -20,6 +20,7 @@ import type { WaitOptions, WaitOutcome } from './service/rollout-wait.js';
 /**
  * The report's health blocks, by kind: a kind that has one adds its type from its folder
  * (declaration merging in its report.ts) and gives its zod schema as healthSchema.
+ * @public each kind's report.ts adds to it (declare module), which knip cannot follow
  */
 // biome-ignore lint/suspicious/noEmptyInterface: each kind's folder fills it (declaration merging)
 export interface KindHealthTypes {}

@@ -6,6 +6,7 @@ import type { Kind } from '../model/resource.js';
  * adds its own from its folder (declaration merging in src/kinds/<kind>/actions.ts, beside
  * its actions table, which says which delete and which apply asks before); these two are
  * every kind's. The runtime list is the registry's (ACTION_KINDS in src/kinds/registry.ts).
+ * @public each kind's actions.ts adds to it (declare module), which knip cannot follow
  */
 export interface ActionNames {
   /** only the tags differ */

@@ -64,7 +64,8 @@ const widgetKind = {
   actions: {
     ['create-widget' as ActionKind]: { order: 0, run: async () => 'made' },
     ['resize-widget' as ActionKind]: { order: 1, run: async () => 'resized' },
-    ['delete-widget' as ActionKind]: { order: 2, run: async () => 'gone' },
+    // a deletion: it says so itself (the prune stage runs it; apply asks before it)
+    ['delete-widget' as ActionKind]: { order: 2, run: async () => 'gone', stage: 'prune', destructive: true },
   },
   release: async (live: LiveWidget) => `${live.arn} released`,
 } satisfies ResourceKind<LiveWidget> as unknown as ResourceKind;
@@ -79,6 +80,8 @@ const { parseManifestText } = await import('../../src/manifests/parse.js');
 const { diffEstate } = await import('../../src/pipeline/diff.js');
 const { planEstate } = await import('../../src/pipeline/plan.js');
 const { readLiveEstate } = await import('../../src/live/index.js');
+const { ACTION_KINDS, stageOf, isDeletionOrReplacement } = await import('../../src/kinds/registry.js');
+const { ReportSchema } = await import('../../src/report/model.js');
 const { InMemoryGateways } = await import('../support/in-memory-gateway.js');
 
 const MANIFESTS = `apiVersion: ecs-reconciler/v1
@@ -135,6 +138,19 @@ describe('a kind added in one place', () => {
       'delete-widget Widget/eu-west-1/old',
     ]);
     expect(plan.prune).toMatchObject({ status: 'planned', deletions: 1 });
+  });
+
+  it("has its actions in the registry's lists, from its own table: the plan's action names, the prune stage, what apply asks before", () => {
+    expect(ACTION_KINDS).toEqual(expect.arrayContaining(['create-widget', 'resize-widget', 'delete-widget', 'create-cluster', 'release-resource']));
+    expect(stageOf('delete-widget' as ActionKind)).toBe('prune');
+    expect(stageOf('resize-widget' as ActionKind)).toBe('apply');
+    expect(isDeletionOrReplacement({ kind: 'delete-widget' as ActionKind })).toBe(true);
+    expect(isDeletionOrReplacement({ kind: 'create-widget' as ActionKind })).toBe(false);
+    // the report's schema takes the new kind's resources and actions with no edit of its own
+    const kindEnum = ReportSchema.shape.resources.element.shape.kind;
+    expect(kindEnum.safeParse('Widget').success).toBe(true);
+    expect(kindEnum.safeParse('Widgit').success).toBe(false);
+    expect(ReportSchema.shape.resources.element.shape.actions.element.shape.kind.safeParse('delete-widget').success).toBe(true);
   });
 
   it('is named in the messages for an unknown kind', () => {

@@ -150,6 +150,12 @@ export interface ResourceKind<L extends { kind: string; region: string; name: st
   readSpec?(spec: Record<string, unknown>, name: string | undefined): { spec: Record<string, unknown>; notice: ManifestNotice } | undefined;
   /** A plain .json file is a document of this kind (one kind of the registry says so). */
   readonly plainJson?: PlainJsonFile;
+  /**
+   * export: what the kind's export reads besides a pass's read of the exported clusters,
+   * `before` the recorded revisions are described (every capacity provider of the region)
+   * or `after` (the newest revision of each family the services run).
+   */
+  readForExport?(gw: AwsGateway, region: string, estate: LiveEstate, when: 'before' | 'after', progress?: (message: string) => void): Promise<void>;
   /** export: the manifests of the kind's resources the exported clusters use, with their file names (src/kinds/<kind>/export.ts) */
   exportFor?(clusters: readonly LiveCluster[], estate: LiveEstate): Array<{ name: string; region: string; spec: Json; tags: Record<string, string> }>;
   /** export: the spec's keys in reading order, by path (src/kinds/<kind>/export.ts) */

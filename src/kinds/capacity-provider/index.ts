@@ -17,7 +17,7 @@ import {
   releaseCapacityProvider,
 } from './actions.js';
 import { diffCapacityProvider } from './diff.js';
-import { CAPACITY_PROVIDER_KEY_ORDER, exportCapacityProviders } from './export.js';
+import { CAPACITY_PROVIDER_KEY_ORDER, exportCapacityProviders, readCapacityProvidersForExport } from './export.js';
 import { readCapacityProviders } from './read.js';
 import { CapacityProviderManifestSchema, CapacityProviderSpecSchema } from './schema.js';
 
@@ -49,5 +49,6 @@ export const capacityProviderKind = {
   actions: CAPACITY_PROVIDER_ACTIONS,
   release: releaseCapacityProvider,
   exportFor: exportCapacityProviders,
+  readForExport: readCapacityProvidersForExport,
   exportKeyOrder: CAPACITY_PROVIDER_KEY_ORDER,
 } satisfies ResourceKind<LiveCapacityProvider>;

@@ -1,6 +1,6 @@
 /**
  * Pure: the live model to manifest objects, the reverse of the engine's normalization.
- * Each live spec (already projected onto the API's input shape by read-live) is run
+ * Each live spec (already projected onto the API's input shape by the kind's read) is run
  * through the same normalize* the diff uses: what ECS would fill in by itself, empty
  * lists and read-only fields go, order-free lists come out sorted; what remains is what
  * a person would have written, and by construction it normalizes back to the live spec.

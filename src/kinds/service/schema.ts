@@ -393,7 +393,7 @@ export const ServiceSpecSchema = z
           issue(['autoScaling'], 'DAEMON services have no desiredCount to scale');
         }
       }
-      // EC2 scheduling and placement as ECS refuses them (service-placement.ts)
+      // EC2 scheduling and placement as ECS refuses them (placement-schema.ts)
       for (const p of schedulingIssues(s)) issue(p.path, p.message);
       s.loadBalancers?.forEach((lb, i) => {
         const hasTg = lb.targetGroupArn !== undefined;

@@ -2,9 +2,11 @@
 // definition copied from a public source loads, normalizes to a fixed point, and, where
 // AWS published the response for that very input, diffs to nothing against it.
 import { describe, expect, it } from 'vitest';
-import { canonicalJson, normalizeService, normalizeTaskDefinition } from '../src/diff/normalize.js';
+import { canonicalJson } from '../src/diff/normalize.js';
 import { projectLiveService, projectLiveTaskDefinition } from '../src/diff/projection.js';
 import { userTags } from '../src/diff/resource-diff.js';
+import { normalizeService } from '../src/kinds/service/normalize.js';
+import { normalizeTaskDefinition } from '../src/kinds/task-definition/normalize.js';
 import type { LiveRevision } from '../src/model/live.js';
 import type { DesiredResource } from '../src/model/resource.js';
 import {

@@ -8,9 +8,9 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { normalizeTaskDefinition } from '../src/diff/normalize.js';
 import { projectLiveService, projectLiveTaskDefinition } from '../src/diff/projection.js';
 import { servicePlacementForDiff } from '../src/kinds/service/placement.js';
+import { normalizeTaskDefinition } from '../src/kinds/task-definition/normalize.js';
 import { parseManifestText } from '../src/manifests/index.js';
 import { blankJsonComments } from '../src/manifests/json-comments.js';
 import {

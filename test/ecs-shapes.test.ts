@@ -7,12 +7,12 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { main } from '../src/cli/main.js';
-import { normalizeTaskDefinition } from '../src/diff/normalize.js';
+import { normalizeTaskDefinition } from '../src/kinds/task-definition/normalize.js';
+import { TaskCpuSchema, TaskMemorySchema } from '../src/kinds/task-definition/schema.js';
 import { parseManifestText } from '../src/manifests/index.js';
 import { formatProblem } from '../src/model/problem.js';
 import { readTaskSize } from '../src/model/task-size.js';
 import { dropUnsetValues } from '../src/model/unset-values.js';
-import { TaskCpuSchema, TaskMemorySchema } from '../src/schema/task-definition.js';
 import {
   ACCOUNT,
   byId,

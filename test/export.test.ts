@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { main } from '../src/cli/main.js';
-import { canonicalJson, normalizeCluster, normalizeService, normalizeTaskDefinition } from '../src/diff/normalize.js';
+import { canonicalJson } from '../src/diff/normalize.js';
 import { projectLiveCluster, projectLiveService, projectLiveTaskDefinition } from '../src/diff/projection.js';
 import {
   buildExport,
@@ -22,12 +22,15 @@ import {
   variableName,
   verifyExport,
 } from '../src/export/index.js';
+import { normalizeCluster } from '../src/kinds/cluster/normalize.js';
+import { ManifestSchema } from '../src/kinds/registry.js';
+import { normalizeService } from '../src/kinds/service/normalize.js';
 import { normalizeScaling } from '../src/kinds/service/scaling-normalize.js';
 import { scalingFromApi } from '../src/kinds/service/scaling-read.js';
+import { normalizeTaskDefinition } from '../src/kinds/task-definition/normalize.js';
 import { loadManifestTexts } from '../src/manifests/index.js';
 import type { Json, LiveCluster, LiveEstate, LiveRevision, LiveService, LiveTaskDefinitionFamily } from '../src/model/live.js';
 import { resourceId } from '../src/model/resource.js';
-import { ManifestSchema } from '../src/schema/index.js';
 
 const REGION = 'eu-west-1';
 

@@ -5,8 +5,11 @@
 
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { canonicalJson, type Json, normalizeCluster, normalizeService, normalizeTaskDefinition } from '../src/diff/normalize.js';
+import { canonicalJson, type Json } from '../src/diff/normalize.js';
 import { projectLiveCluster, projectLiveService, projectLiveTaskDefinition } from '../src/diff/projection.js';
+import { normalizeCluster } from '../src/kinds/cluster/normalize.js';
+import { normalizeService } from '../src/kinds/service/normalize.js';
+import { normalizeTaskDefinition } from '../src/kinds/task-definition/normalize.js';
 
 function fixture(name: string): Json {
   return JSON.parse(readFileSync(new URL(`./fixtures/normalize/${name}`, import.meta.url), 'utf8')) as Json;

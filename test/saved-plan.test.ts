@@ -2,6 +2,7 @@
 // (applied-hash), same live differences; otherwise the refusal says what differs.
 import { describe, expect, it } from 'vitest';
 import type { ResourceDiff } from '../src/diff/types.js';
+import { ACTION_KINDS } from '../src/kinds/registry.js';
 import { planEstate } from '../src/pipeline/plan.js';
 import { compareSavedPlan, parseSavedPlan, savedPlanOf } from '../src/plan/saved-plan.js';
 import { desired, diff, estate, liveService, liveServiceSpec, SVC_ID, serviceSpec, syncedEstate, TD_ID } from './engine-fixtures.js';
@@ -31,7 +32,7 @@ describe('saved plans', () => {
 
   it('round-trips through its file and agrees with an identical fresh plan', () => {
     const plan = saved(diff(changedImage, live()));
-    const back = parseSavedPlan(JSON.stringify(plan));
+    const back = parseSavedPlan(JSON.stringify(plan), ACTION_KINDS);
     expect(typeof back).toBe('object');
     expect(compareSavedPlan(back as typeof plan, saved(diff(changedImage, live())))).toEqual([]);
     expect(JSON.stringify(plan)).not.toContain('nginx:1.28'); // hashes, never values
@@ -60,7 +61,7 @@ describe('saved plans', () => {
     expect(compareSavedPlan(saved(d), saved(d, { ...OPTIONS, controllerId: 'other' }))[0]).toContain(
       'the controller id is "other", the plan was made for "default"',
     );
-    expect(parseSavedPlan('{"format":"nope"}')).toMatch(/^not a saved plan of this version/);
-    expect(parseSavedPlan('not json')).toMatch(/^not JSON/);
+    expect(parseSavedPlan('{"format":"nope"}', ACTION_KINDS)).toMatch(/^not a saved plan of this version/);
+    expect(parseSavedPlan('not json', ACTION_KINDS)).toMatch(/^not JSON/);
   });
 });

@@ -5,30 +5,21 @@ import { describe, expect, expectTypeOf, it } from 'vitest';
 import { parseAllDocuments, parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { ownershipTags } from '../src/apply/ownership.js';
-import { TAG } from '../src/model/resource.js';
-import * as enums from '../src/schema/enums.js';
+import { ClusterManifestSchema, type ClusterSpec, ClusterSpecSchema } from '../src/kinds/cluster/schema.js';
+import { type Manifest, type ManifestInput, ManifestSchema, REGISTRY } from '../src/kinds/registry.js';
+import { type AutoScalingSpec, AutoScalingSpecSchema } from '../src/kinds/service/scaling-schema.js';
+import { ServiceManifestSchema, type ServiceSpec, ServiceSpecSchema } from '../src/kinds/service/schema.js';
 import {
-  type Annotations,
-  type AutoScalingSpec,
-  AutoScalingSpecSchema,
-  ClusterManifestSchema,
-  type ClusterSpec,
-  ClusterSpecSchema,
   type ContainerDefinition,
   FARGATE_CPU_MEMORY,
-  type Manifest,
-  type ManifestInput,
-  ManifestSchema,
-  manifestJsonSchema,
-  ServiceManifestSchema,
-  type ServiceSpec,
-  ServiceSpecSchema,
-  TagsSchema,
   TaskDefinitionJsonFileSchema,
   TaskDefinitionManifestSchema,
   type TaskDefinitionSpec,
   TaskDefinitionSpecSchema,
-} from '../src/schema/index.js';
+} from '../src/kinds/task-definition/schema.js';
+import { TAG } from '../src/model/resource.js';
+import * as enums from '../src/schema/enums.js';
+import { type Annotations, manifestJsonSchema, TagsSchema } from '../src/schema/index.js';
 import { MAX_USER_TAGS, OWNERSHIP_TAG_COUNT } from '../src/schema/tags.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -172,7 +163,7 @@ function props(node: Json | undefined): Json {
 }
 
 function manifestVariant(kind: string): Json {
-  const s = manifestJsonSchema() as Json;
+  const s = manifestJsonSchema(REGISTRY.map((k) => k.manifestSchema)) as Json;
   const variants = (s.oneOf ?? s.anyOf) as Json[];
   const v = variants.find((x) => (props(x).kind as Json | undefined)?.const === kind);
   if (!v) throw new Error(`no ${kind} variant`);
@@ -810,7 +801,7 @@ describe('auto scaling', () => {
 });
 
 describe('JSON Schema', () => {
-  const schema = manifestJsonSchema() as Json;
+  const schema = manifestJsonSchema(REGISTRY.map((k) => k.manifestSchema)) as Json;
 
   it('is a draft 2020-12 schema with the manifest $id and a title', () => {
     expect(schema.$schema).toBe('https://json-schema.org/draft/2020-12/schema');
@@ -970,7 +961,7 @@ describe('types', () => {
     expectTypeOf<TaskDefinitionSpec['containerDefinitions']>().toEqualTypeOf<ContainerDefinition[]>();
     expectTypeOf<ContainerDefinition['name']>().toEqualTypeOf<string>();
     expectTypeOf<AutoScalingSpec['minCapacity']>().toEqualTypeOf<number>();
-    expectTypeOf<Manifest['kind']>().toEqualTypeOf<'Cluster' | 'TaskDefinition' | 'Service'>();
+    expectTypeOf<Manifest['kind']>().toEqualTypeOf<'CapacityProvider' | 'Cluster' | 'TaskDefinition' | 'Service'>();
     expectTypeOf<Annotations['ecs-reconciler/prune']>().toEqualTypeOf<'true' | 'false' | undefined>();
     // The input type accepts numbers where ECS wants strings, and both tag forms.
     type TdInput = Extract<ManifestInput, { kind: 'TaskDefinition' }>['spec'];

@@ -36,7 +36,7 @@ describe('validate in one run', () => {
   });
 
   it('a document-wide rule runs beside a field error, and does not repeat it', async () => {
-    const { ServiceManifestSchema } = await import('../src/schema/index.js');
+    const { ServiceManifestSchema } = await import('../src/kinds/service/schema.js');
     const r = ServiceManifestSchema.safeParse({
       apiVersion: 'ecs-reconciler/v1',
       kind: 'Service',

@@ -3,12 +3,12 @@ import path from 'node:path';
 import type { Gateways as AwsGateways } from '../aws/index.js';
 import { Lease, leaseHolderName } from '../daemon/lease.js';
 import type { ResourceDiff } from '../diff/index.js';
-import { kindOf } from '../kinds/registry.js';
+import { ACTION_KINDS, isDeletionOrReplacement, kindOf } from '../kinds/registry.js';
 import { gitRevisionOf, repositoryOf } from '../manifests/index.js';
 import { type PassResult, runReconcilePass } from '../pipeline/reconcile-pass.js';
 import { clusterSelector } from '../pipeline/shard.js';
 import { parseTarget, TARGET_HELP, type TargetPattern } from '../pipeline/target.js';
-import { compareSavedPlan, isDeletionOrReplacement, type Plan, parseSavedPlan, type SavedPlan, type SavedPlanOptions, savedPlanOf } from '../plan/index.js';
+import { compareSavedPlan, type Plan, parseSavedPlan, type SavedPlan, type SavedPlanOptions, savedPlanOf } from '../plan/index.js';
 import { type Report, renderMarkdown, renderPage, renderText, type ShowMode } from '../report/index.js';
 import { ApplyProgress, interruptionSummary } from './apply-progress.js';
 import { COMMON_HELP, durationMs, oneOf, parseCommandArgs, positiveInt, UsageError } from './flags.js';
@@ -171,7 +171,7 @@ async function readSavedPlan(file: string, values: PassCommandFlags, io: Command
   } catch (err) {
     throw new UsageError(`--plan ${file}: cannot read it: ${(err as Error).message}`);
   }
-  const saved = parseSavedPlan(text);
+  const saved = parseSavedPlan(text, ACTION_KINDS);
   if (typeof saved === 'string') throw new UsageError(`--plan ${file}: ${saved}`);
   return saved;
 }

@@ -13,7 +13,6 @@ import { ANNOTATION, type DesiredResource, type InvalidResource, TAG } from '../
 import { specHash } from './hash.js';
 import { type IgnoreRule, withoutIgnored } from './ignore.js';
 import type { AccountOfArn } from './inherited.js';
-import { canonicalJson, normalizeTaskDefinition } from './normalize.js';
 import type { ChangeCause, FieldChange, ResourceDiff, ResourceState } from './types.js';
 
 export interface DiffInput {
@@ -90,22 +89,6 @@ export function tagChanges(live: Record<string, string>, desired: Record<string,
   return keys
     .filter((k) => ownValue(live, k) !== ownValue(desired, k))
     .map((k) => ({ path: `tags.${k}`, live: ownValue(live, k), desired: ownValue(desired, k) }));
-}
-
-/**
- * Normalized forms memoized by object identity: a live revision's projected spec is the
- * same object pass after pass (revisions never change), and so is a manifest's spec
- * while its file is unchanged; a 1,000-service pass normalized each of them many times.
- */
-const normalizedRevisions = new WeakMap<object, { normalized: Json; canonical: string }>();
-export function normalizedRevision(spec: Json): { normalized: Json; canonical: string } {
-  let m = normalizedRevisions.get(spec);
-  if (!m) {
-    const normalized = normalizeTaskDefinition(spec);
-    m = { normalized, canonical: canonicalJson(normalized) };
-    normalizedRevisions.set(spec, m);
-  }
-  return m;
 }
 
 const desiredHashes = new WeakMap<object, string>();

@@ -1,5 +1,4 @@
-import type { LiveCapacityProvider, LiveCluster, LiveService, LiveTaskDefinitionFamily } from '../model/live.js';
-import type { DesiredResource, Kind } from '../model/resource.js';
+import type { DesiredResource, Kind, KindLiveTypes } from '../model/resource.js';
 
 export const RESOURCE_STATES = [
   'in-sync',
@@ -27,7 +26,8 @@ export interface FieldChange {
   cause: ChangeCause;
 }
 
-export type LiveResource = LiveCapacityProvider | LiveCluster | LiveService | LiveTaskDefinitionFamily;
+/** A live resource of any kind (each kind's live type, from its entry in KindLiveTypes). */
+export type LiveResource = KindLiveTypes[Kind];
 
 export interface ResourceDiff {
   id: string;

@@ -1,6 +1,6 @@
 /**
  * Pure: the live model to manifest objects, the reverse of the engine's normalization.
- * Each live spec (already projected onto the API's input shape by read-live) is run
+ * Each live spec (already projected onto the API's input shape by the kind's read) is run
  * through the same normalize* the diff uses: what ECS would fill in by itself, empty
  * lists and read-only fields go, order-free lists come out sorted; what remains is what
  * a person would have written, and by construction it normalizes back to the live spec.
@@ -16,16 +16,18 @@
  * manifest is always its newest revision, which therefore registers nothing.
  */
 
-import { canonicalJson, normalizeCluster, normalizeService, normalizeTaskDefinition } from '../diff/normalize.js';
-import { cloudFormationOwner, userTags } from '../diff/resource-diff.js';
-import { findKind, REGISTRY } from '../kinds/registry.js';
-import { normalizeScaling } from '../kinds/service/scaling-normalize.js';
-import { omit } from '../model/json.js';
+import { canonicalJson } from '../diff/normalize.js';
+import { cloudFormationOwner } from '../diff/resource-diff.js';
+import { exportClusterSpec } from '../kinds/cluster/export.js';
+import { findKind, kindOf, REGISTRY } from '../kinds/registry.js';
+import { exportServiceSpec } from '../kinds/service/export.js';
+import { exportTaskDefinitionSpec, revisionBody } from '../kinds/task-definition/export.js';
+import { normalizeTaskDefinition } from '../kinds/task-definition/normalize.js';
 import type { Json, LiveCluster, LiveEstate, LiveRevision, LiveService, LiveTaskDefinitionFamily } from '../model/live.js';
 import { emptyRecord, ownValue } from '../model/own-keys.js';
 import { ANNOTATION, type Kind, resourceId, TAG } from '../model/resource.js';
 import { Redactor } from '../report/redact.js';
-import { API_VERSION, ManifestSchema } from '../schema/index.js';
+import { API_VERSION } from '../schema/index.js';
 import { orderManifest } from './order.js';
 import { escapeDollar, type Placeholder, replaceSensitiveValues } from './placeholders.js';
 
@@ -94,14 +96,6 @@ function accountOf(arn: string): string | undefined {
   return /^arn:[^:]+:[^:]+:[^:]*:(\d{12}):/.exec(arn)?.[1];
 }
 
-function nonEmpty(tags: Record<string, string>): Record<string, string> | undefined {
-  const keys = Object.keys(tags).sort();
-  if (keys.length === 0) return undefined;
-  const out = emptyRecord<string>();
-  for (const k of keys) out[k] = tags[k]!;
-  return out;
-}
-
 /** Every string of a value with `${` written `$${`, so the loader reads it literally. */
 function escapeStrings(value: unknown): unknown {
   if (typeof value === 'string') return escapeDollar(value);
@@ -118,48 +112,25 @@ function matchesTags(tags: Record<string, string>, wanted: Readonly<Record<strin
   return Object.entries(wanted ?? {}).every(([k, v]) => ownValue(tags, k) === v);
 }
 
-/** The normalized live cluster spec with its user tags: a Cluster manifest's spec. */
+/** A Cluster manifest's spec (src/kinds/cluster/export.ts), strings escaped. */
 export function clusterSpec(c: LiveCluster): Json {
-  const spec = normalizeCluster(c.spec);
-  const tags = nonEmpty(userTags(c.tags));
-  return escapeStrings({ ...spec, ...(tags ? { tags } : {}) }) as Json;
+  return escapeStrings(exportClusterSpec(c)) as Json;
 }
 
-/** The normalized spec of a revision with its user tags: a TaskDefinition manifest's spec (strings escaped). */
+/** A TaskDefinition manifest's spec (src/kinds/task-definition/export.ts), strings escaped. */
 export function taskDefinitionSpec(rev: LiveRevision): Json {
-  const spec = normalizeTaskDefinition(revisionBody(rev));
-  const tags = nonEmpty(userTags(rev.tags));
-  return escapeStrings({ ...spec, ...(tags ? { tags } : {}) }) as Json;
+  return escapeStrings(exportTaskDefinitionSpec(rev)) as Json;
 }
 
-/**
- * The normalized live service spec: desired count (none for DAEMON), its auto scaling,
- * its user tags; `taskDefinition` is the caller's.
- */
+/** A Service manifest's spec (src/kinds/service/export.ts), strings escaped; `taskDefinition` is the caller's. */
 export function serviceSpec(s: LiveService, taskDefinition: string): Json {
-  let spec = normalizeService(omit(s.spec, 'taskDefinition'));
-  // DAEMON services run one task per instance and take no desiredCount.
-  if (spec.schedulingStrategy === 'DAEMON') spec = omit(spec, 'desiredCount');
-  const scaling = normalizeScaling(s.scaling);
-  const tags = nonEmpty(userTags(s.tags));
-  return escapeStrings({
-    taskDefinition,
-    ...spec,
-    ...(scaling && Object.keys(scaling).length ? { autoScaling: scaling } : {}),
-    ...(tags ? { tags } : {}),
-  }) as Json;
+  return escapeStrings(exportServiceSpec(s, taskDefinition)) as Json;
 }
 
 /** Would a service naming the family run the revision it runs now? (the engine compares content with the newest) */
 function runsNewestContent(primary: LiveRevision, family: LiveTaskDefinitionFamily | undefined): boolean {
   if (!family) return false;
   return canonicalJson(normalizeTaskDefinition(revisionBody(primary))) === canonicalJson(normalizeTaskDefinition(revisionBody(family.latest)));
-}
-
-/** An export writes revisions out whole: readForExport describes every revision known only by record. */
-function revisionBody(rev: LiveRevision): Json {
-  if (!rev.spec) throw new Error(`revision ${rev.arn} was not read (known only by its recorded hash)`);
-  return rev.spec;
 }
 
 /** What the ownership tags remember that a manifest says in annotations (`ecs-reconciler:prune` = "false"). */
@@ -355,7 +326,7 @@ export function buildExport(live: LiveEstate, opts: ExportOptions): ExportResult
   const problems: string[] = [];
   for (const f of files) {
     for (const m of f.manifests) {
-      const r = (findKind(m.kind)?.manifestSchema ?? ManifestSchema).safeParse(m.doc);
+      const r = kindOf(m.kind).manifestSchema.safeParse(m.doc);
       if (!r.success) for (const i of r.error.issues) problems.push(`${f.path}: ${m.id} ${i.path.join('.')}: ${i.message}`);
     }
   }

@@ -5,7 +5,7 @@
  */
 import type { z } from 'zod';
 import type { ActionRun } from '../apply/action-run.js';
-import type { Gateway as AwsGateway } from '../aws/index.js';
+import type { Gateway as AwsGateway, Gateways as AwsGateways } from '../aws/index.js';
 import type { IgnoreRule } from '../diff/ignore.js';
 import type { DiffPass } from '../diff/resource-diff.js';
 import type { LiveResource, ResourceDiff } from '../diff/types.js';
@@ -13,13 +13,18 @@ import type { Json, LiveCluster, LiveEstate } from '../model/live.js';
 import type { Problem } from '../model/problem.js';
 import type { DesiredResource, Kind, ResourceRef } from '../model/resource.js';
 import type { AddAction, PlanOptions } from '../plan/prune.js';
-import type { ActionKind, Plan, PlannedAction } from '../plan/types.js';
-import type { ClusterHealth } from './cluster/report.js';
-import type { ReportScaling, ServiceHealth } from './service/report.js';
+import type { ActionKind, ActionStage, Plan, PlannedAction } from '../plan/types.js';
+import type { ReportScaling } from './service/report.js';
 import type { WaitOptions, WaitOutcome } from './service/rollout-wait.js';
 
-/** The report's health blocks the kinds give (each kind's report.ts holds its zod schema). */
-export type KindHealth = ServiceHealth | ClusterHealth;
+/**
+ * The report's health blocks, by kind: a kind that has one adds its type from its folder
+ * (declaration merging in its report.ts) and gives its zod schema as healthSchema.
+ * @public each kind's report.ts adds to it (declare module), which knip cannot follow
+ */
+// biome-ignore lint/suspicious/noEmptyInterface: each kind's folder fills it (declaration merging)
+export interface KindHealthTypes {}
+export type KindHealth = KindHealthTypes[keyof KindHealthTypes];
 
 /** What a kind's own live read keeps: the names the manifests want, this controller's, or (export) every one. */
 export interface LiveReadScope {
@@ -27,6 +32,55 @@ export interface LiveReadScope {
   controllerId: string;
   /** export: every resource of the kind, whoever owns it */
   all?: boolean;
+  /** the clusters the manifests name or that a wanted resource sits in (every kind's clusterOf): read even when unmanaged */
+  wantedClusters?: ReadonlySet<string>;
+  /** --cluster selectors (pipeline/shard.ts): other clusters, and what sits in them, are not read at all */
+  clusterSelected?: (clusterName: string) => boolean;
+  /** what the kinds read before this one in this region (registry order, and readAfter): a service is listed in the clusters read */
+  estate?: LiveEstate;
+  /** a line of progress for a long read */
+  progress?: (message: string) => void;
+}
+
+/** What a targeted read (a pass a file change started) takes: the named resources of the kind, and what the last full read had. */
+export interface NamedReadScope<L> {
+  refs: ReadonlyArray<Pick<ResourceRef, 'name' | 'cluster'>>;
+  controllerId: string;
+  /** the kind's part of the last full read (a Service keeps its auto scaling from it) */
+  before: ReadonlyMap<string, L>;
+}
+
+/** What the loader says once a file about a document it read in a kept form (not an error: the file loads). */
+export interface ManifestNotice {
+  /** the notice is given once a file: the first one whose message starts with this */
+  prefix: string;
+  message: string;
+}
+
+/** A plain `.json` file is a document of the kind that says so (a register-task-definition input). */
+export interface PlainJsonFile {
+  /** the schema of the file's object */
+  schema: z.ZodType;
+  /** the field that names the resource */
+  nameField: string;
+  /** the member a described form wraps the object in (describe-task-definition output's `taskDefinition`) */
+  wrapper?: string;
+  /** what the file is expected to hold, for the problem when it holds something else */
+  expected: string;
+  /** what a .json file is read as, for the problem when it holds a manifest */
+  readAs: string;
+  /** the object as the schema takes it: under `at` when a wrapper was taken off, with a notice for the file */
+  read(raw: Record<string, unknown>): { input: Record<string, unknown>; at: string[]; notice?: ManifestNotice };
+}
+
+/** What a kind's reference check sees of the other manifests. */
+export interface ReferenceCheck {
+  /** every manifest that loaded, even those claimed twice */
+  all: readonly DesiredResource[];
+  /** the manifests that loaded and are kept (not claimed twice): what a reference may name */
+  loaded: readonly DesiredResource[];
+  /** `Kind/region/name` of documents that do not load (broken, or claimed twice): a reference to one refuses without a second problem */
+  broken: ReadonlySet<string>;
 }
 
 /** A deletion held back until the prune stage is judged as a whole. */
@@ -39,6 +93,16 @@ export interface PruneCandidate {
 
 /** Runs one planned action of the kind through the gateway; the message is what the report shows. */
 type ActionHandler = (run: ActionRun) => Promise<string | undefined>;
+
+/** One action of a kind's table: its order within the kind, its handler, and what it is. */
+export interface KindAction {
+  order: number;
+  run: ActionHandler;
+  /** a deletion: runs in the prune stage (after every apply, skipped when anything before failed) */
+  stage?: ActionStage;
+  /** it removes something from AWS: apply asks before it (or needs --yes) */
+  destructive?: boolean;
+}
 
 export interface ResourceKind<L extends { kind: string; region: string; name: string } = LiveResource> {
   readonly name: Kind;
@@ -58,17 +122,44 @@ export interface ResourceKind<L extends { kind: string; region: string; name: st
   liveOf(estate: LiveEstate): Map<string, L>;
   /**
    * The kind's own live read of one region (src/kinds/<kind>/read.ts): the resources the
-   * manifests name (`wanted`) and those this controller manages. A kind with this hook is
-   * kept in the estate's byKind part; the others are still read by src/live/read-live.ts.
+   * manifests name (`wanted`) and those this controller manages, kept in liveOf(estate).
    */
-  readLive?(gw: AwsGateway, region: string, scope: LiveReadScope): Promise<L[]>;
+  readLive(gw: AwsGateway, region: string, scope: LiveReadScope): Promise<L[]>;
+  /** The kinds whose read this kind's read takes from scope.estate (read first, whatever the registry order). */
+  readonly readAfter?: readonly Kind[];
   /**
-   * Problems in what this resource names in other manifests (a Cluster's capacity providers);
-   * `all` is every manifest that loaded. A problem rejects the resource (state invalid).
+   * A targeted read of the named resources only (a few calls instead of the whole region);
+   * without it the kind's region is read again with readLive. A resource not returned is gone.
    */
-  referenceProblems?(d: DesiredResource, all: readonly DesiredResource[]): Problem[];
+  readNamed?(gw: AwsGateway, region: string, scope: NamedReadScope<L>): Promise<L[]>;
+  /**
+   * Describes what the estate knows only by record (a revision ARN and hash), for the ids in
+   * `wanted` or all of them (export), through one shared cache; a read that fails marks the region unreadable.
+   */
+  describeRecorded?(gateways: AwsGateways, estate: LiveEstate, wanted: ReadonlySet<string> | 'all'): Promise<void>;
+  /**
+   * Problems in what this resource names in other manifests (a Cluster's capacity providers,
+   * a Service's cluster and task definition). Not ok rejects the resource (state invalid),
+   * with or without a problem of its own. Also run on a document of the kind that does not
+   * load, with what it still names (referenceFields), so one run reports every problem.
+   */
+  referenceProblems?(d: DesiredResource, check: ReferenceCheck): { ok: boolean; problems: Problem[] };
+  /** The spec fields (`spec.x`) this kind names other manifests by: located in the file, and read from a document that does not load. */
+  readonly referenceFields?: readonly string[];
+  /** The spec as the schema takes it, from the spec as a user may keep it (describe output, read-only members); undefined when nothing changes. */
+  readSpec?(spec: Record<string, unknown>, name: string | undefined): { spec: Record<string, unknown>; notice: ManifestNotice } | undefined;
+  /** A plain .json file is a document of this kind (one kind of the registry says so). */
+  readonly plainJson?: PlainJsonFile;
+  /**
+   * export: what the kind's export reads besides a pass's read of the exported clusters,
+   * `before` the recorded revisions are described (every capacity provider of the region)
+   * or `after` (the newest revision of each family the services run).
+   */
+  readForExport?(gw: AwsGateway, region: string, estate: LiveEstate, when: 'before' | 'after', progress?: (message: string) => void): Promise<void>;
   /** export: the manifests of the kind's resources the exported clusters use, with their file names (src/kinds/<kind>/export.ts) */
   exportFor?(clusters: readonly LiveCluster[], estate: LiveEstate): Array<{ name: string; region: string; spec: Json; tags: Record<string, string> }>;
+  /** export: the spec's keys in reading order, by path (src/kinds/<kind>/export.ts) */
+  readonly exportKeyOrder?: Readonly<Record<string, readonly string[]>>;
   /** The ARN tags and ownership are kept on (a family's: its newest revision). */
   arnOf(live: L): string;
   /** The tags that say whose it is and how it was applied (a family: its newest managed revision's). */
@@ -95,12 +186,14 @@ export interface ResourceKind<L extends { kind: string; region: string; name: st
   keepOnPrune?(candidates: PruneCandidate[], diffs: readonly ResourceDiff[], plan: Plan): void;
 
   /** Apply: one handler per action type the kind plans, and the order of those actions within the kind. */
-  readonly actions: Readonly<Partial<Record<ActionKind, { order: number; run: ActionHandler }>>>;
+  readonly actions: Readonly<Partial<Record<ActionKind, KindAction>>>;
   /** Removes this controller's ownership tags (release-resource): the resource stays, unmanaged. */
   release(live: L, gw: AwsGateway, controllerId: string): Promise<string>;
 
   /** The report's health block for a live resource, when the kind has one. */
   health?(live: L): KindHealth;
+  /** The zod schema of that block (the report's schema is the union of the kinds'). */
+  readonly healthSchema?: z.ZodType;
   /** `apply --wait`: until the resources an apply touched are steady (a kind that rolls out). */
   awaitSteady?(gw: AwsGateway, touched: readonly ResourceDiff[], opts: WaitOptions): Promise<WaitOutcome>;
   /** The report's auto scaling block, when the kind scales. */

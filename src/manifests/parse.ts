@@ -21,13 +21,14 @@ import {
   type YAMLError,
 } from 'yaml';
 import type { z } from 'zod';
+import type { PlainJsonFile, ResourceKind } from '../kinds/kind.js';
 import { findKind, kindOf, REGISTRY } from '../kinds/registry.js';
 import { closestWord } from '../model/did-you-mean.js';
 import type { Problem } from '../model/problem.js';
 import { ANNOTATION, type DesiredResource, type InvalidResource, type Kind, resourceId, type SourceLocation } from '../model/resource.js';
 import { dropUnsetValues } from '../model/unset-values.js';
 import { standInProtoKeys } from '../schema/common.js';
-import { API_VERSION, TaskDefinitionJsonFileSchema } from '../schema/index.js';
+import { API_VERSION } from '../schema/index.js';
 import { checkIgnoreRules } from './ignore-rules.js';
 import { formatPath, type PathSegment, type RenderedIssue, renderIssues } from './issues.js';
 import { blankJsonComments } from './json-comments.js';
@@ -50,61 +51,6 @@ export interface ParsedFile {
   /** what the loader changed on the way in, said once a file (not errors: the file loads) */
   notices: Problem[];
 }
-
-/**
- * DescribeTaskDefinition output fields that RegisterTaskDefinition does not take (the
- * TaskDefinition data type's read-only members). aws-actions/amazon-ecs-deploy-task-definition
- * (index.js, IGNORED_TASK_DEFINITION_ATTRIBUTES: "Attributes that are returned by
- * DescribeTaskDefinition, but are not valid RegisterTaskDefinition inputs") drops the same
- * ones, less deleteRequestedAt (newer than its list), before registering a
- * `task-definition.json` kept from `aws ecs describe-task-definition`.
- */
-export const TASK_DEFINITION_READ_ONLY_FIELDS = [
-  'taskDefinitionArn',
-  'revision',
-  'status',
-  'requiresAttributes',
-  'compatibilities',
-  'registeredAt',
-  'registeredBy',
-  'deregisteredAt',
-  'deleteRequestedAt',
-] as const;
-
-/**
- * A task definition as `aws ecs describe-task-definition` prints it: the
- * `{"taskDefinition": {...}}` wrapper (with `tags` beside it under --include TAGS) is
- * unwrapped and the read-only fields are dropped. Returns what was done, for the notice.
- */
-const DESCRIBE_NOTICE = 'read as describe-task-definition output';
-
-function fromDescribeOutput(raw: Record<string, unknown>): { taskDefinition: Record<string, unknown>; unwrapped: boolean; dropped: string[] } {
-  let td = raw;
-  let unwrapped = false;
-  const inner = raw.taskDefinition;
-  if (inner !== null && typeof inner === 'object' && !Array.isArray(inner) && Object.keys(raw).every((k) => k === 'taskDefinition' || k === 'tags')) {
-    td = { ...(inner as Record<string, unknown>) };
-    if (raw.tags !== undefined && td.tags === undefined) td.tags = raw.tags;
-    unwrapped = true;
-  }
-  const dropped: string[] = TASK_DEFINITION_READ_ONLY_FIELDS.filter((f) => f in td);
-  if (dropped.length) {
-    td = { ...td };
-    for (const f of dropped) delete td[f];
-  }
-  return { taskDefinition: td, unwrapped, dropped };
-}
-
-/**
- * DescribeServices output members that CreateService and UpdateService do not take. The
- * Service data type's `platformFamily` is "The operating system that your tasks in the
- * service run on" (ECS takes it from the task definition's runtimePlatform; neither
- * CreateServiceRequest nor UpdateServiceRequest has the member); ecspresso writes it in
- * the service definition it keeps (`ecspresso init`), so ecspresso users' files carry it.
- */
-const SERVICE_READ_ONLY_FIELDS = ['platformFamily'] as const;
-
-const DESCRIBE_SERVICES_NOTICE = 'read as describe-services output';
 
 interface Located {
   lineCounter: LineCounter;
@@ -345,7 +291,9 @@ function parseOneDocument(doc: Document, isJson: boolean, source: string, ctx: P
     return;
   }
 
-  const identity = identify(raw, isJson);
+  // a plain .json file is a document of the kind that reads one (a register-task-definition input)
+  const jsonKind = isJson ? REGISTRY.find((k) => k.plainJson) : undefined;
+  const identity = identify(raw, jsonKind);
   const source0: SourceLocation = { file: loc.file, ...docLoc };
   const invalid: InvalidResource = { ...identity, source: source0 };
   // An undefined ${VAR} does not stop the checks: the rest of the document is still
@@ -359,7 +307,7 @@ function parseOneDocument(doc: Document, isJson: boolean, source: string, ctx: P
       file: loc.file,
       ...docLoc,
       message: isJson
-        ? `expected a task definition object ({ "family": ..., "containerDefinitions": [...] }), got ${got}`
+        ? `expected ${jsonKind?.plainJson?.expected ?? 'no .json file: no kind reads one'}, got ${got}`
         : `expected a manifest (a map with apiVersion, kind, metadata, spec), got ${got}`,
     });
     out.invalid.push(invalid);
@@ -367,19 +315,22 @@ function parseOneDocument(doc: Document, isJson: boolean, source: string, ctx: P
   }
 
   let schema: z.ZodType;
-  if (isJson && 'apiVersion' in raw && 'kind' in raw) {
+  let kindDef: ResourceKind | undefined;
+  if (isJson && (!jsonKind?.plainJson || ('apiVersion' in raw && 'kind' in raw))) {
     out.problems.push({
       stage: 'load',
       file: loc.file,
       ...position(loc, offsetOfPath(doc, ['apiVersion'], 'apiVersion')),
-      message: 'a .json file is read as a plain register-task-definition input (family, containerDefinitions, ...), not as a manifest',
+      message: jsonKind?.plainJson ? `a .json file is read as ${jsonKind.plainJson.readAs}, not as a manifest` : 'no kind reads a .json file',
       hint: 'write ecs-reconciler manifests (apiVersion, kind, metadata, spec) as .yaml files',
     });
     out.invalid.push(invalid);
     return;
   }
-  if (isJson) schema = TaskDefinitionJsonFileSchema;
-  else {
+  if (isJson) {
+    kindDef = jsonKind!;
+    schema = kindDef.plainJson!.schema;
+  } else {
     const record = raw as Record<string, unknown>;
     if (record.apiVersion !== API_VERSION) {
       out.problems.push({
@@ -396,7 +347,7 @@ function parseOneDocument(doc: Document, isJson: boolean, source: string, ctx: P
       return;
     }
     const kind = record.kind;
-    const kindDef = typeof kind === 'string' ? findKind(kind) : undefined;
+    kindDef = typeof kind === 'string' ? findKind(kind) : undefined;
     if (!kindDef) {
       const names = REGISTRY.map((k) => k.name);
       const expected = `${names.slice(0, -1).join(', ')} or ${names[names.length - 1]}`;
@@ -415,55 +366,27 @@ function parseOneDocument(doc: Document, isJson: boolean, source: string, ctx: P
     schema = kindDef.manifestSchema;
   }
 
-  // describe-task-definition output is accepted: unwrapped, read-only fields dropped, said once.
+  // A document kept in another form (describe output, read-only members) is read as the
+  // schema takes it (the kind's plainJson / readSpec), said once a file.
   let input: object = raw;
   let pathPrefix: PathSegment[] = [];
   const record0 = raw as Record<string, unknown>;
-  const isTaskDefinitionManifest = !isJson && record0.kind === 'TaskDefinition';
-  const described = isJson
-    ? fromDescribeOutput(record0)
-    : isTaskDefinitionManifest && record0.spec !== null && typeof record0.spec === 'object' && !Array.isArray(record0.spec)
-      ? fromDescribeOutput(record0.spec as Record<string, unknown>)
-      : undefined;
-  // a whole describe output pasted as the spec carries its family, the manifest's name
-  if (described && !isJson && described.dropped.length && described.taskDefinition.family === stringAt(raw, 'metadata', 'name')) {
-    const { family: _family, ...rest } = described.taskDefinition;
-    described.taskDefinition = rest;
-    described.dropped.push('family');
-  }
-  const describedNoticeGiven = out.notices.some((n) => n.message.startsWith(DESCRIBE_NOTICE));
-  if (described && (described.unwrapped || described.dropped.length)) {
-    if (isJson) {
-      input = described.taskDefinition;
-      if (described.unwrapped) pathPrefix = ['taskDefinition'];
-    } else input = { ...record0, spec: described.taskDefinition };
-    const what = [
-      ...(described.unwrapped ? ['unwrapped {"taskDefinition": ...}'] : []),
-      ...(described.dropped.length ? [`dropped read-only field(s) ${described.dropped.join(', ')}`] : []),
-    ].join('; ');
-    // one notice a file, at the first document it concerns
-    if (!describedNoticeGiven) {
-      out.notices.push({ stage: 'load', file: loc.file, ...docLoc, message: `${DESCRIBE_NOTICE}: ${what} (RegisterTaskDefinition does not take them)` });
+  let notice: { prefix: string; message: string } | undefined;
+  if (isJson) {
+    const read = kindDef.plainJson!.read(record0);
+    input = read.input;
+    pathPrefix = read.at;
+    notice = read.notice;
+  } else if (kindDef.readSpec && record0.spec !== null && typeof record0.spec === 'object' && !Array.isArray(record0.spec)) {
+    const read = kindDef.readSpec(record0.spec as Record<string, unknown>, stringAt(raw, 'metadata', 'name'));
+    if (read) {
+      input = { ...record0, spec: read.spec };
+      notice = read.notice;
     }
   }
-  // A Service spec kept from describe-services output (as ecspresso keeps it): the read-only
-  // members are dropped, said once a file, as for describe-task-definition output above.
-  const serviceSpec = !isJson && record0.kind === 'Service' ? record0.spec : undefined;
-  if (serviceSpec !== null && typeof serviceSpec === 'object' && !Array.isArray(serviceSpec)) {
-    const droppedFromService = SERVICE_READ_ONLY_FIELDS.filter((f) => f in serviceSpec);
-    if (droppedFromService.length) {
-      const kept = { ...(serviceSpec as Record<string, unknown>) };
-      for (const f of droppedFromService) delete kept[f];
-      input = { ...(input as Record<string, unknown>), spec: kept };
-      if (!out.notices.some((n) => n.message.startsWith(DESCRIBE_SERVICES_NOTICE))) {
-        out.notices.push({
-          stage: 'load',
-          file: loc.file,
-          ...docLoc,
-          message: `${DESCRIBE_SERVICES_NOTICE}: dropped read-only field(s) ${droppedFromService.join(', ')} (CreateService does not take them)`,
-        });
-      }
-    }
+  // one notice a file, at the first document it concerns
+  if (notice && !out.notices.some((n) => n.message.startsWith(notice.prefix))) {
+    out.notices.push({ stage: 'load', file: loc.file, ...docLoc, message: notice.message });
   }
   // "" and null for optional fields are unset (model/unset-values.ts).
   if (isJson) input = dropUnsetValues(input) as object;
@@ -483,8 +406,8 @@ function parseOneDocument(doc: Document, isJson: boolean, source: string, ctx: P
   }
 
   const parsed = schema.safeParse(standInProtoKeys(input));
-  // only a Service that does not load needs its references kept apart
-  if (!isJson && record(raw).kind === 'Service' && (!parsed.success || unsubstituted.size)) invalid.references = serviceReferences(raw, doc, loc);
+  // only a document that names other manifests and does not load needs its references kept apart
+  if (!isJson && kindDef.referenceFields && (!parsed.success || unsubstituted.size)) invalid.references = referencesOf(raw, doc, loc, kindDef.referenceFields);
   if (!parsed.success) {
     for (const rendered of renderIssues(withoutEchoes(parsed.error.issues), input, schema)) {
       if (unsubstituted.has(formatPath(rendered.path))) continue;
@@ -506,7 +429,7 @@ function parseOneDocument(doc: Document, isJson: boolean, source: string, ctx: P
     out.invalid.push(invalid);
     return;
   }
-  const resource = toDesired(parsed.data as Record<string, unknown>, isJson, ctx, source0);
+  const resource = toDesired(parsed.data as Record<string, unknown>, isJson ? kindDef : undefined, ctx, source0);
   const ignore = resource.annotations[ANNOTATION.ignore];
   if (ignore !== undefined) {
     const bad = checkIgnoreRules(ignore, resource.kind, kindOf(resource.kind).specSchema);
@@ -551,18 +474,14 @@ function parseOneDocument(doc: Document, isJson: boolean, source: string, ctx: P
     }
   }
   const located: Array<[string, PathSegment[]]> = isJson
-    ? [['metadata.name', [...pathPrefix, 'family']]]
+    ? [['metadata.name', [...pathPrefix, kindDef.plainJson!.nameField]]]
     : [
         ['metadata.name', ['metadata', 'name']],
         ['metadata.cluster', ['metadata', 'cluster']],
-        ['spec.taskDefinition', ['spec', 'taskDefinition']],
+        ...(kindDef.referenceFields ?? []).map((f): [string, PathSegment[]] => [f, f.split('.')]),
       ];
   resource.fieldLocations = Object.fromEntries(located.map(([name, path]) => [name, position(loc, offsetOfPath(doc, path))]));
   out.resources.push(resource);
-}
-
-function record(v: unknown): Record<string, unknown> {
-  return v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
 }
 
 /**
@@ -584,18 +503,20 @@ function withoutEchoes(issues: readonly z.core.$ZodIssue[]): z.core.$ZodIssue[] 
   });
 }
 
-/** What a Service document that does not load names, so its references are still checked in the same run. */
-function serviceReferences(raw: unknown, doc: Document, loc: Located): NonNullable<InvalidResource['references']> {
+/** What a document that does not load names (its cluster, the kind's reference fields), so its references are still checked in the same run. */
+function referencesOf(raw: unknown, doc: Document, loc: Located, fields: readonly string[]): NonNullable<InvalidResource['references']> {
+  const usable = (v: string | undefined): v is string => v !== undefined && v !== '' && !v.includes('${');
   const cluster = stringAt(raw, 'metadata', 'cluster');
-  const taskDefinition = stringAt(raw, 'spec', 'taskDefinition');
-  const usable = (v: string | undefined) => v !== undefined && v !== '' && !v.includes('${');
+  const spec: Record<string, unknown> = {};
+  for (const f of fields) {
+    const [top, ...rest] = f.split('.');
+    const value = stringAt(raw, top!, ...rest);
+    if (top === 'spec' && rest.length === 1 && usable(value)) spec[rest[0]!] = value;
+  }
   return {
-    ...(usable(cluster) ? { cluster: clusterNameOf(cluster!), externalCluster: clusterNameOf(cluster!) !== cluster } : {}),
-    ...(usable(taskDefinition) ? { taskDefinition } : {}),
-    fieldLocations: {
-      'metadata.cluster': position(loc, offsetOfPath(doc, ['metadata', 'cluster'])),
-      'spec.taskDefinition': position(loc, offsetOfPath(doc, ['spec', 'taskDefinition'])),
-    },
+    ...(usable(cluster) ? { cluster: clusterNameOf(cluster), externalCluster: clusterNameOf(cluster) !== cluster } : {}),
+    spec,
+    fieldLocations: Object.fromEntries(['metadata.cluster', ...fields].map((f) => [f, position(loc, offsetOfPath(doc, f.split('.')))])),
   };
 }
 
@@ -681,10 +602,11 @@ function syntaxProblem(err: YAMLError, isJson: boolean, source: string, loc: Loc
   };
 }
 
-function identify(raw: unknown, isJson: boolean): Omit<InvalidResource, 'source'> {
-  if (isJson) {
-    const name = stringAt(raw, 'family') ?? stringAt(raw, 'taskDefinition', 'family');
-    return { kind: 'TaskDefinition', ...(name ? { name } : {}) };
+function identify(raw: unknown, jsonKind: ResourceKind | undefined): Omit<InvalidResource, 'source'> {
+  if (jsonKind?.plainJson) {
+    const json: PlainJsonFile = jsonKind.plainJson;
+    const name = stringAt(raw, json.nameField) ?? (json.wrapper !== undefined ? stringAt(raw, json.wrapper, json.nameField) : undefined);
+    return { kind: jsonKind.name, ...(name ? { name } : {}) };
   }
   const id: Omit<InvalidResource, 'source'> = {};
   const kind = stringAt(raw, 'kind');
@@ -698,10 +620,10 @@ function identify(raw: unknown, isJson: boolean): Omit<InvalidResource, 'source'
   return id;
 }
 
-function toDesired(data: Record<string, unknown>, isJson: boolean, ctx: ParseContext, source: SourceLocation): DesiredResource {
-  if (isJson) {
-    const { family, ...spec } = data;
-    return { kind: 'TaskDefinition', name: String(family), region: ctx.defaultRegion, annotations: {}, spec, source };
+function toDesired(data: Record<string, unknown>, jsonKind: ResourceKind | undefined, ctx: ParseContext, source: SourceLocation): DesiredResource {
+  if (jsonKind?.plainJson) {
+    const { [jsonKind.plainJson.nameField]: name, ...spec } = data;
+    return { kind: jsonKind.name, name: String(name), region: ctx.defaultRegion, annotations: {}, spec, source };
   }
   const metadata = data.metadata as { name: string; region?: string; cluster?: string; annotations?: Record<string, string> };
   const resource: DesiredResource = {

@@ -117,13 +117,13 @@ export interface LiveEstate {
   clusters: Map<string, LiveCluster>;
   services: Map<string, LiveService>;
   families: Map<string, LiveTaskDefinitionFamily>;
-  /** the kinds that read themselves (src/kinds/<kind>/read.ts), by kind name then resource id: see liveMapOf */
+  /** the part of every kind without a field above (a new kind: its liveOf is liveMapOf(estate, '<Kind>')), by kind name then resource id */
   byKind: Map<string, Map<string, { kind: string; region: string; name: string }>>;
   /** regions whose read failed, with the reason: nothing there may be judged missing or orphaned */
   unreadable: Map<string, string>;
 }
 
-/** The part of the estate a kind that reads itself keeps, made on first use (src/kinds/<kind>/read.ts fills it). */
+/** A kind's part of the estate when it has no field of its own, made on first use (its read.ts fills it). */
 export function liveMapOf<L extends { kind: string; region: string; name: string }>(estate: LiveEstate, kind: string): Map<string, L> {
   let map = estate.byKind.get(kind);
   if (!map) {

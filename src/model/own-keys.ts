@@ -8,6 +8,15 @@ export function emptyRecord<T>(): Record<string, T> {
   return Object.create(null) as Record<string, T>;
 }
 
+/** The tags (or any string map) sorted by key, or undefined when there are none: a manifest writes no empty map. */
+export function sortedOrNone(tags: Readonly<Record<string, string>>): Record<string, string> | undefined {
+  const keys = Object.keys(tags).sort();
+  if (keys.length === 0) return undefined;
+  const out = emptyRecord<string>();
+  for (const k of keys) out[k] = tags[k]!;
+  return out;
+}
+
 /** The value under KEY when the object holds that key itself (never one it inherits). */
 export function ownValue<T>(record: Readonly<Record<string, T>> | undefined, key: string): T | undefined {
   return record !== undefined && Object.hasOwn(record, key) ? record[key] : undefined;

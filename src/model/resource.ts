@@ -1,7 +1,13 @@
 /** The desired model: what the manifests say, independent of YAML and of AWS types. */
-/** The names of the kinds (src/kinds/registry.ts holds the kinds themselves, in the same order). */
-export const KINDS = ['CapacityProvider', 'Cluster', 'TaskDefinition', 'Service'] as const;
-export type Kind = (typeof KINDS)[number];
+/**
+ * The kinds by name, each with its live type. Every kind adds its own entry from its folder
+ * (declaration merging in src/kinds/<kind>/index.ts), so the names and the live union
+ * (LiveResource, src/diff/types.ts) follow the registry with no list here; the runtime list
+ * is the registry's (src/kinds/registry.ts, in dependency order).
+ */
+// biome-ignore lint/suspicious/noEmptyInterface: each kind's folder fills it (declaration merging)
+export interface KindLiveTypes {}
+export type Kind = keyof KindLiveTypes & string;
 
 export interface ResourceRef {
   kind: Kind;
@@ -49,8 +55,14 @@ export interface InvalidResource {
   region?: string;
   cluster?: string;
   source: SourceLocation;
-  /** a Service document that does not load: what it names, checked in the same run as its other problems */
-  references?: { cluster?: string; externalCluster?: boolean; taskDefinition?: string; fieldLocations: Record<string, { line: number; column: number }> };
+  /** a document that does not load: what it still names (its kind's referenceFields), checked in the same run as its other problems */
+  references?: {
+    cluster?: string;
+    externalCluster?: boolean;
+    /** the reference fields' values, where usable (a string, no ${VAR}) */
+    spec: Record<string, unknown>;
+    fieldLocations: Record<string, { line: number; column: number }>;
+  };
 }
 
 export const ANNOTATION = {

@@ -9,9 +9,9 @@
 import { type ActionRun, type ApplyContext, actionRun, KeptForNow } from '../apply/action-run.js';
 import { type ErrorDetails, errorDetails } from '../aws/index.js';
 import type { ResourceDiff } from '../diff/types.js';
-import { kindOf } from '../kinds/registry.js';
+import { kindOf, stageOf } from '../kinds/registry.js';
 import type { Problem } from '../model/problem.js';
-import { type ActionResult, type Plan, stageOf } from '../plan/types.js';
+import type { ActionResult, Plan } from '../plan/types.js';
 
 export interface ApplyResult {
   results: ActionResult[];

@@ -8,10 +8,10 @@
  */
 import type { ResourceDiff } from '../diff/types.js';
 import type { PruneCandidate } from '../kinds/kind.js';
-import { kindOf, REGISTRY, rankOf } from '../kinds/registry.js';
+import { kindOf, REGISTRY, rankOf, stageOf } from '../kinds/registry.js';
 import { ANNOTATION } from '../model/resource.js';
 import { type AddAction, defaultMaxPrune, type PlanOptions, pruneRefusal } from '../plan/prune.js';
-import { type ActionKind, type Plan, type PlannedAction, stageOf } from '../plan/types.js';
+import type { ActionKind, Plan, PlannedAction } from '../plan/types.js';
 
 export function planEstate(diffs: readonly ResourceDiff[], opts: PlanOptions): Plan {
   const plan: Plan = { actions: [], skipped: [] };

@@ -6,13 +6,13 @@
 import type { ApplyContext } from '../apply/index.js';
 import type { Gateways as AwsGateways } from '../aws/index.js';
 import type { ResourceDiff } from '../diff/index.js';
+import { stageOf } from '../kinds/registry.js';
 import { describeRecordedRevisions, type LiveEstate, readLiveEstate } from '../live/index.js';
 import type { LoadResult } from '../manifests/index.js';
 import type { Problem } from '../model/problem.js';
 import { type DesiredResource, resourceId } from '../model/resource.js';
 import type { Plan } from '../plan/index.js';
 import type { ActionResult } from '../plan/types.js';
-import { stageOf } from '../plan/types.js';
 import { buildReport, type Redactor, type Report } from '../report/index.js';
 import { applyPlan } from './apply.js';
 import { diffEstate } from './diff.js';

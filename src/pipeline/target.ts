@@ -13,9 +13,9 @@
  * never brought along: only a resource the patterns name themselves is ever deleted.
  */
 import type { ResourceDiff } from '../diff/types.js';
-import { findKind, kindOf, REGISTRY } from '../kinds/registry.js';
+import { findKind, isDeletionOrReplacement, kindOf, REGISTRY } from '../kinds/registry.js';
 import type { Kind, ResourceRef } from '../model/resource.js';
-import { isDeletionOrReplacement, type Plan } from '../plan/types.js';
+import type { Plan } from '../plan/types.js';
 
 export interface TargetPattern {
   /** as the user wrote it, for messages */

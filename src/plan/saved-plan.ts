@@ -9,29 +9,37 @@
 import { z } from 'zod';
 import { specHash } from '../diff/hash.js';
 import type { ResourceDiff } from '../diff/types.js';
-import type { Plan, PlannedAction } from './types.js';
-import { ACTION_KINDS } from './types.js';
+import type { ActionKind, Plan, PlannedAction } from './types.js';
 
 const SAVED_PLAN_VERSION = 1;
 
-const SavedPlanSchema = z.object({
-  format: z.literal('ecs-reconciler-plan'),
-  version: z.literal(SAVED_PLAN_VERSION),
-  createdAt: z.string(),
-  gitRevision: z.string().optional(),
-  options: z.object({
-    controllerId: z.string(),
-    prune: z.boolean(),
-    adopt: z.boolean(),
-    keepRevisions: z.number(),
-    targets: z.array(z.string()),
-  }),
-  actions: z.array(z.object({ kind: z.enum(ACTION_KINDS), resource: z.string(), fields: z.array(z.string()), revisions: z.array(z.string()).optional() })),
-  /** per resource judged: the desired spec's hash and a hash of its field changes (live and desired values) */
-  resources: z.record(z.string(), z.object({ state: z.string(), desiredHash: z.string().optional(), changesHash: z.string() })),
-});
+/** The saved plan's schema over the actions a plan can hold (the registry's: src/plan cannot import src/kinds). */
+const savedPlanSchema = (actionKinds: readonly ActionKind[]) =>
+  z.object({
+    format: z.literal('ecs-reconciler-plan'),
+    version: z.literal(SAVED_PLAN_VERSION),
+    createdAt: z.string(),
+    gitRevision: z.string().optional(),
+    options: z.object({
+      controllerId: z.string(),
+      prune: z.boolean(),
+      adopt: z.boolean(),
+      keepRevisions: z.number(),
+      targets: z.array(z.string()),
+    }),
+    actions: z.array(
+      z.object({
+        kind: z.enum(actionKinds as [ActionKind, ...ActionKind[]]),
+        resource: z.string(),
+        fields: z.array(z.string()),
+        revisions: z.array(z.string()).optional(),
+      }),
+    ),
+    /** per resource judged: the desired spec's hash and a hash of its field changes (live and desired values) */
+    resources: z.record(z.string(), z.object({ state: z.string(), desiredHash: z.string().optional(), changesHash: z.string() })),
+  });
 
-export type SavedPlan = z.infer<typeof SavedPlanSchema>;
+export type SavedPlan = z.infer<ReturnType<typeof savedPlanSchema>>;
 export type SavedPlanOptions = SavedPlan['options'];
 
 /** Every resource the plan judged, not only those with actions: a manifest edited since, or a drift since, refuses the apply too. */
@@ -68,14 +76,14 @@ export function savedPlanOf(plan: Plan, diffs: readonly ResourceDiff[], options:
 }
 
 /** The saved plan, or a sentence saying why the text is not one. */
-export function parseSavedPlan(text: string): SavedPlan | string {
+export function parseSavedPlan(text: string, actionKinds: readonly ActionKind[]): SavedPlan | string {
   let data: unknown;
   try {
     data = JSON.parse(text);
   } catch (err) {
     return `not JSON: ${(err as Error).message}`;
   }
-  const parsed = SavedPlanSchema.safeParse(data);
+  const parsed = savedPlanSchema(actionKinds).safeParse(data);
   if (!parsed.success) {
     const first = parsed.error.issues.slice(0, 3).map((i) => `${i.path.join('.') || '(top)'}: ${i.message}`);
     return `not a saved plan of this version (${SAVED_PLAN_VERSION}; write one with "plan --out-plan FILE"): ${first.join('; ')}`;

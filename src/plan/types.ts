@@ -1,37 +1,27 @@
 import type { ErrorDetails } from '../aws/index.js';
 import type { Kind } from '../model/resource.js';
 
-/** Every action a plan can hold; all of them change something in AWS. */
-export const ACTION_KINDS = [
-  'create-capacity-provider',
-  'update-capacity-provider',
-  'replace-capacity-provider',
-  'create-cluster',
-  'update-cluster',
-  'register-task-definition',
-  'create-service',
-  'update-service',
-  'replace-service',
-  'update-scaling',
-  'tag-resource',
-  'delete-service',
-  'deregister-task-definition',
-  'delete-cluster',
-  'delete-capacity-provider',
-  'release-resource',
-] as const;
+/**
+ * The names of the actions a plan can hold; all of them change something in AWS. Each kind
+ * adds its own from its folder (declaration merging in src/kinds/<kind>/actions.ts, beside
+ * its actions table, which says which delete and which apply asks before); these two are
+ * every kind's. The runtime list is the registry's (ACTION_KINDS in src/kinds/registry.ts).
+ * @public each kind's actions.ts adds to it (declare module), which knip cannot follow
+ */
+export interface ActionNames {
+  /** only the tags differ */
+  'tag-resource': true;
+  /** the ownership tags are removed: the resource stays, unmanaged */
+  'release-resource': true;
+}
 
-export type ActionKind = (typeof ACTION_KINDS)[number];
+export type ActionKind = keyof ActionNames & string;
 
 /**
  * Deletions are a stage of their own (Flux's kustomize-controller: prune runs after
  * apply, and is skipped whenever anything before it failed).
  */
 export type ActionStage = 'apply' | 'prune';
-const PRUNE_ACTIONS: ReadonlySet<ActionKind> = new Set(['delete-service', 'deregister-task-definition', 'delete-cluster', 'delete-capacity-provider']);
-export function stageOf(kind: ActionKind): ActionStage {
-  return PRUNE_ACTIONS.has(kind) ? 'prune' : 'apply';
-}
 
 export interface PlannedAction {
   kind: ActionKind;
@@ -69,20 +59,6 @@ export interface Plan {
   actions: PlannedAction[];
   skipped: SkippedResource[];
   prune?: PruneStage;
-}
-
-/** Actions that remove something from AWS: apply asks before them (or needs --yes). */
-const DESTRUCTIVE_ACTION_KINDS: ReadonlySet<ActionKind> = new Set<ActionKind>([
-  'replace-service',
-  'delete-service',
-  'deregister-task-definition',
-  'delete-cluster',
-  'replace-capacity-provider',
-  'delete-capacity-provider',
-]);
-
-export function isDeletionOrReplacement(a: { kind: ActionKind }): boolean {
-  return DESTRUCTIVE_ACTION_KINDS.has(a.kind);
 }
 
 /** What one action came to: the report and the progress lines are built from these. */

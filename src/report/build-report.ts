@@ -1,10 +1,9 @@
 /** Pure: diffs, plan and apply results -> the report model (redacted). */
 import { RESOURCE_STATES, type ResourceDiff, type ResourceState } from '../diff/types.js';
 import type { KindHealth } from '../kinds/kind.js';
-import { kindOf } from '../kinds/registry.js';
+import { kindOf, stageOf } from '../kinds/registry.js';
 import type { Problem } from '../model/problem.js';
-import type { ActionResult } from '../plan/types.js';
-import { type Plan, stageOf } from '../plan/types.js';
+import type { ActionResult, Plan } from '../plan/types.js';
 import { REPORT_SCHEMA_VERSION, type Report, type ReportAction, type ReportChange, type ReportResource, type ReportScaling } from './model.js';
 import { Redactor } from './redact.js';
 

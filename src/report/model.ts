@@ -5,17 +5,18 @@
  */
 import { z } from 'zod';
 import { CHANGE_CAUSES, RESOURCE_STATES } from '../diff/types.js';
-import { ClusterHealthSchema } from '../kinds/cluster/report.js';
-import { ReportScalingSchema, ServiceHealthSchema } from '../kinds/service/report.js';
-import { KINDS } from '../model/resource.js';
-import { ACTION_KINDS } from '../plan/types.js';
+import type { KindHealth } from '../kinds/kind.js';
+import { ACTION_KINDS, REGISTRY } from '../kinds/registry.js';
+import { ReportScalingSchema } from '../kinds/service/report.js';
+import type { Kind } from '../model/resource.js';
+import type { ActionKind } from '../plan/types.js';
 
 export const REPORT_SCHEMA_VERSION = 1;
 const REPORT_SCHEMA_ID = 'https://ecs-reconciler.dev/schema/report-v1.json';
 
 const State = z.enum(RESOURCE_STATES);
 const Cause = z.enum(CHANGE_CAUSES);
-const ActionKindSchema = z.enum(ACTION_KINDS);
+const ActionKindSchema = z.enum(ACTION_KINDS as [ActionKind, ...ActionKind[]]);
 
 const ReportChangeSchema = z.object({
   path: z.string().describe('field path, lists keyed by name: containerDefinitions[name=web].image'),
@@ -63,7 +64,7 @@ const ReportDegradedSchema = z
 
 const ReportResourceSchema = z.object({
   id: z.string(),
-  kind: z.enum(KINDS),
+  kind: z.enum(REGISTRY.map((k) => k.name) as [Kind, ...Kind[]]),
   region: z.string(),
   cluster: z.string().optional(),
   name: z.string(),
@@ -82,7 +83,8 @@ const ReportResourceSchema = z.object({
   actions: z.array(ReportActionSchema),
   skipped: z.object({ reason: z.string(), error: z.boolean() }).optional(),
   scaling: ReportScalingSchema.optional(),
-  health: z.union([ServiceHealthSchema, ClusterHealthSchema]).optional(),
+  // the kinds' health blocks (each kind's healthSchema, from its report.ts)
+  health: (z.union(REGISTRY.flatMap((k) => (k.healthSchema ? [k.healthSchema] : []))) as unknown as z.ZodType<KindHealth>).optional(),
   history: ReportHistorySchema.optional(),
   fight: ReportFightSchema.optional(),
   degraded: ReportDegradedSchema.optional(),

@@ -1,34 +1,10 @@
 /**
- * The one schema of the manifests (zod 4): the TypeScript types (z.infer) and the JSON
- * Schema (manifestJsonSchema) both come from it.
+ * What the kinds' manifest schemas (zod 4, src/kinds/<kind>/schema.ts) share: the
+ * envelope (apiVersion, metadata's region and annotations), ECS's enums, tags, the common
+ * field builders, and the JSON Schema builder over the registry's kinds.
  */
 
-export {
-  type AutoScalingSpec,
-  AutoScalingSpecSchema,
-} from './auto-scaling.js';
-export {
-  type ClusterSpec,
-  ClusterSpecSchema,
-} from './cluster.js';
 export * from './enums.js';
 export { manifestJsonSchema } from './json-schema.js';
-export {
-  type Annotations,
-  API_VERSION,
-  ClusterManifestSchema,
-  type Manifest,
-  type ManifestInput,
-  ManifestSchema,
-  ServiceManifestSchema,
-  TaskDefinitionManifestSchema,
-} from './manifest.js';
-export { type ServiceSpec, ServiceSpecSchema } from './service.js';
+export { type Annotations, API_VERSION } from './manifest.js';
 export { TagsSchema } from './tags.js';
-export {
-  type ContainerDefinition,
-  FARGATE_CPU_MEMORY,
-  TaskDefinitionJsonFileSchema,
-  type TaskDefinitionSpec,
-  TaskDefinitionSpecSchema,
-} from './task-definition.js';

@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { ManifestSchema } from './manifest.js';
 
 const MANIFEST_SCHEMA_ID = 'https://ecs-reconciler.dev/schema/manifest-v1.json';
 
@@ -8,9 +7,9 @@ const MANIFEST_SCHEMA_ID = 'https://ecs-reconciler.dev/schema/manifest-v1.json';
  * ManifestSchema (the input side: what a user writes), for editors' YAML language
  * servers (`ecs-reconciler schema`).
  */
-export function manifestJsonSchema(manifestSchemas?: readonly z.ZodType[]): Record<string, unknown> {
+export function manifestJsonSchema(manifestSchemas: readonly z.ZodType[]): Record<string, unknown> {
   // the registry's kinds (src/cli/schema.ts passes them: src/schema cannot import src/kinds)
-  const schema = manifestSchemas?.length ? z.union(manifestSchemas as [z.ZodType, z.ZodType, ...z.ZodType[]]) : ManifestSchema;
+  const schema = z.union(manifestSchemas as [z.ZodType, z.ZodType, ...z.ZodType[]]);
   const generated = z.toJSONSchema(schema, {
     target: 'draft-2020-12',
     io: 'input',

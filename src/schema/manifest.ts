@@ -1,9 +1,6 @@
 import { z } from 'zod';
 import { ANNOTATION } from '../model/resource.js';
-import { ClusterSpecSchema } from './cluster.js';
-import { ecsName, got, restoreProtoKeys } from './common.js';
-import { ServiceSpecSchema } from './service.js';
-import { TaskDefinitionSpecSchema } from './task-definition.js';
+import { got, restoreProtoKeys } from './common.js';
 
 export const API_VERSION = 'ecs-reconciler/v1' as const;
 
@@ -51,55 +48,6 @@ export const metadataCommon = {
   annotations: AnnotationsSchema.optional(),
 };
 
-const ClusterMetadataSchema = z.strictObject({
-  name: ecsName('cluster name'),
-  ...metadataCommon,
-});
-
-const TaskDefinitionMetadataSchema = z.strictObject({
-  name: ecsName('task definition family'),
-  ...metadataCommon,
-});
-
-const ServiceMetadataSchema = z.strictObject({
-  name: ecsName('service name'),
-  cluster: z
-    .union([
-      ecsName('cluster the service runs in: a Cluster manifest name'),
-      z.string().regex(/^arn:aws[\w-]*:ecs:[a-z0-9-]+:\d{12}:cluster\/[A-Za-z0-9_-]{1,255}$/, { message: 'expected a cluster name or a cluster ARN' }),
-    ])
-    .describe('the cluster the service runs in: a Cluster manifest name, or the ARN of a cluster managed elsewhere'),
-  ...metadataCommon,
-});
-
 export const apiVersion = z.literal(API_VERSION).describe(`Always ${API_VERSION}.`);
 
-export const ClusterManifestSchema = z.strictObject({
-  apiVersion,
-  kind: z.literal('Cluster'),
-  metadata: ClusterMetadataSchema,
-  spec: ClusterSpecSchema.describe('CreateCluster input, less clusterName.'),
-});
-
-export const TaskDefinitionManifestSchema = z.strictObject({
-  apiVersion,
-  kind: z.literal('TaskDefinition'),
-  metadata: TaskDefinitionMetadataSchema,
-  spec: TaskDefinitionSpecSchema.describe('RegisterTaskDefinition input, less family.'),
-});
-
-export const ServiceManifestSchema = z.strictObject({
-  apiVersion,
-  kind: z.literal('Service'),
-  metadata: ServiceMetadataSchema,
-  spec: ServiceSpecSchema.describe('CreateService input, less serviceName and cluster; plus autoScaling.'),
-});
-
-/** One manifest document: a Cluster, a TaskDefinition or a Service. */
-export const ManifestSchema = z
-  .discriminatedUnion('kind', [ClusterManifestSchema, TaskDefinitionManifestSchema, ServiceManifestSchema])
-  .describe('An ecs-reconciler manifest: kind Cluster, TaskDefinition or Service.');
-
 export type Annotations = z.infer<typeof AnnotationsSchema>;
-export type Manifest = z.infer<typeof ManifestSchema>;
-export type ManifestInput = z.input<typeof ManifestSchema>;

@@ -22,7 +22,7 @@ import {
 } from '@aws-sdk/client-ecs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
-import { TASK_DEFINITION_READ_ONLY_FIELDS } from '../../src/manifests/parse.js';
+import { TASK_DEFINITION_READ_ONLY_FIELDS } from '../../src/kinds/task-definition/parse.js';
 import {
   CORPUS_DIR,
   CORPUS_VARS,

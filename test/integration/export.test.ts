@@ -19,9 +19,9 @@ import {
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { AwsGateways, isMutatingOperation } from '../../src/aws/index.js';
+import { ManifestSchema } from '../../src/kinds/registry.js';
 import { loadManifests } from '../../src/manifests/index.js';
 import { runReconcilePass } from '../../src/pipeline/reconcile-pass.js';
-import { ManifestSchema } from '../../src/schema/index.js';
 import { emulatorEnv, emulatorVar, sdkClientConfig } from './emulator-helpers.js';
 import { ecsClient, runCli, states } from './reconcile-helpers.js';
 

@@ -7,7 +7,7 @@ import { diffFields } from '../../src/diff/field-diff.js';
 import { specHash } from '../../src/diff/hash.js';
 import { base, conflictOrMissing, isManaged, reasonFor, stateOf, withCause } from '../../src/diff/resource-diff.js';
 import type { ResourceKind } from '../../src/kinds/kind.js';
-import type { LiveEstate } from '../../src/model/live.js';
+import { type LiveEstate, liveMapOf } from '../../src/model/live.js';
 import type { Kind } from '../../src/model/resource.js';
 import { TAG } from '../../src/model/resource.js';
 import type { ActionKind } from '../../src/plan/types.js';
@@ -21,8 +21,8 @@ interface LiveWidget {
   spec: { size: number };
 }
 
-/** Where the fake kind keeps its part of a live estate (a real kind has its own map in LiveEstate). */
-const widgetsOf = new WeakMap<LiveEstate, Map<string, LiveWidget>>();
+/** The widgets "in AWS", by region: what the kind's own live read finds. */
+const WIDGETS_IN_AWS = new Map<string, LiveWidget[]>();
 
 const widgetKind = {
   name: 'Widget' as Kind,
@@ -36,7 +36,10 @@ const widgetKind = {
   inCluster: false,
   clusterOf: () => undefined,
   dependsOn: () => [],
-  liveOf: (estate: LiveEstate) => widgetsOf.get(estate) ?? new Map<string, LiveWidget>(),
+  // its part of the estate is the byKind map every kind without a field of its own gets
+  liveOf: (estate: LiveEstate) => liveMapOf<LiveWidget>(estate, 'Widget'),
+  readLive: async (_gw, region, scope) =>
+    (WIDGETS_IN_AWS.get(region) ?? []).filter((w) => scope.wanted.has(w.name) || w.tags[TAG.managedBy] === scope.controllerId),
   arnOf: (live: LiveWidget) => live.arn,
   ownershipTagsOf: (live: LiveWidget) => live.tags,
   fightTagsOf: (live: LiveWidget) => live.tags,
@@ -61,7 +64,8 @@ const widgetKind = {
   actions: {
     ['create-widget' as ActionKind]: { order: 0, run: async () => 'made' },
     ['resize-widget' as ActionKind]: { order: 1, run: async () => 'resized' },
-    ['delete-widget' as ActionKind]: { order: 2, run: async () => 'gone' },
+    // a deletion: it says so itself (the prune stage runs it; apply asks before it)
+    ['delete-widget' as ActionKind]: { order: 2, run: async () => 'gone', stage: 'prune', destructive: true },
   },
   release: async (live: LiveWidget) => `${live.arn} released`,
 } satisfies ResourceKind<LiveWidget> as unknown as ResourceKind;
@@ -75,7 +79,10 @@ vi.mock('../../src/kinds/registry.js', async (importOriginal) => {
 const { parseManifestText } = await import('../../src/manifests/parse.js');
 const { diffEstate } = await import('../../src/pipeline/diff.js');
 const { planEstate } = await import('../../src/pipeline/plan.js');
-const { emptyEstate } = await import('../../src/live/index.js');
+const { readLiveEstate } = await import('../../src/live/index.js');
+const { ACTION_KINDS, stageOf, isDeletionOrReplacement } = await import('../../src/kinds/registry.js');
+const { ReportSchema } = await import('../../src/report/model.js');
+const { InMemoryGateways } = await import('../support/in-memory-gateway.js');
 
 const MANIFESTS = `apiVersion: ecs-reconciler/v1
 kind: Cluster
@@ -94,20 +101,26 @@ spec: { size: 5 }
 `;
 
 describe('a kind added in one place', () => {
-  it('is loaded, diffed and planned by the unchanged stages, in registry order after the real kinds', () => {
+  it('is read, loaded, diffed and planned by the unchanged stages, in registry order after the real kinds', async () => {
     const loaded = parseManifestText('estate.yaml', MANIFESTS, { vars: new Map(), defaultRegion: 'eu-west-1' });
     expect(loaded.problems).toEqual([]);
     expect(loaded.resources.map((r) => `${r.kind}/${r.name}`)).toEqual(['Cluster/prod', 'Widget/blue', 'Widget/green']);
 
-    const live = emptyEstate();
     const tags = { [TAG.managedBy]: 'default', [TAG.appliedHash]: specHash({ size: 5 }) };
-    widgetsOf.set(
-      live,
-      new Map([
-        ['Widget/eu-west-1/green', { kind: 'Widget', region: 'eu-west-1', name: 'green', arn: 'arn:widget/green', tags, spec: { size: 4 } }],
-        ['Widget/eu-west-1/old', { kind: 'Widget', region: 'eu-west-1', name: 'old', arn: 'arn:widget/old', tags, spec: { size: 1 } }],
-      ]),
-    );
+    WIDGETS_IN_AWS.set('eu-west-1', [
+      { kind: 'Widget', region: 'eu-west-1', name: 'green', arn: 'arn:widget/green', tags, spec: { size: 4 } },
+      { kind: 'Widget', region: 'eu-west-1', name: 'old', arn: 'arn:widget/old', tags, spec: { size: 1 } },
+      // neither named by a manifest nor this controller's: the kind's read leaves it out
+      { kind: 'Widget', region: 'eu-west-1', name: 'theirs', arn: 'arn:widget/theirs', tags: {}, spec: { size: 9 } },
+    ]);
+    // the unchanged live read runs the kind's readLive beside the real kinds' (on the fake AWS)
+    const live = await readLiveEstate(new InMemoryGateways({ regions: ['eu-west-1'] }), {
+      controllerId: 'default',
+      regions: ['eu-west-1'],
+      desired: loaded.resources,
+    });
+    expect(live.unreadable).toEqual(new Map());
+    expect([...liveMapOf(live, 'Widget').keys()]).toEqual(['Widget/eu-west-1/green', 'Widget/eu-west-1/old']);
     const diffs = diffEstate({ desired: loaded.resources, invalid: loaded.invalid, live, controllerId: 'default', defaultRegion: 'eu-west-1' });
     expect(diffs.map((d) => `${d.id} ${d.state}`)).toEqual([
       'Cluster/eu-west-1/prod missing',
@@ -125,6 +138,19 @@ describe('a kind added in one place', () => {
       'delete-widget Widget/eu-west-1/old',
     ]);
     expect(plan.prune).toMatchObject({ status: 'planned', deletions: 1 });
+  });
+
+  it("has its actions in the registry's lists, from its own table: the plan's action names, the prune stage, what apply asks before", () => {
+    expect(ACTION_KINDS).toEqual(expect.arrayContaining(['create-widget', 'resize-widget', 'delete-widget', 'create-cluster', 'release-resource']));
+    expect(stageOf('delete-widget' as ActionKind)).toBe('prune');
+    expect(stageOf('resize-widget' as ActionKind)).toBe('apply');
+    expect(isDeletionOrReplacement({ kind: 'delete-widget' as ActionKind })).toBe(true);
+    expect(isDeletionOrReplacement({ kind: 'create-widget' as ActionKind })).toBe(false);
+    // the report's schema takes the new kind's resources and actions with no edit of its own
+    const kindEnum = ReportSchema.shape.resources.element.shape.kind;
+    expect(kindEnum.safeParse('Widget').success).toBe(true);
+    expect(kindEnum.safeParse('Widgit').success).toBe(false);
+    expect(ReportSchema.shape.resources.element.shape.actions.element.shape.kind.safeParse('delete-widget').success).toBe(true);
   });
 
   it('is named in the messages for an unknown kind', () => {

@@ -9,7 +9,7 @@ import { ANNOTATION } from '../../model/resource.js';
 import type { AddAction } from '../../plan/prune.js';
 import type { Plan } from '../../plan/types.js';
 import type { PruneCandidate } from '../kind.js';
-import type { CapacityProviderSpec } from './schema.js';
+import { capacityProviderSpecOf } from './schema.js';
 
 export function planCapacityProviderCreate(d: ResourceDiff, add: AddAction): void {
   add(d, 'create-capacity-provider', 'in the manifests, not live');
@@ -91,7 +91,7 @@ function deletedWith(candidates: readonly PruneCandidate[], id: string): boolean
 /** The CreateCapacityProvider input of a manifest (its spec as written: ECS fills in the defaults). */
 function createInput(run: ActionRun): CreateCapacityProviderCommandInput {
   // the spec as the schema parsed it (zod's type): CreateCapacityProvider's input less name
-  const { tags: _t, ...spec } = run.d.desired!.spec as CapacityProviderSpec;
+  const { tags: _t, ...spec } = capacityProviderSpecOf(run.d.desired!);
   return { ...(spec as Omit<CreateCapacityProviderCommandInput, 'name'>), name: run.d.name, tags: tagsToList(run.allTags()) };
 }
 
@@ -158,10 +158,20 @@ export async function releaseCapacityProvider(live: LiveCapacityProvider, gw: Aw
 }
 
 /** Order within a pass: creates and updates first, deletions last (ranked against every kind's in src/pipeline/plan.ts). */
+// The kind's action names join the plan's (src/plan/types.ts ActionNames): no list outside this folder.
+declare module '../../plan/types.js' {
+  interface ActionNames {
+    'create-capacity-provider': true;
+    'update-capacity-provider': true;
+    'replace-capacity-provider': true;
+    'delete-capacity-provider': true;
+  }
+}
+
 export const CAPACITY_PROVIDER_ACTIONS = {
   'create-capacity-provider': { order: 0, run: createCapacityProvider },
   'update-capacity-provider': { order: 1, run: updateCapacityProvider },
-  'replace-capacity-provider': { order: 2, run: replaceCapacityProvider },
+  'replace-capacity-provider': { order: 2, run: replaceCapacityProvider, destructive: true },
   'tag-resource': { order: 3, run: tagCapacityProvider },
-  'delete-capacity-provider': { order: 10, run: deleteCapacityProvider },
+  'delete-capacity-provider': { order: 10, run: deleteCapacityProvider, stage: 'prune', destructive: true },
 } as const;

@@ -17,11 +17,18 @@ import {
   releaseCapacityProvider,
 } from './actions.js';
 import { diffCapacityProvider } from './diff.js';
-import { exportCapacityProviders } from './export.js';
+import { CAPACITY_PROVIDER_KEY_ORDER, exportCapacityProviders, readCapacityProvidersForExport } from './export.js';
 import { readCapacityProviders } from './read.js';
 import { CapacityProviderManifestSchema, CapacityProviderSpecSchema } from './schema.js';
 
-export const capacityProviderKind: ResourceKind<LiveCapacityProvider> = {
+// The kind's name and live type join the model's (src/model/resource.ts KindLiveTypes): no list outside this folder.
+declare module '../../model/resource.js' {
+  interface KindLiveTypes {
+    CapacityProvider: LiveCapacityProvider;
+  }
+}
+
+export const capacityProviderKind = {
   name: 'CapacityProvider',
   manifestSchema: CapacityProviderManifestSchema,
   specSchema: CapacityProviderSpecSchema,
@@ -42,4 +49,6 @@ export const capacityProviderKind: ResourceKind<LiveCapacityProvider> = {
   actions: CAPACITY_PROVIDER_ACTIONS,
   release: releaseCapacityProvider,
   exportFor: exportCapacityProviders,
-};
+  readForExport: readCapacityProvidersForExport,
+  exportKeyOrder: CAPACITY_PROVIDER_KEY_ORDER,
+} satisfies ResourceKind<LiveCapacityProvider>;

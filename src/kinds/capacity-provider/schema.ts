@@ -4,6 +4,7 @@
  * AutoScalingGroupProvider, ManagedScaling, CreateManagedInstancesProviderConfiguration).
  */
 import { z } from 'zod';
+import type { DesiredResource } from '../../model/resource.js';
 import { int, str } from '../../schema/common.js';
 import { apiVersion, metadataCommon } from '../../schema/manifest.js';
 import { TagsSchema } from '../../schema/tags.js';
@@ -90,3 +91,8 @@ export const CapacityProviderManifestSchema = z.strictObject({
   metadata: z.strictObject({ name: CapacityProviderNameSchema, ...metadataCommon }),
   spec: CapacityProviderSpecSchema.describe('CreateCapacityProvider input, less name.'),
 });
+
+/** A CapacityProvider resource's spec as its manifest schema parsed it (the load stage ran CapacityProviderManifestSchema on it): the spec's zod type. */
+export function capacityProviderSpecOf(d: Pick<DesiredResource, 'spec'>): CapacityProviderSpec {
+  return d.spec as CapacityProviderSpec;
+}

@@ -9,6 +9,7 @@ import { TAG } from '../../model/resource.js';
 import type { AddAction } from '../../plan/prune.js';
 import type { Plan } from '../../plan/types.js';
 import type { PruneCandidate } from '../kind.js';
+import { clusterSpecOf } from './schema.js';
 
 export function planClusterCreate(d: ResourceDiff, add: AddAction): void {
   add(d, 'create-cluster', 'in the manifests, not live');
@@ -63,7 +64,7 @@ export function keepNonEmptyClusters(candidates: PruneCandidate[], diffs: readon
 }
 
 async function createCluster({ d, gw, allTags }: ActionRun): Promise<string | undefined> {
-  const { tags: _t, ...rest } = d.desired!.spec;
+  const { tags: _t, ...rest } = clusterSpecOf(d.desired!);
   const c = await gw.createCluster({ ...(rest as Json), clusterName: d.name, tags: tagsToList(allTags()) });
   return c.clusterArn;
 }
@@ -172,9 +173,18 @@ export async function releaseCluster(live: LiveCluster, gw: AwsGateway): Promise
 }
 
 /** Order within a pass: creates and updates first, deletions last (ranked against every kind's in src/pipeline/plan.ts). */
+// The kind's action names join the plan's (src/plan/types.ts ActionNames): no list outside this folder.
+declare module '../../plan/types.js' {
+  interface ActionNames {
+    'create-cluster': true;
+    'update-cluster': true;
+    'delete-cluster': true;
+  }
+}
+
 export const CLUSTER_ACTIONS = {
   'create-cluster': { order: 0, run: createCluster },
   'update-cluster': { order: 1, run: updateCluster },
   'tag-resource': { order: 3, run: tagCluster },
-  'delete-cluster': { order: 10, run: deleteCluster },
+  'delete-cluster': { order: 10, run: deleteCluster, stage: 'prune', destructive: true },
 } as const;

@@ -4,7 +4,6 @@ import { diffFields } from '../../diff/field-diff.js';
 import { specHash } from '../../diff/hash.js';
 import { applyIgnoreRules, type IgnoreRule, withoutIgnored } from '../../diff/ignore.js';
 import { clusterWithResolvedNamespace } from '../../diff/inherited.js';
-import { normalizeCluster } from '../../diff/normalize.js';
 import {
   base,
   conflictOrMissing,
@@ -22,6 +21,7 @@ import type { ResourceDiff } from '../../diff/types.js';
 import { omit } from '../../model/json.js';
 import type { LiveCluster } from '../../model/live.js';
 import { type DesiredResource, TAG } from '../../model/resource.js';
+import { normalizeCluster } from './normalize.js';
 
 export function diffCluster(d: DesiredResource, id: string, live: LiveCluster | undefined, rules: IgnoreRule[], pass: DiffPass): ResourceDiff {
   const { input } = pass;

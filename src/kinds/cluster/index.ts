@@ -2,23 +2,36 @@
 
 import type { LiveCluster } from '../../model/live.js';
 import { TAG } from '../../model/resource.js';
-import { ClusterSpecSchema } from '../../schema/cluster.js';
-import { ClusterManifestSchema } from '../../schema/manifest.js';
 import type { ResourceKind } from '../kind.js';
 import { CLUSTER_ACTIONS, keepNonEmptyClusters, planClusterChange, planClusterCreate, planClusterDelete, releaseCluster } from './actions.js';
 import { diffCluster } from './diff.js';
+import { CLUSTER_KEY_ORDER } from './export.js';
+import { readClusters, readNamedClusters } from './read.js';
 import { clusterProviderIds, clusterReferenceProblems } from './references.js';
-import { clusterHealth } from './report.js';
+import { ClusterHealthSchema, clusterHealth } from './report.js';
+import { ClusterManifestSchema, ClusterSpecSchema } from './schema.js';
 
-export const clusterKind: ResourceKind<LiveCluster> = {
+// The kind's name and live type join the model's (src/model/resource.ts KindLiveTypes): no list outside this folder.
+declare module '../../model/resource.js' {
+  interface KindLiveTypes {
+    Cluster: LiveCluster;
+  }
+}
+
+export const clusterKind = {
   name: 'Cluster',
   manifestSchema: ClusterManifestSchema,
   specSchema: ClusterSpecSchema,
   inCluster: false,
   clusterOf: (ref) => ref.name,
   dependsOn: clusterProviderIds,
-  referenceProblems: clusterReferenceProblems,
+  referenceProblems: (d, check) => {
+    const problems = clusterReferenceProblems(d, check.all);
+    return { ok: problems.length === 0, problems };
+  },
   liveOf: (estate) => estate.clusters,
+  readLive: readClusters,
+  readNamed: readNamedClusters,
   arnOf: (live) => live.arn,
   ownershipTagsOf: (live) => live.tags,
   fightTagsOf: (live) => live.tags,
@@ -31,4 +44,6 @@ export const clusterKind: ResourceKind<LiveCluster> = {
   actions: CLUSTER_ACTIONS,
   release: releaseCluster,
   health: clusterHealth,
-};
+  exportKeyOrder: CLUSTER_KEY_ORDER,
+  healthSchema: ClusterHealthSchema,
+} satisfies ResourceKind<LiveCluster>;

@@ -8,34 +8,32 @@
 import { closestWord } from '../../model/did-you-mean.js';
 import type { Problem } from '../../model/problem.js';
 import { type DesiredResource, resourceId } from '../../model/resource.js';
+import { type ClusterSpec, clusterSpecOf } from './schema.js';
 
 const RESERVED = new Set(['FARGATE', 'FARGATE_SPOT']);
 
 /** The capacity provider names a cluster spec uses, with the field each is at. */
-function clusterProviderNames(spec: Record<string, unknown>): Array<{ name: string; path: string }> {
+function clusterProviderNames(spec: ClusterSpec): Array<{ name: string; path: string }> {
   const out: Array<{ name: string; path: string }> = [];
-  const listed = Array.isArray(spec.capacityProviders) ? (spec.capacityProviders as unknown[]) : [];
-  listed.forEach((n, i) => {
-    if (typeof n === 'string') out.push({ name: n, path: `spec.capacityProviders[${i}]` });
+  (spec.capacityProviders ?? []).forEach((name, i) => {
+    out.push({ name, path: `spec.capacityProviders[${i}]` });
   });
-  const strategy = Array.isArray(spec.defaultCapacityProviderStrategy) ? (spec.defaultCapacityProviderStrategy as Array<{ capacityProvider?: unknown }>) : [];
-  strategy.forEach((item, i) => {
-    if (typeof item?.capacityProvider === 'string')
-      out.push({ name: item.capacityProvider, path: `spec.defaultCapacityProviderStrategy[${i}].capacityProvider` });
+  (spec.defaultCapacityProviderStrategy ?? []).forEach((item, i) => {
+    out.push({ name: item.capacityProvider, path: `spec.defaultCapacityProviderStrategy[${i}].capacityProvider` });
   });
   return out;
 }
 
 /** The ids of the CapacityProvider resources a cluster associates (created before it, deleted after it). */
 export function clusterProviderIds(d: DesiredResource): string[] {
-  const names = new Set(clusterProviderNames(d.spec).map((p) => p.name));
+  const names = new Set(clusterProviderNames(clusterSpecOf(d)).map((p) => p.name));
   return [...names].filter((n) => !RESERVED.has(n)).map((name) => resourceId({ kind: 'CapacityProvider', region: d.region, name }));
 }
 
 export function clusterReferenceProblems(d: DesiredResource, all: readonly DesiredResource[]): Problem[] {
   const manifests = all.filter((r) => r.kind === 'CapacityProvider' && r.region === d.region).map((r) => r.name);
   const problems: Problem[] = [];
-  for (const { name, path } of clusterProviderNames(d.spec)) {
+  for (const { name, path } of clusterProviderNames(clusterSpecOf(d))) {
     if (RESERVED.has(name) || manifests.includes(name)) continue;
     const guess = closestWord(name, [...manifests, ...RESERVED]);
     if (!guess) continue;

@@ -19,6 +19,12 @@ export const ClusterHealthSchema = z.object({
 });
 export type ClusterHealth = z.infer<typeof ClusterHealthSchema>;
 
+declare module '../kind.js' {
+  interface KindHealthTypes {
+    Cluster: ClusterHealth;
+  }
+}
+
 export function clusterHealth(c: LiveCluster): ClusterHealth {
   return {
     capacityProviders: c.capacityProviders,

@@ -10,8 +10,9 @@ import { ANNOTATION, type DesiredResource, resourceId, TAG } from '../../model/r
 import { revisionRecordTags } from '../../model/revision-record.js';
 import type { AddAction } from '../../plan/prune.js';
 import type { Plan } from '../../plan/types.js';
-import { type CodeDeployBlock, deployThroughCodeDeploy, usesCodeDeploy } from './codedeploy.js';
+import { deployThroughCodeDeploy, usesCodeDeploy } from './codedeploy.js';
 import { removeScaling, suspendScaleIn, syncScaling } from './scaling-apply.js';
+import { type ServiceSpec, serviceSpecOf } from './schema.js';
 
 export function planServiceCreate(d: ResourceDiff, add: AddAction): void {
   add(d, 'create-service', 'in the manifests, not live');
@@ -110,7 +111,7 @@ async function updateService(run: ActionRun): Promise<string | undefined> {
   const throughCodeDeploy = deploys && usesCodeDeploy(live.spec);
   if (deploys && !throughCodeDeploy) update.taskDefinition = newRevision;
   if (throughCodeDeploy) {
-    const block = d.desired?.spec.codeDeploy as CodeDeployBlock | undefined;
+    const block = d.desired ? serviceSpecOf(d.desired).codeDeploy : undefined;
     if (!block)
       throw new Error(
         `${d.name} uses the CODE_DEPLOY deployment controller: ECS takes a new task definition only through CodeDeploy; give the Service a codeDeploy: { applicationName, deploymentGroupName } block`,
@@ -201,16 +202,17 @@ async function createService(
   replacing = false,
 ): Promise<SdkService> {
   const desired = d.desired as DesiredResource;
-  const { tags: _t, autoScaling: _a, taskDefinition: _td, codeDeploy: _cd, ...rest } = desired.spec;
+  const spec = serviceSpecOf(desired);
+  const { tags: _t, autoScaling: _a, taskDefinition: _td, codeDeploy: _cd, ...rest } = spec;
   // ECS makes CreateService idempotent by clientToken: a retried or restarted create never makes a second service.
   const clientToken = specHash({ cluster: d.cluster, service: d.name, hash: d.desiredHash, replacing });
   return gw.createService({
     ...(rest as Json),
-    ...(rest.desiredCount === undefined && rest.schedulingStrategy !== 'DAEMON' ? { desiredCount: initialDesiredCount(desired.spec) } : {}),
+    ...(rest.desiredCount === undefined && rest.schedulingStrategy !== 'DAEMON' ? { desiredCount: initialDesiredCount(spec.autoScaling) } : {}),
     cluster: d.cluster!,
     serviceName: d.name,
     // an EXTERNAL deployment controller's service may have no task definition (its task sets do)
-    ...(desired.spec.taskDefinition !== undefined ? { taskDefinition: resolveTaskDefinition(d, registered, byId) } : {}),
+    ...(spec.taskDefinition !== undefined ? { taskDefinition: resolveTaskDefinition(d, registered, byId) } : {}),
     tags: tagsToList(tags),
     clientToken,
   });
@@ -223,9 +225,8 @@ async function createService(
  * its auto scaling minimum, else at 1, as CloudFormation's AWS::ECS::Service does ("For
  * new services, if a desired count is not specified, a default value of 1 is used").
  */
-function initialDesiredCount(spec: Json): number {
-  const min = (spec.autoScaling as { minCapacity?: unknown } | undefined)?.minCapacity;
-  return typeof min === 'number' ? min : 1;
+function initialDesiredCount(autoScaling: ServiceSpec['autoScaling']): number {
+  return autoScaling?.minCapacity ?? 1;
 }
 
 /** Until the PRIMARY deployment's rollout completes or fails (or only one deployment is left). */
@@ -253,11 +254,22 @@ async function waitUntilGone(gw: AwsGateway, cluster: string, service: string, t
   }
 }
 
+// The kind's action names join the plan's (src/plan/types.ts ActionNames): no list outside this folder.
+declare module '../../plan/types.js' {
+  interface ActionNames {
+    'create-service': true;
+    'update-service': true;
+    'replace-service': true;
+    'update-scaling': true;
+    'delete-service': true;
+  }
+}
+
 export const SERVICE_ACTIONS = {
   'tag-resource': { order: 3, run: tagService },
   'create-service': { order: 4, run: createServiceAction },
   'update-service': { order: 5, run: updateService },
-  'replace-service': { order: 6, run: replaceService },
+  'replace-service': { order: 6, run: replaceService, destructive: true },
   'update-scaling': { order: 7, run: updateScaling },
-  'delete-service': { order: 8, run: deleteService },
+  'delete-service': { order: 8, run: deleteService, stage: 'prune', destructive: true },
 } as const;

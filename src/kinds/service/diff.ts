@@ -4,7 +4,7 @@ import { diffFields } from '../../diff/field-diff.js';
 import { specHash } from '../../diff/hash.js';
 import { applyIgnoreRules, type IgnoreRule } from '../../diff/ignore.js';
 import { type ClusterDefaults, serviceWithClusterDefaults } from '../../diff/inherited.js';
-import { canonicalJson, normalizeService } from '../../diff/normalize.js';
+import { canonicalJson } from '../../diff/normalize.js';
 import {
   base,
   conflictOrMissing,
@@ -12,7 +12,6 @@ import {
   type DiffPass,
   isManaged,
   manifestHash,
-  normalizedRevision,
   reasonFor,
   specWithTags,
   staleRepository,
@@ -27,6 +26,8 @@ import type { LiveRevision, LiveService } from '../../model/live.js';
 import { type DesiredResource, resourceId, TAG } from '../../model/resource.js';
 import { revisionRecordTags } from '../../model/revision-record.js';
 import type { TaskDefinitionTarget } from '../task-definition/diff.js';
+import { normalizedRevision } from '../task-definition/normalize.js';
+import { normalizeService } from './normalize.js';
 import { servicePlacementForDiff } from './placement.js';
 import { degradedReason, judgeRollout } from './rollout.js';
 import { normalizeScaling } from './scaling-normalize.js';

@@ -2,15 +2,25 @@
 
 import type { LiveService } from '../../model/live.js';
 import { resourceId, TAG } from '../../model/resource.js';
-import { ServiceManifestSchema } from '../../schema/manifest.js';
-import { ServiceSpecSchema } from '../../schema/service.js';
 import type { ResourceKind } from '../kind.js';
 import { planServiceChange, planServiceCreate, planServiceDelete, releaseService, SERVICE_ACTIONS } from './actions.js';
 import { diffService } from './diff.js';
-import { serviceHealth, serviceScaling } from './report.js';
+import { SERVICE_KEY_ORDER } from './export.js';
+import { readServiceSpec } from './parse.js';
+import { readNamedServices, readServices } from './read.js';
+import { SERVICE_REFERENCE_FIELDS, serviceReferenceProblems } from './references.js';
+import { ServiceHealthSchema, serviceHealth, serviceScaling } from './report.js';
 import { awaitServicesSteady } from './rollout-wait.js';
+import { ServiceManifestSchema, ServiceSpecSchema, serviceSpecOf } from './schema.js';
 
-export const serviceKind: ResourceKind<LiveService> = {
+// The kind's name and live type join the model's (src/model/resource.ts KindLiveTypes): no list outside this folder.
+declare module '../../model/resource.js' {
+  interface KindLiveTypes {
+    Service: LiveService;
+  }
+}
+
+export const serviceKind = {
   name: 'Service',
   manifestSchema: ServiceManifestSchema,
   specSchema: ServiceSpecSchema,
@@ -20,12 +30,19 @@ export const serviceKind: ResourceKind<LiveService> = {
     const ids: string[] = [];
     // a cluster named by ARN is managed elsewhere: nothing of ours to wait for
     if (!d.externalCluster) ids.push(resourceId({ kind: 'Cluster', region: d.region, name: d.cluster ?? '' }));
-    const td = d.spec.taskDefinition;
+    const td = serviceSpecOf(d).taskDefinition;
     // family:revision and ARNs pin a revision made elsewhere
     if (typeof td === 'string' && td !== '' && !td.includes(':')) ids.push(resourceId({ kind: 'TaskDefinition', region: d.region, name: td }));
     return ids;
   },
+  referenceProblems: serviceReferenceProblems,
+  referenceFields: SERVICE_REFERENCE_FIELDS,
+  readSpec: readServiceSpec,
   liveOf: (estate) => estate.services,
+  readLive: readServices,
+  // a service is listed in the clusters the Cluster read kept
+  readAfter: ['Cluster'],
+  readNamed: readNamedServices,
   arnOf: (live) => live.arn,
   ownershipTagsOf: (live) => live.tags,
   fightTagsOf: (live) => live.tags,
@@ -38,6 +55,8 @@ export const serviceKind: ResourceKind<LiveService> = {
   actions: SERVICE_ACTIONS,
   release: releaseService,
   health: serviceHealth,
+  exportKeyOrder: SERVICE_KEY_ORDER,
+  healthSchema: ServiceHealthSchema,
   scaling: serviceScaling,
   awaitSteady: (gw, touched, opts) =>
     awaitServicesSteady(
@@ -45,4 +64,4 @@ export const serviceKind: ResourceKind<LiveService> = {
       touched.map((d) => ({ cluster: d.cluster ?? '', name: d.name })),
       opts,
     ),
-};
+} satisfies ResourceKind<LiveService>;

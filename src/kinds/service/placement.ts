@@ -1,7 +1,7 @@
 /**
  * EC2 placement of a service (issue 17): how ECS spells placement strategies, so that
  * two spellings ECS treats as one are never drift. (The rules ECS enforces on these
- * fields, so that a manifest it would refuse fails at load: schema/service-placement.ts.)
+ * fields, so that a manifest it would refuse fails at load: placement-schema.ts.)
  *
  * Sources:
  *   [API]  ECS API reference (botocore's ECS model text, as on
@@ -12,9 +12,9 @@
  *          DiffSuppressFunc SuppressEquivalentStringCaseInsensitive.
  */
 import type { Json } from '../../model/json.js';
-import { BINPACK_FIELDS } from '../../schema/service-placement.js';
+import { BINPACK_FIELDS } from './placement-schema.js';
 
-// [API] PlacementStrategy.field (the binpack fields: schema/service-placement.ts): "For the spread placement
+// [API] PlacementStrategy.field (the binpack fields: placement-schema.ts): "For the spread placement
 // strategy, valid values are instanceId (or host, which has the same effect)". "For the random
 // placement strategy, this field is not used."
 

@@ -44,6 +44,12 @@ export const ServiceHealthSchema = z.object({
 export type ReportScaling = z.infer<typeof ReportScalingSchema>;
 export type ServiceHealth = z.infer<typeof ServiceHealthSchema>;
 
+declare module '../kind.js' {
+  interface KindHealthTypes {
+    Service: ServiceHealth;
+  }
+}
+
 export function serviceHealth(s: LiveService): ServiceHealth {
   const primary = primaryDeployment(s);
   const tasks: Record<string, number> = { PENDING: s.pendingCount, RUNNING: s.runningCount };

@@ -117,8 +117,16 @@ export async function releaseTaskDefinition(fam: LiveTaskDefinitionFamily, gw: A
   return `${n} revision(s) released`;
 }
 
+// The kind's action names join the plan's (src/plan/types.ts ActionNames): no list outside this folder.
+declare module '../../plan/types.js' {
+  interface ActionNames {
+    'register-task-definition': true;
+    'deregister-task-definition': true;
+  }
+}
+
 export const TASK_DEFINITION_ACTIONS = {
   'register-task-definition': { order: 2, run: registerTaskDefinition },
   'tag-resource': { order: 3, run: tagTaskDefinition },
-  'deregister-task-definition': { order: 9, run: deregisterTaskDefinition },
+  'deregister-task-definition': { order: 9, run: deregisterTaskDefinition, stage: 'prune', destructive: true },
 } as const;

@@ -3,14 +3,13 @@
 import { diffFields } from '../../diff/field-diff.js';
 import { applyIgnoreRules, type IgnoreRule } from '../../diff/ignore.js';
 import { accountOfArn, taskDefinitionWithRoleArns } from '../../diff/inherited.js';
-import { canonicalJson, normalizeTaskDefinition } from '../../diff/normalize.js';
+import { canonicalJson } from '../../diff/normalize.js';
 import {
   base,
   conflictOrMissing,
   type DiffPass,
   isManaged,
   manifestHash,
-  normalizedRevision,
   reasonFor,
   specWithTags,
   staleRepository,
@@ -23,6 +22,7 @@ import type { ResourceDiff } from '../../diff/types.js';
 import { type Json, omit } from '../../model/json.js';
 import type { LiveRevision, LiveTaskDefinitionFamily } from '../../model/live.js';
 import { type DesiredResource, TAG } from '../../model/resource.js';
+import { normalizedRevision, normalizeTaskDefinition } from './normalize.js';
 
 export interface TaskDefinitionTarget {
   /** normalized content to register (ignored fields from live) */

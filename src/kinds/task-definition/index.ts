@@ -1,8 +1,6 @@
 /** The TaskDefinition kind: a family of immutable revisions; a manifest change registers a new one. */
 
 import type { LiveTaskDefinitionFamily } from '../../model/live.js';
-import { TaskDefinitionManifestSchema } from '../../schema/manifest.js';
-import { TaskDefinitionSpecSchema } from '../../schema/task-definition.js';
 import type { ResourceKind } from '../kind.js';
 import {
   planRevisionPrune,
@@ -13,8 +11,19 @@ import {
   TASK_DEFINITION_ACTIONS,
 } from './actions.js';
 import { diffTaskDefinition } from './diff.js';
+import { readFamiliesForExport, TASK_DEFINITION_KEY_ORDER } from './export.js';
+import { readTaskDefinitionSpec, TASK_DEFINITION_JSON_FILE } from './parse.js';
+import { describeRecordedRevisions, readFamilies, readNamedFamilies } from './read.js';
+import { TaskDefinitionManifestSchema, TaskDefinitionSpecSchema } from './schema.js';
 
-export const taskDefinitionKind: ResourceKind<LiveTaskDefinitionFamily> = {
+// The kind's name and live type join the model's (src/model/resource.ts KindLiveTypes): no list outside this folder.
+declare module '../../model/resource.js' {
+  interface KindLiveTypes {
+    TaskDefinition: LiveTaskDefinitionFamily;
+  }
+}
+
+export const taskDefinitionKind = {
   name: 'TaskDefinition',
   manifestSchema: TaskDefinitionManifestSchema,
   specSchema: TaskDefinitionSpecSchema,
@@ -22,7 +31,14 @@ export const taskDefinitionKind: ResourceKind<LiveTaskDefinitionFamily> = {
   // a family serves the clusters of the services naming it: it follows them into a shard
   clusterOf: () => undefined,
   dependsOn: () => [],
+  readSpec: readTaskDefinitionSpec,
+  plainJson: TASK_DEFINITION_JSON_FILE,
   liveOf: (estate) => estate.families,
+  readLive: readFamilies,
+  // a family's newest revision may be known from a service's record: no DescribeTaskDefinition
+  readAfter: ['Service'],
+  readNamed: readNamedFamilies,
+  describeRecorded: describeRecordedRevisions,
   arnOf: (live) => live.latest.arn,
   // a family is ours when one of its revisions carries our managed-by tag
   ownershipTagsOf: (live) => live.latestManaged?.tags,
@@ -40,4 +56,6 @@ export const taskDefinitionKind: ResourceKind<LiveTaskDefinitionFamily> = {
   planInSyncPrune: planRevisionPrune,
   actions: TASK_DEFINITION_ACTIONS,
   release: releaseTaskDefinition,
-};
+  readForExport: readFamiliesForExport,
+  exportKeyOrder: TASK_DEFINITION_KEY_ORDER,
+} satisfies ResourceKind<LiveTaskDefinitionFamily>;

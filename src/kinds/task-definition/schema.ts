@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { readTaskSize, TASK_SIZE_PATTERN, type TaskSizeKind } from '../model/task-size.js';
+import { readTaskSize, TASK_SIZE_PATTERN, type TaskSizeKind } from '../../model/task-size.js';
 import {
   ECS_NAME_MESSAGE,
   ECS_NAME_PATTERN,
@@ -13,7 +13,7 @@ import {
   str,
   stringList,
   stringMap,
-} from './common.js';
+} from '../../schema/common.js';
 import {
   ApplicationProtocol,
   Compatibility,
@@ -36,8 +36,9 @@ import {
   TransportProtocol,
   UlimitName,
   VersionConsistency,
-} from './enums.js';
-import { TagsSchema } from './tags.js';
+} from '../../schema/enums.js';
+import { apiVersion, metadataCommon } from '../../schema/manifest.js';
+import { TagsSchema } from '../../schema/tags.js';
 
 // ---------------------------------------------------------------------------
 // Small shapes shared by container definitions and services
@@ -588,3 +589,13 @@ export const TaskDefinitionJsonFileSchema = z
 
 export type ContainerDefinition = z.infer<typeof ContainerDefinitionSchema>;
 export type TaskDefinitionSpec = z.infer<typeof TaskDefinitionSpecSchema>;
+
+export const TaskDefinitionManifestSchema = z.strictObject({
+  apiVersion,
+  kind: z.literal('TaskDefinition'),
+  metadata: z.strictObject({
+    name: ecsName('task definition family'),
+    ...metadataCommon,
+  }),
+  spec: TaskDefinitionSpecSchema.describe('RegisterTaskDefinition input, less family.'),
+});

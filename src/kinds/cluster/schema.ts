@@ -1,7 +1,9 @@
 import { z } from 'zod';
-import { int, str } from './common.js';
-import { ClusterSettingName, ContainerInsightsValue, ExecuteCommandLogging } from './enums.js';
-import { TagsSchema } from './tags.js';
+import type { DesiredResource } from '../../model/resource.js';
+import { ecsName, int, str } from '../../schema/common.js';
+import { ClusterSettingName, ContainerInsightsValue, ExecuteCommandLogging } from '../../schema/enums.js';
+import { apiVersion, metadataCommon } from '../../schema/manifest.js';
+import { TagsSchema } from '../../schema/tags.js';
 
 /** CapacityProviderStrategyItem (shared with services). */
 const CapacityProviderStrategyItemSchema = z.strictObject({
@@ -93,3 +95,18 @@ export const ClusterSpecSchema = z.strictObject({
 });
 
 export type ClusterSpec = z.infer<typeof ClusterSpecSchema>;
+
+export const ClusterManifestSchema = z.strictObject({
+  apiVersion,
+  kind: z.literal('Cluster'),
+  metadata: z.strictObject({
+    name: ecsName('cluster name'),
+    ...metadataCommon,
+  }),
+  spec: ClusterSpecSchema.describe('CreateCluster input, less clusterName.'),
+});
+
+/** A Cluster resource's spec as its manifest schema parsed it (the load stage ran ClusterManifestSchema on it): the spec's zod type. */
+export function clusterSpecOf(d: Pick<DesiredResource, 'spec'>): ClusterSpec {
+  return d.spec as ClusterSpec;
+}

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { got, int, str } from './common.js';
-import { AdjustmentType, EcsPredefinedMetricType, MetricAggregationType, MetricStatistic } from './enums.js';
+import { got, int, str } from '../../schema/common.js';
+import { AdjustmentType, EcsPredefinedMetricType, MetricAggregationType, MetricStatistic } from '../../schema/enums.js';
 
 /**
  * A Service's `autoScaling` block: Application Auto Scaling for ecs:service:DesiredCount

@@ -1,7 +1,6 @@
 import { z } from 'zod';
-import { AutoScalingSpecSchema } from './auto-scaling.js';
-import { CapacityProviderStrategySchema } from './cluster.js';
-import { EVERY_RUN, everyRun, got, int, placementExpression, str } from './common.js';
+import type { DesiredResource } from '../../model/resource.js';
+import { EVERY_RUN, ecsName, everyRun, got, int, placementExpression, str } from '../../schema/common.js';
 import {
   AccessType,
   AssignPublicIp,
@@ -24,10 +23,13 @@ import {
   ServiceRevisionCleanup,
   TaskFilesystemType,
   ThresholdType,
-} from './enums.js';
-import { schedulingIssues } from './service-placement.js';
-import { TagsSchema } from './tags.js';
-import { LogConfigurationSchema } from './task-definition.js';
+} from '../../schema/enums.js';
+import { apiVersion, metadataCommon } from '../../schema/manifest.js';
+import { TagsSchema } from '../../schema/tags.js';
+import { CapacityProviderStrategySchema } from '../cluster/schema.js';
+import { LogConfigurationSchema } from '../task-definition/schema.js';
+import { schedulingIssues } from './placement-schema.js';
+import { AutoScalingSpecSchema } from './scaling-schema.js';
 
 /** A TaskDefinition manifest name, `family:revision`, or a full task definition ARN. */
 const TASK_DEFINITION_REF =
@@ -391,7 +393,7 @@ export const ServiceSpecSchema = z
           issue(['autoScaling'], 'DAEMON services have no desiredCount to scale');
         }
       }
-      // EC2 scheduling and placement as ECS refuses them (service-placement.ts)
+      // EC2 scheduling and placement as ECS refuses them (placement-schema.ts)
       for (const p of schedulingIssues(s)) issue(p.path, p.message);
       s.loadBalancers?.forEach((lb, i) => {
         const hasTg = lb.targetGroupArn !== undefined;
@@ -416,3 +418,26 @@ export const ServiceSpecSchema = z
   );
 
 export type ServiceSpec = z.infer<typeof ServiceSpecSchema>;
+
+const ServiceMetadataSchema = z.strictObject({
+  name: ecsName('service name'),
+  cluster: z
+    .union([
+      ecsName('cluster the service runs in: a Cluster manifest name'),
+      z.string().regex(/^arn:aws[\w-]*:ecs:[a-z0-9-]+:\d{12}:cluster\/[A-Za-z0-9_-]{1,255}$/, { message: 'expected a cluster name or a cluster ARN' }),
+    ])
+    .describe('the cluster the service runs in: a Cluster manifest name, or the ARN of a cluster managed elsewhere'),
+  ...metadataCommon,
+});
+
+export const ServiceManifestSchema = z.strictObject({
+  apiVersion,
+  kind: z.literal('Service'),
+  metadata: ServiceMetadataSchema,
+  spec: ServiceSpecSchema.describe('CreateService input, less serviceName and cluster; plus autoScaling.'),
+});
+
+/** A Service resource's spec as its manifest schema parsed it (the load stage ran ServiceManifestSchema on it): the spec's zod type. */
+export function serviceSpecOf(d: Pick<DesiredResource, 'spec'>): ServiceSpec {
+  return d.spec as ServiceSpec;
+}

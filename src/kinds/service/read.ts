@@ -1,0 +1,166 @@
+/**
+ * The live read of services: all of each cluster the Cluster read kept (ListServices, then
+ * DescribeServices 10 a call with tags), the managed ones elsewhere by their own tag, the
+ * revision each PRIMARY deployment runs, stopped tasks where a deployment fails, and the
+ * region's auto scaling in three whole-namespace reads. The clusters' capacity by provider
+ * is read here too: it counts the services' tasks.
+ */
+import { type Gateway as AwsGateway, nameFromArn, type LiveService as SdkService, tagsFromList } from '../../aws/index.js';
+import { projectLiveService } from '../../diff/projection.js';
+import type { Json, LiveDeployment, LiveRevision, LiveService } from '../../model/live.js';
+import { resourceId, TAG } from '../../model/resource.js';
+import { recordedRevision, recordedRevisionOf } from '../../model/revision-record.js';
+import { readClusterCapacity } from '../cluster/capacity.js';
+import type { LiveReadScope, NamedReadScope } from '../kind.js';
+import { readRevision, revisionsRecordedOn } from '../task-definition/read.js';
+import { scalingFromApi, scalingResourceId } from './scaling-read.js';
+
+function iso(d: unknown): string | undefined {
+  return d instanceof Date ? d.toISOString() : typeof d === 'string' ? d : undefined;
+}
+
+function toLiveService(svc: SdkService, cluster: string, region: string): LiveService {
+  const deployments: LiveDeployment[] = (svc.deployments ?? []).map((d) => ({
+    ...(d.id ? { id: d.id } : {}),
+    status: d.status ?? 'UNKNOWN',
+    taskDefinitionArn: d.taskDefinition ?? '',
+    ...(d.rolloutState ? { rolloutState: d.rolloutState } : {}),
+    ...(d.rolloutStateReason ? { rolloutStateReason: d.rolloutStateReason } : {}),
+    desiredCount: d.desiredCount ?? 0,
+    runningCount: d.runningCount ?? 0,
+    pendingCount: d.pendingCount ?? 0,
+    failedTasks: d.failedTasks ?? 0,
+    ...(iso(d.createdAt) ? { createdAt: iso(d.createdAt) } : {}),
+    ...(iso(d.updatedAt) ? { updatedAt: iso(d.updatedAt) } : {}),
+  }));
+  const primary = deployments.find((d) => d.status === 'PRIMARY');
+  const primaryArn = primary?.taskDefinitionArn || svc.taskDefinition;
+  return {
+    kind: 'Service',
+    region,
+    cluster,
+    name: svc.serviceName ?? nameFromArn(svc.serviceArn ?? ''),
+    arn: svc.serviceArn ?? '',
+    tags: tagsFromList(svc.tags),
+    spec: projectLiveService(svc as Json, primaryArn ? { primaryTaskDefinitionArn: primaryArn } : {}),
+    status: svc.status ?? 'UNKNOWN',
+    desiredCount: svc.desiredCount ?? 0,
+    runningCount: svc.runningCount ?? 0,
+    pendingCount: svc.pendingCount ?? 0,
+    deployments,
+    events: (svc.events ?? []).slice(0, 10).map((e) => ({ ...(iso(e.createdAt) ? { createdAt: iso(e.createdAt) } : {}), message: e.message ?? '' })),
+  };
+}
+
+function primaryArnOf(svc: SdkService): string | undefined {
+  const primary = (svc.deployments ?? []).find((d) => d.status === 'PRIMARY');
+  return primary?.taskDefinition || svc.taskDefinition || undefined;
+}
+
+async function serviceFromApi(
+  gw: AwsGateway,
+  svc: SdkService,
+  cluster: string,
+  region: string,
+  recorded?: ReadonlyMap<string, LiveRevision>,
+): Promise<LiveService> {
+  const live = toLiveService(svc, cluster, region);
+  const primaryArn = primaryArnOf(svc);
+  if (primaryArn) {
+    const rec = recordedRevisionOf(live.tags, primaryArn);
+    live.primaryRevision =
+      recorded?.get(primaryArn) ?? (rec ? recordedRevision(rec.arn, rec.hash, live.tags[TAG.managedBy]) : await readRevision(gw, primaryArn));
+  }
+  // Health detail costs calls: only for a deployment that reports failed tasks (cached per failure count).
+  // (after a circuit-breaker rollback the failed tasks are the ACTIVE deployment's, not the PRIMARY's)
+  const failing = live.deployments.find((d) => d.status === 'PRIMARY' && d.failedTasks > 0) ?? live.deployments.find((d) => d.failedTasks > 0);
+  if (failing) {
+    const tasks = await gw.describeStoppedTasks(cluster, live.name, `${live.arn}|${failing.id ?? failing.taskDefinitionArn}|${failing.failedTasks}`);
+    live.stoppedTasks = tasks.map((t) => ({
+      arn: t.taskArn ?? '',
+      lastStatus: t.lastStatus ?? 'STOPPED',
+      ...(t.stoppedReason ? { stoppedReason: t.stoppedReason } : {}),
+      ...(iso(t.stoppedAt) ? { stoppedAt: iso(t.stoppedAt) } : {}),
+    }));
+  }
+  return live;
+}
+
+/** The services of the clusters the Cluster read kept (readAfter), and this controller's elsewhere. */
+export async function readServices(gw: AwsGateway, region: string, scope: LiveReadScope): Promise<LiveService[]> {
+  const clusters = [...(scope.estate?.clusters.values() ?? [])].filter((c) => c.region === region);
+  const serviceClusters = new Set(clusters.map((c) => c.name));
+  // Services: all of each relevant cluster, 10 a call with tags.
+  const services: Array<{ cluster: string; svc: SdkService }> = [];
+  for (const cluster of [...serviceClusters].sort()) {
+    const arns = await gw.listServiceArns(cluster);
+    if (arns.length === 0) continue;
+    const r = await gw.describeServices(cluster, arns);
+    for (const svc of r.services) services.push({ cluster, svc });
+  }
+  // Managed services in clusters no manifest names and this controller does not own (an
+  // external cluster given by ARN, say) are found by their own managed-by tag: listing only
+  // the known clusters would forget them for ever.
+  const elsewhere = new Map<string, string[]>();
+  for (const arn of await gw.findTaggedServiceArns(TAG.managedBy, scope.controllerId)) {
+    const m = /:service\/([^/]+)\/([^/]+)$/.exec(arn);
+    if (!m || serviceClusters.has(m[1]!)) continue;
+    elsewhere.set(m[1]!, [...(elsewhere.get(m[1]!) ?? []), m[2]!]);
+  }
+  for (const [cluster, names] of [...elsewhere].sort(([a], [b]) => a.localeCompare(b))) {
+    const r = await gw.describeServices(cluster, names);
+    for (const svc of r.services) if (tagsFromList(svc.tags)[TAG.managedBy] === scope.controllerId) services.push({ cluster, svc });
+  }
+  scope.progress?.(`${region}: ${services.length} service(s)`);
+  // Capacity by provider for the report (container instances only where a cluster has some)
+  await readClusterCapacity(gw, clusters, services);
+
+  const recorded = revisionsRecordedOn(services.map(({ svc }) => ({ tags: tagsFromList(svc.tags) })));
+
+  // Auto scaling: the region's whole ECS namespace in three paginated reads.
+  const targets = services.length ? await gw.listScalableTargets() : [];
+  const policies = targets.length ? await gw.listScalingPolicies() : [];
+  const actions = targets.length ? await gw.listScheduledActions() : [];
+  const group = <T extends { ResourceId?: string | undefined }>(items: readonly T[]) => {
+    const m = new Map<string, T[]>();
+    for (const i of items) {
+      const list = m.get(i.ResourceId ?? '');
+      if (list) list.push(i);
+      else m.set(i.ResourceId ?? '', [i]);
+    }
+    return m;
+  };
+  const targetById = new Map(targets.map((t) => [t.ResourceId ?? '', t]));
+  const policiesById = group(policies);
+  const actionsById = group(actions);
+
+  const out: LiveService[] = [];
+  for (const { cluster, svc } of services) {
+    const live = await serviceFromApi(gw, svc, cluster, region, recorded);
+    const scalingId = scalingResourceId(cluster, live.name);
+    const target = targetById.get(scalingId);
+    if (target) live.scaling = scalingFromApi(target, policiesById.get(scalingId) ?? [], actionsById.get(scalingId) ?? []);
+    out.push(live);
+  }
+  return out;
+}
+
+/** The named services only (DescribeServices per cluster); auto scaling is kept from the last full read. */
+export async function readNamedServices(gw: AwsGateway, region: string, scope: NamedReadScope<LiveService>): Promise<LiveService[]> {
+  const byCluster = new Map<string, string[]>();
+  for (const r of scope.refs) if (r.cluster) byCluster.set(r.cluster, [...(byCluster.get(r.cluster) ?? []), r.name]);
+  const out: LiveService[] = [];
+  for (const [cluster, names] of byCluster) {
+    const r = await gw.describeServices(cluster, names);
+    for (const name of names) {
+      const svc = r.services.find((s) => s.serviceName === name);
+      if (!svc) continue;
+      const live = await serviceFromApi(gw, svc, cluster, region, new Map());
+      // auto scaling is kept from the last full read (three whole-namespace reads otherwise)
+      const before = scope.before.get(resourceId({ kind: 'Service', region, cluster, name }));
+      if (before?.scaling) live.scaling = before.scaling;
+      out.push(live);
+    }
+  }
+  return out;
+}

@@ -1,0 +1,88 @@
+/** export: what a TaskDefinition manifest written from live looks like. */
+
+import type { Gateway as AwsGateway } from '../../aws/index.js';
+import { userTags } from '../../diff/resource-diff.js';
+import type { Json, LiveEstate, LiveRevision } from '../../model/live.js';
+import { sortedOrNone } from '../../model/own-keys.js';
+import { resourceId } from '../../model/resource.js';
+import { revisionOf } from '../../model/revision-arn.js';
+import { normalizeTaskDefinition } from './normalize.js';
+import { readRevision } from './read.js';
+
+/** An export writes revisions out whole: readForExport describes every revision known only by record. */
+export function revisionBody(rev: LiveRevision): Json {
+  if (!rev.spec) throw new Error(`revision ${rev.arn} was not read (known only by its recorded hash)`);
+  return rev.spec;
+}
+
+/**
+ * export: the families the exported services run, with their newest ACTIVE revision (the
+ * one a service naming the family is compared with), read whole even when no manifest
+ * names them and this controller does not manage them.
+ */
+export async function readFamiliesForExport(
+  gw: AwsGateway,
+  region: string,
+  live: LiveEstate,
+  when: 'before' | 'after',
+  progress?: (message: string) => void,
+): Promise<void> {
+  if (when !== 'after') return;
+  const families = new Set<string>();
+  for (const s of live.services.values()) if (s.primaryRevision) families.add(s.primaryRevision.family);
+  for (const family of [...families].sort()) {
+    const id = resourceId({ kind: 'TaskDefinition', region, name: family });
+    if (live.families.has(id)) continue;
+    // familyPrefix matches by prefix: keep the family's own revisions
+    const arns = (await gw.listTaskDefinitionArns({ familyPrefix: family })).filter((a) => revisionOf(a).family === family);
+    if (arns.length === 0) continue;
+    arns.sort((a, b) => revisionOf(b).revision - revisionOf(a).revision);
+    const latest = await readRevision(gw, arns[0]!);
+    live.families.set(id, { kind: 'TaskDefinition', region, name: family, activeRevisionArns: arns, latest });
+  }
+  progress?.(`${region}: ${families.size} task definition famil${families.size === 1 ? 'y' : 'ies'} in use`);
+}
+
+/** The normalized spec of a revision with its user tags: a TaskDefinition manifest's spec. */
+export function exportTaskDefinitionSpec(rev: LiveRevision): Json {
+  const spec = normalizeTaskDefinition(revisionBody(rev));
+  const tags = sortedOrNone(userTags(rev.tags));
+  return { ...spec, ...(tags ? { tags } : {}) };
+}
+
+const C = 'containerDefinitions[]';
+
+/** export: the spec's keys in reading order, by path (`''` the spec itself, `[]` a list's items); other keys follow alphabetically, tags last. */
+export const TASK_DEFINITION_KEY_ORDER: Readonly<Record<string, readonly string[]>> = {
+  '': ['networkMode', 'requiresCompatibilities', 'cpu', 'memory', 'runtimePlatform', 'executionRoleArn', 'taskRoleArn', 'containerDefinitions', 'volumes'],
+  [C]: [
+    'name',
+    'image',
+    'essential',
+    'cpu',
+    'memory',
+    'memoryReservation',
+    'command',
+    'entryPoint',
+    'workingDirectory',
+    'user',
+    'portMappings',
+    'environment',
+    'environmentFiles',
+    'secrets',
+    'mountPoints',
+    'volumesFrom',
+    'dependsOn',
+    'healthCheck',
+    'logConfiguration',
+    'firelensConfiguration',
+  ],
+  [`${C}.portMappings[]`]: ['name', 'containerPort', 'hostPort', 'protocol', 'appProtocol'],
+  [`${C}.environment[]`]: ['name', 'value'],
+  [`${C}.secrets[]`]: ['name', 'valueFrom'],
+  [`${C}.healthCheck`]: ['command', 'interval', 'timeout', 'retries', 'startPeriod'],
+  [`${C}.logConfiguration`]: ['logDriver', 'options', 'secretOptions'],
+  [`${C}.mountPoints[]`]: ['sourceVolume', 'containerPath', 'readOnly'],
+  [`${C}.dependsOn[]`]: ['containerName', 'condition'],
+  'volumes[]': ['name'],
+};

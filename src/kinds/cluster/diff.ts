@@ -7,9 +7,8 @@ import { clusterWithResolvedNamespace } from '../../diff/inherited.js';
 import { normalizeCluster } from '../../diff/normalize.js';
 import {
   base,
-  conflictOrMissing,
   type DiffPass,
-  isManaged,
+  missingOrConflict,
   reasonFor,
   specWithTags,
   staleRepository,
@@ -23,20 +22,18 @@ import { omit } from '../../model/json.js';
 import type { LiveCluster } from '../../model/live.js';
 import { type DesiredResource, TAG } from '../../model/resource.js';
 
-export function diffCluster(d: DesiredResource, id: string, live: LiveCluster | undefined, rules: IgnoreRule[], pass: DiffPass): ResourceDiff {
+export function diffCluster(d: DesiredResource, id: string, liveOrNone: LiveCluster | undefined, rules: IgnoreRule[], pass: DiffPass): ResourceDiff {
   const { input } = pass;
   const b = base(d, id);
   const manifest = specWithTags(d);
   const desiredHash = specHash(normalizeCluster(withoutIgnored(manifest, rules)));
   b.desiredHash = desiredHash;
-  const early = conflictOrMissing(b, live, live ? isManaged(live.tags, input.controllerId) : false, input);
-  if (!live || early) {
-    return {
-      ...(early ?? { ...b, state: 'missing', reason: '' }),
-      target: normalizeCluster(omit(manifest, 'tags')),
-      targetTags: manifest.tags as Record<string, string>,
-    };
-  }
+  const early = missingOrConflict(b, liveOrNone, input, () => ({
+    target: normalizeCluster(omit(manifest, 'tags')),
+    targetTags: manifest.tags as Record<string, string>,
+  }));
+  if (early.ended) return early.ended;
+  const { live } = early;
   const liveWithTags = { ...live.spec, tags: userTags(live.tags) };
   const { spec, ignored } = applyIgnoreRules(manifest, liveWithTags, rules);
   const appliedHash = live.tags[TAG.appliedHash];

@@ -138,6 +138,7 @@ async function readRegion(gw: AwsGateway, region: string, opts: ReadLiveOptions,
     gw,
     [...estate.clusters.values()].filter((c) => c.region === region),
     services,
+    estate,
   );
 
   // Revisions the services record (ARN and content hash, written at apply): known without a

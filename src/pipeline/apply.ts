@@ -12,6 +12,7 @@ import type { ResourceDiff } from '../diff/types.js';
 import { kindOf } from '../kinds/registry.js';
 import type { Problem } from '../model/problem.js';
 import { type ActionResult, type Plan, stageOf } from '../plan/types.js';
+import { liveFightTag } from './fight-guard.js';
 
 export interface ApplyResult {
   results: ActionResult[];
@@ -79,8 +80,9 @@ export async function applyPlan(plan: Plan, diffs: readonly ResourceDiff[], ctx:
     ctx.onActionStart?.(action, index + 1, plan.actions.length);
     try {
       const gw = ctx.gateways.forRegion(d.region);
-      const message = await runAction(actionRun(action, d, gw, ctx, registered, byId));
-      finish('applied', message);
+      const run = actionRun(action, d, gw, ctx, registered, byId, liveFightTag(d));
+      const message = await runAction(run);
+      finish('applied', message ?? (run.kept.length ? run.kept.join('; ') : undefined));
     } catch (err) {
       if (err instanceof KeptForNow) {
         finish('skipped', err.message);

@@ -91,9 +91,10 @@ import {
   tagsFromList,
   tagsToList,
 } from './ecs-api.js';
-import { AwsCallError, THROTTLING_CODES } from './errors.js';
+import { AwsCallError, INTERRUPTED, interruptedCall, THROTTLING_CODES } from './errors.js';
 import type { Gateway, Gateways } from './gateway-interface.js';
 import type { CodeDeployCreateDeploymentInput, EventMessage, LeaseRecord, TaskDefinitionWithTags, WriteFence } from './model.js';
+import { callSignal } from './pass-signal.js';
 import { ECS_RATE_LIMITS, RateLimiter, type RateLimits, type RateLimitWaitListener, type ReadBudget } from './rate-limit.js';
 import { TaskDefinitionCache } from './revision-cache.js';
 
@@ -187,8 +188,10 @@ export class AwsGateway implements Gateway {
     ).addRelativeTo(
       (next, context) => async (args) => {
         const operation = String(context.commandName ?? 'Unknown').replace(/Command$/, '');
-        await limiter.acquire(operation);
-        await readBudget?.acquire(operation);
+        // the pass's abort ends a wait for a token at once (ALS: this runs inside the pass's send)
+        const signal = callSignal();
+        await limiter.acquire(operation, signal);
+        await readBudget?.acquire(operation, signal);
         // a retry (or a token) that waited past the lease's budget is not sent
         if (service !== 'dynamodb' && isMutatingOperation(operation)) this.fenceBudget(operation);
         return next(args);
@@ -208,6 +211,11 @@ export class AwsGateway implements Gateway {
             // ours, from inside the stack (the lease fence): already says what and why
             counter.record(service, operation, err.code, 1);
             throw err;
+          }
+          if (callSignal()?.aborted) {
+            // the pass was stopped: not AWS's answer, and nothing to retry or conclude from
+            counter.record(service, operation, INTERRUPTED, 1);
+            throw interruptedCall(operation);
           }
           const e = err as {
             name?: string;
@@ -236,12 +244,25 @@ export class AwsGateway implements Gateway {
 
   private async send<T>(client: Sendable, command: unknown): Promise<T> {
     const operation = (command as object).constructor.name.replace(/Command$/, '');
-    // The lease's own calls are conditional writes: they are safe at any time.
-    if (this.fence.budgetMs && client !== this.dynamo && isMutatingOperation(operation)) {
-      const budget = this.fenceBudget(operation);
-      return (await client.send(command, { abortSignal: AbortSignal.timeout(Math.max(1, Math.floor(budget))) })) as T;
+    const abortSignal = this.abortSignalFor(client, operation);
+    return (await client.send(command, abortSignal ? { abortSignal } : {})) as T;
+  }
+
+  /**
+   * What ends a call early: the pass's abort (the SDK then stops its retry backoff and the
+   * request in flight), and under a lease a mutating call's budget. The lease's own calls
+   * are conditional writes: they are safe at any time.
+   */
+  private abortSignalFor(client: Sendable | undefined, operation: string): AbortSignal | undefined {
+    const signals: AbortSignal[] = [];
+    const pass = callSignal();
+    if (pass) {
+      if (pass.aborted) throw interruptedCall(operation);
+      signals.push(pass);
     }
-    return (await client.send(command)) as T;
+    if (this.fence.budgetMs && client !== this.dynamo && isMutatingOperation(operation))
+      signals.push(AbortSignal.timeout(Math.max(1, Math.floor(this.fenceBudget(operation)))));
+    return signals.length > 1 ? AbortSignal.any(signals) : signals[0];
   }
 
   /** The call budget left under the lease; throws, sending nothing, when none is left. */

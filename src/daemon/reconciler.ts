@@ -153,10 +153,7 @@ export class EstateReconciler implements Reconciler {
             const live = await this.targetedLiveFor(request, desired);
             targeted = live !== undefined;
             // a full resync (and each of its slices) is paced by the read budget; an event's few reads are not
-            if (budget) {
-              budget.pacing = request.paced || !targeted;
-              budget.signal = signal;
-            }
+            if (budget) budget.pacing = request.paced || !targeted;
             return live;
           },
           onDiffs: (diffs) => {
@@ -184,10 +181,7 @@ export class EstateReconciler implements Reconciler {
           },
         },
       );
-      if (budget) {
-        budget.pacing = false;
-        budget.signal = undefined;
-      }
+      if (budget) budget.pacing = false;
       this.rememberForTargetedPasses(result, targeted);
       // the rest of the estate was still reconciled; the refusal is a problem in /report, notified once
       if (result.plan.prune?.status === 'refused')
@@ -224,10 +218,7 @@ export class EstateReconciler implements Reconciler {
         durationSeconds,
       };
     } catch (err) {
-      if (this.opts.readBudget) {
-        this.opts.readBudget.pacing = false;
-        this.opts.readBudget.signal = undefined;
-      }
+      if (this.opts.readBudget) this.opts.readBudget.pacing = false;
       // A pass that fails entirely (a bug, a filesystem error) is retried; the process stays up.
       log.error({ passId, err }, `pass ${passId} failed`);
       return { ok: false, read: targeted ? 'targeted' : 'full', requeue: NO_REQUEUE, resources: [], durationSeconds: (performance.now() - started) / 1000 };

@@ -7,7 +7,7 @@
  */
 
 import { type ActionRun, type ApplyContext, actionRun, KeptForNow } from '../apply/action-run.js';
-import { type ErrorDetails, errorDetails } from '../aws/index.js';
+import { type ErrorDetails, errorDetails, wholeAction } from '../aws/index.js';
 import type { ResourceDiff } from '../diff/types.js';
 import { kindOf } from '../kinds/registry.js';
 import type { Problem } from '../model/problem.js';
@@ -81,7 +81,8 @@ export async function applyPlan(plan: Plan, diffs: readonly ResourceDiff[], ctx:
     try {
       const gw = ctx.gateways.forRegion(d.region);
       const run = actionRun(action, d, gw, ctx, registered, byId, liveFightTag(d));
-      const message = await runAction(run);
+      // the action under way finishes: a shutdown does not cut its calls (src/aws/pass-signal.ts)
+      const message = await wholeAction(() => runAction(run));
       finish('applied', message ?? (run.kept.length ? run.kept.join('; ') : undefined));
     } catch (err) {
       if (err instanceof KeptForNow) {

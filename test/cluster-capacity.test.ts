@@ -175,16 +175,14 @@ spec:
 `;
     const first = await passOnFake(fake, estate);
     expect(first.problems).toEqual([]);
-    fake
-      .forRegion(FAKE_REGION)
-      .registerContainerInstances('prod', [
-        {
-          containerInstanceArn: 'arn:aws:ecs:eu-west-1:123456789012:container-instance/prod/a',
-          status: 'ACTIVE',
-          capacityProviderName: 'ec2',
-          runningTasksCount: 0,
-        },
-      ]);
+    fake.forRegion(FAKE_REGION).registerContainerInstances('prod', [
+      {
+        containerInstanceArn: 'arn:aws:ecs:eu-west-1:123456789012:container-instance/prod/a',
+        status: 'ACTIVE',
+        capacityProviderName: 'ec2',
+        runningTasksCount: 0,
+      },
+    ]);
     fake.clearCalls();
     const second = await passOnFake(fake, estate, { mode: 'plan' });
     expect(second.diffs.map((d) => d.state)).toEqual(['in-sync', 'in-sync']);

@@ -9,6 +9,7 @@ export {
   splitDescribedServices,
   tagsFromList,
   tagsToList,
+  withKeyCase,
 } from './ecs-api.js';
 export { AwsCallError, type ErrorDetails, errorDetails, THROTTLING_CODES } from './errors.js';
 export type { Gateway, Gateways } from './gateway-interface.js';

@@ -5,6 +5,8 @@
  * Amazon ECS API"): reads sustain about 20 a second with a burst of 50 or more;
  * RegisterTaskDefinition about one a second.
  */
+import { sleepUnlessAborted } from './pass-signal.js';
+
 export interface BucketSpec {
   /** tokens added per second */
   rate: number;
@@ -55,16 +57,7 @@ export class TokenBucket {
         this.tokens -= 1;
         return;
       }
-      const waitMs = Math.ceil(((1 - this.tokens) / this.spec.rate) * 1000);
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(done, waitMs);
-        function done() {
-          clearTimeout(timer);
-          signal?.removeEventListener('abort', done);
-          resolve();
-        }
-        signal?.addEventListener('abort', done, { once: true });
-      });
+      await sleepUnlessAborted(Math.ceil(((1 - this.tokens) / this.spec.rate) * 1000), signal);
     }
   }
 }

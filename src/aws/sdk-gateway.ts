@@ -2,8 +2,8 @@
  * The SDK implementation of the Gateway interface (gateway-interface.ts): the only
  * module that talks to AWS. It builds the SDK clients for a region and an optional
  * endpoint, and owns batching (DescribeServices takes 10 services a call,
- * DescribeClusters 100), pagination (to the end, always), client-side rate limits per
- * action, the SDK's retries with backoff on throttling, call counters (SDK middleware),
+ * DescribeClusters 100), pagination (the SDK's paginators, to the end), client-side rate
+ * limits per action, the SDK's adaptive retries, call counters (SDK middleware),
  * and the cache of task definition revisions (immutable by ARN).
  */
 
@@ -12,13 +12,13 @@ import {
   DeleteScalingPolicyCommand,
   DeleteScheduledActionCommand,
   DeregisterScalableTargetCommand,
-  DescribeScalableTargetsCommand,
-  DescribeScalingPoliciesCommand,
-  DescribeScheduledActionsCommand,
   PutScalingPolicyCommand,
   type PutScalingPolicyCommandInput,
   PutScheduledActionCommand,
   type PutScheduledActionCommandInput,
+  paginateDescribeScalableTargets,
+  paginateDescribeScalingPolicies,
+  paginateDescribeScheduledActions,
   RegisterScalableTargetCommand,
   type RegisterScalableTargetCommandInput,
   type ScalableTarget,
@@ -55,13 +55,13 @@ import {
   DescribeTaskDefinitionCommand,
   DescribeTasksCommand,
   ECSClient,
-  ListClustersCommand,
-  ListContainerInstancesCommand,
-  ListServicesCommand,
-  ListTaskDefinitionsCommand,
-  ListTasksCommand,
   PutClusterCapacityProvidersCommand,
   type PutClusterCapacityProvidersCommandInput,
+  paginateListClusters,
+  paginateListContainerInstances,
+  paginateListServices,
+  paginateListTaskDefinitions,
+  paginateListTasks,
   RegisterTaskDefinitionCommand,
   type RegisterTaskDefinitionCommandInput,
   type Service,
@@ -76,7 +76,7 @@ import {
   UpdateServiceCommand,
   type UpdateServiceCommandInput,
 } from '@aws-sdk/client-ecs';
-import { GetResourcesCommand, ResourceGroupsTaggingAPIClient } from '@aws-sdk/client-resource-groups-tagging-api';
+import { paginateGetResources, ResourceGroupsTaggingAPIClient } from '@aws-sdk/client-resource-groups-tagging-api';
 import { DeleteMessageBatchCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { CallCounter, isMutatingOperation } from './call-counter.js';
@@ -104,6 +104,7 @@ export interface GatewayOptions {
   endpoint?: string;
   /** a named profile of ~/.aws/config and ~/.aws/credentials (--profile); otherwise the SDK's own (AWS_PROFILE, default) */
   profile?: string;
+  /** the SDK's attempts per call, retries included (default 8) */
   maxAttempts?: number;
   rateLimits?: RateLimits | 'off';
   /** a call has waited on the client-side rate limit for a while (apply's progress says so) */
@@ -152,7 +153,13 @@ export class AwsGateway implements Gateway {
     const config = {
       region: opts.region,
       maxAttempts: opts.maxAttempts ?? 8,
-      retryMode: 'standard',
+      // Adaptive: the SDK's standard retries (exponential backoff with jitter, a retry quota)
+      // plus its own client-side rate limiter, which slows every call of the client once AWS
+      // throttles and speeds up again as calls succeed (a CUBIC-like curve). Our limiter
+      // (rate-limit.ts) stays beside it: it holds each action to the rates ECS documents
+      // before anything is throttled (RegisterTaskDefinition one a second), meters every
+      // attempt, and paces a resync by --read-budget; the SDK's only reacts once throttled.
+      retryMode: 'adaptive',
       // CloudTrail records the caller's user agent: the events queue knows our own writes by it (daemon/ecs-events.ts)
       userAgentAppId: CONTROLLER_USER_AGENT,
       ...(opts.endpoint ? { endpoint: opts.endpoint } : {}),
@@ -279,20 +286,39 @@ export class AwsGateway implements Gateway {
     return budget;
   }
 
-  /** Every page, to the end: ECS spells the token nextToken, Application Auto Scaling NextToken. */
-  private async paginate<R extends object, T>(
-    client: Sendable,
-    command: (token: string | undefined) => unknown,
-    items: (r: R) => T[] | undefined,
-    tokenKey = 'nextToken',
+  /**
+   * Every page of an SDK paginator (paginateListServices...), to the end, each call with the
+   * pass's signal: an abort between pages sends no further page.
+   */
+  private async allPages<P, T>(
+    operation: string,
+    pages: (options: { abortSignal?: AbortSignal }) => AsyncIterable<P>,
+    items: (page: P) => T[] | undefined,
   ): Promise<T[]> {
+    const abortSignal = this.abortSignalFor(undefined, operation);
     const out: T[] = [];
-    let token: string | undefined;
+    for await (const page of pages(abortSignal ? { abortSignal } : {})) {
+      out.push(...(items(page) ?? []));
+      if (abortSignal?.aborted) throw interruptedCall(operation);
+    }
+    return out;
+  }
+
+  /**
+   * Every page of DescribeCapacityProviders, which has a nextToken but no SDK paginator
+   * (client-ecs ships none for it): the one hand-written loop.
+   */
+  private async describeCapacityProviderPages(input: { capacityProviders?: string[]; include?: ['TAGS']; maxResults?: number }): Promise<CapacityProvider[]> {
+    const out: CapacityProvider[] = [];
+    let nextToken: string | undefined;
     do {
-      const r = await this.send<R>(client, command(token));
-      out.push(...(items(r) ?? []));
-      token = (r as Record<string, unknown>)[tokenKey] as string | undefined;
-    } while (token);
+      const r = await this.send<{ capacityProviders?: CapacityProvider[]; nextToken?: string }>(
+        this.ecs,
+        new DescribeCapacityProvidersCommand({ ...input, ...(nextToken ? { nextToken } : {}) }),
+      );
+      out.push(...(r.capacityProviders ?? []));
+      nextToken = r.nextToken;
+    } while (nextToken);
     return out;
   }
 
@@ -321,19 +347,16 @@ export class AwsGateway implements Gateway {
       this.instrument(this.tagging as unknown as ECSClient, 'tagging');
     }
     const client = this.tagging;
-    const found = await this.paginate(
-      client,
-      (PaginationToken) =>
-        new GetResourcesCommand({
-          TagFilters: [{ Key: key, Values: [value] }],
-          ResourceTypeFilters: ['ecs:service'],
-          ResourcesPerPage: PAGE.tagging,
-          ...(PaginationToken ? { PaginationToken } : {}),
-        }),
-      (r: { ResourceTagMappingList?: Array<{ ResourceARN?: string }> }) => r.ResourceTagMappingList?.map((m) => m.ResourceARN ?? '').filter(Boolean),
-      'PaginationToken',
+    return this.allPages(
+      'GetResources',
+      (options) =>
+        paginateGetResources(
+          { client, pageSize: PAGE.tagging },
+          { TagFilters: [{ Key: key, Values: [value] }], ResourceTypeFilters: ['ecs:service'] },
+          options,
+        ),
+      (r) => r.ResourceTagMappingList?.map((m) => m.ResourceARN ?? '').filter(Boolean),
     );
-    return found;
   }
 
   /**
@@ -488,10 +511,10 @@ export class AwsGateway implements Gateway {
   // ---- ECS reads -------------------------------------------------------------------
 
   async listClusterArns(): Promise<string[]> {
-    return this.paginate(
-      this.ecs,
-      (nextToken) => new ListClustersCommand({ nextToken, maxResults: PAGE.ecs }),
-      (r: { clusterArns?: string[] }) => r.clusterArns,
+    return this.allPages(
+      'ListClusters',
+      (options) => paginateListClusters({ client: this.ecs, pageSize: PAGE.ecs }, {}, options),
+      (r) => r.clusterArns,
     );
   }
 
@@ -514,18 +537,14 @@ export class AwsGateway implements Gateway {
 
   /** DescribeCapacityProviders "returns up to 10 results and a nextToken value" (API reference); tags only with include TAGS. */
   async describeCapacityProviders(): Promise<CapacityProvider[]> {
-    return this.paginate(
-      this.ecs,
-      (nextToken) => new DescribeCapacityProvidersCommand({ include: ['TAGS'], maxResults: PAGE.capacityProviders, ...(nextToken ? { nextToken } : {}) }),
-      (r: { capacityProviders?: CapacityProvider[] }) => r.capacityProviders,
-    );
+    return this.describeCapacityProviderPages({ include: ['TAGS'], maxResults: PAGE.capacityProviders });
   }
 
   async listServiceArns(cluster: string): Promise<string[]> {
-    return this.paginate(
-      this.ecs,
-      (nextToken) => new ListServicesCommand({ cluster, nextToken, maxResults: PAGE.ecs }),
-      (r: { serviceArns?: string[] }) => r.serviceArns,
+    return this.allPages(
+      'ListServices',
+      (options) => paginateListServices({ client: this.ecs, pageSize: PAGE.ecs }, { cluster }, options),
+      (r) => r.serviceArns,
     );
   }
 
@@ -548,11 +567,15 @@ export class AwsGateway implements Gateway {
 
   /** All ACTIVE revision ARNs (optionally of one family), newest first, paginated to the end. */
   async listTaskDefinitionArns(opts: { familyPrefix?: string; status?: 'ACTIVE' | 'INACTIVE' } = {}): Promise<string[]> {
-    return this.paginate(
-      this.ecs,
-      (nextToken) =>
-        new ListTaskDefinitionsCommand({ familyPrefix: opts.familyPrefix, status: opts.status ?? 'ACTIVE', sort: 'DESC', nextToken, maxResults: PAGE.ecs }),
-      (r: { taskDefinitionArns?: string[] }) => r.taskDefinitionArns,
+    return this.allPages(
+      'ListTaskDefinitions',
+      (options) =>
+        paginateListTaskDefinitions(
+          { client: this.ecs, pageSize: PAGE.ecs },
+          { ...(opts.familyPrefix !== undefined ? { familyPrefix: opts.familyPrefix } : {}), status: opts.status ?? 'ACTIVE', sort: 'DESC' },
+          options,
+        ),
+      (r) => r.taskDefinitionArns,
     );
   }
 
@@ -572,18 +595,18 @@ export class AwsGateway implements Gateway {
 
   /** Every task of a cluster with desired status RUNNING (PENDING ones included), whoever started it. */
   async listClusterTaskArns(cluster: string): Promise<string[]> {
-    return this.paginate(
-      this.ecs,
-      (nextToken) => new ListTasksCommand({ cluster, desiredStatus: 'RUNNING', nextToken, maxResults: PAGE.ecs }),
-      (r: { taskArns?: string[] }) => r.taskArns,
+    return this.allPages(
+      'ListTasks',
+      (options) => paginateListTasks({ client: this.ecs, pageSize: PAGE.ecs }, { cluster, desiredStatus: 'RUNNING' }, options),
+      (r) => r.taskArns,
     );
   }
 
   async listTaskArns(cluster: string, serviceName: string, desiredStatus: 'RUNNING' | 'STOPPED' = 'RUNNING'): Promise<string[]> {
-    return this.paginate(
-      this.ecs,
-      (nextToken) => new ListTasksCommand({ cluster, serviceName, desiredStatus, nextToken, maxResults: PAGE.ecs }),
-      (r: { taskArns?: string[] }) => r.taskArns,
+    return this.allPages(
+      'ListTasks',
+      (options) => paginateListTasks({ client: this.ecs, pageSize: PAGE.ecs }, { cluster, serviceName, desiredStatus }, options),
+      (r) => r.taskArns,
     );
   }
 
@@ -599,10 +622,10 @@ export class AwsGateway implements Gateway {
 
   /** ListContainerInstances (every page), then DescribeContainerInstances, 100 a call. */
   async describeContainerInstances(cluster: string): Promise<ContainerInstance[]> {
-    const arns = await this.paginate(
-      this.ecs,
-      (nextToken) => new ListContainerInstancesCommand({ cluster, nextToken, maxResults: PAGE.ecs }),
-      (r: { containerInstanceArns?: string[] }) => r.containerInstanceArns,
+    const arns = await this.allPages(
+      'ListContainerInstances',
+      (options) => paginateListContainerInstances({ client: this.ecs, pageSize: PAGE.ecs }, { cluster }, options),
+      (r) => r.containerInstanceArns,
     );
     const out: ContainerInstance[] = [];
     for (const batch of chunk(arns, BATCH.DescribeContainerInstances)) {
@@ -619,13 +642,7 @@ export class AwsGateway implements Gateway {
   async describeCapacityProvidersNamed(names: readonly string[]): Promise<CapacityProvider[]> {
     const out: CapacityProvider[] = [];
     for (const batch of chunk(names, BATCH.DescribeCapacityProviders)) {
-      out.push(
-        ...(await this.paginate(
-          this.ecs,
-          (nextToken) => new DescribeCapacityProvidersCommand({ capacityProviders: batch, nextToken }),
-          (r: { capacityProviders?: CapacityProvider[] }) => r.capacityProviders,
-        )),
-      );
+      out.push(...(await this.describeCapacityProviderPages({ capacityProviders: [...batch] })));
     }
     return out;
   }
@@ -737,49 +754,38 @@ export class AwsGateway implements Gateway {
    * whole (paginated) rather than per service: three paginated calls however many
    * services scale, where asking per resource id would cost one or more per service.
    */
-  async listScalableTargets(): Promise<ScalableTarget[]> {
-    return this.paginate(
-      this.scaling,
-      (NextToken) =>
-        new DescribeScalableTargetsCommand({
-          ServiceNamespace: 'ecs',
-          ScalableDimension: ECS_SCALABLE_DIMENSION,
-          NextToken,
-          MaxResults: PAGE.applicationAutoScaling,
-        }),
-      (r: { ScalableTargets?: ScalableTarget[] }) => r.ScalableTargets,
-      'NextToken',
+  /** Every page of one of Application Auto Scaling's Describe calls, for the ECS namespace's service desired counts. */
+  private ecsScalingPages<P, T>(
+    operation: string,
+    paginator: (
+      config: { client: ApplicationAutoScalingClient; pageSize: number },
+      input: { ServiceNamespace: 'ecs'; ScalableDimension: typeof ECS_SCALABLE_DIMENSION },
+      options: { abortSignal?: AbortSignal },
+    ) => AsyncIterable<P>,
+    items: (page: P) => T[] | undefined,
+  ): Promise<T[]> {
+    return this.allPages(
+      operation,
+      (options) =>
+        paginator(
+          { client: this.scaling, pageSize: PAGE.applicationAutoScaling },
+          { ServiceNamespace: 'ecs', ScalableDimension: ECS_SCALABLE_DIMENSION },
+          options,
+        ),
+      items,
     );
+  }
+
+  async listScalableTargets(): Promise<ScalableTarget[]> {
+    return this.ecsScalingPages('DescribeScalableTargets', paginateDescribeScalableTargets, (r) => r.ScalableTargets);
   }
 
   async listScalingPolicies(): Promise<ScalingPolicy[]> {
-    return this.paginate(
-      this.scaling,
-      (NextToken) =>
-        new DescribeScalingPoliciesCommand({
-          ServiceNamespace: 'ecs',
-          ScalableDimension: ECS_SCALABLE_DIMENSION,
-          NextToken,
-          MaxResults: PAGE.applicationAutoScaling,
-        }),
-      (r: { ScalingPolicies?: ScalingPolicy[] }) => r.ScalingPolicies,
-      'NextToken',
-    );
+    return this.ecsScalingPages('DescribeScalingPolicies', paginateDescribeScalingPolicies, (r) => r.ScalingPolicies);
   }
 
   async listScheduledActions(): Promise<ScheduledAction[]> {
-    return this.paginate(
-      this.scaling,
-      (NextToken) =>
-        new DescribeScheduledActionsCommand({
-          ServiceNamespace: 'ecs',
-          ScalableDimension: ECS_SCALABLE_DIMENSION,
-          NextToken,
-          MaxResults: PAGE.applicationAutoScaling,
-        }),
-      (r: { ScheduledActions?: ScheduledAction[] }) => r.ScheduledActions,
-      'NextToken',
-    );
+    return this.ecsScalingPages('DescribeScheduledActions', paginateDescribeScheduledActions, (r) => r.ScheduledActions);
   }
 
   async registerScalableTarget(input: RegisterScalableTargetCommandInput): Promise<void> {

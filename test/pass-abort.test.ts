@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { isMutatingOperation } from '../src/aws/index.js';
 import { callSignal, waitSignal, wholeAction, withPassSignal } from '../src/aws/pass-signal.js';
 import { Controller } from '../src/daemon/controller.js';
+import { Lease } from '../src/daemon/lease.js';
 import { EstateReconciler } from '../src/daemon/reconciler.js';
 import { Redactor } from '../src/report/redact.js';
 import { InMemoryGateways } from './support/in-memory-gateway.js';
@@ -114,5 +115,22 @@ describe('the scopes of the signal', () => {
     expect(seen.action).toEqual({ call: undefined, wait: abort.signal });
     expect(callSignal()).toBeUndefined();
     expect(waitSignal()).toBeUndefined();
+  });
+});
+
+describe("the lease's wait (apply --lease-wait)", () => {
+  it('ends at once, not held, when its signal aborts while another holder keeps the lease', async () => {
+    const fake = new InMemoryGateways();
+    const store = fake.forRegion(FAKE_REGION);
+    await store.ensureLeaseTable('leases');
+    const holder = new Lease({ store, table: 'leases', name: 'default', holder: 'a-daemon', durationMs: 30_000, logger: quiet as never });
+    expect(await holder.acquire(0)).toBe(true);
+    const waiter = new Lease({ store, table: 'leases', name: 'default', holder: 'a-ci-job', durationMs: 30_000, logger: quiet as never });
+    const abort = new AbortController();
+    setTimeout(() => abort.abort(), 100);
+    const started = performance.now();
+    expect(await waiter.acquire(5 * 60_000, abort.signal)).toBe(false);
+    expect(performance.now() - started).toBeLessThan(2000);
+    expect(waiter.held()).toBe(false);
   });
 });

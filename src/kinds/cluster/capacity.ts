@@ -26,7 +26,7 @@
  *   this read does not hold (a hand-made one) is asked for by name, one
  *   DescribeCapacityProviders call for up to 100 of them; usually none is.
  */
-import type { Gateway, LiveContainerInstance, LiveService as SdkService } from '../../aws/index.js';
+import type { Gateway, LiveContainerInstance } from '../../aws/index.js';
 import { isObject } from '../../model/json.js';
 import type { LiveCapacityProvider, LiveCluster, LiveEstate, ProviderCapacity } from '../../model/live.js';
 import { liveMapOf } from '../../model/live.js';
@@ -43,6 +43,13 @@ export function serviceCapacityProviders(spec: { capacityProviderStrategy?: unkn
     .filter((n): n is string => typeof n === 'string');
   if (names.length > 0) return [...new Set(names)].sort();
   return typeof spec.launchType === 'string' && spec.launchType !== '' ? [spec.launchType] : [];
+}
+
+/** What the capacity read takes of a DescribeServices answer: where the service runs and how many of its tasks do. */
+interface DescribedServiceCapacity {
+  capacityProviderStrategy?: unknown;
+  launchType?: unknown;
+  runningCount?: number | undefined;
 }
 
 export interface CapacityInput {
@@ -111,7 +118,7 @@ async function orNone<T>(read: Promise<T>): Promise<T | undefined> {
 export async function readClusterCapacity(
   gw: Gateway,
   clusters: readonly LiveCluster[],
-  services: readonly { cluster: string; svc: SdkService }[],
+  services: readonly { cluster: string; svc: DescribedServiceCapacity }[],
   estate: LiveEstate,
 ): Promise<void> {
   const ec2Providers = new Set<string>();

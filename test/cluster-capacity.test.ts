@@ -156,6 +156,47 @@ describe('capacity in the live read and the report, on the fake gateway', () => 
     expect(renderPage(all, { show: 'all' })).toContain('<li><small>ec2: 2 instance(s), 2 task(s) running, target 80%</small></li>');
   });
 
+  it("a provider the manifests hold is read once a pass: the report takes its target from the CapacityProvider kind's read, asking for no provider by name", async () => {
+    const fake = new InMemoryGateways();
+    const asg = 'arn:aws:autoscaling:eu-west-1:123456789012:autoScalingGroup:1:autoScalingGroupName/ec2';
+    const estate = `apiVersion: ecs-reconciler/v1
+kind: CapacityProvider
+metadata: { name: ec2 }
+spec:
+  autoScalingGroupProvider:
+    autoScalingGroupArn: ${asg}
+    managedScaling: { status: ENABLED, targetCapacity: 70 }
+---
+apiVersion: ecs-reconciler/v1
+kind: Cluster
+metadata: { name: prod }
+spec:
+  capacityProviders: [FARGATE, ec2]
+`;
+    const first = await passOnFake(fake, estate);
+    expect(first.problems).toEqual([]);
+    fake.forRegion(FAKE_REGION).registerContainerInstances('prod', [
+      {
+        containerInstanceArn: 'arn:aws:ecs:eu-west-1:123456789012:container-instance/prod/a',
+        status: 'ACTIVE',
+        capacityProviderName: 'ec2',
+        runningTasksCount: 0,
+      },
+    ]);
+    fake.clearCalls();
+    const second = await passOnFake(fake, estate, { mode: 'plan' });
+    expect(second.diffs.map((d) => d.state)).toEqual(['in-sync', 'in-sync']);
+    // one regional listing, the kind's; none by name
+    expect(fake.callsOf('DescribeCapacityProviders').map((c) => c.input.capacityProviders)).toEqual([undefined]);
+    const cluster = second.report.resources.find((r) => r.kind === 'Cluster')!;
+    expect(cluster.health).toMatchObject({
+      capacity: [
+        { provider: 'FARGATE', runningTasks: 0 },
+        { provider: 'ec2', containerInstances: 1, runningTasks: 0, targetCapacity: 70 },
+      ],
+    });
+  });
+
   it('a capacity read that fails (an IAM policy without the new reads) leaves the capacity out and the region readable', async () => {
     const fake = new InMemoryGateways();
     const gw = fake.forRegion(FAKE_REGION);

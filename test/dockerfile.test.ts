@@ -256,7 +256,10 @@ const IAM_PREFIX: Record<string, string> = {
   '@aws-sdk/client-codedeploy': 'codedeploy',
 };
 
-/** Every `new XxxCommand(` in the gateway as the IAM action it needs, e.g. ecs:DescribeServices. */
+/**
+ * Every `new XxxCommand(` in the gateway, and every SDK paginator it calls (`paginateXxx(`
+ * sends XxxCommand page after page), as the IAM action it needs, e.g. ecs:DescribeServices.
+ */
 function gatewayActions(): string[] {
   const source = read('src/aws/sdk-gateway.ts');
   const packageOf = new Map<string, string>();
@@ -269,18 +272,21 @@ function gatewayActions(): string[] {
           .split(/\s+as\s+/)[0]!,
     )) {
       if (name.endsWith('Command')) packageOf.set(name, m[2]!);
+      const paginated = /^paginate([A-Z][A-Za-z0-9]*)$/.exec(name);
+      if (paginated) packageOf.set(`${paginated[1]}Command`, m[2]!);
     }
   }
   const actions = new Set<string>();
-  for (const m of source.matchAll(/\bnew\s+([A-Z][A-Za-z0-9]*)Command\s*\(/g)) {
-    const command = `${m[1]}Command`;
+  for (const m of source.matchAll(/\b(?:new\s+([A-Z][A-Za-z0-9]*)Command|paginate([A-Z][A-Za-z0-9]*))\s*\(/g)) {
+    const name = m[1] ?? m[2]!;
+    const command = `${name}Command`;
     const pkg = packageOf.get(command);
     if (!pkg) throw new Error(`sdk-gateway.ts calls new ${command}( but imports it from no @aws-sdk/client-* package this test knows`);
     const prefix = IAM_PREFIX[pkg];
     if (!prefix)
       throw new Error(`sdk-gateway.ts uses ${pkg}: add its IAM service prefix to IAM_PREFIX in this test, and its actions to docs/running-on-ecs.md`);
     // SQS authorizes its batch calls by the single action (Amazon SQS API permissions: DeleteMessageBatch needs sqs:DeleteMessage)
-    actions.add(`${prefix}:${prefix === 'sqs' ? m[1]!.replace(/Batch$/, '') : m[1]}`);
+    actions.add(`${prefix}:${prefix === 'sqs' ? name.replace(/Batch$/, '') : name}`);
   }
   return [...actions].sort();
 }

@@ -70,10 +70,9 @@ describe('a paced wait and the pass abort signal', () => {
     const budget = new ReadBudget(0.1);
     budget.pacing = true;
     const abort = new AbortController();
-    budget.signal = abort.signal;
-    await budget.acquire('DescribeServices'); // the burst of one
+    await budget.acquire('DescribeServices', abort.signal); // the burst of one
     const t = performance.now();
-    const waiting = budget.acquire('DescribeServices'); // 10 s ahead at 0.1 a second
+    const waiting = budget.acquire('DescribeServices', abort.signal); // 10 s ahead at 0.1 a second
     setTimeout(() => abort.abort(), 50);
     await expect(waiting).rejects.toThrow();
     expect(performance.now() - t).toBeLessThan(1000);

@@ -37,6 +37,17 @@ export interface ActionRun {
   byId: ReadonlyMap<string, ResourceDiff>;
   /** the user tags wanted plus this controller's ownership tags */
   allTags(): Record<string, string>;
+  /**
+   * Part of the change is left undone on purpose, because live forbids it for now (a
+   * capacity provider a service still runs on): the resource is not converged, and the
+   * same difference will be back next pass. That is a wait, not another tool changing it
+   * back, so the fight record is not advanced: from this call on, allTags() carries the
+   * record as live has it (call it before writing the tags). `what` becomes the action's
+   * message when the handler gives none.
+   */
+  keptNotConverged(what: string): void;
+  /** what keptNotConverged was told, in order */
+  readonly kept: readonly string[];
 }
 
 export function actionRun(
@@ -46,18 +57,35 @@ export function actionRun(
   ctx: ApplyContext,
   registered: Map<string, string>,
   byId: ReadonlyMap<string, ResourceDiff>,
+  /** the fight record as live has it (src/pipeline/fight-guard.ts liveFightTag): what a kept change leaves */
+  liveFightTag: string | undefined,
 ): ActionRun {
-  const owned = () =>
-    ownershipTags({
+  const kept: string[] = [];
+  const owned = () => {
+    const fightTag = kept.length ? liveFightTag : d.fightTag;
+    return ownershipTags({
       controllerId: ctx.controllerId,
       desiredHash: d.desiredHash ?? '',
       ...(d.desired ? { desired: d.desired } : {}),
       ...(ctx.gitRevision ? { gitRevision: ctx.gitRevision } : {}),
-      ...(d.fightTag ? { fightTag: d.fightTag } : {}),
+      ...(fightTag ? { fightTag } : {}),
       ...(d.degradedTag ? { degradedTag: d.degradedTag } : {}),
       ...(ctx.repository ? { repository: ctx.repository } : {}),
     });
-  return { action, d, gw, ctx, registered, byId, allTags: () => ({ ...(d.targetTags ?? {}), ...owned() }) };
+  };
+  return {
+    action,
+    d,
+    gw,
+    ctx,
+    registered,
+    byId,
+    allTags: () => ({ ...(d.targetTags ?? {}), ...owned() }),
+    keptNotConverged: (what) => {
+      kept.push(what);
+    },
+    kept,
+  };
 }
 
 /** A deletion that the live state forbids right now (a cluster with something still in it): skipped, tried again next pass. */

@@ -100,3 +100,21 @@ export function splitDescribedServices(r: { services?: LiveService[] | undefined
   for (const f of r.failures ?? []) missing.push(nameFromArn(f.arn ?? ''));
   return { services, missing };
 }
+
+/**
+ * Application Auto Scaling spells its members PascalCase (`StepAdjustments`), the
+ * manifests and ECS camelCase (`stepAdjustments`): the same value, deep, with each key's
+ * first letter made `first` case. A Date (the SDK's timestamps) becomes its ISO string,
+ * the form a manifest and a report hold.
+ */
+export function withKeyCase(value: unknown, first: 'lower' | 'upper'): unknown {
+  if (Array.isArray(value)) return value.map((v) => withKeyCase(v, first));
+  if (value instanceof Date) return value.toISOString();
+  if (value && typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value))
+      out[(first === 'lower' ? k.charAt(0).toLowerCase() : k.charAt(0).toUpperCase()) + k.slice(1)] = withKeyCase(v, first);
+    return out;
+  }
+  return value;
+}

@@ -67,3 +67,11 @@ export const THROTTLING_CODES: ReadonlySet<string> = new Set([
   'RequestLimitExceeded',
   'ProvisionedThroughputExceededException',
 ]);
+
+/** The code of a call the pass's abort ended (src/aws/pass-signal.ts): no answer of AWS's. */
+export const INTERRUPTED = 'Interrupted';
+
+/** A call ended, or never sent, because the pass was stopped (SIGTERM, a lost lease). */
+export function interruptedCall(operation: string): AwsCallError {
+  return new AwsCallError(operation, INTERRUPTED, `${operation}: interrupted: the pass was stopped before AWS answered`, false, false);
+}

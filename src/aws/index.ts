@@ -9,10 +9,12 @@ export {
   splitDescribedServices,
   tagsFromList,
   tagsToList,
+  withKeyCase,
 } from './ecs-api.js';
 export { AwsCallError, type ErrorDetails, errorDetails, THROTTLING_CODES } from './errors.js';
 export type { Gateway, Gateways } from './gateway-interface.js';
 export * from './model.js';
+export { sleepUnlessAborted, waitSignal, wholeAction, withPassSignal } from './pass-signal.js';
 export { type BucketSpec, type RateLimitWaitListener, ReadBudget } from './rate-limit.js';
 export { DEFAULT_REVISION_CACHE_SIZE, TaskDefinitionCache } from './revision-cache.js';
 export { AwsGateway, AwsGateways, CONTROLLER_USER_AGENT, sdkDefaultRegion } from './sdk-gateway.js';

@@ -18,14 +18,12 @@ import type { CreateDeploymentCommandInput as CodeDeployCreateDeploymentInput, D
 import type {
   CapacityProvider,
   Cluster,
-  ContainerInstance,
   CreateCapacityProviderCommandInput,
   CreateClusterCommandInput,
   CreateServiceCommandInput,
   PutClusterCapacityProvidersCommandInput,
   RegisterTaskDefinitionCommandInput,
   Service,
-  Task,
   TaskDefinition,
   UpdateCapacityProviderCommandInput,
   UpdateClusterCommandInput,
@@ -35,8 +33,28 @@ import type {
 export type LiveCapacityProvider = CapacityProvider;
 export type LiveCluster = Cluster;
 export type LiveService = Service;
-export type LiveTask = Task;
-export type LiveContainerInstance = ContainerInstance;
+/**
+ * A task as the gateway answers it: the members of DescribeTasks' Task the controller
+ * reads (which provider holds it, whether it stopped and why), the gateway's own type so
+ * that nothing past the edge depends on the SDK's. The SDK's Task has them all.
+ */
+export interface LiveTask {
+  taskArn?: string;
+  lastStatus?: string;
+  /** [API] Task.capacityProviderName: "The capacity provider that's associated with the task" */
+  capacityProviderName?: string;
+  stoppedReason?: string;
+  stoppedAt?: Date;
+}
+
+/** A container instance (DescribeContainerInstances): its provider, status and running tasks, for the cluster's capacity. */
+export interface LiveContainerInstance {
+  containerInstanceArn?: string;
+  status?: string;
+  /** [API] ContainerInstance.capacityProviderName; none for an instance joined by the EC2 launch type alone */
+  capacityProviderName?: string;
+  runningTasksCount?: number;
+}
 /** CodeDeploy's CreateDeployment input and GetDeployment's deploymentInfo (blue/green of CODE_DEPLOY services) */
 export type { CodeDeployCreateDeploymentInput };
 export type CodeDeployDeployment = DeploymentInfo;

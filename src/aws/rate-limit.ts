@@ -5,6 +5,8 @@
  * Amazon ECS API"): reads sustain about 20 a second with a burst of 50 or more;
  * RegisterTaskDefinition about one a second.
  */
+import { sleepUnlessAborted } from './pass-signal.js';
+
 export interface BucketSpec {
   /** tokens added per second */
   rate: number;
@@ -55,16 +57,7 @@ export class TokenBucket {
         this.tokens -= 1;
         return;
       }
-      const waitMs = Math.ceil(((1 - this.tokens) / this.spec.rate) * 1000);
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(done, waitMs);
-        function done() {
-          clearTimeout(timer);
-          signal?.removeEventListener('abort', done);
-          resolve();
-        }
-        signal?.addEventListener('abort', done, { once: true });
-      });
+      await sleepUnlessAborted(Math.ceil(((1 - this.tokens) / this.spec.rate) * 1000), signal);
     }
   }
 }
@@ -84,7 +77,7 @@ export class RateLimiter {
     private readonly onWait?: RateLimitWaitListener,
   ) {}
 
-  async acquire(operation: string): Promise<void> {
+  async acquire(operation: string, signal?: AbortSignal): Promise<void> {
     this.granted.set(operation, (this.granted.get(operation) ?? 0) + 1);
     if (this.limits === 'off') return;
     let entry = this.buckets.get(operation);
@@ -95,7 +88,7 @@ export class RateLimiter {
     }
     const notice = this.onWait ? setTimeout(() => this.onWait!(operation, entry.spec), RATE_LIMIT_WAIT_NOTICE_MS) : undefined;
     try {
-      await entry.bucket.take();
+      await entry.bucket.take(signal);
     } finally {
       if (notice) clearTimeout(notice);
     }
@@ -111,8 +104,6 @@ export class RateLimiter {
  */
 export class ReadBudget {
   pacing = false;
-  /** the daemon's pass in flight: its abort ends a paced wait at once (the read fails; nothing is concluded from it) */
-  signal: AbortSignal | undefined;
   private readonly bucket: TokenBucket;
   constructor(
     readonly callsPerSecond: number,
@@ -121,7 +112,8 @@ export class ReadBudget {
     this.bucket = new TokenBucket({ rate: callsPerSecond, burst: Math.max(1, Math.ceil(callsPerSecond)) }, now);
   }
 
-  async acquire(operation: string): Promise<void> {
-    if (this.pacing && /^(Describe|List)/.test(operation)) await this.bucket.take(this.signal);
+  /** `signal`: the pass in flight (src/aws/pass-signal.ts); its abort ends a paced wait at once (the read fails; nothing is concluded from it) */
+  async acquire(operation: string, signal?: AbortSignal): Promise<void> {
+    if (this.pacing && /^(Describe|List)/.test(operation)) await this.bucket.take(signal);
   }
 }

@@ -2,8 +2,8 @@
  * The SDK implementation of the Gateway interface (gateway-interface.ts): the only
  * module that talks to AWS. It builds the SDK clients for a region and an optional
  * endpoint, and owns batching (DescribeServices takes 10 services a call,
- * DescribeClusters 100), pagination (to the end, always), client-side rate limits per
- * action, the SDK's retries with backoff on throttling, call counters (SDK middleware),
+ * DescribeClusters 100), pagination (the SDK's paginators, to the end), client-side rate
+ * limits per action, the SDK's standard retries, call counters (SDK middleware),
  * and the cache of task definition revisions (immutable by ARN).
  */
 
@@ -12,13 +12,13 @@ import {
   DeleteScalingPolicyCommand,
   DeleteScheduledActionCommand,
   DeregisterScalableTargetCommand,
-  DescribeScalableTargetsCommand,
-  DescribeScalingPoliciesCommand,
-  DescribeScheduledActionsCommand,
   PutScalingPolicyCommand,
   type PutScalingPolicyCommandInput,
   PutScheduledActionCommand,
   type PutScheduledActionCommandInput,
+  paginateDescribeScalableTargets,
+  paginateDescribeScalingPolicies,
+  paginateDescribeScheduledActions,
   RegisterScalableTargetCommand,
   type RegisterScalableTargetCommandInput,
   type ScalableTarget,
@@ -55,13 +55,13 @@ import {
   DescribeTaskDefinitionCommand,
   DescribeTasksCommand,
   ECSClient,
-  ListClustersCommand,
-  ListContainerInstancesCommand,
-  ListServicesCommand,
-  ListTaskDefinitionsCommand,
-  ListTasksCommand,
   PutClusterCapacityProvidersCommand,
   type PutClusterCapacityProvidersCommandInput,
+  paginateListClusters,
+  paginateListContainerInstances,
+  paginateListServices,
+  paginateListTaskDefinitions,
+  paginateListTasks,
   RegisterTaskDefinitionCommand,
   type RegisterTaskDefinitionCommandInput,
   type Service,
@@ -76,7 +76,7 @@ import {
   UpdateServiceCommand,
   type UpdateServiceCommandInput,
 } from '@aws-sdk/client-ecs';
-import { GetResourcesCommand, ResourceGroupsTaggingAPIClient } from '@aws-sdk/client-resource-groups-tagging-api';
+import { paginateGetResources, ResourceGroupsTaggingAPIClient } from '@aws-sdk/client-resource-groups-tagging-api';
 import { DeleteMessageBatchCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { CallCounter, isMutatingOperation } from './call-counter.js';
@@ -91,9 +91,10 @@ import {
   tagsFromList,
   tagsToList,
 } from './ecs-api.js';
-import { AwsCallError, THROTTLING_CODES } from './errors.js';
+import { AwsCallError, INTERRUPTED, interruptedCall, THROTTLING_CODES } from './errors.js';
 import type { Gateway, Gateways } from './gateway-interface.js';
 import type { CodeDeployCreateDeploymentInput, EventMessage, LeaseRecord, TaskDefinitionWithTags, WriteFence } from './model.js';
+import { callSignal } from './pass-signal.js';
 import { ECS_RATE_LIMITS, RateLimiter, type RateLimits, type RateLimitWaitListener, type ReadBudget } from './rate-limit.js';
 import { TaskDefinitionCache } from './revision-cache.js';
 
@@ -103,6 +104,7 @@ export interface GatewayOptions {
   endpoint?: string;
   /** a named profile of ~/.aws/config and ~/.aws/credentials (--profile); otherwise the SDK's own (AWS_PROFILE, default) */
   profile?: string;
+  /** the SDK's attempts per call, retries included (default 8) */
   maxAttempts?: number;
   rateLimits?: RateLimits | 'off';
   /** a call has waited on the client-side rate limit for a while (apply's progress says so) */
@@ -151,6 +153,13 @@ export class AwsGateway implements Gateway {
     const config = {
       region: opts.region,
       maxAttempts: opts.maxAttempts ?? 8,
+      // Standard, not adaptive. Adaptive adds the SDK's own client-side rate limiter (a
+      // CUBIC-like sending rate lowered on every throttle), which duplicates ours
+      // (rate-limit.ts): ours stays, since it holds each action to the rates ECS documents
+      // before anything is throttled (RegisterTaskDefinition one a second), meters every
+      // attempt (retries included) and paces a resync by --read-budget. With both, a
+      // throttled estate was slowed twice: the daemon's convergence through 20% faults
+      // (test/integration/faults.test.ts) took 92 s instead of 48 s.
       retryMode: 'standard',
       // CloudTrail records the caller's user agent: the events queue knows our own writes by it (daemon/ecs-events.ts)
       userAgentAppId: CONTROLLER_USER_AGENT,
@@ -187,8 +196,10 @@ export class AwsGateway implements Gateway {
     ).addRelativeTo(
       (next, context) => async (args) => {
         const operation = String(context.commandName ?? 'Unknown').replace(/Command$/, '');
-        await limiter.acquire(operation);
-        await readBudget?.acquire(operation);
+        // the pass's abort ends a wait for a token at once (ALS: this runs inside the pass's send)
+        const signal = callSignal();
+        await limiter.acquire(operation, signal);
+        await readBudget?.acquire(operation, signal);
         // a retry (or a token) that waited past the lease's budget is not sent
         if (service !== 'dynamodb' && isMutatingOperation(operation)) this.fenceBudget(operation);
         return next(args);
@@ -208,6 +219,11 @@ export class AwsGateway implements Gateway {
             // ours, from inside the stack (the lease fence): already says what and why
             counter.record(service, operation, err.code, 1);
             throw err;
+          }
+          if (callSignal()?.aborted) {
+            // the pass was stopped: not AWS's answer, and nothing to retry or conclude from
+            counter.record(service, operation, INTERRUPTED, 1);
+            throw interruptedCall(operation);
           }
           const e = err as {
             name?: string;
@@ -236,12 +252,25 @@ export class AwsGateway implements Gateway {
 
   private async send<T>(client: Sendable, command: unknown): Promise<T> {
     const operation = (command as object).constructor.name.replace(/Command$/, '');
-    // The lease's own calls are conditional writes: they are safe at any time.
-    if (this.fence.budgetMs && client !== this.dynamo && isMutatingOperation(operation)) {
-      const budget = this.fenceBudget(operation);
-      return (await client.send(command, { abortSignal: AbortSignal.timeout(Math.max(1, Math.floor(budget))) })) as T;
+    const abortSignal = this.abortSignalFor(client, operation);
+    return (await client.send(command, abortSignal ? { abortSignal } : {})) as T;
+  }
+
+  /**
+   * What ends a call early: the pass's abort (the SDK then stops its retry backoff and the
+   * request in flight), and under a lease a mutating call's budget. The lease's own calls
+   * are conditional writes: they are safe at any time.
+   */
+  private abortSignalFor(client: Sendable | undefined, operation: string): AbortSignal | undefined {
+    const signals: AbortSignal[] = [];
+    const pass = callSignal();
+    if (pass) {
+      if (pass.aborted) throw interruptedCall(operation);
+      signals.push(pass);
     }
-    return (await client.send(command)) as T;
+    if (this.fence.budgetMs && client !== this.dynamo && isMutatingOperation(operation))
+      signals.push(AbortSignal.timeout(Math.max(1, Math.floor(this.fenceBudget(operation)))));
+    return signals.length > 1 ? AbortSignal.any(signals) : signals[0];
   }
 
   /** The call budget left under the lease; throws, sending nothing, when none is left. */
@@ -258,20 +287,39 @@ export class AwsGateway implements Gateway {
     return budget;
   }
 
-  /** Every page, to the end: ECS spells the token nextToken, Application Auto Scaling NextToken. */
-  private async paginate<R extends object, T>(
-    client: Sendable,
-    command: (token: string | undefined) => unknown,
-    items: (r: R) => T[] | undefined,
-    tokenKey = 'nextToken',
+  /**
+   * Every page of an SDK paginator (paginateListServices...), to the end, each call with the
+   * pass's signal: an abort between pages sends no further page.
+   */
+  private async allPages<P, T>(
+    operation: string,
+    pages: (options: { abortSignal?: AbortSignal }) => AsyncIterable<P>,
+    items: (page: P) => T[] | undefined,
   ): Promise<T[]> {
+    const abortSignal = this.abortSignalFor(undefined, operation);
     const out: T[] = [];
-    let token: string | undefined;
+    for await (const page of pages(abortSignal ? { abortSignal } : {})) {
+      out.push(...(items(page) ?? []));
+      if (abortSignal?.aborted) throw interruptedCall(operation);
+    }
+    return out;
+  }
+
+  /**
+   * Every page of DescribeCapacityProviders, which has a nextToken but no SDK paginator
+   * (client-ecs ships none for it): the one hand-written loop.
+   */
+  private async describeCapacityProviderPages(input: { capacityProviders?: string[]; include?: ['TAGS']; maxResults?: number }): Promise<CapacityProvider[]> {
+    const out: CapacityProvider[] = [];
+    let nextToken: string | undefined;
     do {
-      const r = await this.send<R>(client, command(token));
-      out.push(...(items(r) ?? []));
-      token = (r as Record<string, unknown>)[tokenKey] as string | undefined;
-    } while (token);
+      const r = await this.send<{ capacityProviders?: CapacityProvider[]; nextToken?: string }>(
+        this.ecs,
+        new DescribeCapacityProvidersCommand({ ...input, ...(nextToken ? { nextToken } : {}) }),
+      );
+      out.push(...(r.capacityProviders ?? []));
+      nextToken = r.nextToken;
+    } while (nextToken);
     return out;
   }
 
@@ -300,19 +348,16 @@ export class AwsGateway implements Gateway {
       this.instrument(this.tagging as unknown as ECSClient, 'tagging');
     }
     const client = this.tagging;
-    const found = await this.paginate(
-      client,
-      (PaginationToken) =>
-        new GetResourcesCommand({
-          TagFilters: [{ Key: key, Values: [value] }],
-          ResourceTypeFilters: ['ecs:service'],
-          ResourcesPerPage: PAGE.tagging,
-          ...(PaginationToken ? { PaginationToken } : {}),
-        }),
-      (r: { ResourceTagMappingList?: Array<{ ResourceARN?: string }> }) => r.ResourceTagMappingList?.map((m) => m.ResourceARN ?? '').filter(Boolean),
-      'PaginationToken',
+    return this.allPages(
+      'GetResources',
+      (options) =>
+        paginateGetResources(
+          { client, pageSize: PAGE.tagging },
+          { TagFilters: [{ Key: key, Values: [value] }], ResourceTypeFilters: ['ecs:service'] },
+          options,
+        ),
+      (r) => r.ResourceTagMappingList?.map((m) => m.ResourceARN ?? '').filter(Boolean),
     );
-    return found;
   }
 
   /**
@@ -467,10 +512,10 @@ export class AwsGateway implements Gateway {
   // ---- ECS reads -------------------------------------------------------------------
 
   async listClusterArns(): Promise<string[]> {
-    return this.paginate(
-      this.ecs,
-      (nextToken) => new ListClustersCommand({ nextToken, maxResults: PAGE.ecs }),
-      (r: { clusterArns?: string[] }) => r.clusterArns,
+    return this.allPages(
+      'ListClusters',
+      (options) => paginateListClusters({ client: this.ecs, pageSize: PAGE.ecs }, {}, options),
+      (r) => r.clusterArns,
     );
   }
 
@@ -493,18 +538,14 @@ export class AwsGateway implements Gateway {
 
   /** DescribeCapacityProviders "returns up to 10 results and a nextToken value" (API reference); tags only with include TAGS. */
   async describeCapacityProviders(): Promise<CapacityProvider[]> {
-    return this.paginate(
-      this.ecs,
-      (nextToken) => new DescribeCapacityProvidersCommand({ include: ['TAGS'], maxResults: PAGE.capacityProviders, ...(nextToken ? { nextToken } : {}) }),
-      (r: { capacityProviders?: CapacityProvider[] }) => r.capacityProviders,
-    );
+    return this.describeCapacityProviderPages({ include: ['TAGS'], maxResults: PAGE.capacityProviders });
   }
 
   async listServiceArns(cluster: string): Promise<string[]> {
-    return this.paginate(
-      this.ecs,
-      (nextToken) => new ListServicesCommand({ cluster, nextToken, maxResults: PAGE.ecs }),
-      (r: { serviceArns?: string[] }) => r.serviceArns,
+    return this.allPages(
+      'ListServices',
+      (options) => paginateListServices({ client: this.ecs, pageSize: PAGE.ecs }, { cluster }, options),
+      (r) => r.serviceArns,
     );
   }
 
@@ -527,11 +568,15 @@ export class AwsGateway implements Gateway {
 
   /** All ACTIVE revision ARNs (optionally of one family), newest first, paginated to the end. */
   async listTaskDefinitionArns(opts: { familyPrefix?: string; status?: 'ACTIVE' | 'INACTIVE' } = {}): Promise<string[]> {
-    return this.paginate(
-      this.ecs,
-      (nextToken) =>
-        new ListTaskDefinitionsCommand({ familyPrefix: opts.familyPrefix, status: opts.status ?? 'ACTIVE', sort: 'DESC', nextToken, maxResults: PAGE.ecs }),
-      (r: { taskDefinitionArns?: string[] }) => r.taskDefinitionArns,
+    return this.allPages(
+      'ListTaskDefinitions',
+      (options) =>
+        paginateListTaskDefinitions(
+          { client: this.ecs, pageSize: PAGE.ecs },
+          { ...(opts.familyPrefix !== undefined ? { familyPrefix: opts.familyPrefix } : {}), status: opts.status ?? 'ACTIVE', sort: 'DESC' },
+          options,
+        ),
+      (r) => r.taskDefinitionArns,
     );
   }
 
@@ -551,18 +596,18 @@ export class AwsGateway implements Gateway {
 
   /** Every task of a cluster with desired status RUNNING (PENDING ones included), whoever started it. */
   async listClusterTaskArns(cluster: string): Promise<string[]> {
-    return this.paginate(
-      this.ecs,
-      (nextToken) => new ListTasksCommand({ cluster, desiredStatus: 'RUNNING', nextToken, maxResults: PAGE.ecs }),
-      (r: { taskArns?: string[] }) => r.taskArns,
+    return this.allPages(
+      'ListTasks',
+      (options) => paginateListTasks({ client: this.ecs, pageSize: PAGE.ecs }, { cluster, desiredStatus: 'RUNNING' }, options),
+      (r) => r.taskArns,
     );
   }
 
   async listTaskArns(cluster: string, serviceName: string, desiredStatus: 'RUNNING' | 'STOPPED' = 'RUNNING'): Promise<string[]> {
-    return this.paginate(
-      this.ecs,
-      (nextToken) => new ListTasksCommand({ cluster, serviceName, desiredStatus, nextToken, maxResults: PAGE.ecs }),
-      (r: { taskArns?: string[] }) => r.taskArns,
+    return this.allPages(
+      'ListTasks',
+      (options) => paginateListTasks({ client: this.ecs, pageSize: PAGE.ecs }, { cluster, serviceName, desiredStatus }, options),
+      (r) => r.taskArns,
     );
   }
 
@@ -578,10 +623,10 @@ export class AwsGateway implements Gateway {
 
   /** ListContainerInstances (every page), then DescribeContainerInstances, 100 a call. */
   async describeContainerInstances(cluster: string): Promise<ContainerInstance[]> {
-    const arns = await this.paginate(
-      this.ecs,
-      (nextToken) => new ListContainerInstancesCommand({ cluster, nextToken, maxResults: PAGE.ecs }),
-      (r: { containerInstanceArns?: string[] }) => r.containerInstanceArns,
+    const arns = await this.allPages(
+      'ListContainerInstances',
+      (options) => paginateListContainerInstances({ client: this.ecs, pageSize: PAGE.ecs }, { cluster }, options),
+      (r) => r.containerInstanceArns,
     );
     const out: ContainerInstance[] = [];
     for (const batch of chunk(arns, BATCH.DescribeContainerInstances)) {
@@ -598,13 +643,7 @@ export class AwsGateway implements Gateway {
   async describeCapacityProvidersNamed(names: readonly string[]): Promise<CapacityProvider[]> {
     const out: CapacityProvider[] = [];
     for (const batch of chunk(names, BATCH.DescribeCapacityProviders)) {
-      out.push(
-        ...(await this.paginate(
-          this.ecs,
-          (nextToken) => new DescribeCapacityProvidersCommand({ capacityProviders: batch, nextToken }),
-          (r: { capacityProviders?: CapacityProvider[] }) => r.capacityProviders,
-        )),
-      );
+      out.push(...(await this.describeCapacityProviderPages({ capacityProviders: [...batch] })));
     }
     return out;
   }
@@ -716,49 +755,38 @@ export class AwsGateway implements Gateway {
    * whole (paginated) rather than per service: three paginated calls however many
    * services scale, where asking per resource id would cost one or more per service.
    */
-  async listScalableTargets(): Promise<ScalableTarget[]> {
-    return this.paginate(
-      this.scaling,
-      (NextToken) =>
-        new DescribeScalableTargetsCommand({
-          ServiceNamespace: 'ecs',
-          ScalableDimension: ECS_SCALABLE_DIMENSION,
-          NextToken,
-          MaxResults: PAGE.applicationAutoScaling,
-        }),
-      (r: { ScalableTargets?: ScalableTarget[] }) => r.ScalableTargets,
-      'NextToken',
+  /** Every page of one of Application Auto Scaling's Describe calls, for the ECS namespace's service desired counts. */
+  private ecsScalingPages<P, T>(
+    operation: string,
+    paginator: (
+      config: { client: ApplicationAutoScalingClient; pageSize: number },
+      input: { ServiceNamespace: 'ecs'; ScalableDimension: typeof ECS_SCALABLE_DIMENSION },
+      options: { abortSignal?: AbortSignal },
+    ) => AsyncIterable<P>,
+    items: (page: P) => T[] | undefined,
+  ): Promise<T[]> {
+    return this.allPages(
+      operation,
+      (options) =>
+        paginator(
+          { client: this.scaling, pageSize: PAGE.applicationAutoScaling },
+          { ServiceNamespace: 'ecs', ScalableDimension: ECS_SCALABLE_DIMENSION },
+          options,
+        ),
+      items,
     );
+  }
+
+  async listScalableTargets(): Promise<ScalableTarget[]> {
+    return this.ecsScalingPages('DescribeScalableTargets', paginateDescribeScalableTargets, (r) => r.ScalableTargets);
   }
 
   async listScalingPolicies(): Promise<ScalingPolicy[]> {
-    return this.paginate(
-      this.scaling,
-      (NextToken) =>
-        new DescribeScalingPoliciesCommand({
-          ServiceNamespace: 'ecs',
-          ScalableDimension: ECS_SCALABLE_DIMENSION,
-          NextToken,
-          MaxResults: PAGE.applicationAutoScaling,
-        }),
-      (r: { ScalingPolicies?: ScalingPolicy[] }) => r.ScalingPolicies,
-      'NextToken',
-    );
+    return this.ecsScalingPages('DescribeScalingPolicies', paginateDescribeScalingPolicies, (r) => r.ScalingPolicies);
   }
 
   async listScheduledActions(): Promise<ScheduledAction[]> {
-    return this.paginate(
-      this.scaling,
-      (NextToken) =>
-        new DescribeScheduledActionsCommand({
-          ServiceNamespace: 'ecs',
-          ScalableDimension: ECS_SCALABLE_DIMENSION,
-          NextToken,
-          MaxResults: PAGE.applicationAutoScaling,
-        }),
-      (r: { ScheduledActions?: ScheduledAction[] }) => r.ScheduledActions,
-      'NextToken',
-    );
+    return this.ecsScalingPages('DescribeScheduledActions', paginateDescribeScheduledActions, (r) => r.ScheduledActions);
   }
 
   async registerScalableTarget(input: RegisterScalableTargetCommandInput): Promise<void> {

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { buildExport, ENV_EXAMPLE, exportTexts, OutputNotEmptyError, readForExport, verifyExport, writeExport } from '../export/index.js';
+import { clusterNameOf } from '../manifests/index.js';
 import { COMMON_HELP, parseCommandArgs, UsageError } from './flags.js';
 import type { CommandIO } from './io.js';
 import { DEFAULT_CONTROLLER_ID, makeGateways, requireRegion } from './reconcile-flags.js';
@@ -78,7 +79,7 @@ export async function exportCommand(argv: string[], io: CommandIO): Promise<numb
   }
   const clusters = (values.cluster ?? [])
     .flatMap((c) => c.split(','))
-    .map((c) => c.trim().replace(/^arn:[^/]*:cluster\//, ''))
+    .map((c) => clusterNameOf(c.trim()))
     .filter((c) => c !== '');
   if (clusters.length === 0 && !values['all-clusters']) throw new UsageError('name the clusters to export: --cluster NAME (repeatable) or --all-clusters');
   if (clusters.length > 0 && values['all-clusters']) throw new UsageError('--cluster and --all-clusters exclude each other');

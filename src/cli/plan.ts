@@ -250,10 +250,13 @@ export async function runPassCommand(mode: 'plan' | 'apply', dir: string, values
   const actualMode = mode === 'apply' && values['dry-run'] ? 'plan' : mode;
   // Ctrl-C during an apply: the call under way finishes, nothing new starts, the summary says what was not done.
   let interrupted = false;
+  // ends a wait for the lease at once (the pass itself stops between actions, through shouldStop)
+  const interruption = new AbortController();
   const stopListening =
     actualMode === 'apply'
       ? io.onInterrupt?.(() => {
           interrupted = true;
+          interruption.abort();
           io.stderr('\nCtrl-C: finishing the call under way, starting nothing new (Ctrl-C again quits at once)\n');
         })
       : undefined;
@@ -274,7 +277,11 @@ export async function runPassCommand(mode: 'plan' | 'apply', dir: string, values
     if (lease) {
       const waitMs = durationMs('lease-wait', values['lease-wait'], 5 * 60_000);
       await gateways.forRegion(region).ensureLeaseTable(values['lease-table']!);
-      if (!(await lease.acquire(waitMs))) {
+      if (!(await lease.acquire(waitMs, interruption.signal))) {
+        if (interrupted) {
+          io.stderr('not applied: interrupted while waiting for the lease\n');
+          return 130;
+        }
         io.stderr(
           `not applied: the lease "${controllerId}" in table ${values['lease-table']} is held by ${lease.otherHolder ?? 'another controller'}; waited ${values['lease-wait'] ?? '5m'} (--lease-wait)\n`,
         );

@@ -21,7 +21,7 @@
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import type { LeaseRecord } from '../aws/index.js';
+import { type LeaseRecord, sleepUnlessAborted } from '../aws/index.js';
 
 /** pino's Logger, or the CLI's few lines on stderr */
 interface LeaseLogger {
@@ -112,15 +112,17 @@ export class Lease {
   /**
    * Until held, or `waitMs` passed (by our clock): `apply --lease-wait`. Polls at the
    * renewal period; a holder that gives the lease up is followed at the next poll, one
-   * that died after its whole lease duration unchanged.
+   * that died after its whole lease duration unchanged. An aborted `signal` (SIGTERM)
+   * ends the wait at once, not held.
    */
-  async acquire(waitMs: number): Promise<boolean> {
+  async acquire(waitMs: number, signal?: AbortSignal): Promise<boolean> {
     const deadline = this.clock() + waitMs;
     for (;;) {
       if (await this.renew()) return true;
       const left = deadline - this.clock();
-      if (left <= 0) return false;
-      await new Promise((r) => setTimeout(r, Math.min(left, this.renewEveryMs())));
+      if (left <= 0 || signal?.aborted) return false;
+      await sleepUnlessAborted(Math.min(left, this.renewEveryMs()), signal);
+      if (signal?.aborted) return false;
     }
   }
 

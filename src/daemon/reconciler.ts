@@ -11,6 +11,7 @@ import { type LiveEstate, refreshLiveResources } from '../live/index.js';
 import { gitRevisionOf, ParseCache, repositoryOf } from '../manifests/index.js';
 import { formatProblem } from '../model/problem.js';
 import { type DesiredResource, resourceId } from '../model/resource.js';
+import { revisionOf } from '../model/revision-arn.js';
 import { DiffCache } from '../pipeline/diff-cache.js';
 import type { ManifestSource } from '../pipeline/load-desired.js';
 import { type PassResult, type Requeue, runReconcilePass } from '../pipeline/reconcile-pass.js';
@@ -153,10 +154,7 @@ export class EstateReconciler implements Reconciler {
             const live = await this.targetedLiveFor(request, desired);
             targeted = live !== undefined;
             // a full resync (and each of its slices) is paced by the read budget; an event's few reads are not
-            if (budget) {
-              budget.pacing = request.paced || !targeted;
-              budget.signal = signal;
-            }
+            if (budget) budget.pacing = request.paced || !targeted;
             return live;
           },
           onDiffs: (diffs) => {
@@ -175,7 +173,8 @@ export class EstateReconciler implements Reconciler {
               log.error({ ...fields, error: r.message, ...(r.error ? { err: r.error } : {}) }, `${r.action.kind} ${r.action.resource} failed`);
             } else {
               // RegisterTaskDefinition answers with the new revision's ARN: the line names it
-              const revision = r.action.kind === 'register-task-definition' && r.message ? /:task-definition\/(.+)$/.exec(r.message)?.[1] : undefined;
+              const registered = r.action.kind === 'register-task-definition' && r.message?.includes(':task-definition/') ? revisionOf(r.message) : undefined;
+              const revision = registered ? `${registered.family}:${registered.revision}` : undefined;
               log.info(
                 { ...fields, ...(revision ? { revision, taskDefinitionArn: r.message } : {}) },
                 `${r.action.kind} ${r.action.resource} ${r.outcome}${revision ? `: ${revision}` : ''}`,
@@ -184,10 +183,7 @@ export class EstateReconciler implements Reconciler {
           },
         },
       );
-      if (budget) {
-        budget.pacing = false;
-        budget.signal = undefined;
-      }
+      if (budget) budget.pacing = false;
       this.rememberForTargetedPasses(result, targeted);
       // the rest of the estate was still reconciled; the refusal is a problem in /report, notified once
       if (result.plan.prune?.status === 'refused')
@@ -224,10 +220,7 @@ export class EstateReconciler implements Reconciler {
         durationSeconds,
       };
     } catch (err) {
-      if (this.opts.readBudget) {
-        this.opts.readBudget.pacing = false;
-        this.opts.readBudget.signal = undefined;
-      }
+      if (this.opts.readBudget) this.opts.readBudget.pacing = false;
       // A pass that fails entirely (a bug, a filesystem error) is retried; the process stays up.
       log.error({ passId, err }, `pass ${passId} failed`);
       return { ok: false, read: targeted ? 'targeted' : 'full', requeue: NO_REQUEUE, resources: [], durationSeconds: (performance.now() - started) / 1000 };

@@ -103,7 +103,7 @@ export function manifestHash(d: DesiredResource, manifest: Json, rules: readonly
   return h;
 }
 
-export function base(d: DesiredResource, id: string): Omit<ResourceDiff, 'state' | 'reason'> {
+export function base(d: DesiredResource, id: string): DiffBase {
   return {
     id,
     kind: d.kind,
@@ -123,34 +123,81 @@ export function specWithTags(d: DesiredResource): Json {
   return { ...d.spec, tags: (d.spec.tags as Record<string, string> | undefined) ?? {} };
 }
 
-export function conflictOrMissing(
-  b: Omit<ResourceDiff, 'state' | 'reason'>,
-  live: { tags: Record<string, string> } | undefined,
-  managed: boolean,
-  input: DiffInput,
-): ResourceDiff | undefined {
-  if (!live) return { ...b, state: 'missing', reason: 'in the manifests, not live' };
+/** Live, but not this controller's to converge: a conflict. Undefined when the diff goes on. */
+function conflictOf(b: DiffBase, owner: LiveOwnership, input: DiffInput): ResourceDiff | undefined {
   // --adopt takes over unmanaged resources only: one another controller id manages stays a conflict.
-  const owner = live.tags[TAG.managedBy];
-  const stack = managed ? undefined : cloudFormationOwner(live.tags);
+  const owned = owner.tags[TAG.managedBy];
+  const stack = owner.managed ? undefined : cloudFormationOwner(owner.tags);
   // Two tools converging one resource fight for ever: a stack's resources are adopted only on purpose.
-  if (stack && (owner === undefined || owner === input.controllerId) && !input.adoptCloudFormation) {
+  if (stack && (owned === undefined || owned === input.controllerId) && !input.adoptCloudFormation) {
     return {
       ...b,
       state: 'conflict',
       reason: `exists and is owned by the CloudFormation stack "${stack}" (aws:cloudformation:* tags; CDK and Copilot too); untouched${input.adopt ? ": --adopt does not take over a stack's resources unless --adopt-cloudformation" : ' (--adopt --adopt-cloudformation would take it over)'}`,
     };
   }
-  if (!managed && (!input.adopt || (owner !== undefined && owner !== input.controllerId))) {
+  if (!owner.managed && (!input.adopt || (owned !== undefined && owned !== input.controllerId))) {
     return {
       ...b,
       state: 'conflict',
-      reason: owner
-        ? `exists, managed by controller "${owner}", not "${input.controllerId}"; untouched`
+      reason: owned
+        ? `exists, managed by controller "${owned}", not "${input.controllerId}"; untouched`
         : 'exists but is not managed by this controller; untouched (use --adopt to take it over)',
     };
   }
   return undefined;
+}
+
+/** What every diff starts from (see base). */
+type DiffBase = Omit<ResourceDiff, 'state' | 'reason'>;
+
+/** The ownership a live resource's diff is judged by: its tags, and whether this controller manages it. */
+interface LiveOwnership {
+  tags: Record<string, string>;
+  managed: boolean;
+}
+
+/**
+ * Either the diff ended early (missing or conflict), with what a kind shows for it, or
+ * it goes on with the live resource, which is then known to be there and this
+ * controller's (or adopted).
+ */
+type EarlyEnd<L, S> = { ended: ResourceDiff & S; live?: undefined } | { ended?: undefined; live: L };
+
+/**
+ * The early return every kind's diff shares: a resource with nothing live is missing, one
+ * live but not this controller's (another controller's, a CloudFormation stack's, not
+ * adopted) is a conflict. `shown` is what the kind adds to such a diff (the target it would
+ * create, its tags); it is asked for only when the diff ends here. `ownership` says whose
+ * the live resource is when it is not its own `tags` (a task definition family: its
+ * newest revision's tags, managed when any revision is).
+ */
+export function missingOrConflict<L extends { tags: Record<string, string> }, S extends Partial<ResourceDiff>>(
+  b: DiffBase,
+  live: L | undefined,
+  input: DiffInput,
+  shown: () => S,
+): EarlyEnd<L, S>;
+export function missingOrConflict<L, S extends Partial<ResourceDiff>>(
+  b: DiffBase,
+  live: L | undefined,
+  input: DiffInput,
+  shown: () => S,
+  ownership: (live: L) => LiveOwnership,
+): EarlyEnd<L, S>;
+export function missingOrConflict<L, S extends Partial<ResourceDiff>>(
+  b: DiffBase,
+  live: L | undefined,
+  input: DiffInput,
+  shown: () => S,
+  ownership: (live: L) => LiveOwnership = (l) => {
+    const tags = (l as { tags: Record<string, string> }).tags;
+    return { tags, managed: isManaged(tags, input.controllerId) };
+  },
+): EarlyEnd<L, S> {
+  if (live === undefined) return { ended: { ...b, state: 'missing', reason: 'in the manifests, not live', ...shown() } };
+  const conflict = conflictOf(b, ownership(live), input);
+  return conflict ? { ended: { ...conflict, ...shown() } } : { live };
 }
 
 export function reasonFor(state: ResourceState, n: number): string {

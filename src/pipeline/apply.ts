@@ -7,11 +7,12 @@
  */
 
 import { type ActionRun, type ApplyContext, actionRun, KeptForNow } from '../apply/action-run.js';
-import { type ErrorDetails, errorDetails } from '../aws/index.js';
+import { type ErrorDetails, errorDetails, wholeAction } from '../aws/index.js';
 import type { ResourceDiff } from '../diff/types.js';
 import { kindOf, stageOf } from '../kinds/registry.js';
 import type { Problem } from '../model/problem.js';
 import type { ActionResult, Plan } from '../plan/types.js';
+import { liveFightTag } from './fight-guard.js';
 
 export interface ApplyResult {
   results: ActionResult[];
@@ -79,8 +80,10 @@ export async function applyPlan(plan: Plan, diffs: readonly ResourceDiff[], ctx:
     ctx.onActionStart?.(action, index + 1, plan.actions.length);
     try {
       const gw = ctx.gateways.forRegion(d.region);
-      const message = await runAction(actionRun(action, d, gw, ctx, registered, byId));
-      finish('applied', message);
+      const run = actionRun(action, d, gw, ctx, registered, byId, liveFightTag(d));
+      // the action under way finishes: a shutdown does not cut its calls (src/aws/pass-signal.ts)
+      const message = await wholeAction(() => runAction(run));
+      finish('applied', message ?? (run.kept.length ? run.kept.join('; ') : undefined));
     } catch (err) {
       if (err instanceof KeptForNow) {
         finish('skipped', err.message);

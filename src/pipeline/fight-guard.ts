@@ -81,6 +81,14 @@ function fightTagsOf(d: ResourceDiff): Record<string, string> | undefined {
   return d.live ? kindOf(d.kind).fightTagsOf(d.live) : undefined;
 }
 
+/**
+ * The fight record as live has it: what an action that kept part of its change on purpose
+ * writes back (src/apply/action-run.ts keptNotConverged), so a wait never counts as a fight.
+ */
+export function liveFightTag(d: ResourceDiff): string | undefined {
+  return fightTagsOf(d)?.[TAG.fight];
+}
+
 export function guardFights(diffs: readonly ResourceDiff[], now: Date): ResourceDiff[] {
   return diffs.map((d) => guardFight(d, now));
 }

@@ -4,7 +4,7 @@
  * and is reported with its stage; prune is planned only when loading was complete.
  */
 import type { ApplyContext } from '../apply/index.js';
-import type { Gateways as AwsGateways } from '../aws/index.js';
+import { type Gateways as AwsGateways, withPassSignal } from '../aws/index.js';
 import type { ResourceDiff } from '../diff/index.js';
 import { stageOf } from '../kinds/registry.js';
 import { describeRecordedRevisions, type LiveEstate, readLiveEstate } from '../live/index.js';
@@ -73,9 +73,10 @@ export interface PassOptions {
   /** the manifests as loaded, before anything is read: the CLI says the notices, the daemon logs the problems */
   onLoad?: (load: LoadResult) => void;
   /**
-   * Interrupts the pass's waits and stops it between actions (SIGTERM, a lost lease): the
-   * action under way finishes, none starts after it, and `stopped` says so. A wait of the
-   * gateways' read pacing is interrupted through the same signal (ReadBudget.signal).
+   * Interrupts the pass's calls and waits and stops it between actions (SIGTERM, a lost
+   * lease): the read under way fails at once (rate-limit and read-budget waits, retry
+   * backoff, the request in flight, the pages still to come), the action under way finishes
+   * (its polling waits end early), none starts after it, and `stopped` says so.
    */
   signal?: AbortSignal;
   /** `apply --retry-failed`: degraded services are deployed again */
@@ -174,8 +175,18 @@ function problemAt(d: DesiredResource, message: string): Problem {
   };
 }
 
-/** Given a ManifestSource the pass loads the manifests itself (the one load path); a LoadResult is taken as loaded (tests). */
-export async function runReconcilePass(manifests: ManifestSource | LoadResult, opts: PassOptions): Promise<PassResult> {
+/**
+ * Given a ManifestSource the pass loads the manifests itself (the one load path); a
+ * LoadResult is taken as loaded (tests). Every AWS call and wait of the pass honours
+ * `opts.signal` (src/aws/pass-signal.ts): an abort mid-read fails the read at once (its
+ * region is unreadable, so nothing there is applied or pruned), and the apply stage starts
+ * no action after it.
+ */
+export function runReconcilePass(manifests: ManifestSource | LoadResult, opts: PassOptions): Promise<PassResult> {
+  return withPassSignal(opts.signal, () => reconcilePass(manifests, opts));
+}
+
+async function reconcilePass(manifests: ManifestSource | LoadResult, opts: PassOptions): Promise<PassResult> {
   const throttledBefore = opts.gateways.counter.throttled;
   const wholeLoad = isManifestSource(manifests) ? await loadDesired(manifests) : manifests;
   opts.onLoad?.(wholeLoad);

@@ -5,7 +5,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
 import { diffFields } from '../../src/diff/field-diff.js';
 import { specHash } from '../../src/diff/hash.js';
-import { base, conflictOrMissing, isManaged, reasonFor, stateOf, withCause } from '../../src/diff/resource-diff.js';
+import { base, missingOrConflict, reasonFor, stateOf, withCause } from '../../src/diff/resource-diff.js';
 import type { ResourceKind } from '../../src/kinds/kind.js';
 import { type LiveEstate, liveMapOf } from '../../src/model/live.js';
 import type { Kind } from '../../src/model/resource.js';
@@ -44,10 +44,11 @@ const widgetKind = {
   ownershipTagsOf: (live: LiveWidget) => live.tags,
   fightTagsOf: (live: LiveWidget) => live.tags,
   managedBy: (live: LiveWidget, controllerId: string) => live.tags[TAG.managedBy] === controllerId,
-  diff: (d, id, live, _rules, pass) => {
+  diff: (d, id, liveOrNone, _rules, pass) => {
     const b = { ...base(d, id), desiredHash: specHash(d.spec) };
-    const early = conflictOrMissing(b, live, live ? isManaged(live.tags, pass.input.controllerId) : false, pass.input);
-    if (!live || early) return early ?? { ...b, state: 'missing', reason: 'in the manifests, not live' };
+    const early = missingOrConflict(b, liveOrNone, pass.input, () => ({}));
+    if (early.ended) return early.ended;
+    const { live } = early;
     const changes = diffFields(live.spec, d.spec);
     const state = stateOf(changes, live.tags[TAG.appliedHash], b.desiredHash);
     return { ...b, state, reason: reasonFor(state, changes.length), changes: withCause(changes, 'manifest'), live: live as never, target: d.spec };

@@ -19,6 +19,8 @@
  * (hashicorp/terraform-provider-aws#14489). Others are the fake's own words: tests
  * assert codes, not messages.
  */
+
+import { interruptedCall } from '../../src/aws/errors.js';
 import {
   AwsCallError,
   BATCH,
@@ -62,6 +64,7 @@ import {
   type UpdateServiceCommandInput,
   type WriteFence,
 } from '../../src/aws/index.js';
+import { callSignal, sleepUnlessAborted } from '../../src/aws/pass-signal.js';
 
 export const FAKE_ACCOUNT = '123456789012';
 
@@ -229,6 +232,22 @@ export class InMemoryGateway implements Gateway {
     const list = this.failures.get(operation) ?? [];
     list.push({ ...failure });
     this.failures.set(operation, list);
+  }
+
+  /**
+   * Each call of the gateway method `method` takes `ms` before it answers (a slow or hung
+   * endpoint), as the SDK gateway does it: the pass's abort (src/aws/pass-signal.ts) ends
+   * the wait at once with an Interrupted error, and an action's calls run to their end.
+   */
+  slowDown(method: 'listServiceArns' | 'describeServices' | 'listClusterArns' | 'describeClusters' | 'listTaskDefinitionArns', ms: number): void {
+    const answer = this[method].bind(this) as (...args: unknown[]) => Promise<unknown>;
+    (this as unknown as Record<string, unknown>)[method] = async (...args: unknown[]) => {
+      const signal = callSignal();
+      if (signal?.aborted) throw interruptedCall(method);
+      await sleepUnlessAborted(ms, signal);
+      if (signal?.aborted) throw interruptedCall(method);
+      return answer(...args);
+    };
   }
 
   /** Tasks a cluster runs that no service started (DeleteCluster refuses: ClusterContainsTasksException). */

@@ -9,10 +9,9 @@ import { diffFields } from '../../diff/field-diff.js';
 import { applyIgnoreRules, type IgnoreRule } from '../../diff/ignore.js';
 import {
   base,
-  conflictOrMissing,
   type DiffPass,
-  isManaged,
   manifestHash,
+  missingOrConflict,
   reasonFor,
   specWithTags,
   staleRepository,
@@ -79,7 +78,7 @@ function replacementNeeded(changes: ReadonlyArray<{ path: string }>): string[] {
 export function diffCapacityProvider(
   d: DesiredResource,
   id: string,
-  live: LiveCapacityProvider | undefined,
+  liveOrNone: LiveCapacityProvider | undefined,
   rules: IgnoreRule[],
   pass: DiffPass,
 ): ResourceDiff {
@@ -88,14 +87,12 @@ export function diffCapacityProvider(
   const manifest = specWithTags(d);
   const desiredHash = manifestHash(d, manifest, rules, (s) => normalizeCapacityProvider(s));
   b.desiredHash = desiredHash;
-  const early = conflictOrMissing(b, live, live ? isManaged(live.tags, input.controllerId) : false, input);
-  if (!live || early) {
-    return {
-      ...(early ?? { ...b, state: 'missing', reason: '' }),
-      target: normalizeCapacityProvider(omit(manifest, 'tags')),
-      targetTags: manifest.tags as Record<string, string>,
-    };
-  }
+  const early = missingOrConflict(b, liveOrNone, input, () => ({
+    target: normalizeCapacityProvider(omit(manifest, 'tags')),
+    targetTags: manifest.tags as Record<string, string>,
+  }));
+  if (early.ended) return early.ended;
+  const { live } = early;
   const liveWithTags = { ...live.spec, tags: userTags(live.tags) };
   const { spec, ignored } = applyIgnoreRules(manifest, liveWithTags, rules);
   const target = normalizeCapacityProvider(omit(spec, 'tags'), live.spec);

@@ -5,7 +5,6 @@ import { AwsCallError, type Gateway as AwsGateway, nameFromArn, tagsToList } fro
 import type { ResourceDiff } from '../../diff/types.js';
 import type { Json } from '../../model/json.js';
 import type { LiveCluster, LiveService } from '../../model/live.js';
-import { TAG } from '../../model/resource.js';
 import type { AddAction } from '../../plan/prune.js';
 import type { Plan } from '../../plan/types.js';
 import type { PruneCandidate } from '../kind.js';
@@ -92,7 +91,7 @@ async function providersStillUsed(gw: AwsGateway, live: LiveCluster, wanted: rea
   return dropped.filter((p) => used.has(p));
 }
 
-async function updateCluster({ d, gw, action, allTags, byId }: ActionRun): Promise<string | undefined> {
+async function updateCluster({ d, gw, action, allTags, byId, keptNotConverged }: ActionRun): Promise<string | undefined> {
   const live = d.live as LiveCluster;
   const target = d.target ?? {};
   const changed = new Set(action.fields.map(topLevel));
@@ -122,16 +121,12 @@ async function updateCluster({ d, gw, action, allTags, byId }: ActionRun): Promi
       await put([...wanted, ...kept]);
     }
   }
-  const tags = allTags();
-  if (kept.length) {
-    // A provider kept on purpose (something still runs on it) is not a change that came
-    // back: the fight guard's record is left as it was, or the wait would read as a fight.
-    const before = live.tags[TAG.fight];
-    if (before === undefined) delete tags[TAG.fight];
-    else tags[TAG.fight] = before;
-  }
-  await syncTags(gw, live.arn, live.tags, tags);
-  return kept.length ? `kept associated for now: ${kept.join(', ')} (a service or task still runs on it; detached on a later pass once none does)` : undefined;
+  // A provider kept on purpose (something still runs on it) is not a change that came back:
+  // the wait must not read as a fight, which would stop the detach for good.
+  if (kept.length)
+    keptNotConverged(`kept associated for now: ${kept.join(', ')} (a service or task still runs on it; detached on a later pass once none does)`);
+  await syncTags(gw, live.arn, live.tags, allTags());
+  return undefined;
 }
 
 async function tagCluster({ d, gw, allTags }: ActionRun): Promise<string | undefined> {

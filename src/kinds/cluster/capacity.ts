@@ -19,12 +19,17 @@
  *   counted under its strategy's providers joined with "+" (which provider ran which task
  *   would take a DescribeTasks of every task), and one mixing EC2 and Fargate providers
  *   is not counted on the Fargate side (its EC2 share is in the instances' counts).
- * - The managed scaling target: DescribeCapacityProviders of the region's EC2 providers
- *   the clusters name, one call for up to 100 of them; `targetCapacity` when
- *   managedScaling status is ENABLED ([API] ManagedScaling.targetCapacity).
+ * - The managed scaling target: `targetCapacity` when managedScaling status is ENABLED
+ *   ([API] ManagedScaling.targetCapacity), taken from the CapacityProvider kind's own read
+ *   of the region (the estate's byKind part, read before the clusters): the providers the
+ *   manifests name or this controller manages. Only an EC2 provider the clusters name that
+ *   this read does not hold (a hand-made one) is asked for by name, one
+ *   DescribeCapacityProviders call for up to 100 of them; usually none is.
  */
-import type { Gateway, LiveCapacityProvider, LiveContainerInstance, LiveService as SdkService } from '../../aws/index.js';
-import type { LiveCluster, ProviderCapacity } from '../../model/live.js';
+import type { Gateway, LiveContainerInstance } from '../../aws/index.js';
+import { isObject } from '../../model/json.js';
+import type { LiveCapacityProvider, LiveCluster, LiveEstate, ProviderCapacity } from '../../model/live.js';
+import { liveMapOf } from '../../model/live.js';
 
 const FARGATE_PROVIDERS = new Set(['FARGATE', 'FARGATE_SPOT']);
 /** Instances registered by the EC2 launch type, with no capacity provider. */
@@ -38,6 +43,13 @@ export function serviceCapacityProviders(spec: { capacityProviderStrategy?: unkn
     .filter((n): n is string => typeof n === 'string');
   if (names.length > 0) return [...new Set(names)].sort();
   return typeof spec.launchType === 'string' && spec.launchType !== '' ? [spec.launchType] : [];
+}
+
+/** What the capacity read takes of a DescribeServices answer: where the service runs and how many of its tasks do. */
+interface DescribedServiceCapacity {
+  capacityProviderStrategy?: unknown;
+  launchType?: unknown;
+  runningCount?: number | undefined;
 }
 
 export interface CapacityInput {
@@ -77,9 +89,13 @@ export function capacityByProvider(input: CapacityInput): ProviderCapacity[] {
   return [...lines.values()].sort((a, b) => (a.provider < b.provider ? -1 : a.provider > b.provider ? 1 : 0));
 }
 
-function targetOf(p: LiveCapacityProvider): number | undefined {
-  const scaling = p.autoScalingGroupProvider?.managedScaling;
-  return scaling?.status === 'ENABLED' && typeof scaling.targetCapacity === 'number' ? scaling.targetCapacity : undefined;
+/**
+ * The managed scaling target of a provider: the same path in DescribeCapacityProviders'
+ * answer and in the kind's projection of it (src/kinds/capacity-provider/read.ts).
+ */
+function targetOf(p: { autoScalingGroupProvider?: unknown }): number | undefined {
+  const scaling = isObject(p.autoScalingGroupProvider) ? p.autoScalingGroupProvider.managedScaling : undefined;
+  return isObject(scaling) && scaling.status === 'ENABLED' && typeof scaling.targetCapacity === 'number' ? scaling.targetCapacity : undefined;
 }
 
 /** The call's answer, or undefined when it failed: capacity is for the report, never a reason to fail the read. */
@@ -93,7 +109,8 @@ async function orNone<T>(read: Promise<T>): Promise<T | undefined> {
 
 /**
  * Reads the capacity of the region's clusters (see the header for the calls) and sets each
- * cluster's `capacity`. The services are those of the same read (DescribeServices answers).
+ * cluster's `capacity`. The services are those of the same read (DescribeServices answers);
+ * the providers already read are the estate's (the CapacityProvider kind reads first).
  * A failed read (an IAM policy from before these calls, without ecs:DescribeContainerInstances,
  * say) leaves that cluster's capacity, or the target, out and never makes the region
  * unreadable: a region whose read fails has nothing concluded about any of its resources.
@@ -101,13 +118,23 @@ async function orNone<T>(read: Promise<T>): Promise<T | undefined> {
 export async function readClusterCapacity(
   gw: Gateway,
   clusters: readonly LiveCluster[],
-  services: readonly { cluster: string; svc: SdkService }[],
+  services: readonly { cluster: string; svc: DescribedServiceCapacity }[],
+  estate: LiveEstate,
 ): Promise<void> {
   const ec2Providers = new Set<string>();
   for (const c of clusters) for (const p of c.capacityProviders) if (!FARGATE_PROVIDERS.has(p)) ec2Providers.add(p);
+  const regions = new Set(clusters.map((c) => c.region));
+  const read = new Map<string, LiveCapacityProvider>();
+  for (const p of liveMapOf<LiveCapacityProvider>(estate, 'CapacityProvider').values())
+    if (regions.has(p.region) && ec2Providers.has(p.name)) read.set(p.name, p);
   const targets = new Map<string, number>();
-  if (ec2Providers.size > 0) {
-    for (const p of (await orNone(gw.describeCapacityProvidersNamed([...ec2Providers].sort()))) ?? []) {
+  for (const p of read.values()) {
+    const t = targetOf(p.spec);
+    if (t !== undefined) targets.set(p.name, t);
+  }
+  const notRead = [...ec2Providers].filter((p) => !read.has(p)).sort();
+  if (notRead.length > 0) {
+    for (const p of (await orNone(gw.describeCapacityProvidersNamed(notRead))) ?? []) {
       const t = targetOf(p);
       if (p.name && t !== undefined) targets.set(p.name, t);
     }

@@ -6,9 +6,8 @@ import { applyIgnoreRules, type IgnoreRule, withoutIgnored } from '../../diff/ig
 import { clusterWithResolvedNamespace } from '../../diff/inherited.js';
 import {
   base,
-  conflictOrMissing,
   type DiffPass,
-  isManaged,
+  missingOrConflict,
   reasonFor,
   specWithTags,
   staleRepository,
@@ -23,20 +22,18 @@ import type { LiveCluster } from '../../model/live.js';
 import { type DesiredResource, TAG } from '../../model/resource.js';
 import { normalizeCluster } from './normalize.js';
 
-export function diffCluster(d: DesiredResource, id: string, live: LiveCluster | undefined, rules: IgnoreRule[], pass: DiffPass): ResourceDiff {
+export function diffCluster(d: DesiredResource, id: string, liveOrNone: LiveCluster | undefined, rules: IgnoreRule[], pass: DiffPass): ResourceDiff {
   const { input } = pass;
   const b = base(d, id);
   const manifest = specWithTags(d);
   const desiredHash = specHash(normalizeCluster(withoutIgnored(manifest, rules)));
   b.desiredHash = desiredHash;
-  const early = conflictOrMissing(b, live, live ? isManaged(live.tags, input.controllerId) : false, input);
-  if (!live || early) {
-    return {
-      ...(early ?? { ...b, state: 'missing', reason: '' }),
-      target: normalizeCluster(omit(manifest, 'tags')),
-      targetTags: manifest.tags as Record<string, string>,
-    };
-  }
+  const early = missingOrConflict(b, liveOrNone, input, () => ({
+    target: normalizeCluster(omit(manifest, 'tags')),
+    targetTags: manifest.tags as Record<string, string>,
+  }));
+  if (early.ended) return early.ended;
+  const { live } = early;
   const liveWithTags = { ...live.spec, tags: userTags(live.tags) };
   const { spec, ignored } = applyIgnoreRules(manifest, liveWithTags, rules);
   const appliedHash = live.tags[TAG.appliedHash];

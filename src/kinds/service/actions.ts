@@ -1,7 +1,7 @@
 /** A Service's actions: create, update in place, replace, delete, tags, and its auto scaling. */
 
 import { type ActionRun, releaseTags, syncTags, topLevel } from '../../apply/action-run.js';
-import { type Gateway as AwsGateway, type LiveService as SdkService, tagsToList } from '../../aws/index.js';
+import { type Gateway as AwsGateway, type LiveService as SdkService, sleepUnlessAborted, tagsToList, waitSignal } from '../../aws/index.js';
 import { specHash } from '../../diff/hash.js';
 import type { ResourceDiff } from '../../diff/types.js';
 import type { Json } from '../../model/json.js';
@@ -239,7 +239,9 @@ async function waitForRollout(gw: AwsGateway, cluster: string, service: string, 
     if (!primary || deployments.length <= 1 || primary.rolloutState === 'COMPLETED') return;
     if (primary.rolloutState === 'FAILED') throw new Error(`the rollout of ${service} failed: ${primary.rolloutStateReason ?? 'no reason given'}`);
     if (Date.now() > deadline) throw new Error(`the rollout of ${service} did not finish within ${Math.round(timeoutMs / 1000)}s`);
-    await new Promise((res) => setTimeout(res, 5000));
+    // a shutdown ends the wait, not the rollout: ECS goes on with it, and the next pass reads where it is
+    await sleepUnlessAborted(5000, waitSignal());
+    if (waitSignal()?.aborted) throw new Error(`the wait for the rollout of ${service} was interrupted (the pass was stopped); the rollout goes on in ECS`);
   }
 }
 
@@ -250,7 +252,10 @@ async function waitUntilGone(gw: AwsGateway, cluster: string, service: string, t
     if (r.services.length === 0) return;
     if (Date.now() > deadline)
       throw new Error(`service ${service} still ${r.services[0]?.status} after ${Math.round(timeoutMs / 1000)}s; cannot re-create it yet`);
-    await new Promise((res) => setTimeout(res, 2000));
+    await sleepUnlessAborted(2000, waitSignal());
+    // deleted, not yet re-created: the next pass finds it missing and creates it
+    if (waitSignal()?.aborted)
+      throw new Error(`the wait for ${service} to go INACTIVE was interrupted (the pass was stopped); it is re-created on a later pass`);
   }
 }
 

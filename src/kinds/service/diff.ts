@@ -7,11 +7,10 @@ import { type ClusterDefaults, serviceWithClusterDefaults } from '../../diff/inh
 import { canonicalJson } from '../../diff/normalize.js';
 import {
   base,
-  conflictOrMissing,
   type DiffInput,
   type DiffPass,
-  isManaged,
   manifestHash,
+  missingOrConflict,
   reasonFor,
   specWithTags,
   staleRepository,
@@ -44,7 +43,7 @@ function revisionLabel(rev: LiveRevision | undefined): string {
   return rev ? `${rev.family}:${rev.revision}` : '(none)';
 }
 
-export function diffService(d: DesiredResource, id: string, live: LiveService | undefined, rules: IgnoreRule[], pass: DiffPass): ResourceDiff {
+export function diffService(d: DesiredResource, id: string, liveOrNone: LiveService | undefined, rules: IgnoreRule[], pass: DiffPass): ResourceDiff {
   const { input } = pass;
   const b = base(d, id);
   const manifest = specWithTags(d);
@@ -59,18 +58,18 @@ export function diffService(d: DesiredResource, id: string, live: LiveService | 
   // The service hash covers the task definition it runs, so a changed image makes the service pending too.
   const desiredHash = specHash({ service: manifestHash(d, omit(manifest, 'taskDefinition'), rules, normalizeService), taskDefinition: td?.hash ?? tdRef });
   b.desiredHash = desiredHash;
-  const early = conflictOrMissing(b, live, live ? isManaged(live.tags, input.controllerId) : false, input);
-  if (!live || early) {
+  const early = missingOrConflict(b, liveOrNone, input, () => {
     const targetScaling = normalizeScaling(manifest.autoScaling);
     return {
-      ...(early ?? { ...b, state: 'missing', reason: '' }),
       target: normalizeService(omit(manifest, 'tags', 'autoScaling', 'taskDefinition', 'codeDeploy')),
       targetTags: manifest.tags as Record<string, string>,
       ...(targetScaling ? { targetScaling } : {}),
-      ...(live ? { live } : {}),
+      ...(liveOrNone ? { live: liveOrNone } : {}),
       ...(td?.recordHash ? { taskDefinitionHash: td.recordHash } : {}),
     };
-  }
+  });
+  if (early.ended) return early.ended;
+  const { live } = early;
   const liveWithTags = { ...live.spec, tags: userTags(live.tags), ...(live.scaling ? { autoScaling: live.scaling } : {}) };
   const { spec, ignored } = applyIgnoreRules(manifest, liveWithTags, rules);
   const ignoredChanges = withCause(ignored, 'manifest');

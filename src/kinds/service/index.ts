@@ -41,7 +41,7 @@ export const serviceKind = {
   liveOf: (estate) => estate.services,
   readLive: readServices,
   // a service is listed in the clusters the Cluster read kept
-  readAfter: ['Cluster'],
+  readAfter: ['Cluster', 'CapacityProvider'],
   readNamed: readNamedServices,
   arnOf: (live) => live.arn,
   ownershipTagsOf: (live) => live.tags,

@@ -113,7 +113,8 @@ export async function readServices(gw: AwsGateway, region: string, scope: LiveRe
   }
   scope.progress?.(`${region}: ${services.length} service(s)`);
   // Capacity by provider for the report (container instances only where a cluster has some)
-  await readClusterCapacity(gw, clusters, services);
+  // the providers' managed scaling targets come from the CapacityProvider read (readAfter)
+  if (scope.estate) await readClusterCapacity(gw, clusters, services, scope.estate);
 
   const recorded = revisionsRecordedOn(services.map(({ svc }) => ({ tags: tagsFromList(svc.tags) })));
 

@@ -3,7 +3,7 @@
  * policies, policies and scheduled actions put and deleted by name, and when the block
  * goes away, policies and scheduled actions first, then the target.
  */
-import type { Gateway as AwsGateway, PutScalingPolicyCommandInput } from '../../aws/index.js';
+import { type Gateway as AwsGateway, type PutScalingPolicyCommandInput, withKeyCase } from '../../aws/index.js';
 import { canonicalJson } from '../../diff/normalize.js';
 import { normalizeScaling } from './scaling-normalize.js';
 import { scalingResourceId } from './scaling-read.js';
@@ -12,15 +12,7 @@ type Json = Record<string, unknown>;
 
 const NS = { ServiceNamespace: 'ecs', ScalableDimension: 'ecs:service:DesiredCount' } as const;
 
-function pascal(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(pascal);
-  if (value && typeof value === 'object') {
-    const out: Json = {};
-    for (const [k, v] of Object.entries(value)) out[k.charAt(0).toUpperCase() + k.slice(1)] = pascal(v);
-    return out;
-  }
-  return value;
-}
+const pascal = (value: unknown): unknown => withKeyCase(value, 'upper');
 
 function byName(list: unknown, key: string): Map<string, Json> {
   return new Map(((list as Json[] | undefined) ?? []).map((p) => [String(p[key]), p]));

@@ -1,17 +1,8 @@
 /** Application Auto Scaling's PascalCase objects to the manifest's camelCase `autoScaling` shape. */
-import type { ScalableTarget, ScalingPolicy, ScheduledAction } from '../../aws/index.js';
+import { type ScalableTarget, type ScalingPolicy, type ScheduledAction, withKeyCase } from '../../aws/index.js';
 import type { Json } from '../../model/live.js';
 
-function camel(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(camel);
-  if (value instanceof Date) return value.toISOString();
-  if (value && typeof value === 'object') {
-    const out: Json = {};
-    for (const [k, v] of Object.entries(value)) out[k.charAt(0).toLowerCase() + k.slice(1)] = camel(v);
-    return out;
-  }
-  return value;
-}
+const camel = (value: unknown): unknown => withKeyCase(value, 'lower');
 
 function definedOnly(o: Json): Json {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));

@@ -2,7 +2,7 @@
 
 import { type ActionRun, syncTags } from '../../apply/action-run.js';
 import { OWNERSHIP_KEYS } from '../../apply/ownership.js';
-import { AwsCallError, type Gateway as AwsGateway, tagsToList } from '../../aws/index.js';
+import { AwsCallError, type Gateway as AwsGateway, sleepUnlessAborted, tagsToList, waitSignal } from '../../aws/index.js';
 import type { ResourceDiff } from '../../diff/types.js';
 import type { Json } from '../../model/json.js';
 import type { LiveTaskDefinitionFamily } from '../../model/live.js';
@@ -70,9 +70,11 @@ async function registerOnce(gw: AwsGateway, family: string, input: Json, desired
       return r.taskDefinition.taskDefinitionArn ?? '';
     } catch (err) {
       if (!(err instanceof AwsCallError) || !err.retryable || attempt >= 5) throw err;
-      await new Promise((res) => setTimeout(res, Math.min(8000, 250 * 2 ** attempt)));
+      // a shutdown ends the backoff, not the check: a revision the failed attempt registered is still found
+      await sleepUnlessAborted(Math.min(8000, 250 * 2 ** attempt), waitSignal());
       const found = await findRegistered(gw, family, desiredHash, controllerId).catch(() => undefined);
       if (found) return found;
+      if (waitSignal()?.aborted) throw err;
     }
   }
 }

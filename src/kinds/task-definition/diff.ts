@@ -6,10 +6,10 @@ import { accountOfArn, taskDefinitionWithRoleArns } from '../../diff/inherited.j
 import { canonicalJson } from '../../diff/normalize.js';
 import {
   base,
-  conflictOrMissing,
   type DiffPass,
   isManaged,
   manifestHash,
+  missingOrConflict,
   reasonFor,
   specWithTags,
   staleRepository,
@@ -42,7 +42,7 @@ export interface TaskDefinitionTarget {
 export function diffTaskDefinition(
   d: DesiredResource,
   id: string,
-  live: LiveTaskDefinitionFamily | undefined,
+  liveOrNone: LiveTaskDefinitionFamily | undefined,
   rules: IgnoreRule[],
   pass: DiffPass,
 ): { diff: ResourceDiff; target: TaskDefinitionTarget } {
@@ -51,15 +51,21 @@ export function diffTaskDefinition(
   const manifest = specWithTags(d);
   const desiredHash = manifestHash(d, manifest, rules, normalizeTaskDefinition);
   b.desiredHash = desiredHash;
-  const managed = live?.latestManaged !== undefined;
-  const early = conflictOrMissing(b, live ? { tags: live.latest.tags } : undefined, managed, input);
-  if (!live || early) {
-    const target = normalizeTaskDefinition(taskDefinitionWithRoleArns(omit(manifest, 'tags'), pass.regionAccount(d.region)));
-    return {
-      diff: { ...(early ?? { ...b, state: 'missing', reason: '' }), target, targetTags: manifest.tags as Record<string, string>, ...(live ? { live } : {}) },
-      target: { target, hash: desiredHash, ...(rules.length === 0 ? { recordHash: desiredHash } : {}) },
-    };
-  }
+  const early = missingOrConflict(
+    b,
+    liveOrNone,
+    input,
+    () => ({
+      target: normalizeTaskDefinition(taskDefinitionWithRoleArns(omit(manifest, 'tags'), pass.regionAccount(d.region))),
+      targetTags: manifest.tags as Record<string, string>,
+      ...(liveOrNone ? { live: liveOrNone } : {}),
+    }),
+    // a family is this controller's when any of its revisions is; its newest revision's tags say who else owns it
+    (family) => ({ tags: family.latest.tags, managed: family.latestManaged !== undefined }),
+  );
+  if (early.ended)
+    return { diff: early.ended, target: { target: early.ended.target, hash: desiredHash, ...(rules.length === 0 ? { recordHash: desiredHash } : {}) } };
+  const { live } = early;
   // The family's newest revision is what a service naming the family would run; ignored
   // fields (an image CI owns) come from it, so CI's own revisions are not fought.
   const current = live.latest;

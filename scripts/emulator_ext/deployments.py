@@ -849,6 +849,28 @@ def _parse_app_spec(revision: dict[str, Any]) -> dict[str, Any]:
     return props
 
 
+_DEPLOYMENT_ID_CHARS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+
+
+def _codedeploy_shaped_id(backend: Any, result: ActionResult) -> Any:
+    """moto names a deployment with a UUID; CodeDeploy's ids are "d-" and 9 upper-case
+    letters and digits: the API reference's own example (ContinueDeployment, "Sample
+    Response": {"deploymentId": "d-7S8EXAMPL"}) and the ECS blue/green tutorial's
+    create-deployment output ("deploymentId": "d-RPCR1U3TW"). The deployment is re-keyed
+    under such an id, which CreateDeployment then answers."""
+    import random
+
+    old_id = result.result["deploymentId"]  # type: ignore[index]
+    info = backend.deployments.pop(old_id)
+    new_id = "d-" + "".join(random.choice(_DEPLOYMENT_ID_CHARS) for _ in range(9))
+    while new_id in backend.deployments:
+        new_id = "d-" + "".join(random.choice(_DEPLOYMENT_ID_CHARS) for _ in range(9))
+    info.deployment_id = new_id
+    backend.deployments[new_id] = info
+    result.result["deploymentId"] = new_id  # type: ignore[index]
+    return info
+
+
 def apply_code_deploy() -> str:
     from moto.codedeploy import responses as cdr
     from moto.codedeploy.exceptions import CodeDeployException
@@ -908,7 +930,7 @@ def apply_code_deploy() -> str:
                     f"The Deployment Group '{group_name}' already has an active Deployment '{busy[0]['info'].deployment_id}'",
                 )
             result = original_create(self)
-            info = backend.deployments[result.result["deploymentId"]]  # type: ignore[index]
+            info = _codedeploy_shaped_id(backend, result)
             now = time.monotonic()
             info.status = "InProgress"
             info.start_time = _wall(now)
@@ -961,4 +983,4 @@ def apply_code_deploy() -> str:
         return out
 
     cdr._deployment_info = deployment_info
-    return "CodeDeploy ECS deployments: a replacement task set, Succeeded after the rollout time (Failed for -crashloop)"
+    return "CodeDeploy ECS deployments: ids d-XXXXXXXXX, a replacement task set, Succeeded after the rollout time (Failed for -crashloop)"

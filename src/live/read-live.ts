@@ -16,6 +16,7 @@ import {
 import { projectLiveCluster, projectLiveService, projectLiveTaskDefinition } from '../diff/projection.js';
 import { readClusterCapacity } from '../kinds/cluster/capacity.js';
 import { kindOf, REGISTRY } from '../kinds/registry.js';
+import { readOwnCodeDeployDeployment } from '../kinds/service/codedeploy.js';
 import { scalingFromApi, scalingResourceId } from '../kinds/service/scaling-read.js';
 import {
   type Json,
@@ -261,6 +262,8 @@ async function serviceFromApi(
       ...(iso(t.stoppedAt) ? { stoppedAt: iso(t.stoppedAt) } : {}),
     }));
   }
+  const codeDeployDeployment = await readOwnCodeDeployDeployment(gw, live);
+  if (codeDeployDeployment) live.codeDeployDeployment = codeDeployDeployment;
   return live;
 }
 

@@ -111,6 +111,20 @@ export interface LiveService {
   scaling?: Json;
   /** stopped tasks, read only when the PRIMARY deployment reports failed tasks */
   stoppedTasks?: Array<{ arn: string; lastStatus: string; stoppedReason?: string; stoppedAt?: string }>;
+  /** CODE_DEPLOY: the CodeDeploy deployment this controller started, read while its revision is not in place (src/kinds/service/codedeploy.ts) */
+  codeDeployDeployment?: LiveCodeDeployDeployment;
+}
+
+export interface LiveCodeDeployDeployment {
+  id: string;
+  /** CodeDeploy's DeploymentStatus: Created, Queued, InProgress, Baking, Ready, Succeeded, Failed, Stopped */
+  status: string;
+  /** errorInformation: code and message */
+  reason?: string;
+  /** CodeDeploy rolled the deployment back (rollbackInfo names the rollback deployment) */
+  rolledBack: boolean;
+  /** completeTime, else createTime (ISO) */
+  at?: string;
 }
 
 export interface LiveEstate {

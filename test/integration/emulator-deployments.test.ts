@@ -380,6 +380,8 @@ describe('CODE_DEPLOY services and CodeDeploy ECS deployments (extensions "Updat
     expect(created.taskSets!.map((t) => [t.status, t.taskDefinition])).toEqual([['PRIMARY', v1]]);
 
     const id = await deploy('cd-ok', v2, true);
+    // CodeDeploy's id shape (API reference, ContinueDeployment sample: "d-7S8EXAMPL"), not moto's UUID
+    expect(id).toMatch(/^d-[A-Z0-9]{9}$/);
     const during = await service('cd-ok', 'web');
     expect(during.taskSets!.map((t) => [t.status, t.taskDefinition])).toEqual([
       ['PRIMARY', v1],

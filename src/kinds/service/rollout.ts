@@ -35,7 +35,8 @@ function retryHashOf(d: Pick<DesiredResource, 'annotations'> | undefined): strin
   return specHash(d?.annotations[ANNOTATION.retry] ?? '');
 }
 
-function revisionLabel(arn: string): string {
+/** family:revision of a task definition ARN, for people (the ARN itself when it is not one). */
+export function revisionLabel(arn: string): string {
   if (!arn.startsWith('arn:')) return arn || '(none)';
   const { family, revision } = revisionOf(arn);
   return `${family}:${revision}`;

@@ -10,7 +10,7 @@ import { CodeDeployClient, CreateApplicationCommand, CreateDeploymentGroupComman
 import { DescribeServicesCommand } from '@aws-sdk/client-ecs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { emulatorEnv, emulatorVar, resetEmulator, sdkClientConfig } from './emulator-helpers.js';
-import { ecsClient, emulatorVars, reconcile, runCli, states } from './reconcile-helpers.js';
+import { ecsClient, emulatorVars, reconcile, runCli, scratchManifests, states } from './reconcile-helpers.js';
 
 const SERVICE = 'rollout-web';
 const CLUSTER = 'rollouts';
@@ -311,5 +311,32 @@ spec:
     expect(changed.problems).toEqual([]);
     expect(ops.filter((o) => o === 'UpdateService')).toHaveLength(1);
     expect(states(await reconcile(dir, { mode: 'plan', vars: withTag('1.28') }))[id]).toBe('in-sync');
+  }, 120_000);
+});
+
+describe("the example estate's blue/green service (manifests/web/web.yaml)", () => {
+  it('converges with strategy BLUE_GREEN behind the emulator load balancer, and a second plan is in sync', async () => {
+    await resetEmulator();
+    const dir = scratchManifests();
+    const applied = await reconcile(dir, { mode: 'apply' });
+    expect(applied.problems).toEqual([]);
+    const web = (await ecsClient().send(new DescribeServicesCommand({ cluster: 'prod', services: ['web'] }))).services![0]!;
+    expect(web.deploymentConfiguration).toMatchObject({
+      strategy: 'BLUE_GREEN',
+      bakeTimeInMinutes: 5,
+      lifecycleHooks: [expect.objectContaining({ lifecycleStages: ['POST_TEST_TRAFFIC_SHIFT'] })],
+    });
+    expect(web.loadBalancers![0]).toMatchObject({
+      targetGroupArn: emulatorVar('BLUE_TARGET_GROUP_ARN'),
+      advancedConfiguration: {
+        alternateTargetGroupArn: emulatorVar('GREEN_TARGET_GROUP_ARN'),
+        productionListenerRule: emulatorVar('PRODUCTION_LISTENER_RULE_ARN'),
+        testListenerRule: emulatorVar('TEST_LISTENER_RULE_ARN'),
+        roleArn: emulatorVar('ECS_LOAD_BALANCER_ROLE_ARN'),
+      },
+    });
+    const planned = await reconcile(dir, { mode: 'plan' });
+    expect(states(planned)[`Service/${emulatorEnv().region}/prod/web`]).toBe('in-sync');
+    expect(planned.plan.actions).toEqual([]);
   }, 120_000);
 });

@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { appSpecFor } from '../src/kinds/service/codedeploy.js';
 import { awaitServicesSteady } from '../src/kinds/service/rollout-wait.js';
+import { renderText } from '../src/report/index.js';
 import { InMemoryGateways } from './support/in-memory-gateway.js';
 import { FAKE_REGION, passOnFake, states } from './support/pass-on-fake.js';
 
@@ -104,6 +105,10 @@ describe('a CODE_DEPLOY service', () => {
     });
     expect(d.reason).toMatch(/this controller's deployment d-FAKE1 of bg:2 failed \(CodeDeploy deployment Failed/);
     expect(fake.callsOf('GetDeployment')).toHaveLength(1);
+    // the report names CodeDeploy's deployment and its status
+    const health = seen.report.resources.find((r) => r.id === SERVICE_ID)?.health;
+    expect(health).toMatchObject({ codeDeployDeployment: { id: 'd-FAKE1', status: 'Failed', reason: expect.stringMatching(/^ECS_UPDATE_ERROR: /) } });
+    expect(renderText(seen.report)).toContain('CodeDeploy deployment d-FAKE1 Failed');
     // the record is written once, in a tag, as for an ECS rollback
     const tags = fake.callsOf('TagResource').map((c) => c.input as { tags: Array<{ key: string; value: string }> });
     expect(tags.flatMap((t) => t.tags).find((t) => t.key === 'ecs-reconciler:degraded')?.value).toMatch(/ d-FAKE1 bg:2 failed$/);

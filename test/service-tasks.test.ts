@@ -31,6 +31,9 @@ describe('tasks by last status', () => {
     expect(rolloutUnderWay({ deployments: [dep('PRIMARY', 'COMPLETED')] })).toBe(false);
     expect(rolloutUnderWay({ deployments: [dep('PRIMARY', 'IN_PROGRESS')] })).toBe(true);
     expect(rolloutUnderWay({ deployments: [dep('PRIMARY', 'COMPLETED'), dep('ACTIVE', 'COMPLETED')] })).toBe(true);
+    // a CODE_DEPLOY service rolls out task sets: its CodeDeploy deployment says whether one is under way
+    expect(rolloutUnderWay({ deployments: [], codeDeployDeployment: { id: 'd-A1B2C3D4E', status: 'InProgress', rolledBack: false } })).toBe(true);
+    expect(rolloutUnderWay({ deployments: [], codeDeployDeployment: { id: 'd-A1B2C3D4E', status: 'Failed', rolledBack: false } })).toBe(false);
   });
 
   it("the on-demand list names each task by id and revision, the stopped ones with ECS's code and reason; its page escapes what ECS says", () => {

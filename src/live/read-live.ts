@@ -251,6 +251,8 @@ async function serviceFromApi(
     live.primaryRevision =
       recorded?.get(primaryArn) ?? (rec ? recordedRevision(rec.arn, rec.hash, live.tags[TAG.managedBy]) : await readRevision(gw, primaryArn));
   }
+  const codeDeployDeployment = await readOwnCodeDeployDeployment(gw, live);
+  if (codeDeployDeployment) live.codeDeployDeployment = codeDeployDeployment;
   // Health detail costs calls: only for a deployment that reports failed tasks (cached per failure count).
   // (after a circuit-breaker rollback the failed tasks are the ACTIVE deployment's, not the PRIMARY's)
   const failing = live.deployments.find((d) => d.status === 'PRIMARY' && d.failedTasks > 0) ?? live.deployments.find((d) => d.failedTasks > 0);
@@ -278,8 +280,6 @@ async function serviceFromApi(
       ...(iso(t.stoppedAt) ? { stoppedAt: iso(t.stoppedAt) } : {}),
     }));
   }
-  const codeDeployDeployment = await readOwnCodeDeployDeployment(gw, live);
-  if (codeDeployDeployment) live.codeDeployDeployment = codeDeployDeployment;
   return live;
 }
 

@@ -53,9 +53,13 @@ function resourceLines(r: ReportResource, verbose: boolean): string[] {
   if (verbose || r.state !== 'in-sync')
     for (const c of r.ignored) lines.push(changeLine(c, c.cause === 'autoscaler' ? 'owned by the autoscaler, not reverted' : 'ignored'));
   const h = r.health;
-  if (h && 'runningCount' in h && (verbose || h.failedTasks > 0 || h.rolloutState === 'FAILED' || r.state === 'degraded' || h.tasksFrom === 'task list')) {
+  if (
+    h &&
+    'runningCount' in h &&
+    (verbose || h.failedTasks > 0 || h.rolloutState === 'FAILED' || r.state === 'degraded' || h.tasksFrom === 'task list' || h.codeDeployDeployment)
+  ) {
     lines.push(
-      `      health: ${h.runningCount}/${h.desiredCount} running, ${h.pendingCount} pending${h.rolloutState ? `, rollout ${h.rolloutState}` : ''}${h.failedTasks ? `, ${h.failedTasks} failed task(s)` : ''}`,
+      `      health: ${h.runningCount}/${h.desiredCount} running, ${h.pendingCount} pending${h.rolloutState ? `, rollout ${h.rolloutState}` : ''}${h.failedTasks ? `, ${h.failedTasks} failed task(s)` : ''}${h.codeDeployDeployment ? `, CodeDeploy deployment ${oneLine(h.codeDeployDeployment.id)} ${oneLine(h.codeDeployDeployment.status)}` : ''}`,
     );
     lines.push(`      tasks: ${tasksByStateText(h.tasks)} (${h.tasksFrom})`);
     const dep = h.primaryDeployment;

@@ -44,6 +44,10 @@ export const ServiceHealthSchema = z.object({
     .describe('where the task counts come from: the task list is read only while a rollout is under way (or on demand: /report/tasks)'),
   stoppedReasons: z.array(z.object({ task: z.string(), reason: z.string(), stoppedAt: z.string().optional() })),
   events: z.array(z.object({ at: z.string().optional(), message: z.string() })).describe('the latest service events, newest first'),
+  codeDeployDeployment: z
+    .object({ id: z.string(), status: z.string(), reason: z.string().optional() })
+    .optional()
+    .describe("CODE_DEPLOY: the CodeDeploy deployment this controller started, while the revision it gave is not in place (CodeDeploy's status)"),
   runsOn: z.array(z.string()).optional().describe("the capacity it runs on: its strategy's providers (the cluster default included), or its launch type"),
 });
 export type ReportScaling = z.infer<typeof ReportScalingSchema>;
@@ -80,6 +84,15 @@ export function serviceHealth(s: LiveService): ServiceHealth {
       .slice(0, 5)
       .map((t) => ({ task: t.arn.slice(t.arn.lastIndexOf('/') + 1), reason: t.stoppedReason!, ...(t.stoppedAt ? { stoppedAt: t.stoppedAt } : {}) })),
     events: s.events.slice(0, 5).map((e) => ({ ...(e.createdAt ? { at: e.createdAt } : {}), message: e.message })),
+    ...(s.codeDeployDeployment
+      ? {
+          codeDeployDeployment: {
+            id: s.codeDeployDeployment.id,
+            status: s.codeDeployDeployment.status,
+            ...(s.codeDeployDeployment.reason ? { reason: s.codeDeployDeployment.reason } : {}),
+          },
+        }
+      : {}),
     // ECS reports the strategy it placed the service with (a cluster default included) or its launch type
     runsOn: serviceCapacityProviders(s.spec),
   };

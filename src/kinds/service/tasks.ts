@@ -46,13 +46,22 @@ export async function readServiceTasks(gw: AwsGateway, cluster: string, serviceN
     .sort((a, b) => (b.stoppedAt ?? '').localeCompare(a.stoppedAt ?? ''));
 }
 
+/** CodeDeploy's DeploymentStatus values before an outcome ([CodeDeploy] DeploymentInfo.status). */
+const CODE_DEPLOY_UNDER_WAY = new Set(['Created', 'Queued', 'InProgress', 'Baking', 'Ready']);
+
 /**
  * A rollout is under way: more than one deployment (old tasks still to replace) or a
- * PRIMARY deployment IN_PROGRESS ([API] Deployment.rolloutState). Then the task list says
- * how far it got; a steady service's counts say all there is.
+ * PRIMARY deployment IN_PROGRESS ([API] Deployment.rolloutState), or, for a CODE_DEPLOY
+ * service (whose rollouts are task sets, not deployments), the CodeDeploy deployment this
+ * controller started has no outcome yet. Then the task list says how far it got; a steady
+ * service's counts say all there is.
  */
-export function rolloutUnderWay(live: Pick<LiveService, 'deployments'>): boolean {
-  return live.deployments.length > 1 || live.deployments.some((d) => d.status === 'PRIMARY' && d.rolloutState === 'IN_PROGRESS');
+export function rolloutUnderWay(live: Pick<LiveService, 'deployments' | 'codeDeployDeployment'>): boolean {
+  return (
+    live.deployments.length > 1 ||
+    live.deployments.some((d) => d.status === 'PRIMARY' && d.rolloutState === 'IN_PROGRESS') ||
+    CODE_DEPLOY_UNDER_WAY.has(live.codeDeployDeployment?.status ?? '')
+  );
 }
 
 /** Tasks by last status, the four of a task's life always present. */

@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { appSpecFor } from '../src/kinds/service/codedeploy.js';
 import { awaitServicesSteady } from '../src/kinds/service/rollout-wait.js';
+import { renderText } from '../src/report/index.js';
 import { InMemoryGateways } from './support/in-memory-gateway.js';
 import { FAKE_REGION, passOnFake, states } from './support/pass-on-fake.js';
 
@@ -84,6 +85,63 @@ describe('a CODE_DEPLOY service', () => {
     const pass = await passOnFake(fake, ESTATE, { vars: { TAG: '1.28' } });
     expect(pass.plan.skipped.find((s) => s.resource === SERVICE_ID)?.reason).toMatch(/the CodeDeploy deployment d-FAKE1 this controller started/);
     expect(fake.callsOf('CreateDeployment')).toEqual([]);
+  });
+
+  it('a CodeDeploy deployment that failed makes the service degraded, recorded once, and is not deployed again for the same manifest', async () => {
+    const fake = new InMemoryGateways();
+    await passOnFake(fake, ESTATE);
+    // the fake, as the emulator, fails a CodeDeploy deployment of a -crashloop image: the original task set keeps serving
+    await passOnFake(fake, ESTATE, { vars: { TAG: '1.28-crashloop' } });
+    expect(fake.callsOf('CreateDeployment')).toHaveLength(1);
+    fake.clearCalls();
+    const seen = await passOnFake(fake, ESTATE, { vars: { TAG: '1.28-crashloop' } });
+    expect(states(seen)[SERVICE_ID]).toBe('degraded');
+    const d = seen.diffs.find((x) => x.id === SERVICE_ID)!;
+    expect(d.degraded).toMatchObject({
+      revision: 'bg:2',
+      deploymentId: 'd-FAKE1',
+      rolledBack: false,
+      reason: 'CodeDeploy deployment Failed: ECS_UPDATE_ERROR: The ECS replacement task set failed to become healthy.',
+    });
+    expect(d.reason).toMatch(/this controller's deployment d-FAKE1 of bg:2 failed \(CodeDeploy deployment Failed/);
+    expect(fake.callsOf('GetDeployment')).toHaveLength(1);
+    // the report names CodeDeploy's deployment and its status
+    const health = seen.report.resources.find((r) => r.id === SERVICE_ID)?.health;
+    expect(health).toMatchObject({ codeDeployDeployment: { id: 'd-FAKE1', status: 'Failed', reason: expect.stringMatching(/^ECS_UPDATE_ERROR: /) } });
+    expect(renderText(seen.report)).toContain('CodeDeploy deployment d-FAKE1 Failed');
+    // the record is written once, in a tag, as for an ECS rollback
+    const tags = fake.callsOf('TagResource').map((c) => c.input as { tags: Array<{ key: string; value: string }> });
+    expect(tags.flatMap((t) => t.tags).find((t) => t.key === 'ecs-reconciler:degraded')?.value).toMatch(/ d-FAKE1 bg:2 failed$/);
+    for (let i = 0; i < 3; i++) {
+      fake.clearCalls();
+      const pass = await passOnFake(fake, ESTATE, { vars: { TAG: '1.28-crashloop' } });
+      expect(states(pass)[SERVICE_ID]).toBe('degraded');
+      expect(fake.callsOf('CreateDeployment')).toEqual([]);
+      expect(fake.callsOf('UpdateService')).toEqual([]);
+      // known from the record: CodeDeploy is not asked again
+      expect(fake.callsOf('GetDeployment')).toEqual([]);
+      expect(fake.callsOf('TagResource')).toEqual([]);
+    }
+    // a fixed manifest deploys through CodeDeploy again
+    fake.clearCalls();
+    const fixed = await passOnFake(fake, ESTATE, { vars: { TAG: '1.29' } });
+    expect(states(fixed)[SERVICE_ID]).toBe('pending');
+    expect(fake.callsOf('CreateDeployment')).toHaveLength(1);
+  });
+
+  it('a failed CodeDeploy deployment is deployed again once ecs-reconciler/retry gets a new value', async () => {
+    const fake = new InMemoryGateways();
+    await passOnFake(fake, ESTATE);
+    await passOnFake(fake, ESTATE, { vars: { TAG: '1.28-crashloop' } });
+    expect(states(await passOnFake(fake, ESTATE, { vars: { TAG: '1.28-crashloop' } }))[SERVICE_ID]).toBe('degraded');
+    fake.clearCalls();
+    const retried = ESTATE.replace(
+      'metadata: { name: bg, cluster: prod }',
+      'metadata: { name: bg, cluster: prod, annotations: { ecs-reconciler/retry: "1" } }',
+    );
+    const pass = await passOnFake(fake, retried, { vars: { TAG: '1.28-crashloop' } });
+    expect(pass.plan.skipped.find((s) => s.resource === SERVICE_ID)).toBeUndefined();
+    expect(fake.callsOf('CreateDeployment')).toHaveLength(1);
   });
 
   it('apply --wait follows the CodeDeploy deployment to its end', async () => {

@@ -39,6 +39,7 @@ export function hostileReport(): Report {
       deployments: 1,
       failedTasks: 2,
       tasks: { STOPPED: 2 },
+      tasksFrom: 'service counts',
       stoppedReasons: [
         { task: 'abc', reason: HOSTILE.details + HOSTILE.img },
         { task: 'def', reason: HOSTILE.terminal + HOSTILE.newline },

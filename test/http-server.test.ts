@@ -147,4 +147,25 @@ describe('the report token', () => {
     expect((await raw(port, get('/', { host: '127.0.0.1', authorization: `Basic ${basic}` }))).status).toBe(200);
     for (const open of ['/healthz', '/readyz', '/metrics']) expect((await raw(port, get(open))).status, open).toBe(200);
   });
+
+  it("/report/tasks (a service's task list, read from AWS on demand) needs it too, and a foreign Host is refused before any read", async () => {
+    const asked: string[] = [];
+    const port = await serve(
+      { reportToken: TOKEN },
+      {
+        ...handlers,
+        tasks: async (q) => {
+          asked.push(q.get('service') ?? '');
+          return { status: 200, type: 'application/json; charset=utf-8', body: '{"tasks":{}}\n' };
+        },
+      },
+    );
+    const path = '/report/tasks?service=Service%2Fus-east-1%2Fprod%2Fweb';
+    expect((await raw(port, get(path))).status).toBe(401);
+    expect((await raw(port, get(path, { host: 'rebind.attacker.example', authorization: `Bearer ${TOKEN}` }))).status).toBe(421);
+    expect(asked).toEqual([]);
+    const ok = await raw(port, get(path, { host: '127.0.0.1', authorization: `Bearer ${TOKEN}` }));
+    expect(ok.status).toBe(200);
+    expect(asked).toEqual(['Service/us-east-1/prod/web']);
+  });
 });

@@ -86,7 +86,39 @@ describe('/metrics', () => {
       ecs_reconciler_service_capacity: 'gauge',
       ecs_reconciler_cluster_capacity: 'gauge',
       ecs_reconciler_last_successful_pass_timestamp_seconds: 'gauge',
+      ecs_reconciler_service_rollout: 'gauge',
+      ecs_reconciler_service_tasks: 'gauge',
     });
+  });
+
+  it("has each service's rollout state (service_rollout{resource,state}) and its running, pending and desired tasks (service_tasks{resource,value})", async () => {
+    const metrics = new DaemonMetrics(new CallCounter());
+    const r = report();
+    const svc = r.resources.find((x) => x.id === SVC_ID)!;
+    svc.health = {
+      rolloutState: 'IN_PROGRESS',
+      desiredCount: 3,
+      runningCount: 1,
+      pendingCount: 2,
+      deployments: 2,
+      failedTasks: 0,
+      tasks: { PENDING: 2, RUNNING: 1, STOPPING: 0, STOPPED: 1 },
+      tasksFrom: 'task list',
+      stoppedReasons: [],
+      events: [],
+    };
+    metrics.observeReport(r, 1_767_225_600);
+    const { samples } = await scrape(metrics);
+    expect(samples.filter((s) => s.name === 'ecs_reconciler_service_rollout')).toEqual([
+      { name: 'ecs_reconciler_service_rollout', labels: { resource: SVC_ID, state: 'IN_PROGRESS' }, value: 1 },
+    ]);
+    const tasks = samples.filter((s) => s.name === 'ecs_reconciler_service_tasks').map((s) => `${s.labels.resource} ${s.labels.value} ${s.value}`);
+    expect(tasks.sort()).toEqual([`${SVC_ID} deployments 2`, `${SVC_ID} desired 3`, `${SVC_ID} pending 2`, `${SVC_ID} running 1`]);
+    // the next pass replaces the series: a rollout that completed leaves no IN_PROGRESS behind
+    svc.health.rolloutState = 'COMPLETED';
+    metrics.observeReport(r, 1_767_225_601);
+    const after = (await scrape(metrics)).samples.filter((s) => s.name === 'ecs_reconciler_service_rollout');
+    expect(after.map((s) => s.labels.state)).toEqual(['COMPLETED']);
   });
 
   it('has a cluster_capacity{cluster,provider,value} gauge per provider of each cluster: instances, running tasks, the managed scaling target', async () => {

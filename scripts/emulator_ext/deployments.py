@@ -497,6 +497,13 @@ def _validate_strategy(self: R) -> None:
     controller = (self._get_param("deploymentController") or {}).get("type")
     if strategy is None:
         return
+    # Wording: ECS publishes no message for any of the refusals below (the API reference
+    # documents the rules, not the answers, and no published output quotes them: searched
+    # botocore, aws-cli, moto, the Terraform provider's tests and issue threads). Only the
+    # code is ECS's documented one (InvalidParameterException, "The specified parameter
+    # isn't valid"); the enum check is worded as AWS's request validation words every enum
+    # violation ("1 validation error detected: Value ... failed to satisfy constraint:
+    # Member must satisfy enum value set: [...]"); the rest name the field and the rule.
     if strategy not in ("ROLLING", "BLUE_GREEN", "LINEAR", "CANARY"):
         raise InvalidParameterException(
             f"1 validation error detected: Value '{strategy}' at 'deploymentConfiguration.strategy' "
@@ -507,8 +514,7 @@ def _validate_strategy(self: R) -> None:
             f"The {strategy} deployment strategy is only supported for services that use the ECS deployment controller."
         )
     # DeploymentConfiguration.bakeTimeInMinutes: "You must provide this parameter when
-    # you use the BLUE_GREEN deployment strategy." (0-1440 minutes; the exact wording of
-    # ECS's refusal is not documented, so this one names the field)
+    # you use the BLUE_GREEN deployment strategy." (0-1440 minutes)
     bake = cfg.get("bakeTimeInMinutes")
     if strategy == "BLUE_GREEN" and bake is None:
         raise InvalidParameterException("bakeTimeInMinutes is required for the BLUE_GREEN deployment strategy.")
@@ -578,13 +584,24 @@ def apply() -> list[str]:
         # grace period, task placement constraints and strategies, enable ECS managed
         # tags option, and propagate tags can be updated using this API. If the network
         # configuration, platform version, task definition, or load balancer need to be
-        # updated, create a new CodeDeploy deployment." ECS answers a new task
-        # definition with InvalidParameterException, worded as below.
-        # (Refused whenever taskDefinition is given, the same revision too: stricter
-        # than we could verify ECS to be, never more lenient.)
+        # updated, create a new CodeDeploy deployment." ECS answers with
+        # InvalidParameterException, worded as below: the wording users quote from ECS
+        # (fabfuel/ecs-deploy#175, aws/aws-cdk#23564, pulumi/pulumi-aws#3821).
+        # Refused whenever taskDefinition is given, the SAME revision too: CloudFormation
+        # sends the unchanged TaskDefinition with a desiredCount-only update and ECS
+        # refuses it (aws-cloudformation/cloudformation-coverage-roadmap#1529: "the Update
+        # API call populates all properties, even those that haven't changed"; the same in
+        # aws/aws-cdk#11243, where the console's update, which sends no task definition, works).
         if controller == "CODE_DEPLOY" and td_param:
             raise InvalidParameterException(
                 "Unable to update task definition on services with a CODE_DEPLOY deployment "
+                "controller. Use AWS CodeDeploy to trigger a new deployment."
+            )
+        # The network configuration likewise, unchanged too: pulumi/pulumi#3607 quotes ECS's
+        # answer to a desiredCount-only update that carried the service's networkConfiguration.
+        if controller == "CODE_DEPLOY" and self._get_param("networkConfiguration") is not None:
+            raise InvalidParameterException(
+                "Unable to update network parameters on services with a CODE_DEPLOY deployment "
                 "controller. Use AWS CodeDeploy to trigger a new deployment."
             )
         _validate_strategy(self)
@@ -695,7 +712,7 @@ def apply() -> list[str]:
     applied.append("Rollouts: deployments IN_PROGRESS -> COMPLETED, tasks PENDING -> RUNNING, replaced tasks STOPPING -> STOPPED")
     applied.append("-crashloop images never start: tasks STOPPED (EssentialContainerExited), circuit breaker FAILED and rollback")
     applied.append("ListTasks filters by serviceName (desiredStatus RUNNING by default)")
-    applied.append("UpdateService refuses a new task definition on CODE_DEPLOY services")
+    applied.append("UpdateService refuses a taskDefinition (the same one too) or a networkConfiguration on CODE_DEPLOY services")
     applied.append("deploymentConfiguration.strategy ROLLING by default; BLUE_GREEN / LINEAR / CANARY validated")
 
     applied.append(apply_code_deploy())
@@ -781,6 +798,9 @@ def advance_code_deploy_service(backend: EC2ContainerServiceBackend, svc: Servic
             ro = _rollouts(svc).get(replacement.id)
             if run["crash"]:
                 info.status = "Failed"
+                # ErrorInformation.code ECS_UPDATE_ERROR ("Amazon ECS deployments":
+                # listed among CodeDeploy's ErrorCode values); the message is ours: CodeDeploy
+                # words it by the cause it saw, and publishes no fixed text
                 info.error_information = {
                     "code": "ECS_UPDATE_ERROR",
                     "message": "The ECS replacement task set failed to reach a steady state: "
@@ -820,7 +840,10 @@ def advance_code_deploy_service(backend: EC2ContainerServiceBackend, svc: Servic
 
 def _parse_app_spec(revision: dict[str, Any]) -> dict[str, Any]:
     """The ECS AppSpec's TargetService properties (CodeDeploy AppSpec reference, "AppSpec
-    'resources' section for Amazon ECS deployments")."""
+    'resources' section for Amazon ECS deployments"). The code of each refusal is
+    CodeDeploy's documented one for CreateDeployment (InvalidRevisionException: "The
+    revision was specified in an invalid format"); CodeDeploy publishes no wording for
+    these cases, so the messages name what is missing."""
     import yaml
     from moto.codedeploy.exceptions import CodeDeployException
 
@@ -849,6 +872,28 @@ def _parse_app_spec(revision: dict[str, Any]) -> dict[str, Any]:
     return props
 
 
+_DEPLOYMENT_ID_CHARS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+
+
+def _codedeploy_shaped_id(backend: Any, result: ActionResult) -> Any:
+    """moto names a deployment with a UUID; CodeDeploy's ids are "d-" and 9 upper-case
+    letters and digits: the API reference's own example (ContinueDeployment, "Sample
+    Response": {"deploymentId": "d-7S8EXAMPL"}) and the ECS blue/green tutorial's
+    create-deployment output ("deploymentId": "d-RPCR1U3TW"). The deployment is re-keyed
+    under such an id, which CreateDeployment then answers."""
+    import random
+
+    old_id = result.result["deploymentId"]  # type: ignore[index]
+    info = backend.deployments.pop(old_id)
+    new_id = "d-" + "".join(random.choice(_DEPLOYMENT_ID_CHARS) for _ in range(9))
+    while new_id in backend.deployments:
+        new_id = "d-" + "".join(random.choice(_DEPLOYMENT_ID_CHARS) for _ in range(9))
+    info.deployment_id = new_id
+    backend.deployments[new_id] = info
+    result.result["deploymentId"] = new_id  # type: ignore[index]
+    return info
+
+
 def apply_code_deploy() -> str:
     from moto.codedeploy import responses as cdr
     from moto.codedeploy.exceptions import CodeDeployException
@@ -858,6 +903,10 @@ def apply_code_deploy() -> str:
     CR = cdr.CodeDeployResponse
 
     def ecs_service_of(account: str, region: str, group: Any) -> Service:
+        # InvalidECSServiceException is CodeDeploy's documented code for an ECS service
+        # it cannot use (CreateDeploymentGroup's errors; real CodeDeploy refuses such a
+        # group when it is created, so CreateDeployment lists no code for it); the wording
+        # is ours: none is published
         services = group.ecs_services or []
         if not services:
             raise CodeDeployException(
@@ -902,13 +951,15 @@ def apply_code_deploy() -> str:
             advance_service(ecs, svc)
             busy = [r for r in _code_deploy_state(svc) if r["info"].status == "InProgress"]
             if busy:
-                # CodeDeploy: one deployment per deployment group at a time
+                # CodeDeploy: one deployment per deployment group at a time; the code is
+                # CreateDeployment's documented DeploymentLimitExceededException, the
+                # wording as CodeDeploy answers it in user reports (not in its reference)
                 raise CodeDeployException(
                     "DeploymentLimitExceededException",
                     f"The Deployment Group '{group_name}' already has an active Deployment '{busy[0]['info'].deployment_id}'",
                 )
             result = original_create(self)
-            info = backend.deployments[result.result["deploymentId"]]  # type: ignore[index]
+            info = _codedeploy_shaped_id(backend, result)
             now = time.monotonic()
             info.status = "InProgress"
             info.start_time = _wall(now)
@@ -961,4 +1012,4 @@ def apply_code_deploy() -> str:
         return out
 
     cdr._deployment_info = deployment_info
-    return "CodeDeploy ECS deployments: a replacement task set, Succeeded after the rollout time (Failed for -crashloop)"
+    return "CodeDeploy ECS deployments: ids d-XXXXXXXXX, a replacement task set, Succeeded after the rollout time (Failed for -crashloop)"

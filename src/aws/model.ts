@@ -41,6 +41,12 @@ export type LiveService = Service;
 export interface LiveTask {
   taskArn?: string;
   lastStatus?: string;
+  desiredStatus?: string;
+  taskDefinitionArn?: string;
+  /** [API] Task.startedBy: a service's tasks carry the deployment id that started them */
+  startedBy?: string;
+  startedAt?: Date;
+  stopCode?: string;
   /** [API] Task.capacityProviderName: "The capacity provider that's associated with the task" */
   capacityProviderName?: string;
   stoppedReason?: string;

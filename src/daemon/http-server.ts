@@ -13,6 +13,8 @@ export interface EndpointHandlers {
   metrics: () => Promise<{ contentType: string; text: string }>;
   reportJson: () => string | undefined;
   page: (query: URLSearchParams) => string;
+  /** /report/tasks?service=ID[&format=html]: one service's task list, read on demand */
+  tasks?: (query: URLSearchParams) => Promise<{ status: number; type: string; body: string }>;
   /** POST /reconcile with its raw body (a push webhook is verified over the exact bytes) */
   reconcile: (request: { headers: http.IncomingHttpHeaders; body: Buffer }) => { status: number; body: unknown };
   /** a handler threw: the request was answered 500 */
@@ -125,11 +127,21 @@ export async function startHttpServer(
           ? send(200, 'application/json; charset=utf-8', body)
           : send(503, 'application/json; charset=utf-8', '{"error":"no pass has finished yet"}\n');
       }
+      case '/report/tasks': {
+        if (!h.tasks) break;
+        h.tasks(url.searchParams).then(
+          (t) => send(t.status, t.type, t.body, t.type.startsWith('text/html') ? PAGE_HEADERS : {}),
+          (err: unknown) => {
+            send(500, 'text/plain; charset=utf-8', 'cannot read the task list\n');
+            h.onError?.(err);
+          },
+        );
+        return;
+      }
       case '/':
         return send(200, 'text/html; charset=utf-8', h.page(url.searchParams), PAGE_HEADERS);
-      default:
-        return send(404, 'text/plain; charset=utf-8', 'not found: try /, /report, /metrics, /healthz, /readyz, POST /reconcile\n');
     }
+    return send(404, 'text/plain; charset=utf-8', 'not found: try /, /report, /report/tasks?service=ID, /metrics, /healthz, /readyz, POST /reconcile\n');
   };
   // a request line or header block that does not parse: answered 400 and closed, never held
   server.on('clientError', (_err, socket) => {

@@ -24,6 +24,7 @@ import { WebhookNotifier, type WebhookTarget } from './notify.js';
 import { verifyReconcileRequest } from './push-webhook.js';
 import { EstateReconciler, type ReconcileResult } from './reconciler.js';
 import type { RequestGuardOptions } from './request-guard.js';
+import { taskListEndpoint } from './task-list-endpoint.js';
 import { ManifestWatcher } from './watch.js';
 
 /** While the events queue cannot be read, the resync comes at least this often: the events were the fast path. */
@@ -156,6 +157,7 @@ export class Manager {
         metrics: async () => ({ contentType: this.metrics.contentType, text: (await this.metrics.render()) + (this.events?.renderMetrics() ?? '') }),
         // serialized on request only: a pass need not build a large string nobody reads
         reportJson: () => (this.lastReport ? `${JSON.stringify(this.lastReport, null, 2)}\n` : undefined),
+        tasks: taskListEndpoint(this.opts.gateways, () => this.lastReport),
         page: (q) => {
           const show = showModeOf(q.get('show'));
           const filters = {

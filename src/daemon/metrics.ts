@@ -24,6 +24,8 @@ export class DaemonMetrics {
   private readonly serviceCapacity: Gauge<'resource' | 'value' | 'cause'>;
   private readonly clusterCapacity: Gauge<'cluster' | 'provider' | 'value'>;
   private readonly lastSuccessfulPass: Gauge;
+  private readonly serviceRollout: Gauge<'resource' | 'state'>;
+  private readonly serviceTasks: Gauge<'resource' | 'value'>;
 
   constructor(calls: CallCounter) {
     const registers = [this.registry];
@@ -95,6 +97,18 @@ export class DaemonMetrics {
       registers,
     });
     this.lastSuccessfulPass.set(0);
+    this.serviceRollout = new Gauge({
+      name: 'ecs_reconciler_service_rollout',
+      help: 'Each service\'s PRIMARY deployment by rollout state (IN_PROGRESS, COMPLETED, FAILED; NONE when ECS gives none), always 1; degraded services are ecs_reconciler_resources{state="degraded"}.',
+      labelNames: ['resource', 'state'],
+      registers,
+    });
+    this.serviceTasks = new Gauge({
+      name: 'ecs_reconciler_service_tasks',
+      help: 'Each service\'s tasks: value="running", "pending" and "desired" (DescribeServices\' counts), "deployments" (deployments listed: 1 when steady).',
+      labelNames: ['resource', 'value'],
+      registers,
+    });
   }
 
   observePass(seconds: number, ok: boolean): void {
@@ -123,6 +137,17 @@ export class DaemonMetrics {
         this.clusterCapacity.set({ ...at, value: 'running_tasks' }, c.runningTasks);
         if (c.targetCapacity !== undefined) this.clusterCapacity.set({ ...at, value: 'target_capacity' }, c.targetCapacity);
       }
+    }
+    this.serviceRollout.reset();
+    this.serviceTasks.reset();
+    for (const r of report.resources) {
+      const h = r.health;
+      if (!h || !('runningCount' in h)) continue;
+      this.serviceRollout.set({ resource: r.id, state: h.rolloutState ?? 'NONE' }, 1);
+      this.serviceTasks.set({ resource: r.id, value: 'running' }, h.runningCount);
+      this.serviceTasks.set({ resource: r.id, value: 'pending' }, h.pendingCount);
+      this.serviceTasks.set({ resource: r.id, value: 'desired' }, h.desiredCount);
+      this.serviceTasks.set({ resource: r.id, value: 'deployments' }, h.deployments);
     }
     this.driftDetected.inc(report.summary.byState.drifted ?? 0);
     for (const r of report.resources) {

@@ -111,6 +111,34 @@ export interface LiveService {
   scaling?: Json;
   /** stopped tasks, read only when the PRIMARY deployment reports failed tasks */
   stoppedTasks?: Array<{ arn: string; lastStatus: string; stoppedReason?: string; stoppedAt?: string }>;
+  /** the task list (ListTasks + DescribeTasks), read only while a rollout is under way (src/kinds/service/tasks.ts) */
+  tasks?: LiveServiceTask[];
+  /** CODE_DEPLOY: the CodeDeploy deployment this controller started, read while its revision is not in place (src/kinds/service/codedeploy.ts) */
+  codeDeployDeployment?: LiveCodeDeployDeployment;
+}
+
+export interface LiveServiceTask {
+  arn: string;
+  lastStatus: string;
+  desiredStatus?: string;
+  taskDefinitionArn?: string;
+  startedBy?: string;
+  startedAt?: string;
+  stoppedAt?: string;
+  stopCode?: string;
+  stoppedReason?: string;
+}
+
+export interface LiveCodeDeployDeployment {
+  id: string;
+  /** CodeDeploy's DeploymentStatus: Created, Queued, InProgress, Baking, Ready, Succeeded, Failed, Stopped */
+  status: string;
+  /** errorInformation: code and message */
+  reason?: string;
+  /** CodeDeploy rolled the deployment back (rollbackInfo names the rollback deployment) */
+  rolledBack: boolean;
+  /** completeTime, else createTime (ISO) */
+  at?: string;
 }
 
 export interface LiveEstate {

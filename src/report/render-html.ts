@@ -6,6 +6,7 @@
 import { RESOURCE_STATES } from '../diff/types.js';
 import { capacityLineText } from '../kinds/cluster/report.js';
 import { findKind } from '../kinds/registry.js';
+import { type ServiceTaskList, tasksByStateText } from '../kinds/service/report.js';
 import type { Report, ReportResource } from './model.js';
 import { formatValue, shortRevision, summaryLine } from './render-text.js';
 import { hiddenLine, needsAttention, SHOW_MODES, type ShowMode } from './show.js';
@@ -39,7 +40,7 @@ function filterResources(report: Report, f: PageFilters): ReportResource[] {
   );
 }
 
-function healthCell(r: ReportResource): string {
+function healthCell(r: ReportResource, staticPage: boolean): string {
   const h = r.health;
   if (!h) return '';
   if ('runningCount' in h) {
@@ -49,7 +50,9 @@ function healthCell(r: ReportResource): string {
       : '';
     const runsOn = h.runsOn?.length ? `<br><small>on ${h.runsOn.map(escapeHtml).join(' + ')}</small>` : '';
     const byState = Object.entries(h.tasks).filter(([, n]) => n > 0);
-    const tasks = byState.length ? `<br><small class="tasks">tasks: ${byState.map(([st, n]) => `${escapeHtml(st)} ${n}`).join(', ')}</small>` : '';
+    // the daemon reads a service's task list on demand (/report/tasks); a saved page has no daemon behind it
+    const taskList = staticPage ? '' : ` <a class="task-list" href="/report/tasks?service=${encodeURIComponent(r.id)}&amp;format=html">task list</a>`;
+    const tasks = `<br><small class="tasks">tasks: ${byState.length ? byState.map(([st, n]) => `${escapeHtml(st)} ${n}`).join(', ') : 'none'}${h.tasksFrom === 'task list' ? ' (task list)' : ''}</small>${taskList}`;
     const dep = h.primaryDeployment;
     const rollout = dep
       ? `<br><small class="deployment">${escapeHtml(dep.revision)} (${escapeHtml(dep.id)}${dep.startedByThisController ? '' : ', not started by this controller'})</small>`
@@ -64,7 +67,7 @@ function healthCell(r: ReportResource): string {
   return `<span class="health">${h.runningTasks} task(s) running, ${h.activeServices} service(s)</span>${capacity}`;
 }
 
-function resourceRows(r: ReportResource, hiddenRow = false): string {
+function resourceRows(r: ReportResource, hiddenRow = false, staticPage = false): string {
   const changes = [...r.changes, ...r.ignored]
     .map(
       (c) =>
@@ -87,7 +90,7 @@ function resourceRows(r: ReportResource, hiddenRow = false): string {
   return `<tr class="resource state-${escapeHtml(r.state)}" data-id="${escapeHtml(r.id)}" data-state="${escapeHtml(r.state)}" data-cluster="${escapeHtml(clusterOf(r))}" data-changed="${needsAttention(r)}"${hiddenRow ? ' hidden' : ''}>
 <td><span class="badge">${escapeHtml(r.state)}</span>${r.suspended ? ' <small>suspended</small>' : ''}${hist}</td>
 <td>${escapeHtml(r.kind)}</td><td><code>${escapeHtml(r.id)}</code>${r.source ? `<br><small>${escapeHtml(r.source)}</small>` : ''}</td>
-<td>${healthCell(r)}${scaling}</td>
+<td>${healthCell(r, staticPage)}${scaling}</td>
 <td>${escapeHtml(r.reason)}${changes ? `<ul class="changes">${changes}</ul>` : ''}${creates}${actions ? `<ul class="actions">${actions}</ul>` : ''}${r.fight ? `<p class="error fight">fighting since <time>${escapeHtml(r.fight.since)}</time>: applied on ${r.fight.applied} passes in a row, came back each time: ${r.fight.fields.map((f) => `<code>${escapeHtml(f)}</code>`).join(', ')}</p>` : ''}${r.skipped?.error && !r.fight ? `<p class="error">${escapeHtml(r.skipped.reason)}</p>` : ''}</td></tr>`;
 }
 
@@ -96,7 +99,7 @@ export function renderPageContent(report: Report | undefined, f: PageFilters, st
   // a saved page filters in the page itself: every row is there, the in-sync ones hidden until "show all"
   const rows = staticPage
     ? filterResources(report, { ...f, show: 'all' })
-        .map((r) => resourceRows(r, (f.show ?? 'changed') === 'changed' && !f.state && !needsAttention(r)))
+        .map((r) => resourceRows(r, (f.show ?? 'changed') === 'changed' && !f.state && !needsAttention(r), true))
         .join('\n')
     : filterResources(report, f)
         .map((r) => resourceRows(r))
@@ -171,3 +174,25 @@ const STATIC_SCRIPT = `<script>
   form.addEventListener('change',apply);form.addEventListener('submit',function(e){e.preventDefault();apply();});
 })();
 </script>`;
+
+/** /report/tasks?format=html: one service's tasks by last status, the stopped ones with their reasons. */
+export function renderTaskListPage(list: ServiceTaskList): string {
+  const cell = (v: string | undefined) => `<td>${escapeHtml(v ?? '')}</td>`;
+  const rows = list.list
+    .map(
+      (t) =>
+        `<tr class="task status-${escapeHtml(t.lastStatus)}">${cell(t.lastStatus)}${cell(t.task)}${cell(t.revision)}${cell(t.startedAt)}${cell(t.stoppedAt)}${cell([t.stopCode, t.stoppedReason].filter(Boolean).join(': '))}</tr>`,
+    )
+    .join('\n');
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>tasks of ${escapeHtml(list.service)}</title>
+<style>body{font:14px/1.4 system-ui,sans-serif;margin:1.5rem}table{border-collapse:collapse}th,td{border-bottom:1px solid #d0d7de;padding:.3rem .5rem;text-align:left}</style>
+</head><body>
+<h1>tasks of <code>${escapeHtml(list.service)}</code></h1>
+<p id="by-state">${escapeHtml(tasksByStateText(list.tasks))} <small>read at <time>${escapeHtml(list.readAt)}</time></small> <a href="/">back to the report</a></p>
+<table id="tasks"><thead><tr><th>last status</th><th>task</th><th>revision</th><th>started</th><th>stopped</th><th>stopped because</th></tr></thead><tbody>
+${rows || '<tr><td colspan="6">No tasks.</td></tr>'}
+</tbody></table>
+</body></html>
+`;
+}

@@ -6,6 +6,7 @@
  * left out and where the full plan is (the JSON report).
  */
 import { capacityLineText } from '../kinds/cluster/report.js';
+import { tasksByStateText } from '../kinds/service/report.js';
 import { formatProblem } from '../model/problem.js';
 import { markdownCode, markdownText, oneLine } from './escape.js';
 import type { Report, ReportResource } from './model.js';
@@ -34,7 +35,7 @@ function healthText(r: Report['resources'][number]): string {
   const h = r.health;
   if (!h) return '—';
   if ('runningCount' in h)
-    return `${h.runningCount}/${h.desiredCount} running${h.rolloutState ? `, ${h.rolloutState.toLowerCase()}` : ''}${h.primaryDeployment && !h.primaryDeployment.startedByThisController ? ' (a rollout not started by this controller)' : ''}${h.failedTasks ? `, ${h.failedTasks} failed` : ''}`;
+    return `${h.runningCount}/${h.desiredCount} running${h.rolloutState ? `, ${h.rolloutState.toLowerCase()}` : ''}${h.primaryDeployment && !h.primaryDeployment.startedByThisController ? ' (a rollout not started by this controller)' : ''}${h.failedTasks ? `, ${h.failedTasks} failed` : ''}${h.tasksFrom === 'task list' ? `; tasks ${tasksByStateText(h.tasks)}` : ''}`;
   return `${h.runningTasks} task(s)${h.capacity?.length ? `; ${h.capacity.map(capacityLineText).join('; ')}` : ''}`;
 }
 

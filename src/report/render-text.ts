@@ -1,5 +1,6 @@
 /** The terminal format: one line per resource with its state, then `path: live → desired`. */
 import { capacityLineText } from '../kinds/cluster/report.js';
+import { tasksByStateText } from '../kinds/service/report.js';
 import { formatProblem } from '../model/problem.js';
 import { oneLine, terminalText } from './escape.js';
 import type { Report, ReportChange, ReportResource } from './model.js';
@@ -52,10 +53,15 @@ function resourceLines(r: ReportResource, verbose: boolean): string[] {
   if (verbose || r.state !== 'in-sync')
     for (const c of r.ignored) lines.push(changeLine(c, c.cause === 'autoscaler' ? 'owned by the autoscaler, not reverted' : 'ignored'));
   const h = r.health;
-  if (h && 'runningCount' in h && (verbose || h.failedTasks > 0 || h.rolloutState === 'FAILED' || r.state === 'degraded')) {
+  if (
+    h &&
+    'runningCount' in h &&
+    (verbose || h.failedTasks > 0 || h.rolloutState === 'FAILED' || r.state === 'degraded' || h.tasksFrom === 'task list' || h.codeDeployDeployment)
+  ) {
     lines.push(
-      `      health: ${h.runningCount}/${h.desiredCount} running, ${h.pendingCount} pending${h.rolloutState ? `, rollout ${h.rolloutState}` : ''}${h.failedTasks ? `, ${h.failedTasks} failed task(s)` : ''}`,
+      `      health: ${h.runningCount}/${h.desiredCount} running, ${h.pendingCount} pending${h.rolloutState ? `, rollout ${h.rolloutState}` : ''}${h.failedTasks ? `, ${h.failedTasks} failed task(s)` : ''}${h.codeDeployDeployment ? `, CodeDeploy deployment ${oneLine(h.codeDeployDeployment.id)} ${oneLine(h.codeDeployDeployment.status)}` : ''}`,
     );
+    lines.push(`      tasks: ${tasksByStateText(h.tasks)} (${h.tasksFrom})`);
     const dep = h.primaryDeployment;
     if (dep)
       lines.push(

@@ -368,6 +368,23 @@ describe('CODE_DEPLOY services and CodeDeploy ECS deployments (extensions "Updat
       'Unable to update task definition on services with a CODE_DEPLOY deployment controller. Use AWS CodeDeploy to trigger a new deployment.',
     );
     expect((await service('cd-refuse', 'web')).taskDefinition).toBe(v1);
+    // the revision the service already runs too (CloudFormation's unchanged TaskDefinition is refused)
+    const same = await ecs.send(new UpdateServiceCommand({ cluster: 'cd-refuse', service: 'web', taskDefinition: v1, desiredCount: 2 })).then(
+      () => undefined,
+      (e: Error) => e,
+    );
+    expect(same?.name).toBe('InvalidParameterException');
+    // and the network configuration, unchanged or not
+    const current = (await service('cd-refuse', 'web')).networkConfiguration!;
+    const network = await ecs.send(new UpdateServiceCommand({ cluster: 'cd-refuse', service: 'web', networkConfiguration: current, desiredCount: 2 })).then(
+      () => undefined,
+      (e: Error) => e,
+    );
+    expect(network?.name).toBe('InvalidParameterException');
+    expect(network?.message).toBe(
+      'Unable to update network parameters on services with a CODE_DEPLOY deployment controller. Use AWS CodeDeploy to trigger a new deployment.',
+    );
+    expect((await service('cd-refuse', 'web')).desiredCount).toBe(1);
     const scaled = await ecs.send(new UpdateServiceCommand({ cluster: 'cd-refuse', service: 'web', desiredCount: 2 }));
     expect(scaled.service!.desiredCount).toBe(2);
   });
@@ -380,6 +397,8 @@ describe('CODE_DEPLOY services and CodeDeploy ECS deployments (extensions "Updat
     expect(created.taskSets!.map((t) => [t.status, t.taskDefinition])).toEqual([['PRIMARY', v1]]);
 
     const id = await deploy('cd-ok', v2, true);
+    // CodeDeploy's id shape (API reference, ContinueDeployment sample: "d-7S8EXAMPL"), not moto's UUID
+    expect(id).toMatch(/^d-[A-Z0-9]{9}$/);
     const during = await service('cd-ok', 'web');
     expect(during.taskSets!.map((t) => [t.status, t.taskDefinition])).toEqual([
       ['PRIMARY', v1],

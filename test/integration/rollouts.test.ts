@@ -10,7 +10,7 @@ import { CodeDeployClient, CreateApplicationCommand, CreateDeploymentGroupComman
 import { DescribeServicesCommand } from '@aws-sdk/client-ecs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { emulatorEnv, emulatorVar, resetEmulator, sdkClientConfig } from './emulator-helpers.js';
-import { ecsClient, emulatorVars, reconcile, runCli, states } from './reconcile-helpers.js';
+import { ecsClient, emulatorVars, reconcile, runCli, scratchManifests, states } from './reconcile-helpers.js';
 
 const SERVICE = 'rollout-web';
 const CLUSTER = 'rollouts';
@@ -218,8 +218,35 @@ spec:
       if (Date.now() > deadline) throw new Error(`CodeDeploy did not put cd-web:2 in place: ${svc.taskDefinition}`);
       await new Promise((r) => setTimeout(r, 200));
     }
+    const id = `Service/${emulatorEnv().region}/${CD_CLUSTER}/web`;
     const after = await reconcile(dir, { mode: 'plan', vars: withTag('1.28') });
-    expect(states(after)[`Service/${emulatorEnv().region}/${CD_CLUSTER}/web`]).toBe('in-sync');
+    expect(states(after)[id]).toBe('in-sync');
+
+    // a -crashloop revision: CodeDeploy fails the deployment (the original task set keeps
+    // serving); the service is degraded like an ECS rollback and not deployed again
+    ops.length = 0;
+    const crashing = await reconcile(dir, { mode: 'apply', vars: withTag('1.29-crashloop'), onCall: (op) => ops.push(op) });
+    expect(crashing.problems).toEqual([]);
+    expect(ops.filter((o) => o === 'CreateDeployment')).toHaveLength(1);
+    const failedBy = Date.now() + 30_000;
+    let seen = await reconcile(dir, { mode: 'apply', vars: withTag('1.29-crashloop'), onCall: (op) => ops.push(op) });
+    while (states(seen)[id] !== 'degraded') {
+      if (Date.now() > failedBy) throw new Error(`the failed CodeDeploy deployment did not make the service degraded: ${states(seen)[id]}`);
+      await new Promise((r) => setTimeout(r, 250));
+      seen = await reconcile(dir, { mode: 'apply', vars: withTag('1.29-crashloop'), onCall: (op) => ops.push(op) });
+    }
+    expect(seen.diffs.find((d) => d.id === id)?.degraded).toMatchObject({
+      revision: 'cd-web:3',
+      reason: expect.stringMatching(/^CodeDeploy deployment Failed: ECS_UPDATE_ERROR/),
+    });
+    ops.length = 0;
+    for (let i = 0; i < 3; i++) {
+      const pass = await reconcile(dir, { mode: 'apply', vars: withTag('1.29-crashloop'), onCall: (op) => ops.push(op) });
+      expect(states(pass)[id]).toBe('degraded');
+    }
+    expect(ops.filter((o) => o === 'CreateDeployment' || o === 'UpdateService')).toEqual([]);
+    // the record answers it: CodeDeploy is not asked again
+    expect(ops.filter((o) => o === 'GetDeployment')).toEqual([]);
   }, 120_000);
 });
 
@@ -284,5 +311,32 @@ spec:
     expect(changed.problems).toEqual([]);
     expect(ops.filter((o) => o === 'UpdateService')).toHaveLength(1);
     expect(states(await reconcile(dir, { mode: 'plan', vars: withTag('1.28') }))[id]).toBe('in-sync');
+  }, 120_000);
+});
+
+describe("the example estate's blue/green service (manifests/web/web.yaml)", () => {
+  it('converges with strategy BLUE_GREEN behind the emulator load balancer, and a second plan is in sync', async () => {
+    await resetEmulator();
+    const dir = scratchManifests();
+    const applied = await reconcile(dir, { mode: 'apply' });
+    expect(applied.problems).toEqual([]);
+    const web = (await ecsClient().send(new DescribeServicesCommand({ cluster: 'prod', services: ['web'] }))).services![0]!;
+    expect(web.deploymentConfiguration).toMatchObject({
+      strategy: 'BLUE_GREEN',
+      bakeTimeInMinutes: 5,
+      lifecycleHooks: [expect.objectContaining({ lifecycleStages: ['POST_TEST_TRAFFIC_SHIFT'] })],
+    });
+    expect(web.loadBalancers![0]).toMatchObject({
+      targetGroupArn: emulatorVar('BLUE_TARGET_GROUP_ARN'),
+      advancedConfiguration: {
+        alternateTargetGroupArn: emulatorVar('GREEN_TARGET_GROUP_ARN'),
+        productionListenerRule: emulatorVar('PRODUCTION_LISTENER_RULE_ARN'),
+        testListenerRule: emulatorVar('TEST_LISTENER_RULE_ARN'),
+        roleArn: emulatorVar('ECS_LOAD_BALANCER_ROLE_ARN'),
+      },
+    });
+    const planned = await reconcile(dir, { mode: 'plan' });
+    expect(states(planned)[`Service/${emulatorEnv().region}/prod/web`]).toBe('in-sync');
+    expect(planned.plan.actions).toEqual([]);
   }, 120_000);
 });

@@ -1106,9 +1106,25 @@ export class InMemoryGateway implements Gateway {
     const [cluster, name] = (input.deploymentGroupName ?? '').split('/');
     const svc = this.state.services.get(cluster ?? '')?.get(name ?? '')?.service;
     if (!svc) throw this.error('CreateDeployment', 'InvalidECSServiceException', `no service for deployment group ${input.deploymentGroupName}`);
+    const id = `d-FAKE${this.state.codeDeployments.size + 1}`;
+    // as the emulator (deployments.py): a `-crashloop` image never becomes healthy, CodeDeploy
+    // fails the deployment and the original task set keeps serving
+    const revision = [...this.state.families.values()].flat().find((r) => r.taskDefinition.taskDefinitionArn === arn);
+    const crashes = (revision?.taskDefinition.containerDefinitions ?? []).some((c) => c.essential !== false && c.image?.endsWith('-crashloop'));
+    if (crashes) {
+      this.state.codeDeployments.set(id, {
+        deploymentId: id,
+        status: 'Failed',
+        applicationName: input.applicationName,
+        deploymentGroupName: input.deploymentGroupName,
+        errorInformation: { code: 'ECS_UPDATE_ERROR', message: 'The ECS replacement task set failed to become healthy.' },
+        createTime: new Date(0),
+        completeTime: new Date(1000),
+      });
+      return id;
+    }
     svc.taskDefinition = arn;
     svc.deployments = [this.deployment(arn, svc.desiredCount ?? 0)];
-    const id = `d-FAKE${this.state.codeDeployments.size + 1}`;
     this.state.codeDeployments.set(id, {
       deploymentId: id,
       status: 'Succeeded',

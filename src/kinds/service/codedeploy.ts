@@ -14,6 +14,9 @@
  */
 import type { Gateway as AwsGateway } from '../../aws/index.js';
 import type { Json } from '../../model/json.js';
+import type { LiveCodeDeployDeployment, LiveService } from '../../model/live.js';
+import { TAG } from '../../model/resource.js';
+import { degradedRecordNames } from './degraded-record.js';
 
 export interface CodeDeployBlock {
   applicationName: string;
@@ -54,4 +57,39 @@ export async function deployThroughCodeDeploy(gw: AwsGateway, taskDefinitionArn:
     ...(block.description ? { description: block.description } : {}),
     revision: { revisionType: 'AppSpecContent', appSpecContent: { content: appSpecFor(taskDefinitionArn, service, block) } },
   });
+}
+
+const iso = (d: Date | undefined) => (d instanceof Date && !Number.isNaN(d.getTime()) ? d.toISOString() : undefined);
+
+/**
+ * The CodeDeploy deployment this controller started for a CODE_DEPLOY service (its id is
+ * recorded in `ecs-reconciler:deployment`), read with GetDeployment only while the service
+ * does not run the revision the controller gave it: that is the one time its outcome is
+ * unknown from ECS alone. A blue/green deployment that CodeDeploy failed or stopped leaves
+ * the original task set serving ([CodeDeploy] "Redeployment and rollback of a deployment":
+ * the service keeps the original task definition), which the diff alone would read as
+ * drift to deploy again. Once the degraded record names the deployment, its failure is
+ * known without a call.
+ */
+export async function readOwnCodeDeployDeployment(gw: AwsGateway, live: LiveService): Promise<LiveCodeDeployDeployment | undefined> {
+  const started = live.tags[TAG.deployment];
+  const given = live.tags[TAG.taskDefinition];
+  if (!usesCodeDeploy(live.spec) || !started?.startsWith('d-') || !given) return undefined;
+  const running = live.primaryRevision?.arn ?? live.deployments.find((d) => d.status === 'PRIMARY')?.taskDefinitionArn;
+  if (running === given || degradedRecordNames(live, started)) return undefined;
+  const info = await gw.getCodeDeployDeployment(started);
+  const error = info.errorInformation;
+  const at = iso(info.completeTime) ?? iso(info.createTime);
+  return {
+    id: started,
+    status: info.status ?? 'Unknown',
+    ...(error?.code || error?.message ? { reason: [error.code, error.message].filter(Boolean).join(': ') } : {}),
+    rolledBack: Boolean(info.rollbackInfo?.rollbackDeploymentId),
+    ...(at ? { at } : {}),
+  };
+}
+
+/** CodeDeploy's terminal statuses that leave the new revision out of service ([CodeDeploy] DeploymentInfo.status). */
+export function codeDeployFailed(d: LiveCodeDeployDeployment | undefined): boolean {
+  return d?.status === 'Failed' || d?.status === 'Stopped';
 }

@@ -13,7 +13,9 @@ import { recordedRevision, recordedRevisionOf } from '../../model/revision-recor
 import { readClusterCapacity } from '../cluster/capacity.js';
 import type { LiveReadScope, NamedReadScope } from '../kind.js';
 import { readRevision, revisionsRecordedOn } from '../task-definition/read.js';
+import { readOwnCodeDeployDeployment } from './codedeploy.js';
 import { scalingFromApi, scalingResourceId } from './scaling-read.js';
+import { readServiceTasks, rolloutUnderWay } from './tasks.js';
 
 function iso(d: unknown): string | undefined {
   return d instanceof Date ? d.toISOString() : typeof d === 'string' ? d : undefined;
@@ -71,10 +73,27 @@ async function serviceFromApi(
     live.primaryRevision =
       recorded?.get(primaryArn) ?? (rec ? recordedRevision(rec.arn, rec.hash, live.tags[TAG.managedBy]) : await readRevision(gw, primaryArn));
   }
+  const codeDeployDeployment = await readOwnCodeDeployDeployment(gw, live);
+  if (codeDeployDeployment) live.codeDeployDeployment = codeDeployDeployment;
   // Health detail costs calls: only for a deployment that reports failed tasks (cached per failure count).
   // (after a circuit-breaker rollback the failed tasks are the ACTIVE deployment's, not the PRIMARY's)
   const failing = live.deployments.find((d) => d.status === 'PRIMARY' && d.failedTasks > 0) ?? live.deployments.find((d) => d.failedTasks > 0);
-  if (failing) {
+  if (rolloutUnderWay(live)) {
+    // the task list while a rollout is under way; its stopped tasks say why the rollout's
+    // tasks failed (no second read): all of them when a deployment counts failed tasks,
+    // else those the PRIMARY deployment started (ECS's startedBy), which a rollout stops only when they fail
+    const tasks = await readServiceTasks(gw, cluster, live.name);
+    live.tasks = tasks;
+    const primaryId = live.deployments.find((d) => d.status === 'PRIMARY')?.id;
+    const stopped = tasks.filter((t) => t.lastStatus === 'STOPPED' && (failing || (primaryId !== undefined && t.startedBy === primaryId)));
+    if (stopped.length)
+      live.stoppedTasks = stopped.map((t) => ({
+        arn: t.arn,
+        lastStatus: t.lastStatus,
+        ...(t.stoppedReason ? { stoppedReason: t.stoppedReason } : {}),
+        ...(t.stoppedAt ? { stoppedAt: t.stoppedAt } : {}),
+      }));
+  } else if (failing) {
     const tasks = await gw.describeStoppedTasks(cluster, live.name, `${live.arn}|${failing.id ?? failing.taskDefinitionArn}|${failing.failedTasks}`);
     live.stoppedTasks = tasks.map((t) => ({
       arn: t.taskArn ?? '',

@@ -1,10 +1,10 @@
 /** The Service's part of the report: rollout health and auto scaling. */
 import { z } from 'zod';
 import { CHANGE_CAUSES, type ResourceDiff } from '../../diff/types.js';
-import type { LiveService } from '../../model/live.js';
-import { revisionOf } from '../../model/revision-arn.js';
+import type { LiveService, LiveServiceTask } from '../../model/live.js';
 import { serviceCapacityProviders } from '../cluster/capacity.js';
-import { isOurDeployment, primaryDeployment } from './rollout.js';
+import { isOurDeployment, primaryDeployment, revisionLabel } from './rollout.js';
+import { TASK_STATES, tasksByStatus } from './tasks.js';
 
 export const ReportScalingSchema = z.object({
   desiredCount: z.number(),
@@ -36,9 +36,18 @@ export const ServiceHealthSchema = z.object({
   failedTasks: z.number().describe('tasks the PRIMARY deployment failed to start'),
   tasks: z
     .record(z.string(), z.number())
-    .describe('tasks by last status: PENDING, RUNNING (from the service), STOPPING, STOPPED (read when a deployment reports failed tasks)'),
+    .describe(
+      'tasks by last status: PENDING, RUNNING, STOPPING, STOPPED; from the task list while a rollout is under way (tasksFrom "task list"), else PENDING and RUNNING from the service counts and the STOPPED tasks of a failing deployment',
+    ),
+  tasksFrom: z
+    .enum(['task list', 'service counts'])
+    .describe('where the task counts come from: the task list is read only while a rollout is under way (or on demand: /report/tasks)'),
   stoppedReasons: z.array(z.object({ task: z.string(), reason: z.string(), stoppedAt: z.string().optional() })),
   events: z.array(z.object({ at: z.string().optional(), message: z.string() })).describe('the latest service events, newest first'),
+  codeDeployDeployment: z
+    .object({ id: z.string(), status: z.string(), reason: z.string().optional() })
+    .optional()
+    .describe("CODE_DEPLOY: the CodeDeploy deployment this controller started, while the revision it gave is not in place (CodeDeploy's status)"),
   runsOn: z.array(z.string()).optional().describe("the capacity it runs on: its strategy's providers (the cluster default included), or its launch type"),
 });
 export type ReportScaling = z.infer<typeof ReportScalingSchema>;
@@ -52,15 +61,14 @@ declare module '../kind.js' {
 
 export function serviceHealth(s: LiveService): ServiceHealth {
   const primary = primaryDeployment(s);
-  const tasks: Record<string, number> = { PENDING: s.pendingCount, RUNNING: s.runningCount };
-  for (const t of s.stoppedTasks ?? []) tasks[t.lastStatus] = (tasks[t.lastStatus] ?? 0) + 1;
-  const arn = primary?.taskDefinitionArn ?? '';
+  const tasks: Record<string, number> = s.tasks ? tasksByStatus(s.tasks) : { PENDING: s.pendingCount, RUNNING: s.runningCount };
+  if (!s.tasks) for (const t of s.stoppedTasks ?? []) tasks[t.lastStatus] = (tasks[t.lastStatus] ?? 0) + 1;
   return {
     ...(primary
       ? {
           primaryDeployment: {
             id: primary.id ?? '',
-            revision: arn.startsWith('arn:') ? `${revisionOf(arn).family}:${revisionOf(arn).revision}` : arn,
+            revision: revisionLabel(primary.taskDefinitionArn),
             ...(primary.rolloutState ? { rolloutState: primary.rolloutState } : {}),
             ...(primary.rolloutStateReason ? { rolloutStateReason: primary.rolloutStateReason } : {}),
             startedByThisController: isOurDeployment(s, primary, undefined),
@@ -76,11 +84,21 @@ export function serviceHealth(s: LiveService): ServiceHealth {
     deployments: s.deployments.length,
     failedTasks: primary?.failedTasks ?? 0,
     tasks,
+    tasksFrom: s.tasks ? 'task list' : 'service counts',
     stoppedReasons: (s.stoppedTasks ?? [])
       .filter((t) => t.stoppedReason)
       .slice(0, 5)
       .map((t) => ({ task: t.arn.slice(t.arn.lastIndexOf('/') + 1), reason: t.stoppedReason!, ...(t.stoppedAt ? { stoppedAt: t.stoppedAt } : {}) })),
     events: s.events.slice(0, 5).map((e) => ({ ...(e.createdAt ? { at: e.createdAt } : {}), message: e.message })),
+    ...(s.codeDeployDeployment
+      ? {
+          codeDeployDeployment: {
+            id: s.codeDeployDeployment.id,
+            status: s.codeDeployDeployment.status,
+            ...(s.codeDeployDeployment.reason ? { reason: s.codeDeployDeployment.reason } : {}),
+          },
+        }
+      : {}),
     // ECS reports the strategy it placed the service with (a cluster default included) or its launch type
     runsOn: serviceCapacityProviders(s.spec),
   };
@@ -104,5 +122,57 @@ export function serviceScaling(d: ResourceDiff & { live: LiveService }): ReportS
     policies: [...(s.targetTracking ?? []), ...(s.stepScaling ?? [])].map((p) => p.policyName).sort(),
     scheduledActions: (s.scheduled ?? []).map((a) => a.name).sort(),
     desiredCountCause: owned ? 'autoscaler' : changed ? (changed.cause === 'manifest' ? 'manifest' : 'out-of-band') : 'manifest',
+  };
+}
+
+/** "PENDING 1, RUNNING 2, STOPPING 0, STOPPED 3": a task's life in order, then any other status ECS gave. */
+export function tasksByStateText(tasks: Readonly<Record<string, number>>): string {
+  const known: readonly string[] = TASK_STATES;
+  const order = [
+    ...TASK_STATES,
+    ...Object.keys(tasks)
+      .filter((k) => !known.includes(k))
+      .sort(),
+  ];
+  return order.map((st) => `${st} ${tasks[st] ?? 0}`).join(', ');
+}
+
+const ServiceTaskListSchema = z.object({
+  service: z.string().describe('the resource id'),
+  readAt: z.string().describe('when the list was read (ISO time)'),
+  tasks: z.record(z.string(), z.number()).describe('tasks by last status'),
+  list: z.array(
+    z.object({
+      task: z.string().describe('the task id'),
+      lastStatus: z.string(),
+      desiredStatus: z.string().optional(),
+      revision: z.string().optional().describe('family:revision'),
+      startedBy: z.string().optional().describe('for a service task: its deployment id'),
+      startedAt: z.string().optional(),
+      stoppedAt: z.string().optional(),
+      stopCode: z.string().optional(),
+      stoppedReason: z.string().optional(),
+    }),
+  ),
+});
+export type ServiceTaskList = z.infer<typeof ServiceTaskListSchema>;
+
+/** A service's task list as /report/tasks answers it. */
+export function serviceTaskList(id: string, tasks: readonly LiveServiceTask[], readAt: Date): ServiceTaskList {
+  return {
+    service: id,
+    readAt: readAt.toISOString(),
+    tasks: tasksByStatus(tasks),
+    list: tasks.map((t) => ({
+      task: t.arn.slice(t.arn.lastIndexOf('/') + 1),
+      lastStatus: t.lastStatus,
+      ...(t.desiredStatus ? { desiredStatus: t.desiredStatus } : {}),
+      ...(t.taskDefinitionArn ? { revision: revisionLabel(t.taskDefinitionArn) } : {}),
+      ...(t.startedBy ? { startedBy: t.startedBy } : {}),
+      ...(t.startedAt ? { startedAt: t.startedAt } : {}),
+      ...(t.stoppedAt ? { stoppedAt: t.stoppedAt } : {}),
+      ...(t.stopCode ? { stopCode: t.stopCode } : {}),
+      ...(t.stoppedReason ? { stoppedReason: t.stoppedReason } : {}),
+    })),
   };
 }

@@ -27,33 +27,16 @@ import type { DegradedSummary } from '../../diff/types.js';
 import type { LiveDeployment, LiveService } from '../../model/live.js';
 import { ANNOTATION, type DesiredResource, TAG } from '../../model/resource.js';
 import { revisionOf } from '../../model/revision-arn.js';
-import { usesCodeDeploy } from './codedeploy.js';
-
-interface DegradedRecord {
-  desiredHash: string;
-  retryHash: string;
-  since: string;
-  deploymentId: string;
-  revision: string;
-  rolledBack: boolean;
-}
-
-function formatDegradedTag(r: DegradedRecord): string {
-  return `${r.desiredHash} ${r.retryHash} ${r.since} ${r.deploymentId} ${r.revision} ${r.rolledBack ? 'rolled-back' : 'failed'}`;
-}
-
-function parseDegradedTag(value: string | undefined): DegradedRecord | undefined {
-  const m = /^([0-9a-f]+) ([0-9a-f]+) (\S+) (\S+) (\S+) (rolled-back|failed)$/.exec(value ?? '');
-  if (!m || Number.isNaN(Date.parse(m[3]!))) return undefined;
-  return { desiredHash: m[1]!, retryHash: m[2]!, since: m[3]!, deploymentId: m[4]!, revision: m[5]!, rolledBack: m[6] === 'rolled-back' };
-}
+import { codeDeployFailed, usesCodeDeploy } from './codedeploy.js';
+import { type DegradedRecord, formatDegradedTag, parseDegradedTag } from './degraded-record.js';
 
 /** The retry annotation's value as the record keeps it (any string: hashed, so the tag stays within ECS's tag characters). */
 function retryHashOf(d: Pick<DesiredResource, 'annotations'> | undefined): string {
   return specHash(d?.annotations[ANNOTATION.retry] ?? '');
 }
 
-function revisionLabel(arn: string): string {
+/** family:revision of a task definition ARN, for people (the ARN itself when it is not one). */
+export function revisionLabel(arn: string): string {
   if (!arn.startsWith('arn:')) return arn || '(none)';
   const { family, revision } = revisionOf(arn);
   return `${family}:${revision}`;
@@ -206,18 +189,39 @@ export function judgeRollout(live: LiveService, d: DesiredResource | undefined, 
         degradedTag: formatDegradedTag(next),
       };
     }
+    // CODE_DEPLOY: CodeDeploy failed or stopped our deployment (the original task set keeps
+    // serving): degraded like an ECS rollback, the same record, the same no-redeploy rule
+    const cd = live.codeDeployDeployment;
+    if (cd && codeDeployFailed(cd) && record?.deploymentId !== cd.id && opts.appliedHash === opts.desiredHash) {
+      const next: DegradedRecord = {
+        desiredHash: opts.desiredHash,
+        retryHash,
+        since: cd.at ?? new Date(0).toISOString(),
+        deploymentId: cd.id,
+        revision: revisionLabel(ourRevisionArn(live, d) ?? ''),
+        rolledBack: cd.rolledBack,
+      };
+      const reason = `CodeDeploy deployment ${cd.status}${cd.reason ? `: ${cd.reason}` : ''}`;
+      return {
+        degraded: { revision: next.revision, deploymentId: next.deploymentId, reason, rolledBack: next.rolledBack, since: next.since, stoppedReasons },
+        degradedTag: formatDegradedTag(next),
+      };
+    }
   }
   // CODE_DEPLOY: the service runs the new revision only once CodeDeploy's deployment has
-  // succeeded; until then (or when it failed) the same manifest is not deployed again
+  // succeeded; until then the same manifest is not deployed again. A failed one is degraded
+  // (above) until a new retry value answers its record: then it may be deployed again.
   const started = live.tags[TAG.deployment];
   const given = ourRevisionArn(live, d);
+  const retried = record !== undefined && record.deploymentId === started && record.retryHash !== retryHash;
   if (
     usesCodeDeploy(live.spec) &&
     started?.startsWith('d-') &&
     given &&
     (live.primaryRevision?.arn ?? primary?.taskDefinitionArn) !== given &&
     opts.appliedHash === opts.desiredHash &&
-    !opts.retryFailed
+    !opts.retryFailed &&
+    !retried
   ) {
     return {
       foreignRollout: `the CodeDeploy deployment ${started} this controller started for this manifest has not put ${revisionLabel(given)} in place (under way, or failed): not deployed again for the same manifest (apply --retry-failed to try again)`,

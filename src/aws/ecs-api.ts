@@ -22,6 +22,9 @@ export const BATCH = {
   // [API] DescribeCapacityProviders capacityProviders: "Up to 100 capacity providers can be described in an action"
   DescribeCapacityProviders: 100,
   DeleteMessageBatch: 10,
+  // [AAS] DescribeScalableTargets answers at most MaxResults (50) targets a page; an ECS
+  // service has one target of the DesiredCount dimension, so 50 ResourceIds fill one page
+  DescribeScalableTargets: 50,
 } as const;
 
 export const PAGE = {

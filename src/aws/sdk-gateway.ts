@@ -716,28 +716,35 @@ export class AwsGateway implements Gateway {
    * whole (paginated) rather than per service: three paginated calls however many
    * services scale, where asking per resource id would cost one or more per service.
    */
-  async listScalableTargets(): Promise<ScalableTarget[]> {
-    return this.paginate(
-      this.scaling,
-      (NextToken) =>
-        new DescribeScalableTargetsCommand({
-          ServiceNamespace: 'ecs',
-          ScalableDimension: ECS_SCALABLE_DIMENSION,
-          NextToken,
-          MaxResults: PAGE.applicationAutoScaling,
-        }),
-      (r: { ScalableTargets?: ScalableTarget[] }) => r.ScalableTargets,
-      'NextToken',
-    );
+  async listScalableTargets(resourceIds?: readonly string[]): Promise<ScalableTarget[]> {
+    const page = (ResourceIds?: string[]) =>
+      this.paginate(
+        this.scaling,
+        (NextToken) =>
+          new DescribeScalableTargetsCommand({
+            ServiceNamespace: 'ecs',
+            ScalableDimension: ECS_SCALABLE_DIMENSION,
+            ...(ResourceIds ? { ResourceIds } : {}),
+            NextToken,
+            MaxResults: PAGE.applicationAutoScaling,
+          }),
+        (r: { ScalableTargets?: ScalableTarget[] }) => r.ScalableTargets,
+        'NextToken',
+      );
+    if (!resourceIds) return page();
+    const out: ScalableTarget[] = [];
+    for (const batch of chunk(resourceIds, BATCH.DescribeScalableTargets)) out.push(...(await page(batch)));
+    return out;
   }
 
-  async listScalingPolicies(): Promise<ScalingPolicy[]> {
+  async listScalingPolicies(resourceId?: string): Promise<ScalingPolicy[]> {
     return this.paginate(
       this.scaling,
       (NextToken) =>
         new DescribeScalingPoliciesCommand({
           ServiceNamespace: 'ecs',
           ScalableDimension: ECS_SCALABLE_DIMENSION,
+          ...(resourceId ? { ResourceId: resourceId } : {}),
           NextToken,
           MaxResults: PAGE.applicationAutoScaling,
         }),
@@ -746,13 +753,14 @@ export class AwsGateway implements Gateway {
     );
   }
 
-  async listScheduledActions(): Promise<ScheduledAction[]> {
+  async listScheduledActions(resourceId?: string): Promise<ScheduledAction[]> {
     return this.paginate(
       this.scaling,
       (NextToken) =>
         new DescribeScheduledActionsCommand({
           ServiceNamespace: 'ecs',
           ScalableDimension: ECS_SCALABLE_DIMENSION,
+          ...(resourceId ? { ResourceId: resourceId } : {}),
           NextToken,
           MaxResults: PAGE.applicationAutoScaling,
         }),

@@ -16,7 +16,7 @@ import {
 import { projectLiveCluster, projectLiveService, projectLiveTaskDefinition } from '../diff/projection.js';
 import { readClusterCapacity } from '../kinds/cluster/capacity.js';
 import { kindOf, REGISTRY } from '../kinds/registry.js';
-import { scalingFromApi, scalingResourceId } from '../kinds/service/scaling-read.js';
+import { readScalingOf, scalingFromApi, scalingResourceId } from '../kinds/service/scaling-read.js';
 import {
   type Json,
   type LiveCluster,
@@ -304,17 +304,23 @@ export async function refreshLiveResources(
     }
     const byCluster = new Map<string, string[]>();
     for (const r of mine.filter((x) => x.kind === 'Service' && x.cluster)) byCluster.set(r.cluster!, [...(byCluster.get(r.cluster!) ?? []), r.name]);
+    // Auto scaling is re-read with the services, by their resource ids: a scalable target,
+    // policy or scheduled action changed by hand is drift that an event's pass and each
+    // resync slice must see (a slice is the resync of its resources), not only the next whole read.
+    const scaling = await readScalingOf(
+      gw,
+      [...byCluster].flatMap(([cluster, names]) => names.map((name) => scalingResourceId(cluster, name))),
+    );
     for (const [cluster, names] of byCluster) {
       const r = await gw.describeServices(cluster, names);
       for (const name of names) {
         const id = resourceId({ kind: 'Service', region, cluster, name });
-        const before = estate.services.get(id);
         estate.services.delete(id);
         const svc = r.services.find((s) => s.serviceName === name);
         if (!svc) continue;
         const live = await serviceFromApi(gw, svc, cluster, region, new Map());
-        // auto scaling is kept from the last full read (three whole-namespace reads otherwise)
-        if (before?.scaling) live.scaling = before.scaling;
+        const liveScaling = scaling.get(scalingResourceId(cluster, name));
+        if (liveScaling) live.scaling = liveScaling;
         estate.services.set(id, live);
       }
     }
@@ -322,9 +328,14 @@ export async function refreshLiveResources(
       const id = resourceId({ kind: 'TaskDefinition', region, name });
       const arns = (await gw.listTaskDefinitionArns({ familyPrefix: name })).filter((a) => revisionOf(a).family === name);
       arns.sort((a, b) => revisionOf(b).revision - revisionOf(a).revision);
+      const before = estate.families.get(id);
       estate.families.delete(id);
       if (!arns.length) continue;
-      const live = await familyFromRevisions(gw, region, name, arns, true, controllerId);
+      // a revision never changes: the ones the last read held are not described again
+      // (a resync slice refreshes 100 families; at 10,000 the gateway's revision cache cannot hold them all)
+      const known = new Map<string, LiveRevision>();
+      for (const r of [before?.latest, before?.latestManaged]) if (r) known.set(r.arn, r);
+      const live = await familyFromRevisions(gw, region, name, arns, true, controllerId, known);
       if (live) estate.families.set(id, live);
     }
   }

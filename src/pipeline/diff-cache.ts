@@ -230,10 +230,22 @@ export class DiffCache {
         return a;
       },
     };
+    // an option or a region's account is the same for every resource of the pass: fingerprinted
+    // once a pass, not once per cached resource that read it (20,000 checks in a targeted pass)
+    const passWide = new Map<string, string>();
+    const onceAPass = (key: string, fingerprint: () => string): string => {
+      let f = passWide.get(key);
+      if (f === undefined) {
+        f = fingerprint();
+        passWide.set(key, f);
+      }
+      return f;
+    };
     const answer = (read: Read): string => {
       if (read.source === 'offer') return offerFingerprint(offers.get(read.key));
-      if (read.source === 'account') return accountFingerprint(regionAccount(read.key));
-      if (read.source === 'option') return JSON.stringify((input as unknown as Record<string, unknown>)[read.key] ?? null);
+      if (read.source === 'account') return onceAPass(`account\u0000${read.key}`, () => accountFingerprint(regionAccount(read.key)));
+      if (read.source === 'option')
+        return onceAPass(`option\u0000${read.key}`, () => JSON.stringify((input as unknown as Record<string, unknown>)[read.key] ?? null));
       return liveFingerprint(liveCollection(input.live, read.source)?.get(read.key));
     };
     const diffOne = (id: string, d: DesiredResource, live: unknown, run: (pass: DiffPass) => ResourceDiff): ResourceDiff => {

@@ -30,6 +30,11 @@ export const BATCH = {
 export const PAGE = {
   ecs: 100,
   applicationAutoScaling: 50,
+  /**
+   * [AAS] DescribeScalingPolicies MaxResults: "This value can be between 1 and 10. The
+   * default value is 10." (DescribeScalableTargets and DescribeScheduledActions take 50)
+   */
+  scalingPolicies: 10,
   tagging: 100,
   /** DescribeCapacityProviders: maxResults "can be between 1 and 10" (API reference) */
   capacityProviders: 10,

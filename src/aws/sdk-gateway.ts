@@ -746,7 +746,7 @@ export class AwsGateway implements Gateway {
           ScalableDimension: ECS_SCALABLE_DIMENSION,
           ...(resourceId ? { ResourceId: resourceId } : {}),
           NextToken,
-          MaxResults: PAGE.applicationAutoScaling,
+          MaxResults: PAGE.scalingPolicies,
         }),
       (r: { ScalingPolicies?: ScalingPolicy[] }) => r.ScalingPolicies,
       'NextToken',

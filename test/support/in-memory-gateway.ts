@@ -955,7 +955,7 @@ export class InMemoryGateway implements Gateway {
       (NextToken) => ({ ServiceNamespace: 'ecs', ScalableDimension: ECS_SCALABLE_DIMENSION, ...(resourceId ? { ResourceId: resourceId } : {}), NextToken }),
       clone([...this.state.policies.values()].filter((p) => !resourceId || p.ResourceId === resourceId)),
       'application-autoscaling',
-      PAGE.applicationAutoScaling,
+      PAGE.scalingPolicies,
     );
   }
 

@@ -142,13 +142,13 @@ export function estateCounts(n, clusters = CLUSTERS) {
 
 export const LOWER_BOUND_FORMULA =
   'ceil(C/100) ListClusters + ceil(C/100) DescribeClusters + Σc ceil(Nc/100) ListServices + Σc ceil(Nc/10) DescribeServices' +
-  ' + max(1, ceil(N/100)) GetResources + ceil(R/100) ListTaskDefinitions + ceil(T/50) DescribeScalableTargets + [T>0]·max(1, ceil(P/50)) DescribeScalingPolicies + [T>0]·max(1, ceil(S/50)) DescribeScheduledActions';
+  ' + max(1, ceil(N/100)) GetResources + ceil(R/100) ListTaskDefinitions + ceil(T/50) DescribeScalableTargets + [T>0]·max(1, ceil(P/10)) DescribeScalingPolicies + [T>0]·max(1, ceil(S/50)) DescribeScheduledActions';
 
 /**
  * The fewest calls that see the whole live state of the estate when nothing changed,
  * each term at the API's page or batch maximum (C clusters, Nc services in cluster c,
  * N managed services of the region, R ACTIVE task definition revisions, T scalable
- * targets, P scaling policies, S scheduled actions; revision bodies are immutable, so
+ * targets, P scaling policies (10 a page: DescribeScalingPolicies MaxResults is at most 10), S scheduled actions; revision bodies are immutable, so
  * no DescribeTaskDefinition once cached). GetResources is the orphan search (managed
  * services in clusters no manifest names), ResourcesPerPage at most 100 (Resource
  * Groups Tagging API reference, GetResources).
@@ -163,7 +163,7 @@ export function lowerBound(counts) {
     GetResources: Math.max(1, c(counts.services / 100)),
     ListTaskDefinitions: Math.max(1, c(counts.taskDefinitionRevisions / 100)),
     DescribeScalableTargets: Math.max(1, c(counts.scalableTargets / 50)),
-    DescribeScalingPolicies: counts.scalableTargets ? Math.max(1, c(counts.scalingPolicies / 50)) : 0,
+    DescribeScalingPolicies: counts.scalableTargets ? Math.max(1, c(counts.scalingPolicies / 10)) : 0,
     DescribeScheduledActions: counts.scalableTargets ? Math.max(1, c(counts.scheduledActions / 50)) : 0,
   };
   return { total: Object.values(terms).reduce((a, b) => a + b, 0), terms };

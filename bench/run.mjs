@@ -17,6 +17,9 @@
 //   node bench/run.mjs --quick   (100 services, 1k in memory, a 1,000-service large
 //                                 estate: every row, in a few minutes)
 //   --large 0 skips the large estate; --sizes '' skips the 100/1,000 rows.
+//   --fake N: the in-memory gateway's rows (bench/fake-pass.mjs, compiled with
+//   bench/tsconfig.fake.json): N services (default 10000; 0 skips), warm passes, event
+//   heals and cold plans at 1,000 repeated --fake-repeat times (default 3, the median shown).
 //   Creating 10,000 services on the emulator takes a while on a small machine; to
 //   measure more than once on one estate, apply it once and keep the emulator up:
 //   node bench/run.mjs --endpoint URL --env-file PATH --large-apply-only apply.json
@@ -25,7 +28,7 @@
 //   image's NODE_OPTIONS (at 10,000 services the image's 160 MB heap runs out: see README)
 //   node bench/run.mjs --table-only bench/results.json   (print the table of a results file)
 //   node bench/run.mjs --combine A.json,B.json [--out FILE]   (the rows of A, the large estate of B)
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -48,6 +51,8 @@ const { values: args } = parseArgs({
     'large-clusters': { type: 'string', default: '10' },
     'read-budget': { type: 'string', default: '20' },
     quick: { type: 'boolean', default: false },
+    fake: { type: 'string', default: '10000' },
+    'fake-repeat': { type: 'string', default: '3' },
     'large-apply-only': { type: 'string' },
     'large-applied': { type: 'string' },
     combine: { type: 'string' },
@@ -71,7 +76,7 @@ if (args.help) {
   process.exit(0);
 }
 // --quick: a smoke run of every row in a few minutes (the figures mean little at that size)
-if (args.quick) Object.assign(args, { sizes: '100', 'pure-sizes': '1000', large: '1000' });
+if (args.quick) Object.assign(args, { sizes: '100', 'pure-sizes': '1000', large: '1000', fake: '1000', 'fake-repeat': '1' });
 const sizes = args['no-emulator'] ? [] : args.sizes.split(',').filter(Boolean).map(Number);
 const pureSizes = args['pure-sizes'].split(',').filter(Boolean).map(Number);
 const largeSize = args['no-emulator'] ? 0 : Number(args.large);
@@ -267,6 +272,7 @@ const TARGETS = {
   largePeakRssMb: 300,
   eventToUpdateMs: 2000,
   readsPerHourRatio: 20,
+  coldPlanCpuSeconds: 2,
 };
 
 function verdict(ok) {
@@ -339,6 +345,52 @@ function targetsOf(results) {
       met: L.readsPerHour.ratio >= TARGETS.readsPerHourRatio,
     });
   }
+  const F = results.fake;
+  if (F?.rows) {
+    const at = `${F.services.toLocaleString('en-US')}, in-memory gateway`;
+    const w = F.rows['warm full pass'];
+    const h = F.rows.readsPerHour;
+    out.push({
+      target: `warm pass ≤ 1.2× lower bound (${at})`,
+      value: `${w.calls} calls, ${F.rows.warmToLowerBound}×`,
+      met: F.rows.warmToLowerBound <= TARGETS.largeWarmToLowerBound,
+    });
+    out.push({
+      target: `controller CPU ≤ 3 s, warm pass (${at}, median of ${w.runs.length})`,
+      value: `${w.medianCpuSeconds} s`,
+      met: w.medianCpuSeconds <= TARGETS.largeWarmCpuSeconds,
+    });
+    if (w.maxPeakRssMb !== undefined)
+      out.push({
+        target: `peak RSS < 300 MB over the warm pass (${at}: the fake account shares the process)`,
+        value: `${w.maxPeakRssMb} MB`,
+        met: w.maxPeakRssMb < TARGETS.largePeakRssMb,
+      });
+    const heal = F.rows['event-driven heal'];
+    out.push({
+      target: `event → healing UpdateService < 2 s (${at}, median of ${heal.runs.length}, resync 30 min away)`,
+      value: `${heal.medianEventToUpdateServiceMs} ms wall, ${heal.medianCpuSeconds} s CPU`,
+      met: heal.medianEventToUpdateServiceMs < TARGETS.eventToUpdateMs,
+    });
+    out.push({
+      target: `read calls an hour ≥ 20× fewer than 60 s polling (${at}, the resync in slices, ${h.E} events an hour)`,
+      value: `${h.ratio}× fewer`,
+      met: h.ratio >= TARGETS.readsPerHourRatio,
+    });
+  }
+  if (F?.coldPlan) {
+    const c = F.coldPlan;
+    out.push({
+      target: `cold plan ≤ 1.2× lower bound (${c.services}, in-memory gateway)`,
+      value: `${c.calls} calls, ${c.callsToLowerBound}×`,
+      met: c.callsToLowerBound <= TARGETS.coldToLowerBound,
+    });
+    out.push({
+      target: `cold plan < 2 s CPU (${c.services}, in-memory gateway, new process, median of ${c.runs.length})`,
+      value: `${c.medianCpuSeconds} s (pass ${c.medianPassCpuSeconds} s + the CLI's modules ${c.medianCliModulesCpuSeconds} s)`,
+      met: c.medianCpuSeconds < TARGETS.coldPlanCpuSeconds,
+    });
+  }
   if (results.loadDiff10kMs !== undefined)
     out.push({ target: 'load + diff of 10,000 resources < 3 s', value: `${results.loadDiff10kMs} ms`, met: results.loadDiff10kMs < TARGETS.loadDiff10kMs });
   return out;
@@ -370,7 +422,7 @@ function renderLarge(L) {
     ['  the event pass: read, reads, all calls', `${L.event.read}, ${L.event.reads}, ${calls(L.event.calls)}`],
     ['read calls an hour, 60 s polling: 60 × F', `60 × ${h.fullPassReads} = ${h.polling60s.toLocaleString('en-US')}`],
     [
-      `read calls an hour, events + 30 min resync: 2 × F + E × e (E = ${h.assumedEventsPerHour})`,
+      `read calls an hour, events + 30 min resync counted as whole reads: 2 × F + E × e (E = ${h.assumedEventsPerHour}; in slices the resync reads more: the in-memory rows' C)`,
       `2 × ${h.fullPassReads} + ${h.assumedEventsPerHour} × ${h.eventPassReads} = ${h.eventsAndResync30m.toLocaleString('en-US')}, ${h.ratio}× fewer`,
     ],
     ['  events an hour at which it is still 20× fewer (E = F / e)', String(h.eventsPerHourAt20x)],
@@ -384,6 +436,64 @@ function renderLarge(L) {
     `Lower bound: ${calls(L.lowerBoundTerms)} = ${L.lowerBoundCalls}.`,
     `Reads an hour: ${h.formula}.`,
   ];
+}
+
+/** The in-memory gateway's rows (bench/fake-pass.mjs): the controller's own work, no emulator. */
+function renderFake(F) {
+  const calls = (c) =>
+    Object.entries(c)
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ');
+  const lines = [];
+  const rows = [];
+  if (F.rows) {
+    const R = F.rows;
+    const w = R['warm full pass'];
+    const heal = R['event-driven heal'];
+    const cycle = R['resync cycle in slices (reads only)'];
+    const h = R.readsPerHour;
+    const t = R['targeted pass (one event, nothing to heal)'];
+    rows.push(
+      ['warm full pass (nothing changed): calls, lower bound, ratio', `${w.calls}, ${R.lowerBoundCalls}, ${R.warmToLowerBound}×`],
+      [
+        `  controller CPU, median of ${w.runs.length} (each run; load average)`,
+        `${w.medianCpuSeconds} s (${w.runs.map((r) => `${r.cpuSeconds} s`).join(', ')}; load ${w.runs.map((r) => r.loadAverage).join(', ')})`,
+      ],
+      ['  wall time, median', `${w.medianWallMs} ms`],
+      ...(w.maxPeakRssMb !== undefined ? [['  peak RSS over the pass (VmHWM; the process holds the fake account too)', `${w.maxPeakRssMb} MB`]] : []),
+      ['first pass after a restart (everything diffed): CPU', `${R['first pass after a restart'].cpuSeconds} s`],
+      ['targeted pass, one event, nothing to heal: calls, CPU', `${t.calls}, ${t.cpuSeconds} s`],
+      [
+        `event → healing UpdateService (targeted pass, resync 30 min away), median of ${heal.runs.length}`,
+        `${heal.medianEventToUpdateServiceMs} ms wall (${heal.runs.map((r) => `${r.updateServiceAtMs} ms`).join(', ')}), ${heal.medianCpuSeconds} s CPU`,
+      ],
+      ['  the event pass: reads, all calls', `${heal.reads}, ${calls(heal.byOperation)}`],
+      [`one 30-minute resync in slices of at most 100 resources: slices, reads (C)`, `${cycle.slices}, ${cycle.reads}`],
+      ['  of which', calls(cycle.byOperation)],
+      ['read calls an hour, 60 s polling: 60 × F', `60 × ${h.F} = ${h.polling60s.toLocaleString('en-US')}`],
+      [
+        `read calls an hour, events + 30 min resync in slices: 2 × C + E × e (E = ${h.E})`,
+        `2 × ${h.C} + ${h.E} × ${h.e} = ${h.eventsAndResync30m.toLocaleString('en-US')}, ${h.ratio}× fewer`,
+      ],
+    );
+  }
+  if (F.coldPlan) {
+    const c = F.coldPlan;
+    rows.push(
+      [
+        `cold plan at ${c.services.toLocaleString('en-US')} services (a new process): calls, lower bound, DescribeTaskDefinition`,
+        `${c.calls}, ${c.lowerBoundCalls}, ${c.describeTaskDefinition}`,
+      ],
+      [
+        `  CPU, median of ${c.runs.length}: the pass and its JSON report, the CLI's modules`,
+        `${c.medianCpuSeconds} s: ${c.medianPassCpuSeconds} s + ${c.medianCliModulesCpuSeconds} s (passes ${c.runs.map((r) => `${r.passCpuSeconds} s`).join(', ')}; load ${c.runs.map((r) => r.loadAverage).join(', ')})`,
+      ],
+    );
+  }
+  lines.push(`| ${F.services.toLocaleString('en-US')} services, ${F.clusters} clusters, **in-memory gateway** (\`bench/fake-pass.mjs\`) | |`, '| --- | --- |');
+  lines.push(...rows.map((r) => `| ${r.join(' | ')} |`));
+  if (F.rows) lines.push('', `Reads an hour: ${F.rows.readsPerHour.formula}.`);
+  return lines;
 }
 
 export function renderTable(results) {
@@ -421,6 +531,7 @@ export function renderTable(results) {
     lines.push('');
   }
   if (results.large) lines.push(...renderLarge(results.large), '');
+  if (results.fake) lines.push(...renderFake(results.fake), '');
   if (results.pure?.length) {
     lines.push(
       '| in memory, no AWS | resources | YAML parse (one thread) | load: parse on every core, validate, references | load on one thread | diff (all in-sync) | plan | load + diff | per 1,000 resources |',
@@ -437,6 +548,27 @@ export function renderTable(results) {
   lines.push('| --- | --- | --- |');
   for (const t of targetsOf(results)) lines.push(`| ${t.target} | ${t.value} | ${verdict(t.met)} |`);
   return `${lines.join('\n')}\n`;
+}
+
+// ---- the in-memory gateway ---------------------------------------------------------
+
+/** bench/fake-pass.mjs in its own process (its figures are that process's alone); its rows. */
+function runFakePass(services, repeat) {
+  log(`in-memory gateway: ${services} services, cold plans at 1,000, ${repeat} run(s) each`);
+  const build = spawnSync(process.execPath, [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(ROOT, 'bench', 'tsconfig.fake.json')], {
+    stdio: 'inherit',
+  });
+  if (build.status !== 0) throw new Error('tsc -p bench/tsconfig.fake.json failed');
+  const out = join(mkdtempSync(join(tmpdir(), 'ecs-reconciler-bench-fake-')), 'fake.json');
+  const run = spawnSync(
+    process.execPath,
+    ['--expose-gc', join(ROOT, 'bench', 'fake-pass.mjs'), '--services', String(services), '--repeat', String(repeat), '--json', out],
+    { stdio: ['ignore', 'inherit', 'inherit'] },
+  );
+  if (run.status !== 0) throw new Error(`bench/fake-pass.mjs exited ${run.status}`);
+  const results = JSON.parse(readFileSync(out, 'utf8'));
+  rmSync(dirname(out), { recursive: true, force: true });
+  return results;
 }
 
 // ---- main --------------------------------------------------------------------------
@@ -459,6 +591,8 @@ async function main() {
   });
   const tenK = results.pure.find((p) => p.resources === 10000);
   if (tenK) results.loadDiff10kMs = tenK.loadDiffMs;
+
+  if (Number(args.fake)) results.fake = runFakePass(Number(args.fake), Number(args['fake-repeat']));
 
   if (sizes.length || largeSize) {
     let emu;

@@ -6,7 +6,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { DiffInput } from '../src/diff/resource-diff.js';
 import { REGISTRY } from '../src/kinds/registry.js';
-import { readLiveEstate } from '../src/live/index.js';
+import { emptyEstate, readLiveEstate } from '../src/live/index.js';
 import { type LoadResult, loadManifestTexts } from '../src/manifests/index.js';
 import type { LiveEstate } from '../src/model/live.js';
 import { diffEstate } from '../src/pipeline/diff.js';
@@ -223,6 +223,24 @@ describe('the diff cache', () => {
     }
     expect(cache.stats.hits).toBeGreaterThan(0);
     expect(cache.stats.misses).toBeGreaterThan(0);
+  });
+});
+
+describe('the order of the diffs with a cache', () => {
+  const clusters = (names: string[]) =>
+    load([names.map((n) => `apiVersion: ecs-reconciler/v1\nkind: Cluster\nmetadata: { name: ${n} }\nspec: {}\n`).join('---\n')]);
+  it('is the order without one, as resources come and go (names where localeCompare and code units disagree)', () => {
+    const cache = new DiffCache();
+    const passes = [
+      ['web', 'Api', 'b_x', 'bx', 'Zeta', 'alpha'],
+      ['web', 'Api', 'b_x', 'bx', 'Zeta', 'alpha', 'Beta', 'a-b', 'ab', 'A_b', 'zz'],
+      ['Api', 'bx', 'alpha', 'Beta', 'ab', 'Web', 'b-x', 'ZZ'],
+    ];
+    for (const names of passes) {
+      const loaded = clusters(names);
+      const ids = (diffs: ReturnType<typeof diffEstate>) => diffs.map((d) => d.id);
+      expect(ids(diffEstate(inputOf(loaded, emptyEstate()), cache))).toEqual(ids(diffEstate(inputOf(loaded, emptyEstate()))));
+    }
   });
 });
 

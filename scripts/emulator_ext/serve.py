@@ -299,6 +299,10 @@ def main() -> int:
 
         for name in tagging_gaps.apply():
             log(f"extension: {name}")
+        import autoscaling_gaps
+
+        for name in autoscaling_gaps.apply():
+            log(f"extension: {name}")
         import capacity
 
         for name in capacity.apply():

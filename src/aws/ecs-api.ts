@@ -22,11 +22,19 @@ export const BATCH = {
   // [API] DescribeCapacityProviders capacityProviders: "Up to 100 capacity providers can be described in an action"
   DescribeCapacityProviders: 100,
   DeleteMessageBatch: 10,
+  // [AAS] DescribeScalableTargets answers at most MaxResults (50) targets a page; an ECS
+  // service has one target of the DesiredCount dimension, so 50 ResourceIds fill one page
+  DescribeScalableTargets: 50,
 } as const;
 
 export const PAGE = {
   ecs: 100,
   applicationAutoScaling: 50,
+  /**
+   * [AAS] DescribeScalingPolicies MaxResults: "This value can be between 1 and 10. The
+   * default value is 10." (DescribeScalableTargets and DescribeScheduledActions take 50)
+   */
+  scalingPolicies: 10,
   tagging: 100,
   /** DescribeCapacityProviders: maxResults "can be between 1 and 10" (API reference) */
   capacityProviders: 10,

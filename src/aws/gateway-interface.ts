@@ -96,9 +96,15 @@ export interface Gateway extends LeaseGateway, EventsQueueGateway {
   untagResource(resourceArn: string, tagKeys: string[]): Promise<void>;
 
   // Application Auto Scaling (the ECS namespace, the DesiredCount dimension)
-  listScalableTargets(): Promise<ScalableTarget[]>;
-  listScalingPolicies(): Promise<ScalingPolicy[]>;
-  listScheduledActions(): Promise<ScheduledAction[]>;
+  /**
+   * The whole ECS namespace of the region, or, given `resourceIds` (service/CLUSTER/NAME),
+   * only those services' targets (a targeted pass or a resync slice: 50 ids a call)
+   */
+  listScalableTargets(resourceIds?: readonly string[]): Promise<ScalableTarget[]>;
+  /** the whole namespace, or one scalable target's (DescribeScalingPolicies takes one ResourceId) */
+  listScalingPolicies(resourceId?: string): Promise<ScalingPolicy[]>;
+  /** the whole namespace, or one scalable target's (DescribeScheduledActions takes one ResourceId) */
+  listScheduledActions(resourceId?: string): Promise<ScheduledAction[]>;
   registerScalableTarget(input: RegisterScalableTargetCommandInput): Promise<void>;
   deregisterScalableTarget(resourceId: string): Promise<void>;
   putScalingPolicy(input: PutScalingPolicyCommandInput): Promise<void>;

@@ -755,38 +755,56 @@ export class AwsGateway implements Gateway {
    * whole (paginated) rather than per service: three paginated calls however many
    * services scale, where asking per resource id would cost one or more per service.
    */
-  /** Every page of one of Application Auto Scaling's Describe calls, for the ECS namespace's service desired counts. */
+  /**
+   * Every page of one of Application Auto Scaling's Describe calls, for the ECS namespace's
+   * service desired counts; `filter` narrows it to named services (a slice's or an event's).
+   */
   private ecsScalingPages<P, T>(
     operation: string,
     paginator: (
       config: { client: ApplicationAutoScalingClient; pageSize: number },
-      input: { ServiceNamespace: 'ecs'; ScalableDimension: typeof ECS_SCALABLE_DIMENSION },
+      input: { ServiceNamespace: 'ecs'; ScalableDimension: typeof ECS_SCALABLE_DIMENSION; ResourceIds?: string[]; ResourceId?: string },
       options: { abortSignal?: AbortSignal },
     ) => AsyncIterable<P>,
     items: (page: P) => T[] | undefined,
+    pageSize: number,
+    filter: { ResourceIds?: string[]; ResourceId?: string } = {},
   ): Promise<T[]> {
     return this.allPages(
       operation,
-      (options) =>
-        paginator(
-          { client: this.scaling, pageSize: PAGE.applicationAutoScaling },
-          { ServiceNamespace: 'ecs', ScalableDimension: ECS_SCALABLE_DIMENSION },
-          options,
-        ),
+      (options) => paginator({ client: this.scaling, pageSize }, { ServiceNamespace: 'ecs', ScalableDimension: ECS_SCALABLE_DIMENSION, ...filter }, options),
       items,
     );
   }
 
-  async listScalableTargets(): Promise<ScalableTarget[]> {
-    return this.ecsScalingPages('DescribeScalableTargets', paginateDescribeScalableTargets, (r) => r.ScalableTargets);
+  async listScalableTargets(resourceIds?: readonly string[]): Promise<ScalableTarget[]> {
+    const page = (filter: { ResourceIds?: string[] }) =>
+      this.ecsScalingPages('DescribeScalableTargets', paginateDescribeScalableTargets, (r) => r.ScalableTargets, PAGE.applicationAutoScaling, filter);
+    if (!resourceIds) return page({});
+    const out: ScalableTarget[] = [];
+    for (const batch of chunk(resourceIds, BATCH.DescribeScalableTargets)) out.push(...(await page({ ResourceIds: batch })));
+    return out;
   }
 
-  async listScalingPolicies(): Promise<ScalingPolicy[]> {
-    return this.ecsScalingPages('DescribeScalingPolicies', paginateDescribeScalingPolicies, (r) => r.ScalingPolicies);
+  /** [API] DescribeScalingPolicies MaxResults: "Valid Range: Minimum value of 1. Maximum value of 10." */
+  async listScalingPolicies(resourceId?: string): Promise<ScalingPolicy[]> {
+    return this.ecsScalingPages(
+      'DescribeScalingPolicies',
+      paginateDescribeScalingPolicies,
+      (r) => r.ScalingPolicies,
+      PAGE.scalingPolicies,
+      resourceId ? { ResourceId: resourceId } : {},
+    );
   }
 
-  async listScheduledActions(): Promise<ScheduledAction[]> {
-    return this.ecsScalingPages('DescribeScheduledActions', paginateDescribeScheduledActions, (r) => r.ScheduledActions);
+  async listScheduledActions(resourceId?: string): Promise<ScheduledAction[]> {
+    return this.ecsScalingPages(
+      'DescribeScheduledActions',
+      paginateDescribeScheduledActions,
+      (r) => r.ScheduledActions,
+      PAGE.applicationAutoScaling,
+      resourceId ? { ResourceId: resourceId } : {},
+    );
   }
 
   async registerScalableTarget(input: RegisterScalableTargetCommandInput): Promise<void> {

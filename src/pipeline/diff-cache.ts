@@ -230,10 +230,22 @@ export class DiffCache {
         return a;
       },
     };
+    // an option or a region's account is the same for every resource of the pass: fingerprinted
+    // once a pass, not once per cached resource that read it (20,000 checks in a targeted pass)
+    const passWide = new Map<string, string>();
+    const onceAPass = (key: string, fingerprint: () => string): string => {
+      let f = passWide.get(key);
+      if (f === undefined) {
+        f = fingerprint();
+        passWide.set(key, f);
+      }
+      return f;
+    };
     const answer = (read: Read): string => {
       if (read.source === 'offer') return offerFingerprint(offers.get(read.key));
-      if (read.source === 'account') return accountFingerprint(regionAccount(read.key));
-      if (read.source === 'option') return JSON.stringify((input as unknown as Record<string, unknown>)[read.key] ?? null);
+      if (read.source === 'account') return onceAPass(`account\u0000${read.key}`, () => accountFingerprint(regionAccount(read.key)));
+      if (read.source === 'option')
+        return onceAPass(`option\u0000${read.key}`, () => JSON.stringify((input as unknown as Record<string, unknown>)[read.key] ?? null));
       return liveFingerprint(liveCollection(input.live, read.source)?.get(read.key));
     };
     const diffOne = (id: string, d: DesiredResource, live: unknown, run: (pass: DiffPass) => ResourceDiff): ResourceDiff => {
@@ -244,7 +256,8 @@ export class DiffCache {
         this.stats.hits++;
         for (const [k, v] of cached.offersMade) offers.set(k, v);
         // the diff of this pass names this pass's live record (same content): the last one is let go
-        const diff = live === undefined ? cached.diff : { ...cached.diff, live: live as ResourceDiff['live'] };
+        // (a targeted pass keeps most records as they were: the same object, no copy of the diff)
+        const diff = live === undefined || cached.diff.live === live ? cached.diff : { ...cached.diff, live: live as ResourceDiff['live'] };
         cached.diff = diff;
         return diff;
       }
@@ -268,6 +281,25 @@ export class DiffCache {
       return diff;
     };
     return { pass, diffOne };
+  }
+
+  /**
+   * The report's order of the last pass, for the next one's sort: ids are compared with
+   * localeCompare (what a reader expects), about 1.5 µs a comparison, 0.2 s of a pass at
+   * 20,000 resources. Two ids both known are in the order the last sort gave them; any
+   * other pair is compared as before, so the order is the same total order as a plain sort.
+   */
+  private lastOrder = new Map<string, number>();
+
+  compareIds(a: string, b: string): number {
+    const i = this.lastOrder.get(a);
+    const j = i === undefined ? undefined : this.lastOrder.get(b);
+    return j === undefined ? a.localeCompare(b) : i! - j;
+  }
+
+  /** After the sort: this pass's order, for the next one (bounded by the pass, as the entries are). */
+  rememberOrder(ids: readonly string[]): void {
+    this.lastOrder = new Map(ids.map((id, i) => [id, i]));
   }
 
   /** After a pass: only the resources it diffed are kept (a removed manifest's entry goes). */

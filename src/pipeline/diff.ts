@@ -109,7 +109,10 @@ export function diffEstate(input: DiffInput, cache?: DiffCache): ResourceDiff[] 
   }
 
   cache?.endPass();
-  return out.sort((a, b) => rankOf(a.kind) - rankOf(b.kind) || a.id.localeCompare(b.id));
+  const compareIds = cache ? (a: string, b: string) => cache.compareIds(a, b) : (a: string, b: string) => a.localeCompare(b);
+  out.sort((a, b) => rankOf(a.kind) - rankOf(b.kind) || compareIds(a.id, b.id));
+  cache?.rememberOrder(out.map((d) => d.id));
+  return out;
 }
 
 /** The partition and account of the region's live resources (roles given by name live there). */

@@ -69,16 +69,23 @@ describe('the events queue', () => {
   });
 
   it('a malformed event is logged, counted and deleted, and the daemon carries on', async () => {
+    // the lines after the send, counted from before it: the daemon's long poll can log the drop before the send's answer is back
+    const beforeSend = daemon.lines.length;
     await sqs.send(new SendMessageCommand({ QueueUrl: url, MessageBody: 'this is not an EventBridge event' }));
-    await daemon.waitForNext((l) => l.msg.startsWith('malformed event dropped'), 30_000, 'the malformed event');
+    await daemon.waitFor((l) => daemon.lines.indexOf(l) >= beforeSend && l.msg.startsWith('malformed event dropped'), 30_000, 'the malformed event');
     await expect.poll(() => queueDepth(sqs, url), { timeout: 10_000 }).toBe(0);
     const metrics = await daemon.get('/metrics');
     expect(metrics.text).toContain('ecs_reconciler_events_total{verdict="malformed"} 1');
     expect((await daemon.get('/healthz')).status).toBe(200);
     // and still heals the next real event
     await ecsClient().send(new UpdateServiceCommand({ cluster: 'prod', service: 'api', desiredCount: 6 }));
+    const beforeEvent = daemon.lines.length;
     await sqs.send(new SendMessageCommand({ QueueUrl: url, MessageBody: cloudTrailUpdateService('prod', 'api', 6) }));
-    await daemon.waitForNext((l) => l.msg === 'update-service Service/us-east-1/prod/api applied', 30_000, 'the healing UpdateService');
+    await daemon.waitFor(
+      (l) => daemon.lines.indexOf(l) >= beforeEvent && l.msg === 'update-service Service/us-east-1/prod/api applied',
+      30_000,
+      'the healing UpdateService',
+    );
   });
 
   it('a queue that cannot be read falls back to the resync and says so in the log, /readyz and /metrics', async () => {

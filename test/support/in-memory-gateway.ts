@@ -942,7 +942,23 @@ export class InMemoryGateway implements Gateway {
 
   // ---- Application Auto Scaling ----------------------------------------------------
 
-  async listScalableTargets(): Promise<ScalableTarget[]> {
+  async listScalableTargets(resourceIds?: readonly string[]): Promise<ScalableTarget[]> {
+    if (resourceIds) {
+      const out: ScalableTarget[] = [];
+      for (const ResourceIds of chunk(resourceIds, BATCH.DescribeScalableTargets)) {
+        const wanted = new Set(ResourceIds);
+        out.push(
+          ...this.page(
+            'DescribeScalableTargets',
+            (NextToken) => ({ ServiceNamespace: 'ecs', ScalableDimension: ECS_SCALABLE_DIMENSION, ResourceIds, NextToken }),
+            clone([...this.state.targets.values()].filter((t) => wanted.has(t.ResourceId ?? ''))),
+            'application-autoscaling',
+            PAGE.applicationAutoScaling,
+          ),
+        );
+      }
+      return out;
+    }
     return this.page(
       'DescribeScalableTargets',
       (NextToken) => ({ ServiceNamespace: 'ecs', ScalableDimension: ECS_SCALABLE_DIMENSION, NextToken }),
@@ -952,21 +968,21 @@ export class InMemoryGateway implements Gateway {
     );
   }
 
-  async listScalingPolicies(): Promise<ScalingPolicy[]> {
+  async listScalingPolicies(resourceId?: string): Promise<ScalingPolicy[]> {
     return this.page(
       'DescribeScalingPolicies',
-      (NextToken) => ({ ServiceNamespace: 'ecs', ScalableDimension: ECS_SCALABLE_DIMENSION, NextToken }),
-      clone([...this.state.policies.values()]),
+      (NextToken) => ({ ServiceNamespace: 'ecs', ScalableDimension: ECS_SCALABLE_DIMENSION, ...(resourceId ? { ResourceId: resourceId } : {}), NextToken }),
+      clone([...this.state.policies.values()].filter((p) => !resourceId || p.ResourceId === resourceId)),
       'application-autoscaling',
-      PAGE.applicationAutoScaling,
+      PAGE.scalingPolicies,
     );
   }
 
-  async listScheduledActions(): Promise<ScheduledAction[]> {
+  async listScheduledActions(resourceId?: string): Promise<ScheduledAction[]> {
     return this.page(
       'DescribeScheduledActions',
-      (NextToken) => ({ ServiceNamespace: 'ecs', ScalableDimension: ECS_SCALABLE_DIMENSION, NextToken }),
-      clone([...this.state.scheduled.values()]),
+      (NextToken) => ({ ServiceNamespace: 'ecs', ScalableDimension: ECS_SCALABLE_DIMENSION, ...(resourceId ? { ResourceId: resourceId } : {}), NextToken }),
+      clone([...this.state.scheduled.values()].filter((a) => !resourceId || a.ResourceId === resourceId)),
       'application-autoscaling',
       PAGE.applicationAutoScaling,
     );

@@ -31,9 +31,12 @@ export function clusterProviderIds(d: DesiredResource): string[] {
 }
 
 export function clusterReferenceProblems(d: DesiredResource, all: readonly DesiredResource[]): Problem[] {
+  const named = clusterProviderNames(clusterSpecOf(d));
+  // most clusters name no provider, or only FARGATE: no walk of every manifest for them (10,000 services, issue 19)
+  if (named.every(({ name }) => RESERVED.has(name))) return [];
   const manifests = all.filter((r) => r.kind === 'CapacityProvider' && r.region === d.region).map((r) => r.name);
   const problems: Problem[] = [];
-  for (const { name, path } of clusterProviderNames(clusterSpecOf(d))) {
+  for (const { name, path } of named) {
     if (RESERVED.has(name) || manifests.includes(name)) continue;
     const guess = closestWord(name, [...manifests, ...RESERVED]);
     if (!guess) continue;

@@ -8,13 +8,13 @@
 import { type Gateway as AwsGateway, nameFromArn, type LiveService as SdkService, tagsFromList } from '../../aws/index.js';
 import { projectLiveService } from '../../diff/projection.js';
 import type { Json, LiveDeployment, LiveRevision, LiveService } from '../../model/live.js';
-import { resourceId, TAG } from '../../model/resource.js';
+import { TAG } from '../../model/resource.js';
 import { recordedRevision, recordedRevisionOf } from '../../model/revision-record.js';
 import { readClusterCapacity } from '../cluster/capacity.js';
 import type { LiveReadScope, NamedReadScope } from '../kind.js';
 import { readRevision, revisionsRecordedOn } from '../task-definition/read.js';
 import { readOwnCodeDeployDeployment } from './codedeploy.js';
-import { scalingFromApi, scalingResourceId } from './scaling-read.js';
+import { readScalingOf, scalingFromApi, scalingResourceId } from './scaling-read.js';
 import { readServiceTasks, rolloutUnderWay } from './tasks.js';
 
 function iso(d: unknown): string | undefined {
@@ -169,6 +169,13 @@ export async function readServices(gw: AwsGateway, region: string, scope: LiveRe
 export async function readNamedServices(gw: AwsGateway, region: string, scope: NamedReadScope<LiveService>): Promise<LiveService[]> {
   const byCluster = new Map<string, string[]>();
   for (const r of scope.refs) if (r.cluster) byCluster.set(r.cluster, [...(byCluster.get(r.cluster) ?? []), r.name]);
+  // Auto scaling is re-read with the services, by their resource ids: a scalable target,
+  // policy or scheduled action changed by hand is drift that an event's pass and each
+  // resync slice must see (a slice is the resync of its resources), not only the next whole read.
+  const scaling = await readScalingOf(
+    gw,
+    [...byCluster].flatMap(([cluster, names]) => names.map((name) => scalingResourceId(cluster, name))),
+  );
   const out: LiveService[] = [];
   for (const [cluster, names] of byCluster) {
     const r = await gw.describeServices(cluster, names);
@@ -176,9 +183,8 @@ export async function readNamedServices(gw: AwsGateway, region: string, scope: N
       const svc = r.services.find((s) => s.serviceName === name);
       if (!svc) continue;
       const live = await serviceFromApi(gw, svc, cluster, region, new Map());
-      // auto scaling is kept from the last full read (three whole-namespace reads otherwise)
-      const before = scope.before.get(resourceId({ kind: 'Service', region, cluster, name }));
-      if (before?.scaling) live.scaling = before.scaling;
+      const liveScaling = scaling.get(scalingResourceId(cluster, name));
+      if (liveScaling) live.scaling = liveScaling;
       out.push(live);
     }
   }

@@ -1,5 +1,5 @@
 /** Application Auto Scaling's PascalCase objects to the manifest's camelCase `autoScaling` shape. */
-import { type ScalableTarget, type ScalingPolicy, type ScheduledAction, withKeyCase } from '../../aws/index.js';
+import { type Gateway as AwsGateway, type ScalableTarget, type ScalingPolicy, type ScheduledAction, withKeyCase } from '../../aws/index.js';
 import type { Json } from '../../model/live.js';
 
 const camel = (value: unknown): unknown => withKeyCase(value, 'lower');
@@ -64,4 +64,20 @@ export function scalingFromApi(target: ScalableTarget, policies: readonly Scalin
 /** `service/<cluster>/<service>`: Application Auto Scaling's resource id of an ECS service. */
 export function scalingResourceId(cluster: string, service: string): string {
   return `service/${cluster}/${service}`;
+}
+
+/**
+ * The auto scaling of the named services only (service/CLUSTER/NAME ids), for a targeted
+ * pass or a resync slice: DescribeScalableTargets by ResourceIds (50 a call), then the
+ * policies and scheduled actions of each service that has a target (those two calls take
+ * one ResourceId). A service without a target is absent from the answer: no scaling live.
+ */
+export async function readScalingOf(gw: AwsGateway, resourceIds: readonly string[]): Promise<Map<string, Json>> {
+  const out = new Map<string, Json>();
+  if (!resourceIds.length) return out;
+  for (const target of await gw.listScalableTargets(resourceIds)) {
+    const id = target.ResourceId ?? '';
+    out.set(id, scalingFromApi(target, await gw.listScalingPolicies(id), await gw.listScheduledActions(id)));
+  }
+  return out;
 }

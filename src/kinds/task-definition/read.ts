@@ -8,7 +8,7 @@
 import type { Gateway as AwsGateway, Gateways as AwsGateways } from '../../aws/index.js';
 import { projectLiveTaskDefinition } from '../../diff/projection.js';
 import type { Json, LiveEstate, LiveRevision, LiveTaskDefinitionFamily } from '../../model/live.js';
-import { TAG } from '../../model/resource.js';
+import { resourceId, TAG } from '../../model/resource.js';
 import { revisionOf } from '../../model/revision-arn.js';
 import { recordedRevision, recordedRevisionOf } from '../../model/revision-record.js';
 import type { LiveReadScope, NamedReadScope } from '../kind.js';
@@ -109,7 +109,12 @@ export async function readNamedFamilies(gw: AwsGateway, region: string, scope: N
     const arns = (await gw.listTaskDefinitionArns({ familyPrefix: name })).filter((a) => revisionOf(a).family === name);
     arns.sort((a, b) => revisionOf(b).revision - revisionOf(a).revision);
     if (!arns.length) continue;
-    const live = await familyFromRevisions(gw, region, name, arns, true, scope.controllerId);
+    // a revision never changes: the ones the last read held are not described again
+    // (a resync slice refreshes 100 families; at 10,000 the gateway's revision cache cannot hold them all)
+    const before = scope.before.get(resourceId({ kind: 'TaskDefinition', region, name }));
+    const known = new Map<string, LiveRevision>();
+    for (const r of [before?.latest, before?.latestManaged]) if (r) known.set(r.arn, r);
+    const live = await familyFromRevisions(gw, region, name, arns, true, scope.controllerId, known);
     if (live) out.push(live);
   }
   return out;

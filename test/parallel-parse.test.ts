@@ -18,6 +18,8 @@ function estate(services: number): Array<{ file: string; text: string }> {
   return files;
 }
 
+// about 10 s alone; beside the integration files on a shared 2-core machine it has taken
+// over 80 s of wall time: the limit only catches a hang
 describe('parsing a big folder on every core', () => {
   it('gives the same resources and problems, in the same order, as one thread', async () => {
     expect(existsSync(new URL('parse-worker.js', dist)), 'run npm run build first: the worker is compiled JavaScript').toBe(true);
@@ -33,5 +35,5 @@ describe('parsing a big folder on every core', () => {
     expect(parallel).toHaveLength(files.length);
     expect(JSON.stringify(parallel)).toBe(JSON.stringify(sequential));
     expect(parallel.flatMap((p) => p.problems).length).toBe(Math.ceil(6000 / 97));
-  }, 60_000);
+  }, 300_000);
 });

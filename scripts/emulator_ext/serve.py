@@ -12,6 +12,8 @@ Started by scripts/emulator (which installs moto into .venv first); see
                                   It disarms the test hooks too.
   POST   /ecs-reconciler/test-hooks/fighter  -> arms a test hook, not ECS behaviour: see
   DELETE /ecs-reconciler/test-hooks/fighter     test_hooks.py ("another tool fighting")
+  POST   /ecs-reconciler/test-hooks/hold     -> holds a service's rollouts, a test hook: see
+  DELETE /ecs-reconciler/test-hooks/hold        test_hooks.py ("a rollout that takes its time")
 """
 
 from __future__ import annotations
@@ -93,6 +95,20 @@ def wrap_app(app: Callable[..., Iterable[bytes]]) -> Callable[..., Iterable[byte
             else:
                 start_response("405 Method Not Allowed", [("Content-Type", "application/json")])
                 return [b'{"error": "POST to arm, DELETE to disarm"}']
+        elif path == "/ecs-reconciler/test-hooks/hold":
+            if method == "DELETE":
+                body = json.dumps({"released": test_hooks.release_holds()}).encode()
+            elif method == "POST":
+                length = int(environ.get("CONTENT_LENGTH") or 0)
+                try:
+                    spec = json.loads(environ["wsgi.input"].read(length) or b"{}")
+                    body = json.dumps(test_hooks.arm_hold(spec)).encode()
+                except (ValueError, KeyError) as exc:
+                    start_response("400 Bad Request", [("Content-Type", "application/json")])
+                    return [json.dumps({"error": str(exc)}).encode()]
+            else:
+                start_response("405 Method Not Allowed", [("Content-Type", "application/json")])
+                return [b'{"error": "POST to hold, DELETE to release"}']
         else:
             return app(environ, start_response)
         start_response(

@@ -15,6 +15,18 @@ UpdateService. Armed by
 after which every UpdateService of that service is answered as ECS answers it and then
 the field is set back to `value` (what DescribeServices shows from then on), as if the
 other tool had run right after. `DELETE` on the same path disarms every fighter.
+
+HOLD - "a rollout that takes its time": a real ECS rollout takes minutes (image pulls,
+health checks, draining), the emulator's ECS_EMULATOR_ROLLOUT_SECONDS (1 s in the tests);
+a test that needs a rollout still under way at its next call, on a machine busy enough
+that a second can pass between two calls, holds that service's rollouts. Armed by
+
+  POST /ecs-reconciler/test-hooks/hold
+       {"region": "us-east-1", "cluster": "batch", "service": "worker"}
+
+after which the service's deployments do not move (its tasks stay PENDING, a new
+deployment stays IN_PROGRESS) until `DELETE` on the same path releases every hold; from
+then on they move as ECS_EMULATOR_ROLLOUT_SECONDS says, counted from their start.
 """
 
 from __future__ import annotations
@@ -30,6 +42,7 @@ _FIELDS = {"desiredCount": "desired_count", "enableExecuteCommand": "enable_exec
 
 _lock = threading.Lock()
 _fighters: dict[tuple[str, str, str], tuple[str, Any]] = {}
+_holds: set[tuple[str, str, str]] = set()
 _installed = False
 
 
@@ -47,11 +60,25 @@ def arm_fighter(spec: dict[str, Any]) -> dict[str, Any]:
     return {"armed": list(key), "field": field}
 
 
+def arm_hold(spec: dict[str, Any]) -> dict[str, Any]:
+    key = (str(spec["region"]), _cluster_name(str(spec["cluster"])), str(spec["service"]))
+    with _lock:
+        _holds.add(key)
+    return {"held": list(key)}
+
+
+def release_holds() -> int:
+    with _lock:
+        n = len(_holds)
+        _holds.clear()
+    return n
+
+
 def disarm_all() -> int:
     with _lock:
         n = len(_fighters)
         _fighters.clear()
-    return n
+    return n + release_holds()
 
 
 def install() -> str:
@@ -78,5 +105,20 @@ def install() -> str:
 
     update_service.__name__ = "update_service"
     R.update_service = update_service  # type: ignore[method-assign]
+
+    # every read or change of a service moves its rollouts through this module global
+    # (deployments.py calls it by name), so a held service is simply not moved
+    import deployments
+
+    advance_service = deployments.advance_service
+
+    def held_or_advanced(backend: Any, svc: Any, now: float | None = None) -> None:
+        key = (svc.region_name, _cluster_name(svc.cluster_arn), svc.name)
+        with _lock:
+            held = key in _holds
+        if not held:
+            advance_service(backend, svc, now)
+
+    deployments.advance_service = held_or_advanced  # type: ignore[assignment]
     _installed = True
-    return "test hooks installed (fighter: inert until armed)"
+    return "test hooks installed (fighter, hold: inert until armed)"

@@ -76,8 +76,22 @@ export class DaemonProcess {
 
   /** The next matching line after now. */
   waitForNext(pred: (l: LogLine) => boolean, timeoutMs = 30_000, what = 'a log line'): Promise<LogLine> {
-    const from = this.lines.length;
-    return this.waitFor((l) => this.lines.indexOf(l) >= from && pred(l), timeoutMs, what);
+    return this.waitForSince(this.cursor(), pred, timeoutMs, what);
+  }
+
+  /**
+   * Where the log is now: take it before the change a test then waits on. The daemon may
+   * log its answer while the test still awaits the call that made the change (a busy
+   * machine, an SQS long poll answering at once), and waitForNext, started after that
+   * call, would then miss it.
+   */
+  cursor(): number {
+    return this.lines.length;
+  }
+
+  /** The first matching line logged at or after `cursor` (past or future). */
+  waitForSince(cursor: number, pred: (l: LogLine) => boolean, timeoutMs = 30_000, what = 'a log line'): Promise<LogLine> {
+    return this.waitFor((l) => this.lines.indexOf(l) >= cursor && pred(l), timeoutMs, what);
   }
 
   async get(path: string): Promise<{ status: number; text: string }> {

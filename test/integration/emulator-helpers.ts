@@ -50,3 +50,25 @@ export async function resetEmulator(): Promise<void> {
     throw new Error(`resetting the emulator at ${endpoint} failed: HTTP ${res.status} ${await res.text()}`);
   }
 }
+
+/**
+ * Hold one service's rollouts where they are (the emulator's HOLD test hook,
+ * scripts/emulator_ext/test_hooks.py) until releaseRollouts(): for a test that needs a
+ * rollout still under way at its next call, however long a busy machine takes to get
+ * there (the emulator's rollout takes 1 s; ECS's take minutes).
+ */
+export async function holdRollouts(service: { cluster: string; service: string; region?: string }): Promise<void> {
+  const { endpoint, region } = emulatorEnv();
+  const res = await fetch(`${endpoint}/ecs-reconciler/test-hooks/hold`, {
+    method: 'POST',
+    body: JSON.stringify({ region: service.region ?? region, cluster: service.cluster, service: service.service }),
+  });
+  if (!res.ok) throw new Error(`holding the rollouts of ${service.cluster}/${service.service} failed: HTTP ${res.status} ${await res.text()}`);
+}
+
+/** Release every hold: the held rollouts move on as the emulator's rollout time says. */
+export async function releaseRollouts(): Promise<void> {
+  const { endpoint } = emulatorEnv();
+  const res = await fetch(`${endpoint}/ecs-reconciler/test-hooks/hold`, { method: 'DELETE' });
+  if (!res.ok) throw new Error(`releasing the held rollouts failed: HTTP ${res.status} ${await res.text()}`);
+}

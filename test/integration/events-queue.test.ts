@@ -53,8 +53,14 @@ describe('the events queue', () => {
     const ecs = ecsClient();
     await ecs.send(new UpdateServiceCommand({ cluster: 'prod', service: 'api', desiredCount: 7 }));
     const sent = Date.now();
+    const beforeEvent = daemon.cursor();
     await sqs.send(new SendMessageCommand({ QueueUrl: url, MessageBody: cloudTrailUpdateService('prod', 'api', 7) }));
-    const healed = await daemon.waitForNext((l) => l.msg === 'update-service Service/us-east-1/prod/api applied', 30_000, 'the healing UpdateService');
+    const healed = await daemon.waitForSince(
+      beforeEvent,
+      (l) => l.msg === 'update-service Service/us-east-1/prod/api applied',
+      30_000,
+      'the healing UpdateService',
+    );
     expect(Date.now() - sent).toBeLessThan(30_000);
     const pass = await daemon.waitFor(
       (l) => isPass(l) && (l.reasons as string[]).some((r) => r.startsWith('event:')) && daemon.lines.indexOf(l) > daemon.lines.indexOf(healed),
@@ -69,23 +75,18 @@ describe('the events queue', () => {
   });
 
   it('a malformed event is logged, counted and deleted, and the daemon carries on', async () => {
-    // the lines after the send, counted from before it: the daemon's long poll can log the drop before the send's answer is back
-    const beforeSend = daemon.lines.length;
+    const beforeMalformed = daemon.cursor();
     await sqs.send(new SendMessageCommand({ QueueUrl: url, MessageBody: 'this is not an EventBridge event' }));
-    await daemon.waitFor((l) => daemon.lines.indexOf(l) >= beforeSend && l.msg.startsWith('malformed event dropped'), 30_000, 'the malformed event');
+    await daemon.waitForSince(beforeMalformed, (l) => l.msg.startsWith('malformed event dropped'), 30_000, 'the malformed event');
     await expect.poll(() => queueDepth(sqs, url), { timeout: 10_000 }).toBe(0);
     const metrics = await daemon.get('/metrics');
     expect(metrics.text).toContain('ecs_reconciler_events_total{verdict="malformed"} 1');
     expect((await daemon.get('/healthz')).status).toBe(200);
     // and still heals the next real event
     await ecsClient().send(new UpdateServiceCommand({ cluster: 'prod', service: 'api', desiredCount: 6 }));
-    const beforeEvent = daemon.lines.length;
+    const beforeSecondEvent = daemon.cursor();
     await sqs.send(new SendMessageCommand({ QueueUrl: url, MessageBody: cloudTrailUpdateService('prod', 'api', 6) }));
-    await daemon.waitFor(
-      (l) => daemon.lines.indexOf(l) >= beforeEvent && l.msg === 'update-service Service/us-east-1/prod/api applied',
-      30_000,
-      'the healing UpdateService',
-    );
+    await daemon.waitForSince(beforeSecondEvent, (l) => l.msg === 'update-service Service/us-east-1/prod/api applied', 30_000, 'the healing UpdateService');
   });
 
   it('a queue that cannot be read falls back to the resync and says so in the log, /readyz and /metrics', async () => {
@@ -98,8 +99,9 @@ describe('the events queue', () => {
     expect(ready.text).toMatch(/events queue unreadable.*falling back to the resync every 60s/);
     expect((await broken.get('/metrics')).text).toContain('ecs_reconciler_events_queue_up 0');
     // the fallback resync heals an out-of-band change that no event announces
+    const beforeChange = broken.cursor();
     await ecsClient().send(new UpdateServiceCommand({ cluster: 'prod', service: 'api', desiredCount: 5 }));
-    await broken.waitForNext((l) => l.msg === 'update-service Service/us-east-1/prod/api applied', 90_000, 'the resync heal');
+    await broken.waitForSince(beforeChange, (l) => l.msg === 'update-service Service/us-east-1/prod/api applied', 90_000, 'the resync heal');
     await broken.stop();
   }, 150_000);
 });

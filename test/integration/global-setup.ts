@@ -9,7 +9,7 @@
 // already running (started by hand with scripts/emulator) instead, one a worker; their
 // env files are read from ECS_ENV_FILE_FOR_TESTS (as many, comma-separated), else from
 // .emulator.env at the repo root (one emulator only). ECS_TEST_WORKERS sets the number of
-// workers (vitest.config.ts; default 2).
+// workers (vitest.config.ts; default 3).
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -12,7 +12,7 @@ import {
   UpdateServiceCommand,
 } from '@aws-sdk/client-ecs';
 import { describe, expect, it } from 'vitest';
-import { emulatorVar } from './emulator-helpers.js';
+import { emulatorVar, holdRollouts, releaseRollouts } from './emulator-helpers.js';
 import { ecsClient, reconcile, scratchManifests, states } from './reconcile-helpers.js';
 
 // the example estate: two clusters, prod with Fargate and EC2 (the prod-ec2 capacity provider, the cache service) side by side
@@ -95,6 +95,9 @@ describe('apply of the example estate', () => {
   it('changes behind its back are drifted with field and cause, and apply restores them', async () => {
     const ecs = ecsClient();
     await ecs.send(new UpdateServiceCommand({ cluster: 'prod', service: 'api', desiredCount: 7 }));
+    // the hand-started rollout must still be under way at the apply below, however long the
+    // plan before it takes on a busy machine (the emulator's rollout takes 1 s): held until then
+    await holdRollouts({ cluster: 'batch', service: 'worker' });
     await ecs.send(new UpdateServiceCommand({ cluster: 'batch', service: 'worker', taskDefinition: 'web:1' }));
     const api = await ecs.send(new DescribeServicesCommand({ cluster: 'prod', services: ['api'] }));
     await ecs.send(new TagResourceCommand({ resourceArn: api.services![0]!.serviceArn!, tags: [{ key: 'team', value: 'someone-else' }] }));
@@ -121,6 +124,7 @@ describe('apply of the example estate', () => {
     expect(applied.plan.skipped.find((x) => x.resource === 'Service/us-east-1/batch/worker')?.reason).toMatch(
       /a rollout this controller did not start is under way/,
     );
+    await releaseRollouts();
     const deadline = Date.now() + 30_000;
     for (;;) {
       const deployments = (await ecs.send(new DescribeServicesCommand({ cluster: 'batch', services: ['worker'] }))).services![0]!.deployments ?? [];

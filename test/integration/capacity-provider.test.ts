@@ -66,6 +66,27 @@ describe('the example estate with an EC2 capacity provider', () => {
     expect(states(await reconcile(dir))[PROVIDER]).toBe('in-sync');
   });
 
+  it("a new Auto Scaling group while a service runs on it: the replacement fails in ECS's words and nothing is detached or deleted", async () => {
+    const file = join(dir, 'ec2', 'capacity.yaml');
+    const before = readFileSync(file, 'utf8');
+    const otherGroup = 'arn:aws:autoscaling:us-east-1:123456789012:autoScalingGroup:11111111-1111-1111-1111-111111111111:autoScalingGroupName/prod-ec2-b';
+    writeFileSync(
+      file,
+      before
+        .replace(/autoScalingGroupArn: .*/, `autoScalingGroupArn: ${otherGroup}`)
+        .replace('  name: prod-ec2\n', '  name: prod-ec2\n  annotations: { ecs-reconciler/allow-replace: "true" }\n'),
+    );
+    const run = await reconcile(dir, { mode: 'apply' });
+    const replace = run.results.find((r) => r.action.kind === 'replace-capacity-provider');
+    expect(replace?.outcome).toBe('failed');
+    expect(replace?.message).toMatch(/ResourceInUseException/);
+    expect(run.calls.DeleteCapacityProvider ?? 0).toBe(0);
+    expect((await provider())?.autoScalingGroupProvider?.autoScalingGroupArn).toBe(emulatorVar('EC2_ASG_ARN'));
+    expect(await prodProviders()).toContain('prod-ec2');
+    writeFileSync(file, before);
+    expect(states(await reconcile(dir))[PROVIDER]).toBe('in-sync');
+  });
+
   it('its manifest removed while a service uses it: refused, nothing detached or deleted', async () => {
     rmSync(join(dir, 'ec2', 'capacity.yaml'));
     const clusters = join(dir, 'clusters', 'clusters.yaml');

@@ -1,7 +1,7 @@
 /** A CapacityProvider's actions: what the plan asks for, and the handlers that carry them out. */
 
 import { type ActionRun, KeptForNow, releaseTags, syncTags } from '../../apply/action-run.js';
-import { AwsCallError, type Gateway as AwsGateway, type CreateCapacityProviderCommandInput, tagsToList } from '../../aws/index.js';
+import { AwsCallError, type Gateway as AwsGateway, type CreateCapacityProviderCommandInput, nameFromArn, tagsToList } from '../../aws/index.js';
 import type { ResourceDiff } from '../../diff/types.js';
 import { isObject, type Json } from '../../model/json.js';
 import type { LiveCapacityProvider } from '../../model/live.js';
@@ -148,8 +148,34 @@ async function deleteCapacityProvider({ d, gw }: ActionRun): Promise<string | un
 
 /** A new Auto Scaling group is a new provider: the old one is deleted (it must be detached first, as ECS requires), then the new one made. */
 async function replaceCapacityProvider(run: ActionRun): Promise<string | undefined> {
-  await deleteProvider(run.gw, run.d.name);
-  return createCapacityProvider(run);
+  const { gw, d } = run;
+  // ECS deletes a provider only once no cluster has it ("Remove the capacity provider from the
+  // cluster and try again"): each cluster that has it lets go of it first, then has the new one
+  // back with the same default strategy. PutClusterCapacityProviders refuses to let go while a
+  // service or task runs on it (ResourceInUseException): that refusal is this action's failure,
+  // in ECS's words, and the clusters already detached get the old provider back.
+  const arns = await gw.listClusterArns();
+  const holding = (arns.length ? (await gw.describeClusters(arns)).clusters : []).filter((c) => c.capacityProviders?.includes(d.name));
+  const associate = (c: (typeof holding)[number], without?: string) =>
+    gw.putClusterCapacityProviders({
+      cluster: c.clusterName ?? nameFromArn(c.clusterArn ?? ''),
+      capacityProviders: (c.capacityProviders ?? []).filter((p) => p !== without),
+      defaultCapacityProviderStrategy: (c.defaultCapacityProviderStrategy ?? []).filter((s) => s.capacityProvider !== without),
+    });
+  const detached: typeof holding = [];
+  try {
+    for (const c of holding) {
+      await associate(c, d.name);
+      detached.push(c);
+    }
+    await deleteProvider(gw, d.name);
+  } catch (err) {
+    for (const c of detached) await associate(c);
+    throw err;
+  }
+  const arn = await createCapacityProvider(run);
+  for (const c of holding) await associate(c);
+  return arn;
 }
 
 export async function releaseCapacityProvider(live: LiveCapacityProvider, gw: AwsGateway): Promise<string> {

@@ -62,6 +62,8 @@ export interface Gateway extends LeaseGateway, EventsQueueGateway {
   listServiceArns(cluster: string): Promise<string[]>;
   describeServices(cluster: string, services: readonly string[]): Promise<{ services: LiveService[]; missing: string[] }>;
   listTaskDefinitionArns(opts?: { familyPrefix?: string; status?: 'ACTIVE' | 'INACTIVE' }): Promise<string[]>;
+  /** One page (100) of the region's ACTIVE revision ARNs, ASC: by family name, then revision ([ECS] ListTaskDefinitions `sort`). */
+  listTaskDefinitionArnsPage(nextToken?: string): Promise<{ arns: string[]; nextToken?: string }>;
   describeTaskDefinition(arn: string): Promise<TaskDefinitionWithTags>;
   listClusterTaskArns(cluster: string): Promise<string[]>;
   listTaskArns(cluster: string, serviceName: string, desiredStatus?: 'RUNNING' | 'STOPPED'): Promise<string[]>;

@@ -55,6 +55,7 @@ import {
   DescribeTaskDefinitionCommand,
   DescribeTasksCommand,
   ECSClient,
+  ListTaskDefinitionsCommand,
   PutClusterCapacityProvidersCommand,
   type PutClusterCapacityProvidersCommandInput,
   paginateListClusters,
@@ -578,6 +579,19 @@ export class AwsGateway implements Gateway {
         ),
       (r) => r.taskDefinitionArns,
     );
+  }
+
+  /**
+   * One page of ListTaskDefinitions, ASC: "lexicographically by family name and in ascending
+   * numerical order by revision" (ECS API reference, ListTaskDefinitions `sort`), so a resync
+   * slice's families, taken in the same order, are a run of consecutive pages.
+   */
+  async listTaskDefinitionArnsPage(nextToken?: string): Promise<{ arns: string[]; nextToken?: string }> {
+    const r = await this.send<{ taskDefinitionArns?: string[]; nextToken?: string }>(
+      this.ecs,
+      new ListTaskDefinitionsCommand({ status: 'ACTIVE', sort: 'ASC', maxResults: PAGE.ecs, ...(nextToken ? { nextToken } : {}) }),
+    );
+    return { arns: r.taskDefinitionArns ?? [], ...(r.nextToken ? { nextToken: r.nextToken } : {}) };
   }
 
   /** Cached by revision ARN: a revision's content never changes, so it is read once per process. */

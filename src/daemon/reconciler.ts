@@ -91,6 +91,8 @@ export class EstateReconciler implements Reconciler {
   private readonly driftLog: DriftLog;
   /** the last pass's live estate and desired resources, for a targeted pass */
   private lastLive: LiveEstate | undefined;
+  /** the resync cycle's state carried from one slice to the next (the kinds' page cursors) */
+  private readonly resyncCycle = new Map<string, unknown>();
   private lastDesired = new Map<string, DesiredResource>();
   /** resources changed by the controller since the last full read: re-read before trusting */
   private readonly dirty = new Set<string>();
@@ -237,7 +239,8 @@ export class EstateReconciler implements Reconciler {
     if (request.scope === 'full' || !this.lastLive || this.lastLive.unreadable.size) return undefined;
     const refs: EventTarget[] = [...desired.filter((d) => this.lastDesired.get(resourceId(d)) !== d || this.dirty.has(resourceId(d))), ...request.targets];
     try {
-      return await refreshLiveResources(this.opts.gateways, this.lastLive, refs, this.opts.controllerId);
+      // a resync slice carries the cycle's page cursors on to the next slice
+      return await refreshLiveResources(this.opts.gateways, this.lastLive, refs, this.opts.controllerId, request.paced ? this.resyncCycle : undefined);
     } catch {
       return undefined; // the full read says why
     }

@@ -48,6 +48,12 @@ export interface NamedReadScope<L> {
   controllerId: string;
   /** the kind's part of the last full read (a Service keeps its auto scaling from it) */
   before: ReadonlyMap<string, L>;
+  /**
+   * Set for the slices of a paced resync cycle: state carried from one slice to the next,
+   * under each kind's own key, so the cycle reads the region's listings page by page once
+   * (about one whole pass) instead of once per named resource.
+   */
+  cycle?: Map<string, unknown>;
 }
 
 /** What the loader says once a file about a document it read in a kept form (not an error: the file loads). */

@@ -4,8 +4,9 @@
 // (ASC, 100 a page), read on from slice to slice, not from one ListTaskDefinitions per family.
 // On the in-memory gateway, counting calls.
 import { describe, expect, it } from 'vitest';
+import { readScalingInCycle, scalingFromApi } from '../src/kinds/service/scaling-read.js';
 import { readNamedFamilies } from '../src/kinds/task-definition/read.js';
-import type { LiveTaskDefinitionFamily } from '../src/model/live.js';
+import type { Json, LiveTaskDefinitionFamily } from '../src/model/live.js';
 import { TAG } from '../src/model/resource.js';
 import { revisionOf } from '../src/model/revision-arn.js';
 import { InMemoryGateways } from './support/in-memory-gateway.js';
@@ -33,8 +34,9 @@ async function estate() {
 const slices = (names: string[]) => [names.slice(0, 100), names.slice(100, 200), names.slice(200)];
 const allNames = () => Array.from({ length: FAMILIES }, (_, i) => name(i));
 
-async function readSlice(gw: ReturnType<InMemoryGateways['forRegion']>, names: string[], cycle?: Map<string, unknown>) {
-  return readNamedFamilies(gw, FAKE_REGION, { refs: names.map((n) => ({ name: n })), controllerId: 'default', before: new Map(), ...(cycle ? { cycle } : {}) });
+async function readSlice(gw: ReturnType<InMemoryGateways['forRegion']>, names: string[], state?: Map<string, unknown>) {
+  const cycle = state ? { cycle: { state, slicesLeft: 1, fresh: new Set<string>() } } : {};
+  return readNamedFamilies(gw, FAKE_REGION, { refs: names.map((n) => ({ name: n })), controllerId: 'default', before: new Map(), ...cycle });
 }
 
 async function truth(gw: ReturnType<InMemoryGateways['forRegion']>, family: string): Promise<string[]> {
@@ -109,5 +111,112 @@ describe('a resync cycle reads the task definition listing about once', () => {
     expect(fake.callsOf('ListTaskDefinitions')[0]!.input.nextToken).toBeUndefined();
     expect(again.find((f) => f.name === name(1))!.latest.arn).toBe(byHand.taskDefinition.taskDefinitionArn);
     await expectTrue(gw, again, slices(allNames())[0]!);
+  });
+});
+
+describe('a resync cycle reads the namespace auto scaling about once', () => {
+  const TARGETS = 60;
+  const scalingId = (i: number) => `service/prod/svc-${String(i).padStart(2, '0')}`;
+  const serviceId = (i: number) => `Service/${FAKE_REGION}/prod/svc-${String(i).padStart(2, '0')}`;
+  const policy = (i: number, target: number) => ({
+    PolicyName: 'cpu',
+    ServiceNamespace: 'ecs' as const,
+    ResourceId: scalingId(i),
+    ScalableDimension: 'ecs:service:DesiredCount' as const,
+    PolicyType: 'TargetTrackingScaling' as const,
+    TargetTrackingScalingPolicyConfiguration: {
+      TargetValue: target,
+      PredefinedMetricSpecification: { PredefinedMetricType: 'ECSServiceAverageCPUUtilization' as const },
+    },
+  });
+
+  async function scaled() {
+    const fake = new InMemoryGateways({ regions: [FAKE_REGION] });
+    const gw = fake.forRegion(FAKE_REGION);
+    await gw.createCluster({ clusterName: 'prod' });
+    await gw.registerTaskDefinition({ family: 'app', containerDefinitions: [{ name: 'app', image: 'img' }] });
+    for (let i = 0; i < TARGETS; i++) {
+      await gw.createService({ cluster: 'prod', serviceName: `svc-${String(i).padStart(2, '0')}`, taskDefinition: 'app:1', desiredCount: 1 });
+      await gw.registerScalableTarget({
+        ServiceNamespace: 'ecs',
+        ResourceId: scalingId(i),
+        ScalableDimension: 'ecs:service:DesiredCount',
+        MinCapacity: 1,
+        MaxCapacity: 4,
+      });
+      await gw.putScalingPolicy(policy(i, 50));
+      await gw.putScheduledAction({
+        ServiceNamespace: 'ecs',
+        ResourceId: scalingId(i),
+        ScalableDimension: 'ecs:service:DesiredCount',
+        ScheduledActionName: 'night',
+        Schedule: 'cron(0 0 * * ? *)',
+        ScalableTargetAction: { MinCapacity: 1 },
+      });
+    }
+    // what the whole read at the daemon's start held, as the slices' `before`
+    const before = new Map<string, Json>();
+    for (const t of await gw.listScalableTargets())
+      before.set(t.ResourceId!, scalingFromApi(t, await gw.listScalingPolicies(t.ResourceId!), await gw.listScheduledActions(t.ResourceId!)));
+    return { fake, gw, before };
+  }
+
+  /** One cycle of 3 slices of 20 services; returns what each service's scaling was read as. */
+  async function cycleOf(gw: ReturnType<InMemoryGateways['forRegion']>, state: Map<string, unknown>, before: Map<string, Json>, fresh = new Set<string>()) {
+    const read = new Map<string, Json>();
+    for (let s = 0; s < 3; s++) {
+      const services = Array.from({ length: 20 }, (_, k) => s * 20 + k).map((i) => ({
+        scalingId: scalingId(i),
+        id: serviceId(i),
+        before: before.get(scalingId(i)),
+      }));
+      for (const [id, v] of await readScalingInCycle(gw, { state, slicesLeft: 2 - s, fresh }, services)) {
+        read.set(id, v);
+        before.set(id, v);
+      }
+    }
+    return read;
+  }
+
+  it('one cycle: targets 50 a call per slice, policies and scheduled actions one run of namespace pages, not two calls a target', async () => {
+    const { fake, gw, before } = await scaled();
+    const state = new Map<string, unknown>();
+    fake.clearCalls();
+    await cycleOf(gw, state, before);
+    expect(fake.callsOf('DescribeScalableTargets')).toHaveLength(3);
+    // 60 policies at 10 a page: 6 pages; 60 scheduled actions at 50: 2 pages
+    expect(fake.callsOf('DescribeScalingPolicies')).toHaveLength(6);
+    expect(fake.callsOf('DescribeScheduledActions')).toHaveLength(2);
+    expect(fake.callsOf('DescribeScalingPolicies').every((c) => c.input.ResourceId === undefined)).toBe(true);
+    fake.clearCalls();
+    await cycleOf(gw, state, before);
+    // the second cycle spreads the 6 pages it now knows of over its 3 slices
+    expect(fake.callsOf('DescribeScalingPolicies')).toHaveLength(6);
+    expect(fake.callsOf('DescribeScheduledActions')).toHaveLength(2);
+  });
+
+  it('a policy changed by hand is seen by the next cycle at the latest; a target changed by hand in its own slice', async () => {
+    const { gw, before } = await scaled();
+    const state = new Map<string, unknown>();
+    await cycleOf(gw, state, before);
+    await gw.putScalingPolicy(policy(3, 90));
+    await gw.registerScalableTarget({ ServiceNamespace: 'ecs', ResourceId: scalingId(45), ScalableDimension: 'ecs:service:DesiredCount', MaxCapacity: 9 });
+    // the cycle under way reads the namespace's pages to their end: the next one sees the policy
+    await cycleOf(gw, state, before);
+    const read = await cycleOf(gw, state, before);
+    expect((read.get(scalingId(3))!.targetTracking as Array<{ targetValue: number }>)[0]!.targetValue).toBe(90);
+    expect(read.get(scalingId(45))!.maxCapacity).toBe(9);
+    expect((read.get(scalingId(4))!.targetTracking as Array<{ targetValue: number }>)[0]!.targetValue).toBe(50);
+    expect((read.get(scalingId(4))!.scheduled as unknown[]).length).toBe(1);
+  });
+
+  it('a service the controller changed since is read by its own ResourceId', async () => {
+    const { fake, gw, before } = await scaled();
+    const state = new Map<string, unknown>();
+    await gw.putScalingPolicy(policy(7, 70));
+    fake.clearCalls();
+    const read = await cycleOf(gw, state, before, new Set([serviceId(7)]));
+    expect(fake.callsOf('DescribeScalingPolicies').filter((c) => c.input.ResourceId === scalingId(7))).toHaveLength(1);
+    expect((read.get(scalingId(7))!.targetTracking as Array<{ targetValue: number }>)[0]!.targetValue).toBe(70);
   });
 });

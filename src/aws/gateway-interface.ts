@@ -107,6 +107,10 @@ export interface Gateway extends LeaseGateway, EventsQueueGateway {
   listScalingPolicies(resourceId?: string): Promise<ScalingPolicy[]>;
   /** the whole namespace, or one scalable target's (DescribeScheduledActions takes one ResourceId) */
   listScheduledActions(resourceId?: string): Promise<ScheduledAction[]>;
+  /** one page (10) of the namespace's scaling policies: a resync cycle spreads them over its slices */
+  scalingPoliciesPage(nextToken?: string): Promise<{ items: ScalingPolicy[]; nextToken?: string }>;
+  /** one page (50) of the namespace's scheduled actions: a resync cycle spreads them over its slices */
+  scheduledActionsPage(nextToken?: string): Promise<{ items: ScheduledAction[]; nextToken?: string }>;
   registerScalableTarget(input: RegisterScalableTargetCommandInput): Promise<void>;
   deregisterScalableTarget(resourceId: string): Promise<void>;
   putScalingPolicy(input: PutScalingPolicyCommandInput): Promise<void>;

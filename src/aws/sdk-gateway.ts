@@ -12,6 +12,8 @@ import {
   DeleteScalingPolicyCommand,
   DeleteScheduledActionCommand,
   DeregisterScalableTargetCommand,
+  DescribeScalingPoliciesCommand,
+  DescribeScheduledActionsCommand,
   PutScalingPolicyCommand,
   type PutScalingPolicyCommandInput,
   PutScheduledActionCommand,
@@ -819,6 +821,32 @@ export class AwsGateway implements Gateway {
       PAGE.applicationAutoScaling,
       resourceId ? { ResourceId: resourceId } : {},
     );
+  }
+
+  async scalingPoliciesPage(nextToken?: string): Promise<{ items: ScalingPolicy[]; nextToken?: string }> {
+    const r = await this.send<{ ScalingPolicies?: ScalingPolicy[]; NextToken?: string }>(
+      this.scaling,
+      new DescribeScalingPoliciesCommand({
+        ServiceNamespace: 'ecs',
+        ScalableDimension: ECS_SCALABLE_DIMENSION,
+        MaxResults: PAGE.scalingPolicies,
+        ...(nextToken ? { NextToken: nextToken } : {}),
+      }),
+    );
+    return { items: r.ScalingPolicies ?? [], ...(r.NextToken ? { nextToken: r.NextToken } : {}) };
+  }
+
+  async scheduledActionsPage(nextToken?: string): Promise<{ items: ScheduledAction[]; nextToken?: string }> {
+    const r = await this.send<{ ScheduledActions?: ScheduledAction[]; NextToken?: string }>(
+      this.scaling,
+      new DescribeScheduledActionsCommand({
+        ServiceNamespace: 'ecs',
+        ScalableDimension: ECS_SCALABLE_DIMENSION,
+        MaxResults: PAGE.applicationAutoScaling,
+        ...(nextToken ? { NextToken: nextToken } : {}),
+      }),
+    );
+    return { items: r.ScheduledActions ?? [], ...(r.NextToken ? { nextToken: r.NextToken } : {}) };
   }
 
   async registerScalableTarget(input: RegisterScalableTargetCommandInput): Promise<void> {

@@ -7,7 +7,7 @@
  * says how it batches.
  */
 import type { Gateways as AwsGateways } from '../aws/index.js';
-import type { ResourceKind } from '../kinds/kind.js';
+import type { ResourceKind, ResyncCycle } from '../kinds/kind.js';
 import { kindOf, REGISTRY } from '../kinds/registry.js';
 import type { LiveEstate } from '../model/live.js';
 import { type DesiredResource, resourceId } from '../model/resource.js';
@@ -100,7 +100,7 @@ export async function refreshLiveResources(
   refs: ReadonlyArray<Pick<DesiredResource, 'kind' | 'name' | 'region' | 'cluster'>>,
   controllerId: string,
   /** a paced resync cycle's state, carried from slice to slice (NamedReadScope.cycle) */
-  cycle?: Map<string, unknown>,
+  cycle?: ResyncCycle,
 ): Promise<LiveEstate> {
   const estate = copyEstate(base);
   const regions = [...new Set(refs.map((r) => r.region))];

@@ -1006,6 +1006,27 @@ export class InMemoryGateway implements Gateway {
     );
   }
 
+  /** One page of the namespace's policies (10 a page, the API's maximum); the token is an offset. */
+  async scalingPoliciesPage(nextToken?: string): Promise<{ items: ScalingPolicy[]; nextToken?: string }> {
+    return this.onePage('DescribeScalingPolicies', [...this.state.policies.values()], PAGE.scalingPolicies, nextToken);
+  }
+
+  /** One page of the namespace's scheduled actions (50 a page); the token is an offset. */
+  async scheduledActionsPage(nextToken?: string): Promise<{ items: ScheduledAction[]; nextToken?: string }> {
+    return this.onePage('DescribeScheduledActions', [...this.state.scheduled.values()], PAGE.applicationAutoScaling, nextToken);
+  }
+
+  private onePage<T>(operation: string, all: readonly T[], pageSize: number, nextToken?: string): { items: T[]; nextToken?: string } {
+    this.call(
+      operation,
+      { ServiceNamespace: 'ecs', ScalableDimension: ECS_SCALABLE_DIMENSION, MaxResults: pageSize, NextToken: nextToken },
+      'application-autoscaling',
+    );
+    const start = nextToken ? Number(nextToken) : 0;
+    const end = start + pageSize;
+    return { items: clone(all.slice(start, end)), ...(end < all.length ? { nextToken: String(end) } : {}) };
+  }
+
   /**
    * [AAS] RegisterScalableTarget: "If you register a new scalable target, you must
    * specify values for the minimum and maximum capacity"; an update keeps what it is not

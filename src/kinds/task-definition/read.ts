@@ -181,10 +181,10 @@ export async function readNamedFamilies(gw: AwsGateway, region: string, scope: N
   let fromPages: { arns: Map<string, string[]>; unsure: Set<string> } | undefined;
   if (scope.cycle && names.length) {
     const key = `TaskDefinition/${region}`;
-    let cursor = scope.cycle.get(key) as RevisionListCursor | undefined;
+    let cursor = scope.cycle.state.get(key) as RevisionListCursor | undefined;
     if (!cursor) {
       cursor = {};
-      scope.cycle.set(key, cursor);
+      scope.cycle.state.set(key, cursor);
     }
     fromPages = await arnsFromCyclePages(gw, names, cursor);
   }

@@ -27,15 +27,8 @@ import {
   type ScalingPolicy,
   type ScheduledAction,
 } from '@aws-sdk/client-application-auto-scaling';
-import { CodeDeployClient, CreateDeploymentCommand, type DeploymentInfo, GetDeploymentCommand } from '@aws-sdk/client-codedeploy';
-import {
-  ConditionalCheckFailedException,
-  CreateTableCommand,
-  DeleteItemCommand,
-  DynamoDBClient,
-  GetItemCommand,
-  PutItemCommand,
-} from '@aws-sdk/client-dynamodb';
+import type { CodeDeployClient, DeploymentInfo } from '@aws-sdk/client-codedeploy';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   type CapacityProvider,
   type Cluster,
@@ -80,8 +73,8 @@ import {
   type UpdateServiceCommandInput,
 } from '@aws-sdk/client-ecs';
 import { paginateGetResources, ResourceGroupsTaggingAPIClient } from '@aws-sdk/client-resource-groups-tagging-api';
-import { DeleteMessageBatchCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import type { SQSClient } from '@aws-sdk/client-sqs';
+import type { STSClient } from '@aws-sdk/client-sts';
 import { CallCounter, isMutatingOperation } from './call-counter.js';
 import {
   BATCH,
@@ -100,6 +93,20 @@ import type { CodeDeployCreateDeploymentInput, EventMessage, LeaseRecord, TaskDe
 import { callSignal } from './pass-signal.js';
 import { ECS_RATE_LIMITS, RateLimiter, type RateLimits, type RateLimitWaitListener, type ReadBudget } from './rate-limit.js';
 import { TaskDefinitionCache } from './revision-cache.js';
+
+/**
+ * The SDK clients a `plan` never needs (CodeDeploy for a CODE_DEPLOY rollout, SQS for
+ * --events-queue, DynamoDB for the lease, STS for a cluster ARN), loaded on first use:
+ * together about 70-100 ms of CPU in every new CLI process (issue 19's cold plan).
+ */
+let codeDeploySdk: Promise<typeof import('@aws-sdk/client-codedeploy')> | undefined;
+let sqsSdk: Promise<typeof import('@aws-sdk/client-sqs')> | undefined;
+let dynamoSdk: Promise<typeof import('@aws-sdk/client-dynamodb')> | undefined;
+let stsSdk: Promise<typeof import('@aws-sdk/client-sts')> | undefined;
+const loadCodeDeploy = () => (codeDeploySdk ??= import('@aws-sdk/client-codedeploy'));
+const loadSqs = () => (sqsSdk ??= import('@aws-sdk/client-sqs'));
+const loadDynamo = () => (dynamoSdk ??= import('@aws-sdk/client-dynamodb'));
+const loadSts = () => (stsSdk ??= import('@aws-sdk/client-sts'));
 
 export interface GatewayOptions {
   region: string;
@@ -369,9 +376,13 @@ export class AwsGateway implements Gateway {
    */
   callerAccount(): Promise<string> {
     if (!this.account) {
-      this.sts = new STSClient(this.clientConfig);
-      this.instrument(this.sts as unknown as ECSClient, 'sts');
-      this.account = this.send<{ Account?: string }>(this.sts, new GetCallerIdentityCommand({})).then((r) => r.Account ?? '');
+      this.account = (async () => {
+        const { STSClient, GetCallerIdentityCommand } = await loadSts();
+        this.sts = new STSClient(this.clientConfig);
+        this.instrument(this.sts as unknown as ECSClient, 'sts');
+        const r = await this.send<{ Account?: string }>(this.sts, new GetCallerIdentityCommand({}));
+        return r.Account ?? '';
+      })();
       this.account.catch(() => (this.account = undefined));
     }
     return this.account;
@@ -380,8 +391,9 @@ export class AwsGateway implements Gateway {
   // ---- SQS: the events queue an EventBridge rule feeds (--events-queue) ---------------
 
   /** made on first use: most estates have no CODE_DEPLOY service */
-  private codeDeployClient(): CodeDeployClient {
+  private async codeDeployClient(): Promise<CodeDeployClient> {
     if (!this.codeDeploy) {
+      const { CodeDeployClient } = await loadCodeDeploy();
       this.codeDeploy = new CodeDeployClient(this.clientConfig);
       this.instrument(this.codeDeploy as unknown as ECSClient, 'codedeploy');
     }
@@ -389,17 +401,20 @@ export class AwsGateway implements Gateway {
   }
 
   async createCodeDeployDeployment(input: CodeDeployCreateDeploymentInput): Promise<string> {
-    const r = await this.send<{ deploymentId?: string }>(this.codeDeployClient(), new CreateDeploymentCommand(input));
+    const { CreateDeploymentCommand } = await loadCodeDeploy();
+    const r = await this.send<{ deploymentId?: string }>(await this.codeDeployClient(), new CreateDeploymentCommand(input));
     return r.deploymentId ?? '';
   }
 
   async getCodeDeployDeployment(deploymentId: string): Promise<DeploymentInfo> {
-    const r = await this.send<{ deploymentInfo?: DeploymentInfo }>(this.codeDeployClient(), new GetDeploymentCommand({ deploymentId }));
+    const { GetDeploymentCommand } = await loadCodeDeploy();
+    const r = await this.send<{ deploymentInfo?: DeploymentInfo }>(await this.codeDeployClient(), new GetDeploymentCommand({ deploymentId }));
     return r.deploymentInfo ?? {};
   }
 
-  private sqsClient(): SQSClient {
+  private async sqsClient(): Promise<SQSClient> {
     if (!this.sqs) {
+      const { SQSClient } = await loadSqs();
       this.sqs = new SQSClient(this.clientConfig);
       this.instrument(this.sqs as unknown as ECSClient, 'sqs');
     }
@@ -408,7 +423,8 @@ export class AwsGateway implements Gateway {
 
   /** Long-polls the queue: up to 10 messages, waiting up to `waitSeconds` (SQS allows 20) for the first. */
   async receiveEventMessages(queueUrl: string, waitSeconds: number, abortSignal?: AbortSignal): Promise<EventMessage[]> {
-    const r = await this.sqsClient().send(
+    const { ReceiveMessageCommand } = await loadSqs();
+    const r = await (await this.sqsClient()).send(
       new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: waitSeconds }),
       abortSignal ? { abortSignal } : {},
     );
@@ -417,9 +433,10 @@ export class AwsGateway implements Gateway {
 
   /** DeleteMessageBatch takes 10 entries a call. */
   async deleteEventMessages(queueUrl: string, receiptHandles: readonly string[]): Promise<void> {
+    const { DeleteMessageBatchCommand } = await loadSqs();
     for (const batch of chunk(receiptHandles, BATCH.DeleteMessageBatch)) {
       await this.send(
-        this.sqsClient(),
+        await this.sqsClient(),
         new DeleteMessageBatchCommand({ QueueUrl: queueUrl, Entries: batch.map((h, i) => ({ Id: String(i), ReceiptHandle: h })) }),
       );
     }
@@ -427,8 +444,9 @@ export class AwsGateway implements Gateway {
 
   // ---- DynamoDB: the lease that lets one of several controllers apply ---------------
 
-  private dynamoClient(): DynamoDBClient {
+  private async dynamoClient(): Promise<DynamoDBClient> {
     if (!this.dynamo) {
+      const { DynamoDBClient } = await loadDynamo();
       this.dynamo = new DynamoDBClient(this.clientConfig);
       this.instrument(this.dynamo as unknown as ECSClient, 'dynamodb');
     }
@@ -439,8 +457,8 @@ export class AwsGateway implements Gateway {
   async ensureLeaseTable(table: string): Promise<void> {
     try {
       await this.send(
-        this.dynamoClient(),
-        new CreateTableCommand({
+        await this.dynamoClient(),
+        new (await loadDynamo()).CreateTableCommand({
           TableName: table,
           AttributeDefinitions: [{ AttributeName: 'lease', AttributeType: 'S' }],
           KeySchema: [{ AttributeName: 'lease', KeyType: 'HASH' }],
@@ -456,8 +474,8 @@ export class AwsGateway implements Gateway {
   /** The lease item as it is now (a strongly consistent read: the rvn must be the latest). */
   async readLease(table: string, name: string): Promise<LeaseRecord | undefined> {
     const r = await this.send<{ Item?: Record<string, { S?: string; N?: string }> }>(
-      this.dynamoClient(),
-      new GetItemCommand({ TableName: table, Key: { lease: { S: name } }, ConsistentRead: true }),
+      await this.dynamoClient(),
+      new (await loadDynamo()).GetItemCommand({ TableName: table, Key: { lease: { S: name } }, ConsistentRead: true }),
     );
     const item = r.Item;
     if (!item?.rvn?.S || !item.holder?.S) return undefined;
@@ -473,8 +491,8 @@ export class AwsGateway implements Gateway {
   async writeLease(table: string, name: string, record: LeaseRecord, expectedRvn: string | undefined): Promise<boolean> {
     try {
       await this.send(
-        this.dynamoClient(),
-        new PutItemCommand({
+        await this.dynamoClient(),
+        new (await loadDynamo()).PutItemCommand({
           TableName: table,
           Item: {
             lease: { S: name },
@@ -490,7 +508,7 @@ export class AwsGateway implements Gateway {
       );
       return true;
     } catch (err) {
-      if ((err as AwsCallError).code === ConditionalCheckFailedException.name || (err as AwsCallError).code === 'ConditionalCheckFailedException') return false;
+      if ((err as AwsCallError).code === 'ConditionalCheckFailedException') return false;
       throw err;
     }
   }
@@ -499,8 +517,8 @@ export class AwsGateway implements Gateway {
   async deleteLease(table: string, name: string, rvn: string): Promise<void> {
     try {
       await this.send(
-        this.dynamoClient(),
-        new DeleteItemCommand({
+        await this.dynamoClient(),
+        new (await loadDynamo()).DeleteItemCommand({
           TableName: table,
           Key: { lease: { S: name } },
           ConditionExpression: 'rvn = :rvn',

@@ -455,10 +455,11 @@ export class AwsGateway implements Gateway {
 
   /** Creates the lease table (key `lease`, a string; on demand) unless it exists. */
   async ensureLeaseTable(table: string): Promise<void> {
+    const { CreateTableCommand } = await loadDynamo();
     try {
       await this.send(
         await this.dynamoClient(),
-        new (await loadDynamo()).CreateTableCommand({
+        new CreateTableCommand({
           TableName: table,
           AttributeDefinitions: [{ AttributeName: 'lease', AttributeType: 'S' }],
           KeySchema: [{ AttributeName: 'lease', KeyType: 'HASH' }],
@@ -473,9 +474,10 @@ export class AwsGateway implements Gateway {
 
   /** The lease item as it is now (a strongly consistent read: the rvn must be the latest). */
   async readLease(table: string, name: string): Promise<LeaseRecord | undefined> {
+    const { GetItemCommand } = await loadDynamo();
     const r = await this.send<{ Item?: Record<string, { S?: string; N?: string }> }>(
       await this.dynamoClient(),
-      new (await loadDynamo()).GetItemCommand({ TableName: table, Key: { lease: { S: name } }, ConsistentRead: true }),
+      new GetItemCommand({ TableName: table, Key: { lease: { S: name } }, ConsistentRead: true }),
     );
     const item = r.Item;
     if (!item?.rvn?.S || !item.holder?.S) return undefined;
@@ -489,10 +491,11 @@ export class AwsGateway implements Gateway {
    * no controller compares it with anything.
    */
   async writeLease(table: string, name: string, record: LeaseRecord, expectedRvn: string | undefined): Promise<boolean> {
+    const { PutItemCommand } = await loadDynamo();
     try {
       await this.send(
         await this.dynamoClient(),
-        new (await loadDynamo()).PutItemCommand({
+        new PutItemCommand({
           TableName: table,
           Item: {
             lease: { S: name },
@@ -515,10 +518,11 @@ export class AwsGateway implements Gateway {
 
   /** Gives the lease up (only if it is still the version we wrote), so another controller takes over at once. */
   async deleteLease(table: string, name: string, rvn: string): Promise<void> {
+    const { DeleteItemCommand } = await loadDynamo();
     try {
       await this.send(
         await this.dynamoClient(),
-        new (await loadDynamo()).DeleteItemCommand({
+        new DeleteItemCommand({
           TableName: table,
           Key: { lease: { S: name } },
           ConditionExpression: 'rvn = :rvn',

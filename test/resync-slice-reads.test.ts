@@ -195,13 +195,13 @@ describe('a resync cycle reads the namespace auto scaling about once', () => {
     expect(fake.callsOf('DescribeScheduledActions')).toHaveLength(2);
   });
 
-  it('a policy changed by hand is seen by the next cycle at the latest; a target changed by hand in its own slice', async () => {
+  it('a policy changed by hand between cycles is seen by the cycle after the next (its run ends with the next); a target changed by hand in its own slice', async () => {
     const { gw, before } = await scaled();
     const state = new Map<string, unknown>();
     await cycleOf(gw, state, before);
     await gw.putScalingPolicy(policy(3, 90));
     await gw.registerScalableTarget({ ServiceNamespace: 'ecs', ResourceId: scalingId(45), ScalableDimension: 'ecs:service:DesiredCount', MaxCapacity: 9 });
-    // the cycle under way reads the namespace's pages to their end: the next one sees the policy
+    // the next cycle's run reads the namespace's pages to its end; the cycle after it takes the policy from that run
     await cycleOf(gw, state, before);
     const read = await cycleOf(gw, state, before);
     expect((read.get(scalingId(3))!.targetTracking as Array<{ targetValue: number }>)[0]!.targetValue).toBe(90);

@@ -271,7 +271,10 @@ async function largeEstate(n) {
     const slices = planResyncSlices(warm.r.diffs.map(targetOf), RESYNC_MS, SLICE_SIZE);
     const cycleBefore = restarted.counter.byOperation();
     const c0 = process.cpuUsage();
-    for (const s of slices) await refreshLiveResources(restarted, warm.r.live, s.targets, 'default');
+    // the slices of one cycle carry their page cursors from one to the next (EstateReconciler's resyncCycle)
+    const state = new Map();
+    for (const [i, s] of slices.entries())
+      await refreshLiveResources(restarted, warm.r.live, s.targets, 'default', { state, slicesLeft: slices.length - 1 - i, fresh: new Set() });
     const cycleAfter = restarted.counter.byOperation();
     const cycleByOperation = Object.fromEntries(
       Object.entries(cycleAfter)

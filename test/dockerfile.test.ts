@@ -276,6 +276,15 @@ function gatewayActions(): string[] {
       if (paginated) packageOf.set(`${paginated[1]}Command`, m[2]!);
     }
   }
+  // the clients loaded on first use: `const loadX = () => (... import('@aws-sdk/client-x'))`,
+  // their commands taken as `const { XCommand } = await loadX();`
+  const loaderPackage = new Map<string, string>();
+  for (const m of source.matchAll(/const\s+(load[A-Za-z]+)\s*=\s*\(\)\s*=>[^;]*import\('(@aws-sdk\/client-[a-z0-9-]+)'\)/g)) loaderPackage.set(m[1]!, m[2]!);
+  for (const m of source.matchAll(/const\s*\{([^}]*)\}\s*=\s*await\s+(load[A-Za-z]+)\(\)/g)) {
+    const pkg = loaderPackage.get(m[2]!);
+    if (!pkg) throw new Error(`sdk-gateway.ts destructures from ${m[2]}(), which imports no @aws-sdk/client-* package this test knows`);
+    for (const name of m[1]!.split(',').map((n) => n.trim())) if (name.endsWith('Command')) packageOf.set(name, pkg);
+  }
   const actions = new Set<string>();
   for (const m of source.matchAll(/\b(?:new\s+([A-Z][A-Za-z0-9]*)Command|paginate([A-Z][A-Za-z0-9]*))\s*\(/g)) {
     const name = m[1] ?? m[2]!;

@@ -77,8 +77,10 @@ describe('a resync slice re-reads the auto scaling of its services', () => {
     // by resource id, not the whole namespace of the region
     const targetsCall = fake.callsOf('DescribeScalableTargets')[0]!;
     expect(targetsCall.input.ResourceIds).toEqual([SCALING_ID]);
-    expect(fake.callsOf('DescribeScalingPolicies').map((c) => c.input.ResourceId)).toEqual([SCALING_ID]);
-    expect(fake.callsOf('DescribeScheduledActions').map((c) => c.input.ResourceId)).toEqual([SCALING_ID]);
+    // the cycle's page of the namespace (this one slice is the whole cycle), and, since the
+    // target's read changed, the target's own policies and scheduled actions by ResourceId
+    expect(fake.callsOf('DescribeScalingPolicies').map((c) => c.input.ResourceId)).toEqual([undefined, SCALING_ID]);
+    expect(fake.callsOf('DescribeScheduledActions').map((c) => c.input.ResourceId)).toEqual([undefined, SCALING_ID]);
   });
 
   it('a scheduled action deleted by hand and a policy changed by hand are drift the slice reports', async () => {

@@ -62,6 +62,8 @@ export interface Gateway extends LeaseGateway, EventsQueueGateway {
   listServiceArns(cluster: string): Promise<string[]>;
   describeServices(cluster: string, services: readonly string[]): Promise<{ services: LiveService[]; missing: string[] }>;
   listTaskDefinitionArns(opts?: { familyPrefix?: string; status?: 'ACTIVE' | 'INACTIVE' }): Promise<string[]>;
+  /** One page (100) of the region's ACTIVE revision ARNs, ASC: by family name, then revision ([ECS] ListTaskDefinitions `sort`). */
+  listTaskDefinitionArnsPage(nextToken?: string): Promise<{ arns: string[]; nextToken?: string }>;
   describeTaskDefinition(arn: string): Promise<TaskDefinitionWithTags>;
   listClusterTaskArns(cluster: string): Promise<string[]>;
   listTaskArns(cluster: string, serviceName: string, desiredStatus?: 'RUNNING' | 'STOPPED'): Promise<string[]>;
@@ -105,6 +107,10 @@ export interface Gateway extends LeaseGateway, EventsQueueGateway {
   listScalingPolicies(resourceId?: string): Promise<ScalingPolicy[]>;
   /** the whole namespace, or one scalable target's (DescribeScheduledActions takes one ResourceId) */
   listScheduledActions(resourceId?: string): Promise<ScheduledAction[]>;
+  /** one page (10) of the namespace's scaling policies: a resync cycle spreads them over its slices */
+  scalingPoliciesPage(nextToken?: string): Promise<{ items: ScalingPolicy[]; nextToken?: string }>;
+  /** one page (50) of the namespace's scheduled actions: a resync cycle spreads them over its slices */
+  scheduledActionsPage(nextToken?: string): Promise<{ items: ScheduledAction[]; nextToken?: string }>;
   registerScalableTarget(input: RegisterScalableTargetCommandInput): Promise<void>;
   deregisterScalableTarget(resourceId: string): Promise<void>;
   putScalingPolicy(input: PutScalingPolicyCommandInput): Promise<void>;

@@ -12,6 +12,8 @@ import {
   DeleteScalingPolicyCommand,
   DeleteScheduledActionCommand,
   DeregisterScalableTargetCommand,
+  DescribeScalingPoliciesCommand,
+  DescribeScheduledActionsCommand,
   PutScalingPolicyCommand,
   type PutScalingPolicyCommandInput,
   PutScheduledActionCommand,
@@ -25,15 +27,8 @@ import {
   type ScalingPolicy,
   type ScheduledAction,
 } from '@aws-sdk/client-application-auto-scaling';
-import { CodeDeployClient, CreateDeploymentCommand, type DeploymentInfo, GetDeploymentCommand } from '@aws-sdk/client-codedeploy';
-import {
-  ConditionalCheckFailedException,
-  CreateTableCommand,
-  DeleteItemCommand,
-  DynamoDBClient,
-  GetItemCommand,
-  PutItemCommand,
-} from '@aws-sdk/client-dynamodb';
+import type { CodeDeployClient, DeploymentInfo } from '@aws-sdk/client-codedeploy';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   type CapacityProvider,
   type Cluster,
@@ -55,6 +50,7 @@ import {
   DescribeTaskDefinitionCommand,
   DescribeTasksCommand,
   ECSClient,
+  ListTaskDefinitionsCommand,
   PutClusterCapacityProvidersCommand,
   type PutClusterCapacityProvidersCommandInput,
   paginateListClusters,
@@ -77,8 +73,8 @@ import {
   type UpdateServiceCommandInput,
 } from '@aws-sdk/client-ecs';
 import { paginateGetResources, ResourceGroupsTaggingAPIClient } from '@aws-sdk/client-resource-groups-tagging-api';
-import { DeleteMessageBatchCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import type { SQSClient } from '@aws-sdk/client-sqs';
+import type { STSClient } from '@aws-sdk/client-sts';
 import { CallCounter, isMutatingOperation } from './call-counter.js';
 import {
   BATCH,
@@ -97,6 +93,20 @@ import type { CodeDeployCreateDeploymentInput, EventMessage, LeaseRecord, TaskDe
 import { callSignal } from './pass-signal.js';
 import { ECS_RATE_LIMITS, RateLimiter, type RateLimits, type RateLimitWaitListener, type ReadBudget } from './rate-limit.js';
 import { TaskDefinitionCache } from './revision-cache.js';
+
+/**
+ * The SDK clients a `plan` never needs (CodeDeploy for a CODE_DEPLOY rollout, SQS for
+ * --events-queue, DynamoDB for the lease, STS for a cluster ARN), loaded on first use:
+ * together about 70-100 ms of CPU in every new CLI process (issue 19's cold plan).
+ */
+let codeDeploySdk: Promise<typeof import('@aws-sdk/client-codedeploy')> | undefined;
+let sqsSdk: Promise<typeof import('@aws-sdk/client-sqs')> | undefined;
+let dynamoSdk: Promise<typeof import('@aws-sdk/client-dynamodb')> | undefined;
+let stsSdk: Promise<typeof import('@aws-sdk/client-sts')> | undefined;
+const loadCodeDeploy = () => (codeDeploySdk ??= import('@aws-sdk/client-codedeploy'));
+const loadSqs = () => (sqsSdk ??= import('@aws-sdk/client-sqs'));
+const loadDynamo = () => (dynamoSdk ??= import('@aws-sdk/client-dynamodb'));
+const loadSts = () => (stsSdk ??= import('@aws-sdk/client-sts'));
 
 export interface GatewayOptions {
   region: string;
@@ -366,9 +376,13 @@ export class AwsGateway implements Gateway {
    */
   callerAccount(): Promise<string> {
     if (!this.account) {
-      this.sts = new STSClient(this.clientConfig);
-      this.instrument(this.sts as unknown as ECSClient, 'sts');
-      this.account = this.send<{ Account?: string }>(this.sts, new GetCallerIdentityCommand({})).then((r) => r.Account ?? '');
+      this.account = (async () => {
+        const { STSClient, GetCallerIdentityCommand } = await loadSts();
+        this.sts = new STSClient(this.clientConfig);
+        this.instrument(this.sts as unknown as ECSClient, 'sts');
+        const r = await this.send<{ Account?: string }>(this.sts, new GetCallerIdentityCommand({}));
+        return r.Account ?? '';
+      })();
       this.account.catch(() => (this.account = undefined));
     }
     return this.account;
@@ -377,8 +391,9 @@ export class AwsGateway implements Gateway {
   // ---- SQS: the events queue an EventBridge rule feeds (--events-queue) ---------------
 
   /** made on first use: most estates have no CODE_DEPLOY service */
-  private codeDeployClient(): CodeDeployClient {
+  private async codeDeployClient(): Promise<CodeDeployClient> {
     if (!this.codeDeploy) {
+      const { CodeDeployClient } = await loadCodeDeploy();
       this.codeDeploy = new CodeDeployClient(this.clientConfig);
       this.instrument(this.codeDeploy as unknown as ECSClient, 'codedeploy');
     }
@@ -386,17 +401,20 @@ export class AwsGateway implements Gateway {
   }
 
   async createCodeDeployDeployment(input: CodeDeployCreateDeploymentInput): Promise<string> {
-    const r = await this.send<{ deploymentId?: string }>(this.codeDeployClient(), new CreateDeploymentCommand(input));
+    const { CreateDeploymentCommand } = await loadCodeDeploy();
+    const r = await this.send<{ deploymentId?: string }>(await this.codeDeployClient(), new CreateDeploymentCommand(input));
     return r.deploymentId ?? '';
   }
 
   async getCodeDeployDeployment(deploymentId: string): Promise<DeploymentInfo> {
-    const r = await this.send<{ deploymentInfo?: DeploymentInfo }>(this.codeDeployClient(), new GetDeploymentCommand({ deploymentId }));
+    const { GetDeploymentCommand } = await loadCodeDeploy();
+    const r = await this.send<{ deploymentInfo?: DeploymentInfo }>(await this.codeDeployClient(), new GetDeploymentCommand({ deploymentId }));
     return r.deploymentInfo ?? {};
   }
 
-  private sqsClient(): SQSClient {
+  private async sqsClient(): Promise<SQSClient> {
     if (!this.sqs) {
+      const { SQSClient } = await loadSqs();
       this.sqs = new SQSClient(this.clientConfig);
       this.instrument(this.sqs as unknown as ECSClient, 'sqs');
     }
@@ -405,7 +423,8 @@ export class AwsGateway implements Gateway {
 
   /** Long-polls the queue: up to 10 messages, waiting up to `waitSeconds` (SQS allows 20) for the first. */
   async receiveEventMessages(queueUrl: string, waitSeconds: number, abortSignal?: AbortSignal): Promise<EventMessage[]> {
-    const r = await this.sqsClient().send(
+    const { ReceiveMessageCommand } = await loadSqs();
+    const r = await (await this.sqsClient()).send(
       new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: waitSeconds }),
       abortSignal ? { abortSignal } : {},
     );
@@ -414,9 +433,10 @@ export class AwsGateway implements Gateway {
 
   /** DeleteMessageBatch takes 10 entries a call. */
   async deleteEventMessages(queueUrl: string, receiptHandles: readonly string[]): Promise<void> {
+    const { DeleteMessageBatchCommand } = await loadSqs();
     for (const batch of chunk(receiptHandles, BATCH.DeleteMessageBatch)) {
       await this.send(
-        this.sqsClient(),
+        await this.sqsClient(),
         new DeleteMessageBatchCommand({ QueueUrl: queueUrl, Entries: batch.map((h, i) => ({ Id: String(i), ReceiptHandle: h })) }),
       );
     }
@@ -424,8 +444,9 @@ export class AwsGateway implements Gateway {
 
   // ---- DynamoDB: the lease that lets one of several controllers apply ---------------
 
-  private dynamoClient(): DynamoDBClient {
+  private async dynamoClient(): Promise<DynamoDBClient> {
     if (!this.dynamo) {
+      const { DynamoDBClient } = await loadDynamo();
       this.dynamo = new DynamoDBClient(this.clientConfig);
       this.instrument(this.dynamo as unknown as ECSClient, 'dynamodb');
     }
@@ -434,9 +455,10 @@ export class AwsGateway implements Gateway {
 
   /** Creates the lease table (key `lease`, a string; on demand) unless it exists. */
   async ensureLeaseTable(table: string): Promise<void> {
+    const { CreateTableCommand } = await loadDynamo();
     try {
       await this.send(
-        this.dynamoClient(),
+        await this.dynamoClient(),
         new CreateTableCommand({
           TableName: table,
           AttributeDefinitions: [{ AttributeName: 'lease', AttributeType: 'S' }],
@@ -452,8 +474,9 @@ export class AwsGateway implements Gateway {
 
   /** The lease item as it is now (a strongly consistent read: the rvn must be the latest). */
   async readLease(table: string, name: string): Promise<LeaseRecord | undefined> {
+    const { GetItemCommand } = await loadDynamo();
     const r = await this.send<{ Item?: Record<string, { S?: string; N?: string }> }>(
-      this.dynamoClient(),
+      await this.dynamoClient(),
       new GetItemCommand({ TableName: table, Key: { lease: { S: name } }, ConsistentRead: true }),
     );
     const item = r.Item;
@@ -468,9 +491,10 @@ export class AwsGateway implements Gateway {
    * no controller compares it with anything.
    */
   async writeLease(table: string, name: string, record: LeaseRecord, expectedRvn: string | undefined): Promise<boolean> {
+    const { PutItemCommand } = await loadDynamo();
     try {
       await this.send(
-        this.dynamoClient(),
+        await this.dynamoClient(),
         new PutItemCommand({
           TableName: table,
           Item: {
@@ -487,16 +511,17 @@ export class AwsGateway implements Gateway {
       );
       return true;
     } catch (err) {
-      if ((err as AwsCallError).code === ConditionalCheckFailedException.name || (err as AwsCallError).code === 'ConditionalCheckFailedException') return false;
+      if ((err as AwsCallError).code === 'ConditionalCheckFailedException') return false;
       throw err;
     }
   }
 
   /** Gives the lease up (only if it is still the version we wrote), so another controller takes over at once. */
   async deleteLease(table: string, name: string, rvn: string): Promise<void> {
+    const { DeleteItemCommand } = await loadDynamo();
     try {
       await this.send(
-        this.dynamoClient(),
+        await this.dynamoClient(),
         new DeleteItemCommand({
           TableName: table,
           Key: { lease: { S: name } },
@@ -578,6 +603,19 @@ export class AwsGateway implements Gateway {
         ),
       (r) => r.taskDefinitionArns,
     );
+  }
+
+  /**
+   * One page of ListTaskDefinitions, ASC: "lexicographically by family name and in ascending
+   * numerical order by revision" (ECS API reference, ListTaskDefinitions `sort`), so a resync
+   * slice's families, taken in the same order, are a run of consecutive pages.
+   */
+  async listTaskDefinitionArnsPage(nextToken?: string): Promise<{ arns: string[]; nextToken?: string }> {
+    const r = await this.send<{ taskDefinitionArns?: string[]; nextToken?: string }>(
+      this.ecs,
+      new ListTaskDefinitionsCommand({ status: 'ACTIVE', sort: 'ASC', maxResults: PAGE.ecs, ...(nextToken ? { nextToken } : {}) }),
+    );
+    return { arns: r.taskDefinitionArns ?? [], ...(r.nextToken ? { nextToken: r.nextToken } : {}) };
   }
 
   /** Cached by revision ARN: a revision's content never changes, so it is read once per process. */
@@ -805,6 +843,32 @@ export class AwsGateway implements Gateway {
       PAGE.applicationAutoScaling,
       resourceId ? { ResourceId: resourceId } : {},
     );
+  }
+
+  async scalingPoliciesPage(nextToken?: string): Promise<{ items: ScalingPolicy[]; nextToken?: string }> {
+    const r = await this.send<{ ScalingPolicies?: ScalingPolicy[]; NextToken?: string }>(
+      this.scaling,
+      new DescribeScalingPoliciesCommand({
+        ServiceNamespace: 'ecs',
+        ScalableDimension: ECS_SCALABLE_DIMENSION,
+        MaxResults: PAGE.scalingPolicies,
+        ...(nextToken ? { NextToken: nextToken } : {}),
+      }),
+    );
+    return { items: r.ScalingPolicies ?? [], ...(r.NextToken ? { nextToken: r.NextToken } : {}) };
+  }
+
+  async scheduledActionsPage(nextToken?: string): Promise<{ items: ScheduledAction[]; nextToken?: string }> {
+    const r = await this.send<{ ScheduledActions?: ScheduledAction[]; NextToken?: string }>(
+      this.scaling,
+      new DescribeScheduledActionsCommand({
+        ServiceNamespace: 'ecs',
+        ScalableDimension: ECS_SCALABLE_DIMENSION,
+        MaxResults: PAGE.applicationAutoScaling,
+        ...(nextToken ? { NextToken: nextToken } : {}),
+      }),
+    );
+    return { items: r.ScheduledActions ?? [], ...(r.NextToken ? { nextToken: r.NextToken } : {}) };
   }
 
   async registerScalableTarget(input: RegisterScalableTargetCommandInput): Promise<void> {

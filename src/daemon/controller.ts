@@ -18,7 +18,7 @@ export type ControllerRequest =
   /** read the whole estate */
   | { scope: 'full'; reason: string }
   /** re-read these resources (and whatever the manifests changed); `paced` for a resync slice */
-  | { scope: 'targeted'; reason: string; targets?: readonly EventTarget[]; paced?: boolean };
+  | { scope: 'targeted'; reason: string; targets?: readonly EventTarget[]; paced?: boolean; slicesLeft?: number };
 
 export interface ResyncSlice {
   /** from the start of the resync cycle */
@@ -80,6 +80,8 @@ interface Pending {
   targets: Map<string, EventTarget>;
   /** every request of the batch was a paced resync slice */
   paced: boolean;
+  /** the fewest slices left of the cycle among the batch's slices */
+  slicesLeft?: number;
   waiters: Array<(covered: boolean) => void>;
 }
 
@@ -129,6 +131,7 @@ export class Controller {
     } else {
       for (const t of req.targets ?? []) p.targets.set(resourceId(t), t);
       if (!req.paced) p.paced = false;
+      if (req.slicesLeft !== undefined) p.slicesLeft = Math.min(p.slicesLeft ?? req.slicesLeft, req.slicesLeft);
     }
     const done = new Promise<boolean>((resolve) => p.waiters.push(resolve));
     if (!this.running) this.running = this.drain();
@@ -149,6 +152,7 @@ export class Controller {
             scope: batch.full ? 'full' : 'targeted',
             targets: batch.full ? [] : [...batch.targets.values()],
             paced: !batch.full && batch.paced,
+            ...(batch.slicesLeft !== undefined ? { slicesLeft: batch.slicesLeft } : {}),
             heldBack: (id) => this.backoff.heldBack(id, this.now()),
           },
           this.abort.signal,
@@ -225,6 +229,7 @@ export class Controller {
         reason: `resync slice: ${slice.targets.length} resource(s), ${this.cycle.length} slice(s) left`,
         targets: slice.targets,
         paced: true,
+        slicesLeft: this.cycle.length,
       });
       if (this.cycle.length) this.armNextSlice();
       else this.startCycle();

@@ -35,6 +35,8 @@ export interface ReconcileRequest {
   targets: readonly EventTarget[];
   /** the reads go through --read-budget's pacing (a resync or one of its slices; never an event's few reads) */
   paced: boolean;
+  /** a resync slice: the slices of its cycle after it */
+  slicesLeft?: number;
   /** resources in backoff after failures: their actions wait, the others go on */
   heldBack: (resourceId: string) => string | undefined;
 }
@@ -91,6 +93,8 @@ export class EstateReconciler implements Reconciler {
   private readonly driftLog: DriftLog;
   /** the last pass's live estate and desired resources, for a targeted pass */
   private lastLive: LiveEstate | undefined;
+  /** the resync cycle's state carried from one slice to the next (the kinds' page cursors) */
+  private readonly resyncCycle = new Map<string, unknown>();
   private lastDesired = new Map<string, DesiredResource>();
   /** resources changed by the controller since the last full read: re-read before trusting */
   private readonly dirty = new Set<string>();
@@ -235,9 +239,15 @@ export class EstateReconciler implements Reconciler {
    */
   private async targetedLiveFor(request: ReconcileRequest, desired: readonly DesiredResource[]): Promise<LiveEstate | undefined> {
     if (request.scope === 'full' || !this.lastLive || this.lastLive.unreadable.size) return undefined;
-    const refs: EventTarget[] = [...desired.filter((d) => this.lastDesired.get(resourceId(d)) !== d || this.dirty.has(resourceId(d))), ...request.targets];
+    const changed = desired.filter((d) => this.lastDesired.get(resourceId(d)) !== d || this.dirty.has(resourceId(d)));
+    const refs: EventTarget[] = [...changed, ...request.targets];
+    // a resync slice carries the cycle's page cursors on to the next slice; what changed
+    // since the last read is read in full all the same
+    const cycle = request.paced
+      ? { state: this.resyncCycle, slicesLeft: request.slicesLeft ?? 0, fresh: new Set(changed.map((d) => resourceId(d))) }
+      : undefined;
     try {
-      return await refreshLiveResources(this.opts.gateways, this.lastLive, refs, this.opts.controllerId);
+      return await refreshLiveResources(this.opts.gateways, this.lastLive, refs, this.opts.controllerId, cycle);
     } catch {
       return undefined; // the full read says why
     }

@@ -48,6 +48,21 @@ export interface NamedReadScope<L> {
   controllerId: string;
   /** the kind's part of the last full read (a Service keeps its auto scaling from it) */
   before: ReadonlyMap<string, L>;
+  /** Set for the slices of a paced resync cycle. */
+  cycle?: ResyncCycle;
+}
+
+/**
+ * A paced resync cycle's slices: state carried from one slice to the next, under each
+ * kind's own key, so the cycle reads the region's listings page by page about once (one
+ * whole pass) instead of once per named resource.
+ */
+export interface ResyncCycle {
+  state: Map<string, unknown>;
+  /** the slices of the cycle after this one (0: the last, which finishes what is left) */
+  slicesLeft: number;
+  /** resources read in full all the same (the manifests or the controller changed them since the last read) */
+  fresh: ReadonlySet<string>;
 }
 
 /** What the loader says once a file about a document it read in a kept form (not an error: the file loads). */

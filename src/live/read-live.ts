@@ -7,7 +7,7 @@
  * says how it batches.
  */
 import type { Gateways as AwsGateways } from '../aws/index.js';
-import type { ResourceKind } from '../kinds/kind.js';
+import type { ResourceKind, ResyncCycle } from '../kinds/kind.js';
 import { kindOf, REGISTRY } from '../kinds/registry.js';
 import type { LiveEstate } from '../model/live.js';
 import { type DesiredResource, resourceId } from '../model/resource.js';
@@ -99,6 +99,8 @@ export async function refreshLiveResources(
   base: LiveEstate,
   refs: ReadonlyArray<Pick<DesiredResource, 'kind' | 'name' | 'region' | 'cluster'>>,
   controllerId: string,
+  /** a paced resync cycle's state, carried from slice to slice (NamedReadScope.cycle) */
+  cycle?: ResyncCycle,
 ): Promise<LiveEstate> {
   const estate = copyEstate(base);
   const regions = [...new Set(refs.map((r) => r.region))];
@@ -115,7 +117,8 @@ export async function refreshLiveResources(
           if (kind.inCluster && !r.cluster) continue;
           map.delete(resourceId({ kind: kind.name, region, name: r.name, ...(kind.inCluster ? { cluster: r.cluster! } : {}) }));
         }
-        for (const live of await kind.readNamed(gw, region, { refs: named, controllerId, before })) map.set(resourceId({ ...live, kind: kind.name }), live);
+        for (const live of await kind.readNamed(gw, region, { refs: named, controllerId, before, ...(cycle ? { cycle } : {}) }))
+          map.set(resourceId({ ...live, kind: kind.name }), live);
       } else {
         // no targeted read: the kind's region is read again as a whole
         for (const [id, live] of map) if (live.region === region) map.delete(id);

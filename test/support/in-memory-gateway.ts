@@ -480,6 +480,24 @@ export class InMemoryGateway implements Gateway {
     );
   }
 
+  /**
+   * [ECS] ListTaskDefinitions, status ACTIVE, sort ASC: "lexicographically by family name and
+   * in ascending numerical order by revision"; the token is the offset of the page, so a
+   * revision registered or deregistered before it between two pages moves the page, as an
+   * opaque token over a list that changed may.
+   */
+  async listTaskDefinitionArnsPage(nextToken?: string): Promise<{ arns: string[]; nextToken?: string }> {
+    const pageSize = this.account.pageSize;
+    this.call('ListTaskDefinitions', { status: 'ACTIVE', sort: 'ASC', maxResults: pageSize, nextToken });
+    const arns: string[] = [];
+    for (const [, revisions] of [...this.state.families].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      for (const r of [...revisions].sort((x, y) => x.taskDefinition.revision! - y.taskDefinition.revision!))
+        if (r.taskDefinition.status === 'ACTIVE') arns.push(r.taskDefinition.taskDefinitionArn!);
+    const start = nextToken ? Number(nextToken) : 0;
+    const end = start + pageSize;
+    return { arns: arns.slice(start, end), ...(end < arns.length ? { nextToken: String(end) } : {}) };
+  }
+
   /** Cached by revision ARN, as the SDK gateway caches it: a revision is read once per process. [ECS] ClientException "Unable to describe task definition." */
   async describeTaskDefinition(arn: string): Promise<TaskDefinitionWithTags> {
     const cached = this.account.taskDefinitionCache.get(arn);
@@ -986,6 +1004,27 @@ export class InMemoryGateway implements Gateway {
       'application-autoscaling',
       PAGE.applicationAutoScaling,
     );
+  }
+
+  /** One page of the namespace's policies (10 a page, the API's maximum); the token is an offset. */
+  async scalingPoliciesPage(nextToken?: string): Promise<{ items: ScalingPolicy[]; nextToken?: string }> {
+    return this.onePage('DescribeScalingPolicies', [...this.state.policies.values()], PAGE.scalingPolicies, nextToken);
+  }
+
+  /** One page of the namespace's scheduled actions (50 a page); the token is an offset. */
+  async scheduledActionsPage(nextToken?: string): Promise<{ items: ScheduledAction[]; nextToken?: string }> {
+    return this.onePage('DescribeScheduledActions', [...this.state.scheduled.values()], PAGE.applicationAutoScaling, nextToken);
+  }
+
+  private onePage<T>(operation: string, all: readonly T[], pageSize: number, nextToken?: string): { items: T[]; nextToken?: string } {
+    this.call(
+      operation,
+      { ServiceNamespace: 'ecs', ScalableDimension: ECS_SCALABLE_DIMENSION, MaxResults: pageSize, NextToken: nextToken },
+      'application-autoscaling',
+    );
+    const start = nextToken ? Number(nextToken) : 0;
+    const end = start + pageSize;
+    return { items: clone(all.slice(start, end)), ...(end < all.length ? { nextToken: String(end) } : {}) };
   }
 
   /**

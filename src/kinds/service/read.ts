@@ -8,13 +8,13 @@
 import { type Gateway as AwsGateway, nameFromArn, type LiveService as SdkService, tagsFromList } from '../../aws/index.js';
 import { projectLiveService } from '../../diff/projection.js';
 import type { Json, LiveDeployment, LiveRevision, LiveService } from '../../model/live.js';
-import { TAG } from '../../model/resource.js';
+import { resourceId, TAG } from '../../model/resource.js';
 import { recordedRevision, recordedRevisionOf } from '../../model/revision-record.js';
 import { readClusterCapacity } from '../cluster/capacity.js';
 import type { LiveReadScope, NamedReadScope } from '../kind.js';
 import { readRevision, revisionsRecordedOn } from '../task-definition/read.js';
 import { readOwnCodeDeployDeployment } from './codedeploy.js';
-import { readScalingOf, scalingFromApi, scalingResourceId } from './scaling-read.js';
+import { readScalingInCycle, readScalingOf, scalingFromApi, scalingResourceId } from './scaling-read.js';
 import { readServiceTasks, rolloutUnderWay } from './tasks.js';
 
 function iso(d: unknown): string | undefined {
@@ -172,10 +172,22 @@ export async function readNamedServices(gw: AwsGateway, region: string, scope: N
   // Auto scaling is re-read with the services, by their resource ids: a scalable target,
   // policy or scheduled action changed by hand is drift that an event's pass and each
   // resync slice must see (a slice is the resync of its resources), not only the next whole read.
-  const scaling = await readScalingOf(
-    gw,
-    [...byCluster].flatMap(([cluster, names]) => names.map((name) => scalingResourceId(cluster, name))),
-  );
+  // A resync slice takes the policies and scheduled actions from the cycle's namespace
+  // pages (readScalingInCycle), so the whole cycle reads them about once.
+  const scalingIds = [...byCluster].flatMap(([cluster, names]) => names.map((name) => ({ cluster, name, scalingId: scalingResourceId(cluster, name) })));
+  const scaling = scope.cycle
+    ? await readScalingInCycle(
+        gw,
+        scope.cycle,
+        scalingIds.map(({ cluster, name, scalingId }) => {
+          const id = resourceId({ kind: 'Service', region, cluster, name });
+          return { scalingId, id, before: scope.before.get(id)?.scaling };
+        }),
+      )
+    : await readScalingOf(
+        gw,
+        scalingIds.map((s) => s.scalingId),
+      );
   const out: LiveService[] = [];
   for (const [cluster, names] of byCluster) {
     const r = await gw.describeServices(cluster, names);

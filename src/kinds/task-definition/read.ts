@@ -101,20 +101,100 @@ export async function readFamilies(gw: AwsGateway, region: string, scope: LiveRe
   return out;
 }
 
-/** The named families only: their revisions (ListTaskDefinitions by family prefix), read whole. */
+/** The revisions a family's last read held: a revision never changes, so they are not described again. */
+function knownRevisions(scope: NamedReadScope<LiveTaskDefinitionFamily>, region: string, family: string): Map<string, LiveRevision> {
+  // (a resync slice refreshes 100 families; at 10,000 the gateway's revision cache cannot hold them all)
+  const before = scope.before.get(resourceId({ kind: 'TaskDefinition', region, name: family }));
+  const known = new Map<string, LiveRevision>();
+  for (const r of [before?.latest, before?.latestManaged]) if (r) known.set(r.arn, r);
+  return known;
+}
+
+/** One family's ACTIVE revisions by its own ListTaskDefinitions (familyPrefix matches by prefix: keep the family's own). */
+async function familyArns(gw: AwsGateway, family: string): Promise<string[]> {
+  return (await gw.listTaskDefinitionArns({ familyPrefix: family })).filter((a) => revisionOf(a).family === family);
+}
+
+/**
+ * Where a resync cycle is in the region's ListTaskDefinitions (ASC: by family, then
+ * revision): the token of the page the last slice stopped in (undefined: the first page),
+ * and the last family handed out.
+ */
+interface RevisionListCursor {
+  pageToken?: string;
+  lastFamily?: string;
+}
+
+/**
+ * The ARNs of the families `names` (sorted) from the cycle's pages, read on from the page
+ * the slice before stopped in (read again: its ARNs are minutes old): a cycle's slices name
+ * the families in the order the pages list them, so the cycle reads each page about once,
+ * and once more per slice. The first family of a page read with a token an earlier slice got
+ * is `unsure`: between two slices a revision registered or deregistered before the token
+ * may have moved the page (ECS documents nothing about a token over a list that changed).
+ */
+async function arnsFromCyclePages(
+  gw: AwsGateway,
+  names: readonly string[],
+  cursor: RevisionListCursor,
+): Promise<{ arns: Map<string, string[]>; unsure: Set<string> }> {
+  const first = names[0]!;
+  const last = names[names.length - 1]!;
+  // a new cycle (or slices out of order): from the first page again
+  if (cursor.lastFamily !== undefined && first <= cursor.lastFamily) delete cursor.pageToken;
+  const wanted = new Set(names);
+  const arns = new Map<string, string[]>();
+  const unsure = new Set<string>();
+  let tokenFromEarlierSlice = cursor.pageToken !== undefined;
+  for (;;) {
+    const page = await gw.listTaskDefinitionArnsPage(cursor.pageToken);
+    if (tokenFromEarlierSlice && page.arns.length) unsure.add(revisionOf(page.arns[0]!).family);
+    tokenFromEarlierSlice = false;
+    let pastLast = false;
+    for (const arn of page.arns) {
+      const { family } = revisionOf(arn);
+      if (family > last) {
+        pastLast = true;
+        break;
+      }
+      if (!wanted.has(family)) continue;
+      const list = arns.get(family);
+      if (list) list.push(arn);
+      else arns.set(family, [arn]);
+    }
+    // the next slice starts in this page (or the list has ended here)
+    if (pastLast || !page.nextToken) break;
+    cursor.pageToken = page.nextToken;
+  }
+  cursor.lastFamily = last;
+  return { arns, unsure };
+}
+
+/**
+ * The named families only, read whole. A resync cycle's slice (`scope.cycle`) reads the
+ * cycle's ListTaskDefinitions pages in turn; a targeted pass (an event, a file change)
+ * lists each family by its prefix. A family the pages did not show is listed by its prefix
+ * before it is called gone.
+ */
 export async function readNamedFamilies(gw: AwsGateway, region: string, scope: NamedReadScope<LiveTaskDefinitionFamily>): Promise<LiveTaskDefinitionFamily[]> {
+  const names = [...new Set(scope.refs.map((r) => r.name))].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  let fromPages: { arns: Map<string, string[]>; unsure: Set<string> } | undefined;
+  if (scope.cycle && names.length) {
+    const key = `TaskDefinition/${region}`;
+    let cursor = scope.cycle.state.get(key) as RevisionListCursor | undefined;
+    if (!cursor) {
+      cursor = {};
+      scope.cycle.state.set(key, cursor);
+    }
+    fromPages = await arnsFromCyclePages(gw, names, cursor);
+  }
   const out: LiveTaskDefinitionFamily[] = [];
-  for (const name of new Set(scope.refs.map((r) => r.name))) {
-    // familyPrefix matches by prefix: keep the family's own revisions
-    const arns = (await gw.listTaskDefinitionArns({ familyPrefix: name })).filter((a) => revisionOf(a).family === name);
+  for (const name of names) {
+    const paged = fromPages?.unsure.has(name) ? undefined : fromPages?.arns.get(name);
+    const arns = paged ?? (await familyArns(gw, name));
     arns.sort((a, b) => revisionOf(b).revision - revisionOf(a).revision);
     if (!arns.length) continue;
-    // a revision never changes: the ones the last read held are not described again
-    // (a resync slice refreshes 100 families; at 10,000 the gateway's revision cache cannot hold them all)
-    const before = scope.before.get(resourceId({ kind: 'TaskDefinition', region, name }));
-    const known = new Map<string, LiveRevision>();
-    for (const r of [before?.latest, before?.latestManaged]) if (r) known.set(r.arn, r);
-    const live = await familyFromRevisions(gw, region, name, arns, true, scope.controllerId, known);
+    const live = await familyFromRevisions(gw, region, name, arns, true, scope.controllerId, knownRevisions(scope, region, name));
     if (live) out.push(live);
   }
   return out;

@@ -3,7 +3,9 @@
  * SDK gateway and for the in-memory fake of it: how many names one call takes, how a
  * page is asked for, how an ARN reads, how a describe's failures are read.
  */
-import { emptyRecord } from '../model/own-keys.js';
+// one conversion for the API's tag lists and a manifest's list form (src/schema/tags.ts)
+export { tagsFromList } from '../model/own-keys.js';
+
 import type { LiveCluster, LiveService } from './model.js';
 
 /**
@@ -51,12 +53,6 @@ export function chunk<T>(items: readonly T[], size: number): T[][] {
 
 export function tagsToList(tags: Record<string, string>): Array<{ key: string; value: string }> {
   return Object.entries(tags).map(([key, value]) => ({ key, value }));
-}
-
-export function tagsFromList(list: ReadonlyArray<{ key?: string | undefined; value?: string | undefined }> | undefined): Record<string, string> {
-  const out: Record<string, string> = emptyRecord();
-  for (const t of list ?? []) if (t.key !== undefined) out[t.key] = t.value ?? '';
-  return out;
 }
 
 export function nameFromArn(arn: string): string {

@@ -10,14 +10,9 @@ import type {
   PutScalingPolicyCommandInput,
   PutScheduledActionCommandInput,
   RegisterScalableTargetCommandInput,
-  ScalableTarget,
-  ScalingPolicy,
-  ScheduledAction,
 } from '@aws-sdk/client-application-auto-scaling';
 import type { CreateDeploymentCommandInput as CodeDeployCreateDeploymentInput, DeploymentInfo } from '@aws-sdk/client-codedeploy';
 import type {
-  CapacityProvider,
-  Cluster,
   CreateCapacityProviderCommandInput,
   CreateClusterCommandInput,
   CreateServiceCommandInput,
@@ -30,8 +25,52 @@ import type {
   UpdateServiceCommandInput,
 } from '@aws-sdk/client-ecs';
 
-export type LiveCapacityProvider = CapacityProvider;
-export type LiveCluster = Cluster;
+/** ECS's tag list, as every describe call answers it (the map is tagsFromList's). */
+type TagList = Array<{ key?: string; value?: string }>;
+
+/**
+ * A capacity provider as DescribeCapacityProviders answers it: the members the controller
+ * reads (CreateCapacityProvider's own, as they were set or defaulted, and the update's
+ * status), the gateway's own type; the SDK's CapacityProvider has them all.
+ */
+export interface LiveCapacityProvider {
+  capacityProviderArn?: string;
+  name?: string;
+  /** [API] CapacityProvider.status: ACTIVE, or INACTIVE once deleted (still described for a while) */
+  status?: string;
+  type?: string;
+  autoScalingGroupProvider?: CreateCapacityProviderCommandInput['autoScalingGroupProvider'];
+  /** kept whole, compared as the manifest gives it (ECS answers it in CreateCapacityProvider's shape, less what it never returns) */
+  managedInstancesProvider?: object;
+  /** [API] CapacityProvider.cluster: the cluster a managed instances provider belongs to */
+  cluster?: string;
+  updateStatus?: string;
+  updateStatusReason?: string;
+  tags?: TagList;
+}
+
+/**
+ * A cluster as DescribeClusters answers it (with SETTINGS, CONFIGURATIONS and TAGS
+ * included): CreateCluster's members as ECS holds them and what it counts, the gateway's
+ * own type; the SDK's Cluster has them all.
+ */
+export interface LiveCluster {
+  clusterArn?: string;
+  clusterName?: string;
+  status?: string;
+  registeredContainerInstancesCount?: number;
+  runningTasksCount?: number;
+  pendingTasksCount?: number;
+  activeServicesCount?: number;
+  settings?: CreateClusterCommandInput['settings'];
+  configuration?: CreateClusterCommandInput['configuration'];
+  capacityProviders?: string[];
+  defaultCapacityProviderStrategy?: CreateClusterCommandInput['defaultCapacityProviderStrategy'];
+  /** [API] Cluster.serviceConnectDefaults: "Use this parameter to set a default Service Connect namespace"; answered as the namespace's ARN */
+  serviceConnectDefaults?: { namespace?: string };
+  tags?: TagList;
+}
+
 export type LiveService = Service;
 /**
  * A task as the gateway answers it: the members of DescribeTasks' Task the controller
@@ -73,13 +112,54 @@ export type {
   PutScheduledActionCommandInput,
   RegisterScalableTargetCommandInput,
   RegisterTaskDefinitionCommandInput,
-  ScalableTarget,
-  ScalingPolicy,
-  ScheduledAction,
   UpdateCapacityProviderCommandInput,
   UpdateClusterCommandInput,
   UpdateServiceCommandInput,
 };
+
+/**
+ * Application Auto Scaling's answers (DescribeScalableTargets, DescribeScalingPolicies,
+ * DescribeScheduledActions), PascalCase as that API spells them: the members the
+ * controller reads, the gateway's own types; the SDK's have them all.
+ */
+export interface ScalableTarget {
+  ServiceNamespace?: string;
+  ResourceId?: string;
+  ScalableDimension?: string;
+  MinCapacity?: number;
+  MaxCapacity?: number;
+  SuspendedState?: RegisterScalableTargetCommandInput['SuspendedState'];
+  RoleARN?: string;
+  CreationTime?: Date;
+}
+
+export interface ScalingPolicy {
+  PolicyARN?: string;
+  PolicyName?: string;
+  ServiceNamespace?: string;
+  ResourceId?: string;
+  ScalableDimension?: string;
+  PolicyType?: string;
+  StepScalingPolicyConfiguration?: PutScalingPolicyCommandInput['StepScalingPolicyConfiguration'];
+  TargetTrackingScalingPolicyConfiguration?: PutScalingPolicyCommandInput['TargetTrackingScalingPolicyConfiguration'];
+  /** [API] ScalingPolicy.Alarms: the CloudWatch alarms of a target tracking policy (Application Auto Scaling creates them) */
+  Alarms?: Array<{ AlarmName?: string; AlarmARN?: string }>;
+  CreationTime?: Date;
+}
+
+export interface ScheduledAction {
+  ScheduledActionName?: string;
+  ScheduledActionARN?: string;
+  ServiceNamespace?: string;
+  Schedule?: string;
+  Timezone?: string;
+  ResourceId?: string;
+  ScalableDimension?: string;
+  StartTime?: Date;
+  EndTime?: Date;
+  ScalableTargetAction?: PutScheduledActionCommandInput['ScalableTargetAction'];
+  CreationTime?: Date;
+}
 
 export interface TaskDefinitionWithTags {
   taskDefinition: TaskDefinition;

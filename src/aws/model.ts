@@ -18,7 +18,6 @@ import type {
   CreateServiceCommandInput,
   PutClusterCapacityProvidersCommandInput,
   RegisterTaskDefinitionCommandInput,
-  Service,
   TaskDefinition,
   UpdateCapacityProviderCommandInput,
   UpdateClusterCommandInput,
@@ -71,7 +70,75 @@ export interface LiveCluster {
   tags?: TagList;
 }
 
-export type LiveService = Service;
+/**
+ * One of a service's deployments (DescribeServices deployments): the members the rollout
+ * judgement reads ([API] Deployment: "The details of an Amazon ECS service deployment").
+ */
+interface LiveDeployment {
+  id?: string;
+  /** [API] Deployment.status: PRIMARY ("The most recent deployment of a service"), ACTIVE or INACTIVE */
+  status?: string;
+  taskDefinition?: string;
+  desiredCount?: number;
+  pendingCount?: number;
+  runningCount?: number;
+  failedTasks?: number;
+  createdAt?: Date;
+  updatedAt?: Date;
+  capacityProviderStrategy?: CreateServiceCommandInput['capacityProviderStrategy'];
+  launchType?: string;
+  platformVersion?: string;
+  networkConfiguration?: CreateServiceCommandInput['networkConfiguration'];
+  /** [API] Deployment.rolloutState: COMPLETED, FAILED or IN_PROGRESS (the circuit breaker's verdict) */
+  rolloutState?: string;
+  rolloutStateReason?: string;
+  /** CreateService members that only a deployment reports (src/diff/projection.ts DEPLOYMENT_INPUT) */
+  serviceConnectConfiguration?: CreateServiceCommandInput['serviceConnectConfiguration'];
+  volumeConfigurations?: CreateServiceCommandInput['volumeConfigurations'];
+  vpcLatticeConfigurations?: CreateServiceCommandInput['vpcLatticeConfigurations'];
+}
+
+/**
+ * A service as DescribeServices answers it (with TAGS included): CreateService's members
+ * as ECS holds them, its counts, deployments and events, the gateway's own type; the
+ * SDK's Service has them all.
+ */
+export interface LiveService {
+  serviceArn?: string;
+  serviceName?: string;
+  clusterArn?: string;
+  status?: string;
+  desiredCount?: number;
+  runningCount?: number;
+  pendingCount?: number;
+  taskDefinition?: string;
+  launchType?: string;
+  platformVersion?: string;
+  platformFamily?: string;
+  capacityProviderStrategy?: CreateServiceCommandInput['capacityProviderStrategy'];
+  loadBalancers?: CreateServiceCommandInput['loadBalancers'];
+  serviceRegistries?: CreateServiceCommandInput['serviceRegistries'];
+  deploymentConfiguration?: CreateServiceCommandInput['deploymentConfiguration'];
+  deploymentController?: CreateServiceCommandInput['deploymentController'];
+  placementConstraints?: CreateServiceCommandInput['placementConstraints'];
+  placementStrategy?: CreateServiceCommandInput['placementStrategy'];
+  networkConfiguration?: CreateServiceCommandInput['networkConfiguration'];
+  healthCheckGracePeriodSeconds?: number;
+  schedulingStrategy?: string;
+  enableECSManagedTags?: boolean;
+  propagateTags?: string;
+  enableExecuteCommand?: boolean;
+  availabilityZoneRebalancing?: string;
+  roleArn?: string;
+  createdAt?: Date;
+  createdBy?: string;
+  deployments?: LiveDeployment[];
+  /** [API] Service.events: "The event stream for your service. A maximum of 100 of the latest events are displayed." */
+  events?: Array<{ id?: string; createdAt?: Date; message?: string }>;
+  /** [API] Service.taskSets: an EXTERNAL or CODE_DEPLOY service's task sets */
+  taskSets?: object[];
+  tags?: TagList;
+}
 /**
  * A task as the gateway answers it: the members of DescribeTasks' Task the controller
  * reads (which provider holds it, whether it stopped and why), the gateway's own type so

@@ -11,7 +11,7 @@ import type {
   PutScheduledActionCommandInput,
   RegisterScalableTargetCommandInput,
 } from '@aws-sdk/client-application-auto-scaling';
-import type { CreateDeploymentCommandInput as CodeDeployCreateDeploymentInput, DeploymentInfo } from '@aws-sdk/client-codedeploy';
+import type { CreateDeploymentCommandInput as CodeDeployCreateDeploymentInput } from '@aws-sdk/client-codedeploy';
 import type {
   CreateCapacityProviderCommandInput,
   CreateClusterCommandInput,
@@ -167,9 +167,24 @@ export interface LiveContainerInstance {
   capacityProviderName?: string;
   runningTasksCount?: number;
 }
-/** CodeDeploy's CreateDeployment input and GetDeployment's deploymentInfo (blue/green of CODE_DEPLOY services) */
+/** CodeDeploy's CreateDeployment input (blue/green of CODE_DEPLOY services) */
 export type { CodeDeployCreateDeploymentInput };
-export type CodeDeployDeployment = DeploymentInfo;
+/**
+ * GetDeployment's deploymentInfo as the rollout judgement reads it, the gateway's own
+ * type; the SDK's DeploymentInfo has them all.
+ */
+export interface CodeDeployDeployment {
+  deploymentId?: string;
+  applicationName?: string;
+  deploymentGroupName?: string;
+  /** [CodeDeploy] DeploymentInfo.status: Created, Queued, InProgress, Baking, Succeeded, Failed, Stopped or Ready */
+  status?: string;
+  errorInformation?: { code?: string; message?: string };
+  createTime?: Date;
+  completeTime?: Date;
+  /** [CodeDeploy] RollbackInfo.rollbackDeploymentId: "The ID of the deployment rollback" */
+  rollbackInfo?: { rollbackDeploymentId?: string; rollbackTriggeringDeploymentId?: string; rollbackMessage?: string };
+}
 export type {
   CreateCapacityProviderCommandInput,
   CreateClusterCommandInput,

@@ -18,7 +18,6 @@ import type {
   CreateServiceCommandInput,
   PutClusterCapacityProvidersCommandInput,
   RegisterTaskDefinitionCommandInput,
-  TaskDefinition,
   UpdateCapacityProviderCommandInput,
   UpdateClusterCommandInput,
   UpdateServiceCommandInput,
@@ -243,8 +242,27 @@ export interface ScheduledAction {
   CreationTime?: Date;
 }
 
+/**
+ * A revision as DescribeTaskDefinition answers it: RegisterTaskDefinition's members as
+ * ECS holds them, and what ECS adds (its ARN, revision number, status, the attributes it
+ * requires), the gateway's own type; the SDK's TaskDefinition has them all.
+ */
+interface LiveTaskDefinition extends Omit<RegisterTaskDefinitionCommandInput, 'family' | 'containerDefinitions' | 'tags'> {
+  family?: string;
+  containerDefinitions?: RegisterTaskDefinitionCommandInput['containerDefinitions'];
+  taskDefinitionArn?: string;
+  revision?: number;
+  /** [API] TaskDefinition.status: ACTIVE, INACTIVE (deregistered) or DELETE_IN_PROGRESS */
+  status?: string;
+  compatibilities?: string[];
+  requiresAttributes?: Array<{ name?: string; value?: string; targetType?: string; targetId?: string }>;
+  registeredAt?: Date;
+  registeredBy?: string;
+  deregisteredAt?: Date;
+}
+
 export interface TaskDefinitionWithTags {
-  taskDefinition: TaskDefinition;
+  taskDefinition: LiveTaskDefinition;
   tags: Record<string, string>;
 }
 

@@ -1,9 +1,11 @@
 /**
  * The shapes at the gateway's edge. Every value crossing it is plain JSON data in the
  * shape of the ECS and Application Auto Scaling API reference (the request and response
- * members, spelled as the API spells them): the SDK's generated interfaces are those
- * shapes, so they are named here once and the rest of the tree uses these names, never
- * the SDK's packages. No SDK class, command or client crosses the edge.
+ * members, spelled as the API spells them). What the gateway answers is its own types
+ * here (LiveCluster, LiveService, ...: the members the controller reads), which the SDK's
+ * generated interfaces satisfy structurally, so the SDK gateway returns them as they come;
+ * a request is the SDK's input interface, named here once. The rest of the tree uses these
+ * names, never the SDK's packages; no SDK class, command or client crosses the edge.
  */
 
 import type {

@@ -1,7 +1,7 @@
 // The one place each name is read out of an ECS ARN (issue 15, item 4: helpers once):
 // a cluster's name, region and account; a task definition's family.
 import { describe, expect, it } from 'vitest';
-import { clusterNameOf, parseClusterArn } from '../src/model/cluster-arn.js';
+import { clusterNameOf, parseClusterArn, parseServiceArn } from '../src/model/ecs-arn.js';
 import { tagsFromList } from '../src/model/own-keys.js';
 import { familyOf, revisionOf } from '../src/model/revision-arn.js';
 
@@ -19,6 +19,13 @@ describe('a cluster named by name or by ARN', () => {
   it('the model keeps the name either way', () => {
     expect(clusterNameOf('arn:aws:ecs:eu-west-1:123456789012:cluster/prod')).toBe('prod');
     expect(clusterNameOf('prod')).toBe('prod');
+  });
+});
+
+describe("a service's ARN", () => {
+  it('the long format names its region, cluster and name; the short one names no cluster', () => {
+    expect(parseServiceArn('arn:aws:ecs:us-east-1:123456789012:service/prod/web')).toEqual({ region: 'us-east-1', cluster: 'prod', name: 'web' });
+    expect(parseServiceArn('arn:aws:ecs:us-east-1:123456789012:service/web')).toBeUndefined();
   });
 });
 

@@ -10,7 +10,7 @@
  * (level triggered), so an event that is late, repeated or out of order is harmless.
  */
 import { CONTROLLER_USER_AGENT } from '../aws/index.js';
-import { clusterNameOf } from '../model/cluster-arn.js';
+import { clusterNameOf, parseServiceArn } from '../model/ecs-arn.js';
 import { isObject } from '../model/json.js';
 import type { Kind } from '../model/resource.js';
 import { familyOf } from '../model/revision-arn.js';
@@ -33,12 +33,6 @@ export type EventVerdict =
   | { kind: 'malformed'; reason: string };
 
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v.length > 0 ? v : undefined);
-
-/** arn:aws:ecs:REGION:ACCOUNT:service/CLUSTER/NAME (the long ARN format) */
-function serviceFromArn(arn: string): { region: string; cluster: string; name: string } | undefined {
-  const m = /^arn:aws[\w-]*:ecs:([^:]+):\d+:service\/([^/]+)\/([^/]+)$/.exec(arn);
-  return m ? { region: m[1]!, cluster: m[2]!, name: m[3]! } : undefined;
-}
 
 /** a cluster name or ARN in an event -> its name; another ARN (not a cluster's) names none */
 function clusterName(ref: unknown): string | undefined {
@@ -97,7 +91,7 @@ export function parseEcsEvent(body: string): EventVerdict {
       const cluster = clusterName(req.cluster) ?? 'default';
       const service = str(req.service) ?? str(req.serviceName);
       if (service) {
-        const arn = serviceFromArn(service);
+        const arn = parseServiceArn(service);
         if (arn) addService(arn.cluster, arn.name, arn.region);
         else addService(cluster, service, inRegion);
       }
@@ -109,7 +103,7 @@ export function parseEcsEvent(body: string): EventVerdict {
       }
       // TagResource / UntagResource name the resource by ARN
       const arn = str(req.resourceArn);
-      const tagged = arn ? serviceFromArn(arn) : undefined;
+      const tagged = arn ? parseServiceArn(arn) : undefined;
       if (tagged) addService(tagged.cluster, tagged.name, tagged.region);
       else if (arn && /:cluster\//.test(arn)) targets.push({ kind: 'Cluster', region: inRegion, name: clusterName(arn)! });
       else if (arn && /:task-definition\//.test(arn)) targets.push({ kind: 'TaskDefinition', region: inRegion, name: familyIn(arn)! });
@@ -117,7 +111,7 @@ export function parseEcsEvent(body: string): EventVerdict {
   } else if (source === 'aws.ecs' && (detailType === 'ECS Service Action' || detailType === 'ECS Deployment State Change')) {
     // resources: the service ARN (Amazon ECS service action events / service deployment state change events)
     for (const r of resources) {
-      const svc = serviceFromArn(r);
+      const svc = parseServiceArn(r);
       if (svc) addService(svc.cluster, svc.name, svc.region);
     }
   } else if (source === 'aws.ecs' && detailType === 'ECS Task State Change') {

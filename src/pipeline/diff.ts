@@ -10,7 +10,7 @@ import { type AccountOfArn, accountOfArn } from '../diff/inherited.js';
 import type { DiffInput, DiffPass } from '../diff/resource-diff.js';
 import type { LiveResource, ResourceDiff } from '../diff/types.js';
 import { findKind, REGISTRY, rankOf } from '../kinds/registry.js';
-import { clusterNameOf } from '../model/cluster-arn.js';
+import { clusterNameOf } from '../model/ecs-arn.js';
 import { ANNOTATION, resourceId, TAG } from '../model/resource.js';
 import type { DiffCache } from './diff-cache.js';
 

@@ -23,8 +23,8 @@ import {
 import type { z } from 'zod';
 import type { PlainJsonFile, ResourceKind } from '../kinds/kind.js';
 import { findKind, kindOf, REGISTRY } from '../kinds/registry.js';
-import { clusterNameOf, parseClusterArn } from '../model/ecs-arn.js';
 import { closestWord } from '../model/did-you-mean.js';
+import { clusterNameOf, parseClusterArn } from '../model/ecs-arn.js';
 import type { Problem } from '../model/problem.js';
 import { ANNOTATION, type DesiredResource, type InvalidResource, type Kind, resourceId, type SourceLocation } from '../model/resource.js';
 import { dropUnsetValues } from '../model/unset-values.js';

@@ -140,6 +140,7 @@ export interface LiveService {
   taskSets?: object[];
   tags?: TagList;
 }
+
 /**
  * A task as the gateway answers it: the members of DescribeTasks' Task the controller
  * reads (which provider holds it, whether it stopped and why), the gateway's own type so

@@ -3,7 +3,9 @@
  * SDK gateway and for the in-memory fake of it: how many names one call takes, how a
  * page is asked for, how an ARN reads, how a describe's failures are read.
  */
-import { emptyRecord } from '../model/own-keys.js';
+// one conversion for the API's tag lists and a manifest's list form (src/schema/tags.ts)
+export { tagsFromList } from '../model/own-keys.js';
+
 import type { LiveCluster, LiveService } from './model.js';
 
 /**
@@ -53,12 +55,6 @@ export function tagsToList(tags: Record<string, string>): Array<{ key: string; v
   return Object.entries(tags).map(([key, value]) => ({ key, value }));
 }
 
-export function tagsFromList(list: ReadonlyArray<{ key?: string | undefined; value?: string | undefined }> | undefined): Record<string, string> {
-  const out: Record<string, string> = emptyRecord();
-  for (const t of list ?? []) if (t.key !== undefined) out[t.key] = t.value ?? '';
-  return out;
-}
-
 export function nameFromArn(arn: string): string {
   const slash = arn.lastIndexOf('/');
   return slash >= 0 ? arn.slice(slash + 1) : arn;
@@ -74,6 +70,22 @@ interface DescribeFailure {
   reason?: string | undefined;
 }
 
+/** A describe answer's resources split into found and missing: one deleted (INACTIVE) is missing, as is one in `failures`. */
+function splitDescribed<T extends { status?: string | undefined }>(
+  described: readonly T[] | undefined,
+  failures: readonly DescribeFailure[] | undefined,
+  nameOf: (resource: T) => string,
+): { found: T[]; missing: string[] } {
+  const found: T[] = [];
+  const missing: string[] = [];
+  for (const resource of described ?? []) {
+    if (resource.status === 'INACTIVE') missing.push(nameOf(resource));
+    else found.push(resource);
+  }
+  for (const f of failures ?? []) missing.push(nameFromArn(f.arn ?? ''));
+  return { found, missing };
+}
+
 /**
  * One DescribeClusters answer: a cluster not found comes back in `failures` (reason
  * MISSING), a deleted one as status INACTIVE (DeleteCluster: "the cluster will
@@ -84,14 +96,8 @@ export function splitDescribedClusters(r: { clusters?: LiveCluster[] | undefined
   clusters: LiveCluster[];
   missing: string[];
 } {
-  const clusters: LiveCluster[] = [];
-  const missing: string[] = [];
-  for (const c of r.clusters ?? []) {
-    if (c.status === 'INACTIVE') missing.push(c.clusterName ?? '');
-    else clusters.push(c);
-  }
-  for (const f of r.failures ?? []) missing.push(nameFromArn(f.arn ?? ''));
-  return { clusters, missing };
+  const { found, missing } = splitDescribed(r.clusters, r.failures, (c) => c.clusterName ?? '');
+  return { clusters: found, missing };
 }
 
 /** One DescribeServices answer, read as DescribeClusters' is: `failures` (MISSING) and INACTIVE services are missing; DRAINING ones are found. */
@@ -99,14 +105,8 @@ export function splitDescribedServices(r: { services?: LiveService[] | undefined
   services: LiveService[];
   missing: string[];
 } {
-  const services: LiveService[] = [];
-  const missing: string[] = [];
-  for (const s of r.services ?? []) {
-    if (s.status === 'INACTIVE') missing.push(s.serviceName ?? '');
-    else services.push(s);
-  }
-  for (const f of r.failures ?? []) missing.push(nameFromArn(f.arn ?? ''));
-  return { services, missing };
+  const { found, missing } = splitDescribed(r.services, r.failures, (s) => s.serviceName ?? '');
+  return { services: found, missing };
 }
 
 /**

@@ -89,7 +89,7 @@ import {
 } from './ecs-api.js';
 import { AwsCallError, INTERRUPTED, interruptedCall, THROTTLING_CODES } from './errors.js';
 import type { Gateway, Gateways } from './gateway-interface.js';
-import type { CodeDeployCreateDeploymentInput, EventMessage, LeaseRecord, TaskDefinitionWithTags, WriteFence } from './model.js';
+import type { CodeDeployCreateDeploymentInput, EventMessage, LeaseRecord, LiveService, TaskDefinitionWithTags, WriteFence } from './model.js';
 import { callSignal } from './pass-signal.js';
 import { ECS_RATE_LIMITS, RateLimiter, type RateLimits, type RateLimitWaitListener, type ReadBudget } from './rate-limit.js';
 import { TaskDefinitionCache } from './revision-cache.js';
@@ -575,8 +575,8 @@ export class AwsGateway implements Gateway {
   }
 
   /** DescribeServices takes 10 services a call; tags come with it (include TAGS). INACTIVE services count as missing. */
-  async describeServices(cluster: string, services: readonly string[]): Promise<{ services: Service[]; missing: string[] }> {
-    const found: Service[] = [];
+  async describeServices(cluster: string, services: readonly string[]): Promise<{ services: LiveService[]; missing: string[] }> {
+    const found: LiveService[] = [];
     const missing: string[] = [];
     for (const batch of chunk(services, BATCH.DescribeServices)) {
       const r = splitDescribedServices(

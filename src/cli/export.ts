@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { buildExport, ENV_EXAMPLE, exportTexts, OutputNotEmptyError, readForExport, verifyExport, writeExport } from '../export/index.js';
-import { clusterNameOf } from '../manifests/index.js';
+import { clusterNameOf } from '../model/ecs-arn.js';
 import { COMMON_HELP, parseCommandArgs, UsageError } from './flags.js';
 import type { CommandIO } from './io.js';
 import { DEFAULT_CONTROLLER_ID, makeGateways, requireRegion } from './reconcile-flags.js';

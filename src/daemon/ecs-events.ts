@@ -10,7 +10,10 @@
  * (level triggered), so an event that is late, repeated or out of order is harmless.
  */
 import { CONTROLLER_USER_AGENT } from '../aws/index.js';
+import { clusterNameOf, parseServiceArn } from '../model/ecs-arn.js';
+import { isObject } from '../model/json.js';
 import type { Kind } from '../model/resource.js';
+import { familyOf } from '../model/revision-arn.js';
 
 export interface EventTarget {
   kind: Kind;
@@ -29,31 +32,20 @@ export type EventVerdict =
   /** not an EventBridge event at all */
   | { kind: 'malformed'; reason: string };
 
-type Json = Record<string, unknown>;
-
-const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v.length > 0 ? v : undefined);
 
-/** arn:aws:ecs:REGION:ACCOUNT:service/CLUSTER/NAME (the long ARN format) */
-function serviceFromArn(arn: string): { region: string; cluster: string; name: string } | undefined {
-  const m = /^arn:aws[\w-]*:ecs:([^:]+):\d+:service\/([^/]+)\/([^/]+)$/.exec(arn);
-  return m ? { region: m[1]!, cluster: m[2]!, name: m[3]! } : undefined;
-}
-
-/** a cluster name or ARN (arn:aws:ecs:REGION:ACCOUNT:cluster/NAME) -> its name */
+/** a cluster name or ARN in an event -> its name; another ARN (not a cluster's) names none */
 function clusterName(ref: unknown): string | undefined {
   const s = str(ref);
   if (!s) return undefined;
-  const m = /:cluster\/([^/]+)$/.exec(s);
-  return m ? m[1] : s.includes(':') ? undefined : s;
+  const name = clusterNameOf(s);
+  return name === s && s.includes(':') ? undefined : name;
 }
 
-/** a family, family:revision or revision ARN -> the family */
-function familyOf(ref: unknown): string | undefined {
+/** a family, family:revision or revision ARN in an event -> the family */
+function familyIn(ref: unknown): string | undefined {
   const s = str(ref);
-  if (!s) return undefined;
-  const tail = s.includes('task-definition/') ? s.slice(s.indexOf('task-definition/') + 'task-definition/'.length) : s;
-  return tail.split(':')[0] || undefined;
+  return s ? familyOf(s) || undefined : undefined;
 }
 
 /** Application Auto Scaling's ECS resource id: service/CLUSTER/NAME */
@@ -99,11 +91,11 @@ export function parseEcsEvent(body: string): EventVerdict {
       const cluster = clusterName(req.cluster) ?? 'default';
       const service = str(req.service) ?? str(req.serviceName);
       if (service) {
-        const arn = serviceFromArn(service);
+        const arn = parseServiceArn(service);
         if (arn) addService(arn.cluster, arn.name, arn.region);
         else addService(cluster, service, inRegion);
       }
-      const family = familyOf(req.family) ?? (eventName && /TaskDefinition/.test(eventName) ? familyOf(req.taskDefinition) : undefined);
+      const family = familyIn(req.family) ?? (eventName && /TaskDefinition/.test(eventName) ? familyIn(req.taskDefinition) : undefined);
       if (family) targets.push({ kind: 'TaskDefinition', region: inRegion, name: family });
       if (!service && eventName && /Cluster/.test(eventName)) {
         const name = clusterName(req.cluster) ?? str(req.clusterName);
@@ -111,15 +103,15 @@ export function parseEcsEvent(body: string): EventVerdict {
       }
       // TagResource / UntagResource name the resource by ARN
       const arn = str(req.resourceArn);
-      const tagged = arn ? serviceFromArn(arn) : undefined;
+      const tagged = arn ? parseServiceArn(arn) : undefined;
       if (tagged) addService(tagged.cluster, tagged.name, tagged.region);
       else if (arn && /:cluster\//.test(arn)) targets.push({ kind: 'Cluster', region: inRegion, name: clusterName(arn)! });
-      else if (arn && /:task-definition\//.test(arn)) targets.push({ kind: 'TaskDefinition', region: inRegion, name: familyOf(arn)! });
+      else if (arn && /:task-definition\//.test(arn)) targets.push({ kind: 'TaskDefinition', region: inRegion, name: familyIn(arn)! });
     }
   } else if (source === 'aws.ecs' && (detailType === 'ECS Service Action' || detailType === 'ECS Deployment State Change')) {
     // resources: the service ARN (Amazon ECS service action events / service deployment state change events)
     for (const r of resources) {
-      const svc = serviceFromArn(r);
+      const svc = parseServiceArn(r);
       if (svc) addService(svc.cluster, svc.name, svc.region);
     }
   } else if (source === 'aws.ecs' && detailType === 'ECS Task State Change') {

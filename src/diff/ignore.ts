@@ -85,13 +85,15 @@ export interface IgnoredField {
 
 /**
  * The spec to converge to: the manifest's, with each ignored path holding the live value.
- * Returns the ignored fields whose values differ, for the report.
+ * Returns the ignored fields whose values differ, for the report. The spec keeps the
+ * manifest's type: live is projected onto the API's input shape (the kind's read.ts)
+ * before it is compared, so a value taken from it at a path is that field's own.
  */
-export function applyIgnoreRules(
-  desired: Record<string, unknown>,
+export function applyIgnoreRules<S extends Record<string, unknown>>(
+  desired: S,
   live: Record<string, unknown> | undefined,
   rules: readonly IgnoreRule[],
-): { spec: Record<string, unknown>; ignored: IgnoredField[] } {
+): { spec: S; ignored: IgnoredField[] } {
   if (!live || rules.length === 0) return { spec: desired, ignored: [] };
   const spec = structuredClone(desired);
   const ignored: IgnoredField[] = [];

@@ -118,9 +118,12 @@ export function base(d: DesiredResource, id: string): DiffBase {
   };
 }
 
-/** The manifest spec with its tags as a map; tags take part in ignore rules (`tags.deployed-by`). */
-export function specWithTags(d: DesiredResource): Json {
-  return { ...d.spec, tags: (d.spec.tags as Record<string, string> | undefined) ?? {} };
+/**
+ * The manifest spec (its kind's zod type, from `<kind>SpecOf`) with its tags as a map,
+ * present even when the manifest has none; tags take part in ignore rules (`tags.deployed-by`).
+ */
+export function specWithTags<S extends { tags?: Record<string, string> | undefined }>(spec: S): S & { tags: Record<string, string> } {
+  return { ...spec, tags: spec.tags ?? {} };
 }
 
 /** Live, but not this controller's to converge: a conflict. Undefined when the diff goes on. */

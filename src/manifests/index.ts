@@ -2,5 +2,5 @@ export { DEFAULT_MAX_FILE_BYTES, decodeManifestBytes, readManifestFiles } from '
 export { gitRevisionOf, repositoryIdentity, repositoryOf } from './git.js';
 export { collectVariables, type LoadOptions, type LoadResult, loadManifests, loadManifestTexts, ParseCache, type VariableSources } from './load.js';
 export { PARALLEL_MIN_BYTES, parallelParseAvailable, parseFilesInParallel } from './parallel-parse.js';
-export { clusterNameOf, parseManifestText } from './parse.js';
+export { parseManifestText } from './parse.js';
 export { isTaskDefinitionManifestReference } from './references.js';

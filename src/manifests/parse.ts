@@ -24,6 +24,7 @@ import type { z } from 'zod';
 import type { PlainJsonFile, ResourceKind } from '../kinds/kind.js';
 import { findKind, kindOf, REGISTRY } from '../kinds/registry.js';
 import { closestWord } from '../model/did-you-mean.js';
+import { clusterNameOf, parseClusterArn } from '../model/ecs-arn.js';
 import type { Problem } from '../model/problem.js';
 import { ANNOTATION, type DesiredResource, type InvalidResource, type Kind, resourceId, type SourceLocation } from '../model/resource.js';
 import { dropUnsetValues } from '../model/unset-values.js';
@@ -643,18 +644,6 @@ function toDesired(data: Record<string, unknown>, jsonKind: ResourceKind | undef
     if (resource.cluster !== metadata.cluster) resource.externalCluster = true;
   }
   return resource;
-}
-
-/** `arn:aws:ecs:eu-west-1:123456789012:cluster/prod` -> its region, account and name. */
-function parseClusterArn(value: string): { region: string; account: string; name: string } | undefined {
-  const m = /^arn:aws[\w-]*:ecs:([^:]+):(\d+):cluster\/(.+)$/.exec(value);
-  return m ? { region: m[1]!, account: m[2]!, name: m[3]! } : undefined;
-}
-
-/** A Service may name its cluster by name or by ARN; the model keeps the name. */
-export function clusterNameOf(value: string): string {
-  const m = /^arn:aws[\w-]*:ecs:[^:]+:\d+:cluster\/(.+)$/.exec(value);
-  return m ? m[1]! : value;
 }
 
 /** A value that contains itself (through an alias inside its own anchor). */

@@ -17,6 +17,17 @@ export function sortedOrNone(tags: Readonly<Record<string, string>>): Record<str
   return out;
 }
 
+/**
+ * ECS's tag list `[{ key, value }]` -> a map (a null-prototype one: the keys are outside
+ * data). A tag with no value is the empty string: ECS's Tag value is optional ("0-256
+ * characters"). Used on what the API answers and on a manifest's list form alike.
+ */
+export function tagsFromList(list: ReadonlyArray<{ key?: string | undefined; value?: string | undefined }> | undefined): Record<string, string> {
+  const out = emptyRecord<string>();
+  for (const t of list ?? []) if (t.key !== undefined) out[t.key] = t.value ?? '';
+  return out;
+}
+
 /** The value under KEY when the object holds that key itself (never one it inherits). */
 export function ownValue<T>(record: Readonly<Record<string, T>> | undefined, key: string): T | undefined {
   return record !== undefined && Object.hasOwn(record, key) ? record[key] : undefined;

@@ -1,3 +1,15 @@
+/**
+ * A family, `family:revision` or a revision ARN -> the family: ECS takes any of the three
+ * where it asks for a task definition (DescribeTaskDefinition taskDefinition: "The family
+ * for the latest ACTIVE revision, family and revision (family:revision) for a specific
+ * revision in the family, or full Amazon Resource Name (ARN)").
+ */
+export function familyOf(ref: string): string {
+  const tail = ref.slice(ref.lastIndexOf('/') + 1);
+  const colon = tail.indexOf(':');
+  return colon >= 0 ? tail.slice(0, colon) : tail;
+}
+
 /** `arn:aws:ecs:eu-west-1:123456789012:task-definition/web:7` -> family `web`, revision 7 (also `web:7` alone). */
 export function revisionOf(arn: string): { family: string; revision: number } {
   const tail = arn.slice(arn.lastIndexOf('/') + 1);

@@ -10,6 +10,7 @@ import { type AccountOfArn, accountOfArn } from '../diff/inherited.js';
 import type { DiffInput, DiffPass } from '../diff/resource-diff.js';
 import type { LiveResource, ResourceDiff } from '../diff/types.js';
 import { findKind, REGISTRY, rankOf } from '../kinds/registry.js';
+import { clusterNameOf } from '../model/ecs-arn.js';
 import { ANNOTATION, resourceId, TAG } from '../model/resource.js';
 import type { DiffCache } from './diff-cache.js';
 
@@ -63,7 +64,7 @@ export function diffEstate(input: DiffInput, cache?: DiffCache): ResourceDiff[] 
       kind: kind.name,
       name: inv.name,
       region: inv.region ?? input.defaultRegion,
-      ...(kind.inCluster && inv.cluster ? { cluster: inv.cluster.replace(/^arn:.*:cluster\//, '') } : {}),
+      ...(kind.inCluster && inv.cluster ? { cluster: clusterNameOf(inv.cluster) } : {}),
     };
     const id = resourceId(ref);
     if (desiredIds.has(id) || invalidIds.has(id)) continue;

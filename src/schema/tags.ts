@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { tagsFromList } from '../model/own-keys.js';
 import { TAG } from '../model/resource.js';
 import { ownKeysRecord } from './common.js';
 
@@ -101,12 +102,7 @@ export const TagsSchema = z
       }
     }
   })
-  .transform((tags): Record<string, string> => {
-    if (!Array.isArray(tags)) return tags;
-    const out: Record<string, string> = Object.create(null);
-    for (const t of tags) out[t.key] = t.value ?? '';
-    return out;
-  })
+  .transform((tags): Record<string, string> => (Array.isArray(tags) ? tagsFromList(tags) : tags))
   .describe(
     `Tags: a map { key: value } or the ECS list [{ key, value }]. At most ${MAX_USER_TAGS} (ECS allows ${MAX_TAGS}; the controller adds up to ${OWNERSHIP_TAG_COUNT} ownership tags); key 1-128 characters, value 0-256; "aws:" and "ecs-reconciler:" prefixes are reserved.`,
   );

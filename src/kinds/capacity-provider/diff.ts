@@ -24,6 +24,7 @@ import type { ResourceDiff } from '../../diff/types.js';
 import { isObject, type Json, omit } from '../../model/json.js';
 import type { LiveCapacityProvider } from '../../model/live.js';
 import { type DesiredResource, TAG } from '../../model/resource.js';
+import { capacityProviderSpecOf } from './schema.js';
 
 /**
  * ManagedScaling's documented defaults (API reference, ManagedScaling): targetCapacity
@@ -84,19 +85,19 @@ export function diffCapacityProvider(
 ): ResourceDiff {
   const { input } = pass;
   const b = base(d, id);
-  const manifest = specWithTags(d);
+  const manifest = specWithTags(capacityProviderSpecOf(d));
   const desiredHash = manifestHash(d, manifest, rules, (s) => normalizeCapacityProvider(s));
   b.desiredHash = desiredHash;
   const early = missingOrConflict(b, liveOrNone, input, () => ({
     target: normalizeCapacityProvider(omit(manifest, 'tags')),
-    targetTags: manifest.tags as Record<string, string>,
+    targetTags: manifest.tags,
   }));
   if (early.ended) return early.ended;
   const { live } = early;
   const liveWithTags = { ...live.spec, tags: userTags(live.tags) };
   const { spec, ignored } = applyIgnoreRules(manifest, liveWithTags, rules);
   const target = normalizeCapacityProvider(omit(spec, 'tags'), live.spec);
-  const targetTags = spec.tags as Record<string, string>;
+  const targetTags = spec.tags;
   const fieldChanges = diffFields(live.spec, target);
   const diffs = [...fieldChanges, ...tagChanges(userTags(live.tags), targetTags)];
   const appliedHash = live.tags[TAG.appliedHash];

@@ -4,7 +4,7 @@
  * and FARGATE_SPOT are ECS's own ("reserved and can't be deleted", API reference): never
  * a resource of this kind.
  */
-import { type Gateway as AwsGateway, type LiveCapacityProvider as SdkCapacityProvider, tagsFromList } from '../../aws/index.js';
+import { type Gateway as AwsGateway, type LiveCapacityProvider as DescribedCapacityProvider, tagsFromList } from '../../aws/index.js';
 import { isObject, type Json } from '../../model/json.js';
 import type { LiveCapacityProvider } from '../../model/live.js';
 import { TAG } from '../../model/resource.js';
@@ -19,7 +19,7 @@ const SCALING_KEYS = ['status', 'targetCapacity', 'minimumScalingStepSize', 'max
  * manifest has are kept: ECS adds read-only ones (managedScaling.scalingApproach in newer
  * answers, EC2-NOTES.md) that are never drift.
  */
-function projectCapacityProvider(p: SdkCapacityProvider): Json {
+function projectCapacityProvider(p: DescribedCapacityProvider): Json {
   const spec: Json = {};
   const asg = p.autoScalingGroupProvider;
   if (asg) {
@@ -33,14 +33,13 @@ function projectCapacityProvider(p: SdkCapacityProvider): Json {
       ...(asg.managedDraining ? { managedDraining: asg.managedDraining } : {}),
     };
   }
-  const managed = (p as { managedInstancesProvider?: unknown }).managedInstancesProvider;
+  const managed = p.managedInstancesProvider;
   if (isObject(managed)) spec.managedInstancesProvider = managed;
-  const cluster = (p as { cluster?: unknown }).cluster;
-  if (typeof cluster === 'string' && cluster) spec.cluster = cluster;
+  if (p.cluster) spec.cluster = p.cluster;
   return spec;
 }
 
-function toLiveCapacityProvider(p: SdkCapacityProvider, region: string): LiveCapacityProvider {
+function toLiveCapacityProvider(p: DescribedCapacityProvider, region: string): LiveCapacityProvider {
   return {
     kind: 'CapacityProvider',
     region,

@@ -21,16 +21,17 @@ import { omit } from '../../model/json.js';
 import type { LiveCluster } from '../../model/live.js';
 import { type DesiredResource, TAG } from '../../model/resource.js';
 import { normalizeCluster } from './normalize.js';
+import { clusterSpecOf } from './schema.js';
 
 export function diffCluster(d: DesiredResource, id: string, liveOrNone: LiveCluster | undefined, rules: IgnoreRule[], pass: DiffPass): ResourceDiff {
   const { input } = pass;
   const b = base(d, id);
-  const manifest = specWithTags(d);
+  const manifest = specWithTags(clusterSpecOf(d));
   const desiredHash = specHash(normalizeCluster(withoutIgnored(manifest, rules)));
   b.desiredHash = desiredHash;
   const early = missingOrConflict(b, liveOrNone, input, () => ({
     target: normalizeCluster(omit(manifest, 'tags')),
-    targetTags: manifest.tags as Record<string, string>,
+    targetTags: manifest.tags,
   }));
   if (early.ended) return early.ended;
   const { live } = early;
@@ -38,7 +39,7 @@ export function diffCluster(d: DesiredResource, id: string, liveOrNone: LiveClus
   const { spec, ignored } = applyIgnoreRules(manifest, liveWithTags, rules);
   const appliedHash = live.tags[TAG.appliedHash];
   const target = normalizeCluster(clusterWithResolvedNamespace(omit(spec, 'tags'), live.spec, appliedHash === desiredHash));
-  const targetTags = spec.tags as Record<string, string>;
+  const targetTags = spec.tags;
   const diffs = [...diffFields(normalizeCluster(live.spec), target), ...tagChanges(userTags(live.tags), targetTags)];
   const state = stateOf(diffs, appliedHash, desiredHash);
   return {

@@ -3,13 +3,13 @@
  * DescribeClusters 100 a call with tags and settings), so a managed cluster no manifest
  * names any more is found and judged orphaned.
  */
-import { type Gateway as AwsGateway, nameFromArn, type LiveCluster as SdkCluster, tagsFromList } from '../../aws/index.js';
+import { type Gateway as AwsGateway, type LiveCluster as DescribedCluster, nameFromArn, tagsFromList } from '../../aws/index.js';
 import { projectLiveCluster } from '../../diff/projection.js';
 import type { Json, LiveCluster } from '../../model/live.js';
 import { TAG } from '../../model/resource.js';
 import type { LiveReadScope, NamedReadScope } from '../kind.js';
 
-function toLiveCluster(c: SdkCluster, region: string): LiveCluster {
+function toLiveCluster(c: DescribedCluster, region: string): LiveCluster {
   return {
     kind: 'Cluster',
     region,

@@ -24,19 +24,22 @@ import { type Json, omit } from '../../model/json.js';
 import type { LiveRevision, LiveService } from '../../model/live.js';
 import { type DesiredResource, resourceId, TAG } from '../../model/resource.js';
 import { revisionRecordTags } from '../../model/revision-record.js';
+import { clusterSpecOf } from '../cluster/schema.js';
 import type { TaskDefinitionTarget } from '../task-definition/diff.js';
 import { normalizedRevision } from '../task-definition/normalize.js';
 import { normalizeService } from './normalize.js';
 import { servicePlacementForDiff } from './placement.js';
 import { degradedReason, judgeRollout } from './rollout.js';
 import { normalizeScaling } from './scaling-normalize.js';
+import { serviceSpecOf } from './schema.js';
 
 /** The cluster a service inherits from: its live state, or (not created yet) its manifest. */
 function clusterDefaultsFor(d: DesiredResource, input: DiffInput): ClusterDefaults | undefined {
   if (!d.cluster) return undefined;
   const live = input.live.clusters.get(resourceId({ kind: 'Cluster', region: d.region, name: d.cluster }));
   if (live) return live.spec;
-  return input.desired.find((c) => c.kind === 'Cluster' && c.region === d.region && c.name === d.cluster)?.spec;
+  const manifest = input.desired.find((c) => c.kind === 'Cluster' && c.region === d.region && c.name === d.cluster);
+  return manifest ? clusterSpecOf(manifest) : undefined;
 }
 
 function revisionLabel(rev: LiveRevision | undefined): string {
@@ -46,8 +49,8 @@ function revisionLabel(rev: LiveRevision | undefined): string {
 export function diffService(d: DesiredResource, id: string, liveOrNone: LiveService | undefined, rules: IgnoreRule[], pass: DiffPass): ResourceDiff {
   const { input } = pass;
   const b = base(d, id);
-  const manifest = specWithTags(d);
-  const tdRef = String(d.spec.taskDefinition ?? '');
+  const manifest = specWithTags(serviceSpecOf(d));
+  const tdRef = manifest.taskDefinition ?? '';
   // [API] CreateService taskDefinition: "A task definition must be specified if the service
   // uses either the ECS or CODE_DEPLOY deployment controllers": an EXTERNAL one may have none.
   const hasTaskDefinition = tdRef !== '';
@@ -62,7 +65,7 @@ export function diffService(d: DesiredResource, id: string, liveOrNone: LiveServ
     const targetScaling = normalizeScaling(manifest.autoScaling);
     return {
       target: normalizeService(omit(manifest, 'tags', 'autoScaling', 'taskDefinition', 'codeDeploy')),
-      targetTags: manifest.tags as Record<string, string>,
+      targetTags: manifest.tags,
       ...(targetScaling ? { targetScaling } : {}),
       ...(liveOrNone ? { live: liveOrNone } : {}),
       ...(td?.recordHash ? { taskDefinitionHash: td.recordHash } : {}),
@@ -80,7 +83,8 @@ export function diffService(d: DesiredResource, id: string, liveOrNone: LiveServ
   let desiredCmp = serviceWithClusterDefaults(omit(spec, 'tags', 'autoScaling', 'taskDefinition', 'codeDeploy'), clusterDefaultsFor(d, input), live.spec);
   let liveCmp = omit(live.spec, 'taskDefinition');
   // Application Auto Scaling owns desiredCount at run time: inside [min, max] it is shown, never fought.
-  const scaling = spec.autoScaling as { minCapacity?: number; maxCapacity?: number } | undefined;
+  // typeof still: an ignored autoScaling path holds live's value, as Application Auto Scaling answered it
+  const scaling = spec.autoScaling;
   if (scaling && typeof scaling.minCapacity === 'number' && typeof scaling.maxCapacity === 'number') {
     const current = live.desiredCount;
     if (current >= scaling.minCapacity && current <= scaling.maxCapacity) {
@@ -127,7 +131,7 @@ export function diffService(d: DesiredResource, id: string, liveOrNone: LiveServ
   // Auto scaling: the scalable target, policies and scheduled actions, keyed by name.
   const targetScaling = normalizeScaling(spec.autoScaling);
   diffs.push(...diffFields(normalizeScaling(live.scaling), targetScaling, 'autoScaling'));
-  const targetTags = spec.tags as Record<string, string>;
+  const targetTags = spec.tags;
   diffs.push(...tagChanges(userTags(live.tags), targetTags));
 
   const appliedHash = live.tags[TAG.appliedHash];

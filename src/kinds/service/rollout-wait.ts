@@ -10,7 +10,7 @@
  * CodeDeploy deployment (GetDeployment: Succeeded; Failed or Stopped fail). Ctrl-C ends the wait, never the
  * deployments: the signal only stops the polling.
  */
-import { type Gateway as AwsGateway, tagsFromList } from '../../aws/index.js';
+import { type Gateway as AwsGateway, sleepUnlessAborted, tagsFromList } from '../../aws/index.js';
 import { TAG } from '../../model/resource.js';
 
 export interface AwaitedService {
@@ -34,19 +34,6 @@ export interface WaitOutcome {
   failures: string[];
   /** the wait was interrupted (Ctrl-C): the deployments go on */
   interrupted: boolean;
-}
-
-function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal?.aborted) return resolve();
-    const t = setTimeout(done, ms);
-    function done() {
-      clearTimeout(t);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    }
-    signal?.addEventListener('abort', done, { once: true });
-  });
 }
 
 export async function awaitServicesSteady(gw: AwsGateway, services: readonly AwaitedService[], opts: WaitOptions): Promise<WaitOutcome> {
@@ -115,7 +102,7 @@ export async function awaitServicesSteady(gw: AwsGateway, services: readonly Awa
       for (const key of pending.keys()) failures.push(`${key}: not steady within ${Math.round(opts.timeoutMs / 1000)}s (--wait-timeout)`);
       return { ok: false, failures, interrupted: false };
     }
-    await sleep(Math.min(interval, Math.max(0, deadline - now())), opts.signal);
+    await sleepUnlessAborted(Math.min(interval, Math.max(0, deadline - now())), opts.signal);
     if (opts.signal?.aborted) return { ok: false, failures, interrupted: true };
   }
 }

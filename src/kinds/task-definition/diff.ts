@@ -23,6 +23,7 @@ import { type Json, omit } from '../../model/json.js';
 import type { LiveRevision, LiveTaskDefinitionFamily } from '../../model/live.js';
 import { type DesiredResource, TAG } from '../../model/resource.js';
 import { normalizedRevision, normalizeTaskDefinition } from './normalize.js';
+import { taskDefinitionSpecOf } from './schema.js';
 
 export interface TaskDefinitionTarget {
   /** normalized content to register (ignored fields from live) */
@@ -48,7 +49,7 @@ export function diffTaskDefinition(
 ): { diff: ResourceDiff; target: TaskDefinitionTarget } {
   const { input } = pass;
   const b = base(d, id);
-  const manifest = specWithTags(d);
+  const manifest = specWithTags(taskDefinitionSpecOf(d));
   const desiredHash = manifestHash(d, manifest, rules, normalizeTaskDefinition);
   b.desiredHash = desiredHash;
   const early = missingOrConflict(
@@ -57,7 +58,7 @@ export function diffTaskDefinition(
     input,
     () => ({
       target: normalizeTaskDefinition(taskDefinitionWithRoleArns(omit(manifest, 'tags'), pass.regionAccount(d.region))),
-      targetTags: manifest.tags as Record<string, string>,
+      targetTags: manifest.tags,
       ...(liveOrNone ? { live: liveOrNone } : {}),
     }),
     // a family is this controller's when any of its revisions is; its newest revision's tags say who else owns it
@@ -82,7 +83,7 @@ export function diffTaskDefinition(
           reason: `revision ${current.revision} matches the manifest (by its recorded hash)`,
           live,
           target,
-          targetTags: manifest.tags as Record<string, string>,
+          targetTags: manifest.tags,
           appliedHash: desiredHash,
           staleHash: false,
         },
@@ -95,7 +96,7 @@ export function diffTaskDefinition(
   const { spec, ignored } = applyIgnoreRules(manifest, liveWithTags, rules);
   // A role given by name is stored by ECS as the ARN in the family's own account.
   const target = normalizeTaskDefinition(taskDefinitionWithRoleArns(omit(spec, 'tags'), accountOfArn(current.arn)));
-  const targetTags = spec.tags as Record<string, string>;
+  const targetTags = spec.tags;
   const targetCanonical = canonicalJson(target);
   const currentNormalized = normalizedRevision(current.spec ?? {});
   const contentDiffs = currentNormalized.canonical === targetCanonical ? [] : diffFields(currentNormalized.normalized, target);

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { DesiredResource } from '../../model/resource.js';
 import { readTaskSize, TASK_SIZE_PATTERN, type TaskSizeKind } from '../../model/task-size.js';
 import {
   ECS_NAME_MESSAGE,
@@ -589,6 +590,11 @@ export const TaskDefinitionJsonFileSchema = z
 
 export type ContainerDefinition = z.infer<typeof ContainerDefinitionSchema>;
 export type TaskDefinitionSpec = z.infer<typeof TaskDefinitionSpecSchema>;
+
+/** A TaskDefinition resource's spec as its manifest schema parsed it (the load stage ran TaskDefinitionManifestSchema on it, or the plain JSON file's schema, less family): the spec's zod type. */
+export function taskDefinitionSpecOf(d: Pick<DesiredResource, 'spec'>): TaskDefinitionSpec {
+  return d.spec as TaskDefinitionSpec;
+}
 
 export const TaskDefinitionManifestSchema = z.strictObject({
   apiVersion,

@@ -158,6 +158,103 @@ describe('a CODE_DEPLOY service', () => {
     expect(fake.callsOf('GetDeployment')).toHaveLength(1);
   });
 
+  // a second subnet, a security group and a public IP: a network change ECS takes only through CodeDeploy
+  const NEW_NETWORK = ESTATE.replace(
+    'awsvpcConfiguration: { subnets: [subnet-0example00000000a] }',
+    'awsvpcConfiguration: { subnets: [subnet-0example00000000a, subnet-0example00000000b], securityGroups: [sg-0example000000000a], assignPublicIp: ENABLED }',
+  );
+  const appSpecOf = (call: { input: unknown }) =>
+    JSON.parse((call.input as { revision: { appSpecContent: { content: string } } }).revision.appSpecContent.content) as {
+      Resources: Array<{ TargetService: { Properties: Record<string, unknown> } }>;
+    };
+
+  it('takes a network change as one CodeDeploy deployment of the revision it runs, with the new NetworkConfiguration, and no UpdateService with one', async () => {
+    const fake = new InMemoryGateways();
+    expect((await passOnFake(fake, ESTATE)).problems).toEqual([]);
+    fake.clearCalls();
+    const pass = await passOnFake(fake, NEW_NETWORK);
+    expect(pass.problems).toEqual([]);
+    expect(pass.results.filter((r) => r.outcome !== 'applied')).toEqual([]);
+    expect(fake.callsOf('UpdateService').filter((c) => (c.input as { networkConfiguration?: unknown }).networkConfiguration !== undefined)).toEqual([]);
+    const deployments = fake.callsOf('CreateDeployment');
+    expect(deployments).toHaveLength(1);
+    expect(appSpecOf(deployments[0]!).Resources[0]!.TargetService.Properties).toEqual({
+      TaskDefinition: expect.stringMatching(/task-definition\/bg:1$/),
+      LoadBalancerInfo: { ContainerName: 'web', ContainerPort: 80 },
+      NetworkConfiguration: {
+        AwsvpcConfiguration: {
+          Subnets: ['subnet-0example00000000a', 'subnet-0example00000000b'],
+          SecurityGroups: ['sg-0example000000000a'],
+          AssignPublicIp: 'ENABLED',
+        },
+      },
+    });
+    // once CodeDeploy put it in place, the service is in sync: nothing more deployed, CodeDeploy not asked
+    fake.clearCalls();
+    const after = await passOnFake(fake, NEW_NETWORK);
+    expect(states(after)[SERVICE_ID]).toBe('in-sync');
+    expect(fake.callsOf('CreateDeployment')).toEqual([]);
+    expect(fake.callsOf('GetDeployment')).toEqual([]);
+  });
+
+  it("an image change's AppSpec carries the service's network configuration too", async () => {
+    const fake = new InMemoryGateways();
+    await passOnFake(fake, ESTATE);
+    fake.clearCalls();
+    await passOnFake(fake, ESTATE, { vars: { TAG: '1.28' } });
+    expect(appSpecOf(fake.callsOf('CreateDeployment')[0]!).Resources[0]!.TargetService.Properties.NetworkConfiguration).toEqual({
+      AwsvpcConfiguration: { Subnets: ['subnet-0example00000000a'] },
+    });
+  });
+
+  it('a network change under way is not deployed again, and is in sync once CodeDeploy succeeded', async () => {
+    const fake = new InMemoryGateways();
+    await passOnFake(fake, ESTATE);
+    const gw = fake.forRegion(FAKE_REGION);
+    gw.holdCodeDeployments();
+    await passOnFake(fake, NEW_NETWORK);
+    expect(fake.callsOf('CreateDeployment')).toHaveLength(1);
+    fake.clearCalls();
+    const during = await passOnFake(fake, NEW_NETWORK);
+    expect(during.plan.skipped.find((s) => s.resource === SERVICE_ID)?.reason).toMatch(
+      /the CodeDeploy deployment d-FAKE1 this controller started .*not deployed again/,
+    );
+    expect(fake.callsOf('CreateDeployment')).toEqual([]);
+    expect(fake.callsOf('UpdateService')).toEqual([]);
+    // its outcome is unknown from ECS alone: CodeDeploy is asked
+    expect(fake.callsOf('GetDeployment')).toHaveLength(1);
+    expect(during.report.resources.find((r) => r.id === SERVICE_ID)?.health).toMatchObject({ codeDeployDeployment: { id: 'd-FAKE1', status: 'InProgress' } });
+    gw.releaseCodeDeployments();
+    fake.clearCalls();
+    const after = await passOnFake(fake, NEW_NETWORK);
+    expect(states(after)[SERVICE_ID]).toBe('in-sync');
+    expect(fake.callsOf('CreateDeployment')).toEqual([]);
+  });
+
+  it('a network change that CodeDeploy failed makes the service degraded and is not deployed again for the same manifest', async () => {
+    const fake = new InMemoryGateways();
+    await passOnFake(fake, ESTATE);
+    const gw = fake.forRegion(FAKE_REGION);
+    gw.holdCodeDeployments();
+    await passOnFake(fake, NEW_NETWORK);
+    gw.releaseCodeDeployments('Failed');
+    fake.clearCalls();
+    const seen = await passOnFake(fake, NEW_NETWORK);
+    expect(states(seen)[SERVICE_ID]).toBe('degraded');
+    expect(seen.diffs.find((x) => x.id === SERVICE_ID)!.degraded).toMatchObject({
+      deploymentId: 'd-FAKE1',
+      revision: 'bg:1',
+      reason: expect.stringMatching(/^CodeDeploy deployment Failed: ECS_UPDATE_ERROR/),
+    });
+    for (let i = 0; i < 2; i++) {
+      fake.clearCalls();
+      const pass = await passOnFake(fake, NEW_NETWORK);
+      expect(states(pass)[SERVICE_ID]).toBe('degraded');
+      expect(fake.callsOf('CreateDeployment')).toEqual([]);
+      expect(fake.callsOf('UpdateService')).toEqual([]);
+    }
+  });
+
   it('the AppSpec names the platform version when the service gives one', () => {
     const spec = JSON.parse(
       appSpecFor(

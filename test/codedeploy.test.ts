@@ -1,7 +1,7 @@
 // CODE_DEPLOY services on the in-memory gateway (issue 16, item 6): a new revision goes
 // through CodeDeploy's CreateDeployment with an AppSpec, never UpdateService's taskDefinition.
 import { describe, expect, it } from 'vitest';
-import { appSpecFor } from '../src/kinds/service/codedeploy.js';
+import { appSpecFor, networkFingerprint } from '../src/kinds/service/codedeploy.js';
 import { awaitServicesSteady } from '../src/kinds/service/rollout-wait.js';
 import { renderText } from '../src/report/index.js';
 import { InMemoryGateways } from './support/in-memory-gateway.js';
@@ -269,5 +269,23 @@ describe('a CODE_DEPLOY service', () => {
       PlatformVersion: '1.4.0',
     });
     expect(spec.Hooks).toBeUndefined();
+  });
+});
+
+describe("a CodeDeploy deployment's network fingerprint", () => {
+  const net = (awsvpc: Record<string, unknown>) => ({ networkConfiguration: { awsvpcConfiguration: awsvpc } });
+  it('is order-free, takes DISABLED for an absent assignPublicIp, and tells subnets and security groups apart', () => {
+    expect(networkFingerprint(net({ subnets: ['a', 'b'] }))).toBe(networkFingerprint(net({ subnets: ['b', 'a'], assignPublicIp: 'DISABLED' })));
+    expect(networkFingerprint(net({ subnets: ['a'] }))).not.toBe(networkFingerprint(net({ subnets: ['a', 'b'] })));
+    expect(networkFingerprint(net({ subnets: ['a'] }))).not.toBe(networkFingerprint(net({ subnets: ['a'], assignPublicIp: 'ENABLED' })));
+    const given = networkFingerprint(net({ subnets: ['a'], securityGroups: ['sg-1'] }));
+    expect(given).toMatch(/^sg-/);
+    expect(networkFingerprint(net({ subnets: ['a'], securityGroups: ['sg-2'] }), true)).not.toBe(given);
+    expect(networkFingerprint({})).toBe('none');
+  });
+  it('ignores the security groups when the deployment gave none (the VPC default one is then used)', () => {
+    const given = networkFingerprint(net({ subnets: ['a'] }));
+    expect(given).toMatch(/^nosg-/);
+    expect(networkFingerprint(net({ subnets: ['a'], securityGroups: ['sg-default'] }), false)).toBe(given);
   });
 });

@@ -74,14 +74,17 @@ function appSpecNetworkOf(service: Json): Json | undefined {
  * the live service whether it is in place: a network-only deployment leaves the revision
  * as it was, so the revision cannot say it (assignPublicIp: "The default value is DISABLED").
  */
-export function networkFingerprint(service: Json | undefined): string {
+export function networkFingerprint(service: Json | undefined, withSecurityGroups = Boolean(awsvpcOf(service)?.securityGroups?.length)): string {
   const vpc = awsvpcOf(service);
   if (!vpc) return 'none';
-  return specHash({
+  // no security groups given: the VPC's default one is used ([API] AwsVpcConfiguration), which
+  // the live service may name; so they count only when the deployment gave them ("sg-" prefix)
+  const hash = specHash({
     subnets: [...(vpc.subnets ?? [])].sort(),
-    securityGroups: [...(vpc.securityGroups ?? [])].sort(),
+    ...(withSecurityGroups ? { securityGroups: [...(vpc.securityGroups ?? [])].sort() } : {}),
     assignPublicIp: vpc.assignPublicIp ?? 'DISABLED',
   });
+  return `${withSecurityGroups ? 'sg' : 'nosg'}-${hash}`;
 }
 
 /**
@@ -93,7 +96,7 @@ export function codeDeployNotInPlace(live: LiveService, givenRevision: string | 
   const running = live.primaryRevision?.arn ?? live.deployments.find((d) => d.status === 'PRIMARY')?.taskDefinitionArn;
   if (givenRevision && running !== givenRevision) return true;
   const network = live.tags[TAG.deploymentNetwork];
-  return network !== undefined && network !== networkFingerprint(live.spec);
+  return network !== undefined && network !== networkFingerprint(live.spec, network.startsWith('sg-'));
 }
 
 /** The AppSpec (JSON is one of the two forms CodeDeploy takes as AppSpecContent) for `taskDefinitionArn` behind the service's first load balancer. */

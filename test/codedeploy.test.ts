@@ -189,6 +189,9 @@ describe('a CODE_DEPLOY service', () => {
         },
       },
     });
+    // the deployment is recorded with the fingerprint of the network it gives, in the one ownership tag
+    const tagged = fake.callsOf('TagResource').flatMap((c) => (c.input as { tags: Array<{ key: string; value: string }> }).tags);
+    expect(tagged.find((t) => t.key === 'ecs-reconciler:deployment')?.value).toMatch(/^d-FAKE1 net=sg-[0-9a-f]{16}$/);
     // once CodeDeploy put it in place, the service is in sync: nothing more deployed, CodeDeploy not asked
     fake.clearCalls();
     const after = await passOnFake(fake, NEW_NETWORK);

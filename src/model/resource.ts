@@ -96,6 +96,4 @@ export const TAG = {
   degraded: 'ecs-reconciler:degraded',
   /** on a service: the id of the deployment this controller's last UpdateService or CreateService started */
   deployment: 'ecs-reconciler:deployment',
-  /** on a CODE_DEPLOY service: the fingerprint of the network configuration its last CodeDeploy deployment gives (src/kinds/service/codedeploy.ts) */
-  deploymentNetwork: 'ecs-reconciler:deployment-network',
 } as const;

@@ -10,7 +10,7 @@ import { ANNOTATION, type DesiredResource, resourceId, TAG } from '../../model/r
 import { revisionRecordTags } from '../../model/revision-record.js';
 import type { AddAction } from '../../plan/prune.js';
 import type { Plan } from '../../plan/types.js';
-import { CODE_DEPLOY_FIELDS, deployThroughCodeDeploy, networkFingerprint, usesCodeDeploy } from './codedeploy.js';
+import { CODE_DEPLOY_FIELDS, codeDeployRecordValue, deployThroughCodeDeploy, networkFingerprint, usesCodeDeploy } from './codedeploy.js';
 import { removeScaling, suspendScaleIn, syncScaling } from './scaling-apply.js';
 import { type ServiceSpec, serviceSpecOf } from './schema.js';
 
@@ -71,7 +71,7 @@ const EMPTY_SERVICE_VALUES: Json = {
 };
 
 /** A service also records the revision it is given and that revision's content hash, so a new process need not describe it. */
-function serviceTags({ d, allTags }: ActionRun, runsArn: string | undefined, deploymentId?: string, deploymentNetwork?: string): Record<string, string> {
+function serviceTags({ d, allTags }: ActionRun, runsArn: string | undefined, deploymentId?: string): Record<string, string> {
   // the deployment this controller started (ECS's Deployment has no "started by"): how
   // its failure is told from someone else's (src/kinds/service/rollout.ts)
   const started = deploymentId ?? (d.live as LiveService | undefined)?.tags[TAG.deployment];
@@ -79,8 +79,6 @@ function serviceTags({ d, allTags }: ActionRun, runsArn: string | undefined, dep
     ...allTags(),
     ...revisionRecordTags(runsArn, d.taskDefinitionHash, Object.keys(d.targetTags ?? {}).length),
     ...(started ? { [TAG.deployment]: started } : {}),
-    // a CodeDeploy deployment's network configuration: how the live service tells it is in place (codedeploy.ts)
-    ...(deploymentNetwork ? { [TAG.deploymentNetwork]: deploymentNetwork } : {}),
   };
 }
 
@@ -112,7 +110,6 @@ async function updateService(run: ActionRun): Promise<string | undefined> {
   }
   const deploys = action.fields.some((f) => f === 'taskDefinition');
   let deploymentId: string | undefined;
-  let deploymentNetwork: string | undefined;
   const newRevision = deploys ? resolveTaskDefinition(d, registered, byId) : undefined;
   if (deploys && !throughCodeDeploy) update.taskDefinition = newRevision;
   if (throughCodeDeploy) {
@@ -126,7 +123,6 @@ async function updateService(run: ActionRun): Promise<string | undefined> {
     if (!revision) throw new Error(`${d.name}: no task definition revision known for the CodeDeploy deployment of its network configuration`);
     const deployed = { ...live.spec, ...target };
     deploymentId = await deployThroughCodeDeploy(gw, revision, deployed, block);
-    deploymentNetwork = networkFingerprint(deployed);
   }
   if (Object.keys(update).length) {
     // ecspresso's --suspend-auto-scaling: no scale-in while the new revision rolls out;
@@ -141,7 +137,9 @@ async function updateService(run: ActionRun): Promise<string | undefined> {
       await resume?.();
     }
   }
-  await syncTags(gw, live.arn, live.tags, serviceTags(run, deploys ? newRevision : live.primaryRevision?.arn, deploymentId, deploymentNetwork));
+  // a CodeDeploy deployment is recorded with the network configuration it gives: how the live service tells it is in place (codedeploy.ts)
+  const recorded = throughCodeDeploy && deploymentId ? codeDeployRecordValue(deploymentId, networkFingerprint({ ...live.spec, ...target })) : deploymentId;
+  await syncTags(gw, live.arn, live.tags, serviceTags(run, deploys ? newRevision : live.primaryRevision?.arn, recorded));
   if (throughCodeDeploy) return [`CodeDeploy deployment ${deploymentId}`, ...Object.keys(update)].join(', ');
   return Object.keys(update).join(', ') || 'tags';
 }

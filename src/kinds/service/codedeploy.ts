@@ -88,14 +88,28 @@ export function networkFingerprint(service: Json | undefined, withSecurityGroups
 }
 
 /**
+ * The `ecs-reconciler:deployment` value of a CodeDeploy deployment this controller started:
+ * its id and the fingerprint of the network configuration it gives, "d-XXXXXXXXX net=F"
+ * (in the one tag: each ownership tag counts against ECS's 50 a resource, src/schema/tags.ts).
+ * A value without "net=" (written before the network went through CodeDeploy) is the id alone.
+ */
+export function codeDeployRecordOf(value: string | undefined): { id: string; network?: string } | undefined {
+  if (!value?.startsWith('d-')) return undefined;
+  const [id, network] = value.split(' net=');
+  return { id: id!, ...(network ? { network } : {}) };
+}
+
+export const codeDeployRecordValue = (id: string, network: string): string => `${id} net=${network}`;
+
+/**
  * Whether the CodeDeploy deployment this controller last started for the service has not
  * put in place what it gave: the revision (recorded in `ecs-reconciler:task-definition`)
- * or the network configuration (its fingerprint in `ecs-reconciler:deployment-network`).
+ * or the network configuration (its fingerprint in `ecs-reconciler:deployment`, codeDeployRecordOf).
  */
 export function codeDeployNotInPlace(live: LiveService, givenRevision: string | undefined): boolean {
   const running = live.primaryRevision?.arn ?? live.deployments.find((d) => d.status === 'PRIMARY')?.taskDefinitionArn;
   if (givenRevision && running !== givenRevision) return true;
-  const network = live.tags[TAG.deploymentNetwork];
+  const network = codeDeployRecordOf(live.tags[TAG.deployment])?.network;
   return network !== undefined && network !== networkFingerprint(live.spec, network.startsWith('sg-'));
 }
 
@@ -143,9 +157,9 @@ const iso = (d: Date | undefined) => (d instanceof Date && !Number.isNaN(d.getTi
  * known without a call.
  */
 export async function readOwnCodeDeployDeployment(gw: AwsGateway, live: LiveService): Promise<LiveCodeDeployDeployment | undefined> {
-  const started = live.tags[TAG.deployment];
+  const started = codeDeployRecordOf(live.tags[TAG.deployment])?.id;
   const given = live.tags[TAG.taskDefinition];
-  if (!usesCodeDeploy(live.spec) || !started?.startsWith('d-') || !given) return undefined;
+  if (!usesCodeDeploy(live.spec) || !started || !given) return undefined;
   if (!codeDeployNotInPlace(live, given) || degradedRecordNames(live, started)) return undefined;
   const info = await gw.getCodeDeployDeployment(started);
   const error = info.errorInformation;

@@ -1,7 +1,7 @@
 // CODE_DEPLOY services on the in-memory gateway (issue 16, item 6): a new revision goes
 // through CodeDeploy's CreateDeployment with an AppSpec, never UpdateService's taskDefinition.
 import { describe, expect, it } from 'vitest';
-import { appSpecFor } from '../src/kinds/service/codedeploy.js';
+import { appSpecFor, networkFingerprint } from '../src/kinds/service/codedeploy.js';
 import { awaitServicesSteady } from '../src/kinds/service/rollout-wait.js';
 import { renderText } from '../src/report/index.js';
 import { InMemoryGateways } from './support/in-memory-gateway.js';
@@ -158,6 +158,106 @@ describe('a CODE_DEPLOY service', () => {
     expect(fake.callsOf('GetDeployment')).toHaveLength(1);
   });
 
+  // a second subnet, a security group and a public IP: a network change ECS takes only through CodeDeploy
+  const NEW_NETWORK = ESTATE.replace(
+    'awsvpcConfiguration: { subnets: [subnet-0example00000000a] }',
+    'awsvpcConfiguration: { subnets: [subnet-0example00000000a, subnet-0example00000000b], securityGroups: [sg-0example000000000a], assignPublicIp: ENABLED }',
+  );
+  const appSpecOf = (call: { input: unknown }) =>
+    JSON.parse((call.input as { revision: { appSpecContent: { content: string } } }).revision.appSpecContent.content) as {
+      Resources: Array<{ TargetService: { Properties: Record<string, unknown> } }>;
+    };
+
+  it('takes a network change as one CodeDeploy deployment of the revision it runs, with the new NetworkConfiguration, and no UpdateService with one', async () => {
+    const fake = new InMemoryGateways();
+    expect((await passOnFake(fake, ESTATE)).problems).toEqual([]);
+    fake.clearCalls();
+    const pass = await passOnFake(fake, NEW_NETWORK);
+    expect(pass.problems).toEqual([]);
+    expect(pass.results.filter((r) => r.outcome !== 'applied')).toEqual([]);
+    expect(fake.callsOf('UpdateService').filter((c) => (c.input as { networkConfiguration?: unknown }).networkConfiguration !== undefined)).toEqual([]);
+    const deployments = fake.callsOf('CreateDeployment');
+    expect(deployments).toHaveLength(1);
+    expect(appSpecOf(deployments[0]!).Resources[0]!.TargetService.Properties).toEqual({
+      TaskDefinition: expect.stringMatching(/task-definition\/bg:1$/),
+      LoadBalancerInfo: { ContainerName: 'web', ContainerPort: 80 },
+      NetworkConfiguration: {
+        AwsvpcConfiguration: {
+          Subnets: ['subnet-0example00000000a', 'subnet-0example00000000b'],
+          SecurityGroups: ['sg-0example000000000a'],
+          AssignPublicIp: 'ENABLED',
+        },
+      },
+    });
+    // the deployment is recorded with the fingerprint of the network it gives, in the one ownership tag
+    const tagged = fake.callsOf('TagResource').flatMap((c) => (c.input as { tags: Array<{ key: string; value: string }> }).tags);
+    expect(tagged.find((t) => t.key === 'ecs-reconciler:deployment')?.value).toMatch(/^d-FAKE1 net=sg-[0-9a-f]{16}$/);
+    // once CodeDeploy put it in place, the service is in sync: nothing more deployed, CodeDeploy not asked
+    fake.clearCalls();
+    const after = await passOnFake(fake, NEW_NETWORK);
+    expect(states(after)[SERVICE_ID]).toBe('in-sync');
+    expect(fake.callsOf('CreateDeployment')).toEqual([]);
+    expect(fake.callsOf('GetDeployment')).toEqual([]);
+  });
+
+  it("an image change's AppSpec carries the service's network configuration too", async () => {
+    const fake = new InMemoryGateways();
+    await passOnFake(fake, ESTATE);
+    fake.clearCalls();
+    await passOnFake(fake, ESTATE, { vars: { TAG: '1.28' } });
+    expect(appSpecOf(fake.callsOf('CreateDeployment')[0]!).Resources[0]!.TargetService.Properties.NetworkConfiguration).toEqual({
+      AwsvpcConfiguration: { Subnets: ['subnet-0example00000000a'] },
+    });
+  });
+
+  it('a network change under way is not deployed again, and is in sync once CodeDeploy succeeded', async () => {
+    const fake = new InMemoryGateways();
+    await passOnFake(fake, ESTATE);
+    const gw = fake.forRegion(FAKE_REGION);
+    gw.holdCodeDeployments();
+    await passOnFake(fake, NEW_NETWORK);
+    expect(fake.callsOf('CreateDeployment')).toHaveLength(1);
+    fake.clearCalls();
+    const during = await passOnFake(fake, NEW_NETWORK);
+    expect(during.plan.skipped.find((s) => s.resource === SERVICE_ID)?.reason).toMatch(
+      /the CodeDeploy deployment d-FAKE1 this controller started .*not deployed again/,
+    );
+    expect(fake.callsOf('CreateDeployment')).toEqual([]);
+    expect(fake.callsOf('UpdateService')).toEqual([]);
+    // its outcome is unknown from ECS alone: CodeDeploy is asked
+    expect(fake.callsOf('GetDeployment')).toHaveLength(1);
+    expect(during.report.resources.find((r) => r.id === SERVICE_ID)?.health).toMatchObject({ codeDeployDeployment: { id: 'd-FAKE1', status: 'InProgress' } });
+    gw.releaseCodeDeployments();
+    fake.clearCalls();
+    const after = await passOnFake(fake, NEW_NETWORK);
+    expect(states(after)[SERVICE_ID]).toBe('in-sync');
+    expect(fake.callsOf('CreateDeployment')).toEqual([]);
+  });
+
+  it('a network change that CodeDeploy failed makes the service degraded and is not deployed again for the same manifest', async () => {
+    const fake = new InMemoryGateways();
+    await passOnFake(fake, ESTATE);
+    const gw = fake.forRegion(FAKE_REGION);
+    gw.holdCodeDeployments();
+    await passOnFake(fake, NEW_NETWORK);
+    gw.releaseCodeDeployments('Failed');
+    fake.clearCalls();
+    const seen = await passOnFake(fake, NEW_NETWORK);
+    expect(states(seen)[SERVICE_ID]).toBe('degraded');
+    expect(seen.diffs.find((x) => x.id === SERVICE_ID)!.degraded).toMatchObject({
+      deploymentId: 'd-FAKE1',
+      revision: 'bg:1',
+      reason: expect.stringMatching(/^CodeDeploy deployment Failed: ECS_UPDATE_ERROR/),
+    });
+    for (let i = 0; i < 2; i++) {
+      fake.clearCalls();
+      const pass = await passOnFake(fake, NEW_NETWORK);
+      expect(states(pass)[SERVICE_ID]).toBe('degraded');
+      expect(fake.callsOf('CreateDeployment')).toEqual([]);
+      expect(fake.callsOf('UpdateService')).toEqual([]);
+    }
+  });
+
   it('the AppSpec names the platform version when the service gives one', () => {
     const spec = JSON.parse(
       appSpecFor(
@@ -172,5 +272,23 @@ describe('a CODE_DEPLOY service', () => {
       PlatformVersion: '1.4.0',
     });
     expect(spec.Hooks).toBeUndefined();
+  });
+});
+
+describe("a CodeDeploy deployment's network fingerprint", () => {
+  const net = (awsvpc: Record<string, unknown>) => ({ networkConfiguration: { awsvpcConfiguration: awsvpc } });
+  it('is order-free, takes DISABLED for an absent assignPublicIp, and tells subnets and security groups apart', () => {
+    expect(networkFingerprint(net({ subnets: ['a', 'b'] }))).toBe(networkFingerprint(net({ subnets: ['b', 'a'], assignPublicIp: 'DISABLED' })));
+    expect(networkFingerprint(net({ subnets: ['a'] }))).not.toBe(networkFingerprint(net({ subnets: ['a', 'b'] })));
+    expect(networkFingerprint(net({ subnets: ['a'] }))).not.toBe(networkFingerprint(net({ subnets: ['a'], assignPublicIp: 'ENABLED' })));
+    const given = networkFingerprint(net({ subnets: ['a'], securityGroups: ['sg-1'] }));
+    expect(given).toMatch(/^sg-/);
+    expect(networkFingerprint(net({ subnets: ['a'], securityGroups: ['sg-2'] }), true)).not.toBe(given);
+    expect(networkFingerprint({})).toBe('none');
+  });
+  it('ignores the security groups when the deployment gave none (the VPC default one is then used)', () => {
+    const given = networkFingerprint(net({ subnets: ['a'] }));
+    expect(given).toMatch(/^nosg-/);
+    expect(networkFingerprint(net({ subnets: ['a'], securityGroups: ['sg-default'] }), false)).toBe(given);
   });
 });

@@ -741,7 +741,9 @@ def _task_set_rollout(svc: Service, task_set: Any, td: TaskDefinition, at: float
     return ro
 
 
-def _new_task_set(backend: EC2ContainerServiceBackend, svc: Service, td: TaskDefinition, status: str, at: float) -> Any:
+def _new_task_set(
+    backend: EC2ContainerServiceBackend, svc: Service, td: TaskDefinition, status: str, at: float, network: dict[str, Any] | None = None
+) -> Any:
     from moto.ecs.models import TaskSet
 
     task_set = TaskSet(
@@ -750,7 +752,7 @@ def _new_task_set(backend: EC2ContainerServiceBackend, svc: Service, td: TaskDef
         td.arn,
         backend.account_id,
         backend.region_name,
-        network_configuration=svc.network_configuration or None,
+        network_configuration=copy.deepcopy(network or svc.network_configuration) or None,
         load_balancers=copy.deepcopy(svc.load_balancers),
         service_registries=copy.deepcopy(svc.service_registries),
         launch_type=svc.launch_type,
@@ -820,6 +822,10 @@ def advance_code_deploy_service(backend: EC2ContainerServiceBackend, svc: Servic
                     svc.task_sets.remove(old)
                 replacement.status = "PRIMARY"
                 svc.task_definition = replacement.task_definition
+                # CODE_DEPLOY NETWORK: the replacement task set ran with the AppSpec's
+                # NetworkConfiguration; once it is PRIMARY the service's is that one
+                if run.get("network"):
+                    svc.network_configuration = copy.deepcopy(run["network"])
                 _event(svc, f"(service {svc.name}) has reached a steady state.", at)
             info.complete_time = _wall(at)
         running = pending = 0
@@ -869,7 +875,33 @@ def _parse_app_spec(revision: dict[str, Any]) -> dict[str, Any]:
     lb = props.get("LoadBalancerInfo") or {}
     if not lb.get("ContainerName") or lb.get("ContainerPort") is None:
         raise invalid("The AppSpec TargetService needs LoadBalancerInfo with ContainerName and ContainerPort.")
+    if props.get("NetworkConfiguration") is not None:
+        props = {**props, "NetworkConfiguration": _app_spec_network(props["NetworkConfiguration"], invalid)}
     return props
+
+
+def _app_spec_network(given: Any, invalid: Callable[[str], Exception]) -> dict[str, Any]:
+    """CODE_DEPLOY NETWORK - the AppSpec's NetworkConfiguration as ECS's networkConfiguration.
+    CodeDeploy AppSpec reference, "AppSpec 'resources' section for Amazon ECS deployments"
+    (https://docs.aws.amazon.com/codedeploy/latest/userguide/reference-appspec-file-structure-resources.html):
+    NetworkConfiguration.AwsvpcConfiguration with Subnets (required there), SecurityGroups
+    and AssignPublicIp ("ENABLED" or "DISABLED"); the replacement task set runs with it and,
+    when the deployment succeeds, it is the service's. ECS's AwsVpcConfiguration.assignPublicIp:
+    "The default value is DISABLED." moto's CodeDeploy ignores the AppSpec; without this the
+    service would keep its old network after a deployment that changed it."""
+    vpc = given.get("AwsvpcConfiguration") if isinstance(given, dict) else None
+    if not isinstance(vpc, dict):
+        raise invalid("The AppSpec NetworkConfiguration needs AwsvpcConfiguration.")
+    subnets = vpc.get("Subnets")
+    if not isinstance(subnets, list) or not subnets:
+        raise invalid("The AppSpec AwsvpcConfiguration needs Subnets.")
+    public_ip = vpc.get("AssignPublicIp", "DISABLED")
+    if public_ip not in ("ENABLED", "DISABLED"):
+        raise invalid(f"The AppSpec AwsvpcConfiguration AssignPublicIp is {public_ip}: ENABLED or DISABLED.")
+    out: dict[str, Any] = {"subnets": [str(x) for x in subnets], "assignPublicIp": public_ip}
+    if vpc.get("SecurityGroups"):
+        out["securityGroups"] = [str(x) for x in vpc["SecurityGroups"]]
+    return {"awsvpcConfiguration": out}
 
 
 _DEPLOYMENT_ID_CHARS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
@@ -963,9 +995,10 @@ def apply_code_deploy() -> str:
             now = time.monotonic()
             info.status = "InProgress"
             info.start_time = _wall(now)
-            task_set = _new_task_set(ecs, svc, td, "ACTIVE", now)
+            network = props.get("NetworkConfiguration")
+            task_set = _new_task_set(ecs, svc, td, "ACTIVE", now, network)
             _code_deploy_state(svc).append(
-                {"info": info, "started": now, "task_set": task_set, "crash": is_crashloop(td)}
+                {"info": info, "started": now, "task_set": task_set, "crash": is_crashloop(td), "network": network}
             )
             _track(ecs, svc)
         return result
@@ -1012,4 +1045,4 @@ def apply_code_deploy() -> str:
         return out
 
     cdr._deployment_info = deployment_info
-    return "CodeDeploy ECS deployments: ids d-XXXXXXXXX, a replacement task set, Succeeded after the rollout time (Failed for -crashloop)"
+    return "CodeDeploy ECS deployments: ids d-XXXXXXXXX, a replacement task set, Succeeded after the rollout time (Failed for -crashloop); the AppSpec's NetworkConfiguration the service's on success"

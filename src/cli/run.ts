@@ -73,6 +73,9 @@ Flags:
   --adopt-cloudformation  with --adopt: also resources a CloudFormation stack owns
   --self-heal-during-foreign-rollouts  converge a service even while a rollout this
                         controller did not start is under way (left alone by default)
+  --retry-backoff DURATION  a resource whose action failed is retried after this,
+                        doubling each failure up to 5m, less up to a fifth at random
+                        (default 5s)
   --log-format json|pretty   pino JSON lines (default) or readable lines for a terminal
   --shutdown-timeout DURATION  how long SIGTERM waits for the action under way (default 30s)
   --history N           passes remembered for drift over time: since when each resource is
@@ -133,6 +136,7 @@ export async function runCommand(argv: string[], io: CommandIO): Promise<number>
       adopt: { type: 'boolean' },
       'adopt-cloudformation': { type: 'boolean' },
       'self-heal-during-foreign-rollouts': { type: 'boolean' },
+      'retry-backoff': { type: 'string' },
       'keep-revisions': { type: 'string' },
       'log-format': { type: 'string' },
       'shutdown-timeout': { type: 'string' },
@@ -209,6 +213,7 @@ export async function runCommand(argv: string[], io: CommandIO): Promise<number>
     adopt: values.adopt ?? false,
     ...(values['adopt-cloudformation'] ? { adoptCloudFormation: true } : {}),
     ...(values['self-heal-during-foreign-rollouts'] ? { selfHealDuringForeignRollouts: true } : {}),
+    ...(values['retry-backoff'] !== undefined ? { backoffBaseMs: durationMs('retry-backoff', values['retry-backoff'], 5_000) } : {}),
     ...(values['allow-empty'] ? { allowEmpty: true } : {}),
     ...(values.regions?.length ? { regions: regionsFrom(values.regions) } : {}),
     ...(values['max-prune'] !== undefined ? { maxPrune: positiveInt('max-prune', values['max-prune'], 0) } : {}),

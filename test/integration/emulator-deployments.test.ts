@@ -26,7 +26,7 @@ import {
 } from '@aws-sdk/client-ecs';
 import { DescribeRulesCommand, DescribeTargetGroupsCommand, ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { describe, expect, it } from 'vitest';
-import { emulatorVar, sdkClientConfig } from './emulator-helpers.js';
+import { emulatorVar, holdRollouts, releaseRollouts, sdkClientConfig } from './emulator-helpers.js';
 
 const ecs = new ECSClient(sdkClientConfig());
 const codeDeploy = new CodeDeployClient(sdkClientConfig());
@@ -331,10 +331,14 @@ describe('CODE_DEPLOY services and CodeDeploy ECS deployments (extensions "Updat
       ],
     });
 
-  async function deploy(application: string, taskDefinition: string, yaml = false): Promise<string> {
-    const content = yaml
+  async function deploy(
+    application: string,
+    taskDefinition: string,
+    yaml = false,
+    content = yaml
       ? `version: 0.0\nResources:\n  - TargetService:\n      Type: AWS::ECS::Service\n      Properties:\n        TaskDefinition: "${taskDefinition}"\n        LoadBalancerInfo:\n          ContainerName: app\n          ContainerPort: 80\n`
-      : appSpec(taskDefinition);
+      : appSpec(taskDefinition),
+  ): Promise<string> {
     const out = await codeDeploy.send(
       new CreateDeploymentCommand({
         applicationName: application,
@@ -416,6 +420,75 @@ describe('CODE_DEPLOY services and CodeDeploy ECS deployments (extensions "Updat
     expect(after.taskDefinition).toBe(v2);
     expect(after.taskSets!.map((t) => [t.status, t.taskDefinition, t.runningCount, t.stabilityStatus])).toEqual([['PRIMARY', v2, 1, 'STEADY_STATE']]);
     expect((await serviceTasks('cd-ok', 'web', 'RUNNING')).map((t) => [t.lastStatus, t.taskDefinitionArn])).toEqual([['RUNNING', v2]]);
+  });
+
+  // the AppSpec's NetworkConfiguration (CodeDeploy AppSpec reference, "AppSpec 'resources' section for Amazon ECS deployments")
+  const networkAppSpec = (taskDefinition: string) =>
+    JSON.stringify({
+      version: 0.0,
+      Resources: [
+        {
+          TargetService: {
+            Type: 'AWS::ECS::Service',
+            Properties: {
+              TaskDefinition: taskDefinition,
+              LoadBalancerInfo: { ContainerName: 'app', ContainerPort: 80 },
+              NetworkConfiguration: {
+                AwsvpcConfiguration: { Subnets: [emulatorVar('SUBNET_B')], SecurityGroups: [emulatorVar('SECURITY_GROUP')], AssignPublicIp: 'ENABLED' },
+              },
+            },
+          },
+        },
+      ],
+    });
+  const newNetwork = () => ({
+    awsvpcConfiguration: { subnets: [emulatorVar('SUBNET_B')], securityGroups: [emulatorVar('SECURITY_GROUP')], assignPublicIp: 'ENABLED' },
+  });
+
+  it('the AppSpec\'s NetworkConfiguration: the replacement task set runs with it, and it is the service\'s once the deployment Succeeds (extension part "CODE_DEPLOY NETWORK")', async () => {
+    const v1 = await revision('public.ecr.aws/nginx/nginx:1.27', 'cd-net');
+    await codeDeployService('cd-net', v1);
+    const before = (await service('cd-net', 'web')).networkConfiguration;
+    expect(before?.awsvpcConfiguration?.subnets).toEqual([emulatorVar('SUBNET_A')]);
+    // the same revision, a new network: what a network-only change deploys; held under way
+    // until the task sets are read, however loaded the machine (the test hook, test_hooks.py)
+    await holdRollouts({ cluster: 'cd-net', service: 'web' });
+    let id: string;
+    try {
+      id = await deploy('cd-net', v1, false, networkAppSpec(v1));
+      const during = await service('cd-net', 'web');
+      expect(during.networkConfiguration).toEqual(before);
+      expect(during.taskSets!.map((t) => [t.status, t.networkConfiguration?.awsvpcConfiguration?.subnets])).toEqual([
+        ['PRIMARY', [emulatorVar('SUBNET_A')]],
+        ['ACTIVE', [emulatorVar('SUBNET_B')]],
+      ]);
+    } finally {
+      await releaseRollouts();
+    }
+    expect((await waitForDeployment(id)).status).toBe('Succeeded');
+    const after = await service('cd-net', 'web');
+    expect(after.networkConfiguration).toEqual(newNetwork());
+    expect(after.taskDefinition).toBe(v1);
+  });
+
+  it('a failed CodeDeploy deployment leaves the network configuration as it was', async () => {
+    const v1 = await revision('public.ecr.aws/nginx/nginx:1.27', 'cd-net-crash');
+    const bad = await revision('public.ecr.aws/nginx/nginx:1.28-crashloop', 'cd-net-crash');
+    await codeDeployService('cd-net-crash', v1);
+    const before = (await service('cd-net-crash', 'web')).networkConfiguration;
+    expect((await waitForDeployment(await deploy('cd-net-crash', bad, false, networkAppSpec(bad)))).status).toBe('Failed');
+    expect((await service('cd-net-crash', 'web')).networkConfiguration).toEqual(before);
+  });
+
+  it('an AppSpec NetworkConfiguration without Subnets is an invalid revision', async () => {
+    const v1 = await revision('public.ecr.aws/nginx/nginx:1.27', 'cd-net-bad');
+    await codeDeployService('cd-net-bad', v1);
+    const content = networkAppSpec(v1).replace(/"Subnets":\[[^\]]*\],/, '');
+    const err = await deploy('cd-net-bad', v1, false, content).then(
+      () => undefined,
+      (e: Error) => e,
+    );
+    expect(err?.name).toBe('InvalidRevisionException');
   });
 
   it('a -crashloop revision: the CodeDeploy deployment Fails and the service keeps the old revision', async () => {

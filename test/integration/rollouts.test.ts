@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { CodeDeployClient, CreateApplicationCommand, CreateDeploymentGroupCommand } from '@aws-sdk/client-codedeploy';
 import { DescribeServicesCommand } from '@aws-sdk/client-ecs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { emulatorEnv, emulatorVar, resetEmulator, sdkClientConfig } from './emulator-helpers.js';
+import { emulatorEnv, emulatorVar, holdRollouts, releaseRollouts, resetEmulator, sdkClientConfig } from './emulator-helpers.js';
 import { ecsClient, emulatorVars, reconcile, runCli, scratchManifests, states } from './reconcile-helpers.js';
 
 const SERVICE = 'rollout-web';
@@ -112,17 +112,25 @@ describe('rollouts on the emulator', () => {
         containerDefinitions: [{ name: 'app', image: 'public.ecr.aws/nginx/nginx:ci-build', essential: true }],
       }),
     );
-    await ecsClient().send(new UpdateServiceCommand({ cluster: CLUSTER, service: SERVICE, taskDefinition: theirs.taskDefinition!.taskDefinitionArn! }));
+    // the hand-started rollout must still be under way at the pass below, however long a busy
+    // machine takes to get there (the emulator's rollout takes seconds; ECS's take minutes):
+    // held until the pass has judged it, then released to complete
+    await holdRollouts({ cluster: CLUSTER, service: SERVICE });
     let updates = 0;
-    const during = await reconcile(dir, {
-      mode: 'apply',
-      vars: withTag('1.27'),
-      onCall: (op) => {
-        if (op === 'UpdateService') updates++;
-      },
-    });
-    expect(during.plan.skipped.find((s) => s.resource === serviceId())?.reason).toMatch(/a rollout this controller did not start is under way/);
-    expect(updates).toBe(0);
+    try {
+      await ecsClient().send(new UpdateServiceCommand({ cluster: CLUSTER, service: SERVICE, taskDefinition: theirs.taskDefinition!.taskDefinitionArn! }));
+      const during = await reconcile(dir, {
+        mode: 'apply',
+        vars: withTag('1.27'),
+        onCall: (op) => {
+          if (op === 'UpdateService') updates++;
+        },
+      });
+      expect(during.plan.skipped.find((s) => s.resource === serviceId())?.reason).toMatch(/a rollout this controller did not start is under way/);
+      expect(updates).toBe(0);
+    } finally {
+      await releaseRollouts();
+    }
     // after the rollout time the emulator completes it: the drift is then restored
     const deadline = Date.now() + 30_000;
     while ((await deploymentsNow()).length > 1 || (await deploymentsNow())[0]?.rolloutState !== 'COMPLETED') {
@@ -143,13 +151,13 @@ describe('rollouts on the emulator', () => {
 
 describe('a CODE_DEPLOY service on the emulator', () => {
   const CD_CLUSTER = 'codedeploy-rollouts';
-  function codeDeployEstate(): string {
+  function codeDeployEstate(cluster = CD_CLUSTER, awsvpc = '{ subnets: ["${SUBNET_A}"] }'): string {
     const dir = mkdtempSync(join(tmpdir(), 'ecs-reconciler-codedeploy-'));
     writeFileSync(
       join(dir, 'estate.yaml'),
       `apiVersion: ecs-reconciler/v1
 kind: Cluster
-metadata: { name: ${CD_CLUSTER} }
+metadata: { name: ${cluster} }
 spec: {}
 ---
 apiVersion: ecs-reconciler/v1
@@ -165,36 +173,34 @@ spec:
 ---
 apiVersion: ecs-reconciler/v1
 kind: Service
-metadata: { name: web, cluster: ${CD_CLUSTER} }
+metadata: { name: web, cluster: ${cluster} }
 spec:
   taskDefinition: cd-web
   desiredCount: 1
   launchType: FARGATE
   deploymentController: { type: CODE_DEPLOY }
   networkConfiguration:
-    awsvpcConfiguration: { subnets: ["\${SUBNET_A}"] }
+    awsvpcConfiguration: ${awsvpc}
   loadBalancers:
     - { targetGroupArn: "\${BLUE_TARGET_GROUP_ARN}", containerName: app, containerPort: 80 }
   codeDeploy:
-    applicationName: ${CD_CLUSTER}
+    applicationName: ${cluster}
     deploymentGroupName: web
 `,
     );
     return dir;
   }
 
-  it('an image change makes one CodeDeploy deployment and no UpdateService with a taskDefinition; once CodeDeploy put the revision in place it plans in sync', async () => {
-    const dir = codeDeployEstate();
-    expect((await reconcile(dir, { mode: 'apply', vars: withTag('1.27') })).problems).toEqual([]);
+  async function deploymentGroupFor(cluster: string): Promise<void> {
     const codeDeploy = new CodeDeployClient(sdkClientConfig());
-    await codeDeploy.send(new CreateApplicationCommand({ applicationName: CD_CLUSTER, computePlatform: 'ECS' }));
+    await codeDeploy.send(new CreateApplicationCommand({ applicationName: cluster, computePlatform: 'ECS' }));
     await codeDeploy.send(
       new CreateDeploymentGroupCommand({
-        applicationName: CD_CLUSTER,
+        applicationName: cluster,
         deploymentGroupName: 'web',
         serviceRoleArn: emulatorVar('ECS_LOAD_BALANCER_ROLE_ARN'),
         deploymentStyle: { deploymentType: 'BLUE_GREEN', deploymentOption: 'WITH_TRAFFIC_CONTROL' },
-        ecsServices: [{ clusterName: CD_CLUSTER, serviceName: 'web' }],
+        ecsServices: [{ clusterName: cluster, serviceName: 'web' }],
         loadBalancerInfo: {
           targetGroupPairInfoList: [
             {
@@ -205,6 +211,51 @@ spec:
         },
       }),
     );
+  }
+
+  it('a network change makes one CodeDeploy deployment (ECS refuses it in UpdateService), is left alone while under way, and plans in sync once CodeDeploy put it in place', async () => {
+    const cluster = 'codedeploy-network';
+    const id = `Service/${emulatorEnv().region}/${cluster}/web`;
+    expect((await reconcile(codeDeployEstate(cluster), { mode: 'apply', vars: withTag('1.27') })).problems).toEqual([]);
+    await deploymentGroupFor(cluster);
+    const moved = codeDeployEstate(cluster, '{ subnets: ["${SUBNET_A}", "${SUBNET_B}"], securityGroups: ["${SECURITY_GROUP}"], assignPublicIp: ENABLED }');
+    // held under way (the emulator's test hook) until the second pass has judged it, however loaded the machine
+    await holdRollouts({ cluster, service: 'web' });
+    const ops: string[] = [];
+    try {
+      const changed = await reconcile(moved, { mode: 'apply', vars: withTag('1.27'), onCall: (op) => ops.push(op) });
+      expect(changed.problems).toEqual([]);
+      expect(changed.results.filter((r) => r.outcome !== 'applied')).toEqual([]);
+      expect(ops.filter((o) => o === 'CreateDeployment')).toHaveLength(1);
+      expect(ops.filter((o) => o === 'UpdateService')).toEqual([]);
+      ops.length = 0;
+      const during = await reconcile(moved, { mode: 'apply', vars: withTag('1.27'), onCall: (op) => ops.push(op) });
+      expect(during.plan.skipped.find((s) => s.resource === id)?.reason).toMatch(/the CodeDeploy deployment d-[A-Z0-9]{9} this controller started/);
+      expect(ops.filter((o) => o === 'CreateDeployment' || o === 'UpdateService')).toEqual([]);
+    } finally {
+      await releaseRollouts();
+    }
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      const svc = (await ecsClient().send(new DescribeServicesCommand({ cluster, services: ['web'] }))).services![0]!;
+      if (svc.networkConfiguration?.awsvpcConfiguration?.subnets?.includes(emulatorVar('SUBNET_B'))) {
+        expect(svc.networkConfiguration.awsvpcConfiguration).toMatchObject({ securityGroups: [emulatorVar('SECURITY_GROUP')], assignPublicIp: 'ENABLED' });
+        expect(svc.taskDefinition).toMatch(/\/cd-web:1$/);
+        break;
+      }
+      if (Date.now() > deadline) throw new Error(`CodeDeploy did not put the new network in place: ${JSON.stringify(svc.networkConfiguration)}`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    ops.length = 0;
+    const after = await reconcile(moved, { mode: 'apply', vars: withTag('1.27'), onCall: (op) => ops.push(op) });
+    expect(states(after)[id]).toBe('in-sync');
+    expect(ops.filter((o) => o === 'CreateDeployment' || o === 'UpdateService')).toEqual([]);
+  }, 120_000);
+
+  it('an image change makes one CodeDeploy deployment and no UpdateService with a taskDefinition; once CodeDeploy put the revision in place it plans in sync', async () => {
+    const dir = codeDeployEstate();
+    expect((await reconcile(dir, { mode: 'apply', vars: withTag('1.27') })).problems).toEqual([]);
+    await deploymentGroupFor(CD_CLUSTER);
     const ops: string[] = [];
     const changed = await reconcile(dir, { mode: 'apply', vars: withTag('1.28'), onCall: (op) => ops.push(op) });
     expect(changed.problems).toEqual([]);

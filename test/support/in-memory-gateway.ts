@@ -108,6 +108,8 @@ interface RegionState {
   containerInstances: Map<string, LiveContainerInstance[]>;
   /** CodeDeploy deployments by id */
   codeDeployments: Map<string, CodeDeployDeployment>;
+  /** holdCodeDeployments(): new CodeDeploy deployments stay InProgress until releaseCodeDeployments() */
+  codeDeployHeld: Array<{ id: string; apply: () => void }> | undefined;
 }
 
 function newRegionState(): RegionState {
@@ -123,6 +125,7 @@ function newRegionState(): RegionState {
     stoppedTasks: new Map(),
     containerInstances: new Map(),
     codeDeployments: new Map(),
+    codeDeployHeld: undefined,
   };
 }
 
@@ -905,6 +908,20 @@ export class InMemoryGateway implements Gateway {
     const stored = this.requireActiveService('UpdateService', input.cluster ?? 'default', input.service!);
     const { cluster: _c, service: _s, forceNewDeployment, taskDefinition, ...rest } = input;
     const svc = stored.service;
+    // as ECS (and the emulator, deployments.py): a CODE_DEPLOY service takes neither a task
+    // definition nor a network configuration from UpdateService, the same value too
+    if (svc.deploymentController?.type === 'CODE_DEPLOY' && taskDefinition !== undefined)
+      throw this.error(
+        'UpdateService',
+        'InvalidParameterException',
+        'Unable to update task definition on services with a CODE_DEPLOY deployment controller. Use AWS CodeDeploy to trigger a new deployment.',
+      );
+    if (svc.deploymentController?.type === 'CODE_DEPLOY' && rest.networkConfiguration !== undefined)
+      throw this.error(
+        'UpdateService',
+        'InvalidParameterException',
+        'Unable to update network parameters on services with a CODE_DEPLOY deployment controller. Use AWS CodeDeploy to trigger a new deployment.',
+      );
     Object.assign(svc, clone(rest));
     if (rest.capacityProviderStrategy?.length) delete svc.launchType;
     if (taskDefinition !== undefined) {
@@ -1145,6 +1162,26 @@ export class InMemoryGateway implements Gateway {
 
   // ---- CodeDeploy (blue/green of CODE_DEPLOY services) ---------------------------------
 
+  /** New CodeDeploy deployments stay InProgress (the service unchanged) until releaseCodeDeployments(). */
+  holdCodeDeployments(): void {
+    this.state.codeDeployHeld ??= [];
+  }
+
+  /** The held CodeDeploy deployments end, in order (Failed: the service keeps what it ran); new ones succeed at once again. */
+  releaseCodeDeployments(outcome: 'Succeeded' | 'Failed' = 'Succeeded'): void {
+    const held = this.state.codeDeployHeld ?? [];
+    this.state.codeDeployHeld = undefined;
+    for (const h of held) {
+      if (outcome === 'Succeeded') h.apply();
+      else {
+        const d = this.state.codeDeployments.get(h.id)!;
+        d.status = 'Failed';
+        d.errorInformation = { code: 'ECS_UPDATE_ERROR', message: 'The ECS replacement task set failed to become healthy.' };
+        d.completeTime = new Date(1000);
+      }
+    }
+  }
+
   /**
    * [CodeDeploy] CreateDeployment with an ECS AppSpec: the fake has no task sets, so the
    * deployment is Succeeded at once and the service runs the AppSpec's TaskDefinition.
@@ -1154,13 +1191,31 @@ export class InMemoryGateway implements Gateway {
   async createCodeDeployDeployment(input: CodeDeployCreateDeploymentInput): Promise<string> {
     this.call('CreateDeployment', input, 'codedeploy');
     const appSpec = JSON.parse(input.revision?.appSpecContent?.content ?? '{}') as {
-      Resources?: Array<{ TargetService?: { Type?: string; Properties?: { TaskDefinition?: string } } }>;
+      Resources?: Array<{
+        TargetService?: {
+          Type?: string;
+          Properties?: {
+            TaskDefinition?: string;
+            NetworkConfiguration?: { AwsvpcConfiguration?: { Subnets?: string[]; SecurityGroups?: string[]; AssignPublicIp?: 'ENABLED' | 'DISABLED' } };
+          };
+        };
+      }>;
     };
-    const arn = appSpec.Resources?.[0]?.TargetService?.Properties?.TaskDefinition;
+    const props = appSpec.Resources?.[0]?.TargetService?.Properties;
+    const arn = props?.TaskDefinition;
+    const vpc = props?.NetworkConfiguration?.AwsvpcConfiguration;
     if (!arn) throw this.error('CreateDeployment', 'InvalidRevisionException', 'The AppSpec TargetService has no TaskDefinition.');
     const [cluster, name] = (input.deploymentGroupName ?? '').split('/');
     const svc = this.state.services.get(cluster ?? '')?.get(name ?? '')?.service;
     if (!svc) throw this.error('CreateDeployment', 'InvalidECSServiceException', `no service for deployment group ${input.deploymentGroupName}`);
+    // CodeDeploy: one deployment per deployment group at a time (as the emulator, deployments.py)
+    const active = [...this.state.codeDeployments.values()].find((x) => x.deploymentGroupName === input.deploymentGroupName && x.status === 'InProgress');
+    if (active)
+      throw this.error(
+        'CreateDeployment',
+        'DeploymentLimitExceededException',
+        `The Deployment Group '${input.deploymentGroupName}' already has an active Deployment '${active.deploymentId}'`,
+      );
     const id = `d-FAKE${this.state.codeDeployments.size + 1}`;
     // as the emulator (deployments.py): a `-crashloop` image never becomes healthy, CodeDeploy
     // fails the deployment and the original task set keeps serving
@@ -1178,14 +1233,38 @@ export class InMemoryGateway implements Gateway {
       });
       return id;
     }
-    svc.taskDefinition = arn;
-    svc.deployments = [this.deployment(arn, svc.desiredCount ?? 0)];
-    this.state.codeDeployments.set(id, {
-      deploymentId: id,
-      status: 'Succeeded',
-      applicationName: input.applicationName,
-      deploymentGroupName: input.deploymentGroupName,
-    });
+    // Succeeded: the replacement task set, with the AppSpec's revision and network
+    // configuration, is the service's now
+    const succeed = () => {
+      svc.taskDefinition = arn;
+      if (vpc)
+        svc.networkConfiguration = {
+          awsvpcConfiguration: {
+            subnets: vpc.Subnets ?? [],
+            ...(vpc.SecurityGroups ? { securityGroups: vpc.SecurityGroups } : {}),
+            assignPublicIp: vpc.AssignPublicIp ?? 'DISABLED',
+          },
+        };
+      svc.deployments = [this.deployment(arn, svc.desiredCount ?? 0)];
+      this.state.codeDeployments.set(id, {
+        deploymentId: id,
+        status: 'Succeeded',
+        applicationName: input.applicationName,
+        deploymentGroupName: input.deploymentGroupName,
+      });
+    };
+    if (this.state.codeDeployHeld) {
+      this.state.codeDeployments.set(id, {
+        deploymentId: id,
+        status: 'InProgress',
+        applicationName: input.applicationName,
+        deploymentGroupName: input.deploymentGroupName,
+        createTime: new Date(0),
+      });
+      this.state.codeDeployHeld.push({ id, apply: succeed });
+      return id;
+    }
+    succeed();
     return id;
   }
 

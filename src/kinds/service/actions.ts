@@ -10,7 +10,7 @@ import { ANNOTATION, type DesiredResource, resourceId, TAG } from '../../model/r
 import { revisionRecordTags } from '../../model/revision-record.js';
 import type { AddAction } from '../../plan/prune.js';
 import type { Plan } from '../../plan/types.js';
-import { deployThroughCodeDeploy, usesCodeDeploy } from './codedeploy.js';
+import { CODE_DEPLOY_FIELDS, codeDeployRecordValue, deployThroughCodeDeploy, networkFingerprint, usesCodeDeploy } from './codedeploy.js';
 import { removeScaling, suspendScaleIn, syncScaling } from './scaling-apply.js';
 import { type ServiceSpec, serviceSpecOf } from './schema.js';
 
@@ -95,8 +95,12 @@ async function updateService(run: ActionRun): Promise<string | undefined> {
   const live = d.live as LiveService;
   const target = d.target ?? {};
   const update: Json = {};
+  // CODE_DEPLOY: a new revision or network configuration goes through CodeDeploy, never
+  // UpdateService, which ECS refuses for them (codedeploy.ts)
+  const throughCodeDeploy = usesCodeDeploy(live.spec) && action.fields.some((f) => CODE_DEPLOY_FIELDS.has(topLevel(f)));
   for (const field of new Set(action.fields.map(topLevel))) {
     if (field === 'taskDefinition' || field === 'tags') continue;
+    if (throughCodeDeploy && CODE_DEPLOY_FIELDS.has(field)) continue;
     if (field === 'launchType') {
       // launch type <-> capacity providers is an in-place transition: an empty strategy returns to the launch type
       if (!target.capacityProviderStrategy) update.capacityProviderStrategy = [];
@@ -107,16 +111,18 @@ async function updateService(run: ActionRun): Promise<string | undefined> {
   const deploys = action.fields.some((f) => f === 'taskDefinition');
   let deploymentId: string | undefined;
   const newRevision = deploys ? resolveTaskDefinition(d, registered, byId) : undefined;
-  // CODE_DEPLOY: the revision goes through CodeDeploy, never UpdateService (codedeploy.ts)
-  const throughCodeDeploy = deploys && usesCodeDeploy(live.spec);
   if (deploys && !throughCodeDeploy) update.taskDefinition = newRevision;
   if (throughCodeDeploy) {
     const block = d.desired ? serviceSpecOf(d.desired).codeDeploy : undefined;
     if (!block)
       throw new Error(
-        `${d.name} uses the CODE_DEPLOY deployment controller: ECS takes a new task definition only through CodeDeploy; give the Service a codeDeploy: { applicationName, deploymentGroupName } block`,
+        `${d.name} uses the CODE_DEPLOY deployment controller: ECS takes a new task definition or network configuration only through CodeDeploy; give the Service a codeDeploy: { applicationName, deploymentGroupName } block`,
       );
-    deploymentId = await deployThroughCodeDeploy(gw, newRevision!, { ...live.spec, ...target }, block);
+    // a network-only change deploys the revision the service runs now, with the new network
+    const revision = newRevision ?? live.primaryRevision?.arn ?? live.deployments.find((x) => x.status === 'PRIMARY')?.taskDefinitionArn;
+    if (!revision) throw new Error(`${d.name}: no task definition revision known for the CodeDeploy deployment of its network configuration`);
+    const deployed = { ...live.spec, ...target };
+    deploymentId = await deployThroughCodeDeploy(gw, revision, deployed, block);
   }
   if (Object.keys(update).length) {
     // ecspresso's --suspend-auto-scaling: no scale-in while the new revision rolls out;
@@ -131,7 +137,9 @@ async function updateService(run: ActionRun): Promise<string | undefined> {
       await resume?.();
     }
   }
-  await syncTags(gw, live.arn, live.tags, serviceTags(run, deploys ? newRevision : live.primaryRevision?.arn, deploymentId));
+  // a CodeDeploy deployment is recorded with the network configuration it gives: how the live service tells it is in place (codedeploy.ts)
+  const recorded = throughCodeDeploy && deploymentId ? codeDeployRecordValue(deploymentId, networkFingerprint({ ...live.spec, ...target })) : deploymentId;
+  await syncTags(gw, live.arn, live.tags, serviceTags(run, deploys ? newRevision : live.primaryRevision?.arn, recorded));
   if (throughCodeDeploy) return [`CodeDeploy deployment ${deploymentId}`, ...Object.keys(update)].join(', ');
   return Object.keys(update).join(', ') || 'tags';
 }

@@ -10,9 +10,15 @@
  * So the new revision goes to CodeDeploy's CreateDeployment with an AppSpec naming it
  * (AppSpec "resources" section for an Amazon ECS deployment: TargetService, Type
  * AWS::ECS::Service, Properties TaskDefinition, LoadBalancerInfo ContainerName and
- * ContainerPort, optional PlatformVersion; and a "hooks" section of Lambda functions).
+ * ContainerPort, optional PlatformVersion and NetworkConfiguration; and a "hooks" section of
+ * Lambda functions). The network configuration likewise: ECS refuses it in UpdateService
+ * ("Unable to update network parameters on services with a CODE_DEPLOY deployment
+ * controller. Use AWS CodeDeploy to trigger a new deployment."), so a changed
+ * networkConfiguration is a CodeDeploy deployment too, of the revision the service runs
+ * when the task definition is unchanged, its AppSpec's NetworkConfiguration the new one.
  */
 import type { Gateway as AwsGateway } from '../../aws/index.js';
+import { specHash } from '../../diff/hash.js';
 import type { Json } from '../../model/json.js';
 import type { LiveCodeDeployDeployment, LiveService } from '../../model/live.js';
 import { TAG } from '../../model/resource.js';
@@ -30,6 +36,83 @@ export function usesCodeDeploy(spec: Json | undefined): boolean {
   return (spec?.deploymentController as { type?: string } | undefined)?.type === 'CODE_DEPLOY';
 }
 
+/**
+ * The top-level UpdateService fields ECS takes for a CODE_DEPLOY service only through a
+ * CodeDeploy deployment, whose AppSpec carries them ([API] UpdateService, quoted above;
+ * platform version and load balancers are named there too, and are not deployed this way yet).
+ */
+export const CODE_DEPLOY_FIELDS: ReadonlySet<string> = new Set(['taskDefinition', 'networkConfiguration']);
+
+interface AwsvpcSpec {
+  subnets?: string[];
+  securityGroups?: string[];
+  assignPublicIp?: string;
+}
+
+const awsvpcOf = (service: Json | undefined): AwsvpcSpec | undefined =>
+  (service?.networkConfiguration as { awsvpcConfiguration?: AwsvpcSpec } | undefined)?.awsvpcConfiguration;
+
+/**
+ * The AppSpec's NetworkConfiguration ([CodeDeploy] AppSpec "resources" section for Amazon
+ * ECS deployments: NetworkConfiguration.AwsvpcConfiguration with Subnets, SecurityGroups and
+ * AssignPublicIp "ENABLED" or "DISABLED") from the service's networkConfiguration.
+ */
+function appSpecNetworkOf(service: Json): Json | undefined {
+  const vpc = awsvpcOf(service);
+  if (!vpc) return undefined;
+  return {
+    AwsvpcConfiguration: {
+      Subnets: [...(vpc.subnets ?? [])],
+      ...(vpc.securityGroups?.length ? { SecurityGroups: [...vpc.securityGroups] } : {}),
+      ...(vpc.assignPublicIp ? { AssignPublicIp: vpc.assignPublicIp } : {}),
+    },
+  };
+}
+
+/**
+ * What a CodeDeploy deployment's network configuration is, order-free, for telling from
+ * the live service whether it is in place: a network-only deployment leaves the revision
+ * as it was, so the revision cannot say it (assignPublicIp: "The default value is DISABLED").
+ */
+export function networkFingerprint(service: Json | undefined, withSecurityGroups = Boolean(awsvpcOf(service)?.securityGroups?.length)): string {
+  const vpc = awsvpcOf(service);
+  if (!vpc) return 'none';
+  // no security groups given: the VPC's default one is used ([API] AwsVpcConfiguration), which
+  // the live service may name; so they count only when the deployment gave them ("sg-" prefix)
+  const hash = specHash({
+    subnets: [...(vpc.subnets ?? [])].sort(),
+    ...(withSecurityGroups ? { securityGroups: [...(vpc.securityGroups ?? [])].sort() } : {}),
+    assignPublicIp: vpc.assignPublicIp ?? 'DISABLED',
+  });
+  return `${withSecurityGroups ? 'sg' : 'nosg'}-${hash}`;
+}
+
+/**
+ * The `ecs-reconciler:deployment` value of a CodeDeploy deployment this controller started:
+ * its id and the fingerprint of the network configuration it gives, "d-XXXXXXXXX net=F"
+ * (in the one tag: each ownership tag counts against ECS's 50 a resource, src/schema/tags.ts).
+ * A value without "net=" (written before the network went through CodeDeploy) is the id alone.
+ */
+export function codeDeployRecordOf(value: string | undefined): { id: string; network?: string } | undefined {
+  if (!value?.startsWith('d-')) return undefined;
+  const [id, network] = value.split(' net=');
+  return { id: id!, ...(network ? { network } : {}) };
+}
+
+export const codeDeployRecordValue = (id: string, network: string): string => `${id} net=${network}`;
+
+/**
+ * Whether the CodeDeploy deployment this controller last started for the service has not
+ * put in place what it gave: the revision (recorded in `ecs-reconciler:task-definition`)
+ * or the network configuration (its fingerprint in `ecs-reconciler:deployment`, codeDeployRecordOf).
+ */
+export function codeDeployNotInPlace(live: LiveService, givenRevision: string | undefined): boolean {
+  const running = live.primaryRevision?.arn ?? live.deployments.find((d) => d.status === 'PRIMARY')?.taskDefinitionArn;
+  if (givenRevision && running !== givenRevision) return true;
+  const network = codeDeployRecordOf(live.tags[TAG.deployment])?.network;
+  return network !== undefined && network !== networkFingerprint(live.spec, network.startsWith('sg-'));
+}
+
 /** The AppSpec (JSON is one of the two forms CodeDeploy takes as AppSpecContent) for `taskDefinitionArn` behind the service's first load balancer. */
 export function appSpecFor(taskDefinitionArn: string, service: Json, block: CodeDeployBlock): string {
   const lb = (service.loadBalancers as Array<{ containerName?: string; containerPort?: number }> | undefined)?.[0];
@@ -41,6 +124,8 @@ export function appSpecFor(taskDefinitionArn: string, service: Json, block: Code
     LoadBalancerInfo: { ContainerName: lb.containerName, ContainerPort: lb.containerPort },
     ...(typeof service.platformVersion === 'string' ? { PlatformVersion: service.platformVersion } : {}),
   };
+  const network = appSpecNetworkOf(service);
+  if (network) properties.NetworkConfiguration = network;
   return JSON.stringify({
     version: 0.0,
     Resources: [{ TargetService: { Type: 'AWS::ECS::Service', Properties: properties } }],
@@ -64,7 +149,7 @@ const iso = (d: Date | undefined) => (d instanceof Date && !Number.isNaN(d.getTi
 /**
  * The CodeDeploy deployment this controller started for a CODE_DEPLOY service (its id is
  * recorded in `ecs-reconciler:deployment`), read with GetDeployment only while the service
- * does not run the revision the controller gave it: that is the one time its outcome is
+ * does not run the revision (or network configuration) the controller gave it: that is the one time its outcome is
  * unknown from ECS alone. A blue/green deployment that CodeDeploy failed or stopped leaves
  * the original task set serving ([CodeDeploy] "Redeployment and rollback of a deployment":
  * the service keeps the original task definition), which the diff alone would read as
@@ -72,11 +157,10 @@ const iso = (d: Date | undefined) => (d instanceof Date && !Number.isNaN(d.getTi
  * known without a call.
  */
 export async function readOwnCodeDeployDeployment(gw: AwsGateway, live: LiveService): Promise<LiveCodeDeployDeployment | undefined> {
-  const started = live.tags[TAG.deployment];
+  const started = codeDeployRecordOf(live.tags[TAG.deployment])?.id;
   const given = live.tags[TAG.taskDefinition];
-  if (!usesCodeDeploy(live.spec) || !started?.startsWith('d-') || !given) return undefined;
-  const running = live.primaryRevision?.arn ?? live.deployments.find((d) => d.status === 'PRIMARY')?.taskDefinitionArn;
-  if (running === given || degradedRecordNames(live, started)) return undefined;
+  if (!usesCodeDeploy(live.spec) || !started || !given) return undefined;
+  if (!codeDeployNotInPlace(live, given) || degradedRecordNames(live, started)) return undefined;
   const info = await gw.getCodeDeployDeployment(started);
   const error = info.errorInformation;
   const at = iso(info.completeTime) ?? iso(info.createTime);

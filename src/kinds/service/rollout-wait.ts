@@ -12,6 +12,7 @@
  */
 import { type Gateway as AwsGateway, sleepUnlessAborted, tagsFromList } from '../../aws/index.js';
 import { TAG } from '../../model/resource.js';
+import { codeDeployRecordOf } from './codedeploy.js';
 
 export interface AwaitedService {
   cluster: string;
@@ -63,8 +64,8 @@ export async function awaitServicesSteady(gw: AwsGateway, services: readonly Awa
         const running = svc.runningCount ?? 0;
         const desired = svc.desiredCount ?? 0;
         const line = `${key}: ${running}/${desired} running, ${svc.pendingCount ?? 0} pending, ${deployments.length} deployment(s), rollout ${primary?.rolloutState ?? 'unknown'}`;
-        const codeDeployId = svc.deploymentController?.type === 'CODE_DEPLOY' ? tagsFromList(svc.tags)[TAG.deployment] : undefined;
-        if (codeDeployId?.startsWith('d-')) {
+        const codeDeployId = svc.deploymentController?.type === 'CODE_DEPLOY' ? codeDeployRecordOf(tagsFromList(svc.tags)[TAG.deployment])?.id : undefined;
+        if (codeDeployId) {
           // a CODE_DEPLOY service's rollout is CodeDeploy's deployment (codedeploy.ts): its status is the outcome
           const info = await gw.getCodeDeployDeployment(codeDeployId);
           if (info.status === 'Succeeded') {

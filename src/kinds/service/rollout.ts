@@ -27,7 +27,7 @@ import type { DegradedSummary } from '../../diff/types.js';
 import type { LiveDeployment, LiveService } from '../../model/live.js';
 import { ANNOTATION, type DesiredResource, TAG } from '../../model/resource.js';
 import { revisionOf } from '../../model/revision-arn.js';
-import { codeDeployFailed, usesCodeDeploy } from './codedeploy.js';
+import { codeDeployFailed, codeDeployNotInPlace, codeDeployRecordOf, usesCodeDeploy } from './codedeploy.js';
 import { type DegradedRecord, formatDegradedTag, parseDegradedTag } from './degraded-record.js';
 
 /** The retry annotation's value as the record keeps it (any string: hashed, so the tag stays within ECS's tag characters). */
@@ -208,23 +208,23 @@ export function judgeRollout(live: LiveService, d: DesiredResource | undefined, 
       };
     }
   }
-  // CODE_DEPLOY: the service runs the new revision only once CodeDeploy's deployment has
-  // succeeded; until then the same manifest is not deployed again. A failed one is degraded
+  // CODE_DEPLOY: the service runs the new revision (or network configuration) only once
+  // CodeDeploy's deployment has succeeded; until then the same manifest is not deployed again. A failed one is degraded
   // (above) until a new retry value answers its record: then it may be deployed again.
-  const started = live.tags[TAG.deployment];
+  const started = codeDeployRecordOf(live.tags[TAG.deployment])?.id;
   const given = ourRevisionArn(live, d);
   const retried = record !== undefined && record.deploymentId === started && record.retryHash !== retryHash;
   if (
     usesCodeDeploy(live.spec) &&
-    started?.startsWith('d-') &&
+    started &&
     given &&
-    (live.primaryRevision?.arn ?? primary?.taskDefinitionArn) !== given &&
+    codeDeployNotInPlace(live, given) &&
     opts.appliedHash === opts.desiredHash &&
     !opts.retryFailed &&
     !retried
   ) {
     return {
-      foreignRollout: `the CodeDeploy deployment ${started} this controller started for this manifest has not put ${revisionLabel(given)} in place (under way, or failed): not deployed again for the same manifest (apply --retry-failed to try again)`,
+      foreignRollout: `the CodeDeploy deployment ${started} this controller started for this manifest has not put ${revisionLabel(given)} with its network configuration in place (under way, or failed): not deployed again for the same manifest (apply --retry-failed to try again)`,
     };
   }
   // ECS's own rollback of a failed deployment of ours is no one else's rollout: a new manifest (or a retry) may replace it

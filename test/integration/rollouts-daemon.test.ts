@@ -11,39 +11,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DaemonProcess, isPass, startDaemon, startWebhookReceiver } from './daemon-helpers.js';
 import { emulatorEnv, resetEmulator } from './emulator-helpers.js';
 import { type FaultProxy, startFaultProxy } from './fault-proxy.js';
+import { CIRCUIT_BREAKER_WITH_ROLLBACK, rolloutEstate } from './rollout-estate.js';
 
 const CLUSTER = 'daemon-rollouts';
 const SERVICE = 'web';
 
 function manifest(imageTag: string): string {
-  return `apiVersion: ecs-reconciler/v1
-kind: Cluster
-metadata: { name: ${CLUSTER} }
-spec: {}
----
-apiVersion: ecs-reconciler/v1
-kind: TaskDefinition
-metadata: { name: daemon-rollout-web }
-spec:
-  networkMode: awsvpc
-  requiresCompatibilities: [FARGATE]
-  cpu: "256"
-  memory: "512"
-  containerDefinitions:
-    - { name: app, image: "public.ecr.aws/nginx/nginx:${imageTag}", essential: true, portMappings: [{ containerPort: 80 }] }
----
-apiVersion: ecs-reconciler/v1
-kind: Service
-metadata: { name: ${SERVICE}, cluster: ${CLUSTER} }
-spec:
-  taskDefinition: daemon-rollout-web
-  desiredCount: 1
-  launchType: FARGATE
-  networkConfiguration:
-    awsvpcConfiguration: { subnets: ["\${SUBNET_A}"] }
-  deploymentConfiguration:
-    deploymentCircuitBreaker: { enable: true, rollback: true }
-`;
+  return rolloutEstate({ cluster: CLUSTER, family: 'daemon-rollout-web', service: SERVICE, image: imageTag, serviceExtra: CIRCUIT_BREAKER_WITH_ROLLBACK });
 }
 
 interface ReportBody {

@@ -9,37 +9,13 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DaemonProcess, isPass, startDaemon } from './daemon-helpers.js';
 import { emulatorEnv, resetEmulator } from './emulator-helpers.js';
+import { rolloutEstate } from './rollout-estate.js';
 
 const CLUSTER = 'task-states';
 
 function manifest(imageTag: string): string {
   // no circuit breaker: a -crashloop rollout stays IN_PROGRESS, its tasks failing one after another
-  return `apiVersion: ecs-reconciler/v1
-kind: Cluster
-metadata: { name: ${CLUSTER} }
-spec: {}
----
-apiVersion: ecs-reconciler/v1
-kind: TaskDefinition
-metadata: { name: task-states-web }
-spec:
-  networkMode: awsvpc
-  requiresCompatibilities: [FARGATE]
-  cpu: "256"
-  memory: "512"
-  containerDefinitions:
-    - { name: app, image: "public.ecr.aws/nginx/nginx:${imageTag}", essential: true, portMappings: [{ containerPort: 80 }] }
----
-apiVersion: ecs-reconciler/v1
-kind: Service
-metadata: { name: web, cluster: ${CLUSTER} }
-spec:
-  taskDefinition: task-states-web
-  desiredCount: 2
-  launchType: FARGATE
-  networkConfiguration:
-    awsvpcConfiguration: { subnets: ["\${SUBNET_A}"] }
-`;
+  return rolloutEstate({ cluster: CLUSTER, family: 'task-states-web', service: 'web', image: imageTag, desiredCount: 2 });
 }
 
 interface TaskList {

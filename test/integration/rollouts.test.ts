@@ -11,6 +11,7 @@ import { DescribeServicesCommand } from '@aws-sdk/client-ecs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { emulatorEnv, emulatorVar, holdRollouts, releaseRollouts, resetEmulator, sdkClientConfig } from './emulator-helpers.js';
 import { ecsClient, emulatorVars, reconcile, runCli, scratchManifests, states } from './reconcile-helpers.js';
+import { CIRCUIT_BREAKER_WITH_ROLLBACK, rolloutEstate } from './rollout-estate.js';
 
 const SERVICE = 'rollout-web';
 const CLUSTER = 'rollouts';
@@ -19,34 +20,7 @@ function estate(): string {
   const dir = mkdtempSync(join(tmpdir(), 'ecs-reconciler-rollouts-'));
   writeFileSync(
     join(dir, 'estate.yaml'),
-    `apiVersion: ecs-reconciler/v1
-kind: Cluster
-metadata: { name: ${CLUSTER} }
-spec: {}
----
-apiVersion: ecs-reconciler/v1
-kind: TaskDefinition
-metadata: { name: rollout-web }
-spec:
-  networkMode: awsvpc
-  requiresCompatibilities: [FARGATE]
-  cpu: "256"
-  memory: "512"
-  containerDefinitions:
-    - { name: app, image: "public.ecr.aws/nginx/nginx:\${IMAGE_TAG}", essential: true, portMappings: [{ containerPort: 80 }] }
----
-apiVersion: ecs-reconciler/v1
-kind: Service
-metadata: { name: ${SERVICE}, cluster: ${CLUSTER} }
-spec:
-  taskDefinition: rollout-web
-  desiredCount: 1
-  launchType: FARGATE
-  networkConfiguration:
-    awsvpcConfiguration: { subnets: ["\${SUBNET_A}"] }
-  deploymentConfiguration:
-    deploymentCircuitBreaker: { enable: true, rollback: true }
-`,
+    rolloutEstate({ cluster: CLUSTER, family: 'rollout-web', service: SERVICE, image: '${IMAGE_TAG}', serviceExtra: CIRCUIT_BREAKER_WITH_ROLLBACK }),
   );
   return dir;
 }
@@ -153,41 +127,14 @@ describe('a CODE_DEPLOY service on the emulator', () => {
   const CD_CLUSTER = 'codedeploy-rollouts';
   function codeDeployEstate(cluster = CD_CLUSTER, awsvpc = '{ subnets: ["${SUBNET_A}"] }'): string {
     const dir = mkdtempSync(join(tmpdir(), 'ecs-reconciler-codedeploy-'));
-    writeFileSync(
-      join(dir, 'estate.yaml'),
-      `apiVersion: ecs-reconciler/v1
-kind: Cluster
-metadata: { name: ${cluster} }
-spec: {}
----
-apiVersion: ecs-reconciler/v1
-kind: TaskDefinition
-metadata: { name: cd-web }
-spec:
-  networkMode: awsvpc
-  requiresCompatibilities: [FARGATE]
-  cpu: "256"
-  memory: "512"
-  containerDefinitions:
-    - { name: app, image: "public.ecr.aws/nginx/nginx:\${IMAGE_TAG}", essential: true, portMappings: [{ containerPort: 80 }] }
----
-apiVersion: ecs-reconciler/v1
-kind: Service
-metadata: { name: web, cluster: ${cluster} }
-spec:
-  taskDefinition: cd-web
-  desiredCount: 1
-  launchType: FARGATE
-  deploymentController: { type: CODE_DEPLOY }
-  networkConfiguration:
-    awsvpcConfiguration: ${awsvpc}
+    const serviceExtra = `  deploymentController: { type: CODE_DEPLOY }
   loadBalancers:
     - { targetGroupArn: "\${BLUE_TARGET_GROUP_ARN}", containerName: app, containerPort: 80 }
   codeDeploy:
     applicationName: ${cluster}
     deploymentGroupName: web
-`,
-    );
+`;
+    writeFileSync(join(dir, 'estate.yaml'), rolloutEstate({ cluster, family: 'cd-web', service: 'web', image: '${IMAGE_TAG}', awsvpc, serviceExtra }));
     return dir;
   }
 

@@ -73,11 +73,13 @@ function peakRssMb() {
   return m ? Math.round(Number(m[1]) / 1024) : mb(process.resourceUsage().maxRSS * 1024);
 }
 
-// a cold plan child loads the CLI's own modules (the AWS SDK clients among them) first, as a `plan` process does
+// a cold plan child loads the CLI's own modules (the AWS SDK clients among them) first, as a
+// `plan` process does: the dispatcher and the plan command's (main.ts loads a command's when it runs)
 let cliModulesCpuSeconds;
 if (args['cold-plan-child']) {
   const c0 = process.cpuUsage();
   await import(new URL('src/cli/main.js', dist));
+  await import(new URL('src/cli/plan.js', dist));
   cliModulesCpuSeconds = cpuSince(c0);
 }
 const { InMemoryGateways } = await import(new URL('test/support/in-memory-gateway.js', dist));

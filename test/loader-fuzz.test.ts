@@ -202,6 +202,8 @@ describe('loader fuzz (seeded)', () => {
           throw new Error(`${label} threw: ${(err as Error).stack}\n--- input ---\n${m.text.slice(0, 2000)}`);
         }
         checkProblems(parsed.problems, new Map([[base.file, m.text]]), label);
+        // the fast path (fast-yaml.ts) changes nothing: what it reads, the yaml package reads the same
+        expect(parsed, `${label}: the fast path and the yaml package disagree`).toStrictEqual(parseManifestText(base.file, m.text, ctx, { plainPath: false }));
         for (const inv of parsed.invalid) {
           expect(inv.source.line, label).toBeGreaterThanOrEqual(1);
           expect(inv.source.line, label).toBeLessThanOrEqual(m.text.split('\n').length + 1);

@@ -1,32 +1,45 @@
 /** The `ecs-reconciler` command: dispatches to one file per command. */
 import { packageVersion } from '../model/build-info.js';
-import { applyCommand } from './apply.js';
-import { diffCommand } from './diff.js';
 import { UsageError } from './flags.js';
 import { type CommandIO, processIO } from './io.js';
-import { planCommand } from './plan.js';
-import { reportCommand } from './report.js';
-import { runCommand } from './run.js';
-import { schemaCommand } from './schema.js';
-import { validateCommand } from './validate.js';
 
 type Command = (argv: string[], io: CommandIO) => Promise<number>;
 
+// Each command's modules load when it runs: a `plan` in CI (a new process every time,
+// issue 19) does not load the daemon's (prom-client, chokidar, the HTTP server, the page).
 const COMMANDS: Record<string, { run: Command; summary: string }> = {
-  validate: { run: validateCommand, summary: 'load and check every manifest, no AWS calls (exit 0 valid, 1 invalid)' },
-  plan: { run: planCommand, summary: 'diff against live ECS; --target, --show, --out-plan (exit 0 no changes, 2 changes with --detailed-exitcode, 1 error)' },
-  diff: { run: diffCommand, summary: 'unified diff of normalized live and desired specs per changed resource (exit 0 none, 1 differences with --exit-code)' },
+  validate: {
+    run: async (argv, io) => (await import('./validate.js')).validateCommand(argv, io),
+    summary: 'load and check every manifest, no AWS calls (exit 0 valid, 1 invalid)',
+  },
+  plan: {
+    run: async (argv, io) => (await import('./plan.js')).planCommand(argv, io),
+    summary: 'diff against live ECS; --target, --show, --out-plan (exit 0 no changes, 2 changes with --detailed-exitcode, 1 error)',
+  },
+  diff: {
+    run: async (argv, io) => (await import('./diff.js')).diffCommand(argv, io),
+    summary: 'unified diff of normalized live and desired specs per changed resource (exit 0 none, 1 differences with --exit-code)',
+  },
   apply: {
-    run: applyCommand,
+    run: async (argv, io) => (await import('./apply.js')).applyCommand(argv, io),
     summary: 'plan, then converge; --prune, --adopt, --dry-run, --target, --plan FILE, --yes (exit 0 converged, 1 error, 130 Ctrl-C)',
   },
-  run: { run: runCommand, summary: 'the daemon: watch + resync + apply (or --mode report), HTTP endpoints; runs until SIGTERM' },
+  run: {
+    run: async (argv, io) => (await import('./run.js')).runCommand(argv, io),
+    summary: 'the daemon: watch + resync + apply (or --mode report), HTTP endpoints; runs until SIGTERM',
+  },
   export: {
     run: async (argv, io) => (await import('./export.js')).exportCommand(argv, io),
     summary: 'write manifests for live clusters, services and task definitions (adoption: plan shows conflict, apply --adopt takes over)',
   },
-  report: { run: reportCommand, summary: 'print a saved or live report (--from URL|FILE) as text, json, markdown or html' },
-  schema: { run: schemaCommand, summary: "print the manifests' JSON Schema (for editors' YAML language server)" },
+  report: {
+    run: async (argv, io) => (await import('./report.js')).reportCommand(argv, io),
+    summary: 'print a saved or live report (--from URL|FILE) as text, json, markdown or html',
+  },
+  schema: {
+    run: async (argv, io) => (await import('./schema.js')).schemaCommand(argv, io),
+    summary: "print the manifests' JSON Schema (for editors' YAML language server)",
+  },
 };
 
 const version = packageVersion;

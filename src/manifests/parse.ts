@@ -5,21 +5,7 @@
  * column. `${VAR}` is substituted in string values after parsing, never in the raw
  * text, so a variable's value can never change the document's structure.
  */
-import {
-  type Document,
-  isAlias,
-  isMap,
-  isNode,
-  isPair,
-  isScalar,
-  isSeq,
-  LineCounter,
-  parseAllDocuments,
-  parseDocument,
-  Scalar,
-  visit,
-  type YAMLError,
-} from 'yaml';
+import type { Document, Scalar, YAMLError } from 'yaml';
 import type { z } from 'zod';
 import type { PlainJsonFile, ResourceKind } from '../kinds/kind.js';
 import { findKind, kindOf, REGISTRY } from '../kinds/registry.js';
@@ -28,8 +14,10 @@ import { clusterNameOf, parseClusterArn } from '../model/ecs-arn.js';
 import type { Problem } from '../model/problem.js';
 import { ANNOTATION, type DesiredResource, type InvalidResource, type Kind, resourceId, type SourceLocation } from '../model/resource.js';
 import { dropUnsetValues } from '../model/unset-values.js';
+import { yaml } from '../model/yaml-package.js';
 import { standInProtoKeys } from '../schema/common.js';
 import { API_VERSION } from '../schema/index.js';
+import { type PlainDocument, readPlainDocuments } from './fast-yaml.js';
 import { checkIgnoreRules } from './ignore-rules.js';
 import { formatPath, type PathSegment, type RenderedIssue, renderIssues } from './issues.js';
 import { blankJsonComments } from './json-comments.js';
@@ -54,8 +42,19 @@ export interface ParsedFile {
 }
 
 interface Located {
-  lineCounter: LineCounter;
+  /** offset to 1-based line and column (the yaml package's LineCounter, or lineIndex for the fast path) */
+  lineCounter: { linePos(offset: number): { line: number; col: number } };
   file: string;
+}
+
+/**
+ * Where a document's nodes start: the field paths a manifest's problems and references
+ * point at. The yaml package's document answers from its node ranges; the fast path's
+ * from the offsets it kept (fast-yaml.ts).
+ */
+interface DocumentView {
+  /** the source offset of the node at `path` (or of the nearest ancestor that exists); with `key`, of that key in the map at `path` */
+  offsetOf(path: readonly PathSegment[], key?: string): number;
 }
 
 function position(loc: Located, offset: number): { line: number; column: number } {
@@ -64,7 +63,7 @@ function position(loc: Located, offset: number): { line: number; column: number 
 }
 
 function nodeOffset(node: unknown): number | undefined {
-  if (isNode(node) && node.range) return node.range[0];
+  if (yaml().isNode(node) && node.range) return node.range[0];
   return undefined;
 }
 
@@ -74,19 +73,19 @@ function offsetOfPath(doc: Document, path: readonly PathSegment[], key?: string)
   let best = nodeOffset(node) ?? 0;
   const segments = key !== undefined ? path.slice(0, -1) : path;
   for (const seg of segments) {
-    if (isMap(node)) {
-      const pair = node.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(seg));
+    if (yaml().isMap(node)) {
+      const pair = node.items.find((p) => yaml().isPair(p) && yaml().isScalar(p.key) && String(p.key.value) === String(seg));
       if (!pair) break;
       node = pair.value;
-    } else if (isSeq(node) && typeof seg === 'number') {
+    } else if (yaml().isSeq(node) && typeof seg === 'number') {
       node = node.items[seg];
     } else break;
     const off = nodeOffset(node);
     if (off === undefined) break;
     best = off;
   }
-  if (key !== undefined && isMap(node)) {
-    const pair = node.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === key);
+  if (key !== undefined && yaml().isMap(node)) {
+    const pair = node.items.find((p) => yaml().isPair(p) && yaml().isScalar(p.key) && String(p.key.value) === key);
     const off = pair ? nodeOffset(pair.key) : undefined;
     if (off !== undefined) best = off;
   }
@@ -95,10 +94,10 @@ function offsetOfPath(doc: Document, path: readonly PathSegment[], key?: string)
 
 /** The first node nested deeper than MAX_DEPTH (for its location), or undefined. */
 function tooDeep(node: unknown, depth = 0): unknown {
-  if (!(isMap(node) || isSeq(node))) return undefined;
+  if (!(yaml().isMap(node) || yaml().isSeq(node))) return undefined;
   if (depth >= MAX_DEPTH) return node;
   for (const item of node.items as unknown[]) {
-    const child = isPair(item) ? item.value : item;
+    const child = yaml().isPair(item) ? item.value : item;
     const found = tooDeep(child, depth + 1);
     if (found !== undefined) return found;
   }
@@ -107,7 +106,7 @@ function tooDeep(node: unknown, depth = 0): unknown {
 
 /** Substitutes `${VAR}` in every string scalar; a whole plain scalar that was one reference is re-read as YAML (so `${COUNT}` can be a number). */
 function substituteInDocument(doc: Document, ctx: ParseContext, loc: Located, problems: Problem[], source: string): void {
-  visit(doc, {
+  yaml().visit(doc, {
     Scalar(key, node: Scalar, ancestors) {
       if (key === 'key' || typeof node.value !== 'string' || !node.value.includes('${')) return;
       const result = substituteVariables(node.value, ctx.vars);
@@ -137,7 +136,7 @@ function substituteInDocument(doc: Document, ctx: ParseContext, loc: Located, pr
         });
         return;
       }
-      const wholeReference = /^\$\{[^}]*\}$/.test(node.value) && node.type === Scalar.PLAIN;
+      const wholeReference = /^\$\{[^}]*\}$/.test(node.value) && node.type === 'PLAIN';
       if (wholeReference && /^-?\d+(\.\d+)?$|^(true|false)$/.test(result.value)) {
         node.value = result.value.startsWith('t') || result.value.startsWith('f') ? result.value === 'true' : Number(result.value);
       } else node.value = result.value;
@@ -151,8 +150,8 @@ function fieldPath(chain: readonly unknown[]): PathSegment[] {
   for (let i = 0; i < chain.length - 1; i++) {
     const a = chain[i];
     const next = chain[i + 1];
-    if (isPair(a) && next === a.value) out.push(isScalar(a.key) ? String(a.key.value) : String(a.key));
-    else if (isSeq(a)) out.push(a.items.indexOf(next as never));
+    if (yaml().isPair(a) && next === a.value) out.push(yaml().isScalar(a.key) ? String(a.key.value) : String(a.key));
+    else if (yaml().isSeq(a)) out.push(a.items.indexOf(next as never));
   }
   return out;
 }
@@ -166,14 +165,22 @@ function stringAt(obj: unknown, ...path: string[]): string | undefined {
   return typeof cur === 'string' ? cur : undefined;
 }
 
-export function parseManifestText(file: string, text: string, ctx: ParseContext): ParsedFile {
+/**
+ * One file to manifests or located problems. `plainPath: false` parses with the yaml
+ * package alone (tests hold the fast path to giving what it gives).
+ */
+export function parseManifestText(file: string, text: string, ctx: ParseContext, { plainPath = true }: { plainPath?: boolean } = {}): ParsedFile {
   const out: ParsedFile = { resources: [], invalid: [], problems: [], notices: [] };
   const isJson = file.toLowerCase().endsWith('.json');
   if (text.trim() === '') {
     out.problems.push({ stage: 'load', file, line: 1, column: 1, message: 'file is empty: expected at least one manifest' });
     return out;
   }
-  const lineCounter = new LineCounter();
+  if (!isJson && plainPath) {
+    const fast = parsePlainFile(file, text, ctx);
+    if (fast) return fast;
+  }
+  const lineCounter = new (yaml().LineCounter)();
   const loc: Located = { lineCounter, file };
   let docs: Document[];
   try {
@@ -181,7 +188,7 @@ export function parseManifestText(file: string, text: string, ctx: ParseContext)
       const blanked = blankJsonComments(text);
       if (blanked.unterminatedCommentAt !== undefined) {
         // the counter is filled by parsing, so parse first to place the error
-        parseDocument(text, { lineCounter });
+        yaml().parseDocument(text, { lineCounter });
         out.problems.push({
           stage: 'load',
           file,
@@ -191,9 +198,9 @@ export function parseManifestText(file: string, text: string, ctx: ParseContext)
         out.invalid.push({ kind: 'TaskDefinition', source: { file, line: 1, column: 1 } });
         return out;
       }
-      docs = [parseDocument(blanked.text, { lineCounter, uniqueKeys: true, prettyErrors: false }) as Document];
+      docs = [yaml().parseDocument(blanked.text, { lineCounter, uniqueKeys: true, prettyErrors: false }) as Document];
     } else {
-      docs = parseAllDocuments(text, { lineCounter, uniqueKeys: true, prettyErrors: false }) as Document[];
+      docs = yaml().parseAllDocuments(text, { lineCounter, uniqueKeys: true, prettyErrors: false }) as Document[];
       if (!Array.isArray(docs)) docs = [docs as unknown as Document];
     }
   } catch (err) {
@@ -220,11 +227,73 @@ export function parseManifestText(file: string, text: string, ctx: ParseContext)
   return out;
 }
 
+/**
+ * The fast path (fast-yaml.ts): a file of plain YAML whose every document loads, read
+ * without the yaml package's nodes. Any problem at all, and the file is parsed again by
+ * the yaml package (undefined here), which words and places every problem as it always has.
+ */
+function parsePlainFile(file: string, text: string, ctx: ParseContext): ParsedFile | undefined {
+  const docs = readPlainDocuments(text, (value) => {
+    const result = substituteVariables(value, ctx.vars);
+    return result.ok ? result.value : undefined;
+  });
+  if (!docs?.length) return undefined;
+  const out: ParsedFile = { resources: [], invalid: [], problems: [], notices: [] };
+  const loc: Located = { lineCounter: lineIndex(text), file };
+  try {
+    for (const doc of docs) {
+      const view: DocumentView = { offsetOf: (path) => plainOffsetOf(doc, path) };
+      readManifest(doc.value, view, position(loc, doc.start), false, [], ctx, loc, out);
+      if (out.problems.length > 0 || out.invalid.length > 0) return undefined;
+    }
+  } catch (err) {
+    if (err instanceof BlockScalarAt) return undefined;
+    throw err;
+  }
+  return out;
+}
+
+/** offsetOfPath's answer from the offsets the fast path kept: the node at `path`, or its nearest ancestor's. */
+function plainOffsetOf(doc: PlainDocument, path: readonly PathSegment[]): number {
+  for (let n = path.length; n > 0; n--) {
+    const at = doc.offsets.get(path.slice(0, n).join('\u0000'));
+    if (at !== undefined) {
+      // a block scalar's range starts at its indicator, which the fast path does not keep: the yaml package places it
+      if (at < 0) throw new BlockScalarAt();
+      return at;
+    }
+  }
+  return doc.start;
+}
+
+class BlockScalarAt extends Error {}
+
+/** The yaml package's LineCounter from a text's newlines, found in one scan when first asked. */
+function lineIndex(text: string): Located['lineCounter'] {
+  let starts: number[] | undefined;
+  return {
+    linePos(offset) {
+      if (!starts) {
+        starts = [0];
+        for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+      }
+      let lo = 0;
+      let hi = starts.length - 1;
+      while (lo < hi) {
+        const mid = (lo + hi + 1) >> 1;
+        if (starts[mid]! <= offset) lo = mid;
+        else hi = mid - 1;
+      }
+      return { line: lo + 1, col: offset - starts[lo]! + 1 };
+    },
+  };
+}
+
 function isEmptyDocument(doc: Document): boolean {
   const c = doc.contents;
   if (c === null || c === undefined) return true;
   // an empty document's contents are a null scalar with no source text
-  return isScalar(c) && c.value === null && (c.source === undefined || c.source === '') && (!c.range || c.range[0] === c.range[1]);
+  return yaml().isScalar(c) && c.value === null && (c.source === undefined || c.source === '') && (!c.range || c.range[0] === c.range[1]);
 }
 
 function parseOneDocument(doc: Document, isJson: boolean, source: string, ctx: ParseContext, loc: Located, out: ParsedFile): void {
@@ -266,13 +335,13 @@ function parseOneDocument(doc: Document, isJson: boolean, source: string, ctx: P
     if (unresolved) {
       // point at the alias itself: the first one whose anchor comes later or nowhere
       const anchors = new Set<string>();
-      visit(doc, (_key, node) => {
-        if (isAlias(node)) {
+      yaml().visit(doc, (_key, node) => {
+        if (yaml().isAlias(node)) {
           if (!aliasName && !anchors.has(node.source) && node.range) {
             aliasName = node.source;
             at = position(loc, node.range[0]);
           }
-        } else if (isNode(node) && node.anchor) anchors.add(node.anchor);
+        } else if (yaml().isNode(node) && node.anchor) anchors.add(node.anchor);
       });
     }
     out.problems.push({
@@ -296,6 +365,23 @@ function parseOneDocument(doc: Document, isJson: boolean, source: string, ctx: P
     return;
   }
 
+  readManifest(raw, { offsetOf: (path, key) => offsetOfPath(doc, path, key) }, docLoc, isJson, substitutionProblems, ctx, loc, out);
+}
+
+/**
+ * The manifest in a document's value: its kind, its schema, the resource it describes, or
+ * its located problems. The same for both parsers (DocumentView says where things are).
+ */
+function readManifest(
+  raw: unknown,
+  view: DocumentView,
+  docLoc: { line: number; column: number },
+  isJson: boolean,
+  substitutionProblems: readonly Problem[],
+  ctx: ParseContext,
+  loc: Located,
+  out: ParsedFile,
+): void {
   // a plain .json file is a document of the kind that reads one (a register-task-definition input)
   const jsonKind = isJson ? REGISTRY.find((k) => k.plainJson) : undefined;
   const identity = identify(raw, jsonKind);
@@ -325,7 +411,7 @@ function parseOneDocument(doc: Document, isJson: boolean, source: string, ctx: P
     out.problems.push({
       stage: 'load',
       file: loc.file,
-      ...position(loc, offsetOfPath(doc, ['apiVersion'], 'apiVersion')),
+      ...position(loc, view.offsetOf(['apiVersion'], 'apiVersion')),
       message: jsonKind?.plainJson ? `a .json file is read as ${jsonKind.plainJson.readAs}, not as a manifest` : 'no kind reads a .json file',
       hint: 'write ecs-reconciler manifests (apiVersion, kind, metadata, spec) as .yaml files',
     });
@@ -341,7 +427,7 @@ function parseOneDocument(doc: Document, isJson: boolean, source: string, ctx: P
       out.problems.push({
         stage: 'load',
         file: loc.file,
-        ...position(loc, offsetOfPath(doc, ['apiVersion'])),
+        ...position(loc, view.offsetOf(['apiVersion'])),
         path: 'apiVersion',
         message:
           record.apiVersion === undefined
@@ -360,7 +446,7 @@ function parseOneDocument(doc: Document, isJson: boolean, source: string, ctx: P
       out.problems.push({
         stage: 'load',
         file: loc.file,
-        ...position(loc, offsetOfPath(doc, ['kind'])),
+        ...position(loc, view.offsetOf(['kind'])),
         path: 'kind',
         message: kind === undefined ? `required field is missing: expected ${expected}` : `unknown kind ${JSON.stringify(kind)}: expected ${expected}`,
         ...(guess ? { hint: `did you mean "${guess}"?` } : {}),
@@ -412,7 +498,7 @@ function parseOneDocument(doc: Document, isJson: boolean, source: string, ctx: P
 
   const parsed = schema.safeParse(standInProtoKeys(input));
   // only a document that names other manifests and does not load needs its references kept apart
-  if (!isJson && kindDef.referenceFields && (!parsed.success || unsubstituted.size)) invalid.references = referencesOf(raw, doc, loc, kindDef.referenceFields);
+  if (!isJson && kindDef.referenceFields && (!parsed.success || unsubstituted.size)) invalid.references = referencesOf(raw, view, loc, kindDef.referenceFields);
   if (!parsed.success) {
     for (const rendered of renderIssues(withoutEchoes(parsed.error.issues), input, schema)) {
       if (unsubstituted.has(formatPath(rendered.path))) continue;
@@ -420,7 +506,7 @@ function parseOneDocument(doc: Document, isJson: boolean, source: string, ctx: P
       out.problems.push({
         stage: 'validate',
         file: loc.file,
-        ...position(loc, issueOffset(doc, issue)),
+        ...position(loc, issueOffset(view, issue)),
         path: formatPath(issue.path),
         message: issue.message,
         ...(issue.hint ? { hint: issue.hint } : {}),
@@ -439,7 +525,7 @@ function parseOneDocument(doc: Document, isJson: boolean, source: string, ctx: P
   if (ignore !== undefined) {
     const bad = checkIgnoreRules(ignore, resource.kind, kindOf(resource.kind).specSchema);
     if (bad.length) {
-      const at = position(loc, offsetOfPath(doc, ['metadata', 'annotations', ANNOTATION.ignore]));
+      const at = position(loc, view.offsetOf(['metadata', 'annotations', ANNOTATION.ignore]));
       for (const message of bad) {
         out.problems.push({
           stage: 'validate',
@@ -464,7 +550,7 @@ function parseOneDocument(doc: Document, isJson: boolean, source: string, ctx: P
       out.problems.push({
         stage: 'validate',
         file: loc.file,
-        ...position(loc, offsetOfPath(doc, ['metadata', 'cluster'])),
+        ...position(loc, view.offsetOf(['metadata', 'cluster'])),
         path: 'metadata.cluster',
         message: `the cluster ARN is in region ${arn.region}, but metadata.region says ${explicitRegion}: a service runs in its cluster's region`,
         hint: `drop metadata.region (the ARN's region is used) or name a cluster in ${explicitRegion}`,
@@ -485,7 +571,7 @@ function parseOneDocument(doc: Document, isJson: boolean, source: string, ctx: P
         ['metadata.cluster', ['metadata', 'cluster']],
         ...(kindDef.referenceFields ?? []).map((f): [string, PathSegment[]] => [f, f.split('.')]),
       ];
-  resource.fieldLocations = Object.fromEntries(located.map(([name, path]) => [name, position(loc, offsetOfPath(doc, path))]));
+  resource.fieldLocations = Object.fromEntries(located.map(([name, path]) => [name, position(loc, view.offsetOf(path))]));
   out.resources.push(resource);
 }
 
@@ -509,7 +595,7 @@ function withoutEchoes(issues: readonly z.core.$ZodIssue[]): z.core.$ZodIssue[] 
 }
 
 /** What a document that does not load names (its cluster, the kind's reference fields), so its references are still checked in the same run. */
-function referencesOf(raw: unknown, doc: Document, loc: Located, fields: readonly string[]): NonNullable<InvalidResource['references']> {
+function referencesOf(raw: unknown, view: DocumentView, loc: Located, fields: readonly string[]): NonNullable<InvalidResource['references']> {
   const usable = (v: string | undefined): v is string => v !== undefined && v !== '' && !v.includes('${');
   const cluster = stringAt(raw, 'metadata', 'cluster');
   const spec: Record<string, unknown> = {};
@@ -521,7 +607,7 @@ function referencesOf(raw: unknown, doc: Document, loc: Located, fields: readonl
   return {
     ...(usable(cluster) ? { cluster: clusterNameOf(cluster), externalCluster: clusterNameOf(cluster) !== cluster } : {}),
     spec,
-    fieldLocations: Object.fromEntries(['metadata.cluster', ...fields].map((f) => [f, position(loc, offsetOfPath(doc, f.split('.')))])),
+    fieldLocations: Object.fromEntries(['metadata.cluster', ...fields].map((f) => [f, position(loc, view.offsetOf(f.split('.')))])),
   };
 }
 
@@ -540,13 +626,13 @@ function openingBracket(source: string, at: number, want: '[' | '{'): number | u
 }
 
 /** Where an issue sits: an unknown key at the key, a missing field at its parent's key, others at the value. */
-function issueOffset(doc: Document, issue: RenderedIssue): number {
+function issueOffset(view: DocumentView, issue: RenderedIssue): number {
   if (issue.missing && issue.path.length > 0) {
     const parent = issue.path.slice(0, -1);
     const last = parent.at(-1);
-    return typeof last === 'string' ? offsetOfPath(doc, parent, last) : offsetOfPath(doc, parent);
+    return typeof last === 'string' ? view.offsetOf(parent, last) : view.offsetOf(parent);
   }
-  return offsetOfPath(doc, issue.path, issue.key);
+  return view.offsetOf(issue.path, issue.key);
 }
 
 /** JSON's own words for a JSON syntax error (the YAML parser's speak of YAML tokens). */

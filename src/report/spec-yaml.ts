@@ -4,7 +4,7 @@
  * `diff`. Lists keep their order: the normalized projection already sorted the
  * order-free ones (environment, secrets, tags) and the others mean their order.
  */
-import { stringify } from 'yaml';
+import { yaml } from '../model/yaml-package.js';
 
 function withSortedKeys(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(withSortedKeys);
@@ -19,7 +19,7 @@ function withSortedKeys(value: unknown): unknown {
 export function specYaml(value: unknown): string {
   if (value === undefined) return '';
   // lineWidth 0: no folding, one value a line, so a diff points at the value that changed
-  return stringify(withSortedKeys(value), { lineWidth: 0, aliasDuplicateObjects: false });
+  return yaml().stringify(withSortedKeys(value), { lineWidth: 0, aliasDuplicateObjects: false });
 }
 
 export function specJsonLines(value: unknown): string {

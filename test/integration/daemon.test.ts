@@ -109,10 +109,15 @@ describe('the daemon in apply mode', () => {
       15_000,
       'api restored while a file is broken',
     );
-    const report = JSON.parse((await daemon.get('/report')).text) as {
-      loadComplete: boolean;
-      problems: Array<{ file?: string; line?: number; message: string }>;
-    };
+    // ECS shows the restored count before the daemon has recorded that pass's report (its
+    // history is appended first): /report is read until it is a pass that loaded broken.yaml
+    type Report = { loadComplete: boolean; problems: Array<{ file?: string; line?: number; message: string }> };
+    const report = await until(
+      async () => JSON.parse((await daemon.get('/report')).text) as Report,
+      (r) => r.problems.some((p) => p.file === 'broken.yaml'),
+      10_000,
+      'a report of a pass that loaded broken.yaml',
+    );
     expect(report.loadComplete).toBe(false);
     expect(report.problems.find((p) => p.file === 'broken.yaml')).toMatchObject({ line: 4 });
     unlinkSync(join(dir, 'broken.yaml'));

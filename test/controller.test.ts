@@ -57,6 +57,21 @@ afterEach(() => {
 });
 
 describe('the controller queue', () => {
+  it("writes a pass's summary line only once its result is recorded (/report already shows that pass)", async () => {
+    const order: string[] = [];
+    const fake = new FakeReconciler(() => answer({ summary: { fields: { passId: 1 }, message: 'pass 1: 0 resource(s), 0 applied, 0 failed' } }));
+    const logger = { ...quiet, info: (...args: unknown[]) => void order.push(`log ${String(args[1])}`) };
+    const c = controllerWith(fake, {
+      logger,
+      onResult: async () => {
+        await Promise.resolve();
+        order.push('recorded');
+      },
+    });
+    expect(await c.request({ scope: 'full', reason: 'start' })).toBe(true);
+    expect(order).toEqual(['recorded', 'log pass 1: 0 resource(s), 0 applied, 0 failed']);
+  });
+
   it('runs one pass at a time and coalesces the requests made during a pass into one', async () => {
     const fake = new FakeReconciler();
     const c = controllerWith(fake);

@@ -158,6 +158,7 @@ export class Controller {
           this.abort.signal,
         );
         await this.opts.onResult?.(result, passId);
+        if (result.summary) this.opts.logger.info(result.summary.fields, result.summary.message);
       } catch (err) {
         this.opts.logger.error({ passId, err }, `pass ${passId} failed`);
       }

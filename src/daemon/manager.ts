@@ -310,8 +310,8 @@ export class Manager {
     const pass = result.pass;
     if (!pass) return;
     const report = annotateHistory(pass.report, this.history.all);
-    await this.history.append(passRecordOf(pass.report, passId)).catch((err: unknown) => log.warn({ err }, 'cannot append to the history file'));
     this.lastReport = report;
+    await this.history.append(passRecordOf(pass.report, passId)).catch((err: unknown) => log.warn({ err }, 'cannot append to the history file'));
     if (this.notifier) {
       const sent = await this.notifier.notify(report);
       if (sent.error)

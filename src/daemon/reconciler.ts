@@ -52,6 +52,11 @@ export interface ReconcileResult {
   /** the pass's result; undefined when it failed whole (a bug, a filesystem error) */
   pass?: PassResult;
   durationSeconds: number;
+  /**
+   * The pass's summary line ("pass N: ..."), written by the controller once the result is
+   * recorded: whoever reads the line finds that pass's report at /report, never the one before.
+   */
+  summary?: { fields: Record<string, unknown>; message: string };
 }
 
 export interface Reconciler {
@@ -197,8 +202,8 @@ export class EstateReconciler implements Reconciler {
         );
       const durationSeconds = (performance.now() - started) / 1000;
       const summary = result.report.summary;
-      log.info(
-        {
+      const summaryLine = {
+        fields: {
           passId,
           reasons: request.reasons,
           durationMs: Math.round(durationSeconds * 1000),
@@ -213,9 +218,10 @@ export class EstateReconciler implements Reconciler {
           loadComplete: result.load.complete,
           ...(result.stopped ? { stopped: true } : {}),
         },
-        `pass ${passId}: ${summary.resources} resource(s), ${summary.actionsApplied} applied, ${summary.actionsFailed} failed`,
-      );
+        message: `pass ${passId}: ${summary.resources} resource(s), ${summary.actionsApplied} applied, ${summary.actionsFailed} failed`,
+      };
       return {
+        summary: summaryLine,
         ok: !result.readFailed,
         read: targeted ? 'targeted' : 'full',
         requeue: result.requeue,

@@ -93,6 +93,7 @@ import type { CodeDeployCreateDeploymentInput, EventMessage, LeaseRecord, LiveSe
 import { callSignal } from './pass-signal.js';
 import { ECS_RATE_LIMITS, RateLimiter, type RateLimits, type RateLimitWaitListener, type ReadBudget } from './rate-limit.js';
 import { TaskDefinitionCache } from './revision-cache.js';
+import { trimServiceEventsMiddleware } from './trim-service-events.js';
 
 /**
  * The SDK clients a `plan` never needs (CodeDeploy for a CODE_DEPLOY rollout, SQS for
@@ -184,6 +185,13 @@ export class AwsGateway implements Gateway {
     this.scaling = new ApplicationAutoScalingClient(config);
     this.instrument(this.ecs, 'ecs');
     this.instrument(this.ecsOnce, 'ecs');
+    // inside the SDK's deserializer (the deserialize step, low priority): it sees the raw answer first
+    for (const client of [this.ecs, this.ecsOnce])
+      (
+        client.middlewareStack as unknown as {
+          add(mw: typeof trimServiceEventsMiddleware, opts: { step: 'deserialize'; priority: 'low'; name: string }): void;
+        }
+      ).add(trimServiceEventsMiddleware, { step: 'deserialize', priority: 'low', name: 'ecsReconcilerTrimServiceEvents' });
     this.instrument(this.scaling, 'application-autoscaling');
   }
 

@@ -5,7 +5,7 @@
  * region's auto scaling in three whole-namespace reads. The clusters' capacity by provider
  * is read here too: it counts the services' tasks.
  */
-import { type Gateway as AwsGateway, nameFromArn, type LiveService as SdkService, tagsFromList } from '../../aws/index.js';
+import { type Gateway as AwsGateway, nameFromArn, type LiveService as SdkService, SERVICE_EVENTS_READ, tagsFromList } from '../../aws/index.js';
 import { projectLiveService } from '../../diff/projection.js';
 import type { Json, LiveDeployment, LiveRevision, LiveService } from '../../model/live.js';
 import { resourceId, TAG } from '../../model/resource.js';
@@ -50,7 +50,9 @@ function toLiveService(svc: SdkService, cluster: string, region: string): LiveSe
     runningCount: svc.runningCount ?? 0,
     pendingCount: svc.pendingCount ?? 0,
     deployments,
-    events: (svc.events ?? []).slice(0, 10).map((e) => ({ ...(iso(e.createdAt) ? { createdAt: iso(e.createdAt) } : {}), message: e.message ?? '' })),
+    events: (svc.events ?? [])
+      .slice(0, SERVICE_EVENTS_READ)
+      .map((e) => ({ ...(iso(e.createdAt) ? { createdAt: iso(e.createdAt) } : {}), message: e.message ?? '' })),
   };
 }
 

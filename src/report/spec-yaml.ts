@@ -5,11 +5,12 @@
  * order-free ones (environment, secrets, tags) and the others mean their order.
  */
 import { stringify } from 'yaml';
+import { emptyRecord } from '../model/own-keys.js';
 
 function withSortedKeys(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(withSortedKeys);
   if (value && typeof value === 'object') {
-    const out: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
+    const out: Record<string, unknown> = emptyRecord() as Record<string, unknown>;
     for (const k of Object.keys(value).sort()) out[k] = withSortedKeys((value as Record<string, unknown>)[k]);
     return out;
   }

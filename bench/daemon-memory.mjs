@@ -20,12 +20,6 @@ const ROOT = new URL('..', import.meta.url).pathname;
 const round = (x, d = 0) => Math.round(x * 10 ** d) / 10 ** d;
 const sum = (calls) => Object.values(calls).reduce((a, b) => a + b, 0);
 
-/** the heap cap the container image gives the daemon (Dockerfile), as bench/run.mjs reads it */
-export function imageNodeOptions() {
-  const m = /^ENV .*NODE_OPTIONS=(\S+)/m.exec(readFileSync(join(ROOT, 'Dockerfile'), 'utf8'));
-  return m ? m[1] : '';
-}
-
 function startServer(dir, n, clusters, eventsPerService) {
   const child = spawn(
     process.execPath,
@@ -109,6 +103,46 @@ export async function benchDaemonMemory(n, o) {
       env,
     );
     const passTimeout = { timeoutMs: 1_200_000 };
+    // VmHWM read every 250 ms as well: a daemon that dies (its heap out of memory) leaves no /proc to read
+    let lastPeakMb = 0;
+    const poll = setInterval(() => {
+      try {
+        lastPeakMb = procMemoryMb(daemon.pid).peakRssMb;
+      } catch {
+        // exited
+      }
+    }, 250);
+    try {
+      return await measure(daemon, { endpoint, n, clusters, region, passTimeout, o, log });
+    } catch (err) {
+      // a failed fetch of /metrics may come first: the exit follows within moments
+      await Promise.race([daemon.exited, new Promise((resolve) => setTimeout(resolve, 3000))]);
+      if (daemon.child.exitCode === null && daemon.child.signalCode === null) throw err;
+      // the daemon died: the row says so, with how far it got and its last peak RSS
+      const fatal = /FATAL ERROR: ([^\n]*)/.exec(daemon.stderr)?.[1] ?? `exited ${daemon.child.exitCode ?? daemon.child.signalCode}`;
+      const passes = daemon.lines.filter(isPassLine).length;
+      log(`daemon memory: the daemon died after ${passes} pass(es): ${fatal} (peak RSS ${round(lastPeakMb)} MB)`);
+      return {
+        services: n,
+        clusters,
+        eventsPerService: o.eventsPerService,
+        daemonNodeOptions: o.nodeOptions,
+        died: fatal,
+        passesFinished: passes,
+        peakRssMbBeforeDeath: round(lastPeakMb),
+      };
+    } finally {
+      clearInterval(poll);
+    }
+  } finally {
+    await daemon?.stop();
+    server.child.kill('SIGTERM');
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function measure(daemon, { endpoint, n, clusters, region, passTimeout, o, log }) {
+  {
     const p1 = await daemon.nextPass(undefined, passTimeout);
     if (typeof p1.awsCalls !== 'number') throw new Error(`the daemon's first pass failed: ${JSON.stringify(p1)}`);
     const mem1 = procMemoryMb(daemon.pid);
@@ -192,9 +226,5 @@ export async function benchDaemonMemory(n, o) {
     };
     log(`daemon memory: event → update-service ${healMs} ms; peak RSS ${result.peakRssMb} MB (RSS at the end ${result.rssAtEndMb} MB)`);
     return result;
-  } finally {
-    await daemon?.stop();
-    server.child.kill('SIGTERM');
-    rmSync(dir, { recursive: true, force: true });
   }
 }

@@ -17,7 +17,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { benchDaemonMemory, imageNodeOptions } from './daemon-memory.mjs';
+import { imageNodeOptions } from './daemon.mjs';
+import { benchDaemonMemory } from './daemon-memory.mjs';
 import { estateCounts, lowerBound, writeEstate } from './estate.mjs';
 
 const startCpu = process.cpuUsage();
@@ -334,7 +335,7 @@ if (args['cold-plan-child']) {
       clusters,
       repeat,
       region: REGION,
-      nodeOptions: args['daemon-node-options'] ?? imageNodeOptions(),
+      nodeOptions: args['daemon-node-options'] ?? imageNodeOptions().NODE_OPTIONS ?? '',
       eventsPerService: Number(args['events-per-service']),
       log: (m) => process.stderr.write(`[fake-pass] ${m}\n`),
     });

@@ -34,7 +34,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
-import { Daemon, isPassLine, procCpuSeconds, procMemoryMb, runCli, subtractCalls } from './daemon.mjs';
+import { Daemon, imageNodeOptions, isPassLine, procCpuSeconds, procMemoryMb, runCli, subtractCalls } from './daemon.mjs';
 import { CLUSTERS, estateCounts, LOWER_BOUND_FORMULA, lowerBound, serviceName, servicePath, serviceShape, serviceText, writeEstate } from './estate.mjs';
 import { applyLargeEstate, benchLargeEstate } from './large.mjs';
 import { measurePureStages } from './pure.mjs';
@@ -111,12 +111,6 @@ async function startEmulator(envFile) {
         child.kill('SIGTERM');
       }),
   };
-}
-
-/** NODE_OPTIONS as the Dockerfile's ENV sets it for the daemon in the container. */
-export function imageNodeOptions() {
-  const m = /^ENV .*NODE_OPTIONS=(\S+)/m.exec(readFileSync(join(ROOT, 'Dockerfile'), 'utf8'));
-  return m ? { NODE_OPTIONS: m[1] } : {};
 }
 
 function readEnvFile(file) {

@@ -298,3 +298,27 @@ describe('a diff keeps both sides only where they differ', () => {
     expect(drifted.compared?.desired).toMatchObject({ desiredCount: 1 });
   });
 });
+
+describe('the diff cache holds one object for equal reads (issue 19: about 5 MB at 10,000 services)', () => {
+  it("the options, the account and a cluster read by many resources: one Read each; a resource's own reads differ", async () => {
+    const { fake, loaded } = await appliedEstate();
+    const cache = new DiffCache();
+    diffEstate(inputOf(loaded, await read(fake, loaded)), cache);
+    type Read = { source: string; key: string; fingerprint: string };
+    const entries = [...(cache as unknown as { entries: Map<string, { reads: Read[] }> }).entries.values()];
+    const byId = new Map<string, Set<Read>>();
+    for (const e of entries)
+      for (const r of e.reads) {
+        const id = `${r.source}|${r.key}|${r.fingerprint}`;
+        byId.set(id, (byId.get(id) ?? new Set()).add(r));
+      }
+    expect(byId.size).toBeGreaterThan(0);
+    for (const [id, objects] of byId) expect(objects.size, id).toBe(1);
+    // the two services both read the cluster prod: the same object
+    const services = [...(cache as unknown as { entries: Map<string, { reads: Read[] }> }).entries].filter(([id]) => id.startsWith('Service/'));
+    const clusterRead = (reads: Read[]) => reads.find((r) => r.source === 'clusters');
+    expect(services).toHaveLength(2);
+    expect(clusterRead(services[0]![1].reads)).toBeDefined();
+    expect(clusterRead(services[0]![1].reads)).toBe(clusterRead(services[1]![1].reads));
+  });
+});

@@ -38,7 +38,7 @@ export interface PassHistory {
 }
 
 /** Pass records (a test's, a file's) as a PassHistory. */
-export function historyOfRecords(records: readonly PassRecord[]): PassHistory {
+function historyOfRecords(records: readonly PassRecord[]): PassHistory {
   return { passes: records, statesOf: (id) => records.map((p) => ownValue(p.states, id)) };
 }
 

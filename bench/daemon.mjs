@@ -25,6 +25,15 @@ export function procCpuSeconds(pid) {
   return (utime + stime) / CLK_TCK;
 }
 
+/**
+ * NODE_OPTIONS as the Dockerfile's ENV sets it for the daemon in the container (quoted when
+ * it holds several flags), as an env fragment: the daemon is measured as users run it.
+ */
+export function imageNodeOptions() {
+  const m = /^ENV .*NODE_OPTIONS=(?:"([^"]*)"|(\S+))/m.exec(readFileSync(new URL('../Dockerfile', import.meta.url), 'utf8'));
+  return m ? { NODE_OPTIONS: m[1] ?? m[2] } : {};
+}
+
 /** VmHWM (peak resident set) and VmRSS in MB, from /proc/PID/status */
 export function procMemoryMb(pid) {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');

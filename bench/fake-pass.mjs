@@ -17,6 +17,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { imageNodeOptions } from './daemon.mjs';
+import { benchDaemonMemory } from './daemon-memory.mjs';
 import { estateCounts, lowerBound, writeEstate } from './estate.mjs';
 
 const startCpu = process.cpuUsage();
@@ -31,6 +33,11 @@ const { values: args } = parseArgs({
     // internal: this process is one cold plan
     'cold-plan-child': { type: 'string' },
     json: { type: 'string' },
+    // the daemon's own peak RSS at this many services (bench/daemon-memory.mjs: the daemon
+    // in its own process, the fake account behind HTTP in another; 0: none), and its NODE_OPTIONS
+    'daemon-memory': { type: 'string' },
+    'daemon-node-options': { type: 'string' },
+    'events-per-service': { type: 'string', default: '100' },
   },
 });
 const clusters = Number(args.clusters);
@@ -324,5 +331,15 @@ if (args['cold-plan-child']) {
   const results = { generatedAt: new Date().toISOString(), node: process.version, services: Number(args.services), clusters, repeat };
   if (Number(args['cold-plan'])) results.coldPlan = coldPlans(Number(args['cold-plan']));
   if (Number(args.services)) results.rows = await largeEstate(Number(args.services));
+  const daemonServices = Number(args['daemon-memory'] ?? args.services);
+  if (daemonServices)
+    results.daemonMemory = await benchDaemonMemory(daemonServices, {
+      clusters,
+      repeat,
+      region: REGION,
+      nodeOptions: args['daemon-node-options'] ?? imageNodeOptions().NODE_OPTIONS ?? '',
+      eventsPerService: Number(args['events-per-service']),
+      log: (m) => process.stderr.write(`[fake-pass] ${m}\n`),
+    });
   if (args.json) writeFileSync(args.json, `${JSON.stringify(results, null, 2)}\n`);
 }

@@ -34,7 +34,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
-import { Daemon, isPassLine, procCpuSeconds, procMemoryMb, runCli, subtractCalls } from './daemon.mjs';
+import { Daemon, imageNodeOptions, isPassLine, procCpuSeconds, procMemoryMb, runCli, subtractCalls } from './daemon.mjs';
 import { CLUSTERS, estateCounts, LOWER_BOUND_FORMULA, lowerBound, serviceName, servicePath, serviceShape, serviceText, writeEstate } from './estate.mjs';
 import { applyLargeEstate, benchLargeEstate } from './large.mjs';
 import { measurePureStages } from './pure.mjs';
@@ -111,12 +111,6 @@ async function startEmulator(envFile) {
         child.kill('SIGTERM');
       }),
   };
-}
-
-/** NODE_OPTIONS as the Dockerfile's ENV sets it for the daemon in the container. */
-export function imageNodeOptions() {
-  const m = /^ENV .*NODE_OPTIONS=(\S+)/m.exec(readFileSync(join(ROOT, 'Dockerfile'), 'utf8'));
-  return m ? { NODE_OPTIONS: m[1] } : {};
 }
 
 function readEnvFile(file) {
@@ -366,6 +360,13 @@ function targetsOf(results) {
         value: `${w.maxPeakRssMb} MB`,
         met: w.maxPeakRssMb < TARGETS.largePeakRssMb,
       });
+    const D = F.daemonMemory;
+    if (D)
+      out.push({
+        target: `peak RSS < 300 MB, the daemon's own process (${D.services.toLocaleString('en-US')} services, the fake account in another process over HTTP, NODE_OPTIONS ${D.daemonNodeOptions || 'none'})`,
+        value: D.died ? `died after ${D.passesFinished} pass(es): ${D.died} (${D.peakRssMbBeforeDeath} MB)` : `${D.peakRssMb} MB`,
+        met: !D.died && D.peakRssMb < TARGETS.largePeakRssMb,
+      });
     const heal = F.rows['event-driven heal'];
     out.push({
       target: `event → healing UpdateService < 2 s (${at}, median of ${heal.runs.length}, resync 30 min away)`,
@@ -490,6 +491,24 @@ function renderFake(F) {
       ],
     );
   }
+  const D = F.daemonMemory;
+  if (D?.died)
+    rows.push([
+      `the daemon's own process (\`run --events-queue\`, NODE_OPTIONS ${D.daemonNodeOptions || 'none'}) against the fake account over HTTP`,
+      `died after ${D.passesFinished} pass(es): ${D.died}; peak RSS ${D.peakRssMbBeforeDeath} MB`,
+    ]);
+  else if (D)
+    rows.push(
+      [
+        `the daemon's own process (\`run --events-queue\`, NODE_OPTIONS ${D.daemonNodeOptions || 'none'}) against the fake account over HTTP (${D.eventsPerService} events a service): peak RSS (VmHWM)`,
+        `${D.peakRssMb} MB (after its first pass ${D.firstPass.peakRssMb} MB; after each warm pass ${D.warmPasses.map((w) => `${w.peakRssMb} MB`).join(', ')})`,
+      ],
+      [
+        `  its first pass; warm full passes: calls (lower bound ${D.lowerBoundCalls}), CPU (SDK, HTTP and JSON included), wall`,
+        `${D.firstPass.durationMs} ms, ${D.firstPass.awsCalls} calls, ${D.firstPass.cpuSecondsSinceStart} s CPU since start; ${D.warmPasses.map((w) => `${w.calls} calls ${w.cpuSeconds} s ${w.durationMs} ms`).join('; ')}`,
+      ],
+      ['  event → healing UpdateService (its CloudTrail event on the queue)', `${D.eventToUpdateServiceMs} ms`],
+    );
   lines.push(`| ${F.services.toLocaleString('en-US')} services, ${F.clusters} clusters, **in-memory gateway** (\`bench/fake-pass.mjs\`) | |`, '| --- | --- |');
   lines.push(...rows.map((r) => `| ${r.join(' | ')} |`));
   if (F.rows) lines.push('', `Reads an hour: ${F.rows.readsPerHour.formula}.`);

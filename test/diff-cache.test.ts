@@ -264,3 +264,61 @@ describe('the diff cache is bounded by the estate, not by the passes', () => {
     expect(cache.size).toBe(2);
   });
 });
+
+describe('the diff cache across a whole read (issue 19: one estate at a time)', () => {
+  it('forgetLive lets go of the last estate: no entry names a live record, and the next hit carries the new one', async () => {
+    const { fake, loaded } = await appliedEstate();
+    const cache = new DiffCache();
+    const firstLive = await read(fake, loaded);
+    const first = diffEstate(inputOf(loaded, firstLive), cache);
+    const entries = () => [...(cache as unknown as { entries: Map<string, { diff: { live?: unknown } }> }).entries.values()];
+    expect(entries().filter((e) => e.diff.live !== undefined)).toHaveLength(first.filter((d) => d.live).length);
+    cache.forgetLive();
+    expect(entries().filter((e) => e.diff.live !== undefined)).toHaveLength(0);
+    // what the last pass returned is not touched
+    expect(first.filter((d) => d.live)).toHaveLength(entries().length);
+    const secondLive = await read(fake, loaded);
+    const hitsBefore = cache.stats.hits;
+    const second = diffEstate(inputOf(loaded, secondLive), cache);
+    expect(cache.stats.hits - hitsBefore).toBe(first.length);
+    for (const d of second) if (d.kind === 'Service') expect(d.live).toBe(secondLive.services.get(d.id));
+    expect(second).toEqual(diffEstate(inputOf(loaded, secondLive)));
+  });
+});
+
+describe('a diff keeps both sides only where they differ', () => {
+  it('an in-sync resource has no `compared`; a drifted one has both sides', async () => {
+    const { fake, loaded } = await appliedEstate();
+    const inSync = diffEstate(inputOf(loaded, await read(fake, loaded)));
+    expect(inSync.every((d) => d.state === 'in-sync' && d.compared === undefined)).toBe(true);
+    await fake.forRegion(FAKE_REGION).updateService({ cluster: 'prod', service: 'api', desiredCount: 5 });
+    const drifted = diffEstate(inputOf(loaded, await read(fake, loaded))).find((d) => d.name === 'api' && d.kind === 'Service')!;
+    expect(drifted.state).toBe('drifted');
+    expect(drifted.compared?.live).toMatchObject({ desiredCount: 5 });
+    expect(drifted.compared?.desired).toMatchObject({ desiredCount: 1 });
+  });
+});
+
+describe('the diff cache holds one object for equal reads (issue 19: about 5 MB at 10,000 services)', () => {
+  it("the options, the account and a cluster read by many resources: one Read each; a resource's own reads differ", async () => {
+    const { fake, loaded } = await appliedEstate();
+    const cache = new DiffCache();
+    diffEstate(inputOf(loaded, await read(fake, loaded)), cache);
+    type Read = { source: string; key: string; fingerprint: string };
+    const entries = [...(cache as unknown as { entries: Map<string, { reads: Read[] }> }).entries.values()];
+    const byId = new Map<string, Set<Read>>();
+    for (const e of entries)
+      for (const r of e.reads) {
+        const id = `${r.source}|${r.key}|${r.fingerprint}`;
+        byId.set(id, (byId.get(id) ?? new Set()).add(r));
+      }
+    expect(byId.size).toBeGreaterThan(0);
+    for (const [id, objects] of byId) expect(objects.size, id).toBe(1);
+    // the two services both read the cluster prod: the same object
+    const services = [...(cache as unknown as { entries: Map<string, { reads: Read[] }> }).entries].filter(([id]) => id.startsWith('Service/'));
+    const clusterRead = (reads: Read[]) => reads.find((r) => r.source === 'clusters');
+    expect(services).toHaveLength(2);
+    expect(clusterRead(services[0]![1].reads)).toBeDefined();
+    expect(clusterRead(services[0]![1].reads)).toBe(clusterRead(services[1]![1].reads));
+  });
+});

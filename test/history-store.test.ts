@@ -4,6 +4,9 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { TaskDefinitionCache } from '../src/aws/index.js';
 import { HistoryStore } from '../src/daemon/history-store.js';
+import { annotateHistory, type PassRecord, passRecordOf } from '../src/report/history.js';
+import type { Report } from '../src/report/index.js';
+import { mulberry32 } from './seeded-random.js';
 
 describe('the state files', () => {
   it('history.jsonl keeps the last N passes, skips a torn line, and is compacted when it has grown far past N', async () => {
@@ -30,5 +33,30 @@ describe('the state files', () => {
     const second = new TaskDefinitionCache();
     expect(second.persistTo(file)).toBe(1);
     expect(second.get(arn)?.tags).toEqual({ a: '2' });
+  });
+});
+
+describe('the history in memory (issue 19: compact, one character a pass and resource)', () => {
+  it('annotates a report as the pass records it was given would, over random passes (seeded), and keeps the last N only', async () => {
+    const random = mulberry32(19);
+    const ids = ['Service/r/c/a', 'Service/r/c/b', 'TaskDefinition/r/a', 'Cluster/r/c', 'constructor'];
+    const states = ['in-sync', 'drifted', 'pending', 'missing'] as const;
+    const store = new HistoryStore(10);
+    const records: PassRecord[] = [];
+    const reportOf = (pass: number): Report =>
+      ({
+        generatedAt: `2026-12-01T00:00:${String(pass).padStart(2, '0')}Z`,
+        resources: ids.filter(() => random() < 0.8).map((id) => ({ id, state: states[Math.floor(random() * states.length)]! })),
+      }) as unknown as Report;
+    for (let pass = 1; pass <= 40; pass++) {
+      const report = reportOf(pass);
+      expect(annotateHistory(report, store)).toEqual(annotateHistory(report, records.slice(-10)));
+      const record = passRecordOf(report, pass);
+      records.push(record);
+      await store.append(record);
+      expect(store.all).toEqual(records.slice(-10));
+    }
+    expect(store.passes).toHaveLength(10);
+    expect(store.lastPass).toBe(40);
   });
 });

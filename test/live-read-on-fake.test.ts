@@ -28,6 +28,30 @@ describe('the live read on the in-memory gateway', () => {
     expect(estate.unreadable.size).toBe(0);
   });
 
+  it("keeps of a service's 100 events the latest 10 at the gateway (no ids), and of those the report's 5 and the rollout's (issue 19)", async () => {
+    const fake = new InMemoryGateways();
+    const gw = fake.forRegion(FAKE_REGION);
+    await seed(gw, 1);
+    // [API] Service.events: up to 100, newest first; a long-running service has 100
+    const events = Array.from({ length: 100 }, (_, i) => ({
+      id: `e-${i}`,
+      createdAt: new Date(Date.UTC(2026, 0, 1) - i * 3600_000),
+      message: `(service svc-01) event ${i}`,
+    }));
+    // ECS's words for a failed rollout (rollout.ts): kept past the report's five, as is a rollback
+    events[7]!.message = '(service svc-01) (deployment ecs-svc/123) deployment failed: tasks failed to start.';
+    events[8]!.message = '(service svc-01) rolling back to deployment ecs-svc/122.';
+    events[12]!.message = '(service svc-01) (deployment ecs-svc/100) deployment failed: tasks failed to start.';
+    gw.putServiceEvents('prod', 'svc-01', events);
+    const answered = (await gw.describeServices('prod', ['svc-01'])).services[0]!;
+    expect(answered.events).toEqual(events.slice(0, 10).map(({ createdAt, message }) => ({ createdAt, message })));
+    const estate = await readLiveEstate(fake, { controllerId: 'default', regions: [], desired: [cluster('prod')] });
+    const live = estate.services.get(`Service/${FAKE_REGION}/prod/svc-01`)!;
+    // the report's latest 5, then of the 10 read only the rollout judgement's (not the 13th: past the 10)
+    expect(live.events.map((e) => e.message)).toEqual([...events.slice(0, 5), events[7]!, events[8]!].map((e) => e.message));
+    expect(live.events[0]!.createdAt).toBe('2026-01-01T00:00:00.000Z');
+  });
+
   it('follows every page of ListClusters and ListTaskDefinitions', async () => {
     const fake = new InMemoryGateways({ pageSize: 2 });
     const gw = fake.forRegion(FAKE_REGION);

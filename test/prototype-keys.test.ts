@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { tagsFromList } from '../src/aws/index.js';
 import { orderManifest } from '../src/export/order.js';
 import { parseManifestText } from '../src/manifests/index.js';
+import { emptyRecord } from '../src/model/own-keys.js';
 import type { DesiredResource } from '../src/model/resource.js';
 import { planEstate } from '../src/pipeline/plan.js';
 import { buildReport } from '../src/report/build-report.js';
@@ -137,5 +138,18 @@ describe('keys named like Object.prototype members', () => {
       spec: { tags: Record<string, string> };
     };
     expect(Object.keys(ordered.spec.tags).sort()).toEqual([...KEYS].sort());
+  });
+});
+
+describe('emptyRecord (every map keyed by outside data)', () => {
+  it('has no prototype: each of those keys is its own, read, listed and serialized like any other', () => {
+    const r = emptyRecord<string>();
+    expect(Object.getPrototypeOf(r)).toBeNull();
+    for (const k of KEYS) expect(r[k]).toBeUndefined();
+    for (const k of KEYS) r[k] = `v-${k}`;
+    expect(Object.keys(r)).toEqual(KEYS);
+    expect(Object.getPrototypeOf(r)).toBeNull();
+    expect(JSON.parse(JSON.stringify(r))).toEqual(Object.fromEntries(KEYS.map((k) => [k, `v-${k}`])));
+    expect(Object.hasOwn(r, '__proto__')).toBe(true);
   });
 });

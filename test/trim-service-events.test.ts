@@ -5,7 +5,8 @@
 import { createServer, type Server } from 'node:http';
 import { DescribeServicesCommand, ECSClient, ListClustersCommand } from '@aws-sdk/client-ecs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SERVICE_EVENTS_KEPT, trimmedBody, trimServiceEventsMiddleware } from '../src/aws/trim-service-events.js';
+import { SERVICE_EVENTS_READ } from '../src/aws/ecs-api.js';
+import { trimmedBody, trimServiceEventsMiddleware } from '../src/aws/trim-service-events.js';
 
 function service(name: string, events: number) {
   return {
@@ -26,7 +27,7 @@ describe('trimmedBody', () => {
   it('keeps the newest events of each service and every other field as it was', () => {
     const out = JSON.parse(Buffer.from(trimmedBody(bytes(answer(100)))).toString('utf8'));
     const expected = answer(100);
-    expected.services[0]!.events = expected.services[0]!.events.slice(0, SERVICE_EVENTS_KEPT);
+    expected.services[0]!.events = expected.services[0]!.events.slice(0, SERVICE_EVENTS_READ);
     expect(out).toEqual(expected);
     expect(out.services[0].events.map((e: { id: string }) => e.id)).toEqual(Array.from({ length: 10 }, (_, k) => `e-${k}`));
   });
@@ -48,7 +49,7 @@ describe('trimServiceEventsMiddleware', () => {
     }
     const described = await trimServiceEventsMiddleware(raw(200, stream()), { commandName: 'DescribeServicesCommand' })({});
     const body = (described.response as { body: Uint8Array }).body;
-    expect(JSON.parse(Buffer.from(body).toString('utf8')).services[0].events).toHaveLength(SERVICE_EVENTS_KEPT);
+    expect(JSON.parse(Buffer.from(body).toString('utf8')).services[0].events).toHaveLength(SERVICE_EVENTS_READ);
     const other = stream();
     expect(((await trimServiceEventsMiddleware(raw(200, other), { commandName: 'DescribeClustersCommand' })({})).response as { body: unknown }).body).toBe(
       other,

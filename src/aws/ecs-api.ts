@@ -100,12 +100,28 @@ export function splitDescribedClusters(r: { clusters?: LiveCluster[] | undefined
   return { clusters: found, missing };
 }
 
-/** One DescribeServices answer, read as DescribeClusters' is: `failures` (MISSING) and INACTIVE services are missing; DRAINING ones are found. */
+/**
+ * The service events the controller reads (the rollout judgement looks for a failed
+ * deployment among them, the report shows the latest 5), newest first. ECS answers up to
+ * 100 ([API] Service.events: "A maximum of 100 of the latest events are displayed"), and a
+ * long-running service has 100 (a steady state is logged every few hours): at 10,000
+ * services, 1,000,000 event objects a pass, most of a DescribeServices answer's bytes and,
+ * held until a region's services were all read, the daemon's peak heap (issue 19).
+ */
+export const SERVICE_EVENTS_READ = 10;
+
+/**
+ * One DescribeServices answer, read as DescribeClusters' is: `failures` (MISSING) and INACTIVE services are missing; DRAINING ones are found.
+ * Only the latest SERVICE_EVENTS_READ events of each are kept, without their ids (nothing reads them).
+ */
 export function splitDescribedServices(r: { services?: LiveService[] | undefined; failures?: DescribeFailure[] | undefined }): {
   services: LiveService[];
   missing: string[];
 } {
   const { found, missing } = splitDescribed(r.services, r.failures, (s) => s.serviceName ?? '');
+  for (const s of found)
+    if (s.events)
+      s.events = s.events.slice(0, SERVICE_EVENTS_READ).map((e) => ({ ...(e.createdAt ? { createdAt: e.createdAt } : {}), message: e.message ?? '' }));
   return { services: found, missing };
 }
 

@@ -5,6 +5,7 @@ export {
   ECS_SCALABLE_DIMENSION,
   nameFromArn,
   PAGE,
+  SERVICE_EVENTS_READ,
   splitDescribedClusters,
   splitDescribedServices,
   tagsFromList,

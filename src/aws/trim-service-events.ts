@@ -10,8 +10,7 @@
  * only the newest events costs a little over that JSON.parse.
  */
 
-/** Events kept a service, newest first as ECS lists them (the rollout judgement reads 10, the report 5). */
-export const SERVICE_EVENTS_KEPT = 10;
+import { SERVICE_EVENTS_READ } from './ecs-api.js';
 
 type Next = (args: unknown) => Promise<{ response: unknown; output?: unknown }>;
 
@@ -36,7 +35,7 @@ export function trimServiceEventsMiddleware(next: Next, context: { commandName?:
   };
 }
 
-/** The answer's JSON with each service's events cut to the newest SERVICE_EVENTS_KEPT, or the bytes as they were. */
+/** The answer's JSON with each service's events cut to the newest SERVICE_EVENTS_READ, or the bytes as they were. */
 export function trimmedBody(bytes: Uint8Array): Uint8Array {
   let answer: unknown;
   try {
@@ -49,8 +48,8 @@ export function trimmedBody(bytes: Uint8Array): Uint8Array {
   let trimmed = false;
   for (const s of services) {
     const events = (s as { events?: unknown } | null)?.events;
-    if (Array.isArray(events) && events.length > SERVICE_EVENTS_KEPT) {
-      (s as { events: unknown[] }).events = events.slice(0, SERVICE_EVENTS_KEPT);
+    if (Array.isArray(events) && events.length > SERVICE_EVENTS_READ) {
+      (s as { events: unknown[] }).events = events.slice(0, SERVICE_EVENTS_READ);
       trimmed = true;
     }
   }

@@ -309,7 +309,7 @@ export class Manager {
     this.metrics.observePass(result.durationSeconds, result.ok);
     const pass = result.pass;
     if (!pass) return;
-    const report = annotateHistory(pass.report, this.history.all);
+    const report = annotateHistory(pass.report, this.history);
     this.lastReport = report;
     await this.history.append(passRecordOf(pass.report, passId)).catch((err: unknown) => log.warn({ err }, 'cannot append to the history file'));
     if (this.notifier) {

@@ -244,7 +244,12 @@ export class EstateReconciler implements Reconciler {
    * whole estate. Nothing known yet, or a region unreadable last time: the whole estate is read.
    */
   private async targetedLiveFor(request: ReconcileRequest, desired: readonly DesiredResource[]): Promise<LiveEstate | undefined> {
-    if (request.scope === 'full' || !this.lastLive || this.lastLive.unreadable.size) return undefined;
+    if (request.scope === 'full' || !this.lastLive || this.lastLive.unreadable.size) {
+      // the whole estate is read again: the last one is let go first, so a pass never holds
+      // two (issue 19: at 10,000 services one is about 60 MB of the heap)
+      this.lastLive = undefined;
+      return undefined;
+    }
     const changed = desired.filter((d) => this.lastDesired.get(resourceId(d)) !== d || this.dirty.has(resourceId(d)));
     const refs: EventTarget[] = [...changed, ...request.targets];
     // a resync slice carries the cycle's page cursors on to the next slice; what changed
@@ -255,6 +260,7 @@ export class EstateReconciler implements Reconciler {
     try {
       return await refreshLiveResources(this.opts.gateways, this.lastLive, refs, this.opts.controllerId, cycle);
     } catch {
+      this.lastLive = undefined;
       return undefined; // the full read says why
     }
   }

@@ -51,7 +51,7 @@ export interface ResourceDiff {
   /** user tags wanted (without ownership tags) */
   targetTags?: Record<string, string>;
   live?: LiveResource;
-  /** both sides as the diff compared them (normalized; tags as a map): what `diff` prints; absent when nothing live was compared */
+  /** both sides as the diff compared them (normalized; tags as a map): what `diff` prints; absent when nothing live was compared or nothing differs */
   compared?: { live: Record<string, unknown>; desired: Record<string, unknown> };
   desiredHash?: string;
   appliedHash?: string;

@@ -5,7 +5,14 @@
  * (on a plain object, `tags.constructor` is a function and `out.__proto__ = "x"` is lost).
  */
 export function emptyRecord<T>(): Record<string, T> {
-  return Object.create(null) as Record<string, T>;
+  // An ordinary object given a null prototype, not Object.create(null): V8 keeps an
+  // Object.create(null) object in dictionary mode (a hash table of at least about 160 bytes,
+  // however few its keys), while this one keeps fast properties and a shape shared with
+  // every record of the same keys. The same null prototype (no inherited key; "__proto__"
+  // an own key like any other); a third of the memory and faster reads. Every normalized
+  // spec, tag map and projection is built of these: at 10,000 services, about 30 MB of the
+  // daemon's heap (issue 19; 200,000 small records: 67 MB against 19 MB).
+  return Object.setPrototypeOf({}, null) as Record<string, T>;
 }
 
 /** The tags (or any string map) sorted by key, or undefined when there are none: a manifest writes no empty map. */

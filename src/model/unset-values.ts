@@ -13,6 +13,8 @@
 // an environment variable set to the empty string is meaningful (amazon-ecs-agent
 // PR #3797, aws-actions/amazon-ecs-deploy-task-definition PR #224).
 
+import { emptyRecord } from './own-keys.js';
+
 const FREE_FORM_MAPS = new Set(['dockerLabels', 'options', 'driverOpts', 'labels', 'tags', 'hookDetails']);
 
 /** Path segments as written by the walkers: keys joined by dots, list items as `[]`. */
@@ -33,7 +35,7 @@ export function dropUnsetValues(value: unknown, path = ''): unknown {
   if (Array.isArray(value)) return value.map((item) => dropUnsetValues(item, `${path}[]`));
   if (!isPlainObject(value)) return value;
   // null prototype: a "__proto__" key (a tag, a label) is kept as a key (src/model/own-keys.ts)
-  const out: Record<string, unknown> = Object.create(null);
+  const out: Record<string, unknown> = emptyRecord();
   for (const [key, child] of Object.entries(value)) {
     const childPath = path === '' ? key : `${path}.${key}`;
     if (child === null || child === undefined) continue;

@@ -193,6 +193,8 @@ async function reconcilePass(manifests: ManifestSource | LoadResult, opts: PassO
   const load = await refuseForeignClusterAccounts(selectShard(wholeLoad, opts.clusters), opts.gateways);
   const problems: Problem[] = [...load.problems];
   const given = typeof opts.live === 'function' ? await opts.live(load.resources) : opts.live;
+  // a whole read: the cache's diffs let go of the last estate before the new one is read
+  if (!given) opts.diffCache?.forgetLive();
   const live =
     given ??
     (await readLiveEstate(opts.gateways, {

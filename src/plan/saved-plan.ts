@@ -9,6 +9,7 @@
 import { z } from 'zod';
 import { specHash } from '../diff/hash.js';
 import type { ResourceDiff } from '../diff/types.js';
+import { emptyRecord } from '../model/own-keys.js';
 import type { ActionKind, Plan, PlannedAction } from './types.js';
 
 const SAVED_PLAN_VERSION = 1;
@@ -44,7 +45,7 @@ export type SavedPlanOptions = SavedPlan['options'];
 
 /** Every resource the plan judged, not only those with actions: a manifest edited since, or a drift since, refuses the apply too. */
 function fingerprints(diffs: readonly ResourceDiff[]): SavedPlan['resources'] {
-  const out: SavedPlan['resources'] = Object.create(null) as SavedPlan['resources'];
+  const out: SavedPlan['resources'] = emptyRecord() as SavedPlan['resources'];
   for (const d of diffs) {
     if (Object.hasOwn(out, d.id)) continue;
     out[d.id] = {

@@ -13,6 +13,7 @@
  */
 import { createHmac, randomBytes } from 'node:crypto';
 import { nameKeyOf } from '../diff/field-diff.js';
+import { emptyRecord } from '../model/own-keys.js';
 
 export const DEFAULT_REDACT_PATTERNS = ['PASSWORD', 'SECRET', 'TOKEN', 'KEY', 'CREDENTIAL'];
 
@@ -94,7 +95,7 @@ export class Redactor {
     }
     if (value && typeof value === 'object') {
       const obj = value as Record<string, unknown>;
-      const out: Record<string, unknown> = Object.create(null);
+      const out: Record<string, unknown> = emptyRecord();
       const pairIsSensitive = typeof obj.name === 'string' && Object.hasOwn(obj, 'name') && this.isSensitiveName(obj.name);
       const isStringMap = STRING_MAP_KEYS.has(parentKey);
       for (const [k, v] of Object.entries(obj)) {

@@ -4,12 +4,13 @@
  * `diff`. Lists keep their order: the normalized projection already sorted the
  * order-free ones (environment, secrets, tags) and the others mean their order.
  */
+import { emptyRecord } from '../model/own-keys.js';
 import { yaml } from '../model/yaml-package.js';
 
 function withSortedKeys(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(withSortedKeys);
   if (value && typeof value === 'object') {
-    const out: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
+    const out: Record<string, unknown> = emptyRecord() as Record<string, unknown>;
     for (const k of Object.keys(value).sort()) out[k] = withSortedKeys((value as Record<string, unknown>)[k]);
     return out;
   }

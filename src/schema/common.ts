@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { emptyRecord } from '../model/own-keys.js';
 
 /** A whole number in [min, max] (max optional). */
 export function int(min: number, max?: number) {
@@ -25,7 +26,7 @@ const PROTO_KEY_STAND_IN = '\u0000__proto__';
 
 /** After validation: the map's stand-in key back to "__proto__", in a null-prototype map. */
 export function restoreProtoKeys<T>(m: Record<string, T>): Record<string, T> {
-  const out: Record<string, T> = Object.create(null);
+  const out: Record<string, T> = emptyRecord();
   for (const [k, v] of Object.entries(m)) out[k === PROTO_KEY_STAND_IN ? '__proto__' : k] = v;
   return out;
 }
@@ -38,7 +39,7 @@ export function ownKeysRecord<V extends z.ZodType>(value: V) {
 export function standInProtoKeys(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(standInProtoKeys);
   if (value === null || typeof value !== 'object') return value;
-  const out: Record<string, unknown> = Object.create(null);
+  const out: Record<string, unknown> = emptyRecord();
   for (const [k, v] of Object.entries(value)) out[k === '__proto__' ? PROTO_KEY_STAND_IN : k] = standInProtoKeys(v);
   return out;
 }

@@ -303,6 +303,17 @@ export class InMemoryGateway implements Gateway {
     svc.deployments = (svc.deployments ?? []).filter((d) => d.status === 'PRIMARY').map((d) => ({ ...d, rolloutState: 'COMPLETED' }));
   }
 
+  /**
+   * Gives a service the event stream ECS keeps for it ([API] Service.events: "A maximum of
+   * 100 of the latest events are displayed"; newest first): the fake logs none of its own,
+   * a long-running service in a real account has 100 (bench/fake-aws-server.mjs).
+   */
+  putServiceEvents(cluster: string, name: string, events: NonNullable<LiveService['events']>): void {
+    const svc = this.state.services.get(cluster)?.get(name)?.service;
+    if (!svc) throw new Error(`no service ${cluster}/${name}`);
+    svc.events = events.slice(0, 100);
+  }
+
   /** What ECS holds now (copies), for assertions. */
   cluster(name: string): LiveCluster | undefined {
     const c = this.state.clusters.get(name);

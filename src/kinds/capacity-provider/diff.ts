@@ -112,7 +112,8 @@ export function diffCapacityProvider(
     live,
     target,
     targetTags,
-    compared: { live: { ...live.spec, tags: userTags(live.tags) }, desired: { ...target, tags: targetTags } },
+    // both sides only where they differ (`diff` prints no others)
+    ...(diffs.length ? { compared: { live: { ...live.spec, tags: userTags(live.tags) }, desired: { ...target, tags: targetTags } } } : {}),
     ...(appliedHash ? { appliedHash } : {}),
     staleHash: state === 'in-sync' && (appliedHash !== desiredHash || staleRepository(live.tags, input)),
   };

@@ -51,7 +51,8 @@ export function diffCluster(d: DesiredResource, id: string, liveOrNone: LiveClus
     live,
     target,
     targetTags,
-    compared: { live: { ...normalizeCluster(live.spec), tags: userTags(live.tags) }, desired: { ...target, tags: targetTags } },
+    // both sides only where they differ (`diff` prints no others)
+    ...(diffs.length ? { compared: { live: { ...normalizeCluster(live.spec), tags: userTags(live.tags) }, desired: { ...target, tags: targetTags } } } : {}),
     ...(appliedHash ? { appliedHash } : {}),
     staleHash: state === 'in-sync' && (appliedHash !== desiredHash || staleRepository(live.tags, input)),
   };

@@ -145,10 +145,24 @@ export function diffService(d: DesiredResource, id: string, liveOrNone: LiveServ
   const state = rollout.degraded ? 'degraded' : plainState;
   const tdChange = diffs.find((c) => c.path === 'taskDefinition');
   const liveTd = tdChange ? tdChange.live : revisionLabel(primary);
-  const compared = {
-    live: { ...liveNormalized, taskDefinition: liveTd, ...(live.scaling ? { autoScaling: normalizeScaling(live.scaling) } : {}), tags: userTags(live.tags) },
-    desired: { ...target, taskDefinition: tdChange ? tdChange.desired : liveTd, ...(targetScaling ? { autoScaling: targetScaling } : {}), tags: targetTags },
-  };
+  // both sides only where they differ (`diff` prints no others): an in-sync estate's cached
+  // diffs keep no second copy of every spec (issue 19: about 2 KB a service)
+  const compared = diffs.length
+    ? {
+        live: {
+          ...liveNormalized,
+          taskDefinition: liveTd,
+          ...(live.scaling ? { autoScaling: normalizeScaling(live.scaling) } : {}),
+          tags: userTags(live.tags),
+        },
+        desired: {
+          ...target,
+          taskDefinition: tdChange ? tdChange.desired : liveTd,
+          ...(targetScaling ? { autoScaling: targetScaling } : {}),
+          tags: targetTags,
+        },
+      }
+    : undefined;
   const replacementFields = diffs.length ? replacementNeeded(liveNormalized, target) : [];
   // The record of the revision it runs (model/revision-record.ts): written, or brought up to date, at apply.
   const recordHash = td?.recordHash;
@@ -167,7 +181,7 @@ export function diffService(d: DesiredResource, id: string, liveOrNone: LiveServ
     live,
     target,
     targetTags,
-    compared,
+    ...(compared ? { compared } : {}),
     ...(targetScaling ? { targetScaling } : {}),
     ...(appliedHash ? { appliedHash } : {}),
     // without its task definition's hash the service's own cannot be written

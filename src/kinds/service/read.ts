@@ -5,7 +5,7 @@
  * region's auto scaling in three whole-namespace reads. The clusters' capacity by provider
  * is read here too: it counts the services' tasks.
  */
-import { type Gateway as AwsGateway, nameFromArn, type LiveService as SdkService, tagsFromList } from '../../aws/index.js';
+import { type Gateway as AwsGateway, nameFromArn, type LiveService as SdkService, SERVICE_EVENTS_READ, tagsFromList } from '../../aws/index.js';
 import { projectLiveService } from '../../diff/projection.js';
 import type { Json, LiveDeployment, LiveRevision, LiveService } from '../../model/live.js';
 import { resourceId, TAG } from '../../model/resource.js';
@@ -14,6 +14,8 @@ import { readClusterCapacity } from '../cluster/capacity.js';
 import type { LiveReadScope, NamedReadScope } from '../kind.js';
 import { readRevision, revisionsRecordedOn } from '../task-definition/read.js';
 import { readOwnCodeDeployDeployment } from './codedeploy.js';
+import { SERVICE_EVENTS_REPORTED } from './report.js';
+import { isRolloutEvent } from './rollout.js';
 import { readScalingInCycle, readScalingOf, scalingFromApi, scalingResourceId } from './scaling-read.js';
 import { readServiceTasks, rolloutUnderWay } from './tasks.js';
 
@@ -50,7 +52,13 @@ function toLiveService(svc: SdkService, cluster: string, region: string): LiveSe
     runningCount: svc.runningCount ?? 0,
     pendingCount: svc.pendingCount ?? 0,
     deployments,
-    events: (svc.events ?? []).slice(0, 10).map((e) => ({ ...(iso(e.createdAt) ? { createdAt: iso(e.createdAt) } : {}), message: e.message ?? '' })),
+    // the report's latest few, and of the rest read only those the rollout judgement looks
+    // for (a failed deployment, a rollback): at 10,000 services each event kept is about
+    // 1.7 MB of the daemon's heap (issue 19)
+    events: (svc.events ?? [])
+      .slice(0, SERVICE_EVENTS_READ)
+      .filter((e, i) => i < SERVICE_EVENTS_REPORTED || isRolloutEvent(e.message ?? ''))
+      .map((e) => ({ ...(iso(e.createdAt) ? { createdAt: iso(e.createdAt) } : {}), message: e.message ?? '' })),
   };
 }
 
@@ -59,15 +67,33 @@ function primaryArnOf(svc: SdkService): string | undefined {
   return primary?.taskDefinition || svc.taskDefinition || undefined;
 }
 
+/**
+ * A DescribeServices answer as soon as it comes, before the next one is read: the live
+ * record, and of the answer only what the rest of the read takes (the revision it runs,
+ * where its tasks run). A region's answers are not kept whole until all are read (issue
+ * 19: at 10,000 services, tens of MB of the SDK's objects held across the read).
+ */
+interface DescribedService {
+  cluster: string;
+  live: LiveService;
+  primaryArn: string | undefined;
+  svc: { capacityProviderStrategy?: unknown; launchType?: unknown; runningCount?: number | undefined };
+}
+
+function described(svc: SdkService, cluster: string, region: string): DescribedService {
+  return {
+    cluster,
+    live: toLiveService(svc, cluster, region),
+    primaryArn: primaryArnOf(svc),
+    svc: { capacityProviderStrategy: svc.capacityProviderStrategy, launchType: svc.launchType, runningCount: svc.runningCount },
+  };
+}
+
 async function serviceFromApi(
   gw: AwsGateway,
-  svc: SdkService,
-  cluster: string,
-  region: string,
+  { cluster, live, primaryArn }: DescribedService,
   recorded?: ReadonlyMap<string, LiveRevision>,
 ): Promise<LiveService> {
-  const live = toLiveService(svc, cluster, region);
-  const primaryArn = primaryArnOf(svc);
   if (primaryArn) {
     const rec = recordedRevisionOf(live.tags, primaryArn);
     live.primaryRevision =
@@ -110,12 +136,12 @@ export async function readServices(gw: AwsGateway, region: string, scope: LiveRe
   const clusters = [...(scope.estate?.clusters.values() ?? [])].filter((c) => c.region === region);
   const serviceClusters = new Set(clusters.map((c) => c.name));
   // Services: all of each relevant cluster, 10 a call with tags.
-  const services: Array<{ cluster: string; svc: SdkService }> = [];
+  const services: DescribedService[] = [];
   for (const cluster of [...serviceClusters].sort()) {
     const arns = await gw.listServiceArns(cluster);
     if (arns.length === 0) continue;
     const r = await gw.describeServices(cluster, arns);
-    for (const svc of r.services) services.push({ cluster, svc });
+    for (const svc of r.services) services.push(described(svc, cluster, region));
   }
   // Managed services in clusters no manifest names and this controller does not own (an
   // external cluster given by ARN, say) are found by their own managed-by tag: listing only
@@ -128,14 +154,14 @@ export async function readServices(gw: AwsGateway, region: string, scope: LiveRe
   }
   for (const [cluster, names] of [...elsewhere].sort(([a], [b]) => a.localeCompare(b))) {
     const r = await gw.describeServices(cluster, names);
-    for (const svc of r.services) if (tagsFromList(svc.tags)[TAG.managedBy] === scope.controllerId) services.push({ cluster, svc });
+    for (const svc of r.services) if (tagsFromList(svc.tags)[TAG.managedBy] === scope.controllerId) services.push(described(svc, cluster, region));
   }
   scope.progress?.(`${region}: ${services.length} service(s)`);
   // Capacity by provider for the report (container instances only where a cluster has some)
   // the providers' managed scaling targets come from the CapacityProvider read (readAfter)
   if (scope.estate) await readClusterCapacity(gw, clusters, services, scope.estate);
 
-  const recorded = revisionsRecordedOn(services.map(({ svc }) => ({ tags: tagsFromList(svc.tags) })));
+  const recorded = revisionsRecordedOn(services.map(({ live }) => live));
 
   // Auto scaling: the region's whole ECS namespace in three paginated reads.
   const targets = services.length ? await gw.listScalableTargets() : [];
@@ -155,9 +181,9 @@ export async function readServices(gw: AwsGateway, region: string, scope: LiveRe
   const actionsById = group(actions);
 
   const out: LiveService[] = [];
-  for (const { cluster, svc } of services) {
-    const live = await serviceFromApi(gw, svc, cluster, region, recorded);
-    const scalingId = scalingResourceId(cluster, live.name);
+  for (const d of services) {
+    const live = await serviceFromApi(gw, d, recorded);
+    const scalingId = scalingResourceId(d.cluster, live.name);
     const target = targetById.get(scalingId);
     if (target) live.scaling = scalingFromApi(target, policiesById.get(scalingId) ?? [], actionsById.get(scalingId) ?? []);
     out.push(live);
@@ -194,7 +220,7 @@ export async function readNamedServices(gw: AwsGateway, region: string, scope: N
     for (const name of names) {
       const svc = r.services.find((s) => s.serviceName === name);
       if (!svc) continue;
-      const live = await serviceFromApi(gw, svc, cluster, region, new Map());
+      const live = await serviceFromApi(gw, described(svc, cluster, region), new Map());
       const liveScaling = scaling.get(scalingResourceId(cluster, name));
       if (liveScaling) live.scaling = liveScaling;
       out.push(live);

@@ -6,6 +6,9 @@ import { serviceCapacityProviders } from '../cluster/capacity.js';
 import { isOurDeployment, primaryDeployment, revisionLabel } from './rollout.js';
 import { TASK_STATES, tasksByStatus } from './tasks.js';
 
+/** The latest events a service's report shows (the live read keeps these and the rollout judgement's: read.ts). */
+export const SERVICE_EVENTS_REPORTED = 5;
+
 export const ReportScalingSchema = z.object({
   desiredCount: z.number(),
   minCapacity: z.number().optional(),
@@ -89,7 +92,7 @@ export function serviceHealth(s: LiveService): ServiceHealth {
       .filter((t) => t.stoppedReason)
       .slice(0, 5)
       .map((t) => ({ task: t.arn.slice(t.arn.lastIndexOf('/') + 1), reason: t.stoppedReason!, ...(t.stoppedAt ? { stoppedAt: t.stoppedAt } : {}) })),
-    events: s.events.slice(0, 5).map((e) => ({ ...(e.createdAt ? { at: e.createdAt } : {}), message: e.message })),
+    events: s.events.slice(0, SERVICE_EVENTS_REPORTED).map((e) => ({ ...(e.createdAt ? { at: e.createdAt } : {}), message: e.message })),
     ...(s.codeDeployDeployment
       ? {
           codeDeployDeployment: {

@@ -81,6 +81,14 @@ function failedDeploymentOfOurs(live: LiveService, d: DesiredResource | undefine
  * "(service NAME) rolling back to deployment ID."). Only while the service runs another
  * revision than the one this controller gave it and none of ours is listed.
  */
+const DEPLOYMENT_FAILED = /\(deployment (\S+)\) deployment failed(?:: (.*))?/;
+const ROLLING_BACK = /rolling back to deployment/;
+
+/** An event the rollout judgement reads (a failed deployment, a rollback): the live read keeps these past the report's few. */
+export function isRolloutEvent(message: string): boolean {
+  return DEPLOYMENT_FAILED.test(message) || ROLLING_BACK.test(message);
+}
+
 function failureFromEvents(
   live: LiveService,
   d: DesiredResource | undefined,
@@ -89,14 +97,14 @@ function failureFromEvents(
   const started = live.tags[TAG.deployment];
   if (!ours || !started || live.deployments.some((dep) => dep.taskDefinitionArn === ours)) return undefined;
   for (const e of live.events) {
-    const m = /\(deployment (\S+)\) deployment failed(?:: (.*))?/.exec(e.message);
+    const m = DEPLOYMENT_FAILED.exec(e.message);
     // only the deployment this controller started (recorded at apply): an older failure's events stay listed for long
     if (m && m[1] === started)
       return {
         deploymentId: m[1]!,
         reason: m[2] ? `deployment failed: ${m[2]}` : 'deployment failed',
         ...(e.createdAt ? { at: e.createdAt } : {}),
-        rolledBack: live.events.some((x) => /rolling back to deployment/.test(x.message)),
+        rolledBack: live.events.some((x) => ROLLING_BACK.test(x.message)),
       };
   }
   return undefined;

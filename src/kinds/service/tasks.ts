@@ -15,6 +15,7 @@
  */
 import type { Gateway as AwsGateway } from '../../aws/index.js';
 import type { LiveService, LiveServiceTask } from '../../model/live.js';
+import { emptyRecord } from '../../model/own-keys.js';
 
 /** The lastStatus values in a task's life, in order ([API] Task lifecycle); others (PROVISIONING, DEPROVISIONING, ...) are counted as given. */
 export const TASK_STATES = ['PENDING', 'RUNNING', 'STOPPING', 'STOPPED'] as const;
@@ -66,7 +67,7 @@ export function rolloutUnderWay(live: Pick<LiveService, 'deployments' | 'codeDep
 
 /** Tasks by last status, the four of a task's life always present. */
 export function tasksByStatus(tasks: readonly Pick<LiveServiceTask, 'lastStatus'>[]): Record<string, number> {
-  const counts: Record<string, number> = Object.create(null);
+  const counts: Record<string, number> = emptyRecord();
   for (const s of TASK_STATES) counts[s] = 0;
   for (const t of tasks) counts[t.lastStatus] = (counts[t.lastStatus] ?? 0) + 1;
   return { ...counts };

@@ -116,7 +116,10 @@ export function diffTaskDefinition(
       live,
       target,
       targetTags,
-      compared: { live: { ...currentNormalized.normalized, tags: userTags(current.tags) }, desired: { ...target, tags: targetTags } },
+      // both sides only where they differ (`diff` prints no others): an in-sync estate keeps no second copy (issue 19)
+      ...(diffs.length
+        ? { compared: { live: { ...currentNormalized.normalized, tags: userTags(current.tags) }, desired: { ...target, tags: targetTags } } }
+        : {}),
       ...(appliedHash ? { appliedHash } : {}),
       staleHash: stale,
       ...(unresolved.length ? { unresolvedRevisions: unresolved } : {}),

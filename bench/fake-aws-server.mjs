@@ -84,12 +84,19 @@ function hashOf(s) {
   for (let i = 0; i < s.length; i++) h = (Math.imul(h, 31) + s.charCodeAt(i)) | 0;
   return h;
 }
+// The fake gateway's describeServices answers as the controller's gateway does, its events
+// already cut to the 10 it reads (splitDescribedServices); ECS sends all of them, so the
+// wire answer here carries the whole list again (the SDK's deserializer and the controller's
+// trim before it, src/aws/trim-service-events.ts, are part of what this bench measures).
+const eventsOnTheWire = new Map();
 if (eventsPerService > 0)
   for (const clusterArn of await gw.listClusterArns()) {
     const cluster = clusterArn.slice(clusterArn.lastIndexOf('/') + 1);
     for (const arn of await gw.listServiceArns(cluster)) {
       const name = arn.slice(arn.lastIndexOf('/') + 1);
-      gw.putServiceEvents(cluster, name, serviceEvents(name, eventsPerService));
+      const events = serviceEvents(name, eventsPerService);
+      gw.putServiceEvents(cluster, name, events);
+      eventsOnTheWire.set(`${cluster}/${name}`, events);
     }
   }
 
@@ -141,7 +148,10 @@ const ecs = {
     const cluster = nameOf(i.cluster ?? 'default');
     const r = await gw.describeServices(cluster, i.services);
     // [ECS] DescribeServices: tags only with include TAGS
-    const services = i.include?.includes('TAGS') ? r.services : r.services.map(({ tags: _t, ...s }) => s);
+    const services = (i.include?.includes('TAGS') ? r.services : r.services.map(({ tags: _t, ...s }) => s)).map((s) => {
+      const events = eventsOnTheWire.get(`${cluster}/${s.serviceName}`);
+      return events ? { ...s, events } : s;
+    });
     return { services, failures: failuresOf('service', cluster, r.missing) };
   },
   async ListTaskDefinitions(i) {

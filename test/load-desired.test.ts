@@ -51,5 +51,9 @@ describe('the one load path', () => {
     const third = await loadDesired(source({ vars: ['TAG=1'], cache }));
     expect(byName(third, 'prod')).not.toBe(byName(first, 'prod'));
     expect(byName(third, 'web')).toBe(byName(first, 'web'));
+    // the same text read with other variables is parsed again
+    const fourth = await loadDesired(source({ vars: ['TAG=2'], cache }));
+    expect(byName(fourth, 'web')).not.toBe(byName(first, 'web'));
+    expect(byName(fourth, 'prod')).not.toBe(byName(third, 'prod'));
   });
 });

@@ -35,18 +35,30 @@ export interface LoadOptions {
  * Parsed files by path, text, region and variables. A daemon re-reads the folder every
  * pass; re-parsing a thousand unchanged files was most of a quiet pass's CPU and garbage.
  */
+/**
+ * A parsed file, by its text and what else its parse read (the region, the variables).
+ * Kept apart, not as one `context + text` key: that string, flattened on its first
+ * comparison, was a second copy of every file's text (13 MB at 10,000 services).
+ */
+interface ParseCacheEntry {
+  text: string;
+  context: string;
+  parsed: ParsedFile;
+}
+
 export class ParseCache {
-  private entries = new Map<string, { key: string; parsed: ParsedFile }>();
+  private entries = new Map<string, ParseCacheEntry>();
   /** the files' texts by stat: an unchanged file is not even read again (files.ts) */
   readonly texts = new FileTexts();
 
-  get(file: string, key: string): ParsedFile | undefined {
+  get(file: string, text: string, context: string): ParsedFile | undefined {
     const e = this.entries.get(file);
-    return e && e.key === key ? e.parsed : undefined;
+    // an unchanged file's text is the very string FileTexts kept: the comparison is by reference
+    return e && e.text === text && e.context === context ? e.parsed : undefined;
   }
 
   /** Keeps only the files seen in the last load. */
-  replace(next: Map<string, { key: string; parsed: ParsedFile }>): void {
+  replace(next: Map<string, ParseCacheEntry>): void {
     this.entries = next;
   }
 }
@@ -68,12 +80,11 @@ export function loadManifestTexts(
   const invalid: InvalidResource[] = readProblems.filter((p) => p.file).map((p) => ({ source: { file: p.file!, line: p.line ?? 1, column: p.column ?? 1 } }));
   const all: DesiredResource[] = [];
   const varsKey = opts.cache ? `${opts.defaultRegion}\u0000${variablesKey(ctx.vars)}` : '';
-  const seen = new Map<string, { key: string; parsed: ParsedFile }>();
+  const seen = new Map<string, ParseCacheEntry>();
   files.forEach((f, i) => {
-    const key = opts.cache ? `${varsKey}\u0000${f.text}` : '';
     // the parsed model is shared with the cache: nothing downstream mutates it
-    const parsed = preParsed?.[i] ?? opts.cache?.get(f.file, key) ?? parseManifestText(f.file, f.text, ctx);
-    if (opts.cache) seen.set(f.file, { key, parsed });
+    const parsed = preParsed?.[i] ?? opts.cache?.get(f.file, f.text, varsKey) ?? parseManifestText(f.file, f.text, ctx);
+    if (opts.cache) seen.set(f.file, { text: f.text, context: varsKey, parsed });
     all.push(...parsed.resources);
     invalid.push(...parsed.invalid);
     problems.push(...parsed.problems);

@@ -130,6 +130,17 @@ export function startDaemon(dir: string, extra: string[] = []): DaemonProcess {
   return new DaemonProcess(child);
 }
 
+/** Probes until `ok` holds (every `pollMs`), or throws after `timeoutMs` with the last value. */
+export async function until<T>(probe: () => Promise<T>, ok: (v: T) => boolean, timeoutMs: number, what: string, pollMs = 100): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await probe();
+    if (ok(v)) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; last value ${JSON.stringify(v)}`);
+    await new Promise((r) => setTimeout(r, pollMs));
+  }
+}
+
 export const isPass = (l: LogLine) => typeof l.passId === 'number' && l.msg.startsWith('pass ');
 
 /** A local webhook endpoint on 127.0.0.1 (--notify-webhook): each posted body is handed to `onBody`, answered 200. */

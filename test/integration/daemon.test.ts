@@ -4,7 +4,7 @@ import { readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DescribeServicesCommand, UpdateServiceCommand } from '@aws-sdk/client-ecs';
 import { afterAll, describe, expect, it } from 'vitest';
-import { type DaemonProcess, isPass, startDaemon } from './daemon-helpers.js';
+import { type DaemonProcess, isPass, startDaemon, until } from './daemon-helpers.js';
 import { ecsClient, reconcile, scratchManifests, states } from './reconcile-helpers.js';
 
 /** Minimal Prometheus text-format parser: every sample line must parse. */
@@ -22,16 +22,6 @@ function parsePrometheus(text: string): Map<string, number> {
 async function desiredCountOf(cluster: string, service: string): Promise<number | undefined> {
   const r = await ecsClient().send(new DescribeServicesCommand({ cluster, services: [service] }));
   return r.services?.[0]?.desiredCount;
-}
-
-async function until<T>(probe: () => Promise<T>, ok: (v: T) => boolean, timeoutMs: number, what: string): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe();
-    if (ok(v)) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; last value ${JSON.stringify(v)}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
 }
 
 describe('the daemon in apply mode', () => {

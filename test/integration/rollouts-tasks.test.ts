@@ -7,7 +7,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type DaemonProcess, isPass, startDaemon } from './daemon-helpers.js';
+import { type DaemonProcess, isPass, startDaemon, until } from './daemon-helpers.js';
 import { emulatorEnv, resetEmulator } from './emulator-helpers.js';
 import { rolloutEstate } from './rollout-estate.js';
 
@@ -26,16 +26,6 @@ interface TaskList {
 
 interface ReportBody {
   resources: Array<{ id: string; health?: { tasks: Record<string, number>; tasksFrom: string; rolloutState?: string } }>;
-}
-
-async function until<T>(probe: () => Promise<T>, ok: (v: T) => boolean, timeoutMs: number, what: string): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe();
-    if (ok(v)) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; last value ${JSON.stringify(v)}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
 }
 
 describe('tasks by state on the daemon page', () => {
@@ -58,7 +48,7 @@ describe('tasks by state on the daemon page', () => {
 
     // on demand: the service's task list, once its rollout has completed
     const taskList = async () => JSON.parse((await d.get(`/report/tasks?service=${encodeURIComponent(id)}`)).text) as TaskList;
-    const steady = await until(taskList, (t) => t.tasks.RUNNING === 2, 30_000, 'two RUNNING tasks');
+    const steady = await until(taskList, (t) => t.tasks.RUNNING === 2, 30_000, 'two RUNNING tasks', 250);
     expect(steady.tasks).toMatchObject({ PENDING: 0, RUNNING: 2, STOPPING: 0 });
     expect(steady.list.filter((t) => t.lastStatus === 'RUNNING').map((t) => t.revision)).toEqual(['task-states-web:1', 'task-states-web:1']);
     const html = await d.get(`/report/tasks?service=${encodeURIComponent(id)}&format=html`);
@@ -82,6 +72,7 @@ describe('tasks by state on the daemon page', () => {
       },
       30_000,
       'a pass that read the task list of the failing rollout',
+      250,
     );
     const health = during.resources.find((x) => x.id === id)!.health!;
     expect(health.rolloutState).toBe('IN_PROGRESS');
@@ -93,7 +84,7 @@ describe('tasks by state on the daemon page', () => {
 
     // (the on-demand list is read at most once per 5 s a service: the first answers may be the steady one's)
     const failedOf = (t: TaskList) => t.list.filter((x) => x.lastStatus === 'STOPPED' && x.revision === 'task-states-web:2');
-    const list = await until(taskList, (t) => failedOf(t).length > 0, 30_000, 'the failed tasks in the on-demand list');
+    const list = await until(taskList, (t) => failedOf(t).length > 0, 30_000, 'the failed tasks in the on-demand list', 250);
     const failed = failedOf(list);
     expect(failed[0]).toMatchObject({ stopCode: 'EssentialContainerExited', stoppedReason: 'Essential container in task exited' });
 

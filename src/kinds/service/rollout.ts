@@ -149,72 +149,49 @@ export function judgeRollout(live: LiveService, d: DesiredResource | undefined, 
         },
       };
     }
+    // A failure of the manifest last applied, seen for the first time: reported, and recorded
+    // on the service so that the same manifest is not deployed again.
+    const newlyDegraded = (
+      failure: Pick<DegradedRecord, 'since' | 'deploymentId' | 'revision' | 'rolledBack'>,
+      reason: string | undefined,
+    ): RolloutJudgement => {
+      const next: DegradedRecord = { desiredHash: opts.desiredHash, retryHash, ...failure };
+      const { since, deploymentId, revision, rolledBack } = next;
+      return { degraded: { revision, deploymentId, ...(reason ? { reason } : {}), rolledBack, since, stoppedReasons }, degradedTag: formatDegradedTag(next) };
+    };
     // Known from the events only: ECS already rolled it back and dropped it from the list.
     const fromEvents = failed ? undefined : failureFromEvents(live, d);
-    if (fromEvents && !(record && record.deploymentId === fromEvents.deploymentId) && opts.appliedHash === opts.desiredHash) {
-      const next: DegradedRecord = {
-        desiredHash: opts.desiredHash,
-        retryHash,
-        since: fromEvents.at ?? new Date(0).toISOString(),
-        deploymentId: fromEvents.deploymentId,
-        revision: revisionLabel(ourRevisionArn(live, d) ?? ''),
-        rolledBack: fromEvents.rolledBack,
-      };
-      return {
-        degraded: {
-          revision: next.revision,
-          deploymentId: next.deploymentId,
-          reason: fromEvents.reason,
-          rolledBack: next.rolledBack,
-          since: next.since,
-          stoppedReasons,
+    if (fromEvents && !(record && record.deploymentId === fromEvents.deploymentId) && opts.appliedHash === opts.desiredHash)
+      return newlyDegraded(
+        {
+          since: fromEvents.at ?? new Date(0).toISOString(),
+          deploymentId: fromEvents.deploymentId,
+          revision: revisionLabel(ourRevisionArn(live, d) ?? ''),
+          rolledBack: fromEvents.rolledBack,
         },
-        degradedTag: formatDegradedTag(next),
-      };
-    }
+        fromEvents.reason,
+      );
     // Seen now: a failed deployment of the manifest last applied, not one a retry value already answered.
     const answered = record !== undefined && failed !== undefined && record.deploymentId === failed.id;
-    if (failed && !answered && opts.appliedHash === opts.desiredHash) {
-      const rolledBack = primary !== undefined && primary !== failed;
-      const next: DegradedRecord = {
-        desiredHash: opts.desiredHash,
-        retryHash,
-        // when ECS failed it (the diff is pure: no clock)
-        since: failed.updatedAt ?? failed.createdAt ?? new Date(0).toISOString(),
-        deploymentId: failed.id ?? 'unknown',
-        revision: revisionLabel(failed.taskDefinitionArn),
-        rolledBack,
-      };
-      return {
-        degraded: {
-          revision: next.revision,
-          deploymentId: next.deploymentId,
-          ...(failed.rolloutStateReason ? { reason: failed.rolloutStateReason } : {}),
-          rolledBack,
-          since: next.since,
-          stoppedReasons,
+    if (failed && !answered && opts.appliedHash === opts.desiredHash)
+      return newlyDegraded(
+        {
+          // when ECS failed it (the diff is pure: no clock)
+          since: failed.updatedAt ?? failed.createdAt ?? new Date(0).toISOString(),
+          deploymentId: failed.id ?? 'unknown',
+          revision: revisionLabel(failed.taskDefinitionArn),
+          rolledBack: primary !== undefined && primary !== failed,
         },
-        degradedTag: formatDegradedTag(next),
-      };
-    }
+        failed.rolloutStateReason,
+      );
     // CODE_DEPLOY: CodeDeploy failed or stopped our deployment (the original task set keeps
     // serving): degraded like an ECS rollback, the same record, the same no-redeploy rule
     const cd = live.codeDeployDeployment;
-    if (cd && codeDeployFailed(cd) && record?.deploymentId !== cd.id && opts.appliedHash === opts.desiredHash) {
-      const next: DegradedRecord = {
-        desiredHash: opts.desiredHash,
-        retryHash,
-        since: cd.at ?? new Date(0).toISOString(),
-        deploymentId: cd.id,
-        revision: revisionLabel(ourRevisionArn(live, d) ?? ''),
-        rolledBack: cd.rolledBack,
-      };
-      const reason = `CodeDeploy deployment ${cd.status}${cd.reason ? `: ${cd.reason}` : ''}`;
-      return {
-        degraded: { revision: next.revision, deploymentId: next.deploymentId, reason, rolledBack: next.rolledBack, since: next.since, stoppedReasons },
-        degradedTag: formatDegradedTag(next),
-      };
-    }
+    if (cd && codeDeployFailed(cd) && record?.deploymentId !== cd.id && opts.appliedHash === opts.desiredHash)
+      return newlyDegraded(
+        { since: cd.at ?? new Date(0).toISOString(), deploymentId: cd.id, revision: revisionLabel(ourRevisionArn(live, d) ?? ''), rolledBack: cd.rolledBack },
+        `CodeDeploy deployment ${cd.status}${cd.reason ? `: ${cd.reason}` : ''}`,
+      );
   }
   // CODE_DEPLOY: the service runs the new revision (or network configuration) only once
   // CodeDeploy's deployment has succeeded; until then the same manifest is not deployed again. A failed one is degraded

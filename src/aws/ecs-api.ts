@@ -119,6 +119,7 @@ export function splitDescribedServices(r: { services?: LiveService[] | undefined
   missing: string[];
 } {
   const { found, missing } = splitDescribed(r.services, r.failures, (s) => s.serviceName ?? '');
+  // (the SDK gateway's answers were already cut to as many before they were deserialized: trim-service-events.ts)
   for (const s of found)
     if (s.events)
       s.events = s.events.slice(0, SERVICE_EVENTS_READ).map((e) => ({ ...(e.createdAt ? { createdAt: e.createdAt } : {}), message: e.message ?? '' }));

@@ -112,7 +112,8 @@ export async function refreshLiveResources(
       if (named.length === 0) continue;
       const map = kind.liveOf(estate);
       if (kind.readNamed) {
-        const before = new Map(map);
+        // the last pass's records, untouched: the estate is a copy (copyEstate)
+        const before = kind.liveOf(base);
         for (const r of named) {
           if (kind.inCluster && !r.cluster) continue;
           map.delete(resourceId({ kind: kind.name, region, name: r.name, ...(kind.inCluster ? { cluster: r.cluster! } : {}) }));

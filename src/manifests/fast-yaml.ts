@@ -13,7 +13,9 @@
  * toJS makes them; test/fast-yaml.test.ts holds every corpus file and the loader fuzzer's
  * inputs to "same result as the yaml package".
  */
+
 import { EVENT_ID, type Event, getScalarValue, parseEvents, SCALAR_STYLE, type ScalarEvent } from 'js-yaml';
+import { substitutedScalar } from './variables.js';
 
 export interface PlainDocument {
   /** the document's top-level map, its `${VAR}` already substituted */
@@ -27,8 +29,8 @@ export interface PlainDocument {
 /** `${VAR}` in a string value: the substituted value, or `undefined` when it cannot be (parse.ts reports why). */
 export type SubstituteString = (value: string) => string | undefined;
 
-/** Documents nested deeper than this go to the yaml package, which refuses them with a location. */
-const MAX_DEPTH = 64;
+/** Nesting deeper than this is refused before it can exhaust the stack (parse.ts, with its location); this path leaves such a document to it. */
+export const MAX_DEPTH = 64;
 /** Offsets are kept for values this deep (metadata.name, spec.taskDefinition, ...). */
 const OFFSET_DEPTH = 3;
 /** A value whose offset the yaml package would place elsewhere (a block scalar starts at its `|`). */
@@ -145,10 +147,7 @@ class EventReader {
     if (typeof value !== 'string' || !value.includes('${')) return value;
     const substituted = this.substitute(value);
     if (substituted === undefined) throw new NotPlain();
-    // a plain scalar that was one whole reference is read again, so `${COUNT}` can be a number (parse.ts)
-    if (plain && /^\$\{[^}]*\}$/.test(value) && /^-?\d+(\.\d+)?$|^(true|false)$/.test(substituted))
-      return substituted === 'true' ? true : substituted === 'false' ? false : Number(substituted);
-    return substituted;
+    return substitutedScalar(value, substituted, plain);
   }
 }
 

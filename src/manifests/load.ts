@@ -32,10 +32,6 @@ export interface LoadOptions {
 }
 
 /**
- * Parsed files by path, text, region and variables. A daemon re-reads the folder every
- * pass; re-parsing a thousand unchanged files was most of a quiet pass's CPU and garbage.
- */
-/**
  * A parsed file, by its text and what else its parse read (the region, the variables).
  * Kept apart, not as one `context + text` key: that string, flattened on its first
  * comparison, was a second copy of every file's text (13 MB at 10,000 services).
@@ -46,6 +42,10 @@ interface ParseCacheEntry {
   parsed: ParsedFile;
 }
 
+/**
+ * Parsed files by path, text, region and variables. A daemon re-reads the folder every
+ * pass; re-parsing a thousand unchanged files was most of a quiet pass's CPU and garbage.
+ */
 export class ParseCache {
   private entries = new Map<string, ParseCacheEntry>();
   /** the files' texts by stat: an unchanged file is not even read again (files.ts) */

@@ -17,16 +17,14 @@ import { dropUnsetValues } from '../model/unset-values.js';
 import { yaml } from '../model/yaml-package.js';
 import { standInProtoKeys } from '../schema/common.js';
 import { API_VERSION } from '../schema/index.js';
-import { type PlainDocument, readPlainDocuments } from './fast-yaml.js';
+import { MAX_DEPTH, type PlainDocument, readPlainDocuments } from './fast-yaml.js';
 import { checkIgnoreRules } from './ignore-rules.js';
 import { formatPath, type PathSegment, type RenderedIssue, renderIssues } from './issues.js';
 import { blankJsonComments } from './json-comments.js';
-import { substituteVariables, type Variables } from './variables.js';
+import { substitutedScalar, substituteVariables, type Variables } from './variables.js';
 
 /** Aliases expanded per document; far above any honest manifest, far below a billion laughs. */
 const MAX_ALIAS_COUNT = 100;
-/** Nesting deeper than this is refused before it can exhaust the stack. */
-const MAX_DEPTH = 64;
 
 export interface ParseContext {
   vars: Variables;
@@ -136,10 +134,7 @@ function substituteInDocument(doc: Document, ctx: ParseContext, loc: Located, pr
         });
         return;
       }
-      const wholeReference = /^\$\{[^}]*\}$/.test(node.value) && node.type === 'PLAIN';
-      if (wholeReference && /^-?\d+(\.\d+)?$|^(true|false)$/.test(result.value)) {
-        node.value = result.value.startsWith('t') || result.value.startsWith('f') ? result.value === 'true' : Number(result.value);
-      } else node.value = result.value;
+      node.value = substitutedScalar(node.value, result.value, node.type === 'PLAIN');
     },
   });
 }

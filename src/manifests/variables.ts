@@ -97,3 +97,13 @@ export function mergeVariables(...sources: Array<Iterable<[string, string]>>): M
   for (const s of sources) for (const [k, v] of s) out.set(k, v);
   return out;
 }
+
+/**
+ * A string value after substitution: a plain scalar that was one whole reference is read
+ * again, so that `desiredCount: ${COUNT}` can be a number and `${FLAG}` a boolean; a
+ * quoted one, or a reference inside other text, stays a string.
+ */
+export function substitutedScalar(written: string, substituted: string, plain: boolean): string | number | boolean {
+  if (!plain || !/^\$\{[^}]*\}$/.test(written) || !/^-?\d+(\.\d+)?$|^(true|false)$/.test(substituted)) return substituted;
+  return substituted === 'true' ? true : substituted === 'false' ? false : Number(substituted);
+}

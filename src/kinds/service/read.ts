@@ -5,7 +5,7 @@
  * region's auto scaling in three whole-namespace reads. The clusters' capacity by provider
  * is read here too: it counts the services' tasks.
  */
-import { type Gateway as AwsGateway, nameFromArn, type LiveService as SdkService, SERVICE_EVENTS_READ, tagsFromList } from '../../aws/index.js';
+import { type Gateway as AwsGateway, nameFromArn, type LiveService as SdkService, tagsFromList } from '../../aws/index.js';
 import { projectLiveService } from '../../diff/projection.js';
 import type { Json, LiveDeployment, LiveRevision, LiveService } from '../../model/live.js';
 import { resourceId, TAG } from '../../model/resource.js';
@@ -56,7 +56,6 @@ function toLiveService(svc: SdkService, cluster: string, region: string): LiveSe
     // for (a failed deployment, a rollback): at 10,000 services each event kept is about
     // 1.7 MB of the daemon's heap (issue 19)
     events: (svc.events ?? [])
-      .slice(0, SERVICE_EVENTS_READ)
       .filter((e, i) => i < SERVICE_EVENTS_REPORTED || isRolloutEvent(e.message ?? ''))
       .map((e) => ({ ...(iso(e.createdAt) ? { createdAt: iso(e.createdAt) } : {}), message: e.message ?? '' })),
   };
@@ -68,10 +67,11 @@ function primaryArnOf(svc: SdkService): string | undefined {
 }
 
 /**
- * A DescribeServices answer as soon as it comes, before the next one is read: the live
- * record, and of the answer only what the rest of the read takes (the revision it runs,
- * where its tasks run). A region's answers are not kept whole until all are read (issue
- * 19: at 10,000 services, tens of MB of the SDK's objects held across the read).
+ * A cluster's DescribeServices answers as soon as they come, before the next cluster is
+ * read: the live record, and of each answer only what the rest of the read takes (the
+ * revision it runs, where its tasks run). A region's answers are not kept whole until all
+ * are read (issue 19: at 10,000 services, tens of MB of the SDK's objects held across the
+ * read); one cluster's are, while its batches of 10 are described.
  */
 interface DescribedService {
   cluster: string;

@@ -102,9 +102,15 @@ if (eventsPerService > 0)
 
 // ---- the JSON protocol --------------------------------------------------------------
 
-/** one page of `items` from an offset token: { items, nextToken } */
+/**
+ * One page of `items` from an offset token: { items, nextToken }. A MaxResults over the
+ * operation's limit is refused, as AWS refuses it (ValidationException; e.g.
+ * DescribeScalingPolicies MaxResults "between 1 and 10"), never quietly cut to the limit.
+ */
 function page(items, token, max, limit) {
-  const size = Math.min(Number(max) || limit, limit);
+  if (max !== undefined && (!Number.isInteger(Number(max)) || Number(max) < 1 || Number(max) > limit))
+    throw new AwsCallError('page', 'ValidationException', `MaxResults ${max}: must be between 1 and ${limit}`, false);
+  const size = Number(max) || limit;
   const start = token ? Number(token) : 0;
   const end = start + size;
   return { items: items.slice(start, end), nextToken: end < items.length ? String(end) : undefined };

@@ -6,6 +6,7 @@ import { createServer, type Server } from 'node:http';
 import { DescribeServicesCommand, ECSClient, ListClustersCommand } from '@aws-sdk/client-ecs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SERVICE_EVENTS_READ } from '../src/aws/ecs-api.js';
+import { AwsGateway } from '../src/aws/sdk-gateway.js';
 import { trimmedBody, trimServiceEventsMiddleware } from '../src/aws/trim-service-events.js';
 
 function service(name: string, events: number) {
@@ -92,5 +93,18 @@ describe('the ECS client with the middleware, against an HTTP server answering a
     expect(out.$metadata.requestId).toBe('req-1');
     // another operation's answer is untouched
     expect((await client.send(new ListClustersCommand({}))).clusterArns).toHaveLength(1);
+  });
+});
+
+describe("the controller's gateway", () => {
+  it('puts the trim inside the SDK deserializer of both its ECS clients (the answers it reads never reach the SDK whole)', () => {
+    const gw = new AwsGateway({ region: 'eu-west-1', endpoint: 'http://127.0.0.1:9', rateLimits: 'off' });
+    for (const client of ['ecs', 'ecsOnce'] as const) {
+      const stack = (gw as unknown as Record<typeof client, ECSClient>)[client].middlewareStack.identify();
+      const trim = stack.findIndex((m) => m.startsWith('ecsReconcilerTrimServiceEvents'));
+      const deserializer = stack.findIndex((m) => m.startsWith('deserializerMiddleware'));
+      expect(trim, `${client}: ${stack.join(', ')}`).toBeGreaterThan(deserializer);
+      expect(deserializer).toBeGreaterThanOrEqual(0);
+    }
   });
 });

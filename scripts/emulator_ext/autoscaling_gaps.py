@@ -31,9 +31,9 @@ def _max_results(value: int | None, default: int, most: int) -> int:
     if value is None:
         return default
     if value < 1 or value > most:
+        bound = "greater than or equal to 1" if value < 1 else f"less than or equal to {most}"
         raise AWSValidationException(
-            f"1 validation error detected: Value '{value}' at 'maxResults' failed to satisfy constraint: "
-            f"Member must have value less than or equal to {most}"
+            f"1 validation error detected: Value '{value}' at 'maxResults' failed to satisfy constraint: Member must have value {bound}"
         )
     return value
 
@@ -90,9 +90,6 @@ def apply() -> list[str]:
             policies = [p for p in policies if p.resource_id == resource_id]
         if dimension:
             policies = [p for p in policies if p.scalable_dimension == dimension]
-        names = self._get_param("PolicyNames")
-        if names:
-            policies = [p for p in policies if p.policy_name in names]
         page, token = _page(policies, self._get_param("NextToken"), max_results)
         return json.dumps({"ScalingPolicies": [aas_responses._build_policy(p) for p in page], "NextToken": token})
 

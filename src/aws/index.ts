@@ -5,7 +5,6 @@ export {
   ECS_SCALABLE_DIMENSION,
   nameFromArn,
   PAGE,
-  SERVICE_EVENTS_READ,
   splitDescribedClusters,
   splitDescribedServices,
   tagsFromList,

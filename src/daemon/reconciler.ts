@@ -11,7 +11,7 @@ import { type LiveEstate, refreshLiveResources } from '../live/index.js';
 import { gitRevisionOf, ParseCache, repositoryOf } from '../manifests/index.js';
 import { formatProblem } from '../model/problem.js';
 import { type DesiredResource, resourceId } from '../model/resource.js';
-import { revisionOf } from '../model/revision-arn.js';
+import { revisionLabel } from '../model/revision-arn.js';
 import { DiffCache } from '../pipeline/diff-cache.js';
 import type { ManifestSource } from '../pipeline/load-desired.js';
 import { type PassResult, type Requeue, runReconcilePass } from '../pipeline/reconcile-pass.js';
@@ -182,8 +182,7 @@ export class EstateReconciler implements Reconciler {
               log.error({ ...fields, error: r.message, ...(r.error ? { err: r.error } : {}) }, `${r.action.kind} ${r.action.resource} failed`);
             } else {
               // RegisterTaskDefinition answers with the new revision's ARN: the line names it
-              const registered = r.action.kind === 'register-task-definition' && r.message?.includes(':task-definition/') ? revisionOf(r.message) : undefined;
-              const revision = registered ? `${registered.family}:${registered.revision}` : undefined;
+              const revision = r.action.kind === 'register-task-definition' && r.message?.includes(':task-definition/') ? revisionLabel(r.message) : undefined;
               log.info(
                 { ...fields, ...(revision ? { revision, taskDefinitionArn: r.message } : {}) },
                 `${r.action.kind} ${r.action.resource} ${r.outcome}${revision ? `: ${revision}` : ''}`,

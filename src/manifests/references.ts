@@ -5,14 +5,7 @@
  */
 import { findKind } from '../kinds/registry.js';
 import type { Problem } from '../model/problem.js';
-import { type DesiredResource, type InvalidResource, resourceId } from '../model/resource.js';
-
-export { isTaskDefinitionManifestReference } from '../kinds/service/references.js';
-
-function at(r: DesiredResource, field: string): { file: string; line: number; column: number } {
-  const pos = r.fieldLocations?.[field];
-  return { file: r.source.file, line: pos?.line ?? r.source.line, column: pos?.column ?? r.source.column };
-}
+import { type DesiredResource, fieldLocation, type InvalidResource, resourceId } from '../model/resource.js';
 
 /** A resource that parsed but is not kept: state `invalid` (never orphaned, never pruned). */
 function asInvalid(r: DesiredResource): InvalidResource {
@@ -33,11 +26,11 @@ export function checkReferences(
     if (first) {
       duplicates.add(r);
       duplicates.add(first);
-      const there = at(first, 'metadata.name');
+      const there = fieldLocation(first, 'metadata.name');
       const jsonName = r.source.file.toLowerCase().endsWith('.json') ? findKind(r.kind)?.plainJson?.nameField : undefined;
       problems.push({
         stage: 'validate',
-        ...at(r, 'metadata.name'),
+        ...fieldLocation(r, 'metadata.name'),
         path: jsonName ?? 'metadata.name',
         resource: id,
         message: `${id} is also defined at ${there.file}:${there.line}:${there.column}: two manifests claim one resource, so neither is loaded`,

@@ -15,3 +15,9 @@ export function omit(obj: Json, ...keys: string[]): Json {
   for (const k of keys) delete out[k];
   return out;
 }
+
+/** An SDK timestamp (a Date; a string already) as the ISO text a report and a record hold; an invalid date or anything else: undefined. */
+export function isoTime(d: unknown): string | undefined {
+  if (d instanceof Date) return Number.isNaN(d.getTime()) ? undefined : d.toISOString();
+  return typeof d === 'string' ? d : undefined;
+}

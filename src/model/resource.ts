@@ -97,3 +97,9 @@ export const TAG = {
   /** on a service: the id of the deployment this controller's last UpdateService or CreateService started */
   deployment: 'ecs-reconciler:deployment',
 } as const;
+
+/** Where a manifest wrote a field (its file, line and column), or the document's start when not known. */
+export function fieldLocation(r: DesiredResource, field: string): { file: string; line: number; column: number } {
+  const pos = r.fieldLocations?.[field];
+  return { file: r.source.file, line: pos?.line ?? r.source.line, column: pos?.column ?? r.source.column };
+}

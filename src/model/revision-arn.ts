@@ -16,3 +16,10 @@ export function revisionOf(arn: string): { family: string; revision: number } {
   const i = tail.lastIndexOf(':');
   return { family: tail.slice(0, i), revision: Number(tail.slice(i + 1)) };
 }
+
+/** A revision as people name it, `web:7`, from its ARN (a `family:revision` or family as given; nothing: `(none)`). */
+export function revisionLabel(arn: string): string {
+  if (!arn.startsWith('arn:')) return arn || '(none)';
+  const { family, revision } = revisionOf(arn);
+  return `${family}:${revision}`;
+}

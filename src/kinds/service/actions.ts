@@ -94,6 +94,8 @@ async function updateService(run: ActionRun): Promise<string | undefined> {
   const { d, gw, action, ctx, registered, byId } = run;
   const live = d.live as LiveService;
   const target = d.target ?? {};
+  // the service as it is once this action is done: what CodeDeploy deploys and the record says
+  const deployed = { ...live.spec, ...target };
   const update: Json = {};
   // CODE_DEPLOY: a new revision or network configuration goes through CodeDeploy, never
   // UpdateService, which ECS refuses for them (codedeploy.ts)
@@ -121,7 +123,6 @@ async function updateService(run: ActionRun): Promise<string | undefined> {
     // a network-only change deploys the revision the service runs now, with the new network
     const revision = newRevision ?? live.primaryRevision?.arn ?? live.deployments.find((x) => x.status === 'PRIMARY')?.taskDefinitionArn;
     if (!revision) throw new Error(`${d.name}: no task definition revision known for the CodeDeploy deployment of its network configuration`);
-    const deployed = { ...live.spec, ...target };
     deploymentId = await deployThroughCodeDeploy(gw, revision, deployed, block);
   }
   if (Object.keys(update).length) {
@@ -138,7 +139,7 @@ async function updateService(run: ActionRun): Promise<string | undefined> {
     }
   }
   // a CodeDeploy deployment is recorded with the network configuration it gives: how the live service tells it is in place (codedeploy.ts)
-  const recorded = throughCodeDeploy && deploymentId ? codeDeployRecordValue(deploymentId, networkFingerprint({ ...live.spec, ...target })) : deploymentId;
+  const recorded = throughCodeDeploy && deploymentId ? codeDeployRecordValue(deploymentId, networkFingerprint(deployed)) : deploymentId;
   await syncTags(gw, live.arn, live.tags, serviceTags(run, deploys ? newRevision : live.primaryRevision?.arn, recorded));
   if (throughCodeDeploy) return [`CodeDeploy deployment ${deploymentId}`, ...Object.keys(update)].join(', ');
   return Object.keys(update).join(', ') || 'tags';

@@ -20,6 +20,7 @@
 import type { Gateway as AwsGateway } from '../../aws/index.js';
 import { specHash } from '../../diff/hash.js';
 import type { Json } from '../../model/json.js';
+import { isoTime } from '../../model/json.js';
 import type { LiveCodeDeployDeployment, LiveService } from '../../model/live.js';
 import { TAG } from '../../model/resource.js';
 import { degradedRecordNames } from './degraded-record.js';
@@ -144,8 +145,6 @@ export async function deployThroughCodeDeploy(gw: AwsGateway, taskDefinitionArn:
   });
 }
 
-const iso = (d: Date | undefined) => (d instanceof Date && !Number.isNaN(d.getTime()) ? d.toISOString() : undefined);
-
 /**
  * The CodeDeploy deployment this controller started for a CODE_DEPLOY service (its id is
  * recorded in `ecs-reconciler:deployment`), read with GetDeployment only while the service
@@ -163,7 +162,7 @@ export async function readOwnCodeDeployDeployment(gw: AwsGateway, live: LiveServ
   if (!codeDeployNotInPlace(live, given) || degradedRecordNames(live, started)) return undefined;
   const info = await gw.getCodeDeployDeployment(started);
   const error = info.errorInformation;
-  const at = iso(info.completeTime) ?? iso(info.createTime);
+  const at = isoTime(info.completeTime) ?? isoTime(info.createTime);
   return {
     id: started,
     status: info.status ?? 'Unknown',

@@ -23,12 +23,14 @@ import type { ResourceDiff } from '../../diff/types.js';
 import { type Json, omit } from '../../model/json.js';
 import type { LiveRevision, LiveService } from '../../model/live.js';
 import { type DesiredResource, resourceId, TAG } from '../../model/resource.js';
+import { revisionLabel } from '../../model/revision-arn.js';
 import { revisionRecordTags } from '../../model/revision-record.js';
 import { clusterSpecOf } from '../cluster/schema.js';
 import type { TaskDefinitionTarget } from '../task-definition/diff.js';
 import { normalizedRevision } from '../task-definition/normalize.js';
 import { normalizeService } from './normalize.js';
 import { servicePlacementForDiff } from './placement.js';
+import { isTaskDefinitionManifestReference } from './references.js';
 import { degradedReason, judgeRollout } from './rollout.js';
 import { normalizeScaling } from './scaling-normalize.js';
 import { serviceSpecOf } from './schema.js';
@@ -42,8 +44,8 @@ function clusterDefaultsFor(d: DesiredResource, input: DiffInput): ClusterDefaul
   return manifest ? clusterSpecOf(manifest) : undefined;
 }
 
-function revisionLabel(rev: LiveRevision | undefined): string {
-  return rev ? `${rev.family}:${rev.revision}` : '(none)';
+function revisionLabelOf(rev: LiveRevision | undefined): string {
+  return revisionLabel(rev?.arn ?? '');
 }
 
 export function diffService(d: DesiredResource, id: string, liveOrNone: LiveService | undefined, rules: IgnoreRule[], pass: DiffPass): ResourceDiff {
@@ -54,7 +56,7 @@ export function diffService(d: DesiredResource, id: string, liveOrNone: LiveServ
   // [API] CreateService taskDefinition: "A task definition must be specified if the service
   // uses either the ECS or CODE_DEPLOY deployment controllers": an EXTERNAL one may have none.
   const hasTaskDefinition = tdRef !== '';
-  const isManifestRef = hasTaskDefinition && !tdRef.startsWith('arn:') && !tdRef.includes(':');
+  const isManifestRef = hasTaskDefinition && isTaskDefinitionManifestReference(tdRef);
   const td = isManifestRef
     ? (pass.offers.get(resourceId({ kind: 'TaskDefinition', region: d.region, name: tdRef })) as TaskDefinitionTarget | undefined)
     : undefined;
@@ -120,13 +122,13 @@ export function diffService(d: DesiredResource, id: string, liveOrNone: LiveServ
     if (!sameFamily || !sameContent) {
       diffs.push({
         path: 'taskDefinition',
-        live: revisionLabel(primary),
-        desired: td?.matchingRevision ? revisionLabel(td.matchingRevision) : `${tdRef} (a new revision)`,
+        live: revisionLabelOf(primary),
+        desired: td?.matchingRevision ? revisionLabelOf(td.matchingRevision) : `${tdRef} (a new revision)`,
       });
     }
   } else if (hasTaskDefinition && !isManifestRef) {
-    const liveRef = tdRef.startsWith('arn:') ? primary?.arn : revisionLabel(primary);
-    if (liveRef !== tdRef) diffs.push({ path: 'taskDefinition', live: tdRef.startsWith('arn:') ? primary?.arn : revisionLabel(primary), desired: tdRef });
+    const liveRef = tdRef.startsWith('arn:') ? primary?.arn : revisionLabelOf(primary);
+    if (liveRef !== tdRef) diffs.push({ path: 'taskDefinition', live: tdRef.startsWith('arn:') ? primary?.arn : revisionLabelOf(primary), desired: tdRef });
   }
   // Auto scaling: the scalable target, policies and scheduled actions, keyed by name.
   const targetScaling = normalizeScaling(spec.autoScaling);
@@ -144,7 +146,7 @@ export function diffService(d: DesiredResource, id: string, liveOrNone: LiveServ
   });
   const state = rollout.degraded ? 'degraded' : plainState;
   const tdChange = diffs.find((c) => c.path === 'taskDefinition');
-  const liveTd = tdChange ? tdChange.live : revisionLabel(primary);
+  const liveTd = tdChange ? tdChange.live : revisionLabelOf(primary);
   // both sides only where they differ (`diff` prints no others): an in-sync estate's cached
   // diffs keep no second copy of every spec (issue 19: about 2 KB a service)
   const compared = diffs.length

@@ -8,7 +8,7 @@ import { diffService } from './diff.js';
 import { SERVICE_KEY_ORDER } from './export.js';
 import { readServiceSpec } from './parse.js';
 import { readNamedServices, readServices } from './read.js';
-import { SERVICE_REFERENCE_FIELDS, serviceReferenceProblems } from './references.js';
+import { isTaskDefinitionManifestReference, SERVICE_REFERENCE_FIELDS, serviceReferenceProblems } from './references.js';
 import { ServiceHealthSchema, serviceHealth, serviceScaling } from './report.js';
 import { awaitServicesSteady } from './rollout-wait.js';
 import { ServiceManifestSchema, ServiceSpecSchema, serviceSpecOf } from './schema.js';
@@ -32,7 +32,8 @@ export const serviceKind = {
     if (!d.externalCluster) ids.push(resourceId({ kind: 'Cluster', region: d.region, name: d.cluster ?? '' }));
     const td = serviceSpecOf(d).taskDefinition;
     // family:revision and ARNs pin a revision made elsewhere
-    if (typeof td === 'string' && td !== '' && !td.includes(':')) ids.push(resourceId({ kind: 'TaskDefinition', region: d.region, name: td }));
+    if (typeof td === 'string' && td !== '' && isTaskDefinitionManifestReference(td))
+      ids.push(resourceId({ kind: 'TaskDefinition', region: d.region, name: td }));
     return ids;
   },
   referenceProblems: serviceReferenceProblems,

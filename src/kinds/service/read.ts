@@ -7,6 +7,8 @@
  */
 import { type Gateway as AwsGateway, nameFromArn, type LiveService as SdkService, tagsFromList } from '../../aws/index.js';
 import { projectLiveService } from '../../diff/projection.js';
+import { parseServiceArn } from '../../model/ecs-arn.js';
+import { isoTime } from '../../model/json.js';
 import type { Json, LiveDeployment, LiveRevision, LiveService } from '../../model/live.js';
 import { resourceId, TAG } from '../../model/resource.js';
 import { recordedRevision, recordedRevisionOf } from '../../model/revision-record.js';
@@ -19,10 +21,6 @@ import { isRolloutEvent } from './rollout.js';
 import { readScalingInCycle, readScalingOf, scalingFromApi, scalingResourceId } from './scaling-read.js';
 import { readServiceTasks, rolloutUnderWay } from './tasks.js';
 
-function iso(d: unknown): string | undefined {
-  return d instanceof Date ? d.toISOString() : typeof d === 'string' ? d : undefined;
-}
-
 function toLiveService(svc: SdkService, cluster: string, region: string): LiveService {
   const deployments: LiveDeployment[] = (svc.deployments ?? []).map((d) => ({
     ...(d.id ? { id: d.id } : {}),
@@ -34,8 +32,8 @@ function toLiveService(svc: SdkService, cluster: string, region: string): LiveSe
     runningCount: d.runningCount ?? 0,
     pendingCount: d.pendingCount ?? 0,
     failedTasks: d.failedTasks ?? 0,
-    ...(iso(d.createdAt) ? { createdAt: iso(d.createdAt) } : {}),
-    ...(iso(d.updatedAt) ? { updatedAt: iso(d.updatedAt) } : {}),
+    ...(isoTime(d.createdAt) ? { createdAt: isoTime(d.createdAt) } : {}),
+    ...(isoTime(d.updatedAt) ? { updatedAt: isoTime(d.updatedAt) } : {}),
   }));
   const primary = deployments.find((d) => d.status === 'PRIMARY');
   const primaryArn = primary?.taskDefinitionArn || svc.taskDefinition;
@@ -57,7 +55,7 @@ function toLiveService(svc: SdkService, cluster: string, region: string): LiveSe
     // 1.7 MB of the daemon's heap (issue 19)
     events: (svc.events ?? [])
       .filter((e, i) => i < SERVICE_EVENTS_REPORTED || isRolloutEvent(e.message ?? ''))
-      .map((e) => ({ ...(iso(e.createdAt) ? { createdAt: iso(e.createdAt) } : {}), message: e.message ?? '' })),
+      .map((e) => ({ ...(isoTime(e.createdAt) ? { createdAt: isoTime(e.createdAt) } : {}), message: e.message ?? '' })),
   };
 }
 
@@ -125,7 +123,7 @@ async function serviceFromApi(
       arn: t.taskArn ?? '',
       lastStatus: t.lastStatus ?? 'STOPPED',
       ...(t.stoppedReason ? { stoppedReason: t.stoppedReason } : {}),
-      ...(iso(t.stoppedAt) ? { stoppedAt: iso(t.stoppedAt) } : {}),
+      ...(isoTime(t.stoppedAt) ? { stoppedAt: isoTime(t.stoppedAt) } : {}),
     }));
   }
   return live;
@@ -148,9 +146,9 @@ export async function readServices(gw: AwsGateway, region: string, scope: LiveRe
   // the known clusters would forget them for ever.
   const elsewhere = new Map<string, string[]>();
   for (const arn of await gw.findTaggedServiceArns(TAG.managedBy, scope.controllerId)) {
-    const m = /:service\/([^/]+)\/([^/]+)$/.exec(arn);
-    if (!m || serviceClusters.has(m[1]!)) continue;
-    elsewhere.set(m[1]!, [...(elsewhere.get(m[1]!) ?? []), m[2]!]);
+    const found = parseServiceArn(arn);
+    if (!found || serviceClusters.has(found.cluster)) continue;
+    elsewhere.set(found.cluster, [...(elsewhere.get(found.cluster) ?? []), found.name]);
   }
   for (const [cluster, names] of [...elsewhere].sort(([a], [b]) => a.localeCompare(b))) {
     const r = await gw.describeServices(cluster, names);
@@ -220,7 +218,7 @@ export async function readNamedServices(gw: AwsGateway, region: string, scope: N
     for (const name of names) {
       const svc = r.services.find((s) => s.serviceName === name);
       if (!svc) continue;
-      const live = await serviceFromApi(gw, described(svc, cluster, region), new Map());
+      const live = await serviceFromApi(gw, described(svc, cluster, region));
       const liveScaling = scaling.get(scalingResourceId(cluster, name));
       if (liveScaling) live.scaling = liveScaling;
       out.push(live);

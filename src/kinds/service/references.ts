@@ -7,21 +7,16 @@
  */
 import { closestWord } from '../../model/did-you-mean.js';
 import type { Problem } from '../../model/problem.js';
-import { type DesiredResource, resourceId } from '../../model/resource.js';
+import { type DesiredResource, fieldLocation, resourceId } from '../../model/resource.js';
 import type { ReferenceCheck } from '../kind.js';
 
 /** `family:revision` and ARNs pin a revision made elsewhere; a bare name is a TaskDefinition manifest. */
 export function isTaskDefinitionManifestReference(ref: string): boolean {
-  return !ref.startsWith('arn:') && !ref.includes(':');
+  return !ref.includes(':');
 }
 
 /** The manifest fields a Service names other manifests by: located in the file, and read from a document that does not load. */
 export const SERVICE_REFERENCE_FIELDS = ['spec.taskDefinition'] as const;
-
-function at(r: DesiredResource, field: string): { file: string; line: number; column: number } {
-  const pos = r.fieldLocations?.[field];
-  return { file: r.source.file, line: pos?.line ?? r.source.line, column: pos?.column ?? r.source.column };
-}
 
 /** The loaded manifests' names by `kind/region`, made once per check (a large estate has thousands of services). */
 const namesByCheck = new WeakMap<readonly DesiredResource[], Map<string, Set<string>>>();
@@ -52,7 +47,7 @@ export function serviceReferenceProblems(r: DesiredResource, c: ReferenceCheck):
       const guess = closestWord(r.cluster ?? '', [...clusters]);
       problems.push({
         stage: 'validate',
-        ...at(r, 'metadata.cluster'),
+        ...fieldLocation(r, 'metadata.cluster'),
         path: 'metadata.cluster',
         resource: id,
         message: `cluster "${r.cluster}" is not defined by any Cluster manifest in ${r.region}`,
@@ -67,7 +62,7 @@ export function serviceReferenceProblems(r: DesiredResource, c: ReferenceCheck):
       const guess = closestWord(td, [...families]);
       problems.push({
         stage: 'validate',
-        ...at(r, 'spec.taskDefinition'),
+        ...fieldLocation(r, 'spec.taskDefinition'),
         path: 'spec.taskDefinition',
         resource: id,
         message: `task definition "${td}" is not defined by any TaskDefinition manifest in ${r.region}`,

@@ -2,8 +2,9 @@
 import { z } from 'zod';
 import { CHANGE_CAUSES, type ResourceDiff } from '../../diff/types.js';
 import type { LiveService, LiveServiceTask } from '../../model/live.js';
+import { revisionLabel } from '../../model/revision-arn.js';
 import { serviceCapacityProviders } from '../cluster/capacity.js';
-import { isOurDeployment, primaryDeployment, revisionLabel } from './rollout.js';
+import { isOurDeployment, primaryDeployment } from './rollout.js';
 import { TASK_STATES, tasksByStatus } from './tasks.js';
 
 /** The latest events a service's report shows (the live read keeps these and the rollout judgement's: read.ts). */

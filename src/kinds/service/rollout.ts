@@ -26,7 +26,7 @@ import { specHash } from '../../diff/hash.js';
 import type { DegradedSummary } from '../../diff/types.js';
 import type { LiveDeployment, LiveService } from '../../model/live.js';
 import { ANNOTATION, type DesiredResource, TAG } from '../../model/resource.js';
-import { revisionOf } from '../../model/revision-arn.js';
+import { revisionLabel } from '../../model/revision-arn.js';
 import { codeDeployFailed, codeDeployNotInPlace, codeDeployRecordOf, usesCodeDeploy } from './codedeploy.js';
 import { type DegradedRecord, formatDegradedTag, parseDegradedTag } from './degraded-record.js';
 
@@ -36,11 +36,6 @@ function retryHashOf(d: Pick<DesiredResource, 'annotations'> | undefined): strin
 }
 
 /** family:revision of a task definition ARN, for people (the ARN itself when it is not one). */
-export function revisionLabel(arn: string): string {
-  if (!arn.startsWith('arn:')) return arn || '(none)';
-  const { family, revision } = revisionOf(arn);
-  return `${family}:${revision}`;
-}
 
 /** The revision ARN this controller last gave the service (its record), or the ARN the manifest pins. */
 function ourRevisionArn(live: LiveService, d: DesiredResource | undefined): string | undefined {

@@ -14,6 +14,7 @@
  * its failures, bounded for a service of thousands.
  */
 import type { Gateway as AwsGateway } from '../../aws/index.js';
+import { isoTime } from '../../model/json.js';
 import type { LiveService, LiveServiceTask } from '../../model/live.js';
 import { emptyRecord } from '../../model/own-keys.js';
 
@@ -21,8 +22,6 @@ import { emptyRecord } from '../../model/own-keys.js';
 export const TASK_STATES = ['PENDING', 'RUNNING', 'STOPPING', 'STOPPED'] as const;
 
 const DESCRIBED_PER_STATUS = 100;
-
-const iso = (d: Date | undefined) => (d instanceof Date && !Number.isNaN(d.getTime()) ? d.toISOString() : undefined);
 
 /** ListTasks (desired RUNNING, then STOPPED) and DescribeTasks: the service's tasks, newest stop first among the stopped. */
 export async function readServiceTasks(gw: AwsGateway, cluster: string, serviceName: string): Promise<LiveServiceTask[]> {
@@ -38,8 +37,8 @@ export async function readServiceTasks(gw: AwsGateway, cluster: string, serviceN
         ...(t.desiredStatus ? { desiredStatus: t.desiredStatus } : {}),
         ...(t.taskDefinitionArn ? { taskDefinitionArn: t.taskDefinitionArn } : {}),
         ...(t.startedBy ? { startedBy: t.startedBy } : {}),
-        ...(iso(t.startedAt) ? { startedAt: iso(t.startedAt) } : {}),
-        ...(iso(t.stoppedAt) ? { stoppedAt: iso(t.stoppedAt) } : {}),
+        ...(isoTime(t.startedAt) ? { startedAt: isoTime(t.startedAt) } : {}),
+        ...(isoTime(t.stoppedAt) ? { stoppedAt: isoTime(t.stoppedAt) } : {}),
         ...(t.stopCode ? { stopCode: t.stopCode } : {}),
         ...(t.stoppedReason ? { stoppedReason: t.stoppedReason } : {}),
       }),

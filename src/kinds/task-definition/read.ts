@@ -177,7 +177,7 @@ async function arnsFromCyclePages(
  * before it is called gone.
  */
 export async function readNamedFamilies(gw: AwsGateway, region: string, scope: NamedReadScope<LiveTaskDefinitionFamily>): Promise<LiveTaskDefinitionFamily[]> {
-  const names = [...new Set(scope.refs.map((r) => r.name))].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  const names = [...new Set(scope.refs.map((r) => r.name))].sort();
   let fromPages: { arns: Map<string, string[]>; unsure: Set<string> } | undefined;
   if (scope.cycle && names.length) {
     const key = `TaskDefinition/${region}`;

@@ -10,15 +10,13 @@
 // healed from its CloudTrail event; the daemon's CPU (/proc/PID/stat) and calls (/metrics)
 // for the warm passes, as the other rows count them.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { awsReads, Daemon, isPassLine, procCpuSeconds, procMemoryMb, subtractCalls } from './daemon.mjs';
+import { awsReads, cloudTrailUpdateService, Daemon, isPassLine, median, procCpuSeconds, procMemoryMb, round, subtractCalls, sum } from './daemon.mjs';
 import { estateCounts, lowerBound, serviceName, serviceShape } from './estate.mjs';
 
 const ROOT = new URL('..', import.meta.url).pathname;
-const round = (x, d = 0) => Math.round(x * 10 ** d) / 10 ** d;
-const sum = (calls) => Object.values(calls).reduce((a, b) => a + b, 0);
 
 function startServer(dir, n, clusters, eventsPerService) {
   const child = spawn(
@@ -46,14 +44,6 @@ function startServer(dir, n, clusters, eventsPerService) {
     child.on('exit', (code) => reject(new Error(`bench/fake-aws-server.mjs exited ${code} before it listened`)));
   });
   return { child, ready };
-}
-
-function cloudTrailUpdateService(region, cluster, service, desiredCount) {
-  const e = JSON.parse(readFileSync(join(ROOT, 'test', 'fixtures', 'events', 'cloudtrail-update-service.json'), 'utf8'));
-  const now = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
-  Object.assign(e, { id: `bench-${Date.now()}`, time: now, region });
-  Object.assign(e.detail, { eventTime: now, awsRegion: region, requestParameters: { cluster, service, desiredCount } });
-  return JSON.stringify(e);
 }
 
 /**
@@ -142,89 +132,87 @@ export async function benchDaemonMemory(n, o) {
 }
 
 async function measure(daemon, { endpoint, n, clusters, region, passTimeout, o, log }) {
-  {
-    const p1 = await daemon.nextPass(undefined, passTimeout);
-    if (typeof p1.awsCalls !== 'number') throw new Error(`the daemon's first pass failed: ${JSON.stringify(p1)}`);
-    const mem1 = procMemoryMb(daemon.pid);
-    const cpu1 = procCpuSeconds(daemon.pid);
-    let m = await daemon.metrics();
-    log(`daemon memory: first pass ${p1.durationMs} ms, ${p1.awsCalls} calls, ${round(cpu1, 1)} s CPU since start, peak RSS ${round(mem1.peakRssMb)} MB`);
-    const warm = [];
-    let last = p1;
-    for (let i = 0; i < o.repeat; i++) {
-      const from = daemon.lines.length;
-      const cpu0 = procCpuSeconds(daemon.pid);
-      const res = await fetch(`http://${daemon.address}/reconcile`, { method: 'POST' });
-      if (res.status !== 202) throw new Error(`POST /reconcile answered ${res.status}: ${await res.text()}`);
-      const prev = last;
-      last = await daemon.waitFor((l) => isPassLine(l) && l.passId > prev.passId && l.reasons?.includes('webhook: manual'), {
-        from,
-        what: `warm full pass ${i + 1}`,
-        ...passTimeout,
-      });
-      if (last.read !== 'full') throw new Error(`warm pass ${i + 1} was not a full read: ${JSON.stringify(last)}`);
-      const m2 = await daemon.metrics();
-      const calls = subtractCalls(m2, m);
-      m = m2;
-      const ecsCalls = Object.fromEntries(Object.entries(calls).filter(([op]) => !op.startsWith('sqs:')));
-      const mem = procMemoryMb(daemon.pid);
-      const row = {
-        durationMs: last.durationMs,
-        calls: sum(ecsCalls),
-        reads: awsReads(calls),
-        cpuSeconds: round(procCpuSeconds(daemon.pid) - cpu0, 2),
-        peakRssMb: round(mem.peakRssMb),
-        rssMb: round(mem.rssMb),
-        states: last.states,
-        actionsApplied: last.actionsApplied,
-      };
-      log(`daemon memory: warm full pass ${i + 1}: ${JSON.stringify(row)}`);
-      warm.push(row);
-    }
-    // an out-of-band change and its CloudTrail event: the targeted pass heals it
-    const index = [...Array(n).keys()].find((i) => i > 0 && !serviceShape(i, clusters).autoScaling);
-    const svc = serviceName(index);
-    const cluster = serviceShape(index, clusters).cluster;
-    const resource = `Service/${region}/${cluster}/${svc}`;
+  const p1 = await daemon.nextPass(undefined, passTimeout);
+  if (typeof p1.awsCalls !== 'number') throw new Error(`the daemon's first pass failed: ${JSON.stringify(p1)}`);
+  const mem1 = procMemoryMb(daemon.pid);
+  const cpu1 = procCpuSeconds(daemon.pid);
+  let m = await daemon.metrics();
+  log(`daemon memory: first pass ${p1.durationMs} ms, ${p1.awsCalls} calls, ${round(cpu1, 1)} s CPU since start, peak RSS ${round(mem1.peakRssMb)} MB`);
+  const warm = [];
+  let last = p1;
+  for (let i = 0; i < o.repeat; i++) {
     const from = daemon.lines.length;
-    const sentAt = Date.now();
-    const oob = await fetch(`${endpoint}/bench/out-of-band`, {
-      method: 'POST',
-      body: JSON.stringify({ cluster, service: svc, desiredCount: 7, event: cloudTrailUpdateService(region, cluster, svc, 7) }),
-    });
-    if (!oob.ok) throw new Error(`the out-of-band change failed: HTTP ${oob.status}`);
-    const healed = await daemon.waitFor((l) => l.action === 'update-service' && l.resource === resource, {
+    const cpu0 = procCpuSeconds(daemon.pid);
+    const res = await fetch(`http://${daemon.address}/reconcile`, { method: 'POST' });
+    if (res.status !== 202) throw new Error(`POST /reconcile answered ${res.status}: ${await res.text()}`);
+    const prev = last;
+    last = await daemon.waitFor((l) => isPassLine(l) && l.passId > prev.passId && l.reasons?.includes('webhook: manual'), {
       from,
-      what: `the healing update-service of ${resource}`,
-      timeoutMs: 120_000,
+      what: `warm full pass ${i + 1}`,
+      ...passTimeout,
     });
-    if (healed.outcome !== 'applied') throw new Error(`the event pass did not heal ${resource}: ${JSON.stringify(healed)}`);
-    const healMs = Date.parse(healed.time) - sentAt;
-    const end = procMemoryMb(daemon.pid);
-    const bound = lowerBound(estateCounts(n, clusters)).total;
-    const result = {
-      services: n,
-      clusters,
-      eventsPerService: o.eventsPerService,
-      daemonArgs: 'run --events-queue URL --read-budget 1000 --interval 24h',
-      daemonNodeOptions: o.nodeOptions,
-      fakeAccount: 'bench/fake-aws-server.mjs, another process (the AWS JSON protocol over HTTP)',
-      firstPass: {
-        durationMs: p1.durationMs,
-        awsCalls: p1.awsCalls,
-        cpuSecondsSinceStart: round(cpu1, 2),
-        peakRssMb: round(mem1.peakRssMb),
-        states: p1.states,
-      },
-      warmPasses: warm,
-      warmCalls: warm.at(-1).calls,
-      lowerBoundCalls: bound,
-      medianWarmCpuSeconds: warm.map((w) => w.cpuSeconds).sort((a, b) => a - b)[Math.floor((warm.length - 1) / 2)],
-      eventToUpdateServiceMs: healMs,
-      peakRssMb: round(end.peakRssMb),
-      rssAtEndMb: round(end.rssMb),
+    if (last.read !== 'full') throw new Error(`warm pass ${i + 1} was not a full read: ${JSON.stringify(last)}`);
+    const m2 = await daemon.metrics();
+    const calls = subtractCalls(m2, m);
+    m = m2;
+    const ecsCalls = Object.fromEntries(Object.entries(calls).filter(([op]) => !op.startsWith('sqs:')));
+    const mem = procMemoryMb(daemon.pid);
+    const row = {
+      durationMs: last.durationMs,
+      calls: sum(ecsCalls),
+      reads: awsReads(calls),
+      cpuSeconds: round(procCpuSeconds(daemon.pid) - cpu0, 2),
+      peakRssMb: round(mem.peakRssMb),
+      rssMb: round(mem.rssMb),
+      states: last.states,
+      actionsApplied: last.actionsApplied,
     };
-    log(`daemon memory: event → update-service ${healMs} ms; peak RSS ${result.peakRssMb} MB (RSS at the end ${result.rssAtEndMb} MB)`);
-    return result;
+    log(`daemon memory: warm full pass ${i + 1}: ${JSON.stringify(row)}`);
+    warm.push(row);
   }
+  // an out-of-band change and its CloudTrail event: the targeted pass heals it
+  const index = [...Array(n).keys()].find((i) => i > 0 && !serviceShape(i, clusters).autoScaling);
+  const svc = serviceName(index);
+  const cluster = serviceShape(index, clusters).cluster;
+  const resource = `Service/${region}/${cluster}/${svc}`;
+  const from = daemon.lines.length;
+  const sentAt = Date.now();
+  const oob = await fetch(`${endpoint}/bench/out-of-band`, {
+    method: 'POST',
+    body: JSON.stringify({ cluster, service: svc, desiredCount: 7, event: cloudTrailUpdateService(region, cluster, svc, 7) }),
+  });
+  if (!oob.ok) throw new Error(`the out-of-band change failed: HTTP ${oob.status}`);
+  const healed = await daemon.waitFor((l) => l.action === 'update-service' && l.resource === resource, {
+    from,
+    what: `the healing update-service of ${resource}`,
+    timeoutMs: 120_000,
+  });
+  if (healed.outcome !== 'applied') throw new Error(`the event pass did not heal ${resource}: ${JSON.stringify(healed)}`);
+  const healMs = Date.parse(healed.time) - sentAt;
+  const end = procMemoryMb(daemon.pid);
+  const bound = lowerBound(estateCounts(n, clusters)).total;
+  const result = {
+    services: n,
+    clusters,
+    eventsPerService: o.eventsPerService,
+    daemonArgs: 'run --events-queue URL --read-budget 1000 --interval 24h',
+    daemonNodeOptions: o.nodeOptions,
+    fakeAccount: 'bench/fake-aws-server.mjs, another process (the AWS JSON protocol over HTTP)',
+    firstPass: {
+      durationMs: p1.durationMs,
+      awsCalls: p1.awsCalls,
+      cpuSecondsSinceStart: round(cpu1, 2),
+      peakRssMb: round(mem1.peakRssMb),
+      states: p1.states,
+    },
+    warmPasses: warm,
+    warmCalls: warm.at(-1).calls,
+    lowerBoundCalls: bound,
+    medianWarmCpuSeconds: median(warm.map((w) => w.cpuSeconds)),
+    eventToUpdateServiceMs: healMs,
+    peakRssMb: round(end.peakRssMb),
+    rssAtEndMb: round(end.rssMb),
+  };
+  log(`daemon memory: event → update-service ${healMs} ms; peak RSS ${result.peakRssMb} MB (RSS at the end ${result.rssAtEndMb} MB)`);
+  return result;
 }

@@ -179,3 +179,28 @@ export function runCli(root, cliArgs, env) {
     });
   });
 }
+
+/** A number rounded to d decimals; anything else (undefined, NaN, a string) as it is. */
+export const round = (x, d = 0) => (typeof x === 'number' && !Number.isNaN(x) ? Math.round(x * 10 ** d) / 10 ** d : x);
+
+/** The median (of an even count, the mean of the middle two). */
+export const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+
+/** The calls of a by-operation count, all together. */
+export const sum = (calls) => Object.values(calls).reduce((a, b) => a + b, 0);
+
+/**
+ * The CloudTrail "AWS API Call via CloudTrail" event of an UpdateService, in the EventBridge
+ * envelope the AWS documentation shows (test/fixtures/events/cloudtrail-update-service.json),
+ * as the events queue receives it.
+ */
+export function cloudTrailUpdateService(region, cluster, service, desiredCount) {
+  const e = JSON.parse(readFileSync(new URL('../test/fixtures/events/cloudtrail-update-service.json', import.meta.url), 'utf8'));
+  const now = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+  Object.assign(e, { id: `bench-${Date.now()}`, time: now, region });
+  Object.assign(e.detail, { eventTime: now, awsRegion: region, requestParameters: { cluster, service, desiredCount } });
+  return JSON.stringify(e);
+}

@@ -17,7 +17,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { imageNodeOptions } from './daemon.mjs';
+import { imageNodeOptions, median } from './daemon.mjs';
 import { benchDaemonMemory } from './daemon-memory.mjs';
 import { estateCounts, lowerBound, writeEstate } from './estate.mjs';
 
@@ -60,10 +60,6 @@ const cpuSince = (u0) => {
 };
 const mb = (b) => Math.round(b / 2 ** 20);
 const round = (x, d = 2) => Math.round(x * 10 ** d) / 10 ** d;
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
 const load1 = () => round(loadavg()[0], 1);
 
 /** Linux: VmHWM (peak RSS) is reset to the current RSS by writing 5 to clear_refs, so a pass's own peak can be read after it. */

@@ -11,16 +11,14 @@
 //     daemon's healing update-service line (written once UpdateService has returned);
 //   - the AWS read calls an hour with events and the 30-minute spread resync against
 //     60-second polling, from the measured calls of one full pass and one event pass.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DescribeServicesCommand, ECSClient, UpdateServiceCommand } from '@aws-sdk/client-ecs';
 import { CreateQueueCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { awsReads, Daemon, isPassLine, procCpuSeconds, procMemoryMb, runCli, subtractCalls } from './daemon.mjs';
+import { awsReads, cloudTrailUpdateService, Daemon, isPassLine, procCpuSeconds, procMemoryMb, round, runCli, subtractCalls, sum } from './daemon.mjs';
 import { estateCounts, lowerBound, serviceName, serviceShape, writeEstate } from './estate.mjs';
 
-const sum = (calls) => Object.values(calls).reduce((a, b) => a + b, 0);
-const round = (x, d = 0) => (typeof x === 'number' ? Math.round(x * 10 ** d) / 10 ** d : x);
 const sortCalls = (calls) => Object.fromEntries(Object.entries(calls).sort(([a], [b]) => a.localeCompare(b)));
 const lineTime = (l) => (typeof l.time === 'number' ? l.time : Date.parse(l.time));
 
@@ -36,18 +34,6 @@ const RESYNC_PASSES_PER_HOUR = 2;
 const ASSUMED_EVENTS_PER_HOUR = 60;
 
 const READS_PER_HOUR_FORMULA = `polling = ${POLL_PASSES_PER_HOUR} × F; events = ${RESYNC_PASSES_PER_HOUR} × F + E × e; F = reads of one full pass, e = reads of one event-driven pass (both measured), E = events an hour (assumed ${ASSUMED_EVENTS_PER_HOUR})`;
-
-function cloudTrailUpdateService(root, region, cluster, service, desiredCount) {
-  const e = JSON.parse(readFileSync(join(root, 'test', 'fixtures', 'events', 'cloudtrail-update-service.json'), 'utf8'));
-  const now = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
-  e.id = `bench-${Date.now()}`;
-  e.time = now;
-  e.region = region;
-  e.detail.eventTime = now;
-  e.detail.awsRegion = region;
-  e.detail.requestParameters = { cluster, service, desiredCount };
-  return JSON.stringify(e);
-}
 
 /**
  * Resets the emulator and creates the estate through the controller's own apply, once:
@@ -166,7 +152,7 @@ export async function benchLargeEstate(n, emu, o) {
     const changedAt = Date.now();
     await ecs.send(new UpdateServiceCommand({ cluster, service: svc, desiredCount: before + 4 }));
     const sentAt = Date.now();
-    await sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: cloudTrailUpdateService(root, region, cluster, svc, before + 4) }));
+    await sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: cloudTrailUpdateService(region, cluster, svc, before + 4) }));
     const updated = await daemon.waitFor((l) => l.action === 'update-service' && l.resource === resource, {
       from: from3,
       what: `the healing update-service of ${resource}`,

@@ -34,7 +34,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
-import { Daemon, imageNodeOptions, isPassLine, procCpuSeconds, procMemoryMb, runCli, subtractCalls } from './daemon.mjs';
+import { Daemon, imageNodeOptions, isPassLine, procCpuSeconds, procMemoryMb, round, runCli, subtractCalls, sum } from './daemon.mjs';
 import { CLUSTERS, estateCounts, LOWER_BOUND_FORMULA, lowerBound, serviceName, servicePath, serviceShape, serviceText, writeEstate } from './estate.mjs';
 import { applyLargeEstate, benchLargeEstate } from './large.mjs';
 import { measurePureStages } from './pure.mjs';
@@ -84,8 +84,6 @@ const largeClusters = Number(args['large-clusters']);
 const readBudget = Number(args['read-budget']);
 
 const log = (msg) => process.stderr.write(`[bench] ${msg}\n`);
-const round = (x, d = 0) => (x === undefined || x === null || Number.isNaN(x) ? x : Math.round(x * 10 ** d) / 10 ** d);
-const sum = (calls) => Object.values(calls).reduce((a, b) => a + b, 0);
 const sortCalls = (calls) => Object.fromEntries(Object.entries(calls).sort(([a], [b]) => a.localeCompare(b)));
 
 // ---- the emulator ------------------------------------------------------------------

@@ -16,13 +16,12 @@
  * manifest is always its newest revision, which therefore registers nothing.
  */
 
-import { canonicalJson } from '../diff/normalize.js';
 import { cloudFormationOwner } from '../diff/resource-diff.js';
 import { exportClusterSpec } from '../kinds/cluster/export.js';
 import { findKind, kindOf, REGISTRY } from '../kinds/registry.js';
 import { exportServiceSpec } from '../kinds/service/export.js';
 import { exportTaskDefinitionSpec, revisionBody } from '../kinds/task-definition/export.js';
-import { normalizeTaskDefinition } from '../kinds/task-definition/normalize.js';
+import { normalizedRevision } from '../kinds/task-definition/normalize.js';
 import type { Json, LiveCluster, LiveEstate, LiveRevision, LiveService, LiveTaskDefinitionFamily } from '../model/live.js';
 import { emptyRecord, ownValue } from '../model/own-keys.js';
 import { ANNOTATION, type Kind, resourceId, TAG } from '../model/resource.js';
@@ -130,7 +129,8 @@ export function serviceSpec(s: LiveService, taskDefinition: string): Json {
 /** Would a service naming the family run the revision it runs now? (the engine compares content with the newest) */
 function runsNewestContent(primary: LiveRevision, family: LiveTaskDefinitionFamily | undefined): boolean {
   if (!family) return false;
-  return canonicalJson(normalizeTaskDefinition(revisionBody(primary))) === canonicalJson(normalizeTaskDefinition(revisionBody(family.latest)));
+  // revisions never change: their normalized forms are memoized (normalizedRevision)
+  return normalizedRevision(revisionBody(primary)).canonical === normalizedRevision(revisionBody(family.latest)).canonical;
 }
 
 /** What the ownership tags remember that a manifest says in annotations (`ecs-reconciler:prune` = "false"). */

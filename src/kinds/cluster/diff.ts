@@ -40,7 +40,8 @@ export function diffCluster(d: DesiredResource, id: string, liveOrNone: LiveClus
   const appliedHash = live.tags[TAG.appliedHash];
   const target = normalizeCluster(clusterWithResolvedNamespace(omit(spec, 'tags'), live.spec, appliedHash === desiredHash));
   const targetTags = spec.tags;
-  const diffs = [...diffFields(normalizeCluster(live.spec), target), ...tagChanges(userTags(live.tags), targetTags)];
+  const liveNormalized = normalizeCluster(live.spec);
+  const diffs = [...diffFields(liveNormalized, target), ...tagChanges(userTags(live.tags), targetTags)];
   const state = stateOf(diffs, appliedHash, desiredHash);
   return {
     ...b,
@@ -52,7 +53,7 @@ export function diffCluster(d: DesiredResource, id: string, liveOrNone: LiveClus
     target,
     targetTags,
     // both sides only where they differ (`diff` prints no others)
-    ...(diffs.length ? { compared: { live: { ...normalizeCluster(live.spec), tags: userTags(live.tags) }, desired: { ...target, tags: targetTags } } } : {}),
+    ...(diffs.length ? { compared: { live: { ...liveNormalized, tags: userTags(live.tags) }, desired: { ...target, tags: targetTags } } } : {}),
     ...(appliedHash ? { appliedHash } : {}),
     staleHash: state === 'in-sync' && (appliedHash !== desiredHash || staleRepository(live.tags, input)),
   };

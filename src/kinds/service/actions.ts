@@ -10,7 +10,7 @@ import { ANNOTATION, type DesiredResource, resourceId, TAG } from '../../model/r
 import { revisionRecordTags } from '../../model/revision-record.js';
 import type { AddAction } from '../../plan/prune.js';
 import type { Plan } from '../../plan/types.js';
-import { CODE_DEPLOY_FIELDS, codeDeployRecordValue, deployThroughCodeDeploy, networkFingerprint, usesCodeDeploy } from './codedeploy.js';
+import { CODE_DEPLOY_FIELDS, codeDeployRecordValue, deployThroughCodeDeploy, networkFingerprint, runningRevisionArn, usesCodeDeploy } from './codedeploy.js';
 import { removeScaling, suspendScaleIn, syncScaling } from './scaling-apply.js';
 import { type ServiceSpec, serviceSpecOf } from './schema.js';
 
@@ -121,7 +121,7 @@ async function updateService(run: ActionRun): Promise<string | undefined> {
         `${d.name} uses the CODE_DEPLOY deployment controller: ECS takes a new task definition or network configuration only through CodeDeploy; give the Service a codeDeploy: { applicationName, deploymentGroupName } block`,
       );
     // a network-only change deploys the revision the service runs now, with the new network
-    const revision = newRevision ?? live.primaryRevision?.arn ?? live.deployments.find((x) => x.status === 'PRIMARY')?.taskDefinitionArn;
+    const revision = newRevision ?? runningRevisionArn(live);
     if (!revision) throw new Error(`${d.name}: no task definition revision known for the CodeDeploy deployment of its network configuration`);
     deploymentId = await deployThroughCodeDeploy(gw, revision, deployed, block);
   }

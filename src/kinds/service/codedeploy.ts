@@ -102,14 +102,18 @@ export function codeDeployRecordOf(value: string | undefined): { id: string; net
 
 export const codeDeployRecordValue = (id: string, network: string): string => `${id} net=${network}`;
 
+/** The revision the service runs: the one its PRIMARY deployment runs, as read with the service. */
+export function runningRevisionArn(live: LiveService): string | undefined {
+  return live.primaryRevision?.arn ?? live.deployments.find((d) => d.status === 'PRIMARY')?.taskDefinitionArn;
+}
+
 /**
  * Whether the CodeDeploy deployment this controller last started for the service has not
  * put in place what it gave: the revision (recorded in `ecs-reconciler:task-definition`)
  * or the network configuration (its fingerprint in `ecs-reconciler:deployment`, codeDeployRecordOf).
  */
 export function codeDeployNotInPlace(live: LiveService, givenRevision: string | undefined): boolean {
-  const running = live.primaryRevision?.arn ?? live.deployments.find((d) => d.status === 'PRIMARY')?.taskDefinitionArn;
-  if (givenRevision && running !== givenRevision) return true;
+  if (givenRevision && runningRevisionArn(live) !== givenRevision) return true;
   const network = codeDeployRecordOf(live.tags[TAG.deployment])?.network;
   return network !== undefined && network !== networkFingerprint(live.spec, network.startsWith('sg-'));
 }

@@ -7,9 +7,9 @@ import type { ResourceDiff } from '../../diff/types.js';
 import type { Json } from '../../model/json.js';
 import type { LiveTaskDefinitionFamily } from '../../model/live.js';
 import { TAG } from '../../model/resource.js';
-import { revisionOf } from '../../model/revision-arn.js';
 import type { AddAction, PlanOptions } from '../../plan/prune.js';
 import type { Plan } from '../../plan/types.js';
+import { familyArns } from './read.js';
 
 export function planTaskDefinitionCreate(d: ResourceDiff, add: AddAction): void {
   add(d, 'register-task-definition', 'in the manifests, not live');
@@ -50,7 +50,7 @@ export function planRevisionPrune(d: ResourceDiff, opts: PlanOptions, inUse: Rea
 }
 
 async function findRegistered(gw: AwsGateway, family: string, desiredHash: string, controllerId: string): Promise<string | undefined> {
-  const arns = (await gw.listTaskDefinitionArns({ familyPrefix: family })).filter((a) => revisionOf(a).family === family);
+  const arns = await familyArns(gw, family);
   for (const arn of arns.slice(0, 3)) {
     const { tags } = await gw.describeTaskDefinition(arn);
     if (tags[TAG.managedBy] === controllerId && tags[TAG.appliedHash] === desiredHash) return arn;

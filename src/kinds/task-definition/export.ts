@@ -7,7 +7,7 @@ import { sortedOrNone } from '../../model/own-keys.js';
 import { resourceId } from '../../model/resource.js';
 import { revisionOf } from '../../model/revision-arn.js';
 import { normalizeTaskDefinition } from './normalize.js';
-import { readRevision } from './read.js';
+import { familyArns, readRevision } from './read.js';
 
 /** An export writes revisions out whole: readForExport describes every revision known only by record. */
 export function revisionBody(rev: LiveRevision): Json {
@@ -33,8 +33,7 @@ export async function readFamiliesForExport(
   for (const family of [...families].sort()) {
     const id = resourceId({ kind: 'TaskDefinition', region, name: family });
     if (live.families.has(id)) continue;
-    // familyPrefix matches by prefix: keep the family's own revisions
-    const arns = (await gw.listTaskDefinitionArns({ familyPrefix: family })).filter((a) => revisionOf(a).family === family);
+    const arns = await familyArns(gw, family);
     if (arns.length === 0) continue;
     arns.sort((a, b) => revisionOf(b).revision - revisionOf(a).revision);
     const latest = await readRevision(gw, arns[0]!);

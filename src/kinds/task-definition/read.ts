@@ -111,7 +111,8 @@ function knownRevisions(scope: NamedReadScope<LiveTaskDefinitionFamily>, region:
 }
 
 /** One family's ACTIVE revisions by its own ListTaskDefinitions (familyPrefix matches by prefix: keep the family's own). */
-async function familyArns(gw: AwsGateway, family: string): Promise<string[]> {
+/** A family's ACTIVE revision ARNs (familyPrefix matches by prefix: only the family's own are kept). */
+export async function familyArns(gw: AwsGateway, family: string): Promise<string[]> {
   return (await gw.listTaskDefinitionArns({ familyPrefix: family })).filter((a) => revisionOf(a).family === family);
 }
 

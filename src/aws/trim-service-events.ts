@@ -13,6 +13,11 @@
  * JSON.stringify of the cut answer cost about 1.2 s of a 10,000-service warm pass's CPU;
  * the scan costs a fraction of that (bench/sdk-floor.mjs). Anything the scanner does not
  * read as that answer's JSON goes to the SDK as it came, which words the error.
+ *
+ * The scan also notes whether every number the cut answer keeps is plain (its text is what
+ * String() gives back for it, inside the safe integer range): for such an answer the SDK's
+ * JSON reviver changes nothing, and the ECS clients' protocol reads it without one
+ * (ecs-protocol.ts).
  */
 
 import { SERVICE_EVENTS_READ } from './ecs-api.js';
@@ -40,10 +45,26 @@ export function trimServiceEventsMiddleware(next: Next, context: { commandName?:
   };
 }
 
+/** Answers (the bodies trimmedBody gave back) whose kept numbers are all plain: JSON.parse reads them as the SDK's reviver would. */
+const plainNumberAnswers = new WeakSet<Uint8Array>();
+
+/** This body came from trimmedBody, read as a DescribeServices answer whose every number is plain. */
+export function hasOnlyPlainNumbers(body: Uint8Array): boolean {
+  return plainNumberAnswers.has(body);
+}
+
 /** The answer's JSON with each service's events cut to the newest SERVICE_EVENTS_READ, or the same bytes when nothing is cut. */
 export function trimmedBody(bytes: Uint8Array, keep = SERVICE_EVENTS_READ): Uint8Array {
   const cuts: number[] = [];
-  if (!scanAnswer(bytes, keep, cuts) || cuts.length === 0) return bytes;
+  scan.numbersPlain = true;
+  scan.checkingNumbers = true;
+  if (!scanAnswer(bytes, keep, cuts)) return bytes;
+  const out = cuts.length === 0 ? bytes : cutOut(bytes, cuts);
+  if (scan.numbersPlain) plainNumberAnswers.add(out);
+  return out;
+}
+
+function cutOut(bytes: Uint8Array, cuts: readonly number[]): Uint8Array {
   let length = bytes.length;
   for (let k = 0; k < cuts.length; k += 2) length -= cuts[k + 1]! - cuts[k]!;
   const out = Buffer.allocUnsafe(length);
@@ -81,6 +102,8 @@ const MAX_DEPTH = 64;
 const openContainers = new Uint8Array(MAX_DEPTH);
 const IN_OBJECT = 1;
 const IN_ARRAY = 2;
+/** one scan's note of the numbers it met: checked only where they are kept (not in the events cut out) */
+const scan = { numbersPlain: true, checkingNumbers: true };
 const SERVICES = Buffer.from('services', 'latin1');
 const EVENTS = Buffer.from('events', 'latin1');
 
@@ -137,7 +160,9 @@ function scanEvents(b: Uint8Array, i: number, keep: number, cuts: number[]): num
   i = space(b, i + 1);
   if (b[i] === CLOSE_ARRAY) return i + 1;
   for (;;) {
+    scan.checkingNumbers = count < keep;
     i = skipValue(b, i);
+    scan.checkingNumbers = true;
     if (i === FAILED) return FAILED;
     if (++count === keep) keptEnd = i;
     i = afterItem(b, i, CLOSE_ARRAY);
@@ -225,8 +250,30 @@ function skipString(b: Uint8Array, i: number): number {
   return FAILED;
 }
 
-/** -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)? */
-function skipNumber(b: Uint8Array, i: number): number {
+/** -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?, noted as plain or not where it is kept */
+function skipNumber(b: Uint8Array, from: number): number {
+  const end = numberEnd(b, from);
+  if (end !== FAILED && scan.checkingNumbers && scan.numbersPlain && !isPlainNumber(b, from, end)) scan.numbersPlain = false;
+  return end;
+}
+
+/**
+ * The SDK's jsonReviver (@smithy/core protocols) gives a number back as JSON.parse read it
+ * when it is within the safe integer range and its text is String() of its value (its
+ * first test, isRepresentable); otherwise a NumericValue or a BigInt. An integer of at most
+ * 15 digits is both; anything else is tested as the reviver tests it.
+ */
+function isPlainNumber(b: Uint8Array, from: number, end: number): boolean {
+  const digitsFrom = b[from] === MINUS ? from + 1 : from;
+  let integer = end - digitsFrom <= 15 && !(b[from] === MINUS && b[digitsFrom] === 0x30);
+  for (let k = digitsFrom; integer && k < end; k++) integer = isDigit(b[k]!);
+  if (integer) return true;
+  const text = Buffer.from(b.buffer, b.byteOffset + from, end - from).toString('latin1');
+  const value = Number(text);
+  return String(value) === text && Math.abs(value) <= Number.MAX_SAFE_INTEGER;
+}
+
+function numberEnd(b: Uint8Array, i: number): number {
   const digitsFrom = (k: number) => {
     if (!(k < b.length && isDigit(b[k]!))) return FAILED;
     while (k < b.length && isDigit(b[k]!)) k++;

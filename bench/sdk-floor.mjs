@@ -50,6 +50,7 @@ export async function benchSdkFloor(n, o) {
     const { runs, byOperation } = JSON.parse(out.trim().split('\n').at(-1));
     const reads = Object.values(byOperation).reduce((a, b) => a + b, 0);
     return {
+      measuredAt: new Date().toISOString(),
       services: n,
       clusters: o.clusters,
       eventsPerService: o.eventsPerService,

@@ -18,7 +18,7 @@ import { estateCounts, lowerBound, serviceName, serviceShape } from './estate.mj
 
 const ROOT = new URL('..', import.meta.url).pathname;
 
-function startServer(dir, n, clusters, eventsPerService) {
+export function startServer(dir, n, clusters, eventsPerService) {
   const child = spawn(
     process.execPath,
     [

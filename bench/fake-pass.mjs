@@ -10,7 +10,7 @@
 // the read calls an hour against 60-second polling. In child processes (each a new
 // process, as every CI `plan` is): the cold plan at --cold-plan services, repeated.
 //   npx tsc -p bench/tsconfig.fake.json && node --expose-gc bench/fake-pass.mjs [--services 10000] [--clusters 10]
-//     [--repeat 3] [--cold-plan 1000] [--json FILE] [--profile DIR]
+//     [--repeat 3] [--cold-plan 1000] [--daemon-memory N] [--sdk-floor N] [--json FILE] [--profile DIR]
 // (`--profile DIR` writes one .cpuprofile per measured pass.)
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -20,6 +20,7 @@ import { parseArgs } from 'node:util';
 import { imageNodeOptions, median } from './daemon.mjs';
 import { benchDaemonMemory } from './daemon-memory.mjs';
 import { estateCounts, lowerBound, writeEstate } from './estate.mjs';
+import { benchSdkFloor } from './sdk-floor.mjs';
 
 const startCpu = process.cpuUsage();
 const { values: args } = parseArgs({
@@ -38,6 +39,8 @@ const { values: args } = parseArgs({
     'daemon-memory': { type: 'string' },
     'daemon-node-options': { type: 'string' },
     'events-per-service': { type: 'string', default: '100' },
+    // the warm pass's reads alone through the real gateway at this many services (bench/sdk-floor.mjs; 0: none)
+    'sdk-floor': { type: 'string' },
   },
 });
 const clusters = Number(args.clusters);
@@ -335,6 +338,15 @@ if (args['cold-plan-child']) {
       region: REGION,
       nodeOptions: args['daemon-node-options'] ?? imageNodeOptions().NODE_OPTIONS ?? '',
       eventsPerService: Number(args['events-per-service']),
+      log: (m) => process.stderr.write(`[fake-pass] ${m}\n`),
+    });
+  const floorServices = Number(args['sdk-floor'] ?? args.services);
+  if (floorServices)
+    results.sdkFloor = await benchSdkFloor(floorServices, {
+      clusters,
+      repeat,
+      eventsPerService: Number(args['events-per-service']),
+      nodeOptions: args['daemon-node-options'] ?? imageNodeOptions().NODE_OPTIONS ?? '',
       log: (m) => process.stderr.write(`[fake-pass] ${m}\n`),
     });
   if (args.json) writeFileSync(args.json, `${JSON.stringify(results, null, 2)}\n`);

@@ -2,6 +2,7 @@
 // deserializes them (src/aws/trim-service-events.ts): the same answer, fewer objects.
 // The last test runs the real ECS client against a local HTTP server answering as ECS
 // does, with the 100 events a long-running service has.
+import { readdirSync, readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { DescribeServicesCommand, ECSClient, ListClustersCommand } from '@aws-sdk/client-ecs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -36,6 +37,254 @@ describe('trimmedBody', () => {
   it('hands back the same bytes when nothing is over the limit, or the text is not the answer it expects', () => {
     for (const b of [bytes(answer(10)), Buffer.from('not json'), bytes({ clusters: [] }), bytes(null), bytes({ services: 'x' })])
       expect(trimmedBody(b)).toBe(b);
+  });
+});
+
+/**
+ * The cut as it was made before the byte scanner, and as its meaning is: JSON.parse of the
+ * whole text, each service's events sliced, JSON.stringify. The scanner's output must parse
+ * to what this gives, and be the very bytes it was given wherever this gives them back.
+ */
+function parsedCut(bytes: Uint8Array, keep: number): Uint8Array {
+  let answer: unknown;
+  try {
+    answer = JSON.parse(Buffer.from(bytes).toString('utf8'));
+  } catch {
+    return bytes;
+  }
+  const services = (answer as { services?: unknown } | null)?.services;
+  if (!Array.isArray(services)) return bytes;
+  let cut = false;
+  for (const s of services) {
+    const events = (s as { events?: unknown } | null)?.events;
+    if (Array.isArray(events) && events.length > keep) {
+      (s as { events: unknown[] }).events = events.slice(0, keep);
+      cut = true;
+    }
+  }
+  return cut ? Buffer.from(JSON.stringify(answer), 'utf8') : bytes;
+}
+
+type Outcome = 'cut' | 'whole' | 'not-json';
+function expectTheParsedCut(text: string | Uint8Array, keep: number): Outcome {
+  const bytes = typeof text === 'string' ? Buffer.from(text, 'utf8') : text;
+  const out = trimmedBody(bytes, keep);
+  const reference = parsedCut(bytes, keep);
+  if (reference === bytes) {
+    expect(out, Buffer.from(bytes).toString('utf8')).toBe(bytes);
+    try {
+      JSON.parse(Buffer.from(bytes).toString('utf8'));
+      return 'whole';
+    } catch {
+      return 'not-json';
+    }
+  }
+  expect(out).not.toBe(bytes);
+  expect(JSON.parse(Buffer.from(out).toString('utf8')), Buffer.from(bytes).toString('utf8')).toEqual(JSON.parse(Buffer.from(reference).toString('utf8')));
+  return 'cut';
+}
+
+/** mulberry32: the same corpus on every run */
+function seeded(seed: number) {
+  let a = seed;
+  const next = () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  return { next, int: (n: number) => Math.floor(next() * n), pick: <T>(xs: readonly T[]) => xs[Math.floor(next() * xs.length)]! };
+}
+type Random = ReturnType<typeof seeded>;
+
+const PIECES = [
+  'a',
+  'steady',
+  ' ',
+  '"',
+  '\\',
+  '[',
+  ']',
+  '{',
+  '}',
+  ',',
+  ':',
+  '\\"]}',
+  'é',
+  '日本',
+  '😀',
+  '\n',
+  '\t',
+  '\u0000',
+  '\u001f',
+  '\u2028',
+  'events',
+  'services',
+  '/',
+];
+const randomText = (r: Random) => Array.from({ length: r.int(12) }, () => r.pick(PIECES)).join('');
+const randomNumber = (r: Random) => r.pick([0, 7, -3, 1466801808.595, 1e21, -2.5e-7, 2 ** 64, 0.1]);
+
+function randomValue(r: Random, depth: number): unknown {
+  const k = r.int(depth > 3 ? 5 : 8);
+  if (k === 0) return null;
+  if (k === 1) return r.next() < 0.5;
+  if (k === 2) return randomNumber(r);
+  if (k < 5) return randomText(r);
+  if (k === 5) return Array.from({ length: r.int(4) }, () => randomValue(r, depth + 1));
+  const o: Record<string, unknown> = {};
+  for (let m = r.int(4); m > 0; m--) o[r.pick(['events', 'services', 'message', randomText(r)])] = randomValue(r, depth + 1);
+  return o;
+}
+
+function randomEvent(r: Random, k: number): unknown {
+  if (r.next() < 0.03) return r.pick([null, 'not an event', [1, 2], 5]);
+  const e: Record<string, unknown> = { id: `e-${k}`, createdAt: 1733100000 - k * 21600, message: randomText(r) };
+  if (r.next() < 0.2) e.extra = randomValue(r, 2);
+  return e;
+}
+
+function randomService(r: Random): unknown {
+  if (r.next() < 0.05) return r.pick([null, 'arn', 3, []]);
+  const members: Array<[string, unknown]> = [
+    ['serviceName', `svc-${randomText(r)}`],
+    ['status', 'ACTIVE'],
+    ['desiredCount', r.int(10)],
+    ['deployments', [{ id: 'ecs-svc/1', status: 'PRIMARY', createdAt: 1733100000.5, nested: randomValue(r, 2) }]],
+    ['tags', [{ key: randomText(r), value: randomText(r) }]],
+    // deeper `events` and `services` members are not the service's: they stay whole
+    ['deploymentConfiguration', { events: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12], services: [{ events: [1, 2, 3] }] }],
+  ];
+  const shape = r.int(10);
+  if (shape < 6) members.push(['events', Array.from({ length: r.int(30) }, (_, k) => randomEvent(r, k))]);
+  else if (shape === 6) members.push(['events', []]);
+  else if (shape === 7) members.push(['events', r.pick([null, 'none', { 0: 'a' }, 17])]);
+  // else: no events at all
+  for (let m = members.length - 1; m > 0; m--) {
+    const j = r.int(m + 1);
+    [members[m], members[j]] = [members[j]!, members[m]!];
+  }
+  return Object.fromEntries(members);
+}
+
+function randomAnswer(r: Random): unknown {
+  const members: Array<[string, unknown]> = [['services', Array.from({ length: r.int(11) }, () => randomService(r))]];
+  if (r.next() < 0.8) members.push(['failures', r.next() < 0.5 ? [] : [{ arn: 'arn:aws:ecs:eu-west-1:123456789012:service/prod/gone', reason: 'MISSING' }]]);
+  if (r.next() < 0.2) members.push(['unrelated', randomValue(r, 1)]);
+  if (r.next() < 0.5) members.reverse();
+  return r.next() < 0.03 ? r.pick([{ services: 'x' }, { services: null }, [], 'text', 5]) : Object.fromEntries(members);
+}
+
+/** JSON text with whitespace of every kind between tokens and, in string values, characters written as \u escapes (and `/` as `\/`) */
+function looseJson(r: Random, v: unknown, key = false): string {
+  const ws = () => r.pick(['', '', ' ', '\n', '\r\n', '\t', '  \n    ']);
+  if (v === null || typeof v !== 'object') {
+    if (typeof v !== 'string' || key) return JSON.stringify(v);
+    let out = '"';
+    for (const ch of v) {
+      const plain = JSON.stringify(ch).slice(1, -1);
+      const roll = r.next();
+      if (ch === '/' && roll < 0.5) out += '\\/';
+      else if (roll < 0.15 && ch.length === 1)
+        out += `\\u${ch
+          .charCodeAt(0)
+          .toString(16)
+          .padStart(4, r.pick(['0']))}`;
+      else out += plain;
+    }
+    return `${out}"`;
+  }
+  if (Array.isArray(v)) return `[${ws()}${v.map((x) => looseJson(r, x)).join(`${ws()},${ws()}`)}${ws()}]`;
+  return `{${ws()}${Object.entries(v)
+    .map(([k, x]) => `${looseJson(r, k, true)}${ws()}:${ws()}${looseJson(r, x)}`)
+    .join(`${ws()},${ws()}`)}${ws()}}`;
+}
+
+function grownEvents(answer: { services: Array<{ events?: unknown[] }> }, count: number) {
+  for (const s of answer.services) {
+    const base = s.events?.length ? s.events : [{ id: 'e', createdAt: 1466801812.435, message: '(service x) has reached a steady state.' }];
+    s.events = Array.from({ length: count }, (_, k) => ({ ...(base[k % base.length] as object), id: `e-${k}` }));
+  }
+  return answer;
+}
+
+/** published answers: the aws-cli example of describe-services, the test fixtures of DescribeServices, and published create-service outputs as a DescribeServices answer */
+function publishedAnswers(): Array<[string, string]> {
+  const fixtures = new URL('./fixtures/', import.meta.url);
+  const out: Array<[string, string]> = [];
+  for (const f of ['ecs-shapes/awscli-describe-services.json', 'export/describe-services.json', 'normalize/describe-services.json'])
+    out.push([f, readFileSync(new URL(f, fixtures), 'utf8')]);
+  const outputs = new URL('corpus/published-outputs/', fixtures);
+  for (const f of readdirSync(outputs).filter((x) => x.endsWith('--create-output.json'))) {
+    const text = readFileSync(new URL(f, outputs), 'utf8').replace(/^\/\/.*\n/, '');
+    out.push([f, `{"services": [${JSON.stringify(JSON.parse(text).service, null, 2)}], "failures": []}`]);
+  }
+  return out;
+}
+
+describe('trimmedBody reads the bytes as JSON.parse does', () => {
+  it('cuts published DescribeServices answers as JSON.parse and a slice do: as printed, and grown to 100 events compact, indented and loose', () => {
+    const published = publishedAnswers();
+    expect(published.length).toBeGreaterThanOrEqual(6);
+    const r = seeded(19);
+    for (const [name, text] of published) {
+      expect(JSON.parse(text).services?.length, name).toBeGreaterThan(0);
+      for (const keep of [0, 1, SERVICE_EVENTS_READ]) expectTheParsedCut(text, keep);
+      const grown = grownEvents(JSON.parse(text), 100);
+      for (const form of [JSON.stringify(grown), JSON.stringify(grown, null, 4), looseJson(r, grown)])
+        expect(expectTheParsedCut(form, SERVICE_EVENTS_READ), name).toBe('cut');
+    }
+  });
+
+  it('cuts a generated corpus as JSON.parse and a slice do: escapes, brackets and unicode in messages, nested objects, events anywhere or missing, empty arrays, loose whitespace', () => {
+    const r = seeded(2026);
+    const outcomes: Record<Outcome, number> = { cut: 0, whole: 0, 'not-json': 0 };
+    for (let k = 0; k < 1500; k++) {
+      const answer = randomAnswer(r);
+      const keep = r.pick([0, 1, 3, SERVICE_EVENTS_READ]);
+      const text = r.next() < 0.5 ? looseJson(r, answer) : JSON.stringify(answer, null, r.pick([0, 2, '\t']));
+      outcomes[expectTheParsedCut(text, keep)]++;
+      // and the same text broken: cut short, or one byte changed or put in
+      const bytes = Buffer.from(text, 'utf8');
+      const at = r.int(bytes.length);
+      const mutated = r.pick([
+        () => bytes.subarray(0, at),
+        () =>
+          Buffer.concat([
+            bytes.subarray(0, at),
+            Buffer.from(r.pick(['"', '\\', ']', '}', ',', ':', 'x', '\u0001', '1', ' ']), 'utf8'),
+            bytes.subarray(at + r.int(2)),
+          ]),
+      ])();
+      outcomes[expectTheParsedCut(mutated, keep)]++;
+    }
+    // the corpus is not vacuous: every outcome happens, often
+    expect(outcomes.cut).toBeGreaterThan(500);
+    expect(outcomes.whole).toBeGreaterThan(300);
+    expect(outcomes['not-json']).toBeGreaterThan(700);
+  });
+
+  it('keeps the bytes it does not cut as they were: numbers beyond a double, escapes, spacing', () => {
+    const events = Array.from({ length: 12 }, (_, k) => `{"id":"e-${k}","createdAt":1733100000.000,"message":"a \\"quoted\\" \\u00e9 [x]}"}`).join(' ,\n ');
+    const text = `{ "services" : [ { "desiredCount" : 12345678901234567890 , "events" : [ ${events} ] , "x":-0.0e+0 } ] }`;
+    const out = Buffer.from(trimmedBody(Buffer.from(text))).toString('utf8');
+    const kept = Array.from(
+      { length: SERVICE_EVENTS_READ },
+      (_, k) => `{"id":"e-${k}","createdAt":1733100000.000,"message":"a \\"quoted\\" \\u00e9 [x]}"}`,
+    ).join(' ,\n ');
+    expect(out).toBe(`{ "services" : [ { "desiredCount" : 12345678901234567890 , "events" : [ ${kept}] , "x":-0.0e+0 } ] }`);
+  });
+
+  it('hands the SDK the answer whole where its reading would need more than the scanner does: a key spelt with escapes, nesting deeper than any ECS answer', () => {
+    const events = JSON.stringify(Array.from({ length: 12 }, (_, k) => ({ id: `e-${k}` })));
+    // JSON.parse reads "\u0065vents" as events; splitDescribedServices (ecs-api.ts) still keeps only the newest
+    const escaped = Buffer.from(`{"services":[{"\\u0065vents":${events}}]}`);
+    expect(trimmedBody(escaped)).toBe(escaped);
+    const deep = Buffer.from(`{"services":[{"events":${events},"x":${'['.repeat(100)}${']'.repeat(100)}}]}`);
+    expect(trimmedBody(deep)).toBe(deep);
+    // a duplicated member: JSON.parse keeps the last, and both are cut
+    const twice = `{"services":[{"events":${events},"events":${events}}],"services":[{"events":${events}}]}`;
+    expect(expectTheParsedCut(twice, SERVICE_EVENTS_READ)).toBe('cut');
   });
 });
 

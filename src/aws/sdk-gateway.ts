@@ -87,6 +87,7 @@ import {
   tagsFromList,
   tagsToList,
 } from './ecs-api.js';
+import { EcsJsonProtocol } from './ecs-protocol.js';
 import { AwsCallError, INTERRUPTED, interruptedCall, THROTTLING_CODES } from './errors.js';
 import type { Gateway, Gateways } from './gateway-interface.js';
 import type { CodeDeployCreateDeploymentInput, EventMessage, LeaseRecord, LiveService, TaskDefinitionWithTags, WriteFence } from './model.js';
@@ -180,8 +181,10 @@ export class AwsGateway implements Gateway {
       ...(opts.profile ? { profile: opts.profile } : {}),
     };
     this.clientConfig = config;
-    this.ecs = new ECSClient(config);
-    this.ecsOnce = new ECSClient({ ...config, maxAttempts: 1 });
+    // DescribeServices answers read without the SDK's JSON reviver where it would change nothing (ecs-protocol.ts)
+    const ecsConfig = { ...config, protocol: EcsJsonProtocol };
+    this.ecs = new ECSClient(ecsConfig);
+    this.ecsOnce = new ECSClient({ ...ecsConfig, maxAttempts: 1 });
     this.scaling = new ApplicationAutoScalingClient(config);
     this.instrument(this.ecs, 'ecs');
     this.instrument(this.ecsOnce, 'ecs');

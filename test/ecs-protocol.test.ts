@@ -1,0 +1,151 @@
+// The ECS clients' protocol (src/aws/ecs-protocol.ts) reads a DescribeServices answer with
+// only plain numbers from a plain JSON.parse through the SDK's own schema reader: its output
+// must be the SDK's own, Dates, documents, NumericValues and BigInts included. Each answer is
+// sent through two ECS clients answered by the same raw bytes (a request handler, no
+// network), both with the events trim inside their deserializer as the gateway has it: one
+// with the SDK's own protocol, one with ours.
+import { readdirSync, readFileSync } from 'node:fs';
+import { DescribeServicesCommand, ECSClient, ListClustersCommand } from '@aws-sdk/client-ecs';
+import { describe, expect, it } from 'vitest';
+import { EcsJsonProtocol } from '../src/aws/ecs-protocol.js';
+import { AwsGateway } from '../src/aws/sdk-gateway.js';
+import { hasOnlyPlainNumbers, trimmedBody, trimServiceEventsMiddleware } from '../src/aws/trim-service-events.js';
+
+/** a client answering every call with these bytes, as ECS's HTTP answer would carry them */
+function clientAnswering(text: () => string, protocol?: typeof EcsJsonProtocol): ECSClient {
+  const requestHandler = {
+    handle: async () => ({
+      response: {
+        statusCode: 200,
+        reason: 'OK',
+        headers: { 'Content-Type': 'application/x-amz-json-1.1', 'X-Amzn-RequestId': 'req-7' },
+        body: Buffer.from(text(), 'utf8'),
+      },
+    }),
+    updateHttpClientConfig() {},
+    httpHandlerConfigs: () => ({}),
+  };
+  const client = new ECSClient({
+    region: 'eu-west-1',
+    credentials: { accessKeyId: 'a', secretAccessKey: 'b' },
+    requestHandler,
+    maxAttempts: 1,
+    ...(protocol ? { protocol } : {}),
+  });
+  client.middlewareStack.add(trimServiceEventsMiddleware as never, { step: 'deserialize', priority: 'low', name: 'trim' });
+  return client;
+}
+
+const describeServices = () => new DescribeServicesCommand({ cluster: 'prod', services: ['web'], include: ['TAGS'] });
+
+/** what each client makes of the answer: its output, or the error's name and message */
+async function bothReadings(text: string) {
+  const read = (c: ECSClient) =>
+    c.send(describeServices()).then(
+      (output) => ({ output }),
+      (err: Error) => ({ error: `${err.name}: ${err.message}` }),
+    );
+  return { sdk: await read(clientAnswering(() => text)), ours: await read(clientAnswering(() => text, EcsJsonProtocol)) };
+}
+
+/** the wire's timestamps: the fixtures that print them as ISO strings, as epoch seconds (what ECS sends) */
+function onTheWire(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(onTheWire);
+  if (v && typeof v === 'object')
+    return Object.fromEntries(
+      Object.entries(v).map(([k, x]) => [k, typeof x === 'string' && /^\d{4}-\d\d-\d\dT/.test(x) ? Date.parse(x) / 1000 : onTheWire(x)]),
+    );
+  return v;
+}
+
+function publishedAnswers(): Array<[string, string]> {
+  const fixtures = new URL('./fixtures/', import.meta.url);
+  const out: Array<[string, string]> = [];
+  for (const f of ['ecs-shapes/awscli-describe-services.json', 'export/describe-services.json', 'normalize/describe-services.json'])
+    out.push([f, JSON.stringify(onTheWire(JSON.parse(readFileSync(new URL(f, fixtures), 'utf8'))))]);
+  const outputs = new URL('corpus/published-outputs/', fixtures);
+  for (const f of readdirSync(outputs).filter((x) => x.endsWith('--create-output.json'))) {
+    const service = JSON.parse(readFileSync(new URL(f, outputs), 'utf8').replace(/^\/\/.*\n/, '')).service;
+    out.push([f, JSON.stringify({ services: [onTheWire(service)], failures: [] })]);
+  }
+  return out;
+}
+
+function seeded(seed: number) {
+  let a = seed;
+  const next = () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  return { next, pick: <T>(xs: readonly T[]) => xs[Math.floor(next() * xs.length)]! };
+}
+
+// number texts as they may come: plain ones, and ones the SDK's reviver turns into a NumericValue or a BigInt
+const PLAIN = ['0', '7', '-3', '1733100000', '1733100000.5', '1466801808.595', '0.25', '1e-7'.replace('1e-7', '0.000001')];
+const NOT_PLAIN = ['1.50', '1e3', '-0', '12345678901234567890', '9007199254740993', '0.0000001', '1733100000.500', '2.5E+2', '100000000000000000000'];
+
+/** a DescribeServices answer as text, its numbers from `numbers`: a deployment's lifecycle hook with a hookDetails document, events, tags */
+function generatedAnswer(r: ReturnType<typeof seeded>, numbers: () => string): string {
+  const service = (k: number) => {
+    const events = Array.from(
+      { length: Math.floor(r.next() * 30) },
+      (_, j) => `{"id":"e-${j}","createdAt":${numbers()},"message":"(service s${k}) \\"x\\" [${j}]"}`,
+    );
+    const hook = `{"hookTargetArn":"arn:aws:lambda:eu-west-1:123456789012:function:hook","roleArn":"arn:aws:iam::123456789012:role/hook","lifecycleStages":["POST_SCALE_UP"],"hookDetails":{"n":${numbers()},"list":[${numbers()},{"deep":${numbers()}}],"s":"t"}}`;
+    return `{"serviceName":"s${k}","desiredCount":${r.pick(['2', '0', '10'])},"createdAt":${numbers()},"deployments":[{"id":"ecs-svc/1","status":"PRIMARY","createdAt":${numbers()},"updatedAt":${numbers()}}],"deploymentConfiguration":{"maximumPercent":200,"minimumHealthyPercent":100,"lifecycleHooks":[${hook}]},"events":[${events.join(',')}],"tags":[{"key":"team","value":"web"}]}`;
+  };
+  return `{"services":[${Array.from({ length: 1 + Math.floor(r.next() * 10) }, (_, k) => service(k)).join(',')}],"failures":[]}`;
+}
+
+describe('EcsJsonProtocol reads DescribeServices as the SDK does', () => {
+  it('gives the SDK’s own output for published answers, as printed and grown to 100 events', async () => {
+    const published = publishedAnswers();
+    expect(published.length).toBeGreaterThanOrEqual(6);
+    for (const [name, text] of published) {
+      const grown = JSON.parse(text);
+      for (const s of grown.services)
+        s.events = Array.from({ length: 100 }, (_, k) => ({ ...(s.events?.[0] ?? { createdAt: 1466801812.435, message: 'steady' }), id: `e-${k}` }));
+      for (const answer of [text, JSON.stringify(grown)]) {
+        expect(hasOnlyPlainNumbers(trimmedBody(Buffer.from(answer))), name).toBe(true);
+        const { sdk, ours } = await bothReadings(answer);
+        expect('output' in sdk, name).toBe(true);
+        expect(ours, name).toStrictEqual(sdk);
+      }
+    }
+  });
+
+  it('gives the SDK’s own output for generated answers, plain numbers and numbers its reviver changes (in documents, timestamps, counts)', async () => {
+    const r = seeded(19);
+    const taken = { plain: 0, sdk: 0 };
+    for (let k = 0; k < 300; k++) {
+      const mix = r.pick([0, 0.02, 0.3]);
+      const text = generatedAnswer(r, () => (r.next() < mix ? r.pick(NOT_PLAIN) : r.pick(PLAIN)));
+      taken[hasOnlyPlainNumbers(trimmedBody(Buffer.from(text))) ? 'plain' : 'sdk']++;
+      const { sdk, ours } = await bothReadings(text);
+      expect(ours, text).toStrictEqual(sdk);
+    }
+    // both paths are taken, often
+    expect(taken.plain).toBeGreaterThan(80);
+    expect(taken.sdk).toBeGreaterThan(80);
+  });
+
+  it('fails as the SDK fails on an answer it cannot read (a timestamp that is not epoch seconds)', async () => {
+    const { sdk, ours } = await bothReadings('{"services":[{"serviceName":"web","createdAt":"2025-01-02T03:05:00.000Z"}],"failures":[]}');
+    expect('error' in sdk).toBe(true);
+    expect(ours).toStrictEqual(sdk);
+  });
+
+  it('leaves other operations to the SDK', async () => {
+    const text = '{"clusterArns":["arn:aws:ecs:eu-west-1:123456789012:cluster/prod"],"nextToken":"t"}';
+    const read = (c: ECSClient) => c.send(new ListClustersCommand({}));
+    expect(await read(clientAnswering(() => text, EcsJsonProtocol))).toStrictEqual(await read(clientAnswering(() => text)));
+  });
+
+  it("is the protocol of both of the gateway's ECS clients", () => {
+    const gw = new AwsGateway({ region: 'eu-west-1', endpoint: 'http://127.0.0.1:9', rateLimits: 'off' });
+    for (const client of ['ecs', 'ecsOnce'] as const)
+      expect((gw as unknown as Record<typeof client, ECSClient>)[client].config.protocol, client).toBeInstanceOf(EcsJsonProtocol);
+  });
+});

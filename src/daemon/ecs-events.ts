@@ -55,7 +55,7 @@ function serviceFromScalingId(id: unknown): { cluster: string; name: string } | 
 
 /** Does a CloudTrail userAgent carry this SDK app id? A whole `app/<id>` token: `app/ecs-reconciler-1a` is not `app/ecs-reconciler-1`. */
 function sentWithAppId(userAgent: string | undefined, appId: string): boolean {
-  return userAgent !== undefined && userAgent.split(/\s+/).includes(`app/${appId}`);
+  return userAgent?.split(/\s+/).includes(`app/${appId}`) ?? false;
 }
 
 /**

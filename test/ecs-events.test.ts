@@ -2,10 +2,15 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseEcsEvent } from '../src/daemon/ecs-events.js';
+import { parseEcsEvent as parseWithAppId } from '../src/daemon/ecs-events.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: the tests edit parsed EventBridge JSON at arbitrary paths
 type EventJson = Record<string, any>;
+
+/** this process's SDK app id, as aws/sdk-gateway.ts makes one */
+const OWN_APP_ID = 'ecs-reconciler-0a1b2c3d4e5f';
+const parseEcsEvent = (body: string) => parseWithAppId(body, OWN_APP_ID);
+const userAgent = (appId: string) => `aws-sdk-js/3.1161.0 ua/2.1 os/linux lang/js md/nodejs#22.0.0 api/ecs#3.1161.0 m/E app/${appId}`;
 
 const fixture = (name: string) => readFileSync(join(import.meta.dirname, 'fixtures', 'events', name), 'utf8');
 const edited = (name: string, edit: (e: EventJson) => void) => {
@@ -69,12 +74,15 @@ describe('ECS events name the resources to re-read', () => {
 });
 
 describe('events that cause no pass', () => {
-  it('our own write, known by the SDK app id CloudTrail records as userAgent', () => {
-    const body = edited(
-      'cloudtrail-update-service.json',
-      (e) => (e.detail.userAgent = 'aws-sdk-js/3.1161.0 ua/2.1 os/linux lang/js md/nodejs#22.0.0 api/ecs#3.1161.0 m/E app/ecs-reconciler'),
-    );
+  it("this process's own write, known by its SDK app id, which CloudTrail records as userAgent", () => {
+    const body = edited('cloudtrail-update-service.json', (e) => (e.detail.userAgent = userAgent(OWN_APP_ID)));
     expect(parseEcsEvent(body)).toMatchObject({ kind: 'own-write', eventName: 'UpdateService' });
+  });
+  it("another ecs-reconciler's write (another daemon, someone's apply from a laptop) is anyone's: re-read", () => {
+    for (const appId of ['ecs-reconciler-ffffffffffff', 'ecs-reconciler', `${OWN_APP_ID}0`, OWN_APP_ID.slice(0, -1)]) {
+      const body = edited('cloudtrail-update-service.json', (e) => (e.detail.userAgent = userAgent(appId)));
+      expect(parseEcsEvent(body)).toMatchObject({ kind: 'targeted', targets: [{ kind: 'Service' }] });
+    }
   });
   it("a read-only call, or another service's CloudTrail event", () => {
     expect(parseEcsEvent(edited('cloudtrail-update-service.json', (e) => (e.detail.eventName = 'DescribeServices')))).toMatchObject({ kind: 'ignored' });

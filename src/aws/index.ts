@@ -17,4 +17,4 @@ export * from './model.js';
 export { sleepUnlessAborted, waitSignal, wholeAction, withPassSignal } from './pass-signal.js';
 export { type BucketSpec, type RateLimitWaitListener, ReadBudget } from './rate-limit.js';
 export { DEFAULT_REVISION_CACHE_SIZE, TaskDefinitionCache } from './revision-cache.js';
-export { AwsGateway, AwsGateways, CONTROLLER_USER_AGENT, sdkDefaultRegion } from './sdk-gateway.js';
+export { AwsGateway, AwsGateways, CONTROLLER_APP_ID, sdkDefaultRegion } from './sdk-gateway.js';

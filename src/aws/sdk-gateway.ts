@@ -7,6 +7,7 @@
  * and the cache of task definition revisions (immutable by ARN).
  */
 
+import { randomBytes } from 'node:crypto';
 import {
   ApplicationAutoScalingClient,
   DeleteScalingPolicyCommand,
@@ -130,8 +131,15 @@ export interface GatewayOptions {
   writeFence?: WriteFence;
 }
 
-/** Sent as the SDK's app id (`app/ecs-reconciler` in the User-Agent), which CloudTrail records as `userAgent`. */
-export const CONTROLLER_USER_AGENT = 'ecs-reconciler';
+/**
+ * This process's SDK app id, sent as `app/<id>` in every call's User-Agent, which CloudTrail
+ * records as `userAgent`: the events queue knows this process's own writes by it
+ * (daemon/ecs-events.ts). One a process, not one for the product: another daemon (a shard, a
+ * replica that held the lease before) or someone's `ecs-reconciler apply` from a laptop also
+ * changes services, and those changes must reach the daemon as anyone's would. 12 hex
+ * digits: the SDK wants an app id of at most 50 characters.
+ */
+export const CONTROLLER_APP_ID = `ecs-reconciler-${randomBytes(6).toString('hex')}`;
 
 type Sendable = { send(command: unknown, options?: { abortSignal?: AbortSignal }): Promise<unknown> };
 
@@ -173,8 +181,8 @@ export class AwsGateway implements Gateway {
       // throttled estate was slowed twice: the daemon's convergence through 20% faults
       // (test/integration/faults.test.ts) took 92 s instead of 48 s.
       retryMode: 'standard',
-      // CloudTrail records the caller's user agent: the events queue knows our own writes by it (daemon/ecs-events.ts)
-      userAgentAppId: CONTROLLER_USER_AGENT,
+      // CloudTrail records the caller's user agent: the events queue knows this process's writes by it (daemon/ecs-events.ts)
+      userAgentAppId: CONTROLLER_APP_ID,
       ...(opts.endpoint ? { endpoint: opts.endpoint } : {}),
       // The SDK's default chain reads credentials (and, below, the region) from this
       // profile: static keys, SSO, assume-role with source_profile, credential_process.

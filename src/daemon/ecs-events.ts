@@ -9,7 +9,6 @@
  * The event is a hint, never the truth: the pass reads the named resources afresh
  * (level triggered), so an event that is late, repeated or out of order is harmless.
  */
-import { CONTROLLER_USER_AGENT } from '../aws/index.js';
 import { clusterNameOf, parseServiceArn } from '../model/ecs-arn.js';
 import { isObject } from '../model/json.js';
 import type { Kind } from '../model/resource.js';
@@ -25,7 +24,7 @@ export interface EventTarget {
 export type EventVerdict =
   /** re-read these resources */
   | { kind: 'targeted'; detailType: string; targets: EventTarget[]; eventName?: string }
-  /** a write this controller made itself (CloudTrail's userAgent carries our SDK app id) */
+  /** a write this process made itself (CloudTrail's userAgent carries its SDK app id) */
   | { kind: 'own-write'; detailType: string; eventName?: string }
   /** well formed, names nothing we reconcile (a read-only call, another service's event) */
   | { kind: 'ignored'; detailType: string; reason: string }
@@ -54,7 +53,16 @@ function serviceFromScalingId(id: unknown): { cluster: string; name: string } | 
   return m ? { cluster: m[1]!, name: m[2]! } : undefined;
 }
 
-export function parseEcsEvent(body: string): EventVerdict {
+/** Does a CloudTrail userAgent carry this SDK app id? A whole `app/<id>` token: `app/ecs-reconciler-1a` is not `app/ecs-reconciler-1`. */
+function sentWithAppId(userAgent: string | undefined, appId: string): boolean {
+  return userAgent?.split(/\s+/).includes(`app/${appId}`) ?? false;
+}
+
+/**
+ * `ownAppId`: the SDK app id of this process's clients (aws/sdk-gateway.ts CONTROLLER_APP_ID).
+ * A write with another app id (another daemon, someone's `ecs-reconciler apply`) is anyone's.
+ */
+export function parseEcsEvent(body: string, ownAppId: string): EventVerdict {
   let event: unknown;
   try {
     event = JSON.parse(body);
@@ -80,7 +88,7 @@ export function parseEcsEvent(body: string): EventVerdict {
     const eventSource = str(detail.eventSource);
     if (eventSource !== 'ecs.amazonaws.com' && eventSource !== 'application-autoscaling.amazonaws.com')
       return { kind: 'ignored', detailType, reason: `CloudTrail event of ${eventSource ?? 'no service'}` };
-    if ((str(detail.userAgent) ?? '').includes(`app/${CONTROLLER_USER_AGENT}`)) return { kind: 'own-write', detailType, ...(eventName ? { eventName } : {}) };
+    if (sentWithAppId(str(detail.userAgent), ownAppId)) return { kind: 'own-write', detailType, ...(eventName ? { eventName } : {}) };
     if (eventName && /^(Describe|List|Get)/.test(eventName)) return { kind: 'ignored', detailType, reason: `${eventName} changes nothing` };
     const req = isObject(detail.requestParameters) ? detail.requestParameters : {};
     const inRegion = str(detail.awsRegion) ?? region;

@@ -8,7 +8,7 @@
  * and /readyz, /metrics and the log say so.
  */
 import type { Logger } from 'pino';
-import type { Gateway as AwsGateway } from '../aws/index.js';
+import { type Gateway as AwsGateway, sleepUnlessAborted } from '../aws/index.js';
 import { type EventTarget, parseEcsEvent } from './ecs-events.js';
 
 export interface EventsQueueOptions {
@@ -17,6 +17,8 @@ export interface EventsQueueOptions {
   logger: Logger;
   /** runs one targeted pass over these resources; resolves when the pass has ended: false when the daemon stopped before it ran */
   reconcile: (targets: EventTarget[], reason: string) => Promise<boolean>;
+  /** the SDK app id this process's writes carry, which CloudTrail records (aws/sdk-gateway.ts CONTROLLER_APP_ID) */
+  ownAppId: string;
   /** the resource ids this controller itself changed recently (its recent-write log) */
   recentlyWritten: (target: EventTarget) => boolean;
   /** SQS long poll, seconds (at most 20) */
@@ -66,7 +68,8 @@ export class EventsQueue {
           log.error({ queue: this.opts.queueUrl, error: message }, 'events queue cannot be read: falling back to the resync alone until it can');
         this.lastError = message;
         const delay = Math.min(this.opts.retryCapMs ?? 60_000, (this.opts.retryBaseMs ?? 1000) * 2 ** Math.min(failures - 1, 10));
-        await new Promise((r) => setTimeout(r, delay));
+        // aborted by stop(): a queue outage must not hold a SIGTERM for the retry's wait
+        await sleepUnlessAborted(delay, this.abort.signal);
         continue;
       }
       if (this.lastError !== undefined) log.info({ queue: this.opts.queueUrl }, 'events queue readable again');
@@ -84,7 +87,7 @@ export class EventsQueue {
     const names: string[] = [];
     for (const m of messages) {
       this.counts.received++;
-      const verdict = parseEcsEvent(m.body);
+      const verdict = parseEcsEvent(m.body, this.opts.ownAppId);
       if (verdict.kind === 'malformed') {
         this.counts.malformed++;
         log.warn({ messageId: m.id, reason: verdict.reason, bodyBytes: m.body.length }, `malformed event dropped: ${verdict.reason}`);

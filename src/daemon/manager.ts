@@ -8,7 +8,7 @@
  */
 import path from 'node:path';
 import type { Logger } from 'pino';
-import type { Gateways as AwsGateways, ReadBudget } from '../aws/index.js';
+import { type Gateways as AwsGateways, CONTROLLER_APP_ID, type ReadBudget } from '../aws/index.js';
 import type { ManifestSource } from '../pipeline/load-desired.js';
 import type { ClusterSelector } from '../pipeline/shard.js';
 import { annotateHistory, passRecordOf } from '../report/history.js';
@@ -270,8 +270,11 @@ export class Manager {
         gateway: this.opts.gateways.forRegion(this.opts.defaultRegion),
         logger: log,
         reconcile: (targets: EventTarget[], reason: string) => controller.request({ scope: 'targeted', reason, targets }),
+        ownAppId: CONTROLLER_APP_ID,
         recentlyWritten: (t) => this.reconciler.wroteRecently(t),
       });
+      // the app id CloudTrail records for this process's own writes: its events cause no pass
+      log.info({ queue: this.opts.eventsQueueUrl, appId: CONTROLLER_APP_ID }, `events queue: reading; this process's writes carry app/${CONTROLLER_APP_ID}`);
       this.events.start();
     }
     void controller.request({ scope: 'full', reason: 'start' });

@@ -17,14 +17,16 @@ afterAll(async () => {
   for (const d of daemons) await d.stop();
 });
 
-function cloudTrailUpdateService(cluster: string, service: string, desiredCount: number): string {
+/** CloudTrail's record of an UpdateService, by default made in the console (the fixture's userAgent) */
+function cloudTrailUpdateService(cluster: string, service: string, desiredCount: number, userAgent?: string): string {
   const e = JSON.parse(readFileSync(join(REPO_ROOT, 'test', 'fixtures', 'events', 'cloudtrail-update-service.json'), 'utf8')) as {
     region: string;
-    detail: { awsRegion: string; requestParameters: unknown };
+    detail: { awsRegion: string; requestParameters: unknown; userAgent: string };
   };
   e.region = sdkClientConfig().region;
   e.detail.awsRegion = sdkClientConfig().region;
   e.detail.requestParameters = { cluster, service, desiredCount };
+  if (userAgent) e.detail.userAgent = userAgent;
   return JSON.stringify(e);
 }
 
@@ -87,6 +89,29 @@ describe('the events queue', () => {
     const beforeSecondEvent = daemon.cursor();
     await sqs.send(new SendMessageCommand({ QueueUrl: url, MessageBody: cloudTrailUpdateService('prod', 'api', 6) }));
     await daemon.waitForSince(beforeSecondEvent, (l) => l.msg === 'update-service Service/us-east-1/prod/api applied', 30_000, 'the healing UpdateService');
+  });
+
+  it("the daemon's own write causes no pass; another ecs-reconciler's write is healed as anyone's", async () => {
+    const started = daemon.lines.find((l) => typeof l.appId === 'string');
+    expect(started?.appId).toMatch(/^ecs-reconciler-[0-9a-f]{12}$/);
+    const sdkUserAgent = (appId: string) => `aws-sdk-js/3.1161.0 ua/2.1 os/linux lang/js md/nodejs#24.22.3 api/ecs#3.1161.0 m/E app/${appId}`;
+    // CloudTrail's record of the daemon's last heal (desiredCount back to 3), carrying its app id,
+    // once that heal's own pass has ended
+    const lastHeal = daemon.lines.findLastIndex((l) => l.msg === 'update-service Service/us-east-1/prod/api applied');
+    await daemon.waitForSince(lastHeal, isPass, 10_000, 'the pass of the last heal');
+    const beforeOwn = daemon.cursor();
+    await sqs.send(new SendMessageCommand({ QueueUrl: url, MessageBody: cloudTrailUpdateService('prod', 'api', 3, sdkUserAgent(started!.appId as string)) }));
+    await expect.poll(() => queueDepth(sqs, url), { timeout: 10_000 }).toBe(0);
+    expect((await daemon.get('/metrics')).text).toContain('ecs_reconciler_events_total{verdict="own-write"} 1');
+    const eventPasses = (since: number) => daemon.lines.slice(since).filter((l) => isPass(l) && (l.reasons as string[]).some((r) => r.startsWith('event:')));
+    expect(eventPasses(beforeOwn)).toEqual([]);
+    // someone's `ecs-reconciler apply` from another checkout: another process, another app id
+    await ecsClient().send(new UpdateServiceCommand({ cluster: 'prod', service: 'api', desiredCount: 4 }));
+    const beforeOther = daemon.cursor();
+    await sqs.send(
+      new SendMessageCommand({ QueueUrl: url, MessageBody: cloudTrailUpdateService('prod', 'api', 4, sdkUserAgent('ecs-reconciler-ffffffffffff')) }),
+    );
+    await daemon.waitForSince(beforeOther, (l) => l.msg === 'update-service Service/us-east-1/prod/api applied', 30_000, 'the healing UpdateService');
   });
 
   it('a queue that cannot be read falls back to the resync and says so in the log, /readyz and /metrics', async () => {

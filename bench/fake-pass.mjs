@@ -10,13 +10,14 @@
 // the read calls an hour against 60-second polling. In child processes (each a new
 // process, as every CI `plan` is): the cold plan at --cold-plan services, repeated.
 //   npx tsc -p bench/tsconfig.fake.json && node --expose-gc bench/fake-pass.mjs [--services 10000] [--clusters 10]
-//     [--repeat 3] [--cold-plan 1000] [--daemon-memory N] [--sdk-floor N] [--json FILE] [--profile DIR]
+//     [--repeat 3] [--cold-plan 1000] [--cold-plan-http N] [--daemon-memory N] [--sdk-floor N] [--json FILE] [--profile DIR]
 // (`--profile DIR` writes one .cpuprofile per measured pass.)
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { benchColdPlanOverHttp } from './cold-plan-http.mjs';
 import { imageNodeOptions, median } from './daemon.mjs';
 import { benchDaemonMemory } from './daemon-memory.mjs';
 import { estateCounts, lowerBound, writeEstate } from './estate.mjs';
@@ -39,6 +40,8 @@ const { values: args } = parseArgs({
     'daemon-memory': { type: 'string' },
     'daemon-node-options': { type: 'string' },
     'events-per-service': { type: 'string', default: '100' },
+    // the cold plan as the real CLI against the fake account over HTTP at this many services (bench/cold-plan-http.mjs; default --cold-plan; 0: none)
+    'cold-plan-http': { type: 'string' },
     // the warm pass's reads alone through the real gateway at this many services (bench/sdk-floor.mjs; 0: none)
     'sdk-floor': { type: 'string' },
   },
@@ -337,6 +340,15 @@ if (args['cold-plan-child']) {
       repeat,
       region: REGION,
       nodeOptions: args['daemon-node-options'] ?? imageNodeOptions().NODE_OPTIONS ?? '',
+      eventsPerService: Number(args['events-per-service']),
+      log: (m) => process.stderr.write(`[fake-pass] ${m}\n`),
+    });
+  const coldPlanHttp = Number(args['cold-plan-http'] ?? args['cold-plan']);
+  if (coldPlanHttp)
+    results.coldPlanOverHttp = await benchColdPlanOverHttp(coldPlanHttp, {
+      clusters,
+      repeat,
+      region: REGION,
       eventsPerService: Number(args['events-per-service']),
       log: (m) => process.stderr.write(`[fake-pass] ${m}\n`),
     });

@@ -10,7 +10,7 @@
 // healed from its CloudTrail event; the daemon's CPU (/proc/PID/stat) and calls (/metrics)
 // for the warm passes, as the other rows count them.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { awsReads, cloudTrailUpdateService, Daemon, isPassLine, median, procCpuSeconds, procMemoryMb, round, subtractCalls, sum } from './daemon.mjs';
@@ -48,7 +48,7 @@ function startServer(dir, n, clusters, eventsPerService) {
 
 /**
  * @param {number} n services
- * @param {{clusters: number, repeat: number, region: string, nodeOptions: string, eventsPerService: number, log: (m: string) => void}} o
+ * @param {{clusters: number, repeat: number, region: string, nodeOptions: string, eventsPerService: number, heapSnapshots?: string, log: (m: string) => void}} o
  */
 export async function benchDaemonMemory(n, o) {
   const { clusters, region, log } = o;
@@ -65,7 +65,9 @@ export async function benchDaemonMemory(n, o) {
       AWS_SECRET_ACCESS_KEY: 'test',
       AWS_REGION: region,
       ECS_RECONCILER_RATE_LIMITS: 'off',
-      NODE_OPTIONS: o.nodeOptions,
+      // --heap-snapshots DIR: V8 writes a snapshot there on SIGUSR2 (measure() sends it
+      // between two warm passes and in the middle of one), for bench/heap-retainers.mjs
+      NODE_OPTIONS: o.heapSnapshots ? `${o.nodeOptions} --heapsnapshot-signal=SIGUSR2 --diagnostic-dir=${o.heapSnapshots}` : o.nodeOptions,
     };
     // --read-budget 1000: the resync is not paced (the default 5 a second spreads a full
     // read of 1,427 calls over about 5 minutes; what a pass holds is the same either way)
@@ -131,6 +133,27 @@ export async function benchDaemonMemory(n, o) {
   }
 }
 
+/** A heap snapshot of the daemon (SIGUSR2), waited for until V8 has finished writing it: the
+ * daemon answers /healthz again only once the snapshot, written on its main thread, is done. */
+async function heapSnapshot(daemon, dir, what, log) {
+  const before = new Set(readdirSync(dir));
+  daemon.child.kill('SIGUSR2');
+  const t0 = performance.now();
+  for (;;) {
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    const added = readdirSync(dir).filter((f) => !before.has(f) && f.endsWith('.heapsnapshot'));
+    if (added.length === 0) continue;
+    const ok = await fetch(`http://${daemon.address}/healthz`).then(
+      (r) => r.ok,
+      () => false,
+    );
+    if (!ok) continue;
+    const file = join(dir, added[0]);
+    log(`daemon memory: heap snapshot ${what}: ${file} (${round(statSync(file).size / 2 ** 20)} MB, ${round((performance.now() - t0) / 1000, 1)} s)`);
+    return file;
+  }
+}
+
 async function measure(daemon, { endpoint, n, clusters, region, passTimeout, o, log }) {
   const p1 = await daemon.nextPass(undefined, passTimeout);
   if (typeof p1.awsCalls !== 'number') throw new Error(`the daemon's first pass failed: ${JSON.stringify(p1)}`);
@@ -145,6 +168,12 @@ async function measure(daemon, { endpoint, n, clusters, region, passTimeout, o, 
     const cpu0 = procCpuSeconds(daemon.pid);
     const res = await fetch(`http://${daemon.address}/reconcile`, { method: 'POST' });
     if (res.status !== 202) throw new Error(`POST /reconcile answered ${res.status}: ${await res.text()}`);
+    // the second warm pass's snapshot: half way through its read (the first warm pass's length),
+    // the figures of that pass then include the snapshot's pause
+    if (o.heapSnapshots && i === 1) {
+      await new Promise((resolve) => setTimeout(resolve, warm[0].durationMs / 2));
+      await heapSnapshot(daemon, o.heapSnapshots, 'in the middle of warm pass 2', log);
+    }
     const prev = last;
     last = await daemon.waitFor((l) => isPassLine(l) && l.passId > prev.passId && l.reasons?.includes('webhook: manual'), {
       from,
@@ -169,6 +198,7 @@ async function measure(daemon, { endpoint, n, clusters, region, passTimeout, o, 
     };
     log(`daemon memory: warm full pass ${i + 1}: ${JSON.stringify(row)}`);
     warm.push(row);
+    if (o.heapSnapshots && i === 0) await heapSnapshot(daemon, o.heapSnapshots, 'between warm passes 1 and 2', log);
   }
   // an out-of-band change and its CloudTrail event: the targeted pass heals it
   const index = [...Array(n).keys()].find((i) => i > 0 && !serviceShape(i, clusters).autoScaling);

@@ -27,7 +27,8 @@ function healthOf(d: ResourceDiff): KindHealth | undefined {
 }
 
 function scalingOf(d: ResourceDiff): ReportScaling | undefined {
-  return d.live ? kindOf(d.kind).scaling?.({ ...d, live: d.live }) : undefined;
+  // the diff itself, not a spread of it: a spread would make an in-sync diff's target again (targetWhenRead)
+  return d.live ? kindOf(d.kind).scaling?.(d as ResourceDiff & { live: NonNullable<ResourceDiff['live']> }) : undefined;
 }
 
 /**

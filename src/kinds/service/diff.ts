@@ -16,6 +16,7 @@ import {
   staleRepository,
   stateOf,
   tagChanges,
+  targetWhenRead,
   userTags,
   withCause,
 } from '../../diff/resource-diff.js';
@@ -103,7 +104,9 @@ export function diffService(d: DesiredResource, id: string, liveOrNone: LiveServ
   // desiredCount left out: "keep what it has". UpdateService leaves the count alone when it
   // is not sent, and a DAEMON service's count is ECS's (one task per instance).
   if (desiredCmp.desiredCount === undefined) liveCmp = omit(liveCmp, 'desiredCount');
-  const target = normalizeService(servicePlacementForDiff(desiredCmp));
+  const compareTo = desiredCmp;
+  const make = () => normalizeService(servicePlacementForDiff(compareTo));
+  const target = make();
   const liveNormalized = normalizeService(servicePlacementForDiff(liveCmp));
   const diffs = diffFields(liveNormalized, target);
 
@@ -171,27 +174,30 @@ export function diffService(d: DesiredResource, id: string, liveOrNone: LiveServ
   const recordHash = td?.recordHash;
   const record = revisionRecordTags(primary?.arn, recordHash, Object.keys(targetTags).length);
   const recordStale = Object.entries(record).some(([k, v]) => live.tags[k] !== v);
-  return {
-    ...b,
-    state,
-    reason: rollout.degraded ? degradedReason(rollout.degraded) : reasonFor(state, diffs.length),
-    changes: withCause(diffs, state === 'drifted' ? 'out-of-band' : 'manifest'),
-    ...(rollout.degraded ? { degraded: rollout.degraded } : {}),
-    ...(rollout.degradedTag ? { degradedTag: rollout.degradedTag } : {}),
-    ...(rollout.foreignRollout && (state === 'drifted' || state === 'pending') ? { heldBack: rollout.foreignRollout } : {}),
-    ignored: ignoredChanges,
-    replacementFields,
-    live,
-    target,
-    targetTags,
-    ...(compared ? { compared } : {}),
-    ...(targetScaling ? { targetScaling } : {}),
-    ...(appliedHash ? { appliedHash } : {}),
-    // without its task definition's hash the service's own cannot be written
-    staleHash: state === 'in-sync' && (appliedHash !== desiredHash || recordStale || staleRepository(live.tags, input)) && !tdUnknown,
-    ...(recordHash ? { taskDefinitionHash: recordHash } : {}),
-    ...(unresolved.length ? { unresolvedRevisions: unresolved } : {}),
-  };
+  return targetWhenRead(
+    {
+      ...b,
+      state,
+      reason: rollout.degraded ? degradedReason(rollout.degraded) : reasonFor(state, diffs.length),
+      changes: withCause(diffs, state === 'drifted' ? 'out-of-band' : 'manifest'),
+      ...(rollout.degraded ? { degraded: rollout.degraded } : {}),
+      ...(rollout.degradedTag ? { degradedTag: rollout.degradedTag } : {}),
+      ...(rollout.foreignRollout && (state === 'drifted' || state === 'pending') ? { heldBack: rollout.foreignRollout } : {}),
+      ignored: ignoredChanges,
+      replacementFields,
+      live,
+      target,
+      targetTags,
+      ...(compared ? { compared } : {}),
+      ...(targetScaling ? { targetScaling } : {}),
+      ...(appliedHash ? { appliedHash } : {}),
+      // without its task definition's hash the service's own cannot be written
+      staleHash: state === 'in-sync' && (appliedHash !== desiredHash || recordStale || staleRepository(live.tags, input)) && !tdUnknown,
+      ...(recordHash ? { taskDefinitionHash: recordHash } : {}),
+      ...(unresolved.length ? { unresolvedRevisions: unresolved } : {}),
+    },
+    make,
+  );
 }
 
 /**

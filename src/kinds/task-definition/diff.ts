@@ -16,6 +16,7 @@ import {
   staleRepository,
   stateOf,
   tagChanges,
+  targetWhenRead,
   userTags,
   withCause,
 } from '../../diff/resource-diff.js';
@@ -88,18 +89,22 @@ export function diffTaskDefinition(
     // Known by record: the content is the one whose hash the service recorded. Equal to
     // this manifest's hash (nothing ignored), it holds exactly this manifest, tags included.
     if (rules.length === 0 && current.recordedHash === desiredHash) {
-      const target = normalizeTaskDefinition(omit(manifest, 'tags'));
+      const make = () => normalizeTaskDefinition(omit(manifest, 'tags'));
+      const target = make();
       return {
-        diff: {
-          ...b,
-          state: 'in-sync',
-          reason: `revision ${current.revision} matches the manifest (by its recorded hash)`,
-          live,
-          target,
-          targetTags: manifest.tags,
-          appliedHash: desiredHash,
-          staleHash: false,
-        },
+        diff: targetWhenRead(
+          {
+            ...b,
+            state: 'in-sync',
+            reason: `revision ${current.revision} matches the manifest (by its recorded hash)`,
+            live,
+            target,
+            targetTags: manifest.tags,
+            appliedHash: desiredHash,
+            staleHash: false,
+          },
+          make,
+        ),
         target: { hash: desiredHash, contentDigest: canonicalDigest(canonicalJson(target)), matchingRevision: current, recordHash: desiredHash },
       };
     }
@@ -108,7 +113,10 @@ export function diffTaskDefinition(
   const liveWithTags = { ...current.spec, tags: userTags(current.tags) };
   const { spec, ignored } = applyIgnoreRules(manifest, liveWithTags, rules);
   // A role given by name is stored by ECS as the ARN in the family's own account.
-  const target = normalizeTaskDefinition(taskDefinitionWithRoleArns(omit(spec, 'tags'), accountOfArn(current.arn)));
+  const account = accountOfArn(current.arn);
+  // the spec and the account, not the live revision: a target made again later holds no live record
+  const make = () => normalizeTaskDefinition(taskDefinitionWithRoleArns(omit(spec, 'tags'), account));
+  const target = make();
   const targetTags = spec.tags;
   const targetCanonical = canonicalJson(target);
   const currentNormalized = normalizedRevision(current.spec ?? {});
@@ -120,23 +128,26 @@ export function diffTaskDefinition(
     state === 'in-sync' &&
     (current.tags[TAG.appliedHash] !== desiredHash || !isManaged(current.tags, input.controllerId) || staleRepository(current.tags, input));
   return {
-    diff: {
-      ...b,
-      state,
-      reason: state === 'in-sync' ? `revision ${current.revision} matches the manifest` : reasonFor(state, diffs.length),
-      changes: withCause(diffs, state === 'drifted' ? 'out-of-band' : 'manifest'),
-      ignored: withCause(ignored, 'manifest'),
-      live,
-      target,
-      targetTags,
-      // both sides only where they differ (`diff` prints no others): an in-sync estate keeps no second copy (issue 19)
-      ...(diffs.length
-        ? { compared: { live: { ...currentNormalized.normalized, tags: userTags(current.tags) }, desired: { ...target, tags: targetTags } } }
-        : {}),
-      ...(appliedHash ? { appliedHash } : {}),
-      staleHash: stale,
-      ...(unresolved.length ? { unresolvedRevisions: unresolved } : {}),
-    },
+    diff: targetWhenRead(
+      {
+        ...b,
+        state,
+        reason: state === 'in-sync' ? `revision ${current.revision} matches the manifest` : reasonFor(state, diffs.length),
+        changes: withCause(diffs, state === 'drifted' ? 'out-of-band' : 'manifest'),
+        ignored: withCause(ignored, 'manifest'),
+        live,
+        target,
+        targetTags,
+        // both sides only where they differ (`diff` prints no others): an in-sync estate keeps no second copy (issue 19)
+        ...(diffs.length
+          ? { compared: { live: { ...currentNormalized.normalized, tags: userTags(current.tags) }, desired: { ...target, tags: targetTags } } }
+          : {}),
+        ...(appliedHash ? { appliedHash } : {}),
+        staleHash: stale,
+        ...(unresolved.length ? { unresolvedRevisions: unresolved } : {}),
+      },
+      make,
+    ),
     target: {
       hash: desiredHash,
       contentDigest: canonicalDigest(targetCanonical),

@@ -52,8 +52,8 @@ function isInside(root: string, abs: string): boolean {
  * daemon's heap, held between passes for nothing: issue 19).
  */
 export class FileTexts {
-  private entries = new Map<string, { signature: string; digest: string; readAtNs: bigint }>();
-  private next = new Map<string, { signature: string; digest: string; readAtNs: bigint }>();
+  private entries = new Map<string, { signature: string; digest: string }>();
+  private next = new Map<string, { signature: string; digest: string }>();
   /** files read from disk and files whose text was reused, in the last read (tests) */
   readonly counts = { read: 0, reused: 0 };
 
@@ -66,7 +66,7 @@ export class FileTexts {
 
   remember(abs: string, signature: string, digest: string, mtimeNs: bigint, readAtNs: bigint): void {
     // modified within RACY_MS of the read: not trusted next time
-    if (readAtNs - mtimeNs > RACY_NS) this.next.set(abs, { signature, digest, readAtNs });
+    if (readAtNs - mtimeNs > RACY_NS) this.next.set(abs, { signature, digest });
   }
 
   /** Every file is read again next time (the parse cache let go of what was made of them). */

@@ -99,7 +99,9 @@ export async function benchDaemonMemory(n, o) {
     let lastPeakMb = 0;
     const poll = setInterval(() => {
       try {
-        lastPeakMb = procMemoryMb(daemon.pid).peakRssMb;
+        // a process that is exiting has a /proc/PID/status without VmHWM
+        const { peakRssMb } = procMemoryMb(daemon.pid);
+        if (Number.isFinite(peakRssMb)) lastPeakMb = peakRssMb;
       } catch {
         // exited
       }

@@ -104,8 +104,7 @@ export function diffService(d: DesiredResource, id: string, liveOrNone: LiveServ
   // desiredCount left out: "keep what it has". UpdateService leaves the count alone when it
   // is not sent, and a DAEMON service's count is ECS's (one task per instance).
   if (desiredCmp.desiredCount === undefined) liveCmp = omit(liveCmp, 'desiredCount');
-  const compareTo = desiredCmp;
-  const make = () => normalizeService(servicePlacementForDiff(compareTo));
+  const make = serviceTargetMaker(desiredCmp);
   const target = make();
   const liveNormalized = normalizeService(servicePlacementForDiff(liveCmp));
   const diffs = diffFields(liveNormalized, target);
@@ -198,6 +197,15 @@ export function diffService(d: DesiredResource, id: string, liveOrNone: LiveServ
     },
     make,
   );
+}
+
+/**
+ * How an in-sync diff makes its target again (targetWhenRead). Made out here, not inline:
+ * a closure inside diffService would share that function's context, which holds the live
+ * record, and keep the last estate alive in the diff cache across the next read.
+ */
+function serviceTargetMaker(desiredCmp: Json): () => Json {
+  return () => normalizeService(servicePlacementForDiff(desiredCmp));
 }
 
 /**

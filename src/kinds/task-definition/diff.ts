@@ -3,7 +3,7 @@
 import { diffFields } from '../../diff/field-diff.js';
 import { canonicalDigest } from '../../diff/hash.js';
 import { applyIgnoreRules, type IgnoreRule } from '../../diff/ignore.js';
-import { accountOfArn, taskDefinitionWithRoleArns } from '../../diff/inherited.js';
+import { type AccountOfArn, accountOfArn, taskDefinitionWithRoleArns } from '../../diff/inherited.js';
 import { canonicalJson } from '../../diff/normalize.js';
 import {
   base,
@@ -21,7 +21,7 @@ import {
   withCause,
 } from '../../diff/resource-diff.js';
 import type { ResourceDiff } from '../../diff/types.js';
-import { omit } from '../../model/json.js';
+import { type Json, omit } from '../../model/json.js';
 import type { LiveRevision, LiveTaskDefinitionFamily } from '../../model/live.js';
 import { type DesiredResource, TAG } from '../../model/resource.js';
 import { normalizedRevision, normalizeTaskDefinition } from './normalize.js';
@@ -45,6 +45,16 @@ export interface TaskDefinitionTarget {
    * from live, so the manifest's hash would not say what the revision holds).
    */
   recordHash?: string;
+}
+
+/**
+ * How an in-sync diff makes its target again (targetWhenRead): from the spec and the
+ * family's account only. Made out here, not inline: a closure inside diffTaskDefinition
+ * would share that function's context, which holds the live family, and keep the last
+ * estate alive in the diff cache across the next read.
+ */
+function taskDefinitionTargetMaker(spec: Json, account: AccountOfArn | undefined): () => Json {
+  return () => normalizeTaskDefinition(taskDefinitionWithRoleArns(spec, account));
 }
 
 export function diffTaskDefinition(
@@ -89,7 +99,7 @@ export function diffTaskDefinition(
     // Known by record: the content is the one whose hash the service recorded. Equal to
     // this manifest's hash (nothing ignored), it holds exactly this manifest, tags included.
     if (rules.length === 0 && current.recordedHash === desiredHash) {
-      const make = () => normalizeTaskDefinition(omit(manifest, 'tags'));
+      const make = taskDefinitionTargetMaker(omit(manifest, 'tags'), undefined);
       const target = make();
       return {
         diff: targetWhenRead(
@@ -113,9 +123,7 @@ export function diffTaskDefinition(
   const liveWithTags = { ...current.spec, tags: userTags(current.tags) };
   const { spec, ignored } = applyIgnoreRules(manifest, liveWithTags, rules);
   // A role given by name is stored by ECS as the ARN in the family's own account.
-  const account = accountOfArn(current.arn);
-  // the spec and the account, not the live revision: a target made again later holds no live record
-  const make = () => normalizeTaskDefinition(taskDefinitionWithRoleArns(omit(spec, 'tags'), account));
+  const make = taskDefinitionTargetMaker(omit(spec, 'tags'), accountOfArn(current.arn));
   const target = make();
   const targetTags = spec.tags;
   const targetCanonical = canonicalJson(target);

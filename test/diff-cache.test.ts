@@ -3,6 +3,8 @@
 // what it inherits from its cluster, its task definition, the scaling target, ignore
 // rules, the controller id) diffs it again; cached and uncached diffs agree; the cache
 // holds the last pass's resources only.
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { DiffInput } from '../src/diff/resource-diff.js';
 import { REGISTRY } from '../src/kinds/registry.js';
@@ -283,6 +285,46 @@ describe('the diff cache across a whole read (issue 19: one estate at a time)', 
     expect(cache.stats.hits - hitsBefore).toBe(first.length);
     for (const d of second) if (d.kind === 'Service') expect(d.live).toBe(secondLive.services.get(d.id));
     expect(second).toEqual(diffEstate(inputOf(loaded, secondLive)));
+  });
+});
+
+describe("an in-sync diff's target is made when read (issue 19: about 18 MB of the cache at 10,000 services)", () => {
+  it('holds how to make its target, not the target: read, it is the target the diff computed; copied, the copy makes it too', async () => {
+    const { fake, loaded } = await appliedEstate();
+    const cache = new DiffCache();
+    const live = await read(fake, loaded);
+    const diffs = diffEstate(inputOf(loaded, live), cache);
+    const inSync = diffs.filter((d) => (d.kind === 'Service' || d.kind === 'TaskDefinition') && d.state === 'in-sync' && !d.staleHash);
+    expect(inSync.length).toBe(4);
+    for (const d of inSync) {
+      expect(Object.getOwnPropertyDescriptor(d, 'target')?.get, d.id).toBeTypeOf('function');
+      expect(d.target).toEqual(d.target);
+      expect(d.target).not.toBe(d.target);
+    }
+    // the cache's copies keep the getter (a spread would hold the target again)
+    cache.forgetLive();
+    const again = diffEstate(inputOf(loaded, await read(fake, loaded)), cache);
+    for (const d of again.filter((x) => inSync.some((y) => y.id === x.id)))
+      expect(Object.getOwnPropertyDescriptor(d, 'target')?.get, d.id).toBeTypeOf('function');
+    expect(again).toEqual(diffEstate(inputOf(loaded, await read(fake, loaded))));
+  });
+
+  it('the cached diffs hold no live record after forgetLive, their target makers included (a closure sharing the diff function context would)', async () => {
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    const { fake, loaded } = await appliedEstate();
+    const cache = new DiffCache();
+    let live: LiveEstate | undefined = await read(fake, loaded);
+    const gone = [...live.services.values(), ...live.families.values()].map((r) => new WeakRef(r));
+    expect(gone.length).toBe(4);
+    let first: unknown = diffEstate(inputOf(loaded, live), cache);
+    cache.forgetLive();
+    live = undefined;
+    first = undefined;
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    gc();
+    expect(first).toBeUndefined();
+    expect(gone.filter((r) => r.deref() !== undefined)).toHaveLength(0);
   });
 });
 

@@ -13,7 +13,19 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { awsReads, cloudTrailUpdateService, Daemon, isPassLine, median, procCpuSeconds, procMemoryMb, round, subtractCalls, sum } from './daemon.mjs';
+import {
+  awsReads,
+  cloudTrailUpdateService,
+  Daemon,
+  imageNodeOptions,
+  isPassLine,
+  median,
+  procCpuSeconds,
+  procMemoryMb,
+  round,
+  subtractCalls,
+  sum,
+} from './daemon.mjs';
 import { estateCounts, lowerBound, serviceName, serviceShape } from './estate.mjs';
 
 const ROOT = new URL('..', import.meta.url).pathname;
@@ -59,7 +71,10 @@ export async function benchDaemonMemory(n, o) {
     const t0 = performance.now();
     const { endpoint, queueUrl } = await server.ready;
     log(`daemon memory: the fake account (${n} services) serving at ${endpoint} after ${round((performance.now() - t0) / 1000, 1)} s`);
+    // the image's malloc arenas (Dockerfile), unless this run sets its own
+    const { MALLOC_ARENA_MAX } = imageNodeOptions();
     const env = {
+      ...(MALLOC_ARENA_MAX ? { MALLOC_ARENA_MAX } : {}),
       ...process.env,
       AWS_ACCESS_KEY_ID: 'test',
       AWS_SECRET_ACCESS_KEY: 'test',
@@ -107,7 +122,7 @@ export async function benchDaemonMemory(n, o) {
       }
     }, 250);
     try {
-      return await measure(daemon, { endpoint, n, clusters, region, passTimeout, o, log });
+      return await measure(daemon, { endpoint, n, clusters, region, passTimeout, o: { ...o, mallocArenaMax: env.MALLOC_ARENA_MAX }, log });
     } catch (err) {
       // a failed fetch of /metrics may come first: the exit follows within moments
       await Promise.race([daemon.exited, new Promise((resolve) => setTimeout(resolve, 3000))]);
@@ -121,6 +136,7 @@ export async function benchDaemonMemory(n, o) {
         clusters,
         eventsPerService: o.eventsPerService,
         daemonNodeOptions: o.nodeOptions,
+        daemonMallocArenaMax: env.MALLOC_ARENA_MAX ?? 'glibc default',
         died: fatal,
         passesFinished: passes,
         peakRssMbBeforeDeath: round(lastPeakMb),
@@ -229,6 +245,7 @@ async function measure(daemon, { endpoint, n, clusters, region, passTimeout, o, 
     eventsPerService: o.eventsPerService,
     daemonArgs: 'run --events-queue URL --read-budget 1000 --interval 24h',
     daemonNodeOptions: o.nodeOptions,
+    daemonMallocArenaMax: o.mallocArenaMax ?? 'glibc default',
     fakeAccount: 'bench/fake-aws-server.mjs, another process (the AWS JSON protocol over HTTP)',
     firstPass: {
       durationMs: p1.durationMs,

@@ -177,7 +177,7 @@ async function measure(daemon, { endpoint, n, clusters, region, passTimeout, o, 
   if (typeof p1.awsCalls !== 'number') throw new Error(`the daemon's first pass failed: ${JSON.stringify(p1)}`);
   const mem1 = procMemoryMb(daemon.pid);
   const cpu1 = procCpuSeconds(daemon.pid);
-  let m = await daemon.metrics();
+  let { calls: m, gcSeconds: gc } = await daemon.scrape();
   log(`daemon memory: first pass ${p1.durationMs} ms, ${p1.awsCalls} calls, ${round(cpu1, 1)} s CPU since start, peak RSS ${round(mem1.peakRssMb)} MB`);
   const warm = [];
   let last = p1;
@@ -199,9 +199,11 @@ async function measure(daemon, { endpoint, n, clusters, region, passTimeout, o, 
       ...passTimeout,
     });
     if (last.read !== 'full') throw new Error(`warm pass ${i + 1} was not a full read: ${JSON.stringify(last)}`);
-    const m2 = await daemon.metrics();
+    const { calls: m2, gcSeconds: gc2 } = await daemon.scrape();
     const calls = subtractCalls(m2, m);
+    const gcSeconds = gc2 - gc;
     m = m2;
+    gc = gc2;
     const ecsCalls = Object.fromEntries(Object.entries(calls).filter(([op]) => !op.startsWith('sqs:')));
     const mem = procMemoryMb(daemon.pid);
     const row = {
@@ -209,6 +211,8 @@ async function measure(daemon, { endpoint, n, clusters, region, passTimeout, o, 
       calls: sum(ecsCalls),
       reads: awsReads(calls),
       cpuSeconds: round(procCpuSeconds(daemon.pid) - cpu0, 2),
+      // of that CPU, V8's garbage collection (its pauses on the main thread)
+      gcSeconds: round(gcSeconds, 2),
       peakRssMb: round(mem.peakRssMb),
       rssMb: round(mem.rssMb),
       states: last.states,

@@ -148,8 +148,15 @@ export class Daemon {
   }
 
   async metrics() {
-    const res = await fetch(`http://${this.address}/metrics`);
-    return callsFromMetrics(await res.text());
+    return (await this.scrape()).calls;
+  }
+
+  /** /metrics: the calls by operation, and the seconds V8 spent collecting garbage so far (nodejs_gc_duration_seconds, every kind) */
+  async scrape() {
+    const text = await (await fetch(`http://${this.address}/metrics`)).text();
+    let gcSeconds = 0;
+    for (const m of text.matchAll(/^nodejs_gc_duration_seconds_sum\{[^}]*\} ([\d.e+-]+)$/gm)) gcSeconds += Number(m[1]);
+    return { calls: callsFromMetrics(text), gcSeconds };
   }
 
   async stop() {

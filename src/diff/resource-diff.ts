@@ -119,23 +119,6 @@ export function base(d: DesiredResource, id: string): DiffBase {
 }
 
 /**
- * An in-sync diff whose target nothing converges to (its hash is not stale either: no
- * action is planned from it) keeps how to make its target, not the target: the daemon's
- * diff cache holds every diff between passes, and at 10,000 services the normalized
- * targets of the in-sync task definitions and services were about 18 MB of it (issue 19).
- * Read, `target` is made again (an enumerable getter: spread, compared and serialized as
- * the value it makes); every other diff keeps its target as it is.
- */
-export function targetWhenRead<D extends ResourceDiff>(diff: D, make: () => Record<string, unknown>): D {
-  if (diff.state !== 'in-sync' || diff.staleHash || diff.target === undefined) return diff;
-  // a new object with the getter added, not the data property turned into one: V8 turns an
-  // object whose property is redefined into a hash table (dictionary mode), about 600 bytes
-  // a diff here, more than the target it saves
-  const { target: _made, ...rest } = diff;
-  return Object.defineProperty(rest, 'target', { get: make, enumerable: true, configurable: true }) as D;
-}
-
-/**
  * The manifest spec (its kind's zod type, from `<kind>SpecOf`) with its tags as a map,
  * present even when the manifest has none; tags take part in ignore rules (`tags.deployed-by`).
  */

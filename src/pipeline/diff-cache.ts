@@ -275,7 +275,7 @@ export class DiffCache {
         for (const [k, v] of cached.offersMade) offers.set(k, v);
         // the diff of this pass names this pass's live record (same content): the last one is let go
         // (a targeted pass keeps most records as they were: the same object, no copy of the diff)
-        const diff = live === undefined || cached.diff.live === live ? cached.diff : withLive(cached.diff, live as ResourceDiff['live']);
+        const diff = live === undefined || cached.diff.live === live ? cached.diff : { ...cached.diff, live: live as ResourceDiff['live'] };
         cached.diff = diff;
         return diff;
       }
@@ -327,7 +327,11 @@ export class DiffCache {
    * the diff this pass's record.
    */
   forgetLive(): void {
-    for (const entry of this.entries.values()) if (entry.diff.live !== undefined) entry.diff = withLive(entry.diff, undefined);
+    for (const entry of this.entries.values())
+      if (entry.diff.live !== undefined) {
+        const { live: _last, ...diff } = entry.diff;
+        entry.diff = diff;
+      }
   }
 
   /** After a pass: only the resources it diffed are kept (a removed manifest's entry goes). */
@@ -335,24 +339,6 @@ export class DiffCache {
     for (const id of this.entries.keys()) if (!this.seen.has(id)) this.entries.delete(id);
     this.seen = new Set();
   }
-}
-
-/**
- * A copy of a diff with another live record (none: without one), its accessors kept as
- * they are: a spread would make an in-sync diff's target (targetWhenRead) and hold it again.
- */
-function withLive(diff: ResourceDiff, live: ResourceDiff['live']): ResourceDiff {
-  // property by property, each added to the copy as a new one: Object.defineProperties or a
-  // delete would leave V8 a hash table (dictionary mode) per diff, 16 MB of the cache at
-  // 10,000 services
-  const copy: Record<string, unknown> = {};
-  for (const [key, d] of Object.entries(Object.getOwnPropertyDescriptors(diff))) {
-    if (key === 'live') continue;
-    if (d.get) Object.defineProperty(copy, key, d);
-    else copy[key] = d.value;
-  }
-  if (live !== undefined) copy.live = live;
-  return copy as unknown as ResourceDiff;
 }
 
 function liveCollection(live: LiveEstate, source: string): Map<string, unknown> | undefined {

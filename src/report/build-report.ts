@@ -27,8 +27,7 @@ function healthOf(d: ResourceDiff): KindHealth | undefined {
 }
 
 function scalingOf(d: ResourceDiff): ReportScaling | undefined {
-  // the diff itself, not a spread of it: a spread would make an in-sync diff's target again (targetWhenRead)
-  return d.live ? kindOf(d.kind).scaling?.(d as ResourceDiff & { live: NonNullable<ResourceDiff['live']> }) : undefined;
+  return d.live ? kindOf(d.kind).scaling?.({ ...d, live: d.live }) : undefined;
 }
 
 /**

@@ -16,7 +16,6 @@ import {
   staleRepository,
   stateOf,
   tagChanges,
-  targetWhenRead,
   userTags,
   withCause,
 } from '../../diff/resource-diff.js';
@@ -104,8 +103,7 @@ export function diffService(d: DesiredResource, id: string, liveOrNone: LiveServ
   // desiredCount left out: "keep what it has". UpdateService leaves the count alone when it
   // is not sent, and a DAEMON service's count is ECS's (one task per instance).
   if (desiredCmp.desiredCount === undefined) liveCmp = omit(liveCmp, 'desiredCount');
-  const make = serviceTargetMaker(desiredCmp);
-  const target = make();
+  const target = normalizeService(servicePlacementForDiff(desiredCmp));
   const liveNormalized = normalizeService(servicePlacementForDiff(liveCmp));
   const diffs = diffFields(liveNormalized, target);
 
@@ -173,39 +171,27 @@ export function diffService(d: DesiredResource, id: string, liveOrNone: LiveServ
   const recordHash = td?.recordHash;
   const record = revisionRecordTags(primary?.arn, recordHash, Object.keys(targetTags).length);
   const recordStale = Object.entries(record).some(([k, v]) => live.tags[k] !== v);
-  return targetWhenRead(
-    {
-      ...b,
-      state,
-      reason: rollout.degraded ? degradedReason(rollout.degraded) : reasonFor(state, diffs.length),
-      changes: withCause(diffs, state === 'drifted' ? 'out-of-band' : 'manifest'),
-      ...(rollout.degraded ? { degraded: rollout.degraded } : {}),
-      ...(rollout.degradedTag ? { degradedTag: rollout.degradedTag } : {}),
-      ...(rollout.foreignRollout && (state === 'drifted' || state === 'pending') ? { heldBack: rollout.foreignRollout } : {}),
-      ignored: ignoredChanges,
-      replacementFields,
-      live,
-      target,
-      targetTags,
-      ...(compared ? { compared } : {}),
-      ...(targetScaling ? { targetScaling } : {}),
-      ...(appliedHash ? { appliedHash } : {}),
-      // without its task definition's hash the service's own cannot be written
-      staleHash: state === 'in-sync' && (appliedHash !== desiredHash || recordStale || staleRepository(live.tags, input)) && !tdUnknown,
-      ...(recordHash ? { taskDefinitionHash: recordHash } : {}),
-      ...(unresolved.length ? { unresolvedRevisions: unresolved } : {}),
-    },
-    make,
-  );
-}
-
-/**
- * How an in-sync diff makes its target again (targetWhenRead). Made out here, not inline:
- * a closure inside diffService would share that function's context, which holds the live
- * record, and keep the last estate alive in the diff cache across the next read.
- */
-function serviceTargetMaker(desiredCmp: Json): () => Json {
-  return () => normalizeService(servicePlacementForDiff(desiredCmp));
+  return {
+    ...b,
+    state,
+    reason: rollout.degraded ? degradedReason(rollout.degraded) : reasonFor(state, diffs.length),
+    changes: withCause(diffs, state === 'drifted' ? 'out-of-band' : 'manifest'),
+    ...(rollout.degraded ? { degraded: rollout.degraded } : {}),
+    ...(rollout.degradedTag ? { degradedTag: rollout.degradedTag } : {}),
+    ...(rollout.foreignRollout && (state === 'drifted' || state === 'pending') ? { heldBack: rollout.foreignRollout } : {}),
+    ignored: ignoredChanges,
+    replacementFields,
+    live,
+    target,
+    targetTags,
+    ...(compared ? { compared } : {}),
+    ...(targetScaling ? { targetScaling } : {}),
+    ...(appliedHash ? { appliedHash } : {}),
+    // without its task definition's hash the service's own cannot be written
+    staleHash: state === 'in-sync' && (appliedHash !== desiredHash || recordStale || staleRepository(live.tags, input)) && !tdUnknown,
+    ...(recordHash ? { taskDefinitionHash: recordHash } : {}),
+    ...(unresolved.length ? { unresolvedRevisions: unresolved } : {}),
+  };
 }
 
 /**

@@ -3,7 +3,7 @@
 import { diffFields } from '../../diff/field-diff.js';
 import { canonicalDigest } from '../../diff/hash.js';
 import { applyIgnoreRules, type IgnoreRule } from '../../diff/ignore.js';
-import { type AccountOfArn, accountOfArn, taskDefinitionWithRoleArns } from '../../diff/inherited.js';
+import { accountOfArn, taskDefinitionWithRoleArns } from '../../diff/inherited.js';
 import { canonicalJson } from '../../diff/normalize.js';
 import {
   base,
@@ -16,12 +16,11 @@ import {
   staleRepository,
   stateOf,
   tagChanges,
-  targetWhenRead,
   userTags,
   withCause,
 } from '../../diff/resource-diff.js';
 import type { ResourceDiff } from '../../diff/types.js';
-import { type Json, omit } from '../../model/json.js';
+import { omit } from '../../model/json.js';
 import type { LiveRevision, LiveTaskDefinitionFamily } from '../../model/live.js';
 import { type DesiredResource, TAG } from '../../model/resource.js';
 import { normalizedRevision, normalizeTaskDefinition } from './normalize.js';
@@ -45,16 +44,6 @@ export interface TaskDefinitionTarget {
    * from live, so the manifest's hash would not say what the revision holds).
    */
   recordHash?: string;
-}
-
-/**
- * How an in-sync diff makes its target again (targetWhenRead): from the spec and the
- * family's account only. Made out here, not inline: a closure inside diffTaskDefinition
- * would share that function's context, which holds the live family, and keep the last
- * estate alive in the diff cache across the next read.
- */
-function taskDefinitionTargetMaker(spec: Json, account: AccountOfArn | undefined): () => Json {
-  return () => normalizeTaskDefinition(taskDefinitionWithRoleArns(spec, account));
 }
 
 export function diffTaskDefinition(
@@ -99,22 +88,18 @@ export function diffTaskDefinition(
     // Known by record: the content is the one whose hash the service recorded. Equal to
     // this manifest's hash (nothing ignored), it holds exactly this manifest, tags included.
     if (rules.length === 0 && current.recordedHash === desiredHash) {
-      const make = taskDefinitionTargetMaker(omit(manifest, 'tags'), undefined);
-      const target = make();
+      const target = normalizeTaskDefinition(omit(manifest, 'tags'));
       return {
-        diff: targetWhenRead(
-          {
-            ...b,
-            state: 'in-sync',
-            reason: `revision ${current.revision} matches the manifest (by its recorded hash)`,
-            live,
-            target,
-            targetTags: manifest.tags,
-            appliedHash: desiredHash,
-            staleHash: false,
-          },
-          make,
-        ),
+        diff: {
+          ...b,
+          state: 'in-sync',
+          reason: `revision ${current.revision} matches the manifest (by its recorded hash)`,
+          live,
+          target,
+          targetTags: manifest.tags,
+          appliedHash: desiredHash,
+          staleHash: false,
+        },
         target: { hash: desiredHash, contentDigest: canonicalDigest(canonicalJson(target)), matchingRevision: current, recordHash: desiredHash },
       };
     }
@@ -123,8 +108,7 @@ export function diffTaskDefinition(
   const liveWithTags = { ...current.spec, tags: userTags(current.tags) };
   const { spec, ignored } = applyIgnoreRules(manifest, liveWithTags, rules);
   // A role given by name is stored by ECS as the ARN in the family's own account.
-  const make = taskDefinitionTargetMaker(omit(spec, 'tags'), accountOfArn(current.arn));
-  const target = make();
+  const target = normalizeTaskDefinition(taskDefinitionWithRoleArns(omit(spec, 'tags'), accountOfArn(current.arn)));
   const targetTags = spec.tags;
   const targetCanonical = canonicalJson(target);
   const currentNormalized = normalizedRevision(current.spec ?? {});
@@ -136,26 +120,23 @@ export function diffTaskDefinition(
     state === 'in-sync' &&
     (current.tags[TAG.appliedHash] !== desiredHash || !isManaged(current.tags, input.controllerId) || staleRepository(current.tags, input));
   return {
-    diff: targetWhenRead(
-      {
-        ...b,
-        state,
-        reason: state === 'in-sync' ? `revision ${current.revision} matches the manifest` : reasonFor(state, diffs.length),
-        changes: withCause(diffs, state === 'drifted' ? 'out-of-band' : 'manifest'),
-        ignored: withCause(ignored, 'manifest'),
-        live,
-        target,
-        targetTags,
-        // both sides only where they differ (`diff` prints no others): an in-sync estate keeps no second copy (issue 19)
-        ...(diffs.length
-          ? { compared: { live: { ...currentNormalized.normalized, tags: userTags(current.tags) }, desired: { ...target, tags: targetTags } } }
-          : {}),
-        ...(appliedHash ? { appliedHash } : {}),
-        staleHash: stale,
-        ...(unresolved.length ? { unresolvedRevisions: unresolved } : {}),
-      },
-      make,
-    ),
+    diff: {
+      ...b,
+      state,
+      reason: state === 'in-sync' ? `revision ${current.revision} matches the manifest` : reasonFor(state, diffs.length),
+      changes: withCause(diffs, state === 'drifted' ? 'out-of-band' : 'manifest'),
+      ignored: withCause(ignored, 'manifest'),
+      live,
+      target,
+      targetTags,
+      // both sides only where they differ (`diff` prints no others): an in-sync estate keeps no second copy (issue 19)
+      ...(diffs.length
+        ? { compared: { live: { ...currentNormalized.normalized, tags: userTags(current.tags) }, desired: { ...target, tags: targetTags } } }
+        : {}),
+      ...(appliedHash ? { appliedHash } : {}),
+      staleHash: stale,
+      ...(unresolved.length ? { unresolvedRevisions: unresolved } : {}),
+    },
     target: {
       hash: desiredHash,
       contentDigest: canonicalDigest(targetCanonical),

@@ -54,17 +54,23 @@ RUN apt-get update \
 RUN git config --system --add safe.directory '*'
 
 # A heap cap makes V8 collect the garbage of each reconcile pass before it grows the
-# heap: the live heap of a 1,000-service estate is about 30-50 MB, and without a cap
-# the daemon's RSS climbed past 200 MB over a few passes (npm run bench measures the
-# daemon with this same setting). 320 MB holds a 10,000-service estate with /metrics
-# scraped (its live heap peaks near 230 MB in a pass, more while /metrics renders its
-# per-resource series; 160 MB ran out in the first pass, 256 MB after it); V8 grows the
-# heap only as far as an estate needs. A 2 MB semi-space keeps the young generation
-# small (V8's default lets it grow to tens of MB, all of it resident), and near the cap
-# it keeps the old space from thrashing: at 10,000 services, 320 MB alone gave a peak RSS
-# of 550 MB and 45 s of CPU a warm pass, with the 2 MB semi-space 438 MB and 11 s; at
-# 1,000 services 212 MB (160 alone) -> 155 MB (bench/daemon-memory.mjs, issue 19).
-ENV NODE_ENV=production NODE_OPTIONS="--max-old-space-size=320 --max-semi-space-size=2" ECS_RECONCILER_LISTEN=0.0.0.0:8080
+# heap (without one the daemon's RSS climbed past 200 MB over a few passes at 1,000
+# services, 895 MB at 10,000). The cap must hold the live heap's peak in a warm pass,
+# which grows with the estate, with room to spare: V8 grows the heap only as far as an
+# estate needs, and a heap out of memory ends the process. Measured with
+# bench/daemon-memory.mjs (the daemon against bench/fake-aws-server.mjs, 100 events a
+# service, /metrics scraped after each pass; issue 19): 10,000 services ran out of heap
+# in the first warm pass at 192 MB and held at 224 MB; 5,000 services held at 128 MB.
+# 256 MB serves up to 10,000 services with about 15 % over the least that held; above
+# that, raise it by about 20 MB per 1,000 services (and the task's memory with it).
+# A 2 MB semi-space keeps the young generation small (V8's default lets it grow to tens
+# of MB, all of it resident), and near the cap it keeps the old space from thrashing (at
+# 10,000 services 320 MB alone gave a warm pass 45 s of CPU, with the 2 MB semi-space
+# 11 s). MALLOC_ARENA_MAX=2: glibc's malloc keeps an arena per thread that allocates
+# (up to 8 a core) and each holds freed memory; two were 10 to 15 MB less RSS at 10,000
+# services with the same heap (288 against 302 MB after the first pass at 224 MB, 324
+# to 334 against 335 to 345 MB over the warm passes).
+ENV NODE_ENV=production NODE_OPTIONS="--max-old-space-size=256 --max-semi-space-size=2" MALLOC_ARENA_MAX=2 ECS_RECONCILER_LISTEN=0.0.0.0:8080
 WORKDIR /app
 
 # Production dependencies only. --ignore-scripts: `prepare` would run the TypeScript

@@ -10,10 +10,22 @@
 // healed from its CloudTrail event; the daemon's CPU (/proc/PID/stat) and calls (/metrics)
 // for the warm passes, as the other rows count them.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { awsReads, cloudTrailUpdateService, Daemon, isPassLine, median, procCpuSeconds, procMemoryMb, round, subtractCalls, sum } from './daemon.mjs';
+import {
+  awsReads,
+  cloudTrailUpdateService,
+  Daemon,
+  imageNodeOptions,
+  isPassLine,
+  median,
+  procCpuSeconds,
+  procMemoryMb,
+  round,
+  subtractCalls,
+  sum,
+} from './daemon.mjs';
 import { estateCounts, lowerBound, serviceName, serviceShape } from './estate.mjs';
 
 const ROOT = new URL('..', import.meta.url).pathname;
@@ -48,7 +60,7 @@ export function startServer(dir, n, clusters, eventsPerService) {
 
 /**
  * @param {number} n services
- * @param {{clusters: number, repeat: number, region: string, nodeOptions: string, eventsPerService: number, log: (m: string) => void}} o
+ * @param {{clusters: number, repeat: number, region: string, nodeOptions: string, eventsPerService: number, heapSnapshots?: string, log: (m: string) => void}} o
  */
 export async function benchDaemonMemory(n, o) {
   const { clusters, region, log } = o;
@@ -59,13 +71,18 @@ export async function benchDaemonMemory(n, o) {
     const t0 = performance.now();
     const { endpoint, queueUrl } = await server.ready;
     log(`daemon memory: the fake account (${n} services) serving at ${endpoint} after ${round((performance.now() - t0) / 1000, 1)} s`);
+    // the image's malloc arenas (Dockerfile), unless this run sets its own
+    const { MALLOC_ARENA_MAX } = imageNodeOptions();
     const env = {
+      ...(MALLOC_ARENA_MAX ? { MALLOC_ARENA_MAX } : {}),
       ...process.env,
       AWS_ACCESS_KEY_ID: 'test',
       AWS_SECRET_ACCESS_KEY: 'test',
       AWS_REGION: region,
       ECS_RECONCILER_RATE_LIMITS: 'off',
-      NODE_OPTIONS: o.nodeOptions,
+      // --heap-snapshots DIR: V8 writes a snapshot there on SIGUSR2 (measure() sends it
+      // between two warm passes and in the middle of one), for bench/heap-retainers.mjs
+      NODE_OPTIONS: o.heapSnapshots ? `${o.nodeOptions} --heapsnapshot-signal=SIGUSR2 --diagnostic-dir=${o.heapSnapshots}` : o.nodeOptions,
     };
     // --read-budget 1000: the resync is not paced (the default 5 a second spreads a full
     // read of 1,427 calls over about 5 minutes; what a pass holds is the same either way)
@@ -97,13 +114,15 @@ export async function benchDaemonMemory(n, o) {
     let lastPeakMb = 0;
     const poll = setInterval(() => {
       try {
-        lastPeakMb = procMemoryMb(daemon.pid).peakRssMb;
+        // a process that is exiting has a /proc/PID/status without VmHWM
+        const { peakRssMb } = procMemoryMb(daemon.pid);
+        if (Number.isFinite(peakRssMb)) lastPeakMb = peakRssMb;
       } catch {
         // exited
       }
     }, 250);
     try {
-      return await measure(daemon, { endpoint, n, clusters, region, passTimeout, o, log });
+      return await measure(daemon, { endpoint, n, clusters, region, passTimeout, o: { ...o, mallocArenaMax: env.MALLOC_ARENA_MAX }, log });
     } catch (err) {
       // a failed fetch of /metrics may come first: the exit follows within moments
       await Promise.race([daemon.exited, new Promise((resolve) => setTimeout(resolve, 3000))]);
@@ -117,6 +136,7 @@ export async function benchDaemonMemory(n, o) {
         clusters,
         eventsPerService: o.eventsPerService,
         daemonNodeOptions: o.nodeOptions,
+        daemonMallocArenaMax: env.MALLOC_ARENA_MAX ?? 'glibc default',
         died: fatal,
         passesFinished: passes,
         peakRssMbBeforeDeath: round(lastPeakMb),
@@ -131,12 +151,33 @@ export async function benchDaemonMemory(n, o) {
   }
 }
 
+/** A heap snapshot of the daemon (SIGUSR2), waited for until V8 has finished writing it: the
+ * daemon answers /healthz again only once the snapshot, written on its main thread, is done. */
+async function heapSnapshot(daemon, dir, what, log) {
+  const before = new Set(readdirSync(dir));
+  daemon.child.kill('SIGUSR2');
+  const t0 = performance.now();
+  for (;;) {
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    const added = readdirSync(dir).filter((f) => !before.has(f) && f.endsWith('.heapsnapshot'));
+    if (added.length === 0) continue;
+    const ok = await fetch(`http://${daemon.address}/healthz`).then(
+      (r) => r.ok,
+      () => false,
+    );
+    if (!ok) continue;
+    const file = join(dir, added[0]);
+    log(`daemon memory: heap snapshot ${what}: ${file} (${round(statSync(file).size / 2 ** 20)} MB, ${round((performance.now() - t0) / 1000, 1)} s)`);
+    return file;
+  }
+}
+
 async function measure(daemon, { endpoint, n, clusters, region, passTimeout, o, log }) {
   const p1 = await daemon.nextPass(undefined, passTimeout);
   if (typeof p1.awsCalls !== 'number') throw new Error(`the daemon's first pass failed: ${JSON.stringify(p1)}`);
   const mem1 = procMemoryMb(daemon.pid);
   const cpu1 = procCpuSeconds(daemon.pid);
-  let m = await daemon.metrics();
+  let { calls: m, gcSeconds: gc } = await daemon.scrape();
   log(`daemon memory: first pass ${p1.durationMs} ms, ${p1.awsCalls} calls, ${round(cpu1, 1)} s CPU since start, peak RSS ${round(mem1.peakRssMb)} MB`);
   const warm = [];
   let last = p1;
@@ -145,6 +186,12 @@ async function measure(daemon, { endpoint, n, clusters, region, passTimeout, o, 
     const cpu0 = procCpuSeconds(daemon.pid);
     const res = await fetch(`http://${daemon.address}/reconcile`, { method: 'POST' });
     if (res.status !== 202) throw new Error(`POST /reconcile answered ${res.status}: ${await res.text()}`);
+    // the second warm pass's snapshot: half way through its read (the first warm pass's length),
+    // the figures of that pass then include the snapshot's pause
+    if (o.heapSnapshots && i === 1) {
+      await new Promise((resolve) => setTimeout(resolve, warm[0].durationMs / 2));
+      await heapSnapshot(daemon, o.heapSnapshots, 'in the middle of warm pass 2', log);
+    }
     const prev = last;
     last = await daemon.waitFor((l) => isPassLine(l) && l.passId > prev.passId && l.reasons?.includes('webhook: manual'), {
       from,
@@ -152,9 +199,11 @@ async function measure(daemon, { endpoint, n, clusters, region, passTimeout, o, 
       ...passTimeout,
     });
     if (last.read !== 'full') throw new Error(`warm pass ${i + 1} was not a full read: ${JSON.stringify(last)}`);
-    const m2 = await daemon.metrics();
+    const { calls: m2, gcSeconds: gc2 } = await daemon.scrape();
     const calls = subtractCalls(m2, m);
+    const gcSeconds = gc2 - gc;
     m = m2;
+    gc = gc2;
     const ecsCalls = Object.fromEntries(Object.entries(calls).filter(([op]) => !op.startsWith('sqs:')));
     const mem = procMemoryMb(daemon.pid);
     const row = {
@@ -162,6 +211,8 @@ async function measure(daemon, { endpoint, n, clusters, region, passTimeout, o, 
       calls: sum(ecsCalls),
       reads: awsReads(calls),
       cpuSeconds: round(procCpuSeconds(daemon.pid) - cpu0, 2),
+      // of that CPU, V8's garbage collection (its pauses on the main thread)
+      gcSeconds: round(gcSeconds, 2),
       peakRssMb: round(mem.peakRssMb),
       rssMb: round(mem.rssMb),
       states: last.states,
@@ -169,6 +220,7 @@ async function measure(daemon, { endpoint, n, clusters, region, passTimeout, o, 
     };
     log(`daemon memory: warm full pass ${i + 1}: ${JSON.stringify(row)}`);
     warm.push(row);
+    if (o.heapSnapshots && i === 0) await heapSnapshot(daemon, o.heapSnapshots, 'between warm passes 1 and 2', log);
   }
   // an out-of-band change and its CloudTrail event: the targeted pass heals it
   const index = [...Array(n).keys()].find((i) => i > 0 && !serviceShape(i, clusters).autoScaling);
@@ -197,6 +249,7 @@ async function measure(daemon, { endpoint, n, clusters, region, passTimeout, o, 
     eventsPerService: o.eventsPerService,
     daemonArgs: 'run --events-queue URL --read-budget 1000 --interval 24h',
     daemonNodeOptions: o.nodeOptions,
+    daemonMallocArenaMax: o.mallocArenaMax ?? 'glibc default',
     fakeAccount: 'bench/fake-aws-server.mjs, another process (the AWS JSON protocol over HTTP)',
     firstPass: {
       durationMs: p1.durationMs,

@@ -27,11 +27,14 @@ export function procCpuSeconds(pid) {
 
 /**
  * NODE_OPTIONS as the Dockerfile's ENV sets it for the daemon in the container (quoted when
- * it holds several flags), as an env fragment: the daemon is measured as users run it.
+ * it holds several flags), and MALLOC_ARENA_MAX when it sets one, as an env fragment: the
+ * daemon is measured as users run it.
  */
 export function imageNodeOptions() {
-  const m = /^ENV .*NODE_OPTIONS=(?:"([^"]*)"|(\S+))/m.exec(readFileSync(new URL('../Dockerfile', import.meta.url), 'utf8'));
-  return m ? { NODE_OPTIONS: m[1] ?? m[2] } : {};
+  const dockerfile = readFileSync(new URL('../Dockerfile', import.meta.url), 'utf8');
+  const m = /^ENV .*NODE_OPTIONS=(?:"([^"]*)"|(\S+))/m.exec(dockerfile);
+  const arenas = /^ENV .*MALLOC_ARENA_MAX=(\d+)/m.exec(dockerfile);
+  return { ...(m ? { NODE_OPTIONS: m[1] ?? m[2] } : {}), ...(arenas ? { MALLOC_ARENA_MAX: arenas[1] } : {}) };
 }
 
 /** VmHWM (peak resident set) and VmRSS in MB, from /proc/PID/status */
@@ -145,8 +148,15 @@ export class Daemon {
   }
 
   async metrics() {
-    const res = await fetch(`http://${this.address}/metrics`);
-    return callsFromMetrics(await res.text());
+    return (await this.scrape()).calls;
+  }
+
+  /** /metrics: the calls by operation, and the seconds V8 spent collecting garbage so far (nodejs_gc_duration_seconds, every kind) */
+  async scrape() {
+    const text = await (await fetch(`http://${this.address}/metrics`)).text();
+    let gcSeconds = 0;
+    for (const m of text.matchAll(/^nodejs_gc_duration_seconds_sum\{[^}]*\} ([\d.e+-]+)$/gm)) gcSeconds += Number(m[1]);
+    return { calls: callsFromMetrics(text), gcSeconds };
   }
 
   async stop() {

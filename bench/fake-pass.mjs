@@ -39,6 +39,8 @@ const { values: args } = parseArgs({
     // in its own process, the fake account behind HTTP in another; 0: none), and its NODE_OPTIONS
     'daemon-memory': { type: 'string' },
     'daemon-node-options': { type: 'string' },
+    // a folder for the daemon's heap snapshots (bench/daemon-memory.mjs; for bench/heap-retainers.mjs)
+    'daemon-heap-snapshots': { type: 'string' },
     'events-per-service': { type: 'string', default: '100' },
     // the cold plan as the real CLI against the fake account over HTTP at this many services (bench/cold-plan-http.mjs; default --cold-plan; 0: none)
     'cold-plan-http': { type: 'string' },
@@ -341,6 +343,7 @@ if (args['cold-plan-child']) {
       region: REGION,
       nodeOptions: args['daemon-node-options'] ?? imageNodeOptions().NODE_OPTIONS ?? '',
       eventsPerService: Number(args['events-per-service']),
+      heapSnapshots: args['daemon-heap-snapshots'],
       log: (m) => process.stderr.write(`[fake-pass] ${m}\n`),
     });
   const coldPlanHttp = Number(args['cold-plan-http'] ?? args['cold-plan']);

@@ -3,14 +3,19 @@
 // Cooper, Harvey and Kennedy's iterative algorithm), then the largest retainers printed
 // with the path that holds them (the dominators from the root down, by edge name), so
 // "EstateReconciler.lastLive" or "DiffCache.entries" reads as what it is.
-//   node --max-old-space-size=8000 bench/heap-retainers.mjs FILE.heapsnapshot [--top 40] [--min-mb 1]
+//   node --max-old-space-size=8000 bench/heap-retainers.mjs FILE.heapsnapshot [--top 40] [--min-mb 1] [--group NAME [--depth 5]]
 // (a snapshot from `node --heapsnapshot-signal=SIGUSR2 bin/ecs-reconciler.js run ...` and `kill -USR2 PID`)
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 
 const { values: args, positionals } = parseArgs({
   allowPositionals: true,
-  options: { top: { type: 'string', default: '40' }, 'min-mb': { type: 'string', default: '1' } },
+  options: {
+    top: { type: 'string', default: '40' },
+    'min-mb': { type: 'string', default: '1' },
+    group: { type: 'string' },
+    depth: { type: 'string', default: '5' },
+  },
 });
 const snap = JSON.parse(readFileSync(positionals[0], 'utf8'));
 const { node_fields: nf, edge_fields: ef, node_types: nt, edge_types: et } = snap.snapshot.meta;
@@ -224,3 +229,50 @@ for (let v = 1; v < N; v++) {
 }
 console.log('\nheld straight from a GC root, by type and root:');
 for (const [k, b] of [...loose].sort((a, b) => b[1] - a[1]).slice(0, 15)) console.log(`${mb(b).padStart(8)} MB  ${k}`);
+
+// --group "DiffCache.diffCache" [--depth 5]: what one retainer is made of, by the path of
+// edge names inside it (indices and Map slots folded into []): every node it dominates,
+// its self size summed under each prefix of that path, so "[].diff.target" reads as the
+// retained size of all the cached diffs' targets together.
+if (args.group) {
+  const depth = Number(args.depth);
+  const target =
+    shown.find((v) => `${nameOf(v)}${edgeInto(v)}`.includes(args.group)) ?? candidates.find((v) => `${nameOf(v)}${edgeInto(v)}`.includes(args.group));
+  if (target === undefined) console.log(`\n--group ${args.group}: no retainer of at least --min-mb by that name`);
+  else {
+    const kids = new Map();
+    for (let v = 1; v < N; v++) {
+      if (order[v] < 0) continue;
+      const list = kids.get(idom[v]);
+      if (list) list.push(v);
+      else kids.set(idom[v], [v]);
+    }
+    const byPath = new Map();
+    const stack = [[target, '']];
+    while (stack.length) {
+      const [v, path] = stack.pop();
+      const parts = path ? path.split(' ') : [];
+      for (let k = 0; k <= Math.min(parts.length, depth); k++) {
+        const key = parts.slice(0, k).join(' ');
+        byPath.set(key, (byPath.get(key) ?? 0) + nodes[v * NF + iSize]);
+      }
+      const own = kids.get(v) ?? [];
+      if (own.length === 0) continue;
+      const names = new Map();
+      for (let e = firstEdge[v]; e < firstEdge[v + 1]; e += EF) {
+        const w = edges[e + eTo] / NF;
+        if (names.has(w)) continue;
+        const t = edges[e + eType];
+        const n = t === ELEMENT || t === HIDDEN ? '[]' : String(strings[edges[e + eName]]);
+        names.set(w, /^\d+$/.test(n) ? '[]' : n);
+      }
+      for (const c of own) stack.push([c, parts.length >= depth ? path : `${path ? `${path} ` : ''}${names.get(c) ?? '?'}`]);
+    }
+    console.log(`\n${args.group} (${mb(retained[target])} MB) by path inside it, to depth ${depth}:`);
+    for (const [k, b] of [...byPath]
+      .filter(([, b]) => b >= minBytes / 4)
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 60))
+      console.log(`${mb(b).padStart(8)} MB  ${k || '(all)'}`);
+  }
+}

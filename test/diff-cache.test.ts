@@ -3,6 +3,8 @@
 // what it inherits from its cluster, its task definition, the scaling target, ignore
 // rules, the controller id) diffs it again; cached and uncached diffs agree; the cache
 // holds the last pass's resources only.
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { DiffInput } from '../src/diff/resource-diff.js';
 import { REGISTRY } from '../src/kinds/registry.js';
@@ -283,6 +285,26 @@ describe('the diff cache across a whole read (issue 19: one estate at a time)', 
     expect(cache.stats.hits - hitsBefore).toBe(first.length);
     for (const d of second) if (d.kind === 'Service') expect(d.live).toBe(secondLive.services.get(d.id));
     expect(second).toEqual(diffEstate(inputOf(loaded, secondLive)));
+  });
+});
+
+describe('the diff cache after forgetLive (issue 19: one estate at a time)', () => {
+  it('no live record of the last read is reachable from the cache: not its diffs, not their offers or reads', async () => {
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    const { fake, loaded } = await appliedEstate();
+    const cache = new DiffCache();
+    let live: LiveEstate | undefined = await read(fake, loaded);
+    const gone = [...live.services.values(), ...live.families.values()].map((r) => new WeakRef(r));
+    expect(gone.length).toBe(4);
+    let first: unknown = diffEstate(inputOf(loaded, live), cache);
+    cache.forgetLive();
+    live = undefined;
+    first = undefined;
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    gc();
+    expect(first).toBeUndefined();
+    expect(gone.filter((r) => r.deref() !== undefined)).toHaveLength(0);
   });
 });
 

@@ -137,8 +137,8 @@ describe('reading the manifests folder', () => {
 
 describe("the daemon's file texts (FileTexts): an unchanged file is not read again", () => {
   const past = new Date(Date.now() - 60_000);
-  it('reuses the text of a file whose stat is unchanged, reads a changed one, forgets a removed one', async () => {
-    const { FileTexts } = await import('../src/manifests/files.js');
+  it('does not read again a file whose stat is unchanged (its digest stands for it), reads a changed one, forgets a removed one', async () => {
+    const { FileTexts, textDigest } = await import('../src/manifests/files.js');
     const { utimes } = await import('node:fs/promises');
     await writeFile(join(dir, 'one.yaml'), CLUSTER('one'));
     await writeFile(join(dir, 'two.yaml'), CLUSTER('two'));
@@ -146,17 +146,23 @@ describe("the daemon's file texts (FileTexts): an unchanged file is not read aga
     await utimes(join(dir, 'one.yaml'), past, past);
     await utimes(join(dir, 'two.yaml'), past, past);
     const texts = new FileTexts();
-    await readManifestFiles(dir, { texts });
+    const first = await readManifestFiles(dir, { texts });
     expect(texts.counts).toEqual({ read: 2, reused: 0 });
+    expect(first.files.map((f) => f.text)).toEqual([CLUSTER('one'), CLUSTER('two')]);
+    expect(first.files.map((f) => f.digest)).toEqual([textDigest(CLUSTER('one')), textDigest(CLUSTER('two'))]);
     const again = await readManifestFiles(dir, { texts });
     expect(texts.counts).toEqual({ read: 0, reused: 2 });
-    expect(again.files.map((f) => f.text)).toEqual([CLUSTER('one'), CLUSTER('two')]);
+    // not read: no text, the digest of the text read last time
+    expect(again.files).toEqual([
+      { file: 'one.yaml', digest: textDigest(CLUSTER('one')) },
+      { file: 'two.yaml', digest: textDigest(CLUSTER('two')) },
+    ]);
     // same size, same (old) mtime given back: the ctime still moves, so it is read again
     await writeFile(join(dir, 'two.yaml'), CLUSTER('TWO'));
     await utimes(join(dir, 'two.yaml'), past, past);
     const edited = await readManifestFiles(dir, { texts });
     expect(texts.counts).toEqual({ read: 1, reused: 1 });
-    expect(edited.files.map((f) => f.text)).toEqual([CLUSTER('one'), CLUSTER('TWO')]);
+    expect(edited.files.map((f) => f.text)).toEqual([undefined, CLUSTER('TWO')]);
     await rm(join(dir, 'one.yaml'));
     await readManifestFiles(dir, { texts });
     await writeFile(join(dir, 'one.yaml'), CLUSTER('one'));

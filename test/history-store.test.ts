@@ -59,4 +59,26 @@ describe('the history in memory (issue 19: compact, one character a pass and res
     expect(store.passes).toHaveLength(10);
     expect(store.lastPass).toBe(40);
   });
+
+  it('a resource gone from every kept pass lets go of its states, and one that comes later starts with none of them', async () => {
+    const store = new HistoryStore(3);
+    const records: PassRecord[] = [];
+    const generation = (name: string, n: number) => Array.from({ length: n }, (_, i) => `Service/r/c/${name}-${i}`);
+    // three estates in turn, each longer than the kept passes: the first's rows are let go and taken by the second
+    const estates = [generation('old', 40), generation('new', 60), [...generation('old', 10), ...generation('third', 70)]];
+    let pass = 0;
+    for (const ids of estates)
+      for (let k = 0; k < 5; k++) {
+        pass++;
+        const record: PassRecord = {
+          pass,
+          at: `2026-12-01T00:00:${String(pass).padStart(2, '0')}Z`,
+          states: Object.fromEntries(ids.map((id, i) => [id, (i + k) % 3 ? 'in-sync' : 'drifted'])),
+        };
+        records.push(record);
+        await store.append(record);
+        expect(store.all).toEqual(records.slice(-3));
+        for (const id of [...estates.flat(), 'Service/r/c/never']) expect(store.statesOf(id)).toEqual(records.slice(-3).map((r) => r.states[id]));
+      }
+  });
 });

@@ -88,6 +88,35 @@ describe('the JSON Lines state store', () => {
     expect(JSON.parse(linesOf(file).at(-1)!).n).toBe(100);
   });
 
+  it('a rewrite from a function makes one record at a time: the same file as from the records all at once, never all of them held', () => {
+    const dir = scratch();
+    const bounds = { parse: (v: unknown) => v as Row & { pad: string }, maxLines: 1000, maxBytes: 1000 };
+    const rows = Array.from({ length: 40 }, (_, i) => ({ n: i + 1, pad: 'x'.repeat(80) }));
+    const whole = new JsonLinesStore<Row & { pad: string }>(join(dir, 'whole.jsonl'), bounds);
+    whole.read();
+    whole.rewrite(rows);
+    // when a record is written (JSON.stringify calls its toJSON), how many of its walk were made after it
+    let ahead = 0;
+    const streamed = new JsonLinesStore<Row & { pad: string }>(join(dir, 'streamed.jsonl'), bounds);
+    streamed.read();
+    streamed.rewrite(function* () {
+      let made = 0;
+      for (const [i, r] of rows.entries()) {
+        made++;
+        yield {
+          ...r,
+          toJSON() {
+            ahead = Math.max(ahead, made - i - 1);
+            return r;
+          },
+        };
+      }
+    });
+    expect(readFileSync(join(dir, 'streamed.jsonl'), 'utf8')).toBe(readFileSync(join(dir, 'whole.jsonl'), 'utf8'));
+    expect(linesOf(join(dir, 'whole.jsonl')).length).toBeLessThan(rows.length);
+    expect(ahead).toBe(0);
+  });
+
   it('a corrupt file is read as empty with a warning, never a crash', () => {
     const dir = scratch();
     const file = join(dir, 'rows.jsonl');

@@ -1,5 +1,5 @@
 /** The one load path (pipeline/load-desired.ts) of validate, plan, apply and every daemon pass. */
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, utimes, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -55,5 +55,27 @@ describe('the one load path', () => {
     const fourth = await loadDesired(source({ vars: ['TAG=2'], cache }));
     expect(byName(fourth, 'web')).not.toBe(byName(first, 'web'));
     expect(byName(fourth, 'prod')).not.toBe(byName(third, 'prod'));
+  });
+
+  it("the daemon keeps no file's text: an unchanged file is not read again and its parse is found by digest; other variables read and parse every file again", async () => {
+    const past = new Date(Date.now() - 60_000);
+    for (const f of ['cluster.yaml', 'task.yaml']) await utimes(path.join(dir, f), past, past);
+    const cache = new ParseCache();
+    const image = (l: Awaited<ReturnType<typeof loadDesired>>) =>
+      (l.resources.find((r) => r.name === 'web')!.spec as { containerDefinitions: Array<{ image: string }> }).containerDefinitions[0]!.image;
+    const first = await loadDesired(source({ vars: ['TAG=1'], cache }));
+    expect(cache.texts.counts).toEqual({ read: 2, reused: 0 });
+    const second = await loadDesired(source({ vars: ['TAG=1'], cache }));
+    expect(cache.texts.counts).toEqual({ read: 0, reused: 2 });
+    expect(second.resources).toEqual(first.resources);
+    expect(second.resources[0]).toBe(first.resources[0]);
+    const other = await loadDesired(source({ vars: ['TAG=2'], cache }));
+    expect(cache.texts.counts).toEqual({ read: 2, reused: 0 });
+    expect(image(other)).toBe('nginx:2');
+    // a cache that lost a parse (a load that failed half way): the folder is read again whole
+    cache.replace(new Map());
+    const again = await loadDesired(source({ vars: ['TAG=2'], cache }));
+    expect(cache.texts.counts).toEqual({ read: 2, reused: 0 });
+    expect(image(again)).toBe('nginx:2');
   });
 });

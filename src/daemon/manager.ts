@@ -325,7 +325,8 @@ export class Manager {
       else if (sent.deferred) log.debug({ retryInMs: sent.retryInMs }, 'webhook notification deferred: the endpoint failed recently');
       else if (sent.sent) log.info({ transitions: sent.sent }, 'webhook notified');
     }
-    this.metrics.observeReport(pass.report, Date.now() / 1000);
+    // the report /report serves: the metrics keep its resources for the per-resource series, no second copy
+    this.metrics.observeReport(report, Date.now() / 1000);
     for (const r of report.resources) if (r.history?.flapping) log.warn({ resource: r.id, state: r.state }, `${r.id} flaps between states`);
   }
 

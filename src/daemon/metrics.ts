@@ -9,7 +9,7 @@ import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom
 import type { CallCounter } from '../aws/index.js';
 import { RESOURCE_STATES } from '../diff/types.js';
 import { packageVersion } from '../model/build-info.js';
-import type { Report } from '../report/index.js';
+import type { Report, ReportResource } from '../report/index.js';
 
 const PASS_BUCKETS = [0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300];
 
@@ -18,14 +18,18 @@ export class DaemonMetrics {
   private readonly passes: Counter<'result'>;
   private readonly passDuration: Histogram;
   private readonly resources: Gauge<'state'>;
-  private readonly resourceInfo: Gauge<'kind' | 'id' | 'state'>;
   private readonly driftDetected: Counter;
   private readonly actions: Counter<'kind' | 'result'>;
-  private readonly serviceCapacity: Gauge<'resource' | 'value' | 'cause'>;
-  private readonly clusterCapacity: Gauge<'cluster' | 'provider' | 'value'>;
   private readonly lastSuccessfulPass: Gauge;
-  private readonly serviceRollout: Gauge<'resource' | 'state'>;
-  private readonly serviceTasks: Gauge<'resource' | 'value'>;
+  /**
+   * The resources of the last report, for the per-resource series: those are made from it
+   * when they are scraped (each gauge's collect(), which prom-client calls right before it
+   * reads the gauge's values) and let go after (render()). Held as series between scrapes,
+   * at 10,000 services they were about 73,000 label sets and keys in prom-client, 8.6 MB
+   * of the daemon's heap (issue 19); the report holds the same facts anyway.
+   */
+  private lastResources: readonly ReportResource[] = [];
+  private readonly perResource: Array<Gauge<string>> = [];
 
   constructor(calls: CallCounter) {
     const registers = [this.registry];
@@ -46,11 +50,25 @@ export class DaemonMetrics {
     });
     this.resources = new Gauge({ name: 'ecs_reconciler_resources', help: 'Resources by state in the last pass.', labelNames: ['state'], registers });
     for (const state of RESOURCE_STATES) this.resources.set({ state }, 0);
-    this.resourceInfo = new Gauge({
+    const resources = () => this.lastResources;
+    const perResource = <L extends string>(config: { name: string; help: string; labelNames: L[]; fill: (g: Gauge<L>, r: ReportResource) => void }): void => {
+      const { fill, ...rest } = config;
+      this.perResource.push(
+        new Gauge<L>({
+          ...rest,
+          registers,
+          collect() {
+            this.reset();
+            for (const r of resources()) fill(this, r);
+          },
+        }) as unknown as Gauge<string>,
+      );
+    };
+    perResource({
       name: 'ecs_reconciler_resource_info',
       help: 'Each resource of the last pass with its state (always 1); join on id.',
       labelNames: ['kind', 'id', 'state'],
-      registers,
+      fill: (g, r) => g.set({ kind: r.kind, id: r.id, state: r.state }, 1),
     });
     this.driftDetected = new Counter({ name: 'ecs_reconciler_drift_detected_total', help: 'Resources seen drifted, summed over passes.', registers });
     this.actions = new Counter({
@@ -79,17 +97,31 @@ export class DaemonMetrics {
         this.inc(calls.throttled);
       },
     });
-    this.serviceCapacity = new Gauge({
+    perResource({
       name: 'ecs_reconciler_service_capacity',
       help: 'Services with auto scaling: current desiredCount (value="desired") and the scalable target bounds (min, max); cause: who set the desiredCount.',
       labelNames: ['resource', 'value', 'cause'],
-      registers,
+      fill: (g, r) => {
+        if (!r.scaling) return;
+        const cause = r.scaling.desiredCountCause;
+        g.set({ resource: r.id, value: 'desired', cause }, r.scaling.desiredCount);
+        if (r.scaling.minCapacity !== undefined) g.set({ resource: r.id, value: 'min', cause }, r.scaling.minCapacity);
+        if (r.scaling.maxCapacity !== undefined) g.set({ resource: r.id, value: 'max', cause }, r.scaling.maxCapacity);
+      },
     });
-    this.clusterCapacity = new Gauge({
+    perResource({
       name: 'ecs_reconciler_cluster_capacity',
       help: 'Capacity of each cluster (its resource id) by provider (EC2: instances with no provider): value="container_instances", "running_tasks", and "target_capacity" (managed scaling target, percent) when the provider has one.',
       labelNames: ['cluster', 'provider', 'value'],
-      registers,
+      fill: (g, r) => {
+        const capacity = r.health && 'capacity' in r.health ? r.health.capacity : undefined;
+        for (const c of capacity ?? []) {
+          const at = { cluster: r.id, provider: c.provider };
+          if (c.containerInstances !== undefined) g.set({ ...at, value: 'container_instances' }, c.containerInstances);
+          g.set({ ...at, value: 'running_tasks' }, c.runningTasks);
+          if (c.targetCapacity !== undefined) g.set({ ...at, value: 'target_capacity' }, c.targetCapacity);
+        }
+      },
     });
     this.lastSuccessfulPass = new Gauge({
       name: 'ecs_reconciler_last_successful_pass_timestamp_seconds',
@@ -97,17 +129,26 @@ export class DaemonMetrics {
       registers,
     });
     this.lastSuccessfulPass.set(0);
-    this.serviceRollout = new Gauge({
+    perResource({
       name: 'ecs_reconciler_service_rollout',
       help: 'Each service\'s PRIMARY deployment by rollout state (IN_PROGRESS, COMPLETED, FAILED; NONE when ECS gives none), always 1; degraded services are ecs_reconciler_resources{state="degraded"}.',
       labelNames: ['resource', 'state'],
-      registers,
+      fill: (g, r) => {
+        if (r.health && 'runningCount' in r.health) g.set({ resource: r.id, state: r.health.rolloutState ?? 'NONE' }, 1);
+      },
     });
-    this.serviceTasks = new Gauge({
+    perResource({
       name: 'ecs_reconciler_service_tasks',
       help: 'Each service\'s tasks: value="running", "pending" and "desired" (DescribeServices\' counts), "deployments" (deployments listed: 1 when steady).',
       labelNames: ['resource', 'value'],
-      registers,
+      fill: (g, r) => {
+        const h = r.health;
+        if (!h || !('runningCount' in h)) return;
+        g.set({ resource: r.id, value: 'running' }, h.runningCount);
+        g.set({ resource: r.id, value: 'pending' }, h.pendingCount);
+        g.set({ resource: r.id, value: 'desired' }, h.desiredCount);
+        g.set({ resource: r.id, value: 'deployments' }, h.deployments);
+      },
     });
   }
 
@@ -118,37 +159,7 @@ export class DaemonMetrics {
 
   observeReport(report: Report, nowSeconds: number): void {
     for (const state of RESOURCE_STATES) this.resources.set({ state }, report.summary.byState[state] ?? 0);
-    this.resourceInfo.reset();
-    for (const r of report.resources) this.resourceInfo.set({ kind: r.kind, id: r.id, state: r.state }, 1);
-    this.serviceCapacity.reset();
-    for (const r of report.resources) {
-      if (!r.scaling) continue;
-      const cause = r.scaling.desiredCountCause;
-      this.serviceCapacity.set({ resource: r.id, value: 'desired', cause }, r.scaling.desiredCount);
-      if (r.scaling.minCapacity !== undefined) this.serviceCapacity.set({ resource: r.id, value: 'min', cause }, r.scaling.minCapacity);
-      if (r.scaling.maxCapacity !== undefined) this.serviceCapacity.set({ resource: r.id, value: 'max', cause }, r.scaling.maxCapacity);
-    }
-    this.clusterCapacity.reset();
-    for (const r of report.resources) {
-      const capacity = r.health && 'capacity' in r.health ? r.health.capacity : undefined;
-      for (const c of capacity ?? []) {
-        const at = { cluster: r.id, provider: c.provider };
-        if (c.containerInstances !== undefined) this.clusterCapacity.set({ ...at, value: 'container_instances' }, c.containerInstances);
-        this.clusterCapacity.set({ ...at, value: 'running_tasks' }, c.runningTasks);
-        if (c.targetCapacity !== undefined) this.clusterCapacity.set({ ...at, value: 'target_capacity' }, c.targetCapacity);
-      }
-    }
-    this.serviceRollout.reset();
-    this.serviceTasks.reset();
-    for (const r of report.resources) {
-      const h = r.health;
-      if (!h || !('runningCount' in h)) continue;
-      this.serviceRollout.set({ resource: r.id, state: h.rolloutState ?? 'NONE' }, 1);
-      this.serviceTasks.set({ resource: r.id, value: 'running' }, h.runningCount);
-      this.serviceTasks.set({ resource: r.id, value: 'pending' }, h.pendingCount);
-      this.serviceTasks.set({ resource: r.id, value: 'desired' }, h.desiredCount);
-      this.serviceTasks.set({ resource: r.id, value: 'deployments' }, h.deployments);
-    }
+    this.lastResources = report.resources;
     this.driftDetected.inc(report.summary.byState.drifted ?? 0);
     for (const r of report.resources) {
       for (const a of r.actions) {
@@ -165,7 +176,11 @@ export class DaemonMetrics {
     return this.registry.contentType;
   }
 
-  render(): Promise<string> {
-    return this.registry.metrics();
+  async render(): Promise<string> {
+    try {
+      return await this.registry.metrics();
+    } finally {
+      for (const g of this.perResource) g.reset();
+    }
   }
 }

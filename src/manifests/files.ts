@@ -3,6 +3,7 @@
  * are skipped; symlinks are followed only while they stay inside the folder; a file
  * over the size limit, or not UTF-8 text, is refused with a problem naming it.
  */
+import { createHash } from 'node:crypto';
 import { type Dirent, type Stats, statSync } from 'node:fs';
 import { readdir, readFile, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
@@ -15,11 +16,25 @@ export interface ManifestFile {
   /** relative to the root, forward slashes */
   file: string;
   text: string;
+  /** textDigest(text), when read for the daemon (FileTexts) */
+  digest?: string;
 }
 
-export interface ReadResult {
-  files: ManifestFile[];
+/** A file the daemon's FileTexts knows unchanged since its last read: not read again, so no text; its parse is the one cached. */
+export interface UnchangedManifestFile {
+  file: string;
+  digest: string;
+  text?: undefined;
+}
+
+export interface ReadResult<F = ManifestFile> {
+  files: F[];
   problems: Problem[];
+}
+
+/** What the parse cache knows a file's text by (SHA-256): the daemon holds this, not the text. */
+export function textDigest(text: string): string {
+  return createHash('sha256').update(text).digest('base64');
 }
 
 function isInside(root: string, abs: string): boolean {
@@ -32,11 +47,13 @@ function isInside(root: string, abs: string): boolean {
  * and ctime in nanoseconds) is what it was is not read again. As git's index does, a file
  * modified less than RACY_MS before it was read is read again next time (a second write
  * within the same timestamp tick would otherwise go unseen). Keeps the files of the last
- * read only (bounded by the folder).
+ * read only (bounded by the folder), and of each its text's digest, not the text: the
+ * parse cache has what was made of it (at 10,000 services the texts were 13 MB of the
+ * daemon's heap, held between passes for nothing: issue 19).
  */
 export class FileTexts {
-  private entries = new Map<string, { signature: string; text: string; readAtNs: bigint }>();
-  private next = new Map<string, { signature: string; text: string; readAtNs: bigint }>();
+  private entries = new Map<string, { signature: string; digest: string }>();
+  private next = new Map<string, { signature: string; digest: string }>();
   /** files read from disk and files whose text was reused, in the last read (tests) */
   readonly counts = { read: 0, reused: 0 };
 
@@ -44,12 +61,18 @@ export class FileTexts {
     const e = this.entries.get(abs);
     if (!e || e.signature !== signature) return undefined;
     this.next.set(abs, e);
-    return e.text;
+    return e.digest;
   }
 
-  remember(abs: string, signature: string, text: string, mtimeNs: bigint, readAtNs: bigint): void {
+  remember(abs: string, signature: string, digest: string, mtimeNs: bigint, readAtNs: bigint): void {
     // modified within RACY_MS of the read: not trusted next time
-    if (readAtNs - mtimeNs > RACY_NS) this.next.set(abs, { signature, text, readAtNs });
+    if (readAtNs - mtimeNs > RACY_NS) this.next.set(abs, { signature, digest });
+  }
+
+  /** Every file is read again next time (the parse cache let go of what was made of them). */
+  clear(): void {
+    this.entries = new Map();
+    this.next = new Map();
   }
 
   /** Called once a folder read is over: only its files are kept. */
@@ -60,7 +83,12 @@ export class FileTexts {
 }
 const RACY_NS = 1_000_000_000n;
 
-export async function readManifestFiles(dir: string, opts: { maxFileBytes?: number; texts?: FileTexts } = {}): Promise<ReadResult> {
+export function readManifestFiles(dir: string, opts: { maxFileBytes?: number; texts: FileTexts }): Promise<ReadResult<ManifestFile | UnchangedManifestFile>>;
+export function readManifestFiles(dir: string, opts?: { maxFileBytes?: number }): Promise<ReadResult>;
+export async function readManifestFiles(
+  dir: string,
+  opts: { maxFileBytes?: number; texts?: FileTexts } = {},
+): Promise<ReadResult<ManifestFile | UnchangedManifestFile>> {
   const maxBytes = opts.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
   const texts = opts.texts;
   if (texts) {
@@ -68,7 +96,7 @@ export async function readManifestFiles(dir: string, opts: { maxFileBytes?: numb
     texts.counts.reused = 0;
   }
   const problems: Problem[] = [];
-  const files: ManifestFile[] = [];
+  const files: Array<ManifestFile | UnchangedManifestFile> = [];
   let root: string;
   try {
     root = await realpath(dir);
@@ -196,7 +224,12 @@ async function specialKind(abs: string): Promise<string> {
   return 'not a file';
 }
 
-async function readOneFile(abs: string, shown: string, maxBytes: number, texts?: FileTexts): Promise<{ file: ManifestFile } | { problem: Problem }> {
+async function readOneFile(
+  abs: string,
+  shown: string,
+  maxBytes: number,
+  texts?: FileTexts,
+): Promise<{ file: ManifestFile | UnchangedManifestFile } | { problem: Problem }> {
   try {
     // Synchronous on purpose: a daemon pass stats every file to find the few that changed, and
     // at 10,000 files the promise API's round trip through the thread pool costs about 0.3 s of
@@ -206,7 +239,7 @@ async function readOneFile(abs: string, shown: string, maxBytes: number, texts?:
     const known = texts?.lookup(abs, signature);
     if (known !== undefined) {
       texts!.counts.reused++;
-      return { file: { file: shown, text: known } };
+      return { file: { file: shown, digest: known } };
     }
     if (st.size > BigInt(maxBytes)) {
       return {
@@ -237,7 +270,9 @@ async function readOneFile(abs: string, shown: string, maxBytes: number, texts?:
     if ('error' in decoded) return { problem: { stage: 'load', file: shown, line: decoded.line, column: decoded.column, message: decoded.error } };
     if (texts) {
       texts.counts.read++;
-      texts.remember(abs, signature, decoded.text, st.mtimeNs, readAtNs);
+      const digest = textDigest(decoded.text);
+      texts.remember(abs, signature, digest, st.mtimeNs, readAtNs);
+      return { file: { file: shown, text: decoded.text, digest } };
     }
     return { file: { file: shown, text: decoded.text } };
   } catch (err) {

@@ -6,7 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import type { Problem } from '../model/problem.js';
 import type { DesiredResource, InvalidResource } from '../model/resource.js';
-import { describeFsError, FileTexts, type ManifestFile, readManifestFiles } from './files.js';
+import { describeFsError, FileTexts, type ManifestFile, readManifestFiles, textDigest, type UnchangedManifestFile } from './files.js';
 import { parseFilesInParallel } from './parallel-parse.js';
 import { type ParsedFile, parseManifestText } from './parse.js';
 import { checkReferences } from './references.js';
@@ -32,29 +32,43 @@ export interface LoadOptions {
 }
 
 /**
- * A parsed file, by its text and what else its parse read (the region, the variables).
- * Kept apart, not as one `context + text` key: that string, flattened on its first
- * comparison, was a second copy of every file's text (13 MB at 10,000 services).
+ * A parsed file, by its text's digest and what else its parse read (the region, the
+ * variables). The digest, not the text: the texts of 10,000 files were 13 MB of the
+ * daemon's heap, kept between passes only to be compared (issue 19).
  */
 interface ParseCacheEntry {
-  text: string;
-  context: string;
+  digest: string;
   parsed: ParsedFile;
 }
 
 /**
  * Parsed files by path, text, region and variables. A daemon re-reads the folder every
  * pass; re-parsing a thousand unchanged files was most of a quiet pass's CPU and garbage.
+ * A file whose stat is unchanged is not even read again (FileTexts): its parse is found by
+ * the digest FileTexts kept. Every entry was parsed in one context (region and variables);
+ * another context lets go of them all, and of the file stats, so every file is read again.
  */
 export class ParseCache {
   private entries = new Map<string, ParseCacheEntry>();
-  /** the files' texts by stat: an unchanged file is not even read again (files.ts) */
+  private context = '';
+  /** the files' digests by stat: an unchanged file is not even read again (files.ts) */
   readonly texts = new FileTexts();
 
-  get(file: string, text: string, context: string): ParsedFile | undefined {
+  /** Before a load: the entries of another region or other variables are let go, with the file stats. */
+  useContext(context: string): void {
+    if (context === this.context) return;
+    this.context = context;
+    this.entries = new Map();
+    this.texts.clear();
+  }
+
+  get(file: string, digest: string): ParsedFile | undefined {
     const e = this.entries.get(file);
-    // an unchanged file's text is the very string FileTexts kept: the comparison is by reference
-    return e && e.text === text && e.context === context ? e.parsed : undefined;
+    return e && e.digest === digest ? e.parsed : undefined;
+  }
+
+  has(file: string, digest: string): boolean {
+    return this.get(file, digest) !== undefined;
   }
 
   /** Keeps only the files seen in the last load. */
@@ -67,9 +81,18 @@ function variablesKey(vars: ReadonlyMap<string, string>): string {
   return JSON.stringify([...vars].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
 
-/** Pure: the files' texts to the desired model. `preParsed` holds files already parsed (in other threads), in file order. */
+/** The key of a load's context in the parse cache: what a parse reads besides the text. */
+function contextKey(opts: LoadOptions): string {
+  return `${opts.defaultRegion}\u0000${variablesKey(opts.vars ?? new Map<string, string>())}`;
+}
+
+/**
+ * Pure: the files' texts to the desired model. `preParsed` holds files already parsed (in
+ * other threads), in file order. A file without its text (unchanged since the daemon's
+ * last read) is the parse cache's.
+ */
 export function loadManifestTexts(
-  files: readonly ManifestFile[],
+  files: ReadonlyArray<ManifestFile | UnchangedManifestFile>,
   opts: LoadOptions,
   readProblems: readonly Problem[] = [],
   preParsed?: readonly ParsedFile[],
@@ -79,12 +102,15 @@ export function loadManifestTexts(
   const notices: Problem[] = [];
   const invalid: InvalidResource[] = readProblems.filter((p) => p.file).map((p) => ({ source: { file: p.file!, line: p.line ?? 1, column: p.column ?? 1 } }));
   const all: DesiredResource[] = [];
-  const varsKey = opts.cache ? `${opts.defaultRegion}\u0000${variablesKey(ctx.vars)}` : '';
+  opts.cache?.useContext(contextKey(opts));
   const seen = new Map<string, ParseCacheEntry>();
   files.forEach((f, i) => {
     // the parsed model is shared with the cache: nothing downstream mutates it
-    const parsed = preParsed?.[i] ?? opts.cache?.get(f.file, f.text, varsKey) ?? parseManifestText(f.file, f.text, ctx);
-    if (opts.cache) seen.set(f.file, { text: f.text, context: varsKey, parsed });
+    const digest = opts.cache ? (f.digest ?? textDigest(f.text!)) : undefined;
+    const cached = digest === undefined ? undefined : opts.cache!.get(f.file, digest);
+    if (f.text === undefined && !cached) throw new Error(`${f.file}: not read again as unchanged, yet its parse is not cached`);
+    const parsed = preParsed?.[i] ?? cached ?? parseManifestText(f.file, f.text!, ctx);
+    if (digest !== undefined) seen.set(f.file, { digest, parsed });
     all.push(...parsed.resources);
     invalid.push(...parsed.invalid);
     problems.push(...parsed.problems);
@@ -106,13 +132,23 @@ export function loadManifestTexts(
 }
 
 export async function loadManifests(dir: string, opts: LoadOptions): Promise<LoadResult> {
-  const read = await readManifestFiles(dir, {
-    ...(opts.maxFileBytes !== undefined ? { maxFileBytes: opts.maxFileBytes } : {}),
-    ...(opts.cache ? { texts: opts.cache.texts } : {}),
-  });
-  // a first load of a big folder parses on every core; the daemon's later passes hit the cache
-  const preParsed = opts.cache ? undefined : await parseFilesInParallel(read.files, { vars: opts.vars ?? new Map(), defaultRegion: opts.defaultRegion });
-  return loadManifestTexts(read.files, opts, read.problems, preParsed);
+  const maxFileBytes = opts.maxFileBytes !== undefined ? { maxFileBytes: opts.maxFileBytes } : {};
+  const cache = opts.cache;
+  if (!cache) {
+    const read = await readManifestFiles(dir, maxFileBytes);
+    // a first load of a big folder parses on every core; the daemon's later passes hit the cache
+    const preParsed = await parseFilesInParallel(read.files, { vars: opts.vars ?? new Map(), defaultRegion: opts.defaultRegion });
+    return loadManifestTexts(read.files, opts, read.problems, preParsed);
+  }
+  cache.useContext(contextKey(opts));
+  let read = await readManifestFiles(dir, { ...maxFileBytes, texts: cache.texts });
+  // a file unchanged by its stat whose parse the cache does not hold (a load that failed
+  // half way): the folder is read again whole, every text with it
+  if (read.files.some((f) => f.text === undefined && !cache.has(f.file, f.digest))) {
+    cache.texts.clear();
+    read = await readManifestFiles(dir, { ...maxFileBytes, texts: cache.texts });
+  }
+  return loadManifestTexts(read.files, opts, read.problems);
 }
 
 export interface VariableSources {

@@ -27,7 +27,7 @@ import { revisionLabel } from '../../model/revision-arn.js';
 import { revisionRecordTags } from '../../model/revision-record.js';
 import { clusterSpecOf } from '../cluster/schema.js';
 import type { TaskDefinitionTarget } from '../task-definition/diff.js';
-import { normalizedRevision } from '../task-definition/normalize.js';
+import { normalizedRevisionDigest } from '../task-definition/normalize.js';
 import { normalizeService } from './normalize.js';
 import { servicePlacementForDiff } from './placement.js';
 import { isTaskDefinitionManifestReference } from './references.js';
@@ -118,7 +118,8 @@ export function diffService(d: DesiredResource, id: string, liveOrNone: LiveServ
     // A revision known by record is compared by its recorded hash; when that differs, its fields are read first.
     const byRecord = primary && !primary.spec ? primary.recordedHash !== undefined && primary.recordedHash === td.recordHash : undefined;
     if (primary && !primary.spec && !byRecord) unresolved.push(primary.arn);
-    const sameContent = byRecord ?? (primary?.spec !== undefined && normalizedRevision(primary.spec).canonical === (td.canonical ?? canonicalJson(td.target)));
+    const sameContent =
+      byRecord ?? (primary?.spec !== undefined && td.contentDigest !== undefined && normalizedRevisionDigest(primary.spec) === td.contentDigest);
     if (!sameFamily || !sameContent) {
       diffs.push({
         path: 'taskDefinition',

@@ -1,6 +1,7 @@
 /** A TaskDefinition manifest against the family's newest revision. */
 
 import { diffFields } from '../../diff/field-diff.js';
+import { canonicalDigest } from '../../diff/hash.js';
 import { applyIgnoreRules, type IgnoreRule } from '../../diff/ignore.js';
 import { accountOfArn, taskDefinitionWithRoleArns } from '../../diff/inherited.js';
 import { canonicalJson } from '../../diff/normalize.js';
@@ -19,19 +20,24 @@ import {
   withCause,
 } from '../../diff/resource-diff.js';
 import type { ResourceDiff } from '../../diff/types.js';
-import { type Json, omit } from '../../model/json.js';
+import { omit } from '../../model/json.js';
 import type { LiveRevision, LiveTaskDefinitionFamily } from '../../model/live.js';
 import { type DesiredResource, TAG } from '../../model/resource.js';
 import { normalizedRevision, normalizeTaskDefinition } from './normalize.js';
 import { taskDefinitionSpecOf } from './schema.js';
 
+/**
+ * What a TaskDefinition's diff offers the Services after it. The content to register is
+ * the diff's own `target`; the offer holds its digest, not the content or its canonical
+ * text: the daemon's diff cache keeps every offer between passes (issue 19: the canonical
+ * texts were 9 MB at 10,000 services).
+ */
 export interface TaskDefinitionTarget {
-  /** normalized content to register (ignored fields from live) */
-  target: Json;
   hash: string;
   /** the live revision holding that content, when one does */
   matchingRevision?: LiveRevision;
-  canonical?: string;
+  /** canonicalDigest of the normalized content to register (ignored fields from live); absent when there is none */
+  contentDigest?: string;
   /**
    * The hash that stands for the registered content on a service's record tags: the
    * manifest's applied-hash, when nothing is ignored (an ignored field takes its value
@@ -65,7 +71,14 @@ export function diffTaskDefinition(
     (family) => ({ tags: family.latest.tags, managed: family.latestManaged !== undefined }),
   );
   if (early.ended)
-    return { diff: early.ended, target: { target: early.ended.target, hash: desiredHash, ...(rules.length === 0 ? { recordHash: desiredHash } : {}) } };
+    return {
+      diff: early.ended,
+      target: {
+        hash: desiredHash,
+        ...(early.ended.target ? { contentDigest: canonicalDigest(canonicalJson(early.ended.target)) } : {}),
+        ...(rules.length === 0 ? { recordHash: desiredHash } : {}),
+      },
+    };
   const { live } = early;
   // The family's newest revision is what a service naming the family would run; ignored
   // fields (an image CI owns) come from it, so CI's own revisions are not fought.
@@ -87,7 +100,7 @@ export function diffTaskDefinition(
           appliedHash: desiredHash,
           staleHash: false,
         },
-        target: { target, hash: desiredHash, canonical: canonicalJson(target), matchingRevision: current, recordHash: desiredHash },
+        target: { hash: desiredHash, contentDigest: canonicalDigest(canonicalJson(target)), matchingRevision: current, recordHash: desiredHash },
       };
     }
     unresolved.push(current.arn);
@@ -125,9 +138,8 @@ export function diffTaskDefinition(
       ...(unresolved.length ? { unresolvedRevisions: unresolved } : {}),
     },
     target: {
-      target,
       hash: desiredHash,
-      canonical: targetCanonical,
+      contentDigest: canonicalDigest(targetCanonical),
       ...(contentDiffs.length === 0 ? { matchingRevision: current } : {}),
       ...(rules.length === 0 ? { recordHash: desiredHash } : {}),
     },

@@ -10,6 +10,7 @@
 //          toNumberCPU, toNumberMemory).
 //   [MOBY] moby/moby daemon/volumes.go sortMounts (mounts applied in path-depth order).
 
+import { canonicalDigest } from '../../diff/hash.js';
 import { canonicalJson, is, type Json, type NormalizationTable, normalizeWith } from '../../diff/normalize.js';
 import { readTaskSize, type TaskSizeKind } from '../../model/task-size.js';
 
@@ -148,8 +149,14 @@ export function normalizeTaskDefinition(spec: Json): Json {
  * same object pass after pass (revisions never change), and so is a manifest's spec
  * while its file is unchanged; a 1,000-service pass normalized each of them many times.
  */
-const normalizedRevisions = new WeakMap<object, { normalized: Json; canonical: string }>();
-export function normalizedRevision(spec: Json): { normalized: Json; canonical: string } {
+interface NormalizedRevision {
+  normalized: Json;
+  canonical: string;
+  /** canonicalDigest(canonical), once asked for */
+  digest?: string;
+}
+const normalizedRevisions = new WeakMap<object, NormalizedRevision>();
+export function normalizedRevision(spec: Json): NormalizedRevision {
   let m = normalizedRevisions.get(spec);
   if (!m) {
     const normalized = normalizeTaskDefinition(spec);
@@ -157,4 +164,11 @@ export function normalizedRevision(spec: Json): { normalized: Json; canonical: s
     normalizedRevisions.set(spec, m);
   }
   return m;
+}
+
+/** The digest of a revision's normalized content (canonicalDigest), memoized with it: what a Service compares with its TaskDefinition's target. */
+export function normalizedRevisionDigest(spec: Json): string {
+  const m = normalizedRevision(spec);
+  m.digest ??= canonicalDigest(m.canonical);
+  return m.digest;
 }

@@ -133,6 +133,8 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
       repeat: { type: 'string', default: '3' },
       'events-per-service': { type: 'string', default: '100' },
       profile: { type: 'string' },
+      // the child's NODE_OPTIONS (default: the container image's)
+      'node-options': { type: 'string' },
     },
   });
   if (args.child) await readsAlone(args.child, args.endpoint, Number(args.repeat), args.profile);
@@ -141,7 +143,7 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
       clusters: Number(args.clusters),
       repeat: Math.max(1, Number(args.repeat)),
       eventsPerService: Number(args['events-per-service']),
-      nodeOptions: imageNodeOptions().NODE_OPTIONS ?? '',
+      nodeOptions: args['node-options'] ?? imageNodeOptions().NODE_OPTIONS ?? '',
       ...(args.profile ? { profile: args.profile } : {}),
       log: (m) => process.stderr.write(`[sdk-floor] ${m}\n`),
     });

@@ -39,7 +39,19 @@ export async function benchColdPlanOverHttp(n, o) {
       const resultFile = join(outDir, `result-${i}.json`);
       const p = spawnSync(
         process.execPath,
-        [join(ROOT, 'bench', 'cli-child.mjs'), 'plan', dir, '--endpoint', endpoint, '--region', o.region, '--format', 'json', '--out', join(outDir, 'plan.json')],
+        [
+          join(ROOT, 'bench', 'cli-child.mjs'),
+          'plan',
+          dir,
+          '--endpoint',
+          endpoint,
+          '--region',
+          o.region,
+          '--format',
+          'json',
+          '--out',
+          join(outDir, 'plan.json'),
+        ],
         { env: { ...env, BENCH_RESULT_FILE: resultFile }, encoding: 'utf8' },
       );
       const r = JSON.parse(readFileSync(resultFile, 'utf8'));

@@ -9,7 +9,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { median, round, sum } from './daemon.mjs';
+import { localAwsEnv, median, round, sum } from './daemon.mjs';
 import { startServer } from './daemon-memory.mjs';
 
 const ROOT = new URL('..', import.meta.url).pathname;
@@ -27,10 +27,7 @@ export async function benchColdPlanOverHttp(n, o) {
     const { endpoint } = await server.ready;
     const env = {
       ...process.env,
-      AWS_ACCESS_KEY_ID: 'test',
-      AWS_SECRET_ACCESS_KEY: 'test',
-      AWS_REGION: o.region,
-      ECS_RECONCILER_RATE_LIMITS: 'off',
+      ...localAwsEnv(o.region),
       // as a CI job runs the CLI: no heap flags of the daemon's image
       NODE_OPTIONS: '',
     };

@@ -19,6 +19,7 @@ import {
   Daemon,
   imageNodeOptions,
   isPassLine,
+  localAwsEnv,
   median,
   procCpuSeconds,
   procMemoryMb,
@@ -76,10 +77,7 @@ export async function benchDaemonMemory(n, o) {
     const env = {
       ...(MALLOC_ARENA_MAX ? { MALLOC_ARENA_MAX } : {}),
       ...process.env,
-      AWS_ACCESS_KEY_ID: 'test',
-      AWS_SECRET_ACCESS_KEY: 'test',
-      AWS_REGION: region,
-      ECS_RECONCILER_RATE_LIMITS: 'off',
+      ...localAwsEnv(region),
       // --heap-snapshots DIR: V8 writes a snapshot there on SIGUSR2 (measure() sends it
       // between two warm passes and in the middle of one), for bench/heap-retainers.mjs
       NODE_OPTIONS: o.heapSnapshots ? `${o.nodeOptions} --heapsnapshot-signal=SIGUSR2 --diagnostic-dir=${o.heapSnapshots}` : o.nodeOptions,

@@ -191,6 +191,9 @@ export function runCli(root, cliArgs, env) {
 }
 
 /** A number rounded to d decimals; anything else (undefined, NaN, a string) as it is. */
+/** The environment of a controller process against a local endpoint (the emulator, the fake account): dummy keys, the region, no client-side rate limits. */
+export const localAwsEnv = (region) => ({ AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test', AWS_REGION: region, ECS_RECONCILER_RATE_LIMITS: 'off' });
+
 export const round = (x, d = 0) => (typeof x === 'number' && !Number.isNaN(x) ? Math.round(x * 10 ** d) / 10 ** d : x);
 
 /** The median (of an even count, the mean of the middle two). */

@@ -34,7 +34,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
-import { Daemon, imageNodeOptions, isPassLine, procCpuSeconds, procMemoryMb, round, runCli, subtractCalls, sum } from './daemon.mjs';
+import { Daemon, imageNodeOptions, isPassLine, localAwsEnv, procCpuSeconds, procMemoryMb, round, runCli, subtractCalls, sum } from './daemon.mjs';
 import { CLUSTERS, estateCounts, LOWER_BOUND_FORMULA, lowerBound, serviceName, servicePath, serviceShape, serviceText, writeEstate } from './estate.mjs';
 import { applyLargeEstate, benchLargeEstate } from './large.mjs';
 import { measurePureStages } from './pure.mjs';
@@ -127,7 +127,7 @@ async function benchSize(n, emu) {
   const bound = lowerBound(counts);
   const dir = mkdtempSync(join(tmpdir(), `ecs-reconciler-bench-${n}-`));
   writeEstate(dir, n);
-  const env = { ...process.env, AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test', AWS_REGION: REGION, ECS_RECONCILER_RATE_LIMITS: 'off' };
+  const env = { ...process.env, ...localAwsEnv(REGION) };
   const common = ['--var-file', emu.envFile, '--endpoint', emu.endpoint, '--region', REGION];
   const reset = await fetch(`${emu.endpoint}/ecs-reconciler/reset`, { method: 'POST' });
   if (!reset.ok) throw new Error(`emulator reset failed: HTTP ${reset.status}`);
@@ -660,7 +660,7 @@ async function main() {
     try {
       // The large estate first when it is already applied on --endpoint (the rows below reset the emulator).
       const large = async () => {
-        const env = { ...process.env, AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test', AWS_REGION: REGION, ECS_RECONCILER_RATE_LIMITS: 'off' };
+        const env = { ...process.env, ...localAwsEnv(REGION) };
         const applied = args['large-applied'] ? JSON.parse(readFileSync(args['large-applied'], 'utf8')) : undefined;
         const started = performance.now();
         results.large = await benchLargeEstate(largeSize, emu, {
@@ -695,7 +695,7 @@ async function main() {
 async function applyOnly() {
   if (!args.endpoint || !args['env-file'])
     throw new Error('--large-apply-only needs --endpoint and --env-file (an emulator that stays up for the run that follows)');
-  const env = { ...process.env, AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test', AWS_REGION: REGION, ECS_RECONCILER_RATE_LIMITS: 'off' };
+  const env = { ...process.env, ...localAwsEnv(REGION) };
   const record = await applyLargeEstate(
     largeSize,
     { endpoint: args.endpoint, envFile: resolve(args['env-file']) },

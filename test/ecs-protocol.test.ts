@@ -10,6 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { EcsJsonProtocol } from '../src/aws/ecs-protocol.js';
 import { AwsGateway } from '../src/aws/sdk-gateway.js';
 import { hasOnlyPlainNumbers, trimmedBody, trimServiceEventsMiddleware } from '../src/aws/trim-service-events.js';
+import { mulberry32 } from './seeded-random.js';
 
 /** a client answering every call with these bytes, as ECS's HTTP answer would carry them */
 function clientAnswering(text: () => string, protocol?: typeof EcsJsonProtocol): ECSClient {
@@ -71,14 +72,9 @@ function publishedAnswers(): Array<[string, string]> {
   return out;
 }
 
+/** the same corpus on every run */
 function seeded(seed: number) {
-  let a = seed;
-  const next = () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const next = mulberry32(seed);
   return { next, pick: <T>(xs: readonly T[]) => xs[Math.floor(next() * xs.length)]! };
 }
 

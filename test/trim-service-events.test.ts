@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SERVICE_EVENTS_READ } from '../src/aws/ecs-api.js';
 import { AwsGateway } from '../src/aws/sdk-gateway.js';
 import { trimmedBody, trimServiceEventsMiddleware } from '../src/aws/trim-service-events.js';
+import { mulberry32 } from './seeded-random.js';
 
 function service(name: string, events: number) {
   return {
@@ -84,15 +85,9 @@ function expectTheParsedCut(text: string | Uint8Array, keep: number): Outcome {
   return 'cut';
 }
 
-/** mulberry32: the same corpus on every run */
+/** the same corpus on every run */
 function seeded(seed: number) {
-  let a = seed;
-  const next = () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const next = mulberry32(seed);
   return { next, int: (n: number) => Math.floor(next() * n), pick: <T>(xs: readonly T[]) => xs[Math.floor(next() * xs.length)]! };
 }
 type Random = ReturnType<typeof seeded>;

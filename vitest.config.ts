@@ -72,6 +72,8 @@ class LongFirstSequencer extends BaseSequencer {
 export default defineConfig({
   test: {
     sequence: { sequencer: LongFirstSequencer },
+    // one scratch folder for the run's temporary folders, removed after it (test/scratch-root.ts)
+    globalSetup: ['test/scratch-root.ts'],
     projects: [
       {
         test: {

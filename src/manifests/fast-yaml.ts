@@ -15,7 +15,16 @@
  */
 
 import { EVENT_ID, type Event, getScalarValue, parseEvents, SCALAR_STYLE, type ScalarEvent } from 'js-yaml';
+import { StringPool } from '../model/string-pool.js';
 import { substitutedScalar } from './variables.js';
+
+/**
+ * The values read, kept as strings of their own: a slice of the file's text would keep
+ * the whole text alive for as long as the resource lives (the daemon's parse cache keeps
+ * it between passes), and an estate repeats its values (roles, subnets, images). The
+ * `yaml` package's values go through it too (parse.ts).
+ */
+export const MANIFEST_VALUES = new StringPool();
 
 export interface PlainDocument {
   /** the document's top-level map, its `${VAR}` already substituted */
@@ -144,10 +153,12 @@ class EventReader {
     const raw = this.raw(e);
     const plain = e.style === SCALAR_STYLE.PLAIN;
     const value = plain ? plainScalar(raw) : raw;
-    if (typeof value !== 'string' || !value.includes('${')) return value;
+    if (typeof value !== 'string') return value;
+    if (!value.includes('${')) return MANIFEST_VALUES.own(value);
     const substituted = this.substitute(value);
     if (substituted === undefined) throw new NotPlain();
-    return substitutedScalar(value, substituted, plain);
+    const result = substitutedScalar(value, substituted, plain);
+    return typeof result === 'string' ? MANIFEST_VALUES.own(result) : result;
   }
 }
 

@@ -17,7 +17,7 @@ import { dropUnsetValues } from '../model/unset-values.js';
 import { yaml } from '../model/yaml-package.js';
 import { standInProtoKeys } from '../schema/common.js';
 import { API_VERSION } from '../schema/index.js';
-import { MAX_DEPTH, type PlainDocument, readPlainDocuments } from './fast-yaml.js';
+import { MANIFEST_VALUES, MAX_DEPTH, type PlainDocument, readPlainDocuments } from './fast-yaml.js';
 import { checkIgnoreRules } from './ignore-rules.js';
 import { formatPath, type PathSegment, type RenderedIssue, renderIssues } from './issues.js';
 import { blankJsonComments } from './json-comments.js';
@@ -321,7 +321,8 @@ function parseOneDocument(doc: Document, isJson: boolean, source: string, ctx: P
 
   let raw: unknown;
   try {
-    raw = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+    // its strings sliced from the file's text: made strings of their own (fast-yaml.ts)
+    raw = MANIFEST_VALUES.ownAll(doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }));
   } catch (err) {
     const msg = err instanceof Error ? err.message : String(err);
     const unresolved = /Unresolved alias/i.test(msg);

@@ -44,9 +44,9 @@ export interface ResourceDiff {
   /** fields that ECS cannot change in place (UpdateService does not take them) */
   replacementFields: string[];
   desired?: DesiredResource;
-  /** the spec to converge to (ignored fields holding live values), normalized */
+  /** the spec to converge to (ignored fields holding live values), normalized; an in-sync diff the daemon's diff cache handed back has none (src/pipeline/diff-cache.ts keptDiff: nothing plans from it) */
   target?: Record<string, unknown>;
-  /** the `autoScaling` block to converge to (Services), normalized; absent = no auto scaling */
+  /** the `autoScaling` block to converge to (Services), normalized; absent = no auto scaling (and, as `target`, on a cached in-sync diff) */
   targetScaling?: Record<string, unknown>;
   /** user tags wanted (without ownership tags) */
   targetTags?: Record<string, string>;

@@ -108,7 +108,7 @@ function estateReport() {
           deployments: 1,
           failedTasks: 0,
           tasks: { RUNNING: desiredCount },
-          tasksFrom: 'counts',
+          tasksFrom: 'service counts',
           stoppedReasons: [],
           events: [],
           runsOn: ['FARGATE'],

@@ -298,7 +298,10 @@ const ODD_TEXTS = [
   'tab\tand\rcarriage return',
   'braces{a="b"} 1 # comment=',
   '',
+  '\ud800 lone surrogate',
 ];
+/** ids that are names on Object.prototype: a plain object keyed by id would lose or corrupt them */
+const PROTOTYPE_IDS = ['__proto__', 'constructor', 'toString', 'hasOwnProperty'];
 const ODD_NUMBERS = [0, -0, 1, 7, 0.1 + 0.2, 1e21, -3, Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, 2 ** 53 + 2];
 
 /** Every branch of the per-resource families: scaling with and without bounds, rollout state or none, capacity with and without instances and target. */
@@ -359,6 +362,10 @@ function oddResources(template: ReportResource[], pick: (n: number) => number): 
       out.push({ ...plain, id, state: state(), ...scaling, ...(pick(6) ? { health } : {}) });
     }
   }
+  for (const id of PROTOTYPE_IDS) {
+    const { scaling: _scaling, ...plain } = service;
+    out.push({ ...plain, id });
+  }
   return out;
 }
 
@@ -376,6 +383,7 @@ describe('/metrics per-resource families, written from the report', () => {
       // the escapes were exercised, not only plain ids
       expect(scraped.get('ecs_reconciler_resource_info')).toContain('quote\\"d');
       expect(scraped.get('ecs_reconciler_service_tasks')).toMatch(/ (Nan|\+Inf|-Inf)$/m);
+      for (const id of PROTOTYPE_IDS) expect(scraped.get('ecs_reconciler_service_rollout')).toContain(`{resource="${id}",`);
     }
   });
 

@@ -9,8 +9,8 @@
  * service_rollout, service_tasks: about 73,000 series at 10,000 services) are written as
  * Prometheus text straight from the last report at each scrape; through prom-client's
  * Gauge.set (a label object, a hash key and a record a series, then the registry's
- * formatting of each) one scrape cost 0.5-0.7 s of CPU and 267 MB of garbage, now
- * 0.06-0.08 s and 29 MB (issue 19; bench/metrics-scrape.mjs). They stay declared as
+ * formatting of each) one scrape cost 0.6-0.7 s of CPU and 267 MB of garbage, now
+ * 0.06-0.08 s and 21 MB (issue 19; bench/metrics-scrape.mjs). They stay declared as
  * prom-client Gauges, which render their HELP and TYPE lines in the registry's order, so
  * /metrics reads as before, byte for byte (test/metrics.test.ts compares it with
  * prom-client's own rendering).

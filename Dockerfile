@@ -60,12 +60,17 @@ RUN git config --system --add safe.directory '*'
 # estate needs, and a heap out of memory ends the process. Measured with
 # bench/daemon-memory.mjs (the daemon against bench/fake-aws-server.mjs, 100 events a
 # service, /metrics scraped after each pass; issue 19): 10,000 services ran out of heap
-# in the first warm pass at 192 MB and held at 224 MB; 5,000 services held at 128 MB.
-# 256 MB serves up to 10,000 services with about 15 % over the least that held; above
-# that, raise it by about 20 MB per 1,000 services (and the task's memory with it).
-# The cap trades CPU for memory: at 10,000 services 320 MB gave a warm pass about 3 s
-# less CPU than 256 MB (12.2 to 14.9 s against 16 to 17.5 s on a slow hour) for about
-# 43 MB more peak RSS (402 against 360 MB).
+# in the first warm pass at 176 MB and held at 192 MB (peak RSS 283 to 287 MB; 301 MB at
+# 208 MB, 334 MB at 256 MB), since the parsed manifests stopped keeping their files'
+# texts and the diff cache its in-sync targets (a live heap of about 150 MB between
+# passes, 137 MB in the middle of one); 5,000 services held at 128 MB. 192 MB serves up
+# to 10,000 services like the benchmark's, with about 9 % over the least that ran out:
+# an estate with larger manifests (many containers, long environments) or more than
+# 10,000 services needs more, about 20 MB per 1,000 services (and the task's memory with
+# it); a daemon out of heap exits (stderr: "JavaScript heap out of memory"). The cap
+# trades CPU for memory: at 10,000 services 256 MB gave a warm pass less garbage
+# collection than 192 MB (1.9 against 2.9 s of GC pauses at load 7 to 9) for about 50 MB
+# more peak RSS.
 # A 2 MB semi-space keeps the young generation small (V8's default lets it grow to tens
 # of MB, all of it resident), and near the cap it keeps the old space from thrashing (at
 # 10,000 services 320 MB alone gave a warm pass 45 s of CPU, with the 2 MB semi-space
@@ -73,7 +78,7 @@ RUN git config --system --add safe.directory '*'
 # (up to 8 a core) and each holds freed memory; two were 10 to 15 MB less RSS at 10,000
 # services with the same heap (288 against 302 MB after the first pass at 224 MB, 324
 # to 334 against 335 to 345 MB over the warm passes).
-ENV NODE_ENV=production NODE_OPTIONS="--max-old-space-size=256 --max-semi-space-size=2" MALLOC_ARENA_MAX=2 ECS_RECONCILER_LISTEN=0.0.0.0:8080
+ENV NODE_ENV=production NODE_OPTIONS="--max-old-space-size=192 --max-semi-space-size=2" MALLOC_ARENA_MAX=2 ECS_RECONCILER_LISTEN=0.0.0.0:8080
 WORKDIR /app
 
 # Production dependencies only. --ignore-scripts: `prepare` would run the TypeScript

@@ -53,10 +53,27 @@ function toLiveService(svc: SdkService, cluster: string, region: string): LiveSe
     // the report's latest few, and of the rest read only those the rollout judgement looks
     // for (a failed deployment, a rollback): at 10,000 services each event kept is about
     // 1.7 MB of the daemon's heap (issue 19)
-    events: (svc.events ?? [])
-      .filter((e, i) => i < SERVICE_EVENTS_REPORTED || isRolloutEvent(e.message ?? ''))
-      .map((e) => ({ ...(isoTime(e.createdAt) ? { createdAt: isoTime(e.createdAt) } : {}), message: e.message ?? '' })),
+    events: sameMessagesOnce(
+      (svc.events ?? [])
+        .filter((e, i) => i < SERVICE_EVENTS_REPORTED || isRolloutEvent(e.message ?? ''))
+        .map((e) => ({ ...(isoTime(e.createdAt) ? { createdAt: isoTime(e.createdAt) } : {}), message: e.message ?? '' })),
+    ),
   };
+}
+
+/**
+ * A steady service's events say the same thing again and again ("(service web) has reached
+ * a steady state.", every few hours): one string for the equal messages of a service, not
+ * one each (the report keeps each service's latest events for as long as it is the last).
+ */
+function sameMessagesOnce<E extends { message: string }>(events: E[]): E[] {
+  const seen = new Map<string, string>();
+  for (const e of events) {
+    const kept = seen.get(e.message);
+    if (kept === undefined) seen.set(e.message, e.message);
+    else e.message = kept;
+  }
+  return events;
 }
 
 function primaryArnOf(svc: SdkService): string | undefined {

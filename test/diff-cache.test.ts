@@ -257,7 +257,8 @@ describe('what the diff cache keeps of a diff (issue 19: the targets were 17.7 M
     }
     // an out-of-band change: the service is diffed again, with its target
     const web = again.find((d) => d.name === 'web' && d.kind === 'Service');
-    await fake.forRegion(FAKE_REGION).tagResource((web?.live as { arn: string }).arn, { team: 'someone-else' });
+    expect(web?.live).toBeDefined();
+    await fake.forRegion(FAKE_REGION).tagResource((web!.live as { arn: string }).arn, { team: 'someone-else' });
     const drifted = diffEstate(inputOf(loaded, await read(fake, loaded)), cache).find((d) => d.name === 'web' && d.kind === 'Service');
     expect(drifted?.state).toBe('drifted');
     expect(drifted?.target).toBeDefined();

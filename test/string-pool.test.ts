@@ -4,6 +4,8 @@
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
+import { MANIFEST_VALUES } from '../src/manifests/fast-yaml.js';
+import { loadManifestTexts } from '../src/manifests/load.js';
 import { parseManifestText } from '../src/manifests/parse.js';
 import { StringPool } from '../src/model/string-pool.js';
 
@@ -97,5 +99,18 @@ describe('a parsed manifest', () => {
     const anchored = heapGrowthMb((_text, i) => parsed(manifest(i).replace('executionRoleArn: arn', 'executionRoleArn: &role arn')));
     expect(plain).toBeLessThan(4);
     expect(anchored).toBeLessThan(4);
+  });
+
+  it('shares equal values within a load and holds none after it', () => {
+    const loaded = loadManifestTexts(
+      [0, 1].map((i) => ({ file: `f${i}.yaml`, text: manifest(i) })),
+      ctx,
+    );
+    expect(loaded.problems).toEqual([]);
+    expect(loaded.resources.map((r) => r.spec.executionRoleArn)).toEqual([
+      'arn:aws:iam::123456789012:role/taskExecutionRole',
+      'arn:aws:iam::123456789012:role/taskExecutionRole',
+    ]);
+    expect(MANIFEST_VALUES.size).toBe(0);
   });
 });

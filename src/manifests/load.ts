@@ -6,6 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import type { Problem } from '../model/problem.js';
 import type { DesiredResource, InvalidResource } from '../model/resource.js';
+import { MANIFEST_VALUES } from './fast-yaml.js';
 import { describeFsError, FileTexts, type ManifestFile, readManifestFiles, textDigest, type UnchangedManifestFile } from './files.js';
 import { parseFilesInParallel } from './parallel-parse.js';
 import { type ParsedFile, parseManifestText } from './parse.js';
@@ -117,6 +118,9 @@ export function loadManifestTexts(
     notices.push(...(parsed.notices ?? []));
   });
   opts.cache?.replace(seen);
+  // equal values are shared within one load; between loads the pool holds nothing (the
+  // daemon's next pass parses only the files that changed)
+  MANIFEST_VALUES.clear();
   const refs = checkReferences(all, invalid, opts.defaultRegion);
   problems.push(...refs.problems);
   invalid.push(...refs.rejected);

@@ -178,29 +178,59 @@ function isPathPrefix(prefix: string, path: string): boolean {
 
 /** A key that is one step of a path: joining it spells no `.` or `[]` of its own. */
 function isPlainKey(key: string): boolean {
-  return key !== '' && !key.includes('.') && !key.includes('[');
+  return key !== '' && !ODD_KEY_CHARACTER.test(key);
 }
+const ODD_KEY_CHARACTER = /[.[]/;
 
 /** The rules at the path of KEY below NODE; undefined when no rule's path runs through it. */
 function childRules(node: PathRules, key: string, rules: CompiledTable): PathRules | undefined {
-  return isPlainKey(key) ? node.children.get(key) : rules.byPath.get(join(node.path, key));
+  return node.children.get(key) ?? (isPlainKey(key) ? undefined : rules.byPath.get(join(node.path, key)));
 }
 
 /** Pass 1: numeric strings to numbers and alternative spellings to one, by path. A value
- * with no such rule at or below its path is returned as it is, not copied (pass 2 copies). */
+ * that no rule changes, at its path or below, is returned as it is, not copied: pass 2
+ * copies every value it keeps, and only reads this pass's output. */
 function coerce(value: unknown, node: PathRules | undefined, rules: CompiledTable): unknown {
   if (node === undefined || !node.coerces) return value;
   let out: unknown = value;
   if (Array.isArray(value)) {
     const item = node.item;
-    if (item?.coerces) out = value.map((v) => coerce(v, item, rules));
+    if (item?.coerces) out = coerceItems(value, item, rules);
   } else if (isObject(value)) {
-    const obj: Json = emptyRecord();
-    for (const [key, child] of Object.entries(value)) obj[key] = coerce(child, childRules(node, key, rules), rules);
-    out = obj;
+    out = coerceMembers(value, node, rules);
   }
   if (node.number) out = toNumber(out);
   return node.canon ? node.canon(out) : out;
+}
+
+/** A list with its items coerced: the list itself when no item changed. */
+function coerceItems(list: readonly unknown[], item: PathRules, rules: CompiledTable): readonly unknown[] {
+  let copy: unknown[] | undefined;
+  for (let i = 0; i < list.length; i++) {
+    const v = list[i];
+    const c = coerce(v, item, rules);
+    if (copy === undefined && c !== v) copy = list.slice(0, i);
+    copy?.push(c);
+  }
+  return copy ?? list;
+}
+
+/** An object with its members coerced: the object itself when no member changed (a
+ * null-prototype copy otherwise: its keys are outside data). */
+function coerceMembers(obj: Json, node: PathRules, rules: CompiledTable): Json {
+  let copy: Json | undefined;
+  const keys = Object.keys(obj);
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i] as string;
+    const v = obj[key];
+    const c = coerce(v, childRules(node, key, rules), rules);
+    if (copy === undefined && c !== v) {
+      copy = emptyRecord();
+      for (let j = 0; j < i; j++) copy[keys[j] as string] = obj[keys[j] as string];
+    }
+    if (copy !== undefined) copy[key] = c;
+  }
+  return copy ?? obj;
 }
 
 /** Pass 2, bottom-up: drop empties and defaults, sort order-free lists (VALUE: an object

@@ -258,8 +258,8 @@ function reduceAt(value: object, node: PathRules, rules: CompiledTable, root: Js
     return items.length > 0 ? items : undefined;
   }
   if (!isObject(value)) return value;
-  const out: Json = emptyRecord();
-  let kept = 0;
+  // made with its first member: an object whose every member is a default or unset makes none
+  let out: Json | undefined;
   let ctx: Ctx | undefined;
   for (const key of Object.keys(value).sort()) {
     const v = value[key];
@@ -277,11 +277,11 @@ function reduceAt(value: object, node: PathRules, rules: CompiledTable, root: Js
       ctx ??= { root, parent: value };
       if (child.isDefault(r, ctx)) continue;
     }
+    out ??= emptyRecord();
     out[key] = r;
-    kept++;
   }
   // An object left with nothing set says nothing ({} host, {} options, ...).
-  return kept > 0 ? out : undefined;
+  return out;
 }
 
 /** Pass 2 below every rule's path: empties dropped, nothing else (no default, no order).
@@ -289,8 +289,7 @@ function reduceAt(value: object, node: PathRules, rules: CompiledTable, root: Js
 function prune(value: object, tail: string): unknown {
   if (Array.isArray(value)) return pruneItems(value, `${tail}[]`, undefined);
   if (!isObject(value)) return value;
-  const out: Json = emptyRecord();
-  let kept = 0;
+  let out: Json | undefined;
   for (const key of Object.keys(value).sort()) {
     const v = value[key];
     if (v === null || v === undefined) continue;
@@ -301,10 +300,10 @@ function prune(value: object, tail: string): unknown {
       r = prune(v, tailOf(key));
       if (r === undefined) continue;
     }
+    out ??= emptyRecord();
     out[key] = r;
-    kept++;
   }
-  return kept > 0 ? out : undefined;
+  return out;
 }
 
 /** A list's items below every rule's path (ORDER: the list's own orderFree, if any). */

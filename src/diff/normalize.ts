@@ -66,7 +66,8 @@ export function canonicalJson(value: unknown): string {
   // A normalized spec is built in key order already (reduce below), so its own JSON is the
   // canonical text: checking that costs a walk, copying it into sorted records (sortKeys)
   // a record per object (issue 19: a fifth of the normalization's CPU). Anything else is
-  // copied as before; both give the same text (test/canonical-json.test.ts).
+  // copied as before; both give the same text (test/normalize.test.ts, "canonicalJson gives
+  // the sorted copy's text").
   return (inCanonicalOrder(value) ? JSON.stringify(value) : JSON.stringify(sortKeys(value))) ?? 'null';
 }
 

@@ -63,7 +63,7 @@ export const is =
 /** JSON with object keys in a stable (code unit) order, for hashing. Lists keep their
  * order; undefined object members are left out, as JSON.stringify does. */
 export function canonicalJson(value: unknown): string {
-  // A normalized spec is built in key order already (reduce below), so its own JSON is the
+  // A normalized spec is built in key order already (reduceAt below), so its own JSON is the
   // canonical text: checking that costs a walk, copying it into sorted records (sortKeys)
   // a record per object (issue 19: a fifth of the normalization's CPU). Anything else is
   // copied as before; both give the same text (test/normalize.test.ts, "canonicalJson gives

@@ -10,6 +10,7 @@ import { projectLiveCluster, projectLiveService, projectLiveTaskDefinition } fro
 import { normalizeCluster } from '../src/kinds/cluster/normalize.js';
 import { normalizeService } from '../src/kinds/service/normalize.js';
 import { normalizeTaskDefinition } from '../src/kinds/task-definition/normalize.js';
+import { mulberry32 } from './seeded-random.js';
 
 function fixture(name: string): Json {
   return JSON.parse(readFileSync(new URL(`./fixtures/normalize/${name}`, import.meta.url), 'utf8')) as Json;
@@ -981,5 +982,151 @@ describe('canonicalJson', () => {
     expect(canonicalJson(normalizeTaskDefinition(fixture('desired-task-definition.json')))).toBe(
       canonicalJson(normalizeTaskDefinition(projectLiveTaskDefinition(live))),
     );
+  });
+});
+
+// ---- the compiled walker and the canonical text: exactly what was hashed before --------------
+// Applied hashes are recorded on live resources (test/applied-hash.golden.test.ts): the
+// compiled tables and the sorted-order shortcut must give the very text and normal form
+// the path-joining walker and the sorted copy gave, on odd input too.
+
+/** canonicalJson as it was first written: a copy with every object's keys sorted, stringified. */
+function sortedCopyJson(value: unknown): string {
+  const sorted = (v: unknown): unknown => {
+    if (v !== null && typeof v === 'object' && 'toJSON' in v) {
+      const toJSON = (v as { toJSON: unknown }).toJSON;
+      if (typeof toJSON === 'function') return sorted(toJSON.call(v));
+    }
+    if (Array.isArray(v)) return v.map(sorted);
+    if (typeof v === 'object' && v !== null && !(v instanceof Date)) {
+      const out: Json = Object.create(null);
+      for (const k of Object.keys(v).sort()) out[k] = sorted((v as Json)[k]);
+      return out;
+    }
+    return v;
+  };
+  return JSON.stringify(sorted(value)) ?? 'null';
+}
+
+describe('canonicalJson gives the sorted copy’s text', () => {
+  const nullRecord = (entries: Array<[string, unknown]>): Json => Object.assign(Object.create(null) as Json, Object.fromEntries(entries));
+  const cases: Array<[string, unknown]> = [
+    ['keys out of order, nested', { b: { z: 1, y: [{ d: 1, c: 2 }] }, a: null }],
+    ['integer-like keys (listed first, in numeric order, by every object)', { b: 1, 10: 'x', 9: 'y', a: { 2: 1, 10: 2 } }],
+    ['keys already in order', { a: 1, b: { c: [1, 'x', null], d: true } }],
+    [
+      'null-prototype records, one with a "__proto__" key',
+      nullRecord([
+        ['__proto__', 'p'],
+        [
+          'a',
+          nullRecord([
+            ['y', 1],
+            ['x', 2],
+          ]),
+        ],
+      ]),
+    ],
+    ['Dates, one invalid', { at: new Date(1700000000000), bad: new Date(Number.NaN), list: [new Date(0)] }],
+    ['a toJSON that answers unsorted keys', { a: { toJSON: () => ({ y: 1, x: 2 }) } }],
+    ['a member named toJSON that is not a function', { toJSON: 'x', a: 1 }],
+    [
+      'boxed values, a Map and a class instance',
+      // keys in order, so that only what these objects are can tell the two texts apart
+      {
+        c: new (class Point {
+          x = 2;
+          y = 1;
+        })(),
+        m: new Map([['k', 1]]),
+        n: Object(1),
+        s: Object('ab'),
+      },
+    ],
+    // biome-ignore lint/suspicious/noSparseArray: a hole is what is tested
+    ['holes, undefined and functions in lists and objects', { l: [1, , undefined, () => 1], u: undefined, f: () => 1 }],
+    ['numbers JSON cannot write', [Number.NaN, -0, Number.POSITIVE_INFINITY, 1e21]],
+    ['nothing at all', undefined],
+    ['a string', 'x"y'],
+  ];
+  for (const [name, value] of cases) it(`for ${name}`, () => expect(canonicalJson(value)).toBe(sortedCopyJson(value)));
+
+  it('for seeded random trees of objects, lists and scalars', () => {
+    const random = mulberry32(19);
+    const keys = ['a', 'b', 'B', '_', '0', '1', '10', '2', 'é', 'aa', '__proto__', 'toJSON'];
+    const tree = (depth: number): unknown => {
+      const r = random();
+      if (depth > 3 || r < 0.3) return [1, 'x', null, undefined, true, 0, -1.5, ''][Math.floor(random() * 8)];
+      if (r < 0.5) return Array.from({ length: Math.floor(random() * 4) }, () => tree(depth + 1));
+      const o: Json = random() < 0.5 ? {} : Object.create(null);
+      for (let i = Math.floor(random() * 5); i > 0; i--) {
+        Object.defineProperty(o, keys[Math.floor(random() * keys.length)] as string, {
+          value: tree(depth + 1),
+          enumerable: true,
+          configurable: true,
+          writable: true,
+        });
+      }
+      return o;
+    };
+    for (let i = 0; i < 2000; i++) {
+      const value = tree(0);
+      expect(canonicalJson(value)).toBe(sortedCopyJson(value));
+    }
+  });
+});
+
+describe('the compiled walker', () => {
+  it('a key holding dots is matched by the path its dots spell, as the joined path always matched it', () => {
+    const container = { name: 'web', image: 'nginx', 'healthCheck.interval': '30', 'healthCheck.timeout': '7' };
+    expect(normalizeTaskDefinition({ containerDefinitions: [container] })).toEqual({
+      containerDefinitions: [{ name: 'web', image: 'nginx', 'healthCheck.timeout': 7 }],
+    });
+  });
+
+  it('an empty string below every rule is kept where it is data and dropped where it means unset', () => {
+    const container = {
+      name: 'web',
+      image: 'nginx',
+      user: '',
+      dockerLabels: { empty: '' },
+      environment: [{ name: 'EMPTY', value: '' }],
+      logConfiguration: { logDriver: 'awslogs', options: { 'awslogs-group': '' } },
+      command: ['', 'x'],
+    };
+    expect(normalizeTaskDefinition({ containerDefinitions: [container] })).toEqual({
+      containerDefinitions: [
+        {
+          name: 'web',
+          image: 'nginx',
+          dockerLabels: { empty: '' },
+          environment: [{ name: 'EMPTY', value: '' }],
+          logConfiguration: { logDriver: 'awslogs', options: { 'awslogs-group': '' } },
+          command: ['', 'x'],
+        },
+      ],
+    });
+  });
+
+  it('its result shares no object with its input, even where no rule changed anything', () => {
+    const spec = desiredTd({}, { portMappings: [{ containerPort: 80 }], environment: [{ name: 'A', value: '1' }], dockerLabels: { a: '1' } });
+    const before = canonicalJson(spec);
+    const out = normalizeTaskDefinition(spec);
+    const c = first(out.containerDefinitions);
+    first(c.portMappings).containerPort = 81;
+    first(c.environment).value = '2';
+    (c.dockerLabels as Json).a = '2';
+    out.cpu = '1';
+    expect(canonicalJson(spec)).toBe(before);
+  });
+
+  it('builds every object it returns without a prototype, its keys in sorted order', () => {
+    const out = normalizeTaskDefinition(desiredTd({}, { environment: [{ value: '1', name: 'A' }], dockerLabels: { b: '1', a: '2' } }));
+    const objects = (v: unknown): Json[] =>
+      Array.isArray(v) ? v.flatMap(objects) : typeof v === 'object' && v !== null ? [v as Json, ...Object.values(v).flatMap(objects)] : [];
+    for (const o of objects(out)) {
+      expect(Object.getPrototypeOf(o)).toBeNull();
+      expect(Object.keys(o)).toEqual(Object.keys(o).sort());
+    }
   });
 });

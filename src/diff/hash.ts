@@ -1,9 +1,12 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { canonicalJson } from './normalize.js';
+
+// crypto.hash: the one-shot digest (Node >= 21.7), the same bytes as createHash().update().digest()
+// without a Hash object per call (one per resource and side in every pass: issue 19).
 
 /** The applied-hash tag value: 16 hex digits of SHA-256 over canonical JSON. */
 export function specHash(value: unknown): string {
-  return createHash('sha256').update(canonicalJson(value)).digest('hex').slice(0, 16);
+  return hash('sha256', canonicalJson(value), 'hex').slice(0, 16);
 }
 
 /**
@@ -13,5 +16,5 @@ export function specHash(value: unknown): string {
  * content", so no truncation.
  */
 export function canonicalDigest(canonical: string): string {
-  return createHash('sha256').update(canonical).digest('base64');
+  return hash('sha256', canonical, 'base64');
 }

@@ -3,7 +3,7 @@
  * are skipped; symlinks are followed only while they stay inside the folder; a file
  * over the size limit, or not UTF-8 text, is refused with a problem naming it.
  */
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { type Dirent, type Stats, statSync } from 'node:fs';
 import { readdir, readFile, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
@@ -34,7 +34,7 @@ export interface ReadResult<F = ManifestFile> {
 
 /** What the parse cache knows a file's text by (SHA-256): the daemon holds this, not the text. */
 export function textDigest(text: string): string {
-  return createHash('sha256').update(text).digest('base64');
+  return hash('sha256', text, 'base64');
 }
 
 function isInside(root: string, abs: string): boolean {

@@ -18,7 +18,7 @@
  * Bounded: after every pass the cache keeps only the resources that pass diffed, so it
  * grows with the estate, not with the number of passes, and never beyond `maxEntries`.
  */
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { AccountOfArn } from '../diff/inherited.js';
 import type { DiffInput, DiffPass } from '../diff/resource-diff.js';
 import type { ResourceDiff } from '../diff/types.js';
@@ -72,7 +72,8 @@ function liveFingerprint(value: unknown): string {
   const fields = Object.values(value);
   const memo = liveFingerprints.get(value);
   if (memo && memo.fields.length === fields.length && memo.fields.every((f, i) => f === fields[i])) return memo.fingerprint;
-  const fingerprint = createHash('sha1').update(JSON.stringify(value)).digest('base64');
+  // the one-shot digest: the same bytes as createHash().update().digest(), without a Hash object a record
+  const fingerprint = hash('sha1', JSON.stringify(value), 'base64');
   liveFingerprints.set(value, { fields, fingerprint });
   return fingerprint;
 }

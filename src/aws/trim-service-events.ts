@@ -170,9 +170,13 @@ function scanEvents(b: Uint8Array, i: number, keep: number, cuts: number[]): num
   i = space(b, i + 1);
   if (b[i] === CLOSE_ARRAY) return i + 1;
   for (;;) {
-    scan.checkingNumbers = count < keep;
-    i = skipValue(b, i);
-    scan.checkingNumbers = true;
+    if (count < keep) i = skipValue(b, i);
+    else {
+      // an event that is cut out: its numbers are not kept, so not checked
+      scan.checkingNumbers = false;
+      i = skipEventCutOut(b, i);
+      scan.checkingNumbers = true;
+    }
     if (i === FAILED) return FAILED;
     if (++count === keep) keptEnd = i;
     i = afterItem(b, i, CLOSE_ARRAY);
@@ -181,6 +185,41 @@ function scanEvents(b: Uint8Array, i: number, keep: number, cuts: number[]): num
       if (count > keep) cuts.push(keptEnd, i - 1);
       return i;
     }
+  }
+}
+
+/**
+ * An element of `events` after the ones kept, as skipValue skips it. An event is an object of
+ * string and number members ([API] ServiceEvent: id, createdAt, message), which is read here
+ * without skipValue's stack of open containers; anything else (another value, a member that
+ * is not a string or a number, or text that is not JSON) is read again by skipValue from its
+ * first byte, the string stop index's cursor put back where it was, so what it gives back is
+ * always skipValue's.
+ */
+function skipEventCutOut(b: Uint8Array, from: number): number {
+  const stopAtFrom = nextStop;
+  const end = b[from] === OPEN_OBJECT ? flatObjectEnd(b, from) : FAILED;
+  if (end !== FAILED) return end;
+  nextStop = stopAtFrom;
+  return skipValue(b, from);
+}
+
+/** an object whose members are all strings or numbers, from its `{`; FAILED for any other text (not an answer: skipValue has the last word) */
+function flatObjectEnd(b: Uint8Array, i: number): number {
+  i = space(b, i + 1);
+  if (b[i] === CLOSE_OBJECT) return i + 1;
+  for (;;) {
+    i = memberValueAt(b, i);
+    if (i === FAILED) return FAILED;
+    const c = b[i];
+    if (c === QUOTE) i = skipString(b, i);
+    else if (c === MINUS || (c !== undefined && isDigit(c))) i = numberEnd(b, i);
+    else return FAILED;
+    if (i === FAILED) return FAILED;
+    i = space(b, i);
+    if (b[i] === CLOSE_OBJECT) return i + 1;
+    if (b[i] !== COMMA) return FAILED;
+    i = space(b, i + 1);
   }
 }
 

@@ -89,7 +89,7 @@ function cutOut(bytes: Uint8Array, cuts: readonly number[]): Uint8Array {
 
 // The scanner: RFC 8259 JSON over bytes. Each function takes the index where its value
 // starts and gives the index after it, or FAILED. Plain functions over a Uint8Array, no
-// closures, no allocation a value: the scan visits every token of every answer. The bytes
+// closures, no allocation per value: the scan visits every token of every answer. The bytes
 // inside strings (three quarters of an answer's) are not visited one by one: the body's stop
 // index (json-string-stops.ts) gives where each string can end.
 

@@ -2,10 +2,14 @@
 // instead of reading each string's bytes: the WebAssembly module's index is the JavaScript
 // loop's, for bytes of every value, every length around its 16-byte steps, bodies anywhere in
 // their ArrayBuffer, and bodies that make its memory grow.
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { indexesBySimd, stringStopsByLoop, stringStopsOf } from '../src/aws/json-string-stops.js';
 import { mulberry32 } from './seeded-random.js';
 
+const ROOT = resolve(import.meta.dirname, '..');
 const indexOf = (bytes: Uint8Array) => Array.from(stringStopsOf(bytes));
 const loopIndexOf = (bytes: Uint8Array) => Array.from(stringStopsByLoop(bytes));
 
@@ -43,4 +47,18 @@ describe('stringStopsOf', () => {
     expect(indexOf(small)).toEqual([0, 3, 4, 6, 7]);
     expect(indexOf(big.subarray(1000, 200_000))).toEqual(loopIndexOf(big.subarray(1000, 200_000)));
   });
+
+  it('indexes by the loop where WebAssembly is off (node --jitless), and the trim still cuts', () => {
+    const compiled = join(ROOT, 'dist', 'aws', 'trim-service-events.js');
+    expect(existsSync(compiled), 'run npm run build first: the child runs the compiled module').toBe(true);
+    const script = `
+      const stops = await import(${JSON.stringify(join(ROOT, 'dist', 'aws', 'json-string-stops.js'))});
+      const { trimmedBody } = await import(${JSON.stringify(compiled)});
+      const body = Buffer.from(JSON.stringify({ services: [{ events: Array.from({ length: 20 }, (_, k) => ({ id: 'e-' + k, message: 'a "quoted" one' })) }] }));
+      const events = JSON.parse(Buffer.from(trimmedBody(body)).toString()).services[0].events;
+      console.log(JSON.stringify({ simd: stops.indexesBySimd(), stops: Array.from(stops.stringStopsOf(Buffer.from('"a\\\\"b"'))), events: events.length }));`;
+    const child = spawnSync(process.execPath, ['--jitless', '--input-type=module', '-e', script], { encoding: 'utf8', timeout: 30_000 });
+    expect(child.stderr).toBe('');
+    expect(JSON.parse(child.stdout)).toEqual({ simd: false, stops: [0, 2, 3, 5, 6], events: 10 });
+  }, 30_000); // a whole node process: slow to start on a loaded machine
 });

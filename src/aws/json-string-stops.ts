@@ -5,7 +5,7 @@
  * up here instead of testing its bytes one at a time in JavaScript: three quarters of an
  * answer's bytes are inside strings (the 100 events ECS keeps a service, their ids and
  * messages), 150 MB a warm pass at 10,000 services (issue 19), and a JavaScript loop over
- * them was most of the trim's CPU. A call into WebAssembly per string costs more than the
+ * them was about half the trim's CPU. A call into WebAssembly per string costs more than the
  * short strings it would skip (an event's keys and ids are 2 to 36 bytes), so the whole body
  * is indexed in one call and the scanner walks the index.
  *
@@ -71,26 +71,29 @@ interface SimdEngine {
   indexStops: (n: number, indexAt: number) => number;
 }
 
-let engine: SimdEngine | null | undefined = null;
+/** null until the first call tries to compile the module; undefined where it could not */
+let compiledEngine: SimdEngine | null | undefined = null;
 
 /** the module, compiled once on first use; undefined where this Node cannot run it */
 function simdEngine(): SimdEngine | undefined {
-  if (engine === null) {
+  if (compiledEngine === null) {
     try {
       const instance = new WebAssembly.Instance(new WebAssembly.Module(STRING_STOPS_WASM));
-      engine = { memory: instance.exports.memory as WasmMemory, indexStops: instance.exports.indexStops as SimdEngine['indexStops'] };
+      compiledEngine = { memory: instance.exports.memory as WasmMemory, indexStops: instance.exports.indexStops as SimdEngine['indexStops'] };
     } catch {
-      engine = undefined;
+      compiledEngine = undefined;
     }
   }
-  return engine;
+  return compiledEngine;
 }
 
 const splat = (byte: number) => new Array<number>(16).fill(byte);
 
 /**
- * The module, by hand in the binary format (WebAssembly Core Specification 2.0, section 5;
- * the fixed-width SIMD instructions of 5.4.8), as this text:
+ * The module, by hand in the binary format (WebAssembly Core Specification 2.0, chapter 5
+ * "Binary Format", its vector instructions prefixed 0xFD), as this text. i8x16.bitmask puts
+ * lane 0's top bit (the byte at the lowest address) in bit 0, so i32.ctz of the mask is the
+ * first stop of the 16 bytes, and each stop is cleared in turn (bits & bits - 1):
  *
  *   (module
  *     (memory (export "memory") 1)

@@ -23,7 +23,6 @@
  */
 
 import { SERVICE_EVENTS_READ } from './ecs-api.js';
-import { stringStopsOf } from './json-string-stops.js';
 
 type Next = (args: unknown) => Promise<{ response: unknown; output?: unknown }>;
 
@@ -61,12 +60,7 @@ export function trimmedBody(bytes: Uint8Array, keep = SERVICE_EVENTS_READ): Uint
   const cuts: number[] = [];
   scan.numbersPlain = true;
   scan.checkingNumbers = true;
-  bodyStops = stringStopsOf(bytes);
-  nextStop = 0;
-  const read = scanAnswer(bytes, keep, cuts);
-  // the index is a view of the WebAssembly module's memory, which the next body overwrites
-  bodyStops = NO_STOPS;
-  if (!read) return bytes;
+  if (!scanAnswer(bytes, keep, cuts)) return bytes;
   const out = cuts.length === 0 ? bytes : cutOut(bytes, cuts);
   if (scan.numbersPlain) plainNumberAnswers.add(out);
   return out;
@@ -89,9 +83,8 @@ function cutOut(bytes: Uint8Array, cuts: readonly number[]): Uint8Array {
 
 // The scanner: RFC 8259 JSON over bytes. Each function takes the index where its value
 // starts and gives the index after it, or FAILED. Plain functions over a Uint8Array, no
-// closures, no allocation per value: the scan visits every token of every answer. The bytes
-// inside strings (three quarters of an answer's) are not visited one by one: the body's stop
-// index (json-string-stops.ts) gives where each string can end.
+// closures, no allocation per value: the scan visits every token of every answer, and the
+// bytes inside strings (three quarters of an answer's) one by one, in skipString's loop.
 
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
@@ -193,15 +186,11 @@ function scanEvents(b: Uint8Array, i: number, keep: number, cuts: number[]): num
  * string and number members ([API] ServiceEvent: id, createdAt, message), which is read here
  * without skipValue's stack of open containers; anything else (another value, a member that
  * is not a string or a number, or text that is not JSON) is read again by skipValue from its
- * first byte, the string stop index's cursor put back where it was, so what it gives back is
- * always skipValue's.
+ * first byte, so what it gives back is always skipValue's.
  */
 function skipEventCutOut(b: Uint8Array, from: number): number {
-  const stopAtFrom = nextStop;
   const end = b[from] === OPEN_OBJECT ? flatObjectEnd(b, from) : FAILED;
-  if (end !== FAILED) return end;
-  nextStop = stopAtFrom;
-  return skipValue(b, from);
+  return end !== FAILED ? end : skipValue(b, from);
 }
 
 /** an object whose members are all strings or numbers, from its `{`; FAILED for any other text (not an answer: skipValue has the last word) */
@@ -283,34 +272,31 @@ function skipValue(b: Uint8Array, i: number): number {
 
 /**
  * A string from its opening quote: escapes as RFC 8259 has them, no raw control character.
- * Its bytes are not read one by one: its run of plain characters ends at the first quote,
- * backslash or control byte after `i`, the next entry of the body's stop index from here
- * (json-string-stops.ts). The scan only moves forward, so the index is walked with it.
+ * The inner loop, which runs over most of an answer's bytes, tests each byte twice: above the
+ * quote (0x22) and not a backslash is a plain character. What stops it is looked at then: the
+ * closing quote, an escape, a space or `!` (0x20, 0x21: plain, the loop goes on), or a control
+ * byte (below 0x20: not JSON).
  */
 function skipString(b: Uint8Array, i: number): number {
   const n = b.length;
-  const stops = bodyStops;
   i++;
   for (;;) {
-    let s = nextStop;
-    while (stops[s]! < i) s++;
-    nextStop = s;
-    i = stops[s]!;
+    let c = 0;
+    for (; i < n; i++) {
+      c = b[i]!;
+      if (c <= QUOTE || c === BACKSLASH) break;
+    }
     if (i >= n) return FAILED;
-    const c = b[i]!;
     if (c === QUOTE) return i + 1;
-    if (c !== BACKSLASH) return FAILED;
-    const e = i + 1 < n ? b[i + 1]! : 0;
-    if (isShortEscape(e)) i += 2;
-    else if (e === 0x75 && i + 5 < n && isHex(b[i + 2]!) && isHex(b[i + 3]!) && isHex(b[i + 4]!) && isHex(b[i + 5]!)) i += 6;
-    else return FAILED;
+    if (c === BACKSLASH) {
+      const e = i + 1 < n ? b[i + 1]! : 0;
+      if (isShortEscape(e)) i += 2;
+      else if (e === 0x75 && i + 5 < n && isHex(b[i + 2]!) && isHex(b[i + 3]!) && isHex(b[i + 4]!) && isHex(b[i + 5]!)) i += 6;
+      else return FAILED;
+    } else if (c < 0x20) return FAILED;
+    else i++;
   }
 }
-
-/** the scanned body's stop index (stringStopsOf: its last entry is the body's length, past every index a string is read from) and the entry the scan has reached */
-let bodyStops: Int32Array<ArrayBufferLike> = new Int32Array(1);
-let nextStop = 0;
-const NO_STOPS = bodyStops;
 
 /** -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?, noted as plain or not where it is kept */
 function skipNumber(b: Uint8Array, from: number): number {

@@ -30,6 +30,7 @@ import { createHash } from 'node:crypto';
 import { createServer } from 'node:http';
 import { parseArgs } from 'node:util';
 import { writeEstate } from './estate.mjs';
+import { serviceEvents } from './service-events.mjs';
 
 const { values: args } = parseArgs({
   options: {
@@ -58,32 +59,6 @@ const failed = applied.results.filter((r) => r.outcome !== 'applied');
 if (failed.length) throw new Error(`the estate's apply left ${failed.length} actions not applied: ${JSON.stringify(failed[0])}`);
 const gw = account.restarted().forRegion(REGION);
 
-// ---- the events a long-running service carries --------------------------------------
-
-const SIX_HOURS = 6 * 3600_000;
-const t0 = Date.parse('2026-12-01T00:00:00Z');
-function serviceEvents(name, k) {
-  const out = [];
-  for (let j = 0; j < k; j++) {
-    const id = `${(0x10000000 + j * 7919 + name.length).toString(16)}-${name.slice(-5)}-4${String(j).padStart(3, '0')}-8bbe-${Math.abs(hashOf(name + j))
-      .toString(16)
-      .padStart(12, '0')
-      .slice(0, 12)}`;
-    const message =
-      j % 25 === 24
-        ? `(service ${name}) has started 1 tasks: (task ${Math.abs(hashOf(`${name}t${j}`))
-            .toString(16)
-            .padStart(8, '0')}${'0'.repeat(24)}).`
-        : `(service ${name}) has reached a steady state.`;
-    out.push({ id, createdAt: new Date(t0 - j * SIX_HOURS), message });
-  }
-  return out;
-}
-function hashOf(s) {
-  let h = 0;
-  for (let i = 0; i < s.length; i++) h = (Math.imul(h, 31) + s.charCodeAt(i)) | 0;
-  return h;
-}
 // The fake gateway's describeServices answers as the controller's gateway does, its events
 // already cut to the 10 it reads (splitDescribedServices); ECS sends all of them, so the
 // wire answer here carries the whole list again (the SDK's deserializer and the controller's

@@ -8,8 +8,9 @@ import { DescribeServicesCommand, ECSClient, ListClustersCommand } from '@aws-sd
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SERVICE_EVENTS_READ } from '../src/aws/ecs-api.js';
 import { AwsGateway } from '../src/aws/sdk-gateway.js';
-import { trimmedBody, trimServiceEventsMiddleware } from '../src/aws/trim-service-events.js';
+import { hasOnlyPlainNumbers, trimmedBody, trimServiceEventsMiddleware } from '../src/aws/trim-service-events.js';
 import { mulberry32 } from './seeded-random.js';
+import { referenceTrimmedBody } from './support/trim-service-events-reference.js';
 
 function service(name: string, events: number) {
   return {
@@ -280,6 +281,216 @@ describe('trimmedBody reads the bytes as JSON.parse does', () => {
     // a duplicated member: JSON.parse keeps the last, and both are cut
     const twice = `{"services":[{"events":${events},"events":${events}}],"services":[{"events":${events}}]}`;
     expect(expectTheParsedCut(twice, SERVICE_EVENTS_READ)).toBe('cut');
+  });
+});
+
+/**
+ * The scanner against the byte-by-byte scanner it replaced (test/support/trim-service-events-reference.ts):
+ * the very bytes out for every body (the same object where that one gave the body back), and
+ * the same plain-number mark that lets ecs-protocol.ts parse without the SDK's reviver.
+ */
+function expectTheReferenceScan(bytes: Uint8Array, keep: number): ReturnType<typeof referenceTrimmedBody> {
+  const reference = referenceTrimmedBody(bytes, keep);
+  const out = trimmedBody(bytes, keep);
+  const shown = () => Buffer.from(bytes).toString('utf8');
+  expect(out === bytes, shown()).toBe(reference.body === bytes);
+  expect(Buffer.from(out).equals(Buffer.from(reference.body)), shown()).toBe(true);
+  expect(hasOnlyPlainNumbers(out), shown()).toBe(reference.onlyPlainNumbers);
+  return reference;
+}
+
+/** number texts of every JSON form: signs, zeros, fractions, exponents of both cases and signs, integers past 15 digits and past a double's exact range */
+const NUMBER_TEXTS = [
+  '0',
+  '-0',
+  '7',
+  '-3',
+  '10',
+  '0.5',
+  '-0.0',
+  '1.50',
+  '1466801808.595',
+  '1733100000.000',
+  '1e5',
+  '1E5',
+  '1e+5',
+  '1E-5',
+  '-2.5e-7',
+  '0e0',
+  '1.0E+21',
+  '123456789012345',
+  '-123456789012345',
+  '1234567890123456',
+  '9007199254740991',
+  '9007199254740993',
+  '12345678901234567890',
+  '1e400',
+  '5e-324',
+];
+/** the texts of NUMBER_TEXTS that the SDK's reviver gives back as JSON.parse reads them (String() of the value, inside the safe integer range) */
+const PLAIN_NUMBER_TEXTS = ['0', '7', '-3', '10', '0.5', '1466801808.595', '123456789012345', '9007199254740991', '5e-324'];
+let numberTexts = NUMBER_TEXTS;
+const randomNumberText = (r: Random) => r.pick(numberTexts);
+const twelveNumbers = (r: Random) => Array.from({ length: 12 }, () => randomNumberText(r));
+/** string texts as JSON writes them and as it may: escapes of every kind (\u0022 and \u005c too), `/` as `\/`, brackets and braces, unicode */
+function randomStringText(r: Random): string {
+  let out = '"';
+  for (const ch of randomText(r)) {
+    const roll = r.next();
+    if (roll < 0.1 && ch.length === 1) out += `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`;
+    else if (roll < 0.15 && ch.length === 1) out += `\\u${ch.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`;
+    else if (ch === '/' && roll < 0.5) out += '\\/';
+    else out += JSON.stringify(ch).slice(1, -1);
+  }
+  return `${out}"`;
+}
+const spaces = (r: Random) => r.pick(['', '', '', ' ', '\n', '\r\n', '\t', '  \n    ']);
+function randomValueText(r: Random, depth: number): string {
+  const k = r.int(depth > 3 ? 6 : 8);
+  if (k === 0) return r.pick(['null', 'true', 'false']);
+  if (k < 3) return randomNumberText(r);
+  if (k < 6) return randomStringText(r);
+  if (k === 6)
+    return arrayText(
+      r,
+      Array.from({ length: r.int(4) }, () => randomValueText(r, depth + 1)),
+    );
+  return objectText(
+    r,
+    Array.from({ length: r.int(4) }, () => [r.pick(['"events"', '"services"', '"message"', randomStringText(r)]), randomValueText(r, depth + 1)]),
+  );
+}
+const arrayText = (r: Random, items: string[]) => `[${spaces(r)}${items.join(`${spaces(r)},${spaces(r)}`)}${spaces(r)}]`;
+const objectText = (r: Random, members: Array<[string, string]>) =>
+  `{${spaces(r)}${members.map(([k, v]) => `${k}${spaces(r)}:${spaces(r)}${v}`).join(`${spaces(r)},${spaces(r)}`)}${spaces(r)}}`;
+function shuffled<T>(r: Random, xs: T[]): T[] {
+  for (let m = xs.length - 1; m > 0; m--) {
+    const j = r.int(m + 1);
+    [xs[m], xs[j]] = [xs[j]!, xs[m]!];
+  }
+  return xs;
+}
+function randomEventText(r: Random, k: number): string {
+  if (r.next() < 0.03) return randomValueText(r, 3);
+  const members: Array<[string, string]> = [
+    ['"id"', `"e-${k}"`],
+    ['"createdAt"', randomNumberText(r)],
+    ['"message"', randomStringText(r)],
+  ];
+  if (r.next() < 0.2) members.push([randomStringText(r), randomValueText(r, 2)]);
+  return objectText(r, shuffled(r, members));
+}
+function randomServiceText(r: Random): string {
+  if (r.next() < 0.05) return randomValueText(r, 3);
+  const members: Array<[string, string]> = [
+    ['"serviceName"', randomStringText(r)],
+    ['"desiredCount"', randomNumberText(r)],
+    [
+      '"deployments"',
+      arrayText(r, [
+        objectText(r, [
+          ['"createdAt"', randomNumberText(r)],
+          ['"nested"', randomValueText(r, 2)],
+        ]),
+      ]),
+    ],
+    // a deeper `events` member is not the service's: it stays whole
+    ['"deploymentConfiguration"', objectText(r, [['"events"', arrayText(r, twelveNumbers(r))]])],
+  ];
+  const shape = r.int(10);
+  if (shape < 7)
+    members.push([
+      '"events"',
+      arrayText(
+        r,
+        Array.from({ length: r.int(30) }, (_, k) => randomEventText(r, k)),
+      ),
+    ]);
+  else if (shape === 7) members.push(['"events"', randomValueText(r, 3)]);
+  // else: no events at all; and wherever they are, not always last
+  return objectText(r, shuffled(r, members));
+}
+function randomAnswerText(r: Random): string {
+  const members: Array<[string, string]> = [
+    [
+      '"services"',
+      arrayText(
+        r,
+        Array.from({ length: r.int(6) }, () => randomServiceText(r)),
+      ),
+    ],
+  ];
+  if (r.next() < 0.8)
+    members.push([
+      '"failures"',
+      arrayText(
+        r,
+        r.next() < 0.5
+          ? []
+          : [
+              objectText(r, [
+                ['"arn"', '"arn:x"'],
+                ['"reason"', '"MISSING"'],
+              ]),
+            ],
+      ),
+    ]);
+  if (r.next() < 0.2) members.push([randomStringText(r), randomValueText(r, 1)]);
+  return `${spaces(r)}${objectText(r, shuffled(r, members))}${spaces(r)}`;
+}
+
+describe('trimmedBody gives what the byte-by-byte scanner before it gave', () => {
+  it('for generated answers, whole and broken: the same bytes out, the same fallback, the same plain-number mark (seeded)', () => {
+    const r = seeded(1919);
+    const outcomes = { cut: 0, cutPlain: 0, wholePlain: 0, wholeOther: 0 };
+    for (let k = 0; k < 1500; k++) {
+      // half the answers with plain numbers only, which ecs-protocol.ts reads without the reviver
+      numberTexts = r.next() < 0.5 ? PLAIN_NUMBER_TEXTS : NUMBER_TEXTS;
+      const text = randomAnswerText(r);
+      const keep = r.pick([0, 1, 3, SERVICE_EVENTS_READ]);
+      const bytes = Buffer.from(text, 'utf8');
+      const variants: Uint8Array[] = [bytes];
+      // cut short anywhere (a truncated answer), a byte changed, one put in, one taken out
+      const at = r.int(bytes.length);
+      variants.push(bytes.subarray(0, at));
+      const byte = Buffer.from(r.pick(['"', '\\', ']', '}', '[', '{', ',', ':', 'x', 'u', '0', '-', '.', 'e', '\u0001', '\n', ' ', '\u001f', 'é']), 'utf8');
+      variants.push(Buffer.concat([bytes.subarray(0, at), byte, bytes.subarray(at + r.int(2))]));
+      variants.push(Buffer.concat([bytes.subarray(0, at), bytes.subarray(at + 1)]));
+      for (const body of variants) {
+        const reference = expectTheReferenceScan(body, keep);
+        if (reference.body !== body) outcomes[reference.onlyPlainNumbers ? 'cutPlain' : 'cut']++;
+        // given back whole: read and marked plain, or not marked (not read, or a number that is not plain)
+        else outcomes[reference.onlyPlainNumbers ? 'wholePlain' : 'wholeOther']++;
+      }
+    }
+    // the corpus is not vacuous: each outcome, often
+    // the corpus is not vacuous: each outcome, often
+    expect(outcomes.cut).toBeGreaterThan(500);
+    expect(outcomes.cutPlain).toBeGreaterThan(500);
+    expect(outcomes.wholePlain).toBeGreaterThan(400);
+    expect(outcomes.wholeOther).toBeGreaterThan(2000);
+  });
+
+  it('for bodies that sit anywhere in their ArrayBuffer, and for a big one (7 MB), whole and truncated', () => {
+    const r = seeded(7);
+    const text = Buffer.from(randomAnswerText(r));
+    const pool = Buffer.alloc(text.length + 40, 0x22);
+    for (let offset = 0; offset < 17; offset++) {
+      text.copy(pool, offset);
+      expectTheReferenceScan(pool.subarray(offset, offset + text.length), SERVICE_EVENTS_READ);
+    }
+    // 10 services of 8,000 events each
+    const events = Array.from(
+      { length: 8000 },
+      (_, k) => `{"id":"e-${k}","createdAt":1733100000.5,"message":"(service web) has reached a steady state. \\"${k}\\""}`,
+    );
+    const big = Buffer.from(
+      `{"services":[${Array.from({ length: 10 }, (_, s) => `{"serviceName":"s${s}","events":[${events.join(',')}]}`).join(',')}],"failures":[]}`,
+    );
+    expect(big.length).toBeGreaterThan(7 * 1024 * 1024);
+    expectTheReferenceScan(big, SERVICE_EVENTS_READ);
+    // and a truncated one of that size
+    expectTheReferenceScan(big.subarray(0, big.length - 3), SERVICE_EVENTS_READ);
   });
 });
 

@@ -256,6 +256,39 @@ describe('class 4: "" and null for optional fields are unset', () => {
       tags: { t: '' },
     });
   });
+
+  it('an empty value under a dotted key of a free-form map is data, in the loader and in the diff', () => {
+    // Docker label keys are reverse-DNS by convention (com.example.x); an empty label is a label
+    expect(dropUnsetValues({ dockerLabels: { 'com.example.x': '', 'a.value.b': '' }, options: { 'x.y': '' }, 'not.free': { 'k.j': '' } })).toEqual({
+      dockerLabels: { 'com.example.x': '', 'a.value.b': '' },
+      options: { 'x.y': '' },
+      // not a free-form map: its "" is unset, as ever
+      'not.free': {},
+    });
+    const r = parseText(
+      'labels.yaml',
+      `apiVersion: ecs-reconciler/v1
+kind: TaskDefinition
+metadata: { name: labelled }
+spec:
+  containerDefinitions:
+    - name: app
+      image: nginx
+      memory: 512
+      dockerLabels: { "com.example.x": "", "com.example.y": "set" }
+      logConfiguration: { logDriver: awsfirelens, options: { "Match.tag": "" } }
+`,
+    );
+    expect(r.problems.map(formatProblem)).toEqual([]);
+    const spec = r.resources[0]!.spec as { containerDefinitions: Array<Record<string, unknown>> };
+    expect(spec.containerDefinitions[0]!.dockerLabels).toEqual({ 'com.example.x': '', 'com.example.y': 'set' });
+    const normalized = normalizeTaskDefinition(spec) as { containerDefinitions: Array<Record<string, unknown>> };
+    expect(normalized.containerDefinitions[0]!.dockerLabels).toEqual({ 'com.example.x': '', 'com.example.y': 'set' });
+    expect((normalized.containerDefinitions[0]!.logConfiguration as { options: unknown }).options).toEqual({ 'Match.tag': '' });
+    // a live revision without the empty label differs from it
+    const withoutLabel = { ...spec, containerDefinitions: [{ ...spec.containerDefinitions[0], dockerLabels: { 'com.example.y': 'set' } }] };
+    expect(normalizeTaskDefinition(withoutLabel)).not.toEqual(normalized);
+  });
 });
 
 describe('class 5: an EXTERNAL deployment controller needs no task definition', () => {

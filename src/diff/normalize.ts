@@ -26,7 +26,7 @@ import { emptyRecord, ownValue } from '../model/own-keys.js';
 //   [MOBY] moby/moby daemon/volumes.go sortMounts (mounts applied in path-depth order).
 
 import { isObject } from '../model/json.js';
-import { keepsEmptyString } from '../model/unset-values.js';
+import { keepsEmptyString, keepsEmptyStringAt } from '../model/unset-values.js';
 
 export type Json = Record<string, unknown>;
 
@@ -269,9 +269,9 @@ function reduceAt(value: object, node: PathRules, rules: CompiledTable, root: Js
     let r: unknown = v;
     if (v === '') {
       // "" is unset too (model/unset-values.ts), unless it is the data itself.
-      if (!(child ? child.keepsEmpty : keepsEmpty(join(node.path, key)))) continue;
+      if (!(child ? child.keepsEmpty : keepsEmptyStringAt(lastKeyOf(node.path), key))) continue;
     } else if (typeof v === 'object') {
-      r = child ? reduceAt(v, child, rules, root, value) : prune(v, tailOf(key));
+      r = child ? reduceAt(v, child, rules, root, value) : prune(v, key);
       if (r === undefined) continue;
     }
     if (child?.isDefault) {
@@ -286,9 +286,9 @@ function reduceAt(value: object, node: PathRules, rules: CompiledTable, root: Js
 }
 
 /** Pass 2 below every rule's path: empties dropped, nothing else (no default, no order).
- * TAIL is the value's path as far as keepsEmptyString reads a parent's: its last segment. */
-function prune(value: object, tail: string): unknown {
-  if (Array.isArray(value)) return pruneItems(value, `${tail}[]`, undefined);
+ * PARENT is the key whose value this is (a list's items: its key and `[]`), all keepsEmptyStringAt reads. */
+function prune(value: object, parent: string): unknown {
+  if (Array.isArray(value)) return pruneItems(value, `${parent}[]`, undefined);
   if (!isObject(value)) return value;
   let out: Json | undefined;
   for (const key of Object.keys(value).sort()) {
@@ -296,9 +296,9 @@ function prune(value: object, tail: string): unknown {
     if (v === null || v === undefined) continue;
     let r: unknown = v;
     if (v === '') {
-      if (!keepsEmpty(join(tail, key))) continue;
+      if (!keepsEmptyStringAt(parent, key)) continue;
     } else if (typeof v === 'object') {
-      r = prune(v, tailOf(key));
+      r = prune(v, key);
       if (r === undefined) continue;
     }
     out ??= emptyRecord();
@@ -327,10 +327,11 @@ function join(path: string, key: string): string {
   return path === '' ? key : `${path}.${key}`;
 }
 
-/** The last dot-separated segment of a path ending in KEY: all keepsEmptyString reads of a parent. */
-function tailOf(key: string): string {
-  const dot = key.lastIndexOf('.');
-  return dot < 0 ? key : key.slice(dot + 1);
+/** A rule path's last key (rule paths' keys hold no dot), or undefined for the spec itself. */
+function lastKeyOf(path: string): string | undefined {
+  if (path === '') return undefined;
+  const dot = path.lastIndexOf('.');
+  return dot < 0 ? path : path.slice(dot + 1);
 }
 
 /** An empty string at PATH (a list item's path ends in `[]`) is kept. */

@@ -17,30 +17,38 @@ import { emptyRecord } from './own-keys.js';
 
 const FREE_FORM_MAPS = new Set(['dockerLabels', 'options', 'driverOpts', 'labels', 'tags', 'hookDetails']);
 
-/** Path segments as written by the walkers: keys joined by dots, list items as `[]`. */
+/**
+ * Whether `""` under KEY is data, in an object that is the value of the key PARENT (a
+ * list's items: its key and `[]`; the spec itself: undefined). By the keys themselves, not
+ * by a dotted path: a free-form map's keys hold dots (`com.example.label`), and a path
+ * split on them named the wrong parent, so `dockerLabels: {"com.example.x": ""}` lost its
+ * label in the loader and in the diff.
+ */
+export function keepsEmptyStringAt(parent: string | undefined, key: string): boolean {
+  if (key === 'value') return true;
+  return parent !== undefined && FREE_FORM_MAPS.has(parent.replace(/\[\]$/, ''));
+}
+
+/** The same for a path of keys without dots (a normalization rule's: keys joined by dots, list items as `[]`). */
 export function keepsEmptyString(path: string): boolean {
   const parts = path.split('.');
-  const last = parts.at(-1) ?? '';
-  if (last === 'value') return true;
-  const parent = parts.at(-2);
-  return parent !== undefined && FREE_FORM_MAPS.has(parent.replace(/\[\]$/, ''));
+  return keepsEmptyStringAt(parts.at(-2), parts.at(-1) ?? '');
 }
 
 function isPlainObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof Date);
 }
 
-/** A copy with every object member that is `null` or an unset `""` left out (list items are kept as they are). */
-export function dropUnsetValues(value: unknown, path = ''): unknown {
-  if (Array.isArray(value)) return value.map((item) => dropUnsetValues(item, `${path}[]`));
+/** A copy with every object member that is `null` or an unset `""` left out (list items are kept as they are); PARENT: the key whose value this is. */
+export function dropUnsetValues(value: unknown, parent?: string): unknown {
+  if (Array.isArray(value)) return value.map((item) => dropUnsetValues(item, `${parent ?? ''}[]`));
   if (!isPlainObject(value)) return value;
   // null prototype: a "__proto__" key (a tag, a label) is kept as a key (src/model/own-keys.ts)
   const out: Record<string, unknown> = emptyRecord();
   for (const [key, child] of Object.entries(value)) {
-    const childPath = path === '' ? key : `${path}.${key}`;
     if (child === null || child === undefined) continue;
-    if (child === '' && !keepsEmptyString(childPath)) continue;
-    out[key] = dropUnsetValues(child, childPath);
+    if (child === '' && !keepsEmptyStringAt(parent, key)) continue;
+    out[key] = dropUnsetValues(child, key);
   }
   return out;
 }

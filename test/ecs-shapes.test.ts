@@ -7,6 +7,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { main } from '../src/cli/main.js';
+import { normalizeWith } from '../src/diff/normalize.js';
 import { normalizeTaskDefinition } from '../src/kinds/task-definition/normalize.js';
 import { TaskCpuSchema, TaskMemorySchema } from '../src/kinds/task-definition/schema.js';
 import { parseManifestText } from '../src/manifests/index.js';
@@ -288,6 +289,14 @@ spec:
     // a live revision without the empty label differs from it
     const withoutLabel = { ...spec, containerDefinitions: [{ ...spec.containerDefinitions[0], dockerLabels: { 'com.example.y': 'set' } }] };
     expect(normalizeTaskDefinition(withoutLabel)).not.toEqual(normalized);
+  });
+
+  it('the items of a list named by a rule, under a free-form name, keep their empty values however deep the list', () => {
+    // a rule names the list (its order) but nothing inside its items: they are judged by the list's own key
+    const table = { numbers: [], canon: {}, defaults: {}, orderFree: { 'outer.labels': ['k'], labels: ['k'] } };
+    const spec = { labels: [{ k: 'a', m: '' }], outer: { labels: [{ k: 'b', m: '' }] }, other: [{ m: '' }] };
+    // `other` is no free-form map: its item's "" is unset, the item empty, the list with it
+    expect(normalizeWith(spec, table)).toEqual({ labels: [{ k: 'a', m: '' }], outer: { labels: [{ k: 'b', m: '' }] } });
   });
 });
 

@@ -239,7 +239,8 @@ function coerceMembers(obj: Json, node: PathRules, rules: CompiledTable): Json {
 function reduceAt(value: object, node: PathRules, rules: CompiledTable, root: Json, parent: Json): unknown {
   if (Array.isArray(value)) {
     const item = node.item;
-    if (item === undefined) return pruneItems(value, `${node.path}[]`, node.order);
+    // the items' members judged by the list's own key (keepsEmptyStringAt), not its whole path
+    if (item === undefined) return pruneItems(value, `${lastKeyOf(node.path) ?? ''}[]`, node.order);
     const isDefault = item.isDefault;
     const ctx: Ctx = { root, parent };
     const items: unknown[] = [];
@@ -308,11 +309,11 @@ function prune(value: object, parent: string): unknown {
 }
 
 /** A list's items below every rule's path (ORDER: the list's own orderFree, if any). */
-function pruneItems(value: readonly unknown[], itemTail: string, order: ((a: unknown, b: unknown) => number) | undefined): unknown {
+function pruneItems(value: readonly unknown[], itemParent: string, order: ((a: unknown, b: unknown) => number) | undefined): unknown {
   const items: unknown[] = [];
   for (const v of value) {
     if (v === null || v === undefined) continue;
-    const r = typeof v === 'object' ? prune(v, itemTail) : v;
+    const r = typeof v === 'object' ? prune(v, itemParent) : v;
     if (r !== undefined) items.push(r);
   }
   if (order) items.sort(order);

@@ -4,7 +4,6 @@
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
-import { MANIFEST_VALUES } from '../src/manifests/fast-yaml.js';
 import { loadManifestTexts } from '../src/manifests/load.js';
 import { parseManifestText } from '../src/manifests/parse.js';
 import { StringPool } from '../src/model/string-pool.js';
@@ -101,7 +100,7 @@ describe('a parsed manifest', () => {
     expect(anchored).toBeLessThan(4);
   });
 
-  it('shares equal values within a load and holds none after it', () => {
+  it('shares equal values within a load, through its context, and keeps no pool of its own', () => {
     const loaded = loadManifestTexts(
       [0, 1].map((i) => ({ file: `f${i}.yaml`, text: manifest(i) })),
       ctx,
@@ -111,6 +110,12 @@ describe('a parsed manifest', () => {
       'arn:aws:iam::123456789012:role/taskExecutionRole',
       'arn:aws:iam::123456789012:role/taskExecutionRole',
     ]);
-    expect(MANIFEST_VALUES.size).toBe(0);
+    // the pool is the load's context's (a load makes its own): the second file's long values are all the first's
+    const values = new StringPool();
+    parseManifestText('f0.yaml', manifest(0), { ...ctx, values });
+    const afterFirst = values.size;
+    parseManifestText('f1.yaml', manifest(0).replaceAll('family-0', 'family-1'), { ...ctx, values });
+    expect(afterFirst).toBeGreaterThan(0);
+    expect(values.size).toBe(afterFirst);
   });
 });

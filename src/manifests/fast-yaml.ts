@@ -18,14 +18,6 @@ import { EVENT_ID, type Event, getScalarValue, parseEvents, SCALAR_STYLE, type S
 import { StringPool } from '../model/string-pool.js';
 import { substitutedScalar } from './variables.js';
 
-/**
- * The values read, kept as strings of their own: a slice of the file's text would keep
- * the whole text alive for as long as the resource lives (the daemon's parse cache keeps
- * it between passes), and an estate repeats its values (roles, subnets, images). The
- * `yaml` package's values go through it too (parse.ts).
- */
-export const MANIFEST_VALUES = new StringPool();
-
 export interface PlainDocument {
   /** the document's top-level map, its `${VAR}` already substituted */
   value: Record<string, unknown>;
@@ -54,7 +46,7 @@ class NotPlain extends Error {}
  * order mark (offsets the yaml package counts otherwise), or no document at all (the yaml
  * package words that). Empty documents are left out.
  */
-export function readPlainDocuments(text: string, substitute: SubstituteString): PlainDocument[] | undefined {
+export function readPlainDocuments(text: string, substitute: SubstituteString, values = new StringPool()): PlainDocument[] | undefined {
   if (text.includes('\ufeff') || /\r(?!\n)/.test(text)) return undefined;
   let events: Event[];
   try {
@@ -63,7 +55,7 @@ export function readPlainDocuments(text: string, substitute: SubstituteString): 
     return undefined;
   }
   try {
-    const documents = new EventReader(text, events, substitute).documents();
+    const documents = new EventReader(text, events, substitute, values).documents();
     return documents.length > 0 ? documents : undefined;
   } catch (err) {
     if (err instanceof NotPlain) return undefined;
@@ -78,6 +70,8 @@ class EventReader {
     private readonly text: string,
     private readonly events: readonly Event[],
     private readonly substitute: SubstituteString,
+    /** the values read, as strings of their own (parse.ts ParseContext.values) */
+    private readonly values: StringPool,
   ) {}
 
   documents(): PlainDocument[] {
@@ -154,11 +148,11 @@ class EventReader {
     const plain = e.style === SCALAR_STYLE.PLAIN;
     const value = plain ? plainScalar(raw) : raw;
     if (typeof value !== 'string') return value;
-    if (!value.includes('${')) return MANIFEST_VALUES.own(value);
+    if (!value.includes('${')) return this.values.own(value);
     const substituted = this.substitute(value);
     if (substituted === undefined) throw new NotPlain();
     const result = substitutedScalar(value, substituted, plain);
-    return typeof result === 'string' ? MANIFEST_VALUES.own(result) : result;
+    return typeof result === 'string' ? this.values.own(result) : result;
   }
 }
 

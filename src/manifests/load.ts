@@ -6,7 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import type { Problem } from '../model/problem.js';
 import type { DesiredResource, InvalidResource } from '../model/resource.js';
-import { MANIFEST_VALUES } from './fast-yaml.js';
+import { StringPool } from '../model/string-pool.js';
 import { describeFsError, FileTexts, type ManifestFile, readManifestFiles, textDigest, type UnchangedManifestFile } from './files.js';
 import { parseFilesInParallel } from './parallel-parse.js';
 import { type ParsedFile, parseManifestText } from './parse.js';
@@ -98,7 +98,8 @@ export function loadManifestTexts(
   readProblems: readonly Problem[] = [],
   preParsed?: readonly ParsedFile[],
 ): LoadResult {
-  const ctx = { vars: opts.vars ?? new Map<string, string>(), defaultRegion: opts.defaultRegion };
+  // one pool of values a load: its files' equal values are one string, and nothing is kept after it
+  const ctx = { vars: opts.vars ?? new Map<string, string>(), defaultRegion: opts.defaultRegion, values: new StringPool() };
   const problems: Problem[] = [...readProblems];
   const notices: Problem[] = [];
   const invalid: InvalidResource[] = readProblems.filter((p) => p.file).map((p) => ({ source: { file: p.file!, line: p.line ?? 1, column: p.column ?? 1 } }));
@@ -118,9 +119,6 @@ export function loadManifestTexts(
     notices.push(...(parsed.notices ?? []));
   });
   opts.cache?.replace(seen);
-  // equal values are shared within one load; between loads the pool holds nothing (the
-  // daemon's next pass parses only the files that changed)
-  MANIFEST_VALUES.clear();
   const refs = checkReferences(all, invalid, opts.defaultRegion);
   problems.push(...refs.problems);
   invalid.push(...refs.rejected);
@@ -141,7 +139,7 @@ export async function loadManifests(dir: string, opts: LoadOptions): Promise<Loa
   if (!cache) {
     const read = await readManifestFiles(dir, maxFileBytes);
     // a first load of a big folder parses on every core; the daemon's later passes hit the cache
-    const preParsed = await parseFilesInParallel(read.files, { vars: opts.vars ?? new Map(), defaultRegion: opts.defaultRegion });
+    const preParsed = await parseFilesInParallel(read.files, { vars: opts.vars ?? new Map(), defaultRegion: opts.defaultRegion, values: new StringPool() });
     return loadManifestTexts(read.files, opts, read.problems, preParsed);
   }
   cache.useContext(contextKey(opts));

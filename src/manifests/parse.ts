@@ -13,11 +13,12 @@ import { closestWord } from '../model/did-you-mean.js';
 import { clusterNameOf, parseClusterArn } from '../model/ecs-arn.js';
 import type { Problem } from '../model/problem.js';
 import { ANNOTATION, type DesiredResource, type InvalidResource, type Kind, resourceId, type SourceLocation } from '../model/resource.js';
+import { StringPool } from '../model/string-pool.js';
 import { dropUnsetValues } from '../model/unset-values.js';
 import { yaml } from '../model/yaml-package.js';
 import { standInProtoKeys } from '../schema/common.js';
 import { API_VERSION } from '../schema/index.js';
-import { MANIFEST_VALUES, MAX_DEPTH, type PlainDocument, readPlainDocuments } from './fast-yaml.js';
+import { MAX_DEPTH, type PlainDocument, readPlainDocuments } from './fast-yaml.js';
 import { checkIgnoreRules } from './ignore-rules.js';
 import { formatPath, type PathSegment, type RenderedIssue, renderIssues } from './issues.js';
 import { blankJsonComments } from './json-comments.js';
@@ -29,6 +30,13 @@ const MAX_ALIAS_COUNT = 100;
 export interface ParseContext {
   vars: Variables;
   defaultRegion: string;
+  /**
+   * The values read, as strings of their own, equal ones shared (model/string-pool.ts): a
+   * value sliced from its file's text would keep the whole text alive as long as the
+   * resource (the daemon's parse cache keeps it between passes). One a load (load.ts), so
+   * equal values of its files are one string; absent, one a file.
+   */
+  values?: StringPool;
 }
 
 export interface ParsedFile {
@@ -166,6 +174,7 @@ function stringAt(obj: unknown, ...path: string[]): string | undefined {
  */
 export function parseManifestText(file: string, text: string, ctx: ParseContext, { plainPath = true }: { plainPath?: boolean } = {}): ParsedFile {
   const out: ParsedFile = { resources: [], invalid: [], problems: [], notices: [] };
+  if (!ctx.values) ctx = { ...ctx, values: new StringPool() };
   const isJson = file.toLowerCase().endsWith('.json');
   if (text.trim() === '') {
     out.problems.push({ stage: 'load', file, line: 1, column: 1, message: 'file is empty: expected at least one manifest' });
@@ -228,10 +237,14 @@ export function parseManifestText(file: string, text: string, ctx: ParseContext,
  * the yaml package (undefined here), which words and places every problem as it always has.
  */
 function parsePlainFile(file: string, text: string, ctx: ParseContext): ParsedFile | undefined {
-  const docs = readPlainDocuments(text, (value) => {
-    const result = substituteVariables(value, ctx.vars);
-    return result.ok ? result.value : undefined;
-  });
+  const docs = readPlainDocuments(
+    text,
+    (value) => {
+      const result = substituteVariables(value, ctx.vars);
+      return result.ok ? result.value : undefined;
+    },
+    ctx.values,
+  );
   if (!docs?.length) return undefined;
   const out: ParsedFile = { resources: [], invalid: [], problems: [], notices: [] };
   const loc: Located = { lineCounter: lineIndex(text), file };
@@ -321,8 +334,8 @@ function parseOneDocument(doc: Document, isJson: boolean, source: string, ctx: P
 
   let raw: unknown;
   try {
-    // its strings sliced from the file's text: made strings of their own (fast-yaml.ts)
-    raw = MANIFEST_VALUES.ownAll(doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }));
+    // its strings sliced from the file's text: made strings of their own (ParseContext.values)
+    raw = (ctx.values ?? new StringPool()).ownAll(doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }));
   } catch (err) {
     const msg = err instanceof Error ? err.message : String(err);
     const unresolved = /Unresolved alias/i.test(msg);

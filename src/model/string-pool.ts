@@ -54,11 +54,6 @@ export class StringPool {
     return walk(value) as T;
   }
 
-  /** Lets go of every string kept (those handed out stay what they are). */
-  clear(): void {
-    this.strings.clear();
-  }
-
   get size(): number {
     return this.strings.size;
   }

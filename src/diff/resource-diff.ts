@@ -92,12 +92,25 @@ export function tagChanges(live: Record<string, string>, desired: Record<string,
 }
 
 const desiredHashes = new WeakMap<object, string>();
-/** The applied-hash of a manifest's spec (ignored paths left out), memoized when nothing is ignored. */
-export function manifestHash(d: DesiredResource, manifest: Json, rules: readonly IgnoreRule[], normalize: (s: Json) => Json): string {
+/**
+ * The applied-hash of a manifest's spec (ignored paths left out), memoized when nothing is
+ * ignored. NORMALIZED, when given, is handed the normalized manifest whenever one is made
+ * with nothing ignored (not when the hash is memoized), so that a caller needing it too
+ * does not normalize the same spec a second time.
+ */
+export function manifestHash(
+  d: DesiredResource,
+  manifest: Json,
+  rules: readonly IgnoreRule[],
+  normalize: (s: Json) => Json,
+  normalized?: (spec: Json) => void,
+): string {
   if (rules.length) return specHash(normalize(withoutIgnored(manifest, rules)));
   let h = desiredHashes.get(d.spec);
   if (h === undefined) {
-    h = specHash(normalize(manifest));
+    const spec = normalize(manifest);
+    normalized?.(spec);
+    h = specHash(spec);
     desiredHashes.set(d.spec, h);
   }
   return h;

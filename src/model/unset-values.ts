@@ -39,16 +39,38 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof Date);
 }
 
-/** A copy with every object member that is `null` or an unset `""` left out (list items are kept as they are); PARENT: the key whose value this is. */
+/**
+ * The value without its object members that are `null` or an unset `""` (list items are
+ * kept as they are); PARENT: the key whose value this is. Copied only where something is
+ * left out: a manifest that writes no unset value (most of them) is given back as it is,
+ * not rebuilt object by object (a cold `plan` loads every manifest; issue 19). A copy is
+ * a null-prototype map (src/model/own-keys.ts), so a "__proto__" key stays a key.
+ */
 export function dropUnsetValues(value: unknown, parent?: string): unknown {
-  if (Array.isArray(value)) return value.map((item) => dropUnsetValues(item, `${parent ?? ''}[]`));
-  if (!isPlainObject(value)) return value;
-  // null prototype: a "__proto__" key (a tag, a label) is kept as a key (src/model/own-keys.ts)
-  const out: Record<string, unknown> = emptyRecord();
-  for (const [key, child] of Object.entries(value)) {
-    if (child === null || child === undefined) continue;
-    if (child === '' && !keepsEmptyStringAt(parent, key)) continue;
-    out[key] = dropUnsetValues(child, key);
+  if (Array.isArray(value)) {
+    const itemParent = `${parent ?? ''}[]`;
+    let out: unknown[] | undefined;
+    for (let i = 0; i < value.length; i++) {
+      const item: unknown = value[i];
+      const kept = dropUnsetValues(item, itemParent);
+      if (out === undefined && kept !== item) out = value.slice(0, i);
+      out?.push(kept);
+    }
+    return out ?? value;
   }
-  return out;
+  if (!isPlainObject(value)) return value;
+  const keys = Object.keys(value);
+  let out: Record<string, unknown> | undefined;
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i]!;
+    const child = value[key];
+    const unset = child === null || child === undefined || (child === '' && !keepsEmptyStringAt(parent, key));
+    const kept = unset ? undefined : dropUnsetValues(child, key);
+    if (out === undefined && (unset || kept !== child)) {
+      out = emptyRecord();
+      for (let j = 0; j < i; j++) out[keys[j]!] = value[keys[j]!];
+    }
+    if (out !== undefined && !unset) out[key] = kept;
+  }
+  return out ?? value;
 }

@@ -35,12 +35,28 @@ export function ownKeysRecord<V extends z.ZodType>(value: V) {
   return z.record(z.string(), value).transform((m) => restoreProtoKeys(m as Record<string, z.output<V>>));
 }
 
-/** Before zod sees a parsed map: an own "__proto__" key is renamed to the stand-in (see ownKeysRecord). */
+/**
+ * Before zod sees a parsed map: an own "__proto__" key is renamed to the stand-in (see
+ * ownKeysRecord). A value that holds none (nearly every manifest) is given back as it is:
+ * a walk that looks costs far less than a copy of every document a cold `plan` loads.
+ */
 export function standInProtoKeys(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(standInProtoKeys);
+  return holdsProtoKey(value) ? withStandIns(value) : value;
+}
+
+function holdsProtoKey(value: unknown): boolean {
+  if (Array.isArray(value)) return value.some(holdsProtoKey);
+  if (value === null || typeof value !== 'object') return false;
+  if (Object.hasOwn(value, '__proto__')) return true;
+  for (const k in value) if (Object.hasOwn(value, k) && holdsProtoKey((value as Record<string, unknown>)[k])) return true;
+  return false;
+}
+
+function withStandIns(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(withStandIns);
   if (value === null || typeof value !== 'object') return value;
   const out: Record<string, unknown> = emptyRecord();
-  for (const [k, v] of Object.entries(value)) out[k === '__proto__' ? PROTO_KEY_STAND_IN : k] = standInProtoKeys(v);
+  for (const [k, v] of Object.entries(value)) out[k === '__proto__' ? PROTO_KEY_STAND_IN : k] = withStandIns(v);
   return out;
 }
 

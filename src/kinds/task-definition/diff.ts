@@ -21,7 +21,8 @@ import {
 } from '../../diff/resource-diff.js';
 import type { ResourceDiff } from '../../diff/types.js';
 import { omit } from '../../model/json.js';
-import type { LiveRevision, LiveTaskDefinitionFamily } from '../../model/live.js';
+import { emptyRecord } from '../../model/own-keys.js';
+import type { Json, LiveRevision, LiveTaskDefinitionFamily } from '../../model/live.js';
 import { type DesiredResource, TAG } from '../../model/resource.js';
 import { normalizedRevision, normalizeTaskDefinition } from './normalize.js';
 import { taskDefinitionSpecOf } from './schema.js';
@@ -56,7 +57,11 @@ export function diffTaskDefinition(
   const { input } = pass;
   const b = base(d, id);
   const manifest = specWithTags(taskDefinitionSpecOf(d));
-  const desiredHash = manifestHash(d, manifest, rules, normalizeTaskDefinition);
+  // the normalized manifest, when the hash was made here: the target read by record is it less its tags (normalized once, not twice)
+  let normalizedManifest: Json | undefined;
+  const desiredHash = manifestHash(d, manifest, rules, normalizeTaskDefinition, (spec) => {
+    normalizedManifest = spec;
+  });
   b.desiredHash = desiredHash;
   const early = missingOrConflict(
     b,
@@ -88,7 +93,10 @@ export function diffTaskDefinition(
     // Known by record: the content is the one whose hash the service recorded. Equal to
     // this manifest's hash (nothing ignored), it holds exactly this manifest, tags included.
     if (rules.length === 0 && current.recordedHash === desiredHash) {
-      const target = normalizeTaskDefinition(omit(manifest, 'tags'));
+      // a null-prototype map at the top as well, as the normalizer makes it
+      const target = normalizedManifest
+        ? (Object.assign(emptyRecord(), omit(normalizedManifest, 'tags')) as Json)
+        : normalizeTaskDefinition(omit(manifest, 'tags'));
       return {
         diff: {
           ...b,

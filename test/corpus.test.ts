@@ -8,8 +8,8 @@ import { userTags } from '../src/diff/resource-diff.js';
 import { normalizeService } from '../src/kinds/service/normalize.js';
 import { normalizeTaskDefinition } from '../src/kinds/task-definition/normalize.js';
 import { omit } from '../src/model/json.js';
-import { emptyRecord } from '../src/model/own-keys.js';
 import type { LiveRevision } from '../src/model/live.js';
+import { emptyRecord } from '../src/model/own-keys.js';
 import type { DesiredResource } from '../src/model/resource.js';
 import {
   type CorpusFile,

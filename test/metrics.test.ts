@@ -91,6 +91,8 @@ describe('/metrics', () => {
       ecs_reconciler_last_successful_pass_timestamp_seconds: 'gauge',
       ecs_reconciler_service_rollout: 'gauge',
       ecs_reconciler_service_tasks: 'gauge',
+      ecs_reconciler_heap_live_bytes: 'gauge',
+      ecs_reconciler_heap_limit_bytes: 'gauge',
     });
   });
 
@@ -412,6 +414,8 @@ describe('/metrics per-resource families, written from the report', () => {
       'ecs_reconciler_last_successful_pass_timestamp_seconds',
       'ecs_reconciler_service_rollout',
       'ecs_reconciler_service_tasks',
+      'ecs_reconciler_heap_live_bytes',
+      'ecs_reconciler_heap_limit_bytes',
     ]);
     // prom-client's process and Node.js families first, as collectDefaultMetrics registered them
     expect(names.findIndex((n) => n.startsWith('ecs_reconciler_'))).toBe(names.filter((n) => !n.startsWith('ecs_reconciler_')).length);

@@ -16,6 +16,7 @@ import { type Redactor, type Report, renderPage, renderPageContent, showModeOf }
 import { Controller } from './controller.js';
 import type { EventTarget } from './ecs-events.js';
 import { EventsQueue } from './events-queue.js';
+import { HeapWatch } from './heap-watch.js';
 import { HistoryStore } from './history-store.js';
 import { startHttpServer } from './http-server.js';
 import { Lease } from './lease.js';
@@ -100,6 +101,8 @@ export class Manager {
   /** a start-up step that keeps failing (the lease table): the process cannot do its work */
   private startupProblem: string | undefined;
   private startupRetry: NodeJS.Timeout | undefined;
+  /** the live heap after full collections, against the cap: said before the heap runs out */
+  private readonly heapWatch = new HeapWatch();
 
   constructor(private readonly opts: ManagerOptions) {
     this.metrics = new DaemonMetrics(opts.gateways.counter);
@@ -310,6 +313,10 @@ export class Manager {
     const log = this.opts.logger;
     this.lastReadOk = result.ok;
     this.metrics.observePass(result.durationSeconds, result.ok);
+    const heap = this.heapWatch.read();
+    this.metrics.observeHeap(heap);
+    const heapWarning = this.heapWatch.warningFor(heap, Date.now());
+    if (heapWarning) log.warn({ passId, liveHeapBytes: heap.liveBytes, heapLimitBytes: heap.limitBytes }, heapWarning);
     const pass = result.pass;
     if (!pass) return;
     const report = annotateHistory(pass.report, this.history);
@@ -341,6 +348,7 @@ export class Manager {
     const finished = await finishing;
     await this.http?.close();
     await this.lease?.stop();
+    this.heapWatch.stop();
     return finished;
   }
 

@@ -20,6 +20,7 @@ import type { CallCounter } from '../aws/index.js';
 import { RESOURCE_STATES } from '../diff/types.js';
 import { packageVersion } from '../model/build-info.js';
 import type { Report, ReportResource } from '../report/index.js';
+import type { HeapReading } from './heap-watch.js';
 
 const PASS_BUCKETS = [0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300];
 
@@ -56,6 +57,8 @@ export class DaemonMetrics {
   private readonly driftDetected: Counter;
   private readonly actions: Counter<'kind' | 'result'>;
   private readonly lastSuccessfulPass: Gauge;
+  private readonly heapLive: Gauge;
+  private readonly heapLimit: Gauge;
   /**
    * The resources of the last report, for the per-resource series: those are written from
    * it when they are scraped (render()), never held. Held as series between scrapes, at
@@ -186,6 +189,23 @@ export class DaemonMetrics {
         return `${at}running"} ${sampleValue(h.runningCount)}${at}pending"} ${sampleValue(h.pendingCount)}${at}desired"} ${sampleValue(h.desiredCount)}${at}deployments"} ${sampleValue(h.deployments)}`;
       },
     });
+    // src/daemon/heap-watch.ts: the live set against the cap, before the heap runs out
+    this.heapLive = new Gauge({
+      name: 'ecs_reconciler_heap_live_bytes',
+      help: 'The highest V8 heap in use right after a full garbage collection, in the last pass that had one: the live set the estate needs.',
+      registers,
+    });
+    this.heapLimit = new Gauge({
+      name: 'ecs_reconciler_heap_limit_bytes',
+      help: "V8's heap size limit (--max-old-space-size and the young generation); a live set past it ends the process.",
+      registers,
+    });
+  }
+
+  /** The pass's highest live heap (after a full collection; none ran: the last one stays) and the heap's cap. */
+  observeHeap(heap: HeapReading): void {
+    if (heap.liveBytes > 0) this.heapLive.set(heap.liveBytes);
+    this.heapLimit.set(heap.limitBytes);
   }
 
   observePass(seconds: number, ok: boolean): void {

@@ -122,6 +122,9 @@ describe('the daemon in apply mode', () => {
     expect(m.get('ecs_reconciler_actions_total{kind="update-service",result="applied"}')).toBeGreaterThanOrEqual(2);
     expect(m.get('ecs_reconciler_aws_calls_total{service="ecs",operation="DescribeServices",outcome="success"}')).toBeGreaterThan(0);
     expect(m.get('ecs_reconciler_last_successful_pass_timestamp_seconds')).toBeGreaterThan(Date.now() / 1000 - 60);
+    // the heap's cap, and the live set against it (0 until a pass has had a full collection)
+    expect(m.get('ecs_reconciler_heap_limit_bytes')).toBeGreaterThan(16 * 2 ** 20);
+    expect(m.get('ecs_reconciler_heap_live_bytes')).toBeLessThan(m.get('ecs_reconciler_heap_limit_bytes')!);
   });
 
   it('exits 0 on SIGTERM', async () => {

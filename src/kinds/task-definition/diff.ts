@@ -21,8 +21,8 @@ import {
 } from '../../diff/resource-diff.js';
 import type { ResourceDiff } from '../../diff/types.js';
 import { omit } from '../../model/json.js';
-import { emptyRecord } from '../../model/own-keys.js';
 import type { Json, LiveRevision, LiveTaskDefinitionFamily } from '../../model/live.js';
+import { emptyRecord } from '../../model/own-keys.js';
 import { type DesiredResource, TAG } from '../../model/resource.js';
 import { normalizedRevision, normalizeTaskDefinition } from './normalize.js';
 import { taskDefinitionSpecOf } from './schema.js';

@@ -116,9 +116,7 @@ function service(
     desiredCount: Number(svc.desiredCount),
     runningCount: 0,
     pendingCount: 0,
-    deployments: primary
-      ? [{ status: 'PRIMARY', taskDefinitionArn: primary.arn, desiredCount: 0, runningCount: 0, pendingCount: 0, failedTasks: 0 }]
-      : [],
+    deployments: primary ? [{ status: 'PRIMARY', taskDefinitionArn: primary.arn, desiredCount: 0, runningCount: 0, pendingCount: 0, failedTasks: 0 }] : [],
     events: [],
     ...(primary ? { primaryRevision: primary } : {}),
   };
@@ -165,15 +163,7 @@ function wideEstate(): LiveEstate {
     service('ops', 'theirs', web, { tags: { 'ecs-reconciler:managed-by': 'team-b' } }),
     service('legacy', 'old', web),
   ];
-  const families = [
-    family(api),
-    family(web),
-    family(checkoutNew),
-    family(sameNew),
-    family(stackTd),
-    family(daemonTd),
-    family(managedNew, managedOld),
-  ];
+  const families = [family(api), family(web), family(checkoutNew), family(sameNew), family(stackTd), family(daemonTd), family(managedNew, managedOld)];
   const estate: LiveEstate = {
     clusters: new Map(clusters.map((c) => [resourceId(c), c])),
     services: new Map(services.map((s) => [resourceId(s), s])),

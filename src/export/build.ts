@@ -178,11 +178,14 @@ export function buildExport(live: LiveEstate, opts: ExportOptions): ExportResult
     if (kind.export?.selectRoots) choose(kind, kind.export.selectRoots(opts, live, ownership) as Array<ExportChoice<LiveOf>>);
   }
 
-  // 2. resolve what the chosen name: a resource not live is not written; one its kind refuses is skipped, with why
+  // 2. resolve what the chosen name: a resource not live is not written; one its kind refuses is skipped, with why;
+  // one chosen itself is written in its own file
+  const chosenIds = new Set(chosen.map((c) => c.id));
   const targets = new Map<string, Target>();
   for (const c of chosen) {
     if (c.links.pin) pinned.push({ service: c.id, ...c.links.pin });
     for (const reference of c.links.references) {
+      if (chosenIds.has(reference.id)) continue;
       let t = targets.get(reference.id);
       if (!t) {
         const kind = kindOf(reference.kind);
@@ -206,7 +209,7 @@ export function buildExport(live: LiveEstate, opts: ExportOptions): ExportResult
     const ifLeftOut = t.referrers[0]!.reference.ifLeftOut;
     skipped.push({ resource: id, reason: ifLeftOut ? `${refusal}; ${ifLeftOut}` : refusal });
   }
-  const written = (id: string) => targets.has(id);
+  const written = (id: string) => targets.has(id) || chosenIds.has(id);
 
   // every document, its strings escaped; then secrets out of the specs that hold containers, in the targets' order
   const documents = new Map<string, { kind: ResourceKind; document: ExportDocument; spec: Json }>();

@@ -188,7 +188,11 @@ interface ExportFilePlace {
  * resource several name: in the kind's shared file, or with the first).
  */
 export interface KindExport<L> {
-  /** What the export reads besides a pass's read, `before` the recorded revisions are described or `after`. */
+  /**
+   * What the export reads besides a pass's read of the exported clusters, `before` the
+   * recorded revisions are described (every capacity provider of the region) or `after`
+   * (the newest revision of each family the services run).
+   */
   read?(gw: AwsGateway, region: string, estate: LiveEstate, when: 'before' | 'after', progress?: (message: string) => void): Promise<void>;
   /** The names of every resource of the kind in the region, for a selection of them all (--all-clusters): the kind selectRoots chooses from. */
   listAll?(gw: AwsGateway): Promise<string[]>;

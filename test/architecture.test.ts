@@ -60,6 +60,21 @@ function kindBranches(rel: string, text: string): string[] {
   return out;
 }
 
+const KIND_FOLDERS = readdirSync(join(SRC, 'kinds'), { withFileTypes: true })
+  .filter((e) => e.isDirectory())
+  .map((e) => e.name);
+const KIND_NAME_LITERAL = new RegExp(`['"\`](?:${KIND_NAMES})['"\`]`);
+
+/** Lines of a file that import a kind's folder or quote a kind's name: a stage that knows a kind by name. */
+function kindCouplings(rel: string, text: string): string[] {
+  const out: string[] = [];
+  text.split('\n').forEach((line, i) => {
+    const folder = /from\s+'[./]*\/kinds\/([^/']+)\//.exec(line)?.[1];
+    if ((folder && KIND_FOLDERS.includes(folder)) || KIND_NAME_LITERAL.test(line)) out.push(`${rel}:${i + 1}: ${line.trim()}`);
+  });
+  return out;
+}
+
 describe('the source layout', () => {
   it('has no import cycle between the top-level folders of src/', () => {
     expect(cycles(folderGraph())).toEqual([]);
@@ -84,5 +99,18 @@ describe('the source layout', () => {
       "x.ts:1: if (d.kind === 'Service') return;",
       "x.ts:2: switch (k) { case 'Cluster': }",
     ]);
+  });
+
+  it("export walks the registry: src/export/ imports no kind's folder and quotes no kind's name (each kind's export step is its own)", () => {
+    expect(files.filter((f) => f.rel.startsWith('export/')).flatMap((f) => kindCouplings(f.rel, f.text))).toEqual([]);
+  });
+
+  it("recognizes an import of a kind's folder and a kind's name (the check itself works)", () => {
+    expect(
+      kindCouplings(
+        'export/x.ts',
+        "import { exportServiceSpec } from '../kinds/service/export.js';\nimport { REGISTRY } from '../kinds/registry.js';\nconst k = { kind: 'Cluster' };",
+      ),
+    ).toEqual(["export/x.ts:1: import { exportServiceSpec } from '../kinds/service/export.js';", "export/x.ts:3: const k = { kind: 'Cluster' };"]);
   });
 });

@@ -5,38 +5,37 @@
  * lists and read-only fields go, order-free lists come out sorted; what remains is what
  * a person would have written, and by construction it normalizes back to the live spec.
  *
- * One folder per cluster: `<cluster>/cluster.yaml`, and `<cluster>/<service>.yaml` with
- * the Service and the TaskDefinition it runs (a family several exported services run is
- * written once, to `task-definitions/<family>.yaml`).
- *
- * A Service names its TaskDefinition manifest by family. The engine compares a service
- * with the family's NEWEST ACTIVE revision: when the PRIMARY deployment runs an older
- * revision of different content, naming the family would deploy the newest, so such a
- * service pins `family:revision` instead (with a comment saying why); the family's
- * manifest is always its newest revision, which therefore registers nothing.
+ * The export walks the registry of kinds and never names one: each kind's `export` step
+ * (src/kinds/<kind>/export.ts, the KindExport of src/kinds/kind.ts) says what it writes
+ * for a live resource and how it joins the others, and this file only walks that data:
+ *  1. choose: the roots the selection names (the clusters), each followed, depth first,
+ *     by the members the kinds find inside it (a cluster's services), each chosen or
+ *     skipped with why;
+ *  2. resolve: what each chosen resource names of other kinds (a cluster its capacity
+ *     providers; a service the family it runs, or a revision it pins instead): a resource
+ *     not live is not written, one its kind refuses (--managed-only, a stack's) is skipped
+ *     with why, and the resource naming it falls back (a service pins its revision);
+ *  3. write: a file per chosen resource, in the order chosen, with what it names beside
+ *     it (before or after, as the reference says); what several name goes to its kind's
+ *     shared file (a family several services run: `task-definitions/<family>.yaml`, after
+ *     the others) or, without one, with the first (a capacity provider two clusters use).
+ * So: one folder per cluster, `<cluster>/cluster.yaml` (its capacity providers, then the
+ * cluster) and `<cluster>/<service>.yaml` (the service, then the family it alone runs).
  */
 
 import { cloudFormationOwner } from '../diff/resource-diff.js';
-import { exportClusterSpec } from '../kinds/cluster/export.js';
+import type { ExportChoice, ExportDocument, ExportLinks, ExportOwnership, ExportReference, ExportSelection, ResourceKind } from '../kinds/kind.js';
 import { findKind, kindOf, REGISTRY } from '../kinds/registry.js';
-import { exportServiceSpec } from '../kinds/service/export.js';
-import { exportTaskDefinitionSpec, revisionBody } from '../kinds/task-definition/export.js';
-import { normalizedRevision } from '../kinds/task-definition/normalize.js';
-import type { Json, LiveCluster, LiveEstate, LiveRevision, LiveService, LiveTaskDefinitionFamily } from '../model/live.js';
-import { emptyRecord, ownValue } from '../model/own-keys.js';
+import { escapeDollarStrings } from '../model/dollar-escape.js';
+import type { Json, LiveEstate } from '../model/live.js';
 import { ANNOTATION, type Kind, resourceId, TAG } from '../model/resource.js';
 import { Redactor } from '../report/redact.js';
 import { API_VERSION } from '../schema/index.js';
 import { orderManifest } from './order.js';
-import { escapeDollar, type Placeholder, replaceSensitiveValues } from './placeholders.js';
+import { type Placeholder, replaceSensitiveValues } from './placeholders.js';
 
-export interface ExportOptions {
-  region: string;
-  /** the clusters to export, by name */
-  clusters: readonly string[];
+export interface ExportOptions extends ExportSelection {
   controllerId: string;
-  /** only services carrying every one of these tags */
-  serviceTags?: Readonly<Record<string, string>>;
   /** only resources this controller already manages (default: unmanaged ones too) */
   managedOnly?: boolean;
   /** export resources a CloudFormation stack (CDK, Copilot) owns too; otherwise they are left out, as --adopt leaves them */
@@ -64,6 +63,7 @@ export interface ExportFile {
   manifests: ExportedManifest[];
 }
 
+/** A resource that names a revision it runs rather than the resource the export writes (a service, its family's revision). */
 interface PinnedService {
   service: string;
   /** `family:revision` the PRIMARY deployment runs */
@@ -87,60 +87,36 @@ export interface ExportResult {
   account?: string;
 }
 
-function label(rev: LiveRevision): string {
-  return `${rev.family}:${rev.revision}`;
+/** A live resource as the walker handles it: its kind's name, region and name (each kind's own type behind it). */
+type LiveOf = { kind: string; region: string; name: string };
+
+/** A resource chosen for the export, with its kind and what it names. */
+interface Chosen {
+  kind: ResourceKind;
+  live: LiveOf;
+  id: string;
+  links: ExportLinks;
+}
+
+/** A resource a chosen one names: its kind, and who names it (in the order chosen) with which reference. */
+interface Target {
+  kind: ResourceKind;
+  live: LiveOf;
+  referrers: Array<{ from: Chosen; reference: ExportReference }>;
 }
 
 function accountOf(arn: string): string | undefined {
   return /^arn:[^:]+:[^:]+:[^:]*:(\d{12}):/.exec(arn)?.[1];
 }
 
-/** Every string of a value with `${` written `$${`, so the loader reads it literally. */
-function escapeStrings(value: unknown): unknown {
-  if (typeof value === 'string') return escapeDollar(value);
-  if (Array.isArray(value)) return value.map(escapeStrings);
-  if (value && typeof value === 'object') {
-    const out: Json = emptyRecord();
-    for (const [k, v] of Object.entries(value)) out[k] = escapeStrings(v);
-    return out;
-  }
-  return value;
-}
-
-function matchesTags(tags: Record<string, string>, wanted: Readonly<Record<string, string>> | undefined): boolean {
-  return Object.entries(wanted ?? {}).every(([k, v]) => ownValue(tags, k) === v);
-}
-
-/** A Cluster manifest's spec (src/kinds/cluster/export.ts), strings escaped. */
-export function clusterSpec(c: LiveCluster): Json {
-  return escapeStrings(exportClusterSpec(c)) as Json;
-}
-
-/** A TaskDefinition manifest's spec (src/kinds/task-definition/export.ts), strings escaped. */
-export function taskDefinitionSpec(rev: LiveRevision): Json {
-  return escapeStrings(exportTaskDefinitionSpec(rev)) as Json;
-}
-
-/** A Service manifest's spec (src/kinds/service/export.ts), strings escaped; `taskDefinition` is the caller's. */
-export function serviceSpec(s: LiveService, taskDefinition: string): Json {
-  return escapeStrings(exportServiceSpec(s, taskDefinition)) as Json;
-}
-
-/** Would a service naming the family run the revision it runs now? (the engine compares content with the newest) */
-function runsNewestContent(primary: LiveRevision, family: LiveTaskDefinitionFamily | undefined): boolean {
-  if (!family) return false;
-  // revisions never change: their normalized forms are memoized (normalizedRevision)
-  return normalizedRevision(revisionBody(primary)).canonical === normalizedRevision(revisionBody(family.latest)).canonical;
-}
-
 /** What the ownership tags remember that a manifest says in annotations (`ecs-reconciler:prune` = "false"). */
-function annotationsFrom(tags: Record<string, string>): Json | undefined {
+function annotationsFrom(tags: Readonly<Record<string, string>>): Json | undefined {
   return tags[TAG.prune] === 'false' ? { [ANNOTATION.prune]: 'false' } : undefined;
 }
 
-function manifest(kind: Kind, metadata: Json, spec: Json, comments: Record<string, string> = {}, liveTags: Record<string, string> = {}): ExportedManifest {
-  const annotations = annotationsFrom(liveTags);
-  if (annotations) metadata = { ...metadata, annotations };
+function manifest(kind: Kind, d: ExportDocument, spec: Json): ExportedManifest {
+  const annotations = annotationsFrom(d.annotationTags);
+  const metadata = annotations ? { ...d.metadata, annotations } : d.metadata;
   const doc = orderManifest(kind, { apiVersion: API_VERSION, kind, metadata, spec });
   const id = resourceId({
     kind,
@@ -148,104 +124,117 @@ function manifest(kind: Kind, metadata: Json, spec: Json, comments: Record<strin
     name: String(metadata.name),
     ...(metadata.cluster ? { cluster: String(metadata.cluster) } : {}),
   });
-  return { kind, id, doc, comments };
+  return { kind, id, doc, comments: d.comments ?? {} };
+}
+
+function ownershipOf(opts: ExportOptions): ExportOwnership {
+  const isOurs = (tags: Readonly<Record<string, string>>) => tags[TAG.managedBy] === opts.controllerId;
+  return {
+    wanted: (tags) => !opts.managedOnly || isOurs(tags),
+    // A stack's resources exported and adopted would be converged by two tools at once.
+    stackReason: (tags) => {
+      const stack = opts.adoptCloudFormation || isOurs(tags) ? undefined : cloudFormationOwner(tags);
+      return stack
+        ? `owned by the CloudFormation stack "${stack}" (aws:cloudformation:* tags): not exported, so not adopted; --adopt-cloudformation exports it`
+        : undefined;
+    },
+    otherOwnerNote: (what, tags) => {
+      const owner = tags[TAG.managedBy];
+      return owner !== undefined && owner !== opts.controllerId ? `${what} is managed by controller "${owner}": --adopt leaves it alone.` : undefined;
+    },
+  };
 }
 
 export function buildExport(live: LiveEstate, opts: ExportOptions): ExportResult {
   const redactor = opts.redactor ?? new Redactor();
-  const region = opts.region;
+  const ownership = ownershipOf(opts);
   const skipped: ExportResult['skipped'] = [];
   const notes: string[] = [];
   const pinned: PinnedService[] = [];
-  const isOurs = (tags: Record<string, string>) => tags[TAG.managedBy] === opts.controllerId;
-  const otherOwner = (tags: Record<string, string>) => {
-    const o = tags[TAG.managedBy];
-    return o !== undefined && o !== opts.controllerId ? o : undefined;
+
+  // 1. choose: the roots the selection names, each followed by what the kinds find inside it (depth first: file order)
+  const chosen: Chosen[] = [];
+  const choose = (kind: ResourceKind, found: ReadonlyArray<ExportChoice<LiveOf>>) => {
+    for (const choice of found) {
+      if ('skipped' in choice) {
+        skipped.push(choice.skipped);
+        continue;
+      }
+      const step = kind.export!;
+      const c: Chosen = {
+        kind,
+        live: choice.live,
+        id: resourceId(choice.live as never),
+        links: step.links?.(choice.live as never, live) ?? { references: [] },
+      };
+      chosen.push(c);
+      for (const member of REGISTRY) {
+        if (member.export?.memberOf === kind.name && member.export.selectMembers)
+          choose(member, member.export.selectMembers(choice.live, opts, live, ownership) as Array<ExportChoice<LiveOf>>);
+      }
+    }
   };
-  const wanted = (tags: Record<string, string>) => !opts.managedOnly || isOurs(tags);
-  // A stack's resources exported and adopted would be converged by two tools at once.
-  const stackOf = (tags: Record<string, string>) => (opts.adoptCloudFormation || isOurs(tags) ? undefined : cloudFormationOwner(tags));
-  const stackReason = (stack: string) =>
-    `owned by the CloudFormation stack "${stack}" (aws:cloudformation:* tags): not exported, so not adopted; --adopt-cloudformation exports it`;
-
-  // The services to export, per cluster, and the families they run.
-  const clusters: LiveCluster[] = [];
-  const servicesOf = new Map<string, LiveService[]>();
-  for (const name of [...opts.clusters].sort()) {
-    const c = live.clusters.get(resourceId({ kind: 'Cluster', region, name }));
-    if (!c) {
-      skipped.push({ resource: `Cluster/${region}/${name}`, reason: 'not found' });
-      continue;
-    }
-    const clusterStack = stackOf(c.tags);
-    if (clusterStack) {
-      skipped.push({ resource: resourceId(c), reason: `${stackReason(clusterStack)}, nor its services` });
-      continue;
-    }
-    clusters.push(c);
-    const list: LiveService[] = [];
-    for (const s of live.services.values()) {
-      if (s.region !== region || s.cluster !== c.name) continue;
-      const id = resourceId(s);
-      if (s.status !== 'ACTIVE') skipped.push({ resource: id, reason: `status ${s.status}` });
-      else if (!matchesTags(s.tags, opts.serviceTags)) continue;
-      else if (!wanted(s.tags)) skipped.push({ resource: id, reason: 'not managed by this controller (--managed-only)' });
-      else if (stackOf(s.tags)) skipped.push({ resource: id, reason: stackReason(stackOf(s.tags)!) });
-      else if (!s.primaryRevision) skipped.push({ resource: id, reason: 'no deployment: the task definition it runs could not be read' });
-      else list.push(s);
-    }
-    list.sort((a, b) => a.name.localeCompare(b.name));
-    servicesOf.set(c.name, list);
+  for (const kind of REGISTRY) {
+    if (kind.export?.selectRoots) choose(kind, kind.export.selectRoots(opts, live, ownership) as Array<ExportChoice<LiveOf>>);
   }
 
-  // Which family each service names, and where each family's manifest goes.
-  const familyOf = (name: string) => live.families.get(resourceId({ kind: 'TaskDefinition', region, name }));
-  const users = new Map<string, string[]>(); // family -> ids of services naming it
-  const refOf = new Map<string, string>(); // service id -> taskDefinition reference
-  for (const list of servicesOf.values()) {
-    for (const s of list) {
-      const primary = s.primaryRevision!;
-      const fam = familyOf(primary.family);
-      const id = resourceId(s);
-      if (runsNewestContent(primary, fam)) {
-        refOf.set(id, primary.family);
-        users.set(primary.family, [...(users.get(primary.family) ?? []), id]);
-      } else {
-        refOf.set(id, label(primary));
-        pinned.push({ service: id, runs: label(primary), ...(fam ? { newest: label(fam.latest) } : {}) });
+  // 2. resolve what the chosen name: a resource not live is not written; one its kind refuses is skipped, with why;
+  // one chosen itself is written in its own file
+  const chosenIds = new Set(chosen.map((c) => c.id));
+  const targets = new Map<string, Target>();
+  for (const c of chosen) {
+    if (c.links.pin) pinned.push({ service: c.id, ...c.links.pin });
+    for (const reference of c.links.references) {
+      if (chosenIds.has(reference.id)) continue;
+      let t = targets.get(reference.id);
+      if (!t) {
+        const kind = kindOf(reference.kind);
+        const found = kind.liveOf(live).get(reference.id) as LiveOf | undefined;
+        if (!found) continue;
+        t = { kind, live: found, referrers: [] };
+        targets.set(reference.id, t);
       }
+      t.referrers.push({ from: c, reference });
     }
   }
+  // registry order, then by id: a family's skipped reason and its placeholders come in the order of the families' names
+  const targetIds = [...targets.keys()].sort(
+    (a, b) => REGISTRY.indexOf(targets.get(a)!.kind) - REGISTRY.indexOf(targets.get(b)!.kind) || (a < b ? -1 : a > b ? 1 : 0),
+  );
+  for (const id of targetIds) {
+    const t = targets.get(id)!;
+    const refusal = t.kind.export?.refusal?.(t.live as never, ownership);
+    if (refusal === undefined) continue;
+    targets.delete(id);
+    const ifLeftOut = t.referrers[0]!.reference.ifLeftOut;
+    skipped.push({ resource: id, reason: ifLeftOut ? `${refusal}; ${ifLeftOut}` : refusal });
+  }
+  const written = (id: string) => targets.has(id) || chosenIds.has(id);
 
-  // Task definition manifests: the family's newest ACTIVE revision; secrets out.
-  const tdSpecs = new Map<string, Json>();
-  for (const family of [...users.keys()].sort()) {
-    const fam = familyOf(family)!;
-    const famStack = stackOf(fam.latest.tags);
-    if (!wanted(fam.latest.tags) || famStack) {
-      // managed-only (or a stack's family): a family not exported, so its services pin the revision
-      for (const id of users.get(family)!) {
-        const s = live.services.get(id)!;
-        refOf.set(id, label(s.primaryRevision!));
-      }
-      users.delete(family);
-      skipped.push({
-        resource: `TaskDefinition/${region}/${family}`,
-        reason: famStack
-          ? `${stackReason(famStack)}; its services pin their revision`
-          : 'not managed by this controller (--managed-only); its services pin their revision',
-      });
-      continue;
-    }
-    tdSpecs.set(family, taskDefinitionSpec(fam.latest));
+  // every document, its strings escaped; then secrets out of the specs that hold containers, in the targets' order
+  const documents = new Map<string, { kind: ResourceKind; document: ExportDocument; spec: Json }>();
+  const documentOf = (kind: ResourceKind, liveOf: LiveOf, id: string, links: ExportLinks) => {
+    const document = kind.export!.document(liveOf as never, { links, written, ownership });
+    documents.set(id, { kind, document, spec: escapeDollarStrings(document.spec) });
+  };
+  for (const c of chosen) documentOf(c.kind, c.live, c.id, c.links);
+  for (const id of targetIds) {
+    const t = targets.get(id);
+    if (t) documentOf(t.kind, t.live, id, { references: [] });
   }
   const { placeholders, values } = replaceSensitiveValues(
-    [...tdSpecs].map(([family, spec]) => ({ family, spec })),
+    [...targetIds, ...chosen.map((c) => c.id)]
+      .map((id) => documents.get(id))
+      .filter((d) => d?.kind.export?.placeholders)
+      .map((d) => ({ family: String(d!.document.metadata.name), spec: d!.spec })),
     redactor,
   );
 
-  const account = clusters.map((c) => accountOf(c.arn)).find((a) => a !== undefined);
-  const where = [account ? `account ${account}` : undefined, `region ${region}`, opts.endpoint ? `endpoint ${opts.endpoint}` : undefined]
+  const account = chosen
+    .filter((c) => c.kind.export?.selectRoots)
+    .map((c) => accountOf(c.kind.arnOf(c.live as never)))
+    .find((a) => a !== undefined);
+  const where = [account ? `account ${account}` : undefined, `region ${opts.region}`, opts.endpoint ? `endpoint ${opts.endpoint}` : undefined]
     .filter(Boolean)
     .join(', ');
   const header = (what: string) => [
@@ -254,69 +243,39 @@ export function buildExport(live: LiveEstate, opts: ExportOptions): ExportResult
     'Values ECS fills in by itself are left out; plan this folder, then "apply --adopt" takes it over.',
   ];
 
-  const tdManifest = (family: string): ExportedManifest => {
-    const fam = familyOf(family)!;
-    const owner = otherOwner(fam.latest.tags);
-    if (owner) notes.push(`TaskDefinition ${family} is managed by controller "${owner}": --adopt leaves it alone.`);
-    return manifest('TaskDefinition', { name: family, region }, tdSpecs.get(family)!, {}, fam.latestManaged?.tags ?? fam.latest.tags);
+  // 3. write: a file per chosen resource, with what it names beside it; what several name, once
+  const placed = new Set<string>();
+  const write = (id: string): { manifest: ExportedManifest; notes: string[] } => {
+    const d = documents.get(id)!;
+    return { manifest: manifest(d.kind.name, d.document, d.spec), notes: d.document.notes ?? [] };
   };
-  const shared = new Set([...users].filter(([, ids]) => ids.length > 1).map(([f]) => f));
-
   const files: ExportFile[] = [];
-  // the resources of other kinds a cluster uses (its capacity providers), each written once, before the cluster
-  const usedWritten = new Set<string>();
-  const usedBy = (c: LiveCluster): ExportedManifest[] =>
-    REGISTRY.flatMap((k) =>
-      (k.exportFor?.([c], live) ?? []).map((m) => manifest(k.name, { name: m.name, region: m.region }, escapeStrings(m.spec) as Json, {}, m.tags)),
-    ).filter((m) => !usedWritten.has(m.id) && usedWritten.add(m.id));
-  for (const c of clusters) {
-    const owner = otherOwner(c.tags);
-    if (owner) notes.push(`Cluster ${c.name} is managed by controller "${owner}": --adopt leaves it alone.`);
-    if (!wanted(c.tags))
-      notes.push(`Cluster ${c.name} is not managed by this controller; exported all the same (--managed-only), as its services' manifests name it.`);
-    files.push({
-      path: `${c.name}/cluster.yaml`,
-      header: header(`cluster ${c.name}`),
-      manifests: [...usedBy(c), manifest('Cluster', { name: c.name, region }, clusterSpec(c), {}, c.tags)],
+  for (const c of chosen) {
+    const beside = c.links.references.filter((r) => {
+      const t = targets.get(r.id);
+      if (!t || placed.has(r.id) || (t.referrers.length > 1 && t.kind.export?.sharedFile)) return false;
+      placed.add(r.id);
+      return true;
     });
-    for (const s of servicesOf.get(c.name) ?? []) {
-      const id = resourceId(s);
-      const ref = refOf.get(id)!;
-      const so = otherOwner(s.tags);
-      if (so) notes.push(`Service ${c.name}/${s.name} is managed by controller "${so}": --adopt leaves it alone.`);
-      const comments: Record<string, string> = {};
-      const pin = pinned.find((p) => p.service === id);
-      if (pin) {
-        comments['spec.taskDefinition'] = pin.newest
-          ? ` Pinned: the service runs ${pin.runs}, but the family's newest ACTIVE revision is ${pin.newest}, with other content.\n Naming the family here would deploy ${pin.newest}; pinned, adopting deploys nothing.`
-          : ` Pinned: the service runs ${pin.runs}, and the family has no ACTIVE revision (it was deregistered) to name instead.`;
-      }
-      const primary = s.primaryRevision!;
-      const docs = [manifest('Service', { name: s.name, cluster: c.name, region }, serviceSpec(s, ref), comments, s.tags)];
-      const own = !pin && ref === primary.family && !shared.has(ref) && tdSpecs.has(ref);
-      if (own) docs.push(tdManifest(ref));
-      const newest = own ? familyOf(ref)!.latest : undefined;
-      const tdWhat = !newest
-        ? ''
-        : newest.revision === primary.revision
-          ? `, and task definition ${ref} (${label(newest)}, the revision its PRIMARY deployment runs)`
-          : `, and task definition ${ref} (${label(newest)}, the family's newest; the PRIMARY deployment runs ${label(primary)}, with the same content)`;
-      const what = `service ${s.name} in cluster ${c.name}${tdWhat}`;
-      files.push({ path: `${c.name}/${s.name}.yaml`, header: header(what), manifests: docs });
-    }
+    const own = write(c.id);
+    const before = beside.filter((r) => r.before).map((r) => write(r.id));
+    const after = beside.filter((r) => !r.before).map((r) => write(r.id));
+    notes.push(...own.notes, ...[...before, ...after].flatMap((w) => w.notes));
+    const place = c.kind.export?.file?.(c.live as never);
+    if (!place) throw new Error(`${c.id}: its kind chooses resources for export but gives no file for them (export.file)`);
+    const phrases = beside.flatMap((r) => (r.headerPhrase ? [`, and ${r.headerPhrase}`] : []));
+    files.push({ path: place.path, header: header(`${place.what}${phrases.join('')}`), manifests: [...before, own, ...after].map((w) => w.manifest) });
   }
-  for (const family of [...shared].sort()) {
-    if (!tdSpecs.has(family)) continue;
-    files.push({
-      path: `task-definitions/${family}.yaml`,
-      header: header(
-        `task definition ${family} (${label(familyOf(family)!.latest)}), run by ${users
-          .get(family)!
-          .map((id) => id.split('/').slice(2).join('/'))
-          .join(', ')}`,
-      ),
-      manifests: [tdManifest(family)],
-    });
+  for (const id of targetIds) {
+    const t = targets.get(id);
+    if (!t || placed.has(id)) continue;
+    const w = write(id);
+    notes.push(...w.notes);
+    const place = t.kind.export!.sharedFile!(
+      t.live as never,
+      t.referrers.map((r) => r.from.id),
+    );
+    files.push({ path: place.path, header: header(place.what), manifests: [w.manifest] });
   }
   // A service (a resource in a cluster) named "cluster" would collide with its cluster's file.
   for (const f of files) {

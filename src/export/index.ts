@@ -1,10 +1,5 @@
-export {
-  buildExport,
-  clusterSpec,
-  type ExportOptions,
-  serviceSpec,
-  taskDefinitionSpec,
-} from './build.js';
+export { clusterSpec, serviceSpec, taskDefinitionSpec } from '../kinds/export-specs.js';
+export { buildExport, type ExportOptions } from './build.js';
 export { orderManifest } from './order.js';
 export { replaceSensitiveValues, variableName } from './placeholders.js';
 export { readForExport } from './read.js';

@@ -1,7 +1,7 @@
 /**
  * Pure: keys in the order a person reads and writes a manifest (apiVersion, kind,
  * metadata, spec; inside spec the fields that say what it is first, tags last: each
- * kind's exportKeyOrder), not
+ * kind's export keyOrder), not
  * the alphabetical order normalization leaves them in. Keys a table does not name
  * follow those it does, alphabetically; `tags` always comes last.
  */
@@ -45,6 +45,6 @@ export function orderManifest(kind: Kind, doc: { metadata: Json; spec: Json } & 
   const top = ordered(doc, TOP, false);
   top.metadata = ordered(doc.metadata, METADATA, false);
   // the kind's own reading order of its spec (src/kinds/<kind>/export.ts)
-  top.spec = orderValue(doc.spec, '', kindOf(kind).exportKeyOrder ?? {});
+  top.spec = orderValue(doc.spec, '', kindOf(kind).export?.keyOrder ?? {});
   return top;
 }

@@ -49,11 +49,6 @@ export function variableName(...parts: string[]): string {
   return /^[A-Za-z_]/.test(name) ? name : `_${name}`;
 }
 
-/** A literal `${` is written `$${` in a manifest (manifests/variables.ts). */
-export function escapeDollar(s: string): string {
-  return s.replaceAll('${', () => '$${');
-}
-
 function unescapeDollar(s: string): string {
   return s.replaceAll('$${', () => '${');
 }
@@ -123,7 +118,7 @@ const PLACEHOLDER_INFIX: Record<Exclude<Found['where'], 'environment'>, string> 
 
 /**
  * Replaces, in place, every sensitive value of the given task definition specs (their
- * strings already escaped with escapeDollar) by a
+ * strings already escaped with escapeDollar, src/model/dollar-escape.ts) by a
  * `${VAR}` placeholder. Names: `<FAMILY>_<NAME>` (an environment variable) or
  * `<FAMILY>_<CONTAINER>_LOG_<OPTION>` (a log option); one family's containers holding
  * the same name with different values get the container in the name too. A prefix

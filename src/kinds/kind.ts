@@ -9,7 +9,7 @@ import type { Gateway as AwsGateway, Gateways as AwsGateways } from '../aws/inde
 import type { IgnoreRule } from '../diff/ignore.js';
 import type { DiffPass } from '../diff/resource-diff.js';
 import type { LiveResource, ResourceDiff } from '../diff/types.js';
-import type { Json, LiveCluster, LiveEstate } from '../model/live.js';
+import type { Json, LiveEstate } from '../model/live.js';
 import type { Problem } from '../model/problem.js';
 import type { DesiredResource, Kind, ResourceRef } from '../model/resource.js';
 import type { AddAction, PlanOptions } from '../plan/prune.js';
@@ -119,6 +119,110 @@ export interface KindAction {
   destructive?: boolean;
 }
 
+/** What an export is asked for: the region, the clusters it names, the services' tags (the CLI's flags). */
+export interface ExportSelection {
+  region: string;
+  /** the clusters to export, by name */
+  clusters: readonly string[];
+  /** only services carrying every one of these tags */
+  serviceTags?: Readonly<Record<string, string>>;
+}
+
+/** Who owns what, as the export's flags judge it (--managed-only, --adopt-cloudformation), for a kind's export step. */
+export interface ExportOwnership {
+  /** false when --managed-only leaves out a resource with these tags (one this controller does not manage) */
+  wanted(tags: Readonly<Record<string, string>>): boolean;
+  /** why a resource with these tags is left out as a CloudFormation stack's (unless --adopt-cloudformation or already ours), or undefined */
+  stackReason(tags: Readonly<Record<string, string>>): string | undefined;
+  /** the note for a resource another controller manages (`what`: `Service prod/web`), or undefined */
+  otherOwnerNote(what: string, tags: Readonly<Record<string, string>>): string | undefined;
+}
+
+/** One resource a kind's selection met: chosen for the export, or left out with why. */
+export type ExportChoice<L> = { live: L } | { skipped: { resource: string; reason: string } };
+
+/** A resource of another kind that a chosen resource names and needs written with it. */
+export interface ExportReference {
+  kind: Kind;
+  id: string;
+  /** written before the resource naming it, in its file (a cluster's capacity providers); after it otherwise */
+  before?: boolean;
+  /** what the file's header adds when it is written in the file of the resource naming it */
+  headerPhrase?: string;
+  /** what the resource naming it does when it is left out, for the skipped reason (`its services pin their revision`) */
+  ifLeftOut?: string;
+}
+
+/** What a chosen resource names of other kinds, and the revision it pins instead of naming its family, with why. */
+export interface ExportLinks {
+  references: ExportReference[];
+  /** `family:revision` it runs, and the family's newest ACTIVE revision when there is one */
+  pin?: { runs: string; newest?: string };
+}
+
+/** One manifest a kind writes for a live resource (strings as they are: the walker escapes `${`). */
+export interface ExportDocument {
+  /** name, cluster, region (the walker adds the annotations the tags remember) */
+  metadata: Json;
+  spec: Json;
+  /** comments above fields, by dotted path from the document root (`spec.taskDefinition`) */
+  comments?: Record<string, string>;
+  /** the tags the annotations say again (`ecs-reconciler:prune`) */
+  annotationTags: Readonly<Record<string, string>>;
+  /** what the person adopting should know about it (another controller's, ...) */
+  notes?: string[];
+}
+
+/** A file of the export: where it goes and what its header says it holds. */
+interface ExportFilePlace {
+  /** relative to the output folder, forward slashes */
+  path: string;
+  what: string;
+}
+
+/**
+ * A kind's export step. The walker (src/export/build.ts) chooses the roots the selection
+ * names and, depth first, the members of each; then resolves what the chosen ones name
+ * (a reference to a resource not live, or refused, is not written, and the one naming it
+ * falls back); then writes one file per chosen resource with what it names beside it (a
+ * resource several name: in the kind's shared file, or with the first).
+ */
+export interface KindExport<L> {
+  /**
+   * What the export reads besides a pass's read of the exported clusters, `before` the
+   * recorded revisions are described (every capacity provider of the region) or `after`
+   * (the newest revision of each family the services run).
+   */
+  read?(gw: AwsGateway, region: string, estate: LiveEstate, when: 'before' | 'after', progress?: (message: string) => void): Promise<void>;
+  /** The names of every resource of the kind in the region, for a selection of them all (--all-clusters): the kind selectRoots chooses from. */
+  listAll?(gw: AwsGateway): Promise<string[]>;
+  /** The resources of the kind the selection names, in file order (the clusters of --cluster). */
+  selectRoots?(selection: ExportSelection, estate: LiveEstate, ownership: ExportOwnership): Array<ExportChoice<L>>;
+  /** The kind whose chosen resources hold this kind's: selectMembers is asked for each (a Service: its Cluster). */
+  readonly memberOf?: Kind;
+  /** The resources of the kind inside a chosen resource of memberOf, in file order. */
+  selectMembers?(
+    parent: { kind: string; region: string; name: string },
+    selection: ExportSelection,
+    estate: LiveEstate,
+    ownership: ExportOwnership,
+  ): Array<ExportChoice<L>>;
+  /** What a chosen resource names of other kinds (a Service: the family it runs, unless it pins a revision). */
+  links?(live: L, estate: LiveEstate): ExportLinks;
+  /** Why a resource another one names is not written (--managed-only, a stack's), or undefined. */
+  refusal?(live: L, ownership: ExportOwnership): string | undefined;
+  /** The manifest; `written` says which of the references in `links` are written too (else the resource falls back). */
+  document(live: L, ctx: { links: ExportLinks; written: (id: string) => boolean; ownership: ExportOwnership }): ExportDocument;
+  /** The file of a chosen resource (a kind with selectRoots or selectMembers gives it). */
+  file?(live: L): ExportFilePlace;
+  /** The file of a resource several chosen ones name (`referrers`: their ids); without it, it goes with the first. */
+  sharedFile?(live: L, referrers: readonly string[]): ExportFilePlace;
+  /** The spec holds container definitions: sensitive values in them become `${VAR}` placeholders (src/export/placeholders.ts). */
+  readonly placeholders?: boolean;
+  /** The spec's keys in reading order, by path (src/kinds/<kind>/export.ts). */
+  readonly keyOrder?: Readonly<Record<string, readonly string[]>>;
+}
+
 export interface ResourceKind<L extends { kind: string; region: string; name: string } = LiveResource> {
   readonly name: Kind;
   /** the manifest document's schema (apiVersion, kind, metadata, spec) */
@@ -165,16 +269,8 @@ export interface ResourceKind<L extends { kind: string; region: string; name: st
   readSpec?(spec: Record<string, unknown>, name: string | undefined): { spec: Record<string, unknown>; notice: ManifestNotice } | undefined;
   /** A plain .json file is a document of this kind (one kind of the registry says so). */
   readonly plainJson?: PlainJsonFile;
-  /**
-   * export: what the kind's export reads besides a pass's read of the exported clusters,
-   * `before` the recorded revisions are described (every capacity provider of the region)
-   * or `after` (the newest revision of each family the services run).
-   */
-  readForExport?(gw: AwsGateway, region: string, estate: LiveEstate, when: 'before' | 'after', progress?: (message: string) => void): Promise<void>;
-  /** export: the manifests of the kind's resources the exported clusters use, with their file names (src/kinds/<kind>/export.ts) */
-  exportFor?(clusters: readonly LiveCluster[], estate: LiveEstate): Array<{ name: string; region: string; spec: Json; tags: Record<string, string> }>;
-  /** export: the spec's keys in reading order, by path (src/kinds/<kind>/export.ts) */
-  readonly exportKeyOrder?: Readonly<Record<string, readonly string[]>>;
+  /** export: what the kind writes for a live resource, and how it joins the others (src/export/build.ts walks it). */
+  readonly export?: KindExport<L>;
   /** The ARN tags and ownership are kept on (a family's: its newest revision). */
   arnOf(live: L): string;
   /** The tags that say whose it is and how it was applied (a family: its newest managed revision's). */

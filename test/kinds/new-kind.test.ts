@@ -1,6 +1,6 @@
 // A new kind is registered in one place: a small fake kind (a regional "Widget" with a
 // size) sits beside the real ones in a registry of its own, and the unchanged stages
-// load, diff and plan it from plain data. No stage names it; they only ask the registry.
+// load, diff, plan and export it from plain data. No stage names it; they only ask the registry.
 import { describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
 import { diffFields } from '../../src/diff/field-diff.js';
@@ -18,7 +18,8 @@ interface LiveWidget {
   name: string;
   arn: string;
   tags: Record<string, string>;
-  spec: { size: number };
+  /** base: another widget it is built on (export writes it with the first widget naming it) */
+  spec: { size: number; base?: string };
 }
 
 /** The widgets "in AWS", by region: what the kind's own live read finds. */
@@ -30,7 +31,7 @@ const widgetKind = {
     apiVersion: z.literal('ecs-reconciler/v1'),
     kind: z.literal('Widget'),
     metadata: z.strictObject({ name: z.string(), region: z.string().optional() }),
-    spec: z.strictObject({ size: z.number().int().positive() }),
+    spec: z.strictObject({ size: z.number().int().positive(), base: z.string().optional() }),
   }),
   specSchema: z.strictObject({ size: z.number() }),
   inCluster: false,
@@ -69,6 +70,38 @@ const widgetKind = {
     ['delete-widget' as ActionKind]: { order: 2, run: async () => 'gone', stage: 'prune', destructive: true },
   },
   release: async (live: LiveWidget) => `${live.arn} released`,
+  // export: a cluster's widgets (tagged with its name), a file each, each with the base widget it names
+  export: {
+    memberOf: 'Cluster' as Kind,
+    selectMembers: (parent, _selection, estate) =>
+      [...liveMapOf<LiveWidget>(estate, 'Widget').values()]
+        .filter((w) => w.tags.cluster === parent.name)
+        .map((w) => (w.spec.size > 0 ? { live: w } : { skipped: { resource: `Widget/${w.region}/${w.name}`, reason: 'size 0: nothing to build' } })),
+    links: (w) => ({
+      references: w.spec.base
+        ? [
+            {
+              kind: 'Widget' as Kind,
+              id: `Widget/${w.region}/${w.spec.base}`,
+              headerPhrase: `its base ${w.spec.base}`,
+              ifLeftOut: 'the widgets on it stand alone',
+            },
+          ]
+        : [],
+    }),
+    refusal: (w) => (w.tags.locked === 'true' ? 'locked' : undefined),
+    document: (w, { links, written, ownership }) => {
+      const note = ownership.otherOwnerNote(`Widget ${w.name}`, w.tags);
+      return {
+        metadata: { name: w.name, region: w.region },
+        spec: { ...(links.references.some((r) => written(r.id)) ? { base: w.spec.base } : {}), size: w.spec.size },
+        annotationTags: w.tags,
+        ...(note ? { notes: [note] } : {}),
+      };
+    },
+    file: (w) => ({ path: `${w.tags.cluster}/widget-${w.name}.yaml`, what: `widget ${w.name}` }),
+    keyOrder: { '': ['size', 'base'] },
+  },
 } satisfies ResourceKind<LiveWidget> as unknown as ResourceKind;
 
 // The one place a kind is registered: the registry's list (here the real list plus the fake).
@@ -84,6 +117,7 @@ const { readLiveEstate } = await import('../../src/live/index.js');
 const { ACTION_KINDS, stageOf, isDeletionOrReplacement } = await import('../../src/kinds/registry.js');
 const { ReportSchema } = await import('../../src/report/model.js');
 const { InMemoryGateways } = await import('../support/in-memory-gateway.js');
+const { buildExport, renderFile } = await import('../../src/export/index.js');
 
 const MANIFESTS = `apiVersion: ecs-reconciler/v1
 kind: Cluster
@@ -161,5 +195,85 @@ describe('a kind added in one place', () => {
     });
     expect(loaded.problems[0]?.message).toContain('expected CapacityProvider, Cluster, TaskDefinition, Service or Widget');
     expect(loaded.problems[0]?.hint).toBe('did you mean "Widget"?');
+  });
+
+  it('is exported by the unchanged export walk: chosen inside a cluster, with what it names beside it, refused or shared as its step says', () => {
+    const widget = (name: string, spec: LiveWidget['spec'], tags: Record<string, string> = { cluster: 'prod' }): LiveWidget => ({
+      kind: 'Widget',
+      region: 'eu-west-1',
+      name,
+      arn: `arn:widget/${name}`,
+      tags,
+      spec,
+    });
+    const estate: LiveEstate = { clusters: new Map(), services: new Map(), families: new Map(), byKind: new Map(), unreadable: new Map() };
+    estate.clusters.set('Cluster/eu-west-1/prod', {
+      kind: 'Cluster',
+      region: 'eu-west-1',
+      name: 'prod',
+      arn: 'arn:aws:ecs:eu-west-1:123456789012:cluster/prod',
+      tags: {},
+      spec: {},
+      runningTasksCount: 0,
+      pendingTasksCount: 0,
+      activeServicesCount: 0,
+      capacityProviders: [],
+    });
+    const widgets = liveMapOf<LiveWidget>(estate, 'Widget');
+    for (const w of [
+      widget('a', { size: 1, base: 'core' }),
+      widget('b', { size: 2, base: 'core' }),
+      widget('c', { size: 3, base: 'vault' }),
+      widget('d', { size: 4, base: 'a' }),
+      widget('zero', { size: 0 }),
+      // not in a cluster: written only because widgets name them
+      widget('core', { size: 9 }, { [TAG.managedBy]: 'team-b' }),
+      widget('vault', { size: 9 }, { locked: 'true' }),
+    ])
+      widgets.set(`Widget/eu-west-1/${w.name}`, w);
+
+    const r = buildExport(estate, { region: 'eu-west-1', clusters: ['prod'], controllerId: 'default', exportedAt: '2025-06-01T12:00:00.000Z' });
+    expect(r.files.map((f) => [f.path, f.manifests.map((m) => m.id)])).toEqual([
+      ['prod/cluster.yaml', ['Cluster/eu-west-1/prod']],
+      // core is named by a and b, and its kind has no shared file: it goes with the first
+      ['prod/widget-a.yaml', ['Widget/eu-west-1/a', 'Widget/eu-west-1/core']],
+      ['prod/widget-b.yaml', ['Widget/eu-west-1/b']],
+      ['prod/widget-c.yaml', ['Widget/eu-west-1/c']],
+      // a has a file of its own: d names it, and nothing is written twice
+      ['prod/widget-d.yaml', ['Widget/eu-west-1/d']],
+    ]);
+    expect(r.skipped).toEqual([
+      { resource: 'Widget/eu-west-1/zero', reason: 'size 0: nothing to build' },
+      { resource: 'Widget/eu-west-1/vault', reason: 'locked; the widgets on it stand alone' },
+    ]);
+    expect(r.notes).toEqual(['Widget core is managed by controller "team-b": --adopt leaves it alone.']);
+    expect(r.problems).toEqual([]);
+    expect(renderFile(r.files[1]!)).toBe(
+      [
+        '# Exported by "ecs-reconciler export" at 2025-06-01T12:00:00.000Z',
+        '# from account 123456789012, region eu-west-1: widget a, and its base core.',
+        '# Values ECS fills in by itself are left out; plan this folder, then "apply --adopt" takes it over.',
+        'apiVersion: ecs-reconciler/v1',
+        'kind: Widget',
+        'metadata:',
+        '  name: a',
+        '  region: eu-west-1',
+        'spec:',
+        '  size: 1',
+        '  base: core',
+        '---',
+        'apiVersion: ecs-reconciler/v1',
+        'kind: Widget',
+        'metadata:',
+        '  name: core',
+        '  region: eu-west-1',
+        'spec:',
+        '  size: 9',
+        '',
+      ].join('\n'),
+    );
+    // c's base is left out (locked): c falls back to standing alone; d names a, which is written
+    expect((r.files[3]!.manifests[0]!.doc.spec as { base?: string }).base).toBeUndefined();
+    expect((r.files[4]!.manifests[0]!.doc.spec as { base?: string }).base).toBe('a');
   });
 });

@@ -17,7 +17,7 @@ import {
   releaseCapacityProvider,
 } from './actions.js';
 import { diffCapacityProvider } from './diff.js';
-import { CAPACITY_PROVIDER_KEY_ORDER, exportCapacityProviders, readCapacityProvidersForExport } from './export.js';
+import { CAPACITY_PROVIDER_EXPORT } from './export.js';
 import { readCapacityProviders } from './read.js';
 import { CapacityProviderManifestSchema, CapacityProviderSpecSchema } from './schema.js';
 
@@ -48,7 +48,5 @@ export const capacityProviderKind = {
   keepOnPrune: keepUsedCapacityProviders,
   actions: CAPACITY_PROVIDER_ACTIONS,
   release: releaseCapacityProvider,
-  exportFor: exportCapacityProviders,
-  readForExport: readCapacityProvidersForExport,
-  exportKeyOrder: CAPACITY_PROVIDER_KEY_ORDER,
+  export: CAPACITY_PROVIDER_EXPORT,
 } satisfies ResourceKind<LiveCapacityProvider>;

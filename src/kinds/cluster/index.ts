@@ -5,7 +5,7 @@ import { TAG } from '../../model/resource.js';
 import type { ResourceKind } from '../kind.js';
 import { CLUSTER_ACTIONS, keepNonEmptyClusters, planClusterChange, planClusterCreate, planClusterDelete, releaseCluster } from './actions.js';
 import { diffCluster } from './diff.js';
-import { CLUSTER_KEY_ORDER } from './export.js';
+import { CLUSTER_EXPORT } from './export.js';
 import { readClusters, readNamedClusters } from './read.js';
 import { clusterProviderIds, clusterReferenceProblems } from './references.js';
 import { ClusterHealthSchema, clusterHealth } from './report.js';
@@ -44,6 +44,6 @@ export const clusterKind = {
   actions: CLUSTER_ACTIONS,
   release: releaseCluster,
   health: clusterHealth,
-  exportKeyOrder: CLUSTER_KEY_ORDER,
+  export: CLUSTER_EXPORT,
   healthSchema: ClusterHealthSchema,
 } satisfies ResourceKind<LiveCluster>;

@@ -5,7 +5,7 @@ import { resourceId, TAG } from '../../model/resource.js';
 import type { ResourceKind } from '../kind.js';
 import { planServiceChange, planServiceCreate, planServiceDelete, releaseService, SERVICE_ACTIONS } from './actions.js';
 import { diffService } from './diff.js';
-import { SERVICE_KEY_ORDER } from './export.js';
+import { SERVICE_EXPORT } from './export.js';
 import { readServiceSpec } from './parse.js';
 import { readNamedServices, readServices } from './read.js';
 import { isTaskDefinitionManifestReference, SERVICE_REFERENCE_FIELDS, serviceReferenceProblems } from './references.js';
@@ -56,7 +56,7 @@ export const serviceKind = {
   actions: SERVICE_ACTIONS,
   release: releaseService,
   health: serviceHealth,
-  exportKeyOrder: SERVICE_KEY_ORDER,
+  export: SERVICE_EXPORT,
   healthSchema: ServiceHealthSchema,
   scaling: serviceScaling,
   awaitSteady: (gw, touched, opts) =>

@@ -1,11 +1,16 @@
-/** export: what a TaskDefinition manifest written from live looks like. */
+/**
+ * export: a family is written as its newest ACTIVE revision (the one the engine compares a
+ * service naming the family with), beside the one service that runs it, or in
+ * `task-definitions/<family>.yaml` when several do (the services name it: ../service/export.ts).
+ */
 
 import type { Gateway as AwsGateway } from '../../aws/index.js';
 import { userTags } from '../../diff/resource-diff.js';
-import type { Json, LiveEstate, LiveRevision } from '../../model/live.js';
+import type { Json, LiveEstate, LiveRevision, LiveTaskDefinitionFamily } from '../../model/live.js';
 import { sortedOrNone } from '../../model/own-keys.js';
 import { resourceId } from '../../model/resource.js';
-import { revisionOf } from '../../model/revision-arn.js';
+import { revisionLabel, revisionOf } from '../../model/revision-arn.js';
+import type { KindExport } from '../kind.js';
 import { normalizeTaskDefinition } from './normalize.js';
 import { familyArns, readRevision } from './read.js';
 
@@ -20,7 +25,7 @@ export function revisionBody(rev: LiveRevision): Json {
  * one a service naming the family is compared with), read whole even when no manifest
  * names them and this controller does not manage them.
  */
-export async function readFamiliesForExport(
+async function readFamiliesForExport(
   gw: AwsGateway,
   region: string,
   live: LiveEstate,
@@ -52,7 +57,7 @@ export function exportTaskDefinitionSpec(rev: LiveRevision): Json {
 const C = 'containerDefinitions[]';
 
 /** export: the spec's keys in reading order, by path (`''` the spec itself, `[]` a list's items); other keys follow alphabetically, tags last. */
-export const TASK_DEFINITION_KEY_ORDER: Readonly<Record<string, readonly string[]>> = {
+const TASK_DEFINITION_KEY_ORDER: Readonly<Record<string, readonly string[]>> = {
   '': ['networkMode', 'requiresCompatibilities', 'cpu', 'memory', 'runtimePlatform', 'executionRoleArn', 'taskRoleArn', 'containerDefinitions', 'volumes'],
   [C]: [
     'name',
@@ -84,4 +89,27 @@ export const TASK_DEFINITION_KEY_ORDER: Readonly<Record<string, readonly string[
   [`${C}.mountPoints[]`]: ['sourceVolume', 'containerPath', 'readOnly'],
   [`${C}.dependsOn[]`]: ['containerName', 'condition'],
   'volumes[]': ['name'],
+};
+
+export const TASK_DEFINITION_EXPORT: KindExport<LiveTaskDefinitionFamily> = {
+  read: readFamiliesForExport,
+  // --managed-only, or a stack's: not written, and the services naming it pin their revision instead
+  refusal: (fam, ownership) =>
+    ownership.stackReason(fam.latest.tags) ?? (ownership.wanted(fam.latest.tags) ? undefined : 'not managed by this controller (--managed-only)'),
+  document: (fam, { ownership }) => {
+    const other = ownership.otherOwnerNote(`TaskDefinition ${fam.name}`, fam.latest.tags);
+    return {
+      metadata: { name: fam.name, region: fam.region },
+      spec: exportTaskDefinitionSpec(fam.latest),
+      // what this controller remembers is on the newest revision it registered
+      annotationTags: fam.latestManaged?.tags ?? fam.latest.tags,
+      ...(other ? { notes: [other] } : {}),
+    };
+  },
+  sharedFile: (fam, referrers) => ({
+    path: `task-definitions/${fam.name}.yaml`,
+    what: `task definition ${fam.name} (${revisionLabel(fam.latest.arn)}), run by ${referrers.map((id) => id.split('/').slice(2).join('/')).join(', ')}`,
+  }),
+  placeholders: true,
+  keyOrder: TASK_DEFINITION_KEY_ORDER,
 };

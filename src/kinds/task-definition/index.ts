@@ -11,7 +11,7 @@ import {
   TASK_DEFINITION_ACTIONS,
 } from './actions.js';
 import { diffTaskDefinition } from './diff.js';
-import { readFamiliesForExport, TASK_DEFINITION_KEY_ORDER } from './export.js';
+import { TASK_DEFINITION_EXPORT } from './export.js';
 import { readTaskDefinitionSpec, TASK_DEFINITION_JSON_FILE } from './parse.js';
 import { describeRecordedRevisions, readFamilies, readNamedFamilies } from './read.js';
 import { TaskDefinitionManifestSchema, TaskDefinitionSpecSchema } from './schema.js';
@@ -56,6 +56,5 @@ export const taskDefinitionKind = {
   planInSyncPrune: planRevisionPrune,
   actions: TASK_DEFINITION_ACTIONS,
   release: releaseTaskDefinition,
-  readForExport: readFamiliesForExport,
-  exportKeyOrder: TASK_DEFINITION_KEY_ORDER,
+  export: TASK_DEFINITION_EXPORT,
 } satisfies ResourceKind<LiveTaskDefinitionFamily>;

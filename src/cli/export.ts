@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { buildExport, ENV_EXAMPLE, exportTexts, OutputNotEmptyError, readForExport, verifyExport, writeExport } from '../export/index.js';
+import { countByKind } from '../kinds/registry.js';
 import { clusterNameOf } from '../model/ecs-arn.js';
 import { COMMON_HELP, parseCommandArgs, UsageError } from './flags.js';
 import type { CommandIO } from './io.js';
@@ -130,10 +131,8 @@ export async function exportCommand(argv: string[], io: CommandIO): Promise<numb
       throw err;
     }
 
-    const counts = { CapacityProvider: 0, Cluster: 0, TaskDefinition: 0, Service: 0 };
-    for (const f of result.files) for (const m of f.manifests) counts[m.kind]++;
     const lines = [
-      `Exported ${counts.Cluster} cluster(s), ${counts.Service} service(s), ${counts.TaskDefinition} task definition(s)${counts.CapacityProvider ? `, ${counts.CapacityProvider} capacity provider(s)` : ''} from ${region} to ${values.out}:`,
+      `Exported ${countByKind(result.files.flatMap((f) => f.manifests.map((m) => m.kind)))} from ${region} to ${values.out}:`,
       ...written.map((f) => `  ${f}`),
     ];
     if (result.pinned.length) {

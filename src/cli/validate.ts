@@ -1,3 +1,4 @@
+import { countByKind } from '../kinds/registry.js';
 import { formatProblem } from '../model/problem.js';
 import { resourceId } from '../model/resource.js';
 import { COMMON_HELP, oneOf, parseCommandArgs, resolveRegion } from './flags.js';
@@ -73,9 +74,7 @@ export async function validateCommand(argv: string[], io: CommandIO): Promise<nu
   } else {
     for (const p of result.problems) io.stdout(`${formatProblem(p)}\n`);
     for (const n of result.notices) io.stdout(`notice: ${formatProblem(n)}\n`);
-    const counts = { CapacityProvider: 0, Cluster: 0, TaskDefinition: 0, Service: 0 };
-    for (const r of result.resources) counts[r.kind]++;
-    const summary = `${result.fileCount} file(s): ${counts.Cluster} cluster(s), ${counts.TaskDefinition} task definition(s), ${counts.Service} service(s)${counts.CapacityProvider ? `, ${counts.CapacityProvider} capacity provider(s)` : ''} valid`;
+    const summary = `${result.fileCount} file(s): ${countByKind(result.resources.map((r) => r.kind))} valid`;
     io.stdout(valid ? `${summary}.\n` : `${summary}; ${result.problems.length} problem(s), ${result.invalid.length} document(s) did not load.\n`);
   }
   return valid ? 0 : 1;

@@ -225,6 +225,8 @@ export interface KindExport<L> {
 
 export interface ResourceKind<L extends { kind: string; region: string; name: string } = LiveResource> {
   readonly name: Kind;
+  /** what one resource of the kind is called in a count (`3 task definition(s)`) */
+  readonly noun: string;
   /** the manifest document's schema (apiVersion, kind, metadata, spec) */
   readonly manifestSchema: z.ZodType;
   /** the spec alone: what an ignore rule's path must name */

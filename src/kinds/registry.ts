@@ -20,6 +20,8 @@ interface Registry {
   kindOf(name: Kind): ResourceKind;
   /** Dependency order: 0 for the first kind of the list. */
   rankOf(name: Kind): number;
+  /** How many resources of each kind, in the registry's order, the kinds with none left out (`10 cluster(s), 3 service(s)`). */
+  countByKind(kinds: Iterable<Kind>): string;
   /** every action a plan can hold: the kinds' actions tables, and release-resource */
   readonly ACTION_KINDS: readonly ActionKind[];
   /** prune for a deletion (a kind's table says so), apply for every other action */
@@ -58,6 +60,12 @@ export function createRegistry(kinds: readonly ResourceKind[]): Registry {
       return k.kind;
     },
     rankOf: (name) => byName.get(name)?.rank ?? kinds.length,
+    countByKind: (of) => {
+      const counts = new Map<string, number>();
+      for (const k of of) counts.set(k, (counts.get(k) ?? 0) + 1);
+      const parts = kinds.filter((k) => counts.has(k.name)).map((k) => `${counts.get(k.name)} ${k.noun}(s)`);
+      return parts.length ? parts.join(', ') : '0 resource(s)';
+    },
   };
 }
 
@@ -68,7 +76,7 @@ type RegisteredKind = (typeof KIND_LIST)[number];
 // The variance of a kind's own live type (a Map of it) keeps it from widening on its own.
 const registry = createRegistry(KIND_LIST as unknown as readonly ResourceKind[]);
 
-export const { REGISTRY, findKind, kindOf, rankOf, ACTION_KINDS, stageOf, isDeletionOrReplacement } = registry;
+export const { REGISTRY, findKind, kindOf, rankOf, countByKind, ACTION_KINDS, stageOf, isDeletionOrReplacement } = registry;
 
 /** One manifest document of any registered kind, as parsed (each kind's manifestSchema). */
 export type Manifest = z.infer<RegisteredKind['manifestSchema']>;

@@ -27,6 +27,7 @@ const WIDGETS_IN_AWS = new Map<string, LiveWidget[]>();
 
 const widgetKind = {
   name: 'Widget' as Kind,
+  noun: 'widget',
   manifestSchema: z.strictObject({
     apiVersion: z.literal('ecs-reconciler/v1'),
     kind: z.literal('Widget'),
@@ -114,7 +115,7 @@ const { parseManifestText } = await import('../../src/manifests/parse.js');
 const { diffEstate } = await import('../../src/pipeline/diff.js');
 const { planEstate } = await import('../../src/pipeline/plan.js');
 const { readLiveEstate } = await import('../../src/live/index.js');
-const { ACTION_KINDS, stageOf, isDeletionOrReplacement } = await import('../../src/kinds/registry.js');
+const { ACTION_KINDS, stageOf, isDeletionOrReplacement, countByKind } = await import('../../src/kinds/registry.js');
 const { ReportSchema } = await import('../../src/report/model.js');
 const { InMemoryGateways } = await import('../support/in-memory-gateway.js');
 const { buildExport, renderFile } = await import('../../src/export/index.js');
@@ -186,6 +187,12 @@ describe('a kind added in one place', () => {
     expect(kindEnum.safeParse('Widget').success).toBe(true);
     expect(kindEnum.safeParse('Widgit').success).toBe(false);
     expect(ReportSchema.shape.resources.element.shape.actions.element.shape.kind.safeParse('delete-widget').success).toBe(true);
+  });
+
+  it("is counted by its own noun in validate's and export's summaries, after the real kinds, which are left out when there are none", () => {
+    expect(countByKind(['Widget', 'Service', 'Cluster', 'Widget', 'Service', 'Service'] as Kind[])).toBe('1 cluster(s), 3 service(s), 2 widget(s)');
+    expect(countByKind(['CapacityProvider', 'TaskDefinition'] as Kind[])).toBe('1 capacity provider(s), 1 task definition(s)');
+    expect(countByKind([])).toBe('0 resource(s)');
   });
 
   it('is named in the messages for an unknown kind', () => {

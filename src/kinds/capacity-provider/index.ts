@@ -30,6 +30,7 @@ declare module '../../model/resource.js' {
 
 export const capacityProviderKind = {
   name: 'CapacityProvider',
+  noun: 'capacity provider',
   manifestSchema: CapacityProviderManifestSchema,
   specSchema: CapacityProviderSpecSchema,
   inCluster: false,

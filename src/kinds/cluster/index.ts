@@ -20,6 +20,7 @@ declare module '../../model/resource.js' {
 
 export const clusterKind = {
   name: 'Cluster',
+  noun: 'cluster',
   manifestSchema: ClusterManifestSchema,
   specSchema: ClusterSpecSchema,
   inCluster: false,

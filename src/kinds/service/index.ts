@@ -22,6 +22,7 @@ declare module '../../model/resource.js' {
 
 export const serviceKind = {
   name: 'Service',
+  noun: 'service',
   manifestSchema: ServiceManifestSchema,
   specSchema: ServiceSpecSchema,
   inCluster: true,

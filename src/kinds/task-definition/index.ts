@@ -25,6 +25,7 @@ declare module '../../model/resource.js' {
 
 export const taskDefinitionKind = {
   name: 'TaskDefinition',
+  noun: 'task definition',
   manifestSchema: TaskDefinitionManifestSchema,
   specSchema: TaskDefinitionSpecSchema,
   inCluster: false,

@@ -197,7 +197,7 @@ async function measure(daemon, { endpoint, n, clusters, region, passTimeout, o, 
       ...passTimeout,
     });
     if (last.read !== 'full') throw new Error(`warm pass ${i + 1} was not a full read: ${JSON.stringify(last)}`);
-    const { calls: m2, gcSeconds: gc2 } = await daemon.scrape();
+    const { calls: m2, gcSeconds: gc2, heapLiveMb, heapLimitMb } = await daemon.scrape();
     const calls = subtractCalls(m2, m);
     const gcSeconds = gc2 - gc;
     m = m2;
@@ -211,6 +211,9 @@ async function measure(daemon, { endpoint, n, clusters, region, passTimeout, o, 
       cpuSeconds: round(procCpuSeconds(daemon.pid) - cpu0, 2),
       // of that CPU, V8's garbage collection (its pauses on the main thread)
       gcSeconds: round(gcSeconds, 2),
+      // the pass's live heap (after a full collection) against V8's limit: how near the image's cap the estate runs
+      heapLiveMb,
+      heapLimitMb,
       peakRssMb: round(mem.peakRssMb),
       rssMb: round(mem.rssMb),
       states: last.states,

@@ -151,12 +151,17 @@ export class Daemon {
     return (await this.scrape()).calls;
   }
 
-  /** /metrics: the calls by operation, and the seconds V8 spent collecting garbage so far (nodejs_gc_duration_seconds, every kind) */
+  /**
+   * /metrics: the calls by operation, the seconds V8 spent collecting garbage so far
+   * (nodejs_gc_duration_seconds, every kind), and the last pass's live heap against the
+   * cap (src/daemon/heap-watch.ts), in MB
+   */
   async scrape() {
     const text = await (await fetch(`http://${this.address}/metrics`)).text();
     let gcSeconds = 0;
     for (const m of text.matchAll(/^nodejs_gc_duration_seconds_sum\{[^}]*\} ([\d.e+-]+)$/gm)) gcSeconds += Number(m[1]);
-    return { calls: callsFromMetrics(text), gcSeconds };
+    const gaugeMb = (name) => Math.round(Number(new RegExp(`^${name} ([\\d.e+-]+)$`, 'm').exec(text)?.[1] ?? 0) / 2 ** 20);
+    return { calls: callsFromMetrics(text), gcSeconds, heapLiveMb: gaugeMb('ecs_reconciler_heap_live_bytes'), heapLimitMb: gaugeMb('ecs_reconciler_heap_limit_bytes') };
   }
 
   async stop() {

@@ -161,7 +161,12 @@ export class Daemon {
     let gcSeconds = 0;
     for (const m of text.matchAll(/^nodejs_gc_duration_seconds_sum\{[^}]*\} ([\d.e+-]+)$/gm)) gcSeconds += Number(m[1]);
     const gaugeMb = (name) => Math.round(Number(new RegExp(`^${name} ([\\d.e+-]+)$`, 'm').exec(text)?.[1] ?? 0) / 2 ** 20);
-    return { calls: callsFromMetrics(text), gcSeconds, heapLiveMb: gaugeMb('ecs_reconciler_heap_live_bytes'), heapLimitMb: gaugeMb('ecs_reconciler_heap_limit_bytes') };
+    return {
+      calls: callsFromMetrics(text),
+      gcSeconds,
+      heapLiveMb: gaugeMb('ecs_reconciler_heap_live_bytes'),
+      heapLimitMb: gaugeMb('ecs_reconciler_heap_limit_bytes'),
+    };
   }
 
   async stop() {

@@ -440,7 +440,7 @@ describe('the validate command, in-process', () => {
   it('returns 0 for the example estate', async () => {
     const o = io();
     expect(await main(['validate', 'manifests/'], o)).toBe(0);
-    expect(o.out.join('')).toMatch(/7 file\(s\): 2 cluster\(s\), 4 task definition\(s\), 4 service\(s\), 1 capacity provider\(s\) valid\./);
+    expect(o.out.join('')).toMatch(/7 file\(s\): 1 capacity provider\(s\), 2 cluster\(s\), 4 task definition\(s\), 4 service\(s\) valid\./);
     expect(o.err).toEqual([]);
   });
 

@@ -226,12 +226,29 @@ const byPrefix = new Map([
   ['AmazonSQS', sqs],
 ]);
 
-/** JSON with Dates as epoch seconds, as the JSON protocol sends timestamps */
+/**
+ * JSON with Dates as epoch seconds, as the JSON protocol sends timestamps, and written as
+ * ECS writes them: a Java double's text (Double.toString: `"createdAt":1.619952106055E9`,
+ * a raw DescribeServices answer in boto/boto3#2845), not JavaScript's `1619952106.055`.
+ * The SDK reads the two alike; a reader of the raw bytes (src/aws/trim-service-events.ts
+ * decides from them whether the SDK's JSON reviver may be skipped) must meet ECS's form.
+ */
 function json(value) {
-  return JSON.stringify(value, function (k, v) {
+  const text = JSON.stringify(value, function (k, v) {
     const raw = this[k];
-    return raw instanceof Date ? raw.getTime() / 1000 : v;
+    return raw instanceof Date ? `${TIMESTAMP_MARK}${raw.getTime() / 1000}` : v;
   });
+  return text.includes(TIMESTAMP_MARK) ? text.replace(TIMESTAMPS, (_, seconds) => javaDouble(Number(seconds))) : text;
+}
+
+const TIMESTAMP_MARK = '@fake-aws-server:timestamp@';
+const TIMESTAMPS = new RegExp(`"${TIMESTAMP_MARK}([^"]+)"`, 'g');
+
+/** Java's Double.toString: plain between 10^-3 and 10^7 (always a fraction digit), else "computerized scientific notation" (1.0E10) */
+function javaDouble(d) {
+  if (d === 0 || (Math.abs(d) >= 1e-3 && Math.abs(d) < 1e7)) return Number.isInteger(d) ? `${d}.0` : String(d);
+  const [mantissa, exponent] = d.toExponential().split('e');
+  return `${mantissa.includes('.') ? mantissa : `${mantissa}.0`}E${Number(exponent)}`;
 }
 
 const counts = new Map();

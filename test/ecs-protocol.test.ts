@@ -1,15 +1,16 @@
-// The ECS clients' protocol (src/aws/ecs-protocol.ts) reads a DescribeServices answer with
-// only plain numbers from a plain JSON.parse through the SDK's own schema reader: its output
-// must be the SDK's own, Dates, documents, NumericValues and BigInts included. Each answer is
-// sent through two ECS clients answered by the same raw bytes (a request handler, no
-// network), both with the events trim inside their deserializer as the gateway has it: one
-// with the SDK's own protocol, one with ours.
+// The ECS clients' protocol (src/aws/ecs-protocol.ts) trims a DescribeServices answer's events
+// and reads an answer with only plain numbers from a plain JSON.parse through the SDK's own
+// schema reader: its output must be the SDK's own reading of the trimmed answer, Dates,
+// documents, NumericValues and BigInts included. Each answer is sent through two ECS clients
+// (a request handler, no network): ours, answered by the raw bytes as ECS sends them, and one
+// with the SDK's own protocol, answered by the bytes the events trim makes of them.
 import { readdirSync, readFileSync } from 'node:fs';
 import { DescribeServicesCommand, ECSClient, ListClustersCommand } from '@aws-sdk/client-ecs';
 import { describe, expect, it } from 'vitest';
+import { SERVICE_EVENTS_READ } from '../src/aws/ecs-api.js';
 import { EcsJsonProtocol } from '../src/aws/ecs-protocol.js';
 import { AwsGateway } from '../src/aws/sdk-gateway.js';
-import { hasOnlyPlainNumbers, trimmedBody, trimServiceEventsMiddleware } from '../src/aws/trim-service-events.js';
+import { trimmedAnswer } from '../src/aws/trim-service-events.js';
 import { mulberry32 } from './seeded-random.js';
 
 /** a client answering every call with these bytes, as ECS's HTTP answer would carry them */
@@ -33,20 +34,20 @@ function clientAnswering(text: () => string, protocol?: typeof EcsJsonProtocol):
     maxAttempts: 1,
     ...(protocol ? { protocol } : {}),
   });
-  client.middlewareStack.add(trimServiceEventsMiddleware as never, { step: 'deserialize', priority: 'low', name: 'trim' });
   return client;
 }
 
 const describeServices = () => new DescribeServicesCommand({ cluster: 'prod', services: ['web'], include: ['TAGS'] });
 
-/** what each client makes of the answer: its output, or the error's name and message */
+/** what each client makes of the answer: its output, or the error's name and message; the SDK's reading the trimmed bytes */
 async function bothReadings(text: string) {
+  const trimmed = Buffer.from(trimmedAnswer(Buffer.from(text, 'utf8')).body).toString('utf8');
   const read = (c: ECSClient) =>
     c.send(describeServices()).then(
       (output) => ({ output }),
       (err: Error) => ({ error: `${err.name}: ${err.message}` }),
     );
-  return { sdk: await read(clientAnswering(() => text)), ours: await read(clientAnswering(() => text, EcsJsonProtocol)) };
+  return { sdk: await read(clientAnswering(() => trimmed)), ours: await read(clientAnswering(() => text, EcsJsonProtocol)) };
 }
 
 /** the wire's timestamps: the fixtures that print them as ISO strings, as epoch seconds (what ECS sends) */
@@ -96,7 +97,7 @@ function generatedAnswer(r: ReturnType<typeof seeded>, numbers: () => string): s
 }
 
 describe('EcsJsonProtocol reads DescribeServices as the SDK does', () => {
-  it('gives the SDK’s own output for published answers, as printed and grown to 100 events', async () => {
+  it('gives the SDK’s own output for published answers, as printed and grown to 100 events (read as 10)', async () => {
     const published = publishedAnswers();
     expect(published.length).toBeGreaterThanOrEqual(6);
     for (const [name, text] of published) {
@@ -104,11 +105,17 @@ describe('EcsJsonProtocol reads DescribeServices as the SDK does', () => {
       for (const s of grown.services)
         s.events = Array.from({ length: 100 }, (_, k) => ({ ...(s.events?.[0] ?? { createdAt: 1466801812.435, message: 'steady' }), id: `e-${k}` }));
       for (const answer of [text, JSON.stringify(grown)]) {
-        expect(hasOnlyPlainNumbers(trimmedBody(Buffer.from(answer))), name).toBe(true);
+        expect(trimmedAnswer(Buffer.from(answer)).onlyPlainNumbers, name).toBe(true);
         const { sdk, ours } = await bothReadings(answer);
         expect('output' in sdk, name).toBe(true);
         expect(ours, name).toStrictEqual(sdk);
       }
+      const { ours } = await bothReadings(JSON.stringify(grown));
+      const services = (ours as { output: { services: Array<{ events: unknown[] }> } }).output.services;
+      expect(
+        services.map((s) => s.events.length),
+        name,
+      ).toStrictEqual(services.map(() => SERVICE_EVENTS_READ));
     }
   });
 
@@ -118,7 +125,7 @@ describe('EcsJsonProtocol reads DescribeServices as the SDK does', () => {
     for (let k = 0; k < 300; k++) {
       const mix = r.pick([0, 0.02, 0.3]);
       const text = generatedAnswer(r, () => (r.next() < mix ? r.pick(NOT_PLAIN) : r.pick(PLAIN)));
-      taken[hasOnlyPlainNumbers(trimmedBody(Buffer.from(text))) ? 'plain' : 'sdk']++;
+      taken[trimmedAnswer(Buffer.from(text)).onlyPlainNumbers ? 'plain' : 'sdk']++;
       const { sdk, ours } = await bothReadings(text);
       expect(ours, text).toStrictEqual(sdk);
     }

@@ -11,59 +11,34 @@
  * each service's `events` array loses the elements after the first SERVICE_EVENTS_READ
  * by slicing bytes out. Decoding the whole body to a string, JSON.parse of it and
  * JSON.stringify of the cut answer cost about 1.2 s of a 10,000-service warm pass's CPU
- * in the daemon's profile; the scan (trimmedBody) about 0.15 s in the profile of
+ * in the daemon's profile; the scan (trimmedAnswer) about 0.15 s in the profile of
  * bench/sdk-floor.mjs, and it leaves none of the million objects a pass the parse made to
  * the garbage collector. Anything the scanner does not read as that answer's JSON goes to
  * the SDK as it came, which words the error.
  *
  * The scan also notes whether every number the cut answer keeps is plain (its text is what
  * String() gives back for it, inside the safe integer range): for such an answer the SDK's
- * JSON reviver changes nothing, and the ECS clients' protocol reads it without one
- * (ecs-protocol.ts).
+ * JSON reviver changes nothing, and the ECS clients' protocol, which calls this on each
+ * DescribeServices answer it is given (ecs-protocol.ts), reads it without one.
  */
 
 import { SERVICE_EVENTS_READ } from './ecs-api.js';
 
-type Next = (args: unknown) => Promise<{ response: unknown; output?: unknown }>;
-
-interface RawResponse {
-  statusCode?: number;
-  body?: unknown;
+/** what the scan of one answer gives: the bytes the SDK is to read, and whether JSON.parse reads them as the SDK's reviver would */
+export interface TrimmedAnswer {
+  /** the answer with each service's events cut, or the very bytes it was given when nothing is cut or they are not read as the answer */
+  body: Uint8Array;
+  /** read as a DescribeServices answer, and every number it keeps is plain (false for bytes not read as the answer) */
+  onlyPlainNumbers: boolean;
 }
 
-/**
- * Middleware for the SDK's deserialize step, placed inside its deserializer: it sees the
- * raw HTTP response first. Only a successful DescribeServices answer is touched; anything
- * that does not read as that answer's JSON goes on as it came (the SDK words the error).
- */
-export function trimServiceEventsMiddleware(next: Next, context: { commandName?: string }): Next {
-  return async (args) => {
-    const result = await next(args);
-    if (context.commandName !== 'DescribeServicesCommand') return result;
-    const response = result.response as RawResponse;
-    if (response.statusCode !== 200 || response.body === undefined) return result;
-    response.body = trimmedBody(await bytesOf(response.body));
-    return result;
-  };
-}
-
-/** Answers (the bodies trimmedBody gave back) whose kept numbers are all plain: JSON.parse reads them as the SDK's reviver would. */
-const plainNumberAnswers = new WeakSet<Uint8Array>();
-
-/** This body came from trimmedBody, read as a DescribeServices answer whose every number is plain. */
-export function hasOnlyPlainNumbers(body: Uint8Array): boolean {
-  return plainNumberAnswers.has(body);
-}
-
-/** The answer's JSON with each service's events cut to the newest SERVICE_EVENTS_READ, or the same bytes when nothing is cut. */
-export function trimmedBody(bytes: Uint8Array, keep = SERVICE_EVENTS_READ): Uint8Array {
+/** The answer's JSON with each service's events cut to the newest `keep`, or the same bytes when nothing is cut; and its numbers' note. */
+export function trimmedAnswer(bytes: Uint8Array, keep = SERVICE_EVENTS_READ): TrimmedAnswer {
   const cuts: number[] = [];
   scan.numbersPlain = true;
   scan.checkingNumbers = true;
-  if (!scanAnswer(bytes, keep, cuts)) return bytes;
-  const out = cuts.length === 0 ? bytes : cutOut(bytes, cuts);
-  if (scan.numbersPlain) plainNumberAnswers.add(out);
-  return out;
+  if (!scanAnswer(bytes, keep, cuts)) return { body: bytes, onlyPlainNumbers: false };
+  return { body: cuts.length === 0 ? bytes : cutOut(bytes, cuts), onlyPlainNumbers: scan.numbersPlain };
 }
 
 function cutOut(bytes: Uint8Array, cuts: readonly number[]): Uint8Array {
@@ -364,13 +339,4 @@ function isKey(b: Uint8Array, key: number, name: Uint8Array): boolean {
   if (b[key + name.length + 1] !== QUOTE) return false;
   for (let k = 0; k < name.length; k++) if (b[key + 1 + k] !== name[k]) return false;
   return true;
-}
-
-/** The whole body: a Node stream (the SDK's NodeHttpHandler), or bytes already collected. */
-async function bytesOf(body: unknown): Promise<Uint8Array> {
-  if (body instanceof Uint8Array) return body;
-  if (typeof body === 'string') return Buffer.from(body, 'utf8');
-  const chunks: Buffer[] = [];
-  for await (const chunk of body as AsyncIterable<Buffer | string>) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk);
-  return Buffer.concat(chunks);
 }

@@ -290,7 +290,11 @@ describe('trimmedAnswer reads the bytes as JSON.parse does', () => {
 /**
  * The scanner against the byte-by-byte scanner it replaced (test/support/trim-service-events-reference.ts):
  * the very bytes out for every body (the same object where that one gave the body back), and
- * the same plain-number mark that lets ecs-protocol.ts parse without the SDK's reviver.
+ * the plain-number mark that lets ecs-protocol.ts parse without the SDK's reviver wherever that
+ * one set it. The mark is set on more answers than that one's since it was made to follow the
+ * SDK's own test (isRepresentable: ECS's timestamps in exponent form, `1.619952106055E9`); what
+ * it is set on is held to the SDK's reading of each number in test/ecs-protocol.test.ts, and
+ * here to a body JSON.parse reads.
  */
 function expectTheReferenceScan(bytes: Uint8Array, keep: number): ReturnType<typeof referenceTrimmedBody> {
   const reference = referenceTrimmedBody(bytes, keep);
@@ -298,7 +302,8 @@ function expectTheReferenceScan(bytes: Uint8Array, keep: number): ReturnType<typ
   const shown = () => Buffer.from(bytes).toString('utf8');
   expect(out.body === bytes, shown()).toBe(reference.body === bytes);
   expect(Buffer.from(out.body).equals(Buffer.from(reference.body)), shown()).toBe(true);
-  expect(out.onlyPlainNumbers, shown()).toBe(reference.onlyPlainNumbers);
+  if (reference.onlyPlainNumbers) expect(out.onlyPlainNumbers, shown()).toBe(true);
+  if (out.onlyPlainNumbers) expect(() => JSON.parse(Buffer.from(out.body).toString('utf8')), shown()).not.toThrow();
   return reference;
 }
 

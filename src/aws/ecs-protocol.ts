@@ -14,8 +14,9 @@
  * value of the answer so that a number too big or too precise for a double keeps its text.
  * That reviver was most of the SDK's read of a 10-service answer (0.6 of 1.0 ms; 1,000 such
  * answers a warm pass at 10,000 services, issue 19). An answer the events trim found to
- * keep only plain numbers (each one's text is String() of its value, inside the safe
- * integer range) is one the reviver gives back unchanged, so it is parsed here without one
+ * keep only plain numbers (each one a number the reviver's own test gives back as JSON.parse
+ * read it: ECS's exponent-form timestamps among them, trim-service-events.ts isPlainNumber)
+ * is one the reviver gives back unchanged, so it is parsed here without one
  * and handed to the SDK's own schema reader (the protocol's deserializer, readObject):
  * Dates, documents and every member as the SDK makes them. Any other answer (the trimmed
  * bytes), an answer that is not a success, and any other operation's go through the SDK's

@@ -16,8 +16,8 @@
  * the garbage collector. Anything the scanner does not read as that answer's JSON goes to
  * the SDK as it came, which words the error.
  *
- * The scan also notes whether every number the cut answer keeps is plain (its text is what
- * String() gives back for it, inside the safe integer range): for such an answer the SDK's
+ * The scan also notes whether every number the cut answer keeps is plain (one the SDK's
+ * reviver gives back as JSON.parse read it: isPlainNumber): for such an answer the SDK's
  * JSON reviver changes nothing, and the ECS clients' protocol, which calls this on each
  * DescribeServices answer it is given (ecs-protocol.ts), reads it without one.
  */

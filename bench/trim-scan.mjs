@@ -1,5 +1,5 @@
 // The DescribeServices events trim's byte scan alone (src/aws/trim-service-events.ts,
-// trimmedBody): its CPU over the answers of a 10,000-service warm pass (1,000 answers of
+// trimmedAnswer): its CPU over the answers of a 10,000-service warm pass (1,000 answers of
 // 10 services, each with the 100 events ECS keeps, about 150 KB of JSON an answer), against
 // the scanner as it was before it was made cheaper (test/support/trim-service-events-reference.ts),
 // in turns (reference, current, reference, current...) because this machine's speed
@@ -12,7 +12,7 @@ import { serviceEvents } from './service-events.mjs';
 
 const { values: args } = parseArgs({ options: { answers: { type: 'string', default: '1000' }, rounds: { type: 'string', default: '6' } } });
 const dist = new URL('../dist-bench/', import.meta.url);
-const { trimmedBody, hasOnlyPlainNumbers } = await import(new URL('src/aws/trim-service-events.js', dist));
+const { trimmedAnswer } = await import(new URL('src/aws/trim-service-events.js', dist));
 const { referenceTrimmedBody } = await import(new URL('test/support/trim-service-events-reference.js', dist));
 const { SERVICE_EVENTS_READ } = await import(new URL('src/aws/ecs-api.js', dist));
 
@@ -40,15 +40,15 @@ const bodies = Array.from({ length: 100 }, (_, a) => {
 
 for (const body of bodies) {
   const reference = referenceTrimmedBody(body, SERVICE_EVENTS_READ);
-  const out = trimmedBody(body);
-  if (!Buffer.from(out).equals(Buffer.from(reference.body)) || hasOnlyPlainNumbers(out) !== reference.onlyPlainNumbers || !reference.onlyPlainNumbers)
+  const out = trimmedAnswer(body);
+  if (!Buffer.from(out.body).equals(Buffer.from(reference.body)) || out.onlyPlainNumbers !== reference.onlyPlainNumbers || !reference.onlyPlainNumbers)
     throw new Error('the scanner does not give the reference its answer');
 }
 
 const answers = Number(args.answers);
 const scans = {
   reference: (b) => referenceTrimmedBody(b, SERVICE_EVENTS_READ).body,
-  current: (b) => trimmedBody(b),
+  current: (b) => trimmedAnswer(b).body,
 };
 function cpuMsOf(scan) {
   const before = cpuUsage();

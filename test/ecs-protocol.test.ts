@@ -1,15 +1,16 @@
-// The ECS clients' protocol (src/aws/ecs-protocol.ts) reads a DescribeServices answer with
-// only plain numbers from a plain JSON.parse through the SDK's own schema reader: its output
-// must be the SDK's own, Dates, documents, NumericValues and BigInts included. Each answer is
-// sent through two ECS clients answered by the same raw bytes (a request handler, no
-// network), both with the events trim inside their deserializer as the gateway has it: one
-// with the SDK's own protocol, one with ours.
+// The ECS clients' protocol (src/aws/ecs-protocol.ts) trims a DescribeServices answer's events
+// and reads an answer with only plain numbers from a plain JSON.parse through the SDK's own
+// schema reader: its output must be the SDK's own reading of the trimmed answer, Dates,
+// documents, NumericValues and BigInts included. Each answer is sent through two ECS clients
+// (a request handler, no network): ours, answered by the raw bytes as ECS sends them, and one
+// with the SDK's own protocol, answered by the bytes the events trim makes of them.
 import { readdirSync, readFileSync } from 'node:fs';
 import { DescribeServicesCommand, ECSClient, ListClustersCommand } from '@aws-sdk/client-ecs';
 import { describe, expect, it } from 'vitest';
+import { SERVICE_EVENTS_READ } from '../src/aws/ecs-api.js';
 import { EcsJsonProtocol } from '../src/aws/ecs-protocol.js';
 import { AwsGateway } from '../src/aws/sdk-gateway.js';
-import { hasOnlyPlainNumbers, trimmedBody, trimServiceEventsMiddleware } from '../src/aws/trim-service-events.js';
+import { trimmedAnswer } from '../src/aws/trim-service-events.js';
 import { mulberry32 } from './seeded-random.js';
 
 /** a client answering every call with these bytes, as ECS's HTTP answer would carry them */
@@ -33,20 +34,20 @@ function clientAnswering(text: () => string, protocol?: typeof EcsJsonProtocol):
     maxAttempts: 1,
     ...(protocol ? { protocol } : {}),
   });
-  client.middlewareStack.add(trimServiceEventsMiddleware as never, { step: 'deserialize', priority: 'low', name: 'trim' });
   return client;
 }
 
 const describeServices = () => new DescribeServicesCommand({ cluster: 'prod', services: ['web'], include: ['TAGS'] });
 
-/** what each client makes of the answer: its output, or the error's name and message */
+/** what each client makes of the answer: its output, or the error's name and message; the SDK's reading the trimmed bytes */
 async function bothReadings(text: string) {
+  const trimmed = Buffer.from(trimmedAnswer(Buffer.from(text, 'utf8')).body).toString('utf8');
   const read = (c: ECSClient) =>
     c.send(describeServices()).then(
       (output) => ({ output }),
       (err: Error) => ({ error: `${err.name}: ${err.message}` }),
     );
-  return { sdk: await read(clientAnswering(() => text)), ours: await read(clientAnswering(() => text, EcsJsonProtocol)) };
+  return { sdk: await read(clientAnswering(() => trimmed)), ours: await read(clientAnswering(() => text, EcsJsonProtocol)) };
 }
 
 /** the wire's timestamps: the fixtures that print them as ISO strings, as epoch seconds (what ECS sends) */
@@ -58,6 +59,21 @@ function onTheWire(v: unknown): unknown {
     );
   return v;
 }
+
+/**
+ * A number as ECS writes it: ECS prints its timestamps as Java prints a double, in exponent
+ * form from 10^7 up (a raw DescribeServices answer in boto/boto3#2845:
+ * `"createdAt":1.619952106055E9`); JSON.stringify writes 1619952106.055.
+ */
+function asJavaDouble(x: number): string {
+  if (Math.abs(x) >= 1e-3 && Math.abs(x) < 1e7) return Number.isInteger(x) ? `${x}.0` : String(x);
+  const [mantissa, exponent] = x.toExponential().split('e') as [string, string];
+  return `${mantissa.includes('.') ? mantissa : `${mantissa}.0`}E${Number(exponent)}`;
+}
+
+/** the same answer with every number from 10^7 up (the timestamps: no count or size of an answer is as big) written as ECS writes it */
+const withEcsNumbers = (text: string) =>
+  text.replace(/(:)(-?\d+(?:\.\d+)?)(?=[,}\]])/g, (whole, colon: string, n: string) => (Math.abs(Number(n)) >= 1e7 ? colon + asJavaDouble(Number(n)) : whole));
 
 function publishedAnswers(): Array<[string, string]> {
   const fixtures = new URL('./fixtures/', import.meta.url);
@@ -78,9 +94,25 @@ function seeded(seed: number) {
   return { next, pick: <T>(xs: readonly T[]) => xs[Math.floor(next() * xs.length)]! };
 }
 
-// number texts as they may come: plain ones, and ones the SDK's reviver turns into a NumericValue or a BigInt
-const PLAIN = ['0', '7', '-3', '1733100000', '1733100000.5', '1466801808.595', '0.25', '1e-7'.replace('1e-7', '0.000001')];
-const NOT_PLAIN = ['1.50', '1e3', '-0', '12345678901234567890', '9007199254740993', '0.0000001', '1733100000.500', '2.5E+2', '100000000000000000000'];
+// number texts as they may come: ones the SDK's reviver gives back as JSON.parse reads them (ECS's
+// exponent-form timestamps among them), and ones it turns into a NumericValue or a BigInt
+const PLAIN = [
+  '0',
+  '7',
+  '-3',
+  '1733100000',
+  '1733100000.5',
+  '1466801808.595',
+  '0.25',
+  '0.000001',
+  '1.619952106055E9',
+  '1.7331E9',
+  '1.50',
+  '1e3',
+  '-0',
+  '2.5E+2',
+];
+const NOT_PLAIN = ['12345678901234567890', '9007199254740993', '100000000000000000000', '123456789012345678.5'];
 
 /** a DescribeServices answer as text, its numbers from `numbers`: a deployment's lifecycle hook with a hookDetails document, events, tags */
 function generatedAnswer(r: ReturnType<typeof seeded>, numbers: () => string): string {
@@ -96,19 +128,28 @@ function generatedAnswer(r: ReturnType<typeof seeded>, numbers: () => string): s
 }
 
 describe('EcsJsonProtocol reads DescribeServices as the SDK does', () => {
-  it('gives the SDK’s own output for published answers, as printed and grown to 100 events', async () => {
+  it('gives the SDK’s own output for published answers, as printed and grown to 100 events (read as 10), with numbers as JSON.stringify and as ECS write them', async () => {
     const published = publishedAnswers();
     expect(published.length).toBeGreaterThanOrEqual(6);
     for (const [name, text] of published) {
       const grown = JSON.parse(text);
       for (const s of grown.services)
         s.events = Array.from({ length: 100 }, (_, k) => ({ ...(s.events?.[0] ?? { createdAt: 1466801812.435, message: 'steady' }), id: `e-${k}` }));
-      for (const answer of [text, JSON.stringify(grown)]) {
-        expect(hasOnlyPlainNumbers(trimmedBody(Buffer.from(answer))), name).toBe(true);
+      const ecsForm = withEcsNumbers(JSON.stringify(grown));
+      expect(ecsForm, name).toMatch(/"createdAt":\d\.\d+E9[,}]/);
+      for (const answer of [text, JSON.stringify(grown), ecsForm]) {
+        // read without the reviver, the timestamps in ECS's own form too
+        expect(trimmedAnswer(Buffer.from(answer)).onlyPlainNumbers, name).toBe(true);
         const { sdk, ours } = await bothReadings(answer);
         expect('output' in sdk, name).toBe(true);
         expect(ours, name).toStrictEqual(sdk);
       }
+      const { ours } = await bothReadings(JSON.stringify(grown));
+      const services = (ours as { output: { services: Array<{ events: unknown[] }> } }).output.services;
+      expect(
+        services.map((s) => s.events.length),
+        name,
+      ).toStrictEqual(services.map(() => SERVICE_EVENTS_READ));
     }
   });
 
@@ -118,13 +159,43 @@ describe('EcsJsonProtocol reads DescribeServices as the SDK does', () => {
     for (let k = 0; k < 300; k++) {
       const mix = r.pick([0, 0.02, 0.3]);
       const text = generatedAnswer(r, () => (r.next() < mix ? r.pick(NOT_PLAIN) : r.pick(PLAIN)));
-      taken[hasOnlyPlainNumbers(trimmedBody(Buffer.from(text))) ? 'plain' : 'sdk']++;
+      taken[trimmedAnswer(Buffer.from(text)).onlyPlainNumbers ? 'plain' : 'sdk']++;
       const { sdk, ours } = await bothReadings(text);
       expect(ours, text).toStrictEqual(sdk);
     }
     // both paths are taken, often
     expect(taken.plain).toBeGreaterThan(80);
     expect(taken.sdk).toBeGreaterThan(80);
+  });
+
+  it('marks an answer plain exactly where the SDK’s own reading gives its number back as JSON.parse reads it: exponent forms, trailing zeros, 15 to 20 digits, tiny and huge values (seeded)', async () => {
+    const r = seeded(2845);
+    const digits = (n: number, first = '123456789') => Array.from({ length: n }, (_, k) => (k === 0 ? r.pick([...first]) : r.pick([...'0123456789']))).join('');
+    const generated = () => {
+      const integer = r.next() < 0.3 ? '0' : digits(1 + Math.floor(r.next() * 20));
+      const fraction = r.next() < 0.5 ? `.${digits(1 + Math.floor(r.next() * 20), '0123456789')}${r.next() < 0.3 ? '000' : ''}` : '';
+      const exponent =
+        r.next() < 0.5 ? `${r.pick(['e', 'E'])}${r.pick(['', '+', '-'])}${r.next() < 0.1 ? 300 + Math.floor(r.next() * 30) : Math.floor(r.next() * 30)}` : '';
+      return `${r.next() < 0.2 ? '-' : ''}${integer}${fraction}${exponent}`;
+    };
+    const ecsTimestamp = () => `1.${digits(Math.floor(r.next() * 13), '0123456789')}${r.pick(['1', '5', '9'])}E9`;
+    const texts = [...PLAIN, ...NOT_PLAIN, '1e-400', '1e400', '5e-324', '0e0', '-0.0', '9007199254740991', '9007199254740992', '1.0E21', '1e-21'];
+    for (let k = 0; k < 1500; k++) texts.push(r.next() < 0.2 ? ecsTimestamp() : generated());
+    let current = '';
+    const sdk = clientAnswering(() => current);
+    const taken = { plain: 0, reviver: 0 };
+    for (const text of texts) {
+      current = `{"services":[{"serviceName":"s","deploymentConfiguration":{"lifecycleHooks":[{"hookDetails":{"n":${text}}}]}}],"failures":[]}`;
+      const output = await sdk.send(describeServices());
+      // a document keeps what the reviver made of the number: the number JSON.parse reads, or a NumericValue or a BigInt
+      const read = (output.services?.[0]?.deploymentConfiguration?.lifecycleHooks?.[0]?.hookDetails as { n?: unknown } | undefined)?.n;
+      const keptAsRead = typeof read === 'number' && Object.is(read, JSON.parse(text));
+      expect(trimmedAnswer(Buffer.from(current)).onlyPlainNumbers, text).toBe(keptAsRead);
+      taken[keptAsRead ? 'plain' : 'reviver']++;
+    }
+    // both kinds, often
+    expect(taken.plain).toBeGreaterThan(400);
+    expect(taken.reviver).toBeGreaterThan(200);
   });
 
   it('fails as the SDK fails on an answer it cannot read (a timestamp that is not epoch seconds)', async () => {

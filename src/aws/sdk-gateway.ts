@@ -95,7 +95,6 @@ import type { CodeDeployCreateDeploymentInput, EventMessage, LeaseRecord, LiveSe
 import { callSignal } from './pass-signal.js';
 import { ECS_RATE_LIMITS, RateLimiter, type RateLimits, type RateLimitWaitListener, type ReadBudget } from './rate-limit.js';
 import { TaskDefinitionCache } from './revision-cache.js';
-import { trimServiceEventsMiddleware } from './trim-service-events.js';
 
 /**
  * The SDK clients a `plan` never needs (CodeDeploy for a CODE_DEPLOY rollout, SQS for
@@ -189,20 +188,13 @@ export class AwsGateway implements Gateway {
       ...(opts.profile ? { profile: opts.profile } : {}),
     };
     this.clientConfig = config;
-    // DescribeServices answers read without the SDK's JSON reviver where it would change nothing (ecs-protocol.ts)
+    // DescribeServices answers cut to the events read, and read without the SDK's JSON reviver where it would change nothing (ecs-protocol.ts)
     const ecsConfig = { ...config, protocol: EcsJsonProtocol };
     this.ecs = new ECSClient(ecsConfig);
     this.ecsOnce = new ECSClient({ ...ecsConfig, maxAttempts: 1 });
     this.scaling = new ApplicationAutoScalingClient(config);
     this.instrument(this.ecs, 'ecs');
     this.instrument(this.ecsOnce, 'ecs');
-    // inside the SDK's deserializer (the deserialize step, low priority): it sees the raw answer first
-    for (const client of [this.ecs, this.ecsOnce])
-      (
-        client.middlewareStack as unknown as {
-          add(mw: typeof trimServiceEventsMiddleware, opts: { step: 'deserialize'; priority: 'low'; name: string }): void;
-        }
-      ).add(trimServiceEventsMiddleware, { step: 'deserialize', priority: 'low', name: 'ecsReconcilerTrimServiceEvents' });
     this.instrument(this.scaling, 'application-autoscaling');
   }
 

@@ -11,59 +11,34 @@
  * each service's `events` array loses the elements after the first SERVICE_EVENTS_READ
  * by slicing bytes out. Decoding the whole body to a string, JSON.parse of it and
  * JSON.stringify of the cut answer cost about 1.2 s of a 10,000-service warm pass's CPU
- * in the daemon's profile; the scan (trimmedBody) about 0.15 s in the profile of
+ * in the daemon's profile; the scan (trimmedAnswer) about 0.15 s in the profile of
  * bench/sdk-floor.mjs, and it leaves none of the million objects a pass the parse made to
  * the garbage collector. Anything the scanner does not read as that answer's JSON goes to
  * the SDK as it came, which words the error.
  *
- * The scan also notes whether every number the cut answer keeps is plain (its text is what
- * String() gives back for it, inside the safe integer range): for such an answer the SDK's
- * JSON reviver changes nothing, and the ECS clients' protocol reads it without one
- * (ecs-protocol.ts).
+ * The scan also notes whether every number the cut answer keeps is plain (one the SDK's
+ * reviver gives back as JSON.parse read it: isPlainNumber): for such an answer the SDK's
+ * JSON reviver changes nothing, and the ECS clients' protocol, which calls this on each
+ * DescribeServices answer it is given (ecs-protocol.ts), reads it without one.
  */
 
 import { SERVICE_EVENTS_READ } from './ecs-api.js';
 
-type Next = (args: unknown) => Promise<{ response: unknown; output?: unknown }>;
-
-interface RawResponse {
-  statusCode?: number;
-  body?: unknown;
+/** what the scan of one answer gives: the bytes the SDK is to read, and whether JSON.parse reads them as the SDK's reviver would */
+export interface TrimmedAnswer {
+  /** the answer with each service's events cut, or the very bytes it was given when nothing is cut or they are not read as the answer */
+  body: Uint8Array;
+  /** read as a DescribeServices answer, and every number it keeps is plain (false for bytes not read as the answer) */
+  onlyPlainNumbers: boolean;
 }
 
-/**
- * Middleware for the SDK's deserialize step, placed inside its deserializer: it sees the
- * raw HTTP response first. Only a successful DescribeServices answer is touched; anything
- * that does not read as that answer's JSON goes on as it came (the SDK words the error).
- */
-export function trimServiceEventsMiddleware(next: Next, context: { commandName?: string }): Next {
-  return async (args) => {
-    const result = await next(args);
-    if (context.commandName !== 'DescribeServicesCommand') return result;
-    const response = result.response as RawResponse;
-    if (response.statusCode !== 200 || response.body === undefined) return result;
-    response.body = trimmedBody(await bytesOf(response.body));
-    return result;
-  };
-}
-
-/** Answers (the bodies trimmedBody gave back) whose kept numbers are all plain: JSON.parse reads them as the SDK's reviver would. */
-const plainNumberAnswers = new WeakSet<Uint8Array>();
-
-/** This body came from trimmedBody, read as a DescribeServices answer whose every number is plain. */
-export function hasOnlyPlainNumbers(body: Uint8Array): boolean {
-  return plainNumberAnswers.has(body);
-}
-
-/** The answer's JSON with each service's events cut to the newest SERVICE_EVENTS_READ, or the same bytes when nothing is cut. */
-export function trimmedBody(bytes: Uint8Array, keep = SERVICE_EVENTS_READ): Uint8Array {
+/** The answer's JSON with each service's events cut to the newest `keep`, or the same bytes when nothing is cut; and its numbers' note. */
+export function trimmedAnswer(bytes: Uint8Array, keep = SERVICE_EVENTS_READ): TrimmedAnswer {
   const cuts: number[] = [];
   scan.numbersPlain = true;
   scan.checkingNumbers = true;
-  if (!scanAnswer(bytes, keep, cuts)) return bytes;
-  const out = cuts.length === 0 ? bytes : cutOut(bytes, cuts);
-  if (scan.numbersPlain) plainNumberAnswers.add(out);
-  return out;
+  if (!scanAnswer(bytes, keep, cuts)) return { body: bytes, onlyPlainNumbers: false };
+  return { body: cuts.length === 0 ? bytes : cutOut(bytes, cuts), onlyPlainNumbers: scan.numbersPlain };
 }
 
 function cutOut(bytes: Uint8Array, cuts: readonly number[]): Uint8Array {
@@ -307,18 +282,111 @@ function skipNumber(b: Uint8Array, from: number): number {
 
 /**
  * The SDK's jsonReviver (@smithy/core protocols) gives a number back as JSON.parse read it
- * when it is within the safe integer range and its text is String() of its value (its
- * first test, isRepresentable); otherwise a NumericValue or a BigInt. An integer of at most
- * 15 digits is both; anything else is tested as the reviver tests it.
+ * when its value is within the safe integer range and its text isRepresentable (the same
+ * decimal as String() of the value, trailing zeros and exponents aside); otherwise a
+ * NumericValue or a BigInt. ECS writes its timestamps as Java prints a double, in exponent
+ * form (`"createdAt":1.619952106055E9`, a raw DescribeServices answer in boto/boto3#2845),
+ * which the reviver gives back unchanged: a test of `String(value) === text` alone sent
+ * every answer real ECS sends through the reviver. A number of at most 15 significant
+ * digits whose value lies between 1e-20 and 1e15 is always one it gives back: a double
+ * tells apart every decimal of 15 significant digits (DBL_DIG), so String() of the value,
+ * its shortest form, is the text's decimal; this is told from the bytes, with no string.
+ * Anything else is tested as the reviver tests it (reviverKeeps).
  */
 function isPlainNumber(b: Uint8Array, from: number, end: number): boolean {
-  const digitsFrom = b[from] === MINUS ? from + 1 : from;
-  let integer = end - digitsFrom <= 15 && !(b[from] === MINUS && b[digitsFrom] === 0x30);
-  for (let k = digitsFrom; integer && k < end; k++) integer = isDigit(b[k]!);
-  if (integer) return true;
+  let k = b[from] === MINUS ? from + 1 : from;
+  // the decimal's digits from its first non-zero one to its last, and where its point falls
+  // among them (the value is 0.d1d2... times ten to `point`)
+  let significant = 0;
+  let trailingZeros = 0;
+  let point = 0;
+  let afterDot = false;
+  for (; k < end; k++) {
+    const c = b[k]!;
+    if (c === DOT) {
+      afterDot = true;
+      continue;
+    }
+    if (!isDigit(c)) break;
+    if (c === 0x30) {
+      if (significant === 0) {
+        if (afterDot) point--;
+        continue;
+      }
+      trailingZeros++;
+    } else {
+      significant += trailingZeros + 1;
+      trailingZeros = 0;
+    }
+    if (!afterDot) point++;
+  }
+  // an exponent of at most 4 digits, read as its value
+  if (k < end) {
+    // the reviver's expandToDecimal keeps a mantissa's leading zeros (0.5E1 reads as "05", not
+    // String(5)): such a text is left to its own test
+    if (significant > 0 && b[b[from] === MINUS ? from + 1 : from] === 0x30) return reviverKeeps(b, from, end);
+    k++;
+    const negative = b[k] === MINUS;
+    if (b[k] === MINUS || b[k] === PLUS) k++;
+    if (end - k > 4) return reviverKeeps(b, from, end);
+    let exponent = 0;
+    for (; k < end; k++) exponent = exponent * 10 + (b[k]! - 0x30);
+    point += negative ? -exponent : exponent;
+  }
+  // a zero (0, -0, 0.000, 0e5) is given back as read: String(0) is "0", and -0 is let through by name
+  if (significant === 0) return true;
+  if (significant <= 15 && point >= -20 && point <= 15) return true;
+  return reviverKeeps(b, from, end);
+}
+
+/** jsonReviver's own test (@smithy/core protocols, as of @smithy/core 3.41.1): in the safe integer range, and isRepresentable */
+function reviverKeeps(b: Uint8Array, from: number, end: number): boolean {
   const text = Buffer.from(b.buffer, b.byteOffset + from, end - from).toString('latin1');
   const value = Number(text);
-  return String(value) === text && Math.abs(value) <= Number.MAX_SAFE_INTEGER;
+  return value <= Number.MAX_SAFE_INTEGER && value >= Number.MIN_SAFE_INTEGER && isRepresentable(text, value);
+}
+
+// isRepresentable and expandToDecimal as @smithy/core 3.41.1 writes them (protocols, jsonReviver's helpers; not exported)
+
+function isRepresentable(numericString: string, value: number): boolean {
+  if (numericString === String(value)) return true;
+  if (Object.is(value, -0)) return true;
+  if (/[eE]/.test(numericString)) return expandToDecimal(numericString) === expandToDecimal(String(value));
+  const normalized = numericString.replace(/(\.\d*?)0+$/, '$1').replace(/\.$/, '');
+  const canonical = String(value);
+  if (normalized === canonical) return true;
+  if (/[eE]/.test(canonical)) return normalized === expandToDecimal(canonical);
+  return false;
+}
+
+function expandToDecimal(s: string): string {
+  const negative = s.startsWith('-');
+  const abs = negative ? s.slice(1) : s;
+  const eIndex = abs.search(/[eE]/);
+  let result: string;
+  if (eIndex === -1) result = abs;
+  else {
+    const exp = Number.parseInt(abs.slice(eIndex + 1), 10);
+    const mantissa = abs.slice(0, eIndex);
+    const dotIndex = mantissa.indexOf('.');
+    let digits: string;
+    let intLen: number;
+    if (dotIndex === -1) {
+      digits = mantissa;
+      intLen = mantissa.length;
+    } else {
+      digits = mantissa.slice(0, dotIndex) + mantissa.slice(dotIndex + 1);
+      intLen = dotIndex;
+    }
+    digits = digits.replace(/0+$/, '') || '0';
+    const newDotPos = intLen + exp;
+    if (digits === '0') result = '0';
+    else if (newDotPos <= 0) result = `0.${'0'.repeat(-newDotPos)}${digits}`;
+    else if (newDotPos >= digits.length) result = digits + '0'.repeat(newDotPos - digits.length);
+    else result = `${digits.slice(0, newDotPos)}.${digits.slice(newDotPos)}`;
+  }
+  if (result.includes('.')) result = result.replace(/(\.\d*?)0+$/, '$1').replace(/\.$/, '');
+  return (negative ? '-' : '') + result;
 }
 
 function numberEnd(b: Uint8Array, i: number): number {
@@ -364,13 +432,4 @@ function isKey(b: Uint8Array, key: number, name: Uint8Array): boolean {
   if (b[key + name.length + 1] !== QUOTE) return false;
   for (let k = 0; k < name.length; k++) if (b[key + 1 + k] !== name[k]) return false;
   return true;
-}
-
-/** The whole body: a Node stream (the SDK's NodeHttpHandler), or bytes already collected. */
-async function bytesOf(body: unknown): Promise<Uint8Array> {
-  if (body instanceof Uint8Array) return body;
-  if (typeof body === 'string') return Buffer.from(body, 'utf8');
-  const chunks: Buffer[] = [];
-  for await (const chunk of body as AsyncIterable<Buffer | string>) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk);
-  return Buffer.concat(chunks);
 }

@@ -8,7 +8,7 @@
  * runs: a warning in the log and two gauges in /metrics.
  */
 import { constants, type PerformanceEntry, PerformanceObserver } from 'node:perf_hooks';
-import { getHeapStatistics } from 'node:v8';
+import { GCProfiler, getHeapStatistics } from 'node:v8';
 
 /** A live set above this share of the cap is near it: at 10,000 services the least cap that held was about 9 % over the one that ran out (Dockerfile). */
 export const NEAR_HEAP_LIMIT = 0.85;
@@ -16,7 +16,7 @@ export const NEAR_HEAP_LIMIT = 0.85;
 const WARN_EVERY_MS = 60 * 60_000;
 
 export interface HeapReading {
-  /** the highest heap in use right after a full collection since the last reading (0: none ran) */
+  /** the highest heap in use right after a full collection since the last reading (V8's own figure; 0: none ran) */
   liveBytes: number;
   /** V8's heap_size_limit: the cap (--max-old-space-size) and the young generation */
   limitBytes: number;
@@ -37,21 +37,23 @@ export function heapWarning(r: HeapReading): string | undefined {
 export class HeapWatch {
   private liveBytes = 0;
   private lastWarnedAt = -Infinity;
+  private profiler = new GCProfiler();
   private readonly observer: PerformanceObserver;
 
-  constructor(
-    private readonly heapInUse: () => number = () => getHeapStatistics().used_heap_size,
-    private readonly limitBytes: number = getHeapStatistics().heap_size_limit,
-  ) {
-    // GC entries arrive after the collection, a little allocation later: an upper bound of the live set, close to it
+  constructor(private readonly limitBytes: number = getHeapStatistics().heap_size_limit) {
+    // V8's own record of each collection, the heap in use after it included: exact, not a
+    // reading taken a little allocation later. Its records are read and let go at every
+    // full collection (the gc entry says when), so they never pile up over a pass.
+    this.profiler.start();
     this.observer = new PerformanceObserver((list) => {
-      if (list.getEntries().some(isFullCollection)) this.liveBytes = Math.max(this.liveBytes, this.heapInUse());
+      if (list.getEntries().some(isFullCollection)) this.collect();
     });
     this.observer.observe({ entryTypes: ['gc'] });
   }
 
   /** The highest live set since the last reading, and the cap; starts the next reading. */
   read(): HeapReading {
+    this.collect();
     const r = { liveBytes: this.liveBytes, limitBytes: this.limitBytes };
     this.liveBytes = 0;
     return r;
@@ -71,6 +73,15 @@ export class HeapWatch {
 
   stop(): void {
     this.observer.disconnect();
+    this.profiler.stop();
+  }
+
+  /** The full collections the profiler saw, into the reading; a new profiler from here on. */
+  private collect(): void {
+    for (const s of this.profiler.stop()?.statistics ?? [])
+      if (s.gcType === 'MarkSweepCompact') this.liveBytes = Math.max(this.liveBytes, s.afterGC.heapStatistics.usedHeapSize);
+    this.profiler = new GCProfiler();
+    this.profiler.start();
   }
 }
 

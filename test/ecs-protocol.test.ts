@@ -5,36 +5,25 @@
 // (a request handler, no network): ours, answered by the raw bytes as ECS sends them, and one
 // with the SDK's own protocol, answered by the bytes the events trim makes of them.
 import { readdirSync, readFileSync } from 'node:fs';
-import { DescribeServicesCommand, ECSClient, ListClustersCommand } from '@aws-sdk/client-ecs';
+import { DescribeServicesCommand, type ECSClient, ListClustersCommand } from '@aws-sdk/client-ecs';
 import { describe, expect, it } from 'vitest';
 import { SERVICE_EVENTS_READ } from '../src/aws/ecs-api.js';
 import { EcsJsonProtocol } from '../src/aws/ecs-protocol.js';
 import { AwsGateway } from '../src/aws/sdk-gateway.js';
 import { trimmedAnswer } from '../src/aws/trim-service-events.js';
 import { mulberry32 } from './seeded-random.js';
+import { ecsClientAnswering } from './support/ecs-client-answering.js';
 
 /** a client answering every call with these bytes, as ECS's HTTP answer would carry them */
 function clientAnswering(text: () => string, protocol?: typeof EcsJsonProtocol): ECSClient {
-  const requestHandler = {
-    handle: async () => ({
-      response: {
-        statusCode: 200,
-        reason: 'OK',
-        headers: { 'Content-Type': 'application/x-amz-json-1.1', 'X-Amzn-RequestId': 'req-7' },
-        body: Buffer.from(text(), 'utf8'),
-      },
+  return ecsClientAnswering(
+    () => ({
+      statusCode: 200,
+      headers: { 'Content-Type': 'application/x-amz-json-1.1', 'X-Amzn-RequestId': 'req-7' },
+      body: Buffer.from(text(), 'utf8'),
     }),
-    updateHttpClientConfig() {},
-    httpHandlerConfigs: () => ({}),
-  };
-  const client = new ECSClient({
-    region: 'eu-west-1',
-    credentials: { accessKeyId: 'a', secretAccessKey: 'b' },
-    requestHandler,
-    maxAttempts: 1,
-    ...(protocol ? { protocol } : {}),
-  });
-  return client;
+    protocol,
+  );
 }
 
 const describeServices = () => new DescribeServicesCommand({ cluster: 'prod', services: ['web'], include: ['TAGS'] });

@@ -13,6 +13,7 @@ import { EcsJsonProtocol } from '../src/aws/ecs-protocol.js';
 import { AwsGateway } from '../src/aws/sdk-gateway.js';
 import { type TrimmedAnswer, trimmedAnswer } from '../src/aws/trim-service-events.js';
 import { mulberry32 } from './seeded-random.js';
+import { ecsClientAnswering } from './support/ecs-client-answering.js';
 import { referenceTrimmedBody } from './support/trim-service-events-reference.js';
 
 function service(name: string, events: number) {
@@ -505,26 +506,11 @@ describe('trimmedAnswer gives what the byte-by-byte scanner before it gave', () 
 /** An ECS client with the controller's protocol, answered by `answer` for each call (no network), and the raw responses it was handed. */
 function clientWithProtocol(answer: (target: string) => { statusCode: number; body: unknown }) {
   const responses: Array<{ statusCode: number; body: unknown }> = [];
-  const requestHandler = {
-    handle: async (request: { headers: Record<string, string> }) => {
-      const response = {
-        ...answer(request.headers['x-amz-target'] ?? ''),
-        reason: 'OK',
-        headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amzn-requestid': 'req-7' },
-      };
-      responses.push(response);
-      return { response };
-    },
-    updateHttpClientConfig() {},
-    httpHandlerConfigs: () => ({}),
-  };
-  const client = new ECSClient({
-    region: 'eu-west-1',
-    credentials: { accessKeyId: 'a', secretAccessKey: 'b' },
-    requestHandler,
-    maxAttempts: 1,
-    protocol: EcsJsonProtocol,
-  });
+  const client = ecsClientAnswering((target) => {
+    const response = { ...answer(target), headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amzn-requestid': 'req-7' } };
+    responses.push(response);
+    return response;
+  }, EcsJsonProtocol);
   return { client, responses };
 }
 

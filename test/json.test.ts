@@ -20,4 +20,12 @@ describe('omit', () => {
     expect((out as { polluted?: boolean }).polluted).toBeUndefined();
     expect(JSON.stringify(out)).toBe(JSON.stringify({ ...spec, b: undefined }));
   });
+
+  it('gives a null-prototype map of a null-prototype map (a normalized spec), a plain object of a plain one', () => {
+    const record = Object.assign(Object.create(null) as Record<string, unknown>, { a: 1, tags: {}, b: 2 });
+    const out = omit(record, 'tags');
+    expect(Object.getPrototypeOf(out)).toBeNull();
+    expect({ ...out }).toEqual({ a: 1, b: 2 });
+    expect(Object.getPrototypeOf(omit({ a: 1 }, 'a'))).toBe(Object.prototype);
+  });
 });

@@ -1,4 +1,6 @@
 /** JSON-shaped data as manifests and the ECS API carry it, and the two helpers every stage needs on it. */
+import { emptyRecord } from './own-keys.js';
+
 export type Json = Record<string, unknown>;
 
 /**
@@ -9,11 +11,11 @@ export function isObject(v: unknown): v is Json {
   return typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof Date);
 }
 
-/** A shallow copy without the given keys. */
+/** A shallow copy without the given keys: a null-prototype map of a null-prototype map (a normalized spec's), else a plain object. */
 export function omit(obj: Json, ...keys: string[]): Json {
   // Built without the keys rather than copied and deleted from: a delete turns the copy
   // into a hash table (a dictionary-mode object), slower to read in every later stage.
-  const out: Json = {};
+  const out: Json = Object.getPrototypeOf(obj) === null ? emptyRecord() : {};
   for (const k of Object.keys(obj)) {
     if (keys.includes(k)) continue;
     // an own "__proto__" (outside data) stays a member, as a spread keeps it; assigned, it would set the prototype

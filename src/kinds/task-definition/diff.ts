@@ -22,7 +22,6 @@ import {
 import type { ResourceDiff } from '../../diff/types.js';
 import { omit } from '../../model/json.js';
 import type { Json, LiveRevision, LiveTaskDefinitionFamily } from '../../model/live.js';
-import { emptyRecord } from '../../model/own-keys.js';
 import { type DesiredResource, TAG } from '../../model/resource.js';
 import { normalizedRevision, normalizeTaskDefinition } from './normalize.js';
 import { taskDefinitionSpecOf } from './schema.js';
@@ -93,10 +92,7 @@ export function diffTaskDefinition(
     // Known by record: the content is the one whose hash the service recorded. Equal to
     // this manifest's hash (nothing ignored), it holds exactly this manifest, tags included.
     if (rules.length === 0 && current.recordedHash === desiredHash) {
-      // a null-prototype map at the top as well, as the normalizer makes it
-      const target = normalizedManifest
-        ? (Object.assign(emptyRecord(), omit(normalizedManifest, 'tags')) as Json)
-        : normalizeTaskDefinition(omit(manifest, 'tags'));
+      const target = normalizedManifest ? omit(normalizedManifest, 'tags') : normalizeTaskDefinition(omit(manifest, 'tags'));
       return {
         diff: {
           ...b,

@@ -39,6 +39,9 @@ export interface ParseContext {
   values?: StringPool;
 }
 
+/** A file's parse: its context with the pool of values it reads into (the load's, or one of its own). */
+type FileContext = ParseContext & { values: StringPool };
+
 export interface ParsedFile {
   resources: DesiredResource[];
   invalid: InvalidResource[];
@@ -174,14 +177,14 @@ function stringAt(obj: unknown, ...path: string[]): string | undefined {
  */
 export function parseManifestText(file: string, text: string, ctx: ParseContext, { plainPath = true }: { plainPath?: boolean } = {}): ParsedFile {
   const out: ParsedFile = { resources: [], invalid: [], problems: [], notices: [] };
-  if (!ctx.values) ctx = { ...ctx, values: new StringPool() };
+  const fileCtx: FileContext = ctx.values ? (ctx as FileContext) : { ...ctx, values: new StringPool() };
   const isJson = file.toLowerCase().endsWith('.json');
   if (text.trim() === '') {
     out.problems.push({ stage: 'load', file, line: 1, column: 1, message: 'file is empty: expected at least one manifest' });
     return out;
   }
   if (!isJson && plainPath) {
-    const fast = parsePlainFile(file, text, ctx);
+    const fast = parsePlainFile(file, text, fileCtx);
     if (fast) return fast;
   }
   const lineCounter = new (yaml().LineCounter)();
@@ -227,7 +230,7 @@ export function parseManifestText(file: string, text: string, ctx: ParseContext,
     out.problems.push({ stage: 'load', file, line: 1, column: 1, message: 'file holds no manifest: only comments or empty documents' });
     return out;
   }
-  for (const doc of nonEmpty) parseOneDocument(doc, isJson, text, ctx, loc, out);
+  for (const doc of nonEmpty) parseOneDocument(doc, isJson, text, fileCtx, loc, out);
   return out;
 }
 
@@ -236,7 +239,7 @@ export function parseManifestText(file: string, text: string, ctx: ParseContext,
  * without the yaml package's nodes. Any problem at all, and the file is parsed again by
  * the yaml package (undefined here), which words and places every problem as it always has.
  */
-function parsePlainFile(file: string, text: string, ctx: ParseContext): ParsedFile | undefined {
+function parsePlainFile(file: string, text: string, ctx: FileContext): ParsedFile | undefined {
   const docs = readPlainDocuments(
     text,
     (value) => {
@@ -304,7 +307,7 @@ function isEmptyDocument(doc: Document): boolean {
   return yaml().isScalar(c) && c.value === null && (c.source === undefined || c.source === '') && (!c.range || c.range[0] === c.range[1]);
 }
 
-function parseOneDocument(doc: Document, isJson: boolean, source: string, ctx: ParseContext, loc: Located, out: ParsedFile): void {
+function parseOneDocument(doc: Document, isJson: boolean, source: string, ctx: FileContext, loc: Located, out: ParsedFile): void {
   const docStart = nodeOffset(doc.contents) ?? doc.range?.[0] ?? 0;
   const docLoc = position(loc, docStart);
   if (doc.errors.length > 0) {
@@ -335,7 +338,7 @@ function parseOneDocument(doc: Document, isJson: boolean, source: string, ctx: P
   let raw: unknown;
   try {
     // its strings sliced from the file's text: made strings of their own (ParseContext.values)
-    raw = (ctx.values ?? new StringPool()).ownAll(doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }));
+    raw = ctx.values.ownAll(doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }));
   } catch (err) {
     const msg = err instanceof Error ? err.message : String(err);
     const unresolved = /Unresolved alias/i.test(msg);

@@ -4,7 +4,8 @@
 // in another process, every service with the 100 events ECS keeps), in a child process
 // that does nothing else: no diff, no plan, no report, no daemon. The read is the one the
 // pipeline makes (readLiveEstate of dist/src/live, with the estate's manifests as the
-// desired set), so its calls are a warm pass's (1,427 at 10,000 services). Its CPU (the
+// desired set) and, as the daemon's, after the last read's estate (an unchanged answer is
+// not decoded again), so its calls are a warm pass's (1,427 at 10,000 services). Its CPU (the
 // child's process.cpuUsage over each read, its garbage collection included) is how much
 // of the daemon's warm pass is the SDK's and HTTP's share; the daemon row's CPU less this
 // is the controller's own. The first read warms the task definition cache, the sockets
@@ -73,12 +74,19 @@ export async function benchSdkFloor(n, o) {
 async function readsAlone(dir, endpoint, repeat, profileDir) {
   const dist = new URL('../dist/', import.meta.url);
   const { AwsGateways } = await import(new URL('aws/index.js', dist));
-  const { readLiveEstate } = await import(new URL('live/index.js', dist));
+  const { emptyEstate, readLiveEstate } = await import(new URL('live/index.js', dist));
   const { loadDesired } = await import(new URL('pipeline/load-desired.js', dist));
   const load = await loadDesired({ dir, vars: [], varFiles: [], env: {}, varEnv: [], varEnvPrefixes: [], defaultRegion: REGION });
   if (load.problems.length) throw new Error(`the estate's manifests did not load: ${JSON.stringify(load.problems[0])}`);
   const gateways = new AwsGateways({ endpoint, rateLimits: 'off' });
-  const readOnce = () => readLiveEstate(gateways, { controllerId: 'default', regions: [REGION], desired: load.resources });
+  // as the daemon reads: each read after the last one's estate (a service whose answer is
+  // unchanged is not decoded again); the warming read after none, as the daemon's first pass
+  let previous = emptyEstate();
+  const readOnce = async () => {
+    const live = await readLiveEstate(gateways, { controllerId: 'default', regions: [REGION], desired: load.resources, previous });
+    previous = live;
+    return live;
+  };
   const first = await readOnce();
   if (first.unreadable.size) throw new Error(`the warming read failed: ${[...first.unreadable.values()][0]}`);
   const inspector = profileDir ? new (await import('node:inspector/promises')).Session() : undefined;

@@ -5,6 +5,7 @@
 // (a request handler, no network): ours, answered by the raw bytes as ECS sends them, and one
 // with the SDK's own protocol, answered by the bytes the events trim makes of them.
 import { readdirSync, readFileSync } from 'node:fs';
+import { Readable } from 'node:stream';
 import { DescribeServicesCommand, type ECSClient, ListClustersCommand } from '@aws-sdk/client-ecs';
 import { describe, expect, it } from 'vitest';
 import { SERVICE_EVENTS_READ } from '../src/aws/ecs-api.js';
@@ -193,6 +194,24 @@ describe('EcsJsonProtocol reads DescribeServices as the SDK does', () => {
     expect(ours).toStrictEqual(sdk);
   });
 
+  it('keeps on a deserialization error’s $response the answer it read, its own copy: the next call’s answer, read in the same memory, leaves it whole', async () => {
+    const broken = '{"services":[{"serviceName":"web","createdAt":"2025-01-02T03:05:00.000Z"}],"failures":[]}';
+    let current = broken;
+    // as the SDK's NodeHttpHandler hands the body on: a stream, collected into the protocol's memory
+    const client = ecsClientAnswering(
+      () => ({
+        statusCode: 200,
+        headers: { 'Content-Type': 'application/x-amz-json-1.1', 'X-Amzn-RequestId': 'req-7' },
+        body: Readable.from([Buffer.from(current, 'utf8')], { objectMode: false }),
+      }),
+      EcsJsonProtocol,
+    );
+    const err = (await client.send(describeServices()).catch((e: unknown) => e)) as { $response?: { body?: Uint8Array } };
+    current = JSON.stringify({ services: [{ serviceName: 'x'.repeat(broken.length), createdAt: 1733100000.5 }], failures: [] });
+    expect((await client.send(describeServices())).services?.[0]?.serviceName).toHaveLength(broken.length);
+    expect(Buffer.from(err.$response!.body!).toString('utf8')).toBe(broken);
+  });
+
   it('leaves other operations to the SDK', async () => {
     const text = '{"clusterArns":["arn:aws:ecs:eu-west-1:123456789012:cluster/prod"],"nextToken":"t"}';
     const read = (c: ECSClient) => c.send(new ListClustersCommand({}));
@@ -203,5 +222,67 @@ describe('EcsJsonProtocol reads DescribeServices as the SDK does', () => {
     const gw = new AwsGateway({ region: 'eu-west-1', endpoint: 'http://127.0.0.1:9', rateLimits: 'off' });
     for (const client of ['ecs', 'ecsOnce'] as const)
       expect((gw as unknown as Record<typeof client, ECSClient>)[client].config.protocol, client).toBeInstanceOf(EcsJsonProtocol);
+  });
+});
+
+describe('EcsJsonProtocol reads DescribeServices service by service when the call knows answers (the daemon, issue 19)', () => {
+  /** the gateway's describeServices, its ECS client answering with the bytes given (ours: the ECS clients' protocol; else the SDK's own) */
+  function gatewayAnswering(text: () => string, protocol?: typeof EcsJsonProtocol): AwsGateway {
+    const gw = new AwsGateway({ region: 'eu-west-1', endpoint: 'http://127.0.0.1:9', rateLimits: 'off' });
+    (gw as unknown as { ecs: ECSClient }).ecs = clientAnswering(text, protocol);
+    return gw;
+  }
+
+  it('decodes every service as the SDK does and tags it; a known service whose bytes are the same is not decoded but named unchanged; a changed one is decoded again', async () => {
+    let checked = 0;
+    const published = publishedAnswers();
+    // and one answer of 10 services, the published ones together, as a warm pass's call describes
+    const together = published.flatMap(([, wire]) => JSON.parse(wire).services as Array<Record<string, unknown>>);
+    const ten = Array.from({ length: 10 }, (_, k) => ({
+      ...together[k % together.length],
+      serviceArn: `${String(together[k % together.length]!.serviceArn)}-${k}`,
+    }));
+    for (const [name, wire] of [...published, ['ten services', JSON.stringify({ services: ten, failures: [] })] as [string, string]]) {
+      const grown = JSON.parse(wire);
+      for (const svc of grown.services)
+        svc.events = Array.from({ length: 100 }, (_, k) => ({ ...(svc.events?.[0] ?? { createdAt: 1466801812.435, message: 'steady' }), id: `e-${k}` }));
+      for (const form of [JSON.parse(wire), grown]) {
+        const text = withEcsNumbers(JSON.stringify(form));
+        const answer = JSON.parse(JSON.stringify(form)) as { services: Array<Record<string, unknown>> };
+        const arns = answer.services.map((svc) => svc.serviceArn as string);
+        let current = text;
+        const ours = gatewayAnswering(() => current, EcsJsonProtocol);
+        const sdk = gatewayAnswering(() => Buffer.from(trimmedAnswer(Buffer.from(current, 'utf8')).body).toString('utf8'));
+
+        const first = await ours.describeServices('prod', ['web'], new Map());
+        expect(first.services, name).toStrictEqual((await sdk.describeServices('prod', ['web'])).services);
+        expect([...(first.answerTags?.keys() ?? [])], name).toStrictEqual(arns);
+        expect(first.unchanged, name).toStrictEqual([]);
+
+        const again = await ours.describeServices('prod', ['web'], first.answerTags);
+        expect(again.services, name).toStrictEqual([]);
+        expect(again.unchanged, name).toStrictEqual(arns);
+        expect(again.missing, name).toStrictEqual(first.missing);
+
+        // the first service changed by hand: it alone is decoded again, with a new tag
+        answer.services[0]!.desiredCount = Number(answer.services[0]!.desiredCount ?? 0) + 1;
+        current = withEcsNumbers(JSON.stringify(answer));
+        const changed = await ours.describeServices('prod', ['web'], first.answerTags);
+        expect(
+          changed.services.map((svc) => svc.serviceArn),
+          name,
+        ).toStrictEqual([arns[0]]);
+        expect(changed.services, name).toStrictEqual((await sdk.describeServices('prod', ['web'])).services.slice(0, 1));
+        expect(changed.unchanged, name).toStrictEqual(arns.slice(1));
+        expect(changed.answerTags?.get(arns[0]!), name).not.toBe(first.answerTags?.get(arns[0]!));
+
+        // a call that knows nothing (a CLI run) reads the answer whole, untagged
+        const plain = await ours.describeServices('prod', ['web']);
+        expect(plain.services).toStrictEqual((await sdk.describeServices('prod', ['web'])).services);
+        expect(plain.answerTags?.size ?? 0).toBe(0);
+        checked++;
+      }
+    }
+    expect(checked).toBeGreaterThanOrEqual(12);
   });
 });

@@ -2,7 +2,7 @@
 // 10 names a call, every page of every list), what a describe's failures mean, and a
 // region that cannot be reached, in milliseconds.
 import { describe, expect, it } from 'vitest';
-import { readLiveEstate, refreshLiveResources } from '../src/live/index.js';
+import { emptyEstate, readLiveEstate, refreshLiveResources } from '../src/live/index.js';
 import { type InMemoryGateway, InMemoryGateways } from './support/in-memory-gateway.js';
 import { FAKE_REGION, fixture, passOnFake } from './support/pass-on-fake.js';
 
@@ -50,6 +50,52 @@ describe('the live read on the in-memory gateway', () => {
     // the report's latest 5, then of the 10 read only the rollout judgement's (not the 13th: past the 10)
     expect(live.events.map((e) => e.message)).toEqual([...events.slice(0, 5), events[7]!, events[8]!].map((e) => e.message));
     expect(live.events[0]!.createdAt).toBe('2026-01-01T00:00:00.000Z');
+  });
+
+  it('reads again from the last estate (the daemon, issue 19): an unchanged service keeps its record, the same object; a service changed by hand, or whose scaling changed, gets a new one', async () => {
+    const fake = new InMemoryGateways();
+    const gw = fake.forRegion(FAKE_REGION);
+    await seed(gw, 25);
+    const read = (previous?: ReturnType<typeof emptyEstate>) =>
+      readLiveEstate(fake, { controllerId: 'default', regions: [], desired: [cluster('prod')], ...(previous ? { previous } : {}) });
+    const id = (n: number) => `Service/${FAKE_REGION}/prod/svc-${String(n).padStart(2, '0')}`;
+    fake.clearCalls();
+    const first = await read(emptyEstate());
+    const describes = fake.callsOf('DescribeServices').length;
+    expect(first.services.size).toBe(25);
+
+    fake.clearCalls();
+    const second = await read(first);
+    // the same calls: only the decoding is saved
+    expect(fake.callsOf('DescribeServices').length).toBe(describes);
+    for (const [key, live] of first.services) expect(second.services.get(key), key).toBe(live);
+
+    await gw.updateService({ cluster: 'prod', service: 'svc-03', desiredCount: 5 });
+    await gw.registerScalableTarget({
+      ServiceNamespace: 'ecs',
+      ResourceId: 'service/prod/svc-04',
+      ScalableDimension: 'ecs:service:DesiredCount',
+      MinCapacity: 1,
+      MaxCapacity: 4,
+    });
+    const third = await read(second);
+    expect(third.services.get(id(3))).not.toBe(second.services.get(id(3)));
+    expect(third.services.get(id(3))!.desiredCount).toBe(5);
+    expect(third.services.get(id(3))!.spec.desiredCount).toBe(5);
+    expect(third.services.get(id(4))).not.toBe(second.services.get(id(4)));
+    expect(third.services.get(id(4))!.scaling).toMatchObject({ minCapacity: 1, maxCapacity: 4 });
+    for (const n of [1, 2, 5, 25]) expect(third.services.get(id(n)), id(n)).toBe(second.services.get(id(n)));
+
+    // what a read with nothing to go on (a CLI run) makes of the same services is the same, record by record
+    const fresh = await read();
+    expect(fresh.services.get(id(1))).not.toBe(third.services.get(id(1)));
+    expect([...fresh.services]).toEqual([...third.services]);
+
+    // a deleted service is gone from the next read, known or not
+    await gw.deleteService('prod', 'svc-05');
+    const fourth = await read(third);
+    expect(fourth.services.has(id(5))).toBe(false);
+    expect(fourth.services.size).toBe(24);
   });
 
   it('follows every page of ListClusters and ListTaskDefinitions', async () => {

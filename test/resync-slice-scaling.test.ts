@@ -125,3 +125,27 @@ describe('a resync slice re-reads the auto scaling of its services', () => {
     expect(fake.callsOf('DescribeScalingPolicies')).toHaveLength(0);
   });
 });
+
+describe('a full pass reads again from the last full pass (issue 19)', () => {
+  it("keeps a service's live record while its DescribeServices answer is unchanged, and sees a change made by hand", async () => {
+    const { fake, reconciler } = await appliedEstate('report');
+    const webOf = (r: Awaited<ReturnType<EstateReconciler['reconcile']>>) => r.pass!.diffs.find((d) => d.id === WEB)!;
+    const first = await reconciler.reconcile(request('full'), new AbortController().signal);
+    fake.clearCalls();
+    const second = await reconciler.reconcile(request('full'), new AbortController().signal);
+    // the same calls as any full pass, and the record the last one made: the answer was not decoded again
+    expect(fake.callsOf('DescribeServices')).toHaveLength(1);
+    expect(webOf(second).live).toBe(webOf(first).live);
+    expect(webOf(second).state).toBe('in-sync');
+
+    await fake.forRegion(FAKE_REGION).updateService({
+      cluster: 'prod',
+      service: 'web',
+      networkConfiguration: { awsvpcConfiguration: { subnets: ['subnet-0example00000000b'], securityGroups: ['sg-0example000000000'] } },
+    });
+    const third = await reconciler.reconcile(request('full'), new AbortController().signal);
+    expect(webOf(third).live).not.toBe(webOf(second).live);
+    expect(webOf(third).state).toBe('drifted');
+    expect(webOf(third).changes).toContainEqual(expect.objectContaining({ path: expect.stringContaining('subnets'), cause: 'out-of-band' }));
+  });
+});

@@ -90,6 +90,30 @@ function expectTheParsedCut(text: string | Uint8Array, keep: number): Outcome {
   return 'cut';
 }
 
+/**
+ * Where trimmedAnswer says the services are, they are: the `services` array's brackets (the
+ * answer less its elements parses as the answer with none), each service's bytes (they parse
+ * as that service) and its serviceArn's (the string's text inside its quotes). Given only for
+ * an answer with one `services` array whose every element is an object with one serviceArn string.
+ */
+function expectServiceSpans(text: string | Uint8Array, keep: number): 'spans' | 'none' {
+  const { body, services } = trimmedAnswer(typeof text === 'string' ? Buffer.from(text, 'utf8') : text, keep);
+  if (!services) return 'none';
+  const b = Buffer.from(body.buffer, body.byteOffset, body.byteLength);
+  const parsed = JSON.parse(b.toString('utf8'));
+  const list = parsed.services as Array<Record<string, unknown>>;
+  expect(b[services.open]).toBe(0x5b);
+  expect(b[services.close - 1]).toBe(0x5d);
+  expect(JSON.parse(b.toString('utf8', 0, services.open + 1) + b.toString('utf8', services.close - 1))).toEqual({ ...parsed, services: [] });
+  expect(services.spans.length).toBe(list.length * 4);
+  list.forEach((service, k) => {
+    const [start, end, arnStart, arnEnd] = services.spans.subarray(4 * k, 4 * k + 4);
+    expect(JSON.parse(b.toString('utf8', start, end))).toEqual(service);
+    expect(JSON.parse(`"${b.toString('utf8', arnStart, arnEnd)}"`)).toBe(service.serviceArn);
+  });
+  return 'spans';
+}
+
 /** the same corpus on every run */
 function seeded(seed: number) {
   const next = mulberry32(seed);
@@ -146,8 +170,10 @@ function randomEvent(r: Random, k: number): unknown {
 
 function randomService(r: Random): unknown {
   if (r.next() < 0.05) return r.pick([null, 'arn', 3, []]);
+  const name = `svc-${randomText(r)}`;
   const members: Array<[string, unknown]> = [
-    ['serviceName', `svc-${randomText(r)}`],
+    ['serviceName', name],
+    ['serviceArn', `arn:aws:ecs:eu-west-1:123456789012:service/prod/${name}`],
     ['status', 'ACTIVE'],
     ['desiredCount', r.int(10)],
     ['deployments', [{ id: 'ecs-svc/1', status: 'PRIMARY', createdAt: 1733100000.5, nested: randomValue(r, 2) }]],
@@ -229,21 +255,29 @@ describe('trimmedAnswer reads the bytes as JSON.parse does', () => {
     const r = seeded(19);
     for (const [name, text] of published) {
       expect(JSON.parse(text).services?.length, name).toBeGreaterThan(0);
-      for (const keep of [0, 1, SERVICE_EVENTS_READ]) expectTheParsedCut(text, keep);
+      for (const keep of [0, 1, SERVICE_EVENTS_READ]) {
+        expectTheParsedCut(text, keep);
+        // ECS's answers name each service's ARN: every one is read service by service
+        expect(expectServiceSpans(text, keep), name).toBe('spans');
+      }
       const grown = grownEvents(JSON.parse(text), 100);
-      for (const form of [JSON.stringify(grown), JSON.stringify(grown, null, 4), looseJson(r, grown)])
+      for (const form of [JSON.stringify(grown), JSON.stringify(grown, null, 4), looseJson(r, grown)]) {
         expect(expectTheParsedCut(form, SERVICE_EVENTS_READ), name).toBe('cut');
+        expect(expectServiceSpans(form, SERVICE_EVENTS_READ), name).toBe('spans');
+      }
     }
   });
 
   it('cuts a generated corpus as JSON.parse and a slice do: escapes, brackets and unicode in messages, nested objects, events anywhere or missing, empty arrays, loose whitespace', () => {
     const r = seeded(2026);
     const outcomes: Record<Outcome, number> = { cut: 0, whole: 0, 'not-json': 0 };
+    const spans = { spans: 0, none: 0 };
     for (let k = 0; k < 1500; k++) {
       const answer = randomAnswer(r);
       const keep = r.pick([0, 1, 3, SERVICE_EVENTS_READ]);
       const text = r.next() < 0.5 ? looseJson(r, answer) : JSON.stringify(answer, null, r.pick([0, 2, '\t']));
       outcomes[expectTheParsedCut(text, keep)]++;
+      spans[expectServiceSpans(text, keep)]++;
       // and the same text broken: cut short, or one byte changed or put in
       const bytes = Buffer.from(text, 'utf8');
       const at = r.int(bytes.length);
@@ -262,6 +296,24 @@ describe('trimmedAnswer reads the bytes as JSON.parse does', () => {
     expect(outcomes.cut).toBeGreaterThan(500);
     expect(outcomes.whole).toBeGreaterThan(300);
     expect(outcomes['not-json']).toBeGreaterThan(700);
+    // answers with services spans, and answers without (an element that is not a service object)
+    expect(spans.spans).toBeGreaterThan(500);
+    expect(spans.none).toBeGreaterThan(200);
+  });
+
+  it('says where the services are only for an answer read service by service: one services array, each element an object with one serviceArn string', () => {
+    const arn = (n: string) => `"serviceArn":"arn:aws:ecs:eu-west-1:123456789012:service/prod/${n}"`;
+    const none = [
+      `{"services":[{${arn('a')}},{"serviceName":"b"}],"failures":[]}`,
+      `{"services":[{${arn('a')}},"b"],"failures":[]}`,
+      `{"services":[{${arn('a')},${arn('a2')}}],"failures":[]}`,
+      `{"services":[{"serviceArn":7}],"failures":[]}`,
+      `{"services":[{${arn('a')}}],"services":[{${arn('b')}}]}`,
+      `{"failures":[]}`,
+    ];
+    for (const text of none) expect(trimmedAnswer(Buffer.from(text)).services, text).toBeUndefined();
+    for (const text of [`{"services":[],"failures":[]}`, `{"failures":[],"services":[{${arn('a')},"events":[]}, {"events":[{"message":"x"}],${arn('b')}}]}`])
+      expect(expectServiceSpans(text, 0), text).toBe('spans');
   });
 
   it('keeps the bytes it does not cut as they were: numbers beyond a double, escapes, spacing', () => {
@@ -527,10 +579,10 @@ describe('EcsJsonProtocol trims the answer it is handed', () => {
     });
     const described = await client.send(new DescribeServicesCommand({ cluster: 'prod', services: ['web', 'api'] }));
     expect(described.services?.map((s) => s.events?.length)).toEqual([SERVICE_EVENTS_READ, 3]);
-    // the body the SDK read: the bytes cut out of the stream
+    // the stream was read, and the answer was read from memory the next call reuses: the response keeps none of it
     const body = responses[0]!.body as Uint8Array;
     expect(body).toBeInstanceOf(Uint8Array);
-    expect(JSON.parse(Buffer.from(body).toString('utf8')).services[0].events).toHaveLength(SERVICE_EVENTS_READ);
+    expect(body.byteLength).toBe(0);
     // another operation's stream goes to the SDK as it came
     const clusters = await client.send(new DescribeClustersCommand({ clusters: ['prod'] }));
     expect(clusters.clusters?.[0]?.clusterName).toBe('prod');

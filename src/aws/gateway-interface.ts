@@ -52,6 +52,16 @@ interface EventsQueueGateway {
   deleteEventMessages(queueUrl: string, receiptHandles: readonly string[]): Promise<void>;
 }
 
+/** What DescribeServices answered: the services decoded, those missing, and those that are as they were (describeServices' `known`). */
+export interface DescribedServices {
+  services: LiveService[];
+  missing: string[];
+  /** ARNs of the known services whose answer is the one their known tag was given to */
+  unchanged?: string[];
+  /** each decoded service's answer tag, by ARN, for a later call's `known` */
+  answerTags?: ReadonlyMap<string, string>;
+}
+
 /** One region's AWS. A failed call throws an AwsCallError (errors.ts) with the AWS error code. */
 export interface Gateway extends LeaseGateway, EventsQueueGateway {
   readonly region: string;
@@ -60,7 +70,13 @@ export interface Gateway extends LeaseGateway, EventsQueueGateway {
   listClusterArns(): Promise<string[]>;
   describeClusters(clusters: readonly string[]): Promise<{ clusters: LiveCluster[]; missing: string[] }>;
   listServiceArns(cluster: string): Promise<string[]>;
-  describeServices(cluster: string, services: readonly string[]): Promise<{ services: LiveService[]; missing: string[] }>;
+  /**
+   * With `known` (services described before, by ARN, with the answer tag each came with): a
+   * service whose answer is the same as the one that tag was given to comes back in
+   * `unchanged`, not decoded again. Each service in `services` may come with its tag
+   * (`answerTags`, by ARN); a gateway that tags nothing leaves both out.
+   */
+  describeServices(cluster: string, services: readonly string[], known?: ReadonlyMap<string, string>): Promise<DescribedServices>;
   listTaskDefinitionArns(opts?: { familyPrefix?: string; status?: 'ACTIVE' | 'INACTIVE' }): Promise<string[]>;
   /** One page (100) of the region's ACTIVE revision ARNs, ASC: by family name, then revision ([ECS] ListTaskDefinitions `sort`). */
   listTaskDefinitionArnsPage(nextToken?: string): Promise<{ arns: string[]; nextToken?: string }>;

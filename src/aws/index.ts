@@ -12,7 +12,7 @@ export {
   withKeyCase,
 } from './ecs-api.js';
 export { AwsCallError, type ErrorDetails, errorDetails, THROTTLING_CODES } from './errors.js';
-export type { Gateway, Gateways } from './gateway-interface.js';
+export type { DescribedServices, Gateway, Gateways } from './gateway-interface.js';
 export * from './model.js';
 export { sleepUnlessAborted, waitSignal, wholeAction, withPassSignal } from './pass-signal.js';
 export { type BucketSpec, type RateLimitWaitListener, ReadBudget } from './rate-limit.js';

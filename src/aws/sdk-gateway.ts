@@ -88,9 +88,9 @@ import {
   tagsFromList,
   tagsToList,
 } from './ecs-api.js';
-import { EcsJsonProtocol } from './ecs-protocol.js';
+import { ANSWER_TAGS, EcsJsonProtocol, KNOWN_ANSWERS, UNCHANGED_ANSWERS } from './ecs-protocol.js';
 import { AwsCallError, INTERRUPTED, interruptedCall, THROTTLING_CODES } from './errors.js';
-import type { Gateway, Gateways } from './gateway-interface.js';
+import type { DescribedServices, Gateway, Gateways } from './gateway-interface.js';
 import type { CodeDeployCreateDeploymentInput, EventMessage, LeaseRecord, LiveService, TaskDefinitionWithTags, WriteFence } from './model.js';
 import { callSignal } from './pass-signal.js';
 import { ECS_RATE_LIMITS, RateLimiter, type RateLimits, type RateLimitWaitListener, type ReadBudget } from './rate-limit.js';
@@ -585,21 +585,40 @@ export class AwsGateway implements Gateway {
     );
   }
 
-  /** DescribeServices takes 10 services a call; tags come with it (include TAGS). INACTIVE services count as missing. */
-  async describeServices(cluster: string, services: readonly string[]): Promise<{ services: LiveService[]; missing: string[] }> {
+  /**
+   * DescribeServices takes 10 services a call; tags come with it (include TAGS). INACTIVE
+   * services count as missing. `known` goes to the ECS clients' protocol on the call's
+   * context (ecs-protocol.ts), which then tags each service's answer and skips decoding a
+   * known service whose answer is the same; without it (a CLI run) nothing is tagged.
+   */
+  async describeServices(cluster: string, services: readonly string[], known?: ReadonlyMap<string, string>): Promise<DescribedServices> {
     const found: LiveService[] = [];
     const missing: string[] = [];
+    const unchanged: string[] = [];
+    const answerTags = new Map<string, string>();
     for (const batch of chunk(services, BATCH.DescribeServices)) {
-      const r = splitDescribedServices(
-        await this.send<{ services?: Service[]; failures?: Array<{ arn?: string; reason?: string }> }>(
-          this.ecs,
-          new DescribeServicesCommand({ cluster, services: batch, include: ['TAGS'] }),
-        ),
-      );
+      const command = new DescribeServicesCommand({ cluster, services: batch, include: ['TAGS'] });
+      if (known)
+        command.middlewareStack.add(
+          (next, context) => (args) => {
+            (context as { [KNOWN_ANSWERS]?: ReadonlyMap<string, string> })[KNOWN_ANSWERS] = known;
+            return next(args);
+          },
+          { step: 'initialize', name: 'ecsReconcilerKnownAnswers' },
+        );
+      const answer = await this.send<{
+        services?: Service[];
+        failures?: Array<{ arn?: string; reason?: string }>;
+        [ANSWER_TAGS]?: Map<string, string>;
+        [UNCHANGED_ANSWERS]?: string[];
+      }>(this.ecs, command);
+      const r = splitDescribedServices(answer);
       found.push(...r.services);
       missing.push(...r.missing);
+      for (const arn of answer[UNCHANGED_ANSWERS] ?? []) unchanged.push(arn);
+      for (const [arn, tag] of answer[ANSWER_TAGS] ?? []) answerTags.set(arn, tag);
     }
-    return { services: found, missing };
+    return { services: found, missing, unchanged, answerTags };
   }
 
   /** All ACTIVE revision ARNs (optionally of one family), newest first, paginated to the end. */

@@ -30,21 +30,60 @@ export interface TrimmedAnswer {
   body: Uint8Array;
   /** read as a DescribeServices answer, and every number it keeps is plain (false for bytes not read as the answer) */
   onlyPlainNumbers: boolean;
+  /**
+   * Where `body`'s services are, when it is read as the answer with one `services` array of
+   * objects, each naming its `serviceArn` as a string: the array's brackets and, for each
+   * service, its bytes and its ARN's (inside the quotes). Absent for any other answer.
+   */
+  services?: ServiceSpans;
+}
+
+/** byte offsets into a trimmed answer's body */
+export interface ServiceSpans {
+  /** the `[` of the `services` array and the index after its `]` */
+  open: number;
+  close: number;
+  /** per service, four offsets: its `{`, the index after its `}`, its ARN's first byte, the index after its ARN's last */
+  spans: Uint32Array;
 }
 
 /** The answer's JSON with each service's events cut to the newest `keep`, or the same bytes when nothing is cut; and its numbers' note. */
-export function trimmedAnswer(bytes: Uint8Array, keep = SERVICE_EVENTS_READ): TrimmedAnswer {
+export function trimmedAnswer(
+  bytes: Uint8Array,
+  keep = SERVICE_EVENTS_READ,
+  allocate: (length: number) => Uint8Array = (n) => Buffer.allocUnsafe(n),
+): TrimmedAnswer {
   const cuts: number[] = [];
   scan.numbersPlain = true;
   scan.checkingNumbers = true;
+  scan.servicesArrays = 0;
+  scan.spans.length = 0;
+  scan.spansWhole = true;
   if (!scanAnswer(bytes, keep, cuts)) return { body: bytes, onlyPlainNumbers: false };
-  return { body: cuts.length === 0 ? bytes : cutOut(bytes, cuts), onlyPlainNumbers: scan.numbersPlain };
+  const body = cuts.length === 0 ? bytes : cutOut(bytes, cuts, allocate);
+  if (scan.servicesArrays !== 1 || !scan.spansWhole) return { body, onlyPlainNumbers: scan.numbersPlain };
+  // the offsets as the cut body has them: every cut lies inside one service's events
+  const at = [scan.servicesOpen, scan.servicesClose, ...scan.spans];
+  if (cuts.length) {
+    const order = at.map((_, k) => k).sort((x, y) => at[x]! - at[y]!);
+    let removed = 0;
+    let c = 0;
+    for (const k of order) {
+      while (c < cuts.length && cuts[c + 1]! <= at[k]!) {
+        removed += cuts[c + 1]! - cuts[c]!;
+        c += 2;
+      }
+      at[k] = at[k]! - removed;
+    }
+  }
+  return { body, onlyPlainNumbers: scan.numbersPlain, services: { open: at[0]!, close: at[1]!, spans: Uint32Array.from(at.slice(2)) } };
 }
 
-function cutOut(bytes: Uint8Array, cuts: readonly number[]): Uint8Array {
+function cutOut(bytes: Uint8Array, cuts: readonly number[], allocate: (length: number) => Uint8Array): Uint8Array {
   let length = bytes.length;
   for (let k = 0; k < cuts.length; k += 2) length -= cuts[k + 1]! - cuts[k]!;
-  const out = Buffer.allocUnsafe(length);
+  // (memory the caller may reuse: its length may be more than the cut answer's)
+  const out = allocate(length).subarray(0, length);
   let from = 0;
   let at = 0;
   for (let k = 0; k < cuts.length; k += 2) {
@@ -80,10 +119,26 @@ const MAX_DEPTH = 64;
 const openContainers = new Uint8Array(MAX_DEPTH);
 const IN_OBJECT = 1;
 const IN_ARRAY = 2;
-/** one scan's note of the numbers it met: checked only where they are kept (not in the events cut out) */
-const scan = { numbersPlain: true, checkingNumbers: true };
+/**
+ * One scan's notes: the numbers it met (checked only where they are kept, not in the events
+ * cut out); the `services` arrays it met and where the last one is; each service's span and
+ * its ARN's, four offsets a service, into the bytes as given; whether every element of
+ * `services` was an object with a `serviceArn` string.
+ */
+const scan = {
+  numbersPlain: true,
+  checkingNumbers: true,
+  servicesArrays: 0,
+  servicesOpen: 0,
+  servicesClose: 0,
+  spans: [] as number[],
+  spansWhole: true,
+  arnStart: -1,
+  arnEnd: -1,
+};
 const SERVICES = Buffer.from('services', 'latin1');
 const EVENTS = Buffer.from('events', 'latin1');
+const SERVICE_ARN = Buffer.from('serviceArn', 'latin1');
 
 const isDigit = (c: number) => c >= 0x30 && c <= 0x39;
 const isHex = (c: number) => isDigit(c) || (c >= 0x41 && c <= 0x46) || (c >= 0x61 && c <= 0x66);
@@ -109,12 +164,30 @@ function scanAnswer(b: Uint8Array, keep: number, cuts: number[]): boolean {
 
 /** `services`: each object in it is a service, anything else is skipped as a value */
 function scanServices(b: Uint8Array, i: number, keep: number, cuts: number[]): number {
+  scan.servicesArrays++;
+  scan.servicesOpen = i;
+  scan.spans.length = 0;
   i = space(b, i + 1);
-  if (b[i] === CLOSE_ARRAY) return i + 1;
+  if (b[i] === CLOSE_ARRAY) {
+    scan.servicesClose = i + 1;
+    return i + 1;
+  }
   for (;;) {
-    i = b[i] === OPEN_OBJECT ? scanService(b, i, keep, cuts) : skipValue(b, i);
+    const start = i;
+    if (b[i] === OPEN_OBJECT) {
+      scan.arnStart = -1;
+      i = scanService(b, i, keep, cuts);
+      if (scan.arnStart < 0) scan.spansWhole = false;
+      else scan.spans.push(start, i, scan.arnStart, scan.arnEnd);
+    } else {
+      scan.spansWhole = false;
+      i = skipValue(b, i);
+    }
     i = afterItem(b, i, CLOSE_ARRAY);
-    if (i === FAILED || b[i - 1] === CLOSE_ARRAY) return i;
+    if (i === FAILED || b[i - 1] === CLOSE_ARRAY) {
+      scan.servicesClose = i;
+      return i;
+    }
   }
 }
 
@@ -125,7 +198,15 @@ function scanService(b: Uint8Array, i: number, keep: number, cuts: number[]): nu
     const key = i;
     i = memberValueAt(b, i);
     if (i === FAILED) return FAILED;
-    i = isKey(b, key, EVENTS) && b[i] === OPEN_ARRAY ? scanEvents(b, i, keep, cuts) : skipValue(b, i);
+    if (isKey(b, key, EVENTS) && b[i] === OPEN_ARRAY) i = scanEvents(b, i, keep, cuts);
+    else if (isKey(b, key, SERVICE_ARN) && b[i] === QUOTE) {
+      const value = i;
+      i = skipString(b, i);
+      // a second serviceArn member is not a service this reads by its ARN
+      if (scan.arnStart >= 0) scan.spansWhole = false;
+      scan.arnStart = value + 1;
+      scan.arnEnd = i - 1;
+    } else i = skipValue(b, i);
     i = afterItem(b, i, CLOSE_OBJECT);
     if (i === FAILED || b[i - 1] === CLOSE_OBJECT) return i;
   }

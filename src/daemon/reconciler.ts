@@ -7,7 +7,7 @@
 import path from 'node:path';
 import type { Logger } from 'pino';
 import type { Gateways as AwsGateways, ReadBudget } from '../aws/index.js';
-import { type LiveEstate, refreshLiveResources } from '../live/index.js';
+import { emptyEstate, type LiveEstate, refreshLiveResources } from '../live/index.js';
 import { gitRevisionOf, ParseCache, repositoryOf } from '../manifests/index.js';
 import { formatProblem } from '../model/problem.js';
 import { type DesiredResource, resourceId } from '../model/resource.js';
@@ -98,6 +98,8 @@ export class EstateReconciler implements Reconciler {
   private readonly driftLog: DriftLog;
   /** the last pass's live estate and desired resources, for a targeted pass */
   private lastLive: LiveEstate | undefined;
+  /** the last whole read's estate, between a full pass's decision to read again and its read, which takes it (previousLive) */
+  private liveToReadAgain: LiveEstate | undefined;
   /** the resync cycle's state carried from one slice to the next (the kinds' page cursors) */
   private readonly resyncCycle = new Map<string, unknown>();
   /**
@@ -163,6 +165,11 @@ export class EstateReconciler implements Reconciler {
             for (const [i, n] of load.notices.entries())
               if (!this.noticesSaid.has(notices[i]!)) log.info({ file: n.file, stage: n.stage }, `notice: ${notices[i]}`);
             this.noticesSaid = new Set(notices);
+          },
+          previousLive: () => {
+            const previous = this.liveToReadAgain;
+            this.liveToReadAgain = undefined;
+            return previous;
           },
           live: async (desired) => {
             const live = await this.targetedLiveFor(request, desired);
@@ -248,9 +255,13 @@ export class EstateReconciler implements Reconciler {
    * whole estate. Nothing known yet, or a region unreadable last time: the whole estate is read.
    */
   private async targetedLiveFor(request: ReconcileRequest, desired: readonly DesiredResource[]): Promise<LiveEstate | undefined> {
+    this.liveToReadAgain = undefined;
     if (request.scope === 'full' || !this.lastLive || this.lastLive.unreadable.size) {
-      // the whole estate is read again: the last one is let go first, so a pass never holds
-      // two (issue 19: at 10,000 services one is about 60 MB of the heap)
+      // the whole estate is read again: the last one goes to the read, which takes from it
+      // the records whose answers are unchanged (shared, not copied), and is let go after it,
+      // so a pass never holds two (issue 19: at 10,000 services one is about 60 MB of the heap)
+      // (an empty one when there is none: the read then keeps what the next needs)
+      this.liveToReadAgain = !this.lastLive || this.lastLive.unreadable.size ? emptyEstate() : this.lastLive;
       this.lastLive = undefined;
       return undefined;
     }

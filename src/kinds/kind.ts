@@ -38,6 +38,12 @@ export interface LiveReadScope {
   clusterSelected?: (clusterName: string) => boolean;
   /** what the kinds read before this one in this region (registry order, and readAfter): a service is listed in the clusters read */
   estate?: LiveEstate;
+  /**
+   * The last whole read's estate, where a kind's read finds what it may take again unchanged
+   * (a service whose answer is the same). Given, even empty, by a caller that reads again (the
+   * daemon): the read keeps what the next one needs to know an answer unchanged.
+   */
+  previous?: LiveEstate;
   /** a line of progress for a long read */
   progress?: (message: string) => void;
 }

@@ -21,6 +21,8 @@ export interface ReadLiveOptions {
   /** --cluster selectors (pipeline/shard.ts): other clusters are not read at all */
   clusters?: (clusterName: string) => boolean;
   onProgress?: (message: string) => void;
+  /** the last whole read's estate: each kind's read may take from it what is unchanged (LiveReadScope.previous) */
+  previous?: LiveEstate;
 }
 
 export function emptyEstate(): LiveEstate {
@@ -65,6 +67,7 @@ export async function readLiveEstate(gateways: AwsGateways, opts: ReadLiveOption
           controllerId: opts.controllerId,
           wantedClusters,
           estate,
+          ...(opts.previous ? { previous: opts.previous } : {}),
           ...(opts.clusters ? { clusterSelected: opts.clusters } : {}),
           ...(opts.onProgress ? { progress: opts.onProgress } : {}),
         });

@@ -70,6 +70,12 @@ export interface PassOptions {
    * whole when absent or when the function answers undefined.
    */
   live?: LiveEstate | ((desired: readonly DesiredResource[]) => Promise<LiveEstate | undefined>);
+  /**
+   * For a whole read: the last whole read's estate, taken once (the daemon lets go of it as
+   * it hands it over), where the kinds' reads find what is unchanged (a service whose
+   * DescribeServices answer is the same is not decoded again: issue 19).
+   */
+  previousLive?: () => LiveEstate | undefined;
   /** the manifests as loaded, before anything is read: the CLI says the notices, the daemon logs the problems */
   onLoad?: (load: LoadResult) => void;
   /**
@@ -186,6 +192,11 @@ export function runReconcilePass(manifests: ManifestSource | LoadResult, opts: P
   return withPassSignal(opts.signal, () => reconcilePass(manifests, opts));
 }
 
+function previousOf(opts: PassOptions): { previous?: LiveEstate } {
+  const previous = opts.previousLive?.();
+  return previous ? { previous } : {};
+}
+
 async function reconcilePass(manifests: ManifestSource | LoadResult, opts: PassOptions): Promise<PassResult> {
   const throttledBefore = opts.gateways.counter.throttled;
   const wholeLoad = isManifestSource(manifests) ? await loadDesired(manifests) : manifests;
@@ -203,6 +214,7 @@ async function reconcilePass(manifests: ManifestSource | LoadResult, opts: PassO
       desired: load.resources,
       ...(opts.clusters ? { clusters: opts.clusters } : {}),
       ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
+      ...previousOf(opts),
     }));
   for (const [region, reason] of live.unreadable) problems.push({ stage: 'read', message: `cannot read live state in ${region}: ${reason}` });
 

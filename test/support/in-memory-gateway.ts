@@ -20,6 +20,7 @@
  * assert codes, not messages.
  */
 
+import { hash } from 'node:crypto';
 import { interruptedCall } from '../../src/aws/errors.js';
 import {
   AwsCallError,
@@ -31,6 +32,7 @@ import {
   type CreateClusterCommandInput,
   type CreateServiceCommandInput,
   chunk,
+  type DescribedServices,
   ECS_SCALABLE_DIMENSION,
   type EventMessage,
   type Gateway,
@@ -458,9 +460,13 @@ export class InMemoryGateway implements Gateway {
    * a service it does not know is a `failures` entry with reason MISSING; a deleted one
    * is returned with status INACTIVE for a while; an unknown cluster is ClusterNotFoundException.
    */
-  async describeServices(cluster: string, names: readonly string[]): Promise<{ services: LiveService[]; missing: string[] }> {
+  async describeServices(cluster: string, names: readonly string[], known?: ReadonlyMap<string, string>): Promise<DescribedServices> {
     const services: LiveService[] = [];
     const missing: string[] = [];
+    // with `known`, as the SDK gateway's protocol does (src/aws/ecs-protocol.ts): each answer
+    // tagged by its content, a known one with the same tag not handed over again
+    const unchanged: string[] = [];
+    const answerTags = new Map<string, string>();
     for (const batch of chunk(names, BATCH.DescribeServices)) {
       this.call('DescribeServices', { cluster, services: batch, include: ['TAGS'] });
       this.requireCluster('DescribeServices', cluster);
@@ -468,14 +474,23 @@ export class InMemoryGateway implements Gateway {
       const failures: Array<{ arn: string; reason: string }> = [];
       for (const n of batch) {
         const s = this.state.services.get(nameFromArn(cluster))?.get(nameFromArn(n));
-        if (s) found.push(clone(s.service));
-        else failures.push({ arn: this.arn(`service/${nameFromArn(cluster)}/${nameFromArn(n)}`), reason: 'MISSING' });
+        if (!s) {
+          failures.push({ arn: this.arn(`service/${nameFromArn(cluster)}/${nameFromArn(n)}`), reason: 'MISSING' });
+          continue;
+        }
+        const arn = s.service.serviceArn ?? '';
+        const tag = known ? hash('sha1', JSON.stringify(s.service), 'base64') : undefined;
+        if (tag !== undefined && known?.get(arn) === tag) unchanged.push(arn);
+        else {
+          found.push(clone(s.service));
+          if (tag !== undefined) answerTags.set(arn, tag);
+        }
       }
       const r = splitDescribedServices({ services: found, failures });
       services.push(...r.services);
       missing.push(...r.missing);
     }
-    return { services, missing };
+    return known ? { services, missing, unchanged, answerTags } : { services, missing };
   }
 
   /** [ECS] ListTaskDefinitions with sort DESC: newest revision first. */

@@ -5,7 +5,7 @@
  * region's auto scaling in three whole-namespace reads. The clusters' capacity by provider
  * is read here too: it counts the services' tasks.
  */
-import { type Gateway as AwsGateway, nameFromArn, type LiveService as SdkService, tagsFromList } from '../../aws/index.js';
+import { type Gateway as AwsGateway, type DescribedServices, nameFromArn, type LiveService as SdkService, tagsFromList } from '../../aws/index.js';
 import { projectLiveService } from '../../diff/projection.js';
 import { parseServiceArn } from '../../model/ecs-arn.js';
 import { isoTime } from '../../model/json.js';
@@ -91,17 +91,83 @@ function primaryArnOf(svc: SdkService): string | undefined {
 interface DescribedService {
   cluster: string;
   live: LiveService;
+  /** the last read's record of the service, when its answer is unchanged since (sameAsLast) */
+  last?: LiveService;
   primaryArn: string | undefined;
   svc: { capacityProviderStrategy?: unknown; launchType?: unknown; runningCount?: number | undefined };
 }
 
-function described(svc: SdkService, cluster: string, region: string): DescribedService {
-  return {
+function described(svc: SdkService, cluster: string, region: string, answerTag?: string): DescribedService {
+  const base = toLiveService(svc, cluster, region);
+  const d: DescribedService = {
     cluster,
-    live: toLiveService(svc, cluster, region),
+    // the pass adds its own fields (the revision, tasks, scaling) to a copy: the base stays as the answer made it
+    live: { ...base },
     primaryArn: primaryArnOf(svc),
     svc: { capacityProviderStrategy: svc.capacityProviderStrategy, launchType: svc.launchType, runningCount: svc.runningCount },
   };
+  if (answerTag !== undefined) answerRecords.set(d.live, { tag: answerTag, base, primaryArn: d.primaryArn, svc: d.svc });
+  return d;
+}
+
+/**
+ * What a service's record was made from, when its answer came with a tag (the gateway's
+ * describeServices `answerTags`): the tag, the record as that answer made it (before a pass
+ * added its revision, tasks and scaling), and what the rest of the read takes of the answer.
+ * The next read hands the tag back as known; an answer that is the same is not decoded
+ * again, and its record is made from this one (issue 19: a steady estate's warm pass).
+ * Held as long as the record is: the last read's estate.
+ */
+interface AnswerRecord {
+  tag: string;
+  base: LiveService;
+  primaryArn: string | undefined;
+  svc: DescribedService['svc'];
+}
+const answerRecords = new WeakMap<LiveService, AnswerRecord>();
+
+/** The known answers of some services of the last read (by ARN, for describeServices' `known`), and those records by ARN. */
+function knownAnswers(before: Iterable<LiveService>): { known: Map<string, string>; records: Map<string, LiveService> } {
+  const known = new Map<string, string>();
+  const records = new Map<string, LiveService>();
+  for (const live of before) {
+    const rec = answerRecords.get(live);
+    if (!rec || !live.arn) continue;
+    known.set(live.arn, rec.tag);
+    records.set(live.arn, live);
+  }
+  return { known, records };
+}
+
+/** A cluster's DescribeServices answer as described services, the unchanged ones made from their last records. */
+function describedInOrder(r: DescribedServices, records: ReadonlyMap<string, LiveService> | undefined, cluster: string, region: string): DescribedService[] {
+  const out: DescribedService[] = [];
+  for (const svc of r.services) out.push(described(svc, cluster, region, r.answerTags?.get(svc.serviceArn ?? '')));
+  for (const arn of r.unchanged ?? []) {
+    const last = records?.get(arn);
+    const rec = last && answerRecords.get(last);
+    if (!last || !rec) continue;
+    const live = { ...rec.base };
+    answerRecords.set(live, rec);
+    out.push({ cluster, live, primaryArn: rec.primaryArn, svc: rec.svc, last });
+  }
+  return out;
+}
+
+/**
+ * The last read's record itself when this pass's is the same, field by field (the answer's
+ * fields are the same objects; what the pass added, its revision and scaling, equal as
+ * JSON): the estate, the diff cache and the report keep the objects they had, and a steady
+ * estate's warm pass makes no new record of a service (issue 19).
+ */
+function sameAsLast(live: LiveService, last: LiveService | undefined): LiveService {
+  if (!last) return live;
+  const keys = Object.keys(live);
+  if (keys.length !== Object.keys(last).length) return live;
+  const a = live as unknown as Record<string, unknown>;
+  const b = last as unknown as Record<string, unknown>;
+  for (const k of keys) if (a[k] !== b[k] && (!Object.hasOwn(b, k) || JSON.stringify(a[k]) !== JSON.stringify(b[k]))) return live;
+  return last;
 }
 
 async function serviceFromApi(
@@ -152,11 +218,22 @@ export async function readServices(gw: AwsGateway, region: string, scope: LiveRe
   const serviceClusters = new Set(clusters.map((c) => c.name));
   // Services: all of each relevant cluster, 10 a call with tags.
   const services: DescribedService[] = [];
+  // the last read's records of this region's services: an answer that is the same is not
+  // decoded again (a read with no last estate, a CLI run's, asks for no answer tags at all)
+  const last = scope.previous ? knownAnswers([...scope.previous.services.values()].filter((l) => l.region === region)) : undefined;
   for (const cluster of [...serviceClusters].sort()) {
     const arns = await gw.listServiceArns(cluster);
     if (arns.length === 0) continue;
-    const r = await gw.describeServices(cluster, arns);
-    for (const svc of r.services) services.push(described(svc, cluster, region));
+    const r = await gw.describeServices(cluster, arns, last?.known);
+    // in the order listed, as a read without known answers gives them (any other after them)
+    const byArn = new Map(describedInOrder(r, last?.records, cluster, region).map((d) => [d.live.arn, d]));
+    for (const arn of arns) {
+      const d = byArn.get(arn);
+      if (!d) continue;
+      services.push(d);
+      byArn.delete(arn);
+    }
+    services.push(...byArn.values());
   }
   // Managed services in clusters no manifest names and this controller does not own (an
   // external cluster given by ARN, say) are found by their own managed-by tag: listing only
@@ -168,8 +245,8 @@ export async function readServices(gw: AwsGateway, region: string, scope: LiveRe
     elsewhere.set(found.cluster, [...(elsewhere.get(found.cluster) ?? []), found.name]);
   }
   for (const [cluster, names] of [...elsewhere].sort(([a], [b]) => a.localeCompare(b))) {
-    const r = await gw.describeServices(cluster, names);
-    for (const svc of r.services) if (tagsFromList(svc.tags)[TAG.managedBy] === scope.controllerId) services.push(described(svc, cluster, region));
+    const r = await gw.describeServices(cluster, names, last?.known);
+    for (const d of describedInOrder(r, last?.records, cluster, region)) if (d.live.tags[TAG.managedBy] === scope.controllerId) services.push(d);
   }
   scope.progress?.(`${region}: ${services.length} service(s)`);
   // Capacity by provider for the report (container instances only where a cluster has some)
@@ -201,7 +278,7 @@ export async function readServices(gw: AwsGateway, region: string, scope: LiveRe
     const scalingId = scalingResourceId(d.cluster, live.name);
     const target = targetById.get(scalingId);
     if (target) live.scaling = scalingFromApi(target, policiesById.get(scalingId) ?? [], actionsById.get(scalingId) ?? []);
-    out.push(live);
+    out.push(sameAsLast(live, d.last));
   }
   return out;
 }
@@ -230,15 +307,25 @@ export async function readNamedServices(gw: AwsGateway, region: string, scope: N
         scalingIds.map((s) => s.scalingId),
       );
   const out: LiveService[] = [];
+  // the last read's records of the named services (not the whole estate's: an event's pass names a few)
+  const last = knownAnswers(
+    [...byCluster].flatMap(([cluster, names]) =>
+      names.flatMap((name) => {
+        const before = scope.before.get(resourceId({ kind: 'Service', region, cluster, name }));
+        return before ? [before] : [];
+      }),
+    ),
+  );
   for (const [cluster, names] of byCluster) {
-    const r = await gw.describeServices(cluster, names);
+    const r = await gw.describeServices(cluster, names, last.known);
+    const byName = new Map(describedInOrder(r, last.records, cluster, region).map((d) => [d.live.name, d]));
     for (const name of names) {
-      const svc = r.services.find((s) => s.serviceName === name);
-      if (!svc) continue;
-      const live = await serviceFromApi(gw, described(svc, cluster, region));
+      const d = byName.get(name);
+      if (!d) continue;
+      const live = await serviceFromApi(gw, d);
       const liveScaling = scaling.get(scalingResourceId(cluster, name));
       if (liveScaling) live.scaling = liveScaling;
-      out.push(live);
+      out.push(sameAsLast(live, d.last));
     }
   }
   return out;

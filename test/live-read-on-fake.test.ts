@@ -96,6 +96,16 @@ describe('the live read on the in-memory gateway', () => {
     const fourth = await read(third);
     expect(fourth.services.has(id(5))).toBe(false);
     expect(fourth.services.size).toBe(24);
+
+    // a targeted pass (an event's, a resync slice's) reads the services it names from the last estate too
+    await gw.updateService({ cluster: 'prod', service: 'svc-07', desiredCount: 3 });
+    fake.clearCalls();
+    const named = (n: number) => ({ kind: 'Service' as const, name: `svc-${String(n).padStart(2, '0')}`, region: FAKE_REGION, cluster: 'prod' });
+    const targeted = await refreshLiveResources(fake, fourth, [named(6), named(7)], 'default');
+    expect(fake.callsOf('DescribeServices')).toHaveLength(1);
+    expect(targeted.services.get(id(6))).toBe(fourth.services.get(id(6)));
+    expect(targeted.services.get(id(7))).not.toBe(fourth.services.get(id(7)));
+    expect(targeted.services.get(id(7))!.desiredCount).toBe(3);
   });
 
   it('follows every page of ListClusters and ListTaskDefinitions', async () => {

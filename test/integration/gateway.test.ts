@@ -1,6 +1,6 @@
 // The gateway round trip on the emulator, and the call economy it promises:
 // batches of 10 for DescribeServices, pagination to the end, revisions cached by ARN.
-import { CreateServiceCommand } from '@aws-sdk/client-ecs';
+import { CreateServiceCommand, UpdateServiceCommand } from '@aws-sdk/client-ecs';
 import { describe, expect, it } from 'vitest';
 import { AwsCallError, AwsGateway, AwsGateways, errorDetails } from '../../src/aws/index.js';
 import { emulatorEnv, emulatorVar } from './emulator-helpers.js';
@@ -64,6 +64,18 @@ describe('the gateway', () => {
     expect(described.services).toHaveLength(25);
     expect(described.services.find((s) => s.serviceName === 'svc-07')?.tags).toEqual([{ key: 'n', value: '7' }]);
     expect(gw.counter.byOperation()).toEqual({ ListServices: 1, DescribeServices: 3 });
+
+    // as the daemon reads again (issue 19): with the answers' tags, the same calls, and every
+    // service that did not change comes back unchanged, not decoded; one changed is decoded
+    const tagged = await gw.describeServices('many', arns, new Map());
+    expect(tagged.answerTags?.size).toBe(25);
+    await ecs.send(new UpdateServiceCommand({ cluster: 'many', service: 'svc-07', desiredCount: 1 }));
+    gw.counter.reset();
+    const again = await gw.describeServices('many', arns, tagged.answerTags);
+    expect(gw.counter.byOperation()).toEqual({ DescribeServices: 3 });
+    expect(again.services.map((s) => [s.serviceName, s.desiredCount])).toEqual([['svc-07', 1]]);
+    expect(again.unchanged).toHaveLength(24);
+    expect(again.unchanged).not.toContain(again.services[0]!.serviceArn);
     gw.destroy();
   });
 

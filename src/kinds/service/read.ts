@@ -14,6 +14,7 @@ import { resourceId, TAG } from '../../model/resource.js';
 import { recordedRevision, recordedRevisionOf } from '../../model/revision-record.js';
 import { readClusterCapacity } from '../cluster/capacity.js';
 import type { LiveReadScope, NamedReadScope } from '../kind.js';
+import { sameAsLast } from '../same-record.js';
 import { readRevision, revisionsRecordedOn } from '../task-definition/read.js';
 import { readOwnCodeDeployDeployment } from './codedeploy.js';
 import { SERVICE_EVENTS_REPORTED } from './report.js';
@@ -152,22 +153,6 @@ function describedInOrder(r: DescribedServices, records: ReadonlyMap<string, Liv
     out.push({ cluster, live, primaryArn: rec.primaryArn, svc: rec.svc, last });
   }
   return out;
-}
-
-/**
- * The last read's record itself when this pass's is the same, field by field (the answer's
- * fields are the same objects; what the pass added, its revision and scaling, equal as
- * JSON): the estate, the diff cache and the report keep the objects they had, and a steady
- * estate's warm pass makes no new record of a service (issue 19).
- */
-function sameAsLast(live: LiveService, last: LiveService | undefined): LiveService {
-  if (!last) return live;
-  const keys = Object.keys(live);
-  if (keys.length !== Object.keys(last).length) return live;
-  const a = live as unknown as Record<string, unknown>;
-  const b = last as unknown as Record<string, unknown>;
-  for (const k of keys) if (a[k] !== b[k] && (!Object.hasOwn(b, k) || JSON.stringify(a[k]) !== JSON.stringify(b[k]))) return live;
-  return last;
 }
 
 async function serviceFromApi(

@@ -12,6 +12,7 @@ import { resourceId, TAG } from '../../model/resource.js';
 import { revisionOf } from '../../model/revision-arn.js';
 import { recordedRevision, recordedRevisionOf } from '../../model/revision-record.js';
 import type { LiveReadScope, NamedReadScope } from '../kind.js';
+import { sameAsLast } from '../same-record.js';
 
 /**
  * The projection of a revision, memoized on the gateway's cached response object: a
@@ -95,7 +96,8 @@ export async function readFamilies(gw: AwsGateway, region: string, scope: LiveRe
   const out: LiveTaskDefinitionFamily[] = [];
   for (const [family, arns] of byFamily) {
     const live = await familyFromRevisions(gw, region, family, arns, scope.all === true || scope.wanted.has(family), scope.controllerId, recorded);
-    if (live) out.push(live);
+    // the last read's record while it is the same (the daemon's whole reads: LiveReadScope.previous)
+    if (live) out.push(sameAsLast(live, scope.previous?.families.get(resourceId({ kind: 'TaskDefinition', region, name: family }))));
   }
   scope.progress?.(`${region}: ${byFamily.size} task definition famil${byFamily.size === 1 ? 'y' : 'ies'}`);
   return out;

@@ -79,6 +79,22 @@ describe('text', () => {
     expect(short).toContain('3 resource(s): 3 in-sync; 0 action(s) planned.');
   });
 
+  it("gives a service the same health block while its live record's fields are the same objects (the daemon keeps an unchanged record: issue 19), and a new one when one is replaced", () => {
+    const s = syncedEstate();
+    const healthIn = (service: typeof s.live.service) =>
+      report(diff(s.desired, estate({ clusters: [s.live.cluster], families: [s.live.family], services: [service] }))).resources.find((r) => r.id === SVC_ID)!
+        .health as { runningCount: number };
+    const first = healthIn(s.live.service);
+    expect(healthIn(s.live.service)).toBe(first);
+    // the live read replaces a field, never edits one in place: a new value is a new health block
+    s.live.service.runningCount = first.runningCount + 3;
+    const after = healthIn(s.live.service);
+    expect(after).not.toBe(first);
+    expect(after.runningCount).toBe(first.runningCount + 3);
+    // an equal record that is another object is built anew, equal
+    expect(healthIn({ ...s.live.service })).toEqual(after);
+  });
+
   it("marks drift caused out-of-band and the autoscaler's desiredCount", () => {
     const svc = desired('Service', 'web', serviceSpec({ autoScaling: { minCapacity: 1, maxCapacity: 4 } }));
     const s = syncedEstate({ svc });

@@ -21,9 +21,22 @@ export interface BuildReportInput {
   redactor?: Redactor;
 }
 
-/** The kind's health block for a live resource (a Service's rollout, a Cluster's tasks), when it has one. */
+/**
+ * The kind's health block for a live resource (a Service's rollout, a Cluster's tasks), when
+ * it has one: the same object while the record's own fields are the same objects. The daemon
+ * keeps an unchanged record from one pass to the next (issue 19), and the live read replaces
+ * what it fills in rather than editing nested objects (as the diff cache's fingerprints take
+ * it): a health block is a function of the record's fields.
+ */
+const healths = new WeakMap<object, { fields: unknown[]; health: KindHealth | undefined }>();
 function healthOf(d: ResourceDiff): KindHealth | undefined {
-  return d.live ? kindOf(d.kind).health?.(d.live) : undefined;
+  if (!d.live) return undefined;
+  const fields = Object.values(d.live);
+  const memo = healths.get(d.live);
+  if (memo && memo.fields.length === fields.length && memo.fields.every((f, i) => f === fields[i])) return memo.health;
+  const health = kindOf(d.kind).health?.(d.live);
+  healths.set(d.live, { fields, health });
+  return health;
 }
 
 function scalingOf(d: ResourceDiff): ReportScaling | undefined {

@@ -71,7 +71,8 @@ export class EcsJsonProtocol extends AwsJson1_1Protocol {
       return { ...readByService(reader, operationSchema.output, bytes, trimmed.services, known), $metadata } as Output;
     } catch (err) {
       // the answer as read stays on the response, which a deserialization error carries as its $response
-      if (body && response.body !== body) response.body = Buffer.from(body);
+      // (the SDK's own path has its copy already; the read here left the empty placeholder)
+      if (body && (response.body as Uint8Array | undefined)?.byteLength === 0) response.body = Buffer.from(body);
       throw err;
     } finally {
       scratch.release();

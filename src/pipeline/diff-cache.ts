@@ -23,6 +23,7 @@ import type { AccountOfArn } from '../diff/inherited.js';
 import type { DiffInput, DiffPass } from '../diff/resource-diff.js';
 import type { ResourceDiff } from '../diff/types.js';
 import type { LiveEstate } from '../model/live.js';
+import { memoizedOnFields } from '../model/record-memo.js';
 import type { DesiredResource } from '../model/resource.js';
 
 /** Most resources one cache holds: far past any estate one controller reads (issue 19: 10,000 services). */
@@ -59,23 +60,14 @@ const MISSING = '\u0000missing';
  * from the API's answers (strings, numbers, arrays, records: no Map, no Set, no undefined
  * that would matter); two answers with the same content give the same JSON (or, when a
  * field comes back in another order, a different one: a miss, never a wrong hit).
- *
- * Memoized by object identity, checked against a shallow snapshot: the live read replaces
- * what it fills in later (describeRecordedRevisions sets a new primaryRevision, a
- * refreshed service gets the last scaling) rather than editing nested objects, so a
- * record whose own fields are the same objects as when it was fingerprinted is unchanged.
+ * Memoized on the record while its fields are the same objects (memoizedOnFields).
  */
-const liveFingerprints = new WeakMap<object, { fields: unknown[]; fingerprint: string }>();
+// the one-shot digest: the same bytes as createHash().update().digest(), without a Hash object a record
+const recordFingerprint = memoizedOnFields((record) => hash('sha1', JSON.stringify(record), 'base64'));
 function liveFingerprint(value: unknown): string {
   if (value === undefined) return MISSING;
   if (value === null || typeof value !== 'object') return JSON.stringify(value);
-  const fields = Object.values(value);
-  const memo = liveFingerprints.get(value);
-  if (memo && memo.fields.length === fields.length && memo.fields.every((f, i) => f === fields[i])) return memo.fingerprint;
-  // the one-shot digest: the same bytes as createHash().update().digest(), without a Hash object a record
-  const fingerprint = hash('sha1', JSON.stringify(value), 'base64');
-  liveFingerprints.set(value, { fields, fingerprint });
-  return fingerprint;
+  return recordFingerprint(value);
 }
 
 /** Offers are compared by identity: a replayed offer is the same object, a re-diffed one a new one (a miss, never a wrong hit). */

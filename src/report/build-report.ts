@@ -3,6 +3,7 @@ import { RESOURCE_STATES, type ResourceDiff, type ResourceState } from '../diff/
 import type { KindHealth } from '../kinds/kind.js';
 import { kindOf, stageOf } from '../kinds/registry.js';
 import type { Problem } from '../model/problem.js';
+import { memoizedOnFields } from '../model/record-memo.js';
 import type { ActionResult, Plan } from '../plan/types.js';
 import { REPORT_SCHEMA_VERSION, type Report, type ReportAction, type ReportChange, type ReportResource, type ReportScaling } from './model.js';
 import { Redactor } from './redact.js';
@@ -23,20 +24,12 @@ export interface BuildReportInput {
 
 /**
  * The kind's health block for a live resource (a Service's rollout, a Cluster's tasks), when
- * it has one: the same object while the record's own fields are the same objects. The daemon
- * keeps an unchanged record from one pass to the next (issue 19), and the live read replaces
- * what it fills in rather than editing nested objects (as the diff cache's fingerprints take
- * it): a health block is a function of the record's fields.
+ * it has one: the same object while the record's fields are the same objects
+ * (memoizedOnFields), not a new block a pass for every record the daemon kept (issue 19).
  */
-const healths = new WeakMap<object, { fields: unknown[]; health: KindHealth | undefined }>();
+const kindHealth = memoizedOnFields((live, kind: ResourceDiff['kind']) => kindOf(kind).health?.(live as NonNullable<ResourceDiff['live']>));
 function healthOf(d: ResourceDiff): KindHealth | undefined {
-  if (!d.live) return undefined;
-  const fields = Object.values(d.live);
-  const memo = healths.get(d.live);
-  if (memo && memo.fields.length === fields.length && memo.fields.every((f, i) => f === fields[i])) return memo.health;
-  const health = kindOf(d.kind).health?.(d.live);
-  healths.set(d.live, { fields, health });
-  return health;
+  return d.live ? kindHealth(d.live, d.kind) : undefined;
 }
 
 function scalingOf(d: ResourceDiff): ReportScaling | undefined {

@@ -13,7 +13,7 @@
 //   npm run build && npx tsc -p bench/tsconfig.fake.json && node bench/sdk-floor.mjs [--services 10000] [--repeat 3] [--profile DIR]
 // (as a row of bench/fake-pass.mjs: --sdk-floor N)
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -91,6 +91,7 @@ async function readsAlone(dir, endpoint, repeat, profileDir) {
   if (first.unreadable.size) throw new Error(`the warming read failed: ${[...first.unreadable.values()][0]}`);
   const inspector = profileDir ? new (await import('node:inspector/promises')).Session() : undefined;
   if (inspector) {
+    mkdirSync(profileDir, { recursive: true });
     inspector.connect();
     await inspector.post('Profiler.enable');
   }

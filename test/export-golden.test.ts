@@ -10,7 +10,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { projectLiveCluster, projectLiveService, projectLiveTaskDefinition } from '../src/diff/projection.js';
-import { buildExport, type ExportOptions, exportTexts } from '../src/export/index.js';
+import { buildExport, type ExportOptions, exportTexts, renderFile } from '../src/export/index.js';
+import { loadManifestTexts } from '../src/manifests/load.js';
 import type { Json, LiveCapacityProvider, LiveCluster, LiveEstate, LiveRevision, LiveService, LiveTaskDefinitionFamily } from '../src/model/live.js';
 import { resourceId } from '../src/model/resource.js';
 
@@ -123,11 +124,12 @@ function service(
 }
 
 /**
- * payments and batch share the EC2 provider shared-ec2 (batch has batch-ec2 too); ops is
- * another controller's; legacy is a stack's. Families: api (payments/api's own), web
- * (shared by payments/web and batch/web-worker), checkout (moved on: payments/checkout
- * pinned), same (an older revision of the newest content), gone (deregistered), stack
- * (a stack's family), daemon (another controller's, run by a DAEMON service).
+ * payments and batch share the EC2 provider shared-ec2 (batch has batch-ec2 too, another
+ * controller's, and stack-ec2, a stack's); ops is another controller's; legacy is a stack's.
+ * Families: api (payments/api's own), web (shared by payments/web and batch/web-worker),
+ * checkout (moved on: payments/checkout pinned), same (an older revision of the newest
+ * content), gone (deregistered), stack (a stack's family), daemon (another controller's,
+ * run by a DAEMON service).
  */
 function wideEstate(): LiveEstate {
   const api = revision('api', 7, { tags: OURS });
@@ -143,7 +145,7 @@ function wideEstate(): LiveEstate {
   const managedNew = revision('managed', 2);
   const clusters = [
     cluster('payments', { providers: ['shared-ec2'], strategy: ['shared-ec2', 'FARGATE'], tags: OURS }),
-    cluster('batch', { providers: ['shared-ec2', 'batch-ec2'] }),
+    cluster('batch', { providers: ['shared-ec2', 'batch-ec2', 'stack-ec2'] }),
     cluster('ops', { tags: { 'ecs-reconciler:managed-by': 'team-b', 'ecs-reconciler:prune': 'false' } }),
     cluster('legacy', { tags: STACK }),
   ];
@@ -171,7 +173,12 @@ function wideEstate(): LiveEstate {
     byKind: new Map(),
     unreadable: new Map(),
   };
-  const providers = [provider('shared-ec2'), provider('batch-ec2', { 'ecs-reconciler:managed-by': 'team-b' }), provider('unused-ec2')];
+  const providers = [
+    provider('shared-ec2'),
+    provider('batch-ec2', { 'ecs-reconciler:managed-by': 'team-b' }),
+    provider('stack-ec2', STACK),
+    provider('unused-ec2'),
+  ];
   estate.byKind.set('CapacityProvider', new Map(providers.map((p) => [resourceId(p), p])));
   return estate;
 }
@@ -223,5 +230,42 @@ describe('export, byte for byte', () => {
     const text = SELECTIONS.map(([title, opts]) => exportedText(title, opts)).join('\n');
     const golden = readFileSync(new URL('./fixtures/export/golden-wide-estate.txt', import.meta.url), 'utf8');
     expect(text).toBe(golden);
+  });
+});
+
+describe('export, capacity providers', () => {
+  const notOurs = 'not managed by this controller (--managed-only); the cluster names it as a provider made elsewhere';
+
+  it('under --managed-only writes no provider this controller does not manage; the cluster still names it, and the export loads', () => {
+    const r = buildExport(wideEstate(), { ...BASE, managedOnly: true });
+    expect(r.skipped).toContainEqual({ resource: 'CapacityProvider/eu-west-1/shared-ec2', reason: notOurs });
+    expect(r.skipped).toContainEqual({ resource: 'CapacityProvider/eu-west-1/batch-ec2', reason: notOurs });
+    const batch = r.files.find((f) => f.path === 'batch/cluster.yaml')!;
+    expect(batch.manifests.map((m) => m.kind)).toEqual(['Cluster']);
+    expect((batch.manifests[0]!.doc.spec as Json).capacityProviders).toEqual(['FARGATE', 'batch-ec2', 'shared-ec2', 'stack-ec2']);
+    const load = loadManifestTexts(
+      r.files.map((f) => ({ file: f.path, text: renderFile(f) })),
+      { defaultRegion: REGION, vars: r.secretValues },
+    );
+    expect(load.problems).toEqual([]);
+    expect(load.resources.filter((x) => x.kind === 'CapacityProvider')).toEqual([]);
+  });
+
+  it("writes no CloudFormation stack's provider without --adopt-cloudformation, and says whose another controller's is", () => {
+    const r = buildExport(wideEstate(), BASE);
+    expect(r.skipped).toContainEqual({
+      resource: 'CapacityProvider/eu-west-1/stack-ec2',
+      reason:
+        'owned by the CloudFormation stack "legacy" (aws:cloudformation:* tags): not exported, so not adopted; --adopt-cloudformation exports it; the cluster names it as a provider made elsewhere',
+    });
+    const batch = r.files.find((f) => f.path === 'batch/cluster.yaml')!;
+    expect(batch.manifests.map((m) => `${m.kind} ${m.id}`)).toEqual([
+      'CapacityProvider CapacityProvider/eu-west-1/batch-ec2',
+      'CapacityProvider CapacityProvider/eu-west-1/shared-ec2',
+      'Cluster Cluster/eu-west-1/batch',
+    ]);
+    expect(r.notes).toContain('CapacityProvider batch-ec2 is managed by controller "team-b": --adopt leaves it alone.');
+    const adopting = buildExport(wideEstate(), { ...BASE, adoptCloudFormation: true });
+    expect(adopting.files.find((f) => f.path === 'batch/cluster.yaml')!.manifests.map((m) => m.id)).toContain('CapacityProvider/eu-west-1/stack-ec2');
   });
 });

@@ -80,14 +80,14 @@ export function normalizeWith(spec: Json, schema: NormalizationTable): Json {
   const rules = compiled(schema);
   const coerced = coerce(spec, rules.root, rules);
   const root = isObject(coerced) ? coerced : {};
-  const out = reduceAt(root, rules.root, rules, root, root);
+  const out = reduceAt(root, rules.root, undefined, rules, root, root);
   return isObject(out) ? out : {};
 }
 
 // A table compiled once into a tree of its paths: the walkers step from a path to a child
 // by a Map lookup on the key instead of joining path strings for every value (issue 19:
 // at 10,000 services the joins and table look-ups were most of the diff's CPU). A value
-// below no rule's path is walked by `prune` with no table at all.
+// below no rule's path is walked by `reduceAt` with no node: no child look-ups at all.
 //
 // The tree holds every path string some rule's path starts with at a `.` or `[]`
 // boundary; a value's path string (as the walkers have always spelt it: keys joined by
@@ -234,28 +234,33 @@ function coerceMembers(obj: Json, node: PathRules, rules: CompiledTable): Json {
   return copy ?? obj;
 }
 
-/** Pass 2, bottom-up: drop empties and defaults, sort order-free lists (VALUE: an object
- * or a list at NODE's path). Returns undefined for a value that is to be left out. */
-function reduceAt(value: object, node: PathRules, rules: CompiledTable, root: Json, parent: Json): unknown {
+/**
+ * Pass 2, bottom-up: drop empties and defaults, sort order-free lists (VALUE: an object
+ * or a list at NODE's path). Below every rule's path (NODE undefined) only empties are
+ * dropped; KEY is then the key whose value this is (a list's items: its key and `[]`),
+ * which keepsEmptyStringAt reads. Returns undefined for a value that is to be left out.
+ */
+function reduceAt(value: object, node: PathRules | undefined, key: string | undefined, rules: CompiledTable, root: Json, parent: Json): unknown {
+  // the key the members' "" is judged by (keepsEmptyStringAt): the list's or object's own, not its whole path
+  const at = node ? lastKeyOf(node.path) : key;
   if (Array.isArray(value)) {
-    const item = node.item;
-    // the items' members judged by the list's own key (keepsEmptyStringAt), not its whole path
-    if (item === undefined) return pruneItems(value, `${lastKeyOf(node.path) ?? ''}[]`, node.order);
-    const isDefault = item.isDefault;
-    const ctx: Ctx = { root, parent };
+    const item = node?.item;
+    const itemKey = item ? undefined : `${at ?? ''}[]`;
+    const isDefault = item?.isDefault;
+    const ctx: Ctx | undefined = isDefault ? { root, parent } : undefined;
     const items: unknown[] = [];
     for (const v of value) {
       // ECS omits or returns null for unset fields; a list item's "" is data (its path ends in `[]`).
       if (v === null || v === undefined) continue;
       let r: unknown = v;
       if (typeof v === 'object') {
-        r = reduceAt(v, item, rules, root, parent);
+        r = reduceAt(v, item, itemKey, rules, root, parent);
         if (r === undefined) continue;
       }
-      if (isDefault?.(r, ctx)) continue;
+      if (isDefault?.(r, ctx!)) continue;
       items.push(r);
     }
-    if (node.order) items.sort(node.order);
+    if (node?.order) items.sort(node.order);
     // ECS returns [] for unset lists (mountPoints, volumesFrom, environment, ...).
     return items.length > 0 ? items : undefined;
   }
@@ -263,16 +268,16 @@ function reduceAt(value: object, node: PathRules, rules: CompiledTable, root: Js
   // made with its first member: an object whose every member is a default or unset makes none
   let out: Json | undefined;
   let ctx: Ctx | undefined;
-  for (const key of Object.keys(value).sort()) {
-    const v = value[key];
+  for (const k of Object.keys(value).sort()) {
+    const v = value[k];
     if (v === null || v === undefined) continue;
-    const child = childRules(node, key, rules);
+    const child = node ? childRules(node, k, rules) : undefined;
     let r: unknown = v;
     if (v === '') {
       // "" is unset too (model/unset-values.ts), unless it is the data itself.
-      if (!(child ? child.keepsEmpty : keepsEmptyStringAt(lastKeyOf(node.path), key))) continue;
+      if (!(child ? child.keepsEmpty : keepsEmptyStringAt(at, k))) continue;
     } else if (typeof v === 'object') {
-      r = child ? reduceAt(v, child, rules, root, value) : prune(v, key);
+      r = reduceAt(v, child, k, rules, root, value);
       if (r === undefined) continue;
     }
     if (child?.isDefault) {
@@ -280,44 +285,10 @@ function reduceAt(value: object, node: PathRules, rules: CompiledTable, root: Js
       if (child.isDefault(r, ctx)) continue;
     }
     out ??= emptyRecord();
-    out[key] = r;
+    out[k] = r;
   }
   // An object left with nothing set says nothing ({} host, {} options, ...).
   return out;
-}
-
-/** Pass 2 below every rule's path: empties dropped, nothing else (no default, no order).
- * PARENT is the key whose value this is (a list's items: its key and `[]`), all keepsEmptyStringAt reads. */
-function prune(value: object, parent: string): unknown {
-  if (Array.isArray(value)) return pruneItems(value, `${parent}[]`, undefined);
-  if (!isObject(value)) return value;
-  let out: Json | undefined;
-  for (const key of Object.keys(value).sort()) {
-    const v = value[key];
-    if (v === null || v === undefined) continue;
-    let r: unknown = v;
-    if (v === '') {
-      if (!keepsEmptyStringAt(parent, key)) continue;
-    } else if (typeof v === 'object') {
-      r = prune(v, key);
-      if (r === undefined) continue;
-    }
-    out ??= emptyRecord();
-    out[key] = r;
-  }
-  return out;
-}
-
-/** A list's items below every rule's path (ORDER: the list's own orderFree, if any). */
-function pruneItems(value: readonly unknown[], itemParent: string, order: ((a: unknown, b: unknown) => number) | undefined): unknown {
-  const items: unknown[] = [];
-  for (const v of value) {
-    if (v === null || v === undefined) continue;
-    const r = typeof v === 'object' ? prune(v, itemParent) : v;
-    if (r !== undefined) items.push(r);
-  }
-  if (order) items.sort(order);
-  return items.length > 0 ? items : undefined;
 }
 
 // ---------------------------------------------------------------------------------------

@@ -1,8 +1,11 @@
 /**
  * export: a CapacityProvider manifest for each provider an exported cluster uses (the
  * cluster names it: ../cluster/export.ts). FARGATE and FARGATE_SPOT are ECS's own and
- * never written. The spec is the projected live one with ECS's defaults spelled out: it
- * normalizes back to itself, so export, adopt, plan is in-sync.
+ * never written; nor is, under --managed-only, a provider this controller does not manage,
+ * nor a CloudFormation stack's without --adopt-cloudformation: the cluster's manifest still
+ * names it, and a name no CapacityProvider manifest defines is a provider made elsewhere.
+ * The spec is the projected live one with ECS's defaults spelled out: it normalizes back
+ * to itself, so export, adopt, plan is in-sync.
  */
 
 import type { Gateway as AwsGateway } from '../../aws/index.js';
@@ -28,15 +31,19 @@ const CAPACITY_PROVIDER_KEY_ORDER: Readonly<Record<string, readonly string[]>> =
   'autoScalingGroupProvider.managedScaling': ['status', 'targetCapacity', 'minimumScalingStepSize', 'maximumScalingStepSize', 'instanceWarmupPeriod'],
 };
 
-// Written with the first exported cluster that uses it (no file of its own), whoever manages it.
+// Written with the first exported cluster that uses it (no file of its own).
 export const CAPACITY_PROVIDER_EXPORT: KindExport<LiveCapacityProvider> = {
   read: readCapacityProvidersForExport,
-  document: (p) => {
+  // --managed-only, or a stack's: not written; the cluster's manifest names it all the same, as a provider made elsewhere
+  refusal: (p, ownership) => ownership.stackReason(p.tags) ?? (ownership.wanted(p.tags) ? undefined : 'not managed by this controller (--managed-only)'),
+  document: (p, { ownership }) => {
     const tags = userTags(p.tags);
+    const other = ownership.otherOwnerNote(`CapacityProvider ${p.name}`, p.tags);
     return {
       metadata: { name: p.name, region: p.region },
       spec: { ...normalizeCapacityProvider(p.spec, p.spec), ...(Object.keys(tags).length ? { tags } : {}) },
       annotationTags: p.tags,
+      ...(other ? { notes: [other] } : {}),
     };
   },
   keyOrder: CAPACITY_PROVIDER_KEY_ORDER,

@@ -49,6 +49,7 @@ export const CLUSTER_EXPORT: KindExport<LiveCluster> = {
       kind: 'CapacityProvider',
       id: resourceId({ kind: 'CapacityProvider', region: c.region, name }),
       before: true,
+      ifLeftOut: 'the cluster names it as a provider made elsewhere',
     })),
   }),
   document: (c, { ownership }) => {

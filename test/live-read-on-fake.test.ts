@@ -49,7 +49,7 @@ describe('the live read on the in-memory gateway', () => {
     const live = estate.services.get(`Service/${FAKE_REGION}/prod/svc-01`)!;
     // the report's latest 5, then of the 10 read only the rollout judgement's (not the 13th: past the 10)
     expect(live.events.map((e) => e.message)).toEqual([...events.slice(0, 5), events[7]!, events[8]!].map((e) => e.message));
-    expect(live.events[0]!.createdAt).toBe('2026-01-01T00:00:00.000Z');
+    expect(live.events[0]!.at).toBe('2026-01-01T00:00:00.000Z');
   });
 
   it('reads again from the last estate (the daemon, issue 19): an unchanged service keeps its record, the same object; a service changed by hand, or whose scaling changed, gets a new one', async () => {

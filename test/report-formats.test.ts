@@ -42,7 +42,7 @@ function fixtureReport(): Report {
       stoppedAt: '2026-11-26T10:00:00.000Z',
     },
   ];
-  live.events = [{ createdAt: '2026-11-26T10:01:00.000Z', message: '(service web) has started 1 tasks: (task 0abc).' }];
+  live.events = [{ at: '2026-11-26T10:01:00.000Z', message: '(service web) has started 1 tasks: (task 0abc).' }];
   const td = desired('TaskDefinition', 'app', tdSpec({ image: 'nginx:1.28', env: [{ name: 'DB_PASSWORD', value: 'hunter2-planted' }] }));
   const diffs = diff([s.desired[0]!, td, svcDesired], estate({ clusters: [s.live.cluster], families: [s.live.family], services: [live] }));
   const plan = planEstate(diffs, { prune: false, loadComplete: false, keepRevisions: 5, controllerId: 'default' });

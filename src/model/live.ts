@@ -90,6 +90,12 @@ export interface LiveDeployment {
   updatedAt?: string;
 }
 
+/** A service event as the live model and the report keep it: [API] ServiceEvent's createdAt (ISO 8601) as `at`, and its message. */
+export interface LiveServiceEvent {
+  at?: string;
+  message: string;
+}
+
 export interface LiveService {
   kind: 'Service';
   region: string;
@@ -104,7 +110,12 @@ export interface LiveService {
   runningCount: number;
   pendingCount: number;
   deployments: LiveDeployment[];
-  events: Array<{ createdAt?: string; message: string }>;
+  /**
+   * The latest events (ECS's ServiceEvent: createdAt as `at`, the report's own shape, so the
+   * report's health block holds these objects rather than copies: at 10,000 services 50,000
+   * objects of the daemon's heap, issue 19)
+   */
+  events: LiveServiceEvent[];
   /** the revision the PRIMARY deployment runs */
   primaryRevision?: LiveRevision;
   /** Application Auto Scaling's target, policies and scheduled actions, as an `autoScaling` block */

@@ -26,11 +26,12 @@ export class StringPool {
 
   /** `s`, or an equal string kept earlier; never a slice of a longer string. */
   own(s: string): string {
-    if (s.length < SHORTEST_SLICE) return s;
     const kept = this.strings.get(s);
     if (kept !== undefined) return kept;
-    // JSON.parse builds a new sequential string: a copy that refers to nothing else
-    const copy = JSON.parse(JSON.stringify(s)) as string;
+    // JSON.parse builds a new sequential string: a copy that refers to nothing else (a
+    // shorter one is never a slice, and is kept as it is: "FARGATE", "awsvpc", a cluster's
+    // name, each 24 bytes or so, are in every second record of an estate)
+    const copy = s.length < SHORTEST_SLICE ? s : (JSON.parse(JSON.stringify(s)) as string);
     if (s.length > this.maxLength) return copy;
     if (this.strings.size >= this.maxEntries) this.strings.clear();
     this.strings.set(copy, copy);

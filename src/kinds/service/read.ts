@@ -12,6 +12,7 @@ import { isoTime } from '../../model/json.js';
 import type { Json, LiveDeployment, LiveRevision, LiveService } from '../../model/live.js';
 import { resourceId, TAG } from '../../model/resource.js';
 import { recordedRevision, recordedRevisionOf } from '../../model/revision-record.js';
+import { StringPool } from '../../model/string-pool.js';
 import { readClusterCapacity } from '../cluster/capacity.js';
 import type { LiveReadScope, NamedReadScope } from '../kind.js';
 import { sameAsLast } from '../same-record.js';
@@ -57,7 +58,13 @@ function toLiveService(svc: SdkService, cluster: string, region: string): LiveSe
     events: sameMessagesOnce(
       (svc.events ?? [])
         .filter((e, i) => i < SERVICE_EVENTS_REPORTED || isRolloutEvent(e.message ?? ''))
-        .map((e) => ({ ...(isoTime(e.createdAt) ? { createdAt: isoTime(e.createdAt) } : {}), message: e.message ?? '' })),
+        .map((e) => {
+          // two literals, not a spread: V8 then keeps both fields in the object itself (a spread's
+          // second field goes to a property array of its own, 40 bytes an event)
+          const at = isoTime(e.createdAt);
+          const message = e.message ?? '';
+          return at ? { at, message } : { message };
+        }),
     ),
   };
 }
@@ -98,8 +105,9 @@ interface DescribedService {
   svc: { capacityProviderStrategy?: unknown; launchType?: unknown; runningCount?: number | undefined };
 }
 
-function described(svc: SdkService, cluster: string, region: string, answerTag?: string): DescribedService {
-  const base = toLiveService(svc, cluster, region);
+function described(svc: SdkService, cluster: string, region: string, strings: StringPool, answerTag?: string): DescribedService {
+  // one string for the values services repeat (launch type, subnets, statuses, a cluster's name): kept as long as the record is
+  const base = strings.ownAll(toLiveService(svc, cluster, region));
   const d: DescribedService = {
     cluster,
     // the pass adds its own fields (the revision, tasks, scaling) to a copy: the base stays as the answer made it
@@ -140,10 +148,20 @@ function knownAnswers(before: Iterable<LiveService>): { known: Map<string, strin
   return { known, records };
 }
 
-/** A cluster's DescribeServices answer as described services, the unchanged ones made from their last records. */
-function describedInOrder(r: DescribedServices, records: ReadonlyMap<string, LiveService> | undefined, cluster: string, region: string): DescribedService[] {
+/**
+ * A cluster's DescribeServices answer as described services, the unchanged ones made from
+ * their last records; the decoded ones share their equal strings through `strings` (one
+ * pool a read).
+ */
+function describedInOrder(
+  r: DescribedServices,
+  records: ReadonlyMap<string, LiveService> | undefined,
+  cluster: string,
+  region: string,
+  strings: StringPool,
+): DescribedService[] {
   const out: DescribedService[] = [];
-  for (const svc of r.services) out.push(described(svc, cluster, region, r.answerTags?.get(svc.serviceArn ?? '')));
+  for (const svc of r.services) out.push(described(svc, cluster, region, strings, r.answerTags?.get(svc.serviceArn ?? '')));
   for (const arn of r.unchanged ?? []) {
     const last = records?.get(arn);
     const rec = last && answerRecords.get(last);
@@ -206,12 +224,13 @@ export async function readServices(gw: AwsGateway, region: string, scope: LiveRe
   // the last read's records of this region's services: an answer that is the same is not
   // decoded again (a read with no last estate, a CLI run's, asks for no answer tags at all)
   const last = scope.previous ? knownAnswers([...scope.previous.services.values()].filter((l) => l.region === region)) : undefined;
+  const strings = new StringPool();
   for (const cluster of [...serviceClusters].sort()) {
     const arns = await gw.listServiceArns(cluster);
     if (arns.length === 0) continue;
     const r = await gw.describeServices(cluster, arns, last?.known);
     // in the order listed, as a read without known answers gives them (any other after them)
-    const byArn = new Map(describedInOrder(r, last?.records, cluster, region).map((d) => [d.live.arn, d]));
+    const byArn = new Map(describedInOrder(r, last?.records, cluster, region, strings).map((d) => [d.live.arn, d]));
     for (const arn of arns) {
       const d = byArn.get(arn);
       if (!d) continue;
@@ -231,7 +250,7 @@ export async function readServices(gw: AwsGateway, region: string, scope: LiveRe
   }
   for (const [cluster, names] of [...elsewhere].sort(([a], [b]) => a.localeCompare(b))) {
     const r = await gw.describeServices(cluster, names, last?.known);
-    for (const d of describedInOrder(r, last?.records, cluster, region)) if (d.live.tags[TAG.managedBy] === scope.controllerId) services.push(d);
+    for (const d of describedInOrder(r, last?.records, cluster, region, strings)) if (d.live.tags[TAG.managedBy] === scope.controllerId) services.push(d);
   }
   scope.progress?.(`${region}: ${services.length} service(s)`);
   // Capacity by provider for the report (container instances only where a cluster has some)
@@ -301,9 +320,10 @@ export async function readNamedServices(gw: AwsGateway, region: string, scope: N
       }),
     ),
   );
+  const strings = new StringPool();
   for (const [cluster, names] of byCluster) {
     const r = await gw.describeServices(cluster, names, last.known);
-    const byName = new Map(describedInOrder(r, last.records, cluster, region).map((d) => [d.live.name, d]));
+    const byName = new Map(describedInOrder(r, last.records, cluster, region, strings).map((d) => [d.live.name, d]));
     for (const name of names) {
       const d = byName.get(name);
       if (!d) continue;

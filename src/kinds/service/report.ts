@@ -93,7 +93,8 @@ export function serviceHealth(s: LiveService): ServiceHealth {
       .filter((t) => t.stoppedReason)
       .slice(0, 5)
       .map((t) => ({ task: t.arn.slice(t.arn.lastIndexOf('/') + 1), reason: t.stoppedReason!, ...(t.stoppedAt ? { stoppedAt: t.stoppedAt } : {}) })),
-    events: s.events.slice(0, SERVICE_EVENTS_REPORTED).map((e) => ({ ...(e.createdAt ? { at: e.createdAt } : {}), message: e.message })),
+    // the live record's own event objects (the same shape): the report copies none
+    events: s.events.length <= SERVICE_EVENTS_REPORTED ? s.events : s.events.slice(0, SERVICE_EVENTS_REPORTED),
     ...(s.codeDeployDeployment
       ? {
           codeDeployDeployment: {

@@ -98,7 +98,7 @@ function failureFromEvents(
       return {
         deploymentId: m[1]!,
         reason: m[2] ? `deployment failed: ${m[2]}` : 'deployment failed',
-        ...(e.createdAt ? { at: e.createdAt } : {}),
+        ...(e.at ? { at: e.at } : {}),
         rolledBack: live.events.some((x) => ROLLING_BACK.test(x.message)),
       };
   }

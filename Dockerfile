@@ -70,7 +70,10 @@ RUN git config --system --add safe.directory '*'
 # it); a daemon out of heap exits (stderr: "JavaScript heap out of memory"). The cap
 # trades CPU for memory: at 10,000 services 256 MB gave a warm pass less garbage
 # collection than 192 MB (1.9 against 2.9 s of GC pauses at load 7 to 9) for about 50 MB
-# more peak RSS.
+# more peak RSS. With the smaller heap of 2026-12-02 (a live set of 136 to 160 MB over a
+# warm pass) 176 MB held at 10,000 services, peak RSS 279 MB in two runs against 295 to
+# 298 MB at 192 MB, but that live set is up to 86 % of a 176 MB cap, past the share at
+# which the daemon warns (src/daemon/heap-watch.ts): the image keeps 192 MB.
 # A 2 MB semi-space keeps the young generation small (V8's default lets it grow to tens
 # of MB, all of it resident), and near the cap it keeps the old space from thrashing (at
 # 10,000 services 320 MB alone gave a warm pass 45 s of CPU, with the 2 MB semi-space

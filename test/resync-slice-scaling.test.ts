@@ -137,6 +137,8 @@ describe('a full pass reads again from the last full pass (issue 19)', () => {
     expect(fake.callsOf('DescribeServices')).toHaveLength(1);
     expect(webOf(second).live).toBe(webOf(first).live);
     expect(webOf(second).state).toBe('in-sync');
+    // and the diff the last pass made: the cache's entry kept its record, so a hit copies nothing
+    expect(webOf(second)).toBe(webOf(first));
 
     await fake.forRegion(FAKE_REGION).updateService({
       cluster: 'prod',

@@ -314,10 +314,11 @@ export class DiffCache {
   }
 
   /**
-   * Before a whole read of the live estate: the cached diffs let go of the last pass's live
-   * records, so a full pass never holds two estates (issue 19: at 10,000 services one is
-   * about 60 MB of the daemon's heap). A hit needs only the entry's fingerprints; it gives
-   * the diff this pass's record.
+   * Before a whole read of the live estate that is not given the last one: the cached diffs
+   * let go of the last pass's live records, so that pass never holds two estates (issue 19:
+   * at 10,000 services one is about 60 MB of the daemon's heap). A hit needs only the entry's
+   * fingerprints; it gives the diff this pass's record. (The daemon's read takes the last
+   * estate's unchanged records again, and the diffs keep theirs: reconcile-pass.ts.)
    */
   forgetLive(): void {
     for (const entry of this.entries.values())

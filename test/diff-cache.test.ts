@@ -325,6 +325,37 @@ describe('the diff cache across a whole read (issue 19: one estate at a time)', 
   });
 });
 
+describe('a whole pass and the diff cache (issue 19: one estate at a time)', () => {
+  const liveInEntries = (cache: DiffCache) =>
+    [...(cache as unknown as { entries: Map<string, { diff: { live?: unknown } }> }).entries.values()].filter((e) => e.diff.live !== undefined).length;
+
+  it("keeps its entries' records when the read is given the last estate, and lets go of them when it is given none or an empty one", async () => {
+    const { fake } = await appliedEstate();
+    const cache = new DiffCache();
+    const first = await passOnFake(fake, estateTexts(), { mode: 'report', diffCache: cache });
+    const withLive = first.diffs.filter((d) => d.live).length;
+    expect(withLive).toBeGreaterThan(0);
+    // the daemon's read after the last estate: the cached diffs keep their records (the read takes them again)
+    const second = await passOnFake(fake, estateTexts(), { mode: 'report', diffCache: cache, previousLive: () => first.live });
+    expect(liveInEntries(cache)).toBe(withLive);
+    // after a region could not be read the daemon hands over an empty estate: nothing to take again, so nothing is held
+    let emptyGiven = false;
+    const spy = vi.spyOn(cache, 'forgetLive');
+    await passOnFake(fake, estateTexts(), {
+      mode: 'report',
+      diffCache: cache,
+      previousLive: () => {
+        emptyGiven = true;
+        return emptyEstate();
+      },
+    });
+    expect(emptyGiven).toBe(true);
+    expect(spy).toHaveBeenCalledTimes(1);
+    await passOnFake(fake, estateTexts(), { mode: 'report', diffCache: cache, previousLive: () => second.live });
+    expect(spy).toHaveBeenCalledTimes(1);
+  });
+});
+
 describe('the diff cache after forgetLive (issue 19: one estate at a time)', () => {
   it('no live record of the last read is reachable from the cache: not its diffs, not their offers or reads', async () => {
     setFlagsFromString('--expose-gc');

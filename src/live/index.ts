@@ -1,2 +1,2 @@
 export type * from '../model/live.js';
-export { describeRecordedRevisions, emptyEstate, type ReadLiveOptions, readLiveEstate, refreshLiveResources } from './read-live.js';
+export { describeRecordedRevisions, emptyEstate, holdsNoRecord, type ReadLiveOptions, readLiveEstate, refreshLiveResources } from './read-live.js';

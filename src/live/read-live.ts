@@ -29,6 +29,11 @@ export function emptyEstate(): LiveEstate {
   return { clusters: new Map(), services: new Map(), families: new Map(), byKind: new Map(), unreadable: new Map() };
 }
 
+/** An estate without a single record (emptyEstate's, or a read that found nothing). */
+export function holdsNoRecord(estate: LiveEstate): boolean {
+  return estate.clusters.size === 0 && estate.services.size === 0 && estate.families.size === 0 && [...estate.byKind.values()].every((m) => m.size === 0);
+}
+
 /** The registry's kinds in read order: registry order, each kind after the kinds its read takes from (readAfter). */
 function readOrder(kinds: readonly ResourceKind[]): ResourceKind[] {
   const order: ResourceKind[] = [];

@@ -7,7 +7,7 @@ import type { ApplyContext } from '../apply/index.js';
 import { type Gateways as AwsGateways, withPassSignal } from '../aws/index.js';
 import type { ResourceDiff } from '../diff/index.js';
 import { stageOf } from '../kinds/registry.js';
-import { describeRecordedRevisions, type LiveEstate, readLiveEstate } from '../live/index.js';
+import { describeRecordedRevisions, holdsNoRecord, type LiveEstate, readLiveEstate } from '../live/index.js';
 import type { LoadResult } from '../manifests/index.js';
 import type { Problem } from '../model/problem.js';
 import { type DesiredResource, resourceId } from '../model/resource.js';
@@ -205,11 +205,12 @@ async function reconcilePass(manifests: ManifestSource | LoadResult, opts: PassO
   const problems: Problem[] = [...load.problems];
   const given = typeof opts.live === 'function' ? await opts.live(load.resources) : opts.live;
   const previous = given ? {} : previousOf(opts);
-  // a whole read without the last estate: the cache's diffs let go of it before the new one
-  // is read. One given the last estate holds it anyway (it takes its unchanged records again),
-  // and the cached diffs stay as they are: a hit on the same record is then the same diff,
-  // not two copies of each of 20,000 a pass (issue 19)
-  if (!given && !previous.previous) opts.diffCache?.forgetLive();
+  // a whole read without the last estate (none given, or an empty one after a region could
+  // not be read): the cache's diffs let go of their records before the new ones are read.
+  // One given the last estate holds it anyway (it takes its unchanged records again), and the
+  // cached diffs stay as they are: a hit on the same record is then the same diff, not two
+  // copies of each of 20,000 a pass (issue 19)
+  if (!given && (!previous.previous || holdsNoRecord(previous.previous))) opts.diffCache?.forgetLive();
   const live =
     given ??
     (await readLiveEstate(opts.gateways, {
